@@ -1,0 +1,51 @@
+# wall capture: two commands do everything on a fresh Debian machine.
+#   make demo   install what is missing, then run the pipeline on the samples -> outputs/demo/
+#   make test   install what is missing, then run the test suite
+SHELL := /bin/bash
+PY      := .venv/bin/python
+CAPTURE := .venv/bin/capture
+WORKSHOP := samples/residence-achats-durables/workshop.yaml
+SAMPLES  := samples/residence-achats-durables/photos
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra libzbar0 fonts-dejavu-core \
+	fonts-comic-neue fonts-humor-sans fonts-breip fonts-dancingscript chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install system-deps lint bench clean
+.DEFAULT_GOAL := demo
+
+# System packages: only touch apt when one is actually missing (keeps re-runs fast and offline).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+.venv/bin/activate:
+	python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+
+# Re-install the package only when its declaration changes.
+.venv/.installed: pyproject.toml .venv/bin/activate
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+install: system-deps .venv/.installed
+
+demo: install
+	@if [ ! -d "$(SAMPLES)" ] || [ -z "$$(ls -A $(SAMPLES) 2>/dev/null)" ]; then \
+		$(CAPTURE) samples $(WORKSHOP) --out $(SAMPLES) --count 4 --seed 1 --level medium --megapixels 6; \
+	fi
+	$(CAPTURE) kit $(WORKSHOP) --out outputs/demo/kit
+	$(CAPTURE) run $(SAMPLES) --workshop $(WORKSHOP) --out outputs/demo
+
+test: install
+	$(PY) -m pytest -x -q tests
+
+lint: install
+	.venv/bin/ruff check .
+
+clean:
+	rm -rf outputs/demo .pytest_cache

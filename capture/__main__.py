@@ -1,0 +1,3 @@
+from capture.cli import run_entry
+
+run_entry()

@@ -1,0 +1,83 @@
+"""Command line: parse, call the stages, print, exit with the documented status.
+
+Each command imports its implementation lazily so `capture --help` stays instant.
+Exit status: 0 all photos processed, 1 some photos failed, 2 usage or workshop-file error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from capture import __version__
+from capture.errors import EXIT_USAGE, CaptureError
+
+console = Console(stderr=True)
+
+
+def _fail(exc: CaptureError) -> None:
+    console.print(f"[bold red]error[/] [{exc.code}] {exc.message}", highlight=False)
+    sys.exit(exc.exit_status)
+
+
+class _Group(click.Group):
+    """Turn our typed errors into one readable line and the right exit status."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CaptureError as exc:
+            _fail(exc)
+        return None
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="capture")
+def main() -> None:
+    """wall capture: photos of workshop walls in, votes and notes out."""
+
+
+@main.command()
+@click.argument("workshop", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDF, the board PNGs and kit.json.")
+@click.option("--dpi", default=150, show_default=True, type=click.IntRange(50, 600),
+              help="Resolution of the board PNGs.")
+def kit(workshop: Path, out_dir: Path, dpi: int) -> None:
+    """Print the wall kit: PDF (tiled on A4/A3), one PNG per board, kit.json."""
+    from capture.kit.export import write_kit
+    from capture.workshop import load_workshop
+
+    summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console)
+    console.print(summary)
+
+
+@main.command()
+@click.argument("workshop", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--count", default=6, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--level", default="medium", show_default=True,
+              type=click.Choice(["easy", "medium", "hard"]))
+@click.option("--megapixels", default=12.0, show_default=True, type=click.FloatRange(0.5, 50),
+              help="Photo size; 12 MP like a phone. The committed samples use fewer to stay small.")
+def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
+            megapixels: float) -> None:
+    """Generate realistic phone photos of the walls, with exact truth."""
+    from capture.synth.generate import generate_set
+    from capture.workshop import load_workshop
+
+    generate_set(load_workshop(workshop), out_dir, count=count, seed=seed, level=level,
+                 megapixels=megapixels, console=console)
+
+
+def run_entry() -> None:  # pragma: no cover - convenience for `python -m capture`
+    try:
+        main(standalone_mode=True)
+    except CaptureError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_USAGE)

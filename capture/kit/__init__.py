@@ -1,0 +1,1 @@
+"""The printable wall kit: board geometry, rendering, PDF and the kit.json contract."""

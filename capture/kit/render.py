@@ -1,0 +1,110 @@
+"""Render a board layout to an RGB array at a given resolution (numpy in/out, no files)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import segno
+from PIL import Image, ImageDraw, ImageFont
+
+from capture.kit.fonts import print_font
+from capture.model import BoardLayout, TextBlock
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}".strip()
+            if not line or font.getlength(trial) <= width:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def fit_text(text: str, width_px: float, height_px: float, size_px: float, bold: bool = False
+             ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """Largest font <= size_px whose wrapped lines fit the box."""
+    size = max(4, int(size_px))
+    while True:
+        font = print_font(bold, size)
+        lines = _wrap(text, font, width_px)
+        fits = len(lines) * size * 1.2 <= height_px and all(
+            font.getlength(li) <= width_px for li in lines
+        )
+        if fits or size <= 4:
+            return font, lines
+        size = max(4, int(size * 0.92))
+
+
+def _draw_text(img: Image.Image, block: TextBlock, ppm: float) -> None:
+    x, y, w, h = (v * ppm for v in block.rect_mm)
+    if block.vertical:  # draw into a rotated strip, then paste
+        strip = Image.new("L", (int(h), int(w)), 255)
+        _draw_text(strip, TextBlock(block.text, (0, 0, h / ppm, w / ppm), block.size_mm, block.grey,
+                                    block.bold, block.align), ppm)
+        img.paste(strip.rotate(90, expand=True).convert(img.mode), (int(x), int(y)))
+        return
+    font, lines = fit_text(block.text, w, h, block.size_mm * ppm, block.bold)
+    draw = ImageDraw.Draw(img)
+    step = font.size * 1.2
+    fill = block.grey if img.mode == "L" else (block.grey,) * 3
+    for i, line in enumerate(lines):
+        lx = x + (w - font.getlength(line)) / 2 if block.align == "center" else x
+        draw.text((lx, y + i * step), line, font=font, fill=fill)
+
+
+def marker_image(dictionary_name: str, marker_id: int, side_px: int) -> np.ndarray:
+    """ArUco marker (with its one-cell black border) as a uint8 grey image."""
+    dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, dictionary_name))
+    return cv2.aruco.generateImageMarker(dictionary, marker_id, side_px, borderBits=1)
+
+
+def qr_image(payload: str, side_px: int) -> np.ndarray:
+    """QR code including its 4-module quiet zone, scaled to side_px (nearest neighbour)."""
+    qr = segno.make(payload, error="m", micro=False)
+    matrix = np.array([[0 if v else 255 for v in row] for row in qr.matrix_iter(border=4)], np.uint8)
+    return cv2.resize(matrix, (side_px, side_px), interpolation=cv2.INTER_NEAREST)
+
+
+def render_board(board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250") -> np.ndarray:
+    """The printed board as an H x W x 3 uint8 RGB array; board mm map 1:1 at px_per_mm."""
+    w, h = (round(v * px_per_mm) for v in board.size_mm)
+    img = Image.new("RGB", (w, h), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    lw = max(1, round(0.6 * px_per_mm))
+    from capture.config import CONFIG
+
+    grey = CONFIG.kit.zone_grey
+    for zone in board.zones:
+        zx, zy, zw, zh = (v * px_per_mm for v in zone.rect_mm)
+        draw.rectangle((zx, zy, zx + zw, zy + zh), outline=(grey,) * 3, width=lw)
+    for x0, y0, x1, y1, g in board.lines:
+        draw.line([(x0 * px_per_mm, y0 * px_per_mm), (x1 * px_per_mm, y1 * px_per_mm)],
+                  fill=(g,) * 3, width=max(1, lw // 2))
+    for kind, value, (sx, sy, sw, sh) in board.swatches:
+        box = (sx * px_per_mm, sy * px_per_mm, (sx + sw) * px_per_mm, (sy + sh) * px_per_mm)
+        if kind == "grey":
+            draw.rectangle(box, fill=(int(value),) * 3, outline=(0, 0, 0), width=max(1, lw // 2))
+        elif kind == "sticker":
+            draw.ellipse(box, outline=(grey,) * 3, width=lw)
+        else:
+            draw.rectangle(box, outline=(grey,) * 3, width=lw)
+    for block in board.texts:
+        _draw_text(img, block, px_per_mm)
+    arr = np.asarray(img).copy()
+    for marker in board.markers:
+        (x0, y0), (x1, _), _, _ = marker.corners_mm
+        side = round((x1 - x0) * px_per_mm)
+        tile = marker_image(dictionary, marker.id, side)
+        px, py = round(x0 * px_per_mm), round(y0 * px_per_mm)
+        arr[py:py + side, px:px + side] = tile[..., None]
+    qx, qy, qs, _ = board.qr_rect_mm
+    side = round(qs * px_per_mm)
+    px, py = round(qx * px_per_mm), round(qy * px_per_mm)
+    arr[py:py + side, px:px + side] = qr_image(board.qr_payload, side)[..., None]
+    return arr

@@ -1,0 +1,186 @@
+"""The workshop file: what is on the walls, validated with errors naming file, line and field.
+
+Loading is defensive: a size limit, YAML's safe loader, no custom tags and no aliases
+(an "anchor bomb" is refused before it can expand).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from capture.config import CONFIG
+from capture.errors import WorkshopError
+
+KNOWN_COLORS = ("red", "green", "blue", "yellow", "pink", "orange", "purple", "white")
+ColorName = Literal["red", "green", "blue", "yellow", "pink", "orange", "purple", "white"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")]
+BoardKind = Literal["story", "process", "mire", "verbatim"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Stickers(_Strict):
+    diameter_mm: float = Field(12.0, gt=4, lt=40)
+    colors: list[ColorName] = Field(default_factory=lambda: ["red", "green", "blue", "yellow"])
+
+
+class Notes(_Strict):
+    size_mm: float = Field(76.0, ge=38, le=150)
+    colors: list[ColorName] = Field(
+        default_factory=lambda: ["yellow", "pink", "orange", "green", "blue"]
+    )
+
+
+class Phase(_Strict):
+    id: Slug
+    label: str = Field(min_length=1, max_length=80)
+
+
+class BoardSpec(_Strict):
+    id: Slug
+    kind: BoardKind
+    title: str = Field(min_length=1, max_length=120)
+    text: str = Field("", max_length=600)  # the verbatim quote, or the story's opening
+    phases: list[Phase] = Field(default_factory=list)  # process boards only
+    size_mm: tuple[float, float] | None = None  # overrides the kind's default size
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> BoardSpec:
+        if self.kind == "verbatim" and not self.text.strip():
+            raise ValueError("a verbatim board needs its quote in 'text'")
+        if self.kind == "process" and not self.phases:
+            raise ValueError("a process board needs at least one entry in 'phases'")
+        if self.kind != "process" and self.phases:
+            raise ValueError("only process boards have 'phases'")
+        if self.size_mm is not None and not all(100 <= v <= 2000 for v in self.size_mm):
+            raise ValueError("size_mm must be two lengths between 100 and 2000 mm")
+        ids = [p.id for p in self.phases]
+        if len(set(ids)) != len(ids):
+            raise ValueError("phase ids must be unique within the board")
+        return self
+
+
+class Wall(_Strict):
+    id: Slug
+    title: str = Field(min_length=1, max_length=120)
+    boards: list[BoardSpec] = Field(min_length=1)
+
+
+class Workshop(_Strict):
+    id: Slug
+    title: str = Field(min_length=1, max_length=200)
+    date: str | None = None
+    stickers: Stickers = Field(default_factory=Stickers)
+    notes: Notes = Field(default_factory=Notes)
+    walls: list[Wall] = Field(min_length=1)
+    calibration_card: bool = True
+    marker_id_offset: int = Field(0, ge=0, le=200)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Workshop:
+        seen: set[str] = set()
+        for wall in self.walls:
+            for board in wall.boards:
+                if board.id in seen:
+                    raise ValueError(f"board id {board.id!r} is used twice")
+                if board.id == "calibration":
+                    raise ValueError("board id 'calibration' is reserved for the calibration card")
+                seen.add(board.id)
+        return self
+
+    def boards(self) -> list[tuple[Wall, BoardSpec]]:
+        return [(wall, board) for wall in self.walls for board in wall.boards]
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors/aliases (billion-laughs) outright."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in a workshop file", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest node along a pydantic error location."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+            if not match:
+                break
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc]
+    return "".join(parts).lstrip(".") or "(top level)"
+
+
+def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
+    """Parse and validate workshop YAML text; raise WorkshopError naming file, line and field."""
+    if len(text.encode("utf-8", "replace")) > CONFIG.limits.workshop_max_bytes:
+        raise WorkshopError(f"{source}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes")
+    try:
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+        data = yaml.load(text, Loader=_NoAliasLoader) if root is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise WorkshopError(f"{where}: not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise WorkshopError(f"{source}:1: the workshop file must be a mapping (id:, title:, walls: …)")
+    try:
+        return Workshop.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            line = _line_of(root, loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}:{line or '?'}: field {_field_name(loc)}: {msg}")
+        raise WorkshopError("\n".join(lines)) from None
+
+
+def load_workshop(path: str | Path) -> Workshop:
+    """Read a workshop YAML file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > CONFIG.limits.workshop_max_bytes:
+            raise WorkshopError(
+                f"{path}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes"
+            )
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkshopError(f"{path}: workshop file not found") from None
+    except UnicodeDecodeError:
+        raise WorkshopError(f"{path}:1: the workshop file is not UTF-8 text") from None
+    except OSError as exc:
+        raise WorkshopError(f"{path}: cannot read the workshop file ({exc.strerror})") from None
+    return parse_workshop(text, str(path))
+
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
