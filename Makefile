@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY      := .venv/bin/python
 CAPTURE := .venv/bin/capture
 WORKSHOP := samples/residence-achats-durables/workshop.yaml
-SAMPLES  := samples/residence-achats-durables/photos
+SAMPLES  := samples/residence-achats-durables/set
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra libzbar0 fonts-dejavu-core \
 	fonts-comic-neue fonts-humor-sans fonts-breip fonts-dancingscript chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -35,11 +35,11 @@ system-deps:
 install: system-deps .venv/.installed
 
 demo: install
-	@if [ ! -d "$(SAMPLES)" ] || [ -z "$$(ls -A $(SAMPLES) 2>/dev/null)" ]; then \
+	@if [ ! -d "$(SAMPLES)/photos" ] || [ -z "$$(ls -A $(SAMPLES)/photos 2>/dev/null)" ]; then \
 		$(CAPTURE) samples $(WORKSHOP) --out $(SAMPLES) --count 4 --seed 1 --level medium --megapixels 6; \
 	fi
 	$(CAPTURE) kit $(WORKSHOP) --out outputs/demo/kit
-	$(CAPTURE) run $(SAMPLES) --workshop $(WORKSHOP) --out outputs/demo
+	$(CAPTURE) run $(SAMPLES)/photos --workshop $(WORKSHOP) --out outputs/demo
 
 test: install
 	$(PY) -m pytest -x -q tests
