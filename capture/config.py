@@ -45,9 +45,49 @@ class KitConfig:
 
 
 @dataclass(frozen=True)
+class OcrConfig:
+    """Tesseract on note crops (handwriting on coloured paper)."""
+
+    languages: str = "fra+eng"  # French workshops with English loan words; `capture run --lang`
+    psm: int = 6  # one uniform block of text: measured best on note crops (see bench ocr)
+    oem: int = 1  # LSTM engine only
+    inset_frac: float = 0.04  # trim the note's own edge and shadow before reading
+    target_letter_px: float = 36.0  # Tesseract reads best with ~30-40 px tall letters
+    max_upscale: float = 4.0
+    max_downscale: float = 0.35
+    flatten_kernel_frac: float = 0.12  # background estimate window, share of the crop side
+    ink_min_contrast: float = 0.12  # below this contrast the note is blank: skip Tesseract
+    border_px: int = 24  # white margin Tesseract needs around text
+    min_word_conf: float = 20.0  # words below this (0-100) are noise from paper texture
+    low_confidence: float = 0.55  # mean word confidence (0-1) under which a note is flagged
+    timeout_s: float = 30.0  # one stuck crop must not hang the batch
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """`capture run`: which files, how many workers."""
+
+    extensions: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif")
+    max_jobs: int = 8  # beyond this, memory (12 MP photos x stages) grows faster than speed
+    crop_jpeg_quality: int = 88  # note crops are for people to read, not archives
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    """Choosing the best view of a board seen in several photos."""
+
+    # Views are ranked by (markers, -reprojection error, visible fraction, -flags); error
+    # differences under this many mm are treated as ties so the marker count decides first.
+    error_tie_mm: float = 0.5
+
+
+@dataclass(frozen=True)
 class Config:
     limits: Limits = field(default_factory=Limits)
     kit: KitConfig = field(default_factory=KitConfig)
+    ocr: OcrConfig = field(default_factory=OcrConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
 
 
 CONFIG = Config()
