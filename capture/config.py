@@ -51,6 +51,7 @@ class OcrConfig:
     languages: str = "fra+eng"  # French workshops with English loan words; `capture run --lang`
     psm: int = 6  # one uniform block of text: measured best on note crops (see bench ocr)
     oem: int = 1  # LSTM engine only
+    binarize: str = "otsu"  # otsu | sauvola | grey (after background flattening)
     inset_frac: float = 0.04  # trim the note's own edge and shadow before reading
     target_letter_px: float = 36.0  # Tesseract reads best with ~30-40 px tall letters
     max_upscale: float = 4.0
@@ -82,9 +83,96 @@ class MergeConfig:
 
 
 @dataclass(frozen=True)
+class RegisterConfig:
+    """Finding boards: ArUco markers + QR, one robust homography per board."""
+
+    detect_max_side_px: int = 2600  # markers are searched on a copy this size (speed), corners refined at full res
+    min_marker_perimeter_rate: float = 0.012  # of the detection image's larger side: 40 mm markers far away
+    adaptive_win_min: int = 3
+    adaptive_win_max: int = 33
+    adaptive_win_step: int = 10
+    corner_refine_win_px: int = 5  # full-res cornerSubPix half window
+    ransac_threshold_marker_frac: float = 0.04  # RANSAC inlier distance as a share of the marker side in px
+    ransac_threshold_min_px: float = 2.0
+    min_scale_px_per_mm: float = 0.15  # below: absurd homography (a 40 mm marker under 6 px)
+    max_scale_px_per_mm: float = 60.0
+    max_scale_ratio: float = 12.0  # local scale across the board beyond this: degenerate perspective
+    qr_px_per_mm: float = 5.0  # the QR region is warped to this resolution before pyzbar reads it
+    visible_grid: int = 24  # board sampled on a grid this size to measure its share inside the frame
+
+
+@dataclass(frozen=True)
+class RectifyConfig:
+    """Boards resampled to a fixed resolution; every later coordinate is board mm."""
+
+    px_per_mm: float = 3.0  # a 12 mm sticker spans 36 px
+    max_pixels: int = 5_000_000  # big boards (A0) get a coarser resolution to stay fast
+    margin_mm: float = 60.0  # kept around the board so notes overflowing its edge stay whole
+
+
+@dataclass(frozen=True)
+class ColourConfig:
+    """White balance and flat field from the board's own paper, then CIELAB for classifying."""
+
+    background_mm_per_px: float = 4.0  # the light field is estimated on a coarse grid
+    background_sigma_mm: float = 30.0  # light varies slowly: smoothing scale of the paper-white field
+    paper_chroma_max: float = 0.06  # chromaticity distance from the paper's median for "paper" pixels
+    paper_min_brightness: float = 0.45  # share of the paper level: darker pixels are ink, not paper
+    black_percentile: float = 3.0  # marker black level (camera flare) from the darkest marker pixels
+    white_target: float = 0.94  # normalised paper maps to this (headroom for glare)
+
+
+@dataclass(frozen=True)
+class DotsConfig:
+    """Dot stickers in vote zones."""
+
+    chroma_min: float = 22.0  # CIELAB chroma of a sticker pixel; paper and grey ink stay under ~8
+    min_fill: float = 0.35  # a blob smaller than this share of one sticker's area is noise
+    new_cover_min: float = 0.33  # a further sticker must cover this share of its own area anew
+    ambiguous_low: float = 0.15  # leftover area in [low, new_cover_min) of a sticker: ambiguous
+    inside_min: float = 0.7  # a placed sticker lies at least this much on coloured pixels
+    note_area_frac: float = 0.3  # blobs above this share of a note's area are notes, not stickers
+    max_cluster: int = 12  # more stickers than this in one blob: not stickers
+    unknown_delta_e: float = 38.0  # farther than this from every declared colour: "unknown"
+    glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
+    glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
+    clip_level: int = 250  # a photo pixel at or above this in every channel is saturated
+
+
+@dataclass(frozen=True)
+class NotesConfig:
+    """Sticky notes: coloured squares of known size."""
+
+    search_px_per_mm: float = 1.0  # the square search runs at this resolution
+    chroma_min: float = 14.0  # pale notes (blue, yellow under warm light) still pass
+    min_area_frac: float = 0.3  # a blob under this share of a note is not a note
+    new_cover_min: float = 0.3  # a further note must cover this share of its own area anew
+    inside_min: float = 0.8  # a placed note lies at least this much on coloured (or off-photo) pixels
+    angle_step_deg: float = 3.0
+    unknown_delta_e: float = 45.0
+    crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
+    crop_margin_frac: float = 0.0
+
+
+@dataclass(frozen=True)
+class QaConfig:
+    """Thresholds that raise review flags."""
+
+    poor_fit_mm: float = 2.0  # reprojection error above this: the board is poorly fitted
+    blur_min: float = 0.015  # marker sharpness (normalised Laplacian energy) below this: blurry
+    low_ocr_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
 class Config:
     limits: Limits = field(default_factory=Limits)
     kit: KitConfig = field(default_factory=KitConfig)
+    register: RegisterConfig = field(default_factory=RegisterConfig)
+    rectify: RectifyConfig = field(default_factory=RectifyConfig)
+    colour: ColourConfig = field(default_factory=ColourConfig)
+    dots: DotsConfig = field(default_factory=DotsConfig)
+    notes: NotesConfig = field(default_factory=NotesConfig)
+    qa: QaConfig = field(default_factory=QaConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
