@@ -164,6 +164,50 @@ class QaConfig:
 
 
 @dataclass(frozen=True)
+class SynthLevel:
+    """How hard one level of sample photos is (ranges are sampled uniformly per photo)."""
+
+    tilt_deg: tuple[float, float]  # angle between the optical axis and the wall normal
+    roll_deg: float  # small hand roll, +-
+    any_roll_p: float  # share of photos rolled by any angle
+    overframe_p: float  # share framed tighter than the boards: some boards cut by the edge
+    light_gradient: float  # illumination drop across the frame (fraction)
+    vignetting: float  # corner darkening (fraction)
+    wb_error: float  # relative white-balance error (kelvin fraction)
+    glare_p: float
+    shadow_p: float
+    blur_px: tuple[float, float]  # defocus sigma at 12 MP
+    motion_p: float
+    motion_px: float  # motion blur length at 12 MP
+    noise: float  # signal-dependent noise scale
+    jpeg_quality: tuple[int, int]
+    unknown_sticker_p: float  # per sticker: a colour nobody declared
+    note_overlap_p: float  # per note: may cover a corner of another one
+    overflow_p: float  # per note: placed across a zone or board edge
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """Sample photo generator (capture samples): severity per level and shared constants."""
+
+    easy: SynthLevel = field(default_factory=lambda: SynthLevel(
+        (0.0, 15.0), 3.0, 0.0, 0.1, 0.12, 0.12, 0.05, 0.1, 0.1, (0.0, 0.8), 0.0, 0.0, 0.5,
+        (88, 95), 0.0, 0.05, 0.05))
+    medium: SynthLevel = field(default_factory=lambda: SynthLevel(
+        (5.0, 30.0), 8.0, 0.1, 0.3, 0.3, 0.25, 0.15, 0.35, 0.35, (0.4, 1.6), 0.15, 6.0, 1.0,
+        (78, 92), 0.02, 0.12, 0.1))
+    hard: SynthLevel = field(default_factory=lambda: SynthLevel(
+        (10.0, 45.0), 15.0, 0.5, 0.5, 0.5, 0.4, 0.3, 0.6, 0.6, (0.8, 2.8), 0.35, 12.0, 1.8,
+        (70, 88), 0.04, 0.2, 0.15))
+    canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
+    canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
+    orientation_tag_p: float = 0.35  # share of landscape photos stored upside down/with a tag
+
+    def level(self, name: str) -> SynthLevel:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
 class Config:
     limits: Limits = field(default_factory=Limits)
     kit: KitConfig = field(default_factory=KitConfig)
@@ -176,6 +220,7 @@ class Config:
     ocr: OcrConfig = field(default_factory=OcrConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
+    synth: SynthConfig = field(default_factory=SynthConfig)
 
 
 CONFIG = Config()
