@@ -45,6 +45,18 @@ class KitConfig:
 
 
 @dataclass(frozen=True)
+class PrintConfig:
+    """The kit PDF: paper, printer margins and how boards larger than the paper are tiled."""
+
+    paper: str = "auto"  # "auto" picks the paper (A4 or A3) that needs fewer pages
+    printer_margin_mm: float = 10.0  # most printers leave 3-6 mm blank; labels live in the rest
+    overlap_mm: float = 12.0  # minimum glue strip between neighbouring tiles
+    mark_mm: float = 6.0  # length of crop / alignment marks in the margin
+    label_mm: float = 2.6  # text height of page labels
+    glue_grey: int = 200  # hatching of glue strips (hidden once the tiles are assembled)
+
+
+@dataclass(frozen=True)
 class OcrConfig:
     """Tesseract on note crops (handwriting on coloured paper)."""
 
@@ -211,6 +223,7 @@ class SynthConfig:
 class Config:
     limits: Limits = field(default_factory=Limits)
     kit: KitConfig = field(default_factory=KitConfig)
+    print: PrintConfig = field(default_factory=PrintConfig)
     register: RegisterConfig = field(default_factory=RegisterConfig)
     rectify: RectifyConfig = field(default_factory=RectifyConfig)
     colour: ColourConfig = field(default_factory=ColourConfig)

@@ -71,40 +71,46 @@ def qr_image(payload: str, side_px: int) -> np.ndarray:
     return cv2.resize(matrix, (side_px, side_px), interpolation=cv2.INTER_NEAREST)
 
 
-def render_board(board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250") -> np.ndarray:
-    """The printed board as an H x W x 3 uint8 RGB array; board mm map 1:1 at px_per_mm."""
-    w, h = (round(v * px_per_mm) for v in board.size_mm)
-    img = Image.new("RGB", (w, h), (255, 255, 255))
-    draw = ImageDraw.Draw(img)
-    lw = max(1, round(0.6 * px_per_mm))
+def render_board_grey(board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250"
+                      ) -> np.ndarray:
+    """The printed board as an H x W uint8 grey array (the kit prints no colour at all)."""
     from capture.config import CONFIG
 
+    w, h = (round(v * px_per_mm) for v in board.size_mm)
+    img = Image.new("L", (w, h), 255)
+    draw = ImageDraw.Draw(img)
+    lw = max(1, round(0.6 * px_per_mm))
     grey = CONFIG.kit.zone_grey
     for zone in board.zones:
         zx, zy, zw, zh = (v * px_per_mm for v in zone.rect_mm)
-        draw.rectangle((zx, zy, zx + zw, zy + zh), outline=(grey,) * 3, width=lw)
+        draw.rectangle((zx, zy, zx + zw, zy + zh), outline=grey, width=lw)
     for x0, y0, x1, y1, g in board.lines:
         draw.line([(x0 * px_per_mm, y0 * px_per_mm), (x1 * px_per_mm, y1 * px_per_mm)],
-                  fill=(g,) * 3, width=max(1, lw // 2))
+                  fill=g, width=max(1, lw // 2))
     for kind, value, (sx, sy, sw, sh) in board.swatches:
         box = (sx * px_per_mm, sy * px_per_mm, (sx + sw) * px_per_mm, (sy + sh) * px_per_mm)
         if kind == "grey":
-            draw.rectangle(box, fill=(int(value),) * 3, outline=(0, 0, 0), width=max(1, lw // 2))
+            draw.rectangle(box, fill=int(value), outline=0, width=max(1, lw // 2))
         elif kind == "sticker":
-            draw.ellipse(box, outline=(grey,) * 3, width=lw)
+            draw.ellipse(box, outline=grey, width=lw)
         else:
-            draw.rectangle(box, outline=(grey,) * 3, width=lw)
+            draw.rectangle(box, outline=grey, width=lw)
     for block in board.texts:
         _draw_text(img, block, px_per_mm)
-    arr = np.asarray(img).copy()
+    arr = np.array(img)
+    del img  # large boards at print resolution: free the PIL copy early
     for marker in board.markers:
         (x0, y0), (x1, _), _, _ = marker.corners_mm
         side = round((x1 - x0) * px_per_mm)
-        tile = marker_image(dictionary, marker.id, side)
         px, py = round(x0 * px_per_mm), round(y0 * px_per_mm)
-        arr[py:py + side, px:px + side] = tile[..., None]
+        arr[py:py + side, px:px + side] = marker_image(dictionary, marker.id, side)
     qx, qy, qs, _ = board.qr_rect_mm
     side = round(qs * px_per_mm)
     px, py = round(qx * px_per_mm), round(qy * px_per_mm)
-    arr[py:py + side, px:px + side] = qr_image(board.qr_payload, side)[..., None]
+    arr[py:py + side, px:px + side] = qr_image(board.qr_payload, side)
     return arr
+
+
+def render_board(board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250") -> np.ndarray:
+    """The printed board as an H x W x 3 uint8 RGB array; board mm map 1:1 at px_per_mm."""
+    return np.repeat(render_board_grey(board, px_per_mm, dictionary)[..., None], 3, axis=2)
