@@ -16,8 +16,24 @@ QR_PREFIX = "WCAP1"
 X_AXIS = Axis("Échéance", ("court terme", "moyen terme", "long terme"))
 Y_AXIS = Axis("Impact politique et durabilité", ("faible", "moyen", "fort"))
 COLOR_FR = {
-    "red": "rouge", "green": "vert", "blue": "bleu", "yellow": "jaune",
-    "pink": "rose", "orange": "orange", "purple": "violet", "white": "blanc",
+    "red": "rouge",
+    "green": "vert",
+    "blue": "bleu",
+    "yellow": "jaune",
+    "pink": "rose",
+    "orange": "orange",
+    "purple": "violet",
+    "white": "blanc",
+}
+COLOR_FR_F = {  # feminine forms, for "gommette"
+    "red": "rouge",
+    "green": "verte",
+    "blue": "bleue",
+    "yellow": "jaune",
+    "pink": "rose",
+    "orange": "orange",
+    "purple": "violette",
+    "white": "blanche",
 }
 
 
@@ -69,20 +85,29 @@ def _square(x: float, y: float, s: float) -> tuple[tuple[float, float], ...]:
 def _header(
     title: str, subtitle: str, w: float, s: float, qr_x: float, top_xs: list[float], k: KitConfig
 ) -> list[TextBlock]:
-    """Title (and a grey subtitle) in the top band, between the first marker and the next obstacle."""
+    """Title and grey subtitle in the top band, between the first marker and the next obstacle."""
     m, g = k.margin_mm, k.gap_mm
     x0 = m + s + g
     obstacles = [x for x in top_xs if x > x0] + [qr_x]
     x1 = min(obstacles) - g
     return [
         TextBlock(title, (x0, m, x1 - x0, s * 0.62), size_mm=s * 0.36, bold=True),
-        TextBlock(subtitle, (x0, m + s * 0.64, x1 - x0, s * 0.36), size_mm=s * 0.22, grey=k.label_grey),
+        TextBlock(
+            subtitle, (x0, m + s * 0.64, x1 - x0, s * 0.36), size_mm=s * 0.22, grey=k.label_grey
+        ),
     ]
 
 
 def _board(
-    spec_id: str, kind: str, title: str, wall_title: str, workshop: Workshop,
-    size: tuple[float, float], next_id: int, k: KitConfig, text: str = "",
+    spec_id: str,
+    kind: str,
+    title: str,
+    wall_title: str,
+    workshop: Workshop,
+    size: tuple[float, float],
+    next_id: int,
+    k: KitConfig,
+    text: str = "",
 ) -> tuple[dict, int]:
     """Markers, QR and header common to every board; returns fields and the next free id."""
     w, h = size
@@ -96,8 +121,15 @@ def _board(
     subtitle = wall_title if wall_title != title else workshop.title
     texts = _header(title, subtitle, w, s, qr_x, top_xs, k)
     fields = dict(
-        id=spec_id, kind=kind, title=title, wall=wall_title, size_mm=(w, h), markers=markers,
-        qr_rect_mm=qr_rect, qr_payload=qr_payload(workshop.id, spec_id), texts=tuple(texts),
+        id=spec_id,
+        kind=kind,
+        title=title,
+        wall=wall_title,
+        size_mm=(w, h),
+        markers=markers,
+        qr_rect_mm=qr_rect,
+        qr_payload=qr_payload(workshop.id, spec_id),
+        texts=tuple(texts),
         text=text,
     )
     return fields, next_id + len(markers)
@@ -113,7 +145,9 @@ def _interior(w: float, h: float, s: float, k: KitConfig, side_markers: bool) ->
 
 def _zone_label(zone: ZoneSpec, k: KitConfig, size: float = 9.0) -> TextBlock:
     x, y, w, _ = zone.rect_mm
-    return TextBlock(zone.label, (x + 3, y + 2, w - 6, size * 1.5), size, grey=k.label_grey, bold=True)
+    return TextBlock(
+        zone.label, (x + 3, y + 2, w - 6, size * 1.5), size, grey=k.label_grey, bold=True
+    )
 
 
 def _layout_verbatim(f: dict, k: KitConfig) -> dict:
@@ -126,7 +160,9 @@ def _layout_verbatim(f: dict, k: KitConfig) -> dict:
     zy, zh = y + quote_h + g, ih - quote_h - g
     zones = (
         ZoneSpec("agree", "vote", (x, zy, zw, zh), label="D'accord", vote="agree"),
-        ZoneSpec("disagree", "vote", (x + zw + g, zy, zw, zh), label="Pas d'accord", vote="disagree"),
+        ZoneSpec(
+            "disagree", "vote", (x + zw + g, zy, zw, zh), label="Pas d'accord", vote="disagree"
+        ),
     )
     texts = [TextBlock(f"« {f['text']} »", (x, y, iw, quote_h), size_mm=12.0, align="center")]
     texts += [_zone_label(z, k, 10.0) for z in zones]
@@ -136,8 +172,13 @@ def _layout_verbatim(f: dict, k: KitConfig) -> dict:
 
 def _footer(text: str, w: float, h: float, s: float, k: KitConfig) -> TextBlock:
     m, g = k.margin_mm, k.gap_mm
-    return TextBlock(text, (m + s + g, h - m - s * 0.7, w - 2 * (m + s + g), s * 0.5), 6.0,
-                     grey=k.label_grey, align="center")
+    return TextBlock(
+        text,
+        (m + s + g, h - m - s * 0.7, w - 2 * (m + s + g), s * 0.5),
+        6.0,
+        grey=k.label_grey,
+        align="center",
+    )
 
 
 def _layout_story(f: dict, k: KitConfig) -> dict:
@@ -145,8 +186,12 @@ def _layout_story(f: dict, k: KitConfig) -> dict:
     s = f["markers"][0].corners_mm[1][0] - f["markers"][0].corners_mm[0][0]
     x, y, iw, ih = _interior(w, h, s, k, side_markers=False)
     text_h = ih * 0.32
-    zone = ZoneSpec("valeurs", "notes", (x, y + text_h + k.gap_mm, iw, ih - text_h - k.gap_mm),
-                    label="Quelles valeurs ce récit montre-t-il ?")
+    zone = ZoneSpec(
+        "valeurs",
+        "notes",
+        (x, y + text_h + k.gap_mm, iw, ih - text_h - k.gap_mm),
+        label="Quelles valeurs ce récit montre-t-il ?",
+    )
     texts = [TextBlock(f["text"], (x, y, iw, text_h), size_mm=11.0), _zone_label(zone, k)]
     texts.append(_footer("Nommez une valeur par post-it et collez-le ici", w, h, s, k))
     return dict(f, zones=(zone,), texts=f["texts"] + tuple(texts))
@@ -176,7 +221,9 @@ def _layout_mire(f: dict, k: KitConfig) -> dict:
     band = 34.0  # axis labels
     side = min(iw - band, ih - band)
     gx, gy = x + band, y
-    zone = ZoneSpec("grille", "grid", (gx, gy, side, side), label="Mire", x_axis=X_AXIS, y_axis=Y_AXIS)
+    zone = ZoneSpec(
+        "grille", "grid", (gx, gy, side, side), label="Mire", x_axis=X_AXIS, y_axis=Y_AXIS
+    )
     grey = k.zone_grey
     lines = []
     for i in (1, 2):  # thirds: the cells of the grid
@@ -184,21 +231,33 @@ def _layout_mire(f: dict, k: KitConfig) -> dict:
         lines.append((gx, gy + side * i / 3, gx + side, gy + side * i / 3, grey))
     lg = k.label_grey
     texts = [
-        TextBlock(f"{Y_AXIS.name} →", (x, gy + side * 0.25, 14, side * 0.5), 9.0, lg, True, "center", True),
+        TextBlock(
+            f"{Y_AXIS.name} →", (x, gy + side * 0.25, 14, side * 0.5), 9.0, lg, True, "center", True
+        ),
         TextBlock("faible", (x + 16, gy + side - 40, 14, 40), 7.0, lg, False, "center", True),
         TextBlock("fort", (x + 16, gy, 14, 40), 7.0, lg, False, "center", True),
-        TextBlock(f"{X_AXIS.name} →", (gx + side * 0.3, gy + side + 18, side * 0.4, 14), 9.0, lg, True, "center"),
+        TextBlock(
+            f"{X_AXIS.name} →",
+            (gx + side * 0.3, gy + side + 18, side * 0.4, 14),
+            9.0,
+            lg,
+            True,
+            "center",
+        ),
     ]
     for i, label in enumerate(X_AXIS.labels):
-        texts.append(TextBlock(label, (gx + side * i / 3, gy + side + 3, side / 3, 12), 7.0, lg,
-                               align="center"))
+        texts.append(
+            TextBlock(
+                label, (gx + side * i / 3, gy + side + 3, side / 3, 12), 7.0, lg, align="center"
+            )
+        )
     return dict(f, zones=(zone,), texts=f["texts"] + tuple(texts), lines=tuple(lines))
 
 
 def _layout_calibration(f: dict, workshop: Workshop, k: KitConfig) -> dict:
     w, h = f["size_mm"]
     s = f["markers"][0].corners_mm[1][0] - f["markers"][0].corners_mm[0][0]
-    x, y, iw, ih = _interior(w, h, s, k, side_markers=False)
+    x, y, iw, _ = _interior(w, h, s, k, side_markers=False)
     lg, swatches, texts = k.label_grey, [], []
     greys = (255, 230, 190, 150, 110, 70, 20)
     pw = iw / len(greys)
@@ -210,8 +269,15 @@ def _layout_calibration(f: dict, workshop: Workshop, k: KitConfig) -> dict:
     for i, c in enumerate(cols):
         cx = x + (i + 0.5) * iw / len(cols)
         swatches.append(("sticker", c, (cx - d, sy, 2 * d, 2 * d)))
-        texts.append(TextBlock(f"gommette {COLOR_FR[c]}", (cx - 35, sy + 2 * d + 1, 70, 7), 5.0, lg,
-                               align="center"))
+        texts.append(
+            TextBlock(
+                f"gommette {COLOR_FR_F[c]}",
+                (cx - 35, sy + 2 * d + 1, 70, 7),
+                5.0,
+                lg,
+                align="center",
+            )
+        )
     ncols = workshop.notes.colors
     ns = min(60.0, (iw - 8 * (len(ncols) - 1)) / len(ncols))
     ny = sy + 2 * d + 16
@@ -219,19 +285,27 @@ def _layout_calibration(f: dict, workshop: Workshop, k: KitConfig) -> dict:
         nx = x + i * (iw - ns) / max(1, len(ncols) - 1)
         texts.append(TextBlock(f"post-it {COLOR_FR[c]}", (nx, ny, ns, 7), 5.0, lg, align="center"))
         swatches.append(("note", c, (nx, ny + 8, ns, ns)))
-    texts.append(_footer("Carte d'étalonnage : une gommette et un post-it de chaque couleur sur leur case",
-                         w, h, s, k))
+    texts.append(
+        _footer(
+            "Carte d'étalonnage : une gommette et un post-it de chaque couleur sur leur case",
+            w,
+            h,
+            s,
+            k,
+        )
+    )
     return dict(f, zones=(), texts=f["texts"] + tuple(texts), swatches=tuple(swatches))
 
 
 def layout_workshop(workshop: Workshop, kit: KitConfig = CONFIG.kit) -> KitLayout:
-    """Every board of the workshop (and its calibration card) with markers, zones and texts in mm."""
+    """Every board of the workshop (and its calibration card): markers, zones and texts in mm."""
     next_id = workshop.marker_id_offset
     boards: list[BoardLayout] = []
     for wall, spec in workshop.boards():
         size = spec.size_mm or kit.sizes_mm[spec.kind]
-        f, next_id = _board(spec.id, spec.kind, spec.title, wall.title, workshop, size, next_id, kit,
-                            text=spec.text)
+        f, next_id = _board(
+            spec.id, spec.kind, spec.title, wall.title, workshop, size, next_id, kit, text=spec.text
+        )
         if spec.kind == "verbatim":
             f = _layout_verbatim(f, kit)
         elif spec.kind == "story":
@@ -242,21 +316,34 @@ def layout_workshop(workshop: Workshop, kit: KitConfig = CONFIG.kit) -> KitLayou
             f = _layout_mire(f, kit)
         boards.append(BoardLayout(**f))
     if workshop.calibration_card:
-        f, next_id = _board("calibration", "calibration", "Carte d'étalonnage des couleurs",
-                            workshop.title, workshop, kit.sizes_mm["calibration"], next_id, kit)
+        f, next_id = _board(
+            "calibration",
+            "calibration",
+            "Carte d'étalonnage des couleurs",
+            workshop.title,
+            workshop,
+            kit.sizes_mm["calibration"],
+            next_id,
+            kit,
+        )
         boards.append(BoardLayout(**_layout_calibration(f, workshop, kit)))
     if next_id > _dictionary_size(kit.aruco_dictionary):
         from capture.errors import WorkshopError
 
         raise WorkshopError(
             f"the workshop needs {next_id} ArUco markers but {kit.aruco_dictionary} has only "
-            f"{_dictionary_size(kit.aruco_dictionary)}: use fewer boards or a lower marker_id_offset"
+            f"{_dictionary_size(kit.aruco_dictionary)}: use fewer boards or a lower "
+            "marker_id_offset"
         )
     return KitLayout(
-        workshop=workshop.id, title=workshop.title, aruco_dictionary=kit.aruco_dictionary,
+        workshop=workshop.id,
+        title=workshop.title,
+        aruco_dictionary=kit.aruco_dictionary,
         sticker_diameter_mm=workshop.stickers.diameter_mm,
-        sticker_colors=tuple(workshop.stickers.colors), note_size_mm=workshop.notes.size_mm,
-        note_colors=tuple(workshop.notes.colors), boards=tuple(boards),
+        sticker_colors=tuple(workshop.stickers.colors),
+        note_size_mm=workshop.notes.size_mm,
+        note_colors=tuple(workshop.notes.colors),
+        boards=tuple(boards),
     )
 
 

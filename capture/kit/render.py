@@ -26,8 +26,9 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return lines
 
 
-def fit_text(text: str, width_px: float, height_px: float, size_px: float, bold: bool = False
-             ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def fit_text(
+    text: str, width_px: float, height_px: float, size_px: float, bold: bool = False
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """Largest font <= size_px whose wrapped lines fit the box."""
     size = max(4, int(size_px))
     while True:
@@ -45,8 +46,18 @@ def _draw_text(img: Image.Image, block: TextBlock, ppm: float) -> None:
     x, y, w, h = (v * ppm for v in block.rect_mm)
     if block.vertical:  # draw into a rotated strip, then paste
         strip = Image.new("L", (int(h), int(w)), 255)
-        _draw_text(strip, TextBlock(block.text, (0, 0, h / ppm, w / ppm), block.size_mm, block.grey,
-                                    block.bold, block.align), ppm)
+        _draw_text(
+            strip,
+            TextBlock(
+                block.text,
+                (0, 0, h / ppm, w / ppm),
+                block.size_mm,
+                block.grey,
+                block.bold,
+                block.align,
+            ),
+            ppm,
+        )
         img.paste(strip.rotate(90, expand=True).convert(img.mode), (int(x), int(y)))
         return
     font, lines = fit_text(block.text, w, h, block.size_mm * ppm, block.bold)
@@ -67,12 +78,15 @@ def marker_image(dictionary_name: str, marker_id: int, side_px: int) -> np.ndarr
 def qr_image(payload: str, side_px: int) -> np.ndarray:
     """QR code including its 4-module quiet zone, scaled to side_px (nearest neighbour)."""
     qr = segno.make(payload, error="m", micro=False)
-    matrix = np.array([[0 if v else 255 for v in row] for row in qr.matrix_iter(border=4)], np.uint8)
+    matrix = np.array(
+        [[0 if v else 255 for v in row] for row in qr.matrix_iter(border=4)], np.uint8
+    )
     return cv2.resize(matrix, (side_px, side_px), interpolation=cv2.INTER_NEAREST)
 
 
-def render_board_grey(board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250"
-                      ) -> np.ndarray:
+def render_board_grey(
+    board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250"
+) -> np.ndarray:
     """The printed board as an H x W uint8 grey array (the kit prints no colour at all)."""
     from capture.config import CONFIG
 
@@ -85,8 +99,11 @@ def render_board_grey(board: BoardLayout, px_per_mm: float, dictionary: str = "D
         zx, zy, zw, zh = (v * px_per_mm for v in zone.rect_mm)
         draw.rectangle((zx, zy, zx + zw, zy + zh), outline=grey, width=lw)
     for x0, y0, x1, y1, g in board.lines:
-        draw.line([(x0 * px_per_mm, y0 * px_per_mm), (x1 * px_per_mm, y1 * px_per_mm)],
-                  fill=g, width=max(1, lw // 2))
+        draw.line(
+            [(x0 * px_per_mm, y0 * px_per_mm), (x1 * px_per_mm, y1 * px_per_mm)],
+            fill=g,
+            width=max(1, lw // 2),
+        )
     for kind, value, (sx, sy, sw, sh) in board.swatches:
         box = (sx * px_per_mm, sy * px_per_mm, (sx + sw) * px_per_mm, (sy + sh) * px_per_mm)
         if kind == "grey":
@@ -103,14 +120,16 @@ def render_board_grey(board: BoardLayout, px_per_mm: float, dictionary: str = "D
         (x0, y0), (x1, _), _, _ = marker.corners_mm
         side = round((x1 - x0) * px_per_mm)
         px, py = round(x0 * px_per_mm), round(y0 * px_per_mm)
-        arr[py:py + side, px:px + side] = marker_image(dictionary, marker.id, side)
+        arr[py : py + side, px : px + side] = marker_image(dictionary, marker.id, side)
     qx, qy, qs, _ = board.qr_rect_mm
     side = round(qs * px_per_mm)
     px, py = round(qx * px_per_mm), round(qy * px_per_mm)
-    arr[py:py + side, px:px + side] = qr_image(board.qr_payload, side)
+    arr[py : py + side, px : px + side] = qr_image(board.qr_payload, side)
     return arr
 
 
-def render_board(board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250") -> np.ndarray:
+def render_board(
+    board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250"
+) -> np.ndarray:
     """The printed board as an H x W x 3 uint8 RGB array; board mm map 1:1 at px_per_mm."""
     return np.repeat(render_board_grey(board, px_per_mm, dictionary)[..., None], 3, axis=2)
