@@ -46,12 +46,16 @@ def main() -> None:
               help="Folder for the PDF, the board PNGs and kit.json.")
 @click.option("--dpi", default=150, show_default=True, type=click.IntRange(50, 600),
               help="Resolution of the board PNGs.")
-def kit(workshop: Path, out_dir: Path, dpi: int) -> None:
+@click.option("--paper", default="auto", show_default=True,
+              type=click.Choice(["auto", "A4", "A3"], case_sensitive=False),
+              help="PDF paper; auto picks the one needing fewer pages.")
+def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
     """Print the wall kit: PDF (tiled on A4/A3), one PNG per board, kit.json."""
     from capture.kit.export import write_kit
     from capture.workshop import load_workshop
 
-    summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console)
+    summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console,
+                        paper=paper)
     console.print(summary)
 
 
