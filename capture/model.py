@@ -183,3 +183,4 @@ class PhotoResult:
     boards: list[BoardResult] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     sharpness: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
