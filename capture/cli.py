@@ -78,6 +78,64 @@ def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
                  megapixels=megapixels, console=console)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workshop", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workshop file (YAML) the boards were printed from.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: outputs/<name of the first input>).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Photos analysed in parallel (default: cores).")
+@click.option("--lang", "languages", help="Tesseract languages, e.g. fra+eng (the default) or fra.")
+def run(paths: tuple[Path, ...], workshop: Path, out_dir: Path | None, jobs: int | None,
+        languages: str | None) -> None:
+    """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
+    from capture.pipeline.batch import print_summary, run_batch
+
+    summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs, languages=languages,
+                        console=console)
+    print_summary(summary, console)
+    sys.exit(summary.exit_status)
+
+
+@main.group()
+def bench() -> None:
+    """Measure the pipeline against generated photos with known truth."""
+
+
+@bench.command("accuracy")
+@click.option("--workshop", default=Path("samples/residence-achats-durables/workshop.yaml"),
+              show_default=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--level", default="medium", show_default=True,
+              type=click.Choice(["easy", "medium", "hard"]))
+@click.option("--count", default=8, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--jobs", type=click.IntRange(1, 64))
+@click.option("--megapixels", default=12.0, show_default=True, type=click.FloatRange(0.5, 50))
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the generated set and the outputs here (default: a temporary folder).")
+def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int | None,
+                   megapixels: float, keep: Path | None) -> None:
+    """Generate photos, run the pipeline, compare with the truth, print the table."""
+    from capture.bench.accuracy import run_accuracy
+
+    run_accuracy(workshop, level=level, count=count, seed=seed, jobs=jobs, keep=keep,
+                 megapixels=megapixels, console=console)
+
+
+@bench.command("ocr")
+@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="Rendered note crops per font.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--level", default="medium", show_default=True, type=click.Choice(["medium", "hard"]))
+@click.option("--px-per-mm", default=8.0, show_default=True, type=click.FloatRange(2, 20))
+@click.option("--lang", "languages", help="Tesseract languages (default fra+eng).")
+def bench_ocr(count: int, seed: int, level: str, px_per_mm: float, languages: str | None) -> None:
+    """OCR character error rate per handwriting font on rendered note crops."""
+    from capture.bench.ocr_fonts import print_report
+
+    print_report(count, seed, level, px_per_mm, languages, console=console)
+
+
 def run_entry() -> None:  # pragma: no cover - convenience for `python -m capture`
     try:
         main(standalone_mode=True)

@@ -1,0 +1,316 @@
+"""`capture bench accuracy`: generate photos with truth, run the pipeline, score, print.
+
+`score` is a pure function over per-photo JSON documents (pipeline output and sample
+truth share one contract), so it is unit-tested on hand-made JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from capture.bench.metrics import char_edits
+
+SIDES = ("agree", "disagree")
+
+
+@dataclass
+class Scores:
+    photos: int = 0
+    photos_failed: int = 0
+    boards_truth: int = 0
+    boards_found: int = 0
+    boards_extra: int = 0  # reported but not in the photo
+    zones: int = 0
+    zones_exact: int = 0  # total count right
+    zones_exact_all_colours: int = 0  # every colour's count right
+    colour_zones: dict[str, int] = field(default_factory=dict)  # zones where a colour occurs
+    colour_exact: dict[str, int] = field(default_factory=dict)
+    sticker_abs_error: int = 0  # sum over zones of |pred - truth|
+    stickers_truth: int = 0
+    notes_truth: int = 0
+    notes_pred: int = 0
+    notes_matched: int = 0
+    placement_mm: list[float] = field(default_factory=list)
+    placement_grid: list[float] = field(default_factory=list)
+    zone_right: int = 0
+    colour_right: int = 0
+    ocr_edits: int = 0
+    ocr_chars: int = 0
+    photo_seconds: list[float] = field(default_factory=list)
+
+    # --- ratios (None when there is nothing to measure) ---
+    @staticmethod
+    def _ratio(a: float, b: float) -> float | None:
+        return a / b if b else None
+
+    @property
+    def boards_found_rate(self) -> float | None:
+        return self._ratio(self.boards_found, self.boards_truth)
+
+    @property
+    def zones_exact_rate(self) -> float | None:
+        return self._ratio(self.zones_exact, self.zones)
+
+    @property
+    def zones_exact_all_colours_rate(self) -> float | None:
+        return self._ratio(self.zones_exact_all_colours, self.zones)
+
+    def colour_exact_rate(self, colour: str) -> float | None:
+        return self._ratio(self.colour_exact.get(colour, 0), self.colour_zones.get(colour, 0))
+
+    @property
+    def mean_sticker_error(self) -> float | None:
+        return self._ratio(self.sticker_abs_error, self.zones)
+
+    @property
+    def note_recall(self) -> float | None:
+        return self._ratio(self.notes_matched, self.notes_truth)
+
+    @property
+    def note_precision(self) -> float | None:
+        return self._ratio(self.notes_matched, self.notes_pred)
+
+    @property
+    def zone_accuracy(self) -> float | None:
+        return self._ratio(self.zone_right, self.notes_matched)
+
+    @property
+    def note_colour_accuracy(self) -> float | None:
+        return self._ratio(self.colour_right, self.notes_matched)
+
+    @property
+    def cer(self) -> float | None:
+        return self._ratio(self.ocr_edits, self.ocr_chars)
+
+    @staticmethod
+    def _pct(values: list[float], q: float) -> float | None:
+        return float(np.percentile(values, q)) if values else None
+
+    @property
+    def placement_mm_median(self) -> float | None:
+        return self._pct(self.placement_mm, 50)
+
+    @property
+    def placement_mm_p90(self) -> float | None:
+        return self._pct(self.placement_mm, 90)
+
+    @property
+    def placement_grid_median(self) -> float | None:
+        return self._pct(self.placement_grid, 50)
+
+    @property
+    def placement_grid_p90(self) -> float | None:
+        return self._pct(self.placement_grid, 90)
+
+    @property
+    def photo_seconds_median(self) -> float | None:
+        return self._pct(self.photo_seconds, 50)
+
+
+def _notes_by_board(doc: dict) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for key in ("actions", "notes"):
+        for n in doc.get(key, []):
+            out.setdefault(n["board"], []).append(n)
+    return out
+
+
+def _centre(n: dict) -> tuple[float, float]:
+    c = n.get("center_mm")
+    return (float(c[0]), float(c[1])) if c else (math.nan, math.nan)
+
+
+def _match(truth: list[dict], pred: list[dict], max_dist: float) -> list[tuple[int, int, float]]:
+    """Hungarian matching on centre distance; pairs farther than max_dist are not matches."""
+    if not truth or not pred:
+        return []
+    from scipy.optimize import linear_sum_assignment
+
+    t = np.array([_centre(n) for n in truth])
+    p = np.array([_centre(n) for n in pred])
+    d = np.linalg.norm(t[:, None, :] - p[None, :, :], axis=2)
+    d = np.where(np.isfinite(d), d, 1e9)
+    big = max_dist * 10 + 1e6
+    rows, cols = linear_sum_assignment(np.where(d < max_dist, d, big))
+    return [(int(r), int(c), float(d[r, c])) for r, c in zip(rows, cols, strict=True)
+            if d[r, c] < max_dist]
+
+
+def _vote_zones(doc: dict) -> dict[tuple[str, str], tuple[int, dict[str, int]]]:
+    """(board, side) -> (count, by colour)."""
+    out = {}
+    for v in doc.get("votes", []):
+        for side in SIDES:
+            by = {c: int(n) for c, n in v.get("by_color", {}).get(side, {}).items()}
+            out[(v["board"], side)] = (int(v.get(side, 0)), by)
+    return out
+
+
+def score(pred_photo_jsons: Sequence[dict], truth_photo_jsons: Sequence[dict],
+          note_size_mm: float = 76.0) -> Scores:
+    """Compare pipeline per-photo documents with truth documents (matched by "file").
+
+    A truth photo with no prediction (or a failed one) counts as nothing found. Notes
+    are matched per board by centre distance < note_size_mm / 2 (Hungarian).
+    """
+    s = Scores()
+    preds = {d["file"]: d for d in pred_photo_jsons}
+    for truth in truth_photo_jsons:
+        s.photos += 1
+        pred = preds.get(truth["file"]) or {}
+        if pred.get("status") != "ok":
+            s.photos_failed += 1
+            pred = {}
+        if (t := pred.get("timings_s", {}).get("total")) is not None:
+            s.photo_seconds.append(float(t))
+        t_boards, p_boards = set(truth.get("boards", [])), set(pred.get("boards", []))
+        s.boards_truth += len(t_boards)
+        s.boards_found += len(t_boards & p_boards)
+        s.boards_extra += len(p_boards - t_boards)
+
+        t_zones, p_zones = _vote_zones(truth), _vote_zones(pred)
+        for key, (t_count, t_by) in t_zones.items():
+            p_count, p_by = p_zones.get(key, (None, {}))
+            s.zones += 1
+            s.stickers_truth += t_count
+            s.zones_exact += p_count == t_count
+            s.sticker_abs_error += abs((p_count or 0) - t_count)
+            colours = {c for c, n in t_by.items() if n} | {c for c, n in p_by.items() if n}
+            all_ok = p_count is not None
+            for c in colours:
+                ok = p_count is not None and t_by.get(c, 0) == p_by.get(c, 0)
+                s.colour_zones[c] = s.colour_zones.get(c, 0) + 1
+                s.colour_exact[c] = s.colour_exact.get(c, 0) + ok
+                all_ok = all_ok and ok
+            s.zones_exact_all_colours += all_ok
+
+        t_notes, p_notes = _notes_by_board(truth), _notes_by_board(pred)
+        s.notes_truth += sum(len(v) for v in t_notes.values())
+        s.notes_pred += sum(len(v) for v in p_notes.values())
+        for board, tn in t_notes.items():
+            pn = p_notes.get(board, [])
+            for i, j, dist in _match(tn, pn, note_size_mm / 2):
+                a, b = tn[i], pn[j]
+                s.notes_matched += 1
+                s.placement_mm.append(dist)
+                if a.get("x") is not None and b.get("x") is not None:
+                    s.placement_grid.append(math.hypot(a["x"] - b["x"], a["y"] - b["y"]))
+                s.zone_right += a.get("zone") == b.get("zone")
+                s.colour_right += a.get("color") == b.get("color")
+                e, n = char_edits(b.get("text", ""), a.get("text", ""))
+                s.ocr_edits += e
+                s.ocr_chars += n
+    return s
+
+
+# --- presentation ----------------------------------------------------------------------------------
+
+TARGETS_MEDIUM = {
+    "boards found": ">= 100 %", "vote zones exact (total)": ">= 99 %",
+    "note recall": ">= 99 %", "note precision": ">= 99 %",
+    "placement error median (mm)": "<= 5", "OCR character error rate": "<= 10 %",
+}
+
+
+def _fmt(v: float | None, pct: bool = True, nd: int = 1) -> str:
+    if v is None:
+        return "n/a"
+    return f"{100 * v:.{nd}f} %" if pct else f"{v:.{nd}f}"
+
+
+def table_rows(s: Scores) -> list[tuple[str, str, str]]:
+    """(metric, value, detail) rows for the console table and the README."""
+    rows = [
+        ("boards found", _fmt(s.boards_found_rate),
+         f"{s.boards_found}/{s.boards_truth}, {s.boards_extra} extra, "
+         f"{s.photos_failed}/{s.photos} photos failed"),
+        ("vote zones exact (total)", _fmt(s.zones_exact_rate), f"{s.zones_exact}/{s.zones}"),
+        ("vote zones exact (every colour)", _fmt(s.zones_exact_all_colours_rate),
+         f"{s.zones_exact_all_colours}/{s.zones}"),
+    ]
+    for c in sorted(s.colour_zones):
+        rows.append((f"  zones exact, {c}", _fmt(s.colour_exact_rate(c)),
+                     f"{s.colour_exact.get(c, 0)}/{s.colour_zones[c]} zones holding {c}"))
+    rows += [
+        ("mean sticker-count error", _fmt(s.mean_sticker_error, pct=False, nd=3),
+         f"per zone; {s.sticker_abs_error} stickers off over {s.stickers_truth}"),
+        ("note recall", _fmt(s.note_recall), f"{s.notes_matched}/{s.notes_truth}"),
+        ("note precision", _fmt(s.note_precision), f"{s.notes_matched}/{s.notes_pred}"),
+        ("placement error median (mm)", _fmt(s.placement_mm_median, pct=False),
+         f"p90 {_fmt(s.placement_mm_p90, pct=False)} mm"),
+        ("placement error median (grid units)", _fmt(s.placement_grid_median, pct=False, nd=3),
+         f"p90 {_fmt(s.placement_grid_p90, pct=False, nd=3)}; grid side = 1"),
+        ("zone assignment accuracy", _fmt(s.zone_accuracy), f"{s.zone_right}/{s.notes_matched}"),
+        ("note colour accuracy", _fmt(s.note_colour_accuracy), f"{s.colour_right}/{s.notes_matched}"),
+        ("OCR character error rate", _fmt(s.cer), f"{s.ocr_edits} edits / {s.ocr_chars} chars"),
+        ("time per photo, median (s)", _fmt(s.photo_seconds_median, pct=False), ""),
+    ]
+    return rows
+
+
+def markdown_table(s: Scores) -> str:
+    lines = ["| metric | value | detail |", "|---|---:|---|"]
+    lines += [f"| {m.strip()} | {v} | {d} |" for m, v, d in table_rows(s)]
+    return "\n".join(lines)
+
+
+def load_docs(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted(Path(folder).glob("*.json"))]
+
+
+def run_accuracy(workshop: Path, level: str = "medium", count: int = 8, seed: int = 0,
+                 jobs: int | None = None, keep: Path | None = None, megapixels: float = 12.0,
+                 console: object | None = None) -> Scores:
+    """Generate a set, run the pipeline on it, print and return the scores."""
+    from rich.table import Table
+
+    from capture.kit.layout import layout_workshop
+    from capture.pipeline.batch import run_batch
+    from capture.synth.generate import generate_set
+    from capture.workshop import load_workshop
+
+    ws = load_workshop(Path(workshop))
+    tmp = None
+    if keep is None:
+        tmp = tempfile.TemporaryDirectory(prefix="capture-bench-")
+        root = Path(tmp.name)
+    else:
+        root = Path(keep)
+        root.mkdir(parents=True, exist_ok=True)
+    try:
+        set_dir, out_dir = root / "set", root / "out"
+        t0 = time.perf_counter()
+        generate_set(ws, set_dir, count=count, seed=seed, level=level, megapixels=megapixels,
+                     console=console)
+        t_gen = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        summary = run_batch([set_dir / "photos"], Path(workshop), out_dir=out_dir, jobs=jobs,
+                            console=console)
+        t_run = time.perf_counter() - t0
+        kit = layout_workshop(ws)
+        scores = score(load_docs(out_dir / "photos"), load_docs(set_dir / "truth"),
+                       note_size_mm=kit.note_size_mm)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    if console is not None:
+        table = Table(title=f"accuracy: level {level}, {count} photos, seed {seed}, "
+                            f"{megapixels:g} MP")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        table.add_column("detail")
+        for row in table_rows(scores):
+            table.add_row(*row)
+        console.print(table)
+        console.print(f"generation {t_gen:.0f} s, pipeline {t_run:.0f} s "
+                      f"({summary.ok}/{summary.photos} photos ok)"
+                      + (f"; kept in {root}" if keep else ""), highlight=False)
+    return scores

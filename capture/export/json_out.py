@@ -1,0 +1,205 @@
+"""Per-photo JSON and session.json: the output contract, built from the result dataclasses.
+
+Contract keys (never removed or renamed): file, workshop, status, error, boards, votes,
+actions, notes. Everything else (flags, confidences, note ids, crop paths, fits, timings)
+is an extension a reader may ignore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+from capture import __version__
+from capture.export.atomic import atomic_write_json
+from capture.kit.layout import grid_cell
+from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, PhotoResult
+
+CONTRACT_VERSION = 1
+
+
+def _r(v: float | None, nd: int = 1) -> float | None:
+    return None if v is None else round(float(v), nd)
+
+
+def flag_dict(flag: Flag) -> dict:
+    return {k: v for k, v in asdict(flag).items()}
+
+
+def _layout(kit: KitLayout, board_id: str) -> BoardLayout | None:
+    return next((b for b in kit.boards if b.id == board_id), None)
+
+
+def _grid_position(note: Note, layout: BoardLayout | None) -> tuple[float, float, str] | None:
+    """(x, y, cell) of a note on a grid zone: the note stage's values, else from its centre."""
+    if note.x is not None and note.y is not None:
+        return note.x, note.y, note.cell or grid_cell(note.x, note.y)
+    if layout is None or note.zone is None:
+        return None
+    zone = next((z for z in layout.zones if z.id == note.zone), None)
+    if zone is None or zone.kind != "grid":
+        return None
+    zx, zy, zw, zh = zone.rect_mm
+    x = min(1.0, max(0.0, (note.center_mm[0] - zx) / zw))
+    y = min(1.0, max(0.0, 1.0 - (note.center_mm[1] - zy) / zh))  # impact: 0 at the bottom
+    return x, y, grid_cell(x, y)
+
+
+def _note_common(note: Note, file: str, crops: Mapping[str, str]) -> dict:
+    return {
+        "id": note.id,
+        "file": file,
+        "raw_text": note.raw_text,
+        "confidence": _r(note.confidence, 3),
+        "ocr_confidence": _r(note.ocr_confidence, 3),
+        "corners_mm": [[_r(x), _r(y)] for x, y in note.corners_mm],
+        "crop": crops.get(note.id),
+    }
+
+
+def board_entries(board: BoardResult, kit: KitLayout, file: str,
+                  crops: Mapping[str, str] | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    """(votes, actions, notes) entries of one board seen in one photo.
+
+    A board with vote zones gives exactly one votes entry (zeros when no sticker was
+    found); notes in a grid zone are actions, every other note goes to notes.
+    """
+    crops = crops or {}
+    layout = _layout(kit, board.board)
+    votes: list[dict] = []
+    vote_zones = [z for z in layout.zones if z.kind == "vote"] if layout else []
+    if vote_zones or board.votes:
+        entry = {
+            "board": board.board, "text": layout.text if layout else "",
+            "agree": 0, "disagree": 0,
+            "by_color": {"agree": {}, "disagree": {}},
+            "ambiguous": False, "file": file,
+        }
+        for c in kit.sticker_colors:  # every declared colour, zeros included, for stable columns
+            entry["by_color"]["agree"][c] = 0
+            entry["by_color"]["disagree"][c] = 0
+        for vc in board.votes:
+            entry[vc.vote] += int(vc.count)
+            for colour, n in vc.by_color.items():
+                bucket = entry["by_color"][vc.vote]
+                bucket[colour] = bucket.get(colour, 0) + int(n)
+            entry["ambiguous"] = entry["ambiguous"] or vc.ambiguous
+        dots = [d.confidence for d in board.dots if d.zone in {z.id for z in vote_zones}]
+        entry["confidence"] = _r(min(dots), 3) if dots else None
+        votes.append(entry)
+    actions: list[dict] = []
+    notes: list[dict] = []
+    for note in board.notes:
+        pos = _grid_position(note, layout)
+        center = [_r(note.center_mm[0]), _r(note.center_mm[1])]
+        if pos is not None:
+            x, y, cell = pos
+            actions.append({
+                "board": board.board, "zone": note.zone, "text": note.text, "color": note.color,
+                "x": round(float(x), 3), "y": round(float(y), 3), "cell": cell,
+                "center_mm": center, **_note_common(note, file, crops),
+            })
+        else:
+            notes.append({
+                "board": board.board, "zone": note.zone, "text": note.text, "color": note.color,
+                "center_mm": center, **_note_common(note, file, crops),
+            })
+    return votes, actions, notes
+
+
+def fit_dict(board: BoardResult) -> dict:
+    f = board.fit
+    return {
+        "board": f.board, "markers": list(f.markers), "qr": bool(f.qr),
+        "reprojection_error_mm": _r(f.reprojection_error_mm, 2),
+        "visible_fraction": _r(f.visible_fraction, 3),
+    }
+
+
+def photo_to_dict(photo: PhotoResult, kit: KitLayout, crops: Mapping[str, str] | None = None,
+                  timings: Mapping[str, float] | None = None, path: str | None = None) -> dict:
+    """The per-photo JSON document (OUT/photos/<stem>.json)."""
+    votes: list[dict] = []
+    actions: list[dict] = []
+    notes: list[dict] = []
+    flags = [flag_dict(f) for f in photo.flags]
+    for board in photo.boards:
+        v, a, n = board_entries(board, kit, photo.file, crops)
+        votes += v
+        actions += a
+        notes += n
+        flags += [flag_dict(f) for f in board.flags]
+    return {
+        "file": photo.file,
+        "workshop": kit.workshop,
+        "status": photo.status,
+        "error": photo.error,
+        "boards": [b.board for b in photo.boards],
+        "votes": votes,
+        "actions": actions,
+        "notes": notes,
+        "error_code": photo.error_code,
+        "path": path,
+        "sha256": photo.sha256,
+        "size_px": list(photo.size_px) if photo.size_px else None,
+        "sharpness": _r(photo.sharpness, 2),
+        "fits": [fit_dict(b) for b in photo.boards],
+        "flags": flags,
+        "timings_s": {k: round(float(v), 3) for k, v in (timings or {}).items()},
+        "contract_version": CONTRACT_VERSION,
+        "tool_version": __version__,
+    }
+
+
+def session_to_dict(session: object, kit: KitLayout,
+                    photo_docs: Mapping[str, str] | None = None,
+                    crops: Mapping[str, Mapping[str, str]] | None = None) -> dict:
+    """session.json from a merged Session (capture.pipeline.merge.Session).
+
+    photo_docs: file -> relative path of its per-photo JSON; crops: file -> note id -> crop path.
+    """
+    from capture.pipeline.merge import Session
+
+    assert isinstance(session, Session)
+    photo_docs = photo_docs or {}
+    crops = crops or {}
+    votes: list[dict] = []
+    actions: list[dict] = []
+    notes: list[dict] = []
+    for board_id, view in session.boards.items():
+        v, a, n = board_entries(view.result, kit, view.file, crops.get(view.file))
+        for entry in v:
+            entry["views"] = len(session.views.get(board_id, []))
+        votes += v
+        actions += a
+        notes += n
+    return {
+        "workshop": kit.workshop,
+        "photos": [
+            {"file": p.file, "status": p.status, "error": p.error,
+             "boards": [b.board for b in p.boards], "error_code": p.error_code,
+             "json": photo_docs.get(p.file)}
+            for p in session.photos
+        ],
+        "votes": votes,
+        "actions": actions,
+        "notes": notes,
+        "boards": [
+            {"board": b, "file": view.file, "views": session.views.get(b, []),
+             **{k: v for k, v in fit_dict(view.result).items() if k != "board"}}
+            for b, view in session.boards.items()
+        ],
+        "flags": [flag_dict(f) for f in session.flags],
+        "skipped": list(session.skipped),
+        "contract_version": CONTRACT_VERSION,
+        "tool_version": __version__,
+    }
+
+
+def write_photo_json(out_dir: Path, stem: str, doc: dict) -> Path:
+    return atomic_write_json(Path(out_dir) / "photos" / f"{stem}.json", doc)
+
+
+def write_session_json(out_dir: Path, doc: dict) -> Path:
+    return atomic_write_json(Path(out_dir) / "session.json", doc)

@@ -1,0 +1,331 @@
+"""`capture run`: many photos in, one session out.
+
+Each photo is processed in isolation (in a worker process when --jobs > 1): whatever goes
+wrong in one becomes that photo's status "error" with a code and a readable sentence, and
+the batch goes on. The main process merges the results and writes the session files.
+This module is an edge (it reads photos and writes outputs); the stages it calls are not.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from capture.config import CONFIG, Config
+from capture.errors import EXIT_OK, EXIT_PHOTO_FAILED, CaptureError, UsageError
+from capture.model import KitLayout, PhotoResult
+
+
+@dataclass
+class PhotoJob:
+    path: Path
+    stem: str  # unique within the batch: names of the per-photo JSON and crop folder
+
+
+@dataclass
+class PhotoOutcome:
+    job: PhotoJob
+    result: PhotoResult  # note crops already written and dropped (None)
+    doc: str  # per-photo JSON, relative to the output folder
+    crops: dict[str, str] = field(default_factory=dict)  # note id -> crop path (relative)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class BatchSummary:
+    out_dir: Path
+    photos: int
+    ok: int
+    failed: list[tuple[str, str, str]]  # (file, code, message)
+    skipped: list[str]
+    boards: int
+    votes: int
+    actions: int
+    notes: int
+    median_photo_s: float | None
+    session: dict
+
+    @property
+    def exit_status(self) -> int:
+        return EXIT_OK if not self.failed else EXIT_PHOTO_FAILED
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def expand_paths(paths: Sequence[Path], extensions: Sequence[str] = CONFIG.batch.extensions
+                 ) -> tuple[list[Path], list[Path]]:
+    """(photos, skipped files) from files and folders (searched recursively), in a stable order.
+
+    Extensions match case-insensitively; a path that does not exist is a usage error.
+    """
+    exts = {e.lower() for e in extensions}
+    photos: list[Path] = []
+    skipped: list[Path] = []
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file())
+        elif p.is_file():
+            files = [p]
+        else:
+            raise UsageError(f"{p} does not exist (give photos or folders of photos)",
+                             code="path_missing")
+        for f in files:
+            key = f.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            (photos if f.suffix.lower() in exts else skipped).append(f)
+    return photos, skipped
+
+
+def default_out_dir(paths: Sequence[Path], root: Path = Path("outputs")) -> Path:
+    """outputs/<name of the first input> (a file's name without its extension)."""
+    first = Path(paths[0])
+    name = first.stem if first.is_file() else first.resolve().name
+    return root / (name or "run")
+
+
+def plan_jobs(photos: Sequence[Path]) -> list[PhotoJob]:
+    """One job per photo; stems made unique (IMG_0001, IMG_0001-2 ...) across folders."""
+    used: dict[str, int] = {}
+    jobs = []
+    for p in photos:
+        stem = p.stem
+        n = used.get(stem.lower(), 0) + 1
+        used[stem.lower()] = n
+        jobs.append(PhotoJob(p, stem if n == 1 else f"{stem}-{n}"))
+    return jobs
+
+
+def default_jobs(n_photos: int, config: Config = CONFIG) -> int:
+    return max(1, min(os.cpu_count() or 1, config.batch.max_jobs, n_photos))
+
+
+# --- one photo ------------------------------------------------------------------------------------
+
+def _encode_jpeg(rgb: np.ndarray, quality: int) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb[..., :3]).astype(np.uint8)).save(
+        buf, "JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def _failed(file: str, code: str, message: str, sha: str | None = None) -> PhotoResult:
+    return PhotoResult(file=file, status="error", error=message, error_code=code, sha256=sha)
+
+
+def process_photo(job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path,
+                  analyse: Callable | None = None) -> PhotoOutcome:
+    """Load, analyse and export one photo. Never raises for a problem with the photo itself.
+
+    `analyse` defaults to capture.pipeline.photo.analyse_photo (tests may pass another).
+    """
+    from capture.export.atomic import atomic_write_bytes
+    from capture.export.json_out import photo_to_dict, write_photo_json
+    from capture.pipeline.load import file_sha256, load_photo
+    from capture.pipeline.ocr import read_note
+
+    name = job.path.name
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    sha = None
+    try:
+        sha = file_sha256(job.path)
+        rgb, info = load_photo(job.path, config.limits)
+        timings["load"] = time.perf_counter() - t0
+        if analyse is None:
+            from capture.pipeline.photo import analyse_photo as analyse
+        t1 = time.perf_counter()
+        result = analyse(rgb, kit, config=config, ocr=partial(read_note, config=config.ocr),
+                         file=name)
+        timings["analyse"] = time.perf_counter() - t1
+        result.file = name
+        result.sha256 = result.sha256 or sha
+        if result.size_px is None:
+            result.size_px = (int(info.get("width", rgb.shape[1])), int(info.get("height", rgb.shape[0])))
+        del rgb
+    except CaptureError as exc:
+        result = _failed(name, exc.code, exc.message, sha)
+    except MemoryError:
+        result = _failed(name, "out_of_memory", f"La photo {name} est trop grande pour la mémoire "
+                         "disponible ; réessayez avec --jobs 1.", sha)
+    except Exception as exc:  # a bug must cost one photo, not the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        result = _failed(name, "internal_error",
+                         f"Erreur interne en analysant {name} : {type(exc).__name__}: {exc} "
+                         f"({Path(where.filename).name}:{where.lineno}).", sha)
+    t2 = time.perf_counter()
+    crops: dict[str, str] = {}
+    for board in result.boards:
+        for note in board.notes:
+            if note.crop is None:
+                continue
+            rel = f"crops/{job.stem}/{note.id}.jpg"
+            try:
+                atomic_write_bytes(out_dir / rel,
+                                   _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality))
+                crops[note.id] = rel
+            except (OSError, ValueError, TypeError):
+                pass  # a crop that cannot be written leaves the note's data intact
+            note.crop = None  # do not ship pixels back to the main process
+    timings["export"] = time.perf_counter() - t2
+    timings["total"] = time.perf_counter() - t0
+    doc_rel = f"photos/{job.stem}.json"
+    write_photo_json(out_dir, job.stem,
+                     photo_to_dict(result, kit, crops, timings, path=str(job.path)))
+    return PhotoOutcome(job, result, doc_rel, crops, timings)
+
+
+# --- the batch -------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(kit: KitLayout, config: Config, out_dir: Path) -> None:
+    _WORKER.update(kit=kit, config=config, out_dir=out_dir)
+
+
+def _work(job: PhotoJob) -> PhotoOutcome:
+    return process_photo(job, _WORKER["kit"], _WORKER["config"], _WORKER["out_dir"])
+
+
+def run_photos(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: Path, n_jobs: int,
+               on_done: Callable[[PhotoOutcome], None] | None = None) -> list[PhotoOutcome]:
+    """Process every job (in a process pool when n_jobs > 1); outcomes in job order."""
+    outcomes: dict[int, PhotoOutcome] = {}
+    if n_jobs <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            outcomes[i] = process_photo(job, kit, config, out_dir)
+            if on_done:
+                on_done(outcomes[i])
+    else:
+        # spawn: workers start clean (no inherited threads from the progress bar).
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(kit, config, out_dir)) as pool:
+            futures = {pool.submit(_work, job): i for i, job in enumerate(jobs)}
+            from concurrent.futures import as_completed
+
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    outcomes[i] = fut.result()
+                except Exception as exc:  # the worker process itself died (e.g. killed for memory)
+                    job = jobs[i]
+                    res = _failed(job.path.name, "worker_crashed",
+                                  f"L'analyse de {job.path.name} a été interrompue "
+                                  f"({type(exc).__name__}) ; réessayez avec --jobs 1.")
+                    outcomes[i] = _write_failure(job, res, kit, out_dir)
+                if on_done:
+                    on_done(outcomes[i])
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def _write_failure(job: PhotoJob, res: PhotoResult, kit: KitLayout, out_dir: Path) -> PhotoOutcome:
+    from capture.export.json_out import photo_to_dict, write_photo_json
+
+    write_photo_json(out_dir, job.stem, photo_to_dict(res, kit, path=str(job.path)))
+    return PhotoOutcome(job, res, f"photos/{job.stem}.json")
+
+
+def run_batch(paths: Sequence[Path], workshop: Path, out_dir: Path | None = None,
+              jobs: int | None = None, languages: str | None = None, config: Config = CONFIG,
+              console: object | None = None) -> BatchSummary:
+    """The whole `capture run`. Raises UsageError / WorkshopError / ExternalToolError (exit 2)
+    before any photo is touched; photo problems end up in the summary instead."""
+    from capture.export.csv_out import write_csvs
+    from capture.export.json_out import session_to_dict, write_session_json
+    from capture.kit.layout import layout_workshop
+    from capture.pipeline.merge import merge_session
+    from capture.pipeline.ocr import check_tesseract
+    from capture.workshop import load_workshop
+
+    if not paths:
+        raise UsageError("give at least one photo or folder", code="no_input")
+    ws = load_workshop(Path(workshop))
+    kit = layout_workshop(ws)
+    if languages:
+        config = replace(config, ocr=replace(config.ocr, languages=languages))
+    check_tesseract(config.ocr.languages)
+    photos, skipped = expand_paths(paths, config.batch.extensions)
+    if not photos:
+        raise UsageError(
+            f"no photo found in {', '.join(map(str, paths))} (looked for "
+            f"{' '.join(config.batch.extensions)})", code="no_photos")
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir(paths)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan = plan_jobs(photos)
+    n_jobs = max(1, min(jobs or default_jobs(len(plan), config), len(plan)))
+
+    progress = _progress(console)
+    if progress is not None:
+        with progress:
+            task = progress.add_task("photos", total=len(plan))
+            outcomes = run_photos(plan, kit, config, out_dir, n_jobs,
+                                  on_done=lambda o: progress.advance(task))
+    else:
+        outcomes = run_photos(plan, kit, config, out_dir, n_jobs)
+
+    skipped_names = [str(p) for p in skipped]
+    session = merge_session([o.result for o in outcomes], kit, config, skipped=skipped_names)
+    doc = session_to_dict(session, kit,
+                          photo_docs={o.result.file: o.doc for o in outcomes},
+                          crops={o.result.file: o.crops for o in outcomes})
+    write_session_json(out_dir, doc)
+    write_csvs(out_dir, doc)
+    totals = [o.timings["total"] for o in outcomes if o.result.status == "ok" and "total" in o.timings]
+    return BatchSummary(
+        out_dir=out_dir, photos=len(outcomes),
+        ok=sum(o.result.status == "ok" for o in outcomes),
+        failed=[(o.result.file, o.result.error_code or "error", o.result.error or "")
+                for o in outcomes if o.result.status != "ok"],
+        skipped=skipped_names, boards=len(doc.get("boards", [])),
+        votes=sum(v["agree"] + v["disagree"] for v in doc["votes"]),
+        actions=len(doc["actions"]), notes=len(doc["notes"]),
+        median_photo_s=float(np.median(totals)) if totals else None, session=doc,
+    )
+
+
+def _progress(console: object | None):
+    if console is None:
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+def print_summary(summary: BatchSummary, console: object) -> None:
+    """Short end-of-run report for the facilitator."""
+    c = console
+    for name in summary.skipped:
+        c.print(f"[dim]skipped (not a photo): {name}[/]", highlight=False)
+    for file, code, msg in summary.failed:
+        c.print(f"[red]failed[/] {file} [{code}] {msg}", highlight=False)
+    missing = [f for f in summary.session.get("flags", []) if f["code"] == "board_missing"
+               and f["severity"] != "info"]
+    c.print(
+        f"[bold]{summary.ok}/{summary.photos} photos ok[/]"
+        + (f", [red]{len(summary.failed)} failed[/]" if summary.failed else "")
+        + f" · {summary.boards} boards"
+        + (f" ({len(missing)} never seen)" if missing else "")
+        + f" · {summary.votes} votes on {len(summary.session['votes'])} verbatims"
+        + f" · {summary.actions} actions · {summary.notes} notes"
+        + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
+        highlight=False,
+    )
+    c.print(f"outputs: {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
+            "photos/, crops/)", highlight=False)

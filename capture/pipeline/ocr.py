@@ -1,0 +1,275 @@
+"""OCR of one sticky-note crop: the only module that talks to Tesseract (through pytesseract).
+
+Handwriting on coloured paper reads badly as-is, so the crop is prepared first:
+grey from the channel where ink stands out most against this note's paper, background
+flattened (uneven light, shadows, vignetting), rescaled so letters are ~30-40 px tall,
+binarised, and given a white border. Text is cleaned (whitespace, hyphenated line
+breaks, stray punctuation) and the raw text is kept next to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, OcrConfig
+from capture.errors import ExternalToolError
+
+# Tesseract spawns one OpenMP thread per core by default; with one worker process per core
+# that oversubscribes the CPU badly, and one thread per call is faster overall.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    text: str  # cleaned, one line
+    raw_text: str  # what Tesseract returned, line breaks kept
+    confidence: float | None  # mean word confidence in [0, 1]; None when nothing was read
+
+
+EMPTY = OcrResult("", "", None)
+
+
+# --- Tesseract availability ------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def check_tesseract(languages: str = CONFIG.ocr.languages) -> str:
+    """Raise ExternalToolError unless Tesseract and every language of `languages` are installed.
+
+    Returns the Tesseract version string. Called once at the start of `capture run`.
+    """
+    import pytesseract
+
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        available = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, FileNotFoundError, OSError) as exc:
+        raise ExternalToolError(
+            "Tesseract OCR is not installed (or not on PATH): install the Debian packages "
+            "tesseract-ocr and tesseract-ocr-fra, or run `make demo`",
+            code="tesseract_missing",
+        ) from exc
+    wanted = [lang for lang in languages.split("+") if lang]
+    missing = [lang for lang in wanted if lang not in available]
+    if not wanted or missing:
+        pkgs = " ".join(f"tesseract-ocr-{lang}" for lang in missing) or "(none asked)"
+        raise ExternalToolError(
+            f"Tesseract has no language data for {', '.join(missing) or repr(languages)}: "
+            f"install {pkgs} (installed: {', '.join(sorted(available)) or 'none'})",
+            code="tesseract_lang_missing",
+        )
+    return version
+
+
+# --- image preparation ---------------------------------------------------------------------
+
+def _inset(rgb: np.ndarray, frac: float) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    dy, dx = int(round(h * frac)), int(round(w * frac))
+    return rgb[dy:h - dy, dx:w - dx] if h - 2 * dy > 8 and w - 2 * dx > 8 else rgb
+
+
+def best_contrast_grey(rgb: np.ndarray) -> np.ndarray:
+    """Grey image (float 0-255) from the channel where ink differs most from the paper.
+
+    Candidates: R, G, B and luminance. Score: gap between the paper level (median) and the
+    darkest percentile, over the paper's own noise, so a channel where the note colour
+    itself is dark (blue on a yellow note) is not chosen.
+    """
+    f = rgb.astype(np.float32)
+    lum = f @ np.array([0.299, 0.587, 0.114], np.float32)
+    candidates = [f[..., 0], f[..., 1], f[..., 2], lum]
+    best, best_score = lum, -1.0
+    for ch in candidates:
+        paper = float(np.median(ch))
+        ink = float(np.percentile(ch, 1.0))
+        mad = float(np.median(np.abs(ch - paper)))
+        score = (paper - ink) / (1.4826 * mad + 2.0)
+        if score > best_score:
+            best, best_score = ch, score
+    return best
+
+
+def flatten_background(grey: np.ndarray, kernel_frac: float) -> np.ndarray:
+    """Divide by a background estimate (grey closing removes the dark strokes): 1.0 = paper."""
+    h, w = grey.shape
+    k = max(15, int(min(h, w) * kernel_frac)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    bg = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)
+    bg = cv2.GaussianBlur(bg, (0, 0), k / 4)
+    return np.clip(grey / np.maximum(bg, 1.0), 0.0, 1.0)
+
+
+def letter_height(ink: np.ndarray) -> float | None:
+    """Median height (px) of ink blobs that look like letters, or None if there are none."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return None
+    h_img = ink.shape[0]
+    hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(float)
+    keep = (areas >= 6) & (hs >= 4) & (hs < h_img * 0.5)
+    if keep.sum() < 2:
+        return None
+    # Area-weighted median: i-dots, accents and specks are many but small, letters and
+    # joined cursive words carry the ink.
+    hs, areas = hs[keep], areas[keep]
+    order = np.argsort(hs)
+    cum = np.cumsum(areas[order])
+    return float(hs[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
+def sauvola(img: np.ndarray, window: int, k: float = 0.2, r: float = 0.5) -> np.ndarray:
+    """Sauvola threshold map for a [0, 1] image (True = ink)."""
+    window |= 1
+    mean = cv2.boxFilter(img, cv2.CV_32F, (window, window))
+    sq = cv2.boxFilter(img * img, cv2.CV_32F, (window, window))
+    std = np.sqrt(np.maximum(sq - mean * mean, 0.0))
+    return img < mean * (1.0 + k * (std / r - 1.0))
+
+
+def stroke_width(ink: np.ndarray) -> float | None:
+    """Mean stroke width (px) of a binary ink mask: area / half the contour length."""
+    contours, _ = cv2.findContours(ink.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(c, True) for c in contours)
+    return 2.0 * float(ink.sum()) / perimeter if perimeter > 0 else None
+
+
+def _thicken(ink: np.ndarray, min_width: float) -> np.ndarray:
+    """Dilate thin strokes (fine pens, small writing) up to `min_width` px: Tesseract's
+    models were trained on solid strokes and break thin ones into fragments."""
+    if min_width <= 0:
+        return ink
+    w = stroke_width(ink)
+    if w is None or w >= min_width:
+        return ink
+    k = int(round(min_width - w))
+    if k < 1:
+        return ink
+    return cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k + 1, k + 1)))
+
+
+def prepare(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> np.ndarray | None:
+    """Binarised uint8 image (0 ink, 255 paper) ready for Tesseract, or None if the note is blank."""
+    rgb = _inset(np.ascontiguousarray(crop_rgb[..., :3]), config.inset_frac)
+    grey = best_contrast_grey(rgb)
+    flat = flatten_background(grey, config.flatten_kernel_frac).astype(np.float32)
+    if 1.0 - float(np.percentile(flat, 0.5)) < config.ink_min_contrast:
+        return None  # nothing darker than the paper: a blank note
+    otsu_t, _ = cv2.threshold((flat * 255).astype(np.uint8), 0, 255,
+                              cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Otsu on an almost blank note splits paper grain; insist on a real gap below the paper.
+    t = min(otsu_t / 255.0, 1.0 - config.ink_min_contrast / 2)
+    ink = flat < t
+    lh = letter_height(ink)
+    if lh is None:
+        return None
+    scale = float(np.clip(config.target_letter_px / lh, config.max_downscale, config.max_upscale))
+    if abs(scale - 1.0) > 0.05:
+        interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+        flat = cv2.resize(flat, None, fx=scale, fy=scale, interpolation=interp)
+    if config.binarize == "sauvola":
+        ink = sauvola(flat, window=int(config.target_letter_px * 2)) & (flat < 1.0 - config.ink_min_contrast / 2)
+    elif config.binarize == "otsu":
+        ink = flat < t
+    else:  # "grey": hand Tesseract the flattened grey image and let it binarise
+        out = (flat * 255).astype(np.uint8)
+        return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)
+    # Specks far smaller than a letter's stroke are paper grain, not ink.
+    ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    ink = _thicken(ink, config.min_stroke_frac * config.target_letter_px)
+    out = np.where(ink > 0, 0, 255).astype(np.uint8)
+    return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)
+
+
+# --- text cleaning ----------------------------------------------------------------------------
+
+_HYPHEN_BREAK = re.compile(r"(\w)[-‐‑]\s*\n\s*(\w)")
+_EDGE_NOISE = "|_~`^*\\/<>[]{}=#@°¦•·"
+_KEEP_ALONE = {"?", "!", ":", ";", "&", "%", "€", "+", "«", "»", "=", "→", "-"}
+
+
+def clean_text(raw: str, max_chars: int = CONFIG.limits.text_max_chars) -> str:
+    """One clean line from raw OCR text.
+
+    Joins words hyphenated across a line break ("dévelop-\\npement" -> "développement"),
+    turns line breaks into spaces, drops tokens that are only punctuation noise (a lone
+    "?" or ":" is kept: French puts a space before them), strips noise characters from
+    token edges, collapses whitespace and cuts to `max_chars`.
+    """
+    text = _HYPHEN_BREAK.sub(r"\1\2", raw.replace("\r", ""))
+    tokens = []
+    for tok in text.split():
+        tok = tok.strip(_EDGE_NOISE)
+        if not tok:
+            continue
+        if not any(c.isalnum() for c in tok) and tok not in _KEEP_ALONE:
+            continue
+        tokens.append(tok)
+    # A "-" kept alone is a dash between words, never at the ends.
+    while tokens and tokens[0] in {"-", "=", "→"}:
+        tokens.pop(0)
+    while tokens and tokens[-1] in {"-", "=", "→"}:
+        tokens.pop()
+    return " ".join(tokens)[:max_chars].rstrip()
+
+
+# --- Tesseract ----------------------------------------------------------------------------------
+
+def _lines_from_data(data: dict, min_conf: float) -> tuple[str, list[float]]:
+    """Text (lines joined by newlines) and word confidences from image_to_data output."""
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    confs: list[float] = []
+    for i, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        conf = float(data["conf"][i])
+        if not word or conf < 0:
+            continue
+        if conf < min_conf and not any(c.isalnum() for c in word):
+            continue  # a low-confidence speck of punctuation
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        lines.setdefault(key, []).append(word)
+        confs.append(conf)
+    text = "\n".join(" ".join(ws) for _, ws in sorted(lines.items()))
+    return text, confs
+
+
+def read_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> OcrResult:
+    """Read the handwriting on one upright note crop (RGB uint8).
+
+    A blank note gives OcrResult("", "", None); a Tesseract timeout gives the same (the
+    note is then flagged for low OCR confidence downstream, the batch goes on).
+    """
+    if crop_rgb is None or crop_rgb.ndim != 3 or min(crop_rgb.shape[:2]) < 16:
+        return EMPTY
+    res = _read_once(crop_rgb, config)
+    return EMPTY if res is None else res
+
+
+def _read_once(crop_rgb: np.ndarray, config: OcrConfig) -> OcrResult | None:
+    """One Tesseract pass with config.binarize; None when the crop holds no ink."""
+    import pytesseract
+
+    img = prepare(crop_rgb, config)
+    if img is None:
+        return None
+    try:
+        data = pytesseract.image_to_data(
+            img, lang=config.languages, config=f"--psm {config.psm} --oem {config.oem}",
+            output_type=pytesseract.Output.DICT, timeout=config.timeout_s,
+        )
+    except RuntimeError:  # pytesseract raises RuntimeError on timeout
+        return EMPTY
+    except pytesseract.TesseractNotFoundError as exc:
+        raise ExternalToolError("Tesseract OCR is not installed", code="tesseract_missing") from exc
+    raw, confs = _lines_from_data(data, config.min_word_conf)
+    raw = raw[: CONFIG.limits.text_max_chars * 2]
+    text = clean_text(raw)
+    if not text:
+        return OcrResult("", raw, None)
+    return OcrResult(text, raw, round(float(np.mean(confs)) / 100.0, 3) if confs else None)

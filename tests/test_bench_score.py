@@ -1,0 +1,114 @@
+"""The accuracy score is a pure function: checked on hand-made JSON with known answers."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from capture.bench.accuracy import markdown_table, score
+from capture.bench.metrics import char_edits, levenshtein
+
+
+def _truth() -> list[dict]:
+    return [
+        {"file": "IMG_0001.jpg", "workshop": "w", "status": "ok", "error": None,
+         "boards": ["verbatim-01", "mire"],
+         "votes": [{"board": "verbatim-01", "text": "q", "agree": 3, "disagree": 1,
+                    "by_color": {"agree": {"red": 2, "blue": 1}, "disagree": {"green": 1}}}],
+         "actions": [
+             {"board": "mire", "zone": "grille", "text": "Coût global", "color": "pink",
+              "x": 0.2, "y": 0.8, "cell": "c", "center_mm": [200.0, 200.0]},
+             {"board": "mire", "zone": "grille", "text": "Sourcer local", "color": "yellow",
+              "x": 0.7, "y": 0.3, "cell": "c", "center_mm": [500.0, 500.0]},
+         ],
+         "notes": []},
+        {"file": "IMG_0002.jpg", "workshop": "w", "status": "ok", "error": None,
+         "boards": ["story-social"], "votes": [], "actions": [],
+         "notes": [{"board": "story-social", "zone": "valeurs", "text": "Équité",
+                    "color": "green", "center_mm": [100.0, 300.0]}]},
+    ]
+
+
+def test_levenshtein_and_cer_normalisation() -> None:
+    assert levenshtein("kitten", "sitting") == 3
+    assert levenshtein("", "abc") == 3
+    assert char_edits("ÉQUITÉ", "Équité") == (0, 6)  # case-insensitive
+    assert char_edits("Equite", "Équité") == (2, 6)  # accents count
+    assert char_edits("  coût   global ", "Coût global") == (0, 11)
+
+
+def test_perfect_prediction_scores_100_percent() -> None:
+    truth = _truth()
+    pred = copy.deepcopy(truth)
+    for d in pred:
+        d["timings_s"] = {"total": 2.0}
+    s = score(pred, truth)
+    assert s.boards_found_rate == 1.0 and s.boards_extra == 0
+    assert s.zones == 2 and s.zones_exact_rate == 1.0 and s.zones_exact_all_colours_rate == 1.0
+    assert s.colour_exact_rate("red") == 1.0 and s.mean_sticker_error == 0
+    assert s.note_recall == 1.0 and s.note_precision == 1.0
+    assert s.placement_mm_median == 0.0 and s.placement_grid_median == 0.0
+    assert s.zone_accuracy == 1.0 and s.note_colour_accuracy == 1.0
+    assert s.cer == 0.0 and s.photo_seconds_median == 2.0
+    assert "| OCR character error rate | 0.0 % |" in markdown_table(s)
+
+
+def test_known_errors_give_known_numbers() -> None:
+    truth = _truth()
+    pred = copy.deepcopy(truth)
+    p1 = pred[0]
+    # one agree sticker read as yellow instead of blue: total right, colours wrong
+    p1["votes"][0]["by_color"]["agree"] = {"red": 2, "yellow": 1}
+    # disagree: one sticker too many
+    p1["votes"][0]["disagree"] = 2
+    p1["votes"][0]["by_color"]["disagree"] = {"green": 2}
+    # first action 3-4-5 mm off, text with 2 edits; second action missed; one spurious note
+    p1["actions"][0]["center_mm"] = [203.0, 204.0]
+    p1["actions"][0]["x"], p1["actions"][0]["y"] = 0.23, 0.76
+    p1["actions"][0]["text"] = "Cout glob"  # ô->o (1) + "al" dropped (2) = 3 edits
+    del p1["actions"][1]
+    p1["notes"].append({"board": "mire", "zone": None, "text": "x", "color": "blue",
+                        "center_mm": [700.0, 100.0]})
+    # second photo failed entirely
+    pred[1] = {"file": "IMG_0002.jpg", "workshop": "w", "status": "error", "error": "boom",
+               "boards": [], "votes": [], "actions": [], "notes": []}
+    s = score(pred, truth)
+    assert s.photos == 2 and s.photos_failed == 1
+    assert (s.boards_found, s.boards_truth) == (2, 3)
+    assert s.zones == 2 and s.zones_exact == 1  # agree total right, disagree off by one
+    assert s.zones_exact_all_colours == 0
+    assert s.colour_exact_rate("red") == 1.0
+    assert s.colour_exact_rate("blue") == 0.0 and s.colour_exact_rate("yellow") == 0.0
+    assert s.colour_exact_rate("green") == 0.0
+    assert s.mean_sticker_error == pytest.approx(0.5)
+    assert (s.notes_truth, s.notes_pred, s.notes_matched) == (3, 2, 1)
+    assert s.note_recall == pytest.approx(1 / 3) and s.note_precision == pytest.approx(1 / 2)
+    assert s.placement_mm == [pytest.approx(5.0)]
+    assert s.placement_grid[0] == pytest.approx(0.05)
+    assert (s.ocr_edits, s.ocr_chars) == (3, 11)
+
+
+def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:
+    t = [{"file": "a.jpg", "status": "ok", "boards": ["b"], "votes": [], "actions": [],
+          "notes": [{"board": "b", "zone": "z", "text": "un", "color": "pink", "center_mm": [0, 0]},
+                    {"board": "b", "zone": "z", "text": "deux", "color": "pink",
+                     "center_mm": [60, 0]}]}]
+    p = copy.deepcopy(t)
+    # swapped order, each 20 mm to the right: greedy nearest-first would pair wrongly
+    p[0]["notes"] = [dict(t[0]["notes"][1], center_mm=[80, 0]), dict(t[0]["notes"][0], center_mm=[20, 0])]
+    s = score(p, t, note_size_mm=76)
+    assert s.notes_matched == 2 and s.ocr_edits == 0
+    assert sorted(s.placement_mm) == [pytest.approx(20), pytest.approx(20)]
+    p[0]["notes"][1]["center_mm"] = [40, 0]  # 40 mm > 76/2 from the truth at 0
+    s = score(p, t, note_size_mm=76)
+    assert s.notes_matched == 1
+
+
+def test_notes_on_other_boards_never_match() -> None:
+    t = [{"file": "a.jpg", "status": "ok", "boards": ["b", "c"], "votes": [], "actions": [],
+          "notes": [{"board": "b", "zone": "z", "text": "un", "color": "pink", "center_mm": [0, 0]}]}]
+    p = copy.deepcopy(t)
+    p[0]["notes"][0]["board"] = "c"
+    s = score(p, t)
+    assert s.notes_matched == 0 and s.note_precision == 0.0 and s.note_recall == 0.0

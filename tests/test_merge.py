@@ -1,0 +1,63 @@
+"""Session merge: a board seen twice counts once (best view), disagreement and absence flagged."""
+
+from __future__ import annotations
+
+from fake_results import failed, kit, mire, photo, story, verbatim
+
+from capture.export.json_out import session_to_dict
+from capture.pipeline.merge import merge_session
+
+
+def _flags(session, code):
+    return [f for f in session.flags if f.code == code]
+
+
+def test_board_seen_twice_counted_once_best_view_wins() -> None:
+    a = photo("A.jpg", verbatim(markers=2, err=0.3, agree={"red": 5}))
+    b = photo("B.jpg", verbatim(markers=4, err=1.2, agree={"red": 5}))
+    s = merge_session([a, b], kit())
+    assert list(s.boards) == ["verbatim-01"]
+    assert s.boards["verbatim-01"].file == "B.jpg"  # more markers beats lower error
+    assert s.views["verbatim-01"] == ["B.jpg", "A.jpg"]
+    assert not _flags(s, "views_disagree")
+    doc = session_to_dict(s, kit())
+    assert len(doc["votes"]) == 1 and doc["votes"][0]["agree"] == 5
+    assert doc["votes"][0]["views"] == 2 and doc["votes"][0]["file"] == "B.jpg"
+
+
+def test_ties_broken_by_error_then_visible_fraction_then_flags() -> None:
+    lo = photo("lo.jpg", verbatim(err=0.2))
+    hi = photo("hi.jpg", verbatim(err=2.0))
+    assert merge_session([hi, lo], kit()).boards["verbatim-01"].file == "lo.jpg"
+    part = photo("part.jpg", verbatim(err=0.3, visible=0.6))
+    full = photo("full.jpg", verbatim(err=0.5, visible=1.0))  # within the 0.5 mm tie
+    assert merge_session([part, full], kit()).boards["verbatim-01"].file == "full.jpg"
+    m1, m2 = mire(), mire()
+    m2.flags = []
+    s = merge_session([photo("flagged.jpg", m1), photo("clean.jpg", m2)], kit())
+    assert s.boards["mire"].file == "clean.jpg"
+
+
+def test_views_disagree_on_votes_and_on_note_count() -> None:
+    a = photo("A.jpg", verbatim(agree={"red": 5}), mire(2))
+    b = photo("B.jpg", verbatim(agree={"red": 4}, err=0.9), mire(1, err=0.9))
+    s = merge_session([a, b], kit())
+    flagged = {f.board: f for f in _flags(s, "views_disagree")}
+    assert set(flagged) == {"verbatim-01", "mire"}
+    assert "A.jpg" in flagged["verbatim-01"].message and "B.jpg" in flagged["mire"].message
+    assert all(f.severity == "warning" for f in flagged.values())
+
+
+def test_board_missing_and_failed_photos() -> None:
+    s = merge_session([photo("A.jpg", story()), failed("B.jpg")], kit())
+    missing = {f.board: f.severity for f in _flags(s, "board_missing")}
+    expected = {b.id for b in kit().boards} - {"story-environnement"}
+    assert set(missing) == expected
+    assert missing["calibration"] == "info" and missing["mire"] == "warning"
+    assert [p.file for p in s.photos] == ["A.jpg", "B.jpg"]
+
+
+def test_session_order_follows_workshop() -> None:
+    s = merge_session([photo("A.jpg", verbatim("verbatim-03"), story(), mire())], kit())
+    order = [b.id for b in kit().boards]
+    assert list(s.boards) == sorted(s.boards, key=order.index)
