@@ -58,8 +58,9 @@ def _note_common(note: Note, file: str, crops: Mapping[str, str]) -> dict:
     }
 
 
-def board_entries(board: BoardResult, kit: KitLayout, file: str,
-                  crops: Mapping[str, str] | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+def board_entries(
+    board: BoardResult, kit: KitLayout, file: str, crops: Mapping[str, str] | None = None
+) -> tuple[list[dict], list[dict], list[dict]]:
     """(votes, actions, notes) entries of one board seen in one photo.
 
     A board with vote zones gives exactly one votes entry (zeros when no sticker was
@@ -71,10 +72,13 @@ def board_entries(board: BoardResult, kit: KitLayout, file: str,
     vote_zones = [z for z in layout.zones if z.kind == "vote"] if layout else []
     if vote_zones or board.votes:
         entry = {
-            "board": board.board, "text": layout.text if layout else "",
-            "agree": 0, "disagree": 0,
+            "board": board.board,
+            "text": layout.text if layout else "",
+            "agree": 0,
+            "disagree": 0,
             "by_color": {"agree": {}, "disagree": {}},
-            "ambiguous": False, "file": file,
+            "ambiguous": False,
+            "file": file,
         }
         for c in kit.sticker_colors:  # every declared colour, zeros included, for stable columns
             entry["by_color"]["agree"][c] = 0
@@ -95,30 +99,78 @@ def board_entries(board: BoardResult, kit: KitLayout, file: str,
         center = [_r(note.center_mm[0]), _r(note.center_mm[1])]
         if pos is not None:
             x, y, cell = pos
-            actions.append({
-                "board": board.board, "zone": note.zone, "text": note.text, "color": note.color,
-                "x": round(float(x), 3), "y": round(float(y), 3), "cell": cell,
-                "center_mm": center, **_note_common(note, file, crops),
-            })
+            actions.append(
+                {
+                    "board": board.board,
+                    "zone": note.zone,
+                    "text": note.text,
+                    "color": note.color,
+                    "x": round(float(x), 3),
+                    "y": round(float(y), 3),
+                    "cell": cell,
+                    "center_mm": center,
+                    **_note_common(note, file, crops),
+                }
+            )
         else:
-            notes.append({
-                "board": board.board, "zone": note.zone, "text": note.text, "color": note.color,
-                "center_mm": center, **_note_common(note, file, crops),
-            })
+            notes.append(
+                {
+                    "board": board.board,
+                    "zone": note.zone,
+                    "text": note.text,
+                    "color": note.color,
+                    "center_mm": center,
+                    **_note_common(note, file, crops),
+                }
+            )
     return votes, actions, notes
 
 
 def fit_dict(board: BoardResult) -> dict:
     f = board.fit
     return {
-        "board": f.board, "markers": list(f.markers), "qr": bool(f.qr),
+        "board": f.board,
+        "markers": list(f.markers),
+        "qr": bool(f.qr),
         "reprojection_error_mm": _r(f.reprojection_error_mm, 2),
         "visible_fraction": _r(f.visible_fraction, 3),
+        # board mm -> photo px (upright photo), for the report's overlays
+        "homography": _matrix(f.homography),
     }
 
 
-def photo_to_dict(photo: PhotoResult, kit: KitLayout, crops: Mapping[str, str] | None = None,
-                  timings: Mapping[str, float] | None = None, path: str | None = None) -> dict:
+def _matrix(m: object) -> list[list[float]] | None:
+    """A 3x3 matrix as nested lists (7 significant digits), None when absent or malformed."""
+    try:
+        rows = [[float(f"{float(v):.7g}") for v in row] for row in m]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    return rows if len(rows) == 3 and all(len(r) == 3 for r in rows) else None
+
+
+def dot_dicts(photo: PhotoResult) -> list[dict]:
+    """Every sticker found in a photo (board mm), for the report's overlays."""
+    return [
+        {
+            "board": d.board,
+            "zone": d.zone,
+            "center_mm": [_r(d.center_mm[0], 2), _r(d.center_mm[1], 2)],
+            "radius_mm": _r(d.radius_mm, 2),
+            "color": d.color,
+            "confidence": _r(d.confidence, 3),
+        }
+        for b in photo.boards
+        for d in b.dots
+    ]
+
+
+def photo_to_dict(
+    photo: PhotoResult,
+    kit: KitLayout,
+    crops: Mapping[str, str] | None = None,
+    timings: Mapping[str, float] | None = None,
+    path: str | None = None,
+) -> dict:
     """The per-photo JSON document (OUT/photos/<stem>.json)."""
     votes: list[dict] = []
     actions: list[dict] = []
@@ -145,6 +197,7 @@ def photo_to_dict(photo: PhotoResult, kit: KitLayout, crops: Mapping[str, str] |
         "size_px": list(photo.size_px) if photo.size_px else None,
         "sharpness": _r(photo.sharpness, 2),
         "fits": [fit_dict(b) for b in photo.boards],
+        "dots": dot_dicts(photo),
         "flags": flags,
         "timings_s": {k: round(float(v), 3) for k, v in (timings or {}).items()},
         "contract_version": CONTRACT_VERSION,
@@ -152,9 +205,12 @@ def photo_to_dict(photo: PhotoResult, kit: KitLayout, crops: Mapping[str, str] |
     }
 
 
-def session_to_dict(session: object, kit: KitLayout,
-                    photo_docs: Mapping[str, str] | None = None,
-                    crops: Mapping[str, Mapping[str, str]] | None = None) -> dict:
+def session_to_dict(
+    session: object,
+    kit: KitLayout,
+    photo_docs: Mapping[str, str] | None = None,
+    crops: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict:
     """session.json from a merged Session (capture.pipeline.merge.Session).
 
     photo_docs: file -> relative path of its per-photo JSON; crops: file -> note id -> crop path.
@@ -177,17 +233,26 @@ def session_to_dict(session: object, kit: KitLayout,
     return {
         "workshop": kit.workshop,
         "photos": [
-            {"file": p.file, "status": p.status, "error": p.error,
-             "boards": [b.board for b in p.boards], "error_code": p.error_code,
-             "json": photo_docs.get(p.file)}
+            {
+                "file": p.file,
+                "status": p.status,
+                "error": p.error,
+                "boards": [b.board for b in p.boards],
+                "error_code": p.error_code,
+                "json": photo_docs.get(p.file),
+            }
             for p in session.photos
         ],
         "votes": votes,
         "actions": actions,
         "notes": notes,
         "boards": [
-            {"board": b, "file": view.file, "views": session.views.get(b, []),
-             **{k: v for k, v in fit_dict(view.result).items() if k != "board"}}
+            {
+                "board": b,
+                "file": view.file,
+                "views": session.views.get(b, []),
+                **{k: v for k, v in fit_dict(view.result).items() if k != "board"},
+            }
             for b, view in session.boards.items()
         ],
         "flags": [flag_dict(f) for f in session.flags],
