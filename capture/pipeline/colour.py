@@ -1,0 +1,225 @@
+"""Colour normalisation per board and colour classification.
+
+Every board is printed on white paper with black markers: the paper, seen across the board,
+measures the light (its colour and how it falls off), the marker black measures the flare.
+Dividing by that field (in linear light) gives colours as if on white paper in daylight,
+which is what the references in calibration/colors.yaml describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, ColourConfig
+from capture.model import BoardLayout
+from capture.pipeline.rectify import Rectified
+
+DEFAULT_COLORS_YAML = Path(__file__).resolve().parents[2] / "calibration" / "colors.yaml"
+
+
+@dataclass(frozen=True)
+class ColourRefs:
+    """Reference colours in CIELAB (L 0-100), for the colours a workshop declares."""
+
+    stickers: dict[str, np.ndarray]
+    notes: dict[str, np.ndarray]
+
+
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB in [0, 1] (any shape ... x 3) to CIELAB (D65)."""
+    a = np.asarray(rgb, np.float32)
+    shape = a.shape
+    lab = cv2.cvtColor(a.reshape(-1, 1, 3), cv2.COLOR_RGB2Lab)
+    return lab.reshape(shape)
+
+
+def refs_from_mapping(
+    data: dict, sticker_colors: tuple[str, ...], note_colors: tuple[str, ...]
+) -> ColourRefs:
+    """ColourRefs from the parsed colors.yaml mapping, restricted to the declared colours."""
+
+    def conv(section: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        table = data.get(section, {}) or {}
+        missing = [n for n in names if n not in table]
+        if missing:
+            raise ValueError(f"calibration colours missing for {section}: {', '.join(missing)}")
+        return {n: srgb_to_lab(np.array(table[n], np.float32) / 255.0) for n in names}
+
+    return ColourRefs(conv("stickers", sticker_colors), conv("notes", note_colors))
+
+
+@lru_cache(maxsize=8)
+def load_colour_refs(
+    sticker_colors: tuple[str, ...], note_colors: tuple[str, ...], path: Path = DEFAULT_COLORS_YAML
+) -> ColourRefs:
+    """Read calibration/colors.yaml (the edge that touches the disk) for the declared colours."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return refs_from_mapping(yaml.safe_load(fh), sticker_colors, note_colors)
+
+
+def classify(
+    lab: np.ndarray, refs: dict[str, np.ndarray], max_delta_e: float, l_weight: float = 0.5
+) -> tuple[str, float]:
+    """Nearest reference colour (lightness down-weighted: shading and gloss move it), or unknown."""
+    best, dist = "unknown", np.inf
+    for name, ref in refs.items():
+        d = np.array(lab, np.float64) - ref
+        de = float(np.sqrt((l_weight * d[0]) ** 2 + d[1] ** 2 + d[2] ** 2))
+        if de < dist:
+            best, dist = name, de
+    return (best if dist <= max_delta_e else "unknown"), dist
+
+
+def classify_map(
+    lab: np.ndarray, refs: dict[str, np.ndarray], l_weight: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel index of the nearest reference (order of refs) and its distance."""
+    names = list(refs)
+    d = np.stack(
+        [
+            np.sqrt(
+                (l_weight * (lab[..., 0] - refs[n][0])) ** 2
+                + (lab[..., 1] - refs[n][1]) ** 2
+                + (lab[..., 2] - refs[n][2]) ** 2
+            )
+            for n in names
+        ],
+        -1,
+    )
+    return np.argmin(d, -1), np.min(d, -1)
+
+
+def _to_linear(v: np.ndarray) -> np.ndarray:
+    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+
+
+def _to_srgb(v: np.ndarray) -> np.ndarray:
+    v = np.clip(v, 0.0, 1.0)
+    return np.where(v <= 0.0031308, v * 12.92, 1.055 * np.power(v, 1 / 2.4) - 0.055)
+
+
+_LIN_LUT = _to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np.float32)
+_SRGB_LUT = _to_srgb(np.linspace(0.0, 1.0, 4096)).astype(np.float32)
+
+
+@dataclass
+class Normalised:
+    """A rectified board with colours corrected to white paper under daylight."""
+
+    rgb: np.ndarray  # H x W x 3 float32 sRGB in [0, 1]
+    lab: np.ndarray  # H x W x 3 float32 CIELAB
+    chroma: np.ndarray  # H x W float32, sqrt(a^2 + b^2)
+    clipped: np.ndarray  # H x W bool: saturated in the photo (glare)
+    paper_rgb: tuple[float, float, float]  # the paper as photographed (0-255, board median)
+    black_rgb: tuple[float, float, float]
+
+
+def _block_percentile(img: np.ndarray, block: int, q: float) -> np.ndarray:
+    """Per-channel q-th percentile over block x block tiles (the light paper, not the ink)."""
+    h, w = img.shape[:2]
+    bh, bw = h // block, w // block
+    tiles = (
+        img[: bh * block, : bw * block].reshape(bh, block, bw, block, -1).transpose(0, 2, 4, 1, 3)
+    )
+    tiles = tiles.reshape(bh, bw, img.shape[2], block * block)
+    k = round(q / 100 * (block * block - 1))
+    return np.partition(tiles, k, axis=-1)[..., k].astype(np.float32)
+
+
+def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Smooth light field (linear, per channel, full size) and the paper median (sRGB)."""
+    block = max(2, round(cfg.background_mm_per_px * rect.px_per_mm))
+    img = rect.image
+    coarse = _block_percentile(img, block, 80.0)
+    valid = _block_percentile(rect.valid.astype(np.uint8)[..., None], block, 0.0)[..., 0] > 0
+    on_board = (
+        _block_percentile(rect.board_mask().astype(np.uint8)[..., None], block, 0.0)[..., 0] > 0
+    )
+    region = valid & on_board
+    if region.sum() < 10:
+        region = valid
+    lum = coarse.sum(-1) + 1e-3
+    chrom = coarse / lum[..., None]
+    bright = region & (lum >= np.percentile(lum[region], 60))
+    c0 = np.median(chrom[bright], axis=0)
+    level = np.percentile(lum[region], 90)
+    paper = (
+        region
+        & (np.abs(chrom - c0).sum(-1) < cfg.paper_chroma_max)
+        & (lum > cfg.paper_min_brightness * level)
+    )
+    if paper.sum() < 10:
+        paper = bright
+    paper_med = np.median(coarse[paper], axis=0)
+    sigma = cfg.background_sigma_mm / cfg.background_mm_per_px
+    wgt = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), sigma)
+    fields = []
+    for c in range(3):
+        num = cv2.GaussianBlur(np.where(paper, coarse[..., c], 0).astype(np.float32), (0, 0), sigma)
+        f = num / np.maximum(wgt, 1e-6)
+        # far from any paper (dense note clusters, outer margin): fall back to the board median
+        far = wgt < 0.02
+        f[far] = paper_med[c]
+        fields.append(f)
+    # linear light at the coarse scale, then upsampled (cheap, and the field is smooth anyway)
+    field = _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32)
+    h, w = img.shape[:2]
+    full = cv2.resize(
+        field, (field.shape[1] * block, field.shape[0] * block), interpolation=cv2.INTER_LINEAR
+    )
+    full = cv2.copyMakeBorder(
+        full, 0, h - full.shape[0], 0, w - full.shape[1], cv2.BORDER_REPLICATE
+    )
+    return full, paper_med
+
+
+def _black_level(rect: Rectified, board: BoardLayout, cfg: ColourConfig) -> np.ndarray:
+    """Darkest marker pixels (sRGB 0-255 per channel): the print black plus camera flare."""
+    samples = []
+    for m in board.markers:
+        (x0, y0), _, (x1, y1), _ = m.corners_mm
+        bx0, by0, bx1, by1 = rect.rect_px((x0, y0, x1 - x0, y1 - y0))
+        patch = rect.image[by0:by1, bx0:bx1][rect.valid[by0:by1, bx0:bx1]]
+        if patch.size:
+            samples.append(patch.reshape(-1, 3))
+    if not samples:
+        return np.zeros(3, np.float32)
+    px = np.concatenate(samples).astype(np.float32)
+    return np.percentile(px, cfg.black_percentile, axis=0)
+
+
+def normalise_board(
+    rect: Rectified,
+    board: BoardLayout,
+    cfg: ColourConfig = CONFIG.colour,
+    clip_level: int = CONFIG.dots.clip_level,
+) -> Normalised:
+    """White-balance and flat-field a rectified board on its own paper and marker black."""
+    field, paper_med = _paper_field(rect, cfg)
+    black = _black_level(rect, board, cfg)
+    lin = _LIN_LUT[rect.image]  # uint8 sRGB -> linear light, by table (fast)
+    lf = field
+    lb = np.minimum(_to_linear(black / 255.0), lf.min(axis=(0, 1)) * 0.5).astype(np.float32)
+    gain = np.float32(_to_linear(np.float32(cfg.white_target))) / np.maximum(lf - lb, 1e-4)
+    norm = (lin - lb) * gain
+    idx = np.clip(norm * (_SRGB_LUT.size - 1), 0, _SRGB_LUT.size - 1).astype(np.uint16)
+    rgb = _SRGB_LUT[idx]  # linear -> sRGB by a fine table
+    rgb[~rect.valid] = 1.0  # outside the photo: neutral white, never a colour
+    lab = srgb_to_lab(rgb)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    clipped = np.all(rect.image >= clip_level, axis=-1)
+    return Normalised(
+        rgb,
+        lab,
+        chroma,
+        clipped,
+        tuple(float(v) for v in paper_med),
+        tuple(float(v) for v in black),
+    )

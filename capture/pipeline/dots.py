@@ -1,0 +1,249 @@
+"""Dot stickers in the vote zones of a board: count them per zone and colour.
+
+Stickers are the only saturated things printed boards leave room for (zones are grey ink),
+so a chroma mask on the normalised board finds them. Touching or overlapping stickers form
+one blob; the blob is covered greedily by discs of the declared diameter, each new disc
+having to cover a good share of itself anew, which counts them. Note-sized blobs are notes.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, DotsConfig
+from capture.model import BoardLayout, Dot, Flag, VoteCount
+from capture.pipeline.colour import ColourRefs, Normalised, classify, classify_map
+from capture.pipeline.rectify import Rectified
+
+
+def _disc(radius: float) -> np.ndarray:
+    n = int(np.ceil(radius))
+    yy, xx = np.mgrid[-n : n + 1, -n : n + 1]
+    return (xx**2 + yy**2 <= radius**2).astype(np.float32)
+
+
+def cover_with_discs(
+    blob: np.ndarray, radius: float, cfg: DotsConfig
+) -> tuple[list[tuple[float, float]], float, bool]:
+    """Centres (x, y in blob px) of discs covering a blob; leftover area in disc units; ambiguous.
+
+    Greedy: each disc goes where it covers the most still-uncovered pixels while lying mostly
+    on the blob; stop when no disc would cover new_cover_min of its area.
+    """
+    disc = _disc(radius)
+    area = float(disc.sum())
+    pad = disc.shape[0]
+    m = cv2.copyMakeBorder(
+        blob.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
+    )
+    inside = cv2.filter2D(m, -1, disc, borderType=cv2.BORDER_CONSTANT) / area
+    uncovered = m.copy()
+    centres: list[tuple[float, float]] = []
+    ambiguous = False
+    for _ in range(cfg.max_cluster + 1):
+        gain = cv2.filter2D(uncovered, -1, disc, borderType=cv2.BORDER_CONSTANT) / area
+        gain[inside < cfg.inside_min] = 0
+        _, best, _, (bx, by) = cv2.minMaxLoc(gain)
+        if best < cfg.new_cover_min:
+            break
+        if best < cfg.new_cover_min + 0.12:
+            ambiguous = True  # barely enough new area: could be one sticker's ragged edge
+        # sub-pixel: centroid of the near-best plateau around the maximum
+        y0, y1 = max(0, by - 2), by + 3
+        x0, x1 = max(0, bx - 2), bx + 3
+        w = np.clip(gain[y0:y1, x0:x1] - (best - 0.02), 0, None)
+        if w.sum() > 0:
+            yy, xx = np.mgrid[y0:y1, x0:x1]
+            cx, cy = float((xx * w).sum() / w.sum()), float((yy * w).sum() / w.sum())
+        else:
+            cx, cy = float(bx), float(by)
+        centres.append((cx - pad, cy - pad))
+        cv2.circle(uncovered, (bx, by), round(radius), 0.0, -1)
+    # leftover: the largest uncovered piece once thin rims (blur, mask edge) are opened away
+    k = max(3, round(radius * 0.3) | 1)
+    rest = cv2.morphologyEx(
+        (uncovered > 0).astype(np.uint8),
+        cv2.MORPH_OPEN,
+        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)),
+    )
+    n, _, stats, _ = cv2.connectedComponentsWithStats(rest)
+    leftover = float(stats[1:, cv2.CC_STAT_AREA].max()) / area if n > 1 else 0.0
+    if cfg.ambiguous_low <= leftover:
+        ambiguous = True
+    if len(centres) > cfg.max_cluster:
+        return [], leftover, True
+    return centres, leftover, ambiguous
+
+
+def _fill_holes(mask: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    contours, _ = cv2.findContours(
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    filled = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(filled, contours, -1, 1, -1)
+    return filled.astype(bool), list(contours)
+
+
+def count_dots(
+    rect: Rectified,
+    norm: Normalised,
+    board: BoardLayout,
+    diameter_mm: float,
+    note_size_mm: float,
+    refs: ColourRefs,
+    cfg: DotsConfig = CONFIG.dots,
+) -> tuple[list[Dot], list[VoteCount], list[Flag]]:
+    """Stickers in the board's vote zones, their counts per zone and colour, and review flags."""
+    zones = [z for z in board.zones if z.kind == "vote"]
+    if not zones:
+        return [], [], []
+    ppm = rect.px_per_mm
+    r_px = diameter_mm / 2 * ppm
+    disc_area = np.pi * r_px**2
+    note_area = (note_size_mm * ppm) ** 2
+    xs = [z.rect_mm[0] for z in zones] + [z.rect_mm[0] + z.rect_mm[2] for z in zones]
+    ys = [z.rect_mm[1] for z in zones] + [z.rect_mm[1] + z.rect_mm[3] for z in zones]
+    grow = diameter_mm
+    x0, y0, x1, y1 = rect.rect_px(
+        (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
+    )
+    chroma = norm.chroma[y0:y1, x0:x1]
+    lab = norm.lab[y0:y1, x0:x1]
+    valid = rect.valid[y0:y1, x0:x1]
+    mask = (chroma > cfg.chroma_min) & valid
+    k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
+    mask = cv2.morphologyEx(
+        mask.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    ).astype(bool)
+    _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
+    names = list(refs.stickers)
+    cls, _ = classify_map(lab, refs.stickers)
+    blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
+    boxes: list[tuple[int, int, int, int]] = []
+    for c in contours:
+        area = cv2.contourArea(c)
+        if area < cfg.min_fill * disc_area:
+            continue
+        bx, by, bw, bh = cv2.boundingRect(c)
+        sub = np.zeros((bh, bw), np.uint8)
+        cv2.drawContours(sub, [c - (bx, by)], -1, 1, -1)
+        if area <= cfg.note_area_frac * note_area:
+            blobs.append(sub.astype(bool))
+            boxes.append((bx, by, bw, bh))
+            continue
+        # note-sized: a sticker may touch or sit on a note of another colour; split by colour class
+        sub_cls = cls[by : by + bh, bx : bx + bw]
+        sub_mask = mask[by : by + bh, bx : bx + bw] & sub.astype(bool)
+        for ci in range(len(names)):
+            _part, pcs = _fill_holes(
+                cv2.morphologyEx(
+                    (sub_mask & (sub_cls == ci)).astype(np.uint8),
+                    cv2.MORPH_OPEN,
+                    np.ones((3, 3), np.uint8),
+                )
+            )
+            for pc in pcs:
+                pa = cv2.contourArea(pc)
+                if cfg.min_fill * disc_area <= pa <= cfg.note_area_frac * note_area:
+                    px, py, pw, ph = cv2.boundingRect(pc)
+                    pm = np.zeros((ph, pw), np.uint8)
+                    cv2.drawContours(pm, [pc - (px, py)], -1, 1, -1)
+                    blobs.append(pm.astype(bool))
+                    boxes.append((bx + px, by + py, pw, ph))
+    dots: list[Dot] = []
+    flags: list[Flag] = []
+    ambiguous_zones: set[str] = set()
+    glare = norm.clipped[y0:y1, x0:x1] | (
+        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
+    )
+    yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
+    for blob, (bx, by, bw, bh) in zip(blobs, boxes, strict=False):
+        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg)
+        if not centres:
+            continue
+        pts = np.array(centres) + np.array([bx, by], np.float64)
+        # colour: pixels of the blob within 0.8 r of a centre and nearer to it than to the others
+        sl = (slice(by, by + bh), slice(bx, bx + bw))
+        ys, xs_ = yy_all[sl][blob], xx_all[sl][blob]
+        d = np.hypot(xs_[:, None] - pts[None, :, 0], ys[:, None] - pts[None, :, 1])
+        owner = np.argmin(d, 1)
+        good = mask[sl][blob] & ~glare[sl][blob]
+        labs = lab[sl][blob]
+        for i, (cx, cy) in enumerate(pts):
+            sel = (owner == i) & (d[:, i] < 0.8 * r_px) & good
+            if sel.sum() < 5:
+                sel = (owner == i) & (d[:, i] < r_px)
+            colour, de = classify(np.median(labs[sel], axis=0), refs.stickers, cfg.unknown_delta_e)
+            cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
+            zone = board.zone_at(float(cmm[0]), float(cmm[1]))
+            zid = zone.id if zone is not None and zone.kind == "vote" else None
+            conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
+                0.6 if ambiguous else 1.0
+            )
+            dots.append(
+                Dot(
+                    board.id,
+                    zid,
+                    (round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
+                    diameter_mm / 2,
+                    colour,
+                    round(conf, 3),
+                )
+            )
+            if ambiguous and zid:
+                ambiguous_zones.add(zid)
+    votes: list[VoteCount] = []
+    for z in zones:
+        in_zone = [d for d in dots if d.zone == z.id]
+        by_color: dict[str, int] = {}
+        for d in in_zone:
+            by_color[d.color] = by_color.get(d.color, 0) + 1
+        votes.append(
+            VoteCount(
+                board.id,
+                z.id,
+                z.vote or "agree",
+                len(in_zone),
+                dict(sorted(by_color.items())),
+                ambiguous=z.id in ambiguous_zones,
+            )
+        )
+        if z.id in ambiguous_zones:
+            flags.append(
+                Flag(
+                    "ambiguous_cluster",
+                    "warning",
+                    f"A cluster of stickers in zone {z.label or z.id} of {board.id} does not "
+                    "add up to a whole number of stickers: check the count.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+        zx0, zy0, zx1, zy1 = rect.rect_px(z.rect_mm)
+        zvalid = rect.valid[zy0:zy1, zx0:zx1]
+        if zvalid.sum():
+            frac = float(norm.clipped[zy0:zy1, zx0:zx1][zvalid].mean())
+            if frac >= cfg.glare_zone_frac:
+                flags.append(
+                    Flag(
+                        "glare",
+                        "warning",
+                        f"Glare covers {frac:.0%} of zone {z.label or z.id} of {board.id}: "
+                        "stickers under it may be missed.",
+                        board=board.id,
+                        zone=z.id,
+                    )
+                )
+        if zvalid.mean() < 0.98 if zvalid.size else True:
+            flags.append(
+                Flag(
+                    "zone_cut",
+                    "warning",
+                    f"Zone {z.label or z.id} of {board.id} is partly outside the photo: "
+                    "its count may be short.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+    return dots, votes, flags

@@ -1,0 +1,139 @@
+"""Load one photo file into an upright RGB array, refusing what cannot or should not be decoded.
+
+The only stage that touches the disk. Size limits are checked from the header, before the
+pixels are decoded, so a decompression bomb never reaches memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from capture.config import Limits
+from capture.errors import PhotoError
+
+try:  # HEIC/HEIF straight from iPhones
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIF_OK = True
+except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
+    HEIF_OK = False
+
+# Formats a phone or a scanner produces; anything else PIL happens to open is refused.
+SUPPORTED_FORMATS = {"JPEG", "MPO", "PNG", "TIFF", "HEIF", "WEBP", "BMP"}
+EXIF_ORIENTATION = 0x0112
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks (identifies a photo across runs)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _to_rgb(img: Image.Image) -> np.ndarray:
+    """8-bit RGB whatever the mode (16-bit greys, palettes, alpha over white)."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or arr.max() > 255 else 255.0
+        grey = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(grey[..., None], 3, axis=2)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba)
+    return np.ascontiguousarray(np.asarray(img.convert("RGB"), dtype=np.uint8))
+
+
+def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
+    """Upright RGB uint8 array of a photo (EXIF orientation applied) and facts about the file.
+
+    Raises PhotoError with code empty_file, unreadable_image, unsupported_format,
+    too_many_pixels or too_small.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PhotoError(
+            f"The photo {name} cannot be opened ({exc.strerror}).", code="unreadable_image"
+        ) from exc
+    if size == 0:
+        raise PhotoError(
+            f"The file {name} is empty (0 bytes): copy the photo again from the phone.",
+            code="empty_file",
+        )
+    with warnings.catch_warnings():
+        # Our own pixel limit decides; PIL's bomb warning would only add noise.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(path)
+        except UnidentifiedImageError as exc:
+            raise PhotoError(
+                f"The file {name} is not an image this tool can read "
+                "(expected a JPEG, PNG, TIFF or HEIC photo).",
+                code="unreadable_image",
+            ) from exc
+        except Image.DecompressionBombError as exc:
+            raise PhotoError(
+                f"The image {name} is far too large to be a photo; it was not opened.",
+                code="too_many_pixels",
+            ) from exc
+        except OSError as exc:
+            raise PhotoError(
+                f"The file {name} cannot be read as an image ({exc}).", code="unreadable_image"
+            ) from exc
+        with img:
+            fmt = (img.format or "").upper()
+            if fmt not in SUPPORTED_FORMATS:
+                raise PhotoError(
+                    f"The file {name} is a {fmt or 'unknown'} image; use JPEG, PNG, "
+                    "TIFF or HEIC photos.",
+                    code="unsupported_format",
+                )
+            w, h = img.size  # from the header: nothing decoded yet
+            if w * h > limits.max_pixels:
+                raise PhotoError(
+                    f"The image {name} has {w * h / 1e6:.0f} million pixels, more than the "
+                    f"{limits.max_pixels / 1e6:.0f} million allowed: it was not opened.",
+                    code="too_many_pixels",
+                )
+            try:
+                exif = img.getexif()
+                orientation = int(exif.get(EXIF_ORIENTATION, 1) or 1)
+            except Exception:  # broken EXIF must not lose the photo
+                orientation = 1
+            try:
+                img.load()
+                upright = ImageOps.exif_transpose(img) if orientation != 1 else img
+                rgb = _to_rgb(upright)
+            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+                raise PhotoError(
+                    f"The photo {name} is damaged or incomplete (truncated file?): "
+                    "copy it again from the phone.",
+                    code="unreadable_image",
+                ) from exc
+    hh, ww = rgb.shape[:2]
+    if min(hh, ww) < limits.min_side_px:
+        raise PhotoError(
+            f"The image {name} is only {ww}x{hh} pixels: too small to read a board "
+            f"(at least {limits.min_side_px} pixels on each side).",
+            code="too_small",
+        )
+    meta = {
+        "format": fmt,
+        "bytes": size,
+        "width": ww,
+        "height": hh,
+        "exif_orientation": orientation,
+        "file_size_px": (w, h),
+    }
+    return rgb, meta

@@ -1,0 +1,306 @@
+"""Sticky notes on a board: coloured squares of a known size.
+
+A chroma mask of the normalised board holds the notes (the print is grey only). Each blob of
+one colour class is covered greedily by squares of the declared note size: every square is
+placed (position and rotation) where it covers the most still-uncovered pixels while lying on
+coloured pixels, preferring positions whose outline follows edges (blob borders, the shadow
+line a note casts on the one below). Notes overlapping or touching, of the same colour or not,
+so come apart; a note crossing the board edge or the photo frame is still one square.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, NotesConfig
+from capture.kit.layout import grid_cell
+from capture.model import BoardFit, BoardLayout, Flag, Note
+from capture.pipeline.colour import ColourRefs, Normalised, classify, classify_map
+from capture.pipeline.rectify import Rectified
+
+EDGE_WEIGHT = 0.6  # how much an outline on edges counts against newly covered area
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    contours, _ = cv2.findContours(
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    out = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(out, contours, -1, 1, -1)
+    return out.astype(bool)
+
+
+def _candidate_angles(mask: np.ndarray, step: float) -> list[float]:
+    """Rotations (degrees, in [-45, 45)) suggested by the blob outline's edge directions."""
+    m = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.0)
+    gx = cv2.Sobel(m, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(m, cv2.CV_32F, 0, 1)
+    mag = np.hypot(gx, gy)
+    sel = mag > 0.1
+    if sel.sum() < 20:
+        return [0.0]
+    ang = (np.degrees(np.arctan2(gy[sel], gx[sel])) + 45.0) % 90.0 - 45.0  # square symmetry
+    hist, _ = np.histogram(ang, bins=90, range=(-45, 45), weights=mag[sel])
+    hist = np.convolve(np.concatenate([hist[-3:], hist, hist[:3]]), np.ones(5) / 5, "same")[3:-3]
+    peaks = []
+    for _ in range(3):
+        i = int(np.argmax(hist))
+        if hist[i] <= 0 or (peaks and hist[i] < 0.25 * hist[peaks[0]]):
+            break
+        peaks.append(i)
+        for d in range(-8, 9):
+            hist[(i + d) % 90] = 0
+    angles = set()
+    for i in peaks:
+        a = -45.0 + i + 0.5
+        for d in (-step / 2, 0.0, step / 2):
+            angles.add(round(((a + d + 45.0) % 90.0) - 45.0, 2))
+    return sorted(angles)
+
+
+def _outline_mean(img: np.ndarray, side: int, width: int) -> np.ndarray:
+    """Mean of img over a square ring of the given side and band width centred on each pixel.
+
+    Difference of two box sums (constant time per pixel, unlike a large filter2D kernel).
+    """
+    outer, inner = side + width, max(1, side - width)
+    so = cv2.boxFilter(img, -1, (outer, outer), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    si = cv2.boxFilter(img, -1, (inner, inner), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    return (so - si) / float(outer * outer - inner * inner)
+
+
+def _square_corners(cx: float, cy: float, side: float, angle_deg: float) -> np.ndarray:
+    """4 x 2 corners TL, TR, BR, BL of a square rotated by angle_deg (image axes, y down)."""
+    a = np.radians(angle_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    h = side / 2
+    return np.array([(-h, -h), (h, -h), (h, h), (-h, h)]) @ rot.T + (cx, cy)
+
+
+def cover_with_squares(
+    cls_mask: np.ndarray, support: np.ndarray, edges: np.ndarray, side: float, cfg: NotesConfig
+) -> list[tuple[float, float, float, float]]:
+    """Squares (cx, cy, angle_deg, score) covering a one-colour blob.
+
+    cls_mask: the blob (bool); support: where a note may lie (any coloured or off-photo pixel);
+    edges: edge strength in [0, 1]. All three arrays share one frame.
+    """
+    s = round(side)
+    angles = _candidate_angles(cls_mask, cfg.angle_step_deg)
+    uncovered = cls_mask.astype(np.float32)
+    h, w = cls_mask.shape
+    centre = (w / 2.0, h / 2.0)
+    diag = int(np.ceil(np.hypot(h, w))) + 2
+    band = max(2, round(s * 0.04))
+    out: list[tuple[float, float, float, float]] = []
+    # per angle, the rotated support and edge maps do not change between iterations
+    prepared = []
+    for a in angles:
+        m = cv2.getRotationMatrix2D(centre, a, 1.0)  # rotates the image by +a (counter-clockwise)
+        m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
+        sup = cv2.warpAffine(support.astype(np.float32), m, (diag, diag), flags=cv2.INTER_NEAREST)
+        edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+        inside = cv2.boxFilter(sup, -1, (s, s), normalize=True, borderType=cv2.BORDER_CONSTANT)
+        align = _outline_mean(edg, s, band)
+        prepared.append((a, m, inside, align))
+    for _ in range(64):
+        best = None
+        for a, m, inside, align in prepared:
+            unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)
+            gain = cv2.boxFilter(unc, -1, (s, s), normalize=True, borderType=cv2.BORDER_CONSTANT)
+            ok = (inside >= cfg.inside_min) & (gain >= cfg.new_cover_min)
+            if not ok.any():
+                continue
+            score = np.where(ok, gain + EDGE_WEIGHT * align, -1.0)
+            _, val, _, (bx, by) = cv2.minMaxLoc(score)
+            if best is None or val > best[0]:
+                best = (val, a, m, bx, by)
+        if best is None:
+            break
+        val, a, m, bx, by = best
+        # an even box filter's anchor sits half a pixel right/below the box's geometric centre
+        half = 0.5 if s % 2 == 0 else 0.0
+        inv = cv2.invertAffineTransform(m)
+        cx, cy = inv @ np.array([bx - half, by - half, 1.0])
+        # m turned the image by -a (our y-down convention): squares at +a became axis-aligned
+        corners = _square_corners(cx, cy, s, a)
+        cv2.fillConvexPoly(uncovered, np.round(corners).astype(np.int32), 0.0)
+        out.append((float(cx), float(cy), a, float(val)))
+    return out
+
+
+def _edge_map(l_channel: np.ndarray) -> np.ndarray:
+    """Luminance edges in [0, 1], after a median that drops thin handwriting strokes."""
+    lm = (
+        cv2.medianBlur(np.clip(l_channel * 2.55, 0, 255).astype(np.uint8), 5).astype(np.float32)
+        / 2.55
+    )
+    gx = cv2.Sobel(lm, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(lm, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    return np.clip(np.hypot(gx, gy) / 6.0, 0.0, 1.0)  # 6 L units per px: a clear paper edge
+
+
+def find_notes(
+    rgb: np.ndarray,
+    fit: BoardFit,
+    rect: Rectified,
+    norm: Normalised,
+    board: BoardLayout,
+    note_size_mm: float,
+    refs: ColourRefs,
+    cfg: NotesConfig = CONFIG.notes,
+) -> tuple[list[Note], list[Flag]]:
+    """Notes whose centre lies on the board, with colour, zone, grid position and an OCR crop."""
+    f = cfg.search_px_per_mm / rect.px_per_mm
+    hh, ww = rect.valid.shape
+    size = (max(1, round(ww * f)), max(1, round(hh * f)))
+    lab = cv2.resize(norm.lab, size, interpolation=cv2.INTER_AREA)
+    valid = cv2.resize(rect.valid.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(
+        bool
+    )
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    ppm = cfg.search_px_per_mm
+    side = note_size_mm * ppm
+    note_area = side * side
+    mask = (chroma > cfg.chroma_min) & valid
+    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
+    support_all = mask | ~valid
+    cls, _ = classify_map(lab, refs.notes)
+    cls = cv2.medianBlur(cls.astype(np.uint8), 5)
+    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
+    names = list(refs.notes)
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(_fill_holes(mask).astype(np.uint8))
+    squares: list[tuple[float, float, float, float, str]] = []
+    pad = int(side)
+    for i in range(1, n_lab):
+        x, y, w, h, area = stats[i]
+        if area < cfg.min_area_frac * note_area:
+            continue
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(size[0], x + w + pad), min(size[1], y + h + pad)
+        comp = labels[y0:y1, x0:x1] == i
+        sup = support_all[y0:y1, x0:x1] | comp
+        c_cls = cls[y0:y1, x0:x1]
+        c_mask = mask[y0:y1, x0:x1] & comp
+        blob_edges = cv2.morphologyEx(
+            comp.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)
+        )
+        edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
+        for ci, name in enumerate(names):
+            part = c_mask & (c_cls == ci)
+            if part.sum() < cfg.min_area_frac * note_area:
+                continue
+            part = _fill_holes(
+                cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+            )
+            if part.sum() < cfg.min_area_frac * note_area:
+                continue
+            for cx, cy, ang, score in cover_with_squares(part, sup, edg, side, cfg):
+                squares.append((cx + x0, cy + y0, ang, score, name))
+    notes: list[Note] = []
+    flags: list[Flag] = []
+    bw, bh = board.size_mm
+    to_mm = 1.0 / ppm
+    kept = []
+    for cx, cy, ang, score, _ in squares:
+        cmm = (
+            (cx + 0.5) * to_mm - rect.margin_mm,
+            (cy + 0.5) * to_mm - rect.margin_mm,
+        )  # px centres
+        if 0 <= cmm[0] < bw and 0 <= cmm[1] < bh:  # notes centred off the board belong elsewhere
+            kept.append((cmm, ang, score))
+    kept.sort(key=lambda k: (round(k[0][1] / note_size_mm), k[0][0]))  # reading order
+    for k, (cmm, ang, score) in enumerate(kept):
+        corners_mm = _square_corners(cmm[0], cmm[1], note_size_mm, ang)
+        colour, de = _note_colour(norm, rect, corners_mm, refs, cfg)
+        zone = board.zone_at(*cmm)
+        note = Note(
+            id=f"{board.id}-n{k + 1:02d}",
+            board=board.id,
+            zone=zone.id if zone else None,
+            corners_mm=tuple((round(float(px), 2), round(float(py), 2)) for px, py in corners_mm),
+            center_mm=(round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
+            color=colour,
+            confidence=round(
+                float(
+                    np.clip(
+                        min(score / (1 + EDGE_WEIGHT), 1.0) * (1 - de / (2 * cfg.unknown_delta_e)),
+                        0,
+                        1,
+                    )
+                ),
+                3,
+            ),
+        )
+        if zone is not None and zone.kind == "grid":
+            zx, zy, zw, zh = zone.rect_mm
+            note.x = round(float(np.clip((cmm[0] - zx) / zw, 0, 1)), 4)
+            note.y = round(float(np.clip(1 - (cmm[1] - zy) / zh, 0, 1)), 4)
+            note.cell = grid_cell(note.x, note.y)
+        if zone is None:
+            flags.append(
+                Flag(
+                    "note_outside_zones",
+                    "warning",
+                    f"A {colour} note on {board.id} at ({cmm[0]:.0f}, {cmm[1]:.0f}) mm is "
+                    "outside every zone.",
+                    board=board.id,
+                    item=note.id,
+                )
+            )
+        note.crop = note_crop(rgb, fit.homography, corners_mm, note_size_mm, cfg.crop_px_per_mm)
+        notes.append(note)
+    return notes, flags
+
+
+def _note_colour(
+    norm: Normalised, rect: Rectified, corners_mm: np.ndarray, refs: ColourRefs, cfg: NotesConfig
+) -> tuple[str, float]:
+    """Median colour of the note's inner area, without its ink (dark or neutral pixels)."""
+    c = corners_mm.mean(0)
+    inner = (corners_mm - c) * 0.6 + c
+    poly = np.round(rect.mm_to_px(inner)).astype(np.int32)
+    x0, y0 = np.maximum(poly.min(0), 0)
+    x1, y1 = poly.max(0) + 1
+    m = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), np.uint8)
+    cv2.fillConvexPoly(m, poly - (x0, y0), 1)
+    lab = norm.lab[y0:y1, x0:x1][: m.shape[0], : m.shape[1]]
+    m = m[: lab.shape[0], : lab.shape[1]].astype(bool)
+    px = lab[m]
+    if px.size == 0:
+        return "unknown", np.inf
+    chroma = np.hypot(px[:, 1], px[:, 2])
+    sel = chroma > np.percentile(chroma, 30)
+    sel &= px[:, 0] > np.percentile(px[:, 0], 20)
+    return classify(
+        np.median(px[sel] if sel.sum() > 10 else px, axis=0), refs.notes, cfg.unknown_delta_e
+    )
+
+
+def note_crop(
+    rgb: np.ndarray,
+    homography: np.ndarray,
+    corners_mm: np.ndarray,
+    note_size_mm: float,
+    px_per_mm: float,
+) -> np.ndarray:
+    """Upright RGB crop of a note warped from the original photo (its own rotation removed)."""
+    side = round(note_size_mm * px_per_mm)
+    dst = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float32)
+    src = (
+        cv2.perspectiveTransform(
+            np.asarray(corners_mm, np.float64).reshape(-1, 1, 2), np.asarray(homography, np.float64)
+        )
+        .reshape(4, 2)
+        .astype(np.float32)
+    )
+    m = cv2.getPerspectiveTransform(dst, src)
+    return cv2.warpPerspective(
+        rgb,
+        m,
+        (side, side),
+        flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )

@@ -1,0 +1,206 @@
+"""Assemble the analysis of one photo: boards, dot votes, notes (and OCR when given), QA flags.
+
+Pure function over an RGB array; loading the file and writing results happen at the edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import perf_counter
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, Config
+from capture.model import BoardFit, BoardLayout, BoardResult, Flag, KitLayout, PhotoResult
+from capture.pipeline.colour import ColourRefs, load_colour_refs, normalise_board
+from capture.pipeline.dots import count_dots
+from capture.pipeline.notes import find_notes
+from capture.pipeline.rectify import analysis_px_per_mm, rectify_board
+from capture.pipeline.register import find_boards
+
+SQRT_2PI = float(np.sqrt(2 * np.pi))
+
+
+def marker_sharpness(grey: np.ndarray, fit: BoardFit, board: BoardLayout) -> float | None:
+    """1 / edge blur in mm, measured on the board's printed marker edges (larger is sharper).
+
+    A step edge blurred by a Gaussian of sigma s has a peak slope of contrast / (s sqrt(2 pi)):
+    the markers are known black-on-white steps, so their steepest slope gives s in photo px,
+    divided by the local scale to get millimetres on the wall.
+    """
+    h = np.asarray(fit.homography, np.float64)
+    sigmas = []
+    for m in board.markers:
+        if m.id not in fit.markers:
+            continue
+        c = np.array(m.corners_mm, np.float64)
+        centre = c.mean(0)
+        quad = cv2.perspectiveTransform(
+            ((c - centre) * 1.15 + centre).reshape(-1, 1, 2), h
+        ).reshape(4, 2)
+        x0, y0 = np.floor(quad.min(0)).astype(int)
+        x1, y1 = np.ceil(quad.max(0)).astype(int) + 1
+        if (
+            x0 < 0
+            or y0 < 0
+            or x1 > grey.shape[1]
+            or y1 > grey.shape[0]
+            or min(x1 - x0, y1 - y0) < 8
+        ):
+            continue
+        patch = grey[y0:y1, x0:x1].astype(np.float32)
+        gx = cv2.Sobel(patch, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+        gy = cv2.Sobel(patch, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+        slope = float(np.percentile(np.hypot(gx, gy), 99.5))
+        contrast = float(np.percentile(patch, 97) - np.percentile(patch, 3))
+        if slope <= 0 or contrast < 20:
+            continue
+        side_px = float(np.mean(np.linalg.norm(quad - np.roll(quad, 1, 0), axis=1))) / 1.15
+        side_mm = float(np.linalg.norm(c[1] - c[0]))
+        sigma_px = contrast / (SQRT_2PI * slope)
+        sigmas.append(sigma_px / (side_px / side_mm))
+    if not sigmas:
+        return None
+    return float(1.0 / max(np.median(sigmas), 1e-3))
+
+
+def _analyse_board(
+    rgb: np.ndarray,
+    fit: BoardFit,
+    board: BoardLayout,
+    kit: KitLayout,
+    config: Config,
+    refs: ColourRefs,
+    timings: dict[str, float],
+) -> BoardResult:
+    res = BoardResult(fit=fit)
+    t = perf_counter()
+    margin = config.rectify.margin_mm
+    rect = rectify_board(rgb, fit, board, analysis_px_per_mm(board, margin, config.rectify), margin)
+    t1 = perf_counter()
+    norm = normalise_board(rect, board, config.colour, config.dots.clip_level)
+    t2 = perf_counter()
+    res.dots, res.votes, dflags = count_dots(
+        rect, norm, board, kit.sticker_diameter_mm, kit.note_size_mm, refs, config.dots
+    )
+    t3 = perf_counter()
+    if any(z.kind in ("notes", "grid") for z in board.zones):
+        res.notes, nflags = find_notes(
+            rgb, fit, rect, norm, board, kit.note_size_mm, refs, config.notes
+        )
+    else:
+        nflags = []
+    t4 = perf_counter()
+    res.flags += dflags + nflags
+    for key, dt in (
+        ("rectify", t1 - t),
+        ("colour", t2 - t1),
+        ("dots", t3 - t2),
+        ("notes", t4 - t3),
+    ):
+        timings[key] = timings.get(key, 0.0) + dt
+    return res
+
+
+def analyse_photo(
+    rgb: np.ndarray,
+    kit: KitLayout,
+    config: Config = CONFIG,
+    ocr: Callable | None = None,
+    file: str = "",
+    refs: ColourRefs | None = None,
+) -> PhotoResult:
+    """Everything the pipeline reads from one upright RGB photo.
+
+    ocr, when given, is called as ocr(crop_rgb) for every note and returns an object with
+    .text, .raw_text and .confidence (0-1). refs default to calibration/colors.yaml.
+    """
+    t0 = perf_counter()
+    timings: dict[str, float] = {}
+    result = PhotoResult(file=file, size_px=(int(rgb.shape[1]), int(rgb.shape[0])))
+    if refs is None:
+        refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
+    fits, reg_flags = find_boards(rgb, kit, config.register)
+    timings["register"] = perf_counter() - t0
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    sharp = []
+    qa = config.qa
+    for fit in fits:
+        board = kit.board(fit.board)
+        try:
+            res = _analyse_board(rgb, fit, board, kit, config, refs, timings)
+        except Exception as exc:  # one board failing must not lose the others
+            res = BoardResult(
+                fit=fit,
+                flags=[
+                    Flag(
+                        "analysis_failed",
+                        "error",
+                        f"Board {fit.board} could not be analysed: {exc}",
+                        board=fit.board,
+                    )
+                ],
+            )
+        res.flags = [f for f in reg_flags if f.board == fit.board] + res.flags
+        if fit.reprojection_error_mm > qa.poor_fit_mm:
+            res.flags.append(
+                Flag(
+                    "poor_fit",
+                    "warning",
+                    f"Board {fit.board} is poorly located in the photo (markers disagree "
+                    f"by {fit.reprojection_error_mm:.1f} mm): positions may be off.",
+                    board=fit.board,
+                )
+            )
+        if fit.visible_fraction < 0.999:
+            res.flags.append(
+                Flag(
+                    "board_cut",
+                    "info",
+                    f"Only {fit.visible_fraction:.0%} of board {fit.board} is in the photo.",
+                    board=fit.board,
+                )
+            )
+        s = marker_sharpness(grey, fit, board)
+        if s is not None:
+            sharp.append(s)
+        if ocr is not None:
+            t = perf_counter()
+            for note in res.notes:
+                if note.crop is None:
+                    continue
+                out = ocr(note.crop)
+                note.text, note.raw_text = out.text, out.raw_text
+                note.ocr_confidence = float(out.confidence) if out.confidence is not None else None
+                if note.ocr_confidence is not None and note.ocr_confidence < qa.low_ocr_confidence:
+                    res.flags.append(
+                        Flag(
+                            "low_ocr_confidence",
+                            "warning",
+                            f"The text of note {note.id} was hard to read "
+                            f"({note.ocr_confidence:.0%} confidence): check it.",
+                            board=fit.board,
+                            zone=note.zone,
+                            item=note.id,
+                        )
+                    )
+            timings["ocr"] = timings.get("ocr", 0.0) + perf_counter() - t
+        result.boards.append(res)
+    seen = {f.board for f in fits}
+    result.flags += [f for f in reg_flags if f.board not in seen]
+    if sharp:
+        result.sharpness = round(float(np.median(sharp)), 3)
+        if result.sharpness < qa.blur_min:
+            result.flags.append(
+                Flag(
+                    "blurry_photo",
+                    "warning",
+                    f"The photo is blurry (edges spread over {1 / result.sharpness:.1f} mm "
+                    "on the wall): stickers and handwriting may be misread.",
+                    item=file or None,
+                )
+            )
+    timings["total"] = perf_counter() - t0
+    result.timings = {k: round(v, 3) for k, v in timings.items()}
+    return result

@@ -1,0 +1,296 @@
+"""Find the workshop's boards in a photo: ArUco markers, QR codes, one homography per board.
+
+Every marker id is unique across the workshop, so one marker names and locates its board;
+all the corners of the markers seen are fitted together (RANSAC) for a precise homography.
+Marker ids are shared between workshops printed from different files, so when a board's
+QR code is readable it decides whether the board belongs to this workshop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, RegisterConfig
+from capture.kit.layout import parse_qr_payload
+from capture.model import BoardFit, BoardLayout, Flag, KitLayout
+
+
+@dataclass
+class MarkerHit:
+    id: int
+    corners_px: np.ndarray  # 4 x 2, TL TR BR BL as OpenCV reports them
+
+
+def _detector(dictionary: str, cfg: RegisterConfig) -> cv2.aruco.ArucoDetector:
+    params = cv2.aruco.DetectorParameters()
+    params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    params.minMarkerPerimeterRate = cfg.min_marker_perimeter_rate
+    params.adaptiveThreshWinSizeMin = cfg.adaptive_win_min
+    params.adaptiveThreshWinSizeMax = cfg.adaptive_win_max
+    params.adaptiveThreshWinSizeStep = cfg.adaptive_win_step
+    params.polygonalApproxAccuracyRate = 0.05  # perspective and slight blur bend the square outline
+    params.perspectiveRemovePixelPerCell = 8
+    params.errorCorrectionRate = (
+        0.5  # a 4x4 code has little redundancy: stay strict against false ids
+    )
+    d = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, dictionary))
+    return cv2.aruco.ArucoDetector(d, params)
+
+
+def detect_markers(
+    grey: np.ndarray, dictionary: str, cfg: RegisterConfig = CONFIG.register
+) -> list[MarkerHit]:
+    """ArUco markers of a grey photo; searched on a reduced copy, corners refined at full res."""
+    h, w = grey.shape
+    scale = min(1.0, cfg.detect_max_side_px / max(h, w))
+    small = (
+        cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+        if scale < 1.0
+        else grey
+    )
+    corners, ids, _ = _detector(dictionary, cfg).detectMarkers(small)
+    if ids is None:
+        return []
+    hits = []
+    for c, i in zip(corners, ids.ravel(), strict=False):
+        pts = c.reshape(4, 2).astype(np.float32) / scale
+        if scale < 1.0:
+            side = float(np.mean(np.linalg.norm(pts - np.roll(pts, 1, axis=0), axis=1)))
+            win = int(max(2, min(cfg.corner_refine_win_px, side / 12)))
+            crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 30, 0.01)
+            refined = cv2.cornerSubPix(
+                grey, pts.reshape(-1, 1, 2).copy(), (win, win), (-1, -1), crit
+            )
+            # keep the refinement only when it stays close (it can jump to a neighbouring corner)
+            moved = np.linalg.norm(refined.reshape(4, 2) - pts, axis=1)
+            pts = np.where((moved < max(1.5, 1.0 / scale))[:, None], refined.reshape(4, 2), pts)
+        hits.append(MarkerHit(int(i), pts))
+    return hits
+
+
+def _project(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(np.asarray(pts, np.float64).reshape(-1, 1, 2), h).reshape(-1, 2)
+
+
+def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> str | None:
+    """Reason why a homography cannot be a photo of the board, or None."""
+    if not np.all(np.isfinite(h)) or abs(np.linalg.det(h)) < 1e-12:
+        return "singular homography"
+    w, hh = board.size_mm
+    rect = np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64)
+    # points behind the camera: the projective denominator changes sign over the board
+    den = rect @ h[2, :2] + h[2, 2]
+    if np.any(den <= 0) and np.any(den >= 0):
+        return "board crosses the horizon"
+    quad = _project(h, rect).astype(np.float32)
+    if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return "projected board is not convex"
+    # local scale (px per mm) at each corner from the Jacobian's area factor
+    scales = []
+    for x, y in rect:
+        p = _project(h, np.array([(x, y), (x + 1, y), (x, y + 1)], np.float64))
+        scales.append(np.sqrt(abs(np.cross(p[1] - p[0], p[2] - p[0]))))
+    smin, smax = min(scales), max(scales)
+    if smin < cfg.min_scale_px_per_mm or smax > cfg.max_scale_px_per_mm:
+        return f"absurd scale ({smin:.2f}-{smax:.2f} px/mm)"
+    if smax / smin > cfg.max_scale_ratio:
+        return "extreme perspective"
+    return None
+
+
+def _visible_fraction(h: np.ndarray, board: BoardLayout, shape: tuple[int, int], n: int) -> float:
+    w, hh = board.size_mm
+    gx, gy = np.meshgrid((np.arange(n) + 0.5) * w / n, (np.arange(n) + 0.5) * hh / n)
+    p = _project(h, np.stack([gx.ravel(), gy.ravel()], 1))
+    inside = (p[:, 0] >= 0) & (p[:, 0] < shape[1]) & (p[:, 1] >= 0) & (p[:, 1] < shape[0])
+    return float(inside.mean())
+
+
+def _fit(
+    board_pts: np.ndarray, photo_pts: np.ndarray, marker_px: float, cfg: RegisterConfig
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """Homography board mm -> photo px and the inlier mask over the points."""
+    if len(board_pts) < 4:
+        return None, np.zeros(len(board_pts), bool)
+    if len(board_pts) == 4:  # one marker: exact, nothing to vote with
+        h = cv2.getPerspectiveTransform(board_pts.astype(np.float32), photo_pts.astype(np.float32))
+        return h, np.ones(4, bool)
+    thr = max(cfg.ransac_threshold_min_px, cfg.ransac_threshold_marker_frac * marker_px)
+    h, mask = cv2.findHomography(
+        board_pts, photo_pts, cv2.RANSAC, thr, maxIters=2000, confidence=0.999
+    )
+    if h is None:
+        return None, np.zeros(len(board_pts), bool)
+    inl = mask.ravel().astype(bool)
+    if inl.sum() >= 8:  # refine on the inliers only (least squares, all of them)
+        h2, _ = cv2.findHomography(board_pts[inl], photo_pts[inl], 0)
+        if h2 is not None:
+            h = h2
+    return h, inl
+
+
+def _reprojection_mm(h: np.ndarray, board_pts: np.ndarray, photo_pts: np.ndarray) -> float:
+    back = _project(np.linalg.inv(h), photo_pts)
+    return float(np.sqrt(np.mean(np.sum((back - board_pts) ** 2, axis=1))))
+
+
+def read_board_qr(
+    grey: np.ndarray, h: np.ndarray, board: BoardLayout, cfg: RegisterConfig
+) -> str | None:
+    """Decode the QR code printed on a board, warped upright from where the homography puts it."""
+    from pyzbar import pyzbar
+
+    qx, qy, qs, _ = board.qr_rect_mm
+    pad = qs * 0.25  # quiet zone plus fit error
+    ppm = cfg.qr_px_per_mm
+    side = round((qs + 2 * pad) * ppm)
+    s = np.array([[ppm, 0, -(qx - pad) * ppm], [0, ppm, -(qy - pad) * ppm], [0, 0, 1]], np.float64)
+    m = h @ np.linalg.inv(s)  # patch px -> photo px
+    patch = cv2.warpPerspective(
+        grey,
+        m,
+        (side, side),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    for img in (patch, cv2.threshold(patch, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]):
+        for sym in pyzbar.decode(img, symbols=[pyzbar.ZBarSymbol.QRCODE]):
+            try:
+                return sym.data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
+def find_boards(
+    rgb: np.ndarray, kit: KitLayout, cfg: RegisterConfig = CONFIG.register
+) -> tuple[list[BoardFit], list[Flag]]:
+    """Workshop boards seen in an RGB photo, each with its homography (board mm -> photo px)."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    hits = detect_markers(grey, kit.aruco_dictionary, cfg)
+    index = kit.marker_index()
+    by_board: dict[str, list[MarkerHit]] = {}
+    for hit in hits:
+        if hit.id in index:  # other ids: another kit, or a false detection
+            by_board.setdefault(index[hit.id][0].id, []).append(hit)
+    fits: list[BoardFit] = []
+    flags: list[Flag] = []
+    # Boards seen through several markers first: a lone marker lying inside one of them is a
+    # false detection (in a QR code, in handwriting), since boards do not overlap.
+    solid: list[np.ndarray] = []
+    for board_id, board_hits in sorted(by_board.items(), key=lambda kv: -len(kv[1])):
+        board = kit.board(board_id)
+        if len(board_hits) == 1 and any(
+            cv2.pointPolygonTest(q, tuple(map(float, board_hits[0].corners_px.mean(0))), False) >= 0
+            for q in solid
+        ):
+            continue
+        remaining = list(board_hits)
+        instances = []
+        # Same ids twice in a photo (two printed kits side by side): peel off one board at a time.
+        while remaining:
+            bp = np.concatenate([index[m.id][1].corners_mm for m in remaining]).astype(np.float64)
+            pp = np.concatenate([m.corners_px for m in remaining]).astype(np.float64)
+            marker_px = float(
+                np.median([np.linalg.norm(m.corners_px[1] - m.corners_px[0]) for m in remaining])
+            )
+            h, inl = _fit(bp, pp, marker_px, cfg)
+            if h is None:
+                break
+            used = [m for k, m in enumerate(remaining) if inl[4 * k : 4 * k + 4].sum() >= 3]
+            if not used:
+                break
+            ib = np.concatenate([index[m.id][1].corners_mm for m in used]).astype(np.float64)
+            ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
+            if len(used) >= 2:
+                h = cv2.findHomography(ib, ip, 0)[0] if len(ib) >= 4 else h
+            instances.append((h, used, _reprojection_mm(h, ib, ip)))
+            remaining = [m for m in remaining if m not in used]
+            if len(used) == 0 or len(instances) > 4:
+                break
+        kept = []
+        for h, used, err in instances:
+            reason = _degenerate(h, board, cfg)
+            ids = tuple(sorted(m.id for m in used))
+            if reason:
+                flags.append(
+                    Flag(
+                        "degenerate_homography",
+                        "warning",
+                        f"Markers {list(ids)} of board {board_id} give an impossible "
+                        f"geometry ({reason}); the board was skipped.",
+                        board=board_id,
+                    )
+                )
+                continue
+            payload = read_board_qr(grey, h, board, cfg)
+            qr_ok = False
+            if payload is not None:
+                parsed = parse_qr_payload(payload)
+                if parsed is None or parsed[0] != kit.workshop:
+                    other = parsed[0] if parsed else payload[:60]
+                    flags.append(
+                        Flag(
+                            "foreign_board",
+                            "warning",
+                            f"A board whose QR code names another workshop ({other}) "
+                            f"shares markers with {board_id}; it was ignored.",
+                            board=board_id,
+                        )
+                    )
+                    continue
+                if parsed[1] != board_id:
+                    flags.append(
+                        Flag(
+                            "foreign_board",
+                            "warning",
+                            f"The QR code reads board {parsed[1]} where the markers say "
+                            f"{board_id}; the board was ignored.",
+                            board=board_id,
+                        )
+                    )
+                    continue
+                qr_ok = True
+            fit = BoardFit(
+                board=board_id,
+                homography=h,
+                markers=ids,
+                reprojection_error_mm=err,
+                qr=qr_ok,
+                visible_fraction=_visible_fraction(h, board, grey.shape, cfg.visible_grid),
+            )
+            kept.append(fit)
+            if len(ids) >= 2:
+                w, hh = board.size_mm
+                quad = _project(h, np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64))
+                solid.append(quad.astype(np.float32).reshape(-1, 1, 2))
+        if len(kept) > 1:  # one physical board: keep the best supported view
+            kept.sort(key=lambda f: (-len(f.markers), f.reprojection_error_mm))
+            flags.append(
+                Flag(
+                    "duplicate_board",
+                    "warning",
+                    f"Board {board_id} appears {len(kept)} times in the photo; only the "
+                    "best-fitted copy was read.",
+                    board=board_id,
+                )
+            )
+            kept = kept[:1]
+        for fit in kept:
+            if len(fit.markers) == 1:
+                flags.append(
+                    Flag(
+                        "poor_fit",
+                        "warning",
+                        f"Only one marker of board {board_id} was seen: its position is "
+                        "approximate far from that marker.",
+                        board=board_id,
+                        item="single_marker",
+                    )
+                )
+            fits.append(fit)
+    fits.sort(key=lambda f: f.board)
+    return fits, flags

@@ -1,0 +1,254 @@
+"""Test scenes for the detection core: rendered boards decorated with stickers and notes at known
+positions, placed on a wall and photographed through a known perspective, then degraded.
+
+Deliberately independent of capture.synth (the sample generator): a second, simpler renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from capture.kit.layout import layout_workshop
+from capture.model import BoardLayout, KitLayout
+from capture.workshop import load_workshop
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKSHOP = ROOT / "samples" / "residence-achats-durables" / "workshop.yaml"
+
+STICKER_RGB = {
+    "red": (214, 38, 49),
+    "green": (36, 158, 82),
+    "blue": (28, 92, 190),
+    "yellow": (250, 212, 28),
+    "purple": (118, 62, 160),
+}
+NOTE_RGB = {
+    "yellow": (255, 238, 110),
+    "pink": (255, 128, 178),
+    "orange": (255, 168, 72),
+    "green": (168, 228, 128),
+    "blue": (118, 198, 238),
+}
+
+
+@lru_cache(maxsize=1)
+def sample_kit() -> KitLayout:
+    return layout_workshop(load_workshop(WORKSHOP))
+
+
+@dataclass
+class Sticker:
+    board: str
+    center_mm: tuple[float, float]
+    color: str
+
+
+@dataclass
+class StickyNote:
+    board: str
+    center_mm: tuple[float, float]
+    angle_deg: float
+    color: str
+
+
+@dataclass
+class Scene:
+    photo: np.ndarray
+    homographies: dict[str, np.ndarray]  # board mm -> photo px
+    stickers: list[Sticker] = field(default_factory=list)
+    notes: list[StickyNote] = field(default_factory=list)
+
+
+def _jitter(rgb: tuple[int, int, int], rng: np.random.Generator, amount: float = 10) -> tuple:
+    return tuple(int(np.clip(v + rng.normal(0, amount), 0, 255)) for v in rgb)
+
+
+def decorate(
+    img: np.ndarray,
+    board: BoardLayout,
+    ppm: float,
+    stickers: list[Sticker],
+    notes: list[StickyNote],
+    rng: np.random.Generator,
+    diameter_mm: float = 12.0,
+    note_mm: float = 76.0,
+) -> np.ndarray:
+    """Draw notes (with a soft shadow and scribbled text) then stickers (with a highlight)."""
+    out = img.astype(np.float32)
+    for n in notes:
+        cx, cy = n.center_mm
+        half = note_mm / 2
+        a = np.deg2rad(n.angle_deg)
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        sq = np.array([(-half, -half), (half, -half), (half, half), (-half, half)]) @ rot.T
+        poly = ((sq + np.array([cx, cy])) * ppm).astype(np.float32)
+        shadow = np.zeros(out.shape[:2], np.float32)
+        cv2.fillConvexPoly(shadow, (poly + 1.5 * ppm).astype(np.int32), 1.0, cv2.LINE_AA)
+        shadow = cv2.GaussianBlur(shadow, (0, 0), 1.5 * ppm)
+        out *= (1 - 0.25 * shadow)[..., None]
+        col = np.array(_jitter(NOTE_RGB[n.color], rng, 6), np.float32)
+        mask = np.zeros(out.shape[:2], np.float32)
+        cv2.fillConvexPoly(mask, poly.astype(np.int32), 1.0, cv2.LINE_AA)
+        out = out * (1 - mask[..., None]) + col * mask[..., None]
+        ink = np.zeros(out.shape[:2], np.uint8)
+        for k in range(3):  # three scribbled lines of "handwriting"
+            y = -half * 0.5 + k * half * 0.45
+            xs = np.linspace(-half * 0.7, half * 0.6, 30)
+            ys = y + rng.normal(0, 1.5, xs.size)
+            pts = ((np.stack([xs, ys], 1) @ rot.T + (cx, cy)) * ppm).astype(np.int32)
+            cv2.polylines(ink, [pts], False, 255, max(1, int(0.8 * ppm)), cv2.LINE_AA)
+        inkf = (ink / 255.0)[..., None]
+        out = out * (1 - inkf) + np.array([30, 30, 60], np.float32) * inkf
+    r = diameter_mm / 2 * ppm
+    for s in stickers:
+        cx, cy = (v * ppm for v in s.center_mm)
+        col = np.array(_jitter(STICKER_RGB[s.color], rng, 8), np.float32)
+        mask = np.zeros(out.shape[:2], np.float32)
+        cv2.circle(
+            mask,
+            (round(cx * 16), round(cy * 16)),
+            round(r * 16),
+            1.0,
+            -1,
+            cv2.LINE_AA,
+            shift=4,
+        )
+        out = out * (1 - mask[..., None]) + col * mask[..., None]
+        hl = np.zeros(out.shape[:2], np.float32)  # glossy highlight
+        cv2.circle(
+            hl,
+            (int(cx - r * 0.35), int(cy - r * 0.35)),
+            max(1, int(r * 0.22)),
+            1.0,
+            -1,
+            cv2.LINE_AA,
+        )
+        hl = cv2.GaussianBlur(hl, (0, 0), max(0.5, r * 0.1)) * mask
+        out = out * (1 - 0.8 * hl[..., None]) + 255 * 0.8 * hl[..., None]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def camera(
+    wall_w: float,
+    wall_h: float,
+    out_w: int,
+    out_h: int,
+    tilt_deg: float,
+    roll_deg: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Homography wall mm -> photo px: the wall seen turned by tilt_deg about a vertical axis."""
+    f = out_w * 0.9
+    t = np.deg2rad(tilt_deg)
+    r = np.deg2rad(roll_deg)
+    ry = np.array([[np.cos(t), 0, np.sin(t)], [0, 1, 0], [-np.sin(t), 0, np.cos(t)]])
+    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
+    rot = rz @ ry
+    dist = max(wall_w, wall_h) * 1.15
+    k = np.array([[f, 0, out_w / 2], [0, f, out_h / 2], [0, 0, 1]])
+    # wall point (x, y, 0), centred on the wall, in front of the camera at `dist`
+    tvec = np.array([0, 0, dist]) + rng.normal(0, dist * 0.01, 3)
+    m = k @ np.column_stack([rot[:, 0], rot[:, 1], tvec])
+    centre = np.array([[1, 0, -wall_w / 2], [0, 1, -wall_h / 2], [0, 0, 1]])
+    return m @ centre
+
+
+def photograph(
+    boards: list[tuple[np.ndarray, float, tuple[float, float]]],
+    wall_mm: tuple[float, float],
+    out_size: tuple[int, int],
+    tilt_deg: float,
+    roll_deg: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Warp board images (image, px/mm, offset on the wall in mm) into one photo of the wall."""
+    w, h = out_size
+    cam = camera(*wall_mm, w, h, tilt_deg, roll_deg, rng)
+    wall = np.full((h, w, 3), (196, 188, 172), np.float32)
+    wall += rng.normal(0, 4, (h // 8 + 1, w // 8 + 1, 1)).repeat(8, 0).repeat(8, 1)[:h, :w]
+    homs = []
+    for img, ppm, (ox, oy) in boards:
+        hb = cam @ np.array([[1, 0, ox], [0, 1, oy], [0, 0, 1]], np.float64)  # board mm -> photo
+        homs.append(hb)
+        m = hb @ np.diag([1 / ppm, 1 / ppm, 1.0])  # board image px -> photo
+        m = m @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # pixel centres
+        warped = cv2.warpPerspective(img, m, (w, h), flags=cv2.INTER_AREA)
+        mask = cv2.warpPerspective(
+            np.ones(img.shape[:2], np.float32), m, (w, h), flags=cv2.INTER_LINEAR
+        )
+        wall = wall * (1 - mask[..., None]) + warped.astype(np.float32) * mask[..., None]
+    return np.clip(wall, 0, 255).astype(np.uint8), homs
+
+
+def degrade(
+    img: np.ndarray,
+    rng: np.random.Generator,
+    cast: tuple[float, float, float] = (1, 1, 1),
+    blur_px: float = 0.0,
+    noise: float = 0.0,
+    jpeg: int = 0,
+    vignette: float = 0.0,
+    gain: float = 1.0,
+) -> np.ndarray:
+    out = img.astype(np.float32) * np.array(cast, np.float32) * gain
+    if vignette:
+        h, w = out.shape[:2]
+        yy, xx = np.mgrid[0:h, 0:w]
+        r2 = ((xx - w / 2) ** 2 + (yy - h / 2) ** 2) / ((w / 2) ** 2 + (h / 2) ** 2)
+        out *= (1 - vignette * r2)[..., None].astype(np.float32)
+    if blur_px:
+        out = cv2.GaussianBlur(out, (0, 0), blur_px)
+    if noise:
+        out += rng.normal(0, noise, out.shape).astype(np.float32)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    if jpeg:
+        _ok, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, jpeg])
+        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+    return out
+
+
+def verbatim_stickers(
+    board: BoardLayout,
+    rng: np.random.Generator,
+    colors: tuple[str, ...],
+    per_zone: tuple[int, int] = (3, 6),
+    touching: bool = True,
+    diameter_mm: float = 12.0,
+) -> list[Sticker]:
+    """Stickers scattered in both vote zones, plus a touching and an overlapping pair per zone."""
+    out: list[Sticker] = []
+    for z in board.zones:
+        zx, zy, zw, zh = z.rect_mm
+        placed: list[tuple[float, float]] = []
+        n = int(rng.integers(per_zone[0], per_zone[1] + 1))
+        tries = 0
+        while len(placed) < n and tries < 500:
+            tries += 1
+            p = (zx + 15 + rng.random() * (zw - 30), zy + 30 + rng.random() * (zh - 45))
+            if all(np.hypot(p[0] - q[0], p[1] - q[1]) > diameter_mm * 2.2 for q in placed):
+                placed.append(p)
+        for p in placed:
+            out.append(Sticker(board.id, p, str(rng.choice(colors))))
+        if touching and placed:
+            for overlap in (1.0, 0.72):  # touching, then overlapping by 28 % of the diameter
+                a = rng.uniform(0, 2 * np.pi)
+                for _ in range(200):
+                    base = (zx + 20 + rng.random() * (zw - 40), zy + 32 + rng.random() * (zh - 50))
+                    other = (
+                        base[0] + np.cos(a) * diameter_mm * overlap,
+                        base[1] + np.sin(a) * diameter_mm * overlap,
+                    )
+                    if all(
+                        min(np.hypot(b[0] - q[0], b[1] - q[1]) for b in (base, other))
+                        > diameter_mm * 2.2
+                        for q in [s.center_mm for s in out if s.board == board.id]
+                    ) and z.contains(*other):
+                        out.append(Sticker(board.id, base, str(rng.choice(colors))))
+                        out.append(Sticker(board.id, other, str(rng.choice(colors))))
+                        break
+    return out
