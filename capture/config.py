@@ -134,7 +134,7 @@ class ColourConfig:
     paper_chroma_max: float = 0.06  # chromaticity distance from the paper's median for "paper" pixels
     paper_min_brightness: float = 0.45  # share of the paper level: darker pixels are ink, not paper
     black_percentile: float = 3.0  # marker black level (camera flare) from the darkest marker pixels
-    white_target: float = 0.94  # normalised paper maps to this (headroom for glare)
+    white_target: float = 1.0  # normalised paper maps to white: the references are 'on white paper'
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class QaConfig:
     """Thresholds that raise review flags."""
 
     poor_fit_mm: float = 2.0  # reprojection error above this: the board is poorly fitted
-    blur_min: float = 0.015  # marker sharpness (normalised Laplacian energy) below this: blurry
+    blur_min: float = 1.0  # sharpness = 1 / edge blur in mm on the wall (marker edges); below: blurry
     low_ocr_confidence: float = 0.5
 
 
