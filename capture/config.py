@@ -223,6 +223,18 @@ class SynthConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    """report.html: image sizes chosen so a report of 50 photos opens quickly from disk."""
+
+    photo_max_px: int = 1600  # longer side of the photo copy (sharp enough to see a sticker)
+    photo_jpeg_quality: int = 80
+    board_max_px: int = 1100  # longer side of each rectified board image
+    board_max_px_per_mm: float = 4.0  # never upsample a small board beyond the photo's detail
+    board_jpeg_quality: int = 78
+    chart_label_chars: int = 110  # verbatim quotes longer than this are cut in the chart label
+
+
+@dataclass(frozen=True)
 class Config:
     limits: Limits = field(default_factory=Limits)
     kit: KitConfig = field(default_factory=KitConfig)
@@ -237,6 +249,7 @@ class Config:
     batch: BatchConfig = field(default_factory=BatchConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
     synth: SynthConfig = field(default_factory=SynthConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
 
 CONFIG = Config()
