@@ -141,17 +141,24 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
     """Parse and validate workshop YAML text; raise WorkshopError naming file, line and field."""
     if len(text.encode("utf-8", "replace")) > CONFIG.limits.workshop_max_bytes:
-        raise WorkshopError(f"{source}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes")
+        raise WorkshopError(
+            f"{source}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes"
+        )
     try:
         root = yaml.compose(text, Loader=_NoAliasLoader)
         data = yaml.load(text, Loader=_NoAliasLoader) if root is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise WorkshopError(f"{where}: not valid YAML ({problem})") from None
+        raise WorkshopError(_yaml_message(exc, text, source)) from None
     if not isinstance(data, dict):
-        raise WorkshopError(f"{source}:1: the workshop file must be a mapping (id:, title:, walls: …)")
+        raise WorkshopError(
+            f"{source}:1: the workshop file must be a mapping (id:, title:, walls: …)"
+        )
+    dupes = _duplicate_board_ids(data)
+    if dupes:
+        raise WorkshopError(
+            "\n".join(f"{source}:{_line_of(root, loc) or '?'}: field {_field_name(loc)}: {msg}"
+                      for loc, msg in dupes)
+        )
     try:
         return Workshop.model_validate(data)
     except ValidationError as exc:
@@ -162,6 +169,51 @@ def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
             msg = err["msg"].removeprefix("Value error, ")
             lines.append(f"{source}:{line or '?'}: field {_field_name(loc)}: {msg}")
         raise WorkshopError("\n".join(lines)) from None
+
+
+def _duplicate_board_ids(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Board ids used twice (or the reserved one), located at the offending `id:` field."""
+    seen: dict[str, str] = {}
+    errors: list[tuple[tuple[Any, ...], str]] = []
+    walls = data.get("walls")
+    for i, wall in enumerate(walls if isinstance(walls, list) else []):
+        boards = wall.get("boards") if isinstance(wall, dict) else None
+        for j, board in enumerate(boards if isinstance(boards, list) else []):
+            bid = board.get("id") if isinstance(board, dict) else None
+            if not isinstance(bid, str):
+                continue
+            loc = ("walls", i, "boards", j, "id")
+            if bid == "calibration":
+                errors.append((loc, "board id 'calibration' is reserved for the calibration card"))
+            elif bid in seen:
+                errors.append((loc, f"board id {bid!r} is already used by {seen[bid]}"))
+            else:
+                seen[bid] = _field_name(loc[:-1])
+    return errors
+
+
+def _yaml_message(exc: yaml.YAMLError, text: str, source: str) -> str:
+    """A YAML syntax error as `file:line: …`, with the likely cause when we can tell."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
+    where = f"{source}:{mark.line + 1}" if mark is not None else source
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if context and context_mark is not None and context_mark is not mark:
+        problem += f", {context} at line {context_mark.line + 1}"
+    hints = []
+    first = context_mark.line if context_mark is not None else (mark.line if mark else 0)
+    last = mark.line if mark is not None else first
+    for n, line in enumerate(text.splitlines()[first:last + 1], start=first + 1):
+        body = line.split(" #", 1)[0].replace('\\"', "")
+        if body.count('"') % 2 == 1:
+            hints.append(f"line {n} opens a quote (\") that is never closed")
+            break
+    if "\t" in problem or "\\t" in problem:  # PyYAML shows the tab as a repr
+        hints.append("use spaces, not tabs, to indent")
+    hint = f"; {'; '.join(hints)}" if hints else ""
+    return f"{where}: not valid YAML ({problem}){hint}"
 
 
 def load_workshop(path: str | Path) -> Workshop:

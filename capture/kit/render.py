@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 import segno
@@ -10,13 +12,17 @@ from PIL import Image, ImageDraw, ImageFont
 from capture.kit.fonts import print_font
 from capture.model import BoardLayout, TextBlock
 
+NBSP = "\u00a0"
+_FRENCH_SPACES = re.compile(r" (?=[?!:;»])|(?<=«) ")
+
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Greedy word wrap; French spacing before ? ! : ; » and after « never breaks a line."""
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in _FRENCH_SPACES.sub(NBSP, text).split("\n"):
         line = ""
-        for word in paragraph.split():
-            trial = f"{line} {word}".strip()
+        for word in (w for w in re.split(r"[ \t]+", paragraph) if w):
+            trial = f"{line} {word}".strip(" ")
             if not line or font.getlength(trial) <= width:
                 line = trial
             else:
@@ -76,10 +82,16 @@ def marker_image(dictionary_name: str, marker_id: int, side_px: int) -> np.ndarr
 
 
 def qr_image(payload: str, side_px: int) -> np.ndarray:
-    """QR code including its 4-module quiet zone, scaled to side_px (nearest neighbour)."""
-    qr = segno.make(payload, error="m", micro=False)
+    """QR code with a 2-module quiet zone, scaled to side_px (nearest neighbour).
+
+    The smallest version (error level L, boosted to the best level that fits that version)
+    and a 2-module border give the largest modules in the printed square: on the small
+    boards this decides whether a phone photo can read it. The white paper around the
+    square (>= gap_mm) completes the 4-module quiet zone the standard asks for.
+    """
+    qr = segno.make(payload, error="l", micro=False, boost_error=True)
     matrix = np.array(
-        [[0 if v else 255 for v in row] for row in qr.matrix_iter(border=4)], np.uint8
+        [[0 if v else 255 for v in row] for row in qr.matrix_iter(border=2)], np.uint8
     )
     return cv2.resize(matrix, (side_px, side_px), interpolation=cv2.INTER_NEAREST)
 
