@@ -1,0 +1,554 @@
+"""What participants stuck on each board (dot stickers, sticky notes, tape), in board mm,
+and the board's raster with its decorations (premultiplied RGBA canvas, any px/mm).
+
+Decorations are drawn once per set (a workshop has one state of its walls), so two photos
+of the same board show the same stickers and notes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from capture.config import SynthLevel
+from capture.kit.render import render_board
+from capture.model import BoardLayout, KitLayout, ZoneSpec
+from capture.synth import palette
+from capture.synth.handwriting import (
+    ACTION_PHRASES,
+    PROCESS_PHRASES,
+    VALUE_PHRASES,
+    Handwriting,
+    pick_handwriting,
+    text_mask,
+)
+
+PAD_MM = 50.0  # canvas margin around a board: notes overflow (<= 44 mm), tape, shadow
+
+
+@dataclass(frozen=True)
+class DotDeco:
+    board: str
+    zone: str | None  # the zone holding the centre (truth), None outside every zone
+    center_mm: tuple[float, float]
+    diameter_mm: float
+    color: str  # truth colour: a declared colour, or "unknown"
+    paint: str  # the sticker's real colour name
+    rgb: tuple[float, float, float]
+    calibration: bool = False
+
+
+@dataclass(frozen=True)
+class NoteDeco:
+    id: str
+    board: str
+    zone: str | None
+    center_mm: tuple[float, float]
+    size_mm: float
+    angle_deg: float  # counter-clockwise on the board as seen
+    color: str
+    rgb: tuple[float, float, float]
+    writing: Handwriting | None
+    curl: float  # 0 flat .. 1 bottom edge clearly lifted
+    calibration: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.writing.text if self.writing else ""
+
+    def corners_mm(self) -> np.ndarray:
+        """4x2 corners clockwise from the note's own top-left."""
+        h = self.size_mm / 2
+        a = math.radians(self.angle_deg)
+        c, s = math.cos(a), math.sin(a)
+        local = np.array([[-h, -h], [h, -h], [h, h], [-h, h]])
+        rot = np.array([[c, s], [-s, c]])  # y down: ccw as seen
+        return local @ rot.T + np.asarray(self.center_mm)
+
+
+@dataclass(frozen=True)
+class TapeDeco:
+    center_mm: tuple[float, float]
+    angle_deg: float
+    length_mm: float
+    width_mm: float
+    rgb: tuple[float, float, float]
+    opacity: float
+
+
+@dataclass
+class BoardDeco:
+    board: str
+    paper: tuple[float, float, float]  # multiplier of the printed white
+    dots: list[DotDeco] = field(default_factory=list)
+    notes: list[NoteDeco] = field(default_factory=list)  # in stacking order, last on top
+    tapes: list[TapeDeco] = field(default_factory=list)
+    waviness_seed: int = 0
+
+
+# --- choosing the decorations --------------------------------------------------------------
+
+
+def _sticker_counts(rng: np.random.Generator) -> int:
+    """Realistic per-zone counts: some zones empty, most a handful, a few crowded (max 40)."""
+    if rng.random() < 0.15:
+        return 0
+    return int(min(40, rng.gamma(1.6, 6.0)))
+
+
+def _place_dots(
+    zone: ZoneSpec,
+    board: BoardLayout,
+    n: int,
+    kit: KitLayout,
+    level: SynthLevel,
+    sheets: dict[str, list[np.ndarray]],
+    rng: np.random.Generator,
+) -> list[DotDeco]:
+    zx, zy, zw, zh = zone.rect_mm
+    d0 = kit.sticker_diameter_mm
+    declared = kit.sticker_colors
+    extra = palette.undeclared_colors(declared)
+    weights = rng.dirichlet(np.ones(len(declared)) * 0.8)
+    clusters = [
+        (rng.uniform(zx + d0, zx + zw - d0), rng.uniform(zy + d0, zy + zh - d0), rng.uniform(6, 25))
+        for _ in range(rng.integers(1, 4))
+    ]
+    placed: list[DotDeco] = []
+    for _ in range(n * 40):
+        if len(placed) >= n:
+            break
+        d = d0 * rng.uniform(0.95, 1.05)
+        r = d / 2
+        if rng.random() < 0.55:
+            cx, cy, spread = clusters[rng.integers(len(clusters))]
+            x, y = rng.normal(cx, spread), rng.normal(cy, spread)
+        else:
+            x, y = rng.uniform(zx + r, zx + zw - r), rng.uniform(zy + r, zy + zh - r)
+        on_edge = rng.random() < 0.04  # a sticker straddling the zone outline
+        inset = -r * 0.4 if on_edge else r + 0.5
+        if not (zx + inset <= x <= zx + zw - inset and zy + inset <= y <= zy + zh - inset):
+            continue
+        if not zone.contains(x, y):
+            continue
+        min_gap = d * (0.7 if rng.random() < 0.2 else 1.0)  # up to ~30 % overlap, mostly touching
+        if any(math.hypot(x - p.center_mm[0], y - p.center_mm[1]) < min_gap for p in placed):
+            continue
+        if extra and rng.random() < level.unknown_sticker_p:
+            paint, truth = extra[rng.integers(len(extra))], "unknown"
+            rgb = palette.sticker_shade(paint, rng)
+        else:
+            paint = truth = declared[rng.choice(len(declared), p=weights)]
+            sheet = sheets[paint]
+            rgb = sheet[rng.integers(len(sheet))]
+        placed.append(
+            DotDeco(
+                board.id,
+                zone.id,
+                (float(x), float(y)),
+                float(d),
+                truth,
+                paint,
+                tuple(float(v) for v in rgb),
+            )
+        )
+    return placed
+
+
+def _stray_dot(
+    board: BoardLayout,
+    kit: KitLayout,
+    sheets: dict[str, list[np.ndarray]],
+    rng: np.random.Generator,
+) -> DotDeco | None:
+    """A sticker stuck outside every zone (in the gap or under the quote): not a vote."""
+    w, h = board.size_mm
+    for _ in range(50):
+        x, y = rng.uniform(80, w - 80), rng.uniform(70, h - 60)
+        r = kit.sticker_diameter_mm / 2
+        if all(board.zone_at(x + dx, y + dy) is None for dx in (-r, r) for dy in (-r, r)):
+            paint = kit.sticker_colors[rng.integers(len(kit.sticker_colors))]
+            rgb = sheets[paint][0]
+            return DotDeco(
+                board.id,
+                None,
+                (float(x), float(y)),
+                kit.sticker_diameter_mm,
+                paint,
+                paint,
+                tuple(float(v) for v in rgb),
+            )
+    return None
+
+
+def _note_count(board: BoardLayout, zone: ZoneSpec, rng: np.random.Generator) -> int:
+    if zone.kind == "grid":
+        return int(rng.integers(5, 11))
+    return int(rng.choice(11, p=_NOTE_COUNT_P))
+
+
+_NOTE_COUNT_P = np.array([8, 8, 10, 12, 12, 11, 10, 9, 8, 6, 6], float) / 100
+
+
+def _phrases(board: BoardLayout, zone: ZoneSpec) -> tuple[str, ...]:
+    if zone.kind == "grid":
+        return ACTION_PHRASES
+    return VALUE_PHRASES if board.kind == "story" else PROCESS_PHRASES
+
+
+def _place_notes(
+    board: BoardLayout, kit: KitLayout, level: SynthLevel, rng: np.random.Generator
+) -> list[NoteDeco]:
+    s = kit.note_size_mm
+    w, h = board.size_mm
+    notes: list[NoteDeco] = []
+    colors = kit.note_colors
+    for zone in board.zones:
+        if zone.kind not in ("notes", "grid"):
+            continue
+        zx, zy, zw, zh = zone.rect_mm
+        n = _note_count(board, zone, rng)
+        phrases = list(_phrases(board, zone))
+        order = rng.permutation(len(phrases))
+        zone_colors = rng.dirichlet(np.ones(len(colors)) * 0.7)
+        top = zy + (0 if zone.kind == "grid" else 18.0)  # leave the zone label mostly readable
+        placed = 0
+        for _ in range(n * 60):
+            if placed >= n:
+                break
+            if rng.random() < level.overflow_p:  # across the zone edge, or the board edge
+                x = rng.uniform(zx - s * 0.45, zx + zw + s * 0.45)
+                y = rng.uniform(top, zy + zh + s * 0.45)
+            else:
+                x = rng.uniform(zx + s * 0.55, zx + zw - s * 0.55)
+                y = rng.uniform(top + s * 0.5, zy + zh - s * 0.55)
+            if not (s * 0.2 < x < w - s * 0.2 and s * 0.2 < y < h - s * 0.2):
+                continue
+            overlap_ok = rng.random() < level.note_overlap_p
+            gap = 0.78 * s if overlap_ok else 1.12 * s
+            if any(max(abs(x - o.center_mm[0]), abs(y - o.center_mm[1])) < gap for o in notes):
+                continue
+            if _covers_marker(board, x, y, s):
+                continue
+            phrase = phrases[order[placed % len(order)]]
+            color = colors[rng.choice(len(colors), p=zone_colors)]
+            owner = board.zone_at(x, y)
+            notes.append(
+                NoteDeco(
+                    id=f"{board.id}-n{len(notes) + 1:02d}",
+                    board=board.id,
+                    zone=owner.id if owner else None,
+                    center_mm=(float(x), float(y)),
+                    size_mm=s,
+                    angle_deg=float(np.clip(rng.normal(0, 4.5), -12, 12)),
+                    color=color,
+                    rgb=tuple(float(v) for v in palette.note_shade(color, rng)),
+                    writing=pick_handwriting(phrase, rng),
+                    curl=float(rng.uniform(0, 1)),
+                )
+            )
+            placed += 1
+    return notes
+
+
+def _covers_marker(board: BoardLayout, x: float, y: float, s: float) -> bool:
+    """Participants do not stick notes over the printed markers (keeps boards registrable)."""
+    r = s * 0.62 + 3
+    for m in board.markers:
+        (x0, y0), (x1, _), (_, y1), _ = m.corners_mm
+        if x0 - r < x < x1 + r and y0 - r < y < y1 + r:
+            return True
+    qx, qy, qs, _ = board.qr_rect_mm
+    return qx - r < x < qx + qs + r and qy - r < y < qy + qs + r
+
+
+def _tapes(board: BoardLayout, rng: np.random.Generator) -> list[TapeDeco]:
+    """Tape pieces across the corners, kept inside the 15 mm margin around the markers."""
+    w, h = board.size_mm
+    masking = rng.random() < 0.6
+    rgb = (226, 212, 170) if masking else (236, 238, 236)
+    opacity = float(rng.uniform(0.8, 0.92) if masking else rng.uniform(0.25, 0.4))
+    tapes = []
+    corners = [(0, 0, 1, 1), (w, 0, -1, 1), (w, h, -1, -1), (0, h, 1, -1)]
+    for cx, cy, sx, sy in corners:
+        if rng.random() < 0.1:
+            continue  # that corner was not taped
+        style = rng.random()
+        length = float(rng.uniform(28, 40))
+        if style < 0.6:  # diagonal across the corner
+            angle = math.degrees(math.atan2(sy, sx)) * -1 + rng.normal(0, 8)
+            cxm, cym = cx - sx * 3, cy - sy * 3
+        elif style < 0.8:  # along the top/bottom edge
+            angle, cxm, cym = rng.normal(0, 5), cx + sx * 4, cy - sy * rng.uniform(0, 3)
+        else:  # along the side edge
+            angle, cxm, cym = 90 + rng.normal(0, 5), cx - sx * rng.uniform(0, 3), cy + sy * 4
+        tapes.append(
+            TapeDeco(
+                (float(cxm), float(cym)),
+                float(angle),
+                length,
+                float(rng.uniform(18, 25) if masking else 19.0),
+                rgb,
+                opacity,
+            )
+        )
+    return tapes
+
+
+def _calibration_items(
+    board: BoardLayout,
+    kit: KitLayout,
+    sheets: dict[str, list[np.ndarray]],
+    rng: np.random.Generator,
+) -> tuple[list[DotDeco], list[NoteDeco]]:
+    """One sticker and one blank note of each declared colour on their spots of the card."""
+    dots, notes = [], []
+    for kind, color, (x, y, w, h) in board.swatches:
+        cx, cy = x + w / 2 + rng.normal(0, 1.0), y + h / 2 + rng.normal(0, 1.0)
+        if kind == "sticker":
+            dots.append(
+                DotDeco(
+                    board.id,
+                    None,
+                    (float(cx), float(cy)),
+                    kit.sticker_diameter_mm,
+                    color,
+                    color,
+                    tuple(float(v) for v in sheets[color][0]),
+                    calibration=True,
+                )
+            )
+        elif kind == "note":
+            notes.append(
+                NoteDeco(
+                    f"{board.id}-{color}",
+                    board.id,
+                    None,
+                    (float(cx), float(cy)),
+                    kit.note_size_mm,
+                    float(rng.normal(0, 2)),
+                    color,
+                    tuple(float(v) for v in palette.note_shade(color, rng)),
+                    None,
+                    float(rng.uniform(0, 0.5)),
+                    calibration=True,
+                )
+            )
+    return dots, notes
+
+
+def sticker_sheets(kit: KitLayout, rng: np.random.Generator) -> dict[str, list[np.ndarray]]:
+    """Two sheets per declared colour, slightly different shades (set-wide)."""
+    return {c: [palette.sticker_shade(c, rng) for _ in range(2)] for c in kit.sticker_colors}
+
+
+def decorate_board(
+    board: BoardLayout,
+    kit: KitLayout,
+    level: SynthLevel,
+    sheets: dict[str, list[np.ndarray]],
+    rng: np.random.Generator,
+) -> BoardDeco:
+    """Choose everything stuck on one board (board mm)."""
+    paper = tuple(float(v) for v in 1 - np.abs(rng.normal(0, [0.012, 0.015, 0.03])))
+    deco = BoardDeco(
+        board.id, paper, tapes=_tapes(board, rng), waviness_seed=int(rng.integers(2**31))
+    )
+    if board.kind == "verbatim":
+        for zone in board.zones:
+            deco.dots += _place_dots(zone, board, _sticker_counts(rng), kit, level, sheets, rng)
+        if rng.random() < 0.05:
+            stray = _stray_dot(board, kit, sheets, rng)
+            if stray is not None:
+                deco.dots.append(stray)
+    elif board.kind == "calibration":
+        deco.dots, deco.notes = _calibration_items(board, kit, sheets, rng)
+    else:
+        deco.notes = _place_notes(board, kit, level, rng)
+    return deco
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+class Canvas:
+    """Premultiplied RGBA float32 raster of a board region; px = (mm - origin) * ppm."""
+
+    def __init__(self, origin_mm: tuple[float, float], size_px: tuple[int, int], ppm: float):
+        self.origin = origin_mm
+        self.ppm = ppm
+        w, h = size_px
+        self.rgba = np.empty((h, w, 4), np.float32)  # rgb premultiplied by alpha
+        self.rgba[..., :3] = 0
+        self.rgb = self.rgba[..., :3]
+        self.alpha = self.rgba[..., 3]
+
+    def px(self, x_mm: float, y_mm: float) -> tuple[float, float]:
+        return (x_mm - self.origin[0]) * self.ppm, (y_mm - self.origin[1]) * self.ppm
+
+    def over(self, rgb: np.ndarray | tuple, alpha: np.ndarray, x: int, y: int) -> None:
+        """Composite a straight-alpha patch (rgb array or constant colour), top-left at (x, y)."""
+        h, w = alpha.shape
+        H, W = self.alpha.shape
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(W, x + w), min(H, y + h)
+        if x1 <= x0 or y1 <= y0:
+            return
+        a = alpha[y0 - y : y1 - y, x0 - x : x1 - x, None]
+        if isinstance(rgb, np.ndarray):
+            col = rgb[y0 - y : y1 - y, x0 - x : x1 - x]
+        else:
+            col = np.asarray(rgb, np.float32)
+        self.rgb[y0:y1, x0:x1] = col * a + self.rgb[y0:y1, x0:x1] * (1 - a)
+        self.alpha[y0:y1, x0:x1] = a[..., 0] + self.alpha[y0:y1, x0:x1] * (1 - a[..., 0])
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Error function (Abramowitz-Stegun 7.1.26, |error| < 1.5e-7), vectorised."""
+    t = 1 / (1 + 0.3275911 * np.abs(x))
+    y = 1 - (
+        ((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592
+    ) * t * np.exp(-x * x)
+    return np.sign(x) * y
+
+
+def _disc(radius_px: float, size: int, cx: float, cy: float) -> np.ndarray:
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    dist = np.hypot(xs - cx, ys - cy)
+    return np.clip(radius_px - dist + 0.5, 0, 1)
+
+
+def _draw_dot(
+    cv: Canvas, dot: DotDeco, light: tuple[float, float], rng: np.random.Generator
+) -> None:
+    ppm = cv.ppm
+    r = dot.diameter_mm / 2 * ppm
+    size = int(2 * r + 6 * ppm * 0.5 + 6)
+    cx_px, cy_px = cv.px(*dot.center_mm)
+    x0, y0 = math.floor(cx_px - size / 2), math.floor(cy_px - size / 2)
+    lx, ly = cx_px - x0 - 0.5, cy_px - y0 - 0.5  # pixel centres sit at +0.5 in canvas space
+    # faint contact shadow, opposite the light
+    sh = _disc(r, size, lx - light[0] * 0.35 * ppm, ly - light[1] * 0.35 * ppm)
+    sh = cv2.GaussianBlur(sh, (0, 0), max(0.5, 0.35 * ppm)) * 0.35
+    cv.over((0.0, 0.0, 0.0), sh, x0, y0)
+    disc = _disc(r, size, lx, ly)
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    u, v = (xs - lx) / max(r, 1), (ys - ly) / max(r, 1)
+    base = np.asarray(dot.rgb, np.float32) / 255
+    # flat vinyl with a sheen: a faint gradient and a soft highlight towards the light
+    shade = 1 - 0.03 * (u * -light[0] + v * -light[1])
+    rgb = base[None, None] * shade[..., None]
+    hx, hy = light[0] * 0.35, light[1] * 0.35
+    hl = np.exp(-(((u - hx) ** 2) / 0.12 + ((v - hy) ** 2) / 0.05)) * rng.uniform(0.1, 0.35)
+    rgb = rgb + (1 - rgb) * hl[..., None]
+    rim = np.clip(1 - np.abs(np.hypot(u, v) - 0.97) / 0.06, 0, 1) * 0.08
+    rgb = rgb * (1 - rim[..., None])
+    cv.over(np.clip(rgb, 0, 1), disc, x0, y0)
+
+
+def note_raster(note: NoteDeco, ppm: float, light: tuple[float, float]) -> np.ndarray:
+    """The upright note (RGB float32 0-1, square) with its shading and handwriting."""
+    n = max(8, round(note.size_mm * ppm))
+    base = np.asarray(note.rgb, np.float32) / 255
+    v = (np.arange(n, dtype=np.float32) + 0.5) / n
+    # adhesive strip at the top lies flat; the lower part lifts and catches less light
+    lift = np.clip((v - 0.3) / 0.7, 0, 1) ** 2 * note.curl * 0.13
+    grad = 1 - lift - 0.03 * light[1] * (v - 0.5)
+    img = np.broadcast_to(base, (n, n, 3)) * grad[:, None, None]
+    img = np.ascontiguousarray(img, dtype=np.float32)
+    edge = max(1, int(0.5 * ppm))
+    img[:, :edge] *= 0.96
+    img[:, -edge:] *= 0.94
+    img[-edge:] *= 0.92
+    if note.writing is not None:
+        m = text_mask(note.writing, n, ppm)
+        ink = np.asarray(note.writing.ink, np.float32) / 255
+        img = img * (1 - m[..., None] * 0.94) + ink * (m[..., None] * 0.94)
+    return img
+
+
+def _draw_note(cv: Canvas, note: NoteDeco, light: tuple[float, float]) -> None:
+    ppm = cv.ppm
+    img = note_raster(note, ppm, light)
+    n = img.shape[0]
+    cx, cy = cv.px(*note.center_mm)
+    diag = int(n * 1.5) + int(8 * ppm)
+    x0, y0 = int(cx - diag / 2), int(cy - diag / 2)
+    # rotation about the note centre, into a diag x diag patch
+    c = n / 2 - 0.5  # centre of the note in pixel-index coordinates
+    m = cv2.getRotationMatrix2D((c, c), note.angle_deg, 1.0)
+    m[0, 2] += cx - x0 - n / 2
+    m[1, 2] += cy - y0 - n / 2
+    alpha = cv2.warpAffine(np.ones((n, n), np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+    rgb = cv2.warpAffine(img, m, (diag, diag), flags=cv2.INTER_LINEAR)
+    # soft drop shadow, longer when the bottom edge is lifted
+    off = (1.0 + 2.0 * note.curl) * ppm
+    shift = np.float32([[1, 0, -light[0] * off], [0, 1, -light[1] * off + 0.5 * off]])
+    sh = cv2.warpAffine(alpha, shift, (diag, diag))
+    sh = cv2.GaussianBlur(sh, (0, 0), max(0.8, (1.2 + 1.5 * note.curl) * ppm)) * 0.4
+    cv.over((0.0, 0.0, 0.0), sh, x0, y0)
+    cv.over(
+        np.where(alpha[..., None] > 0, rgb / np.maximum(alpha[..., None], 1e-6), 0), alpha, x0, y0
+    )
+
+
+def _draw_tape(cv: Canvas, tape: TapeDeco) -> None:
+    ppm = cv.ppm
+    L, W = tape.length_mm * ppm, tape.width_mm * ppm
+    size = int(math.hypot(L, W)) + 4
+    cx, cy = cv.px(*tape.center_mm)
+    x0, y0 = int(cx - size / 2), int(cy - size / 2)
+    pts = cv2.boxPoints(((cx - x0, cy - y0), (L, W), -tape.angle_deg))
+    mask = np.zeros((size, size), np.uint8)
+    cv2.fillConvexPoly(mask, np.round(pts * 16).astype(np.int32), 255, cv2.LINE_AA, shift=4)
+    a = mask.astype(np.float32) / 255 * tape.opacity
+    cv.over(tuple(v / 255 for v in tape.rgb), a, x0, y0)
+
+
+def draw_board(
+    board: BoardLayout,
+    deco: BoardDeco,
+    ppm: float,
+    region_mm: tuple[float, float, float, float],
+    light: tuple[float, float],
+    dictionary: str,
+    rng: np.random.Generator,
+) -> Canvas:
+    """Board, shadow, paper tint, stickers, notes and tape over region_mm = (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = region_mm
+    x0, y0 = math.floor(x0 * ppm) / ppm, math.floor(y0 * ppm) / ppm  # board pixels land on the grid
+    w_px, h_px = max(1, math.ceil((x1 - x0) * ppm)), max(1, math.ceil((y1 - y0) * ppm))
+    cv = Canvas((x0, y0), (w_px, h_px), ppm)
+    printed = render_board(board, ppm, dictionary)
+    bh, bw = printed.shape[:2]
+    px, py = round(-x0 * ppm), round(-y0 * ppm)
+    # contact shadow of the paper on the wall: a blurred rectangle is separable (erf profiles)
+    sig = max(0.7, 1.2 * ppm)
+    ox, oy = -light[0] * 0.8 * ppm, -light[1] * 0.8 * ppm
+    us = np.arange(w_px, dtype=np.float32) - px - ox
+    vs = np.arange(h_px, dtype=np.float32) - py - oy
+    prof_x = 0.5 * (_erf(us / (sig * 1.414)) - _erf((us - bw) / (sig * 1.414)))
+    prof_y = 0.5 * (_erf(vs / (sig * 1.414)) - _erf((vs - bh) / (sig * 1.414)))
+    cv.alpha[:] = np.outer(prof_y, prof_x) * 0.3
+    # paper: tint and gentle waviness (not perfectly flat, not perfectly white)
+    sx0, sy0, sx1, sy1 = max(0, px), max(0, py), min(w_px, px + bw), min(h_px, py + bh)
+    if sx1 > sx0 and sy1 > sy0:
+        wrng = np.random.default_rng(deco.waviness_seed)
+        wave = cv2.resize(
+            wrng.normal(0, 0.018, (5, 7)).astype(np.float32),
+            (bw, bh),
+            interpolation=cv2.INTER_CUBIC,
+        )[sy0 - py : sy1 - py, sx0 - px : sx1 - px]
+        tint = np.asarray(deco.paper, np.float32) / 255
+        crop = printed[sy0 - py : sy1 - py, sx0 - px : sx1 - px].astype(np.float32)
+        cv.rgb[sy0:sy1, sx0:sx1] = crop * tint * (1 + wave[..., None])
+        cv.alpha[sy0:sy1, sx0:sx1] = 1
+    for dot in deco.dots:
+        _draw_dot(cv, dot, light, rng)
+    for note in deco.notes:
+        _draw_note(cv, note, light)
+    for tape in deco.tapes:
+        _draw_tape(cv, tape)
+    return cv

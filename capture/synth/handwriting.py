@@ -1,0 +1,294 @@
+"""Handwritten-looking French text on sticky notes: phrases, fonts, and the note's raster.
+
+Text is drawn with Debian handwriting fonts, then bent by a smooth random displacement
+field and thickened like a felt-tip marker, so that it is not typographically perfect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from capture.kit.fonts import find_font
+
+# Action ideas placed on the mire (impact x échéance grid).
+ACTION_PHRASES = (
+    "Sourcer local",
+    "Former les acheteurs",
+    "Clauses d'insertion",
+    "Coût global",
+    "Allotir plus fin",
+    "Sourcing fournisseurs",
+    "Critère carbone",
+    "Bio à la cantine",
+    "Mutualiser les achats",
+    "Labels fiables",
+    "Réemploi du mobilier",
+    "Suivi des clauses",
+    "Guide achats durables",
+    "Dialogue avec les PME",
+    "Acheter moins",
+    "Réparer avant d'acheter",
+    "Variantes environnementales",
+    "Marchés réservés",
+    "Référent durable",
+    "Bilan annuel",
+    "Circuits courts",
+    "Clause sociale",
+    "Formation des élus",
+    "Plateforme PME",
+    "Contrôle à l'exécution",
+    "Critère prix 40 %",
+    "Achats groupés",
+    "Sensibiliser",
+    "Charte fournisseurs",
+    "Éco-conception",
+)
+
+# Values named by participants on the story boards.
+VALUE_PHRASES = (
+    "Solidarité",
+    "Équité",
+    "Transparence",
+    "Sobriété",
+    "Confiance",
+    "Proximité",
+    "Durabilité",
+    "Responsabilité",
+    "Justice sociale",
+    "Coopération",
+    "Respect",
+    "Bien commun",
+    "Innovation",
+    "Territoire",
+    "Insertion",
+    "Dignité",
+    "Exemplarité",
+    "Long terme",
+    "Partage",
+    "Intérêt général",
+    "Écologie",
+    "Courage",
+    "Ouverture",
+)
+
+# Remarks on the purchasing process columns.
+PROCESS_PHRASES = (
+    "Trop long",
+    "Délais serrés",
+    "Qui valide ?",
+    "Pas de sourcing",
+    "Cahier type",
+    "Relire les clauses",
+    "3 mois !",
+    "Avis juridique",
+    "Peu de réponses",
+    "Prix seul critère",
+    "Pas de suivi",
+    "Réunion de lancement",
+    "Visite sur site",
+    "Grille d'analyse",
+    "Questions des candidats",
+    "Notification tardive",
+    "Pénalités jamais appliquées",
+    "Besoin mal défini",
+    "Copier-coller",
+    "Échanger en amont",
+    "Bilan fournisseur",
+    "Avenants fréquents",
+    "Dossier trop lourd",
+    "Offres PME rares",
+)
+
+# (file name, weight class) of Debian handwriting fonts: fonts-comic-neue, fonts-humor-sans,
+# fonts-breip, fonts-dancingscript.
+HAND_FONTS = (
+    "ComicNeue-Regular.otf",
+    "ComicNeue-Bold.otf",
+    "ComicNeue-Light.otf",
+    "ComicNeue-Italic.otf",
+    "Humor-Sans.ttf",
+    "Breip.ttf",
+    "DancingScript-Regular.otf",
+    "DancingScript-Bold.otf",
+)
+
+
+@lru_cache(maxsize=128)
+def _font(filename: str, size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(find_font(filename)), max(4, size_px))
+
+
+@lru_cache(maxsize=64)
+def _cap_ratio(filename: str) -> float:
+    """Cap height as a fraction of the font size."""
+    top, bottom = _font(filename, 200).getbbox("H")[1::2]
+    return (bottom - top) / 200
+
+
+@lru_cache(maxsize=4096)
+def font_supports(filename: str, text: str) -> bool:
+    """True when every character has a real glyph (Humor Sans has no accents)."""
+    font = _font(filename, 40)
+    missing = np.asarray(font.getmask("\ue000"))
+    return all(
+        c.isspace() or not np.array_equal(np.asarray(font.getmask(c)), missing) for c in set(text)
+    )
+
+
+@dataclass(frozen=True)
+class Handwriting:
+    """How one note is written (all lengths in mm)."""
+
+    lines: tuple[str, ...]
+    font: str
+    ink: tuple[int, int, int]
+    ink_name: str
+    cap_mm: float
+    stroke_mm: float  # extra thickening: 0 for a pen, up to ~0.8 for a marker
+    slant: float  # shear
+    line_tilt_deg: tuple[float, ...]
+    offset_mm: tuple[float, float]
+    align_center: bool
+    wobble_seed: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def split_lines(words: list[str], n_lines: int) -> tuple[str, ...]:
+    """Break words into at most n_lines lines of balanced length."""
+    n_lines = max(1, min(n_lines, len(words)))
+    total = sum(len(w) for w in words) + len(words) - 1
+    lines, current = [], []
+    for w in words:
+        current.append(w)
+        remaining_lines = n_lines - len(lines) - 1
+        if remaining_lines > 0 and len(" ".join(current)) >= total / n_lines:
+            lines.append(" ".join(current))
+            current = []
+    if current:
+        lines.append(" ".join(current))
+    return tuple(lines)
+
+
+def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
+    """Random writer for a phrase: font, ink, size, layout."""
+    from capture.synth.palette import INKS
+
+    fonts = [f for f in HAND_FONTS if font_supports(f, phrase)]
+    font = fonts[rng.integers(len(fonts))]
+    words = phrase.split()
+    # people break long phrases over lines rather than writing tiny
+    wanted = 1 if len(phrase) <= 9 else 2 if len(phrase) <= 18 else 3
+    n_lines = int(np.clip(wanted + rng.choice([-1, 0, 0, 1]), 1, 3)) if len(words) > 1 else 1
+    lines = split_lines(words, n_lines)
+    ink_name, ink = INKS[rng.integers(len(INKS))]
+    marker = rng.random() < 0.65 and "Bold" not in font
+    return Handwriting(
+        lines=lines,
+        font=font,
+        ink=ink,
+        ink_name=ink_name,
+        cap_mm=float(rng.uniform(6.0, 12.0)),
+        stroke_mm=float(rng.uniform(0.3, 0.7) if marker else 0.0),
+        slant=float(rng.normal(0, 0.08)),
+        line_tilt_deg=tuple(float(rng.normal(0, 2.5)) for _ in lines),
+        offset_mm=(float(rng.normal(0, 2.5)), float(rng.normal(0, 4.0))),
+        align_center=bool(rng.random() < 0.7),
+        wobble_seed=int(rng.integers(2**31)),
+    )
+
+
+def _wobble(mask: np.ndarray, ppm: float, seed: int) -> np.ndarray:
+    """Bend strokes with a smooth random displacement (about 0.6 mm)."""
+    h, w = mask.shape
+    rng = np.random.default_rng(seed)
+    gh, gw = 6, 6
+    amp = 0.6 * ppm
+    dx = cv2.resize(
+        rng.normal(0, amp, (gh, gw)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+    )
+    dy = cv2.resize(
+        rng.normal(0, amp, (gh, gw)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+    )
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(mask, xs + dx, ys + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+
+
+def text_mask(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
+    """Ink coverage (float32 0-1) on a size_px square note, text as written by `hw`.
+
+    The whole text always stays on the note (the truth text must be readable): when a
+    rendering touches the note's border it is redone smaller.
+    """
+    scale = 1.0
+    for _ in range(8):
+        mask = _text_mask_once(hw, size_px, ppm, scale)
+        b = max(2, int(0.035 * size_px))
+        if (
+            mask[:b].max(initial=0) < 0.05
+            and mask[-b:].max(initial=0) < 0.05
+            and mask[:, :b].max(initial=0) < 0.05
+            and mask[:, -b:].max(initial=0) < 0.05
+        ):
+            return mask
+        scale *= 0.85
+    return mask
+
+
+def _text_mask_once(hw: Handwriting, size_px: int, ppm: float, scale: float) -> np.ndarray:
+    cap_px = hw.cap_mm * ppm * scale
+    size = cap_px / _cap_ratio(hw.font)
+    max_w = 0.84 * size_px
+    font = _font(hw.font, int(size))
+    widest = max(font.getlength(li) for li in hw.lines)
+    if widest > max_w:  # people write smaller when the word is long
+        size *= max_w / widest
+        font = _font(hw.font, int(size))
+    step = size * 1.15
+    block_h = step * (len(hw.lines) - 1) + size
+    if block_h > 0.85 * size_px:
+        size *= 0.85 * size_px / block_h
+        font = _font(hw.font, int(size))
+        step = size * 1.15
+        block_h = step * (len(hw.lines) - 1) + size
+    canvas = np.zeros((size_px, size_px), np.float32)
+    ox, oy = hw.offset_mm[0] * ppm * scale, hw.offset_mm[1] * ppm * scale
+    y = (size_px - block_h) / 2 + oy
+    y = min(max(y, 0.05 * size_px), 0.95 * size_px - block_h)
+    for line, tilt in zip(hw.lines, hw.line_tilt_deg, strict=True):
+        lw = font.getlength(line)
+        pad = int(size * 0.6)
+        im = Image.new("L", (int(lw) + 2 * pad, int(size * 1.5) + 2 * pad), 0)
+        ImageDraw.Draw(im).text((pad, pad), line, font=font, fill=255)
+        im = im.rotate(tilt, resample=Image.BILINEAR, expand=False)
+        arr = np.asarray(im, np.float32) / 255
+        x = (size_px - lw) / 2 + ox if hw.align_center else 0.08 * size_px + ox
+        x = min(max(x, 0.06 * size_px), size_px - lw - 0.06 * size_px)
+        _paste_max(canvas, arr, int(x) - pad, int(y) - pad)
+        y += step
+    if abs(hw.slant) > 1e-3:
+        shear = np.float32([[1, -hw.slant, hw.slant * size_px / 2], [0, 1, 0]])
+        canvas = cv2.warpAffine(canvas, shear, (size_px, size_px), flags=cv2.INTER_LINEAR)
+    canvas = _wobble(canvas, ppm, hw.wobble_seed)
+    grow = hw.stroke_mm * ppm / 2  # felt-tip: strokes a little wider than the font's
+    if grow >= 0.5:
+        k = round(grow) * 2 + 1
+        canvas = cv2.dilate(canvas, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return np.clip(canvas * 1.15, 0, 1)
+
+
+def _paste_max(dst: np.ndarray, src: np.ndarray, x: int, y: int) -> None:
+    h, w = dst.shape
+    sh, sw = src.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + sw), min(h, y + sh)
+    if x1 <= x0 or y1 <= y0:
+        return
+    region = src[y0 - y : y1 - y, x0 - x : x1 - x]
+    np.maximum(dst[y0:y1, x0:x1], region, out=dst[y0:y1, x0:x1])

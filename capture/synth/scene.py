@@ -1,0 +1,108 @@
+"""Compose one upright photo: the wall, then every board in view warped from a canvas
+rendered at the photo's own pixel density (never a giant texture warped at low res).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, SynthConfig
+from capture.model import KitLayout
+from capture.synth.camera import Camera, project
+from capture.synth.decorate import PAD_MM, BoardDeco, draw_board
+from capture.synth.truth import BoardView, board_view
+from capture.synth.wall import WallPlan, render_wall
+
+
+def _density(
+    hmat: np.ndarray, region: tuple[float, float, float, float], size: tuple[int, int]
+) -> float:
+    """Typical photo px per board mm over the visible region (75th percentile: perspective
+    makes the near side denser; rendering for the very nearest point would be wasteful)."""
+    x0, y0, x1, y1 = region
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 9), np.linspace(y0, y1, 9))
+    p = np.column_stack([gx.ravel(), gy.ravel()])
+    base = project(hmat, p)
+    inside = (base[:, 0] >= 0) & (base[:, 0] < size[0]) & (base[:, 1] >= 0) & (base[:, 1] < size[1])
+    if inside.any():
+        p, base = p[inside], base[inside]
+    dx = np.linalg.norm(project(hmat, p + np.array([1.0, 0.0])) - base, axis=1)
+    dy = np.linalg.norm(project(hmat, p + np.array([0.0, 1.0])) - base, axis=1)
+    return float(np.percentile(np.maximum(dx, dy), 75))
+
+
+def _visible_region(
+    hmat: np.ndarray, size: tuple[int, int], board_size: tuple[float, float]
+) -> tuple[float, float, float, float] | None:
+    """Board-mm rectangle (board plus padding) that the frame can see, or None."""
+    w, h = size
+    frame = np.array([[-0.5, -0.5], [w - 0.5, -0.5], [w - 0.5, h - 0.5], [-0.5, h - 0.5]])
+    q = project(np.linalg.inv(hmat), frame)
+    bw, bh = board_size
+    x0, y0 = max(-PAD_MM, q[:, 0].min() - 5), max(-PAD_MM, q[:, 1].min() - 5)
+    x1, y1 = min(bw + PAD_MM, q[:, 0].max() + 5), min(bh + PAD_MM, q[:, 1].max() + 5)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return x0, y0, x1, y1
+
+
+def render_scene(
+    camera: Camera,
+    wall: WallPlan,
+    kit: KitLayout,
+    decos: dict[str, BoardDeco],
+    light_dir: tuple[float, float],
+    rng: np.random.Generator,
+    synth: SynthConfig = CONFIG.synth,
+) -> tuple[np.ndarray, list[BoardView]]:
+    """Upright photo (H x W x 3 float32, 0-1, evenly lit) and what each board shows."""
+    size = camera.size
+    w, h = size
+    wall_to_photo = camera.wall_to_photo()
+    img = render_wall(wall.style, np.linalg.inv(wall_to_photo), size)
+    views: list[BoardView] = []
+    for placement in wall.placements:
+        board = kit.board(placement.board)
+        hmat = wall_to_photo @ placement.to_wall
+        hmat = hmat / hmat[2, 2]
+        region = _visible_region(hmat, size, board.size_mm)
+        if region is None:
+            continue
+        ppm = min(
+            synth.canvas_px_per_mm_max,
+            max(0.5, synth.canvas_px_per_mm_factor * _density(hmat, region, size)),
+        )
+        cv = draw_board(board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng)
+        ox, oy = cv.origin
+        to_mm = np.array([[1 / ppm, 0, ox + 0.5 / ppm], [0, 1 / ppm, oy + 0.5 / ppm], [0, 0, 1]])
+        m = hmat @ to_mm
+        ch, cw = cv.alpha.shape
+        corners = project(
+            m, np.array([[-0.5, -0.5], [cw - 0.5, -0.5], [cw - 0.5, ch - 0.5], [-0.5, ch - 0.5]])
+        )
+        rx0, ry0 = (
+            max(0, math.floor(corners[:, 0].min())),
+            max(0, math.floor(corners[:, 1].min())),
+        )
+        rx1, ry1 = (
+            min(w, math.ceil(corners[:, 0].max()) + 1),
+            min(h, math.ceil(corners[:, 1].max()) + 1),
+        )
+        if rx1 > rx0 and ry1 > ry0:
+            shift = np.array([[1, 0, -rx0], [0, 1, -ry0], [0, 0, 1]], float)
+            warped = cv2.warpPerspective(
+                cv.rgba,
+                shift @ m,
+                (rx1 - rx0, ry1 - ry0),
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=0,
+            )
+            roi = img[ry0:ry1, rx0:rx1]
+            roi *= 1 - warped[..., 3:4]
+            roi += warped[..., :3]
+        views.append(board_view(board, decos[board.id], hmat, size))
+    return img, views

@@ -1,0 +1,196 @@
+"""The sample generator: deterministic by seed, truth matching what was drawn, EXIF right,
+truth files in the output contract's shape."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+
+from capture.export.schema import errors as schema_errors
+from capture.kit.layout import layout_workshop
+from capture.synth.camera import project, to_stored
+from capture.synth.generate import generate_set
+from capture.synth.light import encode_jpeg
+from capture.workshop import load_workshop
+
+WORKSHOP = Path(__file__).resolve().parents[1] / "samples/residence-achats-durables/workshop.yaml"
+MP = 1.2
+
+
+@pytest.fixture(scope="module")
+def workshop():
+    return load_workshop(WORKSHOP)
+
+
+@pytest.fixture(scope="module")
+def easy_set(tmp_path_factory, workshop) -> Path:
+    out = tmp_path_factory.mktemp("easy")
+    generate_set(workshop, out, count=3, seed=11, level="easy", megapixels=MP, console=None)
+    return out
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _upright(path: Path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+
+
+def test_files_and_manifest(easy_set):
+    photos = sorted((easy_set / "photos").glob("*.jpg"))
+    assert [p.name for p in photos] == ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"]
+    assert sorted(p.name for p in (easy_set / "truth").glob("*.json")) == [
+        "IMG_0001.json",
+        "IMG_0002.json",
+        "IMG_0003.json",
+    ]
+    manifest = _load(easy_set / "manifest.json")
+    assert manifest["workshop"] == "residence-achats-durables"
+    assert (manifest["seed"], manifest["level"], manifest["count"]) == (11, "easy", 3)
+    assert manifest["megapixels"] == MP and manifest["generator"]
+
+
+def test_same_seed_same_bytes_other_seed_differs(easy_set, workshop, tmp_path):
+    again = tmp_path / "again"
+    generate_set(workshop, again, count=2, seed=11, level="easy", megapixels=MP, console=None)
+    for name in ("IMG_0001", "IMG_0002"):
+        assert (again / "photos" / f"{name}.jpg").read_bytes() == (
+            easy_set / "photos" / f"{name}.jpg"
+        ).read_bytes()
+        assert (again / "truth" / f"{name}.json").read_bytes() != b""
+        first, second = (
+            _load(again / "truth" / f"{name}.json"),
+            _load(easy_set / "truth" / f"{name}.json"),
+        )
+        (
+            second.pop("same_wall_as"),
+            first.pop("same_wall_as"),
+        )  # depends on the other photos of the set
+        assert first == second
+    other = tmp_path / "other"
+    generate_set(workshop, other, count=1, seed=12, level="easy", megapixels=MP, console=None)
+    assert (other / "photos/IMG_0001.jpg").read_bytes() != (
+        easy_set / "photos/IMG_0001.jpg"
+    ).read_bytes()
+
+
+def test_truth_files_follow_the_output_contract(easy_set):
+    for path in sorted((easy_set / "truth").glob("*.json")):
+        doc = _load(path)
+        assert schema_errors(doc, "photo") == [], path.name
+        assert doc["status"] == "ok" and doc["error"] is None
+        assert doc["file"] == path.with_suffix(".jpg").name
+    session = _load(easy_set / "truth.json")
+    assert schema_errors(session, "session") == []
+    boards_with_votes = [v["board"] for v in session["votes"]]
+    assert len(boards_with_votes) == len(set(boards_with_votes))  # each board counted once
+    ids = [n["id"] for n in session["notes"] + session["actions"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_votes_only_for_boards_whose_zones_are_fully_in_frame(easy_set, workshop):
+    kit = layout_workshop(workshop)
+    seen_votes = 0
+    for path in sorted((easy_set / "truth").glob("*.json")):
+        doc = _load(path)
+        w, h = doc["size_px"]
+        views = {v["board"]: v for v in doc["board_views"]}
+        for vote in doc["votes"]:
+            seen_votes += 1
+            board = kit.board(vote["board"])
+            hmat = np.array(views[vote["board"]]["homography_mm_to_px"])
+            for zone in board.zones:
+                x, y, zw, zh = zone.rect_mm
+                p = project(hmat, np.array([[x, y], [x + zw, y], [x + zw, y + zh], [x, y + zh]]))
+                assert (p >= -0.5).all() and (p[:, 0] <= w).all() and (p[:, 1] <= h).all()
+            assert vote["agree"] == sum(vote["by_color"]["agree"].values())
+            assert vote["disagree"] == sum(vote["by_color"]["disagree"].values())
+            dots = [d for d in doc["dots"] if d["board"] == vote["board"]]
+            assert vote["agree"] == sum(d["zone"] == "agree" for d in dots)
+        for board in doc["partial_boards"]:
+            assert board not in [v["board"] for v in doc["votes"]]
+    assert seen_votes > 0, "the test set should show at least one complete verbatim board"
+
+
+def _hue_close(pixel: np.ndarray, rgb: list[int], tol: int = 14) -> bool:
+    hsv = cv2.cvtColor(np.uint8([[pixel, rgb]]), cv2.COLOR_RGB2HSV)[0].astype(int)
+    d = abs(hsv[0, 0] - hsv[1, 0])
+    return min(d, 180 - d) <= tol and hsv[0, 1] > 50
+
+
+def test_stickers_are_drawn_where_truth_says(easy_set):
+    checked = ok = 0
+    for path in sorted((easy_set / "truth").glob("*.json")):
+        doc = _load(path)
+        img = _upright(easy_set / "photos" / doc["file"])
+        assert [img.shape[1], img.shape[0]] == doc["size_px"]
+        for dot in doc["dots"]:
+            x, y = (round(v) for v in dot["center_px"])
+            if not (1 <= x < img.shape[1] - 1 and 1 <= y < img.shape[0] - 1):
+                continue
+            pixel = np.median(img[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3), axis=0).astype(
+                np.uint8
+            )
+            checked += 1
+            ok += _hue_close(pixel, dot["rgb"])
+    assert checked >= 10
+    assert ok / checked > 0.9, f"{ok}/{checked} sticker centres show the sticker's colour"
+
+
+def test_notes_are_drawn_where_truth_says(easy_set, workshop):
+    checked = ok = 0
+    for path in sorted((easy_set / "truth").glob("*.json")):
+        doc = _load(path)
+        img = _upright(easy_set / "photos" / doc["file"])
+        views = {v["board"]: np.array(v["homography_mm_to_px"]) for v in doc["board_views"]}
+        for note in doc["notes"] + doc["actions"]:
+            if note["visible"] < 0.99:
+                continue
+            c = np.array(note["corners_mm"])
+            # points near the corners of the note, where nobody writes
+            pts = np.array(
+                [
+                    c[0] + a * (c[1] - c[0]) + b * (c[3] - c[0])
+                    for a, b in ((0.1, 0.1), (0.9, 0.1), (0.1, 0.9), (0.9, 0.9), (0.5, 0.06))
+                ]
+            )
+            p = np.round(project(views[note["board"]], pts)).astype(int)
+            pixel = np.median(img[p[:, 1], p[:, 0]], axis=0).astype(np.uint8)
+            checked += 1
+            ok += _hue_close(pixel, note["rgb"])
+            centre = project(views[note["board"]], np.array([note["center_mm"]]))[0]
+            assert np.allclose(centre, note["center_px"], atol=0.05)
+    assert checked >= 5
+    assert ok / checked > 0.9, f"{ok}/{checked} notes show the note's colour at their corners"
+
+
+def test_exif_orientation_round_trip():
+    """Stored pixels + tag give the upright photo back, for each tag a phone writes."""
+    upright = np.zeros((40, 60, 3), np.uint8)
+    upright[:10, :20] = (255, 0, 0)  # a red block at the top-left
+    for tag in (1, 3, 6, 8):
+        data = encode_jpeg(to_stored(upright, tag), 95, tag)
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.getexif().get(0x0112) == tag
+            back = np.asarray(ImageOps.exif_transpose(im))
+        assert back.shape == upright.shape
+        assert back[:10, :20, 0].mean() > 200 and back[:10, :20, 1].mean() < 60
+        assert back[30:, 40:, 0].mean() < 60
+
+
+def test_exif_tag_matches_truth(easy_set):
+    for path in sorted((easy_set / "truth").glob("*.json")):
+        doc = _load(path)
+        with Image.open(easy_set / "photos" / doc["file"]) as im:
+            assert im.format == "JPEG"
+            assert im.getexif().get(0x0112) == doc["exif_orientation"]
+            assert list(im.size) == doc["stored_size_px"]
+            assert list(ImageOps.exif_transpose(im).size) == doc["size_px"]
