@@ -101,19 +101,19 @@ class MergeConfig:
 class RegisterConfig:
     """Finding boards: ArUco markers + QR, one robust homography per board."""
 
-    detect_max_side_px: int = 2600  # markers are searched on a copy this size (speed), corners refined at full res
-    min_marker_perimeter_rate: float = 0.012  # of the detection image's larger side: 40 mm markers far away
+    detect_max_side_px: int = 2600  # markers searched on a copy this size (speed), refined at full res
+    min_marker_perimeter_rate: float = 0.012  # of the detection image's larger side: far markers
     adaptive_win_min: int = 3
     adaptive_win_max: int = 33
     adaptive_win_step: int = 10
     corner_refine_win_px: int = 5  # full-res cornerSubPix half window
-    ransac_threshold_marker_frac: float = 0.04  # RANSAC inlier distance as a share of the marker side in px
+    ransac_threshold_marker_frac: float = 0.04  # RANSAC inlier distance, share of the marker side
     ransac_threshold_min_px: float = 2.0
     min_scale_px_per_mm: float = 0.15  # below: absurd homography (a 40 mm marker under 6 px)
     max_scale_px_per_mm: float = 60.0
-    max_scale_ratio: float = 12.0  # local scale across the board beyond this: degenerate perspective
+    max_scale_ratio: float = 12.0  # local scale across the board beyond this: degenerate
     qr_px_per_mm: float = 5.0  # the QR region is warped to this resolution before pyzbar reads it
-    visible_grid: int = 24  # board sampled on a grid this size to measure its share inside the frame
+    visible_grid: int = 24  # board sampled on this grid to measure its share inside the frame
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,10 @@ class ColourConfig:
     """White balance and flat field from the board's own paper, then CIELAB for classifying."""
 
     background_mm_per_px: float = 4.0  # the light field is estimated on a coarse grid
-    background_sigma_mm: float = 30.0  # light varies slowly: smoothing scale of the paper-white field
-    paper_chroma_max: float = 0.06  # chromaticity distance from the paper's median for "paper" pixels
+    background_sigma_mm: float = 30.0  # light varies slowly: smoothing of the paper-white field
+    paper_chroma_max: float = 0.06  # chromaticity distance to the paper's median: "paper" pixels
     paper_min_brightness: float = 0.45  # share of the paper level: darker pixels are ink, not paper
-    black_percentile: float = 3.0  # marker black level (camera flare) from the darkest marker pixels
+    black_percentile: float = 3.0  # marker black level (camera flare): darkest marker pixels
     white_target: float = 1.0  # normalised paper maps to white: the references are 'on white paper'
 
 
@@ -148,7 +148,7 @@ class DotsConfig:
     inside_min: float = 0.7  # a placed sticker lies at least this much on coloured pixels
     note_area_frac: float = 0.3  # blobs above this share of a note's area are notes, not stickers
     max_cluster: int = 12  # more stickers than this in one blob: not stickers
-    unknown_delta_e: float = 38.0  # farther than this from every declared colour: "unknown"
+    unknown_delta_e: float = 26.0  # farther from every declared colour: "unknown" (purple-blue ~31)
     glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
     glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
     clip_level: int = 250  # a photo pixel at or above this in every channel is saturated
@@ -162,7 +162,7 @@ class NotesConfig:
     chroma_min: float = 14.0  # pale notes (blue, yellow under warm light) still pass
     min_area_frac: float = 0.3  # a blob under this share of a note is not a note
     new_cover_min: float = 0.3  # a further note must cover this share of its own area anew
-    inside_min: float = 0.8  # a placed note lies at least this much on coloured (or off-photo) pixels
+    inside_min: float = 0.8  # a placed note lies this much on coloured (or off-photo) pixels
     angle_step_deg: float = 3.0
     unknown_delta_e: float = 45.0
     crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
@@ -174,7 +174,7 @@ class QaConfig:
     """Thresholds that raise review flags."""
 
     poor_fit_mm: float = 2.0  # reprojection error above this: the board is poorly fitted
-    blur_min: float = 1.0  # sharpness = 1 / edge blur in mm on the wall (marker edges); below: blurry
+    blur_min: float = 1.0  # sharpness = 1 / marker edge blur in mm on the wall; below: blurry
     low_ocr_confidence: float = 0.5
 
 
