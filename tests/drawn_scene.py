@@ -77,60 +77,72 @@ def decorate(
     rng: np.random.Generator,
     diameter_mm: float = 12.0,
     note_mm: float = 76.0,
+    pad_mm: float = 0.0,
 ) -> np.ndarray:
-    """Draw notes (with a soft shadow and scribbled text) then stickers (with a highlight)."""
-    out = img.astype(np.float32)
+    """Draw notes (with a soft shadow and scribbled text) then stickers (with a highlight).
+
+    With pad_mm > 0 the board is padded by that much and an RGBA image is returned whose alpha
+    is 0 around the board except under notes overflowing its edge.
+    """
+    p = round(pad_mm * ppm)
+    out = cv2.copyMakeBorder(img, p, p, p, p, cv2.BORDER_CONSTANT, value=(0, 0, 0)).astype(
+        np.float32
+    )
+    alpha = np.zeros(out.shape[:2], np.float32)
+    alpha[p : p + img.shape[0], p : p + img.shape[1]] = 1.0
+    hh, ww = out.shape[:2]
+
+    def window(cx: float, cy: float, radius: float) -> tuple[slice, slice, np.ndarray]:
+        """A local window (slices and its px origin) around a point: draw there, not everywhere."""
+        x0, y0 = max(0, int(cx - radius)), max(0, int(cy - radius))
+        x1, y1 = min(ww, int(cx + radius) + 1), min(hh, int(cy + radius) + 1)
+        return slice(y0, y1), slice(x0, x1), np.array([x0, y0], np.float32)
+
     for n in notes:
-        cx, cy = n.center_mm
+        cx, cy = n.center_mm[0] + pad_mm, n.center_mm[1] + pad_mm
         half = note_mm / 2
         a = np.deg2rad(n.angle_deg)
         rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
         sq = np.array([(-half, -half), (half, -half), (half, half), (-half, half)]) @ rot.T
-        poly = ((sq + np.array([cx, cy])) * ppm).astype(np.float32)
-        shadow = np.zeros(out.shape[:2], np.float32)
+        ys, xs, org = window(cx * ppm, cy * ppm, note_mm * 0.8 * ppm)
+        o, al = out[ys, xs], alpha[ys, xs]
+        poly = ((sq + np.array([cx, cy])) * ppm).astype(np.float32) - org
+        shadow = np.zeros(o.shape[:2], np.float32)
         cv2.fillConvexPoly(shadow, (poly + 1.5 * ppm).astype(np.int32), 1.0, cv2.LINE_AA)
         shadow = cv2.GaussianBlur(shadow, (0, 0), 1.5 * ppm)
-        out *= (1 - 0.25 * shadow)[..., None]
+        o *= (1 - 0.25 * shadow)[..., None]
         col = np.array(_jitter(NOTE_RGB[n.color], rng, 6), np.float32)
-        mask = np.zeros(out.shape[:2], np.float32)
+        mask = np.zeros(o.shape[:2], np.float32)
         cv2.fillConvexPoly(mask, poly.astype(np.int32), 1.0, cv2.LINE_AA)
-        out = out * (1 - mask[..., None]) + col * mask[..., None]
-        ink = np.zeros(out.shape[:2], np.uint8)
+        o[:] = o * (1 - mask[..., None]) + col * mask[..., None]
+        al[:] = np.maximum(al, mask)
+        ink = np.zeros(o.shape[:2], np.uint8)
         for k in range(3):  # three scribbled lines of "handwriting"
             y = -half * 0.5 + k * half * 0.45
-            xs = np.linspace(-half * 0.7, half * 0.6, 30)
-            ys = y + rng.normal(0, 1.5, xs.size)
-            pts = ((np.stack([xs, ys], 1) @ rot.T + (cx, cy)) * ppm).astype(np.int32)
+            lx = np.linspace(-half * 0.7, half * 0.6, 30)
+            ly = y + rng.normal(0, 1.5, lx.size)
+            pts = ((np.stack([lx, ly], 1) @ rot.T + (cx, cy)) * ppm - org).astype(np.int32)
             cv2.polylines(ink, [pts], False, 255, max(1, int(0.8 * ppm)), cv2.LINE_AA)
         inkf = (ink / 255.0)[..., None]
-        out = out * (1 - inkf) + np.array([30, 30, 60], np.float32) * inkf
+        o[:] = o * (1 - inkf) + np.array([30, 30, 60], np.float32) * inkf
     r = diameter_mm / 2 * ppm
-    for s in stickers:
-        cx, cy = (v * ppm for v in s.center_mm)
-        col = np.array(_jitter(STICKER_RGB[s.color], rng, 8), np.float32)
-        mask = np.zeros(out.shape[:2], np.float32)
-        cv2.circle(
-            mask,
-            (round(cx * 16), round(cy * 16)),
-            round(r * 16),
-            1.0,
-            -1,
-            cv2.LINE_AA,
-            shift=4,
-        )
-        out = out * (1 - mask[..., None]) + col * mask[..., None]
-        hl = np.zeros(out.shape[:2], np.float32)  # glossy highlight
-        cv2.circle(
-            hl,
-            (int(cx - r * 0.35), int(cy - r * 0.35)),
-            max(1, int(r * 0.22)),
-            1.0,
-            -1,
-            cv2.LINE_AA,
-        )
+    for st in stickers:
+        cx, cy = ((v + pad_mm) * ppm for v in st.center_mm)
+        ys, xs, org = window(cx, cy, r * 1.5)
+        o = out[ys, xs]
+        lx, ly = cx - org[0], cy - org[1]
+        col = np.array(_jitter(STICKER_RGB[st.color], rng, 8), np.float32)
+        mask = np.zeros(o.shape[:2], np.float32)
+        cv2.circle(mask, (round(lx * 16), round(ly * 16)), round(r * 16), 1.0, -1, cv2.LINE_AA, 4)
+        o[:] = o * (1 - mask[..., None]) + col * mask[..., None]
+        hl = np.zeros(o.shape[:2], np.float32)  # glossy highlight
+        cv2.circle(hl, (int(lx - r * 0.35), int(ly - r * 0.35)), max(1, int(r * 0.22)), 1.0, -1)
         hl = cv2.GaussianBlur(hl, (0, 0), max(0.5, r * 0.1)) * mask
-        out = out * (1 - 0.8 * hl[..., None]) + 255 * 0.8 * hl[..., None]
-    return np.clip(out, 0, 255).astype(np.uint8)
+        o[:] = o * (1 - 0.8 * hl[..., None]) + 255 * 0.8 * hl[..., None]
+    rgb = np.clip(out, 0, 255).astype(np.uint8)
+    if p == 0:
+        return rgb
+    return np.dstack([rgb, (alpha * 255).astype(np.uint8)])
 
 
 def camera(
@@ -159,28 +171,39 @@ def camera(
 
 
 def photograph(
-    boards: list[tuple[np.ndarray, float, tuple[float, float]]],
+    boards: list[tuple],
     wall_mm: tuple[float, float],
     out_size: tuple[int, int],
     tilt_deg: float,
     roll_deg: float,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Warp board images (image, px/mm, offset on the wall in mm) into one photo of the wall."""
+    """Warp board images into one photo of the wall.
+
+    Each entry: (image, px/mm, board offset on the wall in mm[, pad_mm]); an RGBA image (from
+    decorate with pad_mm) is composited through its alpha, its origin pad_mm before the board's.
+    """
     w, h = out_size
     cam = camera(*wall_mm, w, h, tilt_deg, roll_deg, rng)
     wall = np.full((h, w, 3), (196, 188, 172), np.float32)
     wall += rng.normal(0, 4, (h // 8 + 1, w // 8 + 1, 1)).repeat(8, 0).repeat(8, 1)[:h, :w]
     homs = []
-    for img, ppm, (ox, oy) in boards:
+    for entry in boards:
+        img, ppm, (ox, oy) = entry[:3]
+        pad = entry[3] if len(entry) > 3 else 0.0
         hb = cam @ np.array([[1, 0, ox], [0, 1, oy], [0, 0, 1]], np.float64)  # board mm -> photo
         homs.append(hb)
-        m = hb @ np.diag([1 / ppm, 1 / ppm, 1.0])  # board image px -> photo
+        m = hb @ np.array([[1, 0, -pad], [0, 1, -pad], [0, 0, 1]], np.float64)
+        m = m @ np.diag([1 / ppm, 1 / ppm, 1.0])  # board image px -> photo
         m = m @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # pixel centres
-        warped = cv2.warpPerspective(img, m, (w, h), flags=cv2.INTER_AREA)
-        mask = cv2.warpPerspective(
-            np.ones(img.shape[:2], np.float32), m, (w, h), flags=cv2.INTER_LINEAR
+        alpha = (
+            img[..., 3].astype(np.float32) / 255.0
+            if img.shape[2] == 4
+            else np.ones(img.shape[:2], np.float32)
         )
+        img = np.ascontiguousarray(img[..., :3])
+        warped = cv2.warpPerspective(img, m, (w, h), flags=cv2.INTER_AREA)
+        mask = cv2.warpPerspective(alpha, m, (w, h), flags=cv2.INTER_LINEAR)
         wall = wall * (1 - mask[..., None]) + warped.astype(np.float32) * mask[..., None]
     return np.clip(wall, 0, 255).astype(np.uint8), homs
 

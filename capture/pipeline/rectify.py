@@ -53,6 +53,10 @@ class Rectified:
         return m
 
 
+def _cross2(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
 def analysis_px_per_mm(
     board: BoardLayout, margin_mm: float, cfg: RectifyConfig = CONFIG.rectify
 ) -> float:
@@ -121,5 +125,5 @@ def _photo_px_per_out_px(to_photo: np.ndarray, out_w: int, out_h: int) -> float:
         p = cv2.perspectiveTransform(
             np.array([[(x, y), (x + 1, y), (x, y + 1)]], np.float64), to_photo
         )[0]
-        scales.append(np.sqrt(abs(np.cross(p[1] - p[0], p[2] - p[0]))))
+        scales.append(np.sqrt(abs(_cross2(p[1] - p[0], p[2] - p[0]))))
     return float(np.median(scales))

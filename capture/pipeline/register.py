@@ -24,6 +24,10 @@ class MarkerHit:
     corners_px: np.ndarray  # 4 x 2, TL TR BR BL as OpenCV reports them
 
 
+def _cross2(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
 def _detector(dictionary: str, cfg: RegisterConfig) -> cv2.aruco.ArucoDetector:
     params = cv2.aruco.DetectorParameters()
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
@@ -92,7 +96,7 @@ def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> str |
     scales = []
     for x, y in rect:
         p = _project(h, np.array([(x, y), (x + 1, y), (x, y + 1)], np.float64))
-        scales.append(np.sqrt(abs(np.cross(p[1] - p[0], p[2] - p[0]))))
+        scales.append(np.sqrt(abs(_cross2(p[1] - p[0], p[2] - p[0]))))
     smin, smax = min(scales), max(scales)
     if smin < cfg.min_scale_px_per_mm or smax > cfg.max_scale_px_per_mm:
         return f"absurd scale ({smin:.2f}-{smax:.2f} px/mm)"

@@ -1,0 +1,113 @@
+"""Sticky notes: found, separated, placed and cropped on warped, degraded photos."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from drawn_scene import StickyNote, decorate, degrade, photograph, sample_kit
+
+from capture.kit.layout import grid_cell
+from capture.kit.render import render_board
+from capture.pipeline.photo import analyse_photo
+
+
+def _mire_notes(kit, rng: np.random.Generator) -> list[StickyNote]:
+    b = kit.board("mire")
+    gx, gy, _, _ = b.zone("grille").rect_mm
+    cols = list(kit.note_colors)
+    notes = [
+        StickyNote(
+            "mire",
+            (
+                gx + 80 + (i % 3) * 230 + rng.uniform(-25, 25),
+                gy + 90 + (i // 3) * 250 + rng.uniform(-25, 25),
+            ),
+            float(rng.uniform(-15, 15)),
+            cols[i % len(cols)],
+        )
+        for i in range(6)
+    ]
+    notes += [
+        StickyNote("mire", (gx + 200, gy + 600), 4, "yellow"),  # same colour, overlapping
+        StickyNote("mire", (gx + 248, gy + 632), -7, "yellow"),
+        StickyNote("mire", (gx + 500, gy + 620), 2, "pink"),  # touching, different colours
+        StickyNote("mire", (gx + 577, gy + 623), -3, "blue"),
+        StickyNote("mire", (841 - 22, 450), 9, "green"),  # overflowing the board's right edge
+    ]
+    return notes
+
+
+@pytest.fixture(scope="module")
+def mire_scene():
+    kit = sample_kit()
+    rng = np.random.default_rng(21)
+    b = kit.board("mire")
+    notes = _mire_notes(kit, rng)
+    img = decorate(render_board(b, 3.0), b, 3.0, [], notes, rng, pad_mm=60)
+    photo, _ = photograph([(img, 3.0, (0, 0), 60)], (1000, 1000), (3000, 2250), 35, -8, rng)
+    photo = degrade(photo, rng, cast=(0.85, 1.0, 1.2), blur_px=1.0, noise=4, jpeg=80, vignette=0.4)
+    calls: list[tuple] = []
+
+    def fake_ocr(crop: np.ndarray) -> SimpleNamespace:
+        calls.append(crop.shape)
+        return SimpleNamespace(text="texte", raw_text="texte\n", confidence=0.3)
+
+    return kit, notes, analyse_photo(photo, kit, ocr=fake_ocr, file="mire.jpg"), calls
+
+
+def test_every_note_found_once_and_placed(mire_scene) -> None:
+    kit, truth, result, _ = mire_scene
+    (board,) = result.boards
+    found = board.notes
+    assert len(found) == len(truth)
+    errors = []
+    for t in truth:
+        d = [
+            np.hypot(t.center_mm[0] - n.center_mm[0], t.center_mm[1] - n.center_mm[1])
+            for n in found
+        ]
+        n = found[int(np.argmin(d))]
+        errors.append(min(d))
+        assert min(d) < 5.0, (t, n.center_mm)
+        assert n.color == t.color
+        side = np.linalg.norm(np.subtract(n.corners_mm[1], n.corners_mm[0]))
+        assert side == pytest.approx(kit.note_size_mm, abs=1.0)
+    assert np.median(errors) < 2.5
+
+
+def test_grid_position_zone_and_flags(mire_scene) -> None:
+    kit, _, result, _ = mire_scene
+    (board,) = result.boards
+    zone = kit.board("mire").zone("grille")
+    zx, zy, zw, zh = zone.rect_mm
+    for n in board.notes:
+        if n.zone == "grille":
+            assert n.x == pytest.approx((n.center_mm[0] - zx) / zw, abs=1e-3)
+            assert n.y == pytest.approx(1 - (n.center_mm[1] - zy) / zh, abs=1e-3)
+            assert n.cell == grid_cell(n.x, n.y)
+        else:
+            assert n.x is None and n.cell is None
+    outside = [n for n in board.notes if n.zone is None]
+    assert len(outside) == 1 and outside[0].center_mm[0] > zx + zw  # the overflowing note
+    codes = [f.code for f in board.flags]
+    assert codes.count("note_outside_zones") == 1
+    assert codes.count("low_ocr_confidence") == len(board.notes)
+
+
+def test_crops_are_upright_notes_for_ocr(mire_scene) -> None:
+    kit, _, result, calls = mire_scene
+    (board,) = result.boards
+    side = round(kit.note_size_mm * 8.0)
+    assert calls and all(c == (side, side, 3) for c in calls)
+    for n in board.notes:
+        assert n.text == "texte" and n.ocr_confidence == pytest.approx(0.3)
+        crop = n.crop.astype(np.float32)
+        inner = crop[side // 8 : -side // 8, side // 8 : -side // 8]
+        # the crop is the note itself: saturated paper colour, not the white board around it
+        chroma = inner.max(-1) - inner.min(-1)
+        assert np.median(chroma) > 40
+        # its handwriting runs horizontally: ink rows vary far more than ink columns
+        ink = (inner.mean(-1) < np.percentile(inner.mean(-1), 8)).astype(float)
+        assert ink.mean(1).std() > 1.5 * ink.mean(0).std()
