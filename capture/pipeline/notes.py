@@ -94,39 +94,50 @@ def cover_with_squares(
     diag = int(np.ceil(np.hypot(h, w))) + 2
     band = max(2, round(s * 0.04))
     out: list[tuple[float, float, float, float]] = []
-    # per angle, the rotated support and edge maps do not change between iterations
-    prepared = []
+    # Per angle: the rotated frame, its uncovered map and score map. After a square is placed
+    # only the scores near it change, so they are recomputed in a window (large blobs of many
+    # notes stay fast).
+    states = []
     for a in angles:
         m = cv2.getRotationMatrix2D(centre, a, 1.0)  # rotates the image by +a (counter-clockwise)
         m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
         sup = cv2.warpAffine(support.astype(np.float32), m, (diag, diag), flags=cv2.INTER_NEAREST)
         edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
-        inside = cv2.boxFilter(sup, -1, (s, s), normalize=True, borderType=cv2.BORDER_CONSTANT)
-        align = _outline_mean(edg, s, band)
-        prepared.append((a, m, inside, align))
-    for _ in range(64):
+        inside_ok = cv2.boxFilter(sup, -1, (s, s), borderType=cv2.BORDER_CONSTANT) >= cfg.inside_min
+        bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)
+        unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)
+        gain = cv2.boxFilter(unc, -1, (s, s), borderType=cv2.BORDER_CONSTANT)
+        score = np.where(inside_ok & (gain >= cfg.new_cover_min), gain + bonus, -1.0)
+        states.append([a, m, unc, inside_ok, bonus, score.astype(np.float32)])
+    pad = s // 2 + 2
+    for _ in range(256):
         best = None
-        for a, m, inside, align in prepared:
-            unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)
-            gain = cv2.boxFilter(unc, -1, (s, s), normalize=True, borderType=cv2.BORDER_CONSTANT)
-            ok = (inside >= cfg.inside_min) & (gain >= cfg.new_cover_min)
-            if not ok.any():
-                continue
-            score = np.where(ok, gain + EDGE_WEIGHT * align, -1.0)
-            _, val, _, (bx, by) = cv2.minMaxLoc(score)
-            if best is None or val > best[0]:
-                best = (val, a, m, bx, by)
+        for st in states:
+            _, val, _, (bx, by) = cv2.minMaxLoc(st[5])
+            if val >= 0 and (best is None or val > best[0]):
+                best = (val, st, bx, by)
         if best is None:
             break
-        val, a, m, bx, by = best
+        val, (a, m, *_), bx, by = best
         # an even box filter's anchor sits half a pixel right/below the box's geometric centre
         half = 0.5 if s % 2 == 0 else 0.0
         inv = cv2.invertAffineTransform(m)
         cx, cy = inv @ np.array([bx - half, by - half, 1.0])
         # m turned the image by -a (our y-down convention): squares at +a became axis-aligned
         corners = _square_corners(cx, cy, s, a)
-        cv2.fillConvexPoly(uncovered, np.round(corners).astype(np.int32), 0.0)
         out.append((float(cx), float(cy), a, float(val)))
+        for st in states:
+            sm, unc, inside_ok, bonus, score = st[1], st[2], st[3], st[4], st[5]
+            rc = cv2.transform(corners.reshape(-1, 1, 2), sm).reshape(-1, 2)
+            cv2.fillConvexPoly(unc, np.round(rc).astype(np.int32), 0.0)
+            x0, y0 = np.maximum(np.floor(rc.min(0)).astype(int) - pad, 0)
+            x1, y1 = np.minimum(np.ceil(rc.max(0)).astype(int) + pad + 1, diag)
+            sx0, sy0 = max(0, x0 - pad), max(0, y0 - pad)
+            sx1, sy1 = min(diag, x1 + pad), min(diag, y1 + pad)
+            g = cv2.boxFilter(unc[sy0:sy1, sx0:sx1], -1, (s, s), borderType=cv2.BORDER_CONSTANT)
+            g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
+            ok = inside_ok[y0:y1, x0:x1] & (g >= cfg.new_cover_min)
+            score[y0:y1, x0:x1] = np.where(ok, g + bonus[y0:y1, x0:x1], -1.0)
     return out
 
 
