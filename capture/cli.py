@@ -97,6 +97,37 @@ def run(paths: tuple[Path, ...], workshop: Path, out_dir: Path | None, jobs: int
     sys.exit(summary.exit_status)
 
 
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--workshop", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workshop file, only for outputs without layout.json.")
+def report(out_dir: Path, workshop: Path | None) -> None:
+    """Rebuild OUT_DIR/report.html from the outputs of `capture run`."""
+    from capture.export.report import write_report
+
+    kit_layout = None
+    if workshop is not None:
+        from capture.kit.layout import layout_workshop
+        from capture.workshop import load_workshop
+
+        kit_layout = layout_workshop(load_workshop(workshop))
+    console.print(f"report: {write_report(out_dir, kit=kit_layout)}", highlight=False)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("corrections", type=click.Path(dir_okay=False, path_type=Path))
+def apply(out_dir: Path, corrections: Path) -> None:
+    """Apply corrections.json (downloaded from report.html) to the outputs in OUT_DIR."""
+    from capture.export.corrections import apply_corrections
+
+    summary = apply_corrections(out_dir, corrections)
+    console.print(
+        f"{summary.changed}/{summary.corrections} correction(s) changed the outputs"
+        + ("" if summary.changed == summary.corrections else " (the rest were already applied)")
+        + f"; rewritten: {', '.join(summary.files)}", highlight=False)
+
+
 @main.group()
 def bench() -> None:
     """Measure the pipeline against generated photos with known truth."""
