@@ -205,6 +205,7 @@ def _place_notes(
     s = kit.note_size_mm
     w, h = board.size_mm
     notes: list[NoteDeco] = []
+    used: set[str] = set()
     colors = kit.note_colors
     for zone in board.zones:
         if zone.kind not in ("notes", "grid"):
@@ -227,13 +228,21 @@ def _place_notes(
                 y = rng.uniform(top + s * 0.5, zy + zh - s * 0.55)
             if not (s * 0.2 < x < w - s * 0.2 and s * 0.2 < y < h - s * 0.2):
                 continue
+            # mostly apart; sometimes one corner over another note's corner (<= ~28 % each way)
             overlap_ok = rng.random() < level.note_overlap_p
-            gap = 0.78 * s if overlap_ok else 1.12 * s
-            if any(max(abs(x - o.center_mm[0]), abs(y - o.center_mm[1])) < gap for o in notes):
+            clash = False
+            for o in notes:
+                dx, dy = abs(x - o.center_mm[0]), abs(y - o.center_mm[1])
+                apart = max(dx, dy) >= 1.12 * s
+                corner = overlap_ok and min(dx, dy) >= 0.72 * s
+                clash = clash or not (apart or corner)
+            if clash:
                 continue
             if _covers_marker(board, x, y, s):
                 continue
-            phrase = phrases[order[placed % len(order)]]
+            fresh = [phrases[k] for k in order if phrases[k] not in used]  # no repeats on a board
+            phrase = fresh[0] if fresh else phrases[order[placed % len(order)]]
+            used.add(phrase)
             color = colors[rng.choice(len(colors), p=zone_colors)]
             owner = board.zone_at(x, y)
             notes.append(

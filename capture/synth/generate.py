@@ -93,7 +93,10 @@ def plan_shots(walls: list[WallPlan], seed: int, count: int) -> list[Shot]:
         rng = rng_for(seed, "shot", i)
         if i > 0 and shots[-1].reshoot_of is None and rng.random() < RESHOOT_P:
             prev = shots[-1]
-            shots.append(Shot(prev.wall, prev.boards, bool(rng.random() < 0.7), i - 1))
+            x0, y0, x1, y1 = walls[prev.wall].bbox(list(prev.boards))
+            wide = (x1 - x0) >= 0.9 * (y1 - y0)
+            p_landscape = 0.75 if wide else 0.3
+            shots.append(Shot(prev.wall, prev.boards, bool(rng.random() < p_landscape), i - 1))
             continue
         w = (seed + fresh) % len(walls)  # walls in turn, so that a small set shows them all
         fresh += 1

@@ -186,7 +186,7 @@ def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
     words = phrase.split()
     # people break long phrases over lines rather than writing tiny
     wanted = 1 if len(phrase) <= 9 else 2 if len(phrase) <= 18 else 3
-    n_lines = int(np.clip(wanted + rng.choice([-1, 0, 0, 1]), 1, 3)) if len(words) > 1 else 1
+    n_lines = int(np.clip(wanted + rng.choice([-1, 0, 0, 0, 0, 1]), 1, 3)) if len(words) > 1 else 1
     lines = split_lines(words, n_lines)
     ink_name, ink = INKS[rng.integers(len(INKS))]
     marker = rng.random() < 0.65 and "Bold" not in font
@@ -195,7 +195,7 @@ def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
         font=font,
         ink=ink,
         ink_name=ink_name,
-        cap_mm=float(rng.uniform(6.0, 12.0)),
+        cap_mm=float(12.0 - 6.0 * rng.beta(1.2, 2.0)),  # 6-12 mm, mostly the larger sizes
         stroke_mm=float(rng.uniform(0.3, 0.7) if marker else 0.0),
         slant=float(rng.normal(0, 0.08)),
         line_tilt_deg=tuple(float(rng.normal(0, 2.5)) for _ in lines),

@@ -112,7 +112,7 @@ def sample_light(level: SynthLevel, size: tuple[int, int], rng: np.random.Genera
     return Light(
         kelvin=kelvin,
         wb_kelvin=wb,
-        exposure=float(rng.uniform(0.88, 1.06)),
+        exposure=float(rng.uniform(0.72, 1.02)),
         gradient=(
             math.cos(ang),
             math.sin(ang),
@@ -195,14 +195,19 @@ def apply_light(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.n
         out = cv2.filter2D(out, -1, kernel / kernel.sum())
     if light.blur_sigma > 0.25:
         out = cv2.GaussianBlur(out, (0, 0), light.blur_sigma)
-    # sensor noise: shot noise grows with signal (linear), read noise floor; darker scene = more ISO
+    # sensor noise after the phone's denoiser: signal-dependent grain (shot noise grows with
+    # the signal, a read-noise floor), a little clumped; darker scenes mean higher ISO
     iso = 1 / max(0.4, float(small.mean()))
-    lin = np.clip(out, 0, 1)
-    sigma = light.noise * iso * (0.004 + 0.012 * np.sqrt(lin.mean(axis=2)))
-    luma = rng.standard_normal((h, w), dtype=np.float32) * sigma
-    small = (max(1, w // 2), max(1, h // 2))
-    chroma = cv2.resize(rng.standard_normal((small[1], small[0], 3), dtype=np.float32), (w, h))
-    out = out + luma[..., None] + chroma * (sigma[..., None] * 0.5)
+    level = cv2.cvtColor(np.clip(out, 0, 1), cv2.COLOR_RGB2GRAY)
+    sigma = light.noise * iso * (0.002 + 0.007 * np.sqrt(level))
+    luma = rng.standard_normal((h, w), dtype=np.float32)
+    luma = cv2.GaussianBlur(luma, (0, 0), 0.6) * 1.9  # keeps the std near 1
+    luma *= sigma
+    half = (max(1, w // 2), max(1, h // 2))
+    chroma = cv2.resize(rng.standard_normal((half[1], half[0], 3), dtype=np.float32), (w, h))
+    chroma *= (sigma * 0.3)[..., None]  # phones denoise chroma hard
+    out += luma[..., None]
+    out += chroma
     # phone sharpening: unsharp mask, halos on edges
     soft = cv2.GaussianBlur(out, (0, 0), 1.0 + light.blur_sigma * 0.3)
     out = cv2.addWeighted(out, 1 + light.sharpen, soft, -light.sharpen, 0.5 / 255)

@@ -98,7 +98,7 @@ def plan_walls(workshop: Workshop, kit: KitLayout, rng: np.random.Generator) -> 
         paint = palette.WALL_PAINTS[rng.integers(len(palette.WALL_PAINTS))]
         style = WallStyle(
             paint=tuple(float(v) for v in palette.jitter_rgb(paint, rng, 0.01)),
-            texture=float(rng.uniform(0.015, 0.045)),
+            texture=float(rng.uniform(0.006, 0.02)),
             floor_y=float(y + rng.uniform(350, 800)),
             skirting_h=float(rng.uniform(60, 120)),
             skirting=palette.SKIRTINGS[rng.integers(len(palette.SKIRTINGS))],
