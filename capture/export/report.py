@@ -315,7 +315,8 @@ def mire_model(actions: list[dict], numbers: dict, zone: dict | None) -> dict:
     for a in actions:
         n = numbers.get((a.get("file"), a.get("id")))
         pts.append({
-            "n": n, "text": a["text"], "cell": a["cell"], "color": a["color"],
+            "n": n, "text": a["text"], "label": _short(a["text"], 26), "cell": a["cell"],
+            "color": a["color"],
             "fill": NOTE_HEX.get(a["color"], NOTE_HEX["unknown"]),
             "cx": pad_l + a["x"] * size, "cy": pad_t + (1 - a["y"]) * size,
             "x": a["x"], "y": a["y"], "anchor": slug("note", Path(a.get("file", "")).stem,
@@ -535,7 +536,7 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
             hs = sm @ h
             w_mm, h_mm = b["size_mm"]
             outline = _project(hs, _rect_pts([0, 0, w_mm, h_mm]))
-            centre = _project(hs, [[w_mm / 2, h_mm / 2]])[0]
+            centre = _project(hs, [[w_mm / 2, h_mm * 0.04]])[0]  # label near the top edge
             overlay["boards"].append({"pts": _pts_attr(outline), "label": bid,
                                       "lx": centre[0], "ly": centre[1],
                                       "anchor": slug("ph", stem, "b", bid)})
