@@ -105,6 +105,11 @@ def test_kit_json_follows_the_contract(kit_json, layout):
             grid = zones["grille"]
             assert grid["x_axis"]["labels"][0] == "court terme"
             assert grid["y_axis"]["labels"][0] == "faible"
+        if board["kind"] == "calibration":
+            spots = [(s["kind"], s["value"]) for s in board["swatches"] if s["kind"] != "grey"]
+            assert spots == [("sticker", c) for c in kit_json["stickers"]["colors"]] + [
+                ("note", c) for c in kit_json["notes"]["colors"]
+            ]
         if board["kind"] == "process":
             assert next(z["label"] for z in zones.values()).endswith("Définition du besoin")
         w, h = board["size_mm"]

@@ -80,6 +80,11 @@ def kit_to_dict(
             "qr_payload": b.qr_payload,
             "text": b.text,
         }
+        if b.swatches:  # calibration card: grey patches and one spot per sticker / note colour
+            entry["swatches"] = [
+                {"kind": kind, "value": value, "rect_mm": [_r(v) for v in rect]}
+                for kind, value, rect in b.swatches
+            ]
         plan = by_board.get(b.id)
         if plan is not None:
             entry["print"] = {
