@@ -1,0 +1,196 @@
+"""report.html in a real browser (Debian's chromium, headless, through Playwright)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from report_fixture import XSS, build_outputs
+
+from capture.cli import main
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="/usr/bin/chromium is absent (make test installs it)")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_outputs(tmp_path_factory.mktemp("report-browser"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page on report.html that records console errors and dialogs."""
+
+    def __init__(self, browser, path: Path, downloads: bool = False) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                           accept_downloads=downloads)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: m.type in ("error", "warning") and
+                     self.errors.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+        def on_dialog(d) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_load_state("load")
+
+    def count(self, selector: str) -> int:
+        return self.page.locator(selector).count()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _not_blank(png: bytes) -> None:
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
+    assert img.std() > 20, "screenshot is (nearly) uniform"
+    assert len(np.unique(img.reshape(-1, 3)[::7], axis=0)) > 200
+
+
+def test_loads_without_errors_and_draws(browser, built: Path) -> None:
+    p = Page(browser, built / "report.html")
+    try:
+        docs = [json.loads(f.read_text()) for f in sorted((built / "photos").glob("*.json"))]
+        n_dots = sum(len(d["dots"]) for d in docs)
+        n_notes = sum(len(d["actions"]) + len(d["notes"]) for d in docs)
+        session = json.loads((built / "session.json").read_text())
+        # one bar group per verbatim in the visible chart, the other order hidden
+        assert p.count(".chart-view:not([hidden]) .vbar") == len(session["votes"]) == 3
+        assert p.count(".chart-view[hidden] .vbar") == 3
+        assert p.count("svg.mire .action-point") == len(session["actions"]) == 3
+        assert p.count(".photo-stage circle.ov-dot") == n_dots == 21
+        assert p.count(".photo-stage polygon.ov-note") == n_notes == 5
+        assert p.count(".board-stage polygon.ov-note") == n_notes
+        assert p.count(".photo-stage polygon.ov-board") == 5
+        assert p.count(".note-row img.crop") == n_notes
+        # bars are really laid out (non-zero width in the page)
+        box = p.page.locator(".chart-view:not([hidden]) .vbar rect.agree").first.bounding_box()
+        assert box is not None and box["width"] > 50
+        p.page.locator(".photo-stage").first.scroll_into_view_if_needed()
+        loaded = "() => Array.from(document.querySelectorAll('.photo-stage img'))" \
+                 ".every(i => i.complete && i.naturalWidth > 0)"
+        for _ in range(50):  # wait_for_function would need eval, which the page's CSP forbids
+            if p.page.evaluate(loaded):
+                break
+            p.page.wait_for_timeout(100)
+        _not_blank(p.page.screenshot())
+        p.page.evaluate("window.scrollTo(0, 0)")
+        _not_blank(p.page.screenshot())
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_controversy_tab_and_lightbox(browser, built: Path) -> None:
+    p = Page(browser, built / "report.html")
+    try:
+        first = ".chart-view:not([hidden]) .vbar"
+        assert p.page.locator(first).first.get_attribute("data-board") == "verbatim-03"
+        p.page.get_by_role("button", name="Par controverse").click()
+        assert p.page.locator(first).first.get_attribute("data-board") == "verbatim-02"
+        p.page.locator(".photo-stage").first.click()
+        assert p.page.locator("#lightbox").is_visible()
+        assert p.page.locator("#lightbox svg.overlay").count() == 1
+        p.page.keyboard.press("Escape")
+        assert not p.page.locator("#lightbox").is_visible()
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_script_note_stays_text(browser, built: Path) -> None:
+    p = Page(browser, built / "report.html")
+    try:
+        legend = p.page.locator(".legend-list li", has_text="alert(1)")
+        assert legend.inner_text().startswith("2 " + XSS) or XSS in legend.inner_text()
+        assert legend.is_visible()
+        row = p.page.locator(".note-row", has=p.page.locator("textarea")).nth(1)
+        assert row.locator("textarea").input_value() == XSS
+        p.page.wait_for_timeout(200)
+        assert p.dialogs == [] and p.errors == []
+        assert p.page.evaluate("document.querySelectorAll('script').length") == 2
+    finally:
+        p.close()
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(out)): f.read_bytes() for f in sorted(out.rglob("*")) if f.is_file()}
+
+
+def test_edit_download_apply_round_trip(browser, built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    p = Page(browser, out / "report.html", downloads=True)
+    try:
+        page = p.page
+        download_button = page.get_by_role("button", name="Télécharger les corrections")
+        assert download_button.is_disabled()
+        hostile = page.locator('.note-row[data-note="mire-n01"]')
+        hostile.locator('textarea[data-field="text"]').fill("Mutualiser les achats")
+        hostile.locator('input[data-field="x"]').fill("0.1")
+        hostile.locator('input[data-field="y"]').fill("0.9")
+        row = '.note-row[data-note="processus-n0{}"] {}'
+        page.locator(row.format(1, 'input[data-field="false_detection"]')).check()
+        page.locator(row.format(0, 'select[data-field="zone"]')).select_option("redaction")
+        vote = page.locator('.vote-row[data-board="verbatim-01"][data-zone="agree"]')
+        vote.locator('input[data-color="red"]').fill("7")
+        assert vote.locator(".vote-total").inner_text() == "10"
+        page.locator("#corr-author").fill("Camille")
+        assert page.locator("#corr-count").inner_text() == "4"
+        with page.expect_download() as info:
+            download_button.click()
+        path = tmp_path / "corrections.json"
+        info.value.save_as(path)
+        assert info.value.suggested_filename == "corrections.json"
+        doc = json.loads(path.read_text())
+        assert doc["version"] == 1 and doc["author"] == "Camille" and len(doc["corrections"]) == 4
+
+        result = CliRunner().invoke(main, ["apply", str(out), str(path)])
+        assert result.exit_code == 0, result.output
+        session = json.loads((out / "session.json").read_text())
+        action = next(a for a in session["actions"] if a["id"] == "mire-n01")
+        assert (action["text"], action["x"], action["y"]) == ("Mutualiser les achats", 0.1, 0.9)
+        assert action["verified"] and action["corrected_by"] == "Camille"
+        moved = next(n for n in session["notes"] if n["id"] == "processus-n00")
+        assert moved["zone"] == "redaction"
+        assert "processus-n01" not in {n["id"] for n in session["notes"]}
+        v = next(v for v in session["votes"] if v["board"] == "verbatim-01")
+        assert (v["agree"], v["by_color"]["agree"]["red"]) == (10, 7)
+
+        before = _snapshot(out)  # applying twice changes nothing more
+        assert CliRunner().invoke(main, ["apply", str(out), str(path)]).exit_code == 0
+        assert _snapshot(out) == before
+
+        # the rebuilt page shows the corrected values, and nothing is left to download
+        page.reload()
+        page.wait_for_load_state("load")
+        assert hostile.locator("textarea").input_value() == "Mutualiser les achats"
+        assert "vérifié par Camille" in hostile.inner_text()
+        assert page.locator("#corr-count").inner_text() == "0"
+        assert p.errors == [] and p.dialogs == []
+    finally:
+        p.close()
