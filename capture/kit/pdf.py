@@ -333,9 +333,11 @@ def compose_page(
         )
     else:
         label = f"{board.id} – {board.title}"
-    _text(draw, label, m, label_y, pw_mm - 2 * m - 95, lh, 40, ppm)
-    _text(draw, "imprimer à 100 % · 50 mm :", pw_mm - m - 92, label_y, 40, lh, 40, ppm, "right")
-    _ruler(draw, pw_mm - m, label_y + lh, ppm)
+    pad = 3.0  # keep clear of the crop marks, which continue the tile's edges into the margin
+    _text(draw, label, m + pad, label_y, pw_mm - 2 * m - 100, lh, 40, ppm)
+    _text(draw, "imprimer à 100 % · 50 mm :", pw_mm - m - pad - 92, label_y, 40, lh, 40, ppm,
+          "right")
+    _ruler(draw, pw_mm - m - pad, label_y + lh, ppm)
     return np.asarray(img)
 
 
