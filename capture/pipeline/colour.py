@@ -114,11 +114,15 @@ class Normalised:
     """A rectified board with colours corrected to white paper under daylight."""
 
     rgb: np.ndarray  # H x W x 3 float32 sRGB in [0, 1]
-    lab: np.ndarray  # H x W x 3 float32 CIELAB
-    chroma: np.ndarray  # H x W float32, sqrt(a^2 + b^2)
     clipped: np.ndarray  # H x W bool: saturated in the photo (glare)
     paper_rgb: tuple[float, float, float]  # the paper as photographed (0-255, board median)
     black_rgb: tuple[float, float, float]
+
+    def lab(
+        self, y0: int = 0, y1: int | None = None, x0: int = 0, x1: int | None = None
+    ) -> np.ndarray:
+        """CIELAB of a window (computed on demand: the whole board is rarely needed)."""
+        return srgb_to_lab(self.rgb[y0:y1, x0:x1])
 
 
 def _block_percentile(img: np.ndarray, block: int, q: float) -> np.ndarray:
@@ -212,13 +216,9 @@ def normalise_board(
     idx = np.clip(norm * (_SRGB_LUT.size - 1), 0, _SRGB_LUT.size - 1).astype(np.uint16)
     rgb = _SRGB_LUT[idx]  # linear -> sRGB by a fine table
     rgb[~rect.valid] = 1.0  # outside the photo: neutral white, never a colour
-    lab = srgb_to_lab(rgb)
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    clipped = np.all(rect.image >= clip_level, axis=-1)
+    clipped = rect.image.min(axis=-1) >= clip_level
     return Normalised(
         rgb,
-        lab,
-        chroma,
         clipped,
         tuple(float(v) for v in paper_med),
         tuple(float(v) for v in black),

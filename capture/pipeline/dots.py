@@ -108,8 +108,8 @@ def count_dots(
     x0, y0, x1, y1 = rect.rect_px(
         (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
     )
-    chroma = norm.chroma[y0:y1, x0:x1]
-    lab = norm.lab[y0:y1, x0:x1]
+    lab = norm.lab(y0, y1, x0, x1)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
     valid = rect.valid[y0:y1, x0:x1]
     mask = (chroma > cfg.chroma_min) & valid
     k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text

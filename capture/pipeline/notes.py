@@ -16,7 +16,7 @@ import numpy as np
 from capture.config import CONFIG, NotesConfig
 from capture.kit.layout import grid_cell
 from capture.model import BoardFit, BoardLayout, Flag, Note
-from capture.pipeline.colour import ColourRefs, Normalised, classify, classify_map
+from capture.pipeline.colour import ColourRefs, Normalised, classify, classify_map, srgb_to_lab
 from capture.pipeline.rectify import Rectified
 
 EDGE_WEIGHT = 0.6  # how much an outline on edges counts against newly covered area
@@ -166,7 +166,7 @@ def find_notes(
     f = cfg.search_px_per_mm / rect.px_per_mm
     hh, ww = rect.valid.shape
     size = (max(1, round(ww * f)), max(1, round(hh * f)))
-    lab = cv2.resize(norm.lab, size, interpolation=cv2.INTER_AREA)
+    lab = srgb_to_lab(cv2.resize(norm.rgb, size, interpolation=cv2.INTER_AREA))
     valid = cv2.resize(rect.valid.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(
         bool
     )
@@ -220,8 +220,14 @@ def find_notes(
             (cx + 0.5) * to_mm - rect.margin_mm,
             (cy + 0.5) * to_mm - rect.margin_mm,
         )  # px centres
-        if 0 <= cmm[0] < bw and 0 <= cmm[1] < bh:  # notes centred off the board belong elsewhere
-            kept.append((cmm, ang, score))
+        if not (0 <= cmm[0] < bw and 0 <= cmm[1] < bh):
+            continue  # centred off the board: it belongs to another board (or the wall)
+        u, v = (int(t) for t in rect.mm_to_px(np.array(cmm)))
+        if not (0 <= v < hh and 0 <= u < ww and rect.valid[v, u]):
+            continue  # centred outside the photo: too little seen, another photo will hold it
+        if _visible_share(mask, _square_corners(cx, cy, side, ang)) < cfg.min_visible_frac:
+            continue  # a sliver at the photo's edge: its position is a guess
+        kept.append((cmm, ang, score))
     kept.sort(key=lambda k: (round(k[0][1] / note_size_mm), k[0][0]))  # reading order
     for k, (cmm, ang, score) in enumerate(kept):
         corners_mm = _square_corners(cmm[0], cmm[1], note_size_mm, ang)
@@ -266,6 +272,18 @@ def find_notes(
     return notes, flags
 
 
+def _visible_share(valid: np.ndarray, corners: np.ndarray) -> float:
+    """Share of a square (corners in the frame of `valid`) lying on `valid` pixels."""
+    x0, y0 = np.maximum(np.floor(corners.min(0)).astype(int), 0)
+    x1, y1 = np.ceil(corners.max(0)).astype(int) + 1
+    m = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), np.uint8)
+    cv2.fillConvexPoly(m, np.round(corners - (x0, y0)).astype(np.int32), 1)
+    total = float(m.sum())  # the square may also run past the array: that part is not photo
+    sub = valid[y0:y1, x0:x1]
+    seen = float((m[: sub.shape[0], : sub.shape[1]] & sub).sum())
+    return seen / total if total else 0.0
+
+
 def _note_colour(
     norm: Normalised, rect: Rectified, corners_mm: np.ndarray, refs: ColourRefs, cfg: NotesConfig
 ) -> tuple[str, float]:
@@ -277,7 +295,7 @@ def _note_colour(
     x1, y1 = poly.max(0) + 1
     m = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), np.uint8)
     cv2.fillConvexPoly(m, poly - (x0, y0), 1)
-    lab = norm.lab[y0:y1, x0:x1][: m.shape[0], : m.shape[1]]
+    lab = norm.lab(y0, y1, x0, x1)[: m.shape[0], : m.shape[1]]
     m = m[: lab.shape[0], : lab.shape[1]].astype(bool)
     px = lab[m]
     if px.size == 0:

@@ -18,7 +18,7 @@ from capture.kit.layout import parse_qr_payload
 from capture.model import BoardFit, BoardLayout, Flag, KitLayout
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity (holds arrays)
 class MarkerHit:
     id: int
     corners_px: np.ndarray  # 4 x 2, TL TR BR BL as OpenCV reports them
@@ -32,6 +32,7 @@ def _detector(dictionary: str, cfg: RegisterConfig) -> cv2.aruco.ArucoDetector:
     params = cv2.aruco.DetectorParameters()
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
     params.minMarkerPerimeterRate = cfg.min_marker_perimeter_rate
+    params.minDistanceToBorder = 1
     params.adaptiveThreshWinSizeMin = cfg.adaptive_win_min
     params.adaptiveThreshWinSizeMax = cfg.adaptive_win_max
     params.adaptiveThreshWinSizeStep = cfg.adaptive_win_step
@@ -55,22 +56,29 @@ def detect_markers(
         if scale < 1.0
         else grey
     )
-    corners, ids, _ = _detector(dictionary, cfg).detectMarkers(small)
+    # A white frame gives markers cut by (or touching) the photo's edge the quiet zone they need.
+    pad = 8
+    framed = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    corners, ids, _ = _detector(dictionary, cfg).detectMarkers(framed)
     if ids is None:
         return []
     hits = []
     for c, i in zip(corners, ids.ravel(), strict=False):
-        pts = c.reshape(4, 2).astype(np.float32) / scale
+        pts = (c.reshape(4, 2).astype(np.float32) - pad) / scale
         if scale < 1.0:
             side = float(np.mean(np.linalg.norm(pts - np.roll(pts, 1, axis=0), axis=1)))
             win = int(max(2, min(cfg.corner_refine_win_px, side / 12)))
             crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 30, 0.01)
-            refined = cv2.cornerSubPix(
-                grey, pts.reshape(-1, 1, 2).copy(), (win, win), (-1, -1), crit
-            )
-            # keep the refinement only when it stays close (it can jump to a neighbouring corner)
-            moved = np.linalg.norm(refined.reshape(4, 2) - pts, axis=1)
-            pts = np.where((moved < max(1.5, 1.0 / scale))[:, None], refined.reshape(4, 2), pts)
+            h_, w_ = grey.shape
+            ok = np.all((pts >= win + 1) & (pts < np.array([w_, h_]) - win - 1), axis=1)
+            if ok.any():  # corners at the photo's edge cannot be refined: keep them as found
+                refined = pts.copy()
+                refined[ok] = cv2.cornerSubPix(
+                    grey, pts[ok].reshape(-1, 1, 2).copy(), (win, win), (-1, -1), crit
+                ).reshape(-1, 2)
+                # keep a refinement only when it stays close (it can jump to another corner)
+                moved = np.linalg.norm(refined - pts, axis=1)
+                pts = np.where((moved < max(1.5, 1.0 / scale))[:, None], refined, pts)
         hits.append(MarkerHit(int(i), pts))
     return hits
 
