@@ -166,8 +166,7 @@ class NotesConfig:
     angle_step_deg: float = 3.0
     unknown_delta_e: float = 45.0
     crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
-    crop_margin_frac: float = 0.0
-
+    min_visible_frac: float = 0.45  # less of a note inside the photo: another photo holds it
 
 @dataclass(frozen=True)
 class QaConfig:
