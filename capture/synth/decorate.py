@@ -186,7 +186,7 @@ def _stray_dot(
 
 def _note_count(board: BoardLayout, zone: ZoneSpec, rng: np.random.Generator) -> int:
     if zone.kind == "grid":
-        return int(rng.integers(5, 11))
+        return int(rng.integers(6, 11))
     return int(rng.choice(11, p=_NOTE_COUNT_P))
 
 

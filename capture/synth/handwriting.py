@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations, pairwise
 
 import cv2
 import numpy as np
@@ -74,6 +75,13 @@ VALUE_PHRASES = (
     "Écologie",
     "Courage",
     "Ouverture",
+    "Cohérence",
+    "Humanité",
+    "Qualité",
+    "Prudence",
+    "Lien social",
+    "Sincérité",
+    "Audace",
 )
 
 # Remarks on the purchasing process columns.
@@ -102,6 +110,26 @@ PROCESS_PHRASES = (
     "Avenants fréquents",
     "Dossier trop lourd",
     "Offres PME rares",
+    "Mémoire technique",
+    "Jury d'analyse",
+    "Négociation ?",
+    "Critères flous",
+    "Retour aux candidats",
+    "Sous-traitance",
+    "Revue de contrat",
+    "Bons de commande",
+    "Délai de paiement",
+    "Clause de révision",
+    "Signature électronique",
+    "Profil acheteur",
+    "Marché infructueux",
+    "Veille juridique",
+    "Retards de livraison",
+    "Recours possible",
+    "Enquête satisfaction",
+    "Rapport de présentation",
+    "Trop de papier",
+    "Besoin urgent",
 )
 
 # (file name, weight class) of Debian handwriting fonts: fonts-comic-neue, fonts-humor-sans,
@@ -162,19 +190,17 @@ class Handwriting:
 
 
 def split_lines(words: list[str], n_lines: int) -> tuple[str, ...]:
-    """Break words into at most n_lines lines of balanced length."""
+    """Break words into n_lines lines (at most one per word), the longest as short as can be."""
     n_lines = max(1, min(n_lines, len(words)))
-    total = sum(len(w) for w in words) + len(words) - 1
-    lines, current = [], []
-    for w in words:
-        current.append(w)
-        remaining_lines = n_lines - len(lines) - 1
-        if remaining_lines > 0 and len(" ".join(current)) >= total / n_lines:
-            lines.append(" ".join(current))
-            current = []
-    if current:
-        lines.append(" ".join(current))
-    return tuple(lines)
+    best: tuple[str, ...] = (" ".join(words),)
+    best_len = len(best[0]) + 1
+    for cuts in combinations(range(1, len(words)), n_lines - 1):
+        bounds = (0, *cuts, len(words))
+        lines = tuple(" ".join(words[a:b]) for a, b in pairwise(bounds))
+        longest = max(len(li) for li in lines)
+        if longest < best_len:
+            best, best_len = lines, longest
+    return best
 
 
 def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
@@ -224,64 +250,63 @@ def _wobble(mask: np.ndarray, ppm: float, seed: int) -> np.ndarray:
 def text_mask(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
     """Ink coverage (float32 0-1) on a size_px square note, text as written by `hw`.
 
-    The whole text always stays on the note (the truth text must be readable): when a
-    rendering touches the note's border it is redone smaller.
+    The text block is laid out on a larger scratch canvas, measured by its actual ink
+    (script swashes and descenders included), shrunk if it would not fit in the note's
+    inner 88 %, then placed at its offset: the whole text always stays on the note.
     """
-    scale = 1.0
-    for _ in range(8):
-        mask = _text_mask_once(hw, size_px, ppm, scale)
-        b = max(2, int(0.035 * size_px))
-        if (
-            mask[:b].max(initial=0) < 0.05
-            and mask[-b:].max(initial=0) < 0.05
-            and mask[:, :b].max(initial=0) < 0.05
-            and mask[:, -b:].max(initial=0) < 0.05
-        ):
-            return mask
-        scale *= 0.85
-    return mask
-
-
-def _text_mask_once(hw: Handwriting, size_px: int, ppm: float, scale: float) -> np.ndarray:
-    cap_px = hw.cap_mm * ppm * scale
-    size = cap_px / _cap_ratio(hw.font)
-    max_w = 0.84 * size_px
-    font = _font(hw.font, int(size))
-    widest = max(font.getlength(li) for li in hw.lines)
-    if widest > max_w:  # people write smaller when the word is long
-        size *= max_w / widest
-        font = _font(hw.font, int(size))
-    step = size * 1.15
-    block_h = step * (len(hw.lines) - 1) + size
-    if block_h > 0.85 * size_px:
-        size *= 0.85 * size_px / block_h
-        font = _font(hw.font, int(size))
-        step = size * 1.15
-        block_h = step * (len(hw.lines) - 1) + size
+    block = _text_block(hw, size_px, ppm)
+    ys, xs = np.nonzero(block > 0.05)
     canvas = np.zeros((size_px, size_px), np.float32)
-    ox, oy = hw.offset_mm[0] * ppm * scale, hw.offset_mm[1] * ppm * scale
-    y = (size_px - block_h) / 2 + oy
-    y = min(max(y, 0.05 * size_px), 0.95 * size_px - block_h)
-    for line, tilt in zip(hw.lines, hw.line_tilt_deg, strict=True):
-        lw = font.getlength(line)
-        pad = int(size * 0.6)
-        im = Image.new("L", (int(lw) + 2 * pad, int(size * 1.5) + 2 * pad), 0)
-        ImageDraw.Draw(im).text((pad, pad), line, font=font, fill=255)
-        im = im.rotate(tilt, resample=Image.BILINEAR, expand=False)
-        arr = np.asarray(im, np.float32) / 255
-        x = (size_px - lw) / 2 + ox if hw.align_center else 0.08 * size_px + ox
-        x = min(max(x, 0.06 * size_px), size_px - lw - 0.06 * size_px)
-        _paste_max(canvas, arr, int(x) - pad, int(y) - pad)
-        y += step
-    if abs(hw.slant) > 1e-3:
-        shear = np.float32([[1, -hw.slant, hw.slant * size_px / 2], [0, 1, 0]])
-        canvas = cv2.warpAffine(canvas, shear, (size_px, size_px), flags=cv2.INTER_LINEAR)
+    if len(xs):
+        block = block[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        room = 0.88 * size_px
+        k = min(1.0, room / block.shape[1], room / block.shape[0])
+        if k < 1.0:
+            block = cv2.resize(
+                block,
+                (max(1, int(block.shape[1] * k)), max(1, int(block.shape[0] * k))),
+                interpolation=cv2.INTER_AREA,
+            )
+        bh, bw = block.shape
+        lo, hi_x, hi_y = 0.06 * size_px, 0.94 * size_px - bw, 0.94 * size_px - bh
+        ox, oy = hw.offset_mm[0] * ppm, hw.offset_mm[1] * ppm
+        x = (size_px - bw) / 2 + ox if hw.align_center else 0.08 * size_px + ox
+        y = (size_px - bh) / 2 + oy
+        x, y = int(min(max(x, lo), max(lo, hi_x))), int(min(max(y, lo), max(lo, hi_y)))
+        _paste_max(canvas, block, x, y)
     canvas = _wobble(canvas, ppm, hw.wobble_seed)
     grow = hw.stroke_mm * ppm / 2  # felt-tip: strokes a little wider than the font's
     if grow >= 0.5:
         k = round(grow) * 2 + 1
         canvas = cv2.dilate(canvas, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     return np.clip(canvas * 1.15, 0, 1)
+
+
+def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
+    """The lines as written (size, tilt, slant), centred on a scratch canvas twice the note."""
+    size = hw.cap_mm * ppm / _cap_ratio(hw.font)
+    font = _font(hw.font, int(size))
+    widest = max(font.getlength(li) for li in hw.lines)
+    if widest > 0.84 * size_px:  # people write smaller when the word is long
+        size *= 0.84 * size_px / widest
+        font = _font(hw.font, int(size))
+    step = size * 1.15
+    n = 2 * size_px
+    canvas = np.zeros((n, n), np.float32)
+    y = (n - (step * (len(hw.lines) - 1) + size)) / 2
+    for line, tilt in zip(hw.lines, hw.line_tilt_deg, strict=True):
+        lw = font.getlength(line)
+        pad = int(size * 0.6)
+        im = Image.new("L", (int(lw) + 2 * pad, int(size * 1.5) + 2 * pad), 0)
+        ImageDraw.Draw(im).text((pad, pad), line, font=font, fill=255)
+        im = im.rotate(tilt, resample=Image.BILINEAR, expand=False)
+        x = (n - lw) / 2 if hw.align_center else n / 4
+        _paste_max(canvas, np.asarray(im, np.float32) / 255, int(x) - pad, int(y) - pad)
+        y += step
+    if abs(hw.slant) > 1e-3:
+        shear = np.float32([[1, -hw.slant, hw.slant * n / 2], [0, 1, 0]])
+        canvas = cv2.warpAffine(canvas, shear, (n, n), flags=cv2.INTER_LINEAR)
+    return canvas
 
 
 def _paste_max(dst: np.ndarray, src: np.ndarray, x: int, y: int) -> None:
