@@ -423,6 +423,16 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         for f in doc.get("flags", []):
             flags.append(_flag(f, stem, note_ids_by_stem[stem], chosen, stems, doc["file"]))
     flags.sort(key=lambda f: (f["resolved"], SEVERITY_RANK.get(f["severity"], 3)))
+    # flags of one kind together (most serious kind first), so 15 "board missing" read as one
+    groups: list[dict] = []
+    for f in flags:
+        g = next((g for g in groups if (g["resolved"], g["severity"], g["code"])
+                  == (f["resolved"], f["severity"], f["code"])), None)
+        if g is None:
+            g = {"resolved": f["resolved"], "severity": f["severity"], "code": f["code"],
+                 "items": []}
+            groups.append(g)
+        g["items"].append(f)
 
     # --- per photo
     photos = [_photo_model(stem, doc, layout, boards, assets.get(stem), numbers, chosen)
@@ -460,7 +470,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
             "actions": len(session.get("actions", [])), "notes": len(session.get("notes", [])),
             "flags": sum(not f["resolved"] and f["severity"] != "info" for f in flags),
         },
-        "walls": walls, "flags": flags, "photos": photos, "data": data,
+        "walls": walls, "flags": flags, "flag_groups": groups, "photos": photos, "data": data,
         "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "sticker_hex": STICKER_HEX,
         "skipped": session.get("skipped", []),
         "applied": session.get("corrections_applied", []),
