@@ -194,3 +194,25 @@ def test_edit_download_apply_round_trip(browser, built: Path, tmp_path: Path) ->
         assert p.errors == [] and p.dialogs == []
     finally:
         p.close()
+
+
+def test_edits_survive_a_reload_and_reset(browser, built: Path) -> None:
+    p = Page(browser, built / "report.html")
+    try:
+        page = p.page
+        text = page.locator('.note-row[data-note="mire-n00"] textarea')
+        text.fill("Former tous les acheteurs")
+        assert page.locator("#corr-count").inner_text() == "1"
+        page.reload()
+        page.wait_for_load_state("load")
+        assert text.input_value() == "Former tous les acheteurs"
+        assert page.locator("#corr-count").inner_text() == "1"
+        page.get_by_role("button", name="Tout annuler").click()
+        assert text.input_value() == "Former les acheteurs"
+        assert page.locator("#corr-count").inner_text() == "0"
+        page.reload()
+        page.wait_for_load_state("load")
+        assert text.input_value() == "Former les acheteurs"
+        assert p.errors == []
+    finally:
+        p.close()

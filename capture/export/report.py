@@ -452,7 +452,11 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
                 side = z.get("vote")
                 data_votes[f"{v['board']}|{z['id']}"] = {
                     "count": v.get(side, 0), "by_color": v["by_color"].get(side, {})}
-    data = {"version": 1, "workshop": session["workshop"], "notes": data_notes,
+    # identifies this set of photos: edits kept in the browser never leak into another run
+    run_id = hashlib.sha256(json.dumps(
+        [session["workshop"]] + [[d["file"], d.get("sha256")] for _s, d in outputs.photos]
+    ).encode()).hexdigest()[:16]
+    data = {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
             "votes": data_votes}
 
     n_stickers = sum(v["agree"] + v["disagree"] for v in session.get("votes", []))

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("report-data").textContent);
-  var storeKey = "wall-capture:corrections:" + data.workshop;
+  var storeKey = "wall-capture:corrections:" + data.workshop + ":" + data.run;
   var edits = {};  // key -> correction, as written to corrections.json
 
   function $(sel, root) { return (root || document).querySelector(sel); }
