@@ -219,8 +219,26 @@ def find_boards(
             ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
             if len(used) >= 2:
                 h = cv2.findHomography(ib, ip, 0)[0] if len(ib) >= 4 else h
-            instances.append((h, used, _reprojection_mm(h, ib, ip)))
             remaining = [m for m in remaining if m not in used]
+            if instances:
+                # markers lying on the board already found are its outliers (cut by the frame,
+                # smeared), not a second copy of it
+                w, hh = board.size_mm
+                rect = np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64)
+                quad = _project(instances[0][0], rect).astype(np.float32).reshape(-1, 1, 2)
+                used = [
+                    m
+                    for m in used
+                    if cv2.pointPolygonTest(quad, tuple(map(float, m.corners_px.mean(0))), False)
+                    < 0
+                ]
+                if not used:
+                    continue
+                ib = np.concatenate([index[m.id][1].corners_mm for m in used]).astype(np.float64)
+                ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
+                if len(used) == 1:
+                    h = cv2.getPerspectiveTransform(ib.astype(np.float32), ip.astype(np.float32))
+            instances.append((h, used, _reprojection_mm(h, ib, ip)))
             if len(used) == 0 or len(instances) > 4:
                 break
         kept = []
