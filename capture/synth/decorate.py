@@ -490,17 +490,17 @@ def _draw_note(cv: Canvas, note: NoteDeco, light: tuple[float, float]) -> None:
     m = cv2.getRotationMatrix2D((c, c), note.angle_deg, 1.0)
     m[0, 2] += cx - x0 - n / 2
     m[1, 2] += cy - y0 - n / 2
-    alpha = cv2.warpAffine(np.ones((n, n), np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
-    rgb = cv2.warpAffine(img, m, (diag, diag), flags=cv2.INTER_LINEAR)
-    # soft drop shadow, longer when the bottom edge is lifted
+    rgba = cv2.warpAffine(
+        np.dstack([img, np.ones((n, n), np.float32)]), m, (diag, diag), flags=cv2.INTER_LINEAR
+    )  # black border: rgb comes out premultiplied
+    alpha = np.ascontiguousarray(rgba[..., 3])
+    # soft drop shadow, longer when the bottom edge is lifted (integer offset: it is blurred)
     off = (1.0 + 2.0 * note.curl) * ppm
-    shift = np.float32([[1, 0, -light[0] * off], [0, 1, -light[1] * off + 0.5 * off]])
-    sh = cv2.warpAffine(alpha, shift, (diag, diag))
-    sh = cv2.GaussianBlur(sh, (0, 0), max(0.8, (1.2 + 1.5 * note.curl) * ppm)) * 0.4
-    cv.over((0.0, 0.0, 0.0), sh, x0, y0)
-    cv.over(
-        np.where(alpha[..., None] > 0, rgb / np.maximum(alpha[..., None], 1e-6), 0), alpha, x0, y0
-    )
+    sdx, sdy = round(-light[0] * off), round(-light[1] * off + 0.5 * off)
+    sh = cv2.GaussianBlur(alpha, (0, 0), max(0.8, (1.2 + 1.5 * note.curl) * ppm)) * 0.4
+    cv.over((0.0, 0.0, 0.0), sh, x0 + sdx, y0 + sdy)
+    straight = rgba[..., :3] / np.maximum(alpha, 1e-6)[..., None]
+    cv.over(straight, alpha, x0, y0)
 
 
 def _draw_tape(cv: Canvas, tape: TapeDeco) -> None:

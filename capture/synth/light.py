@@ -168,16 +168,23 @@ def _glare(light: Light, size: tuple[int, int]) -> np.ndarray | None:
 
 
 def apply_light(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.ndarray:
-    """Scene (H x W x 3 float32 0-1, gamma-encoded, well lit) -> what the phone saves (uint8)."""
+    """Scene (H x W x 3 float32 0-1, gamma-encoded, well lit) -> what the phone saves (uint8).
+
+    The scene buffer is reused (overwritten) to keep memory traffic low.
+    """
     h, w = img.shape[:2]
     small = _illumination(light, (w, h))
     cast = (kelvin_rgb(light.kelvin) / kelvin_rgb(light.wb_kelvin)) ** (1 / GAMMA)
     cast /= cast[1]
     gain = np.ascontiguousarray((small ** (1 / GAMMA))[..., None] * cast, dtype=np.float32)
-    out = img * cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    # in place where possible: 12 MP float buffers are large, allocations cost time
+    out = cv2.multiply(img, cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR), dst=img)
     glare = _glare(light, (w, h))
-    if glare is not None:  # screen blend: washes colours towards white
-        out = 1 - (1 - np.clip(out, 0, 1)) * (1 - glare[..., None])
+    if glare is not None:  # screen blend, 1 - (1 - out)(1 - glare): washes colours to white
+        np.clip(out, 0, 1, out=out)
+        out -= 1
+        out *= (1 - glare)[..., None]
+        out += 1
     if light.motion is not None:
         length, ang = light.motion
         k = max(3, round(length) | 1)
@@ -192,9 +199,9 @@ def apply_light(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.n
             1,
             cv2.LINE_AA,
         )
-        out = cv2.filter2D(out, -1, kernel / kernel.sum())
+        out = cv2.filter2D(out, -1, kernel / kernel.sum(), dst=out)
     if light.blur_sigma > 0.25:
-        out = cv2.GaussianBlur(out, (0, 0), light.blur_sigma)
+        out = cv2.GaussianBlur(out, (0, 0), light.blur_sigma, dst=out)
     # sensor noise after the phone's denoiser: signal-dependent grain (shot noise grows with
     # the signal, a read-noise floor), a little clumped; darker scenes mean higher ISO
     iso = 1 / max(0.4, float(small.mean()))
@@ -210,8 +217,10 @@ def apply_light(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.n
     out += chroma
     # phone sharpening: unsharp mask, halos on edges
     soft = cv2.GaussianBlur(out, (0, 0), 1.0 + light.blur_sigma * 0.3)
-    out = cv2.addWeighted(out, 1 + light.sharpen, soft, -light.sharpen, 0.5 / 255)
-    return (np.clip(out, 0, 1, out=out) * 255).astype(np.uint8)
+    out = cv2.addWeighted(out, 1 + light.sharpen, soft, -light.sharpen, 0.5 / 255, dst=out)
+    np.clip(out, 0, 1, out=out)
+    out *= 255
+    return out.astype(np.uint8)
 
 
 def encode_jpeg(pixels: np.ndarray, quality: int, orientation: int | None) -> bytes:

@@ -145,24 +145,33 @@ def wall_coordinates(
 
 
 def render_wall(style: WallStyle, photo_to_wall: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The painted wall as seen by the camera: H x W x 3 float32, 0-1."""
+    """The painted wall as seen by the camera: H x W x 3 float32, 0-1.
+
+    Computed at half resolution and upsampled: paint is smooth, and the photo's own grain
+    and blur dominate the finest scale anyway.
+    """
+    w, h = size
+    half = np.array([[2, 0, 0.5], [0, 2, 0.5], [0, 0, 1]], float)  # half-res px -> full-res px
+    out = _render_wall_at(style, photo_to_wall @ half, ((w + 1) // 2, (h + 1) // 2))
+    return cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _render_wall_at(
+    style: WallStyle, photo_to_wall: np.ndarray, size: tuple[int, int]
+) -> np.ndarray:
     wx, wy = wall_coordinates(photo_to_wall, size)
     fine = _tile(style.seed, 512, 1.2)  # 2 px per mm: plaster grain
-    coarse = _tile(style.seed + 1, 256, 6.0)  # 8 mm per px: roller marks and patches
-    relief = cv2.remap(
-        fine, np.mod(wx * 2, 512), np.mod(wy * 2, 512), cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP
-    )
+    coarse = _tile(style.seed + 1, 256, 6.0)  # 12 mm per px: roller marks and patches
+    u, v = wx * 2, wy * 2
+    np.mod(u, 512, out=u)
+    np.mod(v, 512, out=v)
+    relief = cv2.remap(fine, u, v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
     relief *= style.texture
-    relief += (
-        cv2.remap(
-            coarse,
-            np.mod(wx / 12, 256),
-            np.mod(wy / 12, 256),
-            cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_WRAP,
-        )
-        * 0.008
-    )
+    np.multiply(wx, 1 / 12, out=u)
+    np.multiply(wy, 1 / 12, out=v)
+    np.mod(u, 256, out=u)
+    np.mod(v, 256, out=v)
+    relief += cv2.remap(coarse, u, v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP) * 0.008
     relief += 1
     out = relief[..., None] * (np.asarray(style.paint, np.float32) / 255)
     # features are rare: test a coarse view of the frame before touching every pixel
