@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from capture.config import SynthLevel
+from capture.kit.pdf import plan_board
 from capture.kit.render import render_board
 from capture.model import BoardLayout, KitLayout, ZoneSpec
 from capture.synth import palette
@@ -516,6 +517,31 @@ def _draw_tape(cv: Canvas, tape: TapeDeco) -> None:
     cv.over(tuple(v / 255 for v in tape.rgb), a, x0, y0)
 
 
+def _draw_seams(cv: Canvas, board: BoardLayout, deco: BoardDeco) -> None:
+    """Boards larger than A3 are assembled from printed sheets (the kit's own tiling): each
+    sheet is a slightly different white, and the edge of a sheet glued over its neighbour
+    casts a hairline shadow. The printed content stays exactly where the layout says."""
+    tiles = plan_board(board, "A3").tiles
+    if len(tiles) < 2:
+        return
+    trng = np.random.default_rng(deco.waviness_seed + 1)
+    h_px, w_px = cv.alpha.shape
+    for tile in tiles:  # row-major: later sheets lie over earlier ones
+        x, y, tw, th = tile.board_rect_mm
+        x0, y0 = cv.px(x, y)
+        x1, y1 = cv.px(x + tw, y + th)
+        ix0, iy0 = max(0, round(x0)), max(0, round(y0))
+        ix1, iy1 = min(w_px, round(x1)), min(h_px, round(y1))
+        if ix1 <= ix0 or iy1 <= iy0:
+            continue
+        cv.rgb[iy0:iy1, ix0:ix1] *= np.float32(1 + trng.normal(0, 0.012))
+        line = max(1, round(0.35 * cv.ppm))
+        if tile.col > 0 and 0 <= round(x0) < w_px:
+            cv.rgb[iy0:iy1, round(x0):min(w_px, round(x0) + line)] *= np.float32(0.86)
+        if tile.row > 0 and 0 <= round(y0) < h_px:
+            cv.rgb[round(y0):min(h_px, round(y0) + line), ix0:ix1] *= np.float32(0.86)
+
+
 def draw_board(
     board: BoardLayout,
     deco: BoardDeco,
@@ -554,6 +580,7 @@ def draw_board(
         crop = printed[sy0 - py : sy1 - py, sx0 - px : sx1 - px].astype(np.float32)
         cv.rgb[sy0:sy1, sx0:sx1] = crop * tint * (1 + wave[..., None])
         cv.alpha[sy0:sy1, sx0:sx1] = 1
+    _draw_seams(cv, board, deco)
     for dot in deco.dots:
         _draw_dot(cv, dot, light, rng)
     for note in deco.notes:
