@@ -194,3 +194,47 @@ def test_exif_tag_matches_truth(easy_set):
             assert im.getexif().get(0x0112) == doc["exif_orientation"]
             assert list(im.size) == doc["stored_size_px"]
             assert list(ImageOps.exif_transpose(im).size) == doc["size_px"]
+
+
+def test_markers_found_by_opencv_agree_with_truth(easy_set, workshop):
+    """Boards in truth are the ones whose markers OpenCV decodes, at the truth's corners."""
+    kit = layout_workshop(workshop)
+    index = kit.marker_index()
+    params = cv2.aruco.DetectorParameters()
+    params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    detector = cv2.aruco.ArucoDetector(
+        cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, kit.aruco_dictionary)), params)
+    errors = []
+    for path in sorted((easy_set / "truth").glob("*.json")):
+        doc = _load(path)
+        grey = cv2.cvtColor(_upright(easy_set / "photos" / doc["file"]), cv2.COLOR_RGB2GRAY)
+        corners, ids, _ = detector.detectMarkers(grey)
+        ids = [] if ids is None else ids.ravel().tolist()
+        found = {index[i][0].id for i in ids if i in index}
+        assert found == set(doc["boards"]), doc["file"]
+        views = {v["board"]: np.array(v["homography_mm_to_px"]) for v in doc["board_views"]}
+        for quad, marker_id in zip(corners, ids, strict=True):
+            board, marker = index[marker_id]
+            expected = project(views[board.id], np.array(marker.corners_mm))
+            errors.append(np.abs(expected - quad[0]).max())
+    assert errors and float(np.median(errors)) < 1.0 and max(errors) < 2.5
+
+
+def test_handwriting_stays_on_the_note():
+    """Whatever the font, size, tilt and offset, no ink reaches the note's edge."""
+    from capture.synth.handwriting import (
+        ACTION_PHRASES,
+        PROCESS_PHRASES,
+        VALUE_PHRASES,
+        pick_handwriting,
+        text_mask,
+    )
+
+    rng = np.random.default_rng(5)
+    for phrase in (*ACTION_PHRASES, *PROCESS_PHRASES, *VALUE_PHRASES):
+        writing = pick_handwriting(phrase, rng)
+        mask = text_mask(writing, 228, 3.0)
+        border = np.concatenate([mask[:4].ravel(), mask[-4:].ravel(), mask[:, :4].ravel(),
+                                 mask[:, -4:].ravel()])
+        assert mask.max() > 0.5, phrase  # something was written
+        assert border.max() < 0.05, (phrase, writing.font)
