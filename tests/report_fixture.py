@@ -144,7 +144,7 @@ def _photo(kit_: KitLayout, boards: list[str], size: tuple[int, int], skew: floa
 
 
 def build_outputs(root: Path) -> Path:
-    """Two photos (verbatims + mire; process board) -> root/out (the run's output folder)."""
+    """Two photos (verbatims + mire; process board) and an empty file -> root/out."""
     kit_ = kit()
     photos_dir, out = root / "photos", root / "out"
     photos_dir.mkdir(parents=True, exist_ok=True)
@@ -159,8 +159,10 @@ def build_outputs(root: Path) -> Path:
         return PhotoResult(file=file, size_px=(rgb.shape[1], rgb.shape[0]),
                            boards=analysed[file], sharpness=2.0)
 
+    (photos_dir / "IMG_0003.jpg").write_bytes(b"")  # a failed copy from the phone: empty file
+    names = [*shots, "IMG_0003.jpg"]
     outcomes = [process_photo(PhotoJob(photos_dir / name, Path(name).stem), kit_, CONFIG, out,
-                              analyse=fake_analyse) for name in shots]
+                              analyse=fake_analyse) for name in names]
     session = merge_session([o.result for o in outcomes], kit_, CONFIG)
     doc = session_to_dict(session, kit_, photo_docs={o.result.file: o.doc for o in outcomes},
                           crops={o.result.file: o.crops for o in outcomes})

@@ -136,7 +136,7 @@ def test_summary_model(built: Path) -> None:
     model = build_model(outputs, {})
     t = model["totals"]
     totals = (t["photos"], t["photos_ok"], t["stickers"], t["actions"], t["notes"])
-    assert totals == (2, 2, 21, 3, 2)
+    assert totals == (3, 2, 21, 3, 2)
     walls = {w["title"]: w for w in model["walls"]}
     verbatims = walls["Vous nous avez dit…"]
     assert [len(c["rows"]) for c in verbatims["charts"]] == [3, 3]
@@ -146,6 +146,8 @@ def test_summary_model(built: Path) -> None:
     assert p["cx"] < mire["pad_l"] + mire["size"] / 3 and p["cy"] < mire["pad_t"] + mire["size"] / 3
     sev = [f["severity"] for f in model["flags"]]
     assert sev == sorted(sev, key=["error", "warning", "info"].index)  # most serious first
+    assert (model["flags"][0]["file"], model["flags"][0]["code"]) == ("IMG_0003.jpg", "empty_file")
+    assert model["flags"][0]["anchor"] == "ph-IMG_0003"
     assert all(f["anchor"] for f in model["flags"] if f["code"] != "board_missing")
 
 

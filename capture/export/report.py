@@ -417,7 +417,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
     for stem, doc in outputs.photos:
         if doc.get("status") != "ok":
             flags.append({"severity": "error", "code": doc.get("error_code") or "photo_error",
-                          "message": doc.get("error") or "", "file": doc["file"],
+                          "message": doc.get("error") or "", "file": doc["file"], "board": None,
                           "anchor": slug("ph", stem), "resolved": False,
                           "label": SEVERITY_FR["error"]})
         for f in doc.get("flags", []):
