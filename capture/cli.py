@@ -19,7 +19,10 @@ console = Console(stderr=True)
 
 
 def _fail(exc: CaptureError) -> None:
-    console.print(f"[bold red]error[/] [{exc.code}] {exc.message}", highlight=False)
+    from rich.markup import escape  # "[code]" and user text must not be read as rich markup
+
+    console.print(f"[bold red]error[/] {escape(f'[{exc.code}] {exc.message}')}", highlight=False,
+                  soft_wrap=True)  # never break a file:line path across lines
     sys.exit(exc.exit_status)
 
 

@@ -480,4 +480,5 @@ def test_cli_reports_a_bad_workshop_with_file_and_line(tmp_path):
     ws.write_text(TINY.replace("kind: verbatim", "kind: verbatime"), encoding="utf-8")
     result = CliRunner().invoke(main, ["kit", str(ws), "--out", str(tmp_path / "kit")])
     assert result.exit_code == 2
+    assert f"[workshop_invalid] {ws}:7: field walls[0].boards[0].kind" in result.output
     assert not (tmp_path / "kit").exists()
