@@ -66,16 +66,17 @@ class OcrConfig:
     # otsu | sauvola | grey (after background flattening); otsu measured best (bench ocr), and
     # retrying the others when Tesseract is unsure did not help: its confidence misleads.
     binarize: str = "otsu"
-    min_stroke_frac: float = 0.0  # strokes thinner than this share of the letter height are thickened
     inset_frac: float = 0.025  # trim the note's own edge and shadow before reading
     target_letter_px: float = 36.0  # Tesseract reads best with ~30-40 px tall letters
     max_upscale: float = 4.0
     max_downscale: float = 0.35
     flatten_kernel_frac: float = 0.12  # background estimate window, share of the crop side
-    ink_min_contrast: float = 0.12  # below this contrast the note is blank: skip Tesseract
+    ink_min_contrast: float = 0.08  # below this contrast the note is blank: skip Tesseract
+    denoise_frac: float = 0.004  # Gaussian sigma as a share of the crop side (~0.3 mm on a note)
+    noise_k: float = 3.0  # ink is darker than the paper by this many noise sigmas
+    min_source_px_per_mm: float = 2.5  # below, handwriting is unreadable: note_too_small flag
     border_px: int = 24  # white margin Tesseract needs around text
     min_word_conf: float = 20.0  # words below this (0-100) are noise from paper texture
-    low_confidence: float = 0.55  # mean word confidence (0-1) under which a note is flagged
     timeout_s: float = 30.0  # one stuck crop must not hang the batch
 
 

@@ -12,21 +12,63 @@ from capture.bench.metrics import char_edits, levenshtein
 
 def _truth() -> list[dict]:
     return [
-        {"file": "IMG_0001.jpg", "workshop": "w", "status": "ok", "error": None,
-         "boards": ["verbatim-01", "mire"],
-         "votes": [{"board": "verbatim-01", "text": "q", "agree": 3, "disagree": 1,
-                    "by_color": {"agree": {"red": 2, "blue": 1}, "disagree": {"green": 1}}}],
-         "actions": [
-             {"board": "mire", "zone": "grille", "text": "Coût global", "color": "pink",
-              "x": 0.2, "y": 0.8, "cell": "c", "center_mm": [200.0, 200.0]},
-             {"board": "mire", "zone": "grille", "text": "Sourcer local", "color": "yellow",
-              "x": 0.7, "y": 0.3, "cell": "c", "center_mm": [500.0, 500.0]},
-         ],
-         "notes": []},
-        {"file": "IMG_0002.jpg", "workshop": "w", "status": "ok", "error": None,
-         "boards": ["story-social"], "votes": [], "actions": [],
-         "notes": [{"board": "story-social", "zone": "valeurs", "text": "Équité",
-                    "color": "green", "center_mm": [100.0, 300.0]}]},
+        {
+            "file": "IMG_0001.jpg",
+            "workshop": "w",
+            "status": "ok",
+            "error": None,
+            "boards": ["verbatim-01", "mire"],
+            "votes": [
+                {
+                    "board": "verbatim-01",
+                    "text": "q",
+                    "agree": 3,
+                    "disagree": 1,
+                    "by_color": {"agree": {"red": 2, "blue": 1}, "disagree": {"green": 1}},
+                }
+            ],
+            "actions": [
+                {
+                    "board": "mire",
+                    "zone": "grille",
+                    "text": "Coût global",
+                    "color": "pink",
+                    "x": 0.2,
+                    "y": 0.8,
+                    "cell": "c",
+                    "center_mm": [200.0, 200.0],
+                },
+                {
+                    "board": "mire",
+                    "zone": "grille",
+                    "text": "Sourcer local",
+                    "color": "yellow",
+                    "x": 0.7,
+                    "y": 0.3,
+                    "cell": "c",
+                    "center_mm": [500.0, 500.0],
+                },
+            ],
+            "notes": [],
+        },
+        {
+            "file": "IMG_0002.jpg",
+            "workshop": "w",
+            "status": "ok",
+            "error": None,
+            "boards": ["story-social"],
+            "votes": [],
+            "actions": [],
+            "notes": [
+                {
+                    "board": "story-social",
+                    "zone": "valeurs",
+                    "text": "Équité",
+                    "color": "green",
+                    "center_mm": [100.0, 300.0],
+                }
+            ],
+        },
     ]
 
 
@@ -68,11 +110,20 @@ def test_known_errors_give_known_numbers() -> None:
     p1["actions"][0]["x"], p1["actions"][0]["y"] = 0.23, 0.76
     p1["actions"][0]["text"] = "Cout glob"  # ô->o (1) + "al" dropped (2) = 3 edits
     del p1["actions"][1]
-    p1["notes"].append({"board": "mire", "zone": None, "text": "x", "color": "blue",
-                        "center_mm": [700.0, 100.0]})
+    p1["notes"].append(
+        {"board": "mire", "zone": None, "text": "x", "color": "blue", "center_mm": [700.0, 100.0]}
+    )
     # second photo failed entirely
-    pred[1] = {"file": "IMG_0002.jpg", "workshop": "w", "status": "error", "error": "boom",
-               "boards": [], "votes": [], "actions": [], "notes": []}
+    pred[1] = {
+        "file": "IMG_0002.jpg",
+        "workshop": "w",
+        "status": "error",
+        "error": "boom",
+        "boards": [],
+        "votes": [],
+        "actions": [],
+        "notes": [],
+    }
     s = score(pred, truth)
     assert s.photos == 2 and s.photos_failed == 1
     assert (s.boards_found, s.boards_truth) == (2, 3)
@@ -87,16 +138,32 @@ def test_known_errors_give_known_numbers() -> None:
     assert s.placement_mm == [pytest.approx(5.0)]
     assert s.placement_grid[0] == pytest.approx(0.05)
     assert (s.ocr_edits, s.ocr_chars) == (3, 11)
+    assert s.cer_legible == pytest.approx(3 / 11)  # no resolution given: counted as legible
+    p1["actions"][0]["source_px_per_mm"] = 1.0
+    s = score(pred, truth, legible_px_per_mm=2.5)
+    assert s.ocr_notes_legible == 0 and s.cer_legible is None and s.cer == pytest.approx(3 / 11)
 
 
 def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:
-    t = [{"file": "a.jpg", "status": "ok", "boards": ["b"], "votes": [], "actions": [],
-          "notes": [{"board": "b", "zone": "z", "text": "un", "color": "pink", "center_mm": [0, 0]},
-                    {"board": "b", "zone": "z", "text": "deux", "color": "pink",
-                     "center_mm": [60, 0]}]}]
+    t = [
+        {
+            "file": "a.jpg",
+            "status": "ok",
+            "boards": ["b"],
+            "votes": [],
+            "actions": [],
+            "notes": [
+                {"board": "b", "zone": "z", "text": "un", "color": "pink", "center_mm": [0, 0]},
+                {"board": "b", "zone": "z", "text": "deux", "color": "pink", "center_mm": [60, 0]},
+            ],
+        }
+    ]
     p = copy.deepcopy(t)
     # swapped order, each 20 mm to the right: greedy nearest-first would pair wrongly
-    p[0]["notes"] = [dict(t[0]["notes"][1], center_mm=[80, 0]), dict(t[0]["notes"][0], center_mm=[20, 0])]
+    p[0]["notes"] = [
+        dict(t[0]["notes"][1], center_mm=[80, 0]),
+        dict(t[0]["notes"][0], center_mm=[20, 0]),
+    ]
     s = score(p, t, note_size_mm=76)
     assert s.notes_matched == 2 and s.ocr_edits == 0
     assert sorted(s.placement_mm) == [pytest.approx(20), pytest.approx(20)]
@@ -106,8 +173,18 @@ def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:
 
 
 def test_notes_on_other_boards_never_match() -> None:
-    t = [{"file": "a.jpg", "status": "ok", "boards": ["b", "c"], "votes": [], "actions": [],
-          "notes": [{"board": "b", "zone": "z", "text": "un", "color": "pink", "center_mm": [0, 0]}]}]
+    t = [
+        {
+            "file": "a.jpg",
+            "status": "ok",
+            "boards": ["b", "c"],
+            "votes": [],
+            "actions": [],
+            "notes": [
+                {"board": "b", "zone": "z", "text": "un", "color": "pink", "center_mm": [0, 0]}
+            ],
+        }
+    ]
     p = copy.deepcopy(t)
     p[0]["notes"][0]["board"] = "c"
     s = score(p, t)

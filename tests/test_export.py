@@ -30,8 +30,12 @@ def test_schemas_ship_in_the_package() -> None:
 
 
 def test_photo_json_follows_contract_and_schema() -> None:
-    doc = photo_to_dict(photo("IMG_0001.jpg", verbatim(), mire(), story()), kit(),
-                        crops={"mire-n00": "crops/IMG_0001/mire-n00.jpg"}, timings={"total": 1.5})
+    doc = photo_to_dict(
+        photo("IMG_0001.jpg", verbatim(), mire(), story()),
+        kit(),
+        crops={"mire-n00": "crops/IMG_0001/mire-n00.jpg"},
+        timings={"total": 1.5},
+    )
     validate(doc, "photo")
     assert doc["boards"] == ["verbatim-01", "mire", "story-environnement"]
     (v,) = doc["votes"]
@@ -39,8 +43,10 @@ def test_photo_json_follows_contract_and_schema() -> None:
     assert v["by_color"]["agree"] == {"red": 3, "green": 1, "blue": 0, "yellow": 0}
     assert v["by_color"]["disagree"]["unknown"] == 1
     assert v["text"].startswith("On achète toujours")
-    assert [a["cell"] for a in doc["actions"]] == ["court terme / impact fort",
-                                                   "moyen terme / impact moyen"]
+    assert [a["cell"] for a in doc["actions"]] == [
+        "court terme / impact fort",
+        "moyen terme / impact moyen",
+    ]
     assert doc["actions"][0]["crop"] == "crops/IMG_0001/mire-n00.jpg"
     assert [n["zone"] for n in doc["notes"]] == ["valeurs", None]
     assert any(f["code"] == "low_ocr_confidence" for f in doc["flags"])

@@ -66,24 +66,72 @@ def write_votes_csv(path: Path, session: dict) -> Path:
 
 
 def write_actions_csv(path: Path, session: dict) -> Path:
-    header = ["board", "zone", "cell", "x", "y", "color", "text", "center_x_mm", "center_y_mm",
-              "ocr_confidence", "raw_text", "note_id", "file", "crop"]
+    header = [
+        "board",
+        "zone",
+        "cell",
+        "x",
+        "y",
+        "color",
+        "text",
+        "center_x_mm",
+        "center_y_mm",
+        "ocr_confidence",
+        "raw_text",
+        "note_id",
+        "file",
+        "crop",
+    ]
     rows = [
-        [a["board"], a["zone"], a["cell"], a["x"], a["y"], a["color"], a["text"],
-         a["center_mm"][0], a["center_mm"][1], a.get("ocr_confidence"), a.get("raw_text", ""),
-         a.get("id", ""), a.get("file", ""), a.get("crop")]
+        [
+            a["board"],
+            a["zone"],
+            a["cell"],
+            a["x"],
+            a["y"],
+            a["color"],
+            a["text"],
+            a["center_mm"][0],
+            a["center_mm"][1],
+            a.get("ocr_confidence"),
+            a.get("raw_text", ""),
+            a.get("id", ""),
+            a.get("file", ""),
+            a.get("crop"),
+        ]
         for a in session["actions"]
     ]
     return _write(path, header, rows)
 
 
 def write_notes_csv(path: Path, session: dict) -> Path:
-    header = ["board", "zone", "color", "text", "center_x_mm", "center_y_mm", "ocr_confidence",
-              "raw_text", "note_id", "file", "crop"]
+    header = [
+        "board",
+        "zone",
+        "color",
+        "text",
+        "center_x_mm",
+        "center_y_mm",
+        "ocr_confidence",
+        "raw_text",
+        "note_id",
+        "file",
+        "crop",
+    ]
     rows = [
-        [n["board"], n["zone"], n["color"], n["text"], n["center_mm"][0], n["center_mm"][1],
-         n.get("ocr_confidence"), n.get("raw_text", ""), n.get("id", ""), n.get("file", ""),
-         n.get("crop")]
+        [
+            n["board"],
+            n["zone"],
+            n["color"],
+            n["text"],
+            n["center_mm"][0],
+            n["center_mm"][1],
+            n.get("ocr_confidence"),
+            n.get("raw_text", ""),
+            n.get("id", ""),
+            n.get("file", ""),
+            n.get("crop"),
+        ]
         for n in session["notes"]
     ]
     return _write(path, header, rows)
@@ -91,9 +139,11 @@ def write_notes_csv(path: Path, session: dict) -> Path:
 
 def write_csvs(out_dir: Path, session: dict) -> list[Path]:
     out_dir = Path(out_dir)
-    return [write_votes_csv(out_dir / "votes.csv", session),
-            write_actions_csv(out_dir / "actions.csv", session),
-            write_notes_csv(out_dir / "notes.csv", session)]
+    return [
+        write_votes_csv(out_dir / "votes.csv", session),
+        write_actions_csv(out_dir / "actions.csv", session),
+        write_notes_csv(out_dir / "notes.csv", session),
+    ]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

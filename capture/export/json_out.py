@@ -15,6 +15,7 @@ from capture import __version__
 from capture.export.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
 from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, PhotoResult
+from capture.pipeline.legibility import source_px_per_mm
 
 CONTRACT_VERSION = 1
 
@@ -46,10 +47,11 @@ def _grid_position(note: Note, layout: BoardLayout | None) -> tuple[float, float
     return x, y, grid_cell(x, y)
 
 
-def _note_common(note: Note, file: str, crops: Mapping[str, str]) -> dict:
+def _note_common(note: Note, file: str, crops: Mapping[str, str], board: BoardResult) -> dict:
     return {
         "id": note.id,
         "file": file,
+        "source_px_per_mm": _r(source_px_per_mm(board.fit.homography, *note.center_mm), 2),
         "raw_text": note.raw_text,
         "confidence": _r(note.confidence, 3),
         "ocr_confidence": _r(note.ocr_confidence, 3),
@@ -109,7 +111,7 @@ def board_entries(
                     "y": round(float(y), 3),
                     "cell": cell,
                     "center_mm": center,
-                    **_note_common(note, file, crops),
+                    **_note_common(note, file, crops, board),
                 }
             )
         else:
@@ -120,7 +122,7 @@ def board_entries(
                     "text": note.text,
                     "color": note.color,
                     "center_mm": center,
-                    **_note_common(note, file, crops),
+                    **_note_common(note, file, crops, board),
                 }
             )
     return votes, actions, notes

@@ -14,7 +14,11 @@ def load_schema(name: str) -> dict:
     """The schema document `name` ("photo" or "session")."""
     if name not in SCHEMAS:
         raise ValueError(f"unknown schema {name!r}")
-    text = resources.files("capture.export").joinpath("schema", f"{name}.schema.json").read_text("utf-8")
+    text = (
+        resources.files("capture.export")
+        .joinpath("schema", f"{name}.schema.json")
+        .read_text("utf-8")
+    )
     return json.loads(text)
 
 
@@ -45,5 +49,7 @@ def validate(doc: dict, name: str) -> None:
 
 def errors(doc: dict, name: str) -> list[str]:
     """Every violation as "path: message" (empty when valid)."""
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-            for e in validator(name).iter_errors(doc)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in validator(name).iter_errors(doc)
+    ]

@@ -62,8 +62,10 @@ class BatchSummary:
 
 # --- inputs -------------------------------------------------------------------------------------
 
-def expand_paths(paths: Sequence[Path], extensions: Sequence[str] = CONFIG.batch.extensions
-                 ) -> tuple[list[Path], list[Path]]:
+
+def expand_paths(
+    paths: Sequence[Path], extensions: Sequence[str] = CONFIG.batch.extensions
+) -> tuple[list[Path], list[Path]]:
     """(photos, skipped files) from files and folders (searched recursively), in a stable order.
 
     Extensions match case-insensitively; a path that does not exist is a usage error.
@@ -78,8 +80,9 @@ def expand_paths(paths: Sequence[Path], extensions: Sequence[str] = CONFIG.batch
         elif p.is_file():
             files = [p]
         else:
-            raise UsageError(f"{p} does not exist (give photos or folders of photos)",
-                             code="path_missing")
+            raise UsageError(
+                f"{p} does not exist (give photos or folders of photos)", code="path_missing"
+            )
         for f in files:
             key = f.resolve()
             if key in seen:
@@ -114,12 +117,14 @@ def default_jobs(n_photos: int, config: Config = CONFIG) -> int:
 
 # --- one photo ------------------------------------------------------------------------------------
 
+
 def _encode_jpeg(rgb: np.ndarray, quality: int) -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(rgb[..., :3]).astype(np.uint8)).save(
-        buf, "JPEG", quality=quality)
+        buf, "JPEG", quality=quality
+    )
     return buf.getvalue()
 
 
@@ -127,14 +132,16 @@ def _failed(file: str, code: str, message: str, sha: str | None = None) -> Photo
     return PhotoResult(file=file, status="error", error=message, error_code=code, sha256=sha)
 
 
-def process_photo(job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path,
-                  analyse: Callable | None = None) -> PhotoOutcome:
+def process_photo(
+    job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path, analyse: Callable | None = None
+) -> PhotoOutcome:
     """Load, analyse and export one photo. Never raises for a problem with the photo itself.
 
     `analyse` defaults to capture.pipeline.photo.analyse_photo (tests may pass another).
     """
     from capture.export.atomic import atomic_write_bytes
     from capture.export.json_out import photo_to_dict, write_photo_json
+    from capture.pipeline.legibility import flag_small_notes
     from capture.pipeline.load import file_sha256, load_photo
     from capture.pipeline.ocr import read_note
 
@@ -149,24 +156,39 @@ def process_photo(job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path,
         if analyse is None:
             from capture.pipeline.photo import analyse_photo as analyse
         t1 = time.perf_counter()
-        result = analyse(rgb, kit, config=config, ocr=partial(read_note, config=config.ocr),
-                         file=name)
+        result = analyse(
+            rgb, kit, config=config, ocr=partial(read_note, config=config.ocr), file=name
+        )
         timings["analyse"] = time.perf_counter() - t1
+        timings.update(getattr(result, "timings", None) or {})  # per stage, from analyse_photo
+        flag_small_notes(result, config)
         result.file = name
         result.sha256 = result.sha256 or sha
         if result.size_px is None:
-            result.size_px = (int(info.get("width", rgb.shape[1])), int(info.get("height", rgb.shape[0])))
+            result.size_px = (
+                int(info.get("width", rgb.shape[1])),
+                int(info.get("height", rgb.shape[0])),
+            )
         del rgb
     except CaptureError as exc:
         result = _failed(name, exc.code, exc.message, sha)
     except MemoryError:
-        result = _failed(name, "out_of_memory", f"La photo {name} est trop grande pour la mémoire "
-                         "disponible ; réessayez avec --jobs 1.", sha)
+        result = _failed(
+            name,
+            "out_of_memory",
+            f"La photo {name} est trop grande pour la mémoire "
+            "disponible ; réessayez avec --jobs 1.",
+            sha,
+        )
     except Exception as exc:  # a bug must cost one photo, not the batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        result = _failed(name, "internal_error",
-                         f"Erreur interne en analysant {name} : {type(exc).__name__}: {exc} "
-                         f"({Path(where.filename).name}:{where.lineno}).", sha)
+        result = _failed(
+            name,
+            "internal_error",
+            f"Erreur interne en analysant {name} : {type(exc).__name__}: {exc} "
+            f"({Path(where.filename).name}:{where.lineno}).",
+            sha,
+        )
     t2 = time.perf_counter()
     crops: dict[str, str] = {}
     for board in result.boards:
@@ -175,8 +197,10 @@ def process_photo(job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path,
                 continue
             rel = f"crops/{job.stem}/{note.id}.jpg"
             try:
-                atomic_write_bytes(out_dir / rel,
-                                   _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality))
+                atomic_write_bytes(
+                    out_dir / rel,
+                    _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality),
+                )
                 crops[note.id] = rel
             except (OSError, ValueError, TypeError):
                 pass  # a crop that cannot be written leaves the note's data intact
@@ -184,12 +208,13 @@ def process_photo(job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path,
     timings["export"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     doc_rel = f"photos/{job.stem}.json"
-    write_photo_json(out_dir, job.stem,
-                     photo_to_dict(result, kit, crops, timings, path=str(job.path)))
+    write_photo_json(
+        out_dir, job.stem, photo_to_dict(result, kit, crops, timings, path=str(job.path))
+    )
     return PhotoOutcome(job, result, doc_rel, crops, timings)
 
 
-# --- the batch -------------------------------------------------------------------------------------
+# --- the batch ------------------------------------------------------------------------------
 
 _WORKER: dict = {}
 
@@ -202,8 +227,14 @@ def _work(job: PhotoJob) -> PhotoOutcome:
     return process_photo(job, _WORKER["kit"], _WORKER["config"], _WORKER["out_dir"])
 
 
-def run_photos(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: Path, n_jobs: int,
-               on_done: Callable[[PhotoOutcome], None] | None = None) -> list[PhotoOutcome]:
+def run_photos(
+    jobs: list[PhotoJob],
+    kit: KitLayout,
+    config: Config,
+    out_dir: Path,
+    n_jobs: int,
+    on_done: Callable[[PhotoOutcome], None] | None = None,
+) -> list[PhotoOutcome]:
     """Process every job (in a process pool when n_jobs > 1); outcomes in job order."""
     outcomes: dict[int, PhotoOutcome] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
@@ -214,8 +245,12 @@ def run_photos(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: Pa
     else:
         # spawn: workers start clean (no inherited threads from the progress bar).
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(kit, config, out_dir)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=n_jobs,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(kit, config, out_dir),
+        ) as pool:
             futures = {pool.submit(_work, job): i for i, job in enumerate(jobs)}
             from concurrent.futures import as_completed
 
@@ -225,9 +260,12 @@ def run_photos(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: Pa
                     outcomes[i] = fut.result()
                 except Exception as exc:  # the worker process itself died (e.g. killed for memory)
                     job = jobs[i]
-                    res = _failed(job.path.name, "worker_crashed",
-                                  f"L'analyse de {job.path.name} a été interrompue "
-                                  f"({type(exc).__name__}) ; réessayez avec --jobs 1.")
+                    res = _failed(
+                        job.path.name,
+                        "worker_crashed",
+                        f"L'analyse de {job.path.name} a été interrompue "
+                        f"({type(exc).__name__}) ; réessayez avec --jobs 1.",
+                    )
                     outcomes[i] = _write_failure(job, res, kit, out_dir)
                 if on_done:
                     on_done(outcomes[i])
@@ -241,9 +279,15 @@ def _write_failure(job: PhotoJob, res: PhotoResult, kit: KitLayout, out_dir: Pat
     return PhotoOutcome(job, res, f"photos/{job.stem}.json")
 
 
-def run_batch(paths: Sequence[Path], workshop: Path, out_dir: Path | None = None,
-              jobs: int | None = None, languages: str | None = None, config: Config = CONFIG,
-              console: object | None = None) -> BatchSummary:
+def run_batch(
+    paths: Sequence[Path],
+    workshop: Path,
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    languages: str | None = None,
+    config: Config = CONFIG,
+    console: object | None = None,
+) -> BatchSummary:
     """The whole `capture run`. Raises UsageError / WorkshopError / ExternalToolError (exit 2)
     before any photo is touched; photo problems end up in the summary instead."""
     from capture.export.csv_out import write_csvs
@@ -264,7 +308,9 @@ def run_batch(paths: Sequence[Path], workshop: Path, out_dir: Path | None = None
     if not photos:
         raise UsageError(
             f"no photo found in {', '.join(map(str, paths))} (looked for "
-            f"{' '.join(config.batch.extensions)})", code="no_photos")
+            f"{' '.join(config.batch.extensions)})",
+            code="no_photos",
+        )
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = plan_jobs(photos)
@@ -274,28 +320,44 @@ def run_batch(paths: Sequence[Path], workshop: Path, out_dir: Path | None = None
     if progress is not None:
         with progress:
             task = progress.add_task("photos", total=len(plan))
-            outcomes = run_photos(plan, kit, config, out_dir, n_jobs,
-                                  on_done=lambda o: progress.advance(task))
+            outcomes = run_photos(
+                plan, kit, config, out_dir, n_jobs, on_done=lambda o: progress.advance(task)
+            )
     else:
         outcomes = run_photos(plan, kit, config, out_dir, n_jobs)
 
     skipped_names = [str(p) for p in skipped]
     session = merge_session([o.result for o in outcomes], kit, config, skipped=skipped_names)
-    doc = session_to_dict(session, kit,
-                          photo_docs={o.result.file: o.doc for o in outcomes},
-                          crops={o.result.file: o.crops for o in outcomes})
+    doc = session_to_dict(
+        session,
+        kit,
+        photo_docs={o.result.file: o.doc for o in outcomes},
+        crops={o.result.file: o.crops for o in outcomes},
+    )
     write_session_json(out_dir, doc)
     write_csvs(out_dir, doc)
-    totals = [o.timings["total"] for o in outcomes if o.result.status == "ok" and "total" in o.timings]
+    from capture.export.report import write_report
+
+    write_report(out_dir, kit=kit, config=config)  # report.html + layout.json for rebuilds
+    totals = [
+        o.timings["total"] for o in outcomes if o.result.status == "ok" and "total" in o.timings
+    ]
     return BatchSummary(
-        out_dir=out_dir, photos=len(outcomes),
+        out_dir=out_dir,
+        photos=len(outcomes),
         ok=sum(o.result.status == "ok" for o in outcomes),
-        failed=[(o.result.file, o.result.error_code or "error", o.result.error or "")
-                for o in outcomes if o.result.status != "ok"],
-        skipped=skipped_names, boards=len(doc.get("boards", [])),
+        failed=[
+            (o.result.file, o.result.error_code or "error", o.result.error or "")
+            for o in outcomes
+            if o.result.status != "ok"
+        ],
+        skipped=skipped_names,
+        boards=len(doc.get("boards", [])),
         votes=sum(v["agree"] + v["disagree"] for v in doc["votes"]),
-        actions=len(doc["actions"]), notes=len(doc["notes"]),
-        median_photo_s=float(np.median(totals)) if totals else None, session=doc,
+        actions=len(doc["actions"]),
+        notes=len(doc["notes"]),
+        median_photo_s=float(np.median(totals)) if totals else None,
+        session=doc,
     )
 
 
@@ -304,8 +366,14 @@ def _progress(console: object | None):
         return None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=False)
+    return Progress(
+        TextColumn("[bold]analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 def print_summary(summary: BatchSummary, console: object) -> None:
@@ -315,8 +383,11 @@ def print_summary(summary: BatchSummary, console: object) -> None:
         c.print(f"[dim]skipped (not a photo): {name}[/]", highlight=False)
     for file, code, msg in summary.failed:
         c.print(f"[red]failed[/] {file} [{code}] {msg}", highlight=False)
-    missing = [f for f in summary.session.get("flags", []) if f["code"] == "board_missing"
-               and f["severity"] != "info"]
+    missing = [
+        f
+        for f in summary.session.get("flags", [])
+        if f["code"] == "board_missing" and f["severity"] != "info"
+    ]
     c.print(
         f"[bold]{summary.ok}/{summary.photos} photos ok[/]"
         + (f", [red]{len(summary.failed)} failed[/]" if summary.failed else "")
@@ -327,5 +398,8 @@ def print_summary(summary: BatchSummary, console: object) -> None:
         + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
         highlight=False,
     )
-    c.print(f"outputs: {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
-            "photos/, crops/)", highlight=False)
+    c.print(
+        f"outputs: {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
+        "photos/, crops/)",
+        highlight=False,
+    )

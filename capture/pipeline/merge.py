@@ -43,8 +43,13 @@ def view_rank(board: BoardResult, best_err: float = 0.0, config: Config = CONFIG
     f = board.fit
     tie = max(config.merge.error_tie_mm, 1e-9)
     err = _err(board)
-    return (len(f.markers), -math.floor((err - best_err) / tie), round(f.visible_fraction, 2),
-            -len(board.flags), -err)
+    return (
+        len(f.markers),
+        -math.floor((err - best_err) / tie),
+        round(f.visible_fraction, 2),
+        -len(board.flags),
+        -err,
+    )
 
 
 def _vote_summary(board: BoardResult) -> dict[str, int]:
@@ -69,14 +74,21 @@ def _disagreement(board_id: str, views: list[BoardView]) -> Flag | None:
         reasons.append(f"note counts differ ({desc})")
     if not reasons:
         return None
-    return Flag("views_disagree", "warning",
-                f"Le panneau {board_id} a été photographié {len(views)} fois et les vues ne "
-                f"concordent pas : {' ; '.join(reasons)}. Vue retenue : {views[0].file}.",
-                board=board_id)
+    return Flag(
+        "views_disagree",
+        "warning",
+        f"Le panneau {board_id} a été photographié {len(views)} fois et les vues ne "
+        f"concordent pas : {' ; '.join(reasons)}. Vue retenue : {views[0].file}.",
+        board=board_id,
+    )
 
 
-def merge_session(photos: Iterable[PhotoResult], kit: KitLayout, config: Config = CONFIG,
-                  skipped: Iterable[str] = ()) -> Session:
+def merge_session(
+    photos: Iterable[PhotoResult],
+    kit: KitLayout,
+    config: Config = CONFIG,
+    skipped: Iterable[str] = (),
+) -> Session:
     """One Session from every photo's result (errors included, they carry no boards)."""
     photos = list(photos)
     seen: dict[str, list[BoardView]] = {}
@@ -93,8 +105,9 @@ def merge_session(photos: Iterable[PhotoResult], kit: KitLayout, config: Config 
         if board_id not in seen:
             continue
         best_err = min(_err(v.result) for v in seen[board_id])
-        ranked = sorted(seen[board_id], key=lambda v: view_rank(v.result, best_err, config),
-                        reverse=True)
+        ranked = sorted(
+            seen[board_id], key=lambda v: view_rank(v.result, best_err, config), reverse=True
+        )
         boards[board_id] = ranked[0]
         views[board_id] = [v.file for v in ranked]
         if len(ranked) > 1 and (flag := _disagreement(board_id, ranked)) is not None:
@@ -104,7 +117,12 @@ def merge_session(photos: Iterable[PhotoResult], kit: KitLayout, config: Config 
             continue
         # The calibration card is optional on the day; a missing workshop board is data lost.
         severity = "info" if b.kind == "calibration" else "warning"
-        flags.append(Flag("board_missing", severity,
-                          f"Le panneau « {b.title} » ({b.id}) n'apparaît sur aucune photo.",
-                          board=b.id))
+        flags.append(
+            Flag(
+                "board_missing",
+                severity,
+                f"Le panneau « {b.title} » ({b.id}) n'apparaît sur aucune photo.",
+                board=b.id,
+            )
+        )
     return Session(kit.workshop, photos, boards, views, flags, list(skipped))
