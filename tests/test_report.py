@@ -267,3 +267,14 @@ def test_schema_accepts_what_the_page_writes() -> None:
     assert schema_errors(doc) == []
     assert schema_errors(dict(doc, corrections=[{"target": {"board": "b", "zone": "z"}}]))
     assert schema_errors(dict(doc, extra=1))
+
+
+def test_capture_report_needs_the_layout_or_the_workshop(out: Path) -> None:
+    from report_fixture import WORKSHOP as WORKSHOP_FILE
+
+    (out / "layout.json").unlink()
+    result = CliRunner().invoke(main, ["report", str(out)])
+    assert result.exit_code == 2 and "--workshop" in result.output
+    result = CliRunner().invoke(main, ["report", str(out), "--workshop", str(WORKSHOP_FILE)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "layout.json").read_text())["workshop"] == WORKSHOP

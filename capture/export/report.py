@@ -493,8 +493,7 @@ def _summary_note(n: dict, numbers: dict) -> dict:
 
 
 def _vote_editor(v: dict, board: dict, colours: list[str]) -> dict:
-    cols = colours + [c for side in ("agree", "disagree") for c in v["by_color"].get(side, {})
-                      if c not in colours]
+    cols = colours  # a colour outside the workshop's keeps its count (the page sends it back)
     zones = []
     for z in board["zones"]:
         if z["kind"] != "vote":
