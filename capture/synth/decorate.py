@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw
 
 from capture.config import SynthLevel
+from capture.kit.fonts import print_font
 from capture.kit.pdf import plan_board
-from capture.kit.render import render_board
+from capture.kit.render import qr_image, render_board
 from capture.model import BoardLayout, KitLayout, ZoneSpec
 from capture.synth import palette
 from capture.synth.handwriting import (
@@ -26,6 +28,7 @@ from capture.synth.handwriting import (
     pick_handwriting,
     text_mask,
 )
+from capture.synth.wall import Poster
 
 PAD_MM = 50.0  # canvas margin around a board: notes overflow (<= 44 mm), tape, shadow
 
@@ -537,9 +540,9 @@ def _draw_seams(cv: Canvas, board: BoardLayout, deco: BoardDeco) -> None:
         cv.rgb[iy0:iy1, ix0:ix1] *= np.float32(1 + trng.normal(0, 0.012))
         line = max(1, round(0.35 * cv.ppm))
         if tile.col > 0 and 0 <= round(x0) < w_px:
-            cv.rgb[iy0:iy1, round(x0):min(w_px, round(x0) + line)] *= np.float32(0.86)
+            cv.rgb[iy0:iy1, round(x0) : min(w_px, round(x0) + line)] *= np.float32(0.86)
         if tile.row > 0 and 0 <= round(y0) < h_px:
-            cv.rgb[round(y0):min(h_px, round(y0) + line), ix0:ix1] *= np.float32(0.86)
+            cv.rgb[round(y0) : min(h_px, round(y0) + line), ix0:ix1] *= np.float32(0.86)
 
 
 def draw_board(
@@ -566,7 +569,7 @@ def draw_board(
     vs = np.arange(h_px, dtype=np.float32) - py - oy
     prof_x = 0.5 * (_erf(us / (sig * 1.414)) - _erf((us - bw) / (sig * 1.414)))
     prof_y = 0.5 * (_erf(vs / (sig * 1.414)) - _erf((vs - bh) / (sig * 1.414)))
-    cv.alpha[:] = np.outer(prof_y, prof_x) * 0.3
+    cv.alpha[:] = np.outer(prof_y, prof_x) * 0.2  # paper lies almost flat: a faint contact shadow
     # paper: tint and gentle waviness (not perfectly flat, not perfectly white)
     sx0, sy0, sx1, sy1 = max(0, px), max(0, py), min(w_px, px + bw), min(h_px, py + bh)
     if sx1 > sx0 and sy1 > sy0:
@@ -587,4 +590,36 @@ def draw_board(
         _draw_note(cv, note, light)
     for tape in deco.tapes:
         _draw_tape(cv, tape)
+    return cv
+
+
+def draw_poster(poster: Poster, ppm: float, light: tuple[float, float]) -> Canvas:
+    """A printed notice (title, a few lines, maybe a QR code) with its contact shadow."""
+    w, h = poster.size_mm
+    pad = 8.0
+    cv = Canvas((-pad, -pad), (int((w + 2 * pad) * ppm), int((h + 2 * pad) * ppm)), ppm)
+    pw, ph = round(w * ppm), round(h * ppm)
+    im = Image.new("L", (pw, ph), 246)
+    draw = ImageDraw.Draw(im)
+    margin = 18 * ppm
+    title = print_font(True, max(6, int(14 * ppm)))
+    draw.text((margin, margin), poster.title, font=title, fill=30)
+    body = print_font(False, max(5, int(7 * ppm)))
+    y = margin + 30 * ppm
+    for line in poster.lines:
+        draw.text((margin, y), line, font=body, fill=70)
+        y += 12 * ppm
+    arr = np.asarray(im, np.float32) / 255
+    if poster.qr is not None:
+        side = round(min(60.0, w * 0.35) * ppm)
+        q = qr_image(poster.qr, side).astype(np.float32) / 255
+        qx, qy = pw - side - round(margin), ph - side - round(margin)
+        arr = arr.copy()
+        arr[qy : qy + side, qx : qx + side] = np.minimum(arr[qy : qy + side, qx : qx + side], q)
+    px = round(pad * ppm)
+    sh = np.zeros((ph + 2 * px, pw + 2 * px), np.float32)
+    sh[px : px + ph, px : px + pw] = 1
+    sh = cv2.GaussianBlur(sh, (0, 0), max(0.7, 1.2 * ppm)) * 0.15
+    cv.over((0.0, 0.0, 0.0), sh, -round(light[0] * 0.8 * ppm), -round(light[1] * 0.8 * ppm))
+    cv.over(np.repeat(arr[..., None], 3, axis=2), np.ones_like(arr), px, px)
     return cv

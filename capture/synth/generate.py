@@ -133,7 +133,7 @@ def render_photo(
         wall.bbox(list(shot.boards)), shot.landscape, megapixels, lv, rng_for(seed, "camera", index)
     )
     light = sample_light(lv, camera.size, rng_for(seed, "light", index))
-    scene, views = render_scene(
+    scene, views, posters = render_scene(
         camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth
     )
     pixels = apply_light(scene, light, rng_for(seed, "noise", index))
@@ -148,6 +148,7 @@ def render_photo(
         "size_px": list(camera.size),
         "stored_size_px": [stored.shape[1], stored.shape[0]],
         "exif_orientation": tag,
+        "other_notices": posters,
         "camera": camera.describe(),
         "light": light.describe(),
         "reshoot_of": None if shot.reshoot_of is None else f"IMG_{shot.reshoot_of + 1:04d}.jpg",

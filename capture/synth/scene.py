@@ -12,7 +12,7 @@ import numpy as np
 from capture.config import CONFIG, SynthConfig
 from capture.model import KitLayout
 from capture.synth.camera import Camera, project
-from capture.synth.decorate import PAD_MM, BoardDeco, draw_board
+from capture.synth.decorate import PAD_MM, BoardDeco, Canvas, draw_board, draw_poster
 from capture.synth.truth import BoardView, board_view
 from capture.synth.wall import WallPlan, render_wall
 
@@ -49,6 +49,48 @@ def _visible_region(
     return x0, y0, x1, y1
 
 
+def _composite(img: np.ndarray, cv: Canvas, hmat: np.ndarray) -> None:
+    """Warp a premultiplied canvas (its own mm -> photo px by hmat) over the photo, in place."""
+    h, w = img.shape[:2]
+    ppm = cv.ppm
+    ox, oy = cv.origin
+    to_mm = np.array([[1 / ppm, 0, ox + 0.5 / ppm], [0, 1 / ppm, oy + 0.5 / ppm], [0, 0, 1]])
+    m = hmat @ to_mm
+    ch, cw = cv.alpha.shape
+    corners = project(
+        m, np.array([[-0.5, -0.5], [cw - 0.5, -0.5], [cw - 0.5, ch - 0.5], [-0.5, ch - 0.5]])
+    )
+    rx0, ry0 = max(0, math.floor(corners[:, 0].min())), max(0, math.floor(corners[:, 1].min()))
+    rx1, ry1 = (
+        min(w, math.ceil(corners[:, 0].max()) + 1),
+        min(h, math.ceil(corners[:, 1].max()) + 1),
+    )
+    if rx1 <= rx0 or ry1 <= ry0:
+        return
+    shift = np.array([[1, 0, -rx0], [0, 1, -ry0], [0, 0, 1]], float)
+    warped = cv2.warpPerspective(
+        cv.rgba,
+        shift @ m,
+        (rx1 - rx0, ry1 - ry0),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
+    roi = img[ry0:ry1, rx0:rx1]
+    roi *= 1 - warped[..., 3:4]
+    roi += warped[..., :3]
+
+
+def _ppm(
+    hmat: np.ndarray,
+    region: tuple[float, float, float, float],
+    size: tuple[int, int],
+    synth: SynthConfig,
+) -> float:
+    density = _density(hmat, region, size)
+    return min(synth.canvas_px_per_mm_max, max(0.5, synth.canvas_px_per_mm_factor * density))
+
+
 def render_scene(
     camera: Camera,
     wall: WallPlan,
@@ -57,12 +99,24 @@ def render_scene(
     light_dir: tuple[float, float],
     rng: np.random.Generator,
     synth: SynthConfig = CONFIG.synth,
-) -> tuple[np.ndarray, list[BoardView]]:
-    """Upright photo (H x W x 3 float32, 0-1, evenly lit) and what each board shows."""
+) -> tuple[np.ndarray, list[BoardView], list[dict]]:
+    """Upright photo (H x W x 3 float32, 0-1, evenly lit), what each board shows, and the
+    other notices in view (title and QR payload)."""
     size = camera.size
-    w, h = size
     wall_to_photo = camera.wall_to_photo()
     img = render_wall(wall.style, np.linalg.inv(wall_to_photo), size)
+    posters = []
+    for poster in wall.posters:
+        hmat = wall_to_photo @ poster.to_wall
+        hmat = hmat / hmat[2, 2]
+        region = _visible_region(hmat, size, poster.size_mm)
+        if region is None:
+            continue
+        _composite(img, draw_poster(poster, _ppm(hmat, region, size, synth), light_dir), hmat)
+        w, h = poster.size_mm
+        centre = project(hmat, np.array([[w / 2, h / 2]]))[0]
+        if 0 <= centre[0] < size[0] and 0 <= centre[1] < size[1]:
+            posters.append({"title": poster.title, "qr": poster.qr})
     views: list[BoardView] = []
     for placement in wall.placements:
         board = kit.board(placement.board)
@@ -71,38 +125,8 @@ def render_scene(
         region = _visible_region(hmat, size, board.size_mm)
         if region is None:
             continue
-        ppm = min(
-            synth.canvas_px_per_mm_max,
-            max(0.5, synth.canvas_px_per_mm_factor * _density(hmat, region, size)),
-        )
+        ppm = _ppm(hmat, region, size, synth)
         cv = draw_board(board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng)
-        ox, oy = cv.origin
-        to_mm = np.array([[1 / ppm, 0, ox + 0.5 / ppm], [0, 1 / ppm, oy + 0.5 / ppm], [0, 0, 1]])
-        m = hmat @ to_mm
-        ch, cw = cv.alpha.shape
-        corners = project(
-            m, np.array([[-0.5, -0.5], [cw - 0.5, -0.5], [cw - 0.5, ch - 0.5], [-0.5, ch - 0.5]])
-        )
-        rx0, ry0 = (
-            max(0, math.floor(corners[:, 0].min())),
-            max(0, math.floor(corners[:, 1].min())),
-        )
-        rx1, ry1 = (
-            min(w, math.ceil(corners[:, 0].max()) + 1),
-            min(h, math.ceil(corners[:, 1].max()) + 1),
-        )
-        if rx1 > rx0 and ry1 > ry0:
-            shift = np.array([[1, 0, -rx0], [0, 1, -ry0], [0, 0, 1]], float)
-            warped = cv2.warpPerspective(
-                cv.rgba,
-                shift @ m,
-                (rx1 - rx0, ry1 - ry0),
-                flags=cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_CONSTANT,
-                borderValue=0,
-            )
-            roi = img[ry0:ry1, rx0:rx1]
-            roi *= 1 - warped[..., 3:4]
-            roi += warped[..., :3]
+        _composite(img, cv, hmat)
         views.append(board_view(board, decos[board.id], hmat, size))
-    return img, views
+    return img, views, posters

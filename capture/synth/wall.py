@@ -43,10 +43,58 @@ class WallStyle:
 
 
 @dataclass(frozen=True)
+class Poster:
+    """Something else pinned on the wall: a notice, sometimes with a QR code that is not ours."""
+
+    title: str
+    lines: tuple[str, ...]
+    qr: str | None
+    size_mm: tuple[float, float]
+    to_wall: np.ndarray  # 3x3: poster mm -> wall mm
+
+
+# (title, lines, QR payload): cafeteria notices; the last is a board of another workshop
+POSTERS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    (
+        "Menu de la semaine",
+        (
+            "Lundi : lentilles, colin",
+            "Mardi : couscous",
+            "Mercredi : gratin",
+            "Jeudi : bœuf carottes",
+            "Vendredi : poisson pané",
+        ),
+        "https://restauration.example.org/menu",
+    ),
+    ("Tri des déchets", ("Papier et carton", "Verre", "Biodéchets", "Ordures ménagères"), None),
+    (
+        "Consignes de sécurité incendie",
+        (
+            "En cas d'incendie, gardez votre calme",
+            "Point de rassemblement : parking B",
+            "N'utilisez pas les ascenseurs",
+        ),
+        None,
+    ),
+    (
+        "Wi-Fi invités",
+        ("Réseau : Region-Invites", "Demandez le code à l'accueil"),
+        "WIFI:T:WPA;S:Region-Invites;P:achats2014;;",
+    ),
+    (
+        "Atelier mobilité durable",
+        ("Vos idées pour venir autrement",),
+        "WCAP1|atelier-mobilite|verbatim-01",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class WallPlan:
     id: str
     placements: tuple[Placement, ...]
     style: WallStyle
+    posters: tuple[Poster, ...] = ()
 
     def bbox(self, boards: list[str]) -> tuple[float, float, float, float]:
         pts = np.vstack([p.corners_wall() for p in self.placements if p.board in boards])
@@ -109,8 +157,44 @@ def plan_walls(workshop: Workshop, kit: KitLayout, rng: np.random.Generator) -> 
             else None,
             seed=int(rng.integers(2**31)),
         )
-        plans.append(WallPlan(wall.id, tuple(placements), style))
+        posters = _place_posters(placements, ends, rng)
+        plans.append(WallPlan(wall.id, tuple(placements), style, posters))
     return plans
+
+
+def _place_posters(
+    placements: list[Placement], ends: tuple[float, float], rng: np.random.Generator
+) -> tuple[Poster, ...]:
+    """0-2 notices above the boards or beside them, never over a board."""
+    boxes = [(*c.min(axis=0), *c.max(axis=0)) for c in (p.corners_wall() for p in placements)]
+    right = max(b[2] for b in boxes)
+    posters: list[Poster] = []
+    for _ in range(int(rng.choice([0, 1, 2], p=[0.3, 0.45, 0.25]))):
+        title, lines, qr = POSTERS[rng.integers(len(POSTERS))]
+        w, h = (210.0, 297.0) if rng.random() < 0.7 else (297.0, 420.0)
+        for _ in range(30):
+            where = rng.random()
+            if where < 0.5:  # above the boards
+                x, y = rng.uniform(-100, right - w + 100), -h - rng.uniform(60, 250)
+            elif where < 0.75:  # left of the boards, before the wall's end
+                x, y = -w - rng.uniform(80, 400), rng.uniform(-200, 300)
+            else:  # right of the boards
+                x, y = right + rng.uniform(80, 400), rng.uniform(-200, 300)
+            if x < ends[0] + 40 or x + w > ends[1] - 40:
+                continue
+            box = (x - 40, y - 40, x + w + 40, y + h + 40)
+            taken = boxes + [(*q.to_wall[:2, 2], *(q.to_wall[:2, 2] + q.size_mm)) for q in posters]
+            if any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken
+            ):
+                continue
+            a = math.radians(rng.normal(0, 1.0))
+            rot = np.array(
+                [[math.cos(a), -math.sin(a), x], [math.sin(a), math.cos(a), y], [0, 0, 1]]
+            )
+            posters.append(Poster(title, lines, qr, (w, h), rot))
+            break
+    return tuple(posters)
 
 
 def _tile(seed: int, size: int, sigma: float) -> np.ndarray:
