@@ -2,11 +2,13 @@
 
 A board whose printed ink fits inside the paper's printable area gets one page (its own
 white border may fall in the printer's unprintable margin: nothing is lost). Larger boards
-are tiled: equal tiles spread evenly so every seam overlaps by at least `overlap_mm`. The
-overlap on the left/upper tile is hatched and labelled "coller ici"; the next tile is cut
-along its crop marks and laid on it, so the hatching ends up hidden and the assembled board
-is exactly the rendered one. Pages are lossless greyscale PNGs placed by img2pdf at their
-true size, so "actual size / 100 %" printing gives board millimetres on paper.
+are tiled: their printed part (markers to markers; the blank border around it is the
+sheets' own margin) is cut into the fewest equal tiles that fit the printable area, each
+overlapping its neighbours by `overlap_mm`. The overlap on the left/upper tile is hatched
+and labelled "coller ici"; the next tile is cut along its crop marks and laid on it, so the
+hatching ends up hidden and the assembled board is exactly the rendered one. Pages are
+lossless greyscale PNGs placed by img2pdf at their true size, so "actual size / 100 %"
+printing gives board millimetres on paper.
 """
 
 from __future__ import annotations
@@ -91,18 +93,20 @@ def ink_bbox_mm(board: BoardLayout) -> Rect:
         ys.extend((y0, y1))
     for _, _, rect in board.swatches:
         add(rect)
-    x0, y0 = max(0.0, min(xs)), max(0.0, min(ys))
-    x1, y1 = min(board.size_mm[0], max(xs)), min(board.size_mm[1], max(ys))
+    pad = 0.5  # outlines drawn on a rectangle's edge spill up to half a line / one pixel
+    x0, y0 = max(0.0, min(xs) - pad), max(0.0, min(ys) - pad)
+    x1, y1 = min(board.size_mm[0], max(xs) + pad), min(board.size_mm[1], max(ys) + pad)
     return (x0, y0, x1 - x0, y1 - y0)
 
 
 def _axis_tiles(length: float, printable: float, overlap: float) -> list[tuple[float, float]]:
-    """(start, size) of tiles covering `length`, overlapping by `overlap`; the last is shorter."""
+    """(start, size) of the fewest equal tiles covering `length`, neighbours overlapping by
+    exactly `overlap` (equal tiles: no page carries a thin leftover strip)."""
     if length <= printable:
         return [(0.0, length)]
-    n = math.ceil((length - overlap) / (printable - overlap))
-    starts = [i * (printable - overlap) for i in range(n)]
-    return [(x, min(printable, length - x)) for x in starts]
+    n = math.ceil((length - overlap) / (printable - overlap) - 1e-9)  # an exact fit is a fit
+    size = (length + (n - 1) * overlap) / n
+    return [(i * (size - overlap), size) for i in range(n)]
 
 
 def _single_page(board: BoardLayout, page: tuple[float, float], margin: float) -> Tile | None:
@@ -124,7 +128,6 @@ def plan_board(board: BoardLayout, paper: str, cfg: PrintConfig = CONFIG.print) 
     """Fewest pages of `paper` (either orientation) that print the board at true scale."""
     if paper not in PAPER_MM:
         raise UsageError(f"unknown paper {paper!r}: use A4 or A3")
-    w, h = board.size_mm
     m, o = cfg.printer_margin_mm, cfg.overlap_mm
     best: BoardPrint | None = None
     for landscape in (False, True):
@@ -133,12 +136,13 @@ def plan_board(board: BoardLayout, paper: str, cfg: PrintConfig = CONFIG.print) 
         if single is not None:
             plan = BoardPrint(board.id, paper, landscape, 1, 1, (single,))
         else:
+            # Tile the printed part only: the board's blank border is the sheets' own margin.
+            ix, iy, iw, ih = ink_bbox_mm(board)
             aw, ah = pw - 2 * m, ph - 2 * m
-            xs, ys = _axis_tiles(w, aw, o), _axis_tiles(h, ah, o)
-            ox = m if len(xs) > 1 else (pw - w) / 2  # a single column / row is centred
-            oy = m if len(ys) > 1 else (ph - h) / 2
+            xs, ys = _axis_tiles(iw, aw, o), _axis_tiles(ih, ah, o)
+            ox, oy = (pw - xs[0][1]) / 2, (ph - ys[0][1]) / 2  # equal tiles, centred on the sheet
             tiles = tuple(
-                Tile(r, c, (x, y, tw, th), (ox, oy))
+                Tile(r, c, (ix + x, iy + y, tw, th), (ox, oy))
                 for r, (y, th) in enumerate(ys)
                 for c, (x, tw) in enumerate(xs)
             )
@@ -319,7 +323,7 @@ def compose_page(
 
     draw = ImageDraw.Draw(img)
     _crop_marks(draw, (px0, py0, px0 + cw, py0 + ch), page_px, ppm, cfg)
-    label_y, lh = ph_mm - m + 1.6, cfg.label_mm
+    label_y, lh = ph_mm - m + 1.2, cfg.label_mm
     if plan.pages > 1:
         cut = [side for side, need in (("gauche", tile.col > 0), ("haut", tile.row > 0)) if need]
         how = (
