@@ -499,3 +499,12 @@ def test_cli_reports_a_bad_workshop_with_file_and_line(tmp_path):
     assert result.exit_code == 2
     assert f"[workshop_invalid] {ws}:7: field walls[0].boards[0].kind" in result.output
     assert not (tmp_path / "kit").exists()
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    ws = tmp_path / "w.yaml"
+    ws.write_text(TINY, encoding="utf-8")
+    (tmp_path / "file").write_text("not a folder")
+    result = CliRunner().invoke(main, ["kit", str(ws), "--out", str(tmp_path / "file" / "kit")])
+    assert result.exit_code == 2
+    assert "[output_unwritable] cannot write the kit to" in result.output

@@ -195,6 +195,10 @@ def write_kit(
             out_dir / "kit.json",
             (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         )
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the kit to {out_dir}: {exc.strerror or exc}", code="output_unwritable"
+        ) from None
     finally:
         if status is not None:
             status.stop()
