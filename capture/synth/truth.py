@@ -19,6 +19,7 @@ from capture.synth.camera import project
 from capture.synth.decorate import BoardDeco, NoteDeco
 
 MIN_MARKER_PX = 20.0  # a marker smaller than this in the photo is not reliably decodable
+MARKER_BORDER_PX = 4.0  # detectors skip markers touching the frame (OpenCV: 3 px by default)
 
 
 @dataclass
@@ -74,7 +75,7 @@ def board_view(
             inside_convex(n.corners_mm(), _grid((x0, y0, x1 - x0, y1 - y0), 5)).any()
             for n in deco.notes
         )
-        if _in_frame(pq, size, 1.0).all() and side >= MIN_MARKER_PX and not covered:
+        if _in_frame(pq, size, MARKER_BORDER_PX).all() and side >= MIN_MARKER_PX and not covered:
             markers.append(m.id)
     votes = [z for z in board.zones if z.kind == "vote"]
     complete = bool(votes) and all(
