@@ -64,34 +64,46 @@ def load_colour_refs(
         return refs_from_mapping(yaml.safe_load(fh), sticker_colors, note_colors)
 
 
-def classify(
-    lab: np.ndarray, refs: dict[str, np.ndarray], max_delta_e: float, l_weight: float = 0.5
-) -> tuple[str, float]:
-    """Nearest reference colour (lightness down-weighted: shading and gloss move it), or unknown."""
+L_WEIGHT = 0.5  # shading, gloss and exposure move lightness most
+C_WEIGHT = 0.35  # washed-out (pale, glare, over-exposed) colours lose chroma but keep their hue
+
+
+def colour_distance(
+    lab: np.ndarray, ref: np.ndarray, l_weight: float = L_WEIGHT, c_weight: float = C_WEIGHT
+) -> np.ndarray:
+    """CIE94-like difference with lightness and chroma down-weighted: hue decides.
+
+    lab: ... x 3 array; ref: one CIELAB colour. Hue difference dH^2 = da^2 + db^2 - dC^2.
+    """
+    lab = np.asarray(lab, np.float64)
+    dl = lab[..., 0] - ref[0]
+    da, db = lab[..., 1] - ref[1], lab[..., 2] - ref[2]
+    dc = np.hypot(lab[..., 1], lab[..., 2]) - np.hypot(ref[1], ref[2])
+    dh2 = np.maximum(da * da + db * db - dc * dc, 0.0)
+    return np.sqrt((l_weight * dl) ** 2 + (c_weight * dc) ** 2 + dh2)
+
+
+def classify(lab: np.ndarray, refs: dict[str, np.ndarray], max_delta_e: float) -> tuple[str, float]:
+    """Nearest reference colour by colour_distance, or "unknown" when none is near enough."""
     best, dist = "unknown", np.inf
     for name, ref in refs.items():
-        d = np.array(lab, np.float64) - ref
-        de = float(np.sqrt((l_weight * d[0]) ** 2 + d[1] ** 2 + d[2] ** 2))
+        de = float(colour_distance(lab, ref))
         if de < dist:
             best, dist = name, de
     return (best if dist <= max_delta_e else "unknown"), dist
 
 
 def classify_map(
-    lab: np.ndarray, refs: dict[str, np.ndarray], l_weight: float = 0.5
+    lab: np.ndarray, refs: dict[str, np.ndarray], c_weight: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-pixel index of the nearest reference (order of refs) and its distance."""
-    names = list(refs)
+    """Per-pixel index of the nearest reference (order of refs) and its distance.
+
+    For splitting touching items by colour, chroma keeps its full weight by default: a pixel
+    halfway in hue between two references then goes by saturation too, which keeps one
+    item's pixels together (the item's own colour is decided later on its median, by hue).
+    """
     d = np.stack(
-        [
-            np.sqrt(
-                (l_weight * (lab[..., 0] - refs[n][0])) ** 2
-                + (lab[..., 1] - refs[n][1]) ** 2
-                + (lab[..., 2] - refs[n][2]) ** 2
-            )
-            for n in names
-        ],
-        -1,
+        [colour_distance(lab, refs[n], c_weight=c_weight).astype(np.float32) for n in refs], -1
     )
     return np.argmin(d, -1), np.min(d, -1)
 

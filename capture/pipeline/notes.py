@@ -22,13 +22,20 @@ from capture.pipeline.rectify import Rectified
 EDGE_WEIGHT = 0.6  # how much an outline on edges counts against newly covered area
 
 
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
-    contours, _ = cv2.findContours(
-        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
-    )
-    out = np.zeros(mask.shape, np.uint8)
-    cv2.drawContours(out, contours, -1, 1, -1)
-    return out.astype(bool)
+def _fill_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
+    """Fill holes smaller than max_area (handwriting, stickers, glare), not the large ones.
+
+    A large hole is something else inside a ring: a coloured wall around a board encloses the
+    whole board, which must not become one blob.
+    """
+    inv = (~mask.astype(bool)).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
+    h, w = mask.shape
+    x, y, bw, bh, area = (stats[:, i] for i in range(5))
+    touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
+    fill = ~touches & (area <= max_area)
+    fill[0] = False  # label 0 is the mask itself
+    return mask.astype(bool) | fill[labels]
 
 
 def _candidate_angles(mask: np.ndarray, step: float) -> list[float]:
@@ -174,7 +181,16 @@ def find_notes(
     ppm = cfg.search_px_per_mm
     side = note_size_mm * ppm
     note_area = side * side
-    mask = (chroma > cfg.chroma_min) & valid
+    # The threshold follows how neutral this board's paper came out: pale, washed-out notes
+    # pass on clean paper, while a board with residual colour (mixed light) stays strict.
+    on_board = np.zeros_like(valid)
+    x0, y0 = (round(rect.margin_mm * ppm),) * 2
+    x1, y1 = x0 + int(board.size_mm[0] * ppm), y0 + int(board.size_mm[1] * ppm)
+    on_board[y0:y1, x0:x1] = True
+    paperish = chroma[valid & on_board & (chroma < 2 * cfg.chroma_max_threshold)]
+    level = float(np.percentile(paperish, 90)) if paperish.size > 100 else cfg.chroma_max_threshold
+    thr = float(np.clip(cfg.paper_chroma_factor * level, cfg.chroma_min, cfg.chroma_max_threshold))
+    mask = (chroma > thr) & valid
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
     support_all = mask | ~valid
@@ -182,7 +198,9 @@ def find_notes(
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
     edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
     names = list(refs.notes)
-    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(_fill_holes(mask).astype(np.uint8))
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
+        _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
+    )
     squares: list[tuple[float, float, float, float, str]] = []
     pad = int(side)
     for i in range(1, n_lab):
@@ -204,7 +222,8 @@ def find_notes(
             if part.sum() < cfg.min_area_frac * note_area:
                 continue
             part = _fill_holes(
-                cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+                cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)),
+                0.5 * note_area,
             )
             if part.sum() < cfg.min_area_frac * note_area:
                 continue
