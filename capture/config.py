@@ -104,7 +104,7 @@ class MergeConfig:
 class RegisterConfig:
     """Finding boards: ArUco markers + QR, one robust homography per board."""
 
-    detect_max_side_px: int = 2600  # markers searched on a copy this size (speed), refined at full res
+    detect_max_side_px: int = 2600  # markers searched on a copy this size, refined at full res
     min_marker_perimeter_rate: float = 0.012  # of the detection image's larger side: far markers
     adaptive_win_min: int = 3
     adaptive_win_max: int = 33
@@ -162,14 +162,17 @@ class NotesConfig:
     """Sticky notes: coloured squares of known size."""
 
     search_px_per_mm: float = 1.0  # the square search runs at this resolution
-    chroma_min: float = 14.0  # pale notes (blue, yellow under warm light) still pass
+    chroma_min: float = 8.0  # floor; raised on boards whose paper is less neutral (see below)
+    paper_chroma_factor: float = 3.0  # threshold >= this x the paper's 90th-percentile chroma
+    chroma_max_threshold: float = 16.0  # ... but never above this (pale notes must pass)
     min_area_frac: float = 0.3  # a blob under this share of a note is not a note
     new_cover_min: float = 0.3  # a further note must cover this share of its own area anew
-    inside_min: float = 0.8  # a placed note lies this much on coloured (or off-photo) pixels
+    inside_min: float = 0.75  # a placed note lies this much on coloured (or off-photo) pixels
     angle_step_deg: float = 3.0
     unknown_delta_e: float = 45.0
     crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
     min_visible_frac: float = 0.45  # less of a note inside the photo: another photo holds it
+
 
 @dataclass(frozen=True)
 class QaConfig:
