@@ -211,17 +211,23 @@ class SynthConfig:
     """Sample photo generator (capture samples): severity per level and shared constants."""
 
     easy: SynthLevel = field(default_factory=lambda: SynthLevel(
-        (0.0, 15.0), 3.0, 0.0, 0.1, 0.12, 0.12, 0.05, 0.1, 0.1, (0.0, 0.8), 0.0, 0.0, 0.5,
-        (88, 95), 0.0, 0.05, 0.05))
+        tilt_deg=(0.0, 15.0), roll_deg=3.0, any_roll_p=0.0, overframe_p=0.1,
+        light_gradient=0.12, vignetting=0.12, wb_error=0.05, glare_p=0.1, shadow_p=0.1,
+        blur_px=(0.0, 0.8), motion_p=0.0, motion_px=0.0, noise=0.5, jpeg_quality=(88, 95),
+        unknown_sticker_p=0.0, note_overlap_p=0.05, overflow_p=0.05))
     medium: SynthLevel = field(default_factory=lambda: SynthLevel(
-        (5.0, 30.0), 8.0, 0.1, 0.3, 0.3, 0.25, 0.15, 0.35, 0.35, (0.4, 1.6), 0.15, 6.0, 1.0,
-        (78, 92), 0.02, 0.12, 0.1))
+        tilt_deg=(5.0, 30.0), roll_deg=8.0, any_roll_p=0.1, overframe_p=0.3,
+        light_gradient=0.3, vignetting=0.25, wb_error=0.15, glare_p=0.35, shadow_p=0.35,
+        blur_px=(0.4, 1.6), motion_p=0.15, motion_px=6.0, noise=1.0, jpeg_quality=(78, 92),
+        unknown_sticker_p=0.02, note_overlap_p=0.12, overflow_p=0.1))
     hard: SynthLevel = field(default_factory=lambda: SynthLevel(
-        (10.0, 45.0), 15.0, 0.5, 0.5, 0.5, 0.4, 0.3, 0.6, 0.6, (0.8, 2.8), 0.35, 12.0, 1.8,
-        (70, 88), 0.04, 0.2, 0.15))
+        tilt_deg=(10.0, 45.0), roll_deg=15.0, any_roll_p=0.5, overframe_p=0.5,
+        light_gradient=0.5, vignetting=0.4, wb_error=0.3, glare_p=0.6, shadow_p=0.6,
+        blur_px=(0.8, 2.8), motion_p=0.35, motion_px=12.0, noise=1.8, jpeg_quality=(70, 88),
+        unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15))
     canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
     canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
-    orientation_tag_p: float = 0.35  # share of landscape photos stored upside down/with a tag
+    upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)
 
     def level(self, name: str) -> SynthLevel:
         return getattr(self, name)

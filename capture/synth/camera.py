@@ -136,11 +136,11 @@ def to_stored(upright: np.ndarray, tag: int) -> np.ndarray:
     return upright
 
 
-def pick_orientation(landscape: bool, share: float, rng: np.random.Generator) -> int | None:
+def pick_orientation(landscape: bool, upside_down_p: float, rng: np.random.Generator) -> int | None:
     """EXIF tag as a phone would write it: portrait shots are stored sideways with tag 6 (or 8)."""
     if not landscape:
         u = rng.random()
         return 6 if u < 0.7 else 8 if u < 0.8 else (1 if u < 0.9 else None)
-    if rng.random() < share * 0.3:
+    if rng.random() < upside_down_p:
         return 3  # phone held upside down
     return 1 if rng.random() < 0.8 else None

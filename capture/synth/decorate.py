@@ -390,7 +390,9 @@ def decorate_board(
 class Canvas:
     """Premultiplied RGBA float32 raster of a board region; px = (mm - origin) * ppm."""
 
-    def __init__(self, origin_mm: tuple[float, float], size_px: tuple[int, int], ppm: float):
+    def __init__(
+        self, origin_mm: tuple[float, float], size_px: tuple[int, int], ppm: float
+    ) -> None:
         self.origin = origin_mm
         self.ppm = ppm
         w, h = size_px

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from capture import __version__
-from capture.config import CONFIG, SynthConfig
+from capture.config import CONFIG, SynthConfig, SynthLevel
 from capture.errors import UsageError
 from capture.kit.layout import layout_workshop
 from capture.model import KitLayout
@@ -107,7 +107,8 @@ def plan_shots(walls: list[WallPlan], seed: int, count: int) -> list[Shot]:
     return shots
 
 
-def decorate_all(kit: KitLayout, seed: int, synth_level) -> dict[str, BoardDeco]:
+def decorate_all(kit: KitLayout, seed: int, synth_level: SynthLevel) -> dict[str, BoardDeco]:
+    """Everything stuck on every board, once per set (one state of the walls)."""
     sheets = sticker_sheets(kit, rng_for(seed, "sheets"))
     return {
         b.id: decorate_board(b, kit, synth_level, sheets, rng_for(seed, "board", i))
@@ -137,7 +138,7 @@ def render_photo(
         camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth
     )
     pixels = apply_light(scene, light, rng_for(seed, "noise", index))
-    tag = pick_orientation(shot.landscape, synth.orientation_tag_p, rng_for(seed, "exif", index))
+    tag = pick_orientation(shot.landscape, synth.upside_down_p, rng_for(seed, "exif", index))
     stored = to_stored(pixels, tag or 1)
     data = encode_jpeg(stored, light.jpeg_quality, tag)
     name = f"IMG_{index + 1:04d}.jpg"
