@@ -144,6 +144,30 @@ def _fit(
     return h, inl
 
 
+def _wall_plane_fit(
+    ref_h: np.ndarray, board_pts: np.ndarray, photo_pts: np.ndarray, cfg: RegisterConfig
+) -> tuple[np.ndarray, float] | None:
+    """Homography of a board lying in the plane of a reference board: ref_h @ rigid placement.
+
+    The marker corners are mapped into the reference board's millimetres (the wall plane) and
+    a rotation + translation (unit scale: both are printed at true scale) is fitted. None when
+    the board is evidently not in that plane (scale off, residual too large).
+    """
+    q = _project(np.linalg.inv(ref_h), photo_pts)
+    m, _ = cv2.estimateAffinePartial2D(board_pts, q, method=cv2.LMEDS)
+    if m is None:
+        return None
+    scale = float(np.hypot(m[0, 0], m[1, 0]))
+    if abs(scale - 1.0) > cfg.wall_scale_tol:
+        return None
+    rot = m[:, :2] / scale
+    t = (q - board_pts @ rot.T).mean(0)
+    s = np.array([[rot[0, 0], rot[0, 1], t[0]], [rot[1, 0], rot[1, 1], t[1]], [0, 0, 1]])
+    h = ref_h @ s
+    err = _reprojection_mm(h, board_pts, photo_pts)
+    return (h, err) if err <= cfg.wall_fit_max_mm else None
+
+
 def _reprojection_mm(h: np.ndarray, board_pts: np.ndarray, photo_pts: np.ndarray) -> float:
     back = _project(np.linalg.inv(h), photo_pts)
     return float(np.sqrt(np.mean(np.sum((back - board_pts) ** 2, axis=1))))
@@ -193,6 +217,7 @@ def find_boards(
     # Boards seen through several markers first: a lone marker lying inside one of them is a
     # false detection (in a QR code, in handwriting), since boards do not overlap.
     solid: list[np.ndarray] = []
+    references: list[BoardFit] = []  # well-fitted boards, best first: their plane is the wall's
     for board_id, board_hits in sorted(by_board.items(), key=lambda kv: -len(kv[1])):
         board = kit.board(board_id)
         if len(board_hits) == 1 and any(
@@ -243,6 +268,17 @@ def find_boards(
                 break
         kept = []
         for h, used, err in instances:
+            via = None
+            if len(used) <= cfg.wall_plane_max_markers and references:
+                # Few markers pin the board's perspective badly; a well-seen board taped on the
+                # same wall shares its plane: borrow that plane, fit only a rigid placement.
+                ib = np.concatenate([index[m.id][1].corners_mm for m in used]).astype(np.float64)
+                ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
+                for ref in references:
+                    alt = _wall_plane_fit(ref.homography, ib, ip, cfg)
+                    if alt is not None:
+                        h, err, via = alt[0], alt[1], ref.board
+                        break
             reason = _degenerate(h, board, cfg)
             ids = tuple(sorted(m.id for m in used))
             if reason:
@@ -293,6 +329,19 @@ def find_boards(
                 visible_fraction=_visible_fraction(h, board, grey.shape, cfg.visible_grid),
             )
             kept.append(fit)
+            if via is not None:
+                flags.append(
+                    Flag(
+                        "wall_plane_fit",
+                        "info",
+                        f"Board {board_id} was placed through the wall plane of {via} "
+                        f"(only {len(ids)} of its markers seen).",
+                        board=board_id,
+                    )
+                )
+            elif len(ids) > cfg.wall_plane_max_markers:
+                references.append(fit)
+                references.sort(key=lambda f: (-len(f.markers), f.reprojection_error_mm))
             if len(ids) >= 2:
                 w, hh = board.size_mm
                 quad = _project(h, np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64))
@@ -310,7 +359,9 @@ def find_boards(
             )
             kept = kept[:1]
         for fit in kept:
-            if len(fit.markers) == 1:
+            if len(fit.markers) == 1 and not any(
+                f.code == "wall_plane_fit" and f.board == board_id for f in flags
+            ):
                 flags.append(
                     Flag(
                         "poor_fit",
