@@ -117,6 +117,9 @@ class RegisterConfig:
     max_scale_ratio: float = 12.0  # local scale across the board beyond this: degenerate
     qr_px_per_mm: float = 5.0  # the QR region is warped to this resolution before pyzbar reads it
     visible_grid: int = 24  # board sampled on this grid to measure its share inside the frame
+    wall_plane_max_markers: int = 2  # boards seen through this few markers borrow the wall plane
+    wall_scale_tol: float = 0.06  # ... of a well-seen board when their relative scale is ~1
+    wall_fit_max_mm: float = 2.5  # ... and the markers fit that plane this well
 
 
 @dataclass(frozen=True)
