@@ -121,3 +121,20 @@ def test_degenerate_homographies_are_detected(kit: KitLayout) -> None:
     assert _degenerate(horizon, board, CONFIG.register) is not None
     tiny = np.diag([0.01, 0.01, 1.0])  # a 420 mm board over 4 px
     assert _degenerate(tiny, board, CONFIG.register) is not None
+
+
+def test_single_marker_board_borrows_the_wall_plane(kit: KitLayout) -> None:
+    rng = np.random.default_rng(9)
+    solid, weak = kit.board("verbatim-05"), kit.board("verbatim-06")
+    img = render_board(weak, 3.0)
+    for m in weak.markers[1:]:  # only the top-left marker of the second board stays visible
+        (x0, y0), _, (x1, y1), _ = m.corners_mm
+        img[int(y0 * 3) - 3 : int(y1 * 3) + 3, int(x0 * 3) - 3 : int(x1 * 3) + 3] = 255
+    boards = [(render_board(solid, 3.0), 3.0, (0, 0)), (img, 3.0, (445, 12))]
+    photo, homs = photograph(boards, (870, 320), (3000, 2000), 40, 6, rng)
+    photo = degrade(photo, rng, blur_px=1.0, noise=4, jpeg=80)
+    fits, flags = find_boards(photo, kit)
+    fit = next(f for f in fits if f.board == weak.id)
+    assert fit.markers == (weak.markers[0].id,)
+    assert any(f.code == "wall_plane_fit" and f.board == weak.id for f in flags)
+    assert _max_error_mm(homs[1], fit.homography, weak.size_mm) < 3.0
