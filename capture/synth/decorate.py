@@ -581,9 +581,12 @@ def draw_board(
             (bw, bh),
             interpolation=cv2.INTER_CUBIC,
         )[sy0 - py : sy1 - py, sx0 - px : sx1 - px]
-        tint = np.asarray(deco.paper, np.float32) / 255
+        # toner on paper is never pure black: ink reflects ~6 % (0 -> 0.06 of the paper white)
+        tint = np.asarray(deco.paper, np.float32) * (0.94 / 255)
         crop = printed[sy0 - py : sy1 - py, sx0 - px : sx1 - px].astype(np.float32)
-        cv.rgb[sy0:sy1, sx0:sx1] = crop * tint * (1 + wave[..., None])
+        crop *= tint
+        crop += np.asarray(deco.paper, np.float32) * 0.06
+        cv.rgb[sy0:sy1, sx0:sx1] = crop * (1 + wave[..., None])
         cv.alpha[sy0:sy1, sx0:sx1] = 1
     _draw_seams(cv, board, deco)
     for dot in deco.dots:

@@ -38,6 +38,7 @@ class Light:
     sharpen: float
     jpeg_quality: int
     direction: tuple[float, float]  # where light comes from, in the photo (unit-ish): highlights
+    flare: float = 0.0  # veiling glare in the lens: lifts the blacks towards the mean level
 
     def describe(self) -> dict:
         d = asdict(self)
@@ -128,6 +129,7 @@ def sample_light(level: SynthLevel, size: tuple[int, int], rng: np.random.Genera
         sharpen=float(rng.uniform(0.2, 0.8)),
         jpeg_quality=int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1)),
         direction=(float(light_from[0] / n), float(light_from[1] / n)),
+        flare=float(rng.uniform(0.01, 0.03 + 0.06 * level.light_gradient)),
     )
 
 
@@ -179,6 +181,9 @@ def apply_light(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.n
     gain = np.ascontiguousarray((small ** (1 / GAMMA))[..., None] * cast, dtype=np.float32)
     # in place where possible: 12 MP float buffers are large, allocations cost time
     out = cv2.multiply(img, cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR), dst=img)
+    if light.flare > 0:  # stray light spread over the frame: blacks become dark grey
+        out *= 1 - light.flare
+        out += light.flare * 0.7
     glare = _glare(light, (w, h))
     if glare is not None:  # screen blend, 1 - (1 - out)(1 - glare): washes colours to white
         np.clip(out, 0, 1, out=out)
