@@ -137,30 +137,28 @@ class Normalised:
         return srgb_to_lab(self.rgb[y0:y1, x0:x1])
 
 
-def _block_percentile(img: np.ndarray, block: int, q: float) -> np.ndarray:
-    """Per-channel q-th percentile over block x block tiles (the light paper, not the ink)."""
-    h, w = img.shape[:2]
-    bh, bw = h // block, w // block
-    tiles = (
-        img[: bh * block, : bw * block].reshape(bh, block, bw, block, -1).transpose(0, 2, 4, 1, 3)
-    )
-    tiles = tiles.reshape(bh, bw, img.shape[2], block * block)
-    k = round(q / 100 * (block * block - 1))
-    return np.partition(tiles, k, axis=-1)[..., k].astype(np.float32)
+def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.ndarray, int]:
+    """Coarse light field (linear, per channel, one value per block), paper median (sRGB), block.
 
-
-def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Smooth light field (linear, per channel, full size) and the paper median (sRGB)."""
+    Each block's level is a high percentile of its pixels (approximated by a small max filter
+    on a half-block grid): the light paper, not the ink printed on it.
+    """
     block = max(2, round(cfg.background_mm_per_px * rect.px_per_mm))
     img = rect.image
-    coarse = _block_percentile(img, block, 80.0)
-    valid = _block_percentile(rect.valid.astype(np.uint8)[..., None], block, 0.0)[..., 0] > 0
-    on_board = (
-        _block_percentile(rect.board_mask().astype(np.uint8)[..., None], block, 0.0)[..., 0] > 0
-    )
-    region = valid & on_board
+    h, w = img.shape[:2]
+    gw, gh = max(1, w // block), max(1, h // block)
+    half = cv2.resize(img, (2 * gw, 2 * gh), interpolation=cv2.INTER_AREA)
+    half = cv2.dilate(half, np.ones((2, 2), np.uint8))
+    coarse = cv2.resize(half, (gw, gh), interpolation=cv2.INTER_AREA).astype(np.float32)
+    full_valid = (rect.valid & rect.board_mask()).astype(np.uint8) * 255
+    region = cv2.resize(full_valid, (gw, gh), interpolation=cv2.INTER_AREA) == 255
     if region.sum() < 10:
-        region = valid
+        region = (
+            cv2.resize(rect.valid.astype(np.uint8) * 255, (gw, gh), interpolation=cv2.INTER_AREA)
+            == 255
+        )
+    if region.sum() < 10:
+        region = np.ones((gh, gw), bool)
     lum = coarse.sum(-1) + 1e-3
     chrom = coarse / lum[..., None]
     bright = region & (lum >= np.percentile(lum[region], 60))
@@ -181,19 +179,9 @@ def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.nda
         num = cv2.GaussianBlur(np.where(paper, coarse[..., c], 0).astype(np.float32), (0, 0), sigma)
         f = num / np.maximum(wgt, 1e-6)
         # far from any paper (dense note clusters, outer margin): fall back to the board median
-        far = wgt < 0.02
-        f[far] = paper_med[c]
+        f[wgt < 0.02] = paper_med[c]
         fields.append(f)
-    # linear light at the coarse scale, then upsampled (cheap, and the field is smooth anyway)
-    field = _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32)
-    h, w = img.shape[:2]
-    full = cv2.resize(
-        field, (field.shape[1] * block, field.shape[0] * block), interpolation=cv2.INTER_LINEAR
-    )
-    full = cv2.copyMakeBorder(
-        full, 0, h - full.shape[0], 0, w - full.shape[1], cv2.BORDER_REPLICATE
-    )
-    return full, paper_med
+    return _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32), paper_med, block
 
 
 def _black_level(rect: Rectified, board: BoardLayout, cfg: ColourConfig) -> np.ndarray:
@@ -218,15 +206,20 @@ def normalise_board(
     clip_level: int = CONFIG.dots.clip_level,
 ) -> Normalised:
     """White-balance and flat-field a rectified board on its own paper and marker black."""
-    field, paper_med = _paper_field(rect, cfg)
+    field, paper_med, _ = _paper_field(rect, cfg)
     black = _black_level(rect, board, cfg)
-    lin = _LIN_LUT[rect.image]  # uint8 sRGB -> linear light, by table (fast)
-    lf = field
-    lb = np.minimum(_to_linear(black / 255.0), lf.min(axis=(0, 1)) * 0.5).astype(np.float32)
-    gain = np.float32(_to_linear(np.float32(cfg.white_target))) / np.maximum(lf - lb, 1e-4)
-    norm = (lin - lb) * gain
-    idx = np.clip(norm * (_SRGB_LUT.size - 1), 0, _SRGB_LUT.size - 1).astype(np.uint16)
-    rgb = _SRGB_LUT[idx]  # linear -> sRGB by a fine table
+    lb = np.minimum(_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
+    target = np.float32(_to_linear(np.float32(cfg.white_target)))
+    gain_c = (target / np.maximum(field - lb, 1e-4)).astype(np.float32)  # coarse, smooth
+    h, w = rect.image.shape[:2]
+    # the coarse grid spans the image to within one block: stretching it is exact enough
+    gain = cv2.resize(gain_c, (w, h), interpolation=cv2.INTER_LINEAR)
+    lut = (_LIN_LUT[:, None] - lb[None, :]).reshape(256, 1, 3).astype(np.float32)
+    norm = cv2.multiply(cv2.LUT(rect.image, lut), gain)  # (linear - black) x gain
+    n = _SRGB_LUT.size - 1
+    norm *= n
+    np.clip(norm, 0, n, out=norm)
+    rgb = _SRGB_LUT[norm.astype(np.uint16)]  # linear -> sRGB by a fine table
     rgb[~rect.valid] = 1.0  # outside the photo: neutral white, never a colour
     clipped = rect.image.min(axis=-1) >= clip_level
     return Normalised(
