@@ -78,9 +78,11 @@ def decorate(
     diameter_mm: float = 12.0,
     note_mm: float = 76.0,
     pad_mm: float = 0.0,
+    palette: dict[str, tuple[int, int, int]] | None = None,
 ) -> np.ndarray:
     """Draw notes (with a soft shadow and scribbled text) then stickers (with a highlight).
 
+    palette overrides the sticker colours (supplies of another brand).
     With pad_mm > 0 the board is padded by that much and an RGBA image is returned whose alpha
     is 0 around the board except under notes overflowing its edge.
     """
@@ -131,7 +133,7 @@ def decorate(
         ys, xs, org = window(cx, cy, r * 1.5)
         o = out[ys, xs]
         lx, ly = cx - org[0], cy - org[1]
-        col = np.array(_jitter(STICKER_RGB[st.color], rng, 8), np.float32)
+        col = np.array(_jitter((palette or STICKER_RGB)[st.color], rng, 8), np.float32)
         mask = np.zeros(o.shape[:2], np.float32)
         cv2.circle(mask, (round(lx * 16), round(ly * 16)), round(r * 16), 1.0, -1, cv2.LINE_AA, 4)
         o[:] = o * (1 - mask[..., None]) + col * mask[..., None]

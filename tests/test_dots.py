@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
 from drawn_scene import (
+    STICKER_RGB,
     Sticker,
     StickyNote,
     decorate,
@@ -98,3 +101,43 @@ def test_unknown_colour_and_notes_are_not_votes() -> None:
     assert votes["agree"].by_color == {"blue": 1, "red": 1, "unknown": 1}
     assert votes["disagree"].count == 0
     assert {"register", "colour", "dots", "total"} <= set(result.timings)
+
+
+def test_calibration_card_refines_sticker_colours() -> None:
+    """Teal 'green' stickers (another brand): unknown from the nominal references, recognised
+    once the calibration card in the same photo shows what 'green' looks like."""
+    kit = sample_kit()
+    palette = dict(STICKER_RGB, green=(20, 160, 160))
+    rng = np.random.default_rng(17)
+    card, b = kit.board("calibration"), kit.board("verbatim-12")
+    on_card = [
+        Sticker(card.id, (x + w / 2, y + h / 2), colour)
+        for kind, colour, (x, y, w, h) in card.swatches
+        if kind == "sticker"
+    ]
+    zx, zy, _, _ = b.zone("agree").rect_mm
+    votes = [
+        Sticker(b.id, (zx + 40 + 30 * i, zy + 60), c)
+        for i, c in enumerate(["green", "green", "red"])
+    ]
+    boards = [
+        (decorate(render_board(b, 4.0), b, 4.0, votes, [], rng, palette=palette), 4.0, (0, 0)),
+        (
+            decorate(render_board(card, 4.0), card, 4.0, on_card, [], rng, palette=palette),
+            4.0,
+            (440, 0),
+        ),
+    ]
+    photo, _ = photograph(boards, (870, 320), (3000, 1800), 20, 3, rng)
+    photo = degrade(photo, rng, cast=(1.1, 1.0, 0.85), blur_px=0.8, noise=3, jpeg=85)
+    without = analyse_photo(
+        photo, dataclasses.replace(kit, boards=tuple(x for x in kit.boards if x.id != card.id))
+    )
+    with_card = analyse_photo(photo, kit)
+
+    def agree(r):
+        return next(v for br in r.boards for v in br.votes if v.board == b.id and v.zone == "agree")
+
+    assert agree(without).by_color == {"red": 1, "unknown": 2}
+    assert agree(with_card).by_color == {"green": 2, "red": 1}
+    assert any(f.code == "colours_from_card" for f in with_card.flags)

@@ -228,3 +228,47 @@ def normalise_board(
         tuple(float(v) for v in paper_med),
         tuple(float(v) for v in black),
     )
+
+
+def refine_refs_from_card(
+    norm: Normalised,
+    rect: Rectified,
+    board: BoardLayout,
+    refs: ColourRefs,
+    sticker_chroma_min: float,
+    note_chroma_min: float,
+    max_shift: float = 40.0,
+) -> tuple[ColourRefs, list[str]]:
+    """References measured on the calibration card, where one sticker and one note of each
+    colour sit on their labelled spots; the colours actually in use replace the nominal ones.
+
+    A spot is used only when something coloured covers it and its colour is nearer its own
+    nominal reference than any other (and within max_shift): a missing or misplaced item
+    changes nothing. Returns the refined references and the names of the colours measured.
+    """
+    new = {"sticker": dict(refs.stickers), "note": dict(refs.notes)}
+    measured: list[str] = []
+    for kind, colour, (x, y, w, h) in board.swatches:
+        if kind not in new or colour not in new[kind]:
+            continue
+        inset = 0.2 if kind == "note" else 0.1  # the note is larger than its spot; the ring
+        x0, y0, x1, y1 = rect.rect_px(
+            (x + w * inset, y + h * inset, w * (1 - 2 * inset), h * (1 - 2 * inset))
+        )
+        if x1 <= x0 or y1 <= y0 or not rect.valid[y0:y1, x0:x1].all():
+            continue
+        lab = norm.lab(y0, y1, x0, x1).reshape(-1, 3)
+        chroma = np.hypot(lab[:, 1], lab[:, 2])
+        thr = sticker_chroma_min if kind == "sticker" else note_chroma_min
+        sel = chroma > thr
+        # a 12 mm sticker fills ~30 % of its (inset) spot; a note covers its whole spot
+        if sel.mean() < (0.15 if kind == "sticker" else 0.5):
+            continue
+        value = np.median(lab[sel], axis=0)
+        table = new[kind]
+        own = float(colour_distance(value, table[colour]))
+        others = [float(colour_distance(value, r)) for n, r in table.items() if n != colour]
+        if own <= max_shift and all(own < o for o in others):
+            table[colour] = value.astype(np.float32)
+            measured.append(f"{kind} {colour}")
+    return ColourRefs(new["sticker"], new["note"]), measured

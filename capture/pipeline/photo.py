@@ -13,7 +13,12 @@ import numpy as np
 
 from capture.config import CONFIG, Config
 from capture.model import BoardFit, BoardLayout, BoardResult, Flag, KitLayout, PhotoResult
-from capture.pipeline.colour import ColourRefs, load_colour_refs, normalise_board
+from capture.pipeline.colour import (
+    ColourRefs,
+    load_colour_refs,
+    normalise_board,
+    refine_refs_from_card,
+)
 from capture.pipeline.dots import count_dots
 from capture.pipeline.notes import find_notes
 from capture.pipeline.rectify import analysis_px_per_mm, rectify_board
@@ -63,6 +68,27 @@ def marker_sharpness(grey: np.ndarray, fit: BoardFit, board: BoardLayout) -> flo
     if not sigmas:
         return None
     return float(1.0 / max(np.median(sigmas), 1e-3))
+
+
+def _refs_from_card(
+    rgb: np.ndarray, fit: BoardFit, board: BoardLayout, config: Config, refs: ColourRefs
+) -> tuple[ColourRefs, list[Flag]]:
+    """Colour references measured on the calibration card when it is in the photo."""
+    rect = rectify_board(rgb, fit, board, config.rectify.px_per_mm, 0.0)
+    norm = normalise_board(rect, board, config.colour, config.dots.clip_level)
+    refs, measured = refine_refs_from_card(
+        norm, rect, board, refs, config.dots.chroma_min, config.notes.chroma_max_threshold
+    )
+    if not measured:
+        return refs, []
+    return refs, [
+        Flag(
+            "colours_from_card",
+            "info",
+            f"Colours measured on the calibration card: {', '.join(measured)}.",
+            board=board.id,
+        )
+    ]
 
 
 def _analyse_board(
@@ -126,6 +152,12 @@ def analyse_photo(
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     sharp = []
     qa = config.qa
+    card_flags: list[Flag] = []
+    for fit in fits:  # the calibration card first: its stickers and notes refine the colours
+        board = kit.board(fit.board)
+        if board.kind == "calibration":
+            refs, card_flags = _refs_from_card(rgb, fit, board, config, refs)
+    fits = sorted(fits, key=lambda f: kit.board(f.board).kind != "calibration")
     for fit in fits:
         board = kit.board(fit.board)
         try:
@@ -187,6 +219,7 @@ def analyse_photo(
                     )
             timings["ocr"] = timings.get("ocr", 0.0) + perf_counter() - t
         result.boards.append(res)
+    result.flags += card_flags
     seen = {f.board for f in fits}
     result.flags += [f for f in reg_flags if f.board not in seen]
     if sharp:
