@@ -35,5 +35,6 @@ def test_detection_floors_on_the_sample_set() -> None:
     assert s.notes_matched / max(1, s.notes_truth) >= 0.9  # recall
     assert s.notes_matched / max(1, s.notes_pred) >= 0.9  # precision
     placement = sorted(s.placement_mm)
-    assert placement and placement[len(placement) // 2] <= 5.0
+    assert placement and placement[len(placement) // 2] <= 3.0
     assert s.zone_right / max(1, s.notes_matched) >= 0.9
+    assert s.colour_right / max(1, s.notes_matched) >= 0.9
