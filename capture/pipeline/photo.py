@@ -156,7 +156,17 @@ def analyse_photo(
     for fit in fits:  # the calibration card first: its stickers and notes refine the colours
         board = kit.board(fit.board)
         if board.kind == "calibration":
-            refs, card_flags = _refs_from_card(rgb, fit, board, config, refs)
+            try:
+                refs, card_flags = _refs_from_card(rgb, fit, board, config, refs)
+            except Exception as exc:  # the nominal colours still work without the card
+                card_flags = [
+                    Flag(
+                        "analysis_failed",
+                        "warning",
+                        f"The calibration card could not be read: {exc}",
+                        board=board.id,
+                    )
+                ]
     fits = sorted(fits, key=lambda f: kit.board(f.board).kind != "calibration")
     for fit in fits:
         board = kit.board(fit.board)
