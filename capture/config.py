@@ -76,8 +76,14 @@ class OcrConfig:
     ink_min_contrast: float = 0.08  # below this contrast the note is blank: skip Tesseract
     denoise_frac: float = 0.004  # Gaussian sigma as a share of the crop side (~0.3 mm on a note)
     noise_k: float = 3.0  # ink is darker than the paper by this many noise sigmas
-    min_source_px_per_mm: float = 2.5  # below, handwriting is unreadable: note_too_small flag
+    min_source_px_per_mm: float = 2.0  # below, handwriting reads badly (measured): note_too_small
     border_px: int = 24  # white margin Tesseract needs around text
+    deskew_max_deg: float = 10.0  # writing on a note is rarely more than this off level
+    deskew_step_deg: float = 1.0
+    line_psm: int = 13  # per-line second reading (raw line); 0 disables it
+    line_ink_frac: float = 0.04  # a row with less ink than this share of the fullest is a gap
+    line_gap_frac: float = 0.35  # bands closer than this share of their height are one line
+    line_min_frac: float = 0.25  # bands thinner than this share of the tallest are specks
     min_word_conf: float = 20.0  # words below this (0-100) are noise from paper texture
     timeout_s: float = 30.0  # one stuck crop must not hang the batch
 

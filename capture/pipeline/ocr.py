@@ -108,22 +108,35 @@ def flatten_background(grey: np.ndarray, kernel_frac: float) -> np.ndarray:
 
 
 def letter_height(ink: np.ndarray) -> float | None:
-    """Median height (px) of ink blobs that look like letters, or None if there are none."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    """Typical height (px) of the writing's core band, or None if there is no letter-like ink.
+
+    Per ink blob, the band holding the central 80 % of its ink rows: for a printed letter
+    that is about its height, for a joined cursive word its x-height band (loops above and
+    below carry little ink), so both scale alike. Area-weighted median over blobs: i-dots,
+    accents and specks are many but small.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     if n <= 1:
         return None
     h_img = ink.shape[0]
-    hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
-    areas = stats[1:, cv2.CC_STAT_AREA].astype(float)
+    hs = stats[:, cv2.CC_STAT_HEIGHT].astype(float)
+    areas = stats[:, cv2.CC_STAT_AREA].astype(float)
     keep = (areas >= 6) & (hs >= 4) & (hs < h_img * 0.5)
+    keep[0] = False  # background
     if not keep.any():  # (one blob is fine: a blurred word merges into one)
         return None
-    # Area-weighted median: i-dots, accents and specks are many but small, letters and
-    # joined cursive words carry the ink.
-    hs, areas = hs[keep], areas[keep]
-    order = np.argsort(hs)
-    cum = np.cumsum(areas[order])
-    return float(hs[order][np.searchsorted(cum, cum[-1] / 2)])
+    ys, xs = np.nonzero(keep[labels])
+    lab = labels[ys, xs]
+    order = np.lexsort((ys, lab))
+    ys, lab = ys[order], lab[order]
+    starts = np.searchsorted(lab, np.flatnonzero(keep))
+    ends = np.append(starts[1:], len(lab))
+    bands = np.array([ys[s + int(0.9 * (e - s - 1))] - ys[s + int(0.1 * (e - s - 1))] + 1
+                      for s, e in zip(starts, ends, strict=True)], float)
+    w = areas[keep]
+    idx = np.argsort(bands)
+    cum = np.cumsum(w[idx])
+    return float(bands[idx][np.searchsorted(cum, cum[-1] / 2)])
 
 
 def sauvola(img: np.ndarray, window: int, k: float = 0.2, r: float = 0.5) -> np.ndarray:
@@ -231,40 +244,113 @@ def _lines_from_data(data: dict, min_conf: float) -> tuple[str, list[float]]:
     return text, confs
 
 
-def read_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> OcrResult:
-    """Read the handwriting on one upright note crop (RGB uint8).
+def deskew_angle(ink: np.ndarray, max_deg: float, step_deg: float) -> float:
+    """Rotation (degrees, OpenCV sign) that makes the written lines horizontal: the angle
+    whose row profile is most peaked (sum of squares), searched on a half-size copy."""
+    small = cv2.resize(ink.astype(np.uint8), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    best, best_angle = -1.0, 0.0
+    for angle in np.arange(-max_deg, max_deg + step_deg / 2, step_deg):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+        prof = cv2.warpAffine(small, m, (w, h)).sum(axis=1).astype(float)
+        score = float((prof**2).sum())
+        if score > best + 1e-9:
+            best, best_angle = score, float(angle)
+    return best_angle
 
-    A blank note gives OcrResult("", "", None); a Tesseract timeout gives the same (the
-    note is then flagged for low OCR confidence downstream, the batch goes on).
+
+def text_lines(ink: np.ndarray, config: OcrConfig) -> list[tuple[int, int]]:
+    """Row bands (y0, y1) of the written lines of a deskewed ink mask.
+
+    Bands closer than line_gap_frac of their height are one line (accents, loops); bands
+    much thinner than the tallest are specks.
     """
-    if crop_rgb is None or crop_rgb.ndim != 3 or min(crop_rgb.shape[:2]) < 16:
-        return EMPTY
-    res = _read_once(crop_rgb, config)
-    return EMPTY if res is None else res
+    prof = ink.sum(axis=1).astype(float)
+    if prof.max() <= 0:
+        return []
+    on = np.concatenate([[False], prof > config.line_ink_frac * prof.max(), [False]])
+    edges = np.flatnonzero(np.diff(on.astype(np.int8)))
+    bands: list[list[int]] = []
+    for y0, y1 in zip(edges[::2], edges[1::2], strict=True):
+        gap = config.line_gap_frac * max(y1 - y0, bands[-1][1] - bands[-1][0]) if bands else 0
+        if bands and y0 - bands[-1][1] < gap:
+            bands[-1][1] = int(y1)
+        else:
+            bands.append([int(y0), int(y1)])
+    tallest = max(b[1] - b[0] for b in bands)
+    return [(b[0], b[1]) for b in bands if b[1] - b[0] > config.line_min_frac * tallest]
 
 
-def _read_once(crop_rgb: np.ndarray, config: OcrConfig) -> OcrResult | None:
-    """One Tesseract pass with config.binarize; None when the crop holds no ink."""
+def _tesseract(img: np.ndarray, psm: int, config: OcrConfig) -> tuple[str, list[float]]:
+    """Raw text (lines joined by newlines) and word confidences of one Tesseract call."""
     import pytesseract
 
-    img = prepare(crop_rgb, config)
-    if img is None:
-        return None
     try:
         data = pytesseract.image_to_data(
             img,
             lang=config.languages,
-            config=f"--psm {config.psm} --oem {config.oem}",
+            config=f"--psm {psm} --oem {config.oem}",
             output_type=pytesseract.Output.DICT,
             timeout=config.timeout_s,
         )
     except RuntimeError:  # pytesseract raises RuntimeError on timeout
-        return EMPTY
+        return "", []
     except pytesseract.TesseractNotFoundError as exc:
         raise ExternalToolError("Tesseract OCR is not installed", code="tesseract_missing") from exc
-    raw, confs = _lines_from_data(data, config.min_word_conf)
-    raw = raw[: CONFIG.limits.text_max_chars * 2]
-    text = clean_text(raw)
-    if not text:
-        return OcrResult("", raw, None)
-    return OcrResult(text, raw, round(float(np.mean(confs)) / 100.0, 3) if confs else None)
+    return _lines_from_data(data, config.min_word_conf)
+
+
+def _read_by_lines(img: np.ndarray, config: OcrConfig) -> tuple[str, list[float]]:
+    """Each written line cut out tightly and read as one raw line (psm 13): Tesseract's own
+    page layout tends to shatter cursive words with tall loops."""
+    ink = img < 128
+    texts: list[str] = []
+    confs: list[float] = []
+    b = config.border_px
+    for y0, y1 in text_lines(ink, config):
+        pad = int(0.15 * (y1 - y0))
+        band = img[max(0, y0 - pad) : y1 + pad]
+        cols = np.flatnonzero((band < 128).any(axis=0))
+        if len(cols) == 0:
+            continue
+        band = band[:, cols[0] : cols[-1] + 1]
+        band = cv2.copyMakeBorder(band, b, b, b, b, cv2.BORDER_CONSTANT, value=255)
+        text, c = _tesseract(band, config.line_psm, config)
+        if text:
+            texts.append(text.replace("\n", " "))
+            confs += c
+    return "\n".join(texts), confs
+
+
+def read_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> OcrResult:
+    """Read the handwriting on one upright note crop (RGB uint8).
+
+    The prepared image is deskewed, then read twice: as a block (config.psm) and line by
+    line (config.line_psm); the reading Tesseract is more confident about wins (measured:
+    19 % -> 17 % CER on generated photos, 12 % -> 7 % on rendered crops).
+    A blank note gives OcrResult("", "", None); so does a Tesseract timeout (the note is
+    then flagged for low OCR confidence downstream, the batch goes on).
+    """
+    if crop_rgb is None or crop_rgb.ndim != 3 or min(crop_rgb.shape[:2]) < 16:
+        return EMPTY
+    img = prepare(crop_rgb, config)
+    if img is None:
+        return EMPTY
+    if config.binarize != "grey":
+        h, w = img.shape
+        angle = deskew_angle(img < 128, config.deskew_max_deg, config.deskew_step_deg)
+        if angle:
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+            img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=255)
+    candidates = [_tesseract(img, config.psm, config)]
+    if config.line_psm and config.binarize != "grey":
+        candidates.append(_read_by_lines(img, config))
+    best: OcrResult = EMPTY
+    for raw, confs in candidates:
+        raw = raw[: CONFIG.limits.text_max_chars * 2]
+        text = clean_text(raw)
+        conf = round(float(np.mean(confs)) / 100.0, 3) if confs and text else None
+        res = OcrResult(text, raw, conf)
+        if best is EMPTY or (res.confidence or -1.0) > (best.confidence or -1.0):
+            best = res
+    return best
