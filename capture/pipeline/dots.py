@@ -59,7 +59,8 @@ def cover_with_discs(
         else:
             cx, cy = float(bx), float(by)
         centres.append((cx - pad, cy - pad))
-        cv2.circle(uncovered, (bx, by), round(radius), 0.0, -1)
+        # cleared a little wider than the disc: a real sticker's rim (size, blur) is not news
+        cv2.circle(uncovered, (bx, by), round(radius * cfg.clear_factor), 0.0, -1)
     # leftover: the largest uncovered piece once thin rims (blur, mask edge) are opened away
     k = max(3, round(radius * 0.3) | 1)
     rest = cv2.morphologyEx(
@@ -74,6 +75,28 @@ def cover_with_discs(
     if len(centres) > cfg.max_cluster:
         return [], leftover, True
     return centres, leftover, ambiguous
+
+
+def _effective_radius(blobs: list[np.ndarray], declared_px: float, cfg: DotsConfig) -> float:
+    """Sticker radius as seen on this board: the declared one, adjusted by the lone stickers.
+
+    Real stickers differ from the declared size by a few percent and blur widens them; the
+    round blobs of about one sticker's area tell by how much (median, within bounds).
+    """
+    area0 = np.pi * declared_px**2
+    radii = []
+    for b in blobs:
+        a = float(b.sum())
+        if not 0.6 * area0 <= a <= 1.5 * area0:
+            continue
+        ys, xs = np.nonzero(b)
+        extent = max(np.ptp(xs), np.ptp(ys)) + 1
+        if extent <= 2.3 * np.sqrt(a / np.pi):  # round: not two stickers side by side
+            radii.append(np.sqrt(a / np.pi))
+    if len(radii) < cfg.radius_min_samples:
+        return declared_px
+    lo, hi = cfg.radius_bounds
+    return float(np.clip(np.median(radii), lo * declared_px, hi * declared_px))
 
 
 def _fill_holes(mask: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -158,6 +181,7 @@ def count_dots(
         (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
     )
     yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
+    r_px = _effective_radius(blobs, r_px, cfg)
     for blob, (bx, by, bw, bh) in zip(blobs, boxes, strict=False):
         centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg)
         if not centres:
