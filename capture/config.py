@@ -164,6 +164,9 @@ class DotsConfig:
     glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
     glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
     clip_level: int = 250  # a photo pixel at or above this in every channel is saturated
+    clear_factor: float = 1.1  # a placed sticker clears this x its radius (its rim is not news)
+    radius_min_samples: int = 3  # lone stickers needed to adjust the declared radius
+    radius_bounds: tuple[float, float] = (0.85, 1.2)  # ... within these factors of it
 
 
 @dataclass(frozen=True)
