@@ -229,6 +229,13 @@ def find_notes(
                 continue
             for cx, cy, ang, score in cover_with_squares(part, sup, edg, side, cfg):
                 squares.append((cx + x0, cy + y0, ang, score, name))
+    # A note whose colour sits between two classes (lime, salmon) is split between them and
+    # each part gets a square: the same note twice. Keep the best-scored of near-coincident ones.
+    unique: list[tuple[float, float, float, float, str]] = []
+    for sq in sorted(squares, key=lambda q: -q[3]):
+        if all(np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * side for u in unique):
+            unique.append(sq)
+    squares = unique
     notes: list[Note] = []
     flags: list[Flag] = []
     bw, bh = board.size_mm
