@@ -184,6 +184,7 @@ class NotesConfig:
     unknown_delta_e: float = 45.0
     crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
     min_visible_frac: float = 0.45  # less of a note inside the photo: another photo holds it
+    duplicate_frac: float = 0.3  # squares closer than this x the note side are one note
 
 
 @dataclass(frozen=True)
