@@ -127,7 +127,16 @@ def _place_dots(
             break
         d = d0 * rng.uniform(0.95, 1.05)
         r = d / 2
-        if rng.random() < 0.55:
+        touching = False
+        if placed and rng.random() < level.sticker_touch_p:
+            # People stick dots right next to others: touching, sometimes overlapping by ~30 %.
+            other = placed[rng.integers(len(placed))]
+            angle = rng.uniform(0, 2 * math.pi)
+            gap = (d + other.diameter_mm) / 2 * rng.uniform(0.72, 1.03)
+            x = other.center_mm[0] + gap * math.cos(angle)
+            y = other.center_mm[1] + gap * math.sin(angle)
+            touching = True
+        elif rng.random() < 0.55:
             cx, cy, spread = clusters[rng.integers(len(clusters))]
             x, y = rng.normal(cx, spread), rng.normal(cy, spread)
         else:
@@ -138,7 +147,7 @@ def _place_dots(
             continue
         if not zone.contains(x, y):
             continue
-        min_gap = d * (0.7 if rng.random() < 0.2 else 1.0)  # up to ~30 % overlap, mostly touching
+        min_gap = d * (0.7 if touching or rng.random() < 0.2 else 1.0)  # at most ~30 % overlap
         if any(math.hypot(x - p.center_mm[0], y - p.center_mm[1]) < min_gap for p in placed):
             continue
         if extra and rng.random() < level.unknown_sticker_p:
