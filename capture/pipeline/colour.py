@@ -65,22 +65,32 @@ def load_colour_refs(
 
 
 L_WEIGHT = 0.5  # shading, gloss and exposure move lightness most
-C_WEIGHT = 0.35  # washed-out (pale, glare, over-exposed) colours lose chroma but keep their hue
+C_WEIGHT = 0.35  # a chroma different from the reference's counts this much...
+C_WEIGHT_WASHED = (
+    0.15  # ...and less when lower: veiling glare, blur, over-exposure wash colours out
+)
 
 
 def colour_distance(
-    lab: np.ndarray, ref: np.ndarray, l_weight: float = L_WEIGHT, c_weight: float = C_WEIGHT
+    lab: np.ndarray,
+    ref: np.ndarray,
+    l_weight: float = L_WEIGHT,
+    c_weight: float = C_WEIGHT,
+    c_weight_washed: float | None = C_WEIGHT_WASHED,
 ) -> np.ndarray:
     """CIE94-like difference with lightness and chroma down-weighted: hue decides.
 
     lab: ... x 3 array; ref: one CIELAB colour. Hue difference dH^2 = da^2 + db^2 - dC^2.
+    Light makes colours paler, never more saturated than the item itself, so a chroma below
+    the reference's weighs c_weight_washed (None: the same as above it).
     """
     lab = np.asarray(lab, np.float64)
     dl = lab[..., 0] - ref[0]
     da, db = lab[..., 1] - ref[1], lab[..., 2] - ref[2]
     dc = np.hypot(lab[..., 1], lab[..., 2]) - np.hypot(ref[1], ref[2])
     dh2 = np.maximum(da * da + db * db - dc * dc, 0.0)
-    return np.sqrt((l_weight * dl) ** 2 + (c_weight * dc) ** 2 + dh2)
+    wc = c_weight if c_weight_washed is None else np.where(dc < 0, c_weight_washed, c_weight)
+    return np.sqrt((l_weight * dl) ** 2 + (wc * dc) ** 2 + dh2)
 
 
 def classify(lab: np.ndarray, refs: dict[str, np.ndarray], max_delta_e: float) -> tuple[str, float]:
@@ -103,7 +113,13 @@ def classify_map(
     item's pixels together (the item's own colour is decided later on its median, by hue).
     """
     d = np.stack(
-        [colour_distance(lab, refs[n], c_weight=c_weight).astype(np.float32) for n in refs], -1
+        [
+            colour_distance(lab, refs[n], c_weight=c_weight, c_weight_washed=None).astype(
+                np.float32
+            )
+            for n in refs
+        ],
+        -1,
     )
     return np.argmin(d, -1), np.min(d, -1)
 
