@@ -141,3 +141,25 @@ def test_calibration_card_refines_sticker_colours() -> None:
     assert agree(without).by_color == {"red": 1, "unknown": 2}
     assert agree(with_card).by_color == {"green": 2, "red": 1}
     assert any(f.code == "colours_from_card" for f in with_card.flags)
+
+
+def test_clusters_of_slightly_larger_stickers_are_not_overcounted() -> None:
+    """Real stickers are a few percent off the declared size: a tight cluster of four must
+    not leave a 'sticker' of leftover rims in its middle."""
+    kit = sample_kit()
+    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
+    rng = np.random.default_rng(31)
+    b = kit.board("verbatim-13")
+    zx, zy, zw, _ = b.zone("disagree").rect_mm
+    stickers = [Sticker(b.id, (zx + 30 + 40 * i, zy + 40), "green") for i in range(4)]  # lone
+    cx, cy = zx + zw / 2, zy + 90
+    for dx, dy, c in ((0, 0, "green"), (9.5, 0.5, "yellow"), (-1, 10.5, "blue"), (10, 9.5, "blue")):
+        stickers.append(Sticker(b.id, (cx + dx, cy + dy), c))
+    img = decorate(render_board(b, 4.0), b, 4.0, stickers, [], rng, diameter_mm=12.6)
+    photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 30, 4, rng)
+    photo = degrade(photo, rng, blur_px=1.2, noise=3, jpeg=80)
+    fits, _ = find_boards(photo, kit)
+    rect = rectify_board(photo, fits[0], b, analysis_px_per_mm(b, 20), 20)
+    _, votes, _ = count_dots(rect, normalise_board(rect, b), b, 12, 76, refs)
+    got = {v.zone: v.by_color for v in votes}
+    assert got["disagree"] == {"blue": 2, "green": 5, "yellow": 1}
