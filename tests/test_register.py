@@ -138,3 +138,20 @@ def test_single_marker_board_borrows_the_wall_plane(kit: KitLayout) -> None:
     assert fit.markers == (weak.markers[0].id,)
     assert any(f.code == "wall_plane_fit" and f.board == weak.id for f in flags)
     assert _max_error_mm(homs[1], fit.homography, weak.size_mm) < 3.0
+
+
+def test_far_away_wall_markers_are_searched_at_full_resolution(kit: KitLayout) -> None:
+    """A whole wall in one 12 MP shot: 40 mm markers are ~25 px, too small once reduced."""
+    rng = np.random.default_rng(4)
+    ids = ["verbatim-01", "verbatim-02", "verbatim-03", "verbatim-04"]
+    boards = [
+        (render_board(kit.board(b), 2.0), 2.0, (i * 1400.0, 1200.0 * (i % 2)))
+        for i, b in enumerate(ids)
+    ]
+    photo, homs = photograph(boards, (7000, 2500), (4000, 3000), 20, 2, rng)
+    photo = degrade(photo, rng, blur_px=0.7, noise=3, jpeg=85)
+    fits, _ = find_boards(photo, kit)
+    assert [(f.board, len(f.markers)) for f in fits] == [(b, 4) for b in ids]
+    for fit in fits:
+        board = kit.board(fit.board)
+        assert _max_error_mm(homs[ids.index(fit.board)], fit.homography, board.size_mm) < 3.0

@@ -45,6 +45,14 @@ def _detector(dictionary: str, cfg: RegisterConfig) -> cv2.aruco.ArucoDetector:
     return cv2.aruco.ArucoDetector(d, params)
 
 
+def _too_small(corners: tuple, min_side: float) -> bool:
+    """No marker found, or the markers found are so small that others may have been lost."""
+    if not corners:
+        return True
+    sides = [float(np.linalg.norm(c.reshape(4, 2)[1] - c.reshape(4, 2)[0])) for c in corners]
+    return float(np.median(sides)) < min_side
+
+
 def detect_markers(
     grey: np.ndarray, dictionary: str, cfg: RegisterConfig = CONFIG.register
 ) -> list[MarkerHit]:
@@ -60,6 +68,12 @@ def detect_markers(
     pad = 8
     framed = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     corners, ids, _ = _detector(dictionary, cfg).detectMarkers(framed)
+    if scale < 1.0 and _too_small(corners, cfg.min_marker_side_px):
+        # Far-away markers (a whole wall in one shot) lose their cells when reduced: search the
+        # photo at full resolution instead (slower, only then).
+        scale = 1.0
+        framed = cv2.copyMakeBorder(grey, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+        corners, ids, _ = _detector(dictionary, cfg).detectMarkers(framed)
     if ids is None:
         return []
     hits = []
