@@ -112,6 +112,7 @@ class RegisterConfig:
 
     detect_max_side_px: int = 2600  # markers searched on a copy this size, refined at full res
     min_marker_perimeter_rate: float = 0.012  # of the detection image's larger side: far markers
+    min_marker_side_px: float = 22.0  # reduced-copy markers smaller than this: search full size
     adaptive_win_min: int = 3
     adaptive_win_max: int = 33
     adaptive_win_step: int = 10
