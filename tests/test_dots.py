@@ -100,6 +100,7 @@ def test_unknown_colour_and_notes_are_not_votes() -> None:
     votes = {v.zone: v for v in board.votes}
     assert votes["agree"].by_color == {"blue": 1, "red": 1, "unknown": 1}
     assert votes["disagree"].count == 0
+    assert [f.zone for f in board.flags if f.code == "unknown_colour"] == ["agree"]
     assert {"register", "colour", "dots", "total"} <= set(result.timings)
 
 

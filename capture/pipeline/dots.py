@@ -244,6 +244,18 @@ def count_dots(
                     zone=z.id,
                 )
             )
+        if by_color.get("unknown"):
+            flags.append(
+                Flag(
+                    "unknown_colour",
+                    "warning",
+                    f"{by_color['unknown']} sticker(s) in zone {z.label or z.id} of {board.id} "
+                    "match none of the declared colours (another colour, or washed out by "
+                    "light): they count as votes, check their colour.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
         zx0, zy0, zx1, zy1 = rect.rect_px(z.rect_mm)
         zvalid = rect.valid[zy0:zy1, zx0:zx1]
         if zvalid.sum():
