@@ -66,7 +66,7 @@ def test_blank_and_tiny_notes_read_nothing() -> None:
 
 def test_grey_channel_follows_the_ink_not_the_paper() -> None:
     # blue ink on a yellow note: the blue channel is dark on both, red/lum separate them
-    img = np.zeros((50, 50, 3), np.float32) + (255, 238, 110)
+    img = np.full((50, 50, 3), (255, 238, 110), np.float32)
     img[20:30, 10:40] = (25, 40, 140)
     grey = ocr.best_contrast_grey(img.astype(np.uint8))
     assert grey[25, 25] < 60 and grey[5, 5] > 200

@@ -2,8 +2,9 @@
 
 Handwriting on coloured paper reads badly as-is, so the crop is prepared first:
 grey from the channel where ink stands out most against this note's paper, background
-flattened (uneven light, shadows, vignetting), rescaled so letters are ~30-40 px tall,
-binarised, and given a white border. Text is cleaned (whitespace, hyphenated line
+flattened (uneven light, shadows, vignetting), smoothed at the note's scale, rescaled so
+letters are ~36 px tall, paper whitened around the strokes, deskewed; it is read as a block
+and line by line. Text is cleaned (whitespace, hyphenated line
 breaks, stray punctuation) and the raw text is kept next to it.
 """
 
@@ -149,7 +150,7 @@ def sauvola(img: np.ndarray, window: int, k: float = 0.2, r: float = 0.5) -> np.
 
 
 def prepare(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> np.ndarray | None:
-    """Binarised uint8 image (0 ink, 255 paper) for Tesseract, or None if the note is blank."""
+    """uint8 image for Tesseract (dark ink on white), or None if the note is blank."""
     rgb = _inset(np.ascontiguousarray(crop_rgb[..., :3]), config.inset_frac)
     grey = best_contrast_grey(rgb)
     # Sensor noise, paper grain and JPEG blocks are finer than a marker stroke: smooth them
@@ -181,6 +182,20 @@ def prepare(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> np.ndarray 
         ink = sauvola(flat, window=int(config.target_letter_px * 2)) & (flat < paper - gap)
     elif config.binarize == "otsu":
         ink = flat < t
+    elif config.binarize == "soft":
+        # Grey levels kept on and around the strokes (soft edges of blurred writing help
+        # Tesseract), paper and grain elsewhere set to white; contrast stretched.
+        ink = cv2.morphologyEx(
+            (flat < t).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)
+        )
+        k = max(3, int(config.target_letter_px * config.soft_halo_frac)) | 1
+        near = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+        ink_level = float(np.percentile(flat[ink > 0], 10)) if ink.any() else 0.0
+        span = max(paper - ink_level, 1e-3)
+        soft = np.clip((flat - ink_level) / span, 0.0, 1.0)
+        out = np.where(near, soft, 1.0)
+        out = (out * 255).astype(np.uint8)
+        return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)
     else:  # "grey": hand Tesseract the flattened grey image and let it binarise
         out = (flat * 255).astype(np.uint8)
         return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)

@@ -1,0 +1,127 @@
+"""`capture run` end to end on the committed sample set, plus the batch runner's edges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from capture.bench.accuracy import load_docs, score
+from capture.cli import main
+from capture.export import csv_out
+from capture.export.schema import validate
+from capture.pipeline.batch import default_out_dir, expand_paths, plan_jobs
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKSHOP = ROOT / "samples/residence-achats-durables/workshop.yaml"
+SET = ROOT / "samples/residence-achats-durables/set"
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory) -> tuple[object, Path]:
+    out = tmp_path_factory.mktemp("run")
+    res = CliRunner().invoke(
+        main,
+        ["run", str(SET / "photos"), "--workshop", str(WORKSHOP), "--out", str(out), "--jobs", "2"],
+    )
+    return res, out
+
+
+@pytest.mark.slow
+def test_run_writes_every_output_schema_valid(sample_run) -> None:
+    res, out = sample_run
+    assert res.exit_code == 0, res.output
+    photos = sorted(p.name for p in (SET / "photos").iterdir())
+    assert sorted(p.stem + ".jpg" for p in (out / "photos").glob("*.json")) == photos
+    for name in ("session.json", "votes.csv", "actions.csv", "notes.csv"):
+        assert (out / name).stat().st_size > 0
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    validate(session, "session")
+    for doc in load_docs(out / "photos"):
+        validate(doc, "photo")
+        assert doc["status"] == "ok"
+        for n in doc["notes"] + doc["actions"]:
+            assert n["crop"] and (out / n["crop"]).is_file()  # every note's crop image
+    assert len(csv_out.read_csv(out / "notes.csv")) == len(session["notes"])
+    assert len(csv_out.read_csv(out / "votes.csv")) == len(session["votes"])
+    assert "photos ok" in res.output and str(out) in res.output.replace("\n", "")
+
+
+@pytest.mark.slow
+def test_run_meets_floors_against_truth(sample_run) -> None:
+    _res, out = sample_run
+    s = score(load_docs(out / "photos"), load_docs(SET / "truth"))
+    assert s.boards_found_rate >= 0.95
+    if s.zones:
+        assert s.zones_exact_rate >= 0.9
+    assert s.note_recall >= 0.9 and s.note_precision >= 0.9
+    assert s.placement_mm_median <= 5.0
+    assert s.zone_accuracy >= 0.9
+    assert s.cer <= 0.35  # measured 16 % on these 6 MP photos (notes at 1.6-2.5 px/mm)
+
+
+@pytest.mark.slow
+def test_session_counts_each_board_once_and_matches_truth(sample_run) -> None:
+    _, out = sample_run
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    truth = json.loads((SET / "truth.json").read_text("utf-8"))
+    boards = [v["board"] for v in session["votes"]]
+    assert len(boards) == len(set(boards))
+    want = {v["board"]: (v["agree"], v["disagree"]) for v in truth["votes"]}
+    got = {v["board"]: (v["agree"], v["disagree"]) for v in session["votes"]}
+    common = set(want) & set(got)
+    assert common and sum(want[b] == got[b] for b in common) >= 0.9 * len(common)
+    assert abs(len(session["notes"]) - len(truth["notes"])) <= 0.1 * max(1, len(truth["notes"]))
+
+
+def test_failed_photo_gives_exit_1_and_rest_is_written(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 255, (400, 500, 3), dtype=np.uint8)).save(src / "wall.PNG")
+    (src / "sub" / "broken.jpg").write_bytes(b"")
+    (src / "notes.txt").write_text("pas une photo")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main, ["run", str(src), "--workshop", str(WORKSHOP), "--out", str(out), "--jobs", "1"]
+    )
+    assert res.exit_code == 1, res.output
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    validate(session, "session")
+    status = {p["file"]: (p["status"], p["error_code"]) for p in session["photos"]}
+    assert status == {"broken.jpg": ("error", "empty_file"), "wall.PNG": ("ok", None)}
+    assert [Path(s).name for s in session["skipped"]] == ["notes.txt"]
+    assert "notes.txt" in res.output and "broken.jpg" in res.output
+    doc = json.loads((out / "photos" / "broken.json").read_text("utf-8"))
+    assert doc["status"] == "error" and doc["error"]
+    assert {f["code"] for f in session["flags"]} == {"board_missing"}
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["run", "nowhere/", "--workshop", str(WORKSHOP)], 2),
+        (["run", str(SET / "photos"), "--workshop", "missing.yaml"], 2),
+        (["run", "--workshop", str(WORKSHOP)], 2),
+        (["run", str(SET / "photos"), "--workshop", str(WORKSHOP), "--lang", "fra+zzz"], 2),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], code: int, tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "o")])
+    assert res.exit_code == code, res.output
+
+
+def test_inputs_expanded_recursively_case_insensitive(tmp_path: Path) -> None:
+    for rel in ("a/IMG_1.JPG", "a/b/IMG_1.jpeg", "a/b/c.HeIc", "a/d.tif", "a/readme.md", "e.png"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    photos, skipped = expand_paths([tmp_path / "a", tmp_path / "e.png", tmp_path / "a"])
+    assert [p.name for p in photos] == ["IMG_1.JPG", "IMG_1.jpeg", "c.HeIc", "d.tif", "e.png"]
+    assert [p.name for p in skipped] == ["readme.md"]
+    assert [j.stem for j in plan_jobs(photos)] == ["IMG_1", "IMG_1-2", "c", "d", "e"]
+    assert default_out_dir([tmp_path / "a"]) == Path("outputs/a")
+    assert default_out_dir([tmp_path / "e.png"]) == Path("outputs/e")
