@@ -189,6 +189,12 @@ class NotesConfig:
     crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
     min_visible_frac: float = 0.45  # less of a note inside the photo: another photo holds it
     duplicate_frac: float = 0.3  # squares closer than this x the note side are one note
+    size_tolerance: float = 0.4  # 51 to 102 mm packs for 76 declared (+ blur widening the mask)
+    size_snap: float = 0.1  # measured this near the declared side: the declared (blur, shadow)
+    size_min_samples: int = 3  # lone notes needed to set the side of multi-note blobs
+    size_agree: float = 0.1  # ... when their sides' interquartile range is within this share
+    lone_fill_min: float = 0.85  # a blob filling its min-area rectangle this much is one note...
+    lone_aspect_max: float = 1.2  # ... when that rectangle is about square
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ class Note:
     raw_text: str = ""
     ocr_confidence: float | None = None
     crop: object | None = None  # upright RGB numpy array of the note, for OCR and the report
+    size_mm: float | None = None  # side of the square found (real packs: 51, 76, 102 mm)
 
 
 @dataclass

@@ -54,6 +54,7 @@ class StickyNote:
     center_mm: tuple[float, float]
     angle_deg: float
     color: str
+    size_mm: float | None = None  # None: the scene's note size (real packs: 51, 76, 102 mm)
 
 
 @dataclass
@@ -102,11 +103,11 @@ def decorate(
 
     for n in notes:
         cx, cy = n.center_mm[0] + pad_mm, n.center_mm[1] + pad_mm
-        half = note_mm / 2
+        half = (n.size_mm or note_mm) / 2
         a = np.deg2rad(n.angle_deg)
         rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
         sq = np.array([(-half, -half), (half, -half), (half, half), (-half, half)]) @ rot.T
-        ys, xs, org = window(cx * ppm, cy * ppm, note_mm * 0.8 * ppm)
+        ys, xs, org = window(cx * ppm, cy * ppm, half * 1.6 * ppm)
         o, al = out[ys, xs], alpha[ys, xs]
         poly = ((sq + np.array([cx, cy])) * ppm).astype(np.float32) - org
         shadow = np.zeros(o.shape[:2], np.float32)

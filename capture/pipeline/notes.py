@@ -149,14 +149,60 @@ def cover_with_squares(
 
 
 def _edge_map(l_channel: np.ndarray) -> np.ndarray:
-    """Luminance edges in [0, 1], after a median that drops thin handwriting strokes."""
-    lm = (
-        cv2.medianBlur(np.clip(l_channel * 2.55, 0, 255).astype(np.uint8), 5).astype(np.float32)
-        / 2.55
-    )
+    """Luminance edges in [0, 1], after a median and a closing that drop handwriting strokes.
+
+    Ink lines are dark and thin (a few mm): a grey closing fills them, while the step from a
+    note to its neighbour or to the shadow line along its edge stays. Left in, lines of text
+    pull square outlines onto them and a square straddles two same-colour notes.
+    """
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    l8 = cv2.medianBlur(np.clip(l_channel * 2.55, 0, 255).astype(np.uint8), 5)
+    lm = cv2.morphologyEx(l8, cv2.MORPH_CLOSE, k).astype(np.float32) / 2.55
     gx = cv2.Sobel(lm, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(lm, cv2.CV_32F, 0, 1, ksize=3) / 8.0
     return np.clip(np.hypot(gx, gy) / 6.0, 0.0, 1.0)  # 6 L units per px: a clear paper edge
+
+
+def lone_note_side(part: np.ndarray, cfg: NotesConfig) -> float | None:
+    """Side (px) of a one-colour blob that is a single lone square note, else None.
+
+    Real packs come in several sizes (51, 76, 102 mm): a blob that fills its minimum-area
+    rectangle and is about square is one note, and its own side is the note's size.
+    """
+    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return None
+    c = max(cs, key=cv2.contourArea)
+    count = float(part.sum())
+    if cv2.contourArea(c) < 0.9 * count - 4 * np.sqrt(count):  # other pieces nearby
+        return None
+    _, (w, h), _ = cv2.minAreaRect(c)
+    w, h = w + 1.0, h + 1.0  # contour through pixel centres: the blob is one pixel wider
+    if min(w, h) < 4 or max(w, h) / min(w, h) > cfg.lone_aspect_max:
+        return None
+    if count / (w * h) < cfg.lone_fill_min:
+        return None
+    return float(np.sqrt(w * h))
+
+
+def _note_sides(
+    lone: list[float], declared: float, cfg: NotesConfig
+) -> tuple[float, list[float]]:
+    """The side for blobs of several notes and the accepted lone sides (within tolerance).
+
+    When enough lone notes agree on one size (another pack than declared, or a scale error)
+    that size is used; when they disagree (mixed packs) the declared one is.
+    """
+    lo, hi = 1 - cfg.size_tolerance, 1 + cfg.size_tolerance
+    ok = [s for s in lone if lo * declared <= s <= hi * declared]
+    board = declared
+    if len(ok) >= cfg.size_min_samples:
+        q1, med, q3 = np.percentile(ok, [25, 50, 75])
+        if q3 - q1 <= cfg.size_agree * med:
+            board = float(med)
+    if abs(board / declared - 1) <= cfg.size_snap:
+        board = declared
+    return board, ok
 
 
 def find_notes(
@@ -201,8 +247,9 @@ def find_notes(
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
         _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
     )
-    squares: list[tuple[float, float, float, float, str]] = []
-    pad = int(side)
+    squares: list[tuple[float, float, float, float, str, float]] = []
+    parts: list[tuple] = []  # one-colour blobs, covered once every lone note's size is known
+    pad = int(side * (1 + cfg.size_tolerance))
     for i in range(1, n_lab):
         x, y, w, h, area = stats[i]
         if area < cfg.min_area_frac * note_area:
@@ -227,13 +274,25 @@ def find_notes(
             )
             if part.sum() < cfg.min_area_frac * note_area:
                 continue
-            for cx, cy, ang, score in cover_with_squares(part, sup, edg, side, cfg):
-                squares.append((cx + x0, cy + y0, ang, score, name))
+            parts.append((part, sup, edg, x0, y0, name, lone_note_side(part, cfg)))
+    lone_ok = [p[6] for p in parts if p[6] is not None]
+    board_side, _ = _note_sides(lone_ok, side, cfg)
+    lo, hi = 1 - cfg.size_tolerance, 1 + cfg.size_tolerance
+    for part, sup, edg, x0, y0, name, lone in parts:
+        s_part = board_side
+        if lone is not None and lo * side <= lone <= hi * side:
+            # a lone note keeps its own size, unless that is the declared one within noise
+            s_part = side if abs(lone / side - 1) <= cfg.size_snap else lone
+        for cx, cy, ang, score in cover_with_squares(part, sup, edg, s_part, cfg):
+            squares.append((cx + x0, cy + y0, ang, score, name, s_part))
     # A note whose colour sits between two classes (lime, salmon) is split between them and
     # each part gets a square: the same note twice. Keep the best-scored of near-coincident ones.
-    unique: list[tuple[float, float, float, float, str]] = []
+    unique: list[tuple[float, float, float, float, str, float]] = []
     for sq in sorted(squares, key=lambda q: -q[3]):
-        if all(np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * side for u in unique):
+        if all(
+            np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * min(sq[5], u[5])
+            for u in unique
+        ):
             unique.append(sq)
     squares = unique
     notes: list[Note] = []
@@ -241,7 +300,7 @@ def find_notes(
     bw, bh = board.size_mm
     to_mm = 1.0 / ppm
     kept = []
-    for cx, cy, ang, score, _ in squares:
+    for cx, cy, ang, score, _, sq_side in squares:
         cmm = (
             (cx + 0.5) * to_mm - rect.margin_mm,
             (cy + 0.5) * to_mm - rect.margin_mm,
@@ -251,12 +310,12 @@ def find_notes(
         u, v = (int(t) for t in rect.mm_to_px(np.array(cmm)))
         if not (0 <= v < hh and 0 <= u < ww and rect.valid[v, u]):
             continue  # centred outside the photo: too little seen, another photo will hold it
-        if _visible_share(mask, _square_corners(cx, cy, side, ang)) < cfg.min_visible_frac:
+        if _visible_share(mask, _square_corners(cx, cy, sq_side, ang)) < cfg.min_visible_frac:
             continue  # a sliver at the photo's edge: its position is a guess
-        kept.append((cmm, ang, score))
+        kept.append((cmm, ang, score, sq_side * to_mm))
     kept.sort(key=lambda k: (round(k[0][1] / note_size_mm), k[0][0]))  # reading order
-    for k, (cmm, ang, score) in enumerate(kept):
-        corners_mm = _square_corners(cmm[0], cmm[1], note_size_mm, ang)
+    for k, (cmm, ang, score, side_mm) in enumerate(kept):
+        corners_mm = _square_corners(cmm[0], cmm[1], side_mm, ang)
         colour, de = _note_colour(norm, rect, corners_mm, refs, cfg)
         zone = board.zone_at(*cmm)
         note = Note(
@@ -276,6 +335,7 @@ def find_notes(
                 ),
                 3,
             ),
+            size_mm=round(float(side_mm), 1),
         )
         if zone is not None and zone.kind == "grid":
             zx, zy, zw, zh = zone.rect_mm
@@ -293,7 +353,7 @@ def find_notes(
                     item=note.id,
                 )
             )
-        note.crop = note_crop(rgb, fit.homography, corners_mm, note_size_mm, cfg.crop_px_per_mm)
+        note.crop = note_crop(rgb, fit.homography, corners_mm, side_mm, cfg.crop_px_per_mm)
         notes.append(note)
     return notes, flags
 
