@@ -89,13 +89,17 @@ def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
               help="Output folder (default: outputs/<name of the first input>).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Photos analysed in parallel (default: cores).")
 @click.option("--lang", "languages", help="Tesseract languages, e.g. fra+eng (the default) or fra.")
+@click.option("--resume", is_flag=True,
+              help="Skip photos already analysed into OUT with the same content and settings.")
+@click.option("--max-megapixels", type=click.FloatRange(0.1, 10_000),
+              help="Refuse larger images unopened (default 100; a guard against image bombs).")
 def run(paths: tuple[Path, ...], workshop: Path, out_dir: Path | None, jobs: int | None,
-        languages: str | None) -> None:
+        languages: str | None, resume: bool, max_megapixels: float | None) -> None:
     """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
     from capture.pipeline.batch import print_summary, run_batch
 
     summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs, languages=languages,
-                        console=console)
+                        console=console, resume=resume, max_megapixels=max_megapixels)
     print_summary(summary, console)
     sys.exit(summary.exit_status)
 

@@ -185,3 +185,4 @@ class PhotoResult:
     flags: list[Flag] = field(default_factory=list)
     sharpness: float | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    duplicate_of: str | None = None  # same bytes as this earlier photo of the batch (not re-read)

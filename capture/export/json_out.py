@@ -194,6 +194,7 @@ def photo_to_dict(
         "actions": actions,
         "notes": notes,
         "error_code": photo.error_code,
+        "duplicate_of": photo.duplicate_of,
         "path": path,
         "sha256": photo.sha256,
         "size_px": list(photo.size_px) if photo.size_px else None,
@@ -241,6 +242,7 @@ def session_to_dict(
                 "error": p.error,
                 "boards": [b.board for b in p.boards],
                 "error_code": p.error_code,
+                "duplicate_of": p.duplicate_of,
                 "json": photo_docs.get(p.file),
             }
             for p in session.photos

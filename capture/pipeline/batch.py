@@ -39,6 +39,8 @@ class PhotoOutcome:
     doc: str  # per-photo JSON, relative to the output folder
     crops: dict[str, str] = field(default_factory=dict)  # note id -> crop path (relative)
     timings: dict[str, float] = field(default_factory=dict)
+    trace: str | None = None  # traceback of an internal error, for OUT/capture.log only
+    resumed: bool = False  # taken from an earlier run's per-photo JSON (--resume)
 
 
 @dataclass
@@ -100,11 +102,14 @@ def default_out_dir(paths: Sequence[Path], root: Path = Path("outputs")) -> Path
 
 
 def plan_jobs(photos: Sequence[Path]) -> list[PhotoJob]:
-    """One job per photo; stems made unique (IMG_0001, IMG_0001-2 ...) across folders."""
+    """One job per photo; stems made unique (IMG_0001, IMG_0001-2 ...) across folders and safe
+    as file names (they name the per-photo JSON and the crop folder)."""
+    from capture.pipeline.faults import safe_stem
+
     used: dict[str, int] = {}
     jobs = []
     for p in photos:
-        stem = p.stem
+        stem = safe_stem(p.stem)
         n = used.get(stem.lower(), 0) + 1
         used[stem.lower()] = n
         jobs.append(PhotoJob(p, stem if n == 1 else f"{stem}-{n}"))
@@ -133,14 +138,28 @@ def _failed(file: str, code: str, message: str, sha: str | None = None) -> Photo
 
 
 def process_photo(
-    job: PhotoJob, kit: KitLayout, config: Config, out_dir: Path, analyse: Callable | None = None
+    job: PhotoJob,
+    kit: KitLayout,
+    config: Config,
+    out_dir: Path,
+    analyse: Callable | None = None,
+    settings: str | None = None,
 ) -> PhotoOutcome:
     """Load, analyse and export one photo. Never raises for a problem with the photo itself.
 
-    `analyse` defaults to capture.pipeline.photo.analyse_photo (tests may pass another).
+    `analyse` defaults to capture.pipeline.photo.analyse_photo (tests may pass another);
+    `settings` is faults.settings_hash(kit, config, version) (computed when not given).
     """
+    from capture import __version__
     from capture.export.atomic import atomic_write_bytes
     from capture.export.json_out import photo_to_dict, write_photo_json
+    from capture.pipeline.faults import (
+        empty_photo_error,
+        fingerprint,
+        safe_id,
+        sanitize_result,
+        settings_hash,
+    )
     from capture.pipeline.legibility import flag_small_notes
     from capture.pipeline.load import file_sha256, load_photo
     from capture.pipeline.ocr import read_note
@@ -149,6 +168,7 @@ def process_photo(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sha = None
+    trace = None
     try:
         sha = file_sha256(job.path)
         rgb, info = load_photo(job.path, config.limits)
@@ -157,11 +177,19 @@ def process_photo(
             from capture.pipeline.photo import analyse_photo as analyse
         t1 = time.perf_counter()
         result = analyse(
-            rgb, kit, config=config, ocr=partial(read_note, config=config.ocr), file=name
+            rgb,
+            kit,
+            config=config,
+            ocr=partial(read_note, config=config.ocr) if config.ocr.enabled else None,
+            file=name,
         )
         timings["analyse"] = time.perf_counter() - t1
         timings.update(getattr(result, "timings", None) or {})  # per stage, from analyse_photo
         flag_small_notes(result, config)
+        sanitize_result(result, config.limits)  # OCR and QR text are untrusted data
+        failure = empty_photo_error(result)
+        if failure is not None:  # keeps the flags saying why (foreign or degenerate boards)
+            result.status, result.error_code, result.error = "error", failure.code, failure.message
         result.file = name
         result.sha256 = result.sha256 or sha
         if result.size_px is None:
@@ -181,6 +209,7 @@ def process_photo(
             sha,
         )
     except Exception as exc:  # a bug must cost one photo, not the batch
+        trace = traceback.format_exc()
         where = traceback.extract_tb(exc.__traceback__)[-1]
         result = _failed(
             name,
@@ -189,13 +218,14 @@ def process_photo(
             f"({Path(where.filename).name}:{where.lineno}).",
             sha,
         )
+    sanitize_result(result, config.limits)
     t2 = time.perf_counter()
     crops: dict[str, str] = {}
     for board in result.boards:
         for note in board.notes:
             if note.crop is None:
                 continue
-            rel = f"crops/{job.stem}/{note.id}.jpg"
+            rel = f"crops/{job.stem}/{safe_id(note.id)}.jpg"  # our ids, never read text
             try:
                 atomic_write_bytes(
                     out_dir / rel,
@@ -208,10 +238,11 @@ def process_photo(
     timings["export"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     doc_rel = f"photos/{job.stem}.json"
-    write_photo_json(
-        out_dir, job.stem, photo_to_dict(result, kit, crops, timings, path=str(job.path))
-    )
-    return PhotoOutcome(job, result, doc_rel, crops, timings)
+    doc = photo_to_dict(result, kit, crops, timings, path=str(job.path))
+    settings = settings or settings_hash(kit, config, __version__)
+    doc["fingerprint"] = fingerprint(sha, settings)
+    write_photo_json(out_dir, job.stem, doc)
+    return PhotoOutcome(job, result, doc_rel, crops, timings, trace=trace)
 
 
 # --- the batch ------------------------------------------------------------------------------
@@ -219,12 +250,14 @@ def process_photo(
 _WORKER: dict = {}
 
 
-def _init_worker(kit: KitLayout, config: Config, out_dir: Path) -> None:
-    _WORKER.update(kit=kit, config=config, out_dir=out_dir)
+def _init_worker(kit: KitLayout, config: Config, out_dir: Path, settings: str | None) -> None:
+    _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings)
 
 
 def _work(job: PhotoJob) -> PhotoOutcome:
-    return process_photo(job, _WORKER["kit"], _WORKER["config"], _WORKER["out_dir"])
+    return process_photo(
+        job, _WORKER["kit"], _WORKER["config"], _WORKER["out_dir"], settings=_WORKER["settings"]
+    )
 
 
 def run_photos(
@@ -234,12 +267,13 @@ def run_photos(
     out_dir: Path,
     n_jobs: int,
     on_done: Callable[[PhotoOutcome], None] | None = None,
+    settings: str | None = None,
 ) -> list[PhotoOutcome]:
     """Process every job (in a process pool when n_jobs > 1); outcomes in job order."""
     outcomes: dict[int, PhotoOutcome] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            outcomes[i] = process_photo(job, kit, config, out_dir)
+            outcomes[i] = process_photo(job, kit, config, out_dir, settings=settings)
             if on_done:
                 on_done(outcomes[i])
     else:
@@ -249,7 +283,7 @@ def run_photos(
             max_workers=n_jobs,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(kit, config, out_dir),
+            initargs=(kit, config, out_dir, settings),
         ) as pool:
             futures = {pool.submit(_work, job): i for i, job in enumerate(jobs)}
             from concurrent.futures import as_completed
@@ -267,6 +301,7 @@ def run_photos(
                         f"({type(exc).__name__}) ; réessayez avec --jobs 1.",
                     )
                     outcomes[i] = _write_failure(job, res, kit, out_dir)
+                    outcomes[i].trace = "".join(traceback.format_exception(exc))
                 if on_done:
                     on_done(outcomes[i])
     return [outcomes[i] for i in range(len(jobs))]
@@ -287,13 +322,18 @@ def run_batch(
     languages: str | None = None,
     config: Config = CONFIG,
     console: object | None = None,
+    resume: bool = False,
+    max_megapixels: float | None = None,
 ) -> BatchSummary:
     """The whole `capture run`. Raises UsageError / WorkshopError / ExternalToolError (exit 2)
-    before any photo is touched; photo problems end up in the summary instead."""
-    from capture.export.csv_out import write_csvs
-    from capture.export.json_out import session_to_dict, write_session_json
+    before any photo is touched; photo problems end up in the summary instead.
+
+    Holds OUT/.capture.lock while writing (a second run into OUT exits 2). With `resume`,
+    a photo whose per-photo JSON is valid and carries the same fingerprint (content, workshop
+    layout, settings, version) is not analysed again. Photos with the same bytes are analysed
+    once: the later ones are listed with duplicate_of and add nothing to the counts.
+    """
     from capture.kit.layout import layout_workshop
-    from capture.pipeline.merge import merge_session
     from capture.pipeline.ocr import check_tesseract
     from capture.workshop import load_workshop
 
@@ -303,6 +343,12 @@ def run_batch(
     kit = layout_workshop(ws)
     if languages:
         config = replace(config, ocr=replace(config.ocr, languages=languages))
+    if max_megapixels is not None:
+        if not max_megapixels > 0:
+            raise UsageError("--max-megapixels must be positive", code="bad_option")
+        config = replace(
+            config, limits=replace(config.limits, max_pixels=int(max_megapixels * 1_000_000))
+        )
     check_tesseract(config.ocr.languages)
     photos, skipped = expand_paths(paths, config.batch.extensions)
     if not photos:
@@ -312,19 +358,175 @@ def run_batch(
             code="no_photos",
         )
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(paths)
+    # An output folder inside an input folder: its crops are ours, never photos to analyse.
+    out_abs = out_dir.resolve()
+    photos = [p for p in photos if out_abs not in p.resolve().parents]
+    if not photos:
+        raise UsageError(f"no photo found outside the output folder {out_dir}", code="no_photos")
     out_dir.mkdir(parents=True, exist_ok=True)
-    plan = plan_jobs(photos)
-    n_jobs = max(1, min(jobs or default_jobs(len(plan), config), len(plan)))
+    from capture.export.lock import output_lock
+
+    with output_lock(out_dir), open(out_dir / LOG_NAME, "a", encoding="utf-8") as log:
+        return _run_locked(
+            plan_jobs(photos), skipped, kit, config, out_dir, jobs, resume, console, log
+        )
+
+
+LOG_NAME = "capture.log"
+# Failures that may not happen again (resources, crashes): --resume analyses those photos anew.
+TRANSIENT_CODES = {"worker_crashed", "out_of_memory", "internal_error"}
+
+
+def _log(log: io.TextIOBase, outcome: PhotoOutcome, how: str) -> None:
+    """One line per photo in OUT/capture.log (plus the traceback of an internal error)."""
+    r = outcome.result
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    what = r.status if r.status == "ok" else f"error {r.error_code}"
+    log.write(f"{stamp} pid {os.getpid()} {how} {outcome.job.path} -> {outcome.doc}: {what}")
+    log.write(f" ({r.error})\n" if r.status != "ok" else "\n")
+    if outcome.trace:
+        log.write(outcome.trace.rstrip() + "\n")
+    log.flush()
+
+
+def _resumable(job: PhotoJob, out_dir: Path, kit: KitLayout, fp: str | None) -> PhotoOutcome | None:
+    """The outcome stored by an earlier run for this exact photo and settings, if complete."""
+    import json
+
+    from capture.export.json_in import crops_from_dict, photo_from_dict
+    from capture.export.schema import errors as schema_errors
+
+    path = out_dir / "photos" / f"{job.stem}.json"
+    if fp is None or not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("fingerprint") != fp:
+        return None
+    if doc.get("file") != job.path.name:
+        return None
+    if doc.get("error_code") in TRANSIENT_CODES or doc.get("duplicate_of") or schema_errors(
+        doc, "photo"
+    ):
+        return None
+    crops = crops_from_dict(doc)
+    if any(not (out_dir / rel).is_file() for rel in crops.values()):
+        return None
+    return PhotoOutcome(
+        job,
+        photo_from_dict(doc, kit),
+        f"photos/{job.stem}.json",
+        crops,
+        dict(doc.get("timings_s") or {}),
+        resumed=True,
+    )
+
+
+def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path, fp: str | None
+               ) -> PhotoOutcome:
+    """Outcome of a photo with the same bytes as `first`: listed, pointing to it, nothing read."""
+    from capture.export.json_out import photo_to_dict, write_photo_json
+    from capture.model import Flag
+
+    src = first.result
+    ok = src.status == "ok"
+    res = PhotoResult(
+        file=job.path.name,
+        status=src.status,
+        error_code=src.error_code,
+        error=None if ok else f"Same content as {src.file}: {src.error}",
+        sha256=src.sha256,
+        size_px=src.size_px,
+        duplicate_of=src.file,
+        flags=[
+            Flag(
+                "duplicate_photo",
+                "info",
+                f"{job.path.name} has exactly the same content as {src.file}: it was read "
+                "once and is counted once.",
+                item=job.path.name,
+            )
+        ],
+    )
+    doc = photo_to_dict(res, kit, path=str(job.path))
+    doc["fingerprint"] = fp
+    write_photo_json(out_dir, job.stem, doc)
+    return PhotoOutcome(job, res, f"photos/{job.stem}.json")
+
+
+def _run_locked(
+    plan: list[PhotoJob],
+    skipped: list[Path],
+    kit: KitLayout,
+    config: Config,
+    out_dir: Path,
+    jobs: int | None,
+    resume: bool,
+    console: object | None,
+    log: io.TextIOBase,
+) -> BatchSummary:
+    """run_batch once OUT is locked: plan duplicates and resumes, analyse the rest, merge, write."""
+    from capture import __version__
+    from capture.export.csv_out import write_csvs
+    from capture.export.json_out import session_to_dict, write_session_json
+    from capture.pipeline.faults import fingerprint, settings_hash
+    from capture.pipeline.load import file_sha256
+    from capture.pipeline.merge import merge_session
+
+    settings = settings_hash(kit, config, __version__)
+    shas: list[str | None] = []
+    for job in plan:
+        try:
+            shas.append(file_sha256(job.path))
+        except OSError:
+            shas.append(None)  # unreadable: process_photo reports it
+    first_of: dict[str, int] = {}
+    dup_of: dict[int, int] = {}
+    for i, sha in enumerate(shas):
+        if sha is None:
+            continue
+        if sha in first_of:
+            dup_of[i] = first_of[sha]
+        else:
+            first_of[sha] = i
+    outcomes: dict[int, PhotoOutcome] = {}
+    todo: list[int] = []
+    for i, job in enumerate(plan):
+        if i in dup_of:
+            continue
+        found = _resumable(job, out_dir, kit, fingerprint(shas[i], settings)) if resume else None
+        if found is not None:
+            outcomes[i] = found
+            _log(log, found, "resumed (unchanged)")
+        else:
+            todo.append(i)
+    n_jobs = max(1, min(jobs or default_jobs(len(todo) or 1, config), len(todo) or 1))
+
+    def done(o: PhotoOutcome) -> None:
+        _log(log, o, "analysed")
 
     progress = _progress(console)
+    work = [plan[i] for i in todo]
     if progress is not None:
         with progress:
-            task = progress.add_task("photos", total=len(plan))
-            outcomes = run_photos(
-                plan, kit, config, out_dir, n_jobs, on_done=lambda o: progress.advance(task)
-            )
+            task = progress.add_task("photos", total=len(work))
+
+            def done_bar(o: PhotoOutcome) -> None:
+                done(o)
+                progress.advance(task)
+
+            fresh = run_photos(work, kit, config, out_dir, n_jobs, done_bar, settings)
     else:
-        outcomes = run_photos(plan, kit, config, out_dir, n_jobs)
+        fresh = run_photos(work, kit, config, out_dir, n_jobs, done, settings)
+    outcomes.update(zip(todo, fresh, strict=True))
+    for i in sorted(dup_of):
+        outcomes[i] = _duplicate(
+            plan[i], outcomes[dup_of[i]], kit, out_dir, fingerprint(shas[i], settings)
+        )
+        _log(log, outcomes[i], f"duplicate of {plan[dup_of[i]].path.name}")
+    outcomes = [outcomes[i] for i in range(len(plan))]
 
     skipped_names = [str(p) for p in skipped]
     session = merge_session([o.result for o in outcomes], kit, config, skipped=skipped_names)
@@ -378,11 +580,19 @@ def _progress(console: object | None):
 
 def print_summary(summary: BatchSummary, console: object) -> None:
     """Short end-of-run report for the facilitator."""
+    from rich.markup import escape  # file names and messages are not rich markup
+
     c = console
     for name in summary.skipped:
-        c.print(f"[dim]skipped (not a photo): {name}[/]", highlight=False)
+        c.print(f"[dim]skipped (not a photo): {escape(name)}[/]", highlight=False)
     for file, code, msg in summary.failed:
-        c.print(f"[red]failed[/] {file} [{code}] {msg}", highlight=False)
+        c.print(f"[red]failed[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
+    for o in summary.session.get("photos", []):
+        if o.get("duplicate_of"):
+            c.print(
+                escape(f"duplicate {o['file']}: same content as {o['duplicate_of']}, read once"),
+                highlight=False,
+            )
     missing = [
         f
         for f in summary.session.get("flags", [])

@@ -6,8 +6,10 @@ pixels are decoded, so a decompression bomb never reaches memory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +38,16 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+@contextlib.contextmanager
+def _pil_pixel_limit(max_pixels: int) -> Iterator[None]:
+    old = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = old
 
 
 def _to_rgb(img: Image.Image) -> np.ndarray:
@@ -71,7 +83,9 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
             f"The file {name} is empty (0 bytes): copy the photo again from the phone.",
             code="empty_file",
         )
-    with warnings.catch_warnings():
+    # PIL's own guard follows ours while this photo opens (it refuses at twice the limit, before
+    # our check), then goes back to what it was: other readers keep their own setting.
+    with _pil_pixel_limit(limits.max_pixels), warnings.catch_warnings():
         # Our own pixel limit decides; PIL's bomb warning would only add noise.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
@@ -84,7 +98,8 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
             ) from exc
         except Image.DecompressionBombError as exc:
             raise PhotoError(
-                f"The image {name} is far too large to be a photo; it was not opened.",
+                f"The image {name} has far more than the {limits.max_pixels / 1e6:g} million "
+                "pixels allowed (--max-megapixels): it was not opened.",
                 code="too_many_pixels",
             ) from exc
         except OSError as exc:
@@ -103,7 +118,8 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
             if w * h > limits.max_pixels:
                 raise PhotoError(
                     f"The image {name} has {w * h / 1e6:.0f} million pixels, more than the "
-                    f"{limits.max_pixels / 1e6:.0f} million allowed: it was not opened.",
+                    f"{limits.max_pixels / 1e6:g} million allowed (--max-megapixels): it was not "
+                    "opened.",
                     code="too_many_pixels",
                 )
             try:
