@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from capture.config import SynthLevel
@@ -144,3 +145,49 @@ def pick_orientation(landscape: bool, upside_down_p: float, rng: np.random.Gener
     if rng.random() < upside_down_p:
         return 3  # phone held upside down
     return 1 if rng.random() < 0.8 else None
+
+
+# Residual lens distortion: phones correct most of it; what is left is a mild radial term.
+# Model (r normalised by the half diagonal): p_d = c + (p_u - c) * (1 + k1 * r_u^2).
+def _radial(pts: np.ndarray, size: tuple[int, int], k1: float, inverse: bool) -> np.ndarray:
+    w, h = size
+    c = np.array([(w - 1) / 2, (h - 1) / 2])
+    norm = math.hypot(w, h) / 2
+    d = (np.asarray(pts, float) - c) / norm
+    if not inverse:
+        return c + d * (1 + k1 * (d**2).sum(axis=-1, keepdims=True)) * norm
+    u = d.copy()  # undistorted point whose image is d (fixed point, converges fast: k1 small)
+    for _ in range(4):
+        u = d / (1 + k1 * (u**2).sum(axis=-1, keepdims=True))
+    return c + u * norm
+
+
+def distort_points(pts: np.ndarray, size: tuple[int, int], k1: float) -> np.ndarray:
+    """Where ideal (pinhole) photo points land once the residual distortion is applied."""
+    return _radial(pts, size, k1, inverse=False)
+
+
+def distort_image(img: np.ndarray, k1: float, ca: float) -> np.ndarray:
+    """Apply the residual distortion to an ideal H x W x 3 float32 image, with lateral
+    chromatic aberration: red and blue magnified by +-ca relative to green (edges fringe)."""
+    h, w = img.shape[:2]
+    # the maps are smooth: displacement computed at the centres of step x step cells, then
+    # upsampled (cv2.resize maps cell centres to pixel centres exactly)
+    step = 8
+    cw, chh = -(-w // step), -(-h // step)
+    gx, gy = np.meshgrid((np.arange(cw) + 0.5) * step - 0.5, (np.arange(chh) + 0.5) * step - 0.5)
+    xs = np.arange(w, dtype=np.float32)[None, :]
+    ys = np.arange(h, dtype=np.float32)[:, None]
+    out = np.empty_like(img)
+    for ch, k in ((0, k1 + ca), (1, k1), (2, k1 - ca)):
+        src = _radial(np.dstack([gx, gy]), (w, h), k, inverse=True)
+        disp = (src - np.dstack([gx, gy])).astype(np.float32)
+        big = cv2.resize(disp, (cw * step, chh * step), interpolation=cv2.INTER_LINEAR)[:h, :w]
+        out[..., ch] = cv2.remap(
+            img[..., ch],
+            big[..., 0] + xs,
+            big[..., 1] + ys,
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REFLECT,
+        )
+    return out

@@ -43,6 +43,8 @@ class DotDeco:
     paint: str  # the sticker's real colour name
     rgb: tuple[float, float, float]
     calibration: bool = False
+    gloss: float = 0.25  # specular highlight strength: ~0.05 matte paper .. 0.5 glossy vinyl
+    lift_dir: float | None = None  # radians: one edge peeled up on that side (shadow crescent)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,23 @@ class NoteDeco:
     writing: Handwriting | None
     curl: float  # 0 flat .. 1 bottom edge clearly lifted
     calibration: bool = False
+    lift_mm: float = 0.0  # height of the bottom edge's middle above the wall
+    lift_corner: float = 0.0  # extra lift of the bottom corners (share of lift_mm): a bowed edge
+    hinge: float = 0.3  # share of the height held flat by the adhesive strip
+
+    def lift_at(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Height above the wall (mm) at note-local (a right, b down; 0 at the centre)."""
+        s = self.size_mm
+        t = np.clip((b / s + 0.5 - self.hinge) / (1 - self.hinge), 0, 1)
+        side = (2 * a / s) ** 2
+        return self.lift_mm * t * t * (1 + self.lift_corner * side)
+
+    def sag_mm(self, b: np.ndarray) -> np.ndarray:
+        """How much closer to the strip a point lies on the wall than along the paper: a
+        bent sheet's footprint is shorter (arc length vs chord, z = L t^2 profile)."""
+        span = self.size_mm * (1 - self.hinge)
+        t = np.clip((b / self.size_mm + 0.5 - self.hinge) / (1 - self.hinge), 0, 1)
+        return 2 * self.lift_mm**2 * t**3 / (3 * span)
 
     @property
     def text(self) -> str:
@@ -122,6 +141,8 @@ def _place_dots(
         for _ in range(rng.integers(1, 4))
     ]
     placed: list[DotDeco] = []
+    # one pack of stickers per zone: matte paper dots or glossy vinyl ones
+    gloss = float(rng.uniform(0.02, 0.08) if rng.random() < 0.35 else rng.uniform(0.15, 0.5))
     for _ in range(n * 40):
         if len(placed) >= n:
             break
@@ -166,6 +187,8 @@ def _place_dots(
                 truth,
                 paint,
                 tuple(float(v) for v in rgb),
+                gloss=gloss,
+                lift_dir=float(rng.uniform(0, 2 * math.pi)) if rng.random() < 0.06 else None,
             )
         )
     return placed
@@ -243,8 +266,21 @@ def _place_notes(
                 continue
             # mostly apart; sometimes one corner over another note's corner (<= ~28 % each way)
             overlap_ok = rng.random() < level.note_overlap_p
+            stacked = None
+            zone_notes = [o for o in notes if o.zone == zone.id]
+            if zone_notes and rng.random() < level.note_stack_p:
+                # stuck below another one and over its lower part (often over its writing)
+                stacked = zone_notes[rng.integers(len(zone_notes))]
+                x = stacked.center_mm[0] + rng.normal(0, 0.12 * s)
+                y = stacked.center_mm[1] + s * rng.uniform(0.5, 0.75)
+                if not (zx - s * 0.45 < x < zx + zw + s * 0.45 and y < zy + zh + s * 0.45):
+                    continue
+                if not (s * 0.2 < x < w - s * 0.2 and s * 0.2 < y < h - s * 0.2):
+                    continue
             clash = False
             for o in notes:
+                if o is stacked:
+                    continue
                 dx, dy = abs(x - o.center_mm[0]), abs(y - o.center_mm[1])
                 apart = max(dx, dy) >= 1.12 * s
                 corner = overlap_ok and min(dx, dy) >= 0.72 * s
@@ -265,11 +301,18 @@ def _place_notes(
                     zone=owner.id if owner else None,
                     center_mm=(float(x), float(y)),
                     size_mm=s,
-                    angle_deg=float(np.clip(rng.normal(0, 4.5), -12, 12)),
+                    angle_deg=float(
+                        rng.uniform(-20, 20)
+                        if rng.random() < level.note_spin_p
+                        else np.clip(rng.normal(0, 4.5), -12, 12)
+                    ),
                     color=color,
                     rgb=tuple(float(v) for v in palette.note_shade(color, rng)),
                     writing=pick_handwriting(phrase, rng),
-                    curl=float(rng.uniform(0, 1)),
+                    curl=(curl := float(rng.uniform(0, 1))),
+                    lift_mm=float(level.note_lift_mm * curl**1.5),
+                    lift_corner=float(rng.uniform(0, 0.6)),
+                    hinge=float(rng.uniform(0.22, 0.38)),
                 )
             )
             placed += 1
@@ -456,6 +499,11 @@ def _draw_dot(
     # faint contact shadow, opposite the light
     sh = _disc(r, size, lx - light[0] * 0.35 * ppm, ly - light[1] * 0.35 * ppm)
     sh = cv2.GaussianBlur(sh, (0, 0), max(0.5, 0.35 * ppm)) * 0.35
+    if dot.lift_dir is not None:  # a peeled edge casts a crescent on its side
+        ex, ey = math.cos(dot.lift_dir), math.sin(dot.lift_dir)
+        cres = _disc(r, size, lx + ex * 0.9 * ppm, ly + ey * 0.9 * ppm)
+        cres = cv2.GaussianBlur(cres, (0, 0), max(0.6, 0.6 * ppm)) * 0.45
+        sh = np.maximum(sh, cres)
     cv.over((0.0, 0.0, 0.0), sh, x0, y0)
     disc = _disc(r, size, lx, ly)
     ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
@@ -465,8 +513,13 @@ def _draw_dot(
     shade = 1 - 0.03 * (u * -light[0] + v * -light[1])
     rgb = base[None, None] * shade[..., None]
     hx, hy = light[0] * 0.35, light[1] * 0.35
-    hl = np.exp(-(((u - hx) ** 2) / 0.12 + ((v - hy) ** 2) / 0.05)) * rng.uniform(0.1, 0.35)
-    rgb = rgb + (1 - rgb) * hl[..., None]
+    spread = 1.6 if dot.gloss < 0.1 else 1.0  # matte: a broad, faint sheen
+    hl = np.exp(-(((u - hx) ** 2) / (0.12 * spread) + ((v - hy) ** 2) / (0.05 * spread)))
+    hl *= dot.gloss * rng.uniform(0.6, 1.2)
+    if dot.lift_dir is not None:  # the peeled rim faces the light: a thin bright edge
+        side = np.clip(u * math.cos(dot.lift_dir) + v * math.sin(dot.lift_dir) - 0.6, 0, 0.4)
+        hl = hl + side * 0.5
+    rgb = rgb + (1 - rgb) * np.clip(hl, 0, 1)[..., None]
     rim = np.clip(1 - np.abs(np.hypot(u, v) - 0.97) / 0.06, 0, 1) * 0.08
     rgb = rgb * (1 - rim[..., None])
     cv.over(np.clip(rgb, 0, 1), disc, x0, y0)
@@ -477,8 +530,14 @@ def note_raster(note: NoteDeco, ppm: float, light: tuple[float, float]) -> np.nd
     n = max(8, round(note.size_mm * ppm))
     base = np.asarray(note.rgb, np.float32) / 255
     v = (np.arange(n, dtype=np.float32) + 0.5) / n
-    # adhesive strip at the top lies flat; the lower part lifts and catches less light
-    lift = np.clip((v - 0.3) / 0.7, 0, 1) ** 2 * note.curl * 0.13
+    # adhesive strip at the top lies flat; the lower part lifts, turns away from the ceiling
+    # light and darkens with its slope (the drawn lift when there is one, else a hint of it)
+    if note.lift_mm > 0:
+        b = (v - 0.5) * note.size_mm
+        slope = np.gradient(note.lift_at(np.zeros_like(b), b), b)
+        lift = np.clip(slope, 0, 1) * (0.25 + 0.1 * note.lift_corner)
+    else:
+        lift = np.clip((v - 0.3) / 0.7, 0, 1) ** 2 * note.curl * 0.13
     grad = 1 - lift - 0.03 * light[1] * (v - 0.5)
     img = np.broadcast_to(base, (n, n, 3)) * grad[:, None, None]
     img = np.ascontiguousarray(img, dtype=np.float32)
@@ -493,26 +552,90 @@ def note_raster(note: NoteDeco, ppm: float, light: tuple[float, float]) -> np.nd
     return img
 
 
-def _draw_note(cv: Canvas, note: NoteDeco, light: tuple[float, float]) -> None:
+def _note_source(
+    note: NoteDeco, qx: np.ndarray, qy: np.ndarray, viewer: tuple[float, float, float] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Note-local (a, b) mm of the paper point that the photo shows at board mm (qx, qy).
+
+    A point lifted z mm off the wall is seen where the ray from the camera through it meets
+    the wall: displaced by z / (D - z) * (P - F) from its foot point P, with F the camera's
+    foot on the wall (board mm) and D its distance. That mapping is exact for a pinhole
+    camera, so drawing the note at its apparent position on the board canvas, which the board
+    homography then warps, gives the same image as projecting the curved sheet. The inverse is
+    found by fixed-point iteration: the displacement varies slowly (contraction < 0.5).
+    """
+    cx, cy = note.center_mm
+    t = math.radians(note.angle_deg)
+    c, s = math.cos(t), math.sin(t)
+    # local -> board: rot = [[c, s], [-s, c]] (see corners_mm); board -> local is its transpose
+    ex, ey = qx - cx, qy - cy
+    a, b = c * ex - s * ey, s * ex + c * ey
+    if note.lift_mm <= 0:
+        return a, b
+    dx = np.zeros_like(qx)
+    dy = np.zeros_like(qy)
+    for _ in range(6):
+        fb = b - note.sag_mm(b)  # foot point, note-local
+        px, py = cx + c * a + s * fb, cy - s * a + c * fb
+        z = note.lift_at(a, b)
+        if viewer is not None:
+            fx, fy, dist = viewer
+            k = z / np.maximum(dist - z, 1.0)
+            dx, dy = k * (px - fx), k * (py - fy)
+        ex, ey = qx - dx - cx, qy - dy - cy
+        a, fb = c * ex - s * ey, s * ex + c * ey
+        b = fb + note.sag_mm(b)
+    return a, b
+
+
+def _draw_note(
+    cv: Canvas,
+    note: NoteDeco,
+    light: tuple[float, float],
+    viewer: tuple[float, float, float] | None = None,
+) -> None:
+    """A (possibly curled) note, drawn where the camera sees it, over its shadow on the wall."""
     ppm = cv.ppm
     img = note_raster(note, ppm, light)
     n = img.shape[0]
     cx, cy = cv.px(*note.center_mm)
-    diag = int(n * 1.5) + int(8 * ppm)
+    reach = note.lift_mm * (1.5 if viewer is None else 1 + 2 * note.lift_mm / 50)
+    diag = int(n * 1.5) + int((8 + 2 * reach) * ppm)
     x0, y0 = int(cx - diag / 2), int(cy - diag / 2)
-    # rotation about the note centre, into a diag x diag patch
-    c = n / 2 - 0.5  # centre of the note in pixel-index coordinates
-    m = cv2.getRotationMatrix2D((c, c), note.angle_deg, 1.0)
-    m[0, 2] += cx - x0 - n / 2
-    m[1, 2] += cy - y0 - n / 2
-    rgba = cv2.warpAffine(
-        np.dstack([img, np.ones((n, n), np.float32)]), m, (diag, diag), flags=cv2.INTER_LINEAR
+    # inverse map on a coarse grid (it is smooth), upsampled to the patch
+    step = 4
+    cells = -(-diag // step)
+    g = (np.arange(cells, dtype=np.float32) + 0.5) * step - 0.5  # cell centres (see resize)
+    gx, gy = np.meshgrid(g, g)
+    qx = (x0 + gx + 0.5) / ppm + cv.origin[0]
+    qy = (y0 + gy + 0.5) / ppm + cv.origin[1]
+    a, b = _note_source(note, qx, qy, viewer)
+    half = note.size_mm / 2
+    mx = ((a + half) * ppm - 0.5).astype(np.float32)
+    my = ((b + half) * ppm - 0.5).astype(np.float32)
+    # linear upsampling maps cell centres to pixel centres exactly; only the patch border
+    # (transparent: the note sits well inside) sees the clamped extrapolation
+    full = cells * step
+    mx = cv2.resize(mx, (full, full), interpolation=cv2.INTER_LINEAR)[:diag, :diag]
+    my = cv2.resize(my, (full, full), interpolation=cv2.INTER_LINEAR)[:diag, :diag]
+    rgba = cv2.remap(
+        np.dstack([img, np.ones((n, n), np.float32)]),
+        mx,
+        my,
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
     )  # black border: rgb comes out premultiplied
     alpha = np.ascontiguousarray(rgba[..., 3])
-    # soft drop shadow, longer when the bottom edge is lifted (integer offset: it is blurred)
-    off = (1.0 + 2.0 * note.curl) * ppm
+    # shadow of the sheet on the wall: its flat footprint, darker and softer under the
+    # lifted part; where the lifted edge is seen away from the wall, the gap shows it
+    foot = np.zeros((diag, diag), np.float32)
+    corners = (note.corners_mm() - np.array(cv.origin)) * ppm - np.array([x0, y0]) - 0.5
+    cv2.fillConvexPoly(foot, np.round(corners * 16).astype(np.int32), 1.0, cv2.LINE_AA, shift=4)
+    off = (1.0 + 2.0 * note.curl + 0.4 * note.lift_mm) * ppm
     sdx, sdy = round(-light[0] * off), round(-light[1] * off + 0.5 * off)
-    sh = cv2.GaussianBlur(alpha, (0, 0), max(0.8, (1.2 + 1.5 * note.curl) * ppm)) * 0.4
+    blur = max(0.8, (1.2 + 1.5 * note.curl + 0.3 * note.lift_mm) * ppm)
+    sh = cv2.GaussianBlur(foot, (0, 0), blur) * (0.4 + 0.015 * min(note.lift_mm, 14))
     cv.over((0.0, 0.0, 0.0), sh, x0 + sdx, y0 + sdy)
     straight = rgba[..., :3] / np.maximum(alpha, 1e-6)[..., None]
     cv.over(straight, alpha, x0, y0)
@@ -564,8 +687,12 @@ def draw_board(
     light: tuple[float, float],
     dictionary: str,
     rng: np.random.Generator,
+    viewer: tuple[float, float, float] | None = None,
 ) -> Canvas:
-    """Board, shadow, paper tint, stickers, notes and tape over region_mm = (x0, y0, x1, y1)."""
+    """Board, shadow, paper tint, stickers, notes and tape over region_mm = (x0, y0, x1, y1).
+
+    viewer = (x, y, distance): the camera's foot on the wall in this board's mm and its
+    distance from the wall, so that curled notes are drawn as that camera sees them."""
     x0, y0, x1, y1 = region_mm
     x0, y0 = math.floor(x0 * ppm) / ppm, math.floor(y0 * ppm) / ppm  # board pixels land on the grid
     w_px, h_px = max(1, math.ceil((x1 - x0) * ppm)), max(1, math.ceil((y1 - y0) * ppm))
@@ -601,7 +728,7 @@ def draw_board(
     for dot in deco.dots:
         _draw_dot(cv, dot, light, rng)
     for note in deco.notes:
-        _draw_note(cv, note, light)
+        _draw_note(cv, note, light, viewer)
     for tape in deco.tapes:
         _draw_tape(cv, tape)
     return cv

@@ -21,9 +21,16 @@ from capture.config import CONFIG, SynthConfig, SynthLevel
 from capture.errors import UsageError
 from capture.kit.layout import layout_workshop
 from capture.model import KitLayout
-from capture.synth.camera import frame_view, pick_orientation, to_stored
+from capture.synth.camera import (
+    distort_image,
+    distort_points,
+    frame_view,
+    pick_orientation,
+    to_stored,
+)
 from capture.synth.decorate import BoardDeco, decorate_board, sticker_sheets
 from capture.synth.light import apply_light, encode_jpeg, sample_light
+from capture.synth.occluder import draw_arm, sample_arm
 from capture.synth.scene import render_scene
 from capture.synth.truth import photo_truth, session_truth
 from capture.synth.wall import WallPlan, plan_walls
@@ -42,6 +49,8 @@ _STREAM = {
     "render": 6,
     "exif": 7,
     "noise": 8,
+    "lens": 9,
+    "arm": 10,
 }
 
 
@@ -134,9 +143,18 @@ def render_photo(
         wall.bbox(list(shot.boards)), shot.landscape, megapixels, lv, rng_for(seed, "camera", index)
     )
     light = sample_light(lv, camera.size, rng_for(seed, "light", index))
+    arm = sample_arm(camera.size, lv.arm_p, rng_for(seed, "arm", index))
+    hidden = arm.hides(camera.size) if arm is not None else None
     scene, views, posters = render_scene(
-        camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth
+        camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth, hidden
     )
+    lens_rng = rng_for(seed, "lens", index)
+    k1 = float(lens_rng.uniform(-1, 1) * lv.lens_k1)
+    ca = float(lens_rng.uniform(0.2, 1.0) * lv.lens_k1 * 0.04)  # lateral CA: ~1-2 px at corners
+    if arm is not None:  # in front of the wall; same (ideal) pixels as the truth's test
+        draw_arm(scene, arm)
+    if k1 != 0 or ca != 0:
+        scene = distort_image(scene, k1, ca)
     pixels = apply_light(scene, light, rng_for(seed, "noise", index))
     tag = pick_orientation(shot.landscape, synth.upside_down_p, rng_for(seed, "exif", index))
     stored = to_stored(pixels, tag or 1)
@@ -150,13 +168,28 @@ def render_photo(
         "stored_size_px": [stored.shape[1], stored.shape[0]],
         "exif_orientation": tag,
         "other_notices": posters,
-        "camera": camera.describe(),
+        "camera": camera.describe() | {"lens_k1": round(k1, 5), "lateral_ca": round(ca, 6)},
         "light": light.describe(),
+        "arm": None if arm is None else arm.describe(),
         "reshoot_of": None if shot.reshoot_of is None else f"IMG_{shot.reshoot_of + 1:04d}.jpg",
         "coordinates": "board mm (origin top-left, x right, y down); photo px upright "
         "(EXIF applied), pixel centres at integers",
     }
-    return data, photo_truth(name, kit, decos, views, camera.size, extra)
+    truth = photo_truth(name, kit, decos, views, camera.size, extra, hidden)
+    _distort_truth(truth, camera.size, k1)
+    return data, truth
+
+
+def _distort_truth(truth: dict, size: tuple[int, int], k1: float) -> None:
+    """Photo-pixel truth follows the residual lens distortion (board mm truth is unchanged;
+    the stored homographies are the pinhole part only: approximate by up to k1 * diag / 2)."""
+    if k1 == 0:
+        return
+    for key in ("actions", "notes", "dots", "calibration_items"):
+        for item in truth[key]:
+            if "center_px" in item:
+                p = distort_points(np.array([item["center_px"]], float), size, k1)[0]
+                item["center_px"] = [round(float(p[0]), 2), round(float(p[1]), 2)]
 
 
 def _same_boards(truths: list[dict]) -> None:

@@ -183,6 +183,9 @@ class Handwriting:
     offset_mm: tuple[float, float]
     align_center: bool
     wobble_seed: int
+    dry: float = 0.0  # 0: even ink .. 0.6: a marker running dry (patchy, paler strokes)
+    jitter: float = 0.0  # per-word size (relative std), baseline and tilt irregularity
+    underline: bool = False  # the writer underlined the last line
 
     @property
     def text(self) -> str:
@@ -222,12 +225,15 @@ def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
         ink=ink,
         ink_name=ink_name,
         cap_mm=float(12.0 - 6.0 * rng.beta(1.2, 2.0)),  # 6-12 mm, mostly the larger sizes
-        stroke_mm=float(rng.uniform(0.3, 0.7) if marker else 0.0),
+        stroke_mm=float(rng.uniform(0.35, 1.0) if marker else 0.0),  # felt-tip to chisel tip
         slant=float(rng.normal(0, 0.08)),
         line_tilt_deg=tuple(float(rng.normal(0, 2.5)) for _ in lines),
         offset_mm=(float(rng.normal(0, 2.5)), float(rng.normal(0, 4.0))),
         align_center=bool(rng.random() < 0.7),
         wobble_seed=int(rng.integers(2**31)),
+        dry=float(rng.uniform(0.2, 0.6) if marker and rng.random() < 0.25 else 0.0),
+        jitter=float(rng.uniform(0.03, 0.12)),
+        underline=bool(rng.random() < 0.08),
     )
 
 
@@ -279,7 +285,21 @@ def text_mask(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
     if grow >= 0.5:
         k = round(grow) * 2 + 1
         canvas = cv2.dilate(canvas, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    return np.clip(canvas * 1.15, 0, 1)
+    canvas = np.clip(canvas * 1.15, 0, 1)
+    if hw.dry > 0:  # patchy ink along the strokes: a smooth field plus streaks
+        rng = np.random.default_rng(hw.wobble_seed + 7)
+        field = cv2.resize(
+            rng.uniform(0, 1, (5, 9)).astype(np.float32),
+            (size_px, size_px),
+            interpolation=cv2.INTER_CUBIC,
+        )
+        streak = cv2.resize(
+            rng.uniform(0, 1, (size_px // 3 + 1, 1)).astype(np.float32),
+            (size_px, size_px),
+            interpolation=cv2.INTER_LINEAR,
+        )
+        canvas *= np.clip(1 - hw.dry * (0.6 * field + 0.4 * streak), 0.25, 1)
+    return canvas
 
 
 def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
@@ -294,11 +314,31 @@ def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
     n = 2 * size_px
     canvas = np.zeros((n, n), np.float32)
     y = (n - (step * (len(hw.lines) - 1) + size)) / 2
-    for line, tilt in zip(hw.lines, hw.line_tilt_deg, strict=True):
-        lw = font.getlength(line)
+    jr = np.random.default_rng(hw.wobble_seed + 3)  # per-word irregularity, fixed per writer
+    ascent = font.getmetrics()[0]
+    for i, (line, tilt) in enumerate(zip(hw.lines, hw.line_tilt_deg, strict=True)):
+        words = line.split(" ")
+        sizes = [size * float(np.clip(1 + jr.normal(0, hw.jitter), 0.8, 1.25)) for _ in words]
+        fonts = [_font(hw.font, int(sz)) if hw.jitter > 0 else font for sz in sizes]
+        gap = font.getlength(" ") * float(jr.uniform(0.8, 1.4))
+        widths = [f.getlength(wd) for f, wd in zip(fonts, words, strict=True)]
+        lw = sum(widths) + gap * (len(words) - 1)
         pad = int(size * 0.6)
         im = Image.new("L", (int(lw) + 2 * pad, int(size * 1.5) + 2 * pad), 0)
-        ImageDraw.Draw(im).text((pad, pad), line, font=font, fill=255)
+        draw = ImageDraw.Draw(im)
+        x = float(pad)
+        for f, wd, wdt in zip(fonts, words, widths, strict=True):
+            # baselines aligned (ascent difference), then the hand's own wander
+            dy = ascent - f.getmetrics()[0] + jr.normal(0, hw.jitter * 0.6 * size)
+            draw.text((x, pad + dy), wd, font=f, fill=255)
+            x += wdt + gap
+        if hw.underline and i == len(hw.lines) - 1:
+            uy = pad + ascent + size * 0.18
+            draw.line(
+                [(pad, uy + jr.normal(0, size * 0.03)), (pad + lw, uy + jr.normal(0, size * 0.05))],
+                fill=255,
+                width=max(1, round(size * 0.07)),
+            )
         im = im.rotate(tilt, resample=Image.BILINEAR, expand=False)
         x = (n - lw) / 2 if hw.align_center else n / 4
         _paste_max(canvas, np.asarray(im, np.float32) / 255, int(x) - pad, int(y) - pad)

@@ -39,6 +39,10 @@ class Light:
     jpeg_quality: int
     direction: tuple[float, float]  # where light comes from, in the photo (unit-ish): highlights
     flare: float = 0.0  # veiling glare in the lens: lifts the blacks towards the mean level
+    # mixed lighting: (direction x, y, kelvin) of window daylight on one side of the frame
+    # while the rest is lit by the main (often warm) source; white balance sees their mix
+    side_light: tuple[float, float, float] | None = None
+    overexpose: float = 1.0  # > 1: the phone metered on the wall, bright paper clips
 
     def describe(self) -> dict:
         d = asdict(self)
@@ -71,8 +75,9 @@ def sample_light(level: SynthLevel, size: tuple[int, int], rng: np.random.Genera
             p=[0.3, 0.35, 0.35],
         )
     )
-    # phones leave part of a warm cast on purpose, and misjudge by a few percent
-    keep = rng.uniform(0.0, 0.35)
+    # phones leave part of a warm cast on purpose, and misjudge by a few percent; under
+    # tungsten in hard conditions they correct only about half of it
+    keep = rng.uniform(0.0, 0.35 + level.wb_error)
     assumed = kelvin + (6500 - kelvin) * keep
     wb = float(assumed * (1 + rng.normal(0, level.wb_error)))
     ang = rng.uniform(0, 2 * math.pi)
@@ -108,6 +113,13 @@ def sample_light(level: SynthLevel, size: tuple[int, int], rng: np.random.Genera
             float(rng.uniform(2, max(2.5, level.motion_px)) * scale),
             float(rng.uniform(0, 180)),
         )
+    side = None
+    if rng.random() < level.mixed_light_p:
+        a = rng.uniform(0, 2 * math.pi)
+        side = (math.cos(a), math.sin(a), float(rng.uniform(5500, 7500)))
+        if kelvin > 5000:  # daylight on one side only makes sense against warm lamps
+            kelvin = float(rng.uniform(2700, 3300))
+    overexpose = float(rng.uniform(1.15, 1.45)) if rng.random() < level.clip_p else 1.0
     light_from = rng.uniform(-0.6, 0.6), -rng.uniform(0.5, 1.0)  # ceiling lights: from above
     n = math.hypot(*light_from)
     return Light(
@@ -130,6 +142,8 @@ def sample_light(level: SynthLevel, size: tuple[int, int], rng: np.random.Genera
         jpeg_quality=int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1)),
         direction=(float(light_from[0] / n), float(light_from[1] / n)),
         flare=float(rng.uniform(0.01, 0.03 + 0.06 * level.light_gradient)),
+        side_light=side,
+        overexpose=overexpose,
     )
 
 
@@ -178,7 +192,18 @@ def apply_light(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.n
     small = _illumination(light, (w, h))
     cast = (kelvin_rgb(light.kelvin) / kelvin_rgb(light.wb_kelvin)) ** (1 / GAMMA)
     cast /= cast[1]
-    gain = np.ascontiguousarray((small ** (1 / GAMMA))[..., None] * cast, dtype=np.float32)
+    gain = (small ** (1 / GAMMA))[..., None] * cast
+    if light.side_light is not None:
+        # daylight from a window fades across the frame; elsewhere the main source's cast
+        sx, sy, sk = light.side_light
+        gh, gw = gain.shape[:2]
+        ys, xs = np.mgrid[0:gh, 0:gw].astype(np.float32)
+        ramp = ((xs / max(1, gw - 1) - 0.5) * sx + (ys / max(1, gh - 1) - 0.5) * sy) * 2
+        share = np.clip(0.5 + 0.6 * ramp, 0, 1)[..., None] ** 1.5
+        day = (kelvin_rgb(sk) / kelvin_rgb(light.wb_kelvin)) ** (1 / GAMMA)
+        day /= day[1]
+        gain = gain * (1 - share * 0.8) + (small ** (1 / GAMMA))[..., None] * day * share * 0.8
+    gain = np.ascontiguousarray(gain * light.overexpose, dtype=np.float32)
     # in place where possible: 12 MP float buffers are large, allocations cost time
     out = cv2.multiply(img, cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR), dst=img)
     if light.flare > 0:  # stray light spread over the frame: blacks become dark grey

@@ -51,6 +51,16 @@ WALL_PAINTS: tuple[RGB, ...] = (
     (200, 206, 210),  # cool grey
 )
 
+# rarer walls: a coloured accent wall, a dark slate one (notes pop, paper glows), pale wood
+ACCENT_PAINTS: tuple[RGB, ...] = (
+    (190, 112, 84),  # terracotta
+    (112, 146, 158),  # blue-grey
+    (150, 170, 120),  # sage
+    (86, 90, 96),  # dark slate
+    (222, 198, 160),  # pale wood panelling (grain added by the wall renderer)
+)
+WOOD = ACCENT_PAINTS[-1]
+
 SKIRTINGS: tuple[RGB, ...] = ((240, 240, 236), (120, 118, 112), (150, 110, 76), (60, 60, 62))
 
 

@@ -13,7 +13,7 @@ from capture.config import CONFIG, SynthConfig
 from capture.model import KitLayout
 from capture.synth.camera import Camera, project
 from capture.synth.decorate import PAD_MM, BoardDeco, Canvas, draw_board, draw_poster
-from capture.synth.truth import BoardView, board_view
+from capture.synth.truth import BoardView, Hidden, board_view
 from capture.synth.wall import WallPlan, render_wall
 
 
@@ -99,6 +99,7 @@ def render_scene(
     light_dir: tuple[float, float],
     rng: np.random.Generator,
     synth: SynthConfig = CONFIG.synth,
+    hidden: Hidden | None = None,
 ) -> tuple[np.ndarray, list[BoardView], list[dict]]:
     """Upright photo (H x W x 3 float32, 0-1, evenly lit), what each board shows, and the
     other notices in view (title and QR payload)."""
@@ -126,7 +127,12 @@ def render_scene(
         if region is None:
             continue
         ppm = _ppm(hmat, region, size, synth)
-        cv = draw_board(board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng)
+        # the camera's foot on the wall, in this board's mm (for the curled notes' geometry)
+        foot = np.linalg.inv(placement.to_wall) @ np.array([camera.C[0], camera.C[1], 1.0])
+        viewer = (float(foot[0] / foot[2]), float(foot[1] / foot[2]), float(-camera.C[2]))
+        cv = draw_board(
+            board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng, viewer
+        )
         _composite(img, cv, hmat)
-        views.append(board_view(board, decos[board.id], hmat, size))
+        views.append(board_view(board, decos[board.id], hmat, size, hidden))
     return img, views, posters

@@ -9,6 +9,7 @@ the frame are left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,12 @@ from capture.synth.decorate import BoardDeco, NoteDeco
 
 MIN_MARKER_PX = 20.0  # a marker smaller than this in the photo is not reliably decodable
 MARKER_BORDER_PX = 4.0  # detectors skip markers touching the frame (OpenCV: 3 px by default)
+
+Hidden = Callable[[np.ndarray], np.ndarray]  # photo px (N x 2) -> True where something covers
+
+
+def _shown(pts: np.ndarray, hidden: Hidden | None) -> np.ndarray:
+    return np.ones(len(pts), bool) if hidden is None else ~hidden(pts)
 
 
 @dataclass
@@ -60,9 +67,13 @@ def _grid(rect: tuple[float, float, float, float], n: int) -> np.ndarray:
 
 
 def board_view(
-    board: BoardLayout, deco: BoardDeco, hmat: np.ndarray, size: tuple[int, int]
+    board: BoardLayout,
+    deco: BoardDeco,
+    hmat: np.ndarray,
+    size: tuple[int, int],
+    hidden: Hidden | None = None,
 ) -> BoardView:
-    """What of one board the photo shows."""
+    """What of one board the photo shows (`hidden`: what a foreground object covers)."""
     w, h = board.size_mm
     visible = float(_in_frame(project(hmat, _grid((0, 0, w, h), 24)), size).mean())
     markers = []
@@ -75,11 +86,15 @@ def board_view(
             inside_convex(n.corners_mm(), _grid((x0, y0, x1 - x0, y1 - y0), 5)).any()
             for n in deco.notes
         )
+        grid = project(hmat, _grid((x0, y0, x1 - x0, y1 - y0), 5))
+        covered = covered or not _shown(grid, hidden).all()
         if _in_frame(pq, size, MARKER_BORDER_PX).all() and side >= MIN_MARKER_PX and not covered:
             markers.append(m.id)
     votes = [z for z in board.zones if z.kind == "vote"]
     complete = bool(votes) and all(
-        _in_frame(project(hmat, _corners(z.rect_mm)), size, 1.0).all() for z in votes
+        _in_frame(project(hmat, _corners(z.rect_mm)), size, 1.0).all()
+        and _shown(project(hmat, _grid(z.rect_mm, 12)), hidden).all()
+        for z in votes
     )
     return BoardView(board.id, hmat, visible, markers, bool(markers), complete and bool(markers))
 
@@ -120,8 +135,10 @@ def photo_truth(
     views: list[BoardView],
     size: tuple[int, int],
     extra: dict,
+    hidden: Hidden | None = None,
 ) -> dict:
-    """Per-photo truth, shaped like the pipeline's per-photo JSON (plus scoring extras)."""
+    """Per-photo truth, shaped like the pipeline's per-photo JSON (plus scoring extras).
+    Stickers and notes whose centre a foreground object hides are left out."""
     seen = [v for v in views if v.registrable]
     votes, actions, notes, dots, partial = [], [], [], [], []
     calibration = []
@@ -130,7 +147,7 @@ def photo_truth(
         deco = decos[v.board]
         for d in deco.dots:
             p = project(v.homography, np.array([d.center_mm]))[0]
-            if not _in_frame(p[None], size)[0]:
+            if not (_in_frame(p[None], size)[0] and _shown(p[None], hidden)[0]):
                 continue
             item = {
                 "board": d.board,
@@ -163,7 +180,7 @@ def photo_truth(
                 partial.append(board.id)
         for i, n in enumerate(deco.notes):
             centre = project(v.homography, np.array([n.center_mm]))[0]
-            if not _in_frame(centre[None], size)[0]:
+            if not (_in_frame(centre[None], size)[0] and _shown(centre[None], hidden)[0]):
                 continue
             corners = n.corners_mm()
             item = {

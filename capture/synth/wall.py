@@ -40,6 +40,8 @@ class WallStyle:
     edge_x: tuple[float, float]  # wall ends (a corner or a door frame) in wall mm
     switch_xy: tuple[float, float] | None
     seed: int
+    grain: float = 0.0  # wood panelling: streak amplitude along x
+    cable: tuple[float, float, float] | None = None  # y at the fixings (wall mm), sag, x lowest
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,12 @@ def plan_walls(workshop: Workshop, kit: KitLayout, rng: np.random.Generator) -> 
             y += row_h + rng.uniform(70, 140)
         ends = (-rng.uniform(250, 1500), x + rng.uniform(200, 1500))
         paint = palette.WALL_PAINTS[rng.integers(len(palette.WALL_PAINTS))]
+        if rng.random() < 0.25:
+            paint = palette.ACCENT_PAINTS[rng.integers(len(palette.ACCENT_PAINTS))]
+        cable = None
+        if rng.random() < 0.3:  # a cable across the wall, above or below the boards
+            cy = float(rng.choice([-rng.uniform(80, 300), y + rng.uniform(20, 250)]))
+            cable = (cy, float(rng.uniform(5, 60)), float(rng.uniform(ends[0], ends[1])))
         style = WallStyle(
             paint=tuple(float(v) for v in palette.jitter_rgb(paint, rng, 0.01)),
             texture=float(rng.uniform(0.006, 0.02)),
@@ -156,6 +164,8 @@ def plan_walls(workshop: Workshop, kit: KitLayout, rng: np.random.Generator) -> 
             if rng.random() < 0.5
             else None,
             seed=int(rng.integers(2**31)),
+            grain=float(rng.uniform(0.04, 0.09)) if paint == palette.WOOD else 0.0,
+            cable=cable,
         )
         posters = _place_posters(placements, ends, rng)
         plans.append(WallPlan(wall.id, tuple(placements), style, posters))
@@ -256,8 +266,24 @@ def _render_wall_at(
     np.mod(u, 256, out=u)
     np.mod(v, 256, out=v)
     relief += cv2.remap(coarse, u, v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP) * 0.008
+    if style.grain > 0:  # wood: the grain tile stretched along x, plus 600 mm panel joints
+        np.multiply(wx, 0.15, out=u)
+        np.multiply(wy, 3.0, out=v)
+        np.mod(u, 512, out=u)
+        np.mod(v, 512, out=v)
+        relief += cv2.remap(fine, u, v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP) * style.grain
+        joint = np.abs(np.mod(wx, 600.0) - 300.0) > 299.0
+        relief[joint] *= 0.8
     relief += 1
     out = relief[..., None] * (np.asarray(style.paint, np.float32) / 255)
+    if style.cable is not None:  # a grey cable hanging between two fixings
+        cy, sag, cx = style.cable
+        x0c, x1c = style.edge_x
+        span = max(x1c - cx, cx - x0c, 1.0)
+        yc = cy + sag * (1 - ((wx - cx) / span) ** 2)
+        on = np.abs(wy - yc) < 3.5
+        if on.any():
+            out[on] = np.float32(0.32) * (1 + 0.3 * (wy[on] - yc[on] < -1))[..., None]
     # features are rare: test a coarse view of the frame before touching every pixel
     xs, ys = wx[::16, ::16], wy[::16, ::16]
     x0, x1 = style.edge_x
