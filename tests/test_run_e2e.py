@@ -93,7 +93,8 @@ def test_failed_photo_gives_exit_1_and_rest_is_written(tmp_path: Path) -> None:
     session = json.loads((out / "session.json").read_text("utf-8"))
     validate(session, "session")
     status = {p["file"]: (p["status"], p["error_code"]) for p in session["photos"]}
-    assert status == {"broken.jpg": ("error", "empty_file"), "wall.PNG": ("ok", None)}
+    # a photo without any of the workshop's markers is a failed photo too (retake it)
+    assert status == {"broken.jpg": ("error", "empty_file"), "wall.PNG": ("error", "no_boards")}
     assert [Path(s).name for s in session["skipped"]] == ["notes.txt"]
     assert "notes.txt" in res.output and "broken.jpg" in res.output
     doc = json.loads((out / "photos" / "broken.json").read_text("utf-8"))
