@@ -118,7 +118,10 @@ def report(out_dir: Path, workshop: Path | None) -> None:
         from capture.workshop import load_workshop
 
         kit_layout = layout_workshop(load_workshop(workshop))
-    console.print(f"report: {write_report(out_dir, kit=kit_layout)}", highlight=False)
+    from capture.export.lock import output_lock
+
+    with output_lock(out_dir):
+        console.print(f"report: {write_report(out_dir, kit=kit_layout)}", highlight=False)
 
 
 @main.command()
@@ -127,8 +130,10 @@ def report(out_dir: Path, workshop: Path | None) -> None:
 def apply(out_dir: Path, corrections: Path) -> None:
     """Apply corrections.json (downloaded from report.html) to the outputs in OUT_DIR."""
     from capture.export.corrections import apply_corrections
+    from capture.export.lock import output_lock
 
-    summary = apply_corrections(out_dir, corrections)
+    with output_lock(out_dir):  # never while a `capture run` rewrites the same outputs
+        summary = apply_corrections(out_dir, corrections)
     console.print(
         f"{summary.changed}/{summary.corrections} correction(s) changed the outputs"
         + ("" if summary.changed == summary.corrections else " (the rest were already applied)")

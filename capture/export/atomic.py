@@ -46,3 +46,15 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def atomic_write_json(path: Path, obj: object) -> Path:
     """Pretty, UTF-8 (accents kept readable), newline-terminated JSON."""
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete the temp files a killed writer left in `folder` (recursively); call it only while
+    holding the folder's lock (capture.export.lock), when no other writer can be mid-write."""
+    removed = []
+    for p in Path(folder).rglob(".*.tmp"):
+        if p.is_file():
+            with contextlib.suppress(OSError):
+                p.unlink()
+                removed.append(p)
+    return removed

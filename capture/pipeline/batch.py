@@ -469,6 +469,7 @@ def _run_locked(
 ) -> BatchSummary:
     """run_batch once OUT is locked: plan duplicates and resumes, analyse the rest, merge, write."""
     from capture import __version__
+    from capture.export.atomic import remove_stale_temps
     from capture.export.csv_out import write_csvs
     from capture.export.json_out import session_to_dict, write_session_json
     from capture.pipeline.faults import fingerprint, settings_hash
@@ -476,6 +477,8 @@ def _run_locked(
     from capture.pipeline.merge import merge_session
 
     settings = settings_hash(kit, config, __version__)
+    for tmp in remove_stale_temps(out_dir):  # left by a run killed mid-write (we hold the lock)
+        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} removed stale {tmp}\n")
     shas: list[str | None] = []
     for job in plan:
         try:
