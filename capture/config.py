@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Limits:
     workshop_max_bytes: int = 1_000_000  # a workshop file is a few KB; refuse anything huge
+    workshop_max_depth: int = 20  # the real file nests 6 deep; far deeper would blow the stack
     max_pixels: int = 100_000_000  # decompression-bomb guard (100 MP)
     min_side_px: int = 320  # smaller than this cannot hold a readable board
     text_max_chars: int = 500  # OCR text and QR payloads are cut to this

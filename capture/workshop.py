@@ -145,6 +145,7 @@ def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
             f"{source}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes"
         )
     try:
+        _check_depth(text, source)
         root = yaml.compose(text, Loader=_NoAliasLoader)
         data = yaml.load(text, Loader=_NoAliasLoader) if root is not None else None
     except yaml.YAMLError as exc:
@@ -169,6 +170,24 @@ def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
             msg = err["msg"].removeprefix("Value error, ")
             lines.append(f"{source}:{line or '?'}: field {_field_name(loc)}: {msg}")
         raise WorkshopError("\n".join(lines)) from None
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse absurd nesting before anything recursive (composer, validator) sees it.
+
+    The parser yields events without recursion, so counting open collections is safe here.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_NoAliasLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > CONFIG.limits.workshop_max_depth:
+                raise WorkshopError(
+                    f"{source}:{event.start_mark.line + 1}: lists and mappings are nested more "
+                    f"than {CONFIG.limits.workshop_max_depth} levels deep"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _duplicate_board_ids(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
