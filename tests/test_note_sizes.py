@@ -59,11 +59,6 @@ def test_notes_of_other_pack_sizes_are_found_with_their_size() -> None:
         assert side == pytest.approx(n.size_mm, abs=0.2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known weakness: notes edge to edge with no visible boundary are covered by "
-    "overlapping squares (rows come out right, positions along a row do not)",
-)
 def test_touching_grid_of_one_colour_is_split_note_by_note() -> None:
     """A block of same-colour notes edge to edge (no gap): the only cue is the note size."""
     kit = sample_kit()

@@ -20,6 +20,11 @@ from capture.pipeline.colour import ColourRefs, Normalised, classify, classify_m
 from capture.pipeline.rectify import Rectified
 
 EDGE_WEIGHT = 0.6  # how much an outline on edges counts against newly covered area
+# How much lying flush against what is already covered (or off the blob) counts. Inside a blob
+# of same-colour notes with no visible boundary every position covers as much: packing
+# squares against their placed neighbours then tiles the blob note by note, instead of
+# leaving slivers that call for extra, straddling squares.
+CONTACT_WEIGHT = 0.3
 
 
 def _fill_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
@@ -77,6 +82,15 @@ def _outline_mean(img: np.ndarray, side: int, width: int) -> np.ndarray:
     return (so - si) / float(outer * outer - inner * inner)
 
 
+def _contact(unc: np.ndarray, side: int, width: int) -> np.ndarray:
+    """Share of a thin ring just outside a square (centred on each pixel) that is no longer
+    available: covered by a placed square or off the blob. 1 - mean of unc over that ring."""
+    outer = side + 2 * width
+    so = cv2.boxFilter(unc, -1, (outer, outer), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    si = cv2.boxFilter(unc, -1, (side, side), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    return 1.0 - (so - si) / float(outer * outer - side * side)
+
+
 def _square_corners(cx: float, cy: float, side: float, angle_deg: float) -> np.ndarray:
     """4 x 2 corners TL, TR, BR, BL of a square rotated by angle_deg (image axes, y down)."""
     a = np.radians(angle_deg)
@@ -114,9 +128,10 @@ def cover_with_squares(
         bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)
         unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)
         gain = cv2.boxFilter(unc, -1, (s, s), borderType=cv2.BORDER_CONSTANT)
-        score = np.where(inside_ok & (gain >= cfg.new_cover_min), gain + bonus, -1.0)
+        contact = CONTACT_WEIGHT * _contact(unc, s, band)
+        score = np.where(inside_ok & (gain >= cfg.new_cover_min), gain + bonus + contact, -1.0)
         states.append([a, m, unc, inside_ok, bonus, score.astype(np.float32)])
-    pad = s // 2 + 2
+    pad = s // 2 + band + 2
     for _ in range(256):
         best = None
         for st in states:
@@ -143,8 +158,10 @@ def cover_with_squares(
             sx1, sy1 = min(diag, x1 + pad), min(diag, y1 + pad)
             g = cv2.boxFilter(unc[sy0:sy1, sx0:sx1], -1, (s, s), borderType=cv2.BORDER_CONSTANT)
             g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
+            ct = CONTACT_WEIGHT * _contact(unc[sy0:sy1, sx0:sx1], s, band)
+            ct = ct[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
             ok = inside_ok[y0:y1, x0:x1] & (g >= cfg.new_cover_min)
-            score[y0:y1, x0:x1] = np.where(ok, g + bonus[y0:y1, x0:x1], -1.0)
+            score[y0:y1, x0:x1] = np.where(ok, g + bonus[y0:y1, x0:x1] + ct, -1.0)
     return out
 
 
@@ -185,9 +202,7 @@ def lone_note_side(part: np.ndarray, cfg: NotesConfig) -> float | None:
     return float(np.sqrt(w * h))
 
 
-def _note_sides(
-    lone: list[float], declared: float, cfg: NotesConfig
-) -> tuple[float, list[float]]:
+def _note_sides(lone: list[float], declared: float, cfg: NotesConfig) -> tuple[float, list[float]]:
     """The side for blobs of several notes and the accepted lone sides (within tolerance).
 
     When enough lone notes agree on one size (another pack than declared, or a scale error)
@@ -328,7 +343,8 @@ def find_notes(
             confidence=round(
                 float(
                     np.clip(
-                        min(score / (1 + EDGE_WEIGHT), 1.0) * (1 - de / (2 * cfg.unknown_delta_e)),
+                        min(score / (1 + EDGE_WEIGHT + CONTACT_WEIGHT), 1.0)
+                        * (1 - de / (2 * cfg.unknown_delta_e)),
                         0,
                         1,
                     )
