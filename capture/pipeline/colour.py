@@ -8,7 +8,7 @@ which is what the references in calibration/colors.yaml describe.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +28,9 @@ class ColourRefs:
 
     stickers: dict[str, np.ndarray]
     notes: dict[str, np.ndarray]
+    # colours of the calibration table the workshop does not use: a sticker nearer one of these
+    # than any declared colour is "unknown" (another supply), however near a declared one it is
+    undeclared_stickers: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -50,7 +53,10 @@ def refs_from_mapping(
             raise ValueError(f"calibration colours missing for {section}: {', '.join(missing)}")
         return {n: srgb_to_lab(np.array(table[n], np.float32) / 255.0) for n in names}
 
-    return ColourRefs(conv("stickers", sticker_colors), conv("notes", note_colors))
+    others = tuple(n for n in (data.get("stickers", {}) or {}) if n not in sticker_colors)
+    return ColourRefs(
+        conv("stickers", sticker_colors), conv("notes", note_colors), conv("stickers", others)
+    )
 
 
 @lru_cache(maxsize=8)
@@ -287,4 +293,4 @@ def refine_refs_from_card(
         if own <= max_shift and all(own < o for o in others):
             table[colour] = value.astype(np.float32)
             measured.append(f"{kind} {colour}")
-    return ColourRefs(new["sticker"], new["note"]), measured
+    return ColourRefs(new["sticker"], new["note"], refs.undeclared_stickers), measured

@@ -13,7 +13,13 @@ import numpy as np
 
 from capture.config import CONFIG, DotsConfig
 from capture.model import BoardLayout, Dot, Flag, VoteCount
-from capture.pipeline.colour import ColourRefs, Normalised, classify, classify_map
+from capture.pipeline.colour import (
+    ColourRefs,
+    Normalised,
+    classify,
+    classify_map,
+    colour_distance,
+)
 from capture.pipeline.rectify import Rectified
 
 
@@ -108,6 +114,21 @@ def _fill_holes(mask: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     return filled.astype(bool), list(contours)
 
 
+def _nearer_undeclared(lab: np.ndarray, refs: ColourRefs, de: float, cfg: DotsConfig) -> bool:
+    """True when an undeclared (coloured) sticker colour is nearer than the best declared one.
+
+    The distance cut-off alone cannot tell an orange sticker from a yellow one (about 26
+    apart); the table's other colours can. Near-neutral ones (white) are left out: glare
+    washes every sticker towards them.
+    """
+    for ref in refs.undeclared_stickers.values():
+        if np.hypot(ref[1], ref[2]) < 2 * cfg.chroma_min:
+            continue
+        if float(colour_distance(lab, ref)) < de:
+            return True
+    return False
+
+
 def count_dots(
     rect: Rectified,
     norm: Normalised,
@@ -198,7 +219,10 @@ def count_dots(
             sel = (owner == i) & (d[:, i] < 0.8 * r_px) & good
             if sel.sum() < 5:
                 sel = (owner == i) & (d[:, i] < r_px)
-            colour, de = classify(np.median(labs[sel], axis=0), refs.stickers, cfg.unknown_delta_e)
+            med = np.median(labs[sel], axis=0)
+            colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
+            if colour != "unknown" and _nearer_undeclared(med, refs, de, cfg):
+                colour = "unknown"
             cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
             zone = board.zone_at(float(cmm[0]), float(cmm[1]))
             zid = zone.id if zone is not None and zone.kind == "vote" else None
