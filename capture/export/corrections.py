@@ -93,6 +93,8 @@ def load_corrections(path: Path) -> dict:
         raise CorrectionsError(f"{path} does not exist") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise CorrectionsError(f"{path} is not a readable JSON file ({exc})") from exc
+    except RecursionError:  # "[[[[…" nested deeper than the parser's stack
+        raise CorrectionsError(f"{path} is nested far too deep to be a corrections file") from None
     errors = schema_errors(doc)
     if errors:
         raise CorrectionsError(f"{path} is not a valid corrections file:\n  - "
