@@ -56,6 +56,7 @@ def _note_common(note: Note, file: str, crops: Mapping[str, str], board: BoardRe
         "confidence": _r(note.confidence, 3),
         "ocr_confidence": _r(note.ocr_confidence, 3),
         "corners_mm": [[_r(x), _r(y)] for x, y in note.corners_mm],
+        "size_mm": _r(note.size_mm),  # side of the note found (packs of 51, 76, 102 mm)
         "crop": crops.get(note.id),
     }
 
