@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from PIL import Image
 
 from capture.config import CONFIG
 from capture.errors import UsageError
+from capture.export.atomic import atomic_write_bytes
 from capture.kit.layout import QR_PREFIX, layout_workshop
 from capture.kit.pdf import BoardPrint, plan_kit, render_pdf
 from capture.kit.render import render_board_grey
@@ -24,8 +23,6 @@ from capture.model import Axis, KitLayout, ZoneSpec
 from capture.workshop import Workshop
 
 KIT_JSON_VERSION = 1
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)  # read the process umask once (os.umask can only read by setting)
 
 
 def _r(v: float) -> float:
@@ -119,20 +116,6 @@ def kit_to_dict(
     return out
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to path via a temporary file in the same folder, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file normal permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _png_bytes(grey: Any, dpi: int) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(grey).save(buf, "PNG", dpi=(dpi, dpi), optimize=False)  # pHYs = true size
@@ -181,7 +164,7 @@ def write_kit(
             if status is not None:
                 status.update(f"board PNG {board.id}")
             data = _png_bytes(render_board_grey(board, ppm, kit.aruco_dictionary), dpi)
-            _atomic_write(out_dir / "boards" / f"{board.id}.png", data)
+            atomic_write_bytes(out_dir / "boards" / f"{board.id}.png", data)
             png_bytes += len(data)
 
         def progress(board_id: str) -> None:
@@ -189,9 +172,9 @@ def write_kit(
                 status.update(f"PDF pages of {board_id}")
 
         pdf = render_pdf(kit, prints, pdf_dpi, CONFIG.print, progress)
-        _atomic_write(out_dir / "kit.pdf", pdf)
+        atomic_write_bytes(out_dir / "kit.pdf", pdf)
         doc = kit_to_dict(kit, dpi, prints, chosen, pdf_dpi)
-        _atomic_write(
+        atomic_write_bytes(
             out_dir / "kit.json",
             (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         )
