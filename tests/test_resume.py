@@ -104,3 +104,31 @@ def test_settings_change_invalidates_resume(tmp_path: Path) -> None:
     assert again.failed == first.failed
     log = (out / "capture.log").read_text("utf-8")
     assert log.count(" resumed (unchanged) ") == 1
+
+
+def test_per_photo_json_reads_back_to_the_same_outputs(tmp_path: Path) -> None:
+    """--resume rebuilds the session from the per-photo JSONs: they must carry everything."""
+    from report_fixture import build_outputs, kit
+
+    from capture.config import CONFIG
+    from capture.export.json_in import crops_from_dict, photo_from_dict
+    from capture.export.json_out import photo_to_dict, session_to_dict
+    from capture.pipeline.merge import merge_session
+
+    out = build_outputs(tmp_path)
+    kit_ = kit()
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    results, docs, crops = [], {}, {}
+    for entry in session["photos"]:
+        doc = json.loads((out / entry["json"]).read_text("utf-8"))
+        res = photo_from_dict(doc, kit_)
+        again = photo_to_dict(res, kit_, crops_from_dict(doc), doc["timings_s"], doc["path"])
+        for d in (doc, again):
+            d["flags"] = sorted(d["flags"], key=lambda f: json.dumps(f, sort_keys=True))
+            d.pop("fingerprint", None)
+        assert again == doc, entry["file"]
+        results.append(res)
+        docs[res.file], crops[res.file] = entry["json"], crops_from_dict(doc)
+    rebuilt = session_to_dict(merge_session(results, kit_, CONFIG), kit_, docs, crops)
+    for key in ("photos", "votes", "actions", "notes", "boards"):
+        assert rebuilt[key] == session[key], key
