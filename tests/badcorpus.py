@@ -219,3 +219,16 @@ if __name__ == "__main__":  # pragma: no cover - for looking at the corpus by ha
     corpus = build()
     write(corpus, Path(sys.argv[1]))
     print(f"{len(corpus)} files in {sys.argv[1]}")
+
+
+def crash_work(job: object) -> object:
+    """The batch's per-photo work, except that a photo named crash* kills its worker process
+    the way a segfault in a native library or the out-of-memory killer would."""
+    import os
+    import signal
+
+    from capture.pipeline.batch import _work
+
+    if job.path.name.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _work(job)

@@ -193,3 +193,29 @@ def test_hostile_note_text_and_id_stay_data(tmp_path: Path) -> None:
     assert len(note["text"]) == CONFIG.limits.text_max_chars
     assert "\x07" not in note["text"] and "\u202e" not in note["text"]
     assert note["text"].startswith("<script>")  # kept as data; the report escapes it
+
+
+def test_a_photo_that_kills_its_worker_costs_only_itself(tmp_path: Path) -> None:
+    from capture.kit.layout import layout_workshop
+    from capture.pipeline.batch import plan_jobs, run_photos
+    from capture.workshop import load_workshop
+
+    kit = layout_workshop(load_workshop(badcorpus.WORKSHOP))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = {"a-empty.jpg": b"", "b-text.jpg": b"hello", "crash-me.jpg": b"x",
+             "d-empty.png": b"", "e-text.png": b"<html>", "f-random.tif": bytes(range(256))}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    jobs = plan_jobs(sorted(folder.iterdir()))
+    done = []
+    outcomes = run_photos(jobs, kit, NO_OCR, tmp_path / "out", 2, on_done=done.append,
+                          work=badcorpus.crash_work)
+    codes = {o.result.file: o.result.error_code for o in outcomes}
+    assert codes == {"a-empty.jpg": "empty_file", "b-text.jpg": "unreadable_image",
+                     "crash-me.jpg": "worker_crashed", "d-empty.png": "empty_file",
+                     "e-text.png": "unreadable_image", "f-random.tif": "unreadable_image"}
+    assert sorted(o.result.file for o in done) == sorted(files)  # each reported once
+    crashed = next(o for o in outcomes if o.result.file == "crash-me.jpg")
+    assert "BrokenProcessPool" in crashed.trace
+    assert json.loads((tmp_path / "out" / crashed.doc).read_text())["status"] == "error"

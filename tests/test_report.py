@@ -43,8 +43,9 @@ def out(built: Path, tmp_path: Path) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
+    # .capture.lock: the output folder's lock (holds the pid of the last writer), not an output
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.name != ".capture.lock"}
 
 
 def _corrections(path: Path, items: list[dict], author: str = "Camille") -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from capture.config import CONFIG, Config
-from capture.errors import EXIT_OK, EXIT_PHOTO_FAILED, CaptureError, UsageError
+from capture.errors import EXIT_OK, EXIT_PHOTO_FAILED, CaptureError, PhotoError, UsageError
 from capture.model import KitLayout, PhotoResult
 
 
@@ -170,7 +170,14 @@ def process_photo(
     sha = None
     trace = None
     try:
-        sha = file_sha256(job.path)
+        try:
+            sha = file_sha256(job.path)
+        except OSError as exc:  # permissions, a file removed meanwhile, an I/O error
+            raise PhotoError(
+                f"The photo {name} cannot be opened ({exc.strerror or exc}): check that the "
+                "file is still there and readable.",
+                code="unreadable_image",
+            ) from exc
         rgb, info = load_photo(job.path, config.limits)
         timings["load"] = time.perf_counter() - t0
         if analyse is None:
@@ -268,43 +275,79 @@ def run_photos(
     n_jobs: int,
     on_done: Callable[[PhotoOutcome], None] | None = None,
     settings: str | None = None,
+    work: Callable[[PhotoJob], PhotoOutcome] | None = None,
 ) -> list[PhotoOutcome]:
-    """Process every job (in a process pool when n_jobs > 1); outcomes in job order."""
+    """Process every job (in a process pool when n_jobs > 1); outcomes in job order.
+
+    A photo that kills its worker process (a crash in a native library, the kernel's
+    out-of-memory killer) breaks the whole pool: the jobs lost with it are run again one at
+    a time, so only the photo that really kills a worker is reported (worker_crashed).
+    `work` replaces the per-photo function in the workers (tests: a module-level function).
+    """
     outcomes: dict[int, PhotoOutcome] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
             outcomes[i] = process_photo(job, kit, config, out_dir, settings=settings)
             if on_done:
                 on_done(outcomes[i])
-    else:
-        # spawn: workers start clean (no inherited threads from the progress bar).
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=n_jobs,
+        return [outcomes[i] for i in range(len(jobs))]
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    work = work or _work
+    # spawn: workers start clean (no inherited threads from the progress bar).
+    ctx = multiprocessing.get_context("spawn")
+
+    def pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
             mp_context=ctx,
             initializer=_init_worker,
             initargs=(kit, config, out_dir, settings),
-        ) as pool:
-            futures = {pool.submit(_work, job): i for i, job in enumerate(jobs)}
-            from concurrent.futures import as_completed
+        )
 
-            for fut in as_completed(futures):
-                i = futures[fut]
-                try:
-                    outcomes[i] = fut.result()
-                except Exception as exc:  # the worker process itself died (e.g. killed for memory)
-                    job = jobs[i]
-                    res = _failed(
-                        job.path.name,
-                        "worker_crashed",
-                        f"L'analyse de {job.path.name} a été interrompue "
-                        f"({type(exc).__name__}) ; réessayez avec --jobs 1.",
-                    )
-                    outcomes[i] = _write_failure(job, res, kit, out_dir)
-                    outcomes[i].trace = "".join(traceback.format_exception(exc))
-                if on_done:
-                    on_done(outcomes[i])
+    def finish(i: int, outcome: PhotoOutcome) -> None:
+        outcomes[i] = outcome
+        if on_done:
+            on_done(outcome)
+
+    lost: list[int] = []
+    with pool(n_jobs) as executor:
+        futures = {executor.submit(work, job): i for i, job in enumerate(jobs)}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            try:
+                finish(i, fut.result())
+            except BrokenProcessPool:
+                lost.append(i)  # this photo, or another one in flight, killed a worker
+            except Exception as exc:  # the outcome could not come back (not picklable...)
+                finish(i, _crashed(jobs[i], exc, kit, out_dir))
+    executor = None
+    for i in sorted(lost):  # one at a time: a crash now is this photo's own
+        executor = executor or pool(1)
+        try:
+            finish(i, executor.submit(work, jobs[i]).result())
+        except Exception as exc:
+            finish(i, _crashed(jobs[i], exc, kit, out_dir))
+            if isinstance(exc, BrokenProcessPool):
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = None
+    if executor is not None:
+        executor.shutdown()
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _crashed(job: PhotoJob, exc: BaseException, kit: KitLayout, out_dir: Path) -> PhotoOutcome:
+    """The outcome of a photo whose worker process died (or could not send its result back)."""
+    res = _failed(
+        job.path.name,
+        "worker_crashed",
+        f"L'analyse de {job.path.name} a été interrompue "
+        f"({type(exc).__name__}) ; réessayez avec --jobs 1.",
+    )
+    outcome = _write_failure(job, res, kit, out_dir)
+    outcome.trace = "".join(traceback.format_exception(exc))
+    return outcome
 
 
 def _write_failure(job: PhotoJob, res: PhotoResult, kit: KitLayout, out_dir: Path) -> PhotoOutcome:
