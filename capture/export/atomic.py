@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 def _default_mode() -> int:
-    """Permissions a plain open() would give (mkstemp's 0600 would hide outputs from other users)."""
+    """Permissions a plain open() would give (mkstemp's 0600 hides outputs from other users)."""
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
