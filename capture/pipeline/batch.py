@@ -634,7 +634,7 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     for file, code, msg in summary.failed:
         c.print(f"[red]failed[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
     for o in summary.session.get("photos", []):
-        if o.get("duplicate_of"):
+        if o.get("duplicate_of") and o["status"] == "ok":  # failed copies are listed above
             c.print(
                 escape(f"duplicate {o['file']}: same content as {o['duplicate_of']}, read once"),
                 highlight=False,
