@@ -72,6 +72,7 @@ class OcrConfig:
     # vs. otsu (blurred writing keeps its shape); grey alone lets paper grain through.
     binarize: str = "soft"
     soft_halo_frac: float = 0.3  # "soft": grey kept this far (share of letter height) around ink
+    stroke_frac: float = 0.0  # thin strokes thickened to this share of the letter height; 0 = off
     inset_frac: float = 0.025  # trim the note's own edge and shadow before reading
     target_letter_px: float = 36.0  # Tesseract reads best with ~30-40 px tall letters
     max_upscale: float = 4.0
@@ -166,6 +167,15 @@ class DotsConfig:
     note_area_frac: float = 0.3  # blobs above this share of a note's area are notes, not stickers
     max_cluster: int = 12  # more stickers than this in one blob: not stickers
     unknown_delta_e: float = 26.0  # farther from every declared colour: "unknown" (purple-blue ~31)
+    # an undeclared colour (calibration table) makes a sticker "unknown" when it is nearer than
+    # the best declared one; when the sticker reads washed out (chroma below this share of the
+    # declared colour's: glare, shade) its hue is unreliable and the undeclared colour must be
+    # clearly nearer, within undeclared_ratio of the declared distance (a washed crimson falls
+    # halfway between red and pink; a purple sticker sits on purple, far from blue)...
+    undeclared_washed_chroma: float = 0.8
+    undeclared_ratio: float = 0.6
+    # ...and when the declared match is off by more than a well-lit sticker's usual spread
+    undeclared_min_delta_e: float = 10.0
     glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
     glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
     clip_level: int = 250  # a photo pixel at or above this in every channel is saturated

@@ -114,17 +114,27 @@ def _fill_holes(mask: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     return filled.astype(bool), list(contours)
 
 
-def _nearer_undeclared(lab: np.ndarray, refs: ColourRefs, de: float, cfg: DotsConfig) -> bool:
-    """True when an undeclared (coloured) sticker colour is nearer than the best declared one.
+def _nearer_undeclared(
+    lab: np.ndarray, refs: ColourRefs, colour: str, de: float, cfg: DotsConfig
+) -> bool:
+    """True when an undeclared (coloured) sticker colour is nearer than the declared `colour`.
 
     The distance cut-off alone cannot tell an orange sticker from a yellow one (about 26
-    apart); the table's other colours can. Near-neutral ones (white) are left out: glare
-    washes every sticker towards them.
+    apart); the table's other colours can. A saturated reading's hue is trustworthy: nearer
+    is enough. A washed-out one (glare, shade: a dark crimson red then reads halfway between
+    red and pink) must be clearly nearer, within cfg.undeclared_ratio of the declared
+    distance. Within a sticker's normal spread of the declared colour, it is that colour.
+    Near-neutral colours (white) are left out: glare washes every sticker towards them.
     """
+    if de <= cfg.undeclared_min_delta_e:
+        return False
+    ref_c = float(np.hypot(*refs.stickers[colour][1:3]))
+    washed = float(np.hypot(lab[1], lab[2])) < cfg.undeclared_washed_chroma * ref_c
+    limit = cfg.undeclared_ratio * de if washed else de
     for ref in refs.undeclared_stickers.values():
         if np.hypot(ref[1], ref[2]) < 2 * cfg.chroma_min:
             continue
-        if float(colour_distance(lab, ref)) < de:
+        if float(colour_distance(lab, ref)) < limit:
             return True
     return False
 
@@ -221,7 +231,7 @@ def count_dots(
                 sel = (owner == i) & (d[:, i] < r_px)
             med = np.median(labs[sel], axis=0)
             colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
-            if colour != "unknown" and _nearer_undeclared(med, refs, de, cfg):
+            if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
                 colour = "unknown"
             cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
             zone = board.zone_at(float(cmm[0]), float(cmm[1]))

@@ -323,7 +323,9 @@ def find_notes(
         if not (0 <= cmm[0] < bw and 0 <= cmm[1] < bh):
             continue  # centred off the board: it belongs to another board (or the wall)
         u, v = (int(t) for t in rect.mm_to_px(np.array(cmm)))
-        if not (0 <= v < hh and 0 <= u < ww and rect.valid[v, u]):
+        if not (0 <= v < hh and 0 <= u < ww and rect.valid[v, u]) or not _centre_in_photo(
+            fit.homography, cmm, rgb.shape
+        ):
             continue  # centred outside the photo: too little seen, another photo will hold it
         if _visible_share(mask, _square_corners(cx, cy, sq_side, ang)) < cfg.min_visible_frac:
             continue  # a sliver at the photo's edge: its position is a guess
@@ -372,6 +374,19 @@ def find_notes(
         note.crop = note_crop(rgb, fit.homography, corners_mm, side_mm, cfg.crop_px_per_mm)
         notes.append(note)
     return notes, flags
+
+
+def _centre_in_photo(h: np.ndarray, cmm: tuple[float, float], shape: tuple[int, ...]) -> bool:
+    """True when the board point cmm (mm) projects inside the photo frame (not past its edge).
+
+    The rectified validity mask is resampled and its edge pixels may reach a hair past the
+    frame; a note whose centre nobody can see cannot be placed, so test the exact projection.
+    """
+    p = h @ np.array([cmm[0], cmm[1], 1.0])
+    if p[2] <= 0:
+        return False
+    x, y = p[0] / p[2], p[1] / p[2]
+    return 0.0 <= x < shape[1] and 0.0 <= y < shape[0]
 
 
 def _visible_share(valid: np.ndarray, corners: np.ndarray) -> float:

@@ -94,6 +94,9 @@ def detect_markers(
                 moved = np.linalg.norm(refined - pts, axis=1)
                 pts = np.where((moved < max(1.5, 1.0 / scale))[:, None], refined, pts)
         hits.append(MarkerHit(int(i), pts))
+    # The detector works in parallel threads and returns markers in no fixed order; RANSAC
+    # samples by position in the list, so sort to give the same fit on every run.
+    hits.sort(key=lambda m: (m.id, float(m.corners_px[0, 1]), float(m.corners_px[0, 0])))
     return hits
 
 
