@@ -139,6 +139,37 @@ def _nearer_undeclared(
     return False
 
 
+def _split_by_colour(
+    blob: np.ndarray, cls: np.ndarray, strong: np.ndarray, min_px: float
+) -> list[tuple[np.ndarray, tuple[int, int]]]:
+    """A blob cut into one piece per colour class holding at least min_px reliable pixels.
+
+    strong: coloured, unglared pixels (their class is trustworthy). Every other blob pixel
+    (glare, rims, stray classes) joins the nearest piece. Returns (mask, (x, y) offset) pairs,
+    the whole blob when it is of one colour.
+    """
+    counts = np.bincount(cls[blob & strong].ravel(), minlength=int(cls.max()) + 1)
+    major = [int(c) for c in np.nonzero(counts >= min_px)[0]]
+    if len(major) < 2:
+        return [(blob, (0, 0))]
+    dists = []
+    for c in major:
+        seed = (blob & strong & (cls == c)).astype(np.uint8)
+        seed = cv2.morphologyEx(seed, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        dists.append(cv2.distanceTransform((1 - seed).astype(np.uint8), cv2.DIST_L2, 3))
+    owner = np.argmin(np.stack(dists, -1), -1)
+    pieces = []
+    for k in range(len(major)):
+        part = (blob & (owner == k)).astype(np.uint8)
+        part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        n, lab_, stats, _ = cv2.connectedComponentsWithStats(part)
+        for i in range(1, n):
+            x, y, w, h, a = stats[i]
+            if a >= min_px:
+                pieces.append((lab_[y : y + h, x : x + w] == i, (int(x), int(y))))
+    return pieces or [(blob, (0, 0))]
+
+
 def count_dots(
     rect: Rectified,
     norm: Normalised,
@@ -173,6 +204,9 @@ def count_dots(
     _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
     names = list(refs.stickers)
     cls, _ = classify_map(lab, refs.stickers)
+    glare = norm.clipped[y0:y1, x0:x1] | (
+        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
+    )
     blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
     boxes: list[tuple[int, int, int, int]] = []
     for c in contours:
@@ -183,8 +217,15 @@ def count_dots(
         sub = np.zeros((bh, bw), np.uint8)
         cv2.drawContours(sub, [c - (bx, by)], -1, 1, -1)
         if area <= cfg.note_area_frac * note_area:
-            blobs.append(sub.astype(bool))
-            boxes.append((bx, by, bw, bh))
+            # touching stickers of different colours: cover each colour on its own, so a red
+            # disc is never credited with its yellow neighbour's pixels (an extra sticker)
+            strong = mask[by : by + bh, bx : bx + bw] & ~glare[by : by + bh, bx : bx + bw]
+            for piece, (px, py) in _split_by_colour(
+                sub.astype(bool), cls[by : by + bh, bx : bx + bw], strong, cfg.min_fill * disc_area
+            ):
+                ph, pw = piece.shape
+                blobs.append(piece)
+                boxes.append((bx + px, by + py, pw, ph))
             continue
         # note-sized: a sticker may touch or sit on a note of another colour; split by colour class
         sub_cls = cls[by : by + bh, bx : bx + bw]
@@ -208,9 +249,6 @@ def count_dots(
     dots: list[Dot] = []
     flags: list[Flag] = []
     ambiguous_zones: set[str] = set()
-    glare = norm.clipped[y0:y1, x0:x1] | (
-        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
-    )
     yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
     r_px = _effective_radius(blobs, r_px, cfg)
     for blob, (bx, by, bw, bh) in zip(blobs, boxes, strict=False):
