@@ -35,10 +35,31 @@ def _photos(folder: Path) -> list[str]:
 def _start(photos: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [*CAPTURE, "run", str(photos), "--workshop", str(badcorpus.WORKSHOP), "--out", str(out),
-         "--jobs", "1", *extra],
+         "--jobs", "2", *extra],
         cwd=badcorpus.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=dict(os.environ, COLUMNS="200"),
     )
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is pid (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_sigkill_then_resume_completes(tmp_path: Path) -> None:
@@ -50,8 +71,15 @@ def test_sigkill_then_resume_completes(tmp_path: Path) -> None:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no per-photo JSON after 120 s"
         time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers  # two analysis workers (and multiprocessing's resource tracker)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # the batch's workers die with it: none goes on writing into the folder
+    assert not [w for w in workers if _alive(w)], workers
     done = {p.name: p.stat().st_mtime_ns for p in (out / "photos").glob("*.json")}
     if len(done) == len(names):
         pytest.skip("the whole batch finished before the kill (machine too fast for this test)")

@@ -103,6 +103,7 @@ def photo_from_dict(doc: dict, kit: KitLayout) -> PhotoResult:
         flags=photo_flags,
         sharpness=doc.get("sharpness"),
         timings=dict(doc.get("timings_s") or {}),
+        duplicate_of=doc.get("duplicate_of"),
     )
 
 

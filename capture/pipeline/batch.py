@@ -259,6 +259,24 @@ _WORKER: dict = {}
 
 def _init_worker(kit: KitLayout, config: Config, out_dir: Path, settings: str | None) -> None:
     _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings)
+    _exit_with_parent(os.getppid())
+
+
+def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """End this worker soon after the batch process dies (kill -9 included).
+
+    Orphaned workers would otherwise block forever on their task queue, or finish a photo and
+    write into an output folder whose lock a new run now holds.
+    """
+    import threading
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(every_s)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _work(job: PhotoJob) -> PhotoOutcome:
@@ -467,6 +485,21 @@ def _resumable(job: PhotoJob, out_dir: Path, kit: KitLayout, fp: str | None) -> 
     )
 
 
+def _as_written(outcome: PhotoOutcome, out_dir: Path, kit: KitLayout) -> PhotoResult:
+    """The photo's result read back from its per-photo JSON (the in-memory one if unreadable)."""
+    import json
+
+    from capture.export.json_in import photo_from_dict
+
+    if outcome.resumed:
+        return outcome.result
+    try:
+        doc = json.loads((out_dir / outcome.doc).read_text("utf-8"))
+        return photo_from_dict(doc, kit)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return outcome.result
+
+
 def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path, fp: str | None
                ) -> PhotoOutcome:
     """Outcome of a photo with the same bytes as `first`: listed, pointing to it, nothing read."""
@@ -575,7 +608,10 @@ def _run_locked(
     outcomes = [outcomes[i] for i in range(len(plan))]
 
     skipped_names = [str(p) for p in skipped]
-    session = merge_session([o.result for o in outcomes], kit, config, skipped=skipped_names)
+    # The session is built from what the per-photo JSONs say (rounded as written), whether a
+    # photo was analysed now or by an earlier run: a resumed run gives the same session.
+    results = [_as_written(o, out_dir, kit) for o in outcomes]
+    session = merge_session(results, kit, config, skipped=skipped_names)
     doc = session_to_dict(
         session,
         kit,
