@@ -42,7 +42,7 @@ demo: install
 	$(CAPTURE) run $(SAMPLES)/photos --workshop $(WORKSHOP) --out outputs/demo
 
 test: install
-	$(PY) -m pytest -x -q tests
+	$(PY) -m pytest -x tests
 
 lint: install
 	.venv/bin/ruff check .
