@@ -134,15 +134,15 @@ def test_max_megapixels_option_refuses_before_decoding(tmp_path: Path) -> None:
     s = run_batch([photo], badcorpus.WORKSHOP, out_dir=tmp_path / "out", jobs=1,
                   max_megapixels=2.0)
     assert [(f, c) for f, c, _m in s.failed] == [("big.jpg", "too_many_pixels")]
-    assert "2 million" in s.failed[0][2]
+    assert "2 millions" in s.failed[0][2]
 
 
 def test_degenerate_boards_only_make_the_photo_fail() -> None:
-    flag = Flag("degenerate_homography", "warning", "Markers [3] give an impossible geometry.",
+    flag = Flag("degenerate_homography", "warning", "Repères [3] : géométrie impossible.",
                 board="mire")
     err = empty_photo_error(PhotoResult(file="x.jpg", flags=[flag]))
-    assert err is not None and err.code == "no_boards" and "impossible geometry" in err.message
-    other = Flag("foreign_board", "warning", "QR names another workshop", board="mire")
+    assert err is not None and err.code == "no_boards" and "géométrie impossible" in err.message
+    other = Flag("foreign_board", "warning", "Le QR désigne un autre atelier", board="mire")
     assert empty_photo_error(PhotoResult(file="x.jpg", flags=[flag, other])).code == (
         "foreign_workshop")
     fit = BoardFit("mire", np.eye(3), (1, 2, 3), 0.5, True, 1.0)

@@ -99,24 +99,25 @@ def empty_photo_error(result: PhotoResult) -> PhotoError | None:
     """
     if result.status != "ok" or result.boards:
         return None
-    name = result.file or "this photo"
+    name = result.file or "cette photo"
     flags = list(result.flags) + [f for b in result.boards for f in b.flags]
     if any(f.code == "foreign_board" for f in flags):
         return PhotoError(
-            f"The boards in {name} belong to another workshop (their QR codes say so): "
-            "check that you gave the right workshop file, or remove the photo.",
+            f"Les panneaux de {name} appartiennent à un autre atelier (leurs QR codes le disent) : "
+            "vérifiez que vous avez donné le bon fichier d'atelier, ou retirez la photo.",
             code="foreign_workshop",
         )
     if any(f.code == "degenerate_homography" for f in flags):
         return PhotoError(
-            f"Markers were seen in {name} but no board could be placed from them (impossible "
-            "geometry: a reflection, a marker cut out and stuck elsewhere?): retake the photo "
-            "facing the wall.",
+            f"Des repères sont visibles sur {name} mais aucun panneau n'a pu en être placé "
+            "(géométrie impossible : un reflet, un repère découpé et collé ailleurs ?) : "
+            "reprenez la photo face au mur.",
             code="no_boards",
         )
     return PhotoError(
-        f"No board of this workshop was found in {name}: the black square markers at the "
-        "board corners must be visible (retake the photo closer, sharper, facing the wall).",
+        f"Aucun panneau de cet atelier n'a été trouvé sur {name} : les repères carrés noirs "
+        "aux coins des panneaux doivent être visibles (reprenez la photo plus près, plus nette, "
+        "face au mur).",
         code="no_boards",
     )
 

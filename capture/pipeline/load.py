@@ -76,11 +76,11 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
         size = path.stat().st_size
     except OSError as exc:
         raise PhotoError(
-            f"The photo {name} cannot be opened ({exc.strerror}).", code="unreadable_image"
+            f"La photo {name} ne peut pas être ouverte ({exc.strerror}).", code="unreadable_image"
         ) from exc
     if size == 0:
         raise PhotoError(
-            f"The file {name} is empty (0 bytes): copy the photo again from the phone.",
+            f"Le fichier {name} est vide (0 octet) : recopiez la photo depuis le téléphone.",
             code="empty_file",
         )
     # PIL's own guard follows ours while this photo opens (it refuses at twice the limit, before
@@ -92,34 +92,35 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
             img = Image.open(path)
         except UnidentifiedImageError as exc:
             raise PhotoError(
-                f"The file {name} is not an image this tool can read "
-                "(expected a JPEG, PNG, TIFF or HEIC photo).",
+                f"Le fichier {name} n'est pas une image que cet outil sait lire "
+                "(photo JPEG, PNG, TIFF ou HEIC attendue).",
                 code="unreadable_image",
             ) from exc
         except Image.DecompressionBombError as exc:
             raise PhotoError(
-                f"The image {name} has far more than the {limits.max_pixels / 1e6:g} million "
-                "pixels allowed (--max-megapixels): it was not opened.",
+                f"L'image {name} dépasse de loin les {limits.max_pixels / 1e6:g} millions "
+                "de pixels autorisés (--max-megapixels) : elle n'a pas été ouverte.",
                 code="too_many_pixels",
             ) from exc
         except OSError as exc:
             raise PhotoError(
-                f"The file {name} cannot be read as an image ({exc}).", code="unreadable_image"
+                f"Le fichier {name} ne peut pas être lu comme une image ({exc}).",
+                code="unreadable_image",
             ) from exc
         with img:
             fmt = (img.format or "").upper()
             if fmt not in SUPPORTED_FORMATS:
                 raise PhotoError(
-                    f"The file {name} is a {fmt or 'unknown'} image; use JPEG, PNG, "
-                    "TIFF or HEIC photos.",
+                    f"Le fichier {name} est une image {fmt or 'de format inconnu'} : utilisez "
+                    "des photos JPEG, PNG, TIFF ou HEIC.",
                     code="unsupported_format",
                 )
             w, h = img.size  # from the header: nothing decoded yet
             if w * h > limits.max_pixels:
                 raise PhotoError(
-                    f"The image {name} has {w * h / 1e6:.0f} million pixels, more than the "
-                    f"{limits.max_pixels / 1e6:g} million allowed (--max-megapixels): it was not "
-                    "opened.",
+                    f"L'image {name} a {w * h / 1e6:.0f} millions de pixels, plus que les "
+                    f"{limits.max_pixels / 1e6:g} millions autorisés (--max-megapixels) : elle "
+                    "n'a pas été ouverte.",
                     code="too_many_pixels",
                 )
             try:
@@ -133,15 +134,15 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
                 rgb = _to_rgb(upright)
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
                 raise PhotoError(
-                    f"The photo {name} is damaged or incomplete (truncated file?): "
-                    "copy it again from the phone.",
+                    f"La photo {name} est abîmée ou incomplète (fichier tronqué ?) : "
+                    "recopiez-la depuis le téléphone.",
                     code="unreadable_image",
                 ) from exc
     hh, ww = rgb.shape[:2]
     if min(hh, ww) < limits.min_side_px:
         raise PhotoError(
-            f"The image {name} is only {ww}x{hh} pixels: too small to read a board "
-            f"(at least {limits.min_side_px} pixels on each side).",
+            f"L'image {name} ne fait que {ww}x{hh} pixels : trop petite pour lire un panneau "
+            f"(il faut au moins {limits.min_side_px} pixels de chaque côté).",
             code="too_small",
         )
     meta = {

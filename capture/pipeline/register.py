@@ -107,16 +107,16 @@ def _project(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
 def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> str | None:
     """Reason why a homography cannot be a photo of the board, or None."""
     if not np.all(np.isfinite(h)) or abs(np.linalg.det(h)) < 1e-12:
-        return "singular homography"
+        return "homographie singulière"
     w, hh = board.size_mm
     rect = np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64)
     # points behind the camera: the projective denominator changes sign over the board
     den = rect @ h[2, :2] + h[2, 2]
     if np.any(den <= 0) and np.any(den >= 0):
-        return "board crosses the horizon"
+        return "le panneau franchit l'horizon"
     quad = _project(h, rect).astype(np.float32)
     if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
-        return "projected board is not convex"
+        return "le panneau projeté n'est pas convexe"
     # local scale (px per mm) at each corner from the Jacobian's area factor
     scales = []
     for x, y in rect:
@@ -124,9 +124,9 @@ def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> str |
         scales.append(np.sqrt(abs(_cross2(p[1] - p[0], p[2] - p[0]))))
     smin, smax = min(scales), max(scales)
     if smin < cfg.min_scale_px_per_mm or smax > cfg.max_scale_px_per_mm:
-        return f"absurd scale ({smin:.2f}-{smax:.2f} px/mm)"
+        return f"échelle absurde ({smin:.2f}-{smax:.2f} px/mm)"
     if smax / smin > cfg.max_scale_ratio:
-        return "extreme perspective"
+        return "perspective extrême"
     return None
 
 
@@ -303,8 +303,8 @@ def find_boards(
                     Flag(
                         "degenerate_homography",
                         "warning",
-                        f"Markers {list(ids)} of board {board_id} give an impossible "
-                        f"geometry ({reason}); the board was skipped.",
+                        f"Les repères {list(ids)} du panneau {board_id} donnent une géométrie "
+                        f"impossible ({reason}) : le panneau a été ignoré.",
                         board=board_id,
                     )
                 )
@@ -319,8 +319,8 @@ def find_boards(
                         Flag(
                             "foreign_board",
                             "warning",
-                            f"A board whose QR code names another workshop ({other}) "
-                            f"shares markers with {board_id}; it was ignored.",
+                            f"Un panneau dont le QR code désigne un autre atelier ({other}) "
+                            f"partage des repères avec {board_id} : il a été ignoré.",
                             board=board_id,
                         )
                     )
@@ -330,8 +330,8 @@ def find_boards(
                         Flag(
                             "foreign_board",
                             "warning",
-                            f"The QR code reads board {parsed[1]} where the markers say "
-                            f"{board_id}; the board was ignored.",
+                            f"Le QR code indique le panneau {parsed[1]} alors que les repères "
+                            f"indiquent {board_id} : le panneau a été ignoré.",
                             board=board_id,
                         )
                     )
@@ -351,8 +351,8 @@ def find_boards(
                     Flag(
                         "wall_plane_fit",
                         "info",
-                        f"Board {board_id} was placed through the wall plane of {via} "
-                        f"(only {len(ids)} of its markers seen).",
+                        f"Le panneau {board_id} a été placé d'après le plan du mur de {via} "
+                        f"(seulement {len(ids)} de ses repères vus).",
                         board=board_id,
                     )
                 )
@@ -369,8 +369,8 @@ def find_boards(
                 Flag(
                     "duplicate_board",
                     "warning",
-                    f"Board {board_id} appears {len(kept)} times in the photo; only the "
-                    "best-fitted copy was read.",
+                    f"Le panneau {board_id} apparaît {len(kept)} fois sur la photo : seule la "
+                    "copie la mieux repérée a été lue.",
                     board=board_id,
                 )
             )
@@ -383,8 +383,8 @@ def find_boards(
                     Flag(
                         "poor_fit",
                         "warning",
-                        f"Only one marker of board {board_id} was seen: its position is "
-                        "approximate far from that marker.",
+                        f"Un seul repère du panneau {board_id} a été vu : les positions sont "
+                        "approximatives loin de ce repère.",
                         board=board_id,
                         item="single_marker",
                     )
