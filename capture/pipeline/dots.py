@@ -310,8 +310,8 @@ def count_dots(
                 Flag(
                     "ambiguous_cluster",
                     "warning",
-                    f"A cluster of stickers in zone {z.label or z.id} of {board.id} does not "
-                    "add up to a whole number of stickers: check the count.",
+                    f"Un amas de gommettes dans la zone {z.label or z.id} de {board.id} ne fait "
+                    "pas un nombre entier de gommettes : vérifiez le décompte.",
                     board=board.id,
                     zone=z.id,
                 )
@@ -321,9 +321,9 @@ def count_dots(
                 Flag(
                     "unknown_colour",
                     "warning",
-                    f"{by_color['unknown']} sticker(s) in zone {z.label or z.id} of {board.id} "
-                    "match none of the declared colours (another colour, or washed out by "
-                    "light): they count as votes, check their colour.",
+                    f"{by_color['unknown']} gommette(s) de la zone {z.label or z.id} de {board.id} "
+                    "ne correspondent à aucune couleur déclarée (autre couleur, ou délavée par "
+                    "la lumière) : elles comptent comme votes, vérifiez leur couleur.",
                     board=board.id,
                     zone=z.id,
                 )
@@ -337,8 +337,8 @@ def count_dots(
                     Flag(
                         "glare",
                         "warning",
-                        f"Glare covers {frac:.0%} of zone {z.label or z.id} of {board.id}: "
-                        "stickers under it may be missed.",
+                        f"Un reflet couvre {frac:.0%} de la zone {z.label or z.id} de {board.id} : "
+                        "des gommettes dessous peuvent manquer.",
                         board=board.id,
                         zone=z.id,
                     )
@@ -348,8 +348,8 @@ def count_dots(
                 Flag(
                     "zone_cut",
                     "warning",
-                    f"Zone {z.label or z.id} of {board.id} is partly outside the photo: "
-                    "its count may be short.",
+                    f"La zone {z.label or z.id} de {board.id} sort en partie de la photo : "
+                    "son décompte peut être incomplet.",
                     board=board.id,
                     zone=z.id,
                 )

@@ -365,8 +365,8 @@ def find_notes(
                 Flag(
                     "note_outside_zones",
                     "warning",
-                    f"A {colour} note on {board.id} at ({cmm[0]:.0f}, {cmm[1]:.0f}) mm is "
-                    "outside every zone.",
+                    f"Un post-it ({colour}) sur {board.id} à ({cmm[0]:.0f}, {cmm[1]:.0f}) mm est "
+                    "hors de toutes les zones.",
                     board=board.id,
                     item=note.id,
                 )

@@ -85,7 +85,7 @@ def _refs_from_card(
         Flag(
             "colours_from_card",
             "info",
-            f"Colours measured on the calibration card: {', '.join(measured)}.",
+            f"Couleurs mesurées sur la carte de calibration : {', '.join(measured)}.",
             board=board.id,
         )
     ]
@@ -163,7 +163,7 @@ def analyse_photo(
                     Flag(
                         "analysis_failed",
                         "warning",
-                        f"The calibration card could not be read: {exc}",
+                        f"La carte de calibration n'a pas pu être lue : {exc}",
                         board=board.id,
                     )
                 ]
@@ -179,7 +179,7 @@ def analyse_photo(
                     Flag(
                         "analysis_failed",
                         "error",
-                        f"Board {fit.board} could not be analysed: {exc}",
+                        f"Le panneau {fit.board} n'a pas pu être analysé : {exc}",
                         board=fit.board,
                     )
                 ],
@@ -190,8 +190,8 @@ def analyse_photo(
                 Flag(
                     "poor_fit",
                     "warning",
-                    f"Board {fit.board} is poorly located in the photo (markers disagree "
-                    f"by {fit.reprojection_error_mm:.1f} mm): positions may be off.",
+                    f"Le panneau {fit.board} est mal repéré sur la photo (ses repères divergent "
+                    f"de {fit.reprojection_error_mm:.1f} mm) : positions peut-être décalées.",
                     board=fit.board,
                 )
             )
@@ -200,7 +200,7 @@ def analyse_photo(
                 Flag(
                     "board_cut",
                     "info",
-                    f"Only {fit.visible_fraction:.0%} of board {fit.board} is in the photo.",
+                    f"Seuls {fit.visible_fraction:.0%} du panneau {fit.board} sont sur la photo.",
                     board=fit.board,
                 )
             )
@@ -220,8 +220,8 @@ def analyse_photo(
                         Flag(
                             "low_ocr_confidence",
                             "warning",
-                            f"The text of note {note.id} was hard to read "
-                            f"({note.ocr_confidence:.0%} confidence): check it.",
+                            f"Le texte du post-it {note.id} était difficile à lire "
+                            f"(confiance {note.ocr_confidence:.0%}) : vérifiez-le.",
                             board=fit.board,
                             zone=note.zone,
                             item=note.id,
@@ -239,8 +239,8 @@ def analyse_photo(
                 Flag(
                     "blurry_photo",
                     "warning",
-                    f"The photo is blurry (edges spread over {1 / result.sharpness:.1f} mm "
-                    "on the wall): stickers and handwriting may be misread.",
+                    f"La photo est floue (contours étalés sur {1 / result.sharpness:.1f} mm "
+                    "du mur) : gommettes et écriture risquent d'être mal lues.",
                     item=file or None,
                 )
             )
