@@ -324,7 +324,7 @@ def find_notes(
             continue  # centred off the board: it belongs to another board (or the wall)
         u, v = (int(t) for t in rect.mm_to_px(np.array(cmm)))
         if not (0 <= v < hh and 0 <= u < ww and rect.valid[v, u]) or not _centre_in_photo(
-            fit.homography, cmm, rgb.shape
+            fit.homography, cmm, rgb.shape, cfg.centre_margin_frac * sq_side * to_mm
         ):
             continue  # centred outside the photo: too little seen, another photo will hold it
         if _visible_share(mask, _square_corners(cx, cy, sq_side, ang)) < cfg.min_visible_frac:
@@ -376,17 +376,24 @@ def find_notes(
     return notes, flags
 
 
-def _centre_in_photo(h: np.ndarray, cmm: tuple[float, float], shape: tuple[int, ...]) -> bool:
-    """True when the board point cmm (mm) projects inside the photo frame (not past its edge).
+def _centre_in_photo(
+    h: np.ndarray, cmm: tuple[float, float], shape: tuple[int, ...], margin_mm: float
+) -> bool:
+    """True when the board point cmm (mm), and margin_mm around it, lie inside the photo frame.
 
-    The rectified validity mask is resampled and its edge pixels may reach a hair past the
-    frame; a note whose centre nobody can see cannot be placed, so test the exact projection.
+    A note whose centre nobody can see cannot be placed; one whose centre sits right on the
+    frame edge is only half seen, and a fit on a board seen through few markers is a few px
+    off there: its centre is on the wrong side as often as not. The exact projection is
+    tested (the rectified validity mask is resampled and reaches a hair past the frame).
     """
-    p = h @ np.array([cmm[0], cmm[1], 1.0])
-    if p[2] <= 0:
-        return False
-    x, y = p[0] / p[2], p[1] / p[2]
-    return 0.0 <= x < shape[1] and 0.0 <= y < shape[0]
+    for dx, dy in ((0, 0), (-margin_mm, 0), (margin_mm, 0), (0, -margin_mm), (0, margin_mm)):
+        p = h @ np.array([cmm[0] + dx, cmm[1] + dy, 1.0])
+        if p[2] <= 0:
+            return False
+        x, y = p[0] / p[2], p[1] / p[2]
+        if not (0.0 <= x < shape[1] and 0.0 <= y < shape[0]):
+            return False
+    return True
 
 
 def _visible_share(valid: np.ndarray, corners: np.ndarray) -> float:
