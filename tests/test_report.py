@@ -205,9 +205,14 @@ def test_apply_corrections_and_idempotence(out: Path, tmp_path: Path) -> None:
     flag = next(f for f in photo["flags"] if f["code"] == "ambiguous_cluster")
     assert flag["resolved"] is True
     # CSV and report follow
-    assert {r["note_id"] for r in read_csv(out / "notes.csv")} == {"processus-n00"}
+    notes_rows = read_csv(out / "notes.csv")
+    assert {r["note_id"] for r in notes_rows} == {"processus-n00"}
+    assert notes_rows[0]["verified"] == "oui" and notes_rows[0]["zone"] == "redaction"
+    action = next(r for r in read_csv(out / "actions.csv") if r["note_id"] == "mire-n01")
+    assert (action["text"], action["verified"], action["corrected_by"]) == (
+        "Mutualiser les achats", "oui", "Camille")
     row = next(r for r in read_csv(out / "votes.csv") if r["board"] == "verbatim-02")
-    assert row["disagree"] == "6"
+    assert row["disagree"] == "6" and row["verified_zones"] == "disagree"
     html = (out / "report.html").read_text("utf-8")
     assert "Mutualiser les achats" in html and "vérifié" in html
     # twice: nothing changes, byte for byte

@@ -48,7 +48,7 @@ def test_run_writes_every_output_schema_valid(sample_run) -> None:
             assert n["crop"] and (out / n["crop"]).is_file()  # every note's crop image
     assert len(csv_out.read_csv(out / "notes.csv")) == len(session["notes"])
     assert len(csv_out.read_csv(out / "votes.csv")) == len(session["votes"])
-    assert "photos ok" in res.output and str(out) in res.output.replace("\n", "")
+    assert "photos analysées" in res.output and str(out) in res.output.replace("\n", "")
 
 
 @pytest.mark.slow

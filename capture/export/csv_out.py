@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from capture.export.atomic import atomic_write_bytes
@@ -54,87 +55,52 @@ def write_votes_csv(path: Path, session: dict) -> Path:
     colours = _colours(votes)
     header = ["board", "text", "agree", "disagree"]
     header += [f"agree_{c}" for c in colours] + [f"disagree_{c}" for c in colours]
-    header += ["ambiguous", "file"]
+    header += ["ambiguous", "verified_zones", "file"]
     rows = []
     for v in votes:
         row: list[object] = [v["board"], v["text"], v["agree"], v["disagree"]]
         row += [v["by_color"]["agree"].get(c, 0) for c in colours]
         row += [v["by_color"]["disagree"].get(c, 0) for c in colours]
-        row += [v.get("ambiguous", False), v.get("file", "")]
+        row += [v.get("ambiguous", False), " ".join(v.get("verified_zones", [])), v.get("file", "")]
         rows.append(row)
     return _write(path, header, rows)
 
 
+# Columns of actions.csv and notes.csv: (header, value from the note's session entry).
+_NOTE_COLUMNS: list[tuple[str, Callable[[dict], object]]] = [
+    ("board", lambda n: n["board"]),
+    ("zone", lambda n: n["zone"]),
+    ("color", lambda n: n["color"]),
+    ("text", lambda n: n["text"]),
+    ("center_x_mm", lambda n: n["center_mm"][0]),
+    ("center_y_mm", lambda n: n["center_mm"][1]),
+    ("ocr_confidence", lambda n: n.get("ocr_confidence")),
+    ("raw_text", lambda n: n.get("raw_text", "")),
+    ("verified", lambda n: n.get("verified", False)),  # set by `capture apply`
+    ("corrected_by", lambda n: n.get("corrected_by", "")),
+    ("note_id", lambda n: n.get("id", "")),
+    ("file", lambda n: n.get("file", "")),
+    ("crop", lambda n: n.get("crop")),
+]
+_GRID_COLUMNS: list[tuple[str, Callable[[dict], object]]] = [
+    ("cell", lambda a: a["cell"]),
+    ("x", lambda a: a["x"]),
+    ("y", lambda a: a["y"]),
+]
+
+
+def _write_notes(path: Path, entries: list[dict], columns: list[tuple[str, Callable]]) -> Path:
+    return _write(path, [h for h, _ in columns], [[get(e) for _, get in columns] for e in entries])
+
+
 def write_actions_csv(path: Path, session: dict) -> Path:
-    header = [
-        "board",
-        "zone",
-        "cell",
-        "x",
-        "y",
-        "color",
-        "text",
-        "center_x_mm",
-        "center_y_mm",
-        "ocr_confidence",
-        "raw_text",
-        "note_id",
-        "file",
-        "crop",
-    ]
-    rows = [
-        [
-            a["board"],
-            a["zone"],
-            a["cell"],
-            a["x"],
-            a["y"],
-            a["color"],
-            a["text"],
-            a["center_mm"][0],
-            a["center_mm"][1],
-            a.get("ocr_confidence"),
-            a.get("raw_text", ""),
-            a.get("id", ""),
-            a.get("file", ""),
-            a.get("crop"),
-        ]
-        for a in session["actions"]
-    ]
-    return _write(path, header, rows)
+    """The mire's actions: where each note sits on the grid, then the note's own columns."""
+    columns = _NOTE_COLUMNS[:2] + _GRID_COLUMNS + _NOTE_COLUMNS[2:]
+    return _write_notes(path, session["actions"], columns)
 
 
 def write_notes_csv(path: Path, session: dict) -> Path:
-    header = [
-        "board",
-        "zone",
-        "color",
-        "text",
-        "center_x_mm",
-        "center_y_mm",
-        "ocr_confidence",
-        "raw_text",
-        "note_id",
-        "file",
-        "crop",
-    ]
-    rows = [
-        [
-            n["board"],
-            n["zone"],
-            n["color"],
-            n["text"],
-            n["center_mm"][0],
-            n["center_mm"][1],
-            n.get("ocr_confidence"),
-            n.get("raw_text", ""),
-            n.get("id", ""),
-            n.get("file", ""),
-            n.get("crop"),
-        ]
-        for n in session["notes"]
-    ]
-    return _write(path, header, rows)
+    return _write_notes(path, session["notes"], _NOTE_COLUMNS)
 
 
 def write_csvs(out_dir: Path, session: dict) -> list[Path]:

@@ -83,7 +83,8 @@ def expand_paths(
             files = [p]
         else:
             raise UsageError(
-                f"{p} does not exist (give photos or folders of photos)", code="path_missing"
+                f"{p} n'existe pas (donnez des photos ou des dossiers de photos)",
+                code="path_missing",
             )
         for f in files:
             key = f.resolve()
@@ -174,8 +175,8 @@ def process_photo(
             sha = file_sha256(job.path)
         except OSError as exc:  # permissions, a file removed meanwhile, an I/O error
             raise PhotoError(
-                f"The photo {name} cannot be opened ({exc.strerror or exc}): check that the "
-                "file is still there and readable.",
+                f"La photo {name} ne peut pas être ouverte ({exc.strerror or exc}) : vérifiez "
+                "que le fichier est toujours là et lisible.",
                 code="unreadable_image",
             ) from exc
         rgb, info = load_photo(job.path, config.limits)
@@ -399,14 +400,14 @@ def run_batch(
     from capture.workshop import load_workshop
 
     if not paths:
-        raise UsageError("give at least one photo or folder", code="no_input")
+        raise UsageError("donnez au moins une photo ou un dossier", code="no_input")
     ws = load_workshop(Path(workshop))
     kit = layout_workshop(ws)
     if languages:
         config = replace(config, ocr=replace(config.ocr, languages=languages))
     if max_megapixels is not None:
         if not max_megapixels > 0:
-            raise UsageError("--max-megapixels must be positive", code="bad_option")
+            raise UsageError("--max-megapixels doit être positif", code="bad_option")
         config = replace(
             config, limits=replace(config.limits, max_pixels=int(max_megapixels * 1_000_000))
         )
@@ -414,7 +415,7 @@ def run_batch(
     photos, skipped = expand_paths(paths, config.batch.extensions)
     if not photos:
         raise UsageError(
-            f"no photo found in {', '.join(map(str, paths))} (looked for "
+            f"aucune photo trouvée dans {', '.join(map(str, paths))} (extensions cherchées : "
             f"{' '.join(config.batch.extensions)})",
             code="no_photos",
         )
@@ -423,7 +424,8 @@ def run_batch(
     out_abs = out_dir.resolve()
     photos = [p for p in photos if out_abs not in p.resolve().parents]
     if not photos:
-        raise UsageError(f"no photo found outside the output folder {out_dir}", code="no_photos")
+        raise UsageError(f"aucune photo trouvée hors du dossier de sortie {out_dir}",
+                         code="no_photos")
     out_dir.mkdir(parents=True, exist_ok=True)
     from capture.export.lock import output_lock
 
@@ -512,7 +514,7 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
         file=job.path.name,
         status=src.status,
         error_code=src.error_code,
-        error=None if ok else f"Same content as {src.file}: {src.error}",
+        error=None if ok else f"Même contenu que {src.file} : {src.error}",
         sha256=src.sha256,
         size_px=src.size_px,
         duplicate_of=src.file,
@@ -520,8 +522,8 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
             Flag(
                 "duplicate_photo",
                 "info",
-                f"{job.path.name} has exactly the same content as {src.file}: it was read "
-                "once and is counted once.",
+                f"{job.path.name} a exactement le même contenu que {src.file} : elle a été lue "
+                "et comptée une seule fois.",
                 item=job.path.name,
             )
         ],
@@ -590,7 +592,7 @@ def _run_locked(
     work = [plan[i] for i in todo]
     if progress is not None:
         with progress:
-            task = progress.add_task("photos", total=len(work))
+            task = progress.add_task("photos analysées", total=len(work))
 
             def done_bar(o: PhotoOutcome) -> None:
                 done(o)
@@ -666,13 +668,13 @@ def print_summary(summary: BatchSummary, console: object) -> None:
 
     c = console
     for name in summary.skipped:
-        c.print(f"[dim]skipped (not a photo): {escape(name)}[/]", highlight=False)
+        c.print(f"[dim]ignoré (pas une photo) : {escape(name)}[/]", highlight=False)
     for file, code, msg in summary.failed:
-        c.print(f"[red]failed[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
+        c.print(f"[red]échec[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
     for o in summary.session.get("photos", []):
         if o.get("duplicate_of") and o["status"] == "ok":  # failed copies are listed above
             c.print(
-                escape(f"duplicate {o['file']}: same content as {o['duplicate_of']}, read once"),
+                escape(f"doublon {o['file']} : même contenu que {o['duplicate_of']}, lu une fois"),
                 highlight=False,
             )
     missing = [
@@ -681,17 +683,17 @@ def print_summary(summary: BatchSummary, console: object) -> None:
         if f["code"] == "board_missing" and f["severity"] != "info"
     ]
     c.print(
-        f"[bold]{summary.ok}/{summary.photos} photos ok[/]"
-        + (f", [red]{len(summary.failed)} failed[/]" if summary.failed else "")
-        + f" · {summary.boards} boards"
-        + (f" ({len(missing)} never seen)" if missing else "")
-        + f" · {summary.votes} votes on {len(summary.session['votes'])} verbatims"
-        + f" · {summary.actions} actions · {summary.notes} notes"
+        f"[bold]{summary.ok}/{summary.photos} photos analysées[/]"
+        + (f", [red]{len(summary.failed)} en échec[/]" if summary.failed else "")
+        + f" · {summary.boards} panneaux"
+        + (f" ({len(missing)} jamais vus)" if missing else "")
+        + f" · {summary.votes} votes sur {len(summary.session['votes'])} verbatims"
+        + f" · {summary.actions} actions · {summary.notes} post-its"
         + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
         highlight=False,
     )
     c.print(
-        f"outputs: {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
+        f"résultats : {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
         "photos/, crops/)",
         highlight=False,
     )
