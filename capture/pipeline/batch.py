@@ -697,3 +697,4 @@ def print_summary(summary: BatchSummary, console: object) -> None:
         "photos/, crops/)",
         highlight=False,
     )
+    c.print(f"à relire dans un navigateur : {summary.out_dir / 'report.html'}", highlight=False)
