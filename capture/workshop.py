@@ -54,16 +54,16 @@ class BoardSpec(_Strict):
     @model_validator(mode="after")
     def _kind_fields(self) -> BoardSpec:
         if self.kind == "verbatim" and not self.text.strip():
-            raise ValueError("a verbatim board needs its quote in 'text'")
+            raise ValueError("un panneau verbatim doit avoir sa citation dans 'text'")
         if self.kind == "process" and not self.phases:
-            raise ValueError("a process board needs at least one entry in 'phases'")
+            raise ValueError("un panneau process doit avoir au moins une entrée dans 'phases'")
         if self.kind != "process" and self.phases:
-            raise ValueError("only process boards have 'phases'")
+            raise ValueError("seuls les panneaux process ont des 'phases'")
         if self.size_mm is not None and not all(100 <= v <= 2000 for v in self.size_mm):
-            raise ValueError("size_mm must be two lengths between 100 and 2000 mm")
+            raise ValueError("size_mm doit donner deux longueurs entre 100 et 2000 mm")
         ids = [p.id for p in self.phases]
         if len(set(ids)) != len(ids):
-            raise ValueError("phase ids must be unique within the board")
+            raise ValueError("les id des phases doivent être uniques dans le panneau")
         return self
 
 
@@ -94,9 +94,9 @@ class Workshop(_Strict):
         for wall in self.walls:
             for board in wall.boards:
                 if board.id in seen:
-                    raise ValueError(f"board id {board.id!r} is used twice")
+                    raise ValueError(f"l'id de panneau {board.id!r} est utilisé deux fois")
                 if board.id == "calibration":
-                    raise ValueError("board id 'calibration' is reserved for the calibration card")
+                    raise ValueError("l'id 'calibration' est réservé à la carte de calibration")
                 seen.add(board.id)
         return self
 
@@ -111,7 +111,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
-                None, None, "aliases (*name) are not allowed in a workshop file", event.start_mark
+                None, None, "les alias (*nom) sont interdits dans un fichier d'atelier",
+                event.start_mark,
             )
         return super().compose_node(parent, index)
 
@@ -142,7 +143,7 @@ def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
     """Parse and validate workshop YAML text; raise WorkshopError naming file, line and field."""
     if len(text.encode("utf-8", "replace")) > CONFIG.limits.workshop_max_bytes:
         raise WorkshopError(
-            f"{source}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes"
+            f"{source}: le fichier dépasse {CONFIG.limits.workshop_max_bytes} octets"
         )
     try:
         _check_depth(text, source)
@@ -152,7 +153,7 @@ def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
         raise WorkshopError(_yaml_message(exc, text, source)) from None
     if not isinstance(data, dict):
         raise WorkshopError(
-            f"{source}:1: the workshop file must be a mapping (id:, title:, walls: …)"
+            f"{source}:1: le fichier d'atelier doit être un dictionnaire (id:, title:, walls: …)"
         )
     dupes = _duplicate_board_ids(data)
     if dupes:
@@ -167,9 +168,22 @@ def parse_workshop(text: str, source: str = "<workshop>") -> Workshop:
         for err in exc.errors():
             loc = tuple(err["loc"])
             line = _line_of(root, loc)
-            msg = err["msg"].removeprefix("Value error, ")
+            msg = _french_detail(err)
             lines.append(f"{source}:{line or '?'}: field {_field_name(loc)}: {msg}")
         raise WorkshopError("\n".join(lines)) from None
+
+
+def _french_detail(err: Any) -> str:
+    """One pydantic error in French: our own checks already are; pydantic's wording stays as a
+    precise detail after a French lead-in."""
+    kind, msg = err.get("type"), err["msg"]
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    if kind == "missing":
+        return "champ obligatoire absent"
+    if kind == "extra_forbidden":
+        return "champ inconnu (faute de frappe ?)"
+    return f"valeur refusée ({msg})"
 
 
 def _check_depth(text: str, source: str) -> None:
@@ -183,8 +197,8 @@ def _check_depth(text: str, source: str) -> None:
             depth += 1
             if depth > CONFIG.limits.workshop_max_depth:
                 raise WorkshopError(
-                    f"{source}:{event.start_mark.line + 1}: lists and mappings are nested more "
-                    f"than {CONFIG.limits.workshop_max_depth} levels deep"
+                    f"{source}:{event.start_mark.line + 1}: listes et dictionnaires imbriqués sur "
+                    f"plus de {CONFIG.limits.workshop_max_depth} niveaux"
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -203,9 +217,9 @@ def _duplicate_board_ids(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], st
                 continue
             loc = ("walls", i, "boards", j, "id")
             if bid == "calibration":
-                errors.append((loc, "board id 'calibration' is reserved for the calibration card"))
+                errors.append((loc, "l'id 'calibration' est réservé à la carte de calibration"))
             elif bid in seen:
-                errors.append((loc, f"board id {bid!r} is already used by {seen[bid]}"))
+                errors.append((loc, f"l'id de panneau {bid!r} est déjà utilisé par {seen[bid]}"))
             else:
                 seen[bid] = _field_name(loc[:-1])
     return errors
@@ -220,19 +234,19 @@ def _yaml_message(exc: yaml.YAMLError, text: str, source: str) -> str:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     if context and context_mark is not None and context_mark is not mark:
-        problem += f", {context} at line {context_mark.line + 1}"
+        problem += f", {context} à la ligne {context_mark.line + 1}"
     hints = []
     first = context_mark.line if context_mark is not None else (mark.line if mark else 0)
     last = mark.line if mark is not None else first
     for n, line in enumerate(text.splitlines()[first:last + 1], start=first + 1):
         body = line.split(" #", 1)[0].replace('\\"', "")
         if body.count('"') % 2 == 1:
-            hints.append(f"line {n} opens a quote (\") that is never closed")
+            hints.append(f"la ligne {n} ouvre un guillemet (\") jamais refermé")
             break
     if "\t" in problem or "\\t" in problem:  # PyYAML shows the tab as a repr
-        hints.append("use spaces, not tabs, to indent")
+        hints.append("indentez avec des espaces, pas des tabulations")
     hint = f"; {'; '.join(hints)}" if hints else ""
-    return f"{where}: not valid YAML ({problem}){hint}"
+    return f"{where}: YAML invalide ({problem}){hint}"
 
 
 def load_workshop(path: str | Path) -> Workshop:
@@ -242,15 +256,17 @@ def load_workshop(path: str | Path) -> Workshop:
         size = path.stat().st_size
         if size > CONFIG.limits.workshop_max_bytes:
             raise WorkshopError(
-                f"{path}: the file is larger than {CONFIG.limits.workshop_max_bytes} bytes"
+                f"{path}: le fichier dépasse {CONFIG.limits.workshop_max_bytes} octets"
             )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise WorkshopError(f"{path}: workshop file not found") from None
+        raise WorkshopError(f"{path}: fichier d'atelier introuvable") from None
     except UnicodeDecodeError:
-        raise WorkshopError(f"{path}:1: the workshop file is not UTF-8 text") from None
+        raise WorkshopError(f"{path}:1: le fichier d'atelier n'est pas du texte UTF-8") from None
     except OSError as exc:
-        raise WorkshopError(f"{path}: cannot read the workshop file ({exc.strerror})") from None
+        raise WorkshopError(
+            f"{path}: impossible de lire le fichier d'atelier ({exc.strerror})"
+        ) from None
     return parse_workshop(text, str(path))
 
 

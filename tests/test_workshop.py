@@ -97,14 +97,14 @@ def test_duplicate_board_id_points_at_the_second_one(tmp_path):
 
 def test_reserved_calibration_id(tmp_path):
     msg = _error(_edit("{id: verbatim-05,", "{id: calibration,"), tmp_path)
-    assert f":{_line_of(BASE, 'id: verbatim-05,')}:" in msg and "reserved" in msg
+    assert f":{_line_of(BASE, 'id: verbatim-05,')}:" in msg and "réservé" in msg
 
 
 def test_missing_closing_quote_names_the_line_that_opens_it(tmp_path):
     line = 'title: "Projection collective en fictions"'
     msg = _error(_edit(line, line[:-1]), tmp_path)
-    assert "not valid YAML" in msg
-    assert f"line {_line_of(BASE, line)} opens a quote" in msg
+    assert "YAML invalide" in msg
+    assert f"la ligne {_line_of(BASE, line)} ouvre un guillemet" in msg
 
 
 def test_unknown_colour(tmp_path):
@@ -117,9 +117,9 @@ def test_unknown_colour(tmp_path):
 
 def test_bad_yaml_syntax(tmp_path):
     msg = _error(_edit("  diameter_mm: 12\n", "  diameter_mm: 12\n bad: [1\n"), tmp_path)
-    assert re.search(r"atelier\.yaml:\d+: not valid YAML", msg)
+    assert re.search(r"atelier\.yaml:\d+: YAML invalide", msg)
     msg = _error(_edit("  diameter_mm: 12\n", "\tdiameter_mm: 12\n"), tmp_path)
-    assert f":{_line_of(BASE, 'diameter_mm: 12')}:" in msg and "tabs" in msg
+    assert f":{_line_of(BASE, 'diameter_mm: 12')}:" in msg and "tabulations" in msg
 
 
 def test_aliases_are_refused(tmp_path):
@@ -127,7 +127,7 @@ def test_aliases_are_refused(tmp_path):
         "  size_mm: 76", "  size_mm: *d"
     )
     msg = _error(text, tmp_path)
-    assert f":{_line_of(BASE, 'size_mm: 76')}:" in msg and "aliases" in msg
+    assert f":{_line_of(BASE, 'size_mm: 76')}:" in msg and "alias (*nom) sont interdits" in msg
 
 
 def test_billion_laughs_is_refused_before_expanding():
@@ -135,7 +135,7 @@ def test_billion_laughs_is_refused_before_expanding():
         f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
-    with pytest.raises(WorkshopError, match="aliases"):
+    with pytest.raises(WorkshopError, match="alias"):
         parse_workshop(bomb, "bomb.yaml")
 
 
@@ -159,10 +159,10 @@ def test_verbatim_without_quote(tmp_path):
 
 def test_oversize_file(tmp_path):
     msg = _error(BASE + "#" * (CONFIG.limits.workshop_max_bytes + 1) + "\n", tmp_path)
-    assert "larger than" in msg
+    assert "dépasse" in msg
 
 
 def test_not_a_mapping_and_missing_file(tmp_path):
     assert ":1:" in _error("- a\n- b\n", tmp_path)
-    with pytest.raises(WorkshopError, match="not found"):
+    with pytest.raises(WorkshopError, match="introuvable"):
         load_workshop(tmp_path / "absent.yaml")

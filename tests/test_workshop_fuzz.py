@@ -143,7 +143,7 @@ def test_valid_workshops_lay_out(doc: dict) -> None:
     try:
         kit = layout_workshop(ws)
     except WorkshopError as exc:  # the one limit the file's schema cannot see: marker supply
-        assert "ArUco markers" in exc.message and ws.marker_id_offset > 0, exc.message
+        assert "repères ArUco" in exc.message and ws.marker_id_offset > 0, exc.message
         return
     ids = [b.id for b in kit.boards]
     assert len(set(ids)) == len(ids)

@@ -331,9 +331,9 @@ def layout_workshop(workshop: Workshop, kit: KitConfig = CONFIG.kit) -> KitLayou
         from capture.errors import WorkshopError
 
         raise WorkshopError(
-            f"the workshop needs {next_id} ArUco markers but {kit.aruco_dictionary} has only "
-            f"{_dictionary_size(kit.aruco_dictionary)}: use fewer boards or a lower "
-            "marker_id_offset"
+            f"l'atelier demande {next_id} repères ArUco mais {kit.aruco_dictionary} n'en a "
+            f"que {_dictionary_size(kit.aruco_dictionary)} : utilisez moins de panneaux ou un "
+            "marker_id_offset plus petit"
         )
     return KitLayout(
         workshop=workshop.id,
