@@ -74,7 +74,7 @@ def schema_errors(doc: Any) -> list[str]:
         return errors
     for i, item in enumerate(doc["corrections"]):
         if not isinstance(item, dict):
-            errors.append(f"corrections/{i}: expected an object, got {type(item).__name__}")
+            errors.append(f"corrections/{i}: objet JSON attendu, trouvé {type(item).__name__}")
             continue
         target = item.get("target")
         kind = "note_correction" if isinstance(target, dict) and "note" in target \
@@ -90,14 +90,15 @@ def load_corrections(path: Path) -> dict:
     try:
         doc = json.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise CorrectionsError(f"{path} does not exist") from exc
+        raise CorrectionsError(f"{path} n'existe pas") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise CorrectionsError(f"{path} is not a readable JSON file ({exc})") from exc
+        raise CorrectionsError(f"{path} n'est pas un fichier JSON lisible ({exc})") from exc
     except RecursionError:  # "[[[[…" nested deeper than the parser's stack
-        raise CorrectionsError(f"{path} is nested far too deep to be a corrections file") from None
+        raise CorrectionsError(f"{path} est bien trop imbriqué pour être un fichier de corrections"
+                               ) from None
     errors = schema_errors(doc)
     if errors:
-        raise CorrectionsError(f"{path} is not a valid corrections file:\n  - "
+        raise CorrectionsError(f"{path} n'est pas un fichier de corrections valide :\n  - "
                                + "\n  - ".join(errors[:20]))
     return doc
 
@@ -213,38 +214,38 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
     boards = {b["id"]: b for b in layout["boards"]}
     problems = []
     if doc["workshop"] != session["workshop"]:
-        problems.append(f"the corrections are for workshop {doc['workshop']!r}, these outputs "
-                        f"for {session['workshop']!r}")
+        problems.append(f"les corrections sont pour l'atelier {doc['workshop']!r}, ces résultats "
+                        f"pour {session['workshop']!r}")
     for i, c in enumerate(doc["corrections"]):
         t = c["target"]
         b = boards.get(t["board"])
         if b is None:
-            problems.append(f"corrections/{i}: no board {t['board']!r} in this workshop")
+            problems.append(f"corrections/{i}: pas de panneau {t['board']!r} dans cet atelier")
             continue
         zones = {z["id"]: z for z in b["zones"]}
         if "note" in t:
             if t["photo"] not in photos:
-                problems.append(f"corrections/{i}: no photo {t['photo']!r} in these outputs")
+                problems.append(f"corrections/{i}: pas de photo {t['photo']!r} dans ces résultats")
             elif _find_note(photos[t["photo"]][1], t["board"], t["note"]) is None:
-                problems.append(f"corrections/{i}: photo {t['photo']!r} has no note "
-                                f"{t['note']!r} on board {t['board']!r}")
+                problems.append(f"corrections/{i}: la photo {t['photo']!r} n'a pas de post-it "
+                                f"{t['note']!r} sur le panneau {t['board']!r}")
             z = c.get("set", {}).get("zone")
             if z is not None and (z not in zones or zones[z]["kind"] == "vote"):
-                problems.append(f"corrections/{i}: {z!r} is not a notes or grid zone of "
-                                f"board {t['board']!r} (zones: "
+                problems.append(f"corrections/{i}: {z!r} n'est pas une zone de post-its ou de "
+                                f"grille du panneau {t['board']!r} (zones : "
                                 f"{', '.join(k for k, v in zones.items() if v['kind'] != 'vote')})")
         else:
             z = zones.get(t["zone"])
             if z is None or z["kind"] != "vote":
-                problems.append(f"corrections/{i}: {t['zone']!r} is not a vote zone of board "
-                                f"{t['board']!r}")
+                problems.append(f"corrections/{i}: {t['zone']!r} n'est pas une zone de vote du "
+                                f"panneau {t['board']!r}")
             elif not any(v["board"] == t["board"] for v in session.get("votes", [])):
-                problems.append(f"corrections/{i}: board {t['board']!r} was not photographed, "
-                                "there is no count to correct")
+                problems.append(f"corrections/{i}: le panneau {t['board']!r} n'a pas été "
+                                "photographié, il n'y a pas de décompte à corriger")
             s = c["set"]
             if "count" in s and "by_color" in s and sum(s["by_color"].values()) != s["count"]:
-                problems.append(f"corrections/{i}: count {s['count']} is not the sum of by_color "
-                                f"({sum(s['by_color'].values())})")
+                problems.append(f"corrections/{i}: count {s['count']} n'est pas la somme de "
+                                f"by_color ({sum(s['by_color'].values())})")
     return problems
 
 
@@ -271,7 +272,7 @@ def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True
     photos = {d["file"]: (paths[stem], d) for stem, d in outputs.photos}
     problems = _check(doc, session, photos, outputs.layout)
     if problems:
-        raise CorrectionsError(f"{corrections_path} does not fit {out_dir}:\n  - "
+        raise CorrectionsError(f"{corrections_path} ne correspond pas à {out_dir} :\n  - "
                                + "\n  - ".join(problems[:20]))
     author = (doc.get("author") or "").strip() or "person"
     boards = {b["id"]: b for b in outputs.layout["boards"]}

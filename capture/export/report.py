@@ -79,10 +79,11 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise UsageError(f"{path} is missing: is this the output folder of `capture run`?",
+        raise UsageError(f"{path} est absent : est-ce bien le dossier de sortie de `capture run` ?",
                          code="outputs_missing") from exc
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{path} cannot be read as JSON ({exc})", code="outputs_invalid") from exc
+        raise UsageError(f"{path} ne peut pas être lu comme du JSON ({exc})",
+                         code="outputs_invalid") from exc
 
 
 def photo_doc_paths(out_dir: Path, session: dict) -> list[tuple[str, Path]]:
@@ -115,11 +116,12 @@ def load_outputs(out_dir: Path, kit: KitLayout | None = None) -> Outputs:
     elif (out_dir / LAYOUT_FILE).is_file():
         layout = _read_json(out_dir / LAYOUT_FILE)
     else:
-        raise UsageError(f"{out_dir / LAYOUT_FILE} is missing: give the workshop file with "
+        raise UsageError(f"{out_dir / LAYOUT_FILE} est absent : donnez le fichier d'atelier avec "
                          "--workshop", code="layout_missing")
     if layout.get("workshop") != session.get("workshop"):
-        raise UsageError(f"the outputs in {out_dir} are for workshop {session.get('workshop')!r}, "
-                         f"the layout for {layout.get('workshop')!r}", code="workshop_mismatch")
+        raise UsageError(f"les résultats de {out_dir} sont pour l'atelier "
+                         f"{session.get('workshop')!r}, la mise en page pour "
+                         f"{layout.get('workshop')!r}", code="workshop_mismatch")
     return Outputs(out_dir, session, photos, layout)
 
 
