@@ -74,7 +74,8 @@ class OcrConfig:
     soft_halo_frac: float = 0.3  # "soft": grey kept this far (share of letter height) around ink
     stroke_frac: float = 0.0  # thin strokes thickened to this share of the letter height; 0 = off
     inset_frac: float = 0.025  # trim the note's own edge and shadow before reading
-    target_letter_px: float = 36.0  # Tesseract reads best with ~30-40 px tall letters
+    target_letter_px: float = 48.0  # first reading's letter (core band) height; measured
+    # 16.9 % -> 15.8 % CER vs 36 px on generated photos (block reading alone)
     max_upscale: float = 4.0
     max_downscale: float = 0.35
     flatten_kernel_frac: float = 0.12  # background estimate window, share of the crop side
@@ -86,6 +87,8 @@ class OcrConfig:
     deskew_max_deg: float = 10.0  # writing on a note is rarely more than this off level
     deskew_step_deg: float = 1.0
     line_psm: int = 13  # per-line second reading (raw line); 0 disables it
+    accept_conf: float = 0.7  # a first reading this confident (0-1) is kept: no more readings
+    alt_letter_px: float = 36.0  # block and line readings repeated at this letter size; 0 = off
     line_ink_frac: float = 0.04  # a row with less ink than this share of the fullest is a gap
     line_gap_frac: float = 0.35  # bands closer than this share of their height are one line
     line_min_frac: float = 0.25  # bands thinner than this share of the tallest are specks

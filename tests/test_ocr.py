@@ -72,6 +72,39 @@ def test_grey_channel_follows_the_ink_not_the_paper() -> None:
     assert grey[25, 25] < 60 and grey[5, 5] > 200
 
 
+def test_stroke_normalisation_thickens_thin_writing_only() -> None:
+    thin = np.full((80, 200), 255, np.uint8)
+    thin[30:32, 20:180] = 0  # a 2 px stroke
+    assert ocr.stroke_width(thin < 128) == pytest.approx(2, abs=0.6)
+    out = ocr.normalise_strokes(thin, 8.0)
+    assert ocr.stroke_width(out < 128) == pytest.approx(8, abs=1.5)
+    thick = np.full((80, 200), 255, np.uint8)
+    thick[30:42, 20:180] = 0  # already thicker than the target: left as written
+    assert np.array_equal(ocr.normalise_strokes(thick, 8.0), thick)
+    assert ocr.stroke_width(np.full((20, 20), False)) is None
+
+
+def test_confident_first_reading_ends_there(monkeypatch) -> None:
+    """A confident block reading is kept without the slower line and alternative readings."""
+    from dataclasses import replace
+
+    calls: list[int] = []
+    real = ocr._tesseract
+
+    def counting(img, psm, config):
+        calls.append(psm)
+        return real(img, psm, config)
+
+    monkeypatch.setattr(ocr, "_tesseract", counting)
+    crops = make_crops(1, seed=7, px_per_mm=CONFIG.notes.crop_px_per_mm,
+                       fonts={k: v for k, v in FONTS.items() if "control" in k})
+    read_note(crops[0].image, replace(CONFIG.ocr, accept_conf=0.0))
+    assert calls == [CONFIG.ocr.psm]
+    calls.clear()
+    res = read_note(crops[0].image, replace(CONFIG.ocr, accept_conf=1.01))
+    assert len(calls) >= 2 and res.text
+
+
 def test_cer_floor_on_rendered_handwriting() -> None:
     """Real Tesseract on crops rendered in the handwriting fonts (3 notes per font)."""
     fonts = {k: v for k, v in FONTS.items() if "control" not in k}
@@ -83,5 +116,6 @@ def test_cer_floor_on_rendered_handwriting() -> None:
         edits, chars = edits + e, chars + n
         if res.text:
             assert res.raw_text and 0.0 <= res.confidence <= 1.0
-    # measured ~10 % on these fonts (README); the floor leaves room for Tesseract versions
-    assert edits / chars <= 0.2, f"CER {edits / chars:.1%}"
+    # measured 10.3 % on these 12 crops (5.1 % over 40 in the README's bench ocr); the floor
+    # leaves room for other Tesseract versions
+    assert edits / chars <= 0.16, f"CER {edits / chars:.1%}"
