@@ -126,7 +126,7 @@ def test_kit_json_follows_the_contract(kit_json, layout):
 
 def test_summary_states_the_tiling(kit_dir, kit_json):
     summary = (kit_dir / "summary.txt").read_text()
-    assert f"{kit_json['pdf']['pages']} A3 pages" in summary
+    assert f"{kit_json['pdf']['pages']} pages A3" in summary
     for board in kit_json["boards"]:
         tiles = board["print"]
         if tiles["pages"] > 1:
@@ -507,4 +507,4 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     result = CliRunner().invoke(main, ["kit", str(ws), "--out", str(tmp_path / "file" / "kit")])
     assert result.exit_code == 2
-    assert "[output_unwritable] cannot write the kit to" in result.output
+    assert "[output_unwritable] impossible d'écrire le kit dans" in result.output

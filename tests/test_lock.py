@@ -28,12 +28,12 @@ def test_second_run_into_a_locked_folder_exits_2(tmp_path: Path) -> None:
     with output_lock(out):
         res = _run("run", photos, "--workshop", WORKSHOP, "--out", out)
         assert res.returncode == 2, res.stderr
-        assert f"another capture run is writing to {out} (pid {os.getpid()})" in res.stderr
+        assert f"un autre capture run écrit déjà dans {out} (pid {os.getpid()})" in res.stderr
         assert "output_locked" in res.stderr and "Traceback" not in res.stderr
         assert not (out / "session.json").exists()  # nothing written by the refused run
         # `capture apply` and `capture report` respect the same lock
         res = _run("report", out)
-        assert res.returncode == 2 and "another capture run" in res.stderr
+        assert res.returncode == 2 and "un autre capture run" in res.stderr
     # released (as it is when the holder dies, SIGKILL included): the next run goes through
     res = _run("run", photos, "--workshop", WORKSHOP, "--out", out)
     assert res.returncode == 1, res.stderr  # 1: the empty photo failed, the batch completed

@@ -44,8 +44,8 @@ def output_lock(out_dir: Path) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputLocked(
-                f"another capture run is writing to {out_dir} (pid {_holder(fd)}): wait for it "
-                "to finish, or choose another --out folder."
+                f"un autre capture run écrit déjà dans {out_dir} (pid {_holder(fd)}) : attendez "
+                "qu'il finisse, ou choisissez un autre dossier --out."
             ) from None
         # The pid is informative only (the flock is the lock): plain write is fine here.
         os.ftruncate(fd, 0)

@@ -128,9 +128,9 @@ def _tiling_summary(prints: list[BoardPrint]) -> str:
     tiled = [f"{p.board} {p.rows} × {p.cols}" for p in prints if p.pages > 1]
     parts = []
     if single:
-        parts.append(f"{len(single)} board(s) on one page each")
+        parts.append(f"{len(single)} panneau(x) sur une page chacun")
     if tiled:
-        parts.append("tiled (rows × columns): " + ", ".join(tiled))
+        parts.append("en mosaïque (lignes × colonnes) : " + ", ".join(tiled))
     return "; ".join(parts)
 
 
@@ -147,7 +147,7 @@ def write_kit(
     `paper` is "auto" (fewer pages), "A4" or "A3"; `pdf_dpi` defaults to CONFIG.kit.pdf_dpi.
     """
     if not 30 <= dpi <= 1200:
-        raise UsageError(f"--dpi {dpi} is out of range (30 to 1200)")
+        raise UsageError(f"--dpi {dpi} est hors limites (30 à 1200)")
     paper = paper or CONFIG.print.paper
     pdf_dpi = int(pdf_dpi or CONFIG.kit.pdf_dpi)
     out_dir = Path(out_dir)
@@ -155,21 +155,21 @@ def write_kit(
     chosen, prints = plan_kit(kit, paper)
     ppm = dpi / 25.4
 
-    status = console.status("rendering the kit…") if console is not None else None
+    status = console.status("dessin du kit…") if console is not None else None
     if status is not None:
         status.start()
     try:
         png_bytes = 0
         for board in kit.boards:
             if status is not None:
-                status.update(f"board PNG {board.id}")
+                status.update(f"PNG du panneau {board.id}")
             data = _png_bytes(render_board_grey(board, ppm, kit.aruco_dictionary), dpi)
             atomic_write_bytes(out_dir / "boards" / f"{board.id}.png", data)
             png_bytes += len(data)
 
         def progress(board_id: str) -> None:
             if status is not None:
-                status.update(f"PDF pages of {board_id}")
+                status.update(f"pages PDF de {board_id}")
 
         pdf = render_pdf(kit, prints, pdf_dpi, CONFIG.print, progress)
         atomic_write_bytes(out_dir / "kit.pdf", pdf)
@@ -180,7 +180,8 @@ def write_kit(
         )
     except OSError as exc:
         raise UsageError(
-            f"cannot write the kit to {out_dir}: {exc.strerror or exc}", code="output_unwritable"
+            f"impossible d'écrire le kit dans {out_dir} : {exc.strerror or exc}",
+            code="output_unwritable",
         ) from None
     finally:
         if status is not None:
@@ -188,8 +189,9 @@ def write_kit(
 
     pages = sum(p.pages for p in prints)
     return (
-        f"Kit for {kit.workshop}: {len(kit.boards)} boards -> {out_dir}/boards/*.png "
-        f"({dpi} dpi, {png_bytes / 1e6:.1f} MB), {out_dir}/kit.json, "
-        f"{out_dir}/kit.pdf ({pages} {chosen} pages at {pdf_dpi} dpi, {len(pdf) / 1e6:.1f} MB; "
-        f"{_tiling_summary(prints)}). Print at 100 % / actual size, never 'fit to page'."
+        f"Kit de {kit.workshop} : {len(kit.boards)} panneaux -> {out_dir}/boards/*.png "
+        f"({dpi} dpi, {png_bytes / 1e6:.1f} Mo), {out_dir}/kit.json, "
+        f"{out_dir}/kit.pdf ({pages} pages {chosen} à {pdf_dpi} dpi, {len(pdf) / 1e6:.1f} Mo ; "
+        f"{_tiling_summary(prints)}). Imprimez à 100 % / taille réelle, jamais « ajuster à "
+        "la page »."
     )

@@ -22,7 +22,8 @@ def find_font(filename: str) -> Path:
             if hit is not None:
                 return hit
     raise ExternalToolError(
-        f"font {filename} is not installed; run `make demo` (it installs the Debian font packages)",
+        f"la police {filename} n'est pas installée : lancez `make demo` (il installe les "
+        "paquets de polices Debian)",
         code="font_missing",
     )
 

@@ -127,7 +127,7 @@ def _single_page(board: BoardLayout, page: tuple[float, float], margin: float) -
 def plan_board(board: BoardLayout, paper: str, cfg: PrintConfig = CONFIG.print) -> BoardPrint:
     """Fewest pages of `paper` (either orientation) that print the board at true scale."""
     if paper not in PAPER_MM:
-        raise UsageError(f"unknown paper {paper!r}: use A4 or A3")
+        raise UsageError(f"papier inconnu {paper!r} : utilisez A4 ou A3")
     m, o = cfg.printer_margin_mm, cfg.overlap_mm
     best: BoardPrint | None = None
     for landscape in (False, True):
@@ -163,7 +163,7 @@ def plan_kit(
         choice = min(plans, key=lambda p: (sum(pl.pages for pl in plans[p]), p != "A4"))
         return choice, plans[choice]
     if choice not in PAPER_MM:
-        raise UsageError(f"unknown paper {paper!r}: use auto, A4 or A3")
+        raise UsageError(f"papier inconnu {paper!r} : utilisez auto, A4 ou A3")
     return choice, [plan_board(b, choice, cfg) for b in kit.boards]
 
 
