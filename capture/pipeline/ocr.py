@@ -53,17 +53,17 @@ def check_tesseract(languages: str = CONFIG.ocr.languages) -> str:
         available = set(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, FileNotFoundError, OSError) as exc:
         raise ExternalToolError(
-            "Tesseract OCR is not installed (or not on PATH): install the Debian packages "
-            "tesseract-ocr and tesseract-ocr-fra, or run `make demo`",
+            "Tesseract OCR n'est pas installé (ou pas dans le PATH) : installez les paquets "
+            "Debian tesseract-ocr et tesseract-ocr-fra, ou lancez `make demo`",
             code="tesseract_missing",
         ) from exc
     wanted = [lang for lang in languages.split("+") if lang]
     missing = [lang for lang in wanted if lang not in available]
     if not wanted or missing:
-        pkgs = " ".join(f"tesseract-ocr-{lang}" for lang in missing) or "(none asked)"
+        pkgs = " ".join(f"tesseract-ocr-{lang}" for lang in missing) or "(aucune demandée)"
         raise ExternalToolError(
-            f"Tesseract has no language data for {', '.join(missing) or repr(languages)}: "
-            f"install {pkgs} (installed: {', '.join(sorted(available)) or 'none'})",
+            f"Tesseract n'a pas les données de langue {', '.join(missing) or repr(languages)} : "
+            f"installez {pkgs} (installées : {', '.join(sorted(available)) or 'aucune'})",
             code="tesseract_lang_missing",
         )
     return version
@@ -335,7 +335,7 @@ def _tesseract(img: np.ndarray, psm: int, config: OcrConfig) -> tuple[str, list[
     except RuntimeError:  # pytesseract raises RuntimeError on timeout
         return "", []
     except pytesseract.TesseractNotFoundError as exc:
-        raise ExternalToolError("Tesseract OCR is not installed", code="tesseract_missing") from exc
+        raise ExternalToolError("Tesseract OCR est introuvable", code="tesseract_missing") from exc
     return _lines_from_data(data, config.min_word_conf)
 
 
