@@ -21,7 +21,7 @@ console = Console(stderr=True)
 def _fail(exc: CaptureError) -> None:
     from rich.markup import escape  # "[code]" and user text must not be read as rich markup
 
-    console.print(f"[bold red]error[/] {escape(f'[{exc.code}] {exc.message}')}", highlight=False,
+    console.print(f"[bold red]erreur[/] {escape(f'[{exc.code}] {exc.message}')}", highlight=False,
                   soft_wrap=True)  # never break a file:line path across lines
     sys.exit(exc.exit_status)
 
@@ -121,7 +121,7 @@ def report(out_dir: Path, workshop: Path | None) -> None:
     from capture.export.lock import output_lock
 
     with output_lock(out_dir):
-        console.print(f"report: {write_report(out_dir, kit=kit_layout)}", highlight=False)
+        console.print(f"rapport : {write_report(out_dir, kit=kit_layout)}", highlight=False)
 
 
 @main.command()
@@ -135,9 +135,9 @@ def apply(out_dir: Path, corrections: Path) -> None:
     with output_lock(out_dir):  # never while a `capture run` rewrites the same outputs
         summary = apply_corrections(out_dir, corrections)
     console.print(
-        f"{summary.changed}/{summary.corrections} correction(s) changed the outputs"
-        + ("" if summary.changed == summary.corrections else " (the rest were already applied)")
-        + f"; rewritten: {', '.join(summary.files)}", highlight=False)
+        f"{summary.changed}/{summary.corrections} correction(s) ont modifié les résultats"
+        + ("" if summary.changed == summary.corrections else " (les autres l'étaient déjà)")
+        + f" ; fichiers réécrits : {', '.join(summary.files)}", highlight=False)
 
 
 @main.group()
