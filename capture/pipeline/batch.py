@@ -592,7 +592,7 @@ def _run_locked(
     work = [plan[i] for i in todo]
     if progress is not None:
         with progress:
-            task = progress.add_task("photos analysées", total=len(work))
+            task = progress.add_task("photos", total=len(work))
 
             def done_bar(o: PhotoOutcome) -> None:
                 done(o)
@@ -653,7 +653,7 @@ def _progress(console: object | None):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
-        TextColumn("[bold]analysing"),
+        TextColumn("[bold]analyse des photos"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
