@@ -68,10 +68,10 @@ def _disagreement(board_id: str, views: list[BoardView]) -> Flag | None:
             f"{v.file}: " + ", ".join(f"{k} {n}" for k, n in sorted(vs.items()))
             for v, vs in zip(views, votes, strict=True)
         )
-        reasons.append(f"votes differ ({desc})")
+        reasons.append(f"votes différents ({desc})")
     if any(n != notes[0] for n in notes[1:]):
         desc = "; ".join(f"{v.file}: {n}" for v, n in zip(views, notes, strict=True))
-        reasons.append(f"note counts differ ({desc})")
+        reasons.append(f"nombres de post-its différents ({desc})")
     if not reasons:
         return None
     return Flag(
