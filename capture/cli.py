@@ -87,7 +87,8 @@ def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
               help="The workshop file (YAML) the boards were printed from.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: outputs/<name of the first input>).")
-@click.option("--jobs", type=click.IntRange(1, 64), help="Photos analysed in parallel (default: cores).")
+@click.option("--jobs", type=click.IntRange(1, 64),
+              help="Photos analysed in parallel (default: cores).")
 @click.option("--lang", "languages", help="Tesseract languages, e.g. fra+eng (the default) or fra.")
 @click.option("--resume", is_flag=True,
               help="Skip photos already analysed into OUT with the same content and settings.")

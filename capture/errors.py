@@ -1,4 +1,4 @@
-"""Typed errors: each carries a stable code, a sentence a facilitator understands and an exit status.
+"""Typed errors: each carries a stable code, a sentence a facilitator reads, an exit status.
 
 Exit statuses follow the CLI contract: 0 all photos processed, 1 some photos failed,
 2 usage or workshop-file error.

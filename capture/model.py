@@ -100,7 +100,7 @@ Severity = Literal["info", "warning", "error"]
 
 @dataclass
 class Flag:
-    """Something a reviewer should look at. `code` is stable; `message` is for people (French ok)."""
+    """Something a reviewer should look at. `code` is stable; `message` is for people (French)."""
 
     code: str  # e.g. board_missing, poor_fit, blurry_photo, glare, ambiguous_cluster,
     #           low_ocr_confidence, note_outside_zones, views_disagree
