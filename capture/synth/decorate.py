@@ -448,8 +448,7 @@ class Canvas:
         self.origin = origin_mm
         self.ppm = ppm
         w, h = size_px
-        self.rgba = np.empty((h, w, 4), np.float32)  # rgb premultiplied by alpha
-        self.rgba[..., :3] = 0
+        self.rgba = np.zeros((h, w, 4), np.float32)  # rgb premultiplied by alpha; transparent
         self.rgb = self.rgba[..., :3]
         self.alpha = self.rgba[..., 3]
 
