@@ -164,3 +164,39 @@ def test_clusters_of_slightly_larger_stickers_are_not_overcounted() -> None:
     _, votes, _ = count_dots(rect, normalise_board(rect, b), b, 12, 76, refs)
     got = {v.zone: v.by_color for v in votes}
     assert got["disagree"] == {"blue": 2, "green": 5, "yellow": 1}
+
+
+def test_sticker_half_hidden_under_two_others_is_placed_on_the_whole_cluster() -> None:
+    """A green sticker under a red one and a yellow one (centres 0.72 diameter apart) shows
+    about 68 % of itself: on its own colour alone no disc lies 'mostly inside', on the whole
+    cluster (the stickers hiding it) it does, and only one disc goes there."""
+    r = 18.0
+    green, red, yellow = (60, 75), (79, 57), (79, 93)
+    canvas = np.zeros((150, 150), np.uint8)
+    cv2.circle(canvas, green, int(r), 1, -1)
+    cover = np.zeros_like(canvas)
+    cv2.circle(cover, red, int(r), 1, -1)
+    cv2.circle(cover, yellow, int(r), 1, -1)
+    visible = (canvas > 0) & (cover == 0)
+    whole = (canvas > 0) | (cover > 0)
+    alone, _, _ = cover_with_discs(visible, r, CONFIG.dots)
+    assert alone == []  # the visible crescent alone is not a sticker by the inside test
+    found, _, _ = cover_with_discs(visible, r, CONFIG.dots, support=whole)
+    assert len(found) == 1
+    assert np.hypot(found[0][0] - green[0], found[0][1] - green[1]) < 6
+
+
+def test_washed_out_purple_is_unknown_not_blue() -> None:
+    """Over-exposure lightens and desaturates: a purple sticker read at L 68, chroma 33 is
+    nearer blue by lightness-weighted distance; its hue is purple's, so it is unknown."""
+    from capture.pipeline.colour import classify
+    from capture.pipeline.dots import _nearer_undeclared
+
+    refs = load_colour_refs(("red", "green", "blue", "yellow"), ("yellow",))
+    lavender = np.array([68.5, 21.2, -25.3])
+    colour, de = classify(lavender, refs.stickers, CONFIG.dots.unknown_delta_e)
+    assert colour == "blue"
+    assert _nearer_undeclared(lavender, refs, colour, de, CONFIG.dots)
+    washed_blue = np.array([73.7, 0.5, -33.0])  # a blue sticker of the same photo
+    colour, de = classify(washed_blue, refs.stickers, CONFIG.dots.unknown_delta_e)
+    assert colour == "blue" and not _nearer_undeclared(washed_blue, refs, colour, de, CONFIG.dots)

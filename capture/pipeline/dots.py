@@ -14,6 +14,7 @@ import numpy as np
 from capture.config import CONFIG, DotsConfig
 from capture.model import BoardLayout, Dot, Flag, VoteCount
 from capture.pipeline.colour import (
+    L_WEIGHT,
     ColourRefs,
     Normalised,
     classify,
@@ -30,12 +31,14 @@ def _disc(radius: float) -> np.ndarray:
 
 
 def cover_with_discs(
-    blob: np.ndarray, radius: float, cfg: DotsConfig
+    blob: np.ndarray, radius: float, cfg: DotsConfig, support: np.ndarray | None = None
 ) -> tuple[list[tuple[float, float]], float, bool]:
     """Centres (x, y in blob px) of discs covering a blob; leftover area in disc units; ambiguous.
 
     Greedy: each disc goes where it covers the most still-uncovered pixels while lying mostly
-    on the blob; stop when no disc would cover new_cover_min of its area.
+    on the support (default: the blob itself); stop when no disc would cover new_cover_min of
+    its area. A support wider than the blob (same shape) lets a sticker partly hidden under
+    stickers of other colours be placed: its hidden part lies on them, not on the board.
     """
     disc = _disc(radius)
     area = float(disc.sum())
@@ -43,7 +46,12 @@ def cover_with_discs(
     m = cv2.copyMakeBorder(
         blob.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
     )
-    inside = cv2.filter2D(m, -1, disc, borderType=cv2.BORDER_CONSTANT) / area
+    sup = m
+    if support is not None:
+        sup = cv2.copyMakeBorder(
+            (support | blob).astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
+        )
+    inside = cv2.filter2D(sup, -1, disc, borderType=cv2.BORDER_CONSTANT) / area
     uncovered = m.copy()
     centres: list[tuple[float, float]] = []
     ambiguous = False
@@ -125,16 +133,21 @@ def _nearer_undeclared(
     red and pink) must be clearly nearer, within cfg.undeclared_ratio of the declared
     distance. Within a sticker's normal spread of the declared colour, it is that colour.
     Near-neutral colours (white) are left out: glare washes every sticker towards them.
+    The veil that washes a sticker out also lightens it: lightness then says nothing and both
+    distances leave it out (a washed purple is far lighter than purple, and than blue).
     """
     if de <= cfg.undeclared_min_delta_e:
         return False
     ref_c = float(np.hypot(*refs.stickers[colour][1:3]))
     washed = float(np.hypot(lab[1], lab[2])) < cfg.undeclared_washed_chroma * ref_c
+    l_weight = 0.0 if washed else L_WEIGHT
+    if washed:
+        de = float(colour_distance(lab, refs.stickers[colour], l_weight=l_weight))
     limit = cfg.undeclared_ratio * de if washed else de
     for ref in refs.undeclared_stickers.values():
         if np.hypot(ref[1], ref[2]) < 2 * cfg.chroma_min:
             continue
-        if float(colour_distance(lab, ref)) < limit:
+        if float(colour_distance(lab, ref, l_weight=l_weight)) < limit:
             return True
     return False
 
@@ -146,7 +159,8 @@ def _split_by_colour(
 
     strong: coloured, unglared pixels (their class is trustworthy). Every other blob pixel
     (glare, rims, stray classes) joins the nearest piece. Returns (mask, (x, y) offset) pairs,
-    the whole blob when it is of one colour.
+    the whole blob when it is of one colour. A piece keeps only the pixels of its colour, so a
+    sticker partly under its neighbours shows less than a disc there (see cover_with_discs).
     """
     counts = np.bincount(cls[blob & strong].ravel(), minlength=int(cls.max()) + 1)
     major = [int(c) for c in np.nonzero(counts >= min_px)[0]]
@@ -209,6 +223,7 @@ def count_dots(
     )
     blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
     boxes: list[tuple[int, int, int, int]] = []
+    supports: list[np.ndarray | None] = []  # where a disc may lie (None: on the blob itself)
     for c in contours:
         area = cv2.contourArea(c)
         if area < cfg.min_fill * disc_area:
@@ -220,12 +235,24 @@ def count_dots(
             # touching stickers of different colours: cover each colour on its own, so a red
             # disc is never credited with its yellow neighbour's pixels (an extra sticker)
             strong = mask[by : by + bh, bx : bx + bw] & ~glare[by : by + bh, bx : bx + bw]
-            for piece, (px, py) in _split_by_colour(
+            pieces = _split_by_colour(
                 sub.astype(bool), cls[by : by + bh, bx : bx + bw], strong, cfg.min_fill * disc_area
-            ):
-                ph, pw = piece.shape
+            )
+            if len(pieces) == 1:  # one colour (or one piece left): cover it alone
+                piece, (px, py) = pieces[0]
                 blobs.append(piece)
-                boxes.append((bx + px, by + py, pw, ph))
+                boxes.append((bx + px, by + py, piece.shape[1], piece.shape[0]))
+                supports.append(None)
+                continue
+            # one colour each, in the whole blob's frame: a sticker partly under its
+            # neighbours may lie on them (the whole blob), its own colour must be new
+            for piece, (px, py) in pieces:
+                ph, pw = piece.shape
+                full = np.zeros((bh, bw), bool)
+                full[py : py + ph, px : px + pw] = piece
+                blobs.append(full)
+                boxes.append((bx, by, bw, bh))
+                supports.append(sub.astype(bool))
             continue
         # note-sized: a sticker may touch or sit on a note of another colour; split by colour class
         sub_cls = cls[by : by + bh, bx : bx + bw]
@@ -246,13 +273,14 @@ def count_dots(
                     cv2.drawContours(pm, [pc - (px, py)], -1, 1, -1)
                     blobs.append(pm.astype(bool))
                     boxes.append((bx + px, by + py, pw, ph))
+                    supports.append(None)
     dots: list[Dot] = []
     flags: list[Flag] = []
     ambiguous_zones: set[str] = set()
     yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
     r_px = _effective_radius(blobs, r_px, cfg)
-    for blob, (bx, by, bw, bh) in zip(blobs, boxes, strict=False):
-        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg)
+    for blob, (bx, by, bw, bh), support in zip(blobs, boxes, supports, strict=True):
+        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg, support)
         if not centres:
             continue
         pts = np.array(centres) + np.array([bx, by], np.float64)
