@@ -23,8 +23,10 @@ system-deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Debian's own python3 needs python3-venv for this; install it only if venv creation fails.
 .venv/bin/activate:
-	python3 -m venv .venv
+	python3 -m venv .venv || { rm -rf .venv; $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv .venv; }
 	$(PY) -m pip install -q --upgrade pip
 
 # Re-install the package only when its declaration changes.
