@@ -142,6 +142,11 @@ def test_known_errors_give_known_numbers() -> None:
     p1["actions"][0]["source_px_per_mm"] = 1.0
     s = score(pred, truth, legible_px_per_mm=2.5)
     assert s.ocr_notes_legible == 0 and s.cer_legible is None and s.cer == pytest.approx(3 / 11)
+    assert s.ocr_notes_trusted == 0 and s.cer_trusted is None  # no OCR confidence given
+    p1["actions"][0]["ocr_confidence"] = 0.9
+    assert score(pred, truth).cer_trusted == pytest.approx(3 / 11)
+    p1["actions"][0]["ocr_confidence"] = 0.2  # flagged for review: not counted as trusted
+    assert score(pred, truth).ocr_notes_trusted == 0
 
 
 def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:

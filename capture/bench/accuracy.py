@@ -49,6 +49,10 @@ class Scores:
     ocr_notes_legible: int = 0
     ocr_edits_legible: int = 0
     ocr_chars_legible: int = 0
+    # OCR on notes the pipeline did not flag low_ocr_confidence (what a reviewer may skip)
+    ocr_notes_trusted: int = 0
+    ocr_edits_trusted: int = 0
+    ocr_chars_trusted: int = 0
     photo_seconds: list[float] = field(default_factory=list)
 
     # --- ratios (None when there is nothing to measure) ---
@@ -98,6 +102,10 @@ class Scores:
     @property
     def cer_legible(self) -> float | None:
         return self._ratio(self.ocr_edits_legible, self.ocr_chars_legible)
+
+    @property
+    def cer_trusted(self) -> float | None:
+        return self._ratio(self.ocr_edits_trusted, self.ocr_chars_trusted)
 
     @staticmethod
     def _pct(values: list[float], q: float) -> float | None:
@@ -176,7 +184,8 @@ def score(
 
     A truth photo with no prediction (or a failed one) counts as nothing found. Notes
     are matched per board by centre distance < note_size_mm / 2 (Hungarian). OCR is also
-    scored apart on notes the prediction saw at >= legible_px_per_mm (photo px per mm).
+    scored apart on notes the prediction saw at >= legible_px_per_mm (photo px per mm), and
+    on notes it did not flag for low OCR confidence (ocr_confidence >= QA threshold).
     """
     s = Scores()
     preds = {d["file"]: d for d in pred_photo_jsons}
@@ -230,6 +239,11 @@ def score(
                     s.ocr_notes_legible += 1
                     s.ocr_edits_legible += e
                     s.ocr_chars_legible += n
+                conf = b.get("ocr_confidence")
+                if conf is not None and conf >= CONFIG.qa.low_ocr_confidence:
+                    s.ocr_notes_trusted += 1
+                    s.ocr_edits_trusted += e
+                    s.ocr_chars_trusted += n
     return s
 
 
@@ -306,6 +320,12 @@ def table_rows(s: Scores) -> list[tuple[str, str, str]]:
             f"{s.ocr_notes_legible}/{s.notes_matched} notes at >= "
             f"{CONFIG.ocr.min_source_px_per_mm:g} px/mm in the photo; "
             f"{s.ocr_edits_legible} edits / {s.ocr_chars_legible} chars",
+        ),
+        (
+            "OCR CER, notes not flagged for review",
+            _fmt(s.cer_trusted),
+            f"{s.ocr_notes_trusted}/{s.notes_matched} notes without low_ocr_confidence; "
+            f"{s.ocr_edits_trusted} edits / {s.ocr_chars_trusted} chars",
         ),
         ("time per photo, median (s)", _fmt(s.photo_seconds_median, pct=False), ""),
     ]
