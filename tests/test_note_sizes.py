@@ -13,8 +13,8 @@ from capture.pipeline.notes import lone_note_side
 from capture.pipeline.photo import analyse_photo
 
 
-def _ocr(crop: np.ndarray) -> SimpleNamespace:
-    return SimpleNamespace(text="", raw_text="", confidence=0.0)
+def _ocr(crops: list[np.ndarray]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(text="", raw_text="", confidence=0.0) for _ in crops]
 
 
 def _analyse(notes: list[StickyNote], seed: int):

@@ -50,9 +50,9 @@ def mire_scene():
     photo = degrade(photo, rng, cast=(0.85, 1.0, 1.2), blur_px=1.0, noise=4, jpeg=80, vignette=0.4)
     calls: list[tuple] = []
 
-    def fake_ocr(crop: np.ndarray) -> SimpleNamespace:
-        calls.append(crop.shape)
-        return SimpleNamespace(text="texte", raw_text="texte\n", confidence=0.3)
+    def fake_ocr(crops: list[np.ndarray]) -> list[SimpleNamespace]:
+        calls.extend(c.shape for c in crops)
+        return [SimpleNamespace(text="texte", raw_text="texte\n", confidence=0.3) for _ in crops]
 
     return kit, notes, analyse_photo(photo, kit, ocr=fake_ocr, file="mire.jpg"), calls
 

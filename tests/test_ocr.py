@@ -9,6 +9,7 @@ from capture.bench.metrics import char_edits
 from capture.bench.ocr_fonts import FONTS, make_crops
 from capture.config import CONFIG
 from capture.errors import ExternalToolError
+from capture.kit.fonts import load_font
 from capture.pipeline import ocr
 from capture.pipeline.ocr import EMPTY, check_tesseract, clean_text, read_note
 
@@ -72,37 +73,94 @@ def test_grey_channel_follows_the_ink_not_the_paper() -> None:
     assert grey[25, 25] < 60 and grey[5, 5] > 200
 
 
-def test_stroke_normalisation_thickens_thin_writing_only() -> None:
+def test_stroke_width_is_set_both_ways() -> None:
     thin = np.full((80, 200), 255, np.uint8)
     thin[30:32, 20:180] = 0  # a 2 px stroke
     assert ocr.stroke_width(thin < 128) == pytest.approx(2, abs=0.6)
-    out = ocr.normalise_strokes(thin, 8.0)
-    assert ocr.stroke_width(out < 128) == pytest.approx(8, abs=1.5)
+    assert ocr.stroke_width(ocr.set_stroke_width(thin, 8.0) < 128) == pytest.approx(8, abs=1.5)
     thick = np.full((80, 200), 255, np.uint8)
-    thick[30:42, 20:180] = 0  # already thicker than the target: left as written
-    assert np.array_equal(ocr.normalise_strokes(thick, 8.0), thick)
+    thick[30:46, 20:180] = 0  # a felt pen: 16 px
+    assert ocr.stroke_width(ocr.set_stroke_width(thick, 6.0) < 128) == pytest.approx(6, abs=2)
     assert ocr.stroke_width(np.full((20, 20), False)) is None
 
 
-def test_confident_first_reading_ends_there(monkeypatch) -> None:
-    """A confident block reading is kept without the slower line and alternative readings."""
-    from dataclasses import replace
+def _text_image(lines: list[str], size: int = 40) -> np.ndarray:
+    from PIL import Image, ImageDraw
 
-    calls: list[int] = []
-    real = ocr._tesseract
+    font = load_font(FONTS["DejaVu Sans (control)"], size)
+    img = Image.new("L", (900, 60 + len(lines) * int(size * 1.3)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((30, 30 + i * int(size * 1.3)), line, font=font, fill=0)
+    return np.array(img)
 
-    def counting(img, psm, config):
-        calls.append(psm)
-        return real(img, psm, config)
 
-    monkeypatch.setattr(ocr, "_tesseract", counting)
-    crops = make_crops(1, seed=7, px_per_mm=CONFIG.notes.crop_px_per_mm,
+def test_lines_are_split_whole_letters_kept() -> None:
+    """Three lines with descenders and accents close together: three line images, each
+    holding its own letters whole (a g's loop is not cut into the next line)."""
+    img = _text_image(["Équipe gagnante", "Épargne", "qualité"])
+    lines = ocr.line_images(img, 30.0)
+    assert len(lines) == 3
+    texts = ocr.tesseract_pages(lines, 7)
+    assert [t.strip() for t, _ in texts] == ["Équipe gagnante", "Épargne", "qualité"]
+
+
+def test_one_tesseract_run_reads_many_images_like_single_runs() -> None:
+    imgs = [_text_image([w]) for w in ("Sobriété", "Circuits courts", "Coût global")]
+    imgs.insert(1, np.full((80, 200), 255, np.uint8))  # a blank page keeps its place
+    batch = ocr.tesseract_pages(imgs, 7)
+    single = [ocr.tesseract_pages([i], 7)[0] for i in imgs]
+    assert batch == single
+    assert [t for t, _ in batch] == ["Sobriété", "", "Circuits courts", "Coût global"]
+
+
+def test_a_timed_out_run_falls_back_to_single_images(monkeypatch) -> None:
+    real = ocr._run_tesseract
+    seen: list[str] = []
+
+    def flaky(target, psm, config, timeout):
+        seen.append(target)
+        if len(seen) == 1:
+            raise RuntimeError("Tesseract process timeout")  # what pytesseract raises
+        return real(target, psm, config, timeout)
+
+    monkeypatch.setattr(ocr, "_run_tesseract", flaky)
+    imgs = [_text_image([w]) for w in ("Sobriété", "Équité")]
+    assert [t for t, _ in ocr.tesseract_pages(imgs, 7)] == ["Sobriété", "Équité"]
+    assert len(seen) == 3
+
+
+def test_readings_vote_word_by_word() -> None:
+    r = [ocr.OcrResult(t, t, c) for t, c in [
+        ("Clause sociale", 0.6), ("Clouse sociale", 0.9), ("Clause sooiale", 0.7),
+        ("Clause", 0.5), ("", None),
+    ]]
+    out = ocr.combine(r)
+    assert out.text == "Clause sociale"
+    assert 0.0 < out.confidence <= 0.6
+    assert ocr.combine([ocr.OcrResult("", "", None)]).text == ""
+    # a word only one reading saw among several that agree is dropped
+    r = [ocr.OcrResult(t, t, 0.8) for t in ("Trop long", "Trop long", "Trop long xq")]
+    assert ocr.combine(r).text == "Trop long"
+
+
+def test_notes_of_a_photo_are_read_in_one_go(monkeypatch) -> None:
+    """One Tesseract run per page segmentation mode, whatever the number of notes."""
+    runs: list[int] = []
+    real = ocr._run_tesseract
+
+    def counting(target, psm, config, timeout):
+        runs.append(psm)
+        return real(target, psm, config, timeout)
+
+    monkeypatch.setattr(ocr, "_run_tesseract", counting)
+    crops = make_crops(2, seed=7, px_per_mm=CONFIG.notes.crop_px_per_mm,
                        fonts={k: v for k, v in FONTS.items() if "control" in k})
-    read_note(crops[0].image, replace(CONFIG.ocr, accept_conf=0.0))
-    assert calls == [CONFIG.ocr.psm]
-    calls.clear()
-    res = read_note(crops[0].image, replace(CONFIG.ocr, accept_conf=1.01))
-    assert len(calls) >= 2 and res.text
+    blank = np.full_like(crops[0].image, 240)
+    res = ocr.read_notes([c.image for c in crops] + [blank])
+    assert sorted(runs) == sorted({ocr.ReadingSpec.parse(s).psm for s in CONFIG.ocr.readings})
+    assert [r.text.casefold() for r in res[:2]] == [c.text.casefold() for c in crops]
+    assert res[2] == EMPTY
 
 
 def test_cer_floor_on_rendered_handwriting() -> None:

@@ -163,7 +163,7 @@ def process_photo(
     )
     from capture.pipeline.legibility import flag_small_notes
     from capture.pipeline.load import file_sha256, load_photo
-    from capture.pipeline.ocr import read_note
+    from capture.pipeline.ocr import read_notes
 
     name = job.path.name
     timings: dict[str, float] = {}
@@ -188,7 +188,7 @@ def process_photo(
             rgb,
             kit,
             config=config,
-            ocr=partial(read_note, config=config.ocr) if config.ocr.enabled else None,
+            ocr=partial(read_notes, config=config.ocr) if config.ocr.enabled else None,
             file=name,
         )
         timings["analyse"] = time.perf_counter() - t1

@@ -1,20 +1,27 @@
-"""OCR of one sticky-note crop: the only module that talks to Tesseract (through pytesseract).
+"""OCR of sticky-note crops: the only module that talks to Tesseract (through pytesseract).
 
-Handwriting on coloured paper reads badly as-is, so the crop is prepared first:
-grey from the channel where ink stands out most against this note's paper, background
-flattened (uneven light, shadows, vignetting), smoothed at the note's scale, rescaled so
-letters are ~48 px tall, paper whitened around the strokes, deskewed; it is read as a block,
-and unless Tesseract is confident also line by line and at a second letter size, keeping
-the reading the others agree with. Text is cleaned (whitespace, hyphenated line
-breaks, stray punctuation) and the raw text is kept next to it.
+Handwriting on coloured paper reads badly as-is, so each crop is prepared first: grey
+from the channel where ink stands out most against this note's paper, background
+flattened (uneven light, shadows, vignetting), smoothed at the note's scale, rescaled to a
+set letter height, paper whitened around the strokes, deskewed. Tesseract errs differently
+on differently prepared images, so every note is read several ways (config.ocr.readings:
+whole block or line by line, soft / sharpened / black-and-white / stroke-normalised / grey,
+at several letter heights) and the readings vote word by word (`combine`).
+
+All images of a photo go to one Tesseract process per page-segmentation mode (a list
+file): loading the language models costs more than reading a note, so this is ~10x
+faster than one call per image. Text is cleaned (whitespace, hyphenated line breaks,
+stray punctuation) and the raw text is kept next to it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -141,15 +148,6 @@ def letter_height(ink: np.ndarray) -> float | None:
     return float(bands[idx][np.searchsorted(cum, cum[-1] / 2)])
 
 
-def sauvola(img: np.ndarray, window: int, k: float = 0.2, r: float = 0.5) -> np.ndarray:
-    """Sauvola threshold map for a [0, 1] image (True = ink)."""
-    window |= 1
-    mean = cv2.boxFilter(img, cv2.CV_32F, (window, window))
-    sq = cv2.boxFilter(img * img, cv2.CV_32F, (window, window))
-    std = np.sqrt(np.maximum(sq - mean * mean, 0.0))
-    return img < mean * (1.0 + k * (std / r - 1.0))
-
-
 def stroke_width(ink: np.ndarray) -> float | None:
     """Mean stroke width (px) of an ink mask: twice the ink area over its boundary length
     (a stroke of width w and length L has area w*L and two edges of length L)."""
@@ -161,18 +159,36 @@ def stroke_width(ink: np.ndarray) -> float | None:
     return 2.0 * area / max(edge, 1.0)
 
 
-def normalise_strokes(img: np.ndarray, target_px: float) -> np.ndarray:
-    """Thicken thin writing (fine pen, light cursive) to about target_px by a grey min
-    filter; never thins (that would break strokes). img: uint8, dark ink on white."""
-    w = stroke_width(img < 128)
-    if w is None or target_px - w < 1.0:
+def set_stroke_width(img: np.ndarray, target_px: float) -> np.ndarray:
+    """Strokes of a black-on-white uint8 image eroded or dilated to about target_px wide:
+    Tesseract was trained on regular type weights, not on felt pens or hairlines."""
+    ink = (img < 128).astype(np.uint8)
+    w = stroke_width(ink > 0)
+    if w is None:
         return img
-    k = round(target_px - w) + 1
-    return cv2.erode(img, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    r = round((w - target_px) / 2)
+    if r:
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * abs(r) + 1, 2 * abs(r) + 1))
+        ink = cv2.erode(ink, disc) if r > 0 else cv2.dilate(ink, disc)
+    return np.where(ink > 0, 0, 255).astype(np.uint8)
 
 
-def prepare(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> np.ndarray | None:
-    """uint8 image for Tesseract (dark ink on white), or None if the note is blank."""
+def _border(img: np.ndarray, px: int) -> np.ndarray:
+    return cv2.copyMakeBorder(img, px, px, px, px, cv2.BORDER_CONSTANT, value=255)
+
+
+@dataclass(frozen=True)
+class FlatNote:
+    """A note crop reduced to flattened grey (1.0 = paper), with what every rendering needs."""
+
+    flat: np.ndarray  # float32
+    paper: float  # paper level
+    threshold: float  # ink below this
+    letter_px: float  # measured letter (core band) height
+
+
+def flatten_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> FlatNote | None:
+    """Grey, denoised, background-flattened note and its ink threshold; None if blank."""
     rgb = _inset(np.ascontiguousarray(crop_rgb[..., :3]), config.inset_frac)
     grey = best_contrast_grey(rgb)
     # Sensor noise, paper grain and JPEG blocks are finer than a marker stroke: smooth them
@@ -192,41 +208,51 @@ def prepare(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> np.ndarray 
     )
     # Otsu on a grainy, mostly blank note splits the grain: keep the threshold below it.
     t = min(otsu_t / 255.0, paper - gap)
-    ink = flat < t
-    lh = letter_height(ink)
-    if lh is None:
+    lh = letter_height(flat < t)
+    return None if lh is None else FlatNote(flat, paper, t, lh)
+
+
+def prepare(
+    crop: np.ndarray | FlatNote,
+    letter_px: float,
+    style: str = "soft",
+    config: OcrConfig = CONFIG.ocr,
+) -> np.ndarray | None:
+    """uint8 image for Tesseract (dark ink on white, letters ~letter_px tall, deskewed,
+    bordered), or None if the note is blank. crop: RGB crop, or flatten_note's result
+    (shared by all renderings of one note). style: see OcrConfig.readings."""
+    note = crop if isinstance(crop, FlatNote) else flatten_note(crop, config)
+    if note is None:
         return None
-    scale = float(np.clip(config.target_letter_px / lh, config.max_downscale, config.max_upscale))
+    flat, paper, t, lh = note.flat, note.paper, note.threshold, note.letter_px
+    scale = float(np.clip(letter_px / lh, config.max_downscale, config.max_upscale))
     if abs(scale - 1.0) > 0.05:
         interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         flat = cv2.resize(flat, None, fx=scale, fy=scale, interpolation=interp)
-    if config.binarize == "sauvola":
-        ink = sauvola(flat, window=int(config.target_letter_px * 2)) & (flat < paper - gap)
-    elif config.binarize == "otsu":
-        ink = flat < t
-    elif config.binarize == "soft":
+    if style == "grey":  # Tesseract binarises itself: no deskew (it needs strokes)
+        return _border((flat * 255).astype(np.uint8), config.border_px)
+    # Strokes by Otsu, specks far smaller than a stroke (paper grain) opened away.
+    ink = cv2.morphologyEx((flat < t).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    if style == "otsu":
+        out = np.where(ink > 0, 0, 255).astype(np.uint8)
+    else:
         # Grey levels kept on and around the strokes (soft edges of blurred writing help
         # Tesseract), paper and grain elsewhere set to white; contrast stretched.
-        ink = cv2.morphologyEx(
-            (flat < t).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)
-        )
-        k = max(3, int(config.target_letter_px * config.soft_halo_frac)) | 1
+        k = max(3, int(letter_px * config.soft_halo_frac)) | 1
         near = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
         ink_level = float(np.percentile(flat[ink > 0], 10)) if ink.any() else 0.0
-        span = max(paper - ink_level, 1e-3)
-        soft = np.clip((flat - ink_level) / span, 0.0, 1.0)
-        out = np.where(near, soft, 1.0)
-        out = (out * 255).astype(np.uint8)
-        if config.stroke_frac > 0:
-            out = normalise_strokes(out, config.stroke_frac * config.target_letter_px)
-        return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)
-    else:  # "grey": hand Tesseract the flattened grey image and let it binarise
-        out = (flat * 255).astype(np.uint8)
-        return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)
-    # Specks far smaller than a letter's stroke are paper grain, not ink.
-    ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    out = np.where(ink > 0, 0, 255).astype(np.uint8)
-    return cv2.copyMakeBorder(out, *[config.border_px] * 4, cv2.BORDER_CONSTANT, value=255)
+        soft = np.clip((flat - ink_level) / max(paper - ink_level, 1e-3), 0.0, 1.0)
+        out = (np.where(near, soft, 1.0) * 255).astype(np.uint8)
+    out = _deskew(_border(out, config.border_px), config)
+    if style == "sharp":
+        sigma = letter_px * config.sharpen_sigma_frac
+        blur = cv2.GaussianBlur(out.astype(np.float32), (0, 0), sigma)
+        out = np.clip(out + config.sharpen_amount * (out - blur), 0, 255).astype(np.uint8)
+    elif style == "stroke":
+        out = set_stroke_width(out, config.stroke_frac * letter_px)
+    elif style not in ("soft", "otsu"):
+        raise ValueError(f"unknown OCR preparation style {style!r}")
+    return out
 
 
 # --- text cleaning ----------------------------------------------------------------------------
@@ -298,69 +324,6 @@ def deskew_angle(ink: np.ndarray, max_deg: float, step_deg: float) -> float:
     return best_angle
 
 
-def text_lines(ink: np.ndarray, config: OcrConfig) -> list[tuple[int, int]]:
-    """Row bands (y0, y1) of the written lines of a deskewed ink mask.
-
-    Bands closer than line_gap_frac of their height are one line (accents, loops); bands
-    much thinner than the tallest are specks.
-    """
-    prof = ink.sum(axis=1).astype(float)
-    if prof.max() <= 0:
-        return []
-    on = np.concatenate([[False], prof > config.line_ink_frac * prof.max(), [False]])
-    edges = np.flatnonzero(np.diff(on.astype(np.int8)))
-    bands: list[list[int]] = []
-    for y0, y1 in zip(edges[::2], edges[1::2], strict=True):
-        gap = config.line_gap_frac * max(y1 - y0, bands[-1][1] - bands[-1][0]) if bands else 0
-        if bands and y0 - bands[-1][1] < gap:
-            bands[-1][1] = int(y1)
-        else:
-            bands.append([int(y0), int(y1)])
-    tallest = max(b[1] - b[0] for b in bands)
-    return [(b[0], b[1]) for b in bands if b[1] - b[0] > config.line_min_frac * tallest]
-
-
-def _tesseract(img: np.ndarray, psm: int, config: OcrConfig) -> tuple[str, list[float]]:
-    """Raw text (lines joined by newlines) and word confidences of one Tesseract call."""
-    import pytesseract
-
-    try:
-        data = pytesseract.image_to_data(
-            img,
-            lang=config.languages,
-            config=f"--psm {psm} --oem {config.oem}",
-            output_type=pytesseract.Output.DICT,
-            timeout=config.timeout_s,
-        )
-    except RuntimeError:  # pytesseract raises RuntimeError on timeout
-        return "", []
-    except pytesseract.TesseractNotFoundError as exc:
-        raise ExternalToolError("Tesseract OCR est introuvable", code="tesseract_missing") from exc
-    return _lines_from_data(data, config.min_word_conf)
-
-
-def _read_by_lines(img: np.ndarray, config: OcrConfig) -> tuple[str, list[float]]:
-    """Each written line cut out tightly and read as one raw line (psm 13): Tesseract's own
-    page layout tends to shatter cursive words with tall loops."""
-    ink = img < 128
-    texts: list[str] = []
-    confs: list[float] = []
-    b = config.border_px
-    for y0, y1 in text_lines(ink, config):
-        pad = int(0.15 * (y1 - y0))
-        band = img[max(0, y0 - pad) : y1 + pad]
-        cols = np.flatnonzero((band < 128).any(axis=0))
-        if len(cols) == 0:
-            continue
-        band = band[:, cols[0] : cols[-1] + 1]
-        band = cv2.copyMakeBorder(band, b, b, b, b, cv2.BORDER_CONSTANT, value=255)
-        text, c = _tesseract(band, config.line_psm, config)
-        if text:
-            texts.append(text.replace("\n", " "))
-            confs += c
-    return "\n".join(texts), confs
-
-
 def _deskew(img: np.ndarray, config: OcrConfig) -> np.ndarray:
     h, w = img.shape
     angle = deskew_angle(img < 128, config.deskew_max_deg, config.deskew_step_deg)
@@ -377,54 +340,230 @@ def _result(raw: str, confs: list[float]) -> OcrResult:
     return OcrResult(text, raw, conf)
 
 
-def consensus(results: list[OcrResult]) -> OcrResult:
-    """The reading that agrees best with the others (least summed normalised edit distance;
-    Tesseract's confidence breaks ties). Readings of the same note under different
-    preparations err differently, so their medoid is right more often than the most
-    confident one (measured on generated photos: 10 % vs 13-15 % CER)."""
-    from capture.bench.metrics import levenshtein, normalise_for_cer
+def line_images(
+    img: np.ndarray, letter_px: float, config: OcrConfig = CONFIG.ocr
+) -> list[np.ndarray]:
+    """One bordered image per written line of a prepared, deskewed note (top to bottom).
 
-    texts = [normalise_for_cer(r.text) for r in results]
+    Lines are the peaks of the smoothed row profile, cut at deep valleys; each ink blob
+    goes whole to the line holding its centre, so loops and descenders crossing into the
+    next line's rows are neither cut nor read twice.
+    """
+    ink = (img < 128).astype(np.uint8)
+    prof = ink.sum(axis=1).astype(np.float32)
+    if prof.max() <= 0:
+        return []
+    sigma = max(1.0, config.line_smooth_frac * letter_px)
+    sm = cv2.GaussianBlur(prof.reshape(-1, 1), (1, 0), sigmaX=0, sigmaY=sigma).ravel()
+    inner = sm[1:-1]
+    is_peak = (inner >= sm[:-2]) & (inner > sm[2:]) & (inner > config.line_peak_frac * sm.max())
+    peaks: list[int] = []
+    for y in (np.flatnonzero(is_peak) + 1).tolist():
+        if peaks and y - peaks[-1] < config.line_merge_frac * letter_px:
+            if sm[y] > sm[peaks[-1]]:
+                peaks[-1] = y
+        else:
+            peaks.append(y)
+    cuts: list[int] = []
+    kept = peaks[:1]
+    for y in peaks[1:]:
+        valley = kept[-1] + int(np.argmin(sm[kept[-1] : y + 1]))
+        if sm[valley] < config.line_valley * min(sm[kept[-1]], sm[y]):
+            cuts.append(valley)
+            kept.append(y)
+        elif sm[y] > sm[kept[-1]]:
+            kept[-1] = y
+    _, labels, _, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    line_of = np.searchsorted(np.asarray(cuts), centres[:, 1], side="right")
+    out = []
+    for k in range(len(cuts) + 1):
+        sel = line_of == k
+        sel[0] = False  # background
+        mask = sel[labels]
+        if mask.sum() < 20:
+            continue
+        ys, xs = np.nonzero(mask)
+        box = np.s_[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        out.append(_border(np.where(mask, img, 255).astype(np.uint8)[box], config.border_px))
+    return out
+
+
+def _run_tesseract(target: str, psm: int, config: OcrConfig, timeout: float) -> dict:
+    import pytesseract
+
+    try:
+        return pytesseract.image_to_data(
+            target,
+            lang=config.languages,
+            config=f"--psm {psm} --oem {config.oem}",
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise ExternalToolError("Tesseract OCR est introuvable", code="tesseract_missing") from exc
+
+
+def tesseract_pages(
+    images: list[np.ndarray], psm: int, config: OcrConfig = CONFIG.ocr
+) -> list[tuple[str, list[float]]]:
+    """(text with line breaks, word confidences) for each image, from one Tesseract run.
+
+    The images go to Tesseract as a list file, read as the pages of one document, so the
+    language models load once. If the run times out, each image is read alone (its own
+    timeout), so one pathological image costs only its own reading.
+    """
+    if not images:
+        return []
+    with tempfile.TemporaryDirectory(prefix="capture-ocr-") as tmp:
+        paths = []
+        for i, img in enumerate(images):
+            paths.append(os.path.join(tmp, f"{i:05d}.png"))
+            cv2.imwrite(paths[-1], img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        listing = Path(tmp, "pages.txt")
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")  # scratch, not an output
+        try:
+            timeout = config.timeout_s + config.timeout_per_page_s * len(images)
+            data = _run_tesseract(str(listing), psm, config, timeout)
+        except RuntimeError:  # pytesseract's timeout
+            if len(images) == 1:
+                return [("", [])]
+            return [tesseract_pages([img], psm, config)[0] for img in images]
+    pages: dict[int, dict[str, list]] = {}
+    keys = ("text", "conf", "block_num", "par_num", "line_num")
+    for i, page in enumerate(data["page_num"]):
+        d = pages.setdefault(int(page) - 1, {k: [] for k in keys})
+        for k in keys:
+            d[k].append(data[k][i])
+    return [
+        _lines_from_data(pages[i], config.min_word_conf) if i in pages else ("", [])
+        for i in range(len(images))
+    ]
+
+
+def _norm_dist(a: str, b: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.normalized_distance(a.casefold(), b.casefold())
+
+
+def _align_words(ref: list[str], other: list[str]) -> list[str]:
+    """For each word of ref, the word of other aligned with it ("" where none): edit
+    distance over words, a substitution costing the words' normalised distance x 1.5."""
+    n, m = len(ref), len(other)
+    d = np.zeros((n + 1, m + 1))
+    d[:, 0], d[0, :] = np.arange(n + 1), np.arange(m + 1)
+    sub = [[1.5 * _norm_dist(a, b) for b in other] for a in ref]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d[i, j] = min(d[i - 1, j] + 1, d[i, j - 1] + 1, d[i - 1, j - 1] + sub[i - 1][j - 1])
+    out = [""] * n
+    i, j = n, m
+    while i > 0 and j > 0:
+        if np.isclose(d[i, j], d[i - 1, j - 1] + sub[i - 1][j - 1]):
+            out[i - 1] = other[j - 1]
+            i, j = i - 1, j - 1
+        elif np.isclose(d[i, j], d[i - 1, j] + 1):
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
+def combine(readings: list[OcrResult]) -> OcrResult:
+    """One reading from several of the same note (ROVER-style vote).
+
+    The reading closest to all others (least summed normalised edit distance) sets the
+    words; each of its words is then replaced by the variant, among the words the other
+    readings align with it, that agrees best with them all (an empty variant drops a
+    word). Readings of one note under different preparations err differently, so the vote
+    is right more often than any single reading (measured: README, Accuracy). The
+    confidence is that reading's Tesseract confidence times the readings' agreement.
+    """
+    texts = [r.text for r in readings if r.text]
+    if not texts:
+        return readings[0] if readings else EMPTY
+    live = [r for r in readings if r.text]
 
     def cost(i: int) -> float:
-        d = sum(levenshtein(texts[i], t) / max(len(texts[i]), len(t), 1) for t in texts)
-        return d - 1e-3 * (results[i].confidence or 0.0)
+        return sum(_norm_dist(texts[i], t) for t in texts) - 1e-3 * (live[i].confidence or 0.0)
 
-    return results[min(range(len(results)), key=cost)]
+    medoid = min(range(len(texts)), key=cost)
+    ref = texts[medoid].split()
+    columns = [[w] for w in ref]
+    for i, t in enumerate(texts):
+        if i != medoid:
+            for col, w in zip(columns, _align_words(ref, t.split()), strict=True):
+                col.append(w)
+    words = [
+        min(col, key=lambda w, col=col: sum(_norm_dist(w, v) for v in col) - 1e-3 * len(w))
+        for col in columns
+    ]
+    text = " ".join(w for w in words if w)
+    agreement = 1.0 - float(np.mean([_norm_dist(text, t) for t in texts]))
+    conf = live[medoid].confidence
+    return OcrResult(
+        text,
+        live[medoid].raw_text,
+        round(conf * agreement, 3) if conf is not None and text else None,
+    )
+
+
+@dataclass(frozen=True)
+class ReadingSpec:
+    psm: int  # Tesseract page segmentation mode
+    by_line: bool  # each written line alone
+    style: str  # see OcrConfig.readings
+    letter_px: float
+
+    @classmethod
+    def parse(cls, spec: str) -> ReadingSpec:
+        """"block/soft/36" -> psm 6, whole note; "line13/sharp/36" -> psm 13, per line."""
+        mode, style, px = spec.split("/")
+        if mode == "block":
+            return cls(6, False, style, float(px))
+        if mode.startswith("line") and mode[4:].isdigit():
+            return cls(int(mode[4:]), True, style, float(px))
+        raise ValueError(f"unknown OCR reading mode {spec!r}")
+
+
+def read_notes(crops: list[np.ndarray], config: OcrConfig = CONFIG.ocr) -> list[OcrResult]:
+    """Read the handwriting on upright note crops (RGB uint8), one OcrResult per crop.
+
+    Every crop is prepared and cut into lines as config.readings says; all images of one
+    page segmentation mode go to a single Tesseract run (tesseract_pages); each crop's
+    readings are then combined. A blank or tiny crop gives EMPTY; so does a crop whose
+    readings all time out (flagged for low OCR confidence downstream, the batch goes on).
+    """
+    specs = [ReadingSpec.parse(s) for s in config.readings]
+    pages: dict[int, list[tuple[int, int, np.ndarray]]] = {}  # psm -> (crop, spec, image)
+    for ci, crop in enumerate(crops):
+        if crop is None or crop.ndim != 3 or min(crop.shape[:2]) < 16:
+            continue
+        note = flatten_note(crop, config)
+        if note is None:
+            continue  # blank
+        for si, spec in enumerate(specs):
+            img = prepare(note, spec.letter_px, spec.style, config)
+            if img is None:
+                continue
+            images = line_images(img, spec.letter_px, config) if spec.by_line else [img]
+            pages.setdefault(spec.psm, []).extend((ci, si, im) for im in images)
+    parts: dict[tuple[int, int], tuple[list[str], list[float]]] = {}
+    for psm, items in pages.items():
+        for (ci, si, _), (text, confs) in zip(
+            items, tesseract_pages([im for _, _, im in items], psm, config), strict=True
+        ):
+            texts, all_confs = parts.setdefault((ci, si), ([], []))
+            if text:
+                texts.append(text.replace("\n", " ") if specs[si].by_line else text)
+                all_confs.extend(confs)
+    results = []
+    for ci in range(len(crops)):
+        readings = [_result("\n".join(t), c) for (i, _), (t, c) in sorted(parts.items()) if i == ci]
+        results.append(combine(readings) if readings else EMPTY)
+    return results
 
 
 def read_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> OcrResult:
-    """Read the handwriting on one upright note crop (RGB uint8).
-
-    The prepared, deskewed image is read as a block (config.psm). Unless Tesseract is at
-    least config.accept_conf confident, it is also read line by line (config.line_psm), and
-    both readings are repeated on the crop prepared at config.alt_letter_px; the reading
-    agreeing best with the others wins (consensus). Each Tesseract call costs ~0.2 s, so a
-    confident first reading ends there.
-    A blank note gives OcrResult("", "", None); so does a Tesseract timeout (the note is
-    then flagged for low OCR confidence downstream, the batch goes on).
-    """
-    if crop_rgb is None or crop_rgb.ndim != 3 or min(crop_rgb.shape[:2]) < 16:
-        return EMPTY
-    img = prepare(crop_rgb, config)
-    if img is None:
-        return EMPTY
-    if config.binarize == "grey":  # Tesseract binarises: no deskew, no line cutting
-        return _result(*_tesseract(img, config.psm, config))
-    img = _deskew(img, config)
-    first = _result(*_tesseract(img, config.psm, config))
-    if (first.confidence or 0.0) >= config.accept_conf:
-        return first
-    readings = [first]
-    if config.line_psm:
-        readings.append(_result(*_read_by_lines(img, config)))
-    if config.alt_letter_px:
-        alt_cfg = replace(config, target_letter_px=config.alt_letter_px)
-        alt = prepare(crop_rgb, alt_cfg)
-        if alt is not None:
-            alt = _deskew(alt, alt_cfg)
-            readings.append(_result(*_tesseract(alt, config.psm, config)))
-            if config.line_psm:
-                readings.append(_result(*_read_by_lines(alt, alt_cfg)))
-    readings = [r for r in readings if r.text] or [first]
-    return consensus(readings)
+    """read_notes for one crop (tests, the OCR bench); a photo's notes are read together."""
+    return read_notes([crop_rgb], config)[0]

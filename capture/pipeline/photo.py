@@ -11,7 +11,7 @@ from time import perf_counter
 import cv2
 import numpy as np
 
-from capture.config import CONFIG, Config
+from capture.config import CONFIG, Config, QaConfig
 from capture.model import BoardFit, BoardLayout, BoardResult, Flag, KitLayout, PhotoResult
 from capture.pipeline.colour import (
     ColourRefs,
@@ -129,6 +129,26 @@ def _analyse_board(
     return res
 
 
+def _read_notes(boards: list[BoardResult], ocr: Callable, qa: QaConfig) -> None:
+    """Text, raw text and confidence on every note with a crop; low confidence flagged."""
+    todo = [(b, n) for b in boards for n in b.notes if n.crop is not None]
+    for (board, note), out in zip(todo, ocr([n.crop for _, n in todo]), strict=True):
+        note.text, note.raw_text = out.text, out.raw_text
+        note.ocr_confidence = float(out.confidence) if out.confidence is not None else None
+        if note.ocr_confidence is not None and note.ocr_confidence < qa.low_ocr_confidence:
+            board.flags.append(
+                Flag(
+                    "low_ocr_confidence",
+                    "warning",
+                    f"Le texte du post-it {note.id} était difficile à lire "
+                    f"(confiance {note.ocr_confidence:.0%}) : vérifiez-le.",
+                    board=board.board,
+                    zone=note.zone,
+                    item=note.id,
+                )
+            )
+
+
 def analyse_photo(
     rgb: np.ndarray,
     kit: KitLayout,
@@ -139,8 +159,9 @@ def analyse_photo(
 ) -> PhotoResult:
     """Everything the pipeline reads from one upright RGB photo.
 
-    ocr, when given, is called as ocr(crop_rgb) for every note and returns an object with
-    .text, .raw_text and .confidence (0-1). refs default to calibration/colors.yaml.
+    ocr, when given, is called once as ocr([crop_rgb, ...]) with every note's crop and
+    returns one object per crop with .text, .raw_text and .confidence (0-1) (one call, so
+    Tesseract loads its models once per photo). refs default to calibration/colors.yaml.
     """
     t0 = perf_counter()
     timings: dict[str, float] = {}
@@ -207,28 +228,11 @@ def analyse_photo(
         s = marker_sharpness(grey, fit, board)
         if s is not None:
             sharp.append(s)
-        if ocr is not None:
-            t = perf_counter()
-            for note in res.notes:
-                if note.crop is None:
-                    continue
-                out = ocr(note.crop)
-                note.text, note.raw_text = out.text, out.raw_text
-                note.ocr_confidence = float(out.confidence) if out.confidence is not None else None
-                if note.ocr_confidence is not None and note.ocr_confidence < qa.low_ocr_confidence:
-                    res.flags.append(
-                        Flag(
-                            "low_ocr_confidence",
-                            "warning",
-                            f"Le texte du post-it {note.id} était difficile à lire "
-                            f"(confiance {note.ocr_confidence:.0%}) : vérifiez-le.",
-                            board=fit.board,
-                            zone=note.zone,
-                            item=note.id,
-                        )
-                    )
-            timings["ocr"] = timings.get("ocr", 0.0) + perf_counter() - t
         result.boards.append(res)
+    if ocr is not None:
+        t = perf_counter()
+        _read_notes(result.boards, ocr, qa)
+        timings["ocr"] = perf_counter() - t
     result.flags += card_flags
     seen = {f.board for f in fits}
     result.flags += [f for f in reg_flags if f.board not in seen]
