@@ -69,18 +69,19 @@ class OcrConfig:
     # Every note is read several times, each "mode/style/letter px", and the readings vote
     # word by word. mode: block (--psm 6) | line7 | line13 (each written line alone, --psm 7
     # or raw line 13). style: soft (grey kept around Otsu strokes) | sharp (soft + unsharp
-    # mask) | otsu (black and white) | stroke (strokes set to stroke_frac of the letter
-    # height) | grey (flattened grey, Tesseract binarises). Chosen greedily over 28
-    # candidates on generated medium photos (seed 1): CER 29.8 % for the best single
-    # reading, 23.6 % for these seven together (README, Accuracy).
+    # mask) | core (soft cut at core_level) | otsu (black and white) | stroke (strokes set
+    # to stroke_frac of the letter height) | grey (flattened grey, Tesseract binarises).
+    # Chosen greedily among 28 candidates on the note crops of two generated medium sets
+    # (seeds 1 and 2, 661 notes): see README, Accuracy, for what it gives on a third set.
     readings: tuple[str, ...] = (
         "block/soft/36", "line13/sharp/36", "block/sharp/36", "line7/soft/48",
-        "line7/otsu/36", "block/stroke/28", "block/grey/36",
+        "block/core/36", "block/grey/36", "line7/soft/22",
     )
     soft_halo_frac: float = 0.3  # "soft": grey kept this far (share of letter height) around ink
     sharpen_sigma_frac: float = 1 / 16  # "sharp": unsharp-mask radius, share of letter height
     sharpen_amount: float = 1.0
     stroke_frac: float = 0.12  # "stroke": stroke width as a share of the letter height
+    core_level: int = 70  # "core": pixels darker than this (0-255) are ink
     inset_frac: float = 0.025  # trim the note's own edge and shadow before reading
     max_upscale: float = 4.0
     max_downscale: float = 0.35

@@ -250,6 +250,8 @@ def prepare(
         out = np.clip(out + config.sharpen_amount * (out - blur), 0, 255).astype(np.uint8)
     elif style == "stroke":
         out = set_stroke_width(out, config.stroke_frac * letter_px)
+    elif style == "core":  # only the darkest middle of each stroke: blurred letters come apart
+        out = np.where(out < config.core_level, 0, 255).astype(np.uint8)
     elif style not in ("soft", "otsu"):
         raise ValueError(f"unknown OCR preparation style {style!r}")
     return out
