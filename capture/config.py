@@ -176,6 +176,7 @@ class DotsConfig:
     new_cover_min: float = 0.33  # a further sticker must cover this share of its own area anew
     ambiguous_low: float = 0.15  # leftover area in [low, new_cover_min) of a sticker: ambiguous
     inside_min: float = 0.7  # a placed sticker lies at least this much on coloured pixels
+    notch_max_area: float = 1.3  # blobs up to this many stickers' area may lean on their hull
     note_area_frac: float = 0.3  # blobs above this share of a note's area are notes, not stickers
     max_cluster: int = 12  # more stickers than this in one blob: not stickers
     unknown_delta_e: float = 26.0  # farther from every declared colour: "unknown" (purple-blue ~31)

@@ -21,7 +21,7 @@ from drawn_scene import (
 from capture.config import CONFIG
 from capture.kit.render import render_board
 from capture.pipeline.colour import load_colour_refs, normalise_board
-from capture.pipeline.dots import count_dots, cover_with_discs
+from capture.pipeline.dots import _notch_support, count_dots, cover_with_discs
 from capture.pipeline.photo import analyse_photo
 from capture.pipeline.rectify import analysis_px_per_mm, rectify_board
 from capture.pipeline.register import find_boards
@@ -51,6 +51,29 @@ def test_cover_with_discs_counts_touching_and_overlapping() -> None:
         assert len(found) == len(centres)
         for c in centres:
             assert min(np.hypot(c[0] - f[0], c[1] - f[1]) for f in found) < 4
+
+
+def test_sticker_notched_by_a_rim_highlight_counts_a_half_one_does_not() -> None:
+    """A glossy highlight reaching the rim bites a notch out of the colour mask (no hole to
+    fill): the blob's hull gives the disc its ground back. A sticker cut in half (zone or
+    photo edge, a note over it) is convex already and stays below inside_min."""
+    r = 18.0
+    disc_area = np.pi * r * r
+    notched = np.zeros((80, 80), np.uint8)
+    cv2.circle(notched, (40, 40), int(r), 1, -1)
+    cv2.ellipse(notched, (40, 24), (17, 13), 0, 0, 360, 0, -1)  # ~1/3 bitten from the top rim
+    blob = notched.astype(bool)
+    assert blob.sum() < CONFIG.dots.inside_min * disc_area
+    assert cover_with_discs(blob, r, CONFIG.dots)[0] == []  # without the hull: missed
+    hull = _notch_support(blob, disc_area, CONFIG.dots)
+    found, _, _ = cover_with_discs(blob, r, CONFIG.dots, hull)
+    assert len(found) == 1 and np.hypot(found[0][0] - 40, found[0][1] - 40) < 5
+    half = np.zeros((80, 80), np.uint8)
+    cv2.circle(half, (40, 40), int(r), 1, -1)
+    half[:40] = 0
+    blob = half.astype(bool)
+    hull = _notch_support(blob, disc_area, CONFIG.dots)
+    assert cover_with_discs(blob, r, CONFIG.dots, hull)[0] == []
 
 
 @pytest.mark.parametrize(("tilt", "seed"), [(35, 11), (45, 12)])

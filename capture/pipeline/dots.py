@@ -113,6 +113,18 @@ def _effective_radius(blobs: list[np.ndarray], declared_px: float, cfg: DotsConf
     return float(np.clip(np.median(radii), lo * declared_px, hi * declared_px))
 
 
+def _notch_support(piece: np.ndarray, disc_area: float, cfg: DotsConfig) -> np.ndarray | None:
+    """For a lone sticker-sized blob, its convex hull: a glossy highlight that reaches the
+    rim bites a notch out of the colour mask (no hole to fill), and the hull gives the disc
+    its ground back; a half-hidden or cut sticker is convex already and gains nothing."""
+    if piece.sum() > cfg.notch_max_area * disc_area:
+        return None
+    pts = cv2.findNonZero(piece.astype(np.uint8))
+    hull = np.zeros(piece.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    return hull.astype(bool)
+
+
 def _fill_holes(mask: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     contours, _ = cv2.findContours(
         mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
@@ -242,7 +254,7 @@ def count_dots(
                 piece, (px, py) = pieces[0]
                 blobs.append(piece)
                 boxes.append((bx + px, by + py, piece.shape[1], piece.shape[0]))
-                supports.append(None)
+                supports.append(_notch_support(piece, disc_area, cfg))
                 continue
             # one colour each, in the whole blob's frame: a sticker partly under its
             # neighbours may lie on them (the whole blob), its own colour must be new
