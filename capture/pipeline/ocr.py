@@ -243,18 +243,28 @@ def prepare(
         ink_level = float(np.percentile(flat[ink > 0], 10)) if ink.any() else 0.0
         soft = np.clip((flat - ink_level) / max(paper - ink_level, 1e-3), 0.0, 1.0)
         out = (np.where(near, soft, 1.0) * 255).astype(np.uint8)
-    out = _deskew(_border(out, config.border_px), config)
+    return restyle(_deskew(_border(out, config.border_px), config), style, letter_px, config)
+
+
+def base_style(style: str) -> str:
+    """The rendering a style starts from: "grey" and "otsu" are their own, the rest are
+    finishings of "soft" (restyle)."""
+    return style if style in ("grey", "otsu") else "soft"
+
+
+def restyle(img: np.ndarray, style: str, letter_px: float, config: OcrConfig) -> np.ndarray:
+    """Finish a prepared "soft" image into `style` (other styles are returned as they are)."""
     if style == "sharp":
         sigma = letter_px * config.sharpen_sigma_frac
-        blur = cv2.GaussianBlur(out.astype(np.float32), (0, 0), sigma)
-        out = np.clip(out + config.sharpen_amount * (out - blur), 0, 255).astype(np.uint8)
-    elif style == "stroke":
-        out = set_stroke_width(out, config.stroke_frac * letter_px)
-    elif style == "core":  # only the darkest middle of each stroke: blurred letters come apart
-        out = np.where(out < config.core_level, 0, 255).astype(np.uint8)
-    elif style not in ("soft", "otsu"):
+        blur = cv2.GaussianBlur(img.astype(np.float32), (0, 0), sigma)
+        return np.clip(img + config.sharpen_amount * (img - blur), 0, 255).astype(np.uint8)
+    if style == "stroke":
+        return set_stroke_width(img, config.stroke_frac * letter_px)
+    if style == "core":  # only the darkest middle of each stroke: blurred letters come apart
+        return np.where(img < config.core_level, 0, 255).astype(np.uint8)
+    if style not in ("soft", "otsu", "grey"):
         raise ValueError(f"unknown OCR preparation style {style!r}")
-    return out
+    return img
 
 
 # --- text cleaning ----------------------------------------------------------------------------
@@ -481,10 +491,10 @@ def combine(readings: list[OcrResult]) -> OcrResult:
     is right more often than any single reading (measured: README, Accuracy). The
     confidence is that reading's Tesseract confidence times the readings' agreement.
     """
-    texts = [r.text for r in readings if r.text]
-    if not texts:
-        return readings[0] if readings else EMPTY
     live = [r for r in readings if r.text]
+    if not live:
+        return readings[0] if readings else EMPTY
+    texts = [r.text for r in live]
 
     def cost(i: int) -> float:
         return sum(_norm_dist(texts[i], t) for t in texts) - 1e-3 * (live[i].confidence or 0.0)
@@ -544,10 +554,15 @@ def read_notes(crops: list[np.ndarray], config: OcrConfig = CONFIG.ocr) -> list[
         note = flatten_note(crop, config)
         if note is None:
             continue  # blank
+        bases: dict[tuple[float, str], np.ndarray | None] = {}  # styles of one size share it
         for si, spec in enumerate(specs):
-            img = prepare(note, spec.letter_px, spec.style, config)
+            key = (spec.letter_px, base_style(spec.style))
+            if key not in bases:
+                bases[key] = prepare(note, *key, config)
+            img = bases[key]
             if img is None:
                 continue
+            img = restyle(img, spec.style, spec.letter_px, config)
             images = line_images(img, spec.letter_px, config) if spec.by_line else [img]
             pages.setdefault(spec.psm, []).extend((ci, si, im) for im in images)
     parts: dict[tuple[int, int], tuple[list[str], list[float]]] = {}
@@ -559,11 +574,10 @@ def read_notes(crops: list[np.ndarray], config: OcrConfig = CONFIG.ocr) -> list[
             if text:
                 texts.append(text.replace("\n", " ") if specs[si].by_line else text)
                 all_confs.extend(confs)
-    results = []
-    for ci in range(len(crops)):
-        readings = [_result("\n".join(t), c) for (i, _), (t, c) in sorted(parts.items()) if i == ci]
-        results.append(combine(readings) if readings else EMPTY)
-    return results
+    readings: dict[int, list[OcrResult]] = {}
+    for (ci, _), (texts, confs) in sorted(parts.items()):
+        readings.setdefault(ci, []).append(_result("\n".join(texts), confs))
+    return [combine(readings[ci]) if ci in readings else EMPTY for ci in range(len(crops))]
 
 
 def read_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> OcrResult:
