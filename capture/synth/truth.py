@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +19,10 @@ from capture.kit.layout import grid_cell
 from capture.model import BoardLayout, KitLayout
 from capture.synth.camera import project
 from capture.synth.decorate import BoardDeco, NoteDeco
+from capture.synth.handwriting import Handwriting, text_mask
+
+INK_SAMPLE_PPM = 2.0  # where a note's writing lies: coarse is enough to tell what covers it
+INK_SAMPLE_MAX = 600
 
 MIN_MARKER_PX = 20.0  # a marker smaller than this in the photo is not reliably decodable
 MARKER_BORDER_PX = 4.0  # detectors skip markers touching the frame (OpenCV: 3 px by default)
@@ -113,16 +118,63 @@ def _r(v: float) -> float:
     return round(float(v), 2)
 
 
+def _note_grid(note: NoteDeco, n: int) -> np.ndarray:
+    c = note.corners_mm()
+    u = (np.arange(n) + 0.5) / n
+    a, b = np.meshgrid(u, u)
+    a, b = a.ravel()[:, None], b.ravel()[:, None]
+    return c[0] + a * (c[1] - c[0]) + b * (c[3] - c[0])
+
+
 def note_visibility(
     note: NoteDeco, above: list[NoteDeco], hmat: np.ndarray, size: tuple[int, int]
 ) -> float:
     """Share of the note inside the frame and not under a note stuck later."""
-    c = note.corners_mm()
-    u = (np.arange(9) + 0.5) / 9
-    a, b = np.meshgrid(u, u)
-    a, b = a.ravel()[:, None], b.ravel()[:, None]
-    pts = c[0] + a * (c[1] - c[0]) + b * (c[3] - c[0])
+    pts = _note_grid(note, 9)
     ok = _in_frame(project(hmat, pts), size)
+    for other in above:
+        ok &= ~inside_convex(other.corners_mm(), pts)
+    return float(ok.mean())
+
+
+def note_covered(note: NoteDeco, above: list[NoteDeco]) -> float:
+    """Share of the note under notes stuck later, in or out of the frame."""
+    pts = _note_grid(note, 20)
+    under = np.zeros(len(pts), bool)
+    for other in above:
+        under |= inside_convex(other.corners_mm(), pts)
+    return float(under.mean())
+
+
+@lru_cache(maxsize=1024)
+def _ink_points(writing: Handwriting, size_mm: float) -> np.ndarray:
+    """Note-local mm (a right, b down, 0 at the centre) of up to INK_SAMPLE_MAX inked points."""
+    n = max(8, round(size_mm * INK_SAMPLE_PPM))
+    ys, xs = np.nonzero(text_mask(writing, n, INK_SAMPLE_PPM) > 0.5)
+    step = max(1, len(xs) // INK_SAMPLE_MAX)
+    pts = np.stack([xs[::step], ys[::step]], axis=1).astype(np.float64)
+    return (pts + 0.5) / INK_SAMPLE_PPM - size_mm / 2
+
+
+def writing_visibility(
+    note: NoteDeco,
+    above: list[NoteDeco],
+    hmat: np.ndarray,
+    size: tuple[int, int],
+    hidden: Hidden | None = None,
+) -> float:
+    """Share of the note's ink inside the frame, not under a note stuck later and not behind
+    a foreground object: what any reader, human or OCR, can see of its text."""
+    if note.writing is None:
+        return 1.0
+    local = _ink_points(note.writing, note.size_mm)
+    if not len(local):
+        return 1.0
+    a = np.radians(note.angle_deg)
+    rot = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])  # as NoteDeco.corners_mm
+    pts = local @ rot.T + np.asarray(note.center_mm)
+    px = project(hmat, pts)
+    ok = _in_frame(px, size) & _shown(px, hidden)
     for other in above:
         ok &= ~inside_convex(other.corners_mm(), pts)
     return float(ok.mean())
@@ -192,6 +244,7 @@ def photo_truth(
                 "id": n.id,
                 "corners_mm": [[_r(x), _r(y)] for x, y in corners],
                 "visible": round(note_visibility(n, deco.notes[i + 1 :], v.homography, size), 3),
+                "covered": round(note_covered(n, deco.notes[i + 1 :]), 3),
                 "angle_deg": _r(n.angle_deg),
                 "rgb": [round(c) for c in n.rgb],
                 "center_px": [_r(centre[0]), _r(centre[1])],
@@ -201,6 +254,9 @@ def photo_truth(
                     "font": n.writing.font,
                     "ink": n.writing.ink_name,
                     "cap_height_mm": _r(n.writing.cap_mm),
+                    "writing_visible": round(
+                        writing_visibility(n, deco.notes[i + 1 :], v.homography, size, hidden), 3
+                    ),
                 }
             if n.calibration:
                 calibration.append(item)
@@ -221,10 +277,7 @@ def photo_truth(
                         "cell": grid_cell(x, y),
                         "center_mm": item["center_mm"],
                     }
-                    | {
-                        k: item[k]
-                        for k in ("id", "corners_mm", "visible", "angle_deg", "center_px")
-                    }
+                    | {k: v for k, v in item.items() if k not in ("text", "color", "zone", "board")}
                 )
             else:
                 notes.append(item)
@@ -274,6 +327,12 @@ def session_truth(workshop: str, photos: list[dict]) -> dict:
             )
         for n in p["notes"]:
             notes.setdefault(n["id"], {k: n[k] for k in keep})
+        for n in p["notes"] + p["actions"]:  # the writing as well seen as any photo shows it
+            if "writing_visible" in n:
+                entry = notes.get(n["id"]) or actions[n["id"]]
+                entry["writing_visible"] = max(
+                    entry.get("writing_visible", 0.0), n["writing_visible"]
+                )
     return {
         "workshop": workshop,
         "photos": [
