@@ -220,6 +220,17 @@ class NotesConfig:
     size_agree: float = 0.1  # ... when their sides' interquartile range is within this share
     lone_fill_min: float = 0.85  # a blob filling its min-area rectangle this much is one note...
     lone_aspect_max: float = 1.2  # ... when that rectangle is about square
+    # Stacked notes (which of two overlapping notes is on top; see notes.stacking)
+    stack_min_frac: float = 0.02  # overlaps under this share of the smaller note are ignored
+    stack_inset_mm: float = 2.0  # cues are read this far inside the other note (blurred borders)
+    stack_min_samples: int = 5  # fewer pixels than this: the cue says nothing
+    stack_colour_margin: float = 0.3  # the overlap's colour must favour one note by this share
+    stack_edge_reach_mm: float = 3.0  # an outline's step is looked for this far on either side
+    stack_tilts_deg: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)  # square angle a little off
+    stack_ink_drop: float = 25.0  # profiles this much darker than the paper (L) cross writing
+    stack_edge_ratio: float = 1.6  # ... else one outline must show this many times the step
+    stack_edge_floor: float = 1.5  # (L per mm) of the other, counted from at least this much
+    covered_flag: float = 0.1  # a note this much under others is flagged note_covered
 
 
 @dataclass(frozen=True)

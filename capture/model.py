@@ -148,6 +148,8 @@ class Note:
     ocr_confidence: float | None = None
     crop: object | None = None  # upright RGB numpy array of the note, for OCR and the report
     size_mm: float | None = None  # side of the square found (real packs: 51, 76, 102 mm)
+    covered: float | None = None  # share of the note under other notes (None: none over it)
+    covered_by: tuple[str, ...] = ()  # ids of the notes stuck over it
 
 
 @dataclass

@@ -58,6 +58,8 @@ def _note_common(note: Note, file: str, crops: Mapping[str, str], board: BoardRe
         "corners_mm": [[_r(x), _r(y)] for x, y in note.corners_mm],
         "size_mm": _r(note.size_mm),  # side of the note found (packs of 51, 76, 102 mm)
         "crop": crops.get(note.id),
+        "covered": note.covered,  # share under other notes (their ids: covered_by)
+        "covered_by": list(note.covered_by),
     }
 
 
@@ -231,6 +233,16 @@ def session_to_dict(
         v, a, n = board_entries(view.result, kit, view.file, crops.get(view.file))
         for entry in v:
             entry["views"] = len(session.views.get(board_id, []))
+        for entry in a + n:  # text from the view that read the note best (see merge)
+            if (r := session.readings.get((board_id, entry["id"]))) is not None:
+                entry["text_from"] = {
+                    "file": r.file,
+                    "id": r.note,
+                    "crop": crops.get(r.file, {}).get(r.note),
+                    "text": entry["text"],  # as the chosen view read it
+                    "ocr_confidence": entry["ocr_confidence"],
+                }
+                entry.update(text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence)
         votes += v
         actions += a
         notes += n
