@@ -5,6 +5,7 @@ from __future__ import annotations
 from fake_results import failed, kit, mire, photo, story, verbatim
 
 from capture.export.json_out import session_to_dict
+from capture.export.schema import validate
 from capture.pipeline.merge import merge_session
 
 
@@ -61,3 +62,38 @@ def test_session_order_follows_workshop() -> None:
     s = merge_session([photo("A.jpg", verbatim("verbatim-03"), story(), mire())], kit())
     order = [b.id for b in kit().boards]
     assert list(s.boards) == sorted(s.boards, key=order.index)
+
+
+def test_note_text_comes_from_the_view_that_read_it_best() -> None:
+    wide, close = mire(2), mire(2, err=0.9)  # the wide shot is the better-registered view
+    wide.notes[0].text, wide.notes[0].ocr_confidence = "Acfion O", 0.31
+    close.notes[0].text, close.notes[0].ocr_confidence = "Action 0", 0.86
+    close.notes[0].id = "mire-n07"  # ids are per photo
+    close.notes[1].ocr_confidence = 0.2  # read worse there: the chosen view's text stays
+    s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
+    assert s.boards["mire"].file == "wide.jpg"
+    assert set(s.readings) == {("mire", "mire-n00")}
+    r = s.readings[("mire", "mire-n00")]
+    assert (r.file, r.note, r.text, r.ocr_confidence) == ("close.jpg", "mire-n07", "Action 0", 0.86)
+    crops = {"close.jpg": {"mire-n07": "crops/close/mire-n07.jpg"}}
+    doc = session_to_dict(s, kit(), crops=crops)
+    first, second = sorted(doc["actions"], key=lambda a: a["id"])
+    assert first["text"] == "Action 0" and first["ocr_confidence"] == 0.86
+    assert first["file"] == "wide.jpg" and first["id"] == "mire-n00"  # still the chosen view's
+    assert first["text_from"] == {
+        "file": "close.jpg",
+        "id": "mire-n07",
+        "crop": "crops/close/mire-n07.jpg",
+        "text": "Acfion O",
+        "ocr_confidence": 0.31,
+    }
+    assert "text_from" not in second and second["text"] == "Action 1"
+    validate(doc, "session")
+
+
+def test_a_neighbouring_note_never_lends_its_text() -> None:
+    wide, close = mire(2), mire(2, err=0.9)
+    close.notes = [close.notes[1]]  # only the other note is in the close-up
+    close.notes[0].ocr_confidence = 0.99
+    s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
+    assert ("mire", "mire-n00") not in s.readings

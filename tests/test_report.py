@@ -284,3 +284,22 @@ def test_capture_report_needs_the_layout_or_the_workshop(out: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(out), "--workshop", str(WORKSHOP_FILE)])
     assert result.exit_code == 0, result.output
     assert json.loads((out / "layout.json").read_text())["workshop"] == WORKSHOP
+
+
+def test_text_read_on_another_photo_is_shown_and_not_a_correction(out: Path) -> None:
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    entry = next(a for a in session["actions"] if a["text"] == "Former les acheteurs")
+    own = entry["text"]
+    entry["text_from"] = {"file": "IMG_0009.jpg", "id": "mire-n04", "crop": None,
+                          "text": own, "ocr_confidence": 0.4}
+    entry["text"], entry["ocr_confidence"] = "Former nos acheteurs", 0.93
+    (out / "session.json").write_text(json.dumps(session, ensure_ascii=False), "utf-8")
+    validate(session, "session")
+    html = write_report(out).read_text("utf-8")
+    assert "Texte retenu pour les résultats : lu sur IMG_0009.jpg (confiance 93 %)" in html
+    assert f"cette photo lisait « {own} »" in html
+    assert ">Former nos acheteurs</textarea>" in html
+    # the page's script only sends what a person changed: its reference is the shown text
+    data = json.loads(re.search(r'id="report-data">(.*?)</script>', html, re.S).group(1))
+    key = f"{entry['file']}|{entry['board']}|{entry['id']}"
+    assert data["notes"][key]["text"] == "Former nos acheteurs"

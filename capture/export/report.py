@@ -437,15 +437,19 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         g["items"].append(f)
 
     # --- per photo
-    photos = [_photo_model(stem, doc, layout, boards, assets.get(stem), numbers, chosen)
+    # notes whose session text was read on another photo of their board (see merge)
+    merged = {(e["file"], e["id"]): e for e in session.get("actions", []) + session.get("notes", [])
+              if e.get("text_from") and e.get("file") and e.get("id")}
+    photos = [_photo_model(stem, doc, layout, boards, assets.get(stem), numbers, chosen, merged)
               for stem, doc in outputs.photos]
 
     # --- data for the page's script (corrections)
     data_notes: dict[str, dict] = {}
     for _stem, doc in outputs.photos:
         for kind, n in _note_rows(doc):
+            shown = merged.get((doc["file"], n.get("id")), n)  # the text the page shows
             data_notes[_note_key(doc["file"], n["board"], n.get("id", ""))] = {
-                "text": n.get("text", ""), "zone": n.get("zone"),
+                "text": shown.get("text", ""), "zone": n.get("zone"),
                 "x": n.get("x"), "y": n.get("y"), "false_detection": kind == "rejected"}
     data_votes: dict[str, dict] = {}
     for v in session.get("votes", []):
@@ -524,7 +528,7 @@ def _flag(f: dict, stem: str | None, note_ids: set[str], chosen: dict, stems: di
 
 
 def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict | None,
-                 numbers: dict, chosen: dict) -> dict:
+                 numbers: dict, chosen: dict, merged: dict | None = None) -> dict:
     size = doc.get("size_px")
     photo_img = asset["photo"] if asset else None
     if photo_img:
@@ -589,6 +593,14 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
                  for z in b["zones"] if z["kind"] in ("notes", "grid")]
         zone = next((z for z in b["zones"] if z["id"] == n.get("zone")), None)
         conf = n.get("ocr_confidence")
+        better = (merged or {}).get((doc["file"], n.get("id")))
+        text_from = None
+        if better is not None:  # the session's text came from a photo that read it better
+            conf = better.get("ocr_confidence")
+            text_from = {"file": better["text_from"]["file"], "own_text": n.get("text", ""),
+                         "crop": better["text_from"].get("crop"),
+                         "conf_pct": None if conf is None else round(100 * conf)}
+            n = {**n, "text": better["text"], "raw_text": better.get("raw_text", "")}
         notes.append({
             "n": numbers.get((doc["file"], n.get("id"))), "id": n.get("id", ""),
             "board": n["board"], "zone": n.get("zone"), "zone_label": _zone_name(zone),
@@ -604,7 +616,7 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
             "rejected": kind == "rejected", "verified": bool(n.get("verified")),
             "corrected_by": n.get("corrected_by"), "machine": n.get("machine"),
             "anchor": slug("note", stem, n.get("id", "")),
-            "chosen": chosen.get(n["board"]) == doc["file"],
+            "chosen": chosen.get(n["board"]) == doc["file"], "text_from": text_from,
         })
     return {
         "stem": stem, "file": doc["file"], "status": doc.get("status"), "error": doc.get("error"),

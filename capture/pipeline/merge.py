@@ -3,7 +3,9 @@
 A wall is often shot twice (two angles, a retake). The view with the best registration
 wins: most markers, then lowest reprojection error, largest visible fraction, fewest
 flags. Views that disagree (vote counts, note count) are flagged so a person checks them;
-a workshop board never seen is flagged too.
+a workshop board never seen is flagged too. A note's text is taken from whichever view the
+OCR read it with most confidence: the best-registered view is often a wide shot where the
+handwriting is a few pixels high, while a closer photo of the same board reads it well.
 """
 
 from __future__ import annotations
@@ -13,13 +15,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from capture.config import CONFIG, Config
-from capture.model import BoardResult, Flag, KitLayout, PhotoResult
+from capture.model import BoardResult, Flag, KitLayout, Note, PhotoResult
 
 
 @dataclass
 class BoardView:
     file: str
     result: BoardResult
+
+
+@dataclass(frozen=True)
+class NoteReading:
+    """The text of a note as another view of its board read it."""
+
+    file: str
+    note: str  # the note's id in that photo
+    text: str
+    raw_text: str
+    ocr_confidence: float
 
 
 @dataclass
@@ -30,6 +43,8 @@ class Session:
     views: dict[str, list[str]]  # board id -> files where it was seen (best first)
     flags: list[Flag] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # (board, note id in the chosen view) -> a better reading of it from another view
+    readings: dict[tuple[str, str], NoteReading] = field(default_factory=dict)
 
 
 def _err(board: BoardResult) -> float:
@@ -83,6 +98,38 @@ def _disagreement(board_id: str, views: list[BoardView]) -> Flag | None:
     )
 
 
+def best_readings(
+    views: list[BoardView], note_size_mm: float
+) -> dict[str, NoteReading]:
+    """For the notes of views[0] (the chosen view): the most confident reading in the other
+    views, where it beats the chosen view's own. The same note is the one whose centre lies
+    within half a note of it (both ways nearest: neighbouring notes are never confused)."""
+    out: dict[str, NoteReading] = {}
+    mine = views[0].result.notes
+    for note in mine:
+        best = note.ocr_confidence if note.ocr_confidence is not None else -1.0
+        for view in views[1:]:
+            other = _same_note(note, view.result.notes, mine, note_size_mm / 2)
+            if other is not None and (other.ocr_confidence or -1.0) > best and other.text:
+                best = other.ocr_confidence or 0.0
+                out[note.id] = NoteReading(
+                    view.file, other.id, other.text, other.raw_text, round(best, 3)
+                )
+    return out
+
+
+def _same_note(note: Note, theirs: list[Note], mine: list[Note], max_mm: float) -> Note | None:
+    def dist(a: Note, b: Note) -> float:
+        return math.dist(a.center_mm, b.center_mm)
+
+    if not theirs:
+        return None
+    other = min(theirs, key=lambda o: dist(note, o))
+    if dist(note, other) > max_mm or min(mine, key=lambda m: dist(m, other)) is not note:
+        return None
+    return other
+
+
 def merge_session(
     photos: Iterable[PhotoResult],
     kit: KitLayout,
@@ -100,6 +147,7 @@ def merge_session(
     boards: dict[str, BoardView] = {}
     views: dict[str, list[str]] = {}
     flags: list[Flag] = []
+    readings: dict[tuple[str, str], NoteReading] = {}
     order = [b.id for b in kit.boards] + sorted(set(seen) - {b.id for b in kit.boards})
     for board_id in order:
         if board_id not in seen:
@@ -110,6 +158,8 @@ def merge_session(
         )
         boards[board_id] = ranked[0]
         views[board_id] = [v.file for v in ranked]
+        for note_id, r in best_readings(ranked, kit.note_size_mm).items():
+            readings[(board_id, note_id)] = r
         if len(ranked) > 1 and (flag := _disagreement(board_id, ranked)) is not None:
             flags.append(flag)
     for b in kit.boards:
@@ -125,4 +175,4 @@ def merge_session(
                 board=b.id,
             )
         )
-    return Session(kit.workshop, photos, boards, views, flags, list(skipped))
+    return Session(kit.workshop, photos, boards, views, flags, list(skipped), readings)
