@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from capture.bench.accuracy import markdown_table, score
+from capture.bench.accuracy import markdown_table, score, score_session, table_rows
 from capture.bench.metrics import char_edits, levenshtein
 
 
@@ -137,16 +137,45 @@ def test_known_errors_give_known_numbers() -> None:
     assert s.note_recall == pytest.approx(1 / 3) and s.note_precision == pytest.approx(1 / 2)
     assert s.placement_mm == [pytest.approx(5.0)]
     assert s.placement_grid[0] == pytest.approx(0.05)
-    assert (s.ocr_edits, s.ocr_chars) == (3, 11)
-    assert s.cer_legible == pytest.approx(3 / 11)  # no resolution given: counted as legible
+    assert (s.ocr.edits, s.ocr.chars) == (3, 11)
+    assert s.ocr_readable.rate == pytest.approx(3 / 11)  # no resolution given: counted legible
     p1["actions"][0]["source_px_per_mm"] = 1.0
     s = score(pred, truth, legible_px_per_mm=2.5)
-    assert s.ocr_notes_legible == 0 and s.cer_legible is None and s.cer == pytest.approx(3 / 11)
-    assert s.ocr_notes_trusted == 0 and s.cer_trusted is None  # no OCR confidence given
+    assert s.ocr_readable.notes == 0 and s.ocr_readable.rate is None
+    assert s.cer == pytest.approx(3 / 11) and s.ocr_in_view.rate == pytest.approx(3 / 11)
+    assert s.ocr_trusted.notes == 0 and s.ocr_trusted.rate is None  # no OCR confidence given
     p1["actions"][0]["ocr_confidence"] = 0.9
-    assert score(pred, truth).cer_trusted == pytest.approx(3 / 11)
+    assert score(pred, truth).ocr_trusted.rate == pytest.approx(3 / 11)
     p1["actions"][0]["ocr_confidence"] = 0.2  # flagged for review: not counted as trusted
-    assert score(pred, truth).ocr_notes_trusted == 0
+    assert score(pred, truth).ocr_trusted.notes == 0
+    truth[0]["actions"][0]["writing_visible"] = 0.6  # another note hides part of its text
+    s = score(pred, truth)
+    assert s.ocr_in_view.notes == 0 and s.cer == pytest.approx(3 / 11)
+
+
+def test_session_scores_each_note_once() -> None:
+    truth = {
+        "notes": [
+            {"board": "b", "text": "Prix juste", "center_mm": [100, 100], "writing_visible": 1.0},
+            {"board": "b", "text": "Circuits courts", "center_mm": [300, 100]},
+            {"board": "b", "text": "Sobriété", "center_mm": [500, 100], "writing_visible": 0.5},
+        ],
+        "actions": [],
+    }
+    pred = {
+        "notes": [
+            {"board": "b", "text": "Prix juste", "center_mm": [102, 99]},
+            {"board": "b", "text": "Sob", "center_mm": [498, 103]},
+            {"board": "b", "text": "tache", "center_mm": [900, 100]},
+        ],
+        "actions": [],
+    }
+    s = score_session(score([], []), pred, truth, note_size_mm=76)
+    assert (s.session_notes_truth, s.session_notes_pred, s.session_notes_matched) == (3, 3, 2)
+    assert s.session_recall == pytest.approx(2 / 3)
+    assert (s.session_ocr.edits, s.session_ocr.chars) == (5, 18)  # "Sob" misses 5 of 8
+    assert s.session_ocr_in_view.rate == 0.0  # the half-hidden note is left out
+    assert any(r[0] == "session: OCR CER" for r in table_rows(s))
 
 
 def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:
@@ -170,7 +199,7 @@ def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:
         dict(t[0]["notes"][0], center_mm=[20, 0]),
     ]
     s = score(p, t, note_size_mm=76)
-    assert s.notes_matched == 2 and s.ocr_edits == 0
+    assert s.notes_matched == 2 and s.ocr.edits == 0
     assert sorted(s.placement_mm) == [pytest.approx(20), pytest.approx(20)]
     p[0]["notes"][1]["center_mm"] = [40, 0]  # 40 mm > 76/2 from the truth at 0
     s = score(p, t, note_size_mm=76)

@@ -63,7 +63,7 @@ def test_run_meets_floors_against_truth(sample_run) -> None:
     assert s.zone_accuracy >= 0.9
     assert s.cer <= 0.35  # measured 13.8 % on these 6 MP photos (notes at 1.6-2.5 px/mm)
     # Notes the OCR does not flag for review must read well: measured 2.0 % over 20 of 27.
-    assert s.ocr_notes_trusted >= 0.4 * s.notes_matched and s.cer_trusted <= 0.12
+    assert s.ocr_trusted.notes >= 0.4 * s.notes_matched and s.ocr_trusted.rate <= 0.12
 
 
 @pytest.mark.slow

@@ -20,6 +20,28 @@ from capture.bench.metrics import char_edits
 from capture.config import CONFIG
 
 SIDES = ("agree", "disagree")
+IN_VIEW = 0.99  # truth "writing_visible" from which a note's writing counts as fully in view
+
+
+@dataclass
+class Tally:
+    """OCR edits over a set of notes."""
+
+    notes: int = 0
+    edits: int = 0
+    chars: int = 0
+
+    def add(self, edits: int, chars: int) -> None:
+        self.notes += 1
+        self.edits += edits
+        self.chars += chars
+
+    @property
+    def rate(self) -> float | None:
+        return self.edits / self.chars if self.chars else None
+
+    def detail(self) -> str:
+        return f"{self.edits} edits / {self.chars} chars"
 
 
 @dataclass
@@ -43,16 +65,23 @@ class Scores:
     placement_grid: list[float] = field(default_factory=list)
     zone_right: int = 0
     colour_right: int = 0
-    ocr_edits: int = 0
-    ocr_chars: int = 0
-    # OCR on notes photographed at a legible resolution (pred "source_px_per_mm")
-    ocr_notes_legible: int = 0
-    ocr_edits_legible: int = 0
-    ocr_chars_legible: int = 0
-    # OCR on notes the pipeline did not flag low_ocr_confidence (what a reviewer may skip)
-    ocr_notes_trusted: int = 0
-    ocr_edits_trusted: int = 0
-    ocr_chars_trusted: int = 0
+    # notes under other notes (truth "covered" >= the note_covered flag's threshold)
+    covered_truth: int = 0
+    covered_flagged: int = 0  # ... that the pipeline reports as covered
+    covered_false: int = 0  # notes reported covered that are not
+    ocr: Tally = field(default_factory=Tally)  # every matched note
+    # notes whose writing nothing hides (truth "writing_visible"): what a reader could see
+    ocr_in_view: Tally = field(default_factory=Tally)
+    # ... and photographed at a legible resolution (pred "source_px_per_mm")
+    ocr_readable: Tally = field(default_factory=Tally)
+    # notes the pipeline did not flag low_ocr_confidence (what a reviewer may skip)
+    ocr_trusted: Tally = field(default_factory=Tally)
+    # session.json against the set's truth: each note once, as the results report it
+    session_notes_truth: int = 0
+    session_notes_pred: int = 0
+    session_notes_matched: int = 0
+    session_ocr: Tally = field(default_factory=Tally)
+    session_ocr_in_view: Tally = field(default_factory=Tally)
     photo_seconds: list[float] = field(default_factory=list)
 
     # --- ratios (None when there is nothing to measure) ---
@@ -97,15 +126,19 @@ class Scores:
 
     @property
     def cer(self) -> float | None:
-        return self._ratio(self.ocr_edits, self.ocr_chars)
+        return self.ocr.rate
 
     @property
-    def cer_legible(self) -> float | None:
-        return self._ratio(self.ocr_edits_legible, self.ocr_chars_legible)
+    def covered_recall(self) -> float | None:
+        return self._ratio(self.covered_flagged, self.covered_truth)
 
     @property
-    def cer_trusted(self) -> float | None:
-        return self._ratio(self.ocr_edits_trusted, self.ocr_chars_trusted)
+    def session_recall(self) -> float | None:
+        return self._ratio(self.session_notes_matched, self.session_notes_truth)
+
+    @property
+    def session_precision(self) -> float | None:
+        return self._ratio(self.session_notes_matched, self.session_notes_pred)
 
     @staticmethod
     def _pct(values: list[float], q: float) -> float | None:
@@ -231,19 +264,41 @@ def score(
                     s.placement_grid.append(math.hypot(a["x"] - b["x"], a["y"] - b["y"]))
                 s.zone_right += a.get("zone") == b.get("zone")
                 s.colour_right += a.get("color") == b.get("color")
+                if "covered" in a:
+                    under = a["covered"] >= CONFIG.notes.covered_flag
+                    said = (b.get("covered") or 0.0) >= CONFIG.notes.covered_flag
+                    s.covered_truth += under
+                    s.covered_flagged += under and said
+                    s.covered_false += said and not under
                 e, n = char_edits(b.get("text", ""), a.get("text", ""))
-                s.ocr_edits += e
-                s.ocr_chars += n
-                res = b.get("source_px_per_mm")
-                if res is None or res >= legible_px_per_mm:
-                    s.ocr_notes_legible += 1
-                    s.ocr_edits_legible += e
-                    s.ocr_chars_legible += n
+                s.ocr.add(e, n)
+                if a.get("writing_visible", 1.0) >= IN_VIEW:
+                    s.ocr_in_view.add(e, n)
+                    res = b.get("source_px_per_mm")
+                    if res is None or res >= legible_px_per_mm:
+                        s.ocr_readable.add(e, n)
                 conf = b.get("ocr_confidence")
                 if conf is not None and conf >= CONFIG.qa.low_ocr_confidence:
-                    s.ocr_notes_trusted += 1
-                    s.ocr_edits_trusted += e
-                    s.ocr_chars_trusted += n
+                    s.ocr_trusted.add(e, n)
+    return s
+
+
+def score_session(
+    s: Scores, pred_session: dict, truth_session: dict, note_size_mm: float = 76.0
+) -> Scores:
+    """Add session-level note scores to s: session.json against the set's truth.json (each
+    note once, whichever photo it came from), matched per board as in `score`."""
+    t_notes, p_notes = _notes_by_board(truth_session), _notes_by_board(pred_session)
+    s.session_notes_truth += sum(len(v) for v in t_notes.values())
+    s.session_notes_pred += sum(len(v) for v in p_notes.values())
+    for board, tn in t_notes.items():
+        pn = p_notes.get(board, [])
+        for i, j, _ in _match(tn, pn, note_size_mm / 2):
+            s.session_notes_matched += 1
+            e, n = char_edits(pn[j].get("text", ""), tn[i].get("text", ""))
+            s.session_ocr.add(e, n)
+            if tn[i].get("writing_visible", 1.0) >= IN_VIEW:
+                s.session_ocr_in_view.add(e, n)
     return s
 
 
@@ -313,20 +368,48 @@ def table_rows(s: Scores) -> list[tuple[str, str, str]]:
             _fmt(s.note_colour_accuracy),
             f"{s.colour_right}/{s.notes_matched}",
         ),
-        ("OCR character error rate", _fmt(s.cer), f"{s.ocr_edits} edits / {s.ocr_chars} chars"),
         (
-            "OCR CER, notes shot legibly",
-            _fmt(s.cer_legible),
-            f"{s.ocr_notes_legible}/{s.notes_matched} notes at >= "
-            f"{CONFIG.ocr.min_source_px_per_mm:g} px/mm in the photo; "
-            f"{s.ocr_edits_legible} edits / {s.ocr_chars_legible} chars",
+            "covered notes flagged",
+            _fmt(s.covered_recall),
+            f"{s.covered_flagged}/{s.covered_truth} notes >= {CONFIG.notes.covered_flag:.0%} "
+            f"under another note; {s.covered_false} flagged wrongly",
+        ),
+        ("OCR character error rate", _fmt(s.cer), s.ocr.detail()),
+        (
+            "OCR CER, writing fully in view",
+            _fmt(s.ocr_in_view.rate),
+            f"{s.ocr_in_view.notes}/{s.notes_matched} notes no other note or object covers; "
+            + s.ocr_in_view.detail(),
+        ),
+        (
+            "OCR CER, in view and shot legibly",
+            _fmt(s.ocr_readable.rate),
+            f"{s.ocr_readable.notes}/{s.notes_matched} notes, also at >= "
+            f"{CONFIG.ocr.min_source_px_per_mm:g} px/mm in the photo; " + s.ocr_readable.detail(),
         ),
         (
             "OCR CER, notes not flagged for review",
-            _fmt(s.cer_trusted),
-            f"{s.ocr_notes_trusted}/{s.notes_matched} notes without low_ocr_confidence; "
-            f"{s.ocr_edits_trusted} edits / {s.ocr_chars_trusted} chars",
+            _fmt(s.ocr_trusted.rate),
+            f"{s.ocr_trusted.notes}/{s.notes_matched} notes without low_ocr_confidence; "
+            + s.ocr_trusted.detail(),
         ),
+    ]
+    if s.session_notes_truth or s.session_notes_pred:
+        rows += [
+            (
+                "session: note recall / precision",
+                f"{_fmt(s.session_recall)} / {_fmt(s.session_precision)}",
+                f"session.json: {s.session_notes_matched} matched, "
+                f"{s.session_notes_truth} on the walls, {s.session_notes_pred} reported",
+            ),
+            ("session: OCR CER", _fmt(s.session_ocr.rate), s.session_ocr.detail()),
+            (
+                "session: OCR CER, writing fully in view",
+                _fmt(s.session_ocr_in_view.rate),
+                f"{s.session_ocr_in_view.notes} notes; " + s.session_ocr_in_view.detail(),
+            ),
+        ]
+    rows += [
         ("time per photo, median (s)", _fmt(s.photo_seconds_median, pct=False), ""),
     ]
     return rows
@@ -386,6 +469,13 @@ def run_accuracy(
             load_docs(set_dir / "truth"),
             note_size_mm=kit.note_size_mm,
         )
+        if (out_dir / "session.json").exists():
+            score_session(
+                scores,
+                json.loads((out_dir / "session.json").read_text("utf-8")),
+                json.loads((set_dir / "truth.json").read_text("utf-8")),
+                kit.note_size_mm,
+            )
     finally:
         if tmp is not None:
             tmp.cleanup()
