@@ -251,36 +251,46 @@ def score(
                 all_ok = all_ok and ok
             s.zones_exact_all_colours += all_ok
 
-        t_notes, p_notes = _notes_by_board(truth), _notes_by_board(pred)
-        s.notes_truth += sum(len(v) for v in t_notes.values())
-        s.notes_pred += sum(len(v) for v in p_notes.values())
-        for board, tn in t_notes.items():
-            pn = p_notes.get(board, [])
-            for i, j, dist in _match(tn, pn, note_size_mm / 2):
-                a, b = tn[i], pn[j]
-                s.notes_matched += 1
-                s.placement_mm.append(dist)
-                if a.get("x") is not None and b.get("x") is not None:
-                    s.placement_grid.append(math.hypot(a["x"] - b["x"], a["y"] - b["y"]))
-                s.zone_right += a.get("zone") == b.get("zone")
-                s.colour_right += a.get("color") == b.get("color")
-                if "covered" in a:
-                    under = a["covered"] >= CONFIG.notes.covered_flag
-                    said = (b.get("covered") or 0.0) >= CONFIG.notes.covered_flag
-                    s.covered_truth += under
-                    s.covered_flagged += under and said
-                    s.covered_false += said and not under
-                e, n = char_edits(b.get("text", ""), a.get("text", ""))
-                s.ocr.add(e, n)
-                if a.get("writing_visible", 1.0) >= IN_VIEW:
-                    s.ocr_in_view.add(e, n)
-                    res = b.get("source_px_per_mm")
-                    if res is None or res >= legible_px_per_mm:
-                        s.ocr_readable.add(e, n)
-                conf = b.get("ocr_confidence")
-                if conf is not None and conf >= CONFIG.qa.low_ocr_confidence:
-                    s.ocr_trusted.add(e, n)
+        n_truth, n_pred, pairs = _note_pairs(truth, pred, note_size_mm / 2)
+        s.notes_truth += n_truth
+        s.notes_pred += n_pred
+        for a, b, dist in pairs:
+            s.notes_matched += 1
+            s.placement_mm.append(dist)
+            if a.get("x") is not None and b.get("x") is not None:
+                s.placement_grid.append(math.hypot(a["x"] - b["x"], a["y"] - b["y"]))
+            s.zone_right += a.get("zone") == b.get("zone")
+            s.colour_right += a.get("color") == b.get("color")
+            if "covered" in a:
+                under = a["covered"] >= CONFIG.notes.covered_flag
+                said = (b.get("covered") or 0.0) >= CONFIG.notes.covered_flag
+                s.covered_truth += under
+                s.covered_flagged += under and said
+                s.covered_false += said and not under
+            e, n = char_edits(b.get("text", ""), a.get("text", ""))
+            s.ocr.add(e, n)
+            if a.get("writing_visible", 1.0) >= IN_VIEW:
+                s.ocr_in_view.add(e, n)
+                res = b.get("source_px_per_mm")
+                if res is None or res >= legible_px_per_mm:
+                    s.ocr_readable.add(e, n)
+            conf = b.get("ocr_confidence")
+            if conf is not None and conf >= CONFIG.qa.low_ocr_confidence:
+                s.ocr_trusted.add(e, n)
     return s
+
+
+def _note_pairs(
+    truth: dict, pred: dict, max_dist: float
+) -> tuple[int, int, list[tuple[dict, dict, float]]]:
+    """(truth notes, predicted notes, matched (truth, pred, distance) pairs): per board,
+    Hungarian on centre distances under max_dist."""
+    t_notes, p_notes = _notes_by_board(truth), _notes_by_board(pred)
+    pairs = []
+    for board, tn in t_notes.items():
+        pn = p_notes.get(board, [])
+        pairs += [(tn[i], pn[j], d) for i, j, d in _match(tn, pn, max_dist)]
+    return sum(map(len, t_notes.values())), sum(map(len, p_notes.values())), pairs
 
 
 def score_session(
@@ -288,17 +298,15 @@ def score_session(
 ) -> Scores:
     """Add session-level note scores to s: session.json against the set's truth.json (each
     note once, whichever photo it came from), matched per board as in `score`."""
-    t_notes, p_notes = _notes_by_board(truth_session), _notes_by_board(pred_session)
-    s.session_notes_truth += sum(len(v) for v in t_notes.values())
-    s.session_notes_pred += sum(len(v) for v in p_notes.values())
-    for board, tn in t_notes.items():
-        pn = p_notes.get(board, [])
-        for i, j, _ in _match(tn, pn, note_size_mm / 2):
-            s.session_notes_matched += 1
-            e, n = char_edits(pn[j].get("text", ""), tn[i].get("text", ""))
-            s.session_ocr.add(e, n)
-            if tn[i].get("writing_visible", 1.0) >= IN_VIEW:
-                s.session_ocr_in_view.add(e, n)
+    n_truth, n_pred, pairs = _note_pairs(truth_session, pred_session, note_size_mm / 2)
+    s.session_notes_truth += n_truth
+    s.session_notes_pred += n_pred
+    for a, b, _ in pairs:
+        s.session_notes_matched += 1
+        e, n = char_edits(b.get("text", ""), a.get("text", ""))
+        s.session_ocr.add(e, n)
+        if a.get("writing_visible", 1.0) >= IN_VIEW:
+            s.session_ocr_in_view.add(e, n)
     return s
 
 
