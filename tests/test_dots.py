@@ -223,3 +223,47 @@ def test_washed_out_purple_is_unknown_not_blue() -> None:
     washed_blue = np.array([73.7, 0.5, -33.0])  # a blue sticker of the same photo
     colour, de = classify(washed_blue, refs.stickers, CONFIG.dots.unknown_delta_e)
     assert colour == "blue" and not _nearer_undeclared(washed_blue, refs, colour, de, CONFIG.dots)
+
+
+def test_paper_enclosed_by_a_ring_of_stickers_earns_no_sticker() -> None:
+    """Six stickers round a bit of paper: the blob's holes are filled (a glossy highlight is a
+    hole too), so the paper would pass for a seventh sticker; only coloured pixels count."""
+    r = 18.0
+    ring = np.zeros((160, 160), np.uint8)
+    centres = [
+        (80 + 2.05 * r * np.cos(a), 80 + 2.05 * r * np.sin(a)) for a in np.arange(6) * np.pi / 3
+    ]
+    for cx, cy in centres:
+        cv2.circle(ring, (round(cx), round(cy)), int(r + 1), 1, -1)  # +1: blur widens them
+    filled = np.zeros_like(ring)
+    contours, _ = cv2.findContours(ring, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(filled, contours, -1, 1, -1)
+    assert (filled > ring).sum() > 0.5 * np.pi * r * r  # the enclosed paper
+    blob, seen = filled.astype(bool), ring.astype(bool)
+    assert len(cover_with_discs(blob, r, CONFIG.dots)[0]) > 6  # the paper counted
+    found, _, _ = cover_with_discs(blob, r, CONFIG.dots, seen=seen)
+    assert len(found) == 6
+    for c in centres:
+        assert min(np.hypot(c[0] - f[0], c[1] - f[1]) for f in found) < 4
+
+
+def test_ring_of_stickers_on_a_photo_is_counted_exactly() -> None:
+    kit = sample_kit()
+    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
+    rng = np.random.default_rng(41)
+    b = kit.board("verbatim-11")
+    zx, zy, zw, zh = b.zone("agree").rect_mm
+    cx, cy = zx + zw / 2, zy + zh / 2
+    colours = ["green", "green", "yellow", "green", "blue", "green"]
+    stickers = [
+        Sticker(b.id, (cx + 12.3 * np.cos(a), cy + 12.3 * np.sin(a)), c)
+        for a, c in zip(np.arange(6) * np.pi / 3, colours, strict=True)
+    ]
+    img = decorate(render_board(b, 4.0), b, 4.0, stickers, [], rng)
+    photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 20, 3, rng)
+    photo = degrade(photo, rng, blur_px=1.2, noise=3, jpeg=82)
+    fits, _ = find_boards(photo, kit)
+    rect = rectify_board(photo, fits[0], b, analysis_px_per_mm(b, 20), 20)
+    _, votes, _ = count_dots(rect, normalise_board(rect, b), b, 12, 76, refs)
+    got = {v.zone: v.by_color for v in votes}
+    assert got["agree"] == {"blue": 1, "green": 4, "yellow": 1}

@@ -31,7 +31,11 @@ def _disc(radius: float) -> np.ndarray:
 
 
 def cover_with_discs(
-    blob: np.ndarray, radius: float, cfg: DotsConfig, support: np.ndarray | None = None
+    blob: np.ndarray,
+    radius: float,
+    cfg: DotsConfig,
+    support: np.ndarray | None = None,
+    seen: np.ndarray | None = None,
 ) -> tuple[list[tuple[float, float]], float, bool]:
     """Centres (x, y in blob px) of discs covering a blob; leftover area in disc units; ambiguous.
 
@@ -39,6 +43,11 @@ def cover_with_discs(
     on the support (default: the blob itself); stop when no disc would cover new_cover_min of
     its area. A support wider than the blob (same shape) lets a sticker partly hidden under
     stickers of other colours be placed: its hidden part lies on them, not on the board.
+    seen: the blob's pixels that count as covered ground (default: all). The blob has its
+    holes filled, so a sticker keeps its glossy highlight as support; but a ring of stickers
+    round a bit of paper makes a hole too, and that paper must not earn a sticker.
+    A disc placed across two overlapping stickers (it covers most there) before one on each
+    is dropped once the others leave it next to nothing of its own (cfg.prune_own_min).
     """
     disc = _disc(radius)
     area = float(disc.sum())
@@ -47,6 +56,10 @@ def cover_with_discs(
         blob.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
     )
     sup = m
+    if seen is not None:
+        m = cv2.copyMakeBorder(
+            (seen & blob).astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
+        )
     if support is not None:
         sup = cv2.copyMakeBorder(
             (support | blob).astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
@@ -75,6 +88,11 @@ def cover_with_discs(
         centres.append((cx - pad, cy - pad))
         # cleared a little wider than the disc: a real sticker's rim (size, blur) is not news
         cv2.circle(uncovered, (bx, by), round(radius * cfg.clear_factor), 0.0, -1)
+    centres = _prune(m, [(cx + pad, cy + pad) for cx, cy in centres], radius, cfg)
+    uncovered = m.copy()
+    for cx, cy in centres:
+        cv2.circle(uncovered, (round(cx), round(cy)), round(radius * cfg.clear_factor), 0.0, -1)
+    centres = [(cx - pad, cy - pad) for cx, cy in centres]
     # leftover: the largest uncovered piece once thin rims (blur, mask edge) are opened away
     k = max(3, round(radius * 0.3) | 1)
     rest = cv2.morphologyEx(
@@ -89,6 +107,29 @@ def cover_with_discs(
     if len(centres) > cfg.max_cluster:
         return [], leftover, True
     return centres, leftover, ambiguous
+
+
+def _prune(
+    ground: np.ndarray, centres: list[tuple[float, float]], radius: float, cfg: DotsConfig
+) -> list[tuple[float, float]]:
+    """Centres left once each disc covers, alone, at least cfg.prune_own_min of a sticker's
+    area of the ground (the emptiest disc is dropped first, then the rest looked at again)."""
+    centres = list(centres)
+    area = np.pi * radius**2
+    r = round(radius * cfg.clear_factor)
+    while len(centres) > 1:
+        discs = []
+        for cx, cy in centres:
+            d = np.zeros(ground.shape, np.uint8)
+            cv2.circle(d, (round(cx), round(cy)), r, 1, -1)
+            discs.append(d)
+        count = np.sum(discs, axis=0)
+        own = [float((ground * d * (count == 1)).sum()) / area for d in discs]
+        worst = int(np.argmin(own))
+        if own[worst] >= cfg.prune_own_min:
+            break
+        del centres[worst]
+    return centres
 
 
 def _effective_radius(blobs: list[np.ndarray], declared_px: float, cfg: DotsConfig) -> float:
@@ -292,7 +333,8 @@ def count_dots(
     yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
     r_px = _effective_radius(blobs, r_px, cfg)
     for blob, (bx, by, bw, bh), support in zip(blobs, boxes, supports, strict=True):
-        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg, support)
+        seen = mask[by : by + bh, bx : bx + bw]  # coloured pixels: not the holes filled in
+        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg, support, seen)
         if not centres:
             continue
         pts = np.array(centres) + np.array([bx, by], np.float64)
