@@ -177,6 +177,7 @@ class DotsConfig:
     ambiguous_low: float = 0.15  # leftover area in [low, new_cover_min) of a sticker: ambiguous
     inside_min: float = 0.7  # a placed sticker lies at least this much on coloured pixels
     notch_max_area: float = 1.3  # blobs up to this many stickers' area may lean on their hull
+    prune_own_min: float = 0.2  # a placed sticker must cover this share of a sticker alone
     note_area_frac: float = 0.3  # blobs above this share of a note's area are notes, not stickers
     max_cluster: int = 12  # more stickers than this in one blob: not stickers
     unknown_delta_e: float = 26.0  # farther from every declared colour: "unknown" (purple-blue ~31)
@@ -220,6 +221,7 @@ class NotesConfig:
     size_agree: float = 0.1  # ... when their sides' interquartile range is within this share
     lone_fill_min: float = 0.85  # a blob filling its min-area rectangle this much is one note...
     lone_aspect_max: float = 1.2  # ... when that rectangle is about square
+    pack_sizes_mm: tuple[float, ...] = (38.0, 51.0, 76.0, 102.0)  # square sticky-note packs
     # Stacked notes (which of two overlapping notes is on top; see notes.stacking)
     stack_min_frac: float = 0.02  # overlaps under this share of the smaller note are ignored
     stack_inset_mm: float = 2.0  # cues are read this far inside the other note (blurred borders)

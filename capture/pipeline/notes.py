@@ -202,6 +202,25 @@ def lone_note_side(part: np.ndarray, cfg: NotesConfig) -> float | None:
     return float(np.sqrt(w * h))
 
 
+def pack_side(side: float, declared: float, px_per_mm: float, cfg: NotesConfig) -> float | None:
+    """The side (px) a lone note of measured `side` keeps: the declared one when within
+    size_snap of it, its own when near a real pack size (cfg.pack_sizes_mm), else None.
+
+    A size no pack comes in is two notes: a note half stuck over another of a like colour
+    makes a blob about as wide as one note and a little taller, square enough to pass
+    for one bigger note.
+    """
+    if abs(side / declared - 1) <= cfg.size_snap:
+        return declared
+    lo, hi = 1 - cfg.size_tolerance, 1 + cfg.size_tolerance
+    if not lo * declared <= side <= hi * declared:
+        return None
+    mm = side / px_per_mm
+    if any(abs(mm / p - 1) <= cfg.size_snap for p in cfg.pack_sizes_mm):
+        return side
+    return None
+
+
 def _note_sides(lone: list[float], declared: float, cfg: NotesConfig) -> tuple[float, list[float]]:
     """The side for blobs of several notes and the accepted lone sides (within tolerance).
 
@@ -292,12 +311,10 @@ def find_notes(
             parts.append((part, sup, edg, x0, y0, name, lone_note_side(part, cfg)))
     lone_ok = [p[6] for p in parts if p[6] is not None]
     board_side, _ = _note_sides(lone_ok, side, cfg)
-    lo, hi = 1 - cfg.size_tolerance, 1 + cfg.size_tolerance
     for part, sup, edg, x0, y0, name, lone in parts:
-        s_part = board_side
-        if lone is not None and lo * side <= lone <= hi * side:
-            # a lone note keeps its own size, unless that is the declared one within noise
-            s_part = side if abs(lone / side - 1) <= cfg.size_snap else lone
+        # a lone note keeps its own size (the declared one within noise; a real pack's)
+        own = None if lone is None else pack_side(lone, side, ppm, cfg)
+        s_part = board_side if own is None else own
         for cx, cy, ang, score in cover_with_squares(part, sup, edg, s_part, cfg):
             squares.append((cx + x0, cy + y0, ang, score, name, s_part))
     # A note whose colour sits between two classes (lime, salmon) is split between them and
