@@ -230,6 +230,7 @@ class NotesConfig:
     stack_edge_reach_mm: float = 3.0  # an outline's step is looked for this far on either side
     stack_tilts_deg: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)  # square angle a little off
     stack_ink_drop: float = 25.0  # profiles this much darker than the paper (L) cross writing
+    stack_ink_hue: float = 16.0  # ... or this far (a, b) from the notes' colour
     stack_edge_ratio: float = 1.6  # ... else one outline must show this many times the step
     stack_edge_floor: float = 1.5  # (L per mm) of the other, counted from at least this much
     covered_flag: float = 0.1  # a note this much under others is flagged note_covered

@@ -501,11 +501,17 @@ def _edge_evidence(
     x1, y1 = np.minimum(np.ceil(px.max(0)).astype(int) + 3, (ww, hh))
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None
-    lum = norm.lab(y0, y1, x0, x1)[..., 0].astype(np.float32)
+    lab = norm.lab(y0, y1, x0, x1).astype(np.float32)
     px = (px - (x0, y0)).astype(np.float32).reshape(len(tilts) * len(pts), len(offs), 2)
-    vals = cv2.remap(lum, px[..., 0], px[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    vals = vals.reshape(len(tilts), len(pts), len(offs))
-    clean = vals.min(axis=(0, 2)) > float(np.median(vals)) - cfg.stack_ink_drop
+    got = cv2.remap(lab, px[..., 0], px[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    got = got.reshape(len(tilts), len(pts), len(offs), 3)
+    vals = got[..., 0]
+    # ink: much darker than the paper, or off the notes' hue (a shadow only darkens)
+    ab = got[..., 1:] - np.median(got[..., 1:].reshape(-1, 2), axis=0)
+    hue = np.hypot(ab[..., 0], ab[..., 1])
+    clean = (vals.min(axis=(0, 2)) > float(np.median(vals)) - cfg.stack_ink_drop) & (
+        hue.max(axis=(0, 2)) < cfg.stack_ink_hue
+    )
     steps, weights = [], []
     for k in np.unique(sides[clean]):
         m = clean & (sides == k)
