@@ -208,6 +208,7 @@ class NotesConfig:
     chroma_max_threshold: float = 16.0  # ... but never above this (pale notes must pass)
     min_area_frac: float = 0.3  # a blob under this share of a note is not a note
     new_cover_min: float = 0.3  # a further note must cover this share of its own area anew
+    late_cover_min: float = 0.2  # ... or this share, once every note above the first is placed
     inside_min: float = 0.75  # a placed note lies this much on coloured (or off-photo) pixels
     angle_step_deg: float = 3.0
     unknown_delta_e: float = 45.0

@@ -91,3 +91,24 @@ def test_lone_note_side_measures_one_square_and_rejects_pairs() -> None:
     pair = np.zeros((300, 300), bool)
     pair[50:126, 20:172] = True  # two 76 px notes side by side
     assert lone_note_side(pair, CONFIG.notes) is None
+
+
+def test_middle_note_of_three_stacked_is_found() -> None:
+    """A yellow note stuck over the lower part of another yellow one, a pink one over its own
+    lower part: the middle note shows only a strip beyond the first square placed on the
+    yellow blob (under a third of its area), yet it is a note: it is placed once every note
+    showing more is."""
+    kit = sample_kit()
+    gx, gy, _, _ = kit.board("mire").zone("grille").rect_mm
+    x, y = gx + 300, gy + 120
+    truth = [
+        StickyNote("mire", (x, y), 1, "yellow"),
+        StickyNote("mire", (x + 3, y + 40), -2, "yellow"),  # drawn later: on top
+        StickyNote("mire", (x + 1, y + 98), 2, "pink"),
+    ]
+    _, board = _analyse(truth, 21)
+    assert len(board.notes) == len(truth)
+    (_, na, da), (_, nb, db), (_, nc, dc) = _match(truth, board.notes)
+    assert da < 8.0 and dc < 8.0 and na.color == "yellow" and nc.color == "pink"
+    # the middle note shows a strip: along it, where its hidden part lies is only a guess
+    assert nb is not na and nb.color == "yellow" and db < 20.0

@@ -127,11 +127,15 @@ def cover_with_squares(
         inside_ok = cv2.boxFilter(sup, -1, (s, s), borderType=cv2.BORDER_CONSTANT) >= cfg.inside_min
         bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)
         unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)
-        gain = cv2.boxFilter(unc, -1, (s, s), borderType=cv2.BORDER_CONSTANT)
-        contact = CONTACT_WEIGHT * _contact(unc, s, band)
-        score = np.where(inside_ok & (gain >= cfg.new_cover_min), gain + bonus + contact, -1.0)
-        states.append([a, m, unc, inside_ok, bonus, score.astype(np.float32)])
+        states.append([a, m, unc, inside_ok, bonus, None])
     pad = s // 2 + band + 2
+    # Two passes: squares covering a good share anew first; then, once those are all placed,
+    # notes showing less beyond their neighbours (the middle one of three stacked). Letting
+    # those compete from the start would let a well-outlined sliver beat a real note.
+    passes = [cfg.new_cover_min, cfg.late_cover_min]
+    thr = passes.pop(0)
+    for st in states:
+        st[5] = _square_scores(st[2], st[3], st[4], s, band, thr)
     for _ in range(256):
         best = None
         for st in states:
@@ -139,7 +143,12 @@ def cover_with_squares(
             if val >= 0 and (best is None or val > best[0]):
                 best = (val, st, bx, by)
         if best is None:
-            break
+            if not passes:
+                break
+            thr = passes.pop(0)
+            for st in states:
+                st[5] = _square_scores(st[2], st[3], st[4], s, band, thr)
+            continue
         val, (a, m, *_), bx, by = best
         # an even box filter's anchor sits half a pixel right/below the box's geometric centre
         half = 0.5 if s % 2 == 0 else 0.0
@@ -160,9 +169,19 @@ def cover_with_squares(
             g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
             ct = CONTACT_WEIGHT * _contact(unc[sy0:sy1, sx0:sx1], s, band)
             ct = ct[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
-            ok = inside_ok[y0:y1, x0:x1] & (g >= cfg.new_cover_min)
+            ok = inside_ok[y0:y1, x0:x1] & (g >= thr)
             score[y0:y1, x0:x1] = np.where(ok, g + bonus[y0:y1, x0:x1] + ct, -1.0)
     return out
+
+
+def _square_scores(
+    unc: np.ndarray, inside_ok: np.ndarray, bonus: np.ndarray, s: int, band: int, thr: float
+) -> np.ndarray:
+    """Score of a square centred at each pixel (-1 where it may not go): new coverage, its
+    outline on edges, its contact with what is covered already."""
+    gain = cv2.boxFilter(unc, -1, (s, s), borderType=cv2.BORDER_CONSTANT)
+    contact = CONTACT_WEIGHT * _contact(unc, s, band)
+    return np.where(inside_ok & (gain >= thr), gain + bonus + contact, -1.0).astype(np.float32)
 
 
 def _edge_map(l_channel: np.ndarray) -> np.ndarray:
