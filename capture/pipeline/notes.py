@@ -10,6 +10,8 @@ so come apart; a note crossing the board edge or the photo frame is still one sq
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -367,9 +369,17 @@ def find_notes(
             continue  # a sliver at the photo's edge: its position is a guess
         kept.append((cmm, ang, score, sq_side * to_mm))
     kept.sort(key=lambda k: (round(k[0][1] / note_size_mm), k[0][0]))  # reading order
-    for k, (cmm, ang, score, side_mm) in enumerate(kept):
-        corners_mm = _square_corners(cmm[0], cmm[1], side_mm, ang)
-        colour, de = _note_colour(norm, rect, corners_mm, refs, cfg)
+    squares_mm = [_square_corners(c[0], c[1], sd, a) for c, a, _, sd in kept]
+    for k, (cmm, _ang, score, side_mm) in enumerate(kept):
+        corners_mm = squares_mm[k]
+        # its colour from the part no other note's square reaches: under an overlap lies
+        # either the other note or this one, and only the rest is surely this note's paper
+        near = [
+            q
+            for i, q in enumerate(squares_mm)
+            if i != k and np.hypot(*(q.mean(0) - cmm)) < side_mm * np.sqrt(2)
+        ]
+        colour, de = _note_colour(norm, rect, corners_mm, refs, cfg, near)
         zone = board.zone_at(*cmm)
         note = Note(
             id=f"{board.id}-n{k + 1:02d}",
@@ -632,9 +642,15 @@ def _visible_share(valid: np.ndarray, corners: np.ndarray) -> float:
 
 
 def _note_colour(
-    norm: Normalised, rect: Rectified, corners_mm: np.ndarray, refs: ColourRefs, cfg: NotesConfig
+    norm: Normalised,
+    rect: Rectified,
+    corners_mm: np.ndarray,
+    refs: ColourRefs,
+    cfg: NotesConfig,
+    over: Sequence[np.ndarray] = (),
 ) -> tuple[str, float]:
-    """Median colour of the note's inner area, without its ink (dark or neutral pixels)."""
+    """Median colour of the note's inner area, without its ink (dark or neutral pixels) and
+    without the parts `over` reaches (other notes' squares, board mm), when enough is left."""
     c = corners_mm.mean(0)
     inner = (corners_mm - c) * 0.6 + c
     poly = np.round(rect.mm_to_px(inner)).astype(np.int32)
@@ -642,6 +658,13 @@ def _note_colour(
     x1, y1 = poly.max(0) + 1
     m = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), np.uint8)
     cv2.fillConvexPoly(m, poly - (x0, y0), 1)
+    if len(over):
+        own = m.copy()
+        for sq in over:
+            q = np.round(rect.mm_to_px(_inset(np.asarray(sq, np.float64), -cfg.stack_inset_mm)))
+            cv2.fillConvexPoly(m, q.astype(np.int32) - (x0, y0), 0)
+        if m.sum() < cfg.colour_min_share * own.sum():
+            m = own  # too little left: the whole inner area
     lab = norm.lab(y0, y1, x0, x1)[: m.shape[0], : m.shape[1]]
     m = m[: lab.shape[0], : lab.shape[1]].astype(bool)
     px = lab[m]
