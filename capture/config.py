@@ -121,6 +121,9 @@ class MergeConfig:
     # Views are ranked by (markers, -reprojection error, visible fraction, -flags); error
     # differences under this many mm are treated as ties so the marker count decides first.
     error_tie_mm: float = 0.5
+    # A note the chosen view lacks is added from other photos when the chosen view did not
+    # see its place, or when this many other photos found it there.
+    note_min_views: int = 2
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ class NotesConfig:
     stack_edge_ratio: float = 1.6  # ... else one outline must show this many times the step
     stack_edge_floor: float = 1.5  # (L per mm) of the other, counted from at least this much
     covered_flag: float = 0.1  # a note this much under others is flagged note_covered
+    colour_min_share: float = 0.25  # a note's colour is read off other notes' squares when
+    # this share of its inner area is left
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,29 @@ def test_a_neighbouring_note_never_lends_its_text() -> None:
     close.notes[0].ocr_confidence = 0.99
     s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
     assert ("mire", "mire-n00") not in s.readings
+
+
+def test_notes_the_chosen_view_lacks_come_from_the_other_views() -> None:
+    wide, close, third = mire(2), mire(2, err=0.9), mire(2, err=0.8)
+    wide.notes = wide.notes[:1]  # the chosen view shows (or finds) only the first note
+    s = merge_session(
+        [photo("wide.jpg", wide), photo("close.jpg", close), photo("third.jpg", third)], kit()
+    )
+    assert s.boards["mire"].file == "wide.jpg"
+    # the second note lies in the chosen photo's frame: two other photos found it there
+    (extra,) = s.extras["mire"]
+    assert extra.file == "third.jpg" and [n.id for n in extra.result.notes] == ["mire-n01"]
+    doc = session_to_dict(s, kit())
+    assert [(a["file"], a["id"], a.get("other_view")) for a in doc["actions"]] == [
+        ("wide.jpg", "mire-n00", None),
+        ("third.jpg", "mire-n01", True),
+    ]
+    validate(doc, "session")
+    # found by one other photo only, where the chosen photo looked: not added
+    s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
+    assert not s.extras
+    # ... unless the chosen photo did not see that place (outside its frame)
+    small = photo("wide.jpg", wide)
+    small.size_px = (int(wide.notes[0].center_mm[0]) + 100, 3000)
+    s = merge_session([small, photo("close.jpg", close)], kit())
+    assert [n.id for v in s.extras["mire"] for n in v.result.notes] == ["mire-n01"]

@@ -246,6 +246,12 @@ def session_to_dict(
         votes += v
         actions += a
         notes += n
+        for extra in session.extras.get(board_id, []):  # notes the chosen view lacks
+            _, ea, en = board_entries(extra.result, kit, extra.file, crops.get(extra.file))
+            for entry in ea + en:
+                entry["other_view"] = True
+            actions += ea
+            notes += en
     return {
         "workshop": kit.workshop,
         "photos": [

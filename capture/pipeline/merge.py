@@ -6,6 +6,8 @@ flags. Views that disagree (vote counts, note count) are flagged so a person che
 a workshop board never seen is flagged too. A note's text is taken from whichever view the
 OCR read it with most confidence: the best-registered view is often a wide shot where the
 handwriting is a few pixels high, while a closer photo of the same board reads it well.
+Notes the chosen view lacks (outside its frame, or found by several other photos) are
+added from the other views.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from capture.config import CONFIG, Config
 from capture.model import BoardResult, Flag, KitLayout, Note, PhotoResult
@@ -45,6 +49,8 @@ class Session:
     skipped: list[str] = field(default_factory=list)
     # (board, note id in the chosen view) -> a better reading of it from another view
     readings: dict[tuple[str, str], NoteReading] = field(default_factory=dict)
+    # board id -> notes the chosen view lacks, from other views (one BoardView per photo)
+    extras: dict[str, list[BoardView]] = field(default_factory=dict)
 
 
 def _err(board: BoardResult) -> float:
@@ -130,6 +136,61 @@ def _same_note(note: Note, theirs: list[Note], mine: list[Note], max_mm: float) 
     return other
 
 
+def extra_notes(
+    views: list[BoardView],
+    sizes: dict[str, tuple[int, int] | None],
+    note_size_mm: float,
+    config: Config = CONFIG,
+) -> list[BoardView]:
+    """Notes of the board that the chosen view (views[0]) lacks, found in the other views.
+
+    The best-registered view may show only part of the board, or miss a note another photo
+    shows: a note found elsewhere (no note of the chosen view within half a note of it) is
+    added when the chosen view did not see that place (outside its frame) or when at least
+    config.merge.note_min_views other photos found it there. Each is taken from the best
+    ranked of those views, and returned as one BoardView per photo holding only such notes.
+    """
+    half = note_size_mm / 2
+    have = [n.center_mm for n in views[0].result.notes]
+    groups: list[list[tuple[BoardView, Note]]] = []  # one place on the board, several views
+    for view in views[1:]:
+        for note in view.result.notes:
+            if any(math.dist(note.center_mm, c) < half for c in have):
+                continue
+            for g in groups:
+                if math.dist(g[0][1].center_mm, note.center_mm) < half and all(
+                    v is not view for v, _ in g
+                ):
+                    g.append((view, note))
+                    break
+            else:
+                groups.append([(view, note)])
+    chosen = views[0]
+    margin = config.notes.centre_margin_frac * note_size_mm
+    out: dict[str, BoardView] = {}
+    for g in groups:
+        view, note = g[0]
+        unseen = not _sees(chosen.result.fit.homography, sizes.get(chosen.file), note, margin)
+        if unseen or len(g) >= config.merge.note_min_views:
+            extra = out.setdefault(view.file, BoardView(view.file, BoardResult(view.result.fit)))
+            extra.result.notes.append(note)
+    return list(out.values())
+
+
+def _sees(h: object, size: tuple[int, int] | None, note: Note, margin_mm: float) -> bool:
+    """True when the photo (board mm -> px homography h, size w x h px) shows the note's
+    centre with margin_mm around it; a photo of unknown size is taken to see everything."""
+    if size is None:
+        return True
+    w, hh = size
+    x, y = note.center_mm
+    for dx, dy in ((0, 0), (-margin_mm, 0), (margin_mm, 0), (0, -margin_mm), (0, margin_mm)):
+        p = np.asarray(h, np.float64) @ np.array([x + dx, y + dy, 1.0])
+        if p[2] <= 0 or not (0 <= p[0] / p[2] < w and 0 <= p[1] / p[2] < hh):
+            return False
+    return True
+
+
 def merge_session(
     photos: Iterable[PhotoResult],
     kit: KitLayout,
@@ -148,6 +209,8 @@ def merge_session(
     views: dict[str, list[str]] = {}
     flags: list[Flag] = []
     readings: dict[tuple[str, str], NoteReading] = {}
+    extras: dict[str, list[BoardView]] = {}
+    sizes = {p.file: p.size_px for p in photos}
     order = [b.id for b in kit.boards] + sorted(set(seen) - {b.id for b in kit.boards})
     for board_id in order:
         if board_id not in seen:
@@ -160,6 +223,8 @@ def merge_session(
         views[board_id] = [v.file for v in ranked]
         for note_id, r in best_readings(ranked, kit.note_size_mm).items():
             readings[(board_id, note_id)] = r
+        if len(ranked) > 1 and (more := extra_notes(ranked, sizes, kit.note_size_mm, config)):
+            extras[board_id] = more
         if len(ranked) > 1 and (flag := _disagreement(board_id, ranked)) is not None:
             flags.append(flag)
     for b in kit.boards:
@@ -175,4 +240,4 @@ def merge_session(
                 board=b.id,
             )
         )
-    return Session(kit.workshop, photos, boards, views, flags, list(skipped), readings)
+    return Session(kit.workshop, photos, boards, views, flags, list(skipped), readings, extras)
