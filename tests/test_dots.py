@@ -171,7 +171,6 @@ def test_clusters_of_slightly_larger_stickers_are_not_overcounted() -> None:
     """Real stickers are a few percent off the declared size: a tight cluster of four must
     not leave a 'sticker' of leftover rims in its middle."""
     kit = sample_kit()
-    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
     rng = np.random.default_rng(31)
     b = kit.board("verbatim-13")
     zx, zy, zw, _ = b.zone("disagree").rect_mm
@@ -180,13 +179,19 @@ def test_clusters_of_slightly_larger_stickers_are_not_overcounted() -> None:
     for dx, dy, c in ((0, 0, "green"), (9.5, 0.5, "yellow"), (-1, 10.5, "blue"), (10, 9.5, "blue")):
         stickers.append(Sticker(b.id, (cx + dx, cy + dy), c))
     img = decorate(render_board(b, 4.0), b, 4.0, stickers, [], rng, diameter_mm=12.6)
-    photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 30, 4, rng)
-    photo = degrade(photo, rng, blur_px=1.2, noise=3, jpeg=80)
+    got = _count_on_photo(kit, b, img, rng, tilt=30, roll=4, jpeg=80)
+    assert got["disagree"] == {"blue": 2, "green": 5, "yellow": 1}
+
+
+def _count_on_photo(kit, b, img, rng, tilt: float, roll: float, jpeg: int) -> dict:
+    """Counts per vote zone and colour of one drawn board photographed and degraded."""
+    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
+    photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), tilt, roll, rng)
+    photo = degrade(photo, rng, blur_px=1.2, noise=3, jpeg=jpeg)
     fits, _ = find_boards(photo, kit)
     rect = rectify_board(photo, fits[0], b, analysis_px_per_mm(b, 20), 20)
     _, votes, _ = count_dots(rect, normalise_board(rect, b), b, 12, 76, refs)
-    got = {v.zone: v.by_color for v in votes}
-    assert got["disagree"] == {"blue": 2, "green": 5, "yellow": 1}
+    return {v.zone: v.by_color for v in votes}
 
 
 def test_sticker_half_hidden_under_two_others_is_placed_on_the_whole_cluster() -> None:
@@ -249,7 +254,6 @@ def test_paper_enclosed_by_a_ring_of_stickers_earns_no_sticker() -> None:
 
 def test_ring_of_stickers_on_a_photo_is_counted_exactly() -> None:
     kit = sample_kit()
-    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
     rng = np.random.default_rng(41)
     b = kit.board("verbatim-11")
     zx, zy, zw, zh = b.zone("agree").rect_mm
@@ -260,10 +264,5 @@ def test_ring_of_stickers_on_a_photo_is_counted_exactly() -> None:
         for a, c in zip(np.arange(6) * np.pi / 3, colours, strict=True)
     ]
     img = decorate(render_board(b, 4.0), b, 4.0, stickers, [], rng)
-    photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 20, 3, rng)
-    photo = degrade(photo, rng, blur_px=1.2, noise=3, jpeg=82)
-    fits, _ = find_boards(photo, kit)
-    rect = rectify_board(photo, fits[0], b, analysis_px_per_mm(b, 20), 20)
-    _, votes, _ = count_dots(rect, normalise_board(rect, b), b, 12, 76, refs)
-    got = {v.zone: v.by_color for v in votes}
+    got = _count_on_photo(kit, b, img, rng, tilt=20, roll=3, jpeg=82)
     assert got["agree"] == {"blue": 1, "green": 4, "yellow": 1}
