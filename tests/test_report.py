@@ -296,7 +296,8 @@ def test_text_read_on_another_photo_is_shown_and_not_a_correction(out: Path) -> 
     (out / "session.json").write_text(json.dumps(session, ensure_ascii=False), "utf-8")
     validate(session, "session")
     html = write_report(out).read_text("utf-8")
-    assert "Texte retenu pour les résultats : lu sur IMG_0009.jpg (confiance 93 %)" in html
+    assert ("Texte retenu pour les résultats : celui lu sur IMG_0009.jpg, la photo où la "
+            "lecture est la plus sûre (confiance 93 %)") in html
     assert f"cette photo lisait « {own} »" in html
     assert ">Former nos acheteurs</textarea>" in html
     # the page's script only sends what a person changed: its reference is the shown text
