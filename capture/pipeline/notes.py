@@ -460,10 +460,14 @@ def _inset(corners: np.ndarray, by: float) -> np.ndarray:
 
 
 def _inside(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    p = poly.astype(np.float32).reshape(-1, 1, 2)
-    return np.array(
-        [cv2.pointPolygonTest(p, (float(x), float(y)), False) > 0 for x, y in pts], bool
-    )
+    """Points strictly inside a convex polygon (either winding)."""
+    if not len(pts):
+        return np.zeros(0, bool)
+    nxt = np.roll(poly, -1, axis=0)
+    cross = (nxt[:, 0] - poly[:, 0])[:, None] * (pts[None, :, 1] - poly[:, 1:2]) - (
+        nxt[:, 1] - poly[:, 1]
+    )[:, None] * (pts[None, :, 0] - poly[:, 0:1])
+    return np.all(cross > 0, axis=0) | np.all(cross < 0, axis=0)
 
 
 def _overlap_points(a: np.ndarray, b: np.ndarray, inset: float, step: float) -> np.ndarray:
