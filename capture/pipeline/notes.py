@@ -510,8 +510,9 @@ def _edge_evidence(
     shadow line runs the whole side, noise does not) and the mean profile's strongest step
     is kept; as the square's angle may be a few degrees off, the profiles are also taken
     along lines turned by +-cfg.stack_tilts_deg, and the clearest is kept. Profiles crossing
-    handwriting (much darker than paper) are left out: a hidden outline may run right along
-    a line of text. The result is averaged over the sides, weighted by their length."""
+    handwriting (much darker than paper, or off the notes' hue) are left out: a hidden outline
+    may run right along a line of text. The result is averaged over the sides, weighted by
+    their length."""
     pts, normals, sides = _outline(a, 1.0)
     keep = _inside(_inset(b, cfg.stack_inset_mm), pts)
     pts, normals, sides = pts[keep], normals[keep], sides[keep]

@@ -82,14 +82,17 @@ class NoteDeco:
     def text(self) -> str:
         return self.writing.text if self.writing else ""
 
+    def to_board(self, local: np.ndarray) -> np.ndarray:
+        """Board mm of note-local points (N x 2 mm: a right, b down, 0 at the centre)."""
+        a = math.radians(self.angle_deg)
+        c, s = math.cos(a), math.sin(a)
+        rot = np.array([[c, s], [-s, c]])  # y down: ccw as seen
+        return np.asarray(local, np.float64) @ rot.T + np.asarray(self.center_mm)
+
     def corners_mm(self) -> np.ndarray:
         """4x2 corners clockwise from the note's own top-left."""
         h = self.size_mm / 2
-        a = math.radians(self.angle_deg)
-        c, s = math.cos(a), math.sin(a)
-        local = np.array([[-h, -h], [h, -h], [h, h], [-h, h]])
-        rot = np.array([[c, s], [-s, c]])  # y down: ccw as seen
-        return local @ rot.T + np.asarray(self.center_mm)
+        return self.to_board(np.array([[-h, -h], [h, -h], [h, h], [-h, h]]))
 
 
 @dataclass(frozen=True)

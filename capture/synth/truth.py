@@ -170,9 +170,7 @@ def writing_visibility(
     local = _ink_points(note.writing, note.size_mm)
     if not len(local):
         return 1.0
-    a = np.radians(note.angle_deg)
-    rot = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])  # as NoteDeco.corners_mm
-    pts = local @ rot.T + np.asarray(note.center_mm)
+    pts = note.to_board(local)
     px = project(hmat, pts)
     ok = _in_frame(px, size) & _shown(px, hidden)
     for other in above:
