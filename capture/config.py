@@ -165,6 +165,10 @@ class ColourConfig:
     background_mm_per_px: float = 4.0  # the light field is estimated on a coarse grid
     background_sigma_mm: float = 30.0  # light varies slowly: smoothing of the paper-white field
     paper_chroma_max: float = 0.06  # chromaticity distance to the paper's median: "paper" pixels
+    # paper spreads to neighbouring blocks this near in chromaticity (L1), where it changes
+    # by less than paper_grow_gradient per block (mixed light drifts; a note's border steps)
+    paper_grow_step: float = 0.006
+    paper_grow_gradient: float = 0.005
     paper_min_brightness: float = 0.45  # share of the paper level: darker pixels are ink, not paper
     black_percentile: float = 3.0  # marker black level (camera flare): darkest marker pixels
     white_target: float = 1.0  # normalised paper maps to white: the references are 'on white paper'

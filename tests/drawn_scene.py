@@ -220,8 +220,17 @@ def degrade(
     jpeg: int = 0,
     vignette: float = 0.0,
     gain: float = 1.0,
+    side_cast: tuple[float, float, float] | None = None,
 ) -> np.ndarray:
+    """A phone's rendering of a scene. side_cast: mixed light, the cast turning smoothly
+    from `cast` on the left to this on the right (lamps on one side, a window on the other)."""
     out = img.astype(np.float32) * np.array(cast, np.float32) * gain
+    if side_cast is not None:
+        w = out.shape[1]
+        t = np.clip((np.arange(w, dtype=np.float32) / w - 0.3) / 0.5, 0, 1)
+        t = t * t * (3 - 2 * t)  # smoothstep: light blends over half the frame
+        ratio = np.array(side_cast, np.float32) / np.array(cast, np.float32)
+        out *= (1 + t[None, :, None] * (ratio - 1)).astype(np.float32)
     if vignette:
         h, w = out.shape[:2]
         yy, xx = np.mgrid[0:h, 0:w]

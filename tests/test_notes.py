@@ -111,3 +111,30 @@ def test_crops_are_upright_notes_for_ocr(mire_scene) -> None:
         # its handwriting runs horizontally: ink rows vary far more than ink columns
         ink = (inner.mean(-1) < np.percentile(inner.mean(-1), 8)).astype(float)
         assert ink.mean(1).std() > 1.5 * ink.mean(0).std()
+
+
+def test_mixed_light_tinted_paper_is_not_a_note() -> None:
+    """Lamps on the left, a window on the right: the paper's tint drifts across the board.
+    Paper far from the board's median tint is still paper, not a run of pale notes."""
+    kit = sample_kit()
+    rng = np.random.default_rng(5)
+    b = kit.board("mire")
+    gx, gy, _, _ = b.zone("grille").rect_mm
+    cols = list(kit.note_colors)
+    notes = [
+        StickyNote("mire", (gx + 90 + (i % 2) * 150, gy + 120 + (i // 2) * 220), 3.0 * i, cols[i])
+        for i in range(len(cols))
+    ]
+    img = decorate(render_board(b, 3.0), b, 3.0, [], notes, rng)
+    photo, _ = photograph([(img, 3.0, (0, 0))], (1000, 1000), (3000, 2250), 15, 3, rng)
+    photo = degrade(
+        photo, rng, cast=(1.0, 0.88, 0.62), side_cast=(0.8, 0.95, 1.15), blur_px=1.0, noise=3,
+        jpeg=85,
+    )
+    blank = SimpleNamespace(text="", raw_text="", confidence=None)
+    res = analyse_photo(photo, kit, ocr=lambda crops: [blank] * len(crops), file="mixed.jpg")
+    found = [n for br in res.boards for n in br.notes]
+    assert len(found) == len(notes)
+    for n in notes:
+        near = [f for f in found if np.hypot(*np.subtract(f.center_mm, n.center_mm)) < 10]
+        assert len(near) == 1 and near[0].color == n.color

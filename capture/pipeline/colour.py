@@ -151,6 +151,7 @@ class Normalised:
     clipped: np.ndarray  # H x W bool: saturated in the photo (glare)
     paper_rgb: tuple[float, float, float]  # the paper as photographed (0-255, board median)
     black_rgb: tuple[float, float, float]
+    paper: np.ndarray | None = None  # coarse bool grid (spanning the image): blocks of paper
 
     def lab(
         self, y0: int = 0, y1: int | None = None, x0: int = 0, x1: int | None = None
@@ -159,8 +160,9 @@ class Normalised:
         return srgb_to_lab(self.rgb[y0:y1, x0:x1])
 
 
-def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.ndarray, int]:
-    """Coarse light field (linear, per channel, one value per block), paper median (sRGB), block.
+def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coarse light field (linear, per channel, one value per block), paper median (sRGB) and
+    which blocks are paper.
 
     Each block's level is a high percentile of its pixels (approximated by a small max filter
     on a half-block grid): the light paper, not the ink printed on it.
@@ -193,6 +195,7 @@ def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.nda
     )
     if paper.sum() < 10:
         paper = bright
+    paper = _grow_paper(paper, chrom, region & (lum > cfg.paper_min_brightness * level), cfg)
     paper_med = np.median(coarse[paper], axis=0)
     sigma = cfg.background_sigma_mm / cfg.background_mm_per_px
     wgt = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), sigma)
@@ -203,7 +206,49 @@ def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.nda
         # far from any paper (dense note clusters, outer margin): fall back to the board median
         f[wgt < 0.02] = paper_med[c]
         fields.append(f)
-    return _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32), paper_med, block
+    return _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32), paper_med, paper
+
+
+def _grow_paper(
+    seed: np.ndarray, chrom: np.ndarray, allowed: np.ndarray, cfg: ColourConfig
+) -> np.ndarray:
+    """Paper blocks grown from `seed` across smooth changes of tint.
+
+    Under mixed light (a window on one side, lamps on the other) the paper's tint drifts
+    across the board, far from its median on one side. Paper spreads to a block when its
+    chromaticity is near the paper next to it and changes slowly there: the drift of light
+    is gentle, while a note's border, even blurred, is a steep change that stops the spread.
+    Paper so found is corrected like the rest, instead of passing for a pale note.
+    """
+    smooth = cv2.GaussianBlur(chrom.astype(np.float32), (0, 0), 1.0)
+    grad = sum(
+        np.hypot(
+            cv2.Sobel(smooth[..., c], cv2.CV_32F, 1, 0, ksize=3),
+            cv2.Sobel(smooth[..., c], cv2.CV_32F, 0, 1, ksize=3),
+        )
+        / 8.0
+        for c in range(3)
+    )
+    ok = allowed & (grad < cfg.paper_grow_gradient)
+    # grown from the main body of flat paper only: a pale note's paler middle can pass the
+    # seed's test, and spreading from there would take the whole note for paper
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (seed & ok).astype(np.uint8), connectivity=4
+    )
+    if n <= 1:
+        return seed
+    paper = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    for _ in range(sum(paper.shape)):
+        # mean chromaticity of the paper among each block's 8 neighbours
+        w = cv2.boxFilter(paper.astype(np.float32), -1, (3, 3), normalize=False)
+        near = cv2.boxFilter(
+            np.where(paper[..., None], chrom, 0).astype(np.float32), -1, (3, 3), normalize=False
+        ) / np.maximum(w, 1e-6)[..., None]
+        new = ok & ~paper & (w > 0) & (np.abs(chrom - near).sum(-1) < cfg.paper_grow_step)
+        if not new.any():
+            break
+        paper |= new
+    return paper | seed
 
 
 def _black_level(rect: Rectified, board: BoardLayout, cfg: ColourConfig) -> np.ndarray:
@@ -228,7 +273,7 @@ def normalise_board(
     clip_level: int = CONFIG.dots.clip_level,
 ) -> Normalised:
     """White-balance and flat-field a rectified board on its own paper and marker black."""
-    field, paper_med, _ = _paper_field(rect, cfg)
+    field, paper_med, paper = _paper_field(rect, cfg)
     black = _black_level(rect, board, cfg)
     lb = np.minimum(_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
     target = np.float32(_to_linear(np.float32(cfg.white_target)))
@@ -249,6 +294,7 @@ def normalise_board(
         clipped,
         tuple(float(v) for v in paper_med),
         tuple(float(v) for v in black),
+        paper,
     )
 
 
