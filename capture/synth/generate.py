@@ -145,12 +145,12 @@ def render_photo(
     light = sample_light(lv, camera.size, rng_for(seed, "light", index))
     arm = sample_arm(camera.size, lv.arm_p, rng_for(seed, "arm", index))
     hidden = arm.hides(camera.size) if arm is not None else None
-    scene, views, posters = render_scene(
-        camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth, hidden
-    )
     lens_rng = rng_for(seed, "lens", index)
     k1 = float(lens_rng.uniform(-1, 1) * lv.lens_k1)
     ca = float(lens_rng.uniform(0.2, 1.0) * lv.lens_k1 * 0.04)  # lateral CA: ~1-2 px at corners
+    scene, views, posters = render_scene(
+        camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth, hidden, k1
+    )
     if arm is not None:  # in front of the wall; same (ideal) pixels as the truth's test
         draw_arm(scene, arm)
     if k1 != 0 or ca != 0:
@@ -175,7 +175,7 @@ def render_photo(
         "coordinates": "board mm (origin top-left, x right, y down); photo px upright "
         "(EXIF applied), pixel centres at integers",
     }
-    truth = photo_truth(name, kit, decos, views, camera.size, extra, hidden)
+    truth = photo_truth(name, kit, decos, views, camera.size, extra, hidden, k1)
     _distort_truth(truth, camera.size, k1)
     return data, truth
 

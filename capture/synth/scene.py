@@ -100,9 +100,10 @@ def render_scene(
     rng: np.random.Generator,
     synth: SynthConfig = CONFIG.synth,
     hidden: Hidden | None = None,
+    k1: float = 0.0,
 ) -> tuple[np.ndarray, list[BoardView], list[dict]]:
-    """Upright photo (H x W x 3 float32, 0-1, evenly lit), what each board shows, and the
-    other notices in view (title and QR payload)."""
+    """Upright photo (H x W x 3 float32, 0-1, evenly lit), what each board shows (k1: the
+    lens distortion applied later), and the other notices in view (title and QR payload)."""
     size = camera.size
     wall_to_photo = camera.wall_to_photo()
     img = render_wall(wall.style, np.linalg.inv(wall_to_photo), size)
@@ -134,5 +135,5 @@ def render_scene(
             board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng, viewer
         )
         _composite(img, cv, hmat)
-        views.append(board_view(board, decos[board.id], hmat, size, hidden))
+        views.append(board_view(board, decos[board.id], hmat, size, hidden, k1))
     return img, views, posters

@@ -17,7 +17,7 @@ import numpy as np
 
 from capture.kit.layout import grid_cell
 from capture.model import BoardLayout, KitLayout
-from capture.synth.camera import project
+from capture.synth.camera import distort_points, project
 from capture.synth.decorate import BoardDeco, NoteDeco
 from capture.synth.handwriting import Handwriting, text_mask
 
@@ -32,6 +32,15 @@ Hidden = Callable[[np.ndarray], np.ndarray]  # photo px (N x 2) -> True where so
 
 def _shown(pts: np.ndarray, hidden: Hidden | None) -> np.ndarray:
     return np.ones(len(pts), bool) if hidden is None else ~hidden(pts)
+
+
+def _seen(
+    px: np.ndarray, size: tuple[int, int], hidden: Hidden | None, k1: float = 0.0
+) -> np.ndarray:
+    """Ideal (pinhole) photo points that land in the frame once the residual lens distortion
+    k1 moves them, and that no foreground object hides (drawn in ideal pixels)."""
+    in_frame = _in_frame(distort_points(px, size, k1) if k1 else px, size)
+    return in_frame & _shown(px, hidden)
 
 
 @dataclass
@@ -77,27 +86,34 @@ def board_view(
     hmat: np.ndarray,
     size: tuple[int, int],
     hidden: Hidden | None = None,
+    k1: float = 0.0,
 ) -> BoardView:
-    """What of one board the photo shows (`hidden`: what a foreground object covers)."""
+    """What of one board the photo shows (`hidden`: what a foreground object covers; k1: the
+    residual lens distortion, which moves points near the frame edge in or out of it)."""
+
+    def to_photo(pts: np.ndarray) -> np.ndarray:
+        p = project(hmat, pts)
+        return distort_points(p, size, k1) if k1 else p
+
     w, h = board.size_mm
-    visible = float(_in_frame(project(hmat, _grid((0, 0, w, h), 24)), size).mean())
+    visible = float(_in_frame(to_photo(_grid((0, 0, w, h), 24)), size).mean())
     markers = []
     for m in board.markers:
         quad = np.asarray(m.corners_mm, float)
-        pq = project(hmat, quad)
+        pq = to_photo(quad)
         side = float(np.sqrt(abs(_area(pq))))
         (x0, y0), (x1, _), (_, y1), _ = m.corners_mm
         covered = any(
             inside_convex(n.corners_mm(), _grid((x0, y0, x1 - x0, y1 - y0), 5)).any()
             for n in deco.notes
         )
-        grid = project(hmat, _grid((x0, y0, x1 - x0, y1 - y0), 5))
+        grid = project(hmat, _grid((x0, y0, x1 - x0, y1 - y0), 5))  # arm: ideal px
         covered = covered or not _shown(grid, hidden).all()
         if _in_frame(pq, size, MARKER_BORDER_PX).all() and side >= MIN_MARKER_PX and not covered:
             markers.append(m.id)
     votes = [z for z in board.zones if z.kind == "vote"]
     complete = bool(votes) and all(
-        _in_frame(project(hmat, _corners(z.rect_mm)), size, 1.0).all()
+        _in_frame(to_photo(_corners(z.rect_mm)), size, 1.0).all()
         and _shown(project(hmat, _grid(z.rect_mm, 12)), hidden).all()
         for z in votes
     )
@@ -162,6 +178,7 @@ def writing_visibility(
     hmat: np.ndarray,
     size: tuple[int, int],
     hidden: Hidden | None = None,
+    k1: float = 0.0,
 ) -> float:
     """Share of the note's ink inside the frame, not under a note stuck later and not behind
     a foreground object: what any reader, human or OCR, can see of its text."""
@@ -171,8 +188,7 @@ def writing_visibility(
     if not len(local):
         return 1.0
     pts = note.to_board(local)
-    px = project(hmat, pts)
-    ok = _in_frame(px, size) & _shown(px, hidden)
+    ok = _seen(project(hmat, pts), size, hidden, k1)
     for other in above:
         ok &= ~inside_convex(other.corners_mm(), pts)
     return float(ok.mean())
@@ -186,6 +202,7 @@ def photo_truth(
     size: tuple[int, int],
     extra: dict,
     hidden: Hidden | None = None,
+    k1: float = 0.0,
 ) -> dict:
     """Per-photo truth, shaped like the pipeline's per-photo JSON (plus scoring extras).
     Stickers and notes whose centre a foreground object hides are left out."""
@@ -197,7 +214,7 @@ def photo_truth(
         deco = decos[v.board]
         for d in deco.dots:
             p = project(v.homography, np.array([d.center_mm]))[0]
-            if not (_in_frame(p[None], size)[0] and _shown(p[None], hidden)[0]):
+            if not _seen(p[None], size, hidden, k1)[0]:
                 continue
             item = {
                 "board": d.board,
@@ -230,7 +247,7 @@ def photo_truth(
                 partial.append(board.id)
         for i, n in enumerate(deco.notes):
             centre = project(v.homography, np.array([n.center_mm]))[0]
-            if not (_in_frame(centre[None], size)[0] and _shown(centre[None], hidden)[0]):
+            if not _seen(centre[None], size, hidden, k1)[0]:
                 continue
             corners = n.corners_mm()
             item = {
@@ -253,7 +270,10 @@ def photo_truth(
                     "ink": n.writing.ink_name,
                     "cap_height_mm": _r(n.writing.cap_mm),
                     "writing_visible": round(
-                        writing_visibility(n, deco.notes[i + 1 :], v.homography, size, hidden), 3
+                        writing_visibility(
+                            n, deco.notes[i + 1 :], v.homography, size, hidden, k1
+                        ),
+                        3,
                     ),
                 }
             if n.calibration:
