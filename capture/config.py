@@ -253,6 +253,8 @@ class QaConfig:
     poor_fit_mm: float = 2.0  # reprojection error above this: the board is poorly fitted
     blur_min: float = 1.0  # sharpness = 1 / marker edge blur in mm on the wall; below: blurry
     low_ocr_confidence: float = 0.5
+    # a board whose paper is saturated over this share is overexposed: colours less sure
+    overexposed_paper: float = 0.5
 
 
 @dataclass(frozen=True)

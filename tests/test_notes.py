@@ -138,3 +138,21 @@ def test_mixed_light_tinted_paper_is_not_a_note() -> None:
     for n in notes:
         near = [f for f in found if np.hypot(*np.subtract(f.center_mm, n.center_mm)) < 10]
         assert len(near) == 1 and near[0].color == n.color
+
+
+@pytest.mark.parametrize(("gain", "flagged"), [(1.0, False), (1.6, True)])
+def test_overexposed_board_is_flagged(gain: float, flagged: bool) -> None:
+    """Paper saturated over most of the board: colours are less sure, a person checks."""
+    kit = sample_kit()
+    rng = np.random.default_rng(8)
+    b = kit.board("mire")
+    gx, gy, _, _ = b.zone("grille").rect_mm
+    notes = [StickyNote("mire", (gx + 120, gy + 150), 4.0, "orange")]
+    img = decorate(render_board(b, 3.0), b, 3.0, [], notes, rng)
+    photo, _ = photograph([(img, 3.0, (0, 0))], (1000, 1000), (3000, 2250), 15, 3, rng)
+    photo = degrade(photo, rng, cast=(0.86, 0.8, 0.7), gain=gain, blur_px=1.0, noise=2, jpeg=90)
+    blank = SimpleNamespace(text="", raw_text="", confidence=None)
+    res = analyse_photo(photo, kit, ocr=lambda crops: [blank] * len(crops), file="bright.jpg")
+    codes = {f.code for br in res.boards for f in br.flags}
+    assert ("overexposed" in codes) is flagged
+    assert [n.color for br in res.boards for n in br.notes] == ["orange"]

@@ -152,6 +152,7 @@ class Normalised:
     paper_rgb: tuple[float, float, float]  # the paper as photographed (0-255, board median)
     black_rgb: tuple[float, float, float]
     paper: np.ndarray | None = None  # coarse bool grid (spanning the image): blocks of paper
+    paper_clipped: float = 0.0  # share of the paper saturated in 2+ channels (overexposed)
 
     def lab(
         self, y0: int = 0, y1: int | None = None, x0: int = 0, x1: int | None = None
@@ -160,9 +161,20 @@ class Normalised:
         return srgb_to_lab(self.rgb[y0:y1, x0:x1])
 
 
-def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coarse light field (linear, per channel, one value per block), paper median (sRGB) and
-    which blocks are paper.
+@dataclass(frozen=True)
+class PaperField:
+    """The light as the board's paper shows it, on a coarse grid of blocks."""
+
+    field: np.ndarray  # linear level per channel and block
+    median: np.ndarray  # the paper as photographed, sRGB 0-255
+    mask: np.ndarray  # bool: which blocks are paper
+    clipped: float  # share of the paper blocks saturated in two channels or more (overexposure)
+
+
+def _paper_field(
+    rect: Rectified, cfg: ColourConfig, clip_level: int = CONFIG.dots.clip_level
+) -> PaperField:
+    """Coarse light field from the board's paper (see PaperField).
 
     Each block's level is a high percentile of its pixels (approximated by a small max filter
     on a half-block grid): the light paper, not the ink printed on it.
@@ -197,6 +209,7 @@ def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.nda
         paper = bright
     paper = _grow_paper(paper, chrom, region & (lum > cfg.paper_min_brightness * level), cfg)
     paper_med = np.median(coarse[paper], axis=0)
+    clipped = float(((coarse[paper] >= clip_level).sum(-1) >= 2).mean())
     sigma = cfg.background_sigma_mm / cfg.background_mm_per_px
     wgt = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), sigma)
     fields = []
@@ -206,7 +219,8 @@ def _paper_field(rect: Rectified, cfg: ColourConfig) -> tuple[np.ndarray, np.nda
         # far from any paper (dense note clusters, outer margin): fall back to the board median
         f[wgt < 0.02] = paper_med[c]
         fields.append(f)
-    return _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32), paper_med, paper
+    field = _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32)
+    return PaperField(field, paper_med, paper, clipped)
 
 
 def _grow_paper(
@@ -273,7 +287,8 @@ def normalise_board(
     clip_level: int = CONFIG.dots.clip_level,
 ) -> Normalised:
     """White-balance and flat-field a rectified board on its own paper and marker black."""
-    field, paper_med, paper = _paper_field(rect, cfg)
+    paper = _paper_field(rect, cfg, clip_level)
+    field = paper.field
     black = _black_level(rect, board, cfg)
     lb = np.minimum(_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
     target = np.float32(_to_linear(np.float32(cfg.white_target)))
@@ -292,9 +307,10 @@ def normalise_board(
     return Normalised(
         rgb,
         clipped,
-        tuple(float(v) for v in paper_med),
+        tuple(float(v) for v in paper.median),
         tuple(float(v) for v in black),
-        paper,
+        paper.mask,
+        paper.clipped,
     )
 
 

@@ -106,6 +106,17 @@ def _analyse_board(
     rect = rectify_board(rgb, fit, board, analysis_px_per_mm(board, margin, config.rectify), margin)
     t1 = perf_counter()
     norm = normalise_board(rect, board, config.colour, config.dots.clip_level)
+    if norm.paper_clipped >= config.qa.overexposed_paper:
+        res.flags.append(
+            Flag(
+                "overexposed",
+                "warning",
+                f"Le papier du panneau {board.id} est saturé (photo surexposée) sur "
+                f"{norm.paper_clipped:.0%} de sa surface : les couleurs des gommettes et des "
+                "post-its y sont moins sûres.",
+                board=board.id,
+            )
+        )
     t2 = perf_counter()
     res.dots, res.votes, dflags = count_dots(
         rect, norm, board, kit.sticker_diameter_mm, kit.note_size_mm, refs, config.dots
