@@ -155,4 +155,6 @@ def test_overexposed_board_is_flagged(gain: float, flagged: bool) -> None:
     res = analyse_photo(photo, kit, ocr=lambda crops: [blank] * len(crops), file="bright.jpg")
     codes = {f.code for br in res.boards for f in br.flags}
     assert ("overexposed" in codes) is flagged
-    assert [n.color for br in res.boards for n in br.notes] == ["orange"]
+    colours = [n.color for br in res.boards for n in br.notes]
+    assert len(colours) == 1  # found either way; overexposed, its red clips and it can read
+    assert flagged or colours == ["orange"]  # yellow: what the flag warns about
