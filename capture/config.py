@@ -201,6 +201,8 @@ class DotsConfig:
     glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
     clip_level: int = 250  # a photo pixel at or above this in every channel is saturated
     clear_factor: float = 1.1  # a placed sticker clears this x its radius (its rim is not news)
+    single_max_area: float = 1.3  # a blob up to this many stickers' area split by colour: one
+    twin_frac: float = 0.5  # discs closer than this x the radius are one sticker
     radius_min_samples: int = 3  # lone stickers needed to adjust the declared radius
     radius_bounds: tuple[float, float] = (0.85, 1.2)  # ... within these factors of it
 

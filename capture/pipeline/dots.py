@@ -277,6 +277,8 @@ def count_dots(
     blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
     boxes: list[tuple[int, int, int, int]] = []
     supports: list[np.ndarray | None] = []  # where a disc may lie (None: on the blob itself)
+    group_of: list[int | None] = []  # colour pieces of one blob share a group
+    groups: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []  # the whole blob, its box
     for c in contours:
         area = cv2.contourArea(c)
         if area < cfg.min_fill * disc_area:
@@ -296,7 +298,9 @@ def count_dots(
                 blobs.append(piece)
                 boxes.append((bx + px, by + py, piece.shape[1], piece.shape[0]))
                 supports.append(_notch_support(piece, disc_area, cfg))
+                group_of.append(None)
                 continue
+            groups.append((sub.astype(bool), (bx, by, bw, bh)))
             # one colour each, in the whole blob's frame: a sticker partly under its
             # neighbours may lie on them (the whole blob), its own colour must be new
             for piece, (px, py) in pieces:
@@ -306,6 +310,7 @@ def count_dots(
                 blobs.append(full)
                 boxes.append((bx, by, bw, bh))
                 supports.append(sub.astype(bool))
+                group_of.append(len(groups) - 1)
             continue
         # note-sized: a sticker may touch or sit on a note of another colour; split by colour class
         sub_cls = cls[by : by + bh, bx : bx + bw]
@@ -327,14 +332,33 @@ def count_dots(
                     blobs.append(pm.astype(bool))
                     boxes.append((bx + px, by + py, pw, ph))
                     supports.append(None)
-    dots: list[Dot] = []
+                    group_of.append(None)
     flags: list[Flag] = []
-    ambiguous_zones: set[str] = set()
     yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
     r_px = _effective_radius(blobs, r_px, cfg)
-    for blob, (bx, by, bw, bh), support in zip(blobs, boxes, supports, strict=True):
+    good_all = mask & ~glare
+    covers = []  # (blob, box, centres, ambiguous)
+    for blob, box, support in zip(blobs, boxes, supports, strict=True):
+        bx, by, bw, bh = box
         seen = mask[by : by + bh, bx : bx + bw]  # coloured pixels: not the holes filled in
         centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg, support, seen)
+        covers.append((blob, box, centres, ambiguous))
+    # A sticker whose colour lies between two classes (orange between red and yellow), or
+    # shades across them, is split by colour and each piece can earn a disc. A blob no larger
+    # than one sticker (and a bit) covered by a single disc regardless of colour is one.
+    for g, (whole, box) in enumerate(groups):
+        if whole.sum() > cfg.single_max_area * disc_area:
+            continue  # touching stickers of two colours: the split stands
+        members = [i for i, gi in enumerate(group_of) if gi == g]
+        bx, by, bw, bh = box
+        seen = mask[by : by + bh, bx : bx + bw]
+        centres, _leftover, ambiguous = cover_with_discs(whole, r_px, cfg, whole, seen)
+        if len(centres) < sum(len(covers[i][2]) for i in members):
+            for i in members:
+                covers[i] = (covers[i][0], box, [], False)
+            covers.append((whole, box, centres, ambiguous))
+    placed: list[tuple[float, float, np.ndarray, bool]] = []  # x, y, pixels, ambiguous
+    for blob, (bx, by, bw, bh), centres, ambiguous in covers:
         if not centres:
             continue
         pts = np.array(centres) + np.array([bx, by], np.float64)
@@ -343,34 +367,56 @@ def count_dots(
         ys, xs_ = yy_all[sl][blob], xx_all[sl][blob]
         d = np.hypot(xs_[:, None] - pts[None, :, 0], ys[:, None] - pts[None, :, 1])
         owner = np.argmin(d, 1)
-        good = mask[sl][blob] & ~glare[sl][blob]
+        good = good_all[sl][blob]
         labs = lab[sl][blob]
         for i, (cx, cy) in enumerate(pts):
             sel = (owner == i) & (d[:, i] < 0.8 * r_px) & good
             if sel.sum() < 5:
                 sel = (owner == i) & (d[:, i] < r_px)
-            med = np.median(labs[sel], axis=0)
-            colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
-            if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
-                colour = "unknown"
-            cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
-            zone = board.zone_at(float(cmm[0]), float(cmm[1]))
-            zid = zone.id if zone is not None and zone.kind == "vote" else None
-            conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
-                0.6 if ambiguous else 1.0
+            placed.append((float(cx), float(cy), labs[sel], ambiguous))
+    # Split pieces of one sticker may also land as separate blobs (a note's edge between
+    # them): nearly concentric discs (two real stickers that close would hide one another)
+    # are one sticker, coloured from both pieces' pixels.
+    merged: list[tuple[float, float, np.ndarray, bool]] = []
+    for p in placed:
+        twin = next(
+            (
+                k
+                for k, m in enumerate(merged)
+                if np.hypot(p[0] - m[0], p[1] - m[1]) < cfg.twin_frac * r_px
+            ),
+            None,
+        )
+        if twin is None:
+            merged.append(p)
+        else:
+            m = merged[twin]
+            merged[twin] = (m[0], m[1], np.concatenate([m[2], p[2]]), m[3] or p[3])
+    dots: list[Dot] = []
+    ambiguous_zones: set[str] = set()
+    for cx, cy, pix, ambiguous in merged:
+        med = np.median(pix, axis=0)
+        colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
+        if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
+            colour = "unknown"
+        cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
+        zone = board.zone_at(float(cmm[0]), float(cmm[1]))
+        zid = zone.id if zone is not None and zone.kind == "vote" else None
+        conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
+            0.6 if ambiguous else 1.0
+        )
+        dots.append(
+            Dot(
+                board.id,
+                zid,
+                (round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
+                diameter_mm / 2,
+                colour,
+                round(conf, 3),
             )
-            dots.append(
-                Dot(
-                    board.id,
-                    zid,
-                    (round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
-                    diameter_mm / 2,
-                    colour,
-                    round(conf, 3),
-                )
-            )
-            if ambiguous and zid:
-                ambiguous_zones.add(zid)
+        )
+        if ambiguous and zid:
+            ambiguous_zones.add(zid)
     votes: list[VoteCount] = []
     for z in zones:
         in_zone = [d for d in dots if d.zone == z.id]
