@@ -237,6 +237,29 @@ def _split_by_colour(
     return pieces or [(blob, (0, 0))]
 
 
+Placed = tuple[float, float, np.ndarray, bool]  # disc centre x, y (px), its pixels' Lab, ambiguous
+
+
+def _merge_twins(placed: list[Placed], max_dist: float) -> list[Placed]:
+    """Nearly concentric discs as one, coloured from both discs' pixels.
+
+    Pieces of one sticker split by colour may land as separate blobs (a note's edge between
+    them) and each earn a disc; two real stickers that close would hide one another.
+    """
+    merged: list[Placed] = []
+    for p in placed:
+        twin = next(
+            (k for k, m in enumerate(merged) if np.hypot(p[0] - m[0], p[1] - m[1]) < max_dist),
+            None,
+        )
+        if twin is None:
+            merged.append(p)
+        else:
+            m = merged[twin]
+            merged[twin] = (m[0], m[1], np.concatenate([m[2], p[2]]), m[3] or p[3])
+    return merged
+
+
 def count_dots(
     rect: Rectified,
     norm: Normalised,
@@ -357,7 +380,7 @@ def count_dots(
             for i in members:
                 covers[i] = (covers[i][0], box, [], False)
             covers.append((whole, box, centres, ambiguous))
-    placed: list[tuple[float, float, np.ndarray, bool]] = []  # x, y, pixels, ambiguous
+    placed: list[Placed] = []
     for blob, (bx, by, bw, bh), centres, ambiguous in covers:
         if not centres:
             continue
@@ -374,24 +397,7 @@ def count_dots(
             if sel.sum() < 5:
                 sel = (owner == i) & (d[:, i] < r_px)
             placed.append((float(cx), float(cy), labs[sel], ambiguous))
-    # Split pieces of one sticker may also land as separate blobs (a note's edge between
-    # them): nearly concentric discs (two real stickers that close would hide one another)
-    # are one sticker, coloured from both pieces' pixels.
-    merged: list[tuple[float, float, np.ndarray, bool]] = []
-    for p in placed:
-        twin = next(
-            (
-                k
-                for k, m in enumerate(merged)
-                if np.hypot(p[0] - m[0], p[1] - m[1]) < cfg.twin_frac * r_px
-            ),
-            None,
-        )
-        if twin is None:
-            merged.append(p)
-        else:
-            m = merged[twin]
-            merged[twin] = (m[0], m[1], np.concatenate([m[2], p[2]]), m[3] or p[3])
+    merged = _merge_twins(placed, cfg.twin_frac * r_px)
     dots: list[Dot] = []
     ambiguous_zones: set[str] = set()
     for cx, cy, pix, ambiguous in merged:
