@@ -26,9 +26,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _coloured(colors: list[str]) -> list[str]:
+    # Stickers and notes are found by their colour against the boards' white paper: white
+    # ones cannot be told from it (and would be silently missed).
+    if "white" in colors:
+        raise ValueError(
+            "« white » : des gommettes ou post-its blancs ne se distinguent pas du papier "
+            "blanc des panneaux ; choisissez des couleurs"
+        )
+    return colors
+
+
 class Stickers(_Strict):
     diameter_mm: float = Field(12.0, gt=4, lt=40)
     colors: list[ColorName] = Field(default_factory=lambda: ["red", "green", "blue", "yellow"])
+
+    _no_white = field_validator("colors")(_coloured)
 
 
 class Notes(_Strict):
@@ -36,6 +49,8 @@ class Notes(_Strict):
     colors: list[ColorName] = Field(
         default_factory=lambda: ["yellow", "pink", "orange", "green", "blue"]
     )
+
+    _no_white = field_validator("colors")(_coloured)
 
 
 class Phase(_Strict):

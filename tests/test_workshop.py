@@ -115,6 +115,15 @@ def test_unknown_colour(tmp_path):
     assert "stickers.colors[1]" in msg and "'red'" in msg
 
 
+def test_white_notes_are_refused(tmp_path):
+    """White notes or stickers cannot be told from the boards' paper: refused, not missed."""
+    msg = _error(
+        _edit("colors: [red, green, blue, yellow]", "colors: [red, white, blue]"), tmp_path
+    )
+    assert f":{_line_of(BASE, 'colors: [red, green')}:" in msg
+    assert "blancs" in msg
+
+
 def test_bad_yaml_syntax(tmp_path):
     msg = _error(_edit("  diameter_mm: 12\n", "  diameter_mm: 12\n bad: [1\n"), tmp_path)
     assert re.search(r"atelier\.yaml:\d+: YAML invalide", msg)
