@@ -17,6 +17,8 @@ from capture.config import CONFIG
 from capture.errors import WorkshopError
 
 KNOWN_COLORS = ("red", "green", "blue", "yellow", "pink", "orange", "purple", "white")
+# what stickers and notes may be: white ones cannot be told from the boards' paper
+DECLARABLE_COLORS = tuple(c for c in KNOWN_COLORS if c != "white")
 ColorName = Literal["red", "green", "blue", "yellow", "pink", "orange", "purple", "white"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")]
 BoardKind = Literal["story", "process", "mire", "verbatim"]
@@ -29,7 +31,7 @@ class _Strict(BaseModel):
 def _coloured(colors: list[str]) -> list[str]:
     # Stickers and notes are found by their colour against the boards' white paper: white
     # ones cannot be told from it (and would be silently missed).
-    if "white" in colors:
+    if any(c not in DECLARABLE_COLORS for c in colors):
         raise ValueError(
             "« white » : des gommettes ou post-its blancs ne se distinguent pas du papier "
             "blanc des panneaux ; choisissez des couleurs"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from capture.errors import WorkshopError
 from capture.kit.layout import layout_workshop, parse_qr_payload
-from capture.workshop import KNOWN_COLORS, parse_workshop
+from capture.workshop import DECLARABLE_COLORS, parse_workshop
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "residence-achats-durables"
 SAMPLE_TEXT = (SAMPLE / "workshop.yaml").read_text("utf-8")
@@ -126,11 +126,11 @@ def workshops(draw: st.DrawFn) -> dict:
            "marker_id_offset": draw(st.integers(0, 200))}
     if draw(st.booleans()):
         doc["stickers"] = {"diameter_mm": draw(st.floats(6, 30)),
-                           "colors": draw(st.lists(st.sampled_from(KNOWN_COLORS), min_size=1,
+                           "colors": draw(st.lists(st.sampled_from(DECLARABLE_COLORS), min_size=1,
                                                    max_size=4, unique=True))}
     if draw(st.booleans()):
         doc["notes"] = {"size_mm": draw(st.floats(40, 140)),
-                        "colors": draw(st.lists(st.sampled_from(KNOWN_COLORS), min_size=1,
+                        "colors": draw(st.lists(st.sampled_from(DECLARABLE_COLORS), min_size=1,
                                                 max_size=5, unique=True))}
     return doc
 
