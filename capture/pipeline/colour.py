@@ -151,8 +151,8 @@ class Normalised:
     clipped: np.ndarray  # H x W bool: saturated in the photo (glare)
     paper_rgb: tuple[float, float, float]  # the paper as photographed (0-255, board median)
     black_rgb: tuple[float, float, float]
-    paper: np.ndarray | None = None  # coarse bool grid (spanning the image): blocks of paper
-    paper_clipped: float = 0.0  # share of the paper saturated in 2+ channels (overexposed)
+    paper: np.ndarray  # coarse bool grid (spanning the image): blocks of paper
+    paper_clipped: float  # share of the paper saturated in 2+ channels (overexposed)
 
     def lab(
         self, y0: int = 0, y1: int | None = None, x0: int = 0, x1: int | None = None
@@ -171,9 +171,7 @@ class PaperField:
     clipped: float  # share of the paper blocks saturated in two channels or more (overexposure)
 
 
-def _paper_field(
-    rect: Rectified, cfg: ColourConfig, clip_level: int = CONFIG.dots.clip_level
-) -> PaperField:
+def _paper_field(rect: Rectified, cfg: ColourConfig, clip_level: int) -> PaperField:
     """Coarse light field from the board's paper (see PaperField).
 
     Each block's level is a high percentile of its pixels (approximated by a small max filter

@@ -289,9 +289,7 @@ def find_notes(
     x0, y0 = (round(rect.margin_mm * ppm),) * 2
     x1, y1 = x0 + int(board.size_mm[0] * ppm), y0 + int(board.size_mm[1] * ppm)
     on_board[y0:y1, x0:x1] = True
-    if norm.paper is not None:
-        paper = cv2.resize(norm.paper.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
-        on_board &= paper > 0
+    on_board &= cv2.resize(norm.paper.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     paperish = chroma[valid & on_board & (chroma < 2 * cfg.chroma_max_threshold)]
     level = float(np.percentile(paperish, 90)) if paperish.size > 100 else cfg.chroma_max_threshold
     thr = float(np.clip(cfg.paper_chroma_factor * level, cfg.chroma_min, cfg.chroma_max_threshold))

@@ -34,13 +34,17 @@ def _shown(pts: np.ndarray, hidden: Hidden | None) -> np.ndarray:
     return np.ones(len(pts), bool) if hidden is None else ~hidden(pts)
 
 
+def _distorted(px: np.ndarray, size: tuple[int, int], k1: float) -> np.ndarray:
+    """Ideal (pinhole) photo points where the residual lens distortion k1 moves them."""
+    return distort_points(px, size, k1) if k1 else px
+
+
 def _seen(
     px: np.ndarray, size: tuple[int, int], hidden: Hidden | None, k1: float = 0.0
 ) -> np.ndarray:
-    """Ideal (pinhole) photo points that land in the frame once the residual lens distortion
-    k1 moves them, and that no foreground object hides (drawn in ideal pixels)."""
-    in_frame = _in_frame(distort_points(px, size, k1) if k1 else px, size)
-    return in_frame & _shown(px, hidden)
+    """Ideal photo points that land in the frame once distorted, and that no foreground
+    object hides (drawn in ideal pixels)."""
+    return _in_frame(_distorted(px, size, k1), size) & _shown(px, hidden)
 
 
 @dataclass
@@ -92,8 +96,7 @@ def board_view(
     residual lens distortion, which moves points near the frame edge in or out of it)."""
 
     def to_photo(pts: np.ndarray) -> np.ndarray:
-        p = project(hmat, pts)
-        return distort_points(p, size, k1) if k1 else p
+        return _distorted(project(hmat, pts), size, k1)
 
     w, h = board.size_mm
     visible = float(_in_frame(to_photo(_grid((0, 0, w, h), 24)), size).mean())
