@@ -34,7 +34,13 @@ system-deps:
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
-install: system-deps .venv/.installed
+# The better OCR models (capture/models.py): from the npm registry, hashes pinned. Without
+# them (offline) everything still runs on Debian's tessdata_fast, a little less accurately.
+MODELS := .venv/share/capture/tessdata/fra.traineddata
+$(MODELS): .venv/.installed
+	$(CAPTURE) models --install || echo "warning: OCR models not installed; using Tesseract's own"
+
+install: system-deps .venv/.installed $(MODELS)
 
 demo: install
 	@if [ ! -d "$(SAMPLES)/photos" ] || [ -z "$$(ls -A $(SAMPLES)/photos 2>/dev/null)" ]; then \

@@ -141,6 +141,27 @@ def apply(out_dir: Path, corrections: Path) -> None:
         + f" ; fichiers réécrits : {', '.join(summary.files)}", highlight=False)
 
 
+@main.command()
+@click.option("--install", is_flag=True,
+              help="Download the better OCR models (npm registry, hashes pinned) if missing.")
+@click.option("--lang", "languages", default="fra+eng", show_default=True,
+              help="Languages to install or look for.")
+def models(install: bool, languages: str) -> None:
+    """Show which Tesseract models the OCR reads with; --install fetches the better ones."""
+    from capture.models import default_dir, models_dir
+    from capture.models import install as install_models
+    from capture.pipeline.ocr import check_tesseract
+
+    if install:
+        for path in install_models(languages):
+            console.print(f"modèle : {path}", highlight=False)
+    folder = models_dir(languages)
+    version = check_tesseract(languages, None if folder is None else str(folder))
+    where = folder or f"ceux de Tesseract (pas de modèles améliorés dans {default_dir()})"
+    console.print(f"Tesseract {version}, langues {languages} : modèles {where}", highlight=False,
+                  soft_wrap=True)
+
+
 @main.group()
 def bench() -> None:
     """Measure the pipeline against generated photos with known truth."""

@@ -66,6 +66,9 @@ class OcrConfig:
     languages: str = "fra+eng"  # French workshops with English loan words; `capture run --lang`
     enabled: bool = True  # False: notes are found and placed, not read (fault tests, quick counts)
     oem: int = 1  # LSTM engine only
+    # Folder of .traineddata to read with; None: the better models of `capture models
+    # --install` when present (capture.models), else Tesseract's own. `capture run` sets it.
+    tessdata_dir: str | None = None
     # Every note is read several times, each "mode/style/letter px", and the readings vote
     # word by word. mode: block (--psm 6) | line7 | line13 (each written line alone, --psm 7
     # or raw line 13). style: soft (grey kept around Otsu strokes) | sharp (soft + unsharp

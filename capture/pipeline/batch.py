@@ -396,7 +396,7 @@ def run_batch(
     once: the later ones are listed with duplicate_of and add nothing to the counts.
     """
     from capture.kit.layout import layout_workshop
-    from capture.pipeline.ocr import check_tesseract
+    from capture.pipeline.ocr import check_tesseract, tessdata_dir
     from capture.workshop import load_workshop
 
     if not paths:
@@ -411,7 +411,9 @@ def run_batch(
         config = replace(
             config, limits=replace(config.limits, max_pixels=int(max_megapixels * 1_000_000))
         )
-    check_tesseract(config.ocr.languages)
+    # Resolved once, here: the folder is then part of the settings (and of --resume's hash).
+    config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
+    check_tesseract(config.ocr.languages, config.ocr.tessdata_dir)
     photos, skipped = expand_paths(paths, config.batch.extensions)
     if not photos:
         raise UsageError(
@@ -555,6 +557,13 @@ def _run_locked(
     from capture.pipeline.merge import merge_session
 
     settings = settings_hash(kit, config, __version__)
+    models = config.ocr.tessdata_dir or "Tesseract's own"
+    log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} OCR models: {models}\n")
+    if console is not None and config.ocr.enabled and config.ocr.tessdata_dir is None:
+        console.print(  # type: ignore[attr-defined]
+            "[yellow]OCR[/] avec les modèles de base de Tesseract : `capture models --install` "
+            "installe ceux qui lisent mieux l'écriture (voir README)"
+        )
     for tmp in remove_stale_temps(out_dir):  # left by a run killed mid-write (we hold the lock)
         log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} removed stale {tmp}\n")
     shas: list[str | None] = []

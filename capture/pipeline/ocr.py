@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,9 +48,26 @@ EMPTY = OcrResult("", "", None)
 # --- Tesseract availability ------------------------------------------------------------------
 
 
+def tessdata_dir(config: OcrConfig = CONFIG.ocr) -> str | None:
+    """The models folder Tesseract reads with: config.tessdata_dir, else the better models
+    installed by `capture models --install` if they hold every language, else None
+    (Tesseract's own)."""
+    if config.tessdata_dir is not None:
+        return config.tessdata_dir
+    from capture.models import models_dir
+
+    found = models_dir(config.languages)
+    return None if found is None else str(found)
+
+
+def _dir_option(folder: str | None) -> str:
+    return "" if folder is None else f"--tessdata-dir {shlex.quote(folder)}"
+
+
 @lru_cache(maxsize=8)
-def check_tesseract(languages: str = CONFIG.ocr.languages) -> str:
-    """Raise ExternalToolError unless Tesseract and every language of `languages` are installed.
+def check_tesseract(languages: str = CONFIG.ocr.languages, folder: str | None = None) -> str:
+    """Raise ExternalToolError unless Tesseract and every language of `languages` are installed
+    (in `folder`, when given: see tessdata_dir).
 
     Returns the Tesseract version string. Called once at the start of `capture run`.
     """
@@ -57,7 +75,7 @@ def check_tesseract(languages: str = CONFIG.ocr.languages) -> str:
 
     try:
         version = str(pytesseract.get_tesseract_version())
-        available = set(pytesseract.get_languages(config=""))
+        available = set(pytesseract.get_languages(config=_dir_option(folder)))
     except (pytesseract.TesseractNotFoundError, FileNotFoundError, OSError) as exc:
         raise ExternalToolError(
             "Tesseract OCR n'est pas installé (ou pas dans le PATH) : installez les paquets "
@@ -407,7 +425,7 @@ def _run_tesseract(target: str, psm: int, config: OcrConfig, timeout: float) -> 
         return pytesseract.image_to_data(
             target,
             lang=config.languages,
-            config=f"--psm {psm} --oem {config.oem}",
+            config=f"--psm {psm} --oem {config.oem} {_dir_option(tessdata_dir(config))}",
             output_type=pytesseract.Output.DICT,
             timeout=timeout,
         )
@@ -424,6 +442,15 @@ def tesseract_pages(
     language models load once. If the run times out, each image is read alone (its own
     timeout), so one pathological image costs only its own reading.
     """
+    # A page without a single dark pixel holds no text; Tesseract's line modes can still
+    # "read" one there (tessdata_best reads "1" on a white page), so it is not sent.
+    inked = [i for i, img in enumerate(images) if (img < 128).any()]
+    if len(inked) < len(images):
+        out: list[tuple[str, list[float]]] = [("", [])] * len(images)
+        for i, res in zip(inked, tesseract_pages([images[i] for i in inked], psm, config),
+                          strict=True):
+            out[i] = res
+        return out
     if not images:
         return []
     with tempfile.TemporaryDirectory(prefix="capture-ocr-") as tmp:
