@@ -76,9 +76,15 @@ class OcrConfig:
     # to stroke_frac of the letter height) | grey (flattened grey, Tesseract binarises).
     # Chosen greedily among 28 candidates on the note crops of two generated medium sets
     # (seeds 1 and 2, 661 notes): see README, Accuracy, for what it gives on a third set.
+    # A "/system" suffix reads with Tesseract's own models (Debian's tessdata_fast) instead
+    # of the better ones (capture.models): the two model sets err differently, and the first
+    # four readings again with the other models improve the vote on real handwriting and on
+    # generated notes alike (README, Accuracy). Without the better models they are dropped.
     readings: tuple[str, ...] = (
         "block/soft/36", "line13/sharp/36", "block/sharp/36", "line7/soft/48",
         "block/core/36", "block/grey/36", "line7/soft/22",
+        "block/soft/36/system", "line13/sharp/36/system", "block/sharp/36/system",
+        "line7/soft/48/system",
     )
     soft_halo_frac: float = 0.3  # "soft": grey kept this far (share of letter height) around ink
     sharpen_sigma_frac: float = 1 / 16  # "sharp": unsharp-mask radius, share of letter height

@@ -7,6 +7,7 @@ import hashlib
 import io
 import shutil
 import tarfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -115,3 +116,30 @@ def _text(word: str) -> np.ndarray:
     ImageDraw.Draw(img).text((20, 25), word, font=load_font(FONTS["DejaVu Sans (control)"], 40),
                              fill=0)
     return np.array(img)
+
+
+def test_readings_name_their_models() -> None:
+    spec = ocr.ReadingSpec.parse("line13/sharp/36/system")
+    assert (spec.psm, spec.by_line, spec.style, spec.letter_px, spec.system) == (
+        13, True, "sharp", 36.0, True)
+    assert not ocr.ReadingSpec.parse("block/soft/36").system
+    with pytest.raises(ValueError):
+        ocr.ReadingSpec.parse("block/soft/36/best")
+
+
+def test_without_better_models_system_readings_are_not_repeated(monkeypatch, tmp_path) -> None:
+    """With only Tesseract's own models, "x" and "x/system" are the same reading: read once."""
+    monkeypatch.delenv(models.ENV_VAR, raising=False)
+    monkeypatch.setattr(models, "default_dir", lambda: tmp_path)
+    pages: list[int] = []
+    real = ocr.tesseract_pages
+
+    def counting(images, psm, config=CONFIG.ocr, system=False):
+        pages.append(len(images))
+        return real(images, psm, config, system)
+
+    monkeypatch.setattr(ocr, "tesseract_pages", counting)
+    crop = np.dstack([_text("Sobriété")] * 3)
+    cfg = replace(CONFIG.ocr, readings=("block/soft/36", "block/soft/36/system"))
+    assert ocr.read_notes([crop], cfg)[0].text == "Sobriété"
+    assert pages == [1]

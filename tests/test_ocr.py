@@ -118,11 +118,11 @@ def test_a_timed_out_run_falls_back_to_single_images(monkeypatch) -> None:
     real = ocr._run_tesseract
     seen: list[str] = []
 
-    def flaky(target, psm, config, timeout):
+    def flaky(target, psm, config, timeout, system=False):
         seen.append(target)
         if len(seen) == 1:
             raise RuntimeError("Tesseract process timeout")  # what pytesseract raises
-        return real(target, psm, config, timeout)
+        return real(target, psm, config, timeout, system)
 
     monkeypatch.setattr(ocr, "_run_tesseract", flaky)
     imgs = [_text_image([w]) for w in ("Sobriété", "Équité")]
@@ -145,20 +145,23 @@ def test_readings_vote_word_by_word() -> None:
 
 
 def test_notes_of_a_photo_are_read_in_one_go(monkeypatch) -> None:
-    """One Tesseract run per page segmentation mode, whatever the number of notes."""
-    runs: list[int] = []
+    """One Tesseract run per page segmentation mode and model set, whatever the number of
+    notes."""
+    runs: list[tuple[int, bool]] = []
     real = ocr._run_tesseract
 
-    def counting(target, psm, config, timeout):
-        runs.append(psm)
-        return real(target, psm, config, timeout)
+    def counting(target, psm, config, timeout, system=False):
+        runs.append((psm, system))
+        return real(target, psm, config, timeout, system)
 
     monkeypatch.setattr(ocr, "_run_tesseract", counting)
     crops = make_crops(2, seed=7, px_per_mm=CONFIG.notes.crop_px_per_mm,
                        fonts={k: v for k, v in FONTS.items() if "control" in k})
     blank = np.full_like(crops[0].image, 240)
     res = ocr.read_notes([c.image for c in crops] + [blank])
-    assert sorted(runs) == sorted({ocr.ReadingSpec.parse(s).psm for s in CONFIG.ocr.readings})
+    specs = [ocr.ReadingSpec.parse(s) for s in CONFIG.ocr.readings]
+    better = ocr.tessdata_dir(CONFIG.ocr) is not None  # else "/system" readings are the same
+    assert sorted(runs) == sorted({(s.psm, s.system and better) for s in specs})
     assert [r.text.casefold() for r in res[:2]] == [c.text.casefold() for c in crops]
     assert res[2] == EMPTY
 

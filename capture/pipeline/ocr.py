@@ -6,11 +6,12 @@ flattened (uneven light, shadows, vignetting), smoothed at the note's scale, res
 set letter height, paper whitened around the strokes, deskewed. Tesseract errs differently
 on differently prepared images, so every note is read several ways (config.ocr.readings:
 whole block or line by line, soft / sharpened / black-and-white / stroke-normalised / grey,
-at several letter heights) and the readings vote word by word (`combine`).
+at several letter heights, with two sets of language models) and the readings vote word
+by word (`combine`).
 
-All images of a photo go to one Tesseract process per page-segmentation mode (a list
-file): loading the language models costs more than reading a note, so this is ~10x
-faster than one call per image. Text is cleaned (whitespace, hyphenated line breaks,
+All images of a photo go to one Tesseract process per page-segmentation mode and model
+set (a list file): loading the language models costs more than reading a note, so this is
+~10x faster than one call per image. Text is cleaned (whitespace, hyphenated line breaks,
 stray punctuation) and the raw text is kept next to it.
 """
 
@@ -20,7 +21,7 @@ import os
 import re
 import shlex
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -418,14 +419,17 @@ def line_images(
     return out
 
 
-def _run_tesseract(target: str, psm: int, config: OcrConfig, timeout: float) -> dict:
+def _run_tesseract(
+    target: str, psm: int, config: OcrConfig, timeout: float, system: bool = False
+) -> dict:
     import pytesseract
 
+    folder = None if system else tessdata_dir(config)
     try:
         return pytesseract.image_to_data(
             target,
             lang=config.languages,
-            config=f"--psm {psm} --oem {config.oem} {_dir_option(tessdata_dir(config))}",
+            config=f"--psm {psm} --oem {config.oem} {_dir_option(folder)}",
             output_type=pytesseract.Output.DICT,
             timeout=timeout,
         )
@@ -434,21 +438,23 @@ def _run_tesseract(target: str, psm: int, config: OcrConfig, timeout: float) -> 
 
 
 def tesseract_pages(
-    images: list[np.ndarray], psm: int, config: OcrConfig = CONFIG.ocr
+    images: list[np.ndarray], psm: int, config: OcrConfig = CONFIG.ocr, system: bool = False
 ) -> list[tuple[str, list[float]]]:
     """(text with line breaks, word confidences) for each image, from one Tesseract run.
 
     The images go to Tesseract as a list file, read as the pages of one document, so the
     language models load once. If the run times out, each image is read alone (its own
-    timeout), so one pathological image costs only its own reading.
+    timeout), so one pathological image costs only its own reading. system: read with
+    Tesseract's own models rather than tessdata_dir(config).
     """
     # A page without a single dark pixel holds no text; Tesseract's line modes can still
     # "read" one there (tessdata_best reads "1" on a white page), so it is not sent.
     inked = [i for i, img in enumerate(images) if (img < 128).any()]
     if len(inked) < len(images):
         out: list[tuple[str, list[float]]] = [("", [])] * len(images)
-        for i, res in zip(inked, tesseract_pages([images[i] for i in inked], psm, config),
-                          strict=True):
+        for i, res in zip(
+            inked, tesseract_pages([images[i] for i in inked], psm, config, system), strict=True
+        ):
             out[i] = res
         return out
     if not images:
@@ -462,11 +468,11 @@ def tesseract_pages(
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")  # scratch, not an output
         try:
             timeout = config.timeout_s + config.timeout_per_page_s * len(images)
-            data = _run_tesseract(str(listing), psm, config, timeout)
+            data = _run_tesseract(str(listing), psm, config, timeout, system)
         except RuntimeError:  # pytesseract's timeout
             if len(images) == 1:
                 return [("", [])]
-            return [tesseract_pages([img], psm, config)[0] for img in images]
+            return [tesseract_pages([img], psm, config, system)[0] for img in images]
     pages: dict[int, dict[str, list]] = {}
     keys = ("text", "conf", "block_num", "par_num", "line_num")
     for i, page in enumerate(data["page_num"]):
@@ -553,15 +559,20 @@ class ReadingSpec:
     by_line: bool  # each written line alone
     style: str  # see OcrConfig.readings
     letter_px: float
+    system: bool = False  # with Tesseract's own models, not the better ones (tessdata_dir)
 
     @classmethod
     def parse(cls, spec: str) -> ReadingSpec:
-        """"block/soft/36" -> psm 6, whole note; "line13/sharp/36" -> psm 13, per line."""
-        mode, style, px = spec.split("/")
+        """"block/soft/36" -> psm 6, whole note; "line13/sharp/36" -> psm 13, per line;
+        a "/system" suffix reads with Tesseract's own models."""
+        mode, style, px, *models = spec.split("/")
+        if models not in ([], ["system"]):
+            raise ValueError(f"unknown OCR models in {spec!r}")
+        system = bool(models)
         if mode == "block":
-            return cls(6, False, style, float(px))
+            return cls(6, False, style, float(px), system)
         if mode.startswith("line") and mode[4:].isdigit():
-            return cls(int(mode[4:]), True, style, float(px))
+            return cls(int(mode[4:]), True, style, float(px), system)
         raise ValueError(f"unknown OCR reading mode {spec!r}")
 
 
@@ -569,12 +580,15 @@ def read_notes(crops: list[np.ndarray], config: OcrConfig = CONFIG.ocr) -> list[
     """Read the handwriting on upright note crops (RGB uint8), one OcrResult per crop.
 
     Every crop is prepared and cut into lines as config.readings says; all images of one
-    page segmentation mode go to a single Tesseract run (tesseract_pages); each crop's
-    readings are then combined. A blank or tiny crop gives EMPTY; so does a crop whose
+    page segmentation mode and model set go to a single Tesseract run (tesseract_pages); each
+    crop's readings are then combined. A blank or tiny crop gives EMPTY; so does a crop whose
     readings all time out (flagged for low OCR confidence downstream, the batch goes on).
     """
     specs = [ReadingSpec.parse(s) for s in config.readings]
-    pages: dict[int, list[tuple[int, int, np.ndarray]]] = {}  # psm -> (crop, spec, image)
+    if tessdata_dir(config) is None:  # no better models: "/system" readings would repeat others
+        specs = list(dict.fromkeys(replace(s, system=False) for s in specs))
+    # (psm, system models) -> (crop, spec, image)
+    pages: dict[tuple[int, bool], list[tuple[int, int, np.ndarray]]] = {}
     for ci, crop in enumerate(crops):
         if crop is None or crop.ndim != 3 or min(crop.shape[:2]) < 16:
             continue
@@ -591,11 +605,11 @@ def read_notes(crops: list[np.ndarray], config: OcrConfig = CONFIG.ocr) -> list[
                 continue
             img = restyle(img, spec.style, spec.letter_px, config)
             images = line_images(img, spec.letter_px, config) if spec.by_line else [img]
-            pages.setdefault(spec.psm, []).extend((ci, si, im) for im in images)
+            pages.setdefault((spec.psm, spec.system), []).extend((ci, si, im) for im in images)
     parts: dict[tuple[int, int], tuple[list[str], list[float]]] = {}
-    for psm, items in pages.items():
+    for (psm, system), items in pages.items():
         for (ci, si, _), (text, confs) in zip(
-            items, tesseract_pages([im for _, _, im in items], psm, config), strict=True
+            items, tesseract_pages([im for _, _, im in items], psm, config, system), strict=True
         ):
             texts, all_confs = parts.setdefault((ci, si), ([], []))
             if text:
