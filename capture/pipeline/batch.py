@@ -414,6 +414,8 @@ def run_batch(
     # Resolved once, here: the folder is then part of the settings (and of --resume's hash).
     config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
     check_tesseract(config.ocr.languages, config.ocr.tessdata_dir)
+    if config.ocr.tessdata_dir and any(r.endswith("/system") for r in config.ocr.readings):
+        check_tesseract(config.ocr.languages)  # some readings use Tesseract's own models too
     photos, skipped = expand_paths(paths, config.batch.extensions)
     if not photos:
         raise UsageError(
