@@ -146,6 +146,10 @@ class RegisterConfig:
     adaptive_win_max: int = 33
     adaptive_win_step: int = 10
     corner_refine_win_px: int = 5  # full-res cornerSubPix half window
+    # A marker with a corner this close to the photo's edge may be cut by it: its corners are
+    # then the frame's, and a board fitted on it lands centimetres off. Not used (OpenCV's
+    # own default margin; the white frame added for detection would otherwise let it through).
+    edge_margin_px: float = 3.0
     ransac_threshold_marker_frac: float = 0.04  # RANSAC inlier distance, share of the marker side
     ransac_threshold_min_px: float = 2.0
     min_scale_px_per_mm: float = 0.15  # below: absurd homography (a 40 mm marker under 6 px)
