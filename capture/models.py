@@ -51,6 +51,11 @@ MODELS: dict[str, Model] = {
 }
 
 
+def language_list(languages: str) -> list[str]:
+    """"fra+eng" -> ["fra", "eng"] (Tesseract's way of naming several languages)."""
+    return [lang for lang in languages.split("+") if lang]
+
+
 def default_dir() -> Path:
     """Where `capture models --install` puts the models: inside the running environment."""
     return Path(sys.prefix) / "share" / "capture" / "tessdata"
@@ -59,7 +64,7 @@ def default_dir() -> Path:
 def models_dir(languages: str) -> Path | None:
     """The folder of better models holding every language of `languages` ("fra+eng"), or
     None: Tesseract's own models are used. $CAPTURE_TESSDATA, when set, must hold them."""
-    wanted = [lang for lang in languages.split("+") if lang]
+    wanted = language_list(languages)
     env = os.environ.get(ENV_VAR)
     folder = Path(env) if env else default_dir()
     if all((folder / f"{lang}.traineddata").is_file() for lang in wanted):
@@ -84,7 +89,7 @@ def install(languages: str, dest: Path | None = None, timeout: float = 120.0) ->
     dest = dest or default_dir()
     dest.mkdir(parents=True, exist_ok=True)
     out = []
-    for lang in [lang for lang in languages.split("+") if lang]:
+    for lang in language_list(languages):
         model = MODELS.get(lang)
         if model is None:
             raise ExternalToolError(

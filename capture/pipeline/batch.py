@@ -396,7 +396,7 @@ def run_batch(
     once: the later ones are listed with duplicate_of and add nothing to the counts.
     """
     from capture.kit.layout import layout_workshop
-    from capture.pipeline.ocr import check_tesseract, tessdata_dir
+    from capture.pipeline.ocr import ReadingSpec, check_tesseract, tessdata_dir
     from capture.workshop import load_workshop
 
     if not paths:
@@ -414,7 +414,7 @@ def run_batch(
     # Resolved once, here: the folder is then part of the settings (and of --resume's hash).
     config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
     check_tesseract(config.ocr.languages, config.ocr.tessdata_dir)
-    if config.ocr.tessdata_dir and any(r.endswith("/system") for r in config.ocr.readings):
+    if config.ocr.tessdata_dir and any(ReadingSpec.parse(r).system for r in config.ocr.readings):
         check_tesseract(config.ocr.languages)  # some readings use Tesseract's own models too
     photos, skipped = expand_paths(paths, config.batch.extensions)
     if not photos:

@@ -83,7 +83,9 @@ def check_tesseract(languages: str = CONFIG.ocr.languages, folder: str | None = 
             "Debian tesseract-ocr et tesseract-ocr-fra, ou lancez `make demo`",
             code="tesseract_missing",
         ) from exc
-    wanted = [lang for lang in languages.split("+") if lang]
+    from capture.models import language_list
+
+    wanted = language_list(languages)
     missing = [lang for lang in wanted if lang not in available]
     if not wanted or missing:
         pkgs = " ".join(f"tesseract-ocr-{lang}" for lang in missing) or "(aucune demandée)"

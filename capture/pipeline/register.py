@@ -78,17 +78,16 @@ def detect_markers(
     if ids is None:
         return []
     hits = []
-    h_, w_ = grey.shape
     for c, i in zip(corners, ids.ravel(), strict=False):
         pts = (c.reshape(4, 2).astype(np.float32) - pad) / scale
         m = cfg.edge_margin_px
-        if not np.all((pts >= m) & (pts <= np.array([w_ - 1, h_ - 1]) - m)):
+        if not np.all((pts >= m) & (pts <= np.array([w - 1, h - 1]) - m)):
             continue  # maybe cut by the frame: see RegisterConfig.edge_margin_px
         if scale < 1.0:
             side = float(np.mean(np.linalg.norm(pts - np.roll(pts, 1, axis=0), axis=1)))
             win = int(max(2, min(cfg.corner_refine_win_px, side / 12)))
             crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 30, 0.01)
-            ok = np.all((pts >= win + 1) & (pts < np.array([w_, h_]) - win - 1), axis=1)
+            ok = np.all((pts >= win + 1) & (pts < np.array([w, h]) - win - 1), axis=1)
             if ok.any():  # corners at the photo's edge cannot be refined: keep them as found
                 refined = pts.copy()
                 refined[ok] = cv2.cornerSubPix(
