@@ -91,6 +91,21 @@ def test_note_text_comes_from_the_view_that_read_it_best() -> None:
     validate(doc, "session")
 
 
+def test_views_reading_alike_outvote_one_confident_misreading() -> None:
+    views = [mire(1), mire(1, err=0.9), mire(1, err=1.2)]  # views[0] is the chosen one
+    read = [("Achats grouqés", 0.9), ("Achats groupés", 0.8), ("Achats groupés", 0.75)]
+    for v, (text, conf) in zip(views, read, strict=True):
+        v.notes[0].text, v.notes[0].ocr_confidence = text, conf
+    files = ["wide.jpg", "a.jpg", "b.jpg"]
+    s = merge_session([photo(f, v) for f, v in zip(files, views, strict=True)], kit())
+    r = s.readings[("mire", "mire-n00")]
+    assert (r.file, r.text) == ("a.jpg", "Achats groupés")  # the more confident of the two
+    # readings far less confident than the best do not vote
+    views[1].notes[0].ocr_confidence = views[2].notes[0].ocr_confidence = 0.6
+    s = merge_session([photo(f, v) for f, v in zip(files, views, strict=True)], kit())
+    assert ("mire", "mire-n00") not in s.readings
+
+
 def test_a_neighbouring_note_never_lends_its_text() -> None:
     wide, close = mire(2), mire(2, err=0.9)
     close.notes = [close.notes[1]]  # only the other note is in the close-up

@@ -144,6 +144,31 @@ def test_readings_vote_word_by_word() -> None:
     assert ocr.combine(r).text == "Trop long"
 
 
+def test_the_vote_prefers_a_word_of_the_language_only_in_a_near_tie() -> None:
+    from capture.pipeline.lexicon import lexicon_for
+
+    words = lexicon_for("fra+eng")
+    tie = [ocr.OcrResult(t, t, 0.8) for t in ("Achots groupés", "Achats groupés") * 2]
+    assert ocr.combine(tie).text == "Achots groupés"  # a tie: the first reading's word
+    assert ocr.combine(tie, words, 0.05).text == "Achats groupés"
+    # an acronym most readings agree on is not "corrected" into a word
+    r = [ocr.OcrResult(t, t, 0.8) for t in ["Clause RSE"] * 3 + ["Clause RUE"]]
+    assert ocr.combine(r, words, 0.05).text == "Clause RSE"
+
+
+def test_word_lists_of_the_ocr_languages() -> None:
+    from capture.pipeline.lexicon import lexicon_for
+
+    words = lexicon_for("fra+eng")
+    assert words is not None
+    for token in ("Achats,", "réemploi", "copier-coller", "l'achat", "«", "42", "supply"):
+        assert words.known(token), token
+    for token in ("achots", "RSE", "groupé-xq"):
+        assert not words.known(token), token
+    assert lexicon_for("jpn") is None  # no word list for it: the vote runs without one
+    assert lexicon_for("fra+jpn") is not None
+
+
 def test_notes_of_a_photo_are_read_in_one_go(monkeypatch) -> None:
     """One Tesseract run per page segmentation mode and model set, whatever the number of
     notes."""

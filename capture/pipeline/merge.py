@@ -3,9 +3,10 @@
 A wall is often shot twice (two angles, a retake). The view with the best registration
 wins: most markers, then lowest reprojection error, largest visible fraction, fewest
 flags. Views that disagree (vote counts, note count) are flagged so a person checks them;
-a workshop board never seen is flagged too. A note's text is taken from whichever view the
-OCR read it with most confidence: the best-registered view is often a wide shot where the
-handwriting is a few pixels high, while a closer photo of the same board reads it well.
+a workshop board never seen is flagged too. A note's text is taken from the views the OCR
+read it with most confidence (best_readings): the best-registered view is often a wide shot
+where the handwriting is a few pixels high, while a closer photo of the same board reads it
+well.
 Notes the chosen view lacks (outside its frame, or found by several other photos) are
 added from the other views.
 """
@@ -20,6 +21,7 @@ import numpy as np
 
 from capture.config import CONFIG, Config
 from capture.model import BoardResult, Flag, KitLayout, Note, PhotoResult
+from capture.pipeline.ocr import text_distance
 
 
 @dataclass
@@ -105,22 +107,45 @@ def _disagreement(board_id: str, views: list[BoardView]) -> Flag | None:
 
 
 def best_readings(
-    views: list[BoardView], note_size_mm: float
+    views: list[BoardView], note_size_mm: float, config: Config = CONFIG
 ) -> dict[str, NoteReading]:
-    """For the notes of views[0] (the chosen view): the most confident reading in the other
-    views, where it beats the chosen view's own. The same note is the one whose centre lies
-    within half a note of it (both ways nearest: neighbouring notes are never confused)."""
+    """For the notes of views[0] (the chosen view): the reading of another view, where the
+    views' vote prefers it to the chosen view's own.
+
+    Among the views' readings of a note, those with an OCR confidence of at least
+    config.merge.text_confidence_frac of the best are the candidates, and the one closest
+    to the other candidates (least summed edit distance) wins: two photos reading the same
+    words outvote one confident misreading. The same note is the one whose centre lies
+    within half a note of it (both ways nearest: neighbouring notes are never confused).
+    """
     out: dict[str, NoteReading] = {}
     mine = views[0].result.notes
     for note in mine:
-        best = note.ocr_confidence if note.ocr_confidence is not None else -1.0
-        for view in views[1:]:
-            other = _same_note(note, view.result.notes, mine, note_size_mm / 2)
-            if other is not None and (other.ocr_confidence or -1.0) > best and other.text:
-                best = other.ocr_confidence or 0.0
-                out[note.id] = NoteReading(
-                    view.file, other.id, other.text, other.raw_text, round(best, 3)
-                )
+        found = [(views[0].file, note)] + [
+            (view.file, other)
+            for view in views[1:]
+            if (other := _same_note(note, view.result.notes, mine, note_size_mm / 2))
+        ]
+        read = [(f, n) for f, n in found if n.text and n.ocr_confidence is not None]
+        if not read:
+            continue
+        top = max(n.ocr_confidence or 0.0 for _, n in read)
+        close = [
+            (f, n)
+            for f, n in read
+            if (n.ocr_confidence or 0.0) >= config.merge.text_confidence_frac * top
+        ]
+        file, pick = min(
+            close,
+            key=lambda fn: (
+                sum(text_distance(fn[1].text, n.text) for _, n in close)
+                - 1e-3 * (fn[1].ocr_confidence or 0.0)
+            ),
+        )
+        if pick is not note:
+            out[note.id] = NoteReading(
+                file, pick.id, pick.text, pick.raw_text, round(pick.ocr_confidence or 0.0, 3)
+            )
     return out
 
 
@@ -221,7 +246,7 @@ def merge_session(
         )
         boards[board_id] = ranked[0]
         views[board_id] = [v.file for v in ranked]
-        for note_id, r in best_readings(ranked, kit.note_size_mm).items():
+        for note_id, r in best_readings(ranked, kit.note_size_mm, config).items():
             readings[(board_id, note_id)] = r
         if len(ranked) > 1 and (more := extra_notes(ranked, sizes, kit.note_size_mm, config)):
             extras[board_id] = more

@@ -30,6 +30,7 @@ import numpy as np
 
 from capture.config import CONFIG, OcrConfig
 from capture.errors import ExternalToolError
+from capture.pipeline.lexicon import Lexicon, lexicon_for
 
 # Tesseract spawns one OpenMP thread per core by default; with one worker process per core
 # that oversubscribes the CPU badly, and one thread per call is faster overall.
@@ -487,7 +488,8 @@ def tesseract_pages(
     ]
 
 
-def _norm_dist(a: str, b: str) -> float:
+def text_distance(a: str, b: str) -> float:
+    """Levenshtein distance over the longer length, ignoring case: 0 same, 1 nothing shared."""
     from rapidfuzz.distance import Levenshtein
 
     return Levenshtein.normalized_distance(a.casefold(), b.casefold())
@@ -499,7 +501,7 @@ def _align_words(ref: list[str], other: list[str]) -> list[str]:
     n, m = len(ref), len(other)
     d = np.zeros((n + 1, m + 1))
     d[:, 0], d[0, :] = np.arange(n + 1), np.arange(m + 1)
-    sub = [[1.5 * _norm_dist(a, b) for b in other] for a in ref]
+    sub = [[1.5 * text_distance(a, b) for b in other] for a in ref]
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             d[i, j] = min(d[i - 1, j] + 1, d[i, j - 1] + 1, d[i - 1, j - 1] + sub[i - 1][j - 1])
@@ -516,15 +518,19 @@ def _align_words(ref: list[str], other: list[str]) -> list[str]:
     return out
 
 
-def combine(readings: list[OcrResult]) -> OcrResult:
+def combine(
+    readings: list[OcrResult], lexicon: Lexicon | None = None, lexicon_bonus: float = 0.0
+) -> OcrResult:
     """One reading from several of the same note (ROVER-style vote).
 
     The reading closest to all others (least summed normalised edit distance) sets the
     words; each of its words is then replaced by the variant, among the words the other
     readings align with it, that agrees best with them all (an empty variant drops a
-    word). Readings of one note under different preparations err differently, so the vote
-    is right more often than any single reading (measured: README, Accuracy). The
-    confidence is that reading's Tesseract confidence times the readings' agreement.
+    word); a variant that is a word of the lexicon gains lexicon_bonus on its mean
+    distance, so a real word wins over a near-tie. Readings of one note under different
+    preparations err differently, so the vote is right more often than any single reading
+    (measured: README, Accuracy). The confidence is that reading's Tesseract confidence
+    times the readings' agreement.
     """
     live = [r for r in readings if r.text]
     if not live:
@@ -532,7 +538,7 @@ def combine(readings: list[OcrResult]) -> OcrResult:
     texts = [r.text for r in live]
 
     def cost(i: int) -> float:
-        return sum(_norm_dist(texts[i], t) for t in texts) - 1e-3 * (live[i].confidence or 0.0)
+        return sum(text_distance(texts[i], t) for t in texts) - 1e-3 * (live[i].confidence or 0.0)
 
     medoid = min(range(len(texts)), key=cost)
     ref = texts[medoid].split()
@@ -541,12 +547,15 @@ def combine(readings: list[OcrResult]) -> OcrResult:
         if i != medoid:
             for col, w in zip(columns, _align_words(ref, t.split()), strict=True):
                 col.append(w)
-    words = [
-        min(col, key=lambda w, col=col: sum(_norm_dist(w, v) for v in col) - 1e-3 * len(w))
-        for col in columns
-    ]
+    def disagreement(w: str, col: list[str]) -> float:
+        d = sum(text_distance(w, v) for v in col) - 1e-3 * len(w)
+        if lexicon is not None and w and lexicon.known(w):
+            d -= lexicon_bonus * len(col)
+        return d
+
+    words = [min(col, key=lambda w, col=col: disagreement(w, col)) for col in columns]
     text = " ".join(w for w in words if w)
-    agreement = 1.0 - float(np.mean([_norm_dist(text, t) for t in texts]))
+    agreement = 1.0 - float(np.mean([text_distance(text, t) for t in texts]))
     conf = live[medoid].confidence
     return OcrResult(
         text,
@@ -620,7 +629,11 @@ def read_notes(crops: list[np.ndarray], config: OcrConfig = CONFIG.ocr) -> list[
     readings: dict[int, list[OcrResult]] = {}
     for (ci, _), (texts, confs) in sorted(parts.items()):
         readings.setdefault(ci, []).append(_result("\n".join(texts), confs))
-    return [combine(readings[ci]) if ci in readings else EMPTY for ci in range(len(crops))]
+    words = lexicon_for(config.languages) if config.lexicon_bonus else None
+    return [
+        combine(readings[ci], words, config.lexicon_bonus) if ci in readings else EMPTY
+        for ci in range(len(crops))
+    ]
 
 
 def read_note(crop_rgb: np.ndarray, config: OcrConfig = CONFIG.ocr) -> OcrResult:
