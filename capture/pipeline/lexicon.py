@@ -1,9 +1,9 @@
 """Word lists of the OCR languages, so the readings' vote can prefer a real word.
 
 When the readings of a note disagree on a word ("achats", "achots", "acbats"), the one
-that is a word of the language is more often right. The lists are pyspellchecker's
-frequency dictionaries (general vocabulary from subtitles and Wiktionary, ~140 000 French
-and ~160 000 English forms): nothing here is taken from a workshop's own texts.
+that is a word of the language is more often right. The lists are pyspellchecker's word
+frequency dictionaries (general vocabulary, ~140 000 French and ~160 000 English forms):
+nothing here is taken from a workshop's own texts.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def _detector(dictionary: str, cfg: RegisterConfig) -> cv2.aruco.ArucoDetector:
     params.adaptiveThreshWinSizeMin = cfg.adaptive_win_min
     params.adaptiveThreshWinSizeMax = cfg.adaptive_win_max
     params.adaptiveThreshWinSizeStep = cfg.adaptive_win_step
-    params.polygonalApproxAccuracyRate = 0.05  # perspective and slight blur bend the square outline
+    params.polygonalApproxAccuracyRate = cfg.polygon_approx_rate
     params.perspectiveRemovePixelPerCell = 8
     params.errorCorrectionRate = (
         0.5  # a 4x4 code has little redundancy: stay strict against false ids
