@@ -199,6 +199,9 @@ class ColourConfig:
     paper_min_brightness: float = 0.45  # share of the paper level: darker pixels are ink, not paper
     black_percentile: float = 3.0  # marker black level (camera flare): darkest marker pixels
     white_target: float = 1.0  # normalised paper maps to white: the references are 'on white paper'
+    # The grey print, normalised, is neutral within ~2 (CIELAB chroma) on ordinary photos; a
+    # larger tint is a cast left in the mid-tones, taken off them (colour.print_cast).
+    print_cast_min: float = 5.0
 
 
 @dataclass(frozen=True)

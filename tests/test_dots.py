@@ -266,3 +266,30 @@ def test_ring_of_stickers_on_a_photo_is_counted_exactly() -> None:
     img = decorate(render_board(b, 4.0), b, 4.0, stickers, [], rng)
     got = _count_on_photo(kit, b, img, rng, tilt=20, roll=3, jpeg=82)
     assert got["agree"] == {"blue": 1, "green": 4, "yellow": 1}
+
+
+def test_grey_print_tinted_by_a_clipped_white_balance_is_not_counted() -> None:
+    """A strong blue cast with the paper's blue channel clipped: normalising on the paper
+    leaves the mid-tones blue (on a generated photo under tungsten light the grey labels
+    counted as blue stickers and red ones read unknown; here a red one reads unknown). The
+    grey print's own tint is measured and taken off the mid-tones."""
+    kit = sample_kit()
+    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
+    rng = np.random.default_rng(21)
+    b = kit.board("verbatim-05")
+    st = verbatim_stickers(b, rng, kit.sticker_colors)
+    img = decorate(render_board(b, 4.0), b, 4.0, st, [], rng)
+    photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 8, 3, rng)
+    fits, _ = find_boards(photo, kit)
+    rect = rectify_board(photo, fits[0], b, analysis_px_per_mm(b, 20), 20)
+    assert normalise_board(rect, b).print_cast is None  # neutral light: nothing to take off
+    tinted = degrade(photo, rng, cast=(0.7, 0.85, 2.0), blur_px=1.0, noise=3, jpeg=85)
+    fits, _ = find_boards(tinted, kit)
+    rect = rectify_board(tinted, fits[0], b, analysis_px_per_mm(b, 20), 20)
+    norm = normalise_board(rect, b)
+    assert norm.print_cast is not None and norm.print_cast[2] < -5  # the labels came out blue
+    _, votes, _ = count_dots(rect, norm, b, 12, 76, refs)
+    assert {v.zone: v.by_color for v in votes} == _truth(b, st)
+    untreated = dataclasses.replace(norm, print_cast=None)
+    _, votes, _ = count_dots(rect, untreated, b, 12, 76, refs)
+    assert {v.zone: v.by_color for v in votes} != _truth(b, st)  # what the tint did before

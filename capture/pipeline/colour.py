@@ -153,12 +153,23 @@ class Normalised:
     black_rgb: tuple[float, float, float]
     paper: np.ndarray  # coarse bool grid (spanning the image): blocks of paper
     paper_clipped: float  # share of the paper saturated in 2+ channels (overexposed)
+    # The grey print's (L, a, b) where it still shows a colour cast (print_cast), else None
+    print_cast: tuple[float, float, float] | None = None
 
     def lab(
         self, y0: int = 0, y1: int | None = None, x0: int = 0, x1: int | None = None
     ) -> np.ndarray:
-        """CIELAB of a window (computed on demand: the whole board is rarely needed)."""
-        return srgb_to_lab(self.rgb[y0:y1, x0:x1])
+        """CIELAB of a window (computed on demand: the whole board is rarely needed), with
+        the print's remaining cast taken off the mid-tones (see print_cast)."""
+        lab = srgb_to_lab(self.rgb[y0:y1, x0:x1])
+        if self.print_cast is not None:
+            li, ai, bi = self.print_cast
+            el = lab[..., 0]
+            # full at the print's lightness, none at black or at the paper (both references)
+            w = np.clip(np.minimum(el / li, (100.0 - el) / (100.0 - li)), 0.0, 1.0)
+            lab[..., 1] -= w * ai
+            lab[..., 2] -= w * bi
+        return lab
 
 
 @dataclass(frozen=True)
@@ -278,6 +289,42 @@ def _black_level(rect: Rectified, board: BoardLayout, cfg: ColourConfig) -> np.n
     return np.percentile(px, cfg.black_percentile, axis=0)
 
 
+def print_cast(
+    rgb: np.ndarray, rect: Rectified, board: BoardLayout, min_chroma: float
+) -> tuple[float, float, float] | None:
+    """Median (L, a, b) of the board's grey print (zone outlines and labels, from the layout)
+    in the normalised image, when its chroma is at least min_chroma; else None.
+
+    Paper and marker black are neutral after normalisation, but a tone curve that is not a
+    plain gain (a strong white-balance error with the paper near clipping, seen on generated
+    photos under tungsten light) leaves the mid-tones tinted: grey labels turn blue enough
+    to pass for stickers. The print is grey by construction, so its tint measures the cast.
+    """
+    from capture.config import CONFIG
+    from capture.kit.render import render_board_grey
+
+    if board.kind == "calibration":
+        return None  # its printed outlines frame real stickers: their colour bleeds in
+    grey = render_board_grey(board, rect.px_per_mm)
+    x0, y0 = (round(v) for v in rect.mm_to_px(np.zeros(2)))
+    h, w = grey.shape
+    hh, ww = rgb.shape[:2]
+    if x0 < 0 or y0 < 0 or y0 + h > hh or x0 + w > ww:
+        return None
+    level = CONFIG.kit.zone_grey
+    ink = (np.abs(grey.astype(np.int16) - level) < 40) & rect.valid[y0 : y0 + h, x0 : x0 + w]
+    if ink.sum() < 200:
+        return None
+    lab = srgb_to_lab(rgb[y0 : y0 + h, x0 : x0 + w][ink])
+    lab = lab[lab[:, 0] < 97.0]  # misregistered by a pixel: paper, not print
+    if len(lab) < 100:
+        return None
+    li, ai, bi = np.median(lab, axis=0)
+    if np.hypot(ai, bi) < min_chroma or not 5.0 < li < 95.0:
+        return None
+    return float(li), float(ai), float(bi)
+
+
 def normalise_board(
     rect: Rectified,
     board: BoardLayout,
@@ -309,6 +356,7 @@ def normalise_board(
         tuple(float(v) for v in black),
         paper.mask,
         paper.clipped,
+        print_cast(rgb, rect, board, cfg.print_cast_min),
     )
 
 
