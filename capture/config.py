@@ -157,8 +157,8 @@ class RegisterConfig:
     corner_refine_win_px: int = 5  # full-res cornerSubPix half window
     # How far (share of its perimeter) a marker's outline may stray from its 4-corner polygon.
     # 0.05 let rounded, blurred outlines pass but cut some corners wrongly, so that a sharp,
-    # plainly visible marker failed to decode; 0.03 finds as many or more of the markers in
-    # view on five generated sets incl. hard, with a third of the spurious detections.
+    # plainly visible marker failed to decode; OpenCV's default 0.03 finds as many or more of
+    # the markers in view on five generated sets incl. hard, with a third of the spurious ones.
     polygon_approx_rate: float = 0.03
     # A marker with a corner this close to the photo's edge may be cut by it: its corners are
     # then the frame's, and a board fitted on it lands centimetres off. Not used (OpenCV's
