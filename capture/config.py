@@ -200,8 +200,11 @@ class ColourConfig:
     black_percentile: float = 3.0  # marker black level (camera flare): darkest marker pixels
     white_target: float = 1.0  # normalised paper maps to white: the references are 'on white paper'
     # The grey print, normalised, is neutral within ~2 (CIELAB chroma) on ordinary photos; a
-    # larger tint is a cast left in the mid-tones, taken off them (colour.print_cast).
-    print_cast_min: float = 5.0
+    # tint of this much or more is a cast left in the mid-tones, taken off them
+    # (colour.print_cast). Saturated colours clip differently from the grey print, so a mild
+    # tint is no guide for them: at 5, an orange sticker under a mild clipped cast (print
+    # tint 6) was pushed to yellow; the blue labels of the case it is for showed 25.
+    print_cast_min: float = 10.0
 
 
 @dataclass(frozen=True)
