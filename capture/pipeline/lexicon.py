@@ -41,16 +41,13 @@ def _words(lang: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    words: tuple[frozenset[str], ...]
+    words: frozenset[str]  # every language's list together
 
     def known(self, token: str) -> bool:
         """True when every part of token (edge punctuation stripped, split at hyphens and
         apostrophes: "copier-coller", "l'achat") is a word, a number or a single letter."""
         core = _EDGES.match(token).group(1).casefold()  # type: ignore[union-attr]
-        return all(
-            len(p) <= 1 or p.isdigit() or any(p in w for w in self.words)
-            for p in _PARTS.split(core)
-        )
+        return all(len(p) <= 1 or p.isdigit() or p in self.words for p in _PARTS.split(core))
 
 
 @lru_cache(maxsize=8)
@@ -62,4 +59,4 @@ def lexicon_for(languages: str) -> Lexicon | None:
     codes = [
         SPELLCHECKER_LANGS[lang] for lang in language_list(languages) if lang in SPELLCHECKER_LANGS
     ]
-    return Lexicon(tuple(_words(c) for c in codes)) if codes else None
+    return Lexicon(frozenset().union(*(_words(c) for c in codes))) if codes else None

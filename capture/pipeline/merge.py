@@ -21,7 +21,7 @@ import numpy as np
 
 from capture.config import CONFIG, Config
 from capture.model import BoardResult, Flag, KitLayout, Note, PhotoResult
-from capture.pipeline.ocr import text_distance
+from capture.pipeline.ocr import medoid
 
 
 @dataclass
@@ -126,26 +126,16 @@ def best_readings(
             for view in views[1:]
             if (other := _same_note(note, view.result.notes, mine, note_size_mm / 2))
         ]
-        read = [(f, n) for f, n in found if n.text and n.ocr_confidence is not None]
+        read = [
+            (f, n, n.ocr_confidence) for f, n in found if n.text and n.ocr_confidence is not None
+        ]
         if not read:
             continue
-        top = max(n.ocr_confidence or 0.0 for _, n in read)
-        close = [
-            (f, n)
-            for f, n in read
-            if (n.ocr_confidence or 0.0) >= config.merge.text_confidence_frac * top
-        ]
-        file, pick = min(
-            close,
-            key=lambda fn: (
-                sum(text_distance(fn[1].text, n.text) for _, n in close)
-                - 1e-3 * (fn[1].ocr_confidence or 0.0)
-            ),
-        )
+        top = max(c for _, _, c in read)
+        close = [r for r in read if r[2] >= config.merge.text_confidence_frac * top]
+        file, pick, conf = close[medoid([n.text for _, n, _ in close], [c for *_, c in close])]
         if pick is not note:
-            out[note.id] = NoteReading(
-                file, pick.id, pick.text, pick.raw_text, round(pick.ocr_confidence or 0.0, 3)
-            )
+            out[note.id] = NoteReading(file, pick.id, pick.text, pick.raw_text, round(conf, 3))
     return out
 
 

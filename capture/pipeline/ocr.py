@@ -495,6 +495,17 @@ def text_distance(a: str, b: str) -> float:
     return Levenshtein.normalized_distance(a.casefold(), b.casefold())
 
 
+def medoid(texts: list[str], confidences: list[float | None]) -> int:
+    """Index of the text closest to all the others (least summed text_distance); the more
+    confident one breaks a tie."""
+    return min(
+        range(len(texts)),
+        key=lambda i: (
+            sum(text_distance(texts[i], t) for t in texts) - 1e-3 * (confidences[i] or 0.0)
+        ),
+    )
+
+
 def _align_words(ref: list[str], other: list[str]) -> list[str]:
     """For each word of ref, the word of other aligned with it ("" where none): edit
     distance over words, a substitution costing the words' normalised distance x 1.5."""
@@ -536,17 +547,14 @@ def combine(
     if not live:
         return readings[0] if readings else EMPTY
     texts = [r.text for r in live]
-
-    def cost(i: int) -> float:
-        return sum(text_distance(texts[i], t) for t in texts) - 1e-3 * (live[i].confidence or 0.0)
-
-    medoid = min(range(len(texts)), key=cost)
-    ref = texts[medoid].split()
+    mid = medoid(texts, [r.confidence for r in live])
+    ref = texts[mid].split()
     columns = [[w] for w in ref]
     for i, t in enumerate(texts):
-        if i != medoid:
+        if i != mid:
             for col, w in zip(columns, _align_words(ref, t.split()), strict=True):
                 col.append(w)
+
     def disagreement(w: str, col: list[str]) -> float:
         d = sum(text_distance(w, v) for v in col) - 1e-3 * len(w)
         if lexicon is not None and w and lexicon.known(w):
@@ -556,10 +564,10 @@ def combine(
     words = [min(col, key=lambda w, col=col: disagreement(w, col)) for col in columns]
     text = " ".join(w for w in words if w)
     agreement = 1.0 - float(np.mean([text_distance(text, t) for t in texts]))
-    conf = live[medoid].confidence
+    conf = live[mid].confidence
     return OcrResult(
         text,
-        live[medoid].raw_text,
+        live[mid].raw_text,
         round(conf * agreement, 3) if conf is not None and text else None,
     )
 
