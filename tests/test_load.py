@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from icc import matrix_profile
+from PIL import Image, ImageCms
 
 from capture.config import Limits
 from capture.errors import PhotoError
@@ -62,6 +64,63 @@ def test_plain_png_and_heic(tmp_path: Path) -> None:
     rgb, meta = load_photo(heic, LIMITS)
     assert meta["format"] == "HEIF" and rgb.shape == (400, 600, 3)
     assert rgb[20:80, 20:120, 0].mean() > 200
+
+
+# sticker and note colours of calibration/colors.yaml, and a grey
+SWATCHES = np.array(
+    [
+        [
+            [214, 38, 49],
+            [36, 158, 82],
+            [28, 92, 190],
+            [250, 212, 28],
+            [236, 72, 150],
+            [128, 128, 128],
+        ]
+    ],
+    np.uint8,
+)
+
+
+def _tiles() -> np.ndarray:
+    """The swatches side by side, 64 px wide (whole JPEG blocks), 384 px tall."""
+    return np.repeat(np.repeat(SWATCHES, 384, axis=0), 64, axis=1)
+
+
+def _p3(rgb: np.ndarray, icc: bytes) -> Image.Image:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    return ImageCms.profileToProfile(
+        Image.fromarray(rgb), srgb, ImageCms.ImageCmsProfile(io.BytesIO(icc)), outputMode="RGB"
+    )
+
+
+@pytest.mark.parametrize("ext", ["png", "jpg", "heic"])
+def test_display_p3_photos_are_read_in_srgb(tmp_path: Path, ext: str) -> None:
+    # What an iPhone saves: the same colours as Display P3 values, with the profile embedded.
+    icc = matrix_profile()
+    swatches = _tiles()
+    stored = _p3(swatches, icc)
+    path = tmp_path / f"p3.{ext}"
+    stored.save(path, icc_profile=icc, **({} if ext == "png" else {"quality": 95}))
+    rgb, meta = load_photo(path, LIMITS)
+    assert meta["converted_to_srgb"] and meta["colour_profile"] == "Display P3 (test)"
+    centre = rgb[32::384, 32::64].astype(int)
+    raw = np.asarray(stored, np.int16)[32::384, 32::64]
+    tol = 2 if ext == "png" else 6
+    assert np.abs(centre - SWATCHES).max() <= tol
+    # read as sRGB the red would lose 20 levels of red and gain 20 of green and blue
+    assert np.abs(raw - SWATCHES).max() > 15
+
+
+def test_srgb_profiles_and_broken_profiles_leave_pixels_alone(tmp_path: Path) -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    swatches = _tiles()
+    for name, icc in (("srgb", srgb), ("broken", b"\0" * 64 + b"not a profile")):
+        path = tmp_path / f"{name}.png"
+        Image.fromarray(swatches).save(path, icc_profile=icc)
+        rgb, meta = load_photo(path, LIMITS)
+        assert not meta["converted_to_srgb"]
+        assert np.array_equal(rgb, swatches)
 
 
 def test_empty_truncated_and_non_images(tmp_path: Path) -> None:

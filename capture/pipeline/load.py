@@ -7,13 +7,15 @@ pixels are decoded, so a decompression bomb never reaches memory.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import io
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from capture.config import Limits
 from capture.errors import PhotoError
@@ -29,6 +31,9 @@ except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
 # Formats a phone or a scanner produces; anything else PIL happens to open is refused.
 SUPPORTED_FORMATS = {"JPEG", "MPO", "PNG", "TIFF", "HEIF", "WEBP", "BMP"}
 EXIF_ORIENTATION = 0x0112
+# A profile whose primaries lie this near sRGB's (ICC XYZ, D50) is sRGB under another name
+# ("c2", "sRGB IEC61966-2.1 black scaled"): converting would cost time and change nothing.
+SRGB_COLORANT_TOLERANCE = 0.003
 
 
 def file_sha256(path: Path) -> str:
@@ -62,6 +67,53 @@ def _to_rgb(img: Image.Image) -> np.ndarray:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(background, rgba)
     return np.ascontiguousarray(np.asarray(img.convert("RGB"), dtype=np.uint8))
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    ref, got = _srgb().profile, profile.profile
+    pairs = [
+        (getattr(ref, n), getattr(got, n))
+        for n in ("red_colorant", "green_colorant", "blue_colorant")
+    ]
+    if any(g is None for _, g in pairs):
+        return False
+    return all(
+        abs(a - b) <= SRGB_COLORANT_TOLERANCE
+        for r, g in pairs
+        for a, b in zip(r[0], g[0], strict=True)
+    )
+
+
+def _as_srgb(img: Image.Image, icc: bytes | None) -> tuple[Image.Image, str | None, bool]:
+    """The photo in sRGB, which the colour references assume, from its embedded ICC profile.
+
+    iPhones save in Display P3: read as sRGB, their colours would come out paler and shifted.
+    Returns the image, the profile's description and whether it was converted. A profile that
+    cannot be read, or is sRGB already, leaves the pixels as they are.
+    """
+    if not icc or img.mode not in ("RGB", "CMYK"):
+        return img, None, False
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = (src.profile.profile_description or "").strip() or None
+        space = src.profile.xcolor_space.strip()
+        if space != img.mode or (space == "RGB" and _is_srgb(src)):
+            return img, name, False
+        out = ImageCms.profileToProfile(
+            img,
+            src,
+            _srgb(),
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            outputMode="RGB",
+        )
+    except (OSError, ValueError, ImageCms.PyCMSError):  # a broken profile must not lose the photo
+        return img, None, False
+    return out, name, True
 
 
 def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
@@ -128,9 +180,11 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
                 orientation = int(exif.get(EXIF_ORIENTATION, 1) or 1)
             except Exception:  # broken EXIF must not lose the photo
                 orientation = 1
+            icc = img.info.get("icc_profile")
             try:
                 img.load()
                 upright = ImageOps.exif_transpose(img) if orientation != 1 else img
+                upright, profile, converted = _as_srgb(upright, icc)
                 rgb = _to_rgb(upright)
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
                 raise PhotoError(
@@ -152,5 +206,7 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
         "height": hh,
         "exif_orientation": orientation,
         "file_size_px": (w, h),
+        "colour_profile": profile,
+        "converted_to_srgb": converted,
     }
     return rgb, meta
