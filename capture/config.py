@@ -142,6 +142,10 @@ class MergeConfig:
     # generated medium sets (README, Accuracy): 0.8 and 0.9 alike, 0.6 worse than the most
     # confident reading alone (1.0).
     text_confidence_frac: float = 0.8
+    # ... among the views that saw the note at >= this many photo px per mm, when any did:
+    # below it handwriting is a few pixels high (the vote's CER there: 43 %, against 16 % at
+    # 2-3 px/mm) and Tesseract can still be confident about a wrong word (README, Accuracy).
+    text_min_px_per_mm: float = 1.5
 
 
 @dataclass(frozen=True)

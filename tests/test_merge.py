@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 from fake_results import failed, kit, mire, photo, story, verbatim
 
 from capture.export.json_out import session_to_dict
@@ -103,6 +106,24 @@ def test_views_reading_alike_outvote_one_confident_misreading() -> None:
     # readings far less confident than the best do not vote
     views[1].notes[0].ocr_confidence = views[2].notes[0].ocr_confidence = 0.6
     s = merge_session([photo(f, v) for f, v in zip(files, views, strict=True)], kit())
+    assert ("mire", "mire-n00") not in s.readings
+
+
+def test_a_wide_shot_does_not_outread_a_legible_view() -> None:
+    # the chosen view is a wide shot (1.2 photo px per board mm): its confident reading of
+    # few-pixel handwriting loses to the one legible view, however less confident
+    views = [mire(1), mire(1, err=0.9)]
+    for v, scale in zip(views, (1.2, 2.5), strict=True):
+        v.fit = dataclasses.replace(v.fit, homography=np.diag([scale, scale, 1.0]))
+    read = [("Ahats grques", 0.9), ("Achats groupés", 0.5)]
+    for v, (text, conf) in zip(views, read, strict=True):
+        v.notes[0].text, v.notes[0].ocr_confidence = text, conf
+    s = merge_session([photo("wide.jpg", views[0]), photo("close.jpg", views[1])], kit())
+    r = s.readings[("mire", "mire-n00")]
+    assert (r.file, r.text) == ("close.jpg", "Achats groupés")
+    # when no view is legible, the confidence decides as before
+    views[1].fit = dataclasses.replace(views[1].fit, homography=np.diag([1.4, 1.4, 1.0]))
+    s = merge_session([photo("wide.jpg", views[0]), photo("close.jpg", views[1])], kit())
     assert ("mire", "mire-n00") not in s.readings
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from capture.config import CONFIG, Config
 from capture.model import BoardResult, Flag, KitLayout, Note, PhotoResult
+from capture.pipeline.legibility import source_px_per_mm
 from capture.pipeline.ocr import medoid
 
 
@@ -112,7 +113,9 @@ def best_readings(
     """For the notes of views[0] (the chosen view): the reading of another view, where the
     views' vote prefers it to the chosen view's own.
 
-    Among the views' readings of a note, those with an OCR confidence of at least
+    Only the views that saw the note at config.merge.text_min_px_per_mm or more take part,
+    when there are any: a wide shot's few-pixel handwriting can be read confidently wrong.
+    Among those readings, the ones with an OCR confidence of at least
     config.merge.text_confidence_frac of the best are the candidates, and the one closest
     to the other candidates (least summed edit distance) wins: two photos reading the same
     words outvote one confident misreading. The same note is the one whose centre lies
@@ -121,19 +124,23 @@ def best_readings(
     out: dict[str, NoteReading] = {}
     mine = views[0].result.notes
     for note in mine:
-        found = [(views[0].file, note)] + [
-            (view.file, other)
+        found = [(views[0].file, note, views[0].result.fit.homography)] + [
+            (view.file, other, view.result.fit.homography)
             for view in views[1:]
             if (other := _same_note(note, view.result.notes, mine, note_size_mm / 2))
         ]
         read = [
-            (f, n, n.ocr_confidence) for f, n in found if n.text and n.ocr_confidence is not None
+            (f, n, n.ocr_confidence, source_px_per_mm(fit, *n.center_mm) or 0.0)
+            for f, n, fit in found
+            if n.text and n.ocr_confidence is not None
         ]
         if not read:
             continue
-        top = max(c for _, _, c in read)
+        legible = [r for r in read if r[3] >= config.merge.text_min_px_per_mm]
+        read = legible or read
+        top = max(r[2] for r in read)
         close = [r for r in read if r[2] >= config.merge.text_confidence_frac * top]
-        file, pick, conf = close[medoid([n.text for _, n, _ in close], [c for *_, c in close])]
+        file, pick, conf, _ = close[medoid([r[1].text for r in close], [r[2] for r in close])]
         if pick is not note:
             out[note.id] = NoteReading(file, pick.id, pick.text, pick.raw_text, round(conf, 3))
     return out
