@@ -234,6 +234,13 @@ class DotsConfig:
     undeclared_ratio: float = 0.6
     # ...and when the declared match is off by more than a well-lit sticker's usual spread
     undeclared_min_delta_e: float = 10.0
+    # A glare veil that does not clip can wash a sticker below chroma_min: a piece above a
+    # lower threshold, faint_noise_factor x the paper's own chroma noise (90th percentile)
+    # but at least faint_chroma_min, less than faint_strong_max of it above chroma_min, is
+    # counted too, and flagged for review.
+    faint_noise_factor: float = 3.0
+    faint_chroma_min: float = 6.0
+    faint_strong_max: float = 0.5
     glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
     glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
     clip_level: int = 250  # a photo pixel at or above this in every channel is saturated

@@ -205,6 +205,44 @@ def _nearer_undeclared(
     return False
 
 
+def _faint_stickers(
+    chroma: np.ndarray,
+    valid: np.ndarray,
+    strong: np.ndarray,
+    paper: np.ndarray,
+    disc_area: float,
+    kernel: np.ndarray,
+    cfg: DotsConfig,
+) -> np.ndarray:
+    """Pieces of stickers washed out below cfg.chroma_min (a glare veil that does not clip).
+
+    Pixels above a threshold set by the paper's own chroma noise (`paper`: the board's paper
+    blocks; the rims of coloured things left out), in connected pieces of at least a
+    sticker's min_fill of which `strong` (the chroma_min mask) holds less than
+    cfg.faint_strong_max: a sticker the ordinary threshold finds, with its blurred rim, is
+    mostly strong and keeps its own outline; a washed one shows at most a few strong specks.
+    """
+    rims = cv2.dilate(strong.astype(np.uint8), kernel, iterations=2) > 0
+    paper = chroma[valid & paper & ~rims & (chroma < cfg.chroma_min)]
+    none = np.zeros(chroma.shape, bool)
+    if paper.size < 100:
+        return none
+    thr = max(cfg.faint_noise_factor * float(np.percentile(paper, 90)), cfg.faint_chroma_min)
+    if thr >= cfg.chroma_min:
+        return none
+    faint = ((chroma > thr) & valid).astype(np.uint8)
+    faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, kernel)  # as the ordinary mask
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(faint)
+    area = stats[:, cv2.CC_STAT_AREA]
+    held = np.bincount(labels[strong & (labels > 0)], minlength=n)
+    keep = [
+        i
+        for i in range(1, n)
+        if area[i] >= cfg.min_fill * disc_area and held[i] < cfg.faint_strong_max * area[i]
+    ]
+    return np.isin(labels, keep) if keep else none
+
+
 def _split_by_colour(
     blob: np.ndarray, cls: np.ndarray, strong: np.ndarray, min_px: float
 ) -> list[tuple[np.ndarray, tuple[int, int]]]:
@@ -288,9 +326,12 @@ def count_dots(
     valid = rect.valid[y0:y1, x0:x1]
     mask = (chroma > cfg.chroma_min) & valid
     k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
-    mask = cv2.morphologyEx(
-        mask.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    ).astype(bool)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    h, w = rect.image.shape[:2]
+    paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    faint = _faint_stickers(chroma, valid, mask, paper[y0:y1, x0:x1] > 0, disc_area, kernel, cfg)
+    mask |= faint
     _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
     names = list(refs.stickers)
     cls, _ = classify_map(lab, refs.stickers)
@@ -400,7 +441,11 @@ def count_dots(
     merged = _merge_twins(placed, cfg.twin_frac * r_px)
     dots: list[Dot] = []
     ambiguous_zones: set[str] = set()
+    washed: dict[str, int] = {}  # zone -> stickers found only by the faint threshold
     for cx, cy, pix, ambiguous in merged:
+        is_faint = bool(
+            faint[min(round(cy), faint.shape[0] - 1), min(round(cx), faint.shape[1] - 1)]
+        )
         med = np.median(pix, axis=0)
         colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
         if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
@@ -409,8 +454,10 @@ def count_dots(
         zone = board.zone_at(float(cmm[0]), float(cmm[1]))
         zid = zone.id if zone is not None and zone.kind == "vote" else None
         conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
-            0.6 if ambiguous else 1.0
+            0.6 if ambiguous or is_faint else 1.0
         )
+        if is_faint and zid:
+            washed[zid] = washed.get(zid, 0) + 1
         dots.append(
             Dot(
                 board.id,
@@ -446,6 +493,17 @@ def count_dots(
                     "warning",
                     f"Un amas de gommettes dans la zone {z.label or z.id} de {board.id} ne fait "
                     "pas un nombre entier de gommettes : vérifiez le décompte.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+        if washed.get(z.id):
+            flags.append(
+                Flag(
+                    "glare",
+                    "warning",
+                    f"{washed[z.id]} gommette(s) de la zone {z.label or z.id} de {board.id} "
+                    "sont délavées par un reflet : comptées, mais vérifiez-les sur la photo.",
                     board=board.id,
                     zone=z.id,
                 )
