@@ -241,6 +241,7 @@ class DotsConfig:
     faint_noise_factor: float = 3.0
     faint_chroma_min: float = 6.0
     faint_strong_max: float = 0.5
+    faint_print_margin_mm: float = 1.5  # the board's own print, grown this much, is left out
     glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
     glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
     clip_level: int = 250  # a photo pixel at or above this in every channel is saturated

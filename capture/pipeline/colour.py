@@ -264,9 +264,12 @@ def _grow_paper(
     for _ in range(sum(paper.shape)):
         # mean chromaticity of the paper among each block's 8 neighbours
         w = cv2.boxFilter(paper.astype(np.float32), -1, (3, 3), normalize=False)
-        near = cv2.boxFilter(
-            np.where(paper[..., None], chrom, 0).astype(np.float32), -1, (3, 3), normalize=False
-        ) / np.maximum(w, 1e-6)[..., None]
+        near = (
+            cv2.boxFilter(
+                np.where(paper[..., None], chrom, 0).astype(np.float32), -1, (3, 3), normalize=False
+            )
+            / np.maximum(w, 1e-6)[..., None]
+        )
         new = ok & ~paper & (w > 0) & (np.abs(chrom - near).sum(-1) < cfg.paper_grow_step)
         if not new.any():
             break
@@ -323,6 +326,25 @@ def print_cast(
     if np.hypot(ai, bi) < min_chroma or not 5.0 < li < 95.0:
         return None
     return float(li), float(ai), float(bi)
+
+
+def print_ink(rect: Rectified, board: BoardLayout, grow_mm: float) -> np.ndarray:
+    """Where the board's own print (markers, text, zone outlines) lies in the rectified
+    image, grown by grow_mm for registration error and blur (H x W bool)."""
+    from capture.kit.render import render_board_grey
+
+    ink = render_board_grey(board, rect.px_per_mm) < 250
+    k = 2 * max(1, round(grow_mm * rect.px_per_mm)) + 1
+    ink = cv2.dilate(ink.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    out = np.zeros(rect.image.shape[:2], bool)
+    x0, y0 = (round(v) for v in rect.mm_to_px(np.zeros(2)))
+    h, w = out.shape
+    ih, iw = ink.shape
+    ox, oy = max(0, x0), max(0, y0)
+    ex, ey = min(w, x0 + iw), min(h, y0 + ih)
+    if ex > ox and ey > oy:
+        out[oy:ey, ox:ex] = ink[oy - y0 : ey - y0, ox - x0 : ex - x0] > 0
+    return out
 
 
 def normalise_board(

@@ -20,6 +20,7 @@ from capture.pipeline.colour import (
     classify,
     classify_map,
     colour_distance,
+    print_ink,
 )
 from capture.pipeline.rectify import Rectified
 
@@ -210,6 +211,7 @@ def _faint_stickers(
     valid: np.ndarray,
     strong: np.ndarray,
     paper: np.ndarray,
+    ink: np.ndarray,
     disc_area: float,
     kernel: np.ndarray,
     cfg: DotsConfig,
@@ -221,6 +223,8 @@ def _faint_stickers(
     sticker's min_fill of which `strong` (the chroma_min mask) holds less than
     cfg.faint_strong_max: a sticker the ordinary threshold finds, with its blurred rim, is
     mostly strong and keeps its own outline; a washed one shows at most a few strong specks.
+    The board's own print (`ink`) is left out: under a strong colour cast its grey labels
+    come out faintly coloured too.
     """
     rims = cv2.dilate(strong.astype(np.uint8), kernel, iterations=2) > 0
     paper = chroma[valid & paper & ~rims & (chroma < cfg.chroma_min)]
@@ -230,7 +234,7 @@ def _faint_stickers(
     thr = max(cfg.faint_noise_factor * float(np.percentile(paper, 90)), cfg.faint_chroma_min)
     if thr >= cfg.chroma_min:
         return none
-    faint = ((chroma > thr) & valid).astype(np.uint8)
+    faint = ((chroma > thr) & valid & ~ink).astype(np.uint8)
     faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, kernel)  # as the ordinary mask
     n, labels, stats, _ = cv2.connectedComponentsWithStats(faint)
     area = stats[:, cv2.CC_STAT_AREA]
@@ -330,7 +334,10 @@ def count_dots(
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
     h, w = rect.image.shape[:2]
     paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
-    faint = _faint_stickers(chroma, valid, mask, paper[y0:y1, x0:x1] > 0, disc_area, kernel, cfg)
+    ink = print_ink(rect, board, cfg.faint_print_margin_mm)[y0:y1, x0:x1]
+    faint = _faint_stickers(
+        chroma, valid, mask, paper[y0:y1, x0:x1] > 0, ink, disc_area, kernel, cfg
+    )
     mask |= faint
     _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
     names = list(refs.stickers)
