@@ -335,3 +335,30 @@ def test_stickers_washed_out_by_glare_are_counted_and_flagged() -> None:
     plain = dataclasses.replace(CONFIG.dots, faint_chroma_min=CONFIG.dots.chroma_min)
     _, votes, _ = count_dots(rect, norm, b, 12, 76, refs, plain)
     assert {v.zone: v.by_color for v in votes} != _truth(b, st)  # missed without the faint path
+
+
+def test_faint_pieces_on_the_boards_own_print_are_not_stickers() -> None:
+    """The faint path keeps a sticker-sized piece above the paper's noise, but not on the
+    board's print: under a strong cast a grey label comes out faintly coloured (on a
+    generated photo, "Pas d'accord" read as a washed yellow sticker)."""
+    from capture.pipeline.dots import _faint_stickers
+
+    r = 18.0
+    chroma = np.abs(np.random.default_rng(3).normal(0, 0.8, (200, 300))).astype(np.float32)
+    cv2.circle(chroma, (70, 100), int(r), 11.0, -1)  # washed-out sticker on paper
+    cv2.circle(chroma, (220, 100), int(r), 11.0, -1)  # the same on a printed label
+    ink = np.zeros(chroma.shape, bool)
+    ink[70:130, 185:260] = True
+    valid = np.ones(chroma.shape, bool)
+    strong = chroma > CONFIG.dots.chroma_min
+    kernel = np.ones((3, 3), np.uint8)
+    found = _faint_stickers(chroma, valid, strong, valid, ink, np.pi * r * r, kernel, CONFIG.dots)
+    assert found[100, 70] and not found[100, 220]
+    none = np.zeros(chroma.shape, bool)
+    found = _faint_stickers(chroma, valid, strong, valid, none, np.pi * r * r, kernel, CONFIG.dots)
+    assert found[100, 70] and found[100, 220]
+    # a sticker the ordinary threshold finds, with a faint rim, keeps its own outline
+    cv2.circle(chroma, (70, 100), int(r), 40.0, -1)
+    strong = chroma > CONFIG.dots.chroma_min
+    found = _faint_stickers(chroma, valid, strong, valid, ink, np.pi * r * r, kernel, CONFIG.dots)
+    assert not found[100, 70]
