@@ -268,17 +268,23 @@ def test_ring_of_stickers_on_a_photo_is_counted_exactly() -> None:
     assert got["agree"] == {"blue": 1, "green": 4, "yellow": 1}
 
 
+def _drawn_verbatim(seed: int):
+    """A verbatim board drawn with stickers in both zones: kit, refs, board, stickers, image,
+    and the random generator to go on with."""
+    kit = sample_kit()
+    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
+    rng = np.random.default_rng(seed)
+    b = kit.board("verbatim-05")
+    st = verbatim_stickers(b, rng, kit.sticker_colors)
+    return kit, refs, b, st, decorate(render_board(b, 4.0), b, 4.0, st, [], rng), rng
+
+
 def test_grey_print_tinted_by_a_clipped_white_balance_is_not_counted() -> None:
     """A strong blue cast with the paper's blue channel clipped: normalising on the paper
     leaves the mid-tones blue (on a generated photo under tungsten light the grey labels
     counted as blue stickers and red ones read unknown; here a red one reads unknown). The
     grey print's own tint is measured and taken off the mid-tones."""
-    kit = sample_kit()
-    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
-    rng = np.random.default_rng(21)
-    b = kit.board("verbatim-05")
-    st = verbatim_stickers(b, rng, kit.sticker_colors)
-    img = decorate(render_board(b, 4.0), b, 4.0, st, [], rng)
+    kit, refs, b, st, img, rng = _drawn_verbatim(21)
     photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 8, 3, rng)
     fits, _ = find_boards(photo, kit)
     rect = rectify_board(photo, fits[0], b, analysis_px_per_mm(b, 20), 20)
@@ -310,13 +316,9 @@ def _veil(img: np.ndarray, centre_px: tuple[float, float], sigma_px: float, peak
 def test_stickers_washed_out_by_glare_are_counted_and_flagged() -> None:
     """A veil of glare that clips nothing washes a zone's stickers below the ordinary chroma
     threshold (on generated photos, three touching stickers were missed without a flag): the
-    pieces above the paper's own noise that hold no ordinary sticker are counted, flagged."""
-    kit = sample_kit()
-    refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
-    rng = np.random.default_rng(5)
-    b = kit.board("verbatim-05")
-    st = verbatim_stickers(b, rng, kit.sticker_colors)
-    img = decorate(render_board(b, 4.0), b, 4.0, st, [], rng)
+    pieces above the paper's own noise, mostly below the ordinary threshold, are counted and
+    flagged."""
+    kit, refs, b, st, img, rng = _drawn_verbatim(5)
     target = st[0].center_mm
     img = _veil(img, (target[0] * 4.0, target[1] * 4.0), 4.0 * 14, 0.72)
     photo, _ = photograph([(img, 4.0, (0, 0))], (480, 340), (2400, 1800), 8, 3, rng)
