@@ -292,6 +292,31 @@ def _black_level(rect: Rectified, board: BoardLayout, cfg: ColourConfig) -> np.n
     return np.percentile(px, cfg.black_percentile, axis=0)
 
 
+@lru_cache(maxsize=32)
+def _layout_grey(board: BoardLayout, px_per_mm: float) -> np.ndarray:
+    """The board's print as the kit renders it (shared between calls: read-only)."""
+    from capture.kit.render import render_board_grey
+
+    grey = render_board_grey(board, px_per_mm)
+    grey.flags.writeable = False
+    return grey
+
+
+def placed_print(rect: Rectified, board: BoardLayout) -> np.ndarray:
+    """The board's print in the rectified image's frame: H x W uint8, 255 where nothing is
+    printed (paper, margin)."""
+    grey = _layout_grey(board, rect.px_per_mm)
+    out = np.full(rect.image.shape[:2], 255, np.uint8)
+    x0, y0 = (round(v) for v in rect.mm_to_px(np.zeros(2)))
+    h, w = out.shape
+    gh, gw = grey.shape
+    ox, oy = max(0, x0), max(0, y0)
+    ex, ey = min(w, x0 + gw), min(h, y0 + gh)
+    if ex > ox and ey > oy:
+        out[oy:ey, ox:ex] = grey[oy - y0 : ey - y0, ox - x0 : ex - x0]
+    return out
+
+
 def print_cast(
     rgb: np.ndarray, rect: Rectified, board: BoardLayout, min_chroma: float
 ) -> tuple[float, float, float] | None:
@@ -304,21 +329,14 @@ def print_cast(
     to pass for stickers. The print is grey by construction, so its tint measures the cast.
     """
     from capture.config import CONFIG
-    from capture.kit.render import render_board_grey
 
     if board.kind == "calibration":
         return None  # its printed outlines frame real stickers: their colour bleeds in
-    grey = render_board_grey(board, rect.px_per_mm)
-    x0, y0 = (round(v) for v in rect.mm_to_px(np.zeros(2)))
-    h, w = grey.shape
-    hh, ww = rgb.shape[:2]
-    if x0 < 0 or y0 < 0 or y0 + h > hh or x0 + w > ww:
-        return None
-    level = CONFIG.kit.zone_grey
-    ink = (np.abs(grey.astype(np.int16) - level) < 40) & rect.valid[y0 : y0 + h, x0 : x0 + w]
+    grey = placed_print(rect, board)
+    ink = (np.abs(grey.astype(np.int16) - CONFIG.kit.zone_grey) < 40) & rect.valid
     if ink.sum() < 200:
         return None
-    lab = srgb_to_lab(rgb[y0 : y0 + h, x0 : x0 + w][ink])
+    lab = srgb_to_lab(rgb[ink])
     lab = lab[lab[:, 0] < 97.0]  # misregistered by a pixel: paper, not print
     if len(lab) < 100:
         return None
@@ -331,20 +349,9 @@ def print_cast(
 def print_ink(rect: Rectified, board: BoardLayout, grow_mm: float) -> np.ndarray:
     """Where the board's own print (markers, text, zone outlines) lies in the rectified
     image, grown by grow_mm for registration error and blur (H x W bool)."""
-    from capture.kit.render import render_board_grey
-
-    ink = render_board_grey(board, rect.px_per_mm) < 250
     k = 2 * max(1, round(grow_mm * rect.px_per_mm)) + 1
-    ink = cv2.dilate(ink.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    out = np.zeros(rect.image.shape[:2], bool)
-    x0, y0 = (round(v) for v in rect.mm_to_px(np.zeros(2)))
-    h, w = out.shape
-    ih, iw = ink.shape
-    ox, oy = max(0, x0), max(0, y0)
-    ex, ey = min(w, x0 + iw), min(h, y0 + ih)
-    if ex > ox and ey > oy:
-        out[oy:ey, ox:ex] = ink[oy - y0 : ey - y0, ox - x0 : ex - x0] > 0
-    return out
+    ink = (placed_print(rect, board) < 250).astype(np.uint8)
+    return cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
 
 
 def normalise_board(
