@@ -14,7 +14,13 @@ from PIL import Image, ImageOps
 
 from capture.export.schema import errors as schema_errors
 from capture.kit.layout import layout_workshop
-from capture.synth.camera import distort_image, distort_points, project, to_stored
+from capture.synth.camera import (
+    distort_image,
+    distort_points,
+    distortion_pad,
+    project,
+    to_stored,
+)
 from capture.synth.generate import generate_set
 from capture.synth.light import encode_jpeg
 from capture.workshop import load_workshop
@@ -264,6 +270,26 @@ def test_lens_distortion_moves_pixels_where_distort_points_says():
         expected = distort_points(np.array([[50.0, 40.0]]), (w, h), k1)[0]
         assert np.abs(expected - [50, 40]).max() > 1.5  # the effect is real at this corner
         assert np.abs(found - expected).max() < 0.3, (k1, found, expected)
+
+
+
+def test_barrel_distortion_shows_what_lies_beyond_the_frame():
+    """With barrel distortion the frame's edge shows the scene just outside the pinhole view:
+    the scene rendered in distortion_pad's margin, not a mirror image of the frame's own
+    pixels (which put false ink beside markers touching the edge)."""
+    h, w, k1, ca = 300, 400, -0.02, 0.001
+    pad = distortion_pad((w, h), k1, ca)
+    assert pad % 8 == 0 and pad >= 8
+    assert distortion_pad((w, h), 0.02, 0.0) == 0  # pincushion samples inside the frame
+    scene = np.ones((h + 2 * pad, w + 2 * pad, 3), np.float32)  # white paper everywhere
+    scene[pad + 100 : pad + 200, pad - 4 : pad - 1] = 0.0  # a dark bar just left of the frame
+    scene[pad + 100 : pad + 200, pad + 30 : pad + 40] = 0.0  # and one inside it
+    out = distort_image(scene, k1, ca, pad)[..., 1]
+    assert out.shape == (h, w)
+    rows = out[110:190]
+    assert rows[:, 0].max() < 0.2  # the outside bar is pulled into view at the left edge
+    inner = distort_points(np.array([[30.0, 150.0]]), (w, h), k1)[0, 0]
+    assert rows[:, 3 : int(inner) - 2].min() > 0.9  # paper between the bars: nothing mirrored
 
 
 def _note_canvas(lift: float, viewer):

@@ -167,18 +167,33 @@ def distort_points(pts: np.ndarray, size: tuple[int, int], k1: float) -> np.ndar
     return _radial(pts, size, k1, inverse=False)
 
 
-def distort_image(img: np.ndarray, k1: float, ca: float) -> np.ndarray:
-    """Apply the residual distortion to an ideal H x W x 3 float32 image, with lateral
-    chromatic aberration: red and blue magnified by +-ca relative to green (edges fringe)."""
-    h, w = img.shape[:2]
+def distortion_pad(size: tuple[int, int], k1: float, ca: float) -> int:
+    """Margin (px, a multiple of 8) of ideal image needed beyond each side of the frame: with
+    barrel distortion (k1 < 0) the frame's edges show what lies just outside the pinhole
+    view, so the scene must be rendered there too (mirroring the frame's own pixels instead
+    would paint false ink at the edge: a marker touching it merged with its mirror image)."""
+    w, h = size
+    corners = np.array([(0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1)], float)
+    reach = 0.0
+    for k in (k1 - abs(ca), k1 + abs(ca)):
+        src = _radial(corners, size, k, inverse=True)
+        reach = max(reach, float(np.max(np.maximum(-src, src - corners.max(axis=0)))))
+    return 0 if reach <= 0 else 8 * math.ceil((reach + 2) / 8)
+
+
+def distort_image(img: np.ndarray, k1: float, ca: float, pad: int = 0) -> np.ndarray:
+    """Apply the residual distortion to an ideal image, with lateral chromatic aberration:
+    red and blue magnified by +-ca relative to green (edges fringe). img: the H x W x 3
+    float32 frame rendered `pad` px beyond each side (distortion_pad); returns H x W x 3."""
+    h, w = img.shape[0] - 2 * pad, img.shape[1] - 2 * pad
     # the maps are smooth: displacement computed at the centres of step x step cells, then
     # upsampled (cv2.resize maps cell centres to pixel centres exactly)
     step = 8
     cw, chh = -(-w // step), -(-h // step)
     gx, gy = np.meshgrid((np.arange(cw) + 0.5) * step - 0.5, (np.arange(chh) + 0.5) * step - 0.5)
-    xs = np.arange(w, dtype=np.float32)[None, :]
-    ys = np.arange(h, dtype=np.float32)[:, None]
-    out = np.empty_like(img)
+    xs = np.arange(w, dtype=np.float32)[None, :] + pad
+    ys = np.arange(h, dtype=np.float32)[:, None] + pad
+    out = np.empty((h, w, img.shape[2]), img.dtype)
     for ch, k in ((0, k1 + ca), (1, k1), (2, k1 - ca)):
         src = _radial(np.dstack([gx, gy]), (w, h), k, inverse=True)
         disp = (src - np.dstack([gx, gy])).astype(np.float32)
@@ -188,6 +203,6 @@ def distort_image(img: np.ndarray, k1: float, ca: float) -> np.ndarray:
             big[..., 0] + xs,
             big[..., 1] + ys,
             cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REFLECT,
+            borderMode=cv2.BORDER_REPLICATE,  # (only past the margin: not reached)
         )
     return out

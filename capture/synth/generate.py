@@ -24,6 +24,7 @@ from capture.model import KitLayout
 from capture.synth.camera import (
     distort_image,
     distort_points,
+    distortion_pad,
     frame_view,
     pick_orientation,
     to_stored,
@@ -36,7 +37,7 @@ from capture.synth.truth import photo_truth, session_truth
 from capture.synth.wall import WallPlan, plan_walls
 from capture.workshop import Workshop
 
-GENERATOR_VERSION = "capture-synth/1"
+GENERATOR_VERSION = "capture-synth/2"  # 2: the scene beyond the frame, not its mirror
 LEVELS = ("easy", "medium", "hard")
 RESHOOT_P = 0.3  # share of photos that shoot the previous photo's boards again from elsewhere
 _STREAM = {
@@ -148,13 +149,15 @@ def render_photo(
     lens_rng = rng_for(seed, "lens", index)
     k1 = float(lens_rng.uniform(-1, 1) * lv.lens_k1)
     ca = float(lens_rng.uniform(0.2, 1.0) * lv.lens_k1 * 0.04)  # lateral CA: ~1-2 px at corners
+    pad = distortion_pad(camera.size, k1, ca)
     scene, views, posters = render_scene(
-        camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth, hidden, k1
+        camera, wall, kit, decos, light.direction, rng_for(seed, "render", index), synth, hidden,
+        k1, pad,
     )
     if arm is not None:  # in front of the wall; same (ideal) pixels as the truth's test
-        draw_arm(scene, arm)
+        draw_arm(scene, arm.shifted(pad))
     if k1 != 0 or ca != 0:
-        scene = distort_image(scene, k1, ca)
+        scene = distort_image(scene, k1, ca, pad)
     pixels = apply_light(scene, light, rng_for(seed, "noise", index))
     tag = pick_orientation(shot.landscape, synth.upside_down_p, rng_for(seed, "exif", index))
     stored = to_stored(pixels, tag or 1)

@@ -5,7 +5,7 @@ in front of everything. Truth treats what it hides as not seen (see truth.Occlud
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -37,6 +37,11 @@ class Arm:
         cv2.circle(m, p1, max(1, round(self.width * 0.55 / k)), 1.0, -1, cv2.LINE_AA)
         m = cv2.GaussianBlur(m, (0, 0), max(0.5, self.blur / k))
         return cv2.resize(m, (sw * k, sh * k), interpolation=cv2.INTER_LINEAR)[:h, :w]
+
+    def shifted(self, d: float) -> Arm:
+        """The same arm in a frame grown by d px on every side (drawn beyond the photo's edge)."""
+        (x0, y0), (x1, y1) = self.start, self.end
+        return replace(self, start=(x0 + d, y0 + d), end=(x1 + d, y1 + d))
 
     def hides(self, size: tuple[int, int]):
         """Function: photo points (N x 2) -> True where the arm covers them (coverage > 0.3)."""

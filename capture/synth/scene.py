@@ -101,20 +101,26 @@ def render_scene(
     synth: SynthConfig = CONFIG.synth,
     hidden: Hidden | None = None,
     k1: float = 0.0,
+    pad: int = 0,
 ) -> tuple[np.ndarray, list[BoardView], list[dict]]:
     """Upright photo (H x W x 3 float32, 0-1, evenly lit), what each board shows (k1: the
-    lens distortion applied later), and the other notices in view (title and QR payload)."""
+    lens distortion applied later), and the other notices in view (title and QR payload).
+    pad: the image also shows this many px beyond each side of the frame (for the lens
+    distortion, camera.distortion_pad); views and notices are of the frame itself."""
     size = camera.size
     wall_to_photo = camera.wall_to_photo()
-    img = render_wall(wall.style, np.linalg.inv(wall_to_photo), size)
+    shift = np.array([[1, 0, pad], [0, 1, pad], [0, 0, 1]], float)
+    grown = (size[0] + 2 * pad, size[1] + 2 * pad)
+    img = render_wall(wall.style, np.linalg.inv(shift @ wall_to_photo), grown)
     posters = []
     for poster in wall.posters:
         hmat = wall_to_photo @ poster.to_wall
         hmat = hmat / hmat[2, 2]
-        region = _visible_region(hmat, size, poster.size_mm)
+        region = _visible_region(shift @ hmat, grown, poster.size_mm)
         if region is None:
             continue
-        _composite(img, draw_poster(poster, _ppm(hmat, region, size, synth), light_dir), hmat)
+        drawn = draw_poster(poster, _ppm(shift @ hmat, region, grown, synth), light_dir)
+        _composite(img, drawn, shift @ hmat)
         w, h = poster.size_mm
         centre = project(hmat, np.array([[w / 2, h / 2]]))[0]
         if 0 <= centre[0] < size[0] and 0 <= centre[1] < size[1]:
@@ -124,16 +130,16 @@ def render_scene(
         board = kit.board(placement.board)
         hmat = wall_to_photo @ placement.to_wall
         hmat = hmat / hmat[2, 2]
-        region = _visible_region(hmat, size, board.size_mm)
+        region = _visible_region(shift @ hmat, grown, board.size_mm)
         if region is None:
             continue
-        ppm = _ppm(hmat, region, size, synth)
+        ppm = _ppm(shift @ hmat, region, grown, synth)
         # the camera's foot on the wall, in this board's mm (for the curled notes' geometry)
         foot = np.linalg.inv(placement.to_wall) @ np.array([camera.C[0], camera.C[1], 1.0])
         viewer = (float(foot[0] / foot[2]), float(foot[1] / foot[2]), float(-camera.C[2]))
         cv = draw_board(
             board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng, viewer
         )
-        _composite(img, cv, hmat)
+        _composite(img, cv, shift @ hmat)
         views.append(board_view(board, decos[board.id], hmat, size, hidden, k1))
     return img, views, posters
