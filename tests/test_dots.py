@@ -21,7 +21,7 @@ from drawn_scene import (
 from capture.config import CONFIG
 from capture.kit.render import render_board
 from capture.pipeline.colour import load_colour_refs, normalise_board
-from capture.pipeline.dots import _notch_support, count_dots, cover_with_discs
+from capture.pipeline.dots import _notch_support, _split_by_colour, count_dots, cover_with_discs
 from capture.pipeline.photo import analyse_photo
 from capture.pipeline.rectify import analysis_px_per_mm, rectify_board
 from capture.pipeline.register import find_boards
@@ -212,6 +212,35 @@ def test_sticker_half_hidden_under_two_others_is_placed_on_the_whole_cluster() -
     found, _, _ = cover_with_discs(visible, r, CONFIG.dots, support=whole)
     assert len(found) == 1
     assert np.hypot(found[0][0] - green[0], found[0][1] - green[1]) < 6
+
+
+
+def test_sticker_whose_rim_and_gloss_read_another_colour_stays_one_sticker() -> None:
+    """A yellow sticker of a generated photo (seed 20, IMG_0002) read green on a thin rim
+    (blurred into the bluish paper) and a patch under its gloss: enough green pixels for two
+    colours, too scattered for a green piece. The yellow piece alone holds no whole disc and
+    the sticker was lost; a single sticker's blob is kept whole."""
+    r, yellow, green = 18.0, 3, 1
+    yy, xx = np.mgrid[:40, :40]
+    d = np.hypot(xx - 19.5, yy - 19.5)
+    blob = d <= r + 0.5
+    cls = np.full(blob.shape, yellow)
+    cls[d > r - 2.5] = green  # the rim
+    cls[np.hypot(xx - 14, yy - 13) < 7.5] = green  # the gloss
+    strong = blob.copy()
+    min_px = CONFIG.dots.min_fill * np.pi * r * r
+    assert (cls[blob] == green).sum() >= min_px  # two colours by the count
+    alone = _split_by_colour(blob, cls, strong, min_px)
+    assert len(alone) == 1 and alone[0][0].sum() < 0.7 * blob.sum()  # green dropped
+    assert cover_with_discs(alone[0][0], r, CONFIG.dots)[0] == []  # no disc fits the rest
+    single = CONFIG.dots.single_max_area * np.pi * r * r
+    ((whole, offset),) = _split_by_colour(blob, cls, strong, min_px, single)
+    assert offset == (0, 0) and whole.sum() == blob.sum()
+    found, _, _ = cover_with_discs(whole, r, CONFIG.dots)
+    assert len(found) == 1 and np.hypot(found[0][0] - 19.5, found[0][1] - 19.5) < 2
+    # two stickers' worth of blob keeps the split (a cluster, not one shaded sticker)
+    two = _split_by_colour(blob, cls, strong, min_px, 0.5 * blob.sum())
+    assert len(two) == 1 and two[0][0].sum() < blob.sum()
 
 
 def test_washed_out_purple_is_unknown_not_blue() -> None:

@@ -248,7 +248,7 @@ def _faint_stickers(
 
 
 def _split_by_colour(
-    blob: np.ndarray, cls: np.ndarray, strong: np.ndarray, min_px: float
+    blob: np.ndarray, cls: np.ndarray, strong: np.ndarray, min_px: float, single_px: float = 0.0
 ) -> list[tuple[np.ndarray, tuple[int, int]]]:
     """A blob cut into one piece per colour class holding at least min_px reliable pixels.
 
@@ -256,6 +256,9 @@ def _split_by_colour(
     (glare, rims, stray classes) joins the nearest piece. Returns (mask, (x, y) offset) pairs,
     the whole blob when it is of one colour. A piece keeps only the pixels of its colour, so a
     sticker partly under its neighbours shows less than a disc there (see cover_with_discs).
+    A blob of at most single_px left with one piece is returned whole: one sticker whose rim
+    and gloss drift into the next class (a yellow's into green), too scattered to make a
+    piece, would otherwise keep only a partial disc, and no disc fits it.
     """
     counts = np.bincount(cls[blob & strong].ravel(), minlength=int(cls.max()) + 1)
     major = [int(c) for c in np.nonzero(counts >= min_px)[0]]
@@ -276,7 +279,9 @@ def _split_by_colour(
             x, y, w, h, a = stats[i]
             if a >= min_px:
                 pieces.append((lab_[y : y + h, x : x + w] == i, (int(x), int(y))))
-    return pieces or [(blob, (0, 0))]
+    if not pieces or (len(pieces) == 1 and blob.sum() <= single_px):
+        return [(blob, (0, 0))]
+    return pieces
 
 
 Placed = tuple[float, float, np.ndarray, bool]  # disc centre x, y (px), its pixels' Lab, ambiguous
@@ -362,7 +367,11 @@ def count_dots(
             # disc is never credited with its yellow neighbour's pixels (an extra sticker)
             strong = mask[by : by + bh, bx : bx + bw] & ~glare[by : by + bh, bx : bx + bw]
             pieces = _split_by_colour(
-                sub.astype(bool), cls[by : by + bh, bx : bx + bw], strong, cfg.min_fill * disc_area
+                sub.astype(bool),
+                cls[by : by + bh, bx : bx + bw],
+                strong,
+                cfg.min_fill * disc_area,
+                cfg.single_max_area * disc_area,
             )
             if len(pieces) == 1:  # one colour (or one piece left): cover it alone
                 piece, (px, py) = pieces[0]
