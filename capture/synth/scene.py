@@ -116,11 +116,12 @@ def render_scene(
     for poster in wall.posters:
         hmat = wall_to_photo @ poster.to_wall
         hmat = hmat / hmat[2, 2]
-        region = _visible_region(shift @ hmat, grown, poster.size_mm)
+        drawn_at = shift @ hmat  # into the grown image
+        region = _visible_region(drawn_at, grown, poster.size_mm)
         if region is None:
             continue
-        drawn = draw_poster(poster, _ppm(shift @ hmat, region, grown, synth), light_dir)
-        _composite(img, drawn, shift @ hmat)
+        drawn = draw_poster(poster, _ppm(drawn_at, region, grown, synth), light_dir)
+        _composite(img, drawn, drawn_at)
         w, h = poster.size_mm
         centre = project(hmat, np.array([[w / 2, h / 2]]))[0]
         if 0 <= centre[0] < size[0] and 0 <= centre[1] < size[1]:
@@ -130,16 +131,17 @@ def render_scene(
         board = kit.board(placement.board)
         hmat = wall_to_photo @ placement.to_wall
         hmat = hmat / hmat[2, 2]
-        region = _visible_region(shift @ hmat, grown, board.size_mm)
+        drawn_at = shift @ hmat
+        region = _visible_region(drawn_at, grown, board.size_mm)
         if region is None:
             continue
-        ppm = _ppm(shift @ hmat, region, grown, synth)
+        ppm = _ppm(drawn_at, region, grown, synth)
         # the camera's foot on the wall, in this board's mm (for the curled notes' geometry)
         foot = np.linalg.inv(placement.to_wall) @ np.array([camera.C[0], camera.C[1], 1.0])
         viewer = (float(foot[0] / foot[2]), float(foot[1] / foot[2]), float(-camera.C[2]))
         cv = draw_board(
             board, decos[board.id], ppm, region, light_dir, kit.aruco_dictionary, rng, viewer
         )
-        _composite(img, cv, shift @ hmat)
+        _composite(img, cv, drawn_at)
         views.append(board_view(board, decos[board.id], hmat, size, hidden, k1))
     return img, views, posters
