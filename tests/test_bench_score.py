@@ -175,7 +175,14 @@ def test_session_scores_each_note_once() -> None:
     assert s.session_recall == pytest.approx(2 / 3)
     assert (s.session_ocr.edits, s.session_ocr.chars) == (5, 18)  # "Sob" misses 5 of 8
     assert s.session_ocr_in_view.rate == 0.0  # the half-hidden note is left out
+    assert s.session_ocr_readable.notes == 1  # no resolution given: counted legible
     assert any(r[0] == "session: OCR CER" for r in table_rows(s))
+    pred["notes"][0]["best_px_per_mm"] = 1.6  # no photo saw it closer: not legible
+    s = score_session(score([], []), pred, truth, note_size_mm=76)
+    assert s.session_ocr_readable.notes == 0 and s.session_ocr_in_view.notes == 1
+    pred["notes"][0]["best_px_per_mm"] = 2.4
+    s = score_session(score([], []), pred, truth, note_size_mm=76)
+    assert s.session_ocr_readable.notes == 1
 
 
 def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:

@@ -159,3 +159,26 @@ def test_notes_the_chosen_view_lacks_come_from_the_other_views() -> None:
     small.size_px = (int(wide.notes[0].center_mm[0]) + 100, 3000)
     s = merge_session([small, photo("close.jpg", close)], kit())
     assert [n.id for v in s.extras["mire"] for n in v.result.notes] == ["mire-n01"]
+
+
+def test_notes_no_photo_shows_legibly_ask_for_a_closer_retake() -> None:
+    # a wide shot (1.2 px/mm) and a close-up (2.5 px/mm) that found only the first note
+    wide, close = mire(2), mire(2, err=0.9)
+    close.notes = close.notes[:1]
+    for v, scale in ((wide, 1.2), (close, 2.5)):
+        v.fit = dataclasses.replace(v.fit, homography=np.diag([scale, scale, 1.0]))
+    s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
+    assert s.boards["mire"].file == "wide.jpg"
+    (flag,) = _flags(s, "text_too_small")
+    assert flag.board == "mire" and flag.severity == "warning"
+    assert flag.message.startswith("1 post-it du panneau") and "1.2 px/mm" in flag.message
+    doc = session_to_dict(s, kit())
+    validate(doc, "session")
+    assert [(a["id"], a["best_px_per_mm"]) for a in doc["actions"]] == [
+        ("mire-n00", 2.5),  # the close-up saw it legibly
+        ("mire-n01", 1.2),
+    ]
+    # the close-up of the whole board: nothing to retake
+    close.notes = mire(2).notes
+    s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
+    assert not _flags(s, "text_too_small")

@@ -82,6 +82,8 @@ class Scores:
     session_notes_matched: int = 0
     session_ocr: Tally = field(default_factory=Tally)
     session_ocr_in_view: Tally = field(default_factory=Tally)
+    # ... and seen at a legible resolution by some photo (pred "best_px_per_mm")
+    session_ocr_readable: Tally = field(default_factory=Tally)
     photo_seconds: list[float] = field(default_factory=list)
 
     # --- ratios (None when there is nothing to measure) ---
@@ -294,10 +296,16 @@ def _note_pairs(
 
 
 def score_session(
-    s: Scores, pred_session: dict, truth_session: dict, note_size_mm: float = 76.0
+    s: Scores,
+    pred_session: dict,
+    truth_session: dict,
+    note_size_mm: float = 76.0,
+    legible_px_per_mm: float = CONFIG.ocr.min_source_px_per_mm,
 ) -> Scores:
     """Add session-level note scores to s: session.json against the set's truth.json (each
-    note once, whichever photo it came from), matched per board as in `score`."""
+    note once, whichever photo it came from), matched per board as in `score`; OCR also on
+    the notes whose writing is in view, and on those some photo also saw at >=
+    legible_px_per_mm."""
     n_truth, n_pred, pairs = _note_pairs(truth_session, pred_session, note_size_mm / 2)
     s.session_notes_truth += n_truth
     s.session_notes_pred += n_pred
@@ -307,6 +315,9 @@ def score_session(
         s.session_ocr.add(e, n)
         if a.get("writing_visible", 1.0) >= IN_VIEW:
             s.session_ocr_in_view.add(e, n)
+            res = b.get("best_px_per_mm")
+            if res is None or res >= legible_px_per_mm:
+                s.session_ocr_readable.add(e, n)
     return s
 
 
@@ -415,6 +426,13 @@ def table_rows(s: Scores) -> list[tuple[str, str, str]]:
                 "session: OCR CER, writing fully in view",
                 _fmt(s.session_ocr_in_view.rate),
                 f"{s.session_ocr_in_view.notes} notes; " + s.session_ocr_in_view.detail(),
+            ),
+            (
+                "session: OCR CER, in view and shot legibly",
+                _fmt(s.session_ocr_readable.rate),
+                f"{s.session_ocr_readable.notes} notes, also seen at >= "
+                f"{CONFIG.ocr.min_source_px_per_mm:g} px/mm in some photo; "
+                + s.session_ocr_readable.detail(),
             ),
         ]
     rows += [

@@ -243,6 +243,7 @@ def session_to_dict(
                     "ocr_confidence": entry["ocr_confidence"],
                 }
                 entry.update(text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence)
+            entry["best_px_per_mm"] = _r(session.resolution.get((view.file, entry["id"])), 2)
         votes += v
         actions += a
         notes += n
@@ -250,6 +251,7 @@ def session_to_dict(
             _, ea, en = board_entries(extra.result, kit, extra.file, crops.get(extra.file))
             for entry in ea + en:
                 entry["other_view"] = True
+                entry["best_px_per_mm"] = _r(session.resolution.get((extra.file, entry["id"])), 2)
             actions += ea
             notes += en
     return {

@@ -688,6 +688,9 @@ def print_summary(summary: BatchSummary, console: object) -> None:
                 escape(f"doublon {o['file']} : même contenu que {o['duplicate_of']}, lu une fois"),
                 highlight=False,
             )
+    for f in summary.session.get("flags", []):  # while the walls are still up
+        if f["code"] == "text_too_small":
+            c.print(f"[yellow]à reprendre[/] {escape(f['message'])}", highlight=False)
     missing = [
         f
         for f in summary.session.get("flags", [])

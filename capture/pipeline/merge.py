@@ -8,7 +8,8 @@ read it with most confidence (best_readings): the best-registered view is often 
 where the handwriting is a few pixels high, while a closer photo of the same board reads it
 well.
 Notes the chosen view lacks (outside its frame, or found by several other photos) are
-added from the other views.
+added from the other views. Each note of the session keeps the finest resolution any photo
+saw it at; a board with notes that no photo shows legibly is flagged for a closer retake.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from capture.config import CONFIG, Config
-from capture.model import BoardResult, Flag, KitLayout, Note, PhotoResult
+from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, PhotoResult
 from capture.pipeline.legibility import source_px_per_mm
 from capture.pipeline.ocr import medoid
 
@@ -54,6 +55,9 @@ class Session:
     readings: dict[tuple[str, str], NoteReading] = field(default_factory=dict)
     # board id -> notes the chosen view lacks, from other views (one BoardView per photo)
     extras: dict[str, list[BoardView]] = field(default_factory=dict)
+    # (file, note id) of every note of the session -> the finest photo px per board mm at
+    # which a photo found it (best_resolution)
+    resolution: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 def _err(board: BoardResult) -> float:
@@ -199,6 +203,45 @@ def extra_notes(
     return list(out.values())
 
 
+def best_resolution(note: Note, views: list[BoardView], note_size_mm: float) -> float | None:
+    """The finest resolution (photo px per board mm) at which one of the views found this
+    note (a note of that view within half a note of its centre), or None."""
+    found = []
+    for view in views:
+        if not view.result.notes:
+            continue
+        other = min(view.result.notes, key=lambda n: math.dist(n.center_mm, note.center_mm))
+        if math.dist(other.center_mm, note.center_mm) < note_size_mm / 2:
+            found.append(source_px_per_mm(view.result.fit.homography, *other.center_mm))
+    return max((s for s in found if s is not None), default=None)
+
+
+def too_small_flag(
+    board: BoardLayout | None, board_id: str, scales: list[float | None], config: Config = CONFIG
+) -> Flag | None:
+    """A retake warning when some of a board's notes (their best resolution over the
+    session: scales) were photographed too small in every photo to read their writing."""
+    limit = config.ocr.min_source_px_per_mm
+    small = [s for s in scales if s is not None and s < limit]
+    if not small:
+        return None
+    title = board.title if board is not None else board_id
+    worst = math.floor(min(small) * 10 + 1e-9) / 10  # 1.98 is not "2.0 px/mm" when 2 are needed
+    which = (
+        f"{len(small)} post-its du panneau « {title} » n'ont été photographiés"
+        if len(small) > 1
+        else f"1 post-it du panneau « {title} » n'a été photographié"
+    )
+    return Flag(
+        "text_too_small",
+        "warning",
+        f"{which} d'assez près sur aucune photo pour en lire l'écriture (au mieux "
+        f"{worst:.1f} px/mm, il en faut {limit:g}) : reprenez ce panneau de plus près, "
+        "le texte lu est peu fiable.",
+        board=board_id,
+    )
+
+
 def _sees(h: object, size: tuple[int, int] | None, note: Note, margin_mm: float) -> bool:
     """True when the photo (board mm -> px homography h, size w x h px) shows the note's
     centre with margin_mm around it; a photo of unknown size is taken to see everything."""
@@ -232,6 +275,7 @@ def merge_session(
     flags: list[Flag] = []
     readings: dict[tuple[str, str], NoteReading] = {}
     extras: dict[str, list[BoardView]] = {}
+    resolution: dict[tuple[str, str], float] = {}
     sizes = {p.file: p.size_px for p in photos}
     order = [b.id for b in kit.boards] + sorted(set(seen) - {b.id for b in kit.boards})
     for board_id in order:
@@ -247,6 +291,16 @@ def merge_session(
             readings[(board_id, note_id)] = r
         if len(ranked) > 1 and (more := extra_notes(ranked, sizes, kit.note_size_mm, config)):
             extras[board_id] = more
+        scales = []
+        for view in [ranked[0], *extras.get(board_id, [])]:
+            for note in view.result.notes:
+                scale = best_resolution(note, ranked, kit.note_size_mm)
+                if scale is not None:
+                    resolution[(view.file, note.id)] = scale
+                scales.append(scale)
+        layout = next((b for b in kit.boards if b.id == board_id), None)
+        if (flag := too_small_flag(layout, board_id, scales, config)) is not None:
+            flags.append(flag)
         if len(ranked) > 1 and (flag := _disagreement(board_id, ranked)) is not None:
             flags.append(flag)
     for b in kit.boards:
@@ -262,4 +316,6 @@ def merge_session(
                 board=b.id,
             )
         )
-    return Session(kit.workshop, photos, boards, views, flags, list(skipped), readings, extras)
+    return Session(
+        kit.workshop, photos, boards, views, flags, list(skipped), readings, extras, resolution
+    )
