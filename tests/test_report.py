@@ -196,6 +196,10 @@ def test_apply_corrections_and_idempotence(out: Path, tmp_path: Path) -> None:
     assert n["zone"] == "redaction" and n["verified"]
     assert "processus-n01" not in {n["id"] for n in session["notes"]}
     assert session["rejected_notes"][0]["id"] == "processus-n01"
+    # the retake warning goes once every note no photo showed legibly is checked or rejected
+    retake = {f["board"]: f.get("resolved", False) for f in session["flags"]
+              if f["code"] == "text_too_small"}
+    assert retake == {"processus": True, "mire": False}  # two of mire's three notes unchecked
     v = next(v for v in session["votes"] if v["board"] == "verbatim-02")
     assert (v["agree"], v["disagree"], v["by_color"]["disagree"]["red"]) == (5, 6, 3)
     assert v["machine"]["disagree"] == 5 and v["verified_zones"] == ["disagree"]

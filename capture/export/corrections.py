@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from capture.config import CONFIG
 from capture.errors import UsageError
 from capture.export.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
@@ -208,6 +209,21 @@ def _resolve_flags(doc: dict, photo: str | None, board: str, note: str | None,
             f["resolved"] = True
 
 
+def _resolve_retake(session: dict, board: str) -> None:
+    """A board's text_too_small warning is resolved once a person has checked every note of
+    it that no photo showed legibly, or rejected it."""
+    limit = CONFIG.ocr.min_source_px_per_mm
+    small = [
+        e
+        for e in session.get("actions", []) + session.get("notes", [])
+        if e["board"] == board and (e.get("best_px_per_mm") or limit) < limit
+    ]
+    if all(e.get("verified") for e in small):
+        for f in session.get("flags", []):
+            if f.get("code") == "text_too_small" and f.get("board") == board:
+                f["resolved"] = True
+
+
 def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
            layout: dict) -> list[str]:
     """Problems that make the file not fit these outputs (wrong workshop, unknown targets)."""
@@ -290,6 +306,7 @@ def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True
             found = _find_session_note(session, t["photo"], t["board"], t["note"])
             if found is not None:
                 _apply_note(session, found, c, zones, author)
+                _resolve_retake(session, t["board"])
         else:
             side = zones[t["zone"]]["vote"]
             for d in [session] + [d for _p, d in photos.values()]:
