@@ -50,7 +50,7 @@ def test_run_writes_every_output_schema_valid(sample_run) -> None:
     assert len(csv_out.read_csv(out / "votes.csv")) == len(session["votes"])
     assert "photos analysées" in res.output and str(out) in res.output.replace("\n", "")
     # boards with notes no photo shows at 2 px/mm are named for a retake (here processus and a
-    # story board: notes at 1.8 and 1.98 px/mm in these 6 MP shots); a note's best view is at
+    # story board: notes at best 1.76 and 1.98 px/mm in these 6 MP shots); a note's best view is at
     # least the chosen view's
     entries = session["notes"] + session["actions"]
     assert all(n["best_px_per_mm"] >= n["source_px_per_mm"] for n in entries)
