@@ -282,6 +282,11 @@ class NotesConfig:
     stack_inset_mm: float = 2.0  # cues are read this far inside the other note (blurred borders)
     stack_min_samples: int = 5  # fewer pixels than this: the cue says nothing
     stack_colour_margin: float = 0.3  # the overlap's colour must favour one note by this share
+    # Else two notes whose own paper differs by this CIELAB distance (pastel and neon of one
+    # colour class) are told apart by the overlap's shade, which must lie nearer one of them
+    # by this share of that distance
+    stack_shade_min_de: float = 12.0
+    stack_shade_margin: float = 0.5
     stack_edge_reach_mm: float = 3.0  # an outline's step is looked for this far on either side
     stack_tilts_deg: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)  # square angle a little off
     stack_ink_drop: float = 25.0  # profiles this much darker than the paper (L) cross writing

@@ -55,6 +55,7 @@ class StickyNote:
     angle_deg: float
     color: str
     size_mm: float | None = None  # None: the scene's note size (real packs: 51, 76, 102 mm)
+    rgb: tuple[int, int, int] | None = None  # None: the colour's usual paper (NOTE_RGB)
 
 
 @dataclass
@@ -114,7 +115,7 @@ def decorate(
         cv2.fillConvexPoly(shadow, (poly + 1.5 * ppm).astype(np.int32), 1.0, cv2.LINE_AA)
         shadow = cv2.GaussianBlur(shadow, (0, 0), 1.5 * ppm)
         o *= (1 - 0.25 * shadow)[..., None]
-        col = np.array(_jitter(NOTE_RGB[n.color], rng, 6), np.float32)
+        col = np.array(_jitter(n.rgb or NOTE_RGB[n.color], rng, 6), np.float32)
         mask = np.zeros(o.shape[:2], np.float32)
         cv2.fillConvexPoly(mask, poly.astype(np.int32), 1.0, cv2.LINE_AA)
         o[:] = o * (1 - mask[..., None]) + col * mask[..., None]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from drawn_scene import StickyNote, decorate, degrade, photograph, sample_kit
 
-from capture.config import CONFIG
+from capture.config import CONFIG, Config
 from capture.pipeline.notes import lone_note_side
 from capture.pipeline.photo import analyse_photo
 
@@ -17,7 +18,7 @@ def _ocr(crops: list[np.ndarray]) -> list[SimpleNamespace]:
     return [SimpleNamespace(text="", raw_text="", confidence=0.0) for _ in crops]
 
 
-def _analyse(notes: list[StickyNote], seed: int):
+def _analyse(notes: list[StickyNote], seed: int, config: Config = CONFIG):
     from capture.kit.render import render_board
 
     kit = sample_kit()
@@ -26,7 +27,7 @@ def _analyse(notes: list[StickyNote], seed: int):
     img = decorate(render_board(b, 3.0), b, 3.0, [], notes, rng, pad_mm=60)
     photo, _ = photograph([(img, 3.0, (0, 0), 60)], (1000, 1000), (3000, 2250), 30, 6, rng)
     photo = degrade(photo, rng, cast=(1.0, 0.95, 0.85), blur_px=1.0, noise=3, jpeg=85)
-    (board,) = analyse_photo(photo, kit, ocr=_ocr, file="sizes.jpg").boards
+    (board,) = analyse_photo(photo, kit, config, ocr=_ocr, file="sizes.jpg").boards
     return kit, board
 
 
@@ -112,3 +113,51 @@ def test_middle_note_of_three_stacked_is_found() -> None:
     assert da < 8.0 and dc < 8.0 and na.color == "yellow" and nc.color == "pink"
     # the middle note shows a strip: along it, where its hidden part lies is only a guess
     assert nb is not na and nb.color == "yellow" and db < 20.0
+
+
+PASTEL_PINK, NEON_PINK = (255, 150, 190), (240, 60, 140)  # both read "pink"
+
+
+@pytest.mark.parametrize("upper", [PASTEL_PINK, NEON_PINK])
+def test_stacked_notes_of_one_colour_in_two_shades_tell_which_is_on_top(upper) -> None:
+    """A neon pink note over a pastel one (or the reverse): one colour class, so the class of
+    the overlap says nothing, but its shade is the upper note's."""
+    kit = sample_kit()
+    gx, gy, _, _ = kit.board("mire").zone("grille").rect_mm
+    x, y = gx + 300, gy + 300
+    lower = PASTEL_PINK if upper == NEON_PINK else NEON_PINK
+    truth = [
+        StickyNote("mire", (x, y), 2, "pink", rgb=lower),
+        StickyNote("mire", (x + 30, y + 35), -3, "pink", rgb=upper),  # drawn later: on top
+    ]
+    _, board = _analyse(truth, 5)
+    (_, low, _), (_, up, _) = _match(truth, board.notes)
+    assert low is not up and low.color == up.color == "pink"
+    assert low.covered_by == (up.id,) and low.covered == pytest.approx(0.3, abs=0.1)
+    assert not up.covered_by
+    # without the shade the pair is left to a person both ways
+    blind = dataclasses.replace(
+        CONFIG, notes=dataclasses.replace(CONFIG.notes, stack_shade_min_de=1e9)
+    )
+    _, board = _analyse(truth, 5, blind)
+    (_, low, _), (_, up, _) = _match(truth, board.notes)
+    assert up.covered_by == (low.id,) and low.covered_by == (up.id,)
+
+
+def test_shade_of_a_note_half_hidden_on_both_sides_is_not_guessed() -> None:
+    """Orange under pastel pink under yellow: the pink note's own paper shows only in a strip
+    between the two others, so its shade is not read off the yellow that covers it; the
+    orange note stays reported under the pink one (read off the yellow, the pink's shade would
+    be nearer the orange's than the yellow's is, and the orange would come out on top)."""
+    kit = sample_kit()
+    gx, gy, _, _ = kit.board("mire").zone("grille").rect_mm
+    x, y = gx + 300, gy + 200
+    truth = [
+        StickyNote("mire", (x, y), 1, "orange"),
+        StickyNote("mire", (x + 15, y + 45), -1, "pink", rgb=PASTEL_PINK),
+        StickyNote("mire", (x + 27, y + 88), 2, "yellow"),
+    ]
+    _, board = _analyse(truth, 8)
+    (_, orange, _), (_, pink, _), (_, yellow, _) = _match(truth, board.notes)
+    assert len({orange.id, pink.id, yellow.id}) == 3
+    assert pink.id in orange.covered_by and yellow.id in pink.covered_by

@@ -503,6 +503,75 @@ def _colour_upper(
     return bool(fa > fb)
 
 
+def _shade_upper(
+    a: np.ndarray,
+    b: np.ndarray,
+    others: Sequence[np.ndarray],
+    norm: Normalised,
+    rect: Rectified,
+    cfg: NotesConfig,
+) -> bool | None:
+    """True when the overlap of squares a and b looks like a's own paper, False b's, None
+    unsure: two notes of one colour class may still differ in shade (a pastel and a neon
+    pink), and the overlap shows the upper one's. Each note's own paper is read where no
+    other square reaches (b's, or those of `others`, notes overlapping either), ink left
+    out as in _note_colour; the overlap where no third note reaches."""
+    step = 1.0 / rect.px_per_mm
+    grown = [_inset(q, -cfg.stack_inset_mm) for q in (a, b, *others)]
+
+    def bare(pts: np.ndarray, skip: Sequence[np.ndarray]) -> np.ndarray:
+        for q in skip:
+            pts = pts[~_inside(q, pts)]
+        return pts
+
+    ov = bare(_overlap_points(a, b, cfg.stack_inset_mm, step), grown[2:])
+    whole = [_square_points(_inset(q, cfg.stack_inset_mm), step) for q in (a, b)]
+    own_a = bare(whole[0], [grown[1], *grown[2:]])
+    own_b = bare(whole[1], [grown[0], *grown[2:]])
+    if (
+        len(ov) < cfg.stack_min_samples
+        or min(len(own) / max(len(w), 1) for own, w in zip((own_a, own_b), whole, strict=True))
+        < cfg.colour_min_share
+    ):
+        return None
+    cols = [_paper_lab(pts, norm, rect) for pts in (ov, own_a, own_b)]
+    if any(c is None for c in cols):
+        return None
+    c_ov, c_a, c_b = cols
+    gap = float(np.linalg.norm(c_a - c_b))
+    if gap < cfg.stack_shade_min_de:
+        return None
+    da, db = float(np.linalg.norm(c_ov - c_a)), float(np.linalg.norm(c_ov - c_b))
+    if abs(da - db) < cfg.stack_shade_margin * gap:
+        return None
+    return da < db
+
+
+def _square_points(corners: np.ndarray, step: float) -> np.ndarray:
+    """Points every `step` inside a convex polygon (board mm)."""
+    lo, hi = corners.min(0), corners.max(0)
+    xs, ys = np.meshgrid(np.arange(lo[0], hi[0], step), np.arange(lo[1], hi[1], step))
+    pts = np.stack([xs.ravel(), ys.ravel()], 1)
+    return pts[_inside(corners, pts)]
+
+
+def _paper_lab(pts_mm: np.ndarray, norm: Normalised, rect: Rectified) -> np.ndarray | None:
+    """Median CIELAB of a note's paper at these board points, ink (dark or neutral) left out."""
+    px = np.round(rect.mm_to_px(pts_mm)).astype(int)
+    hh, ww = rect.valid.shape
+    ok = (px[:, 0] >= 0) & (px[:, 0] < ww) & (px[:, 1] >= 0) & (px[:, 1] < hh)
+    px = px[ok]
+    px = px[rect.valid[px[:, 1], px[:, 0]]]  # off the photo: nothing to read
+    if len(px) < 10:
+        return None
+    x0, y0 = px.min(0)
+    x1, y1 = px.max(0) + 1
+    lab = norm.lab(y0, y1, x0, x1)[px[:, 1] - y0, px[:, 0] - x0]
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    sel = (chroma > np.percentile(chroma, 30)) & (lab[:, 0] > np.percentile(lab[:, 0], 20))
+    return np.median(lab[sel] if sel.sum() > 10 else lab, axis=0)
+
+
 def _edge_evidence(
     a: np.ndarray, b: np.ndarray, norm: Normalised, rect: Rectified, cfg: NotesConfig
 ) -> float | None:
@@ -570,13 +639,21 @@ def stacking(
 
     corners: each note's square in board mm; colours: each note's class index (-1: none) in
     cls_frame = (class map, px per mm, offset: px = mm * ppm + offset). Where two squares
-    overlap, the upper note shows: its colour fills the overlap when the two differ, and its
+    overlap, the upper note shows: its colour fills the overlap when the two differ (in class,
+    else in shade: _shade_upper), and its
     outline (the sheet's edge, the thin shadow it casts) runs across the lower note, while the
     lower note's outline under it is hidden. A pair neither cue settles is given both ways,
     not sure: a person looks at it either way.
     """
     out: list[tuple[int, int, float, bool]] = []
     areas = [abs(cv2.contourArea(c.astype(np.float32))) for c in corners]
+
+    def overlaps(k: int, m: int) -> bool:
+        inter, _ = cv2.intersectConvexConvex(
+            corners[k].astype(np.float32), corners[m].astype(np.float32)
+        )
+        return inter > 0
+
     for i in range(len(corners)):
         for j in range(i + 1, len(corners)):
             inter, _ = cv2.intersectConvexConvex(
@@ -587,6 +664,13 @@ def stacking(
             i_up = None
             if colours[i] != colours[j] and min(colours[i], colours[j]) >= 0:
                 i_up = _colour_upper(corners[i], corners[j], colours[i], colours[j], cls_frame, cfg)
+            if i_up is None:
+                others = [
+                    corners[k]
+                    for k in range(len(corners))
+                    if k not in (i, j) and (overlaps(k, i) or overlaps(k, j))
+                ]
+                i_up = _shade_upper(corners[i], corners[j], others, norm, rect, cfg)
             if i_up is None:
                 ei = _edge_evidence(corners[i], corners[j], norm, rect, cfg)
                 ej = _edge_evidence(corners[j], corners[i], norm, rect, cfg)
