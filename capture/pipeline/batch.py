@@ -699,8 +699,8 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     c.print(
         f"[bold]{summary.ok}/{summary.photos} photos analysées[/]"
         + (f", [red]{len(summary.failed)} en échec[/]" if summary.failed else "")
-        + f" · {summary.boards} panneaux"
-        + (f" ({len(missing)} jamais vus)" if missing else "")
+        + f" · {summary.boards} panneaux vus"
+        + (f", {len(missing)} sur aucune photo" if missing else "")
         + f" · {summary.votes} votes sur {len(summary.session['votes'])} verbatims"
         + f" · {summary.actions} actions · {summary.notes} post-its"
         + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
