@@ -269,7 +269,8 @@ class NotesConfig:
     crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
     min_visible_frac: float = 0.45  # less of a note inside the photo: another photo holds it
     centre_margin_frac: float = 0.1  # a note centre must lie this share of its side in the frame
-    duplicate_frac: float = 0.3  # squares closer than this x the note side are one note
+    duplicate_frac: float = 0.3  # squares closer than this x the note side are one note ...
+    duplicate_paper_de: float = 25.0  # ... unless of two classes whose papers differ this much
     size_tolerance: float = 0.4  # 51 to 102 mm packs for 76 declared (+ blur widening the mask)
     size_snap: float = 0.1  # measured this near the declared side: the declared (blur, shadow)
     size_min_samples: int = 3  # lone notes needed to set the side of multi-note blobs

@@ -340,14 +340,28 @@ def find_notes(
         s_part = board_side if own is None else own
         for cx, cy, ang, score in cover_with_squares(part, sup, edg, s_part, cfg):
             squares.append((cx + x0, cy + y0, ang, score, name, s_part))
+
     # A note whose colour sits between two classes (lime, salmon) is split between them and
     # each part gets a square: the same note twice. Keep the best-scored of near-coincident ones.
+    # Two squares of different classes that are this near may also be two notes stuck over
+    # each other (a blue one between two yellow ones): then their papers differ.
+    def paper(sq: tuple) -> np.ndarray | None:
+        cx, cy, ang, _, _, sd = sq
+        mm = ((cx + 0.5) / ppm - rect.margin_mm, (cy + 0.5) / ppm - rect.margin_mm)
+        inner = _square_corners(*mm, 0.6 * sd / ppm, ang)
+        return _paper_lab(_square_points(inner, 1.0 / rect.px_per_mm), norm, rect)
+
+    def same_note(sq: tuple, u: tuple) -> bool:
+        if np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * min(sq[5], u[5]):
+            return False
+        if sq[4] == u[4]:
+            return True
+        pa, pb = paper(sq), paper(u)
+        return pa is None or pb is None or np.linalg.norm(pa - pb) < cfg.duplicate_paper_de
+
     unique: list[tuple[float, float, float, float, str, float]] = []
     for sq in sorted(squares, key=lambda q: -q[3]):
-        if all(
-            np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * min(sq[5], u[5])
-            for u in unique
-        ):
+        if not any(same_note(sq, u) for u in unique):
             unique.append(sq)
     squares = unique
     notes: list[Note] = []
