@@ -529,7 +529,7 @@ def _shade_upper(
     unsure: two notes of one colour class may still differ in shade (a pastel and a neon
     pink), and the overlap shows the upper one's. Each note's own paper is read where no
     other square reaches (b's, or those of `others`, notes overlapping either), ink left
-    out as in _note_colour; the overlap where no third note reaches."""
+    out (_ink_free_median); the overlap where no third note reaches."""
     step = 1.0 / rect.px_per_mm
     grown = [_inset(q, -cfg.stack_inset_mm) for q in (a, b, *others)]
 
@@ -570,7 +570,7 @@ def _square_points(corners: np.ndarray, step: float) -> np.ndarray:
 
 
 def _paper_lab(pts_mm: np.ndarray, norm: Normalised, rect: Rectified) -> np.ndarray | None:
-    """Median CIELAB of a note's paper at these board points, ink (dark or neutral) left out."""
+    """Median CIELAB of a note's paper at these board points (_ink_free_median)."""
     px = np.round(rect.mm_to_px(pts_mm)).astype(int)
     hh, ww = rect.valid.shape
     ok = (px[:, 0] >= 0) & (px[:, 0] < ww) & (px[:, 1] >= 0) & (px[:, 1] < hh)
@@ -580,7 +580,12 @@ def _paper_lab(pts_mm: np.ndarray, norm: Normalised, rect: Rectified) -> np.ndar
         return None
     x0, y0 = px.min(0)
     x1, y1 = px.max(0) + 1
-    lab = norm.lab(y0, y1, x0, x1)[px[:, 1] - y0, px[:, 0] - x0]
+    return _ink_free_median(norm.lab(y0, y1, x0, x1)[px[:, 1] - y0, px[:, 0] - x0])
+
+
+def _ink_free_median(lab: np.ndarray) -> np.ndarray:
+    """Median CIELAB of a note's pixels (N x 3) without its ink: the least chromatic 30 %
+    (grey or black pen) and the darkest 20 % are left out."""
     chroma = np.hypot(lab[:, 1], lab[:, 2])
     sel = (chroma > np.percentile(chroma, 30)) & (lab[:, 0] > np.percentile(lab[:, 0], 20))
     return np.median(lab[sel] if sel.sum() > 10 else lab, axis=0)
@@ -660,19 +665,16 @@ def stacking(
     not sure: a person looks at it either way.
     """
     out: list[tuple[int, int, float, bool]] = []
-    areas = [abs(cv2.contourArea(c.astype(np.float32))) for c in corners]
-
-    def overlaps(k: int, m: int) -> bool:
-        inter, _ = cv2.intersectConvexConvex(
-            corners[k].astype(np.float32), corners[m].astype(np.float32)
-        )
-        return inter > 0
-
-    for i in range(len(corners)):
-        for j in range(i + 1, len(corners)):
-            inter, _ = cv2.intersectConvexConvex(
-                corners[i].astype(np.float32), corners[j].astype(np.float32)
-            )
+    quads = [c.astype(np.float32) for c in corners]
+    areas = [abs(cv2.contourArea(q)) for q in quads]
+    n = len(quads)
+    shared = np.zeros((n, n))  # area two squares share
+    for i in range(n):
+        for j in range(i + 1, n):
+            shared[i, j] = shared[j, i] = cv2.intersectConvexConvex(quads[i], quads[j])[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            inter = shared[i, j]
             if inter < cfg.stack_min_frac * min(areas[i], areas[j]):
                 continue
             i_up = None
@@ -681,8 +683,8 @@ def stacking(
             if i_up is None:
                 others = [
                     corners[k]
-                    for k in range(len(corners))
-                    if k not in (i, j) and (overlaps(k, i) or overlaps(k, j))
+                    for k in range(n)
+                    if k not in (i, j) and (shared[k, i] > 0 or shared[k, j] > 0)
                 ]
                 i_up = _shade_upper(corners[i], corners[j], others, norm, rect, cfg)
             if i_up is None:
@@ -775,12 +777,7 @@ def _note_colour(
     px = lab[m]
     if px.size == 0:
         return "unknown", np.inf
-    chroma = np.hypot(px[:, 1], px[:, 2])
-    sel = chroma > np.percentile(chroma, 30)
-    sel &= px[:, 0] > np.percentile(px[:, 0], 20)
-    return classify(
-        np.median(px[sel] if sel.sum() > 10 else px, axis=0), refs.notes, cfg.unknown_delta_e
-    )
+    return classify(_ink_free_median(px), refs.notes, cfg.unknown_delta_e)
 
 
 def note_crop(
