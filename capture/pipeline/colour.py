@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import cv2
@@ -19,7 +20,9 @@ from capture.config import CONFIG, ColourConfig
 from capture.model import BoardLayout
 from capture.pipeline.rectify import Rectified
 
-DEFAULT_COLORS_YAML = Path(__file__).resolve().parents[2] / "calibration" / "colors.yaml"
+# calibration/colors.yaml, shipped inside the package (capture/data/colors.yaml links to it) so
+# that a regular, non-editable install finds it wherever it runs from.
+DEFAULT_COLORS_YAML = Path(str(files("capture.data") / "colors.yaml"))
 
 
 @dataclass(frozen=True)
