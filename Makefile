@@ -1,6 +1,7 @@
 # wall capture: two commands do everything on a fresh Debian machine.
 #   make demo   install what is missing, then run the pipeline on the samples -> outputs/demo/
-#   make test   install what is missing, then run the test suite
+#   make test   install what is missing, then run the test suite (what CI runs)
+#   make check  the fast tier for everyday work: ruff + unit tests, under a minute
 SHELL := /bin/bash
 PY      := .venv/bin/python
 CAPTURE := .venv/bin/capture
@@ -10,7 +11,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-fra libzbar0 fonts-dejavu-core \
 	fonts-comic-neue fonts-humor-sans fonts-breip fonts-dancingscript chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install system-deps lint bench clean
+.PHONY: demo test check install system-deps lint bench clean
 .DEFAULT_GOAL := demo
 
 # System packages: only touch apt when one is actually missing (keeps re-runs fast and offline).
@@ -49,8 +50,14 @@ demo: install
 	$(CAPTURE) kit $(WORKSHOP) --out outputs/demo/kit
 	$(CAPTURE) run $(SAMPLES)/photos --workshop $(WORKSHOP) --out outputs/demo
 
+# Both tiers spread the tests over every core (pytest-xdist); `-m "not slow"` leaves out the
+# tests that render or analyse whole photos, run the CLI on sets or start a browser.
 test: install
-	$(PY) -m pytest -x tests
+	$(PY) -m pytest -n auto --dist loadfile tests
+
+check: install
+	.venv/bin/ruff check .
+	$(PY) -m pytest -n auto --dist loadfile -m "not slow" tests
 
 lint: install
 	.venv/bin/ruff check .

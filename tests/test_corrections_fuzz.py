@@ -113,6 +113,7 @@ def documents(draw: st.DrawFn, pools: dict) -> bytes:
     return json.dumps(doc, ensure_ascii=draw(st.booleans())).encode()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_random_corrections_apply_or_exit_2(pristine: Path, data: st.DataObject) -> None:

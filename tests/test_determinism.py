@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from drawn_scene import STICKER_RGB, Sticker, decorate, degrade, photograph, sample_kit
 
 from capture.export.json_out import photo_to_dict
@@ -12,6 +13,7 @@ from capture.kit.render import render_board
 from capture.pipeline.photo import analyse_photo
 
 
+@pytest.mark.slow
 def test_analyse_photo_twice_gives_identical_outputs() -> None:
     kit = sample_kit()
     rng = np.random.default_rng(5)

@@ -76,6 +76,7 @@ def test_sticker_notched_by_a_rim_highlight_counts_a_half_one_does_not() -> None
     assert cover_with_discs(blob, r, CONFIG.dots, hull)[0] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("tilt", "seed"), [(35, 11), (45, 12)])
 def test_counts_on_degraded_perspective_photos(tilt: float, seed: int) -> None:
     kit = sample_kit()
@@ -104,6 +105,7 @@ def test_counts_on_degraded_perspective_photos(tilt: float, seed: int) -> None:
         assert sum(v.count for v in votes) >= 10  # the scene does hold touching/overlapping pairs
 
 
+@pytest.mark.slow
 def test_unknown_colour_and_notes_are_not_votes() -> None:
     kit = sample_kit()
     rng = np.random.default_rng(3)
@@ -127,6 +129,7 @@ def test_unknown_colour_and_notes_are_not_votes() -> None:
     assert {"register", "colour", "dots", "total"} <= set(result.timings)
 
 
+@pytest.mark.slow
 def test_calibration_card_refines_sticker_colours() -> None:
     """Teal 'green' stickers (another brand): unknown from the nominal references, recognised
     once the calibration card in the same photo shows what 'green' looks like."""
@@ -308,6 +311,7 @@ def _drawn_verbatim(seed: int):
     return kit, refs, b, st, decorate(render_board(b, 4.0), b, 4.0, st, [], rng), rng
 
 
+@pytest.mark.slow
 def test_grey_print_tinted_by_a_clipped_white_balance_is_not_counted() -> None:
     """A strong blue cast with the paper's blue channel clipped: normalising on the paper
     leaves the mid-tones blue (on a generated photo under tungsten light the grey labels
@@ -342,6 +346,7 @@ def _veil(img: np.ndarray, centre_px: tuple[float, float], sigma_px: float, peak
     return out
 
 
+@pytest.mark.slow
 def test_stickers_washed_out_by_glare_are_counted_and_flagged() -> None:
     """A veil of glare that clips nothing washes a zone's stickers below the ordinary chroma
     threshold (on generated photos, three touching stickers were missed without a flag): the

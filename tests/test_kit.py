@@ -194,6 +194,7 @@ def test_markers_are_where_kit_json_says(kit_dir, kit_json):
             assert above.size and above.min() > 200
 
 
+@pytest.mark.slow
 def test_qr_codes_decode_from_the_pngs(kit_dir, kit_json):
     ppm = PNG_DPI / 25.4
     for board in kit_json["boards"]:
@@ -273,6 +274,7 @@ def _fit(board: dict, corners, ids) -> tuple[np.ndarray, float]:
 WARPED = ["verbatim-01", "verbatim-11", "story-deniers", "processus", "mire", "calibration"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("board_id", WARPED)
 def test_markers_and_qr_read_from_a_warped_degraded_photo(kit_dir, kit_json, board_id):
     board = next(b for b in kit_json["boards"] if b["id"] == board_id)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from capture.export.lock import LOCK_NAME, output_lock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +22,7 @@ def _run(*args: object) -> subprocess.CompletedProcess:
                           timeout=120, cwd=ROOT, env=env)
 
 
+@pytest.mark.slow
 def test_second_run_into_a_locked_folder_exits_2(tmp_path: Path) -> None:
     photos = tmp_path / "in"
     photos.mkdir()

@@ -57,6 +57,7 @@ def mire_scene():
     return kit, notes, analyse_photo(photo, kit, ocr=fake_ocr, file="mire.jpg"), calls
 
 
+@pytest.mark.slow
 def test_every_note_found_once_and_placed(mire_scene) -> None:
     kit, truth, result, _ = mire_scene
     (board,) = result.boards
@@ -113,6 +114,7 @@ def test_crops_are_upright_notes_for_ocr(mire_scene) -> None:
         assert ink.mean(1).std() > 1.5 * ink.mean(0).std()
 
 
+@pytest.mark.slow
 def test_mixed_light_tinted_paper_is_not_a_note() -> None:
     """Lamps on the left, a window on the right: the paper's tint drifts across the board.
     Paper far from the board's median tint is still paper, not a run of pale notes."""
@@ -140,6 +142,7 @@ def test_mixed_light_tinted_paper_is_not_a_note() -> None:
         assert len(near) == 1 and near[0].color == n.color
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("gain", "flagged"), [(1.0, False), (1.6, True)])
 def test_overexposed_board_is_flagged(gain: float, flagged: bool) -> None:
     """Paper saturated over most of the board: colours are less sure, a person checks."""

@@ -105,6 +105,7 @@ def test_lines_are_split_whole_letters_kept() -> None:
     assert [t.strip() for t, _ in texts] == ["Équipe gagnante", "Épargne", "qualité"]
 
 
+@pytest.mark.slow
 def test_one_tesseract_run_reads_many_images_like_single_runs() -> None:
     imgs = [_text_image([w]) for w in ("Sobriété", "Circuits courts", "Coût global")]
     imgs.insert(1, np.full((80, 200), 255, np.uint8))  # a blank page keeps its place
@@ -169,6 +170,7 @@ def test_word_lists_of_the_ocr_languages() -> None:
     assert lexicon_for("fra+jpn") is not None
 
 
+@pytest.mark.slow
 def test_notes_of_a_photo_are_read_in_one_go(monkeypatch) -> None:
     """One Tesseract run per page segmentation mode and model set, whatever the number of
     notes."""
@@ -191,6 +193,7 @@ def test_notes_of_a_photo_are_read_in_one_go(monkeypatch) -> None:
     assert res[2] == EMPTY
 
 
+@pytest.mark.slow
 def test_cer_floor_on_rendered_handwriting() -> None:
     """Real Tesseract on crops rendered in the handwriting fonts (3 notes per font)."""
     fonts = {k: v for k, v in FONTS.items() if "control" not in k}

@@ -34,6 +34,7 @@ def kit() -> KitLayout:
     return sample_kit()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("tilt", "roll", "seed"), [(32, 12, 1), (45, -25, 2)])
 def test_boards_found_with_precise_homography(
     kit: KitLayout, tilt: float, roll: float, seed: int
@@ -141,6 +142,7 @@ def test_single_marker_board_borrows_the_wall_plane(kit: KitLayout) -> None:
     assert _max_error_mm(homs[1], fit.homography, weak.size_mm) < 3.0
 
 
+@pytest.mark.slow
 def test_far_away_wall_markers_are_searched_at_full_resolution(kit: KitLayout) -> None:
     """A whole wall in one 12 MP shot: 40 mm markers are ~25 px, too small once reduced."""
     rng = np.random.default_rng(4)

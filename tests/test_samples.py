@@ -50,6 +50,7 @@ def _upright(path: Path) -> np.ndarray:
         return np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
 
 
+@pytest.mark.slow
 def test_files_and_manifest(easy_set):
     photos = sorted((easy_set / "photos").glob("*.jpg"))
     assert [p.name for p in photos] == ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"]
@@ -64,6 +65,7 @@ def test_files_and_manifest(easy_set):
     assert manifest["megapixels"] == MP and manifest["generator"]
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_differs(easy_set, workshop, tmp_path):
     again = tmp_path / "again"
     generate_set(workshop, again, count=2, seed=11, level="easy", megapixels=MP, console=None)

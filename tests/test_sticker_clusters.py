@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from drawn_scene import STICKER_RGB, Sticker, decorate, degrade, photograph, sample_kit
 
 from capture.kit.render import render_board
 from capture.pipeline.photo import analyse_photo
 
 
+@pytest.mark.slow
 def test_touching_mixed_cluster_counts_each_sticker_once() -> None:
     """Three touching reds under a touching yellow and green (12 mm discs, 11 mm apart), shot
     at an angle: covering the whole blob once credited red discs with yellow pixels and

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from drawn_scene import STICKER_RGB, Sticker, decorate, degrade, photograph, sample_kit
 
 from capture.kit.render import render_board
 from capture.pipeline.photo import analyse_photo
 
 
+@pytest.mark.slow
 def test_orange_stickers_are_unknown_and_yellow_and_red_stay_declared() -> None:
     """A yellowish orange sits within the distance cut-off of yellow: the cut-off alone calls
     it yellow; the colour table's own (undeclared) orange being nearer makes it unknown."""
@@ -35,6 +37,7 @@ def test_orange_stickers_are_unknown_and_yellow_and_red_stay_declared() -> None:
     assert [f.zone for f in board.flags if f.code == "unknown_colour"] == ["agree"]
 
 
+@pytest.mark.slow
 def test_sticker_shading_across_two_colours_counts_once() -> None:
     """Orange stickers shading from red-orange to yellow-orange across their face (sheen,
     light from one side): split by colour class, each half could earn a disc of its own.

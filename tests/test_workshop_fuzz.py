@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -82,6 +83,7 @@ def _mutate(data: st.DataObject, text: str) -> str:
     return "".join(lines)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_mutations_of_the_sample_workshop(data: st.DataObject) -> None:
@@ -135,6 +137,7 @@ def workshops(draw: st.DrawFn) -> dict:
     return doc
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workshops())
 def test_valid_workshops_lay_out(doc: dict) -> None:
