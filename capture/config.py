@@ -146,6 +146,13 @@ class MergeConfig:
     # below it handwriting is a few pixels high (the vote's CER there: 43 %, against 16 % at
     # 2-3 px/mm) and Tesseract can still be confident about a wrong word (README, Accuracy).
     text_min_px_per_mm: float = 1.5
+    # Zone coverage (pipeline.coverage): each zone sampled on this many points per side (grid
+    # zones: per side of each of their 9 cells); 16 x 16 gives steps of 0.4 %, finer than
+    # the "vu à 40 %" a person reads, and costs nothing beside the analysis.
+    coverage_samples: int = 16
+    # A zone seen at least this much counts as fully seen: the frame's edge grazing a zone's
+    # border (a few mm of paper, no sticker fits there) must not mark its count as partial.
+    coverage_full: float = 0.97
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def test_session_json_schema_and_skipped() -> None:
 def test_csv_round_trip_for_french_excel(tmp_path: Path) -> None:
     doc = _session_doc()
     paths = csv_out.write_csvs(tmp_path, doc)
-    assert [p.name for p in paths] == ["votes.csv", "actions.csv", "notes.csv"]
+    assert [p.name for p in paths] == ["votes.csv", "actions.csv", "notes.csv", "zones.csv"]
     raw = (tmp_path / "votes.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     assert b";" in raw.splitlines()[0]
@@ -127,3 +127,33 @@ def test_atomic_write_failure_keeps_old_file(tmp_path: Path, monkeypatch) -> Non
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a.txt"]
+
+
+def test_coverage_says_unseen_not_zero(tmp_path: Path) -> None:
+    # a frame 210 px wide at 1 px/mm: verbatim-01's agree zone (x 15-207 mm) in full, its
+    # disagree zone (x 213-405) not at all; the mire's grid (x 115-760) 15 % across
+    wide = photo("IMG_0001.jpg", verbatim(), mire())
+    wide.size_px = (210, 1000)
+    doc = session_to_dict(merge_session([wide], kit()), kit())
+    validate(doc, "session")
+    v = next(v for v in doc["votes"] if v["board"] == "verbatim-01")
+    assert v["coverage"] == {"agree": 1.0, "disagree": 0.0}
+    zones = {(z["board"], z["zone"]): z for z in doc["zones"]}
+    assert zones[("verbatim-02", "agree")]["coverage"] == 0.0  # board on no photo
+    grid = zones[("mire", "grille")]
+    assert 0.12 < grid["coverage"] < 0.18
+    cells = grid["cells"]
+    assert len(cells) == 9 and 0.4 < cells["court terme / impact fort"] < 0.5
+    assert cells["long terme / impact faible"] == 0.0
+    assert all(a["zone_coverage"] == grid["coverage"] for a in doc["actions"])
+
+    csv_out.write_csvs(tmp_path, doc)
+    row = next(r for r in csv_out.read_csv(tmp_path / "votes.csv") if r["board"] == "verbatim-01")
+    assert row["agree"] == "4" and row["coverage_agree"] == "1"
+    assert row["disagree"] == "" and row["disagree_blue"] == ""  # unseen: no count, not 0
+    assert row["coverage_disagree"] == "0"
+    zrows = csv_out.read_csv(tmp_path / "zones.csv")
+    assert {(r["board"], r["zone"], r["cell"]) for r in zrows} >= {
+        ("verbatim-14", "disagree", ""), ("mire", "grille", "long terme / impact faible")}
+    actions = csv_out.read_csv(tmp_path / "actions.csv")
+    assert all(0.12 < csv_out.parse_number(a["zone_coverage"]) < 0.18 for a in actions)

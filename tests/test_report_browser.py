@@ -88,7 +88,7 @@ def test_loads_without_errors_and_draws(browser, built: Path) -> None:
         assert p.count(".photo-stage polygon.ov-board") == 5
         assert p.count(".note-row img.crop") == n_notes
         # bars are really laid out (non-zero width in the page)
-        box = p.page.locator(".chart-view:not([hidden]) .vbar rect.agree").first.bounding_box()
+        box = p.page.locator(".chart-view:not([hidden]) .vbar .agree").first.bounding_box()
         assert box is not None and box["width"] > 50
         p.page.locator(".photo-stage").first.scroll_into_view_if_needed()
         loaded = "() => Array.from(document.querySelectorAll('.photo-stage img'))" \
@@ -216,3 +216,60 @@ def test_edits_survive_a_reload_and_reset(browser, built: Path) -> None:
         assert p.errors == []
     finally:
         p.close()
+
+
+def test_unseen_zones_say_so(browser, built: Path) -> None:
+    # the process board's photo stops before its last two phases (report_fixture)
+    session = json.loads((built / "session.json").read_text())
+    cov = {z["zone"]: z["coverage"] for z in session["zones"] if z["board"] == "processus"}
+    assert cov["execution"] == 0.0 and 0.1 < cov["attribution"] < 0.3
+    assert cov["besoin"] == cov["analyse"] == 1.0
+    p = Page(browser, built / "report.html")
+    try:
+        board = p.page.locator(".zone-board", has_text="Le processus d'achat")
+        unseen = board.locator(".zone-col.unseen-zone")
+        assert unseen.count() == 1
+        text = unseen.inner_text()
+        assert "Exécution" in text and "non vu" in text and "(0)" not in text
+        part = board.locator(".zone-col.partial-zone").inner_text()
+        assert "Attribution" in part and f"vu à {round(100 * cov['attribution'])} %" in part
+        seen = board.locator(".zone-col", has_text="Définition du besoin").inner_text()
+        assert "(1)" in seen and "non vu" not in seen
+        # verbatims on no photo are named as such, and a seen verbatim keeps its numbers
+        assert "8 / 2 · 80 % d'accord" in p.page.locator(
+            '.chart-view:not([hidden]) .vbar[data-board="verbatim-01"]').inner_text()
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, built: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto((built / "report.html").resolve().as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # chart text is HTML at its own size; the mire's SVG text, scaled down, stays >= 11 px
+        sizes = page.evaluate("""() => {
+          const out = [];
+          document.querySelectorAll('.vote-chart .qlabel, .vote-chart .qnum').forEach(
+            e => out.push(parseFloat(getComputedStyle(e).fontSize)));
+          document.querySelectorAll('svg.mire').forEach(svg => {
+            const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            svg.querySelectorAll('text').forEach(t => {
+              if (getComputedStyle(t).display !== 'none')
+                out.push(parseFloat(getComputedStyle(t).fontSize) * k);
+            });
+          });
+          return out; }""")
+        assert len(sizes) > 20 and min(sizes) >= 11, sorted(sizes)[:5]
+        # the corrections bar is folded to one button, and opens
+        bar = page.locator("#corrections-bar")
+        assert not page.locator("#corr-author").is_visible()
+        assert bar.bounding_box()["height"] < 60
+        page.locator(".bar-toggle").click()
+        assert page.locator("#corr-author").is_visible()
+    finally:
+        context.close()

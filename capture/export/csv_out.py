@@ -50,17 +50,28 @@ def _colours(votes: list[dict]) -> list[str]:
     return sorted(seen, key=lambda c: (c == "unknown", seen.index(c)))
 
 
+def _seen(v: dict, side: str) -> float | None:
+    """Share of a vote zone any photo saw (None: outputs of a version that did not say)."""
+    return (v.get("coverage") or {}).get(side)
+
+
 def write_votes_csv(path: Path, session: dict) -> Path:
+    """One row per verbatim. A zone no photo saw has empty counts (not 0: nobody counted
+    there); coverage_agree / coverage_disagree say how much of each zone was seen."""
     votes = session["votes"]
     colours = _colours(votes)
     header = ["board", "text", "agree", "disagree"]
     header += [f"agree_{c}" for c in colours] + [f"disagree_{c}" for c in colours]
-    header += ["ambiguous", "verified_zones", "file"]
+    header += ["coverage_agree", "coverage_disagree", "ambiguous", "verified_zones", "file"]
     rows = []
     for v in votes:
-        row: list[object] = [v["board"], v["text"], v["agree"], v["disagree"]]
-        row += [v["by_color"]["agree"].get(c, 0) for c in colours]
-        row += [v["by_color"]["disagree"].get(c, 0) for c in colours]
+        unseen = {side: _seen(v, side) == 0 and side not in v.get("verified_zones", [])
+                  for side in ("agree", "disagree")}
+        row: list[object] = [v["board"], v["text"]]
+        row += [None if unseen[side] else v[side] for side in ("agree", "disagree")]
+        for side in ("agree", "disagree"):
+            row += [None if unseen[side] else v["by_color"][side].get(c, 0) for c in colours]
+        row += [_seen(v, "agree"), _seen(v, "disagree")]
         row += [v.get("ambiguous", False), " ".join(v.get("verified_zones", [])), v.get("file", "")]
         rows.append(row)
     return _write(path, header, rows)
@@ -76,6 +87,7 @@ _NOTE_COLUMNS: list[tuple[str, Callable[[dict], object]]] = [
     ("center_y_mm", lambda n: n["center_mm"][1]),
     ("ocr_confidence", lambda n: n.get("ocr_confidence")),
     ("raw_text", lambda n: n.get("raw_text", "")),
+    ("zone_coverage", lambda n: n.get("zone_coverage")),  # < 1: the zone's list may miss notes
     ("verified", lambda n: n.get("verified", False)),  # set by `capture apply`
     ("corrected_by", lambda n: n.get("corrected_by", "")),
     ("note_id", lambda n: n.get("id", "")),
@@ -103,12 +115,23 @@ def write_notes_csv(path: Path, session: dict) -> Path:
     return _write_notes(path, session["notes"], _NOTE_COLUMNS)
 
 
+def write_zones_csv(path: Path, session: dict) -> Path:
+    """Every zone of every board and how much of it any photo saw (0: unseen)."""
+    rows: list[list[object]] = []
+    for z in session.get("zones", []):
+        rows.append([z["board"], z["zone"], z["kind"], "", z["coverage"]])
+        rows += [[z["board"], z["zone"], z["kind"], cell, share]
+                 for cell, share in z.get("cells", {}).items()]
+    return _write(path, ["board", "zone", "kind", "cell", "coverage"], rows)
+
+
 def write_csvs(out_dir: Path, session: dict) -> list[Path]:
     out_dir = Path(out_dir)
     return [
         write_votes_csv(out_dir / "votes.csv", session),
         write_actions_csv(out_dir / "actions.csv", session),
         write_notes_csv(out_dir / "notes.csv", session),
+        write_zones_csv(out_dir / "zones.csv", session),
     ]
 
 

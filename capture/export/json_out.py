@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+
 from capture import __version__
+from capture.config import CONFIG, Config
 from capture.export.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
 from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, PhotoResult
@@ -211,6 +214,35 @@ def photo_to_dict(
     }
 
 
+def coverage_dicts(session: object, kit: KitLayout, config: Config = CONFIG) -> list[dict]:
+    """Every zone of every workshop board with the share of it any photo saw (0: unseen)."""
+    from capture.pipeline.coverage import zone_coverage
+    from capture.pipeline.merge import Session
+
+    assert isinstance(session, Session)
+    views: dict[str, list] = {}
+    for photo in session.photos:
+        if photo.status != "ok":
+            continue
+        # no frame size (outputs of an older version): the view is taken as seeing all it found
+        size = tuple(photo.size_px) if photo.size_px else (10**9, 10**9)
+        for b in photo.boards:
+            h = _matrix(b.fit.homography)
+            if h is not None:
+                views.setdefault(b.board, []).append((np.asarray(h), size))
+    out = []
+    for board in kit.boards:
+        if board.kind == "calibration":
+            continue
+        for c in zone_coverage(board, views.get(board.id, []), config.merge.coverage_samples):
+            entry: dict = {"board": c.board, "zone": c.zone, "kind": c.kind,
+                           "coverage": round(c.seen, 3)}
+            if c.cells:
+                entry["cells"] = {label: round(share, 3) for label, share in c.cells}
+            out.append(entry)
+    return out
+
+
 def session_to_dict(
     session: object,
     kit: KitLayout,
@@ -254,6 +286,14 @@ def session_to_dict(
                 entry["best_px_per_mm"] = _r(session.resolution.get((extra.file, entry["id"])), 2)
             actions += ea
             notes += en
+    zones = coverage_dicts(session, kit)
+    seen = {(z["board"], z["zone"]): z["coverage"] for z in zones}
+    for entry in votes:  # how much of each vote zone the counts could come from
+        layout = _layout(kit, entry["board"])
+        entry["coverage"] = {z.vote: seen.get((entry["board"], z.id), 0.0)
+                             for z in (layout.zones if layout else ()) if z.kind == "vote"}
+    for entry in actions + notes:
+        entry["zone_coverage"] = seen.get((entry["board"], entry.get("zone")))
     return {
         "workshop": kit.workshop,
         "photos": [
@@ -281,6 +321,7 @@ def session_to_dict(
             for b, view in session.boards.items()
         ],
         "flags": [flag_dict(f) for f in session.flags],
+        "zones": zones,
         "skipped": list(session.skipped),
         "contract_version": CONTRACT_VERSION,
         "tool_version": __version__,

@@ -38,6 +38,13 @@ from capture import __version__
 from capture.config import CONFIG, Config
 from capture.errors import UsageError
 from capture.export.atomic import atomic_write_bytes, atomic_write_json, atomic_write_text
+from capture.export.flag_text import (
+    SEVERITY_FR,
+    SEVERITY_RANK,
+    board_names,
+    facilitator_sentence,
+    seen_label,
+)
 from capture.model import KitLayout
 
 LAYOUT_FILE = "layout.json"
@@ -54,8 +61,6 @@ NOTE_HEX = {"yellow": "#ffee6e", "pink": "#ff80b2", "orange": "#ffa848", "green"
 COLOUR_FR = {"red": "rouge", "green": "vert", "blue": "bleu", "yellow": "jaune",
              "orange": "orange", "pink": "rose", "purple": "violet", "white": "blanc",
              "black": "noir", "unknown": "inconnue"}
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_FR = {"error": "Erreur", "warning": "Attention", "info": "Info"}
 
 
 # --- reading the outputs ---------------------------------------------------------------------
@@ -277,41 +282,69 @@ def _pct(a: int, total: int) -> int:
     return round(100 * a / total) if total else 0
 
 
-def vote_chart(votes: list[dict], order: str, label_chars: int) -> dict:
+def vote_seen(v: dict, full: float) -> dict:
+    """Per side, "non vu" / "vu à 40 %" when no photo saw the whole vote zone (None: seen, or
+    checked by a person). Outputs of older versions carry no coverage: taken as seen."""
+    cov = v.get("coverage") or {}
+    checked = set(v.get("verified_zones", []))
+    return {side: None if side in checked else seen_label(cov.get(side), full)
+            for side in ("agree", "disagree")}
+
+
+def vote_chart(votes: list[dict], order: str, label_chars: int, full: float = 0.97) -> dict:
     """Rows of a stacked agree/disagree bar chart. order: "agreement" or "controversy".
 
     Agreement: share of "D'accord" (then more votes first). Controversy: many votes and a
     split opinion, total * (1 - |a - d| / total) = 2 * min(a, d) (then more votes first).
+    A verbatim whose vote zones no photo saw goes last and says "non vu", never "0".
+    Bar widths are percentages of the longest bar (the page draws them with CSS, so the
+    text keeps its size on a phone).
     """
+    seen = {v["board"]: vote_seen(v, full) for v in votes}
+
     def key(v: dict) -> tuple:
         a, d = v["agree"], v["disagree"]
         t = a + d
+        blind = seen[v["board"]]["agree"] == seen[v["board"]]["disagree"] == "non vu"
         if order == "agreement":
-            return (t == 0, -(a / t if t else 0), -t, v["board"])
-        return (t == 0, -(t - abs(a - d)), -t, v["board"])
+            return (blind, t == 0, -(a / t if t else 0), -t, v["board"])
+        return (blind, t == 0, -(t - abs(a - d)), -t, v["board"])
 
     rows = sorted(votes, key=key)
     top = max([v["agree"] + v["disagree"] for v in rows] + [1])
-    width, left, right, row_h = 960.0, 4.0, 250.0, 58.0
-    scale = (width - left - right) / top
     out = []
-    for i, v in enumerate(rows):
+    for v in rows:
         a, d = v["agree"], v["disagree"]
         t = a + d
-        y = 8 + i * row_h
+        s = seen[v["board"]]
+        partial = [f"{'D’accord' if side == 'agree' else 'Pas d’accord'} {label}"
+                   for side, label in s.items() if label]
+        blind = s["agree"] == s["disagree"] == "non vu"
+        # an unseen side has no count (never "0"), and no share of agreement can be given
+        shown = [("?" if s[side] == "non vu" else str(n)) for side, n in (("agree", a),
+                                                                         ("disagree", d))]
+        if "?" in shown:
+            numbers_text = f"{shown[0]} / {shown[1]}"
+        elif t:
+            numbers_text = f"{a} / {d} · {_pct(a, t)} % d'accord"
+        else:
+            numbers_text = "aucun vote vu" if partial else "aucun vote"
         out.append({
+            "numbers": numbers_text,
             "board": v["board"], "text": v["text"], "label": _short(v["text"], label_chars),
-            "agree": a, "disagree": d, "total": t, "pct": _pct(a, t), "y": y,
-            "bar_y": y + 22, "wa": a * scale, "wd": d * scale, "x0": left,
-            "xd": left + a * scale, "xt": left + t * scale + 8,
+            "agree": a, "disagree": d, "total": t, "pct": _pct(a, t),
+            "wa": round(100 * a / top, 2), "wd": round(100 * d / top, 2),
             "controversy": t - abs(a - d), "verified": bool(v.get("verified")),
-            "anchor": "votes-" + slug(v["board"]),
+            "anchor": "votes-" + slug(v["board"]), "blind": blind,
+            "partial": " · ".join(partial), "seen": s,
         })
-    return {"rows": out, "width": width, "height": 16 + len(rows) * row_h, "order": order}
+    return {"rows": out, "order": order}
 
 
-def mire_model(actions: list[dict], numbers: dict, zone: dict | None) -> dict:
-    """Actions on a 3 x 3 drawing of the grid (échéance x, impact y up)."""
+def mire_model(actions: list[dict], numbers: dict, zone: dict | None,
+               cells: dict[str, float] | None = None, full: float = 0.97) -> dict:
+    """Actions on a 3 x 3 drawing of the grid (échéance x, impact y up); cells no photo saw
+    in full are hatched and say "non vu" / "vu à 40 %" (cells: label -> share seen)."""
     size, pad_l, pad_b, pad_t, pad_r = 600.0, 70.0, 60.0, 16.0, 16.0
     pts = []
     for a in actions:
@@ -329,9 +362,17 @@ def mire_model(actions: list[dict], numbers: dict, zone: dict | None) -> dict:
                                             "labels": ["court terme", "moyen terme", "long terme"]}
     y_axis = (zone or {}).get("y_axis") or {"name": "Impact",
                                             "labels": ["faible", "moyen", "fort"]}
+    unseen = []
+    for i, (label, share) in enumerate((cells or {}).items()):  # row-major, top row first
+        text = seen_label(share, full)
+        if text:
+            row, col = divmod(i, 3)
+            unseen.append({"x": pad_l + col * size / 3, "y": pad_t + row * size / 3,
+                           "w": size / 3, "h": size / 3, "label": text, "cell": label})
     return {"points": pts, "size": size, "pad_l": pad_l, "pad_t": pad_t,
             "width": pad_l + size + pad_r, "height": pad_t + size + pad_b,
-            "thirds": [size / 3, 2 * size / 3], "x_axis": x_axis, "y_axis": y_axis}
+            "thirds": [size / 3, 2 * size / 3], "x_axis": x_axis, "y_axis": y_axis,
+            "unseen": unseen}
 
 
 def _note_rows(doc: dict) -> list[tuple[str, dict]]:
@@ -370,6 +411,13 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
             numbers.setdefault((doc["file"], n.get("id")), len(numbers) + 1)
 
     # --- summary per wall
+    full = config.merge.coverage_full
+    coverage = {(z["board"], z["zone"]): z for z in session.get("zones", [])}
+
+    def zone_seen(bid: str, zid: str) -> str | None:
+        z = coverage.get((bid, zid))
+        return seen_label(z["coverage"], full) if z else None
+
     votes_by_board = {v["board"]: v for v in session.get("votes", [])}
     walls: list[dict] = []
     for b in layout["boards"]:
@@ -386,36 +434,46 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         elif b["kind"] == "mire":
             grid = next((z for z in b["zones"] if z["kind"] == "grid"), None)
             acts = [a for a in session.get("actions", []) if a["board"] == b["id"]]
+            cells = coverage.get((b["id"], grid["id"]), {}).get("cells") if grid else None
+            model = mire_model(acts, numbers, grid, cells, full)
             wall["mires"].append({"board": b["id"], "title": b["title"], "seen": seen,
-                                  "model": mire_model(acts, numbers, grid),
-                                  "legend": sorted(mire_model(acts, numbers, grid)["points"],
-                                                   key=lambda p: (p["n"] or 0))})
+                                  "model": model,
+                                  "seen_label": zone_seen(b["id"], grid["id"]) if grid else None,
+                                  "legend": sorted(model["points"], key=lambda p: (p["n"] or 0))})
         else:
             notes = [n for n in session.get("notes", []) if n["board"] == b["id"]]
             zones = []
             for z in b["zones"]:
                 if z["kind"] == "notes":
-                    zones.append({"label": _zone_name(z), "notes": [
-                        _summary_note(n, numbers) for n in notes if n["zone"] == z["id"]]})
+                    zones.append({"label": _zone_name(z), "seen": zone_seen(b["id"], z["id"]),
+                                  "notes": [_summary_note(n, numbers) for n in notes
+                                            if n["zone"] == z["id"]]})
             stray = [_summary_note(n, numbers) for n in notes
                      if n["zone"] not in {z["id"] for z in b["zones"]}]
             if stray:
-                zones.append({"label": "Hors zone", "notes": stray})
+                zones.append({"label": "Hors zone", "notes": stray, "seen": None})
             wall["zone_boards"].append({"board": b["id"], "title": b["title"], "seen": seen,
                                         "zones": zones})
     for wall in walls:
         vs = [votes_by_board[bid] for bid in wall["verbatims"]]
-        wall["charts"] = [vote_chart(vs, "agreement", cfg.chart_label_chars),
-                          vote_chart(vs, "controversy", cfg.chart_label_chars)] if vs else []
-        wall["vote_rows"] = [_vote_editor(votes_by_board[bid], boards[bid], sticker_colours)
+        wall["charts"] = [vote_chart(vs, "agreement", cfg.chart_label_chars, full),
+                          vote_chart(vs, "controversy", cfg.chart_label_chars, full)] if vs else []
+        wall["vote_rows"] = [_vote_editor(votes_by_board[bid], boards[bid], sticker_colours, full)
                              for bid in wall["verbatims"]]
 
-    # --- flags to review
+    # --- flags to review: one sentence each, grouped by board (most serious first)
+    names = board_names(layout)
+    zone_names = {(b["id"], z["id"]): _zone_name(z) for b in layout["boards"] for z in b["zones"]}
     flags: list[dict] = []
     note_ids_by_stem = {stem: {n.get("id") for _k, n in _note_rows(doc)}
                         for stem, doc in outputs.photos}
+
+    def sentence(f: dict, file: str | None) -> str:
+        owner = file or chosen.get(f.get("board") or "")
+        return facilitator_sentence(f, names, zone_names, numbers.get((owner, f.get("item"))))
+
     for f in session.get("flags", []):
-        flags.append(_flag(f, None, set(), chosen, stems, None))
+        flags.append(_flag(f, None, set(), chosen, stems, None, sentence(f, None)))
     for stem, doc in outputs.photos:
         if doc.get("status") != "ok":
             flags.append({"severity": "error", "code": doc.get("error_code") or "photo_error",
@@ -423,18 +481,25 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
                           "anchor": slug("ph", stem), "resolved": False,
                           "label": SEVERITY_FR["error"]})
         for f in doc.get("flags", []):
-            flags.append(_flag(f, stem, note_ids_by_stem[stem], chosen, stems, doc["file"]))
+            flags.append(_flag(f, stem, note_ids_by_stem[stem], chosen, stems, doc["file"],
+                               sentence(f, doc["file"])))
     flags.sort(key=lambda f: (f["resolved"], SEVERITY_RANK.get(f["severity"], 3)))
-    # flags of one kind together (most serious kind first), so 15 "board missing" read as one
     groups: list[dict] = []
+    order = {b["id"]: i for i, b in enumerate(layout["boards"])}
     for f in flags:
-        g = next((g for g in groups if (g["resolved"], g["severity"], g["code"])
-                  == (f["resolved"], f["severity"], f["code"])), None)
+        key = f.get("board") or ""
+        g = next((g for g in groups if g["board"] == key), None)
         if g is None:
-            g = {"resolved": f["resolved"], "severity": f["severity"], "code": f["code"],
-                 "items": []}
+            g = {"board": key, "title": names.get(key, key) if key else "Photos",
+                 "items": [], "id": slug("flags", key or "photos")}
             groups.append(g)
         g["items"].append(f)
+    for g in groups:
+        g["counts"] = {sev: sum(f["severity"] == sev and not f["resolved"] for f in g["items"])
+                       for sev in SEVERITY_RANK}
+        g["worst"] = min((SEVERITY_RANK.get(f["severity"], 3) for f in g["items"]
+                          if not f["resolved"]), default=9)
+    groups.sort(key=lambda g: (g["worst"], g["board"] == "", order.get(g["board"], 999)))
 
     # --- per photo
     # notes whose session text was read on another photo of their board (see merge)
@@ -481,7 +546,8 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
             "flags": sum(not f["resolved"] and f["severity"] != "info" for f in flags),
         },
         "walls": walls, "flags": flags, "flag_groups": groups, "photos": photos, "data": data,
-        "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "sticker_hex": STICKER_HEX,
+        "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "severity_fr": SEVERITY_FR,
+        "sticker_hex": STICKER_HEX,
         "skipped": session.get("skipped", []),
         "applied": session.get("corrections_applied", []),
     }
@@ -498,15 +564,16 @@ def _summary_note(n: dict, numbers: dict) -> dict:
             "verified": bool(n.get("verified"))}
 
 
-def _vote_editor(v: dict, board: dict, colours: list[str]) -> dict:
+def _vote_editor(v: dict, board: dict, colours: list[str], full: float = 0.97) -> dict:
     cols = colours  # a colour outside the workshop's keeps its count (the page sends it back)
+    seen = vote_seen(v, full)
     zones = []
     for z in board["zones"]:
         if z["kind"] != "vote":
             continue
         side = z.get("vote")
         zones.append({"zone": z["id"], "side": side, "label": _zone_name(z),
-                      "count": v.get(side, 0),
+                      "count": v.get(side, 0), "seen": seen.get(side),
                       "cells": [{"color": c, "value": v["by_color"].get(side, {}).get(c, 0),
                                  "hex": STICKER_HEX.get(c, STICKER_HEX["unknown"]),
                                  "name": COLOUR_FR.get(c, c)} for c in cols]})
@@ -519,10 +586,11 @@ def _vote_editor(v: dict, board: dict, colours: list[str]) -> dict:
 
 
 def _flag(f: dict, stem: str | None, note_ids: set[str], chosen: dict, stems: dict,
-          file: str | None) -> dict:
+          file: str | None, sentence: str) -> dict:
     sev = f.get("severity", "info")
     return {"severity": sev, "label": SEVERITY_FR.get(sev, sev), "code": f.get("code", ""),
-            "message": f.get("message", ""), "board": f.get("board"), "file": file,
+            "message": sentence, "technical": f.get("message", ""), "board": f.get("board"),
+            "file": file,
             "anchor": _flag_anchor(f, stem, note_ids, chosen, stems),
             "resolved": bool(f.get("resolved"))}
 

@@ -56,6 +56,7 @@ class BatchSummary:
     notes: int
     median_photo_s: float | None
     session: dict
+    board_names: dict[str, str] = field(default_factory=dict)  # id -> name a person knows
 
     @property
     def exit_status(self) -> int:
@@ -655,7 +656,15 @@ def _run_locked(
         notes=len(doc["notes"]),
         median_photo_s=float(np.median(totals)) if totals else None,
         session=doc,
+        board_names=_board_names(kit),
     )
+
+
+def _board_names(kit: KitLayout) -> dict[str, str]:
+    from capture.export.flag_text import board_names
+    from capture.kit.export import kit_to_dict
+
+    return board_names(kit_to_dict(kit, dpi=150))
 
 
 def _progress(console: object | None):
@@ -696,6 +705,10 @@ def print_summary(summary: BatchSummary, console: object) -> None:
         for f in summary.session.get("flags", [])
         if f["code"] == "board_missing" and f["severity"] != "info"
     ]
+    if missing:  # named, while the walls are still up to be photographed
+        names = [summary.board_names.get(f["board"], f["board"]) for f in missing]
+        c.print(f"[yellow]sur aucune photo[/] ({len(names)}) : "
+                + escape(" · ".join(f"« {n} »" for n in names)), highlight=False)
     c.print(
         f"[bold]{summary.ok}/{summary.photos} photos analysées[/]"
         + (f", [red]{len(summary.failed)} en échec[/]" if summary.failed else "")

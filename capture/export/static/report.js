@@ -161,9 +161,18 @@
       localStorage.setItem(storeKey, JSON.stringify({ author: author.value, edits: edits }));
     } catch (e) { /* storage refused (private mode): edits stay in the page */ }
   }
+  var bar = $("#corrections-bar");
+  var toggle = $(".bar-toggle", bar);
+  var barCount = $(".bar-count", bar);
+  toggle.addEventListener("click", function () {  // the bar folds on a phone
+    var open = !bar.classList.contains("open");
+    bar.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   function updateBar() {
     var n = Object.keys(edits).length;
     countEl.textContent = String(n);
+    barCount.textContent = String(n);
     download.disabled = n === 0;
     reset.disabled = n === 0;
     document.body.classList.toggle("has-edits", n > 0);
