@@ -142,6 +142,23 @@ def apply(out_dir: Path, corrections: Path) -> None:
 
 
 @main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--no-pdf", is_flag=True, help="Skip synthese.pdf (needs Chromium).")
+def publish(out_dir: Path, no_pdf: bool) -> None:
+    """Write the read-only synthesis: synthese.html, synthese.pdf (A4), panneaux/*.svg."""
+    from capture.export.lock import output_lock
+    from capture.export.publish import publish as write_synthesis
+
+    with output_lock(out_dir), console.status("synthèse en cours…"):
+        summary = write_synthesis(out_dir, pdf=not no_pdf)
+    console.print(f"synthèse : {summary.html}", highlight=False, soft_wrap=True)
+    if summary.pdf:
+        console.print(f"PDF (A4) : {summary.pdf}", highlight=False, soft_wrap=True)
+    console.print(f"{len(summary.svgs)} panneau(x) en SVG : {out_dir / 'panneaux'}/",
+                  highlight=False, soft_wrap=True)
+
+
+@main.command()
 @click.option("--install", is_flag=True,
               help="Download the better OCR models (npm registry, hashes pinned) if missing.")
 @click.option("--lang", "languages", default="fra+eng", show_default=True,

@@ -391,6 +391,9 @@ class ReportConfig:
     board_max_px_per_mm: float = 4.0  # never upsample a small board beyond the photo's detail
     board_jpeg_quality: int = 78
     chart_label_chars: int = 110  # verbatim quotes longer than this are cut in the chart label
+    # capture publish: each wall's photo embedded in synthese.html at this longer side (px):
+    # enough to recognise the wall on A4, ~100 kB each so the page mails easily
+    publish_photo_px: int = 900
 
 
 @dataclass(frozen=True)

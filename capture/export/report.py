@@ -305,7 +305,8 @@ def vote_chart(votes: list[dict], order: str, label_chars: int, full: float = 0.
     def key(v: dict) -> tuple:
         a, d = v["agree"], v["disagree"]
         t = a + d
-        blind = seen[v["board"]]["agree"] == seen[v["board"]]["disagree"] == "non vu"
+        # a verbatim with a side no photo saw cannot be ranked: after the counted ones
+        blind = "non vu" in seen[v["board"]].values()
         if order == "agreement":
             return (blind, t == 0, -(a / t if t else 0), -t, v["board"])
         return (blind, t == 0, -(t - abs(a - d)), -t, v["board"])
