@@ -139,6 +139,29 @@ def apply(out_dir: Path, corrections: Path) -> None:
         f"{summary.changed}/{summary.corrections} correction(s) ont modifié les résultats"
         + ("" if summary.changed == summary.corrections else " (les autres l'étaient déjà)")
         + f" ; fichiers réécrits : {', '.join(summary.files)}", highlight=False)
+    console.print(f"corrections gardées dans {out_dir / 'corrections.json'} (reprises par "
+                  "`capture run`, même avec --resume)", highlight=False, soft_wrap=True)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--no-browser", is_flag=True, help="Only print the address (tests, remote use).")
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0: a free one chosen at random).")
+def review(out_dir: Path, no_browser: bool, port: int) -> None:
+    """Open the report in the browser; each correction is saved straight into OUT_DIR."""
+    from capture.export.report import load_outputs
+    from capture.export.review import serve
+
+    load_outputs(out_dir)  # a clear error now rather than in the browser
+
+    def ready(server) -> None:
+        console.print(f"relecture : {server.url}", highlight=False, soft_wrap=True)
+        console.print("les corrections sont enregistrées dans "
+                      f"{out_dir}/ ; Ctrl-C pour arrêter", highlight=False, soft_wrap=True)
+
+    serve(out_dir, open_browser=not no_browser, port=port, on_ready=ready)
+    console.print("relecture arrêtée", highlight=False)
 
 
 @main.command()

@@ -190,7 +190,8 @@ def test_edit_download_apply_round_trip(browser, built: Path, tmp_path: Path) ->
         page.wait_for_load_state("load")
         assert hostile.locator("textarea").input_value() == "Mutualiser les achats"
         assert "vérifié par Camille" in hostile.inner_text()
-        assert page.locator("#corr-count").inner_text() == "0"
+        assert page.locator("#corr-count").inner_text() == "0", page.evaluate(
+            "JSON.stringify(localStorage)")
         assert p.errors == [] and p.dialogs == []
     finally:
         p.close()

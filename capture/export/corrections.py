@@ -10,13 +10,28 @@ corrections.json (schema: capture/export/schema/corrections.schema.json):
        {"target": {"board": "verbatim-03", "zone": "agree"},
         "set": {"count": 7, "by_color": {"red": 4, "green": 3}}}]}
 
+       {"target": {"board": "mire", "add": "ajout-1733420000-1", "photo": "IMG_0001.jpg"},
+        "set": {"text": "...", "color": "pink", "center_mm": [300, 420]}},
+       {"target": {"flag": "zone_cut", "board": "verbatim-03", "zone": "agree"},
+        "checked": true}]}
+
 Every correction is absolute ("this is the value"), the first machine value of a changed item
 is kept beside it under "machine", and a false detection moves a note to "rejected_notes"
 (nothing is deleted): applying the same file twice changes nothing more. Each corrected item
-gets "verified": true and "corrected_by": the author (or "person"). A vote zone is a fact of
-the wall, so its correction reaches the session and every photo of that board; a note is one
-detection in one photo, so it reaches that photo's JSON and the session when that photo is the
-board's chosen view.
+gets "verified": true, "corrected_by": the author (or "person") and "verified_fields": the
+fields a person set (a text-only edit does not vouch for the position).
+
+Corrections target the session's result: a note correction names the photo that supplied the
+note and its id there; it reaches the session entry of that note (the entry itself, or the
+one whose text came from that photo, "text_from"), and that photo's JSON. A vote zone is a
+fact of the wall, so its correction reaches the session and every photo of that board. A note
+a person adds (the machine missed it) lives in the session only; a checked flag is marked
+resolved wherever it is listed.
+
+Corrections live in the output folder: every applied file is merged into OUT/corrections.json
+(the journal, one entry per target, the latest value of each field), which `capture run`
+applies again after rebuilding the session (so `--resume` and re-runs keep them); a
+correction whose note is gone from a re-run is skipped and reported, not an error.
 """
 
 from __future__ import annotations
@@ -36,6 +51,7 @@ from capture.export.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
 
 CORRECTIONS_VERSION = 1
+JOURNAL = "corrections.json"  # in the output folder: every correction applied to it
 NOTE_FIELDS = ("board", "zone", "text", "color", "x", "y", "cell", "center_mm")
 
 
@@ -50,6 +66,7 @@ class ApplySummary:
     corrections: int
     changed: int  # corrections that changed something (0 on a second application)
     files: list[str] = field(default_factory=list)  # output files rewritten
+    skipped: list[str] = field(default_factory=list)  # stale corrections (re-runs), why
 
 
 @lru_cache(maxsize=1)
@@ -77,9 +94,7 @@ def schema_errors(doc: Any) -> list[str]:
         if not isinstance(item, dict):
             errors.append(f"corrections/{i}: objet JSON attendu, trouvé {type(item).__name__}")
             continue
-        target = item.get("target")
-        kind = "note_correction" if isinstance(target, dict) and "note" in target \
-            else "vote_correction"
+        kind = correction_kind(item)
         v = Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
         errors += [f"corrections/{i}/{_where(e.absolute_path)}: {e.message}"
                    .replace("/<racine>", "") for e in v.iter_errors(item)]
@@ -104,6 +119,66 @@ def load_corrections(path: Path) -> dict:
     return doc
 
 
+def correction_kind(item: Any) -> str:
+    """Which of the schema's correction kinds an item is, from its target's keys."""
+    target = item.get("target") if isinstance(item, dict) else None
+    target = target if isinstance(target, dict) else {}
+    if "note" in target:
+        return "note_correction"
+    if "add" in target:
+        return "add_correction"
+    if "flag" in target:
+        return "flag_correction"
+    return "vote_correction"
+
+
+# --- the journal ---------------------------------------------------------------------------------
+
+def _key(c: dict) -> str:
+    return json.dumps(c["target"], sort_keys=True, ensure_ascii=False)
+
+
+def merge_corrections(old: list[dict], new: list[dict]) -> list[dict]:
+    """One correction per target: a later one's fields override, the others stay (a text
+    fixed yesterday and a zone fixed today are both kept)."""
+    out: dict[str, dict] = {_key(c): copy.deepcopy(c) for c in old}
+    for c in new:
+        k = _key(c)
+        if k not in out:
+            out[k] = copy.deepcopy(c)
+            continue
+        cur = out[k]
+        if "set" in c and correction_kind(c) in ("note_correction", "add_correction"):
+            cur["set"] = {**cur.get("set", {}), **c["set"]}
+        elif "set" in c:
+            cur["set"] = copy.deepcopy(c["set"])
+        for flag in ("false_detection", "checked"):
+            if flag in c:
+                cur[flag] = c[flag]
+    return list(out.values())
+
+
+def read_journal(out_dir: Path) -> dict | None:
+    """OUT/corrections.json, or None when there is none."""
+    path = Path(out_dir) / JOURNAL
+    return load_corrections(path) if path.is_file() else None
+
+
+def _record(out_dir: Path, doc: dict, author: str) -> None:
+    """Merge doc's corrections into the journal (each keeps who made it)."""
+    journal = read_journal(out_dir) or {"version": CORRECTIONS_VERSION,
+                                        "workshop": doc["workshop"], "corrections": []}
+    stamped = []
+    for c in doc["corrections"]:
+        c = copy.deepcopy(c)
+        c["by"] = c.get("by") or author
+        stamped.append(c)
+    merged = merge_corrections(journal["corrections"], stamped)
+    if merged != journal["corrections"]:
+        journal["corrections"] = merged
+        atomic_write_json(Path(out_dir) / JOURNAL, journal)
+
+
 # --- applying ----------------------------------------------------------------------------------
 
 def _find_note(doc: dict, board: str, note: str) -> tuple[str, dict] | None:
@@ -115,10 +190,18 @@ def _find_note(doc: dict, board: str, note: str) -> tuple[str, dict] | None:
 
 
 def _find_session_note(doc: dict, photo: str, board: str, note: str) -> tuple[str, dict] | None:
+    """The session's entry for a note found in `photo`: the entry taken from that photo, or
+    the one whose text came from it (the same note, another photo's entry; see merge)."""
     for key in ("actions", "notes", "rejected_notes"):
         for entry in doc.get(key, []):
             if (entry.get("id") == note and entry.get("board") == board
                     and entry.get("file") == photo):
+                return key, entry
+    for key in ("actions", "notes", "rejected_notes"):
+        for entry in doc.get(key, []):
+            src = entry.get("text_from") or {}
+            if (entry.get("board") == board and src.get("file") == photo
+                    and src.get("id") == note):
                 return key, entry
     return None
 
@@ -132,9 +215,11 @@ def _move(doc: dict, entry: dict, src: str, dst: str) -> None:
         del doc[src]
 
 
-def _mark(entry: dict, author: str) -> None:
+def _mark(entry: dict, author: str, fields: Any = ()) -> None:
     entry["verified"] = True
     entry["corrected_by"] = author
+    if fields:  # what the person vouched for (a text edit says nothing of the position)
+        entry["verified_fields"] = sorted(set(entry.get("verified_fields", [])) | set(fields))
 
 
 def _apply_note(doc: dict, where: tuple[str, dict], corr: dict, zones: dict[str, dict],
@@ -145,7 +230,7 @@ def _apply_note(doc: dict, where: tuple[str, dict], corr: dict, zones: dict[str,
                                  if k in entry})
     if corr.get("false_detection") is True:
         entry["false_detection"] = True
-        _mark(entry, author)
+        _mark(entry, author, ["false_detection"])
         _move(doc, entry, key, "rejected_notes")
         return
     if corr.get("false_detection") is False:
@@ -182,7 +267,64 @@ def _apply_note(doc: dict, where: tuple[str, dict], corr: dict, zones: dict[str,
             for k in ("x", "y", "cell"):
                 entry.pop(k, None)
             _move(doc, entry, key, "notes")
-    _mark(entry, author)
+    _mark(entry, author, [k for k in s if k in ("text", "color", "zone", "x", "y")]
+          or ["checked"])
+
+
+def _add_note(session: dict, corr: dict, board: dict, author: str) -> None:
+    """A note the machine missed, placed by a person on the straightened board: its zone, and
+    on a grid its position, follow from where it was put."""
+    t, s = corr["target"], corr["set"]
+    found = next(((k, e) for k in ("actions", "notes") for e in session.get(k, [])
+                  if e.get("id") == t["add"] and e.get("board") == t["board"]), None)
+    if found is not None:  # applied before: only the fields set again change
+        key, entry = found
+        for k in ("text", "color"):
+            if k in s:
+                entry[k] = s[k]
+        if "center_mm" not in s:
+            return
+        session[key] = [e for e in session[key] if e is not entry]
+    else:
+        entry = {"board": t["board"], "text": "", "color": "unknown", "id": t["add"],
+                 "file": t.get("photo") or "", "added": True, "raw_text": "",
+                 "confidence": None, "ocr_confidence": None, "crop": None, "corners_mm": [],
+                 "covered": None, "covered_by": []}
+        entry.update({k: s[k] for k in ("text", "color") if k in s})
+    cx, cy = (float(v) for v in s.get("center_mm", entry.get("center_mm", [0, 0])))
+    entry["center_mm"] = [round(cx, 1), round(cy, 1)]
+    zone = next((z for z in board["zones"] if z["kind"] != "vote"
+                 and z["rect_mm"][0] <= cx < z["rect_mm"][0] + z["rect_mm"][2]
+                 and z["rect_mm"][1] <= cy < z["rect_mm"][1] + z["rect_mm"][3]), None)
+    entry["zone"] = zone["id"] if zone else None
+    for k in ("x", "y", "cell"):
+        entry.pop(k, None)
+    if zone is not None and zone["kind"] == "grid":
+        zx, zy, zw, zh = zone["rect_mm"]
+        entry["x"] = round(min(1.0, max(0.0, (cx - zx) / zw)), 3)
+        entry["y"] = round(min(1.0, max(0.0, 1.0 - (cy - zy) / zh)), 3)
+        entry["cell"] = grid_cell(entry["x"], entry["y"])
+        session.setdefault("actions", []).append(entry)
+    else:
+        session.setdefault("notes", []).append(entry)
+    _mark(entry, author, [k for k in s if k in ("text", "color", "center_mm")])
+
+
+def _flag_matches(f: dict, t: dict) -> bool:
+    return (f.get("code") == t["flag"] and f.get("board") == t.get("board")
+            and f.get("zone") == t.get("zone") and f.get("item") == t.get("item"))
+
+
+def _check_flags(docs: list[dict], t: dict, checked: bool, author: str) -> None:
+    for d in docs:
+        for f in d.get("flags", []):
+            if _flag_matches(f, t):
+                if checked:
+                    f["resolved"] = True
+                    f["checked_by"] = author
+                elif f.get("checked_by"):  # un-checking undoes a person's check only
+                    f.pop("checked_by")
+                    f.pop("resolved", None)
 
 
 def _apply_vote(entry: dict, side: str, zone_id: str, s: dict, author: str) -> None:
@@ -225,43 +367,64 @@ def _resolve_retake(session: dict, board: str) -> None:
 
 
 def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
-           layout: dict) -> list[str]:
-    """Problems that make the file not fit these outputs (wrong workshop, unknown targets)."""
+           layout: dict) -> list[tuple[int | None, str]]:
+    """Problems that make corrections not fit these outputs: (index or None, message)."""
     boards = {b["id"]: b for b in layout["boards"]}
-    problems = []
+    problems: list[tuple[int | None, str]] = []
     if doc["workshop"] != session["workshop"]:
-        problems.append(f"les corrections sont pour l'atelier {doc['workshop']!r}, ces résultats "
-                        f"pour {session['workshop']!r}")
+        problems.append((None, f"les corrections sont pour l'atelier {doc['workshop']!r}, ces "
+                               f"résultats pour {session['workshop']!r}"))
     for i, c in enumerate(doc["corrections"]):
         t = c["target"]
+        kind = correction_kind(c)
+        where = f"corrections/{i}"
+        if kind == "flag_correction":
+            docs = [session] + [d for _p, d in photos.values()]
+            if not any(_flag_matches(f, t) for d in docs for f in d.get("flags", [])):
+                problems.append((i, f"{where}: pas de point à vérifier {t['flag']!r} pour ces "
+                                    "résultats"))
+            continue
         b = boards.get(t["board"])
         if b is None:
-            problems.append(f"corrections/{i}: pas de panneau {t['board']!r} dans cet atelier")
+            problems.append((i, f"{where}: pas de panneau {t['board']!r} dans cet atelier"))
             continue
         zones = {z["id"]: z for z in b["zones"]}
-        if "note" in t:
+        if kind == "note_correction":
             if t["photo"] not in photos:
-                problems.append(f"corrections/{i}: pas de photo {t['photo']!r} dans ces résultats")
-            elif _find_note(photos[t["photo"]][1], t["board"], t["note"]) is None:
-                problems.append(f"corrections/{i}: la photo {t['photo']!r} n'a pas de post-it "
-                                f"{t['note']!r} sur le panneau {t['board']!r}")
+                problems.append((i, f"{where}: pas de photo {t['photo']!r} dans ces résultats"))
+            elif (_find_note(photos[t["photo"]][1], t["board"], t["note"]) is None
+                  and _find_session_note(session, t["photo"], t["board"], t["note"]) is None):
+                problems.append((i, f"{where}: la photo {t['photo']!r} n'a pas de post-it "
+                                    f"{t['note']!r} sur le panneau {t['board']!r}"))
             z = c.get("set", {}).get("zone")
             if z is not None and (z not in zones or zones[z]["kind"] == "vote"):
-                problems.append(f"corrections/{i}: {z!r} n'est pas une zone de post-its ou de "
-                                f"grille du panneau {t['board']!r} (zones : "
-                                f"{', '.join(k for k, v in zones.items() if v['kind'] != 'vote')})")
+                problems.append((i, f"{where}: {z!r} n'est pas une zone de post-its ou de "
+                                    f"grille du panneau {t['board']!r} (zones : "
+                                    + ", ".join(k for k, v in zones.items() if v["kind"] != "vote")
+                                    + ")"))
+        elif kind == "add_correction":
+            w, h = b["size_mm"]
+            cx, cy = c["set"].get("center_mm", [w / 2, h / 2])
+            if not (0 <= cx <= w and 0 <= cy <= h):
+                problems.append((i, f"{where}: ({cx}, {cy}) mm est hors du panneau "
+                                    f"{t['board']!r} ({w} x {h} mm)"))
+            known = any(e.get("id") == t["add"] and e.get("board") == t["board"]
+                        for e in session.get("actions", []) + session.get("notes", []))
+            if not known and "center_mm" not in c["set"]:
+                problems.append((i, f"{where}: un post-it ajouté a besoin de sa place "
+                                    "(center_mm)"))
         else:
             z = zones.get(t["zone"])
             if z is None or z["kind"] != "vote":
-                problems.append(f"corrections/{i}: {t['zone']!r} n'est pas une zone de vote du "
-                                f"panneau {t['board']!r}")
+                problems.append((i, f"{where}: {t['zone']!r} n'est pas une zone de vote du "
+                                    f"panneau {t['board']!r}"))
             elif not any(v["board"] == t["board"] for v in session.get("votes", [])):
-                problems.append(f"corrections/{i}: le panneau {t['board']!r} n'a pas été "
-                                "photographié, il n'y a pas de décompte à corriger")
+                problems.append((i, f"{where}: le panneau {t['board']!r} n'a pas été "
+                                    "photographié, il n'y a pas de décompte à corriger"))
             s = c["set"]
             if "count" in s and "by_color" in s and sum(s["by_color"].values()) != s["count"]:
-                problems.append(f"corrections/{i}: count {s['count']} n'est pas la somme de "
-                                f"by_color ({sum(s['by_color'].values())})")
+                problems.append((i, f"{where}: count {s['count']} n'est pas la somme de "
+                                    f"by_color ({sum(s['by_color'].values())})"))
     return problems
 
 
@@ -271,56 +434,89 @@ def _digest(doc: dict) -> str:
 
 
 def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True) -> ApplySummary:
-    """Validate corrections.json, apply it to the outputs in out_dir, rewrite JSON, CSV and report.
+    """Validate corrections.json, record it in OUT/corrections.json, apply it to the outputs
+    in out_dir, rewrite JSON, CSV and report.
 
     Raises CorrectionsError (exit 2) before writing anything when the file is invalid or does
     not fit these outputs.
     """
+    doc = load_corrections(corrections_path)
+    return apply_document(out_dir, doc, str(corrections_path), report=report)
+
+
+def reapply_journal(out_dir: Path, report: bool = True) -> ApplySummary | None:
+    """After `capture run` rebuilt the outputs: apply OUT/corrections.json again. Corrections
+    whose target is gone (a note not found by the re-run) are skipped and listed."""
+    journal = read_journal(out_dir)
+    if journal is None:
+        return None
+    return apply_document(out_dir, journal, JOURNAL, report=report, strict=False, record=False)
+
+
+def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
+                   strict: bool = True, record: bool = True) -> ApplySummary:
+    """Apply a validated corrections document (see apply_corrections). strict=False skips the
+    corrections that do not fit instead of refusing them all; record=False leaves the journal."""
     from capture.export.csv_out import write_csvs
     from capture.export.report import load_outputs, photo_doc_paths, write_report
     from capture.export.schema import validate
 
     out_dir = Path(out_dir)
-    doc = load_corrections(corrections_path)
     outputs = load_outputs(out_dir)
     session = outputs.session
     paths = dict(photo_doc_paths(out_dir, session))
     photos = {d["file"]: (paths[stem], d) for stem, d in outputs.photos}
     problems = _check(doc, session, photos, outputs.layout)
-    if problems:
-        raise CorrectionsError(f"{corrections_path} ne correspond pas à {out_dir} :\n  - "
-                               + "\n  - ".join(problems[:20]))
+    if problems and (strict or any(i is None for i, _m in problems)):
+        raise CorrectionsError(f"{source} ne correspond pas à {out_dir} :\n  - "
+                               + "\n  - ".join(m for _i, m in problems[:20]))
+    bad = {i for i, _m in problems}
     author = (doc.get("author") or "").strip() or "person"
+    if record:
+        _record(out_dir, doc, author)
     boards = {b["id"]: b for b in outputs.layout["boards"]}
     originals: dict[Any, str] = {path: json.dumps(d, sort_keys=True) for path, d in photos.values()}
     originals["session"] = json.dumps(session, sort_keys=True)
     changed = 0
-    for c in doc["corrections"]:
+    for i, c in enumerate(doc["corrections"]):
+        if i in bad:
+            continue
         snapshot = json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True)
         t = c["target"]
-        zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
-        if "note" in t:
+        who = c.get("by") or author
+        kind = correction_kind(c)
+        if kind == "flag_correction":
+            _check_flags([session] + [d for _p, d in photos.values()], t, c["checked"], who)
+        elif kind == "add_correction":
+            _add_note(session, c, boards[t["board"]], who)
+        elif kind == "note_correction":
+            zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
             pdoc = photos[t["photo"]][1]
-            _apply_note(pdoc, _find_note(pdoc, t["board"], t["note"]), c, zones, author)
-            _resolve_flags(pdoc, t["photo"], t["board"], t["note"], None)
+            own = _find_note(pdoc, t["board"], t["note"])
+            if own is not None:
+                _apply_note(pdoc, own, c, zones, who)
+                _resolve_flags(pdoc, t["photo"], t["board"], t["note"], None)
             found = _find_session_note(session, t["photo"], t["board"], t["note"])
             if found is not None:
-                _apply_note(session, found, c, zones, author)
+                _apply_note(session, found, c, zones, who)
+                _resolve_flags(session, None, t["board"], found[1].get("id"), None)
                 _resolve_retake(session, t["board"])
         else:
+            zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
             side = zones[t["zone"]]["vote"]
             for d in [session] + [d for _p, d in photos.values()]:
                 for entry in d.get("votes", []):
                     if entry["board"] == t["board"]:
-                        _apply_vote(entry, side, t["zone"], c["set"], author)
+                        _apply_vote(entry, side, t["zone"], c["set"], who)
                 _resolve_flags(d, None, t["board"], None, t["zone"])
         if json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True) != snapshot:
             changed += 1
-    digest = _digest(doc)
-    applied = session.setdefault("corrections_applied", [])
-    if not any(a.get("sha256") == digest for a in applied):
-        applied.append({"sha256": digest, "author": author, "count": len(doc["corrections"]),
-                        "created": doc.get("created")})
+    if record:
+        digest = _digest(doc)
+        applied = session.setdefault("corrections_applied", [])
+        if not any(a.get("sha256") == digest for a in applied):
+            applied.append({"sha256": digest, "author": author, "count": len(doc["corrections"]),
+                            "created": doc.get("created")})
     files: list[str] = []
     dirty = [(path, d) for path, d in photos.values()
              if json.dumps(d, sort_keys=True) != originals[path]]
@@ -337,4 +533,5 @@ def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True
     if report:
         write_report(out_dir)
         files.append("report.html")
-    return ApplySummary(len(doc["corrections"]), changed, files)
+    return ApplySummary(len(doc["corrections"]), changed, files,
+                        [m for i, m in problems if i is not None])

@@ -479,7 +479,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         if doc.get("status") != "ok":
             flags.append({"severity": "error", "code": doc.get("error_code") or "photo_error",
                           "message": doc.get("error") or "", "file": doc["file"], "board": None,
-                          "anchor": slug("ph", stem), "resolved": False,
+                          "anchor": slug("ph", stem), "resolved": False, "checkable": False,
                           "label": SEVERITY_FR["error"]})
         for f in doc.get("flags", []):
             flags.append(_flag(f, stem, note_ids_by_stem[stem], chosen, stems, doc["file"],
@@ -515,7 +515,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         for kind, n in _note_rows(doc):
             shown = merged.get((doc["file"], n.get("id")), n)  # the text the page shows
             data_notes[_note_key(doc["file"], n["board"], n.get("id", ""))] = {
-                "text": shown.get("text", ""), "zone": n.get("zone"),
+                "text": shown.get("text", ""), "zone": n.get("zone"), "color": n.get("color"),
                 "x": n.get("x"), "y": n.get("y"), "false_detection": kind == "rejected"}
     data_votes: dict[str, dict] = {}
     for v in session.get("votes", []):
@@ -529,8 +529,11 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         [session["workshop"]] + [[d["file"], d.get("sha256")] for _s, d in outputs.photos]
     ).encode()).hexdigest()[:16]
     data = {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
-            "votes": data_votes}
+            "votes": data_votes, "colour_fr": COLOUR_FR}
 
+    # "12 / 35 points vérifiés": the points to check (not the info) a person has dealt with
+    to_check = [f for f in flags if f["severity"] != "info"]
+    progress = {"done": sum(f["resolved"] for f in to_check), "total": len(to_check)}
     n_stickers = sum(v["agree"] + v["disagree"] for v in session.get("votes", []))
     board_ids = [b["id"] for b in layout["boards"] if b["kind"] != "calibration"]
     ok = sum(p.get("status") == "ok" for p in session.get("photos", []))
@@ -547,6 +550,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
             "flags": sum(not f["resolved"] and f["severity"] != "info" for f in flags),
         },
         "walls": walls, "flags": flags, "flag_groups": groups, "photos": photos, "data": data,
+        "progress": progress, "note_colours": layout.get("notes", {}).get("colors", []),
         "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "severity_fr": SEVERITY_FR,
         "sticker_hex": STICKER_HEX,
         "skipped": session.get("skipped", []),
@@ -591,7 +595,8 @@ def _flag(f: dict, stem: str | None, note_ids: set[str], chosen: dict, stems: di
     sev = f.get("severity", "info")
     return {"severity": sev, "label": SEVERITY_FR.get(sev, sev), "code": f.get("code", ""),
             "message": sentence, "technical": f.get("message", ""), "board": f.get("board"),
-            "file": file,
+            "zone": f.get("zone"), "item": f.get("item"), "checked_by": f.get("checked_by"),
+            "checkable": bool(f.get("code")), "file": file,
             "anchor": _flag_anchor(f, stem, note_ids, chosen, stems),
             "resolved": bool(f.get("resolved"))}
 
@@ -707,6 +712,7 @@ def _board_model(stem: str, doc: dict, bid: str, b: dict | None, fit: dict,
         "err": fit.get("reprojection_error_mm"), "n_markers": len(fit.get("markers", [])),
         "qr": fit.get("qr"), "votes": [v for v in doc.get("votes", []) if v["board"] == bid],
         "vote_anchor": "votes-" + slug(bid),
+        "can_add": bool(b and any(z["kind"] in ("notes", "grid") for z in b["zones"])),
     }
     if b is None:
         return model

@@ -634,8 +634,26 @@ def _run_locked(
     )
     write_session_json(out_dir, doc)
     write_csvs(out_dir, doc)
-    from capture.export.report import write_report
+    from capture.export.report import write_layout, write_report
 
+    write_layout(out_dir, kit)
+    # a person's corrections (OUT/corrections.json) outlive re-runs and --resume
+    from capture.export.corrections import JOURNAL, reapply_journal
+
+    reapplied = reapply_journal(out_dir, report=False)
+    if reapplied is not None:
+        import json
+
+        doc = json.loads((out_dir / "session.json").read_text("utf-8"))
+        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} corrections re-applied: "
+                  f"{reapplied.corrections - len(reapplied.skipped)}, skipped: "
+                  f"{'; '.join(reapplied.skipped) or 'none'}\n")
+        if console is not None:
+            console.print(  # type: ignore[attr-defined]
+                f"corrections reprises de {JOURNAL} : "
+                f"{reapplied.corrections - len(reapplied.skipped)}"
+                + (f" ([yellow]{len(reapplied.skipped)} sans objet[/] : post-it absent de "
+                   "cette analyse)" if reapplied.skipped else ""), highlight=False)
     write_report(out_dir, kit=kit, config=config)  # report.html + layout.json for rebuilds
     totals = [
         o.timings["total"] for o in outcomes if o.result.status == "ok" and "total" in o.timings

@@ -95,15 +95,26 @@
     var zone = zoneSel ? (zoneSel.value || null) : (o.zone === undefined ? null : o.zone);
     if (zone !== (o.zone === undefined ? null : o.zone)) { set.zone = zone; }
     if (selectedIsGrid(zoneSel)) {
-      var x = num($('[data-field="x"]', row));
-      var y = num($('[data-field="y"]', row));
-      var moved = (x !== null && (o.x === null || o.x === undefined || Math.abs(x - o.x) > 0.004)) ||
-                  (y !== null && (o.y === null || o.y === undefined || Math.abs(y - o.y) > 0.004));
+      // a position is sent only when the person typed one: the inputs show it rounded to
+      // 0.01, and a text edit must not move the note nor vouch for its place
+      var xIn = $('[data-field="x"]', row);
+      var yIn = $('[data-field="y"]', row);
+      var typed = function (el) {
+        if (!el) { return false; }
+        var now = num(el);
+        var shown = el.defaultValue.trim() === "" ? null : Number(el.defaultValue);
+        return now !== null && (shown === null || Math.abs(now - shown) > 0.0005);
+      };
+      var moved = typed(xIn) || typed(yIn);
+      var x = num(xIn);
+      var y = num(yIn);
       if (moved || ("zone" in set)) {
         if (x !== null) { set.x = Math.round(x * 1000) / 1000; }
         if (y !== null) { set.y = Math.round(y * 1000) / 1000; }
       }
     }
+    var colour = $('[data-field="color"]', row);
+    if (colour && o.color && colour.value !== o.color) { set.color = colour.value; }
     if (Object.keys(set).length) { c.set = set; }
     return (c.set || c.false_detection !== undefined) ? c : null;
   }
@@ -170,18 +181,49 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
   function updateBar() {
+    updateProgress();
+    renderAdds();
     var n = Object.keys(edits).length;
     countEl.textContent = String(n);
     barCount.textContent = String(n);
     download.disabled = n === 0;
+    if (saveBtn) { saveBtn.disabled = n === 0; }
     reset.disabled = n === 0;
     document.body.classList.toggle("has-edits", n > 0);
   }
+  /* --- corrections: points checked ---------------------------------------------------------- */
+  function flagTarget(box) {
+    var t = { flag: box.getAttribute("data-flag") };
+    ["board", "zone", "item"].forEach(function (k) {
+      var v = box.getAttribute("data-" + k);
+      t[k] = v === "" ? null : v;
+    });
+    return t;
+  }
+  function flagKey(t) { return "flag|" + t.flag + "|" + t.board + "|" + t.zone + "|" + t.item; }
+  function refreshFlag(box) {
+    var t = flagTarget(box);
+    var key = flagKey(t);
+    if (box.checked !== box.defaultChecked) {
+      edits[key] = { target: t, checked: box.checked };
+    } else { delete edits[key]; }
+    box.closest(".flag").classList.toggle("edited", box.checked !== box.defaultChecked);
+  }
+  var progressDone = $all("#progress-done, .progress-done");
+  function updateProgress() {  // points to check (not info) checked or corrected
+    var done = $all(".flag:not(.sev-info)").filter(function (li) {
+      var box = $(".flag-check input", li);
+      return box ? box.checked : li.classList.contains("resolved");
+    }).length;
+    progressDone.forEach(function (el) { el.textContent = String(done); });
+  }
+
   function changed(ev) {
     var row = ev.target.closest(".note-row");
     if (row) { refreshNote(row); }
     var tr = ev.target.closest(".vote-row");
     if (tr) { refreshVote(tr); }
+    if (ev.target.matches && ev.target.matches(".flag-check input")) { refreshFlag(ev.target); }
     updateBar();
     save();
   }
@@ -214,7 +256,16 @@
         });
         var sel = $('[data-field="zone"]', row);
         if (sel && set.zone !== undefined) { sel.value = set.zone === null ? "" : set.zone; }
+        var col = $('[data-field="color"]', row);
+        if (col && set.color !== undefined) { col.value = set.color; }
         refreshNote(row);
+      } else if (c.target.flag !== undefined) {
+        var box = $all(".flag-check input").filter(function (b) {
+          return flagKey(flagTarget(b)) === flagKey(c.target);
+        })[0];
+        if (box && !box.disabled) { box.checked = !!c.checked; refreshFlag(box); }
+      } else if (c.target.add !== undefined) {
+        edits[key] = c;
       } else if (c.target.zone !== undefined) {
         var tr = findRow(".vote-row", c.target);
         if (!tr) { return; }
@@ -229,10 +280,7 @@
   }
 
   download.addEventListener("click", function () {
-    var doc = { version: 1, workshop: data.workshop, created: new Date().toISOString(),
-                corrections: Object.keys(edits).sort().map(function (k) { return edits[k]; }) };
-    var name = author.value.trim();
-    if (name) { doc.author = name; }
+    var doc = corrections();
     var blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
     var a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
@@ -242,6 +290,10 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   });
   function resetFields() {  // back to the values the page was built with
+    $all(".flag-check input").forEach(function (b) {
+      b.checked = b.defaultChecked;
+      b.closest(".flag").classList.remove("edited");
+    });
     $all(".note-row, .vote-row").forEach(function (row) {
       $all("input, textarea", row).forEach(function (el) {
         if (el.type === "checkbox") { el.checked = el.defaultChecked; } else { el.value = el.defaultValue; }
@@ -259,6 +311,121 @@
     resetFields();
     edits = {};
     updateBar();
+  });
+
+  /* --- a note the machine missed: click its place on the straightened board ------------------ */
+  var colourFr = data.colour_fr || {};
+  var adding = null;  // the .add-note block waiting for a click on its board
+  function boardStageOf(block) {
+    return $(".board-stage", block.closest(".board-card"));
+  }
+  $all(".add-note").forEach(function (block) {
+    $(".add-toggle", block).addEventListener("click", function () {
+      var on = adding !== block;
+      $all(".add-note").forEach(function (b) {
+        $(".add-help", b).hidden = true;
+        boardStageOf(b).classList.remove("adding");
+      });
+      adding = on ? block : null;
+      $(".add-help", block).hidden = !on;
+      boardStageOf(block).classList.toggle("adding", on);
+    });
+    $(".add-ok", block).addEventListener("click", function () {
+      var form = $(".add-form", block);
+      var board = block.getAttribute("data-board");
+      var id = "ajout-" + Date.now().toString(36) + "-" + Math.floor(Math.random() * 1e6).toString(36);
+      var set = { text: $(".add-text", form).value, color: $(".add-colour", form).value,
+                  center_mm: [Number(form.getAttribute("data-x")), Number(form.getAttribute("data-y"))] };
+      edits["add|" + board + "|" + id] = { target: { board: board, add: id, photo: block.getAttribute("data-photo") },
+                                           set: set };
+      form.hidden = true;
+      $(".add-text", form).value = "";
+      updateBar();
+      save();
+    });
+  });
+  function placeNote(block, ev) {
+    var stage = boardStageOf(block);
+    var r = stage.getBoundingClientRect();
+    var x = (ev.clientX - r.left) / r.width * Number(block.getAttribute("data-w"));
+    var y = (ev.clientY - r.top) / r.height * Number(block.getAttribute("data-h"));
+    var form = $(".add-form", block);
+    form.setAttribute("data-x", String(Math.round(x * 10) / 10));
+    form.setAttribute("data-y", String(Math.round(y * 10) / 10));
+    $(".add-where", form).textContent = "à " + Math.round(x / 10) + " cm du bord gauche, " +
+      Math.round(y / 10) + " cm du haut";
+    form.hidden = false;
+    $(".add-help", block).hidden = true;
+    stage.classList.remove("adding");
+    adding = null;
+    $(".add-text", form).focus();
+  }
+  document.addEventListener("click", function (ev) {
+    if (!adding) { return; }
+    var stage = ev.target.closest(".board-stage");
+    if (stage && stage === boardStageOf(adding)) {
+      ev.stopImmediatePropagation();
+      ev.preventDefault();
+      placeNote(adding, ev);
+    }
+  }, true);
+  function renderAdds() {
+    $all(".add-note").forEach(function (block) {
+      var list = $(".add-list", block);
+      list.textContent = "";
+      Object.keys(edits).forEach(function (k) {
+        var c = edits[k];
+        if (!c.target || c.target.add === undefined || c.target.board !== block.getAttribute("data-board")) { return; }
+        var li = document.createElement("li");
+        li.textContent = "à ajouter : « " + (c.set.text || "") + " » (" + (colourFr[c.set.color] || c.set.color) + ") ";
+        var del = document.createElement("button");
+        del.type = "button";
+        del.className = "secondary";
+        del.textContent = "retirer";
+        del.addEventListener("click", function () { delete edits[k]; updateBar(); save(); });
+        li.appendChild(del);
+        list.appendChild(li);
+      });
+    });
+  }
+
+  /* --- served by `capture review`: save straight into the output folder --------------------- */
+  var saveBtn = $("#corr-save");
+  var status = $("#corr-status");
+  function corrections() {
+    var doc = { version: 1, workshop: data.workshop, created: new Date().toISOString(),
+                corrections: Object.keys(edits).sort().map(function (k) { return edits[k]; }) };
+    var name = author.value.trim();
+    if (name) { doc.author = name; }
+    return doc;
+  }
+  if (location.protocol === "http:" || location.protocol === "https:") {
+    fetch("api/ping", { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { return; }
+      document.body.classList.add("served");
+      saveBtn.hidden = false;
+      saveBtn.disabled = Object.keys(edits).length === 0;
+    }).catch(function () { /* a plain web server: keep the download */ });
+  }
+  saveBtn.addEventListener("click", function () {
+    saveBtn.disabled = true;
+    status.textContent = "enregistrement…";
+    fetch("api/corrections", { method: "POST", credentials: "same-origin",
+                               headers: { "Content-Type": "application/json" },
+                               body: JSON.stringify(corrections()) })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (!res.ok) {
+          status.textContent = "refusé : " + (res.body.error || "erreur");
+          saveBtn.disabled = false;
+          return;
+        }
+        edits = {};
+        try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+        status.textContent = "enregistré";
+        location.reload();
+      })
+      .catch(function () { status.textContent = "le serveur ne répond pas"; saveBtn.disabled = false; });
   });
 
   resetFields();  // a reload must not keep browser-restored values the script does not know
