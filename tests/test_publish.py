@@ -15,6 +15,7 @@ from report_fixture import ACTIONS, XSS, build_outputs
 from capture.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.slow  # a browser, Chromium printing, `capture run` (conftest.py)
 A4_PT = (595.3, 841.9)
 
 

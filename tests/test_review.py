@@ -18,6 +18,7 @@ from capture.export.csv_out import read_csv
 from capture.export.review import MAX_BODY, ReviewServer
 
 CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.slow  # a browser, Chromium printing, `capture run` (conftest.py)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 

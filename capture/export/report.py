@@ -346,7 +346,7 @@ def mire_model(actions: list[dict], numbers: dict, zone: dict | None,
                cells: dict[str, float] | None = None, full: float = 0.97) -> dict:
     """Actions on a 3 x 3 drawing of the grid (échéance x, impact y up); cells no photo saw
     in full are hatched and say "non vu" / "vu à 40 %" (cells: label -> share seen)."""
-    size, pad_l, pad_b, pad_t, pad_r = 600.0, 70.0, 60.0, 16.0, 16.0
+    size, pad_l, pad_b, pad_t, pad_r = 600.0, 70.0, 74.0, 16.0, 16.0
     pts = []
     for a in actions:
         n = numbers.get((a.get("file"), a.get("id")))
