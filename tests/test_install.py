@@ -1,4 +1,4 @@
-"""A regular (non-editable) install runs from any folder: nothing is found through the source tree."""
+"""A regular (non-editable) install runs from any folder, nothing found via the source tree."""
 
 from __future__ import annotations
 
