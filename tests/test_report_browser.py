@@ -274,3 +274,24 @@ def test_phone_width_has_no_horizontal_scroll(browser, built: Path) -> None:
         assert page.locator("#corr-author").is_visible()
     finally:
         context.close()
+
+
+def test_recolour_a_sticker_on_the_board(browser, built: Path) -> None:
+    p = Page(browser, built / "report.html")
+    try:
+        page = p.page
+        vote = page.locator('.vote-row[data-board="verbatim-01"][data-zone="agree"]')
+        assert vote.locator('input[data-color="red"]').input_value() == "5"
+        # enlarge the straightened board, then click one of its red agree stickers
+        page.locator('.board-card[id$="-b-verbatim_01"] .board-stage').click()
+        dot = page.locator('#lightbox circle.recolourable[data-color="red"]').first
+        dot.click()
+        assert page.locator("#recolour").is_visible()
+        page.locator('#recolour button[data-color="yellow"]').click()
+        assert (vote.locator('input[data-color="red"]').input_value(),
+                vote.locator('input[data-color="yellow"]').input_value(),
+                vote.locator(".vote-total").inner_text()) == ("4", "1", "8")
+        assert page.locator("#corr-count").inner_text() == "1"
+        assert p.errors == []
+    finally:
+        p.close()

@@ -389,6 +389,52 @@
     });
   }
 
+  /* --- recolour a sticker: click it on the straightened board (or in the enlarged view) ---- */
+  var recolour = $("#recolour");
+  var picked = null;
+  document.addEventListener("click", function (ev) {
+    var dot = ev.target.closest && ev.target.closest("circle.recolourable");
+    if (!dot || adding) { return; }
+    ev.stopImmediatePropagation();
+    ev.preventDefault();
+    picked = dot;
+    recolour.hidden = false;
+  }, true);
+  $(".recolour-cancel", recolour).addEventListener("click", function () {
+    recolour.hidden = true;
+    picked = null;
+  });
+  $all(".recolour-choices button", recolour).forEach(function (btn) {
+    btn.addEventListener("click", function (ev) {
+      ev.stopPropagation();
+      recolour.hidden = true;
+      if (!picked) { return; }
+      var from = picked.getAttribute("data-color");
+      var to = btn.getAttribute("data-color");
+      var tr = findRow(".vote-row", { board: picked.getAttribute("data-board"),
+                                      zone: picked.getAttribute("data-zone") });
+      if (tr && from !== to) {  // one sticker moves from its colour's count to the other's
+        var dec = $('.vote-input[data-color="' + from + '"]', tr);
+        var inc = $('.vote-input[data-color="' + to + '"]', tr);
+        if (dec && inc) {
+          dec.value = String(Math.max(0, (Number(dec.value) || 0) - 1));
+          inc.value = String((Number(inc.value) || 0) + 1);
+          // every copy of this sticker (the board and its enlarged view) shows the new colour
+          $all('circle.recolourable[data-board="' + picked.getAttribute("data-board") + '"][cx="' +
+               picked.getAttribute("cx") + '"][cy="' + picked.getAttribute("cy") + '"]').forEach(function (c) {
+            c.setAttribute("data-color", to);
+            c.style.setProperty("--c", btn.style.getPropertyValue("--c"));
+            c.classList.add("recoloured");
+          });
+          refreshVote(tr);
+          updateBar();
+          save();
+        }
+      }
+      picked = null;
+    });
+  });
+
   /* --- served by `capture review`: save straight into the output folder --------------------- */
   var saveBtn = $("#corr-save");
   var status = $("#corr-status");
