@@ -739,7 +739,9 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     )
     c.print(
         f"résultats : {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
-        "photos/, crops/)",
+        "zones.csv, photos/, crops/)",
         highlight=False,
     )
-    c.print(f"à relire dans un navigateur : {summary.out_dir / 'report.html'}", highlight=False)
+    c.print(f"à relire et corriger : capture review {summary.out_dir} (ou "
+            f"{summary.out_dir / 'report.html'} dans un navigateur)", highlight=False)
+    c.print(f"puis à publier : capture publish {summary.out_dir}", highlight=False)
