@@ -152,9 +152,9 @@ def merge_corrections(old: list[dict], new: list[dict]) -> list[dict]:
             cur["set"] = {**cur.get("set", {}), **c["set"]}
         elif "set" in c:
             cur["set"] = copy.deepcopy(c["set"])
-        for flag in ("false_detection", "checked"):
-            if flag in c:
-                cur[flag] = c[flag]
+        for k in ("false_detection", "checked", "by"):  # the latest word, and who said it
+            if k in c:
+                cur[k] = c[k]
     return list(out.values())
 
 
