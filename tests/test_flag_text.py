@@ -63,7 +63,11 @@ def test_run_summary_names_boards_on_no_photo() -> None:
         {"code": "board_missing", "severity": "warning", "board": "story-social",
          "message": "…"},
         {"code": "board_missing", "severity": "warning", "board": "verbatim-03",
-         "message": "…"}]}
+         "message": "…"},
+        {"code": "text_too_small", "severity": "warning", "board": "processus",
+         "message": "1 post-it du panneau « Le processus d'achat en Région » n'a été "
+                    "photographié d'assez près sur aucune photo pour en lire l'écriture (au "
+                    "mieux 1.7 px/mm, il en faut 2) : reprenez ce panneau de plus près."}]}
     summary = BatchSummary(out_dir=Path("out"), photos=1, ok=1, failed=[], skipped=[],
                            boards=3, votes=0, actions=0, notes=0, median_photo_s=None,
                            session=session, board_names=_names())
@@ -74,4 +78,6 @@ def test_run_summary_names_boards_on_no_photo() -> None:
     assert "sur aucune photo (2)" in out
     assert "« Au regard du mieux-disant social… »" in out
     assert verbatim["text"][:30] in out
+    assert "à reprendre 1 post-it du panneau « Le processus d'achat en Région »" in out
+    assert "px/mm" not in out
     json.dumps(session)  # untouched

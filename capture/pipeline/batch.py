@@ -704,6 +704,8 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     """Short end-of-run report for the facilitator."""
     from rich.markup import escape  # file names and messages are not rich markup
 
+    from capture.export.flag_text import scrub
+
     c = console
     for name in summary.skipped:
         c.print(f"[dim]ignoré (pas une photo) : {escape(name)}[/]", highlight=False)
@@ -716,8 +718,8 @@ def print_summary(summary: BatchSummary, console: object) -> None:
                 highlight=False,
             )
     for f in summary.session.get("flags", []):  # while the walls are still up
-        if f["code"] == "text_too_small":
-            c.print(f"[yellow]à reprendre[/] {escape(f['message'])}", highlight=False)
+        if f["code"] == "text_too_small":  # the sentence without its px/mm aside
+            c.print(f"[yellow]à reprendre[/] {escape(scrub(f['message']))}", highlight=False)
     missing = [
         f
         for f in summary.session.get("flags", [])
