@@ -307,49 +307,28 @@ def _merge_twins(placed: list[Placed], max_dist: float) -> list[Placed]:
     return merged
 
 
-def count_dots(
-    rect: Rectified,
-    norm: Normalised,
-    board: BoardLayout,
-    diameter_mm: float,
-    note_size_mm: float,
-    refs: ColourRefs,
+def place_discs(
+    lab: np.ndarray,
+    mask: np.ndarray,
+    glare: np.ndarray,
+    r_px: float,
+    note_area: float,
+    sticker_refs: dict[str, np.ndarray],
     cfg: DotsConfig = CONFIG.dots,
-) -> tuple[list[Dot], list[VoteCount], list[Flag]]:
-    """Stickers in the board's vote zones, their counts per zone and colour, and review flags."""
-    zones = [z for z in board.zones if z.kind == "vote"]
-    if not zones:
-        return [], [], []
-    ppm = rect.px_per_mm
-    r_px = diameter_mm / 2 * ppm
+) -> tuple[list[Placed], float]:
+    """Dot stickers in any image region: discs covering the sticker blobs of `mask`.
+
+    lab: CIELAB of the region; mask: pixels that may be stickers (the caller's choice: chroma
+    over a board's paper, or colour unlike a note's paper); glare: clipped highlights; r_px:
+    the expected sticker radius (adjusted on lone stickers); note_area: a note's area in px
+    (larger blobs are notes, split by colour class). Returns each sticker's centre (px), its
+    pixels' CIELAB and whether its cluster was ambiguous, and the radius used. Which zone or
+    note a sticker belongs to is decided by the caller.
+    """
     disc_area = np.pi * r_px**2
-    note_area = (note_size_mm * ppm) ** 2
-    xs = [z.rect_mm[0] for z in zones] + [z.rect_mm[0] + z.rect_mm[2] for z in zones]
-    ys = [z.rect_mm[1] for z in zones] + [z.rect_mm[1] + z.rect_mm[3] for z in zones]
-    grow = diameter_mm
-    x0, y0, x1, y1 = rect.rect_px(
-        (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
-    )
-    lab = norm.lab(y0, y1, x0, x1)
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    valid = rect.valid[y0:y1, x0:x1]
-    mask = (chroma > cfg.chroma_min) & valid
-    k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
-    h, w = rect.image.shape[:2]
-    paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
-    ink = print_ink(rect, board, cfg.faint_print_margin_mm)[y0:y1, x0:x1]
-    faint = _faint_stickers(
-        chroma, valid, mask, paper[y0:y1, x0:x1] > 0, ink, disc_area, kernel, cfg
-    )
-    mask |= faint
     _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
-    names = list(refs.stickers)
-    cls, _ = classify_map(lab, refs.stickers)
-    glare = norm.clipped[y0:y1, x0:x1] | (
-        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
-    )
+    names = list(sticker_refs)
+    cls, _ = classify_map(lab, sticker_refs)
     blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
     boxes: list[tuple[int, int, int, int]] = []
     supports: list[np.ndarray | None] = []  # where a disc may lie (None: on the blob itself)
@@ -413,8 +392,7 @@ def count_dots(
                     boxes.append((bx + px, by + py, pw, ph))
                     supports.append(None)
                     group_of.append(None)
-    flags: list[Flag] = []
-    yy_all, xx_all = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
+    yy_all, xx_all = np.mgrid[0 : mask.shape[0], 0 : mask.shape[1]]
     r_px = _effective_radius(blobs, r_px, cfg)
     good_all = mask & ~glare
     covers = []  # (blob, box, centres, ambiguous)
@@ -454,7 +432,51 @@ def count_dots(
             if sel.sum() < 5:
                 sel = (owner == i) & (d[:, i] < r_px)
             placed.append((float(cx), float(cy), labs[sel], ambiguous))
-    merged = _merge_twins(placed, cfg.twin_frac * r_px)
+    return _merge_twins(placed, cfg.twin_frac * r_px), r_px
+
+
+def count_dots(
+    rect: Rectified,
+    norm: Normalised,
+    board: BoardLayout,
+    diameter_mm: float,
+    note_size_mm: float,
+    refs: ColourRefs,
+    cfg: DotsConfig = CONFIG.dots,
+) -> tuple[list[Dot], list[VoteCount], list[Flag]]:
+    """Stickers in the board's vote zones, their counts per zone and colour, and review flags."""
+    zones = [z for z in board.zones if z.kind == "vote"]
+    if not zones:
+        return [], [], []
+    ppm = rect.px_per_mm
+    r_px = diameter_mm / 2 * ppm
+    disc_area = np.pi * r_px**2
+    note_area = (note_size_mm * ppm) ** 2
+    xs = [z.rect_mm[0] for z in zones] + [z.rect_mm[0] + z.rect_mm[2] for z in zones]
+    ys = [z.rect_mm[1] for z in zones] + [z.rect_mm[1] + z.rect_mm[3] for z in zones]
+    grow = diameter_mm
+    x0, y0, x1, y1 = rect.rect_px(
+        (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
+    )
+    lab = norm.lab(y0, y1, x0, x1)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    valid = rect.valid[y0:y1, x0:x1]
+    mask = (chroma > cfg.chroma_min) & valid
+    k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    h, w = rect.image.shape[:2]
+    paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    ink = print_ink(rect, board, cfg.faint_print_margin_mm)[y0:y1, x0:x1]
+    faint = _faint_stickers(
+        chroma, valid, mask, paper[y0:y1, x0:x1] > 0, ink, disc_area, kernel, cfg
+    )
+    mask |= faint
+    glare = norm.clipped[y0:y1, x0:x1] | (
+        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
+    )
+    merged, r_px = place_discs(lab, mask, glare, r_px, note_area, refs.stickers, cfg)
+    flags: list[Flag] = []
     dots: list[Dot] = []
     ambiguous_zones: set[str] = set()
     washed: dict[str, int] = {}  # zone -> stickers found only by the faint threshold

@@ -10,7 +10,8 @@ so come apart; a note crossing the board edge or the photo frame is still one sq
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -281,7 +282,6 @@ def find_notes(
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     ppm = cfg.search_px_per_mm
     side = note_size_mm * ppm
-    note_area = side * side
     # The threshold follows how neutral this board's paper came out: pale, washed-out notes
     # pass on clean paper, while a board with residual colour (mixed light) stays strict.
     # Paper is what the colour stage took for paper (pale notes among it would raise it).
@@ -294,76 +294,14 @@ def find_notes(
     level = float(np.percentile(paperish, 90)) if paperish.size > 100 else cfg.chroma_max_threshold
     thr = float(np.clip(cfg.paper_chroma_factor * level, cfg.chroma_min, cfg.chroma_max_threshold))
     mask = (chroma > thr) & valid
-    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
-    support_all = mask | ~valid
-    cls, _ = classify_map(lab, refs.notes)
-    cls = cv2.medianBlur(cls.astype(np.uint8), 5)
-    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
     names = list(refs.notes)
-    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
-        _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
-    )
-    squares: list[tuple[float, float, float, float, str, float]] = []
-    parts: list[tuple] = []  # one-colour blobs, covered once every lone note's size is known
-    pad = int(side * (1 + cfg.size_tolerance))
-    for i in range(1, n_lab):
-        x, y, w, h, area = stats[i]
-        if area < cfg.min_area_frac * note_area:
-            continue
-        x0, y0 = max(0, x - pad), max(0, y - pad)
-        x1, y1 = min(size[0], x + w + pad), min(size[1], y + h + pad)
-        comp = labels[y0:y1, x0:x1] == i
-        sup = support_all[y0:y1, x0:x1] | comp
-        c_cls = cls[y0:y1, x0:x1]
-        c_mask = mask[y0:y1, x0:x1] & comp
-        blob_edges = cv2.morphologyEx(
-            comp.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)
-        )
-        edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
-        for ci, name in enumerate(names):
-            part = c_mask & (c_cls == ci)
-            if part.sum() < cfg.min_area_frac * note_area:
-                continue
-            part = _fill_holes(
-                cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)),
-                0.5 * note_area,
-            )
-            if part.sum() < cfg.min_area_frac * note_area:
-                continue
-            parts.append((part, sup, edg, x0, y0, name, lone_note_side(part, cfg)))
-    lone_ok = [p[6] for p in parts if p[6] is not None]
-    board_side, _ = _note_sides(lone_ok, side, cfg)
-    for part, sup, edg, x0, y0, name, lone in parts:
-        # a lone note keeps its own size (the declared one within noise; a real pack's)
-        own = None if lone is None else pack_side(lone, side, ppm, cfg)
-        s_part = board_side if own is None else own
-        for cx, cy, ang, score in cover_with_squares(part, sup, edg, s_part, cfg):
-            squares.append((cx + x0, cy + y0, ang, score, name, s_part))
 
-    # A note whose colour sits between two classes (lime, salmon) is split between them and
-    # each part gets a square: the same note twice. Keep the best-scored of near-coincident ones.
-    # Two squares of different classes that are this near may also be two notes stuck over
-    # each other (a blue one between two yellow ones): then their papers differ.
-    def paper(sq: tuple) -> np.ndarray | None:
-        cx, cy, ang, _, _, sd = sq
-        mm = ((cx + 0.5) / ppm - rect.margin_mm, (cy + 0.5) / ppm - rect.margin_mm)
-        inner = _square_corners(*mm, 0.6 * sd / ppm, ang)
+    def paper(sq: Square) -> np.ndarray | None:
+        mm = ((sq.cx + 0.5) / ppm - rect.margin_mm, (sq.cy + 0.5) / ppm - rect.margin_mm)
+        inner = _square_corners(*mm, 0.6 * sq.side / ppm, sq.angle)
         return _paper_lab(_square_points(inner, 1.0 / rect.px_per_mm), norm, rect)
 
-    def same_note(sq: tuple, u: tuple) -> bool:
-        if np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * min(sq[5], u[5]):
-            return False
-        if sq[4] == u[4]:
-            return True
-        pa, pb = paper(sq), paper(u)
-        return pa is None or pb is None or np.linalg.norm(pa - pb) < cfg.duplicate_paper_de
-
-    unique: list[tuple[float, float, float, float, str, float]] = []
-    for sq in sorted(squares, key=lambda q: -q[3]):
-        if not any(same_note(sq, u) for u in unique):
-            unique.append(sq)
-    squares = unique
+    squares, cls, mask = find_squares(lab, mask, valid, side, ppm, refs.notes, paper, cfg)
     notes: list[Note] = []
     flags: list[Flag] = []
     bw, bh = board.size_mm
@@ -448,6 +386,106 @@ def find_notes(
             lower.covered_by = (*lower.covered_by, notes[high].id)
         flags += [_covered_flag(n, cfg) for n in notes if (n.covered or 0) >= cfg.covered_flag]
     return notes, flags
+
+
+class Square(NamedTuple):
+    """A note's square in the search image: centre (px), rotation (deg), cover score, colour
+    class (a key of the references) and side (px)."""
+
+    cx: float
+    cy: float
+    angle: float
+    score: float
+    colour: str
+    side: float
+
+
+def find_squares(
+    lab: np.ndarray,
+    mask: np.ndarray,
+    valid: np.ndarray,
+    side: float,
+    ppm: float,
+    note_refs: dict[str, np.ndarray],
+    paper_of: Callable[[Square], np.ndarray | None],
+    cfg: NotesConfig = CONFIG.notes,
+) -> tuple[list[Square], np.ndarray, np.ndarray]:
+    """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
+
+    lab: CIELAB of the region at a scale where a note of the usual size measures `side` px
+    (ppm: px per mm there, for the real pack sizes); mask: where notes may be (caller's
+    choice: chroma over a board's paper, or distance from a bare wall's colour); valid: pixels
+    inside the photo. paper_of(square) is the square's paper colour (CIELAB) or None, to tell
+    two notes stuck over each other from one note split between two colour classes.
+    Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
+    which board or zone is decided by the caller, after finding.
+    """
+    note_area = side * side
+    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
+    support_all = mask | ~valid
+    cls, _ = classify_map(lab, note_refs)
+    cls = cv2.medianBlur(cls.astype(np.uint8), 5)
+    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
+    names = list(note_refs)
+    n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
+        _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
+    )
+    size = (mask.shape[1], mask.shape[0])
+    squares: list[Square] = []
+    parts: list[tuple] = []  # one-colour blobs, covered once every lone note's size is known
+    pad = int(side * (1 + cfg.size_tolerance))
+    for i in range(1, n_lab):
+        x, y, w, h, area = stats[i]
+        if area < cfg.min_area_frac * note_area:
+            continue
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(size[0], x + w + pad), min(size[1], y + h + pad)
+        comp = labels[y0:y1, x0:x1] == i
+        sup = support_all[y0:y1, x0:x1] | comp
+        c_cls = cls[y0:y1, x0:x1]
+        c_mask = mask[y0:y1, x0:x1] & comp
+        blob_edges = cv2.morphologyEx(
+            comp.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)
+        )
+        edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
+        for ci, name in enumerate(names):
+            part = c_mask & (c_cls == ci)
+            if part.sum() < cfg.min_area_frac * note_area:
+                continue
+            part = _fill_holes(
+                cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)),
+                0.5 * note_area,
+            )
+            if part.sum() < cfg.min_area_frac * note_area:
+                continue
+            parts.append((part, sup, edg, x0, y0, name, lone_note_side(part, cfg)))
+    lone_ok = [p[6] for p in parts if p[6] is not None]
+    board_side, _ = _note_sides(lone_ok, side, cfg)
+    for part, sup, edg, x0, y0, name, lone in parts:
+        # a lone note keeps its own size (the declared one within noise; a real pack's)
+        own = None if lone is None else pack_side(lone, side, ppm, cfg)
+        s_part = board_side if own is None else own
+        for cx, cy, ang, score in cover_with_squares(part, sup, edg, s_part, cfg):
+            squares.append(Square(cx + x0, cy + y0, ang, score, name, s_part))
+
+    # A note whose colour sits between two classes (lime, salmon) is split between them and
+    # each part gets a square: the same note twice. Keep the best-scored of near-coincident ones.
+    # Two squares of different classes that are this near may also be two notes stuck over
+    # each other (a blue one between two yellow ones): then their papers differ.
+    def same_note(sq: Square, u: Square) -> bool:
+        if np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * min(sq[5], u[5]):
+            return False
+        if sq[4] == u[4]:
+            return True
+        pa, pb = paper_of(sq), paper_of(u)
+        return pa is None or pb is None or np.linalg.norm(pa - pb) < cfg.duplicate_paper_de
+
+    unique: list[Square] = []
+    for sq in sorted(squares, key=lambda q: -q[3]):
+        if not any(same_note(sq, u) for u in unique):
+            unique.append(sq)
+    return unique, cls, mask
 
 
 def _outline(corners: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
