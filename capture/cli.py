@@ -83,8 +83,12 @@ def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--workshop", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The workshop file (YAML) the boards were printed from.")
+@click.option("--workshop", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workshop file (YAML) the boards were printed from (optional with "
+                   "--markerless).")
+@click.option("--markerless", is_flag=True,
+              help="Read notes and dots on the whole photo, boards or not (see docs/markerless.md)."
+                   " Without it, only photos with no board are read that way.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: outputs/<name of the first input>).")
 @click.option("--jobs", type=click.IntRange(1, 64),
@@ -94,13 +98,17 @@ def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
               help="Skip photos already analysed into OUT with the same content and settings.")
 @click.option("--max-megapixels", type=click.FloatRange(0.1, 10_000),
               help="Refuse larger images unopened (default 100; a guard against image bombs).")
-def run(paths: tuple[Path, ...], workshop: Path, out_dir: Path | None, jobs: int | None,
-        languages: str | None, resume: bool, max_megapixels: float | None) -> None:
+def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_dir: Path | None,
+        jobs: int | None, languages: str | None, resume: bool,
+        max_megapixels: float | None) -> None:
     """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
     from capture.pipeline.batch import print_summary, run_batch
 
+    if workshop is None and not markerless:
+        raise click.UsageError("--workshop is required (or --markerless for photos with no board)")
     summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs, languages=languages,
-                        console=console, resume=resume, max_megapixels=max_megapixels)
+                        console=console, resume=resume, max_megapixels=max_megapixels,
+                        markerless=markerless)
     print_summary(summary, console)
     sys.exit(summary.exit_status)
 

@@ -397,6 +397,40 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class MarkerlessConfig:
+    """Photos without a board of the workshop: notes and dots found on the whole photo."""
+
+    mode: str = "auto"  # auto: when no board is found; always: `capture run --markerless`
+    probe_max_side_px: int = 1000  # the first look (wall colour, note scale) runs this size
+    note_mm: float = 76.0  # a note of the usual size is taken as this (the common pack)
+    work_px_per_mm: float = 2.0  # dots and colours are read at this density (notes at half)
+    work_max_px: int = 6_000_000  # ... unless the work image would exceed this many pixels
+    wall_bins: int = 16  # CIELAB histogram bins per axis for the wall's colour (its mode)
+    wall_neutral_chroma: float = 14.0  # a wall this neutral is white under a cast: balanced
+    fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
+    fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
+    rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
+    rect_fill_min: float = 0.9  # ... when it fills its minimum-area rectangle this much
+    scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
+    dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
+    dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
+    dot_mm_range: tuple[float, float] = (5.0, 25.0)  # lone round blobs in this range set it
+    dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper
+    dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
+    note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
+    colour_cluster_de: float = 10.0  # notes' colours nearer than this are one pack colour
+    group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group
+    row_frac: float = 0.5  # centres within this x the side: same row (column)
+    wall_min_quads: int = 3  # lone notes with four clear corners needed for a wall plane
+    wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this
+    dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of
+    # one handwritten note on two photos often agrees on half its letters only)
+    dup_same_frac: float = 0.6  # this share of the smaller photo's notes matched: same wall
+    dup_undecided_frac: float = 0.3  # between this and dup_same_frac: flagged, not merged
+    dup_layout_frac: float = 0.5  # matched notes must agree in place within this x the side
+
+
+@dataclass(frozen=True)
 class Config:
     limits: Limits = field(default_factory=Limits)
     kit: KitConfig = field(default_factory=KitConfig)
@@ -412,6 +446,7 @@ class Config:
     merge: MergeConfig = field(default_factory=MergeConfig)
     synth: SynthConfig = field(default_factory=SynthConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    markerless: MarkerlessConfig = field(default_factory=MarkerlessConfig)
 
 
 CONFIG = Config()

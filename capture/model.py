@@ -188,3 +188,4 @@ class PhotoResult:
     sharpness: float | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     duplicate_of: str | None = None  # same bytes as this earlier photo of the batch (not re-read)
+    markerless: object | None = None  # MarkerlessResult: notes and dots read with no board

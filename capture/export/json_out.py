@@ -190,7 +190,13 @@ def photo_to_dict(
         actions += a
         notes += n
         flags += [flag_dict(f) for f in board.flags]
+    extra = {}
+    if getattr(photo, "markerless", None) is not None:
+        from capture.pipeline.markerless_read import markerless_to_dict
+
+        extra["markerless"] = markerless_to_dict(photo.markerless, photo.file, crops or {})
     return {
+        **extra,
         "file": photo.file,
         "workshop": kit.workshop,
         "status": photo.status,

@@ -230,20 +230,21 @@ def process_photo(
     sanitize_result(result, config.limits)
     t2 = time.perf_counter()
     crops: dict[str, str] = {}
-    for board in result.boards:
-        for note in board.notes:
-            if note.crop is None:
-                continue
-            rel = f"crops/{job.stem}/{safe_id(note.id)}.jpg"  # our ids, never read text
-            try:
-                atomic_write_bytes(
-                    out_dir / rel,
-                    _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality),
-                )
-                crops[note.id] = rel
-            except (OSError, ValueError, TypeError):
-                pass  # a crop that cannot be written leaves the note's data intact
-            note.crop = None  # do not ship pixels back to the main process
+    wall = getattr(result, "markerless", None)  # notes read with no board have crops too
+    every = [n for b in result.boards for n in b.notes] + list(wall.notes if wall else ())
+    for note in every:
+        if note.crop is None:
+            continue
+        rel = f"crops/{job.stem}/{safe_id(note.id)}.jpg"  # our ids, never read text
+        try:
+            atomic_write_bytes(
+                out_dir / rel,
+                _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality),
+            )
+            crops[note.id] = rel
+        except (OSError, ValueError, TypeError):
+            pass  # a crop that cannot be written leaves the note's data intact
+        note.crop = None  # do not ship pixels back to the main process
     timings["export"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     doc_rel = f"photos/{job.stem}.json"
@@ -379,7 +380,7 @@ def _write_failure(job: PhotoJob, res: PhotoResult, kit: KitLayout, out_dir: Pat
 
 def run_batch(
     paths: Sequence[Path],
-    workshop: Path,
+    workshop: Path | None,
     out_dir: Path | None = None,
     jobs: int | None = None,
     languages: str | None = None,
@@ -387,6 +388,7 @@ def run_batch(
     console: object | None = None,
     resume: bool = False,
     max_megapixels: float | None = None,
+    markerless: bool = False,
 ) -> BatchSummary:
     """The whole `capture run`. Raises UsageError / WorkshopError / ExternalToolError (exit 2)
     before any photo is touched; photo problems end up in the summary instead.
@@ -402,8 +404,14 @@ def run_batch(
 
     if not paths:
         raise UsageError("donnez au moins une photo ou un dossier", code="no_input")
-    ws = load_workshop(Path(workshop))
-    kit = layout_workshop(ws)
+    if workshop is None:  # --markerless alone: no board to look for
+        from capture.pipeline.markerless_read import empty_kit
+
+        kit = empty_kit()
+    else:
+        kit = layout_workshop(load_workshop(Path(workshop)))
+    if markerless:
+        config = replace(config, markerless=replace(config.markerless, mode="always"))
     if languages:
         config = replace(config, ocr=replace(config.ocr, languages=languages))
     if max_megapixels is not None:
@@ -632,8 +640,14 @@ def _run_locked(
         photo_docs={o.result.file: o.doc for o in outcomes},
         crops={o.result.file: o.crops for o in outcomes},
     )
+    from capture.export.markerless_out import session_markerless, write_markerless_csv
+
+    wall = session_markerless([out_dir / o.doc for o in outcomes], config)
+    if wall is not None:  # photos read with no board
+        doc["markerless"] = wall
     write_session_json(out_dir, doc)
     write_csvs(out_dir, doc)
+    write_markerless_csv(out_dir, doc)
     from capture.export.report import write_layout, write_report
 
     write_layout(out_dir, kit)

@@ -100,6 +100,17 @@ def empty_photo_error(result: PhotoResult) -> PhotoError | None:
     if result.status != "ok" or result.boards:
         return None
     name = result.file or "cette photo"
+    wall = getattr(result, "markerless", None)
+    if wall is not None and wall.notes:
+        return None  # no board, but notes read on the wall itself
+    if wall is not None and not any(f.code in ("foreign_board", "degenerate_homography")
+                                    for f in result.flags):
+        return PhotoError(
+            f"Ni panneau de cet atelier ni post-it n'a été trouvé sur {name} : aucun carré de "
+            "couleur de la taille d'un post-it ne se détache du mur (photo d'autre chose, trop "
+            "loin, trop sombre ?). Reprenez la photo face au mur, post-its bien visibles.",
+            code="no_boards",
+        )
     flags = list(result.flags) + [f for b in result.boards for f in b.flags]
     if any(f.code == "foreign_board" for f in flags):
         return PhotoError(

@@ -179,7 +179,9 @@ def analyse_photo(
     result = PhotoResult(file=file, size_px=(int(rgb.shape[1]), int(rgb.shape[0])))
     if refs is None:
         refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
-    fits, reg_flags = find_boards(rgb, kit, config.register)
+    markerless = config.markerless.mode
+    # no board to look for (--markerless without a workshop): the whole photo is the wall
+    fits, reg_flags = find_boards(rgb, kit, config.register) if kit.boards else ([], [])
     timings["register"] = perf_counter() - t0
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     sharp = []
@@ -259,6 +261,12 @@ def analyse_photo(
                     item=file or None,
                 )
             )
+    if markerless == "always" or (markerless == "auto" and not fits):
+        from capture.pipeline.markerless_read import read_wall
+
+        t = perf_counter()
+        result.markerless = read_wall(rgb, config, ocr)
+        timings["markerless"] = perf_counter() - t
     timings["total"] = perf_counter() - t0
     result.timings = {k: round(v, 3) for k, v in timings.items()}
     return result

@@ -1,0 +1,508 @@
+"""Sticky notes and dot stickers on a photo with no board: the whole photo at unknown scale.
+
+With no printed board there is no paper to measure the light on and no millimetre scale. The
+wall stands in for both: its colour (the most common colour of the photo) balances the light
+when it is near-neutral, and whatever differs enough from it may be a note. The notes
+themselves give the scale: lone notes are filled squares, and their median side sets the
+resolution at which the board's own finders run (notes.find_squares at 1 px per nominal mm,
+dots.place_discs at work_px_per_mm). Dots on a note are what differs from that note's paper;
+dots on the wall what differs from the wall. Which note a dot belongs to is decided after
+finding, like zones on a board.
+
+Detectors here are plain functions over arrays returning frozen dataclasses; naming colours
+for people, flags and files are left to the callers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, Config, MarkerlessConfig
+from capture.pipeline.colour import classify, srgb_to_lab
+from capture.pipeline.dots import place_discs
+from capture.pipeline.notes import (
+    Square,
+    _ink_free_median,
+    _square_corners,
+    find_squares,
+    lone_note_side,
+)
+
+
+@dataclass(frozen=True)
+class WallNote:
+    corners: tuple[tuple[float, float], ...]  # photo px, TL TR BR BL (clockwise)
+    center: tuple[float, float]  # photo px
+    side_px: float  # mean side in the photo
+    lab: tuple[float, float, float]  # paper colour (balanced CIELAB)
+    score: float  # 0-1: how well a square (or rectangle) explains the blob
+
+
+@dataclass(frozen=True)
+class WallDot:
+    center: tuple[float, float]  # photo px
+    radius_px: float
+    lab: tuple[float, float, float]
+    on_note: int | None  # index in WallScene.notes
+    ambiguous: bool  # its cluster did not make a whole number of stickers
+
+
+@dataclass(frozen=True)
+class NotePlace:
+    group: int  # notes closer than group_gap_frac x their side, chained
+    row: int  # within its group, from the top
+    col: int  # within its group, from the left
+    neighbours: tuple[int, ...]  # indices of the notes next to it in its group
+
+
+@dataclass(frozen=True)
+class WallScene:
+    size: tuple[int, int]  # photo width, height
+    wall_lab: tuple[float, float, float]  # the wall's colour as photographed
+    balanced: bool  # the wall was near-neutral: colours were balanced on it
+    note_side_px: float  # the usual note side in the photo (0 when no note was found)
+    dot_radius_px: float
+    notes: tuple[WallNote, ...]
+    dots: tuple[WallDot, ...]
+    places: tuple[NotePlace, ...]  # one per note
+    wall_h: tuple[tuple[float, ...], ...] | None  # photo px -> wall plane (nominal mm), or None
+
+
+def _lab(rgb8: np.ndarray) -> np.ndarray:
+    return srgb_to_lab(rgb8.astype(np.float32) / 255.0)
+
+
+def wall_colour(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """The wall's colour: the mode of the photo's colours (a coarse CIELAB histogram's peak),
+    refined as the median of the pixels in that bin."""
+    px = lab.reshape(-1, 3)
+    lo = np.array([0.0, -100.0, -100.0])
+    span = np.array([100.0, 200.0, 200.0])
+    idx = np.clip(((px - lo) / span * cfg.wall_bins).astype(int), 0, cfg.wall_bins - 1)
+    flat = (idx[:, 0] * cfg.wall_bins + idx[:, 1]) * cfg.wall_bins + idx[:, 2]
+    counts = np.bincount(flat, minlength=cfg.wall_bins**3)
+    peak = int(np.argmax(counts))
+    return np.median(px[flat == peak], axis=0)
+
+
+def _balance_gains(rgb8: np.ndarray, lab: np.ndarray, wall: np.ndarray) -> np.ndarray:
+    """Per-channel gains (linear light) that make the wall's pixels grey at their lightness."""
+    near = np.linalg.norm(lab - wall, axis=-1) < 6.0
+    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2
+    mean = lin[near].mean(0) if near.sum() > 50 else lin.reshape(-1, 3).mean(0)
+    return mean.mean() / np.maximum(mean, 1e-4)
+
+
+def _apply_gains(rgb8: np.ndarray, gains: np.ndarray | None) -> np.ndarray:
+    if gains is None:
+        return rgb8
+    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2 * gains
+    return (np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
+
+
+def foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
+    """Distance of each pixel from a reference colour (per pixel or one), lightness
+    down-weighted: light falling off across a wall changes L far more than a, b."""
+    d = lab - ref
+    return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
+    """Large blobs reaching the photo's frame: the wall around a whiteboard, a table, a
+    coloured wall beyond the paper; no group of notes is that large and frame-bound."""
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    h, w = mask.shape
+    x, y, bw, bh, area = (stats[:, i] for i in range(5))
+    touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
+    fill = area / np.maximum(bw * bh, 1)
+    drop = touches & ((area > 12 * note_area) | ((area > 3 * note_area) & (fill < 0.35)))
+    drop[0] = False
+    return drop[labels]
+
+
+def note_scale(mask: np.ndarray, cfg: Config) -> float | None:
+    """The usual note side (px) in this mask: the median side of its lone square blobs, else
+    of its compact note-like blobs; None when nothing looks like a note."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=4)
+    lone, compact = [], []
+    h, w = mask.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if min(bw, bh) < cfg.markerless.scale_min_px or area > 0.25 * h * w:
+            continue
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # cut by the frame: its size says nothing
+        part = labels[y : y + bh, x : x + bw] == i
+        s = lone_note_side(part, cfg.notes)
+        if s is not None:
+            lone.append(s)
+        elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
+            compact.append(np.sqrt(area))
+    if lone:
+        return float(np.median(lone))
+    if compact:
+        return float(np.percentile(compact, 25))  # multi-note blobs are larger: take the small
+    return None
+
+
+def _lone_rectangles(
+    mask: np.ndarray, side: float, cfg: Config
+) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
+    """Lone rectangular notes (3x5" cards, 4x6"): filled rectangles of a note's width and up to
+    rect_aspect_max long. Their corners (search px) and fill, and the mask without them."""
+    m = cfg.markerless
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=4)
+    out, rest = [], mask.copy()
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if area < 0.5 * side * side or area > 2.5 * side * side:
+            continue
+        part = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
+        cs, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        (cx, cy), (rw, rh), ang = cv2.minAreaRect(max(cs, key=cv2.contourArea))
+        rw, rh = rw + 1.0, rh + 1.0
+        short, long_ = min(rw, rh), max(rw, rh)
+        if long_ / short <= m_aspect_min(cfg) or long_ / short > m.rect_aspect_max:
+            continue
+        if not 0.6 * side <= short <= 1.4 * side or area / (rw * rh) < m.rect_fill_min:
+            continue
+        box = cv2.boxPoints(((cx + x, cy + y), (rw, rh), ang))
+        out.append((_order_corners(box), float(area / (rw * rh))))
+        rest[y : y + bh, x : x + bw] &= ~part.astype(bool)
+    return out, rest
+
+
+def m_aspect_min(cfg: Config) -> float:
+    """Below this aspect a lone blob is a square note (the square finder's business)."""
+    return cfg.notes.lone_aspect_max
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Four points as TL, TR, BR, BL (image axes): sorted by angle round their centre, starting
+    from the one nearest the top-left direction."""
+    pts = np.asarray(pts, np.float64).reshape(4, 2)
+    c = pts.mean(0)
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    pts = pts[np.argsort(ang)]  # clockwise in image axes (y down)
+    start = int(np.argmin(pts.sum(1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def _poly_mask(shape: tuple[int, int], corners: np.ndarray) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(m, np.round(corners).astype(np.int32), 1)
+    return m.astype(bool)
+
+
+def _dot_radius(mask: np.ndarray, ppm: float, cfg: MarkerlessConfig) -> float | None:
+    """Sticker radius (px) from lone round blobs of a sticker's size, or None."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    lo, hi = (d * ppm for d in cfg.dot_mm_range)
+    radii = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if not lo <= max(bw, bh) <= hi:
+            continue
+        part = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
+        cs, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        per = cv2.arcLength(cs[0], True)
+        if per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min:
+            radii.append(np.sqrt(area / np.pi))
+    return float(np.median(radii)) if radii else None
+
+
+def _places(centres: np.ndarray, side: float, cfg: MarkerlessConfig) -> list[NotePlace]:
+    """Groups (notes chained by gaps under group_gap_frac x side), rows and columns in each,
+    and each note's neighbours (the notes of its group within 1.6 x side of it)."""
+    n = len(centres)
+    if n == 0:
+        return []
+    d = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
+    near = d < (1.0 + cfg.group_gap_frac) * side
+    group = -np.ones(n, int)
+    g = 0
+    order = np.lexsort((centres[:, 0], centres[:, 1]))
+    for start in order:
+        if group[start] >= 0:
+            continue
+        stack = [start]
+        group[start] = g
+        while stack:
+            i = stack.pop()
+            for j in np.nonzero(near[i] & (group < 0))[0]:
+                group[j] = g
+                stack.append(j)
+        g += 1
+
+    def bands(v: np.ndarray) -> np.ndarray:
+        idx = np.argsort(v)
+        out = np.zeros(len(v), int)
+        k = 0
+        for a, b in itertools.pairwise(idx):
+            out[a] = k
+            if v[b] - v[a] > cfg.row_frac * side:
+                k += 1
+        out[idx[-1]] = k
+        return out
+
+    rows = np.zeros(n, int)
+    cols = np.zeros(n, int)
+    for gi in range(g):
+        sel = np.nonzero(group == gi)[0]
+        rows[sel] = bands(centres[sel, 1])
+        cols[sel] = bands(centres[sel, 0])
+    return [
+        NotePlace(
+            int(group[i]),
+            int(rows[i]),
+            int(cols[i]),
+            tuple(int(j) for j in np.nonzero(near[i] & (group == group[i]))[0] if j != i),
+        )
+        for i in range(n)
+    ]
+
+
+def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -> np.ndarray | None:
+    """A homography from photo px to the wall plane (nominal mm), when lone notes' outlines
+    agree on one: each quad's own square fit is tried on all, the one that makes the others
+    most square wins if their mean error is under wall_max_error."""
+    if len(quads) < cfg.wall_min_quads:
+        return None
+    dst = np.array([(0, 0), (note_mm, 0), (note_mm, note_mm), (0, note_mm)], np.float32)
+    best, best_err = None, np.inf
+    for q in quads:
+        h = cv2.getPerspectiveTransform(q.astype(np.float32), dst)
+        errs = []
+        for o in quads:
+            p = cv2.perspectiveTransform(o.reshape(-1, 1, 2).astype(np.float64), h).reshape(4, 2)
+            sides = np.linalg.norm(np.roll(p, -1, 0) - p, axis=1)
+            if sides.min() <= 0:
+                errs.append(1.0)
+                continue
+            diag = np.linalg.norm(p[2] - p[0]), np.linalg.norm(p[3] - p[1])
+            errs.append(float(np.std(sides) / np.mean(sides) + abs(diag[0] / diag[1] - 1)))
+        err = float(np.median(errs))
+        if err < best_err:
+            best, best_err = h, err
+    if best is None or best_err > cfg.wall_max_error:
+        return None
+    # keep the wall upright and anchored at the first note: only its shape matters here
+    return best
+
+
+def find_wall(
+    rgb: np.ndarray,
+    note_refs: dict[str, np.ndarray],
+    sticker_refs: dict[str, np.ndarray],
+    config: Config = CONFIG,
+) -> WallScene:
+    """Every note and dot sticker of an RGB photo (uint8) with no board, at unknown scale.
+
+    note_refs / sticker_refs: CIELAB colours that split touching items of different colours
+    (naming them for people is the caller's business).
+    """
+    m = config.markerless
+    h, w = rgb.shape[:2]
+    f0 = min(1.0, m.probe_max_side_px / max(h, w))
+    probe = cv2.resize(
+        rgb, (max(1, round(w * f0)), max(1, round(h * f0))), interpolation=cv2.INTER_AREA
+    )
+    lab0 = _lab(probe)
+    wall = wall_colour(lab0, m)
+    balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
+    gains = _balance_gains(probe, lab0, wall) if balanced else None
+    if gains is not None:
+        lab0 = _lab(_apply_gains(probe, gains))
+        wall = wall_colour(lab0, m)
+    fg0 = foreground(lab0, wall, m.fg_l_weight) > m.fg_delta_e
+    fg0 = cv2.morphologyEx(fg0.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    side0 = note_scale(fg0, config)
+    empty = WallScene((w, h), tuple(float(v) for v in wall), balanced, 0.0, 0.0, (), (), (), None)
+    if side0 is None:
+        return empty
+    side_full = side0 / f0
+    # work image: a usual note measures note_mm * work_px_per_mm px (capped in pixels)
+    fw = m.note_mm * m.work_px_per_mm / side_full
+    fw = min(fw, np.sqrt(m.work_max_px / (h * w)), 2.0)
+    size_w = (max(1, round(w * fw)), max(1, round(h * fw)))
+    work = _apply_gains(cv2.resize(rgb, size_w, interpolation=cv2.INTER_AREA), gains)
+    lab_w = _lab(work)
+    ppm_w = side_full * fw / m.note_mm  # work px per nominal mm
+    # notes: at 1 px per nominal mm, as on a board
+    fs = 1.0 / ppm_w
+    size_s = (max(1, round(size_w[0] * fs)), max(1, round(size_w[1] * fs)))
+    lab_s = _lab(cv2.resize(work, size_s, interpolation=cv2.INTER_AREA))
+    side = m.note_mm
+    note_area = side * side
+    mask = foreground(lab_s, wall, m.fg_l_weight) > m.fg_delta_e
+    mask &= ~_background_blobs(mask, note_area)
+    rects, mask = _lone_rectangles(mask, side, config)
+    valid = np.ones(mask.shape, bool)
+
+    def paper_of(sq: Square) -> np.ndarray | None:
+        poly = _square_corners(sq.cx, sq.cy, 0.6 * sq.side, sq.angle)
+        px = lab_s[_poly_mask(mask.shape, poly)]
+        return _ink_free_median(px) if len(px) >= 10 else None
+
+    squares, _cls, mask_c = find_squares(
+        lab_s, mask, valid, side, 1.0, note_refs, paper_of, config.notes
+    )
+    outlines: list[tuple[np.ndarray, float]] = []
+    for sq in squares:
+        corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
+        poly = _poly_mask(mask.shape, corners)
+        if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < (
+            config.notes.min_visible_frac
+        ):
+            continue  # mostly off the photo or off coloured pixels: a sliver, a guess
+        cx, cy = corners.mean(0)
+        if not (0 <= cx < size_s[0] and 0 <= cy < size_s[1]):
+            continue
+        score = min(1.0, sq.score / 1.9)
+        outlines.append((_order_corners(corners), score))
+    outlines += rects
+    # search px (pixel centres) -> photo px
+    to_photo = 1.0 / (fs * fw)
+    notes: list[WallNote] = []
+    for corners, score in outlines:
+        cp = (corners + 0.5) * to_photo - 0.5
+        cw = (corners + 0.5) / fs - 0.5  # work px
+        inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
+        px = lab_w[_poly_mask(lab_w.shape[:2], inner)]
+        if len(px) < 10:
+            continue
+        paper = _ink_free_median(px)
+        sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
+        notes.append(
+            WallNote(
+                tuple((float(x), float(y)) for x, y in cp),
+                (float(cp[:, 0].mean()), float(cp[:, 1].mean())),
+                float(sides.mean()),
+                tuple(float(v) for v in paper),
+                round(float(score), 3),
+            )
+        )
+    # reading order: rows of notes top to bottom, left to right in each
+    notes.sort(key=lambda n: (round(n.center[1] / side_full), n.center[0]))
+    # dots: what differs from its note's paper on a note, from the wall elsewhere. A pixel
+    # near a note is compared with the wall and with every note it may belong to (squares
+    # are a little off real outlines, notes overlap): a sticker differs from all of them.
+    dist = foreground(lab_w, wall, m.fg_l_weight)
+    owner = -np.ones(lab_w.shape[:2], np.int32)
+    grow = 0.1 * m.note_mm * ppm_w
+    for i, n in enumerate(notes):
+        cw = (np.array(n.corners) + 0.5) * fw - 0.5
+        c = cw.mean(0)
+        big = c + (cw - c) * (1 + 2 * grow / max(n.side_px * fw, 1.0))
+        x0, y0 = np.maximum(np.floor(big.min(0)).astype(int), 0)
+        x1, y1 = np.minimum(np.ceil(big.max(0)).astype(int) + 1, (lab_w.shape[1], lab_w.shape[0]))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        sub = _poly_mask((y1 - y0, x1 - x0), big - (x0, y0))
+        d = foreground(lab_w[y0:y1, x0:x1], np.array(n.lab), m.fg_l_weight)
+        box = dist[y0:y1, x0:x1]
+        box[sub] = np.minimum(box[sub], d[sub])
+        own = _poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
+        ob = owner[y0:y1, x0:x1]
+        ob[own] = i
+    chroma = np.hypot(lab_w[..., 1], lab_w[..., 2])
+    cand = dist > m.dot_delta_e
+    # ink is dark and nearly neutral (black, grey pens): never a sticker
+    cand &= ~((chroma < 12.0) & (lab_w[..., 0] < 60.0))
+    r_guess = m.dot_mm / 2 * ppm_w
+    k = max(3, round(r_guess * 0.8)) | 1  # pen strokes are far thinner than a sticker
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    r_found = _dot_radius(cand, ppm_w, m)
+    r_px = r_found if r_found is not None else r_guess
+    glare = (lab_w[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min)
+    dot_area_note = (side * ppm_w) ** 2
+    # blobs the size of notes are notes the square finder left (not stickers): dropped
+    placed, r_px = place_discs(lab_w, cand, glare, r_px, dot_area_note, sticker_refs, config.dots)
+    dots: list[WallDot] = []
+    explained = dist <= m.dot_delta_e
+    yy, xx = np.mgrid[0 : dist.shape[0], 0 : dist.shape[1]]
+    for cx, cy, pix, ambiguous in placed:
+        if len(pix) == 0:
+            continue
+        # a sticker stands on the wall or a note: round it, mostly what they explain (or
+        # other stickers); a strip of another wall along the frame, a magnet's rim is not
+        x0, x1 = max(0, int(cx - 2 * r_px)), min(dist.shape[1], int(cx + 2 * r_px) + 1)
+        y0, y1 = max(0, int(cy - 2 * r_px)), min(dist.shape[0], int(cy + 2 * r_px) + 1)
+        gx, gy = xx[y0:y1, x0:x1], yy[y0:y1, x0:x1]
+        rr = np.hypot(gx - cx, gy - cy)
+        ring = (rr > 1.3 * r_px) & (rr < 1.8 * r_px)
+        n_ring = ring.sum()
+        for ox, oy, *_ in placed:  # touching stickers: their discs say nothing either way
+            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_px:
+                ring &= np.hypot(gx - ox, gy - oy) > 1.1 * r_px
+        if ring.sum() < 0.3 * max(n_ring, 1) or explained[y0:y1, x0:x1][ring].mean() < (
+            m.dot_ring_min
+        ):
+            continue
+        xi, yi = min(round(cx), owner.shape[1] - 1), min(round(cy), owner.shape[0] - 1)
+        on = int(owner[yi, xi])
+        dots.append(
+            WallDot(
+                (float((cx + 0.5) / fw - 0.5), float((cy + 0.5) / fw - 0.5)),
+                float(r_px / fw),
+                tuple(float(v) for v in np.median(pix, axis=0)),
+                on if on >= 0 else None,
+                bool(ambiguous),
+            )
+        )
+    centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
+    places = _places(centres, side_full, m)
+    quads = [np.array(n.corners) for n, (_, sc) in zip(notes, outlines, strict=False) if sc > 0.9]
+    hw = wall_plane(quads, m.note_mm, m)
+    return WallScene(
+        (w, h),
+        tuple(float(v) for v in wall),
+        balanced,
+        float(side_full),
+        float(r_px / fw),
+        tuple(notes),
+        tuple(dots),
+        tuple(places),
+        None if hw is None else tuple(tuple(float(v) for v in row) for row in hw),
+    )
+
+
+def name_colours(
+    labs: list[tuple[float, float, float]],
+    names: dict[str, np.ndarray],
+    cluster_de: float,
+    unknown_de: float,
+) -> list[tuple[str, float]]:
+    """Colours as they come: items whose colours lie within cluster_de of each other (chained)
+    are one colour, named by the nearest common name of their median, or "unknown" when none
+    lies within unknown_de. Returns (name, distance) per item."""
+    n = len(labs)
+    if n == 0:
+        return []
+    a = np.array(labs, np.float64)
+    d = np.linalg.norm((a[:, None] - a[None]) * (0.5, 1, 1), axis=-1)
+    cl = -np.ones(n, int)
+    k = 0
+    for i in range(n):
+        if cl[i] >= 0:
+            continue
+        stack = [i]
+        cl[i] = k
+        while stack:
+            j = stack.pop()
+            for t in np.nonzero((d[j] < cluster_de) & (cl < 0))[0]:
+                cl[t] = k
+                stack.append(t)
+        k += 1
+    out: list[tuple[str, float]] = [("unknown", np.inf)] * n
+    for c in range(k):
+        sel = np.nonzero(cl == c)[0]
+        name, de = classify(np.median(a[sel], axis=0), names, unknown_de)
+        for i in sel:
+            out[i] = (name, de)
+    return out
