@@ -63,17 +63,27 @@ def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
 
 
 @main.command()
-@click.argument("workshop", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workshop", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--markerless", is_flag=True,
+              help="Walls with no board: notes and dots straight on a wall or kraft paper.")
 @click.option("--count", default=6, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--level", default="medium", show_default=True,
               type=click.Choice(["easy", "medium", "hard"]))
 @click.option("--megapixels", default=12.0, show_default=True, type=click.FloatRange(0.5, 50),
               help="Photo size; 12 MP like a phone. The committed samples use fewer to stay small.")
-def samples(workshop: Path, out_dir: Path, count: int, seed: int, level: str,
-            megapixels: float) -> None:
+def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, seed: int,
+            level: str, megapixels: float) -> None:
     """Generate realistic phone photos of the walls, with exact truth."""
+    if markerless:
+        from capture.synth.markerless_scene import generate_markerless_set
+
+        generate_markerless_set(out_dir, count, seed, level, megapixels)
+        console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}")
+        return
+    if workshop is None:
+        raise click.UsageError("WORKSHOP is required (or --markerless)")
     from capture.synth.generate import generate_set
     from capture.workshop import load_workshop
 
@@ -226,9 +236,19 @@ def bench() -> None:
 @click.option("--megapixels", default=12.0, show_default=True, type=click.FloatRange(0.5, 50))
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the generated set and the outputs here (default: a temporary folder).")
+@click.option("--markerless", is_flag=True,
+              help="Walls with no board (capture samples --markerless), read with no board.")
 def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int | None,
-                   megapixels: float, keep: Path | None) -> None:
+                   megapixels: float, keep: Path | None, markerless: bool) -> None:
     """Generate photos, run the pipeline, compare with the truth, print the table."""
+    if markerless:
+        from capture.bench.markerless import bench_markerless
+
+        res = bench_markerless(count, seed, level, megapixels, keep,
+                               progress=lambda s: console.print(s, soft_wrap=True))
+        for k, v in res.items():
+            console.print(f"{k:22} {v}")
+        return
     from capture.bench.accuracy import run_accuracy
 
     run_accuracy(workshop, level=level, count=count, seed=seed, jobs=jobs, keep=keep,

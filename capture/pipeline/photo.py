@@ -261,7 +261,10 @@ def analyse_photo(
                     item=file or None,
                 )
             )
-    if markerless == "always" or (markerless == "auto" and not fits):
+    # auto: a photo with no board of this workshop, unless boards of another workshop (or
+    # impossible ones) were seen: that photo's error says more than its notes would
+    foreign = any(f.code in ("foreign_board", "degenerate_homography") for f in reg_flags)
+    if markerless == "always" or (markerless == "auto" and not fits and not foreign):
         from capture.pipeline.markerless_read import read_wall
 
         t = perf_counter()

@@ -1,0 +1,137 @@
+"""`capture bench accuracy --markerless`: generated walls with no board, scored against truth.
+
+Notes are matched to truth notes by centre (within 0.35 x the note side); a found note
+matching no truth note is a false note, unless it matches a partly seen one (neither required
+nor wrong). Colour and dots per note are scored on matched notes; free dots are matched to
+truth free dots within 1.5 x the sticker radius; text CER on matched notes with text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from capture.config import CONFIG, Config
+
+
+def _cer(ref: str, got: str) -> float:
+    from capture.pipeline.ocr import text_distance
+
+    return text_distance(ref, got)
+
+
+def score_photo(truth: dict, found: dict) -> dict:
+    """Counts for one photo: found = markerless_to_dict(...) of that photo."""
+    tn = truth["notes"]
+    fn = found["notes"]
+    w, h = truth["size_px"]
+    side = float(np.median([n["side_px"] for n in tn])) if tn else 1.0
+    tc = np.array([n["center_px"] for n in tn], float).reshape(-1, 2)
+    used: set[int] = set()
+    s = dict(
+        req=sum(n["required"] for n in tn),
+        hit=0,
+        false=0,
+        colour_ok=0,
+        dots_ok=0,
+        matched=0,
+        cer_sum=0.0,
+        cer_n=0,
+        free_truth=len(truth["free_dots"]),
+        free_hit=0,
+        free_found=0,
+    )
+    for n in fn:
+        c = np.array([n["center"][0] * w, n["center"][1] * h])
+        d = np.linalg.norm(tc - c, axis=1) if len(tc) else np.array([])
+        order = [int(i) for i in np.argsort(d) if d[i] < 0.35 * side and int(i) not in used]
+        if not order:
+            s["false"] += 1
+            continue
+        i = order[0]
+        used.add(i)
+        t = tn[i]
+        if not t["required"]:
+            continue
+        s["hit"] += 1
+        s["matched"] += 1
+        s["colour_ok"] += n["color"] == t["color"]
+        s["dots_ok"] += dict(n["dots"]) == dict(t["dots"])
+        if t["text"]:
+            s["cer_sum"] += _cer(t["text"], n["text"])
+            s["cer_n"] += 1
+    r = max(truth.get("dot_radius_px", 0.0), 2.0)
+    free_found = [d for d in found["dots"] if d["on_note"] is None]
+    s["free_found"] = len(free_found)
+    tf = np.array([d["center_px"] for d in truth["free_dots"]], float).reshape(-1, 2)
+    taken: set[int] = set()
+    for d in free_found:
+        c = np.array([d["center"][0] * w, d["center"][1] * h])
+        dist = np.linalg.norm(tf - c, axis=1) if len(tf) else np.array([])
+        cand = [int(i) for i in np.argsort(dist) if dist[i] < 1.5 * r and int(i) not in taken]
+        if cand:
+            taken.add(cand[0])
+            s["free_hit"] += 1
+    return s
+
+
+def summarise(scores: list[dict]) -> dict:
+    t = {k: sum(s[k] for s in scores) for k in scores[0]} if scores else {}
+    if not t:
+        return {}
+
+    def pct(a: float, b: float) -> float | None:
+        return round(100.0 * a / b, 1) if b else None
+
+    return {
+        "photos": len(scores),
+        "notes_required": t["req"],
+        "note_recall": pct(t["hit"], t["req"]),
+        "note_precision": pct(t["hit"], t["hit"] + t["false"]),
+        "note_colour": pct(t["colour_ok"], t["matched"]),
+        "dots_per_note_exact": pct(t["dots_ok"], t["matched"]),
+        "free_dots_recall": pct(t["free_hit"], t["free_truth"]),
+        "free_dots_precision": pct(t["free_hit"], t["free_found"]),
+        "text_cer": round(t["cer_sum"] / t["cer_n"], 3) if t["cer_n"] else None,
+    }
+
+
+def bench_markerless(
+    count: int,
+    seed: int,
+    level: str,
+    megapixels: float,
+    keep: Path | None,
+    ocr: bool = True,
+    config: Config = CONFIG,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Generate `count` walls, read them, score them. Returns the summary (and per photo)."""
+    import tempfile
+
+    from capture.pipeline.load import load_photo
+    from capture.pipeline.markerless_read import markerless_to_dict, read_wall
+    from capture.pipeline.ocr import read_notes
+    from capture.synth.markerless_scene import generate_markerless_set
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(keep) if keep is not None else Path(tmp)
+        truths = generate_markerless_set(folder, count, seed, level, megapixels)
+        scores = []
+        for t in truths:
+            rgb, _ = load_photo(folder / t["file"], config.limits)
+            reader = (lambda crops: read_notes(crops, config.ocr)) if ocr else None
+            res = read_wall(rgb, config, reader)
+            doc = markerless_to_dict(res, t["file"], {})
+            if keep is not None:
+                (folder / f"{Path(t['file']).stem}.found.json").write_text(
+                    json.dumps(doc, ensure_ascii=False, indent=1), "utf-8"
+                )
+            s = score_photo(t, doc)
+            scores.append(s)
+            if progress is not None:
+                progress(f"{t['file']}: {s}")
+    return {"level": level, "seed": seed, "count": count, **summarise(scores)}

@@ -1,0 +1,369 @@
+"""Walls with no board: sticky notes straight on a painted wall or a kraft paper roll, dot
+stickers on the notes and beside them, photographed like the board samples (same camera,
+light, handwriting, curl and shadows), with exact truth.
+
+The truth says, per photo, every note (corners and centre in photo px, colour, text, dots per
+colour) and every dot not on a note. A note counts as in view when its centre is in the
+frame and at least `min_visible` of it is; less seen notes are "partial" (neither required
+nor wrong when found).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from capture.config import CONFIG, SynthConfig
+from capture.synth import palette
+from capture.synth.camera import frame_view, project
+from capture.synth.decorate import Canvas, DotDeco, NoteDeco, _draw_dot, _draw_note
+from capture.synth.handwriting import (
+    ACTION_PHRASES,
+    PROCESS_PHRASES,
+    VALUE_PHRASES,
+    pick_handwriting,
+)
+from capture.synth.light import apply_light, encode_jpeg, sample_light
+from capture.synth.scene import _composite, _ppm
+from capture.synth.wall import WallStyle, render_wall
+
+NOTE_MM = 76.0
+# The name people give each note shade (the palette's "green" pack has a lime neon shade).
+NOTE_NAMES = {("green", 2): "lime"}
+DOT_COLOURS = ("red", "green", "blue", "yellow", "orange", "pink", "purple")
+# a sticker the colour of the note it is on is nearly invisible: participants pick another
+SAME_FAMILY = {
+    "yellow": {"yellow", "orange"},
+    "orange": {"orange", "yellow"},
+    "pink": {"pink"},
+    "green": {"green"},
+    "lime": {"green", "yellow"},
+    "blue": {"blue"},
+    "purple": {"purple", "pink"},
+}
+KRAFT = ((196, 160, 116), (176, 136, 96), (206, 176, 134))
+MIN_VISIBLE = 0.6
+
+
+@dataclass(frozen=True)
+class WallLayout:
+    notes: tuple[NoteDeco, ...]  # stacking order, last on top
+    note_colours: tuple[str, ...]  # the name of each note's colour (truth)
+    dots: tuple[DotDeco, ...]  # on notes (drawn over them) and free (drawn on the wall)
+    dot_note: tuple[int | None, ...]  # index of the note each dot is on
+    kraft: tuple[float, float, float] | None  # paper roll colour, None: painted wall
+    paint: tuple[float, float, float]
+    bbox: tuple[float, float, float, float]  # wall mm holding every note
+
+
+def plan_wall(
+    rng: np.random.Generator, level: str, synth: SynthConfig = CONFIG.synth
+) -> WallLayout:
+    lv = synth.level(level)
+    colours = [c for c in palette.NOTE_SHADES if c != "white"]
+    pick = list(rng.choice(colours, size=int(rng.integers(2, 5)), replace=False))
+    shade_of = {c: int(rng.integers(len(palette.NOTE_SHADES[c]))) for c in pick}
+    dot_mm = float(rng.choice([10.0, 12.0, 12.0, 16.0]))
+    phrases = ACTION_PHRASES + PROCESS_PHRASES + VALUE_PHRASES
+    notes: list[NoteDeco] = []
+    names: list[str] = []
+    n_groups = int(rng.integers(1, 4))
+    x_at = 0.0
+    for g in range(n_groups):
+        rows, cols = int(rng.integers(2, 4)), int(rng.integers(1, 4))
+        gap = float(rng.uniform(10, 35))
+        y0 = float(rng.uniform(0, 120))
+        for r in range(rows):
+            for c in range(cols):
+                if rng.random() < 0.1:
+                    continue  # an empty place in the grid
+                colour = pick[int(rng.integers(len(pick)))]
+                shade = (
+                    shade_of[colour]
+                    if rng.random() < 0.8
+                    else int(rng.integers(len(palette.NOTE_SHADES[colour])))
+                )
+                rgb = palette.jitter_rgb(palette.NOTE_SHADES[colour][shade], rng, 0.02)
+                cx = x_at + c * (NOTE_MM + gap) + NOTE_MM / 2 + rng.normal(0, 4)
+                cy = y0 + r * (NOTE_MM + gap) + NOTE_MM / 2 + rng.normal(0, 4)
+                if rng.random() < lv.note_overlap_p:  # stuck over a neighbour's corner
+                    cx -= float(rng.uniform(0.2, 0.35)) * (NOTE_MM + gap)
+                    cy -= float(rng.uniform(0.1, 0.3)) * NOTE_MM
+                spin = lv.note_spin_p and rng.random() < lv.note_spin_p
+                angle = float(rng.uniform(-20, 20) if spin else rng.normal(0, 2.5))
+                lift = float(rng.uniform(0, lv.note_lift_mm)) if rng.random() < 0.5 else 0.0
+                notes.append(
+                    NoteDeco(
+                        id=f"n{len(notes) + 1:02d}",
+                        board="wall",
+                        zone=f"g{g + 1}",
+                        center_mm=(float(cx), float(cy)),
+                        size_mm=NOTE_MM,
+                        angle_deg=angle,
+                        color=colour,
+                        rgb=tuple(float(v) for v in rgb),
+                        writing=pick_handwriting(str(rng.choice(phrases)), rng),
+                        curl=float(rng.uniform(0, 1)),
+                        lift_mm=lift,
+                        lift_corner=float(rng.uniform(0, 0.6)),
+                    )
+                )
+                names.append(NOTE_NAMES.get((colour, shade), colour))
+        x_at += cols * (NOTE_MM + gap) + float(rng.uniform(110, 260))
+    dots: list[DotDeco] = []
+    on: list[int | None] = []
+    r = dot_mm / 2
+    for i, (note, name) in enumerate(zip(notes, names, strict=True)):
+        k = int(rng.choice([0, 0, 1, 1, 2, 3, 4, 5]))
+        allowed = [c for c in DOT_COLOURS if c not in SAME_FAMILY.get(name, {name})]
+        placed: list[np.ndarray] = []
+        for _ in range(k * 6):
+            if len(placed) >= k:
+                break
+            loc = rng.uniform(-NOTE_MM / 2 + r + 4, NOTE_MM / 2 - r - 4, 2)
+            if any(np.hypot(*(loc - p)) < 2 * r * 1.05 for p in placed):
+                continue
+            placed.append(loc)
+            c = str(rng.choice(allowed))
+            centre = note.to_board(loc[None])[0]
+            dots.append(
+                DotDeco(
+                    "wall",
+                    None,
+                    (float(centre[0]), float(centre[1])),
+                    dot_mm,
+                    c,
+                    c,
+                    tuple(float(v) for v in palette.sticker_shade(c, rng)),
+                    gloss=float(rng.uniform(0.05, 0.4)),
+                )
+            )
+            on.append(i)
+    x0 = min(n.center_mm[0] for n in notes) - NOTE_MM
+    x1 = max(n.center_mm[0] for n in notes) + NOTE_MM
+    y0 = min(n.center_mm[1] for n in notes) - NOTE_MM
+    y1 = max(n.center_mm[1] for n in notes) + NOTE_MM
+    free = int(rng.integers(2, 9))
+    tries = 0
+    while free > 0 and tries < 200:
+        tries += 1
+        p = rng.uniform((x0 + 20, y0 + 20), (x1 - 20, y1 - 20))
+        if any(np.hypot(*(p - np.array(n.center_mm))) < NOTE_MM * 0.75 + r + 6 for n in notes):
+            continue
+        if any(np.hypot(p[0] - d.center_mm[0], p[1] - d.center_mm[1]) < 2 * r * 1.05 for d in dots):
+            continue
+        c = str(rng.choice(DOT_COLOURS))
+        dots.append(
+            DotDeco(
+                "wall",
+                None,
+                (float(p[0]), float(p[1])),
+                dot_mm,
+                c,
+                c,
+                tuple(float(v) for v in palette.sticker_shade(c, rng)),
+                gloss=float(rng.uniform(0.05, 0.4)),
+            )
+        )
+        on.append(None)
+        free -= 1
+    kraft = None
+    if rng.random() < 0.4:
+        kraft = tuple(
+            float(v) for v in palette.jitter_rgb(KRAFT[int(rng.integers(len(KRAFT)))], rng, 0.02)
+        )
+    paint = palette.WALL_PAINTS[int(rng.integers(len(palette.WALL_PAINTS)))]
+    return WallLayout(
+        tuple(notes),
+        tuple(names),
+        tuple(dots),
+        tuple(on),
+        kraft,
+        tuple(float(v) for v in paint),
+        (x0, y0, x1, y1),
+    )
+
+
+def _kraft_canvas(layout: WallLayout, ppm: float, rng: np.random.Generator) -> Canvas:
+    """A paper roll behind the notes: kraft colour, fibres, a contact shadow at its edges."""
+    x0, y0, x1, y1 = layout.bbox
+    pad = 60.0
+    cv = Canvas(
+        (x0 - pad, y0 - pad), (int((x1 - x0 + 2 * pad) * ppm), int((y1 - y0 + 2 * pad) * ppm)), ppm
+    )
+    h, w = cv.alpha.shape
+    base = np.asarray(layout.kraft, np.float32) / 255
+    small = rng.normal(0, 0.035, (max(2, h // 6), max(2, w // 6))).astype(np.float32)
+    fib = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    fib += cv2.GaussianBlur(rng.normal(0, 0.03, (h, w)).astype(np.float32), (0, 0), 0.8)
+    cv.over(
+        np.clip(base[None, None] * (1 + fib[..., None]), 0, 1), np.ones((h, w), np.float32), 0, 0
+    )
+    return cv
+
+
+_STREAMS = {"ml-plan": 100, "ml-render": 101, "ml-camera": 102, "ml-light": 103, "ml-noise": 104}
+
+
+def rng_for(seed: int, stream: str, index: int) -> np.random.Generator:
+    """Independent generator per (seed, purpose, index), apart from the board samples'."""
+    return np.random.default_rng(np.random.SeedSequence([seed % 2**64, _STREAMS[stream], index]))
+
+
+def render_markerless(
+    index: int, seed: int, level: str, megapixels: float, synth: SynthConfig = CONFIG.synth
+) -> tuple[bytes, dict]:
+    """One photo of a wall with no board: JPEG bytes and its truth."""
+    lv = synth.level(level)
+    layout = plan_wall(rng_for(seed, "ml-plan", index), level, synth)
+    rng = rng_for(seed, "ml-render", index)
+    x0, y0, x1, y1 = layout.bbox
+    landscape = (x1 - x0) >= (y1 - y0)
+    cam = frame_view(layout.bbox, landscape, megapixels, lv, rng_for(seed, "ml-camera", index))
+    light = sample_light(lv, cam.size, rng_for(seed, "ml-light", index))
+    hmat = cam.wall_to_photo()
+    style = WallStyle(
+        paint=layout.paint,
+        texture=float(rng.uniform(0.006, 0.02)),
+        floor_y=y1 + 5000,
+        skirting_h=80,
+        skirting=(240, 240, 236),
+        floor=(120, 110, 100),
+        edge_x=(x0 - 5000, x1 + 5000),
+        switch_xy=None,
+        seed=int(rng.integers(2**31)),
+    )
+    img = render_wall(style, np.linalg.inv(hmat), cam.size)
+    region = (x0 - 60, y0 - 60, x1 + 60, y1 + 60)
+    ppm = _ppm(hmat, region, cam.size, synth)
+    if layout.kraft is not None:
+        _composite(img, _kraft_canvas(layout, ppm, rng), hmat)
+    cv = Canvas((x0 - 60, y0 - 60), (int((x1 - x0 + 120) * ppm), int((y1 - y0 + 120) * ppm)), ppm)
+    foot = (float(cam.C[0]), float(cam.C[1]), float(-cam.C[2]))
+    for d, n in zip(layout.dots, layout.dot_note, strict=True):
+        if n is None:
+            _draw_dot(cv, d, light.direction, rng)
+    for note in layout.notes:
+        _draw_note(cv, note, light.direction, foot)
+    for d, n in zip(layout.dots, layout.dot_note, strict=True):
+        if n is not None:
+            _draw_dot(cv, d, light.direction, rng)
+    _composite(img, cv, hmat)
+    pixels = apply_light(img, light, rng_for(seed, "ml-noise", index))
+    data = encode_jpeg(pixels, light.jpeg_quality, None)
+    return data, wall_truth(f"IMG_{index + 1:04d}.jpg", layout, hmat, cam.size, level)
+
+
+def _seen_share(corners: np.ndarray, size: tuple[int, int]) -> float:
+    w, h = size
+    g = np.linspace(0.05, 0.95, 8)
+    a, b = np.meshgrid(g, g)
+    p = (
+        corners[0]
+        + a.ravel()[:, None] * (corners[1] - corners[0])
+        + b.ravel()[:, None] * (corners[3] - corners[0])
+    )
+    return float(((p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)).mean())
+
+
+def _covered(i: int, notes: tuple[NoteDeco, ...]) -> float:
+    """Share of note i under notes stuck after it."""
+    poly = notes[i].corners_mm()
+    g = np.linspace(0.05, 0.95, 10)
+    a, b = np.meshgrid(g, g)
+    p = (
+        poly[0]
+        + a.ravel()[:, None] * (poly[1] - poly[0])
+        + b.ravel()[:, None] * (poly[3] - poly[0])
+    )
+    hidden = np.zeros(len(p), bool)
+    for other in notes[i + 1 :]:
+        q = other.corners_mm().astype(np.float32)
+        hidden |= np.array(
+            [cv2.pointPolygonTest(q, (float(x), float(y)), False) >= 0 for x, y in p]
+        )
+    return float(hidden.mean())
+
+
+def wall_truth(
+    name: str, layout: WallLayout, hmat: np.ndarray, size: tuple[int, int], level: str
+) -> dict:
+    notes = []
+    for i, (n, colour) in enumerate(zip(layout.notes, layout.note_colours, strict=True)):
+        c = project(hmat, n.corners_mm())
+        centre = project(hmat, np.array([n.center_mm]))[0]
+        seen = _seen_share(c, size)
+        in_frame = 0 <= centre[0] < size[0] and 0 <= centre[1] < size[1]
+        dots: dict[str, int] = {}
+        for d, on in zip(layout.dots, layout.dot_note, strict=True):
+            if on == i:
+                dots[d.color] = dots.get(d.color, 0) + 1
+        covered = _covered(i, layout.notes)
+        notes.append(
+            {
+                "id": n.id,
+                "color": colour,
+                "text": n.text,
+                "dots": dict(sorted(dots.items())),
+                "corners_px": [[round(float(x), 2), round(float(y), 2)] for x, y in c],
+                "center_px": [round(float(centre[0]), 2), round(float(centre[1]), 2)],
+                "group": n.zone,
+                "covered": round(covered, 3),
+                "required": bool(in_frame and seen >= MIN_VISIBLE and covered < 0.5),
+                "side_px": round(float(np.mean(np.linalg.norm(np.roll(c, -1, 0) - c, axis=1))), 2),
+            }
+        )
+    free = []
+    for d, on in zip(layout.dots, layout.dot_note, strict=True):
+        if on is not None:
+            continue
+        p = project(hmat, np.array([d.center_mm]))[0]
+        if 0 <= p[0] < size[0] and 0 <= p[1] < size[1]:
+            free.append(
+                {"color": d.color, "center_px": [round(float(p[0]), 2), round(float(p[1]), 2)]}
+            )
+    r_px = (
+        float(
+            np.linalg.norm(
+                project(hmat, np.array([[0.0, 0.0], [layout.dots[0].diameter_mm / 2, 0]]))[1]
+                - project(hmat, np.array([[0.0, 0.0]]))[0]
+            )
+        )
+        if layout.dots
+        else 0.0
+    )
+    return {
+        "file": name,
+        "level": level,
+        "size_px": list(size),
+        "markerless": True,
+        "background": "kraft" if layout.kraft is not None else "paint",
+        "notes": notes,
+        "free_dots": free,
+        "dot_radius_px": round(r_px, 2),
+        "coordinates": "photo px upright, pixel centres at integers",
+    }
+
+
+def generate_markerless_set(
+    out_dir: Path, count: int, seed: int, level: str, megapixels: float, progress=None
+) -> list[dict]:
+    """count photos and truth.json into out_dir."""
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    truths = []
+    for i in range(count):
+        data, truth = render_markerless(i, seed, level, megapixels)
+        (out_dir / truth["file"]).write_bytes(data)
+        truths.append(truth)
+        if progress is not None:
+            progress(i + 1)
+    (out_dir / "truth.json").write_text(
+        json.dumps({"markerless": True, "seed": seed, "level": level, "photos": truths}, indent=1),
+        "utf-8",
+    )
+    return truths

@@ -1,0 +1,203 @@
+"""Photos with no board: notes and dots on a whole photo at unknown scale."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from capture.bench.markerless import score_photo, summarise
+from capture.config import CONFIG
+from capture.export.markerless_out import match_photos, session_markerless
+from capture.model import PhotoResult
+from capture.pipeline.faults import empty_photo_error
+from capture.pipeline.markerless_read import interpret, markerless_to_dict, read_wall
+
+
+def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], list[tuple]]:
+    """A grey wall, a 3 x 3 grid of notes (side 76 * scale px) with 0..4 stickers each, and
+    free stickers between the notes' groups. Returns the photo, the notes' truth and the free
+    stickers (x, y, colour)."""
+    rng = np.random.default_rng(seed)
+    side = round(76 * scale)
+    r = round(6 * scale)
+    w, h = round(700 * scale), round(420 * scale)
+    img = np.full((h, w, 3), (214, 214, 206), np.uint8)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    note_rgb = {"yellow": (252, 232, 90), "pink": (250, 120, 175), "blue": (120, 200, 240)}
+    dot_rgb = {"red": (210, 35, 48), "blue": (28, 90, 188), "green": (34, 150, 80)}
+    truth = []
+    colours = list(note_rgb)
+    for i in range(9):
+        row, col = divmod(i, 3)
+        x0 = round(40 * scale) + col * (side + round(14 * scale))
+        y0 = round(40 * scale) + row * (side + round(14 * scale))
+        colour = colours[(i + row) % 3]
+        cv2.rectangle(img, (x0 + 3, y0 + 4), (x0 + side + 3, y0 + side + 4), (150, 150, 145), -1)
+        cv2.rectangle(img, (x0, y0), (x0 + side - 1, y0 + side - 1), note_rgb[colour], -1)
+        cv2.putText(
+            img,
+            "idee",
+            (x0 + side // 6, y0 + side // 2),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.3 * scale,
+            (30, 30, 30),
+            max(1, round(scale)),
+        )
+        dots: dict[str, int] = {}
+        k = i % 5
+        for j in range(k):
+            c = [n for n in dot_rgb if n != colour][j % 2]
+            cx = x0 + round(side * (0.2 + 0.3 * (j % 3)))
+            cy = y0 + round(side * (0.25 + 0.5 * (j // 3)))
+            cv2.circle(img, (cx, cy), r, dot_rgb[c], -1, cv2.LINE_AA)
+            dots[c] = dots.get(c, 0) + 1
+        truth.append(
+            {
+                "color": colour,
+                "dots": dict(sorted(dots.items())),
+                "center": (x0 + side / 2, y0 + side / 2),
+            }
+        )
+    free = []
+    for j, c in enumerate(["green", "red", "blue"]):
+        x, y = round(520 * scale), round((90 + 110 * j) * scale)
+        cv2.circle(img, (x, y), r, dot_rgb[c], -1, cv2.LINE_AA)
+        free.append((x, y, c))
+    img = cv2.GaussianBlur(img, (0, 0), 0.6 * scale)
+    return img, truth, free
+
+
+@pytest.mark.parametrize("scale", [1.5, 3.0])
+def test_notes_and_dots_on_notes_at_any_scale(scale: float) -> None:
+    img, truth, free = _drawn_wall(scale)
+    res = read_wall(img, CONFIG, None)
+    assert len(res.notes) == len(truth)
+    h, w = img.shape[:2]
+    for t in truth:
+        near = min(
+            res.notes,
+            key=lambda n: np.hypot(
+                n.center[0] * w - t["center"][0], n.center[1] * h - t["center"][1]
+            ),
+        )
+        assert (
+            np.hypot(near.center[0] * w - t["center"][0], near.center[1] * h - t["center"][1])
+            < 8 * scale
+        )
+        assert near.color == t["color"]
+        assert near.dots == t["dots"], (t, near)
+    free_found = [d for d in res.dots if d.on_note is None]
+    assert sorted(d.color for d in free_found) == sorted(c for *_, c in free)
+    # the 3 x 3 grid is one group of three rows and three columns
+    assert {n.group for n in res.notes} == {"g1"}
+    assert {n.row for n in res.notes} == {1, 2, 3} and {n.col for n in res.notes} == {1, 2, 3}
+
+
+def test_no_note_no_board_is_a_clear_error() -> None:
+    img = np.full((600, 800, 3), 220, np.uint8)
+    res = read_wall(img, CONFIG, None)
+    assert res.notes == [] and res.dots == []
+    photo = PhotoResult(file="mur.jpg", markerless=res)
+    err = empty_photo_error(photo)
+    assert err is not None and err.code == "no_boards"
+    assert "ni post-it" in err.message
+
+
+def test_generated_markerless_wall() -> None:
+    from capture.synth.markerless_scene import render_markerless
+
+    data, truth = render_markerless(0, 7, "medium", 3.0)
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)[..., ::-1]
+    res = read_wall(np.ascontiguousarray(arr), CONFIG, None)
+    s = summarise([score_photo(truth, markerless_to_dict(res, truth["file"], {}))])
+    assert s["note_recall"] >= 90 and s["note_precision"] >= 90, s
+    assert s["note_colour"] >= 90, s
+    assert s["dots_per_note_exact"] >= 75, s
+
+
+def _doc(name: str, notes: list[tuple[float, float, str, str]], size=(1000, 800)) -> dict:
+    return {
+        "file": name,
+        "status": "ok",
+        "size_px": list(size),
+        "markerless": {
+            "note_side_px": 80.0,
+            "notes": [
+                {
+                    "photo": name,
+                    "id": f"m{i + 1:02d}",
+                    "color": c,
+                    "text": t,
+                    "confidence": 0.9,
+                    "dots": {},
+                    "center": [x / size[0], y / size[1]],
+                    "corners": [],
+                    "group": "g1",
+                }
+                for i, (x, y, c, t) in enumerate(notes)
+            ],
+            "dots": [],
+            "flags": [],
+        },
+    }
+
+
+def test_same_wall_twice_counted_once(tmp_path) -> None:
+    rng = np.random.default_rng(3)
+    base = [
+        (100 + 100 * (i % 5), 100 + 100 * (i // 5), ["yellow", "pink"][i % 2], f"idee {i}")
+        for i in range(10)
+    ]
+    # the second photo: the camera moved (scale 1.2, shifted), one note read differently
+    moved = [
+        (1.2 * x + 40, 1.2 * y - 30, c, t if i != 3 else "ldee 3")
+        for i, (x, y, c, t) in enumerate(base)
+    ]
+    a, b = _doc("a.jpg", base), _doc("b.jpg", moved)
+    got, share = match_photos(a, b, CONFIG.markerless)
+    assert share == 1.0 and all(got[j] == j for j in got)
+    other = _doc(
+        "c.jpg",
+        [
+            (float(rng.uniform(50, 900)), float(rng.uniform(50, 700)), c, t[::-1])
+            for _, _, c, t in base
+        ],
+    )
+    paths = []
+    for d in (a, b, other):
+        p = tmp_path / f"{d['file']}.json"
+        p.write_text(json.dumps(d), "utf-8")
+        paths.append(p)
+    ml = session_markerless(paths, CONFIG)
+    assert ml is not None
+    photos = [n["photo"] for n in ml["notes"]]
+    assert photos.count("a.jpg") == 10 and photos.count("b.jpg") == 0
+    assert photos.count("c.jpg") == 10  # another wall: all its notes count
+    assert any(f["code"] == "same_wall" for f in ml["flags"])
+
+
+def test_unknown_colour_named_or_flagged() -> None:
+    from capture.pipeline.markerless import NotePlace, WallNote, WallScene
+
+    def note(x: float, lab: tuple) -> WallNote:
+        c = ((x, 10.0), (x + 50, 10.0), (x + 50, 60.0), (x, 60.0))
+        return WallNote(c, (x + 25, 35.0), 50.0, lab, 0.95)
+
+    # a teal note (no common note name near it) and a yellow one
+    scene = WallScene(
+        (400, 100),
+        (90, 0, 0),
+        True,
+        50.0,
+        5.0,
+        (note(10, (60.0, -40.0, -5.0)), note(100, (92.0, -6.0, 62.0))),
+        (),
+        (NotePlace(0, 0, 0, (1,)), NotePlace(0, 0, 1, (0,))),
+        None,
+    )
+    res = interpret(scene, None, CONFIG)
+    assert [n.color for n in res.notes] == ["unknown", "yellow"]
+    assert [f.item for f in res.flags if f.code == "unknown_colour"] == ["m01"]
