@@ -411,6 +411,12 @@ class MarkerlessConfig:
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
     rect_fill_min: float = 0.9  # ... when it fills its minimum-area rectangle this much
+    # With no board the photo is not rectified: perspective makes near notes larger and turns
+    # squares into trapezoids. A lone blob this square and this full is one note at its own
+    # size (any size from lone_side_range x the usual one), not a pack size of the board's.
+    lone_aspect_max: float = 1.45
+    lone_fill_min: float = 0.8
+    lone_side_range: tuple[float, float] = (0.55, 1.45)
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs

@@ -16,7 +16,7 @@ for people, flags and files are left to the callers.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -348,8 +348,17 @@ def find_wall(
         px = lab_s[_poly_mask(mask.shape, poly)]
         return _ink_free_median(px) if len(px) >= 10 else None
 
+    lo, hi = m.lone_side_range
+    notes_cfg = replace(
+        config.notes,
+        lone_aspect_max=m.lone_aspect_max,
+        lone_fill_min=m.lone_fill_min,
+        size_tolerance=max(1 - lo, hi - 1),
+        # every size in the range is a "pack": a lone note keeps the size it shows
+        pack_sizes_mm=tuple(float(s) for s in np.arange(lo * side, hi * side, 0.08 * side)),
+    )
     squares, _cls, mask_c = find_squares(
-        lab_s, mask, valid, side, 1.0, note_refs, paper_of, config.notes
+        lab_s, mask, valid, side, 1.0, note_refs, paper_of, notes_cfg
     )
     outlines: list[tuple[np.ndarray, float]] = []
     for sq in squares:
