@@ -420,6 +420,7 @@ class MarkerlessConfig:
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
+    dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
     dot_mm_range: tuple[float, float] = (5.0, 25.0)  # lone round blobs in this range set it
     dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob

@@ -358,7 +358,7 @@ def find_wall(
         pack_sizes_mm=tuple(float(s) for s in np.arange(lo * side, hi * side, 0.08 * side)),
     )
     squares, _cls, mask_c = find_squares(
-        lab_s, mask, valid, side, 1.0, note_refs, paper_of, notes_cfg
+        lab_s, mask, valid, side, 1.0, note_refs, paper_of, notes_cfg, blob_size=True
     )
     outlines: list[tuple[np.ndarray, float]] = []
     for sq in squares:
@@ -423,7 +423,9 @@ def find_wall(
     # ink is dark and nearly neutral (black, grey pens): never a sticker
     cand &= ~((chroma < 12.0) & (lab_w[..., 0] < 60.0))
     r_guess = m.dot_mm / 2 * ppm_w
-    k = max(3, round(r_guess * 0.8)) | 1  # pen strokes are far thinner than a sticker
+    # pen strokes are far thinner than a sticker; stickers far off in a tilted view are a
+    # good deal smaller than near ones: the opening keeps anything over half the usual size
+    k = max(3, round(r_guess * m.dot_open_frac)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
     r_found = _dot_radius(cand, ppm_w, m)

@@ -409,6 +409,7 @@ def find_squares(
     note_refs: dict[str, np.ndarray],
     paper_of: Callable[[Square], np.ndarray | None],
     cfg: NotesConfig = CONFIG.notes,
+    blob_size: bool = False,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -417,6 +418,8 @@ def find_squares(
     choice: chroma over a board's paper, or distance from a bare wall's colour); valid: pixels
     inside the photo. paper_of(square) is the square's paper colour (CIELAB) or None, to tell
     two notes stuck over each other from one note split between two colour classes.
+    blob_size: a blob that is one lone square as a whole gives its size to its colour parts
+    (a note whose colour falls between two classes, seen smaller than usual in a tilted photo).
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
     """
@@ -449,6 +452,7 @@ def find_squares(
             comp.astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)
         )
         edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
+        whole = lone_note_side(_fill_holes(comp, 0.5 * note_area), cfg) if blob_size else None
         for ci, name in enumerate(names):
             part = c_mask & (c_cls == ci)
             if part.sum() < cfg.min_area_frac * note_area:
@@ -459,7 +463,8 @@ def find_squares(
             )
             if part.sum() < cfg.min_area_frac * note_area:
                 continue
-            parts.append((part, sup, edg, x0, y0, name, lone_note_side(part, cfg)))
+            lone = lone_note_side(part, cfg)
+            parts.append((part, sup, edg, x0, y0, name, whole if lone is None else lone))
     lone_ok = [p[6] for p in parts if p[6] is not None]
     board_side, _ = _note_sides(lone_ok, side, cfg)
     for part, sup, edg, x0, y0, name, lone in parts:
