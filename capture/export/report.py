@@ -45,6 +45,7 @@ from capture.export.flag_text import (
     facilitator_sentence,
     seen_label,
 )
+from capture.export.markerless_report import markerless_model
 from capture.model import KitLayout
 
 LAYOUT_FILE = "layout.json"
@@ -556,6 +557,8 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         "sticker_hex": STICKER_HEX,
         "skipped": session.get("skipped", []),
         "applied": session.get("corrections_applied", []),
+        "markerless": markerless_model(session, outputs.photos, assets, NOTE_HEX, STICKER_HEX,
+                                       COLOUR_FR),
     }
 
 

@@ -1,0 +1,78 @@
+"""The report's section for photos read with no board: each photo with its notes outlined and
+numbered and its stickers ringed, and the notes ranked by the stickers they received."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def markerless_model(
+    session: dict,
+    photos: list[tuple[str, dict]],
+    assets: dict[str, dict],
+    note_hex: dict[str, str],
+    sticker_hex: dict[str, str],
+    colour_fr: dict[str, str],
+) -> dict[str, Any] | None:
+    """Plain numbers and strings for templates/markerless.html.j2 (None: no such photo)."""
+    ml = session.get("markerless")
+    if not ml:
+        return None
+    # colours the printed kit has no notes in, named on walls without boards
+    note_hex = {"lime": "#c8e846", "red": "#d62848", **note_hex}
+    colour_fr = {"lime": "vert anis", "red": "rouge", **colour_fr}
+    stems = {doc["file"]: stem for stem, doc in photos}
+    docs = {doc["file"]: doc for _, doc in photos}
+    number = {(n["photo"], n["id"]): k + 1 for k, n in enumerate(ml["notes"])}
+    views = []
+    for file in dict.fromkeys(n["photo"] for n in ml["notes"]):
+        stem = stems.get(file)
+        asset = (assets.get(stem) or {}).get("photo") if stem else None
+        size = (docs.get(file) or {}).get("size_px") or [1000, 750]
+        vw, vh = (asset["w"], asset["h"]) if asset else (1000, round(1000 * size[1] / size[0]))
+        own = docs.get(file, {}).get("markerless", {})
+        notes = [
+            {
+                "n": number.get((file, n["id"])),
+                "pts": " ".join(f"{x * vw:.1f},{y * vh:.1f}" for x, y in n["corners"]),
+                "cx": n["center"][0] * vw,
+                "cy": n["center"][1] * vh,
+                "counted": (file, n["id"]) in number,
+            }
+            for n in own.get("notes", [])
+        ]
+        side = float(own.get("note_side_px") or 0) * vw / max(size[0], 1)
+        dots = [
+            {
+                "cx": d["center"][0] * vw,
+                "cy": d["center"][1] * vh,
+                "r": max(3.0, 0.1 * side),
+                "hex": sticker_hex.get(d["color"], sticker_hex.get("unknown", "#888")),
+            }
+            for d in own.get("dots", [])
+        ]
+        views.append(
+            {"file": file, "image": asset, "vw": vw, "vh": vh, "notes": notes, "dots": dots}
+        )
+    ranked = sorted(
+        ml["notes"], key=lambda n: (-sum(n["dots"].values()), number[(n["photo"], n["id"])])
+    )
+    rows = [
+        {
+            "n": number[(n["photo"], n["id"])],
+            "photo": n["photo"],
+            "id": n["id"],
+            "text": n["text"],
+            "colour": colour_fr.get(n["color"], n["color"]),
+            "fill": note_hex.get(n["color"], note_hex.get("unknown", "#ddd")),
+            "total": sum(n["dots"].values()),
+            "by": [
+                {"hex": sticker_hex.get(c, "#888"), "label": colour_fr.get(c, c), "n": k}
+                for c, k in sorted(n["dots"].items())
+            ],
+            "group": n["group"],
+        }
+        for n in ranked
+    ]
+    free = sum(d["on_note"] is None for d in ml["dots"])
+    return {"views": views, "rows": rows, "free_dots": free, "flags": ml.get("flags", [])}
