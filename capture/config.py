@@ -406,7 +406,8 @@ class MarkerlessConfig:
     work_px_per_mm: float = 2.0  # dots and colours are read at this density (notes at half)
     work_max_px: int = 6_000_000  # ... unless the work image would exceed this many pixels
     wall_bins: int = 16  # CIELAB histogram bins per axis for the wall's colour (its mode)
-    wall_neutral_chroma: float = 14.0  # a wall this neutral is white under a cast: balanced
+    wall_neutral_chroma: float = 12.0  # a wall this neutral is white under a cast: balanced
+    # (painted walls measure up to ~10 under warm light; a kraft roll ~14 and more)
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
@@ -421,8 +422,11 @@ class MarkerlessConfig:
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
     dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
-    dot_mm_range: tuple[float, float] = (5.0, 25.0)  # lone round blobs in this range set it
+    dot_mm_range: tuple[float, float] = (6.0, 25.0)  # lone round blobs in this range set it
     dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper
+    dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
+    dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
+    dot_rim_max: float = 0.25  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
     colour_cluster_de: float = 10.0  # notes' colours nearer than this are one pack colour

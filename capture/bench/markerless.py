@@ -3,7 +3,8 @@
 Notes are matched to truth notes by centre (within 0.35 x the note side); a found note
 matching no truth note is a false note, unless it matches a partly seen one (neither required
 nor wrong). Colour and dots per note are scored on matched notes; free dots are matched to
-truth free dots within 1.5 x the sticker radius; text CER on matched notes with text.
+truth free dots within 1.5 x the sticker radius; text CER (edits / characters, as on boards)
+on matched notes with text.
 """
 
 from __future__ import annotations
@@ -14,13 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from capture.bench.metrics import char_edits
 from capture.config import CONFIG, Config
-
-
-def _cer(ref: str, got: str) -> float:
-    from capture.pipeline.ocr import text_distance
-
-    return text_distance(ref, got)
 
 
 def score_photo(truth: dict, found: dict) -> dict:
@@ -38,7 +34,7 @@ def score_photo(truth: dict, found: dict) -> dict:
         colour_ok=0,
         dots_ok=0,
         matched=0,
-        cer_sum=0.0,
+        cer_sum=0,
         cer_n=0,
         free_truth=len(truth["free_dots"]),
         free_hit=0,
@@ -61,8 +57,9 @@ def score_photo(truth: dict, found: dict) -> dict:
         s["colour_ok"] += n["color"] == t["color"]
         s["dots_ok"] += dict(n["dots"]) == dict(t["dots"])
         if t["text"]:
-            s["cer_sum"] += _cer(t["text"], n["text"])
-            s["cer_n"] += 1
+            edits, chars = char_edits(n["text"], t["text"])
+            s["cer_sum"] += edits
+            s["cer_n"] += chars
     r = max(truth.get("dot_radius_px", 0.0), 2.0)
     free_found = [d for d in found["dots"] if d["on_note"] is None]
     s["free_found"] = len(free_found)
@@ -95,7 +92,8 @@ def summarise(scores: list[dict]) -> dict:
         "dots_per_note_exact": pct(t["dots_ok"], t["matched"]),
         "free_dots_recall": pct(t["free_hit"], t["free_truth"]),
         "free_dots_precision": pct(t["free_hit"], t["free_found"]),
-        "text_cer": round(t["cer_sum"] / t["cer_n"], 3) if t["cer_n"] else None,
+        "text_cer": pct(t["cer_sum"], t["cer_n"]),
+        "text_edits_chars": f"{t['cer_sum']}/{t['cer_n']}",
     }
 
 

@@ -119,7 +119,13 @@ def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
     x, y, bw, bh, area = (stats[:, i] for i in range(5))
     touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
     fill = area / np.maximum(bw * bh, 1)
-    drop = touches & ((area > 12 * note_area) | ((area > 3 * note_area) & (fill < 0.35)))
+    side = np.sqrt(note_area)
+    long_ = np.maximum(bw, bh)
+    # a band along the frame (the wall beyond a paper roll or a whiteboard) is longer than a
+    # row of four notes with no gap; notes cut by the frame rarely make such a band
+    drop = touches & (
+        (area > 12 * note_area) | ((area > 3 * note_area) & (fill < 0.35)) | (long_ > 4.5 * side)
+    )
     drop[0] = False
     return drop[labels]
 
@@ -196,6 +202,42 @@ def _poly_mask(shape: tuple[int, int], corners: np.ndarray) -> np.ndarray:
     m = np.zeros(shape, np.uint8)
     cv2.fillConvexPoly(m, np.round(corners).astype(np.int32), 1)
     return m.astype(bool)
+
+
+def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The note's own four corners when its blob around the square is a clean quadrilateral
+    (a lone note seen in perspective is a trapezoid, not a square), else the square's."""
+    c = corners.mean(0)
+    grown = c + (corners - c) * 1.2
+    x0, y0 = np.maximum(np.floor(grown.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(grown.max(0)).astype(int) + 1, (mask.shape[1], mask.shape[0]))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return corners
+    _n, labels = cv2.connectedComponents(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=4)
+    own = labels[min(int(c[1]) - y0, labels.shape[0] - 1), min(int(c[0]) - x0, labels.shape[1] - 1)]
+    if own == 0:
+        return corners
+    sub = (labels == own).astype(np.uint8)
+    cs, _ = cv2.findContours(sub, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return corners
+    hull = cv2.convexHull(max(cs, key=cv2.contourArea))
+    quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    if len(quad) != 4:
+        return corners
+    quad = _order_corners(quad.astype(np.float64) + np.array([x0, y0], np.float64))
+    area_sq = cv2.contourArea(corners.astype(np.float32))
+    area_q = cv2.contourArea(quad.astype(np.float32))
+    # the blob must be this note alone: about its area, its centre near the square's, and
+    # not running to the grown window's edge (a neighbour of the same colour touching it)
+    if not 0.85 * area_sq <= area_q <= 1.1 * area_sq:
+        return corners
+    side = np.sqrt(area_sq)
+    if np.linalg.norm(quad.mean(0) - c) > 0.1 * side:
+        return corners
+    if np.linalg.norm(quad - corners, axis=1).max() > 0.1 * side:
+        return corners  # not this square's own corners: a neighbour, a shadow joined it
+    return quad
 
 
 def _dot_radius(mask: np.ndarray, ppm: float, cfg: MarkerlessConfig) -> float | None:
@@ -373,12 +415,19 @@ def find_wall(
             continue
         score = min(1.0, sq.score / 1.9)
         outlines.append((_order_corners(corners), score))
-    outlines += rects
+    refined = [(_refine_quad(mask_c, c), sc) for c, sc in outlines]
+    # a note whose own four corners were found shows the wall's perspective
+    own_quad = [not np.array_equal(q, c) for (q, _), (c, _) in zip(refined, outlines, strict=True)]
+    outlines = refined + rects
+    own_quad += [False] * len(rects)
     # search px (pixel centres) -> photo px
     to_photo = 1.0 / (fs * fw)
     notes: list[WallNote] = []
-    for corners, score in outlines:
+    quads = []
+    for (corners, score), own in zip(outlines, own_quad, strict=True):
         cp = (corners + 0.5) * to_photo - 0.5
+        if own:
+            quads.append(cp)
         cw = (corners + 0.5) / fs - 0.5  # work px
         inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
         px = lab_w[_poly_mask(lab_w.shape[:2], inner)]
@@ -401,6 +450,14 @@ def find_wall(
     # near a note is compared with the wall and with every note it may belong to (squares
     # are a little off real outlines, notes overlap): a sticker differs from all of them.
     dist = foreground(lab_w, wall, m.fg_l_weight)
+    # Shade (a curled corner, the gap between two notes, a note's own shadow) darkens a
+    # surface by the same factor in every channel: its chromaticity (linear RGB over their
+    # sum) stays the surface's. A sticker's does not.
+    lin = (work.astype(np.float32) / 255.0) ** 2.2 + 1e-3
+    chrom = lin / lin.sum(-1, keepdims=True)
+    near_wall = dist < m.fg_delta_e / 2
+    wall_c = np.median(chrom[near_wall], axis=0) if near_wall.sum() > 50 else chrom.mean((0, 1))
+    cdist = np.linalg.norm(chrom - wall_c, axis=-1)
     owner = -np.ones(lab_w.shape[:2], np.int32)
     grow = 0.1 * m.note_mm * ppm_w
     for i, n in enumerate(notes):
@@ -416,10 +473,28 @@ def find_wall(
         box = dist[y0:y1, x0:x1]
         box[sub] = np.minimum(box[sub], d[sub])
         own = _poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
+        paper_c = (
+            np.median(chrom[y0:y1, x0:x1][own & (d < m.fg_delta_e / 2)], axis=0)
+            if ((own & (d < m.fg_delta_e / 2)).sum() > 20)
+            else None
+        )
+        if paper_c is not None:
+            cb = cdist[y0:y1, x0:x1]
+            cb[sub] = np.minimum(
+                cb[sub], np.linalg.norm(chrom[y0:y1, x0:x1] - paper_c, axis=-1)[sub]
+            )
         ob = owner[y0:y1, x0:x1]
         ob[own] = i
     chroma = np.hypot(lab_w[..., 1], lab_w[..., 2])
-    cand = dist > m.dot_delta_e
+    cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity)
+    # along a note's outline the photo mixes paper, wall and the note's shadow (a curled
+    # corner, blur): nothing there is a sticker's own colour, a sticker reaches past it
+    edge = np.zeros(cand.shape, np.uint8)
+    for n in notes:
+        cw = (np.array(n.corners) + 0.5) * fw - 0.5
+        width = max(1, round(2 * m.dot_edge_band * n.side_px * fw))
+        cv2.polylines(edge, [np.round(cw).astype(np.int32)], True, 1, width)
+    cand &= edge == 0
     # ink is dark and nearly neutral (black, grey pens): never a sticker
     cand &= ~((chroma < 12.0) & (lab_w[..., 0] < 60.0))
     r_guess = m.dot_mm / 2 * ppm_w
@@ -435,13 +510,16 @@ def find_wall(
     # blobs the size of notes are notes the square finder left (not stickers): dropped
     placed, r_px = place_discs(lab_w, cand, glare, r_px, dot_area_note, sticker_refs, config.dots)
     dots: list[WallDot] = []
-    explained = dist <= m.dot_delta_e
+    explained = (dist <= m.dot_delta_e) | (cdist <= m.dot_chromaticity)
     yy, xx = np.mgrid[0 : dist.shape[0], 0 : dist.shape[1]]
     for cx, cy, pix, ambiguous in placed:
         if len(pix) == 0:
             continue
         # a sticker stands on the wall or a note: round it, mostly what they explain (or
         # other stickers); a strip of another wall along the frame, a magnet's rim is not
+        hh, ww = dist.shape
+        if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_px:
+            continue  # cut by the frame, its surroundings unseen: a strip of something else
         x0, x1 = max(0, int(cx - 2 * r_px)), min(dist.shape[1], int(cx + 2 * r_px) + 1)
         y0, y1 = max(0, int(cy - 2 * r_px)), min(dist.shape[0], int(cy + 2 * r_px) + 1)
         gx, gy = xx[y0:y1, x0:x1], yy[y0:y1, x0:x1]
@@ -454,6 +532,14 @@ def find_wall(
         if ring.sum() < 0.3 * max(n_ring, 1) or explained[y0:y1, x0:x1][ring].mean() < (
             m.dot_ring_min
         ):
+            continue
+        # a sticker ends at its rim: a strip (a curled corner's shade, a gap between two
+        # notes) runs on past the disc
+        rim = (rr > 1.15 * r_px) & (rr < 1.5 * r_px)
+        for ox, oy, *_ in placed:
+            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_px:
+                rim &= np.hypot(gx - ox, gy - oy) > 1.15 * r_px
+        if rim.sum() and cand[y0:y1, x0:x1][rim].mean() > m.dot_rim_max:
             continue
         xi, yi = min(round(cx), owner.shape[1] - 1), min(round(cy), owner.shape[0] - 1)
         on = int(owner[yi, xi])
@@ -468,7 +554,6 @@ def find_wall(
         )
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     places = _places(centres, side_full, m)
-    quads = [np.array(n.corners) for n, (_, sc) in zip(notes, outlines, strict=False) if sc > 0.9]
     hw = wall_plane(quads, m.note_mm, m)
     return WallScene(
         (w, h),
