@@ -106,6 +106,7 @@ def test_no_note_no_board_is_a_clear_error() -> None:
     assert "ni post-it" in err.message
 
 
+@pytest.mark.slow
 def test_generated_markerless_wall() -> None:
     from capture.synth.markerless_scene import render_markerless
 
