@@ -428,6 +428,8 @@ class MarkerlessConfig:
     dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
     dot_rim_max: float = 0.25  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
+    note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
+    # notes cannot be told from a white wall and are not read
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
     colour_cluster_de: float = 10.0  # notes' colours nearer than this are one pack colour
     group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group

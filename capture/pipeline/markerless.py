@@ -434,6 +434,8 @@ def find_wall(
         if len(px) < 10:
             continue
         paper = _ink_free_median(px)
+        if np.hypot(paper[1], paper[2]) < m.note_chroma_min:
+            continue  # a grey or white surface (the wall beyond a paper roll): not a note
         sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
         notes.append(
             WallNote(
