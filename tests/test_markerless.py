@@ -202,3 +202,37 @@ def test_unknown_colour_named_or_flagged() -> None:
     res = interpret(scene, None, CONFIG)
     assert [n.color for n in res.notes] == ["unknown", "yellow"]
     assert [f.item for f in res.flags if f.code == "unknown_colour"] == ["m01"]
+
+
+@pytest.mark.slow
+def test_run_markerless_without_workshop(tmp_path) -> None:
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from capture.cli import main
+    from capture.export.csv_out import read_csv
+    from capture.export.schema import validate
+
+    img, truth, free = _drawn_wall(2.0)
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(img).save(src / "mur.png")
+    Image.fromarray(np.full((500, 700, 3), 215, np.uint8)).save(src / "vide.png")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main, ["run", str(src), "--markerless", "--out", str(out), "--jobs", "1"]
+    )
+    assert res.exit_code == 1, res.output  # the blank wall is a failed photo
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    validate(session, "session")
+    status = {p["file"]: (p["status"], p["error_code"]) for p in session["photos"]}
+    assert status == {"mur.png": ("ok", None), "vide.png": ("error", "no_boards")}
+    ml = session["markerless"]
+    assert len(ml["notes"]) == len(truth)
+    assert sum(sum(n["dots"].values()) for n in ml["notes"]) == sum(
+        sum(t["dots"].values()) for t in truth
+    )
+    assert sum(d["on_note"] is None for d in ml["dots"]) == len(free)
+    rows = read_csv(out / "markerless_notes.csv")
+    assert len(rows) == len(truth) and int(rows[0]["gommettes"]) == 4  # ranked by stickers
+    assert "Murs sans panneau" in (out / "report.html").read_text("utf-8")

@@ -244,8 +244,8 @@ def markerless_to_dict(res: MarkerlessResult, photo: str, crops: dict[str, str])
 def empty_kit(config: Config = CONFIG) -> KitLayout:
     """The kit of `capture run --markerless` without a workshop: no board to look for."""
     return KitLayout(
-        workshop="",
-        title="",
+        workshop="sans-atelier",  # ids name it in outputs: a workshop file has no part here
+        title="Mur sans panneau",
         aruco_dictionary=config.kit.aruco_dictionary,
         sticker_diameter_mm=config.markerless.dot_mm,
         sticker_colors=STICKER_NAMES,
