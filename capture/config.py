@@ -419,6 +419,12 @@ class MarkerlessConfig:
     lone_fill_min: float = 0.8
     lone_side_range: tuple[float, float] = (0.55, 1.45)
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
+    # In a tilted photo far notes are smaller: the note side is fitted as a plane over the
+    # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
+    # side expected where they are, in bands of scale_band_step, within scale_rel_range
+    scale_field_min: int = 4
+    scale_band_step: float = 0.12
+    scale_rel_range: tuple[float, float] = (0.5, 1.6)
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
     dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius

@@ -130,11 +130,17 @@ def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
     return drop[labels]
 
 
-def note_scale(mask: np.ndarray, cfg: Config) -> float | None:
+def note_scale(
+    mask: np.ndarray, cfg: Config
+) -> tuple[float | None, list[tuple[float, float, float]]]:
     """The usual note side (px) in this mask: the median side of its lone square blobs, else
-    of its compact note-like blobs; None when nothing looks like a note."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=4)
+    of its compact note-like blobs; None when nothing looks like a note. And each lone note's
+    (x, y, side), for the scale's variation across a tilted photo."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=4
+    )
     lone, compact = [], []
+    samples: list[tuple[float, float, float]] = []
     h, w = mask.shape
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
@@ -146,13 +152,36 @@ def note_scale(mask: np.ndarray, cfg: Config) -> float | None:
         s = lone_note_side(part, cfg.notes)
         if s is not None:
             lone.append(s)
+            samples.append((float(cents[i][0]), float(cents[i][1]), s))
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
     if lone:
-        return float(np.median(lone))
-    if compact:
-        return float(np.percentile(compact, 25))  # multi-note blobs are larger: take the small
-    return None
+        return float(np.median(lone)), samples
+    if compact:  # multi-note blobs are larger: take the small
+        return float(np.percentile(compact, 25)), samples
+    return None, samples
+
+
+def scale_field(
+    samples: list[tuple[float, float, float]], side: float, cfg: MarkerlessConfig
+) -> np.ndarray | None:
+    """Coefficients (a, b, c) of side / usual side = a + b x + c y (photo px) fitted on lone
+    notes, when enough of them spread over the photo; perspective makes far notes smaller."""
+    if len(samples) < cfg.scale_field_min:
+        return None
+    a = np.array(samples, np.float64)
+    a = a[(a[:, 2] > 0.5 * side) & (a[:, 2] < 2.0 * side)]  # a sticker, two notes: not notes
+    if len(a) < cfg.scale_field_min:
+        return None
+    design = np.column_stack([np.ones(len(a)), a[:, 0], a[:, 1]])
+    coef, *_ = np.linalg.lstsq(design, a[:, 2] / side, rcond=None)
+    pred = design @ coef
+    rel = a[:, 2] / side
+    spread = float(np.std(rel))
+    explained = 1.0 - float(np.var(rel - pred)) / max(spread**2, 1e-12)
+    if np.ptp(pred) < 0.15 or spread < 0.06 or explained < 0.6:
+        return None  # about one size everywhere, or sizes no plane explains: one scale
+    return coef
 
 
 def _lone_rectangles(
@@ -214,7 +243,10 @@ def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
     if x1 - x0 < 8 or y1 - y0 < 8:
         return corners
     _n, labels = cv2.connectedComponents(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=4)
-    own = labels[min(int(c[1]) - y0, labels.shape[0] - 1), min(int(c[0]) - x0, labels.shape[1] - 1)]
+    own = labels[
+        min(int(c[1]) - y0, labels.shape[0] - 1),
+        min(int(c[0]) - x0, labels.shape[1] - 1),
+    ]
     if own == 0:
         return corners
     sub = (labels == own).astype(np.uint8)
@@ -240,8 +272,11 @@ def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
     return quad
 
 
-def _dot_radius(mask: np.ndarray, ppm: float, cfg: MarkerlessConfig) -> float | None:
-    """Sticker radius (px) from lone round blobs of a sticker's size, or None."""
+def _dot_radius(
+    mask: np.ndarray, ppm: float, cfg: MarkerlessConfig, rel: np.ndarray | None = None
+) -> float | None:
+    """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
+    sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     lo, hi = (d * ppm for d in cfg.dot_mm_range)
     radii = []
@@ -253,7 +288,8 @@ def _dot_radius(mask: np.ndarray, ppm: float, cfg: MarkerlessConfig) -> float | 
         cs, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
         per = cv2.arcLength(cs[0], True)
         if per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min:
-            radii.append(np.sqrt(area / np.pi))
+            k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
+            radii.append(np.sqrt(area / np.pi) / k)
     return float(np.median(radii)) if radii else None
 
 
@@ -351,7 +387,9 @@ def find_wall(
     h, w = rgb.shape[:2]
     f0 = min(1.0, m.probe_max_side_px / max(h, w))
     probe = cv2.resize(
-        rgb, (max(1, round(w * f0)), max(1, round(h * f0))), interpolation=cv2.INTER_AREA
+        rgb,
+        (max(1, round(w * f0)), max(1, round(h * f0))),
+        interpolation=cv2.INTER_AREA,
     )
     lab0 = _lab(probe)
     wall = wall_colour(lab0, m)
@@ -362,7 +400,7 @@ def find_wall(
         wall = wall_colour(lab0, m)
     fg0 = foreground(lab0, wall, m.fg_l_weight) > m.fg_delta_e
     fg0 = cv2.morphologyEx(fg0.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    side0 = note_scale(fg0, config)
+    side0, samples = note_scale(fg0, config)
     empty = WallScene((w, h), tuple(float(v) for v in wall), balanced, 0.0, 0.0, (), (), (), None)
     if side0 is None:
         return empty
@@ -391,17 +429,43 @@ def find_wall(
         return _ink_free_median(px) if len(px) >= 10 else None
 
     lo, hi = m.lone_side_range
-    notes_cfg = replace(
-        config.notes,
-        lone_aspect_max=m.lone_aspect_max,
-        lone_fill_min=m.lone_fill_min,
-        size_tolerance=max(1 - lo, hi - 1),
-        # every size in the range is a "pack": a lone note keeps the size it shows
-        pack_sizes_mm=tuple(float(s) for s in np.arange(lo * side, hi * side, 0.08 * side)),
-    )
-    squares, _cls, mask_c = find_squares(
-        lab_s, mask, valid, side, 1.0, note_refs, paper_of, notes_cfg, blob_size=True
-    )
+    # blobs by the note size expected where they are (bands of scale_band_step)
+    coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
+    n_lab, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    band = np.zeros(n_lab, int)
+    if coef is not None:
+        to_full = 1.0 / (fs * fw)
+        rel = coef[0] + coef[1] * cents[:, 0] * to_full + coef[2] * cents[:, 1] * to_full
+        rel = np.clip(rel, m.scale_rel_range[0], m.scale_rel_range[1])
+        band = np.round(np.log(rel) / np.log(1 + m.scale_band_step)).astype(int)
+    band[0] = np.iinfo(int).min  # the background label
+    squares: list[Square] = []
+    mask_c = np.zeros_like(mask)
+    for b in sorted(set(band[1:].tolist())):
+        side_b = side * (1 + m.scale_band_step) ** b
+        notes_cfg = replace(
+            config.notes,
+            lone_aspect_max=m.lone_aspect_max,
+            lone_fill_min=m.lone_fill_min,
+            size_tolerance=max(1 - lo, hi - 1),
+            # every size in the range is a "pack": a lone note keeps the size it shows
+            pack_sizes_mm=tuple(
+                float(s) for s in np.arange(lo * side_b, hi * side_b, 0.08 * side_b)
+            ),
+        )
+        sq_b, _cls, mc = find_squares(
+            lab_s,
+            mask & (band[labels] == b),
+            valid,
+            side_b,
+            1.0,
+            note_refs,
+            paper_of,
+            notes_cfg,
+            blob_size=True,
+        )
+        squares += sq_b
+        mask_c |= mc
     outlines: list[tuple[np.ndarray, float]] = []
     for sq in squares:
         corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
@@ -505,42 +569,66 @@ def find_wall(
     k = max(3, round(r_guess * m.dot_open_frac)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
-    r_found = _dot_radius(cand, ppm_w, m)
-    r_px = r_found if r_found is not None else r_guess
+    # the local scale: stickers far off in a tilted photo are smaller, like the notes there
+    rel_w = None
+    band_w = np.zeros(cand.shape, int)
+    if coef is not None:
+        gy, gx = np.mgrid[0 : cand.shape[0], 0 : cand.shape[1]].astype(np.float32)
+        rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / fw
+        rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
+        band_w = np.round(np.log(rel_w) / np.log(1 + m.scale_band_step)).astype(int)
+    r_found = _dot_radius(cand, ppm_w, m, rel_w)
+    r0 = r_found if r_found is not None else r_guess
     glare = (lab_w[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min)
     dot_area_note = (side * ppm_w) ** 2
-    # blobs the size of notes are notes the square finder left (not stickers): dropped
-    placed, r_px = place_discs(lab_w, cand, glare, r_px, dot_area_note, sticker_refs, config.dots)
+    placed = []
+    r_px = r0
+    for b in sorted(set(np.unique(band_w).tolist())):
+        k_b = (1 + m.scale_band_step) ** b
+        sel = cand & (band_w == b)
+        if not sel.any():
+            continue
+        # blobs the size of notes are notes the square finder left (not stickers): dropped
+        got, r_b = place_discs(
+            lab_w, sel, glare, r0 * k_b, dot_area_note * k_b**2, sticker_refs, config.dots
+        )
+        placed += [(*p, r_b) for p in got]
+        if b == 0 or len(set(band_w.ravel().tolist())) == 1:
+            r_px = r_b
     dots: list[WallDot] = []
     explained = (dist <= m.dot_delta_e) | (cdist <= m.dot_chromaticity)
     yy, xx = np.mgrid[0 : dist.shape[0], 0 : dist.shape[1]]
-    for cx, cy, pix, ambiguous in placed:
+    for cx, cy, pix, ambiguous, r_d in placed:
         if len(pix) == 0:
             continue
         # a sticker stands on the wall or a note: round it, mostly what they explain (or
         # other stickers); a strip of another wall along the frame, a magnet's rim is not
         hh, ww = dist.shape
-        if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_px:
+        if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_d:
             continue  # cut by the frame, its surroundings unseen: a strip of something else
-        x0, x1 = max(0, int(cx - 2 * r_px)), min(dist.shape[1], int(cx + 2 * r_px) + 1)
-        y0, y1 = max(0, int(cy - 2 * r_px)), min(dist.shape[0], int(cy + 2 * r_px) + 1)
+        x0, x1 = max(0, int(cx - 2 * r_d)), min(dist.shape[1], int(cx + 2 * r_d) + 1)
+        y0, y1 = max(0, int(cy - 2 * r_d)), min(dist.shape[0], int(cy + 2 * r_d) + 1)
         gx, gy = xx[y0:y1, x0:x1], yy[y0:y1, x0:x1]
         rr = np.hypot(gx - cx, gy - cy)
-        ring = (rr > 1.3 * r_px) & (rr < 1.8 * r_px)
+        ring = (rr > 1.3 * r_d) & (rr < 1.8 * r_d)
         n_ring = ring.sum()
-        for ox, oy, *_ in placed:  # touching stickers: their discs say nothing either way
-            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_px:
-                ring &= np.hypot(gx - ox, gy - oy) > 1.1 * r_px
+        for (
+            ox,
+            oy,
+            *_,
+        ) in placed:  # touching stickers: their discs say nothing either way
+            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_d:
+                ring &= np.hypot(gx - ox, gy - oy) > 1.1 * r_d
         if ring.sum() < 0.3 * max(n_ring, 1) or explained[y0:y1, x0:x1][ring].mean() < (
             m.dot_ring_min
         ):
             continue
         # a sticker ends at its rim: a strip (a curled corner's shade, a gap between two
         # notes) runs on past the disc
-        rim = (rr > 1.15 * r_px) & (rr < 1.5 * r_px)
+        rim = (rr > 1.15 * r_d) & (rr < 1.5 * r_d)
         for ox, oy, *_ in placed:
-            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_px:
-                rim &= np.hypot(gx - ox, gy - oy) > 1.15 * r_px
+            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_d:
+                rim &= np.hypot(gx - ox, gy - oy) > 1.15 * r_d
         if rim.sum() and cand[y0:y1, x0:x1][rim].mean() > m.dot_rim_max:
             continue
         xi, yi = min(round(cx), owner.shape[1] - 1), min(round(cy), owner.shape[0] - 1)
@@ -548,7 +636,7 @@ def find_wall(
         dots.append(
             WallDot(
                 (float((cx + 0.5) / fw - 0.5), float((cy + 0.5) / fw - 0.5)),
-                float(r_px / fw),
+                float(r_d / fw),
                 tuple(float(v) for v in np.median(pix, axis=0)),
                 on if on >= 0 else None,
                 bool(ambiguous),
