@@ -411,6 +411,8 @@ class MarkerlessConfig:
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
+    rect_one_colour: float = 0.0  # ... and this much of it is one colour class (off: two
+    # notes side by side then break into squares of the wrong size; measured on a real photo)
     rect_fill_min: float = 0.9  # ... when it fills its minimum-area rectangle this much
     # With no board the photo is not rectified: perspective makes near notes larger and turns
     # squares into trapezoids. A lone blob this square and this full is one note at its own
@@ -432,7 +434,10 @@ class MarkerlessConfig:
     dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
     dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
-    dot_rim_max: float = 0.25  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
+    dot_rim_max: float = 0.12  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
+    dot_fill_min: float = 0.85  # share of a sticker's disc (0.8 r) that is sticker-coloured
+    stroke_min_discs: int = 4  # discs in one blob on one line (spread across it under
+    stroke_width_frac: float = 0.35  # this x the radius): a pen stroke, not stickers
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
     # notes cannot be told from a white wall and are not read

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from capture.config import CONFIG, Config, MarkerlessConfig
-from capture.pipeline.colour import classify, srgb_to_lab
+from capture.pipeline.colour import classify, classify_map, srgb_to_lab
 from capture.pipeline.dots import place_discs
 from capture.pipeline.notes import (
     Square,
@@ -185,7 +185,7 @@ def scale_field(
 
 
 def _lone_rectangles(
-    mask: np.ndarray, side: float, cfg: Config
+    mask: np.ndarray, side: float, cfg: Config, cls: np.ndarray | None = None
 ) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
     """Lone rectangular notes (3x5" cards, 4x6"): filled rectangles of a note's width and up to
     rect_aspect_max long. Their corners (search px) and fill, and the mask without them."""
@@ -205,6 +205,10 @@ def _lone_rectangles(
             continue
         if not 0.6 * side <= short <= 1.4 * side or area / (rw * rh) < m.rect_fill_min:
             continue
+        if cls is not None:
+            share = np.bincount(cls[y : y + bh, x : x + bw][part.astype(bool)].ravel())
+            if share.max() < m.rect_one_colour * share.sum():
+                continue  # two notes of different colours side by side
         box = cv2.boxPoints(((cx + x, cy + y), (rw, rh), ang))
         out.append((_order_corners(box), float(area / (rw * rh))))
         rest[y : y + bh, x : x + bw] &= ~part.astype(bool)
@@ -420,7 +424,8 @@ def find_wall(
     note_area = side * side
     mask = foreground(lab_s, wall, m.fg_l_weight) > m.fg_delta_e
     mask &= ~_background_blobs(mask, note_area)
-    rects, mask = _lone_rectangles(mask, side, config)
+    cls_s, _ = classify_map(lab_s, note_refs)
+    rects, mask = _lone_rectangles(mask, side, config, cls_s)
     valid = np.ones(mask.shape, bool)
 
     def paper_of(sq: Square) -> np.ndarray | None:
@@ -595,6 +600,22 @@ def find_wall(
         placed += [(*p, r_b) for p in got]
         if b == 0 or len(set(band_w.ravel().tolist())) == 1:
             r_px = r_b
+    # a pen line (an arrow drawn on the wall, a thick marker stroke) is laid with a chain of
+    # discs: four or more in one blob, all on one straight line, are ink, not stickers
+    _nc, comp = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    by_comp: dict[int, list[int]] = {}
+    for k, p in enumerate(placed):
+        lab_k = int(comp[min(round(p[1]), comp.shape[0] - 1), min(round(p[0]), comp.shape[1] - 1)])
+        by_comp.setdefault(lab_k, []).append(k)
+    stroke: set[int] = set()
+    for lab_k, ks in by_comp.items():
+        if lab_k == 0 or len(ks) < m.stroke_min_discs:
+            continue
+        pts = np.array([placed[k][:2] for k in ks], np.float64)
+        ev = np.linalg.eigvalsh(np.cov((pts - pts.mean(0)).T))
+        if np.sqrt(max(ev[0], 0.0)) < m.stroke_width_frac * placed[ks[0]][4]:
+            stroke.update(ks)
+    placed = [p for k, p in enumerate(placed) if k not in stroke]
     dots: list[WallDot] = []
     explained = (dist <= m.dot_delta_e) | (cdist <= m.dot_chromaticity)
     yy, xx = np.mgrid[0 : dist.shape[0], 0 : dist.shape[1]]
@@ -622,6 +643,10 @@ def find_wall(
         if ring.sum() < 0.3 * max(n_ring, 1) or explained[y0:y1, x0:x1][ring].mean() < (
             m.dot_ring_min
         ):
+            continue
+        # a sticker is a full disc of its colour: a disc laid along a pen stroke is not
+        disc = rr < 0.8 * r_d
+        if disc.sum() and cand[y0:y1, x0:x1][disc].mean() < m.dot_fill_min:
             continue
         # a sticker ends at its rim: a strip (a curled corner's shade, a gap between two
         # notes) runs on past the disc
