@@ -109,12 +109,15 @@ def bench_markerless(
 ) -> dict:
     """Generate `count` walls, read them, score them. Returns the summary (and per photo)."""
     import tempfile
+    from dataclasses import replace
 
     from capture.pipeline.load import load_photo
     from capture.pipeline.markerless_read import markerless_to_dict, read_wall
-    from capture.pipeline.ocr import read_notes
+    from capture.pipeline.ocr import read_notes, tessdata_dir
     from capture.synth.markerless_scene import generate_markerless_set
 
+    # the models `capture run` reads with (capture models --install), as the boards' bench
+    config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(keep) if keep is not None else Path(tmp)
         truths = generate_markerless_set(folder, count, seed, level, megapixels)
