@@ -22,8 +22,9 @@ gets "verified": true, "corrected_by": the author (or "person") and "verified_fi
 fields a person set (a text-only edit does not vouch for the position).
 
 Corrections target the session's result: a note correction names the photo that supplied the
-note and its id there; it reaches the session entry of that note (the entry itself, or the
-one whose text came from that photo, "text_from"), and that photo's JSON. A vote zone is a
+note and its id there; it reaches the session entry of that note (the entry itself, the
+one whose text came from that photo, "text_from", or the one it is another sighting of,
+"seen_in"), and that photo's JSON. A vote zone is a
 fact of the wall, so its correction reaches the session and every photo of that board. A note
 a person adds (the machine missed it) lives in the session only; a checked flag is marked
 resolved wherever it is listed.
@@ -190,8 +191,9 @@ def _find_note(doc: dict, board: str, note: str) -> tuple[str, dict] | None:
 
 
 def _find_session_note(doc: dict, photo: str, board: str, note: str) -> tuple[str, dict] | None:
-    """The session's entry for a note found in `photo`: the entry taken from that photo, or
-    the one whose text came from it (the same note, another photo's entry; see merge)."""
+    """The session's entry for a note found in `photo`: the entry taken from that photo, the
+    one whose text came from it, or the one it is another sighting of ("seen_in", recorded by
+    the merge): the same note, another photo's entry."""
     for key in ("actions", "notes", "rejected_notes"):
         for entry in doc.get(key, []):
             if (entry.get("id") == note and entry.get("board") == board
@@ -202,6 +204,12 @@ def _find_session_note(doc: dict, photo: str, board: str, note: str) -> tuple[st
             src = entry.get("text_from") or {}
             if (entry.get("board") == board and src.get("file") == photo
                     and src.get("id") == note):
+                return key, entry
+    for key in ("actions", "notes", "rejected_notes"):  # another photo that saw the note
+        for entry in doc.get(key, []):
+            if entry.get("board") == board and any(
+                    isinstance(v, dict) and v.get("file") == photo and v.get("id") == note
+                    for v in entry.get("seen_in") or []):
                 return key, entry
     return None
 

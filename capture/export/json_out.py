@@ -282,6 +282,7 @@ def session_to_dict(
                 }
                 entry.update(text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence)
             entry["best_px_per_mm"] = _r(session.resolution.get((view.file, entry["id"])), 2)
+            _seen_in(entry, session, view.file)
         votes += v
         actions += a
         notes += n
@@ -290,6 +291,7 @@ def session_to_dict(
             for entry in ea + en:
                 entry["other_view"] = True
                 entry["best_px_per_mm"] = _r(session.resolution.get((extra.file, entry["id"])), 2)
+                _seen_in(entry, session, extra.file)
             actions += ea
             notes += en
     zones = coverage_dicts(session, kit)
@@ -332,6 +334,14 @@ def session_to_dict(
         "contract_version": CONTRACT_VERSION,
         "tool_version": __version__,
     }
+
+
+def _seen_in(entry: dict, session: object, file: str) -> None:
+    """The same note in the board's other photos: a correction made on any of them reaches
+    this session note (capture apply)."""
+    others = session.sightings.get((file, entry["id"]))  # type: ignore[attr-defined]
+    if others:
+        entry["seen_in"] = [{"file": f, "id": n} for f, n in others]
 
 
 def write_photo_json(out_dir: Path, stem: str, doc: dict) -> Path:

@@ -58,6 +58,10 @@ class Session:
     # (file, note id) of every note of the session -> the finest photo px per board mm at
     # which a photo found it (best_resolution)
     resolution: dict[tuple[str, str], float] = field(default_factory=dict)
+    # (file, note id) of every note of the session -> the same note as the board's other
+    # views found it, (file, note id) each: a person's correction made on any of those photos
+    # is a correction of this session note (capture apply)
+    sightings: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _err(board: BoardResult) -> float:
@@ -160,6 +164,22 @@ def _same_note(note: Note, theirs: list[Note], mine: list[Note], max_mm: float) 
     if dist(note, other) > max_mm or min(mine, key=lambda m: dist(m, other)) is not note:
         return None
     return other
+
+
+def sightings(note: Note, own: BoardView, views: list[BoardView], note_size_mm: float
+              ) -> list[tuple[str, str]]:
+    """(file, note id) of the same note in each of the other views of its board: within half a
+    note of it, both ways nearest (as best_readings pairs a note's readings)."""
+    mine = own.result.notes
+    for view in views:  # an extra note's own view holds only the extras: use the whole view
+        if view.file == own.file:
+            mine = view.result.notes
+    return [
+        (view.file, other.id)
+        for view in views
+        if view.file != own.file
+        and (other := _same_note(note, view.result.notes, mine, note_size_mm / 2)) is not None
+    ]
 
 
 def extra_notes(
@@ -276,6 +296,7 @@ def merge_session(
     readings: dict[tuple[str, str], NoteReading] = {}
     extras: dict[str, list[BoardView]] = {}
     resolution: dict[tuple[str, str], float] = {}
+    seen_as: dict[tuple[str, str], list[tuple[str, str]]] = {}
     sizes = {p.file: p.size_px for p in photos}
     order = [b.id for b in kit.boards] + sorted(set(seen) - {b.id for b in kit.boards})
     for board_id in order:
@@ -297,6 +318,8 @@ def merge_session(
                 scale = best_resolution(note, ranked, kit.note_size_mm)
                 if scale is not None:
                     resolution[(view.file, note.id)] = scale
+                if others := sightings(note, view, ranked, kit.note_size_mm):
+                    seen_as[(view.file, note.id)] = others
                 scales.append(scale)
         layout = next((b for b in kit.boards if b.id == board_id), None)
         if (flag := too_small_flag(layout, board_id, scales, config)) is not None:
@@ -317,5 +340,6 @@ def merge_session(
             )
         )
     return Session(
-        kit.workshop, photos, boards, views, flags, list(skipped), readings, extras, resolution
+        kit.workshop, photos, boards, views, flags, list(skipped), readings, extras, resolution,
+        seen_as,
     )
