@@ -7,7 +7,7 @@ PY      := .venv/bin/python
 CAPTURE := .venv/bin/capture
 WORKSHOP := samples/residence-achats-durables/workshop.yaml
 SAMPLES  := samples/residence-achats-durables/set
-APT_PACKAGES := tesseract-ocr tesseract-ocr-fra libzbar0 fonts-dejavu-core \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng libzbar0 fonts-dejavu-core \
 	fonts-comic-neue fonts-humor-sans fonts-breip fonts-dancingscript chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
