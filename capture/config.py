@@ -181,6 +181,13 @@ class RegisterConfig:
     max_scale_px_per_mm: float = 60.0
     max_scale_ratio: float = 12.0  # local scale across the board beyond this: degenerate
     qr_px_per_mm: float = 5.0  # the QR region is warped to this resolution before pyzbar reads it
+    # A board whose QR code is not decoded is compared module by module with its own code
+    # (register.qr_match): marker ids are not unique to a workshop, the QR code is.
+    qr_match_min_module_px: float = 1.2  # smaller modules (photo px) blur into each other
+    qr_match_min_seen: float = 0.8  # share of the payload's modules inside the photo to judge
+    qr_match_min_pattern: float = 0.5  # finder/timing patterns this visible: a QR code is there
+    qr_confirm_min: float = 0.5  # correlation at or above: the board's own code
+    qr_foreign_max: float = 0.2  # below: another code (another workshop's board), ignored
     visible_grid: int = 24  # board sampled on this grid to measure its share inside the frame
     wall_plane_max_markers: int = 2  # boards seen through this few markers borrow the wall plane
     wall_scale_tol: float = 0.06  # ... of a well-seen board when their relative scale is ~1

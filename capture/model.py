@@ -119,6 +119,13 @@ class BoardFit:
     reprojection_error_mm: float
     qr: bool  # the board's QR code was decoded in this photo
     visible_fraction: float  # share of the board's area inside the photo frame
+    # QR not decoded: correlation of the photographed QR modules with the board's own code
+    # (register.qr_match), None when it could not be judged (out of frame, too small)
+    qr_match: float | None = None
+
+    def confirmed(self, min_match: float) -> bool:
+        """The photo shows this workshop's board: its QR decoded, or its modules matching."""
+        return self.qr or (self.qr_match is not None and self.qr_match >= min_match)
 
 
 @dataclass

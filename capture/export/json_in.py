@@ -64,6 +64,7 @@ def photo_from_dict(doc: dict, kit: KitLayout) -> PhotoResult:
             ),
             qr=bool(f.get("qr")),
             visible_fraction=float(f.get("visible_fraction") or 0.0),
+            qr_match=float(f["qr_match"]) if f.get("qr_match") is not None else None,
         )
         boards[fit.board] = BoardResult(fit=fit)
     for d in doc.get("dots", []):

@@ -140,6 +140,7 @@ def fit_dict(board: BoardResult) -> dict:
         "board": f.board,
         "markers": list(f.markers),
         "qr": bool(f.qr),
+        "qr_match": f.qr_match,  # QR not decoded: its modules compared with the board's own
         "reprojection_error_mm": _r(f.reprojection_error_mm, 2),
         "visible_fraction": _r(f.visible_fraction, 3),
         # board mm -> photo px (upright photo), for the report's overlays

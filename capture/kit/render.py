@@ -89,11 +89,14 @@ def qr_image(payload: str, side_px: int) -> np.ndarray:
     boards this decides whether a phone photo can read it. The white paper around the
     square (>= gap_mm) completes the 4-module quiet zone the standard asks for.
     """
-    qr = segno.make(payload, error="l", micro=False, boost_error=True)
-    matrix = np.array(
-        [[0 if v else 255 for v in row] for row in qr.matrix_iter(border=2)], np.uint8
-    )
+    matrix = np.where(qr_modules(payload), 0, 255).astype(np.uint8)
     return cv2.resize(matrix, (side_px, side_px), interpolation=cv2.INTER_NEAREST)
+
+
+def qr_modules(payload: str) -> np.ndarray:
+    """The printed QR square as modules (True: dark), its 2-module quiet zone included."""
+    qr = segno.make(payload, error="l", micro=False, boost_error=True)
+    return np.array([[bool(v) for v in row] for row in qr.matrix_iter(border=2)], bool)
 
 
 def render_board_grey(

@@ -262,6 +262,21 @@ def too_small_flag(
     )
 
 
+def unconfirmed_flag(board: BoardLayout | None, board_id: str, files: list[str]) -> Flag:
+    """No photo showed the board's QR code readably (decoded or matched module by module): its
+    markers alone say it is this workshop's board, and another workshop printed with the same
+    marker ids would look the same."""
+    title = board.title if board is not None else board_id
+    return Flag(
+        "board_unconfirmed",
+        "warning",
+        f"Le QR code du panneau « {title} » ({board_id}) n'est lisible sur aucune photo "
+        f"({', '.join(files)}) : vérifiez que ce panneau est bien celui de cet atelier, ou "
+        "reprenez une photo où son QR code se voit.",
+        board=board_id,
+    )
+
+
 def _sees(h: object, size: tuple[int, int] | None, note: Note, margin_mm: float) -> bool:
     """True when the photo (board mm -> px homography h, size w x h px) shows the note's
     centre with margin_mm around it; a photo of unknown size is taken to see everything."""
@@ -326,6 +341,8 @@ def merge_session(
             flags.append(flag)
         if len(ranked) > 1 and (flag := _disagreement(board_id, ranked)) is not None:
             flags.append(flag)
+        if not any(v.result.fit.confirmed(config.register.qr_confirm_min) for v in ranked):
+            flags.append(unconfirmed_flag(layout, board_id, views[board_id]))
     for b in kit.boards:
         if b.id in boards:
             continue

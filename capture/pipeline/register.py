@@ -2,19 +2,25 @@
 
 Every marker id is unique across the workshop, so one marker names and locates its board;
 all the corners of the markers seen are fitted together (RANSAC) for a precise homography.
-Marker ids are shared between workshops printed from different files, so when a board's
-QR code is readable it decides whether the board belongs to this workshop.
+Marker ids are shared between workshops printed from different files (a 4x4 dictionary has
+250 ids, a workshop uses about 100), so the QR code decides whether the board belongs to this
+workshop: decoded when it can be, else compared module by module with the board's own code
+(qr_match). A board whose code is another's is ignored; one whose code cannot be judged on
+this photo is kept and flagged board_unconfirmed (the merge warns when no photo confirms it).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
 
 from capture.config import CONFIG, RegisterConfig
 from capture.kit.layout import parse_qr_payload
+from capture.kit.render import qr_modules
 from capture.model import BoardFit, BoardLayout, Flag, KitLayout
 
 
@@ -221,6 +227,71 @@ def read_board_qr(
     return None
 
 
+@lru_cache(maxsize=256)
+def _qr_expected(payload: str) -> tuple[np.ndarray, np.ndarray]:
+    """(dark modules, data modules) of the QR code printed with this payload.
+
+    The data modules are those that depend on the payload: the ones that differ from another
+    workshop's QR code of the same size in at least one of a few decoys (payloads with the
+    workshop id replaced). Finder, timing and alignment patterns are the same in every QR code
+    of a version and say nothing about whose it is.
+    """
+    mine = qr_modules(payload)
+    prefix, _, rest = payload.partition("|")
+    workshop, _, board = rest.partition("|")
+    same = np.ones_like(mine)
+    for k in range(8):
+        decoy_id = hashlib.sha256(f"{workshop}/{k}".encode()).hexdigest()[: len(workshop)]
+        other = qr_modules(f"{prefix}|{decoy_id}|{board}")
+        if other.shape == mine.shape:
+            same &= other == mine
+    return mine, ~same
+
+
+def qr_match(
+    grey: np.ndarray, h: np.ndarray, board: BoardLayout, cfg: RegisterConfig
+) -> float | None:
+    """How well the photographed QR square matches the board's own QR code, when it could not
+    be decoded: the correlation of the photo's module darkness with the expected modules,
+    over the modules that carry the payload. About 1 for this board's code (less when blurred),
+    about 0 for another workshop's code of the same layout. None when the square is not in the
+    photo or its modules are too small to compare.
+    """
+    from capture.pipeline.legibility import source_px_per_mm
+
+    mine, data = _qr_expected(board.qr_payload)
+    n = mine.shape[0]
+    qx, qy, qs, _ = board.qr_rect_mm
+    module_mm = qs / n
+    scale = source_px_per_mm(h, qx + qs / 2, qy + qs / 2)
+    if scale is None or scale * module_mm < cfg.qr_match_min_module_px:
+        return None
+    k = 6  # patch px per module; the central 4 x 4 are averaged
+    ppm = k / module_mm
+    s = np.array([[ppm, 0, -qx * ppm], [0, ppm, -qy * ppm], [0, 0, 1]], np.float64)
+    m = h @ np.linalg.inv(s)  # patch px -> photo px
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    patch = cv2.warpPerspective(grey, m, (n * k, n * k), flags=flags).astype(np.float64)
+    inside = cv2.warpPerspective(np.full(grey.shape, 255, np.uint8), m, (n * k, n * k),
+                                 flags=flags, borderValue=0)
+    cells = patch.reshape(n, k, n, k)[:, 1:-1, :, 1:-1].mean(axis=(1, 3))
+    seen = inside.reshape(n, k, n, k).min(axis=(1, 3)) == 255
+    if (data & seen).sum() < cfg.qr_match_min_seen * data.sum():
+        return None
+
+    def corr(where: np.ndarray) -> float:
+        darkness, expected = -cells[where & seen], mine[where & seen].astype(np.float64)
+        if darkness.std() < 1e-6 or expected.std() < 1e-6:
+            return 0.0
+        return float(np.corrcoef(darkness, expected)[0, 1])
+
+    # A QR code of this size is there at all (its finder and timing patterns show): else the
+    # square is covered, washed out or too blurred, and says nothing about whose board it is.
+    if corr(~data) < cfg.qr_match_min_pattern:
+        return None
+    return corr(data)
+
+
 def find_boards(
     rgb: np.ndarray, kit: KitLayout, cfg: RegisterConfig = CONFIG.register
 ) -> tuple[list[BoardFit], list[Flag]]:
@@ -340,6 +411,31 @@ def find_boards(
                     )
                     continue
                 qr_ok = True
+            match = None
+            if not qr_ok:
+                match = qr_match(grey, h, board, cfg)
+                if match is not None and match < cfg.qr_foreign_max:
+                    flags.append(
+                        Flag(
+                            "foreign_board",
+                            "warning",
+                            f"Un panneau porte les repères de {board_id} mais pas son QR code "
+                            "(celui d'un autre atelier, ou un QR caché) : il a été ignoré.",
+                            board=board_id,
+                        )
+                    )
+                    continue
+                if match is None or match < cfg.qr_confirm_min:
+                    flags.append(
+                        Flag(
+                            "board_unconfirmed",
+                            "info",
+                            f"Le QR code du panneau {board_id} n'a pas pu être lu ni comparé "
+                            "sur cette photo (hors cadre, caché ou flou) : rien ne confirme "
+                            "que le panneau est bien de cet atelier.",
+                            board=board_id,
+                        )
+                    )
             fit = BoardFit(
                 board=board_id,
                 homography=h,
@@ -347,6 +443,7 @@ def find_boards(
                 reprojection_error_mm=err,
                 qr=qr_ok,
                 visible_fraction=_visible_fraction(h, board, grey.shape, cfg.visible_grid),
+                qr_match=None if match is None else round(match, 3),
             )
             kept.append(fit)
             if via is not None:
