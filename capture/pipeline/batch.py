@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,12 @@ from capture.model import KitLayout, PhotoResult
 class PhotoJob:
     path: Path
     stem: str  # unique within the batch: names of the per-photo JSON and crop folder
+    # unique within the batch: the photo's name in every output ("file"); its file name, or
+    # its path from the inputs' common folder when another input has the same file name
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.path.name
 
 
 @dataclass
@@ -108,14 +115,36 @@ def plan_jobs(photos: Sequence[Path]) -> list[PhotoJob]:
     as file names (they name the per-photo JSON and the crop folder)."""
     from capture.pipeline.faults import safe_stem
 
-    used: dict[str, int] = {}
+    count = Counter(p.name.lower() for p in photos)
+    clash = [p.resolve().parent for p in photos if count[p.name.lower()] > 1]
+    root = Path(os.path.commonpath(clash)) if clash else None
+    own = {safe_stem(p.stem).lower() for p in photos}  # each photo's own stem stays its own
+    names: set[str] = set()
+    stems: set[str] = set()
     jobs = []
     for p in photos:
+        name = p.name
+        if root is not None and count[p.name.lower()] > 1:
+            name = p.resolve().relative_to(root).as_posix()
+        name = _unused(name, names, lambda base, n: f"{base} ({n})", fold=False)
         stem = safe_stem(p.stem)
-        n = used.get(stem.lower(), 0) + 1
-        used[stem.lower()] = n
-        jobs.append(PhotoJob(p, stem if n == 1 else f"{stem}-{n}"))
+        if stem.lower() in stems:  # IMG_0001-2, unless another photo is called that
+            stem = _unused(stem, stems | own, lambda base, n: f"{base}-{n}")
+        stem = _unused(stem, stems, lambda base, n: f"{base}-{n}")
+        names.add(name)
+        stems.add(stem.lower())
+        jobs.append(PhotoJob(p, stem, name))
     return jobs
+
+
+def _unused(base: str, taken: set[str], variant: Callable[[str, int], str],
+            fold: bool = True) -> str:
+    """base, or its first variant (n = 2, 3 ...) not in taken (in lower case if fold: file
+    names on the disks of Windows and macOS)."""
+    name, n = base, 2
+    while (name.lower() if fold else name) in taken:
+        name, n = variant(base, n), n + 1
+    return name
 
 
 def default_jobs(n_photos: int, config: Config = CONFIG) -> int:
@@ -166,7 +195,7 @@ def process_photo(
     from capture.pipeline.load import file_sha256, load_photo
     from capture.pipeline.ocr import read_notes
 
-    name = job.path.name
+    name = job.name
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sha = None
@@ -361,9 +390,9 @@ def run_photos(
 def _crashed(job: PhotoJob, exc: BaseException, kit: KitLayout, out_dir: Path) -> PhotoOutcome:
     """The outcome of a photo whose worker process died (or could not send its result back)."""
     res = _failed(
-        job.path.name,
+        job.name,
         "worker_crashed",
-        f"L'analyse de {job.path.name} a été interrompue "
+        f"L'analyse de {job.name} a été interrompue "
         f"({type(exc).__name__}) ; réessayez avec --jobs 1.",
     )
     outcome = _write_failure(job, res, kit, out_dir)
@@ -481,7 +510,7 @@ def _resumable(job: PhotoJob, out_dir: Path, kit: KitLayout, fp: str | None) -> 
         return None
     if not isinstance(doc, dict) or doc.get("fingerprint") != fp:
         return None
-    if doc.get("file") != job.path.name:
+    if doc.get("file") != job.name:
         return None
     if doc.get("error_code") in TRANSIENT_CODES or doc.get("duplicate_of") or schema_errors(
         doc, "photo"
@@ -524,7 +553,7 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
     src = first.result
     ok = src.status == "ok"
     res = PhotoResult(
-        file=job.path.name,
+        file=job.name,
         status=src.status,
         error_code=src.error_code,
         error=None if ok else f"Même contenu que {src.file} : {src.error}",
@@ -535,9 +564,9 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
             Flag(
                 "duplicate_photo",
                 "info",
-                f"{job.path.name} a exactement le même contenu que {src.file} : elle a été lue "
+                f"{job.name} a exactement le même contenu que {src.file} : elle a été lue "
                 "et comptée une seule fois.",
-                item=job.path.name,
+                item=job.name,
             )
         ],
     )
@@ -626,7 +655,7 @@ def _run_locked(
         outcomes[i] = _duplicate(
             plan[i], outcomes[dup_of[i]], kit, out_dir, fingerprint(shas[i], settings)
         )
-        _log(log, outcomes[i], f"duplicate of {plan[dup_of[i]].path.name}")
+        _log(log, outcomes[i], f"duplicate of {plan[dup_of[i]].name}")
     outcomes = [outcomes[i] for i in range(len(plan))]
 
     skipped_names = [str(p) for p in skipped]
@@ -734,6 +763,8 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     for f in summary.session.get("flags", []):  # while the walls are still up
         if f["code"] == "text_too_small":  # the sentence without its px/mm aside
             c.print(f"[yellow]à reprendre[/] {escape(scrub(f['message']))}", highlight=False)
+        elif f["code"] == "board_unconfirmed":
+            c.print(f"[yellow]à vérifier[/] {escape(f['message'])}", highlight=False)
     missing = [
         f
         for f in summary.session.get("flags", [])
