@@ -9,8 +9,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+# Our temp files: ".<target name>.wcap-<mkstemp's 8 random characters>.tmp"; nothing else
+# is ever removed as a stale temp (an output folder may hold a person's own files).
+TEMP_MARK = ".wcap-"
+TEMP_RE = re.compile(r"^\..+" + re.escape(TEMP_MARK) + r"[a-z0-9_]{8}\.tmp$")
 
 
 def _default_mode() -> int:
@@ -24,7 +31,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write `data` to `path` atomically (temp file in the same folder + os.replace)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _default_mode())
         with os.fdopen(fd, "wb") as fh:
@@ -48,13 +55,19 @@ def atomic_write_json(path: Path, obj: object) -> Path:
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def remove_stale_temps(folder: Path) -> list[Path]:
-    """Delete the temp files a killed writer left in `folder` (recursively); call it only while
-    holding the folder's lock (capture.export.lock), when no other writer can be mid-write."""
+def remove_stale_temps(folders: Iterable[Path]) -> list[Path]:
+    """Delete the temp files a killed writer left in these folders (not below them): only
+    files named as atomic_write_bytes names them, never another program's `.*.tmp`. Call it
+    only while holding the output folder's lock (capture.export.lock), when no other writer
+    can be mid-write."""
     removed = []
-    for p in Path(folder).rglob(".*.tmp"):
-        if p.is_file():
-            with contextlib.suppress(OSError):
-                p.unlink()
-                removed.append(p)
+    for folder in folders:
+        folder = Path(folder)
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for p in folder.glob(f".*{TEMP_MARK}*.tmp"):
+            if TEMP_RE.match(p.name) and p.is_file() and not p.is_symlink():
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    removed.append(p)
     return removed

@@ -477,6 +477,17 @@ def run_batch(
         )
 
 
+def written_folders(out_dir: Path) -> list[Path]:
+    """The folders `capture run` writes into: OUT, its photos/, crops/<photo>/ and the
+    report's assets (only these are cleaned of our stale temp files)."""
+    from capture.export.report import ASSETS_DIR
+
+    crops = out_dir / "crops"
+    per_photo = sorted(d for d in crops.iterdir() if d.is_dir() and not d.is_symlink()) \
+        if crops.is_dir() and not crops.is_symlink() else []
+    return [out_dir, out_dir / "photos", out_dir / ASSETS_DIR, *per_photo]
+
+
 LOG_NAME = "capture.log"
 # Failures that may not happen again (resources, crashes): --resume analyses those photos anew.
 TRANSIENT_CODES = {"worker_crashed", "out_of_memory", "internal_error"}
@@ -604,7 +615,7 @@ def _run_locked(
             "[yellow]OCR[/] avec les modèles de base de Tesseract : `capture models --install` "
             "installe ceux qui lisent mieux l'écriture (voir README)"
         )
-    for tmp in remove_stale_temps(out_dir):  # left by a run killed mid-write (we hold the lock)
+    for tmp in remove_stale_temps(written_folders(out_dir)):  # a killed run's (we hold the lock)
         log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} removed stale {tmp}\n")
     shas: list[str | None] = []
     for job in plan:
