@@ -21,6 +21,27 @@ ENCODING = "utf-8-sig"
 DELIMITER = ";"
 
 
+# A text cell starting with one of these is read as a formula by Excel and LibreOffice
+# (=HYPERLINK(...), "- former..." shown as #NAME?): OWASP's advice for CSV injection is to
+# prefix such a cell with a single quote, which the spreadsheet shows as text. Only texts
+# (notes, titles, corrections, file names) are touched; numbers we write are never prefixed,
+# and session.json keeps every text exactly.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def _formula_like(v: str) -> bool:
+    """Starts like a formula, or like a text we neutralised (so that reading back is exact)."""
+    return v.startswith(FORMULA_START) or (v.startswith("'") and _formula_like(v[1:]))
+
+
+def _text(v: str) -> str:
+    return "'" + v if _formula_like(v) else v
+
+
+def _untext(v: str) -> str:
+    return v[1:] if v.startswith("'") and _formula_like(v[1:]) else v
+
+
 def _cell(v: object) -> str:
     if v is None:
         return ""
@@ -28,13 +49,15 @@ def _cell(v: object) -> str:
         return "oui" if v else "non"
     if isinstance(v, float):
         return f"{v:.3f}".rstrip("0").rstrip(".").replace(".", ",") if v == v else ""
+    if isinstance(v, str):
+        return _text(v)
     return str(v)
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=DELIMITER, quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
+    w.writerow([_text(h) for h in header])  # colour names from the session are data too
     for row in rows:
         w.writerow([_cell(v) for v in row])
     return atomic_write_bytes(path, buf.getvalue().encode(ENCODING))
@@ -136,9 +159,11 @@ def write_csvs(out_dir: Path, session: dict) -> list[Path]:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    """Read one of our CSV files back (BOM, ";"), values as strings."""
+    """Read one of our CSV files back (BOM, ";"), values as strings (texts as written in
+    session.json: the quote that neutralised a formula-like text removed)."""
     with open(path, encoding=ENCODING, newline="") as fh:
-        return list(csv.DictReader(fh, delimiter=DELIMITER))
+        return [{_untext(k): _untext(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(fh, delimiter=DELIMITER)]
 
 
 def parse_number(cell: str) -> float | None:
