@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 
 from capture import __version__
-from capture.errors import EXIT_USAGE, CaptureError
+from capture.errors import EXIT_INTERRUPTED, CaptureError, Interrupted
 
 console = Console(stderr=True)
 
@@ -34,6 +34,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except CaptureError as exc:
             _fail(exc)
+        except KeyboardInterrupt:  # Ctrl-C outside a run's photos: nothing half-written
+            _fail(Interrupted("interrompu"))
         return None
 
 
@@ -275,4 +277,4 @@ def run_entry() -> None:  # pragma: no cover - convenience for `python -m captur
     except CaptureError as exc:
         _fail(exc)
     except KeyboardInterrupt:
-        sys.exit(EXIT_USAGE)
+        sys.exit(EXIT_INTERRUPTED)

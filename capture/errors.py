@@ -1,7 +1,8 @@
 """Typed errors: each carries a stable code, a sentence a facilitator reads, an exit status.
 
 Exit statuses follow the CLI contract: 0 all photos processed, 1 some photos failed,
-2 usage or workshop-file error.
+2 usage or workshop-file error (an output folder not writable, a full disk included),
+130 interrupted (Ctrl-C: what was finished is kept, `--resume` goes on from there).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_PHOTO_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a Ctrl-C
 
 
 class CaptureError(Exception):
@@ -51,3 +53,10 @@ class ExternalToolError(CaptureError):
 
     code = "tool_missing"
     exit_status = EXIT_USAGE
+
+
+class Interrupted(CaptureError):
+    """The person pressed Ctrl-C: stopped at once, finished photos kept for --resume."""
+
+    code = "interrupted"
+    exit_status = EXIT_INTERRUPTED

@@ -160,3 +160,58 @@ def test_per_photo_json_reads_back_to_the_same_outputs(tmp_path: Path) -> None:
     rebuilt = session_to_dict(merge_session(results, kit_, CONFIG), kit_, docs, crops)
     for key in ("photos", "votes", "actions", "notes", "boards"):
         assert rebuilt[key] == session[key], key
+
+
+def _many_photos(folder: Path, n: int) -> list[str]:
+    folder.mkdir()
+    quick = badcorpus.quickest_photo()
+    names = []
+    for k in range(n):
+        name = f"wall-{k:02d}.jpg"
+        badcorpus.small_photo(quick, 340 + 12 * k).save(folder / name, quality=88)
+        names.append(name)
+    return names
+
+
+def test_ctrl_c_with_jobs_stops_at_once_keeps_finished_photos_and_resumes(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the terminal's whole process group, workers included) stops a --jobs 2
+    run within seconds, not after the queued photos; exit 130; --resume finishes the batch."""
+    names = _many_photos(tmp_path / "in", 8)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*CAPTURE, "run", str(tmp_path / "in"), "--workshop", str(badcorpus.WORKSHOP), "--out",
+         str(out), "--jobs", "2"], cwd=badcorpus.ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=dict(os.environ, COLUMNS="200"),
+        start_new_session=True,  # its own process group, as a terminal gives a command
+    )
+    deadline = time.monotonic() + 120
+    while not list((out / "photos").glob("*.json")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no per-photo JSON after 120 s"
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)
+    t0 = time.monotonic()
+    _stdout, stderr = proc.communicate(timeout=60)
+    stopped_s = time.monotonic() - t0
+    assert proc.returncode == 130, stderr
+    assert stopped_s < 8, f"{stopped_s:.1f} s to stop"
+    assert "--resume" in stderr and "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], workers
+    done = {p.name: p.stat().st_mtime_ns for p in (out / "photos").glob("*.json")
+            if json.loads(p.read_text("utf-8"))["status"] == "ok"}
+    assert 0 < len(done) < len(names) - 2, "the queued photos were analysed after Ctrl-C"
+    assert not (out / "session.json").exists()
+
+    res = subprocess.run([*CAPTURE, "run", str(tmp_path / "in"), "--workshop",
+                          str(badcorpus.WORKSHOP), "--out", str(out), "--jobs", "2", "--resume"],
+                         cwd=badcorpus.ROOT, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    assert sorted(p["file"] for p in session["photos"]) == names
+    for name, mtime in done.items():  # finished before Ctrl-C: kept, not analysed again
+        assert (out / "photos" / name).stat().st_mtime_ns == mtime, name
+    assert not list(out.rglob(".*.wcap-*.tmp"))

@@ -23,7 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from capture.config import CONFIG, Config
-from capture.errors import EXIT_OK, EXIT_PHOTO_FAILED, CaptureError, PhotoError, UsageError
+from capture.errors import (
+    EXIT_OK,
+    EXIT_PHOTO_FAILED,
+    CaptureError,
+    Interrupted,
+    PhotoError,
+    UsageError,
+)
 from capture.model import KitLayout, PhotoResult
 
 
@@ -290,8 +297,26 @@ _WORKER: dict = {}
 
 
 def _init_worker(kit: KitLayout, config: Config, out_dir: Path, settings: str | None) -> None:
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the batch process alone decides
+    # (it stops the workers), a worker would otherwise catch it and go on with the next photo.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings)
     _exit_with_parent(os.getppid())
+
+
+def _stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool now: queued photos cancelled, photos in progress abandoned (their outputs
+    are written atomically, a killed worker leaves at most a temp file the next run removes)."""
+    # the worker processes: no public API before Python 3.14 (terminate_workers); read them
+    # before shutdown(), which forgets them
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.join(timeout=5)
 
 
 def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
@@ -362,7 +387,8 @@ def run_photos(
             on_done(outcome)
 
     lost: list[int] = []
-    with pool(n_jobs) as executor:
+    executor = pool(n_jobs)
+    try:
         futures = {executor.submit(work, job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             i = futures[fut]
@@ -372,16 +398,25 @@ def run_photos(
                 lost.append(i)  # this photo, or another one in flight, killed a worker
             except Exception as exc:  # the outcome could not come back (not picklable...)
                 finish(i, _crashed(jobs[i], exc, kit, out_dir))
+    except BaseException:  # Ctrl-C (KeyboardInterrupt), a failed write: stop now
+        _stop_pool(executor)
+        raise
+    executor.shutdown()
     executor = None
-    for i in sorted(lost):  # one at a time: a crash now is this photo's own
-        executor = executor or pool(1)
-        try:
-            finish(i, executor.submit(work, jobs[i]).result())
-        except Exception as exc:
-            finish(i, _crashed(jobs[i], exc, kit, out_dir))
-            if isinstance(exc, BrokenProcessPool):
-                executor.shutdown(wait=False, cancel_futures=True)
-                executor = None
+    try:
+        for i in sorted(lost):  # one at a time: a crash now is this photo's own
+            executor = executor or pool(1)
+            try:
+                finish(i, executor.submit(work, jobs[i]).result())
+            except Exception as exc:
+                finish(i, _crashed(jobs[i], exc, kit, out_dir))
+                if isinstance(exc, BrokenProcessPool):
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = None
+    except BaseException:
+        if executor is not None:
+            _stop_pool(executor)
+        raise
     if executor is not None:
         executor.shutdown()
     return [outcomes[i] for i in range(len(jobs))]
@@ -650,17 +685,32 @@ def _run_locked(
 
     progress = _progress(console)
     work = [plan[i] for i in todo]
-    if progress is not None:
-        with progress:
-            task = progress.add_task("photos", total=len(work))
+    finished = [0]
 
-            def done_bar(o: PhotoOutcome) -> None:
-                done(o)
-                progress.advance(task)
+    def count(o: PhotoOutcome) -> None:
+        finished[0] += 1
+        done(o)
 
-            fresh = run_photos(work, kit, config, out_dir, n_jobs, done_bar, settings)
-    else:
-        fresh = run_photos(work, kit, config, out_dir, n_jobs, done, settings)
+    try:
+        if progress is not None:
+            with progress:
+                task = progress.add_task("photos", total=len(work))
+
+                def done_bar(o: PhotoOutcome) -> None:
+                    count(o)
+                    progress.advance(task)
+
+                fresh = run_photos(work, kit, config, out_dir, n_jobs, done_bar, settings)
+        else:
+            fresh = run_photos(work, kit, config, out_dir, n_jobs, count, settings)
+    except KeyboardInterrupt:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        log.write(f"{stamp} interrupted: {finished[0]}/{len(work)} photos analysed\n")
+        raise Interrupted(
+            f"interrompu : {finished[0]} photo(s) sur {len(work)} analysée(s) et gardée(s) "
+            f"dans {out_dir}, les résultats de la séance ne sont pas écrits ; relancez la même "
+            "commande avec --resume pour finir sans refaire celles-là.",
+        ) from None
     outcomes.update(zip(todo, fresh, strict=True))
     for i in sorted(dup_of):
         outcomes[i] = _duplicate(
