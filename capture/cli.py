@@ -34,6 +34,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except CaptureError as exc:
             _fail(exc)
+        except OSError as exc:  # a write refused or a full disk anywhere: exit 2, no traceback
+            from capture.export.atomic import FATAL_ERRNOS, output_error
+
+            if exc.errno not in FATAL_ERRNOS:
+                raise
+            _fail(output_error(exc))
         except KeyboardInterrupt:  # Ctrl-C outside a run's photos: nothing half-written
             _fail(Interrupted("interrompu"))
         return None
@@ -56,10 +62,13 @@ def main() -> None:
               help="PDF paper; auto picks the one needing fewer pages.")
 def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
     """Print the wall kit: PDF (tiled on A4/A3), one PNG per board, kit.json."""
+    from capture.export.atomic import ensure_writable
     from capture.kit.export import write_kit
     from capture.workshop import load_workshop
 
-    summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console,
+    ws = load_workshop(workshop)
+    ensure_writable(out_dir)
+    summary = write_kit(ws, out_dir, dpi=dpi, console=console,
                         paper=paper)
     console.print(summary)
 
@@ -86,10 +95,13 @@ def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, 
         return
     if workshop is None:
         raise click.UsageError("WORKSHOP is required (or --markerless)")
+    from capture.export.atomic import ensure_writable
     from capture.synth.generate import generate_set
     from capture.workshop import load_workshop
 
-    generate_set(load_workshop(workshop), out_dir, count=count, seed=seed, level=level,
+    ws = load_workshop(workshop)
+    ensure_writable(out_dir, *[d for d in (out_dir / "photos", out_dir / "truth") if d.is_dir()])
+    generate_set(ws, out_dir, count=count, seed=seed, level=level,
                  megapixels=megapixels, console=console)
 
 
@@ -139,8 +151,11 @@ def report(out_dir: Path, workshop: Path | None) -> None:
         from capture.workshop import load_workshop
 
         kit_layout = layout_workshop(load_workshop(workshop))
+    from capture.export.atomic import ensure_writable
     from capture.export.lock import output_lock
+    from capture.export.report import ASSETS_DIR
 
+    ensure_writable(out_dir, *[d for d in (out_dir / ASSETS_DIR,) if d.is_dir()])
     with output_lock(out_dir):
         console.print(f"rapport : {write_report(out_dir, kit=kit_layout)}", highlight=False)
 
@@ -150,8 +165,11 @@ def report(out_dir: Path, workshop: Path | None) -> None:
 @click.argument("corrections", type=click.Path(dir_okay=False, path_type=Path))
 def apply(out_dir: Path, corrections: Path) -> None:
     """Apply corrections.json (downloaded from report.html) to the outputs in OUT_DIR."""
+    from capture.export.atomic import ensure_writable
     from capture.export.corrections import apply_corrections
     from capture.export.lock import output_lock
+
+    ensure_writable(out_dir)  # the lock file lives there (apply checks its other folders)
 
     with output_lock(out_dir):  # never while a `capture run` rewrites the same outputs
         summary = apply_corrections(out_dir, corrections)

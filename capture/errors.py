@@ -34,6 +34,13 @@ class UsageError(CaptureError):
     exit_status = EXIT_USAGE
 
 
+class OutputError(UsageError):
+    """The output folder cannot be written (no right to, read-only, disk full): exit 2, with
+    nothing half-written."""
+
+    code = "output_unwritable"
+
+
 class WorkshopError(CaptureError):
     """The workshop file is missing, unreadable or invalid; message names file, line and field."""
 

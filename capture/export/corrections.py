@@ -48,8 +48,9 @@ from typing import Any
 
 from capture.config import CONFIG
 from capture.errors import UsageError
-from capture.export.atomic import atomic_write_json
+from capture.export.atomic import ensure_writable, json_bytes, output_error, write_together
 from capture.kit.layout import grid_cell
+from capture.model import KitLayout
 
 CORRECTIONS_VERSION = 1
 JOURNAL = "corrections.json"  # in the output folder: every correction applied to it
@@ -68,6 +69,10 @@ class ApplySummary:
     changed: int  # corrections that changed something (0 on a second application)
     files: list[str] = field(default_factory=list)  # output files rewritten
     skipped: list[str] = field(default_factory=list)  # stale corrections (re-runs), why
+    # applied in memory only (apply_document(write=False)): the corrected session and the
+    # photo JSONs it changed (path -> document), for the caller to write with its own files
+    session: dict | None = None
+    photo_docs: dict[Path, dict] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -165,8 +170,9 @@ def read_journal(out_dir: Path) -> dict | None:
     return load_corrections(path) if path.is_file() else None
 
 
-def _record(out_dir: Path, doc: dict, author: str) -> None:
-    """Merge doc's corrections into the journal (each keeps who made it)."""
+def _record(out_dir: Path, doc: dict, author: str) -> dict | None:
+    """The journal with doc's corrections merged in (each keeps who made it), or None when
+    it already holds them (written with the rest of the outputs, see apply_document)."""
     journal = read_journal(out_dir) or {"version": CORRECTIONS_VERSION,
                                         "workshop": doc["workshop"], "corrections": []}
     stamped = []
@@ -175,9 +181,10 @@ def _record(out_dir: Path, doc: dict, author: str) -> None:
         c["by"] = c.get("by") or author
         stamped.append(c)
     merged = merge_corrections(journal["corrections"], stamped)
-    if merged != journal["corrections"]:
-        journal["corrections"] = merged
-        atomic_write_json(Path(out_dir) / JOURNAL, journal)
+    if merged == journal["corrections"]:
+        return None
+    journal["corrections"] = merged
+    return journal
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -441,36 +448,45 @@ def _digest(doc: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True) -> ApplySummary:
+def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True,
+                      kit: KitLayout | None = None) -> ApplySummary:
     """Validate corrections.json, record it in OUT/corrections.json, apply it to the outputs
     in out_dir, rewrite JSON, CSV and report.
 
     Raises CorrectionsError (exit 2) before writing anything when the file is invalid or does
-    not fit these outputs.
+    not fit these outputs. `kit` (the workshop's layout) is needed only for outputs without
+    layout.json.
     """
     doc = load_corrections(corrections_path)
-    return apply_document(out_dir, doc, str(corrections_path), report=report)
+    return apply_document(out_dir, doc, str(corrections_path), report=report, kit=kit)
 
 
-def reapply_journal(out_dir: Path, report: bool = True) -> ApplySummary | None:
-    """After `capture run` rebuilt the outputs: apply OUT/corrections.json again. Corrections
-    whose target is gone (a note not found by the re-run) are skipped and listed."""
+def reapply_journal(out_dir: Path, kit: KitLayout | None = None, session: dict | None = None
+                    ) -> ApplySummary | None:
+    """After `capture run` rebuilt the session (`session`, not written yet): apply
+    OUT/corrections.json again, in memory; the summary holds the corrected session and photo
+    JSONs for the run to write with its other files. Corrections whose target is gone (a note
+    not found by the re-run) are skipped and listed."""
     journal = read_journal(out_dir)
     if journal is None:
         return None
-    return apply_document(out_dir, journal, JOURNAL, report=report, strict=False, record=False)
+    return apply_document(out_dir, journal, JOURNAL, report=False, strict=False, record=False,
+                          kit=kit, session=session, write=False)
 
 
 def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
-                   strict: bool = True, record: bool = True) -> ApplySummary:
+                   strict: bool = True, record: bool = True, kit: KitLayout | None = None,
+                   session: dict | None = None, write: bool = True) -> ApplySummary:
     """Apply a validated corrections document (see apply_corrections). strict=False skips the
-    corrections that do not fit instead of refusing them all; record=False leaves the journal."""
-    from capture.export.csv_out import write_csvs
-    from capture.export.report import load_outputs, photo_doc_paths, write_report
+    corrections that do not fit instead of refusing them all; record=False leaves the journal.
+    `session` stands for OUT/session.json (a run's, not written yet); write=False changes no
+    file and returns the corrected documents in the summary."""
+    from capture.export.csv_out import csv_files
+    from capture.export.report import REPORT_FILE, load_outputs, photo_doc_paths, report_html
     from capture.export.schema import validate
 
     out_dir = Path(out_dir)
-    outputs = load_outputs(out_dir)
+    outputs = load_outputs(out_dir, kit, session=session)
     session = outputs.session
     paths = dict(photo_doc_paths(out_dir, session))
     photos = {d["file"]: (paths[stem], d) for stem, d in outputs.photos}
@@ -480,8 +496,7 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
                                + "\n  - ".join(m for _i, m in problems[:20]))
     bad = {i for i, _m in problems}
     author = (doc.get("author") or "").strip() or "person"
-    if record:
-        _record(out_dir, doc, author)
+    journal = _record(out_dir, doc, author) if record else None
     boards = {b["id"]: b for b in outputs.layout["boards"]}
     originals: dict[Any, str] = {path: json.dumps(d, sort_keys=True) for path, d in photos.values()}
     originals["session"] = json.dumps(session, sort_keys=True)
@@ -525,21 +540,30 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
         if not any(a.get("sha256") == digest for a in applied):
             applied.append({"sha256": digest, "author": author, "count": len(doc["corrections"]),
                             "created": doc.get("created")})
-    files: list[str] = []
     dirty = [(path, d) for path, d in photos.values()
              if json.dumps(d, sort_keys=True) != originals[path]]
+    skipped = [m for i, m in problems if i is not None]
+    out: dict[Path, bytes] = {}
     if dirty or json.dumps(session, sort_keys=True) != originals["session"]:
         for _path, d in dirty:  # nothing is written unless every document is still valid
             validate(d, "photo")
         validate(session, "session")
-        for path, d in dirty:
-            atomic_write_json(path, d)
-            files.append(str(path.relative_to(out_dir)))
-        atomic_write_json(out_dir / "session.json", session)
-        files.append("session.json")
-        files += [str(p.relative_to(out_dir)) for p in write_csvs(out_dir, session)]
-    if report:
-        write_report(out_dir)
-        files.append("report.html")
-    return ApplySummary(len(doc["corrections"]), changed, files,
-                        [m for i, m in problems if i is not None])
+        out.update({path: json_bytes(d) for path, d in dirty})
+        out[out_dir / "session.json"] = json_bytes(session)
+        out.update(csv_files(out_dir, session))
+    if not write:
+        return ApplySummary(len(doc["corrections"]), changed, [], skipped, session, dict(dirty))
+    if journal is not None:
+        out[out_dir / JOURNAL] = json_bytes(journal)
+    # Every folder written into must take files before anything is written: a read-only top
+    # folder must not leave a photo's JSON corrected and session.json not (out of step).
+    ensure_writable(*sorted({p.parent for p in out} | {out_dir}))
+    try:
+        if report:
+            html = report_html(out_dir, kit, session=session, photo_docs=dict(dirty))
+            out[out_dir / REPORT_FILE] = html.encode("utf-8")
+        write_together(out)  # journal, photo JSONs, session.json, CSVs, report: all or none
+    except OSError as exc:
+        raise output_error(exc) from exc
+    files = [str(p.relative_to(out_dir)) for p in out]
+    return ApplySummary(len(doc["corrections"]), changed, files, skipped)

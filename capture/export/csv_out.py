@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from capture.export.atomic import atomic_write_bytes
+from capture.export.atomic import atomic_write_bytes, write_together
 
 ENCODING = "utf-8-sig"
 DELIMITER = ";"
@@ -54,13 +54,22 @@ def _cell(v: object) -> str:
     return str(v)
 
 
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+def _csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=DELIMITER, quoting=csv.QUOTE_MINIMAL)
     w.writerow([_text(h) for h in header])  # colour names from the session are data too
     for row in rows:
         w.writerow([_cell(v) for v in row])
-    return atomic_write_bytes(path, buf.getvalue().encode(ENCODING))
+    return buf.getvalue().encode(ENCODING)
+
+
+# Where a CSV goes once made: written at once (one file), or collected (csv_files: written
+# together with the session's other files).
+Sink = Callable[[Path, list[str], list[list[object]]], Path]
+
+
+def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    return atomic_write_bytes(path, _csv_bytes(header, rows))
 
 
 def _colours(votes: list[dict]) -> list[str]:
@@ -78,7 +87,7 @@ def _seen(v: dict, side: str) -> float | None:
     return (v.get("coverage") or {}).get(side)
 
 
-def write_votes_csv(path: Path, session: dict) -> Path:
+def write_votes_csv(path: Path, session: dict, sink: Sink = _write) -> Path:
     """One row per verbatim. A zone no photo saw has empty counts (not 0: nobody counted
     there); coverage_agree / coverage_disagree say how much of each zone was seen."""
     votes = session["votes"]
@@ -97,7 +106,7 @@ def write_votes_csv(path: Path, session: dict) -> Path:
         row += [_seen(v, "agree"), _seen(v, "disagree")]
         row += [v.get("ambiguous", False), " ".join(v.get("verified_zones", [])), v.get("file", "")]
         rows.append(row)
-    return _write(path, header, rows)
+    return sink(path, header, rows)
 
 
 # Columns of actions.csv and notes.csv: (header, value from the note's session entry).
@@ -124,38 +133,51 @@ _GRID_COLUMNS: list[tuple[str, Callable[[dict], object]]] = [
 ]
 
 
-def _write_notes(path: Path, entries: list[dict], columns: list[tuple[str, Callable]]) -> Path:
-    return _write(path, [h for h, _ in columns], [[get(e) for _, get in columns] for e in entries])
+def _write_notes(path: Path, entries: list[dict], columns: list[tuple[str, Callable]],
+                 sink: Sink = _write) -> Path:
+    return sink(path, [h for h, _ in columns], [[get(e) for _, get in columns] for e in entries])
 
 
-def write_actions_csv(path: Path, session: dict) -> Path:
+def write_actions_csv(path: Path, session: dict, sink: Sink = _write) -> Path:
     """The mire's actions: where each note sits on the grid, then the note's own columns."""
     columns = _NOTE_COLUMNS[:2] + _GRID_COLUMNS + _NOTE_COLUMNS[2:]
-    return _write_notes(path, session["actions"], columns)
+    return _write_notes(path, session["actions"], columns, sink)
 
 
-def write_notes_csv(path: Path, session: dict) -> Path:
-    return _write_notes(path, session["notes"], _NOTE_COLUMNS)
+def write_notes_csv(path: Path, session: dict, sink: Sink = _write) -> Path:
+    return _write_notes(path, session["notes"], _NOTE_COLUMNS, sink)
 
 
-def write_zones_csv(path: Path, session: dict) -> Path:
+def write_zones_csv(path: Path, session: dict, sink: Sink = _write) -> Path:
     """Every zone of every board and how much of it any photo saw (0: unseen)."""
     rows: list[list[object]] = []
     for z in session.get("zones", []):
         rows.append([z["board"], z["zone"], z["kind"], "", z["coverage"]])
         rows += [[z["board"], z["zone"], z["kind"], cell, share]
                  for cell, share in z.get("cells", {}).items()]
-    return _write(path, ["board", "zone", "kind", "cell", "coverage"], rows)
+    return sink(path, ["board", "zone", "kind", "cell", "coverage"], rows)
+
+
+def csv_files(out_dir: Path, session: dict) -> dict[Path, bytes]:
+    """votes.csv, actions.csv, notes.csv and zones.csv of a session, as bytes (to be written
+    together with the session's other files)."""
+    out_dir = Path(out_dir)
+    files: dict[Path, bytes] = {}
+
+    def collect(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+        files[Path(path)] = _csv_bytes(header, rows)
+        return Path(path)
+
+    write_votes_csv(out_dir / "votes.csv", session, collect)
+    write_actions_csv(out_dir / "actions.csv", session, collect)
+    write_notes_csv(out_dir / "notes.csv", session, collect)
+    write_zones_csv(out_dir / "zones.csv", session, collect)
+    return files
 
 
 def write_csvs(out_dir: Path, session: dict) -> list[Path]:
-    out_dir = Path(out_dir)
-    return [
-        write_votes_csv(out_dir / "votes.csv", session),
-        write_actions_csv(out_dir / "actions.csv", session),
-        write_notes_csv(out_dir / "notes.csv", session),
-        write_zones_csv(out_dir / "zones.csv", session),
-    ]
+    """The session's CSV files, all or none."""
+    return write_together(csv_files(out_dir, session))
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -110,11 +110,15 @@ def photo_doc_paths(out_dir: Path, session: dict) -> list[tuple[str, Path]]:
     return out
 
 
-def load_outputs(out_dir: Path, kit: KitLayout | None = None) -> Outputs:
-    """Everything the report needs from an output folder."""
+def load_outputs(out_dir: Path, kit: KitLayout | None = None, session: dict | None = None,
+                 photo_docs: dict[Path, dict] | None = None) -> Outputs:
+    """Everything the report needs from an output folder; `session` and `photo_docs` (path ->
+    document) stand for the files on disk when given (documents about to be written)."""
     out_dir = Path(out_dir)
-    session = _read_json(out_dir / "session.json")
-    photos = [(stem, _read_json(path)) for stem, path in photo_doc_paths(out_dir, session)]
+    session = session if session is not None else _read_json(out_dir / "session.json")
+    docs = photo_docs or {}
+    photos = [(stem, docs[path] if path in docs else _read_json(path))
+              for stem, path in photo_doc_paths(out_dir, session)]
     if kit is not None:
         from capture.kit.export import kit_to_dict
 
@@ -785,7 +789,13 @@ def write_report(out_dir: Path, kit: KitLayout | None = None, config: Config = C
     out_dir = Path(out_dir)
     if kit is not None:
         write_layout(out_dir, kit)
-    outputs = load_outputs(out_dir)
+    return atomic_write_text(out_dir / REPORT_FILE, report_html(out_dir, config=config))
+
+
+def report_html(out_dir: Path, kit: KitLayout | None = None, config: Config = CONFIG,
+                session: dict | None = None, photo_docs: dict[Path, dict] | None = None) -> str:
+    """report.html's text for the outputs in out_dir, or for documents not yet written there
+    (see load_outputs); its images are written (or reused) in OUT/report_assets."""
+    outputs = load_outputs(out_dir, kit, session=session, photo_docs=photo_docs)
     assets = build_assets(outputs, config)
-    html = render_report(build_model(outputs, assets, config))
-    return atomic_write_text(out_dir / REPORT_FILE, html)
+    return render_report(build_model(outputs, assets, config))

@@ -189,7 +189,7 @@ def process_photo(
     `settings` is faults.settings_hash(kit, config, version) (computed when not given).
     """
     from capture import __version__
-    from capture.export.atomic import atomic_write_bytes
+    from capture.export.atomic import FATAL_ERRNOS, atomic_write_bytes
     from capture.export.json_out import photo_to_dict, write_photo_json
     from capture.pipeline.faults import (
         empty_photo_error,
@@ -278,8 +278,10 @@ def process_photo(
                 _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality),
             )
             crops[note.id] = rel
-        except (OSError, ValueError, TypeError):
-            pass  # a crop that cannot be written leaves the note's data intact
+        except (OSError, ValueError, TypeError) as exc:
+            if isinstance(exc, OSError) and exc.errno in FATAL_ERRNOS:
+                raise  # a full disk or a refused folder stops the run (output_error)
+            # any other crop that cannot be written leaves the note's data intact
         note.crop = None  # do not ship pixels back to the main process
     timings["export"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
@@ -369,6 +371,8 @@ def run_photos(
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
+    from capture.export.atomic import FATAL_ERRNOS
+
     work = work or _work
     # spawn: workers start clean (no inherited threads from the progress bar).
     ctx = multiprocessing.get_context("spawn")
@@ -396,6 +400,10 @@ def run_photos(
                 finish(i, fut.result())
             except BrokenProcessPool:
                 lost.append(i)  # this photo, or another one in flight, killed a worker
+            except (CaptureError, OSError) as exc:
+                if isinstance(exc, CaptureError) or exc.errno in FATAL_ERRNOS:
+                    raise  # the outputs cannot be written (full disk...): stop the run
+                finish(i, _crashed(jobs[i], exc, kit, out_dir))
             except Exception as exc:  # the outcome could not come back (not picklable...)
                 finish(i, _crashed(jobs[i], exc, kit, out_dir))
     except BaseException:  # Ctrl-C (KeyboardInterrupt), a failed write: stop now
@@ -503,7 +511,10 @@ def run_batch(
     if not photos:
         raise UsageError(f"aucune photo trouvée hors du dossier de sortie {out_dir}",
                          code="no_photos")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from capture.export.atomic import ensure_writable
+
+    # before any photo is read: OUT and the folders a run writes into take files
+    ensure_writable(*[d for d in written_folders(out_dir) if d == out_dir or d.is_dir()])
     from capture.export.lock import output_lock
 
     with output_lock(out_dir), open(out_dir / LOG_NAME, "a", encoding="utf-8") as log:
@@ -635,9 +646,9 @@ def _run_locked(
 ) -> BatchSummary:
     """run_batch once OUT is locked: plan duplicates and resumes, analyse the rest, merge, write."""
     from capture import __version__
-    from capture.export.atomic import remove_stale_temps
-    from capture.export.csv_out import write_csvs
-    from capture.export.json_out import session_to_dict, write_session_json
+    from capture.export.atomic import FATAL_ERRNOS, output_error, remove_stale_temps
+    from capture.export.csv_out import csv_files
+    from capture.export.json_out import session_to_dict
     from capture.pipeline.faults import fingerprint, settings_hash
     from capture.pipeline.load import file_sha256
     from capture.pipeline.merge import merge_session
@@ -703,6 +714,11 @@ def _run_locked(
                 fresh = run_photos(work, kit, config, out_dir, n_jobs, done_bar, settings)
         else:
             fresh = run_photos(work, kit, config, out_dir, n_jobs, count, settings)
+    except OSError as exc:  # a full disk, a folder that refuses writes (from any photo)
+        if exc.errno not in FATAL_ERRNOS:
+            raise
+        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} stopped: {exc}\n")
+        raise output_error(exc) from exc
     except KeyboardInterrupt:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
         log.write(f"{stamp} interrupted: {finished[0]}/{len(work)} photos analysed\n")
@@ -735,30 +751,40 @@ def _run_locked(
     wall = session_markerless([out_dir / o.doc for o in outcomes], config)
     if wall is not None:  # photos read with no board
         doc["markerless"] = wall
-    write_session_json(out_dir, doc)
-    write_csvs(out_dir, doc)
-    write_markerless_csv(out_dir, doc)
-    from capture.export.report import write_layout, write_report
-
-    write_layout(out_dir, kit)
-    # a person's corrections (OUT/corrections.json) outlive re-runs and --resume
+    # session.json, the CSVs, report.html, layout.json (for rebuilds) and the photo JSONs a
+    # person's corrections touch, all or none: a full disk leaves the previous run's files whole
+    # and in step, never half of each. A person's corrections (OUT/corrections.json) outlive
+    # re-runs and --resume: applied again here, in memory, before anything is written.
+    from capture.export.atomic import json_bytes, output_error, write_together
     from capture.export.corrections import JOURNAL, reapply_journal
+    from capture.export.report import LAYOUT_FILE, REPORT_FILE, report_html
+    from capture.kit.export import kit_to_dict
 
-    reapplied = reapply_journal(out_dir, report=False)
-    if reapplied is not None:
-        import json
-
-        doc = json.loads((out_dir / "session.json").read_text("utf-8"))
-        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} corrections re-applied: "
-                  f"{reapplied.corrections - len(reapplied.skipped)}, skipped: "
-                  f"{'; '.join(reapplied.skipped) or 'none'}\n")
-        if console is not None:
-            console.print(  # type: ignore[attr-defined]
-                f"corrections reprises de {JOURNAL} : "
-                f"{reapplied.corrections - len(reapplied.skipped)}"
-                + (f" ([yellow]{len(reapplied.skipped)} sans objet[/] : post-it absent de "
-                   "cette analyse)" if reapplied.skipped else ""), highlight=False)
-    write_report(out_dir, kit=kit, config=config)  # report.html + layout.json for rebuilds
+    try:
+        reapplied = reapply_journal(out_dir, kit=kit, session=doc)
+        photo_docs: dict[Path, dict] = {}
+        if reapplied is not None:
+            doc, photo_docs = reapplied.session, reapplied.photo_docs
+            log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} corrections re-applied: "
+                      f"{reapplied.corrections - len(reapplied.skipped)}, skipped: "
+                      f"{'; '.join(reapplied.skipped) or 'none'}\n")
+            if console is not None:
+                console.print(  # type: ignore[attr-defined]
+                    f"corrections reprises de {JOURNAL} : "
+                    f"{reapplied.corrections - len(reapplied.skipped)}"
+                    + (f" ([yellow]{len(reapplied.skipped)} sans objet[/] : post-it absent de "
+                       "cette analyse)" if reapplied.skipped else ""), highlight=False)
+        html = report_html(out_dir, kit=kit, config=config, session=doc, photo_docs=photo_docs)
+        write_together({
+            **{path: json_bytes(d) for path, d in photo_docs.items()},
+            out_dir / "session.json": json_bytes(doc),
+            **csv_files(out_dir, doc),
+            out_dir / REPORT_FILE: html.encode("utf-8"),
+            out_dir / LAYOUT_FILE: json_bytes(kit_to_dict(kit, dpi=150)),
+        })
+        write_markerless_csv(out_dir, doc)  # (its own two files, only for markerless photos)
+    except OSError as exc:
+        raise output_error(exc) from exc
     totals = [
         o.timings["total"] for o in outcomes if o.result.status == "ok" and "total" in o.timings
     ]
