@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import badcorpus
+import pytest
 
 from capture.export.schema import validate
 from capture.pipeline.batch import plan_jobs, run_batch
@@ -23,6 +24,7 @@ def test_output_names_are_unique_whatever_the_inputs_are_called(tmp_path: Path) 
     assert jobs[1].stem == "IMG_0001-2" and jobs[4].stem == "IMG_0001-3"
 
 
+@pytest.mark.slow
 def test_same_file_names_in_two_folders_are_all_read(tmp_path: Path) -> None:
     src = tmp_path / "in"
     quick = badcorpus.quickest_photo()

@@ -173,6 +173,7 @@ def _many_photos(folder: Path, n: int) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 def test_ctrl_c_with_jobs_stops_at_once_keeps_finished_photos_and_resumes(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the terminal's whole process group, workers included) stops a --jobs 2
     run within seconds, not after the queued photos; exit 130; --resume finishes the batch."""

@@ -118,6 +118,7 @@ def _photo(folder: Path, side: int) -> None:
                                                                  quality=88)
 
 
+@pytest.mark.slow
 def test_run_on_a_full_disk_keeps_the_previous_session_whole(tmp_path: Path, monkeypatch) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     _photo(src, 340)
