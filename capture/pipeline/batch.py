@@ -87,26 +87,77 @@ def expand_paths(
 
     Extensions match case-insensitively; a path that does not exist is a usage error.
     """
+    photos, skipped = expand_inputs(paths, extensions)
+    return photos, [p for p, _why in skipped]
+
+
+SKIP_NOT_PHOTO = "pas une photo"
+SKIP_DANGLING = "lien vers un fichier absent"
+SKIP_SPECIAL = "pas un fichier ordinaire (tube, périphérique ou socket)"
+SKIP_UNREADABLE_DIR = "dossier illisible"
+
+
+def expand_inputs(
+    paths: Sequence[Path], extensions: Sequence[str] = CONFIG.batch.extensions
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(photos, [(skipped path, why)]) from files and folders, searched recursively (symlinked
+    folders followed once), in a stable order. Nothing found is dropped without a word: a file
+    that is not a photo, a dangling link, a pipe or device, a folder that cannot be read are
+    each listed as skipped with the reason."""
+    import stat
+
     exts = {e.lower() for e in extensions}
     photos: list[Path] = []
-    skipped: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     seen: set[Path] = set()
+
+    def consider(f: Path) -> None:
+        try:
+            mode = f.stat().st_mode  # follows links
+        except FileNotFoundError:
+            skipped.append((f, SKIP_DANGLING if f.is_symlink() else "disparu"))
+            return
+        except OSError as exc:
+            skipped.append((f, f"illisible ({exc.strerror or exc})"))
+            return
+        if not stat.S_ISREG(mode):
+            skipped.append((f, SKIP_SPECIAL))
+            return
+        key = f.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        if f.suffix.lower() in exts:
+            photos.append(f)
+        else:
+            skipped.append((f, SKIP_NOT_PHOTO))
+
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file())
-        elif p.is_file():
-            files = [p]
+            visited = {p.resolve()}
+            found: list[Path] = []
+
+            def unreadable(exc: OSError) -> None:
+                skipped.append((Path(exc.filename), SKIP_UNREADABLE_DIR))
+
+            for root, dirs, files in os.walk(p, onerror=unreadable, followlinks=True):
+                keep = []
+                for d in sorted(dirs):
+                    real = (Path(root) / d).resolve()
+                    if real not in visited:  # a link back up the tree is walked once
+                        visited.add(real)
+                        keep.append(d)
+                dirs[:] = keep
+                found += [Path(root) / f for f in files]
+            for f in sorted(found):
+                consider(f)
+        elif p.exists() or p.is_symlink():
+            consider(p)
         else:
             raise UsageError(
                 f"{p} n'existe pas (donnez des photos ou des dossiers de photos)",
                 code="path_missing",
             )
-        for f in files:
-            key = f.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
-            (photos if f.suffix.lower() in exts else skipped).append(f)
     return photos, skipped
 
 
@@ -497,7 +548,7 @@ def run_batch(
     check_tesseract(config.ocr.languages, config.ocr.tessdata_dir)
     if config.ocr.tessdata_dir and any(ReadingSpec.parse(r).system for r in config.ocr.readings):
         check_tesseract(config.ocr.languages)  # some readings use Tesseract's own models too
-    photos, skipped = expand_paths(paths, config.batch.extensions)
+    photos, skipped = expand_inputs(paths, config.batch.extensions)
     if not photos:
         raise UsageError(
             f"aucune photo trouvée dans {', '.join(map(str, paths))} (extensions cherchées : "
@@ -635,7 +686,7 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
 
 def _run_locked(
     plan: list[PhotoJob],
-    skipped: list[Path],
+    skipped: list[tuple[Path, str]],
     kit: KitLayout,
     config: Config,
     out_dir: Path,
@@ -735,7 +786,7 @@ def _run_locked(
         _log(log, outcomes[i], f"duplicate of {plan[dup_of[i]].name}")
     outcomes = [outcomes[i] for i in range(len(plan))]
 
-    skipped_names = [str(p) for p in skipped]
+    skipped_names = [str(p) for p, _why in skipped]
     # The session is built from what the per-photo JSONs say (rounded as written), whether a
     # photo was analysed now or by an earlier run: a resumed run gives the same session.
     results = [_as_written(o, out_dir, kit) for o in outcomes]
@@ -751,6 +802,7 @@ def _run_locked(
     wall = session_markerless([out_dir / o.doc for o in outcomes], config)
     if wall is not None:  # photos read with no board
         doc["markerless"] = wall
+    doc["skipped_why"] = [{"path": str(p), "reason": why} for p, why in skipped]
     # session.json, the CSVs, report.html, layout.json (for rebuilds) and the photo JSONs a
     # person's corrections touch, all or none: a full disk leaves the previous run's files whole
     # and in step, never half of each. A person's corrections (OUT/corrections.json) outlive
@@ -837,8 +889,10 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     from capture.export.flag_text import scrub
 
     c = console
+    why = {s["path"]: s["reason"] for s in summary.session.get("skipped_why", [])}
     for name in summary.skipped:
-        c.print(f"[dim]ignoré (pas une photo) : {escape(name)}[/]", highlight=False)
+        c.print(f"[dim]ignoré ({escape(why.get(name, SKIP_NOT_PHOTO))}) : {escape(name)}[/]",
+                highlight=False)
     for file, code, msg in summary.failed:
         c.print(f"[red]échec[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
     for o in summary.session.get("photos", []):
