@@ -62,13 +62,11 @@ def main() -> None:
               help="PDF paper; auto picks the one needing fewer pages.")
 def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
     """Print the wall kit: PDF (tiled on A4/A3), one PNG per board, kit.json."""
-    from capture.export.atomic import ensure_writable
     from capture.kit.export import write_kit
     from capture.workshop import load_workshop
 
-    ws = load_workshop(workshop)
-    ensure_writable(out_dir)
-    summary = write_kit(ws, out_dir, dpi=dpi, console=console,
+    # (write_kit turns any write error into output_unwritable, exit 2, itself)
+    summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console,
                         paper=paper)
     console.print(summary)
 

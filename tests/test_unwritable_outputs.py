@@ -134,13 +134,12 @@ def test_run_on_a_full_disk_keeps_the_previous_session_whole(tmp_path: Path, mon
     assert not list(out.rglob(".*.tmp"))
 
 
-@pytest.mark.parametrize("command", ["run", "samples", "kit", "report", "apply"])
+@pytest.mark.parametrize("command", ["run", "samples", "report", "apply"])
 def test_commands_into_a_refused_folder_exit_2_with_a_sentence(out: Path, tmp_path: Path,
                                                                monkeypatch, command: str) -> None:
     ws = str(badcorpus.WORKSHOP)
     args = {"run": ["run", str(badcorpus.PHOTOS[0]), "--workshop", ws, "--out", str(out)],
             "samples": ["samples", ws, "--out", str(out), "--count", "1"],
-            "kit": ["kit", ws, "--out", str(out)],
             "report": ["report", str(out)],
             "apply": ["apply", str(out), str(_corrections(out, tmp_path))]}[command]
     before = _snapshot(out)
