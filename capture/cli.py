@@ -161,7 +161,9 @@ def report(out_dir: Path, workshop: Path | None) -> None:
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("corrections", type=click.Path(dir_okay=False, path_type=Path))
-def apply(out_dir: Path, corrections: Path) -> None:
+@click.option("--workshop", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workshop file, only for outputs without layout.json.")
+def apply(out_dir: Path, corrections: Path, workshop: Path | None) -> None:
     """Apply corrections.json (downloaded from report.html) to the outputs in OUT_DIR."""
     from capture.export.atomic import ensure_writable
     from capture.export.corrections import apply_corrections
@@ -170,7 +172,13 @@ def apply(out_dir: Path, corrections: Path) -> None:
     ensure_writable(out_dir)  # the lock file lives there (apply checks its other folders)
 
     with output_lock(out_dir):  # never while a `capture run` rewrites the same outputs
-        summary = apply_corrections(out_dir, corrections)
+        kit_layout = None
+        if workshop is not None:
+            from capture.kit.layout import layout_workshop
+            from capture.workshop import load_workshop
+
+            kit_layout = layout_workshop(load_workshop(workshop))
+        summary = apply_corrections(out_dir, corrections, kit=kit_layout)
     console.print(
         f"{summary.changed}/{summary.corrections} correction(s) ont modifié les résultats"
         + ("" if summary.changed == summary.corrections else " (les autres l'étaient déjà)")

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 class Limits:
     workshop_max_bytes: int = 1_000_000  # a workshop file is a few KB; refuse anything huge
     workshop_max_depth: int = 20  # the real file nests 6 deep; far deeper would blow the stack
+    # corrections.json from the report: ~300 bytes a correction, a workshop has a few hundred
+    # notes; 5 MB is ten times a wall corrected twice over, and keeps a hostile file cheap
+    corrections_max_bytes: int = 5_000_000
     max_pixels: int = 100_000_000  # decompression-bomb guard (100 MP)
     min_side_px: int = 320  # smaller than this cannot hold a readable board
     text_max_chars: int = 500  # OCR text and QR payloads are cut to this

@@ -133,6 +133,35 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A key given twice is an error at its line (PyYAML keeps the last one silently)."""
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in first:
+                        raise yaml.constructor.ConstructorError(
+                            None, None,
+                            f"la clé « {key.value} » est donnée deux fois (déjà à la ligne "
+                            f"{first[key.value]})",
+                            key.start_mark,
+                        )
+                    first[key.value] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        """An integer too long for Python to convert is an error at its line."""
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nombre bien trop long ({len(node.value)} caractères)",
+                node.start_mark,
+            ) from None
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
+
 
 def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """1-based line of the deepest node along a pydantic error location."""

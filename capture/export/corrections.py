@@ -107,10 +107,19 @@ def schema_errors(doc: Any) -> list[str]:
     return errors
 
 
+def _no_constant(name: str) -> None:
+    """NaN and Infinity are not JSON (Python's parser takes them): refused, not applied."""
+    raise ValueError(f"{name} n'est pas une valeur JSON")
+
+
 def load_corrections(path: Path) -> dict:
     """Read and validate corrections.json; CorrectionsError lists every problem."""
+    limit = CONFIG.limits.corrections_max_bytes
     try:
-        doc = json.loads(Path(path).read_text("utf-8"))
+        if Path(path).stat().st_size > limit:
+            raise CorrectionsError(f"{path} dépasse {limit} octets : ce n'est pas un fichier de "
+                                   "corrections du rapport")
+        doc = json.loads(Path(path).read_text("utf-8"), parse_constant=_no_constant)
     except FileNotFoundError as exc:
         raise CorrectionsError(f"{path} n'existe pas") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -389,10 +398,23 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
     if doc["workshop"] != session["workshop"]:
         problems.append((None, f"les corrections sont pour l'atelier {doc['workshop']!r}, ces "
                                f"résultats pour {session['workshop']!r}"))
+    note_colours = set(layout.get("notes", {}).get("colors", []))
+    sticker_colours = set(layout.get("stickers", {}).get("colors", [])) | {"unknown"}
     for i, c in enumerate(doc["corrections"]):
         t = c["target"]
         kind = correction_kind(c)
         where = f"corrections/{i}"
+        colour = (c.get("set") or {}).get("color")
+        if kind in ("note_correction", "add_correction") and colour is not None \
+                and colour not in note_colours:
+            problems.append((i, f"{where}: la couleur {colour!r} n'est pas une couleur de "
+                                f"post-it de cet atelier ({', '.join(sorted(note_colours))})"))
+        if kind == "vote_correction":
+            for colour in (c.get("set") or {}).get("by_color", {}):
+                if colour not in sticker_colours:
+                    problems.append((i, f"{where}: la couleur {colour!r} n'est pas une couleur "
+                                        "de gommette de cet atelier "
+                                        f"({', '.join(sorted(sticker_colours))})"))
         if kind == "flag_correction":
             docs = [session] + [d for _p, d in photos.values()]
             if not any(_flag_matches(f, t) for d in docs for f in d.get("flags", [])):
@@ -440,6 +462,43 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
             if "count" in s and "by_color" in s and sum(s["by_color"].values()) != s["count"]:
                 problems.append((i, f"{where}: count {s['count']} n'est pas la somme de "
                                     f"by_color ({sum(s['by_color'].values())})"))
+    return problems + _conflicts(doc, session)
+
+
+def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
+    """Two corrections of one note (named on any of its photos) or one vote zone that say
+    different things: reported, never settled by their order in the file."""
+    said: dict[tuple, tuple[int, dict]] = {}
+    problems: list[tuple[int | None, str]] = []
+    for i, c in enumerate(doc["corrections"]):
+        t = c["target"]
+        kind = correction_kind(c)
+        what: dict = dict(c.get("set") or {})
+        if kind == "note_correction":
+            keys = [("note", t["photo"], t["board"], t["note"])]
+            found = _find_session_note(session, t["photo"], t["board"], t["note"])
+            if found is not None:
+                keys.append(("session", t["board"], found[1].get("file"), found[1].get("id")))
+            if "false_detection" in c:
+                what["false_detection"] = c["false_detection"]
+        elif kind == "vote_correction":
+            keys = [("vote", t["board"], t["zone"])]
+        else:
+            continue
+        for key in keys:
+            if key not in said:
+                said[key] = (i, what)
+                continue
+            j, before = said[key]
+            clash = sorted(k for k in set(before) & set(what) if before[k] != what[k])
+            if clash:
+                name = t.get("note") or f"{t['board']}/{t['zone']}"
+                problems.append((i, f"corrections/{j} et corrections/{i} corrigent {name} "
+                                    "différemment ("
+                                    + ", ".join(f"{k} : {before[k]!r} / {what[k]!r}"
+                                                for k in clash)
+                                    + ") : gardez-en une"))
+                break
     return problems
 
 

@@ -746,6 +746,24 @@ def _board_model(stem: str, doc: dict, bid: str, b: dict | None, fit: dict,
 
 # --- rendering -----------------------------------------------------------------------------------
 
+# Bidirectional controls (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C) in a
+# note's text would reorder what the page shows around them ("Trojan Source"): stripped from
+# every text the report shows, kept in the JSON outputs (they are data).
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                                      "\u200e\u200f\u061c"))
+
+
+def strip_bidi(obj: Any) -> Any:
+    """obj with the bidirectional controls removed from every string in it."""
+    if isinstance(obj, str):
+        return obj.translate(BIDI_CONTROLS)
+    if isinstance(obj, list | tuple):
+        return [strip_bidi(v) for v in obj]
+    if isinstance(obj, dict):
+        return {strip_bidi(k): strip_bidi(v) for k, v in obj.items()}
+    return obj
+
+
 def json_for_script(obj: Any) -> str:
     """JSON safe inside <script type="application/json">: no "</script>", no "<!--"."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -768,7 +786,8 @@ def render_report(model: dict) -> str:
 
     env = Environment(loader=PackageLoader("capture.export", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      finalize=strip_bidi)
     env.filters["n1"] = lambda v: "" if v is None else f"{float(v):.1f}"
     env.filters["n2"] = lambda v: "" if v is None else f"{float(v):.2f}"
     env.filters["frnum"] = lambda v, nd=2: "" if v is None else f"{float(v):.{nd}f}".replace(
@@ -776,7 +795,7 @@ def render_report(model: dict) -> str:
     script = _static("report.js")
     return env.get_template("report.html.j2").render(
         m=model, css=Markup(_static("report.css")), js=Markup(script),
-        data_json=Markup(json_for_script(model["data"])), script_hash=_csp_hash(script),
+        data_json=Markup(json_for_script(strip_bidi(model["data"]))), script_hash=_csp_hash(script),
         isfinite=math.isfinite)
 
 
