@@ -159,14 +159,21 @@ def build_outputs(root: Path) -> Path:
         analysed[name] = _photo(kit_, boards, (1800, 900) if len(boards) > 1 else (1400, 1000),
                                 skew, photos_dir / name, None if len(boards) > 1 else 868)
 
+    (photos_dir / "IMG_0003.jpg").write_bytes(b"")  # a failed copy from the phone: empty file
+    return write_run([photos_dir / n for n in [*shots, "IMG_0003.jpg"]], analysed, out, kit_)
+
+
+def write_run(photos: list[Path], analysed: dict[str, list[BoardResult]], out: Path,
+              kit_: KitLayout) -> Path:
+    """The batch runner's per-photo export, the merge and the session export of these photos,
+    each "analysed" as `analysed[file name]` says (what was drawn)."""
+
     def fake_analyse(rgb, kit, config, ocr, file):  # what was drawn, sized like the photo
         return PhotoResult(file=file, size_px=(rgb.shape[1], rgb.shape[0]),
                            boards=analysed[file], sharpness=2.0)
 
-    (photos_dir / "IMG_0003.jpg").write_bytes(b"")  # a failed copy from the phone: empty file
-    names = [*shots, "IMG_0003.jpg"]
-    outcomes = [process_photo(PhotoJob(photos_dir / name, Path(name).stem), kit_, CONFIG, out,
-                              analyse=fake_analyse) for name in names]
+    outcomes = [process_photo(PhotoJob(p, p.stem), kit_, CONFIG, out, analyse=fake_analyse)
+                for p in photos]
     session = merge_session([o.result for o in outcomes], kit_, CONFIG)
     doc = session_to_dict(session, kit_, photo_docs={o.result.file: o.doc for o in outcomes},
                           crops={o.result.file: o.crops for o in outcomes})
@@ -174,3 +181,9 @@ def build_outputs(root: Path) -> Path:
     write_csvs(out, doc)
     write_report(out, kit=kit_)
     return out
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file of an output folder (but its lock, which holds the last writer's pid)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".capture.lock"}

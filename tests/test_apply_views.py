@@ -14,16 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from report_fixture import _board_result, kit
+from report_fixture import _board_result, kit, write_run
 
-from capture.config import CONFIG
 from capture.export.corrections import apply_corrections
-from capture.export.csv_out import read_csv, write_csvs
-from capture.export.json_out import session_to_dict, write_session_json
-from capture.export.report import write_report
-from capture.model import PhotoResult
-from capture.pipeline.batch import PhotoJob, process_photo
-from capture.pipeline.merge import merge_session
+from capture.export.csv_out import read_csv
 
 # photo -> (px per board mm, markers dropped, OCR text prefix, OCR confidence)
 SHOTS = {"IMG_0010.jpg": (1.0, 0, "lu de loin", 0.5),
@@ -47,19 +41,7 @@ def _build(root: Path) -> Path:
         analysed[name] = [res]
         Image.new("RGB", (1400, 1000), "white").save(photos / name)
 
-    def fake_analyse(rgb, kit, config, ocr, file):
-        return PhotoResult(file=file, size_px=(rgb.shape[1], rgb.shape[0]),
-                           boards=analysed[file], sharpness=2.0)
-
-    outcomes = [process_photo(PhotoJob(photos / n, Path(n).stem), kit_, CONFIG, out,
-                              analyse=fake_analyse) for n in SHOTS]
-    session = merge_session([o.result for o in outcomes], kit_, CONFIG)
-    doc = session_to_dict(session, kit_, photo_docs={o.result.file: o.doc for o in outcomes},
-                          crops={o.result.file: o.crops for o in outcomes})
-    write_session_json(out, doc)
-    write_csvs(out, doc)
-    write_report(out, kit=kit_)
-    return out
+    return write_run([photos / n for n in SHOTS], analysed, out, kit_)
 
 
 @pytest.fixture

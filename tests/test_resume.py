@@ -62,15 +62,20 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _wait_for_a_photo(proc: subprocess.Popen, out: Path, limit_s: float = 120) -> None:
+    """Until the run has written its first per-photo JSON."""
+    deadline = time.monotonic() + limit_s
+    while not list((out / "photos").glob("*.json")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"no per-photo JSON after {limit_s:g} s"
+        time.sleep(0.05)
+
+
 def test_sigkill_then_resume_completes(tmp_path: Path) -> None:
     names = _photos(tmp_path / "in")
     out = tmp_path / "out"
     proc = _start(tmp_path / "in", out)
-    deadline = time.monotonic() + 120
-    while not list((out / "photos").glob("*.json")):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "no per-photo JSON after 120 s"
-        time.sleep(0.05)
+    _wait_for_a_photo(proc, out)
     workers = _children(proc.pid)
     assert workers  # two analysis workers (and multiprocessing's resource tracker)
     proc.send_signal(signal.SIGKILL)
@@ -185,11 +190,7 @@ def test_ctrl_c_with_jobs_stops_at_once_keeps_finished_photos_and_resumes(tmp_pa
         stderr=subprocess.PIPE, text=True, env=dict(os.environ, COLUMNS="200"),
         start_new_session=True,  # its own process group, as a terminal gives a command
     )
-    deadline = time.monotonic() + 120
-    while not list((out / "photos").glob("*.json")):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "no per-photo JSON after 120 s"
-        time.sleep(0.05)
+    _wait_for_a_photo(proc, out)
     workers = _children(proc.pid)
     os.killpg(proc.pid, signal.SIGINT)
     t0 = time.monotonic()

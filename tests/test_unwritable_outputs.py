@@ -18,7 +18,7 @@ from pathlib import Path
 import badcorpus
 import pytest
 from click.testing import CliRunner
-from report_fixture import build_outputs
+from report_fixture import build_outputs, snapshot
 
 from capture.cli import main
 from capture.errors import EXIT_USAGE, OutputError
@@ -36,11 +36,6 @@ def out(pristine: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "out"
     shutil.copytree(pristine, dst)
     return dst
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".capture.lock"}
 
 
 def refuse(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -88,24 +83,24 @@ def _corrections(out: Path, tmp_path: Path) -> Path:
 def test_apply_into_a_read_only_top_folder_writes_nothing(out: Path, tmp_path: Path,
                                                           monkeypatch) -> None:
     corr = _corrections(out, tmp_path)
-    before = _snapshot(out)
+    before = snapshot(out)
     refuse(monkeypatch, out)  # photos/ is writable, the folder holding session.json is not
     with pytest.raises(OutputError) as err:
         apply_corrections(out, corr)
     assert err.value.exit_status == EXIT_USAGE and "écriture refusée" in err.value.message
-    assert _snapshot(out) == before  # no photo JSON corrected without session.json
+    assert snapshot(out) == before  # no photo JSON corrected without session.json
 
 
 @pytest.mark.parametrize("victim", ["report.html", "notes.csv", "IMG_0002.json"])
 def test_apply_on_a_full_disk_leaves_every_file_old(out: Path, tmp_path: Path, monkeypatch,
                                                     victim: str) -> None:
     corr = _corrections(out, tmp_path)
-    before = _snapshot(out)
+    before = snapshot(out)
     disk_full_at(monkeypatch, lambda name: f"/.{victim}.wcap-" in name)
     with pytest.raises(OutputError) as err:
         apply_corrections(out, corr)
     assert "le disque est plein" in err.value.message
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
     monkeypatch.undo()
     apply_corrections(out, corr)  # room again: the same file applies
     assert json.loads((out / "session.json").read_text("utf-8"))["notes"][0]["text"] \
@@ -142,9 +137,9 @@ def test_commands_into_a_refused_folder_exit_2_with_a_sentence(out: Path, tmp_pa
             "samples": ["samples", ws, "--out", str(out), "--count", "1"],
             "report": ["report", str(out)],
             "apply": ["apply", str(out), str(_corrections(out, tmp_path))]}[command]
-    before = _snapshot(out)
+    before = snapshot(out)
     refuse(monkeypatch, out)
     res = CliRunner().invoke(main, args)
     assert res.exit_code == EXIT_USAGE, res.output
     assert "output_unwritable" in res.output and "Traceback" not in res.output
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
