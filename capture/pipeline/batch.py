@@ -892,7 +892,7 @@ def print_summary(summary: BatchSummary, console: object) -> None:
     why = {s["path"]: s["reason"] for s in summary.session.get("skipped_why", [])}
     for name in summary.skipped:
         c.print(f"[dim]ignoré ({escape(why.get(name, SKIP_NOT_PHOTO))}) : {escape(name)}[/]",
-                highlight=False)
+                highlight=False, soft_wrap=True)  # a long path is never cut in two
     for file, code, msg in summary.failed:
         c.print(f"[red]échec[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
     for o in summary.session.get("photos", []):
