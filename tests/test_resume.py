@@ -189,6 +189,9 @@ def test_ctrl_c_with_jobs_stops_at_once_keeps_finished_photos_and_resumes(tmp_pa
          str(out), "--jobs", "2"], cwd=badcorpus.ROOT, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, env=dict(os.environ, COLUMNS="200"),
         start_new_session=True,  # its own process group, as a terminal gives a command
+        # as from a shell: Ctrl-C not ignored (pytest-xdist's workers ignore SIGINT, and an
+        # ignored signal stays ignored in the programs they start)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     _wait_for_a_photo(proc, out)
     workers = _children(proc.pid)
