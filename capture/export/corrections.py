@@ -520,17 +520,18 @@ def apply_corrections(out_dir: Path, corrections_path: Path, report: bool = True
     return apply_document(out_dir, doc, str(corrections_path), report=report, kit=kit)
 
 
-def reapply_journal(out_dir: Path, kit: KitLayout | None = None, session: dict | None = None
-                    ) -> ApplySummary | None:
-    """After `capture run` rebuilt the session (`session`, not written yet): apply
-    OUT/corrections.json again, in memory; the summary holds the corrected session and photo
-    JSONs for the run to write with its other files. Corrections whose target is gone (a note
-    not found by the re-run) are skipped and listed."""
+def reapply_journal(out_dir: Path, report: bool = True, kit: KitLayout | None = None,
+                    session: dict | None = None) -> ApplySummary | None:
+    """After `capture run` rebuilt the outputs: apply OUT/corrections.json again. Corrections
+    whose target is gone (a note not found by the re-run) are skipped and listed. With
+    `session` (a run's, not written yet) it is applied in memory only: the summary holds the
+    corrected session and photo JSONs, for the run to write with its other files."""
     journal = read_journal(out_dir)
     if journal is None:
         return None
-    return apply_document(out_dir, journal, JOURNAL, report=False, strict=False, record=False,
-                          kit=kit, session=session, write=False)
+    return apply_document(out_dir, journal, JOURNAL, report=report and session is None,
+                          strict=False, record=False, kit=kit, session=session,
+                          write=session is None)
 
 
 def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
