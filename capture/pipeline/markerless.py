@@ -297,6 +297,25 @@ def _dot_radius(
     return float(np.median(radii)) if radii else None
 
 
+def _linked(near: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Labels of the groups an N x N "near" relation chains items into (single linkage),
+    numbered in the order the items' first members come in `order`."""
+    label = -np.ones(len(near), int)
+    k = 0
+    for start in order:
+        if label[start] >= 0:
+            continue
+        stack = [start]
+        label[start] = k
+        while stack:
+            i = stack.pop()
+            for j in np.nonzero(near[i] & (label < 0))[0]:
+                label[j] = k
+                stack.append(j)
+        k += 1
+    return label
+
+
 def _places(centres: np.ndarray, side: float, cfg: MarkerlessConfig) -> list[NotePlace]:
     """Groups (notes chained by gaps under group_gap_frac x side), rows and columns in each,
     and each note's neighbours (the notes of its group within 1.6 x side of it)."""
@@ -305,20 +324,8 @@ def _places(centres: np.ndarray, side: float, cfg: MarkerlessConfig) -> list[Not
         return []
     d = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
     near = d < (1.0 + cfg.group_gap_frac) * side
-    group = -np.ones(n, int)
-    g = 0
-    order = np.lexsort((centres[:, 0], centres[:, 1]))
-    for start in order:
-        if group[start] >= 0:
-            continue
-        stack = [start]
-        group[start] = g
-        while stack:
-            i = stack.pop()
-            for j in np.nonzero(near[i] & (group < 0))[0]:
-                group[j] = g
-                stack.append(j)
-        g += 1
+    group = _linked(near, np.lexsort((centres[:, 0], centres[:, 1])))
+    g = int(group.max()) + 1
 
     def bands(v: np.ndarray) -> np.ndarray:
         idx = np.argsort(v)
@@ -697,19 +704,8 @@ def name_colours(
         return []
     a = np.array(labs, np.float64)
     d = np.linalg.norm((a[:, None] - a[None]) * (0.5, 1, 1), axis=-1)
-    cl = -np.ones(n, int)
-    k = 0
-    for i in range(n):
-        if cl[i] >= 0:
-            continue
-        stack = [i]
-        cl[i] = k
-        while stack:
-            j = stack.pop()
-            for t in np.nonzero((d[j] < cluster_de) & (cl < 0))[0]:
-                cl[t] = k
-                stack.append(t)
-        k += 1
+    cl = _linked(d < cluster_de, np.arange(n))
+    k = int(cl.max()) + 1
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
     for c in range(k):
         sel = np.nonzero(cl == c)[0]

@@ -59,6 +59,21 @@ class WallLayout:
     bbox: tuple[float, float, float, float]  # wall mm holding every note
 
 
+def _sticker(at: np.ndarray, dot_mm: float, colour: str, rng: np.random.Generator) -> DotDeco:
+    """A dot sticker of that colour (a real shade of it) at wall mm `at`."""
+    shade = tuple(float(v) for v in palette.sticker_shade(colour, rng))
+    return DotDeco(
+        "wall",
+        None,
+        (float(at[0]), float(at[1])),
+        dot_mm,
+        colour,
+        colour,
+        shade,
+        gloss=float(rng.uniform(0.05, 0.4)),
+    )
+
+
 def plan_wall(
     rng: np.random.Generator, level: str, synth: SynthConfig = CONFIG.synth
 ) -> WallLayout:
@@ -129,18 +144,7 @@ def plan_wall(
             placed.append(loc)
             c = str(rng.choice(allowed))
             centre = note.to_board(loc[None])[0]
-            dots.append(
-                DotDeco(
-                    "wall",
-                    None,
-                    (float(centre[0]), float(centre[1])),
-                    dot_mm,
-                    c,
-                    c,
-                    tuple(float(v) for v in palette.sticker_shade(c, rng)),
-                    gloss=float(rng.uniform(0.05, 0.4)),
-                )
-            )
+            dots.append(_sticker(centre, dot_mm, c, rng))
             on.append(i)
     x0 = min(n.center_mm[0] for n in notes) - NOTE_MM
     x1 = max(n.center_mm[0] for n in notes) + NOTE_MM
@@ -156,18 +160,7 @@ def plan_wall(
         if any(np.hypot(p[0] - d.center_mm[0], p[1] - d.center_mm[1]) < 2 * r * 1.05 for d in dots):
             continue
         c = str(rng.choice(DOT_COLOURS))
-        dots.append(
-            DotDeco(
-                "wall",
-                None,
-                (float(p[0]), float(p[1])),
-                dot_mm,
-                c,
-                c,
-                tuple(float(v) for v in palette.sticker_shade(c, rng)),
-                gloss=float(rng.uniform(0.05, 0.4)),
-            )
-        )
+        dots.append(_sticker(p, dot_mm, c, rng))
         on.append(None)
         free -= 1
     kraft = None
