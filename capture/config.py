@@ -461,6 +461,7 @@ class MarkerlessConfig:
     # one handwritten note on two photos often agrees on half its letters only)
     dup_same_frac: float = 0.6  # this share of the smaller photo's notes matched: same wall
     dup_undecided_frac: float = 0.3  # between this and dup_same_frac: flagged, not merged
+    dup_min_notes: int = 3  # fewer matched notes say nothing (two always fit a transform)
     dup_layout_frac: float = 0.5  # matched notes must agree in place within this x the side
 
 

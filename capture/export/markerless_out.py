@@ -93,6 +93,8 @@ def match_photos(
                     break
         if len(got) > len(best):
             best = got
+    if len(best) < cfg.dup_min_notes:  # any two pairs fit one similarity exactly: no evidence
+        return best, 0.0
     return best, len(best) / min(len(na), len(nb))
 
 
