@@ -178,6 +178,10 @@ def test_same_wall_twice_counted_once(tmp_path) -> None:
     assert photos.count("a.jpg") == 10 and photos.count("b.jpg") == 0
     assert photos.count("c.jpg") == 10  # another wall: all its notes count
     assert any(f["code"] == "same_wall" for f in ml["flags"])
+    # two notes alike in two photos are no evidence: any two pairs fit one transform
+    two = _doc("d.jpg", [(300, 300, "yellow", "x"), (700, 350, "pink", "y")])
+    _got, share = match_photos(a, two, CONFIG.markerless)
+    assert share == 0.0
 
 
 def test_unknown_colour_named_or_flagged() -> None:
