@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from capture.config import CONFIG, Config, MarkerlessConfig
@@ -71,15 +70,17 @@ def match_photos(
         (i1, j1), (i2, j2) = (pairs[k] for k in rng.choice(len(pairs), 2, replace=False))
         if i1 == i2 or j1 == j2:
             continue
-        m, _ = cv2.estimateAffinePartial2D(
-            pb[[j1, j2]].reshape(-1, 1, 2), pa[[i1, i2]].reshape(-1, 1, 2), method=cv2.LMEDS
-        )
-        if m is None:
+        # the similarity taking b's two notes onto a's (complex numbers: z -> s z + t)
+        za = complex(*pa[i1]), complex(*pa[i2])
+        zb = complex(*pb[j1]), complex(*pb[j2])
+        if abs(zb[1] - zb[0]) < 1e-6:
             continue
-        scale = float(np.hypot(m[0, 0], m[1, 0]))
-        if not 0.3 < scale < 3.0:
+        sim = (za[1] - za[0]) / (zb[1] - zb[0])
+        if not 0.1 < abs(sim) < 10.0:
             continue
-        moved = pb @ m[:, :2].T + m[:, 2]
+        shift = za[0] - sim * zb[0]
+        zm = sim * (pb[:, 0] + 1j * pb[:, 1]) + shift
+        moved = np.column_stack([zm.real, zm.imag])
         got: dict[int, int] = {}
         used: set[int] = set()
         for j in range(len(nb)):
