@@ -51,8 +51,9 @@ def match_photos(
     a: dict, b: dict, cfg: MarkerlessConfig, seed: int = 0
 ) -> tuple[dict[int, int], float]:
     """Notes of photo b matched to notes of photo a ({b index: a index}) by one similarity
-    transform found by RANSAC over compatible pairs, and the matched share of the smaller
-    photo's notes."""
+    transform found by RANSAC over compatible pairs, and the share of the smaller photo's
+    notes matched with colour and text agreeing. When that share is evidence, b's notes that
+    land on another note of a under the transform are matched to it too."""
     na, nb = a["markerless"]["notes"], b["markerless"]["notes"]
     if not na or not nb:
         return {}, 0.0
@@ -65,6 +66,8 @@ def match_photos(
         return {}, 0.0
     rng = np.random.default_rng(seed)
     best: dict[int, int] = {}
+    landed: dict[int, int] = {}
+    best_landed: dict[int, int] = {}
     tol = cfg.dup_layout_frac * side_a
     for _ in range(min(400, len(pairs) * len(pairs))):
         (i1, j1), (i2, j2) = (pairs[k] for k in rng.choice(len(pairs), 2, replace=False))
@@ -94,9 +97,18 @@ def match_photos(
                     break
         if len(got) > len(best):
             best = got
+            # once the photos are one wall, a note of b landing on any note of a is that
+            # note (its text or colour read differently), not a new one
+            for j in range(len(nb)):
+                if j not in got:
+                    d = np.linalg.norm(pa - moved[j], axis=1)
+                    if d.min() <= tol and int(np.argmin(d)) not in used:
+                        landed[j] = int(np.argmin(d))
+            best_landed = dict(landed)
+        landed = {}
     if len(best) < cfg.dup_min_notes:  # any two pairs fit one similarity exactly: no evidence
         return best, 0.0
-    return best, len(best) / min(len(na), len(nb))
+    return best | best_landed, len(best) / min(len(na), len(nb))
 
 
 def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | None:
