@@ -115,13 +115,15 @@ def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, 
               help="Output folder (default: outputs/<name of the first input>).")
 @click.option("--jobs", type=click.IntRange(1, 64),
               help="Photos analysed in parallel (default: cores).")
+@click.option("--ocr", type=click.Choice(["ppocr", "tesseract"]),
+              help="OCR engine: ppocr (neural, the default) or tesseract. See docs/ocr.md.")
 @click.option("--lang", "languages", help="Tesseract languages, e.g. fra+eng (the default) or fra.")
 @click.option("--resume", is_flag=True,
               help="Skip photos already analysed into OUT with the same content and settings.")
 @click.option("--max-megapixels", type=click.FloatRange(0.1, 10_000),
               help="Refuse larger images unopened (default 100; a guard against image bombs).")
 def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_dir: Path | None,
-        jobs: int | None, languages: str | None, resume: bool,
+        jobs: int | None, ocr: str | None, languages: str | None, resume: bool,
         max_megapixels: float | None) -> None:
     """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
     from capture.pipeline.batch import print_summary, run_batch
@@ -130,7 +132,7 @@ def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_di
         raise click.UsageError("--workshop is required (or --markerless for photos with no board)")
     summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs, languages=languages,
                         console=console, resume=resume, max_megapixels=max_megapixels,
-                        markerless=markerless)
+                        markerless=markerless, ocr=ocr)
     print_summary(summary, console)
     sys.exit(summary.exit_status)
 
@@ -227,23 +229,35 @@ def publish(out_dir: Path, no_pdf: bool) -> None:
 
 @main.command()
 @click.option("--install", is_flag=True,
-              help="Download the better OCR models (npm registry, hashes pinned) if missing.")
+              help="Download the better Tesseract models (npm registry, hashes pinned) if "
+                   "missing (the ppocr engine's models come inside its package).")
+@click.option("--ocr", default=None, type=click.Choice(["ppocr", "tesseract"]),
+              help="The engine to show (default: the one `capture run` uses).")
 @click.option("--lang", "languages", default="fra+eng", show_default=True,
-              help="Languages to install or look for.")
-def models(install: bool, languages: str) -> None:
-    """Show which Tesseract models the OCR reads with; --install fetches the better ones."""
+              help="Tesseract languages to install or look for.")
+def models(install: bool, ocr: str | None, languages: str) -> None:
+    """Show which OCR engine and model files a run reads with; --install fetches the better
+    Tesseract models."""
+    from dataclasses import replace
+
+    from capture.config import CONFIG
     from capture.models import default_dir, models_dir
     from capture.models import install as install_models
-    from capture.pipeline.ocr import check_tesseract
+    from capture.pipeline.ocr import load_engine
 
     if install:
         for path in install_models(languages):
             console.print(f"modèle : {path}", highlight=False)
-    folder = models_dir(languages)
-    version = check_tesseract(languages, None if folder is None else str(folder))
-    where = folder or f"ceux de Tesseract (pas de modèles améliorés dans {default_dir()})"
-    console.print(f"Tesseract {version}, langues {languages} : modèles {where}", highlight=False,
+    config = replace(CONFIG.ocr, engine=ocr or CONFIG.ocr.engine, languages=languages)
+    info = load_engine(config).info()  # ExternalToolError (exit 2) when it cannot load
+    default = " (par défaut)" if info.name == CONFIG.ocr.engine else ""
+    console.print(f"moteur OCR {info.name}{default} : {info.version}", highlight=False,
                   soft_wrap=True)
+    for path in info.models:
+        console.print(f"  modèle : {path}", highlight=False, soft_wrap=True)
+    if info.name == "tesseract" and models_dir(languages) is None:
+        console.print(f"  (pas de modèles améliorés dans {default_dir()} : "
+                      "`capture models --install`)", highlight=False, soft_wrap=True)
 
 
 @main.group()
@@ -264,8 +278,11 @@ def bench() -> None:
               help="Keep the generated set and the outputs here (default: a temporary folder).")
 @click.option("--markerless", is_flag=True,
               help="Walls with no board (capture samples --markerless), read with no board.")
+@click.option("--ocr", type=click.Choice(["ppocr", "tesseract"]),
+              help="OCR engine (default: the one `capture run` uses).")
 def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int | None,
-                   megapixels: float, keep: Path | None, markerless: bool) -> None:
+                   megapixels: float, keep: Path | None, markerless: bool,
+                   ocr: str | None) -> None:
     """Generate photos, run the pipeline, compare with the truth, print the table."""
     if markerless:
         from capture.bench.markerless import bench_markerless
@@ -278,7 +295,7 @@ def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int 
     from capture.bench.accuracy import run_accuracy
 
     run_accuracy(workshop, level=level, count=count, seed=seed, jobs=jobs, keep=keep,
-                 megapixels=megapixels, console=console)
+                 megapixels=megapixels, console=console, ocr=ocr)
 
 
 @bench.command("ocr")

@@ -63,11 +63,38 @@ class PrintConfig:
 
 
 @dataclass(frozen=True)
-class OcrConfig:
-    """Tesseract on note crops (handwriting on coloured paper)."""
+class PpocrConfig:
+    """The `ppocr` engine (capture.tools.ppocr): PP-OCR text detection and recognition."""
 
-    languages: str = "fra+eng"  # French workshops with English loan words; `capture run --lang`
+    # Model files inside the rapidocr wheel (its models/ folder): PP-OCRv6 small, detection
+    # and recognition. The wheel is pinned (pyproject.toml), so are they; nothing downloads.
+    det_model: str = "PP-OCRv6_det_small.onnx"
+    rec_model: str = "PP-OCRv6_rec_small.onnx"
+    # Lines are detected on the note resampled to this many px on its longer side: on a
+    # 76 mm note (~4 px/mm) a marker letter (5-9 mm) is then 20-36 px tall, what the
+    # detector finds reliably; detection time grows with the area (PLACEHOLDER_DET).
+    det_side_px: int = 320
+    det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
+    det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
+    # Lines are recognised on the full crop (8 px/mm), this many per batch: the recogniser
+    # resizes each to 48 px tall and pads a batch to its widest, and lines are sorted by
+    # width first, so larger batches pad little and save per-call overhead.
+    rec_batch: int = 16
+    # A line read with a lower mean character probability is dropped (PLACEHOLDER_SCORE).
+    min_line_score: float = 0.5
+    inset_frac: float = 0.02  # the note's own edge and shadow trimmed before detection
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    """Reading the handwriting on note crops: which engine, and each engine's settings."""
+
+    # "ppocr" (neural, the default) or "tesseract" (`capture run --ocr`): docs/ocr.md.
+    engine: str = "ppocr"
+    ppocr: PpocrConfig = field(default_factory=PpocrConfig)
+    languages: str = "fra+eng"  # Tesseract: French with English loan words; `capture run --lang`
     enabled: bool = True  # False: notes are found and placed, not read (fault tests, quick counts)
+    # --- the `tesseract` engine (capture.tools.tesseract) ---
     oem: int = 1  # LSTM engine only
     # Folder of .traineddata to read with; None: the better models of `capture models
     # --install` when present (capture.models), else Tesseract's own. `capture run` sets it.

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "capture"
 OUTSIDE = {"synth", "bench"}
 # Appending to OUT/capture.log is not an output a reader parses: a cut last line is harmless;
 # the OCR's page list for Tesseract lives in a private temporary folder.
-ALLOWED = {("pipeline/batch.py", "open:a"), ("pipeline/ocr.py", "write_text")}
+ALLOWED = {("pipeline/batch.py", "open:a"), ("tools/tesseract.py", "write_text")}
 
 
 def _writes(path: Path) -> list[tuple[str, int]]:

@@ -19,7 +19,7 @@ from capture.bench.ocr_fonts import FONTS
 from capture.config import CONFIG
 from capture.errors import ExternalToolError
 from capture.kit.fonts import load_font
-from capture.pipeline import ocr
+from capture.tools import tesseract as ocr
 
 SYSTEM = Path("/usr/share/tesseract-ocr/5/tessdata")
 

@@ -1,4 +1,5 @@
-"""OCR: cleaning rules, Tesseract checks, and real Tesseract on rendered handwriting crops."""
+"""OCR, the `tesseract` engine: cleaning rules, Tesseract checks, and real Tesseract on
+rendered handwriting crops (the `ppocr` engine: test_ppocr.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from capture.bench.ocr_fonts import FONTS, make_crops
 from capture.config import CONFIG
 from capture.errors import ExternalToolError
 from capture.kit.fonts import load_font
-from capture.pipeline import ocr
-from capture.pipeline.ocr import EMPTY, check_tesseract, clean_text, read_note
+from capture.pipeline.ocr import EMPTY, OcrResult, clean_text
+from capture.tools import tesseract as ocr
+from capture.tools.tesseract import check_tesseract, read_note
 
 
 @pytest.mark.parametrize(
@@ -131,17 +133,51 @@ def test_a_timed_out_run_falls_back_to_single_images(monkeypatch) -> None:
     assert len(seen) == 3
 
 
+def test_a_tesseract_failure_is_an_error_not_empty_text(monkeypatch) -> None:
+    """Only pytesseract's timeout reads as "nothing read". Tesseract failing (TesseractError,
+    a RuntimeError too) on a run of several images: each is read alone, and an image that
+    fails alone as well is an error that names Tesseract's message."""
+    import pytesseract
+
+    real = ocr._run_tesseract
+    imgs = [_text_image([w]) for w in ("Sobriété", "Équité")]
+    calls: list[int] = []
+
+    def failing(fail_calls: set[int]):
+        def run(target, psm, config, timeout, system=False):
+            calls.append(len(calls))
+            if calls[-1] in fail_calls:
+                raise pytesseract.TesseractError(1, "Error in pixReadStream")
+            return real(target, psm, config, timeout, system)
+
+        return run
+
+    monkeypatch.setattr(ocr, "_run_tesseract", failing({0}))  # the run of both fails
+    assert [t for t, _ in ocr.tesseract_pages(imgs, 7)] == ["Sobriété", "Équité"]
+    calls.clear()
+    monkeypatch.setattr(ocr, "_run_tesseract", failing({0, 1}))  # ... and the first alone too
+    with pytest.raises(ExternalToolError) as err:
+        ocr.tesseract_pages(imgs, 7)
+    assert err.value.code == "tesseract_failed" and "pixReadStream" in err.value.message
+
+    def timing_out(target, psm, config, timeout, system=False):
+        raise RuntimeError("Tesseract process timeout")
+
+    monkeypatch.setattr(ocr, "_run_tesseract", timing_out)
+    assert ocr.tesseract_pages(imgs, 7) == [("", []), ("", [])]
+
+
 def test_readings_vote_word_by_word() -> None:
-    r = [ocr.OcrResult(t, t, c) for t, c in [
+    r = [OcrResult(t, t, c) for t, c in [
         ("Clause sociale", 0.6), ("Clouse sociale", 0.9), ("Clause sooiale", 0.7),
         ("Clause", 0.5), ("", None),
     ]]
     out = ocr.combine(r)
     assert out.text == "Clause sociale"
     assert 0.0 < out.confidence <= 0.6
-    assert ocr.combine([ocr.OcrResult("", "", None)]).text == ""
+    assert ocr.combine([OcrResult("", "", None)]).text == ""
     # a word only one reading saw among several that agree is dropped
-    r = [ocr.OcrResult(t, t, 0.8) for t in ("Trop long", "Trop long", "Trop long xq")]
+    r = [OcrResult(t, t, 0.8) for t in ("Trop long", "Trop long", "Trop long xq")]
     assert ocr.combine(r).text == "Trop long"
 
 
@@ -149,11 +185,11 @@ def test_the_vote_prefers_a_word_of_the_language_only_in_a_near_tie() -> None:
     from capture.pipeline.lexicon import lexicon_for
 
     words = lexicon_for("fra+eng")
-    tie = [ocr.OcrResult(t, t, 0.8) for t in ("Achots groupés", "Achats groupés") * 2]
+    tie = [OcrResult(t, t, 0.8) for t in ("Achots groupés", "Achats groupés") * 2]
     assert ocr.combine(tie).text == "Achots groupés"  # a tie: the first reading's word
     assert ocr.combine(tie, words, 0.05).text == "Achats groupés"
     # an acronym most readings agree on is not "corrected" into a word
-    r = [ocr.OcrResult(t, t, 0.8) for t in ["Clause RSE"] * 3 + ["Clause RUE"]]
+    r = [OcrResult(t, t, 0.8) for t in ["Clause RSE"] * 3 + ["Clause RUE"]]
     assert ocr.combine(r, words, 0.05).text == "Clause RSE"
 
 

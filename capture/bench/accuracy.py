@@ -460,14 +460,21 @@ def run_accuracy(
     keep: Path | None = None,
     megapixels: float = 12.0,
     console: object | None = None,
+    ocr: str | None = None,
 ) -> Scores:
-    """Generate a set, run the pipeline on it, print and return the scores."""
+    """Generate a set, run the pipeline on it (OCR engine `ocr`, default the configured
+    one), print and return the scores. A set already in `keep` drawn with the same
+    generator, seed, level, count and size is reused, so engines and code versions can be
+    compared on the very same photos; each engine's outputs go to keep/out-<engine>."""
     from rich.table import Table
 
+    from capture.config import CONFIG
     from capture.kit.layout import layout_workshop
     from capture.pipeline.batch import run_batch
-    from capture.synth.generate import generate_set
+    from capture.synth.generate import GENERATOR_VERSION, generate_set
     from capture.workshop import load_workshop
+
+    engine = ocr or CONFIG.ocr.engine
 
     ws = load_workshop(Path(workshop))
     tmp = None
@@ -478,15 +485,24 @@ def run_accuracy(
         root = Path(keep)
         root.mkdir(parents=True, exist_ok=True)
     try:
-        set_dir, out_dir = root / "set", root / "out"
+        set_dir, out_dir = root / "set", root / f"out-{engine}"
         t0 = time.perf_counter()
-        generate_set(
-            ws, set_dir, count=count, seed=seed, level=level, megapixels=megapixels, console=console
-        )
+        wanted = {"seed": seed, "level": level, "count": count, "megapixels": megapixels,
+                  "generator": GENERATOR_VERSION}
+        try:
+            manifest = json.loads((set_dir / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+        if any(manifest.get(k) != v for k, v in wanted.items()):
+            generate_set(
+                ws, set_dir, count=count, seed=seed, level=level, megapixels=megapixels,
+                console=console,
+            )
         t_gen = time.perf_counter() - t0
         t0 = time.perf_counter()
         summary = run_batch(
-            [set_dir / "photos"], Path(workshop), out_dir=out_dir, jobs=jobs, console=console
+            [set_dir / "photos"], Path(workshop), out_dir=out_dir, jobs=jobs, console=console,
+            ocr=engine,
         )
         t_run = time.perf_counter() - t0
         kit = layout_workshop(ws)
@@ -507,7 +523,8 @@ def run_accuracy(
             tmp.cleanup()
     if console is not None:
         table = Table(
-            title=f"accuracy: level {level}, {count} photos, seed {seed}, {megapixels:g} MP"
+            title=f"accuracy: level {level}, {count} photos, seed {seed}, {megapixels:g} MP, "
+            f"OCR {engine}"
         )
         table.add_column("metric")
         table.add_column("value", justify="right")

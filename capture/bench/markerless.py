@@ -113,11 +113,13 @@ def bench_markerless(
 
     from capture.pipeline.load import load_photo
     from capture.pipeline.markerless_read import markerless_to_dict, read_wall
-    from capture.pipeline.ocr import read_notes, tessdata_dir
+    from capture.pipeline.ocr import read_notes
     from capture.synth.markerless_scene import generate_markerless_set
+    from capture.tools.tesseract import tessdata_dir
 
-    # the models `capture run` reads with (capture models --install), as the boards' bench
-    config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
+    if config.ocr.engine == "tesseract":
+        # the models `capture run` reads with (capture models --install), as the boards' bench
+        config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(keep) if keep is not None else Path(tmp)
         truths = generate_markerless_set(folder, count, seed, level, megapixels)

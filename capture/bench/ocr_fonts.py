@@ -217,7 +217,7 @@ def print_report(
     """`capture bench ocr`: render, read, print CER per font."""
     from rich.table import Table
 
-    from capture.pipeline.ocr import check_tesseract
+    from capture.tools.tesseract import check_tesseract
 
     config = CONFIG.ocr if not languages else replace(CONFIG.ocr, languages=languages)
     check_tesseract(config.languages)

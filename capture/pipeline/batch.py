@@ -209,6 +209,12 @@ def default_jobs(n_photos: int, config: Config = CONFIG) -> int:
     return max(1, min(os.cpu_count() or 1, config.batch.max_jobs, n_photos))
 
 
+def ocr_threads(n_jobs: int) -> int:
+    """CPU threads each worker's OCR engine may use: the cores shared out between the
+    workers, so that n_jobs workers never run more threads than there are cores."""
+    return max(1, (os.cpu_count() or 1) // max(1, n_jobs))
+
+
 # --- one photo ------------------------------------------------------------------------------------
 
 
@@ -233,11 +239,13 @@ def process_photo(
     out_dir: Path,
     analyse: Callable | None = None,
     settings: str | None = None,
+    ocr_threads: int = 1,
 ) -> PhotoOutcome:
     """Load, analyse and export one photo. Never raises for a problem with the photo itself.
 
     `analyse` defaults to capture.pipeline.photo.analyse_photo (tests may pass another);
-    `settings` is faults.settings_hash(kit, config, version) (computed when not given).
+    `settings` is faults.settings_hash(kit, config, version) (computed when not given);
+    `ocr_threads`: CPU threads the OCR engine may use (ocr_threads()).
     """
     from capture import __version__
     from capture.export.atomic import FATAL_ERRNOS, atomic_write_bytes
@@ -276,7 +284,11 @@ def process_photo(
             rgb,
             kit,
             config=config,
-            ocr=partial(read_notes, config=config.ocr) if config.ocr.enabled else None,
+            ocr=(
+                partial(read_notes, config=config.ocr, threads=ocr_threads)
+                if config.ocr.enabled
+                else None
+            ),
             file=name,
         )
         timings["analyse"] = time.perf_counter() - t1
@@ -349,13 +361,15 @@ def process_photo(
 _WORKER: dict = {}
 
 
-def _init_worker(kit: KitLayout, config: Config, out_dir: Path, settings: str | None) -> None:
+def _init_worker(
+    kit: KitLayout, config: Config, out_dir: Path, settings: str | None, threads: int = 1
+) -> None:
     import signal
 
     # Ctrl-C reaches every process of the terminal's group: the batch process alone decides
     # (it stops the workers), a worker would otherwise catch it and go on with the next photo.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings)
+    _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings, threads=threads)
     _exit_with_parent(os.getppid())
 
 
@@ -391,7 +405,12 @@ def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
 
 def _work(job: PhotoJob) -> PhotoOutcome:
     return process_photo(
-        job, _WORKER["kit"], _WORKER["config"], _WORKER["out_dir"], settings=_WORKER["settings"]
+        job,
+        _WORKER["kit"],
+        _WORKER["config"],
+        _WORKER["out_dir"],
+        settings=_WORKER["settings"],
+        ocr_threads=_WORKER.get("threads", 1),
     )
 
 
@@ -415,7 +434,9 @@ def run_photos(
     outcomes: dict[int, PhotoOutcome] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            outcomes[i] = process_photo(job, kit, config, out_dir, settings=settings)
+            outcomes[i] = process_photo(
+                job, kit, config, out_dir, settings=settings, ocr_threads=ocr_threads(1)
+            )
             if on_done:
                 on_done(outcomes[i])
         return [outcomes[i] for i in range(len(jobs))]
@@ -433,7 +454,7 @@ def run_photos(
             max_workers=workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(kit, config, out_dir, settings),
+            initargs=(kit, config, out_dir, settings, ocr_threads(workers)),
         )
 
     def finish(i: int, outcome: PhotoOutcome) -> None:
@@ -512,9 +533,11 @@ def run_batch(
     resume: bool = False,
     max_megapixels: float | None = None,
     markerless: bool = False,
+    ocr: str | None = None,
 ) -> BatchSummary:
     """The whole `capture run`. Raises UsageError / WorkshopError / ExternalToolError (exit 2)
-    before any photo is touched; photo problems end up in the summary instead.
+    before any photo is touched; photo problems end up in the summary instead. `ocr` names
+    the OCR engine (default config.ocr.engine).
 
     Holds OUT/.capture.lock while writing (a second run into OUT exits 2). With `resume`,
     a photo whose per-photo JSON is valid and carries the same fingerprint (content, workshop
@@ -522,7 +545,8 @@ def run_batch(
     once: the later ones are listed with duplicate_of and add nothing to the counts.
     """
     from capture.kit.layout import layout_workshop
-    from capture.pipeline.ocr import ReadingSpec, check_tesseract, tessdata_dir
+    from capture.pipeline.ocr import load_engine
+    from capture.tools.tesseract import tessdata_dir
     from capture.workshop import load_workshop
 
     if not paths:
@@ -537,17 +561,21 @@ def run_batch(
         config = replace(config, markerless=replace(config.markerless, mode="always"))
     if languages:
         config = replace(config, ocr=replace(config.ocr, languages=languages))
+    if ocr:
+        config = replace(config, ocr=replace(config.ocr, engine=ocr))
     if max_megapixels is not None:
         if not max_megapixels > 0:
             raise UsageError("--max-megapixels doit être positif", code="bad_option")
         config = replace(
             config, limits=replace(config.limits, max_pixels=int(max_megapixels * 1_000_000))
         )
-    # Resolved once, here: the folder is then part of the settings (and of --resume's hash).
-    config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
-    check_tesseract(config.ocr.languages, config.ocr.tessdata_dir)
-    if config.ocr.tessdata_dir and any(ReadingSpec.parse(r).system for r in config.ocr.readings):
-        check_tesseract(config.ocr.languages)  # some readings use Tesseract's own models too
+    if config.ocr.enabled and config.ocr.engine == "tesseract":
+        # Resolved once, here: the folder is then part of the settings (--resume's hash).
+        config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
+    if config.ocr.enabled:
+        # Loaded before any photo: an engine that cannot load stops the run (exit 2) with
+        # what to do; with one worker this is the very engine that reads.
+        load_engine(config.ocr, ocr_threads(1))
     photos, skipped = expand_inputs(paths, config.batch.extensions)
     if not photos:
         raise UsageError(
@@ -705,9 +733,16 @@ def _run_locked(
     from capture.pipeline.merge import merge_session
 
     settings = settings_hash(kit, config, __version__)
-    models = config.ocr.tessdata_dir or "Tesseract's own"
-    log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} OCR models: {models}\n")
-    if console is not None and config.ocr.enabled and config.ocr.tessdata_dir is None:
+    if config.ocr.enabled:
+        from capture.pipeline.ocr import load_engine
+
+        info = load_engine(config.ocr, ocr_threads(1)).info()  # loaded by run_batch already
+        log.write(
+            f"{time.strftime('%Y-%m-%dT%H:%M:%S')} OCR engine {info.name} ({info.version}), "
+            f"models: {', '.join(info.models)}\n"
+        )
+    tesseract = config.ocr.enabled and config.ocr.engine == "tesseract"
+    if console is not None and tesseract and config.ocr.tessdata_dir is None:
         console.print(  # type: ignore[attr-defined]
             "[yellow]OCR[/] avec les modèles de base de Tesseract : `capture models --install` "
             "installe ceux qui lisent mieux l'écriture (voir README)"

@@ -1,0 +1,1 @@
+"""Wrappers of the external engines the pipeline calls: one module per tool."""
