@@ -299,17 +299,22 @@ def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int 
 
 
 @bench.command("ocr")
-@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="Rendered note crops per font.")
+@click.option("--count", default=4, show_default=True, type=click.IntRange(1, 1000),
+              help="Rendered note crops per handwriting font and resolution band.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--level", default="medium", show_default=True, type=click.Choice(["medium", "hard"]))
-@click.option("--px-per-mm", default=8.0, show_default=True, type=click.FloatRange(2, 20))
-@click.option("--lang", "languages", help="Tesseract languages (default fra+eng).")
-def bench_ocr(count: int, seed: int, level: str, px_per_mm: float, languages: str | None) -> None:
-    """OCR character error rate per handwriting font on rendered note crops."""
-    from capture.bench.ocr_fonts import print_report
+@click.option("--ocr", "engines", multiple=True, type=click.Choice(["ppocr", "tesseract"]),
+              help="Engines to compare (repeat the option; default: both).")
+@click.option("--lang", "languages", default="fra+eng", show_default=True,
+              help="Tesseract languages.")
+def bench_ocr(count: int, seed: int, level: str, engines: tuple[str, ...],
+              languages: str) -> None:
+    """Both OCR engines on the same rendered note crops: CER per font and per resolution
+    band, accents, CPU ms per note, peak memory."""
+    from capture.bench.ocr_fonts import compare_engines
 
-    print_report(count, seed, level, px_per_mm, languages, console=console)
+    compare_engines(count, seed, level, languages, engines or ("ppocr", "tesseract"),
+                    console=console)
 
 
 def run_entry() -> None:  # pragma: no cover - convenience for `python -m capture`

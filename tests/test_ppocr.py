@@ -93,7 +93,7 @@ def test_loads_and_reads_with_the_network_cut_off(monkeypatch) -> None:
     and reads."""
     tried: list[object] = []
 
-    def refuse(self, address):  # noqa: ANN001
+    def refuse(self, address):
         tried.append(address)
         raise OSError("network refused by the test")
 
@@ -127,3 +127,33 @@ def test_the_seam_reads_with_either_engine() -> None:
         res = read_notes([crop.image, None], replace(CONFIG.ocr, engine=name))
         assert res[1] == EMPTY
         assert char_edits(res[0].text, crop.text)[0] <= 2, (name, res[0].text)
+
+
+def test_writing_of_a_note_stuck_over_another_is_not_read_into_it(engine: PpocrEngine) -> None:
+    """A pink note stuck over the bottom of a yellow one: the yellow crop shows both
+    writings; the lines lying on the pink note are dropped from the yellow note's text."""
+    from PIL import Image, ImageDraw
+
+    from capture.kit.fonts import load_font
+    from capture.model import Note
+    from capture.pipeline.photo import without_lines_under
+
+    ppm = CONFIG.notes.crop_px_per_mm
+    side = round(76 * ppm)
+    img = Image.new("RGB", (side, side), (255, 238, 110))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, round(44 * ppm), round(66 * ppm), side), fill=(255, 128, 178))
+    font = load_font(FONTS["Comic Neue"], round(8 * ppm))
+    draw.text((round(8 * ppm), round(12 * ppm)), "Sobriété", font=font, fill=(20, 20, 24))
+    draw.text((round(6 * ppm), round(54 * ppm)), "Réunion", font=font, fill=(24, 40, 140))
+    out = engine.read([np.asarray(img)])[0]
+    assert out.text == "Sobriété Réunion"
+
+    def note(nid: str, x0: float, y0: float) -> Note:
+        corners = ((x0, y0), (x0 + 76, y0), (x0 + 76, y0 + 76), (x0, y0 + 76))
+        return Note(nid, "b", None, corners, (x0 + 38, y0 + 38), "yellow", 1.0)
+
+    lower, upper = note("n1", 100, 100), note("n2", 100 - 10, 100 + 44)
+    kept = without_lines_under(out, lower, [upper], side)
+    assert kept.text == "Sobriété" and [ln.text for ln in kept.lines] == ["Sobriété"]
+    assert without_lines_under(out, lower, [note("n3", 300, 300)], side) is out

@@ -220,7 +220,8 @@ def score(
     A truth photo with no prediction (or a failed one) counts as nothing found. Notes
     are matched per board by centre distance < note_size_mm / 2 (Hungarian). OCR is also
     scored apart on notes the prediction saw at >= legible_px_per_mm (photo px per mm), and
-    on notes it did not flag for low OCR confidence (ocr_confidence >= QA threshold).
+    on notes it did not flag for low OCR confidence (no low_ocr_confidence flag: each
+    engine has its own threshold).
     """
     s = Scores()
     preds = {d["file"]: d for d in pred_photo_jsons}
@@ -254,6 +255,8 @@ def score(
             s.zones_exact_all_colours += all_ok
 
         n_truth, n_pred, pairs = _note_pairs(truth, pred, note_size_mm / 2)
+        flags = pred.get("flags", [])
+        low = {f.get("item") for f in flags if f.get("code") == "low_ocr_confidence"}
         s.notes_truth += n_truth
         s.notes_pred += n_pred
         for a, b, dist in pairs:
@@ -276,8 +279,7 @@ def score(
                 res = b.get("source_px_per_mm")
                 if res is None or res >= legible_px_per_mm:
                     s.ocr_readable.add(e, n)
-            conf = b.get("ocr_confidence")
-            if conf is not None and conf >= CONFIG.qa.low_ocr_confidence:
+            if b.get("ocr_confidence") is not None and b.get("id") not in low:
                 s.ocr_trusted.add(e, n)
     return s
 

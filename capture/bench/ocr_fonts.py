@@ -8,7 +8,6 @@ blur, noise, JPEG), so the OCR stage can be measured and tuned alone.
 from __future__ import annotations
 
 import io
-import time
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -16,7 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from capture.bench.metrics import char_edits
-from capture.config import CONFIG, OcrConfig
+from capture.config import CONFIG
 from capture.kit.fonts import find_font, load_font
 
 # Handwriting-like fonts from Debian packages (plus DejaVu as a printed-text control).
@@ -176,75 +175,143 @@ def make_crops(
     return crops
 
 
-@dataclass
-class FontScore:
-    font: str
-    notes: int
-    edits: int
-    chars: int
-    seconds: float
-
-    @property
-    def cer(self) -> float:
-        return self.edits / self.chars if self.chars else 0.0
+BANDS = (2.0, 3.0, 5.0)  # px per mm in the photo: the low end the pipeline still reads, up
 
 
-def measure(crops: list[NoteCrop], config: OcrConfig = CONFIG.ocr) -> dict[str, FontScore]:
-    """CER per font (sum of edits / sum of truth lengths, case-insensitive)."""
-    from capture.pipeline.ocr import read_note
+def band_crops(
+    count_per_font: int, seed: int, level: str, bands: tuple[float, ...] = BANDS,
+    fonts: dict[str, str] = FONTS,
+) -> list[tuple[float, NoteCrop]]:
+    """Crops as the note stage hands them to OCR: rendered at each band's resolution (as the
+    photo saw the note), then resampled to NotesConfig.crop_px_per_mm like its warp."""
+    import cv2
 
-    scores: dict[str, FontScore] = {}
-    for c in crops:
-        t0 = time.perf_counter()
-        res = read_note(c.image, config)
-        dt = time.perf_counter() - t0
-        e, n = char_edits(res.text, c.text)
-        s = scores.setdefault(c.font, FontScore(c.font, 0, 0, 0, 0.0))
-        s.notes += 1
-        s.edits += e
-        s.chars += n
-        s.seconds += dt
-    return scores
-
-
-def with_options(config: OcrConfig, **kw: object) -> OcrConfig:
-    return replace(config, **kw)
+    out = []
+    for k, band in enumerate(bands):
+        for c in make_crops(count_per_font, seed + 1000 * k, level, band, fonts):
+            side = round(c.image.shape[0] * CONFIG.notes.crop_px_per_mm / band)
+            img = cv2.resize(c.image, (side, side), interpolation=cv2.INTER_CUBIC)
+            out.append((band, replace(c, image=img)))
+    return out
 
 
-def print_report(
-    count: int, seed: int, level: str, px_per_mm: float, languages: str | None, console: object
-) -> dict[str, FontScore]:
-    """`capture bench ocr`: render, read, print CER per font."""
+@dataclass(frozen=True)
+class EngineRun:
+    texts: list[str]
+    ms_per_note: list[float]  # per batch (a "photo"): CPU ms over its notes, one thread
+    peak_mb: float  # peak resident memory of the reading process, Tesseract's included
+
+
+def _engine_run(engine: str, languages: str, jpegs: list[bytes], batch: int) -> EngineRun:
+    """In a fresh process: load `engine` (one thread), read the crops `batch` at a time."""
+    import os
+    import resource
+
+    from capture.pipeline.ocr import load_engine
+
+    config = replace(CONFIG.ocr, engine=engine, languages=languages)
+    eng = load_engine(config, 1)
+    texts: list[str] = []
+    ms: list[float] = []
+    for i in range(0, len(jpegs), batch):
+        imgs = [np.asarray(Image.open(io.BytesIO(b)).convert("RGB")) for b in jpegs[i : i + batch]]
+        t0 = os.times()
+        texts += [r.text for r in eng.read(imgs)]
+        t1 = os.times()
+        cpu = sum(t1[:4]) - sum(t0[:4])  # user + system, own and Tesseract's processes
+        ms.append(1000 * cpu / len(imgs))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return EngineRun(texts, ms, (own + child) / 1024)
+
+
+def _accent_words(text: str) -> list[str]:
+    return [w for w in _words(text) if any(ord(ch) > 127 for ch in w)]
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?'\"«»()") for w in unicodedata.normalize("NFC", text).casefold().split()]
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )
+
+
+def compare_engines(
+    count: int, seed: int, level: str, languages: str, engines: tuple[str, ...],
+    batch: int = 8, console: object | None = None,
+) -> dict:
+    """`capture bench ocr`: the same rendered crops read by each engine, each in its own
+    process (one thread, so its peak memory is its own): CER per font and per band,
+    accented words, CPU ms per note, peak memory. Returns the figures, prints tables."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from rich.table import Table
 
-    from capture.tools.tesseract import check_tesseract
+    crops = band_crops(count, seed, level)
+    jpegs = []
+    for _, c in crops:
+        buf = io.BytesIO()
+        Image.fromarray(c.image).save(buf, "JPEG", quality=92)
+        jpegs.append(buf.getvalue())
+    runs: dict[str, EngineRun] = {}
+    for engine in engines:  # one after the other: they do not compete for the cores
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            runs[engine] = pool.submit(_engine_run, engine, languages, jpegs, batch).result()
+    cer = {
+        e: [char_edits(t, c.text) for t, (_, c) in zip(r.texts, crops, strict=True)]
+        for e, r in runs.items()
+    }
 
-    config = CONFIG.ocr if not languages else replace(CONFIG.ocr, languages=languages)
-    check_tesseract(config.languages)
-    crops = make_crops(count, seed, level, px_per_mm)
-    scores = measure(crops, config)
-    table = Table(
-        title=f"OCR on rendered note crops (level {level}, {px_per_mm:g} px/mm, "
-        f"{count} per font, seed {seed}, {config.languages})"
-    )
-    for col in ("font", "notes", "chars", "CER", "s/note"):
-        table.add_column(col, justify="left" if col == "font" else "right")
-    hand = [s for name, s in scores.items() if "control" not in name]
-    for s in scores.values():
-        table.add_row(
-            s.font,
-            str(s.notes),
-            str(s.chars),
-            f"{100 * s.cer:.1f} %",
-            f"{s.seconds / max(1, s.notes):.2f}",
-        )
-    e, n = sum(s.edits for s in hand), sum(s.chars for s in hand)
-    table.add_row(
-        "[bold]all handwriting fonts",
-        str(sum(s.notes for s in hand)),
-        str(n),
-        f"[bold]{100 * e / max(1, n):.1f} %",
-        "",
-    )
-    console.print(table)
-    return scores
+    def cell(engine: str, idx: list[int]) -> str:
+        pairs = [cer[engine][i] for i in idx]
+        per_note = [e / max(n, 1) for e, n in pairs]
+        return f"{100 * np.mean(per_note):.1f} / {100 * np.median(per_note):.1f} %"
+
+    title = f"OCR on rendered note crops: level {level}, {count} per font and band, seed {seed}"
+    groups = [("font", name, [i for i, (_, c) in enumerate(crops) if c.font == name])
+              for name in dict.fromkeys(c.font for _, c in crops)]
+    groups += [("px/mm", f"{band:g} px/mm", [i for i, (b, _) in enumerate(crops) if b == band])
+               for band in dict.fromkeys(b for b, _ in crops)]
+    hand = [i for i, (_, c) in enumerate(crops) if "control" not in c.font]
+    groups.append(("all", "all handwriting fonts", hand))
+    table = Table(title=title + " (CER mean / median per note)")
+    table.add_column("crops")
+    table.add_column("notes", justify="right")
+    for e in engines:
+        table.add_column(e, justify="right")
+    figures: dict = {"cer": {}, "accents": {}, "ms_per_note": {}, "peak_mb": {}}
+    for _, label, idx in groups:
+        table.add_row(label, str(len(idx)), *[cell(e, idx) for e in engines])
+        figures["cer"][label] = {
+            e: float(np.mean([cer[e][i][0] / max(cer[e][i][1], 1) for i in idx]))
+            for e in engines
+        }
+    if console is not None:
+        console.print(table)
+    table = Table(title="accents, speed, memory (one thread)")
+    for col in ("engine", "accented words read exactly", "accent lost only",
+                "ms / note, median", "mean", "peak memory"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    for e, r in runs.items():
+        exact = lost = total = 0
+        for t, (_, c) in zip(r.texts, crops, strict=True):
+            read = _words(t)
+            plain = [_strip_accents(w) for w in read]
+            for w in _accent_words(c.text):
+                total += 1
+                exact += w in read
+                lost += w not in read and _strip_accents(w) in plain
+        figures["accents"][e] = exact / max(total, 1)
+        figures["ms_per_note"][e] = float(np.median(r.ms_per_note))
+        figures["peak_mb"][e] = r.peak_mb
+        table.add_row(e, f"{exact}/{total} ({100 * exact / max(total, 1):.0f} %)", str(lost),
+                      f"{np.median(r.ms_per_note):.0f}", f"{np.mean(r.ms_per_note):.0f}",
+                      f"{r.peak_mb:.0f} MB")
+    if console is not None:
+        console.print(table)
+    return figures

@@ -694,7 +694,10 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
             "x": n.get("x"), "y": n.get("y"), "cell": n.get("cell"),
             "crop": n.get("crop"), "ocr_confidence": conf,
             "conf_pct": None if conf is None else round(100 * conf),
-            "low": conf is not None and conf < CONFIG.qa.low_ocr_confidence,
+            # as the OCR engine judged it (each engine has its own threshold)
+            "low": conf is not None and any(
+                f.get("code") == "low_ocr_confidence" and f.get("item") == n.get("id")
+                for f in doc.get("flags", [])),
             "rejected": kind == "rejected", "verified": bool(n.get("verified")),
             "corrected_by": n.get("corrected_by"), "machine": n.get("machine"),
             "anchor": slug("note", stem, n.get("id", "")),

@@ -21,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from capture.config import CONFIG, OcrConfig
+from capture.config import CONFIG, Config, OcrConfig
 from capture.errors import UsageError
 
 ENGINES = ("ppocr", "tesseract")
@@ -45,6 +45,19 @@ class OcrResult:
 
 
 EMPTY = OcrResult("", "", None)
+
+
+def from_lines(lines: Sequence[OcrLine]) -> OcrResult:
+    """A note's result from its lines in reading order: text cleaned, the confidence the
+    mean line confidence weighted by characters; EMPTY when nothing is left."""
+    kept = tuple(ln for ln in lines if ln.text.strip())
+    raw = "\n".join(ln.text for ln in kept)
+    text = clean_text(raw)
+    if not text:
+        return EMPTY
+    weights = [max(len(ln.text), 1) for ln in kept]
+    conf = float(np.average([ln.confidence for ln in kept], weights=weights))
+    return OcrResult(text, raw, round(conf, 3), kept)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,15 @@ def load_engine(config: OcrConfig = CONFIG.ocr, threads: int = 1) -> OcrEngine:
     )
 
 
+def low_confidence(config: Config = CONFIG) -> float:
+    """The confidence under which a note's reading is flagged for review: each engine's
+    confidences have their own scale (PP-OCR's character probabilities sit near 1 even on
+    misread words, Tesseract's word confidences much lower)."""
+    if config.ocr.engine == "ppocr":
+        return config.ocr.ppocr.low_confidence
+    return config.qa.low_ocr_confidence
+
+
 def read_notes(
     crops: Sequence[np.ndarray | None], config: OcrConfig = CONFIG.ocr, threads: int = 1
 ) -> list[OcrResult]:
@@ -113,7 +135,8 @@ def clean_text(raw: str, max_chars: int = CONFIG.limits.text_max_chars) -> str:
     "?" or ":" is kept: French puts a space before them), strips noise characters from
     token edges, collapses whitespace and cuts to `max_chars`.
     """
-    text = _HYPHEN_BREAK.sub(r"\1\2", raw.replace("\r", ""))
+    # Typographic apostrophes as typed on a keyboard ("d’insertion" -> "d'insertion").
+    text = _HYPHEN_BREAK.sub(r"\1\2", raw.replace("\r", "").replace("’", "'").replace("‘", "'"))
     tokens = []
     for tok in text.split():
         tok = tok.strip(_EDGE_NOISE)

@@ -11,8 +11,16 @@ from time import perf_counter
 import cv2
 import numpy as np
 
-from capture.config import CONFIG, Config, QaConfig
-from capture.model import BoardFit, BoardLayout, BoardResult, Flag, KitLayout, PhotoResult
+from capture.config import CONFIG, Config
+from capture.model import (
+    BoardFit,
+    BoardLayout,
+    BoardResult,
+    Flag,
+    KitLayout,
+    Note,
+    PhotoResult,
+)
 from capture.pipeline.colour import (
     ColourRefs,
     load_colour_refs,
@@ -21,6 +29,7 @@ from capture.pipeline.colour import (
 )
 from capture.pipeline.dots import count_dots
 from capture.pipeline.notes import find_notes
+from capture.pipeline.ocr import OcrResult, from_lines
 from capture.pipeline.rectify import analysis_px_per_mm, rectify_board
 from capture.pipeline.register import find_boards
 
@@ -140,13 +149,39 @@ def _analyse_board(
     return res
 
 
-def _read_notes(boards: list[BoardResult], ocr: Callable, qa: QaConfig) -> None:
-    """Text, raw text and confidence on every note with a crop; low confidence flagged."""
+def without_lines_under(out: OcrResult, note: Note, over: list[Note], side_px: int) -> OcrResult:
+    """`out` without the lines whose centre lies on one of the notes stuck over `note`: the
+    writing there is the upper note's own (it is read on that note), not this one's. Needs
+    the engine's line boxes (crop pixels of `note`'s square crop, side_px wide)."""
+    square = np.array([(0, 0), (side_px, 0), (side_px, side_px), (0, side_px)], np.float32)
+    to_crop = cv2.getPerspectiveTransform(np.asarray(note.corners_mm, np.float32), square)
+    quads = [
+        cv2.perspectiveTransform(np.asarray(o.corners_mm, np.float64).reshape(-1, 1, 2), to_crop)
+        .reshape(-1, 2)
+        .astype(np.float32)
+        for o in over
+    ]
+    kept = [
+        ln for ln in out.lines
+        if not any(
+            cv2.pointPolygonTest(q, tuple(np.mean(ln.box, axis=0).tolist()), False) >= 0
+            for q in quads
+        )
+    ]
+    return out if len(kept) == len(out.lines) else from_lines(kept)
+
+
+def _read_notes(boards: list[BoardResult], ocr: Callable, low: float) -> None:
+    """Text, raw text and confidence on every note with a crop; a confidence under `low`
+    (the engine's threshold: capture.pipeline.ocr.low_confidence) flagged."""
     todo = [(b, n) for b in boards for n in b.notes if n.crop is not None]
     for (board, note), out in zip(todo, ocr([n.crop for _, n in todo]), strict=True):
+        if note.covered_by and out.lines:
+            over = [n for n in board.notes if n.id in note.covered_by]
+            out = without_lines_under(out, note, over, np.asarray(note.crop).shape[0])
         note.text, note.raw_text = out.text, out.raw_text
         note.ocr_confidence = float(out.confidence) if out.confidence is not None else None
-        if note.ocr_confidence is not None and note.ocr_confidence < qa.low_ocr_confidence:
+        if note.ocr_confidence is not None and note.ocr_confidence < low:
             board.flags.append(
                 Flag(
                     "low_ocr_confidence",
@@ -244,7 +279,9 @@ def analyse_photo(
         result.boards.append(res)
     if ocr is not None:
         t = perf_counter()
-        _read_notes(result.boards, ocr, qa)
+        from capture.pipeline.ocr import low_confidence
+
+        _read_notes(result.boards, ocr, low_confidence(config))
         timings["ocr"] = perf_counter() - t
     result.flags += card_flags
     seen = {f.board for f in fits}

@@ -23,7 +23,7 @@ import numpy as np
 
 from capture.config import CONFIG, OcrConfig
 from capture.errors import ExternalToolError
-from capture.pipeline.ocr import EMPTY, EngineInfo, OcrLine, OcrResult, clean_text
+from capture.pipeline.ocr import EngineInfo, OcrLine, OcrResult, from_lines
 
 _ADVICE = (
     "réinstallez l'environnement (`make install`), ou lisez avec Tesseract : "
@@ -87,21 +87,6 @@ def cut_line(img: np.ndarray, box: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(
         img, m, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
     )
-
-
-def note_result(lines: list[OcrLine], min_score: float) -> OcrResult:
-    """A note's result from its lines in reading order: lines under min_score dropped, the
-    confidence the characters' mean line score."""
-    kept = tuple(ln for ln in lines if ln.text.strip() and ln.confidence >= min_score)
-    if not kept:
-        return EMPTY
-    raw = "\n".join(ln.text for ln in kept)
-    text = clean_text(raw)
-    if not text:
-        return EMPTY
-    weights = np.array([max(len(ln.text), 1) for ln in kept], float)
-    conf = float(np.average([ln.confidence for ln in kept], weights=weights))
-    return OcrResult(text, raw, round(conf, 3), kept)
 
 
 class PpocrEngine:
@@ -197,4 +182,7 @@ class PpocrEngine:
                 corners = tuple((round(float(x), 1), round(float(y), 1)) for x, y in box)
                 lines.setdefault(ci, []).append(OcrLine(str(text), float(score), corners))
         min_score = self.config.ppocr.min_line_score
-        return [note_result(lines.get(ci, []), min_score) for ci in range(len(crops))]
+        return [
+            from_lines([ln for ln in lines.get(ci, []) if ln.confidence >= min_score])
+            for ci in range(len(crops))
+        ]
