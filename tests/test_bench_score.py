@@ -146,7 +146,9 @@ def test_known_errors_give_known_numbers() -> None:
     assert s.ocr_trusted.notes == 0 and s.ocr_trusted.rate is None  # no OCR confidence given
     p1["actions"][0]["ocr_confidence"] = 0.9
     assert score(pred, truth).ocr_trusted.rate == pytest.approx(3 / 11)
-    p1["actions"][0]["ocr_confidence"] = 0.2  # flagged for review: not counted as trusted
+    p1["actions"][0]["ocr_confidence"] = 0.2  # under the engine's threshold: flagged
+    p1["actions"][0]["id"] = "mire-n01"
+    p1.setdefault("flags", []).append({"code": "low_ocr_confidence", "item": "mire-n01"})
     assert score(pred, truth).ocr_trusted.notes == 0
     truth[0]["actions"][0]["writing_visible"] = 0.6  # another note hides part of its text
     s = score(pred, truth)
