@@ -15,7 +15,7 @@ from capture.pipeline.photo import analyse_photo
 
 
 def _ocr(crops: list[np.ndarray]) -> list[SimpleNamespace]:
-    return [SimpleNamespace(text="", raw_text="", confidence=0.0) for _ in crops]
+    return [SimpleNamespace(text="", raw_text="", confidence=0.0, lines=()) for _ in crops]
 
 
 def _analyse(notes: list[StickyNote], seed: int, config: Config = CONFIG):

@@ -52,7 +52,8 @@ def mire_scene():
 
     def fake_ocr(crops: list[np.ndarray]) -> list[SimpleNamespace]:
         calls.extend(c.shape for c in crops)
-        return [SimpleNamespace(text="texte", raw_text="texte\n", confidence=0.3) for _ in crops]
+        return [SimpleNamespace(text="texte", raw_text="texte\n", confidence=0.3, lines=())
+                for _ in crops]
 
     return kit, notes, analyse_photo(photo, kit, ocr=fake_ocr, file="mire.jpg"), calls
 
@@ -133,7 +134,7 @@ def test_mixed_light_tinted_paper_is_not_a_note() -> None:
         photo, rng, cast=(1.0, 0.88, 0.62), side_cast=(0.8, 0.95, 1.15), blur_px=1.0, noise=3,
         jpeg=85,
     )
-    blank = SimpleNamespace(text="", raw_text="", confidence=None)
+    blank = SimpleNamespace(text="", raw_text="", confidence=None, lines=())
     res = analyse_photo(photo, kit, ocr=lambda crops: [blank] * len(crops), file="mixed.jpg")
     found = [n for br in res.boards for n in br.notes]
     assert len(found) == len(notes)
@@ -154,7 +155,7 @@ def test_overexposed_board_is_flagged(gain: float, flagged: bool) -> None:
     img = decorate(render_board(b, 3.0), b, 3.0, [], notes, rng)
     photo, _ = photograph([(img, 3.0, (0, 0))], (1000, 1000), (3000, 2250), 15, 3, rng)
     photo = degrade(photo, rng, cast=(0.86, 0.8, 0.7), gain=gain, blur_px=1.0, noise=2, jpeg=90)
-    blank = SimpleNamespace(text="", raw_text="", confidence=None)
+    blank = SimpleNamespace(text="", raw_text="", confidence=None, lines=())
     res = analyse_photo(photo, kit, ocr=lambda crops: [blank] * len(crops), file="bright.jpg")
     codes = {f.code for br in res.boards for f in br.flags}
     assert ("overexposed" in codes) is flagged

@@ -114,6 +114,7 @@ class PpocrEngine:
                 "Det.box_thresh": pc.det_box_thresh,
                 "Det.unclip_ratio": pc.det_unclip_ratio,
                 "Rec.rec_batch_num": pc.rec_batch,
+                "Rec.rec_img_shape": [3, 48, pc.rec_min_width],
                 "EngineConfig.onnxruntime.intra_op_num_threads": max(1, int(threads)),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
