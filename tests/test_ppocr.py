@@ -157,3 +157,31 @@ def test_writing_of_a_note_stuck_over_another_is_not_read_into_it(engine: PpocrE
     kept = without_lines_under(out, lower, [upper], side)
     assert kept.text == "Sobriété" and [ln.text for ln in kept.lines] == ["Sobriété"]
     assert without_lines_under(out, lower, [note("n3", 300, 300)], side) is out
+
+
+def test_capture_models_names_the_engine_and_its_files() -> None:
+    from click.testing import CliRunner
+
+    from capture.cli import main
+
+    out = CliRunner().invoke(main, ["models"])
+    assert out.exit_code == 0, out.output
+    assert "moteur OCR ppocr (par défaut) : rapidocr 3.10.0" in out.output
+    assert "PP-OCRv6_det_small.onnx" in out.output and "PP-OCRv6_rec_small.onnx" in out.output
+    out = CliRunner().invoke(main, ["models", "--ocr", "tesseract"])
+    assert out.exit_code == 0 and "moteur OCR tesseract : Tesseract" in out.output
+
+
+def test_a_run_whose_engine_cannot_load_stops_before_any_photo(tmp_path) -> None:
+    from pathlib import Path
+
+    from capture.pipeline.batch import run_batch
+
+    workshop = Path(__file__).parents[1] / "samples/residence-achats-durables/workshop.yaml"
+    photos = Path(__file__).parents[1] / "samples/residence-achats-durables/set/photos"
+    bad = replace(CONFIG, ocr=replace(
+        CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, det_model="missing_det.onnx")))
+    with pytest.raises(ExternalToolError) as err:
+        run_batch([photos], workshop, out_dir=tmp_path / "out", config=bad)
+    assert err.value.exit_status == 2 and "missing_det.onnx" in err.value.message
+    assert not (tmp_path / "out").exists()

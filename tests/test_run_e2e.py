@@ -124,7 +124,9 @@ def test_failed_photo_gives_exit_1_and_rest_is_written(tmp_path: Path) -> None:
         (["run", "nowhere/", "--workshop", str(WORKSHOP)], 2),
         (["run", str(SET / "photos"), "--workshop", "missing.yaml"], 2),
         (["run", "--workshop", str(WORKSHOP)], 2),
-        (["run", str(SET / "photos"), "--workshop", str(WORKSHOP), "--lang", "fra+zzz"], 2),
+        (["run", str(SET / "photos"), "--workshop", str(WORKSHOP), "--ocr", "tesseract",
+          "--lang", "fra+zzz"], 2),
+        (["run", str(SET / "photos"), "--workshop", str(WORKSHOP), "--ocr", "nope"], 2),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], code: int, tmp_path: Path) -> None:

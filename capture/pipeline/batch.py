@@ -563,6 +563,11 @@ def run_batch(
         config = replace(config, ocr=replace(config.ocr, languages=languages))
     if ocr:
         config = replace(config, ocr=replace(config.ocr, engine=ocr))
+    if languages and config.ocr.engine != "tesseract" and console is not None:
+        console.print(  # type: ignore[attr-defined]
+            f"[yellow]--lang[/] ne règle que Tesseract (--ocr tesseract) : le moteur "
+            f"{config.ocr.engine} lit le français et l'anglais sans réglage"
+        )
     if max_megapixels is not None:
         if not max_megapixels > 0:
             raise UsageError("--max-megapixels doit être positif", code="bad_option")
