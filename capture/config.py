@@ -83,6 +83,9 @@ class PpocrConfig:
     # ... and padded to at least this width: rapidocr pads to 320 px, which doubles the work
     # on one-word lines; 160 read the same 45 crops as well (CER 1.3 %) in 99 ms, not 129.
     rec_min_width: int = 160
+    # Read Latin-script characters only (capture.tools.ppocr.latin_char): the recogniser
+    # also knows Chinese, Japanese, ... which no French or English workshop writes.
+    latin_only: bool = True
     # A line read with a lower mean character probability is dropped (PLACEHOLDER_SCORE).
     min_line_score: float = 0.5
     inset_frac: float = 0.02  # the note's own edge and shadow trimmed before detection

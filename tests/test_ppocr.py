@@ -108,7 +108,10 @@ def test_threads_follow_what_the_batch_gives(engine: PpocrEngine) -> None:
     two = PpocrEngine(CONFIG.ocr, 2)
     for eng, n in ((engine, 1), (two, 2)):
         for model in (eng._det, eng._rec):
-            assert model.session.session.get_session_options().intra_op_num_threads == n
+            sess = model.session
+            while not hasattr(sess, "get_session_options"):  # rapidocr's wrappers, ours
+                sess = sess.session
+            assert sess.get_session_options().intra_op_num_threads == n
 
 
 def test_a_missing_model_or_engine_is_a_clear_error() -> None:
@@ -185,3 +188,14 @@ def test_a_run_whose_engine_cannot_load_stops_before_any_photo(tmp_path) -> None
         run_batch([photos], workshop, out_dir=tmp_path / "out", config=bad)
     assert err.value.exit_status == 2 and "missing_det.onnx" in err.value.message
     assert not (tmp_path / "out").exists()
+
+
+def test_only_latin_script_is_read(engine: PpocrEngine) -> None:
+    from capture.tools.ppocr import latin_char
+
+    assert all(map(latin_char, "aZ09 ?!«»°éèêàçôœŒÉ’…€-"))
+    assert not any(map(latin_char, "三日本한ДΩ×"))
+    chars = engine._rec.postprocess_op.character
+    probe = np.ones((1, 3, len(chars)), np.float32)
+    kept = engine._rec.session.allowed * probe[0, 0]
+    assert kept[0] == 1 and kept[chars.index("é")] == 1 and kept[chars.index("三")] == 0

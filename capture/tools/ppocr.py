@@ -89,6 +89,37 @@ def cut_line(img: np.ndarray, box: np.ndarray) -> np.ndarray:
     )
 
 
+def latin_char(ch: str) -> bool:
+    """A character of the Latin script as European languages write it: printable ASCII,
+    the Latin-1 letters and signs (é, ç, «, °), Latin Extended-A (œ, ł, ş), and the
+    typographic quotes, dashes, ellipsis and euro sign."""
+    if len(ch) != 1:
+        return False
+    code = ord(ch)
+    return (
+        0x20 <= code < 0x7F
+        or (0xA0 <= code <= 0x17F and ch not in "×÷")
+        or ch in "‘’“”–—…€"
+    )
+
+
+class _ScriptMask:
+    """Wraps the recogniser's onnxruntime session: per time step, the probabilities of the
+    characters outside `allowed` are zeroed before rapidocr decodes, so the best allowed
+    character wins. The recogniser is multilingual (its 18,000 characters are mostly
+    Chinese): on a generated medium set it read two faint notes as one Chinese character;
+    a workshop in a Latin-script language never writes one."""
+
+    def __init__(self, session: object, allowed: np.ndarray) -> None:
+        self.session, self.allowed = session, allowed.astype(np.float32)
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        return self.session(batch) * self.allowed
+
+    def __getattr__(self, name: str) -> object:  # everything else: the session's own
+        return getattr(self.session, name)
+
+
 class PpocrEngine:
     """The `ppocr` engine of the OCR seam. Loading it loads both models (ExternalToolError,
     exit 2, if they or onnxruntime are missing or broken)."""
@@ -136,6 +167,10 @@ class PpocrEngine:
                 f"le moteur OCR ppocr ne se charge pas (modèles non chargés) ; {_ADVICE}",
                 code="ocr_engine_failed",
             )
+        if pc.latin_only:
+            chars = self._rec.postprocess_op.character  # index 0: the CTC blank
+            allowed = np.array([i == 0 or latin_char(c) for i, c in enumerate(chars)])
+            self._rec.session = _ScriptMask(self._rec.session, allowed)
 
     def info(self) -> EngineInfo:
         from importlib.metadata import version
