@@ -52,9 +52,11 @@ def _as_if_run_by_the_cli(photos: Path, out: Path) -> None:
     from capture import __version__
     from capture.config import CONFIG
     from capture.pipeline.faults import fingerprint, settings_hash
-    from capture.pipeline.ocr import tessdata_dir
+    from capture.tools.tesseract import tessdata_dir
 
-    config = replace(CONFIG, ocr=replace(CONFIG.ocr, tessdata_dir=tessdata_dir(CONFIG.ocr)))
+    config = CONFIG  # run_batch resolves Tesseract's models folder only for that engine
+    if CONFIG.ocr.engine == "tesseract":
+        config = replace(CONFIG, ocr=replace(CONFIG.ocr, tessdata_dir=tessdata_dir(CONFIG.ocr)))
     settings = settings_hash(kit(), config, __version__)
     for doc_path in (out / "photos").glob("*.json"):
         doc = json.loads(doc_path.read_text())
