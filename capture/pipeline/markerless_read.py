@@ -179,12 +179,14 @@ def read_wall(
     res = interpret(scene, rgb, config)
     todo = [n for n in res.notes if n.crop is not None]
     if ocr is not None and todo:
+        from capture.pipeline.ocr import low_confidence
+
         for note, o in zip(todo, ocr([n.crop for n in todo]), strict=True):
             note.text, note.raw_text = o.text, o.raw_text
             note.ocr_confidence = float(o.confidence) if o.confidence is not None else None
             if (
                 note.ocr_confidence is not None
-                and note.ocr_confidence < config.qa.low_ocr_confidence
+                and note.ocr_confidence < low_confidence(config)
             ):
                 res.flags.append(
                     Flag(
