@@ -8,7 +8,7 @@ CAPTURE := .venv/bin/capture
 WORKSHOP := samples/residence-achats-durables/workshop.yaml
 SAMPLES  := samples/residence-achats-durables/set
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng libzbar0 fonts-dejavu-core \
-	fonts-comic-neue fonts-humor-sans fonts-breip fonts-dancingscript chromium poppler-utils
+	fonts-comic-neue fonts-humor-sans fonts-breip fonts-dancingscript chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test check install system-deps lint bench clean
