@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from report_fixture import build_outputs
+from report_fixture import build_outputs, snapshot
 
 from capture.export.corrections import CorrectionsError, apply_corrections
 from capture.export.schema import validate
@@ -37,10 +37,6 @@ def _pools(out: Path) -> dict:
     votes = [(v["board"], z) for v in session["votes"] for z in zones[v["board"]]]
     return {"workshop": session["workshop"], "notes": notes, "zones": zones, "votes": votes}
 
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
 
 
 junk = st.recursive(st.none() | st.booleans() | st.integers(-5, 10**6)
@@ -124,21 +120,21 @@ def test_random_corrections_apply_or_exit_2(pristine: Path, data: st.DataObject)
         shutil.copytree(pristine, out)
         corr = Path(tmp) / "corrections.json"
         corr.write_bytes(raw)
-        before = _snapshot(out)
+        before = snapshot(out)
         try:
             apply_corrections(out, corr, report=False)
         except CorrectionsError as exc:
             event("refused")
             assert exc.exit_status == 2 and exc.message
-            assert _snapshot(out) == before  # refused: nothing written
+            assert snapshot(out) == before  # refused: nothing written
             return
         validate(json.loads((out / "session.json").read_text("utf-8")), "session")
         for p in (out / "photos").glob("*.json"):
             validate(json.loads(p.read_text("utf-8")), "photo")
         event("applied")
-        once = _snapshot(out)
+        once = snapshot(out)
         again = apply_corrections(out, corr, report=False)
-        assert _snapshot(out) == once  # twice == once, byte for byte
+        assert snapshot(out) == once  # twice == once, byte for byte
         targets = [json.dumps(c["target"], sort_keys=True)
                    for c in json.loads(raw)["corrections"]]
         if len(set(targets)) == len(targets):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-from report_fixture import NOTE_RGB, STICKER_RGB, XSS, build_outputs
+from report_fixture import NOTE_RGB, STICKER_RGB, XSS, build_outputs, snapshot
 
 from capture.cli import main
 from capture.export.corrections import CorrectionsError, apply_corrections, schema_errors
@@ -41,11 +41,6 @@ def out(built: Path, tmp_path: Path) -> Path:
     shutil.copytree(built, dst)
     return dst
 
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    # .capture.lock: the output folder's lock (holds the pid of the last writer), not an output
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".capture.lock"}
 
 
 def _corrections(path: Path, items: list[dict], author: str = "Camille") -> Path:
@@ -220,10 +215,10 @@ def test_apply_corrections_and_idempotence(out: Path, tmp_path: Path) -> None:
     html = (out / "report.html").read_text("utf-8")
     assert "Mutualiser les achats" in html and "vérifié" in html
     # twice: nothing changes, byte for byte
-    before = _snapshot(out)
+    before = snapshot(out)
     again = apply_corrections(out, corr)
     assert again.changed == 0
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
 
 
 def test_false_detection_can_be_undone(out: Path, tmp_path: Path) -> None:
@@ -239,7 +234,7 @@ def test_false_detection_can_be_undone(out: Path, tmp_path: Path) -> None:
 
 
 def test_invalid_corrections_exit_2_and_change_nothing(out: Path, tmp_path: Path) -> None:
-    before = _snapshot(out)
+    before = snapshot(out)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"version": 1, "workshop": WORKSHOP, "corrections": [
         {"target": {"photo": "IMG_0001.jpg", "board": "mire", "note": "mire-n00"},
@@ -262,7 +257,7 @@ def test_invalid_corrections_exit_2_and_change_nothing(out: Path, tmp_path: Path
     (tmp_path / "broken.json").write_text("{not json")
     broken = tmp_path / "broken.json"
     assert CliRunner().invoke(main, ["apply", str(out), str(broken)]).exit_code == 2
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
 
 
 def test_schema_accepts_what_the_page_writes() -> None:
