@@ -157,6 +157,16 @@ class Note:
     size_mm: float | None = None  # side of the square found (real packs: 51, 76, 102 mm)
     covered: float | None = None  # share of the note under other notes (None: none over it)
     covered_by: tuple[str, ...] = ()  # ids of the notes stuck over it
+    ocr_lines: tuple[OcrLine, ...] = ()  # the lines its text was read from, reading order
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One written line of a note as the OCR engine read it."""
+
+    text: str
+    confidence: float  # in [0, 1]
+    box: tuple[tuple[float, float], ...]  # corners in crop pixels, clockwise from top left
 
 
 @dataclass

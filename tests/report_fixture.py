@@ -20,7 +20,17 @@ from capture.export.json_out import session_to_dict, write_session_json
 from capture.export.report import write_report
 from capture.kit.layout import grid_cell, layout_workshop
 from capture.kit.render import render_board
-from capture.model import BoardFit, BoardResult, Dot, Flag, KitLayout, Note, PhotoResult, VoteCount
+from capture.model import (
+    BoardFit,
+    BoardResult,
+    Dot,
+    Flag,
+    KitLayout,
+    Note,
+    OcrLine,
+    PhotoResult,
+    VoteCount,
+)
 from capture.pipeline.batch import PhotoJob, process_photo
 from capture.pipeline.merge import merge_session
 from capture.workshop import load_workshop
@@ -69,9 +79,10 @@ def _note(board: str, nid: str, zone: str | None, c: tuple[float, float], colour
     crop = np.full((152, 152, 3), NOTE_RGB[colour], np.uint8)
     cv2.putText(crop, "note", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (40, 40, 90), 2)
     x, y = grid if grid else (None, None)
+    line = OcrLine(text, conf, ((18.0, 52.0), (134.0, 52.0), (134.0, 90.0), (18.0, 90.0)))
     return Note(nid, board, zone, corners, c, colour, 0.93, x=x, y=y,
                 cell=grid_cell(x, y) if grid else None, text=text, raw_text=text,
-                ocr_confidence=conf, crop=crop)
+                ocr_confidence=conf, crop=crop, ocr_lines=(line,) if text else ())
 
 
 def _board_result(kit_: KitLayout, board: str, h: np.ndarray) -> BoardResult:

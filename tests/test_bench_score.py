@@ -185,6 +185,13 @@ def test_session_scores_each_note_once() -> None:
     pred["notes"][0]["best_px_per_mm"] = 2.4
     s = score_session(score([], []), pred, truth, note_size_mm=76)
     assert s.session_ocr_readable.notes == 1
+    # text_hidden flags: on the half-hidden note (right), on the note in view (wrong)
+    assert (s.session_hidden_truth, s.session_hidden_flagged, s.session_hidden_false) == (1, 0, 0)
+    pred["notes"][0]["id"], pred["notes"][1]["id"] = "b-n01", "b-n02"
+    pred["flags"] = [{"code": "text_hidden", "board": "b", "item": i} for i in ("b-n01", "b-n02")]
+    s = score_session(score([], []), pred, truth, note_size_mm=76)
+    assert (s.session_hidden_truth, s.session_hidden_flagged, s.session_hidden_false) == (1, 1, 1)
+    assert ("session: writing hidden, flagged text_hidden", "1/1") in [r[:2] for r in table_rows(s)]
 
 
 def test_notes_too_far_apart_do_not_match_and_matching_is_optimal() -> None:

@@ -9,6 +9,7 @@ from fake_results import failed, kit, mire, photo, story, verbatim
 
 from capture.export.json_out import session_to_dict
 from capture.export.schema import validate
+from capture.model import OcrLine
 from capture.pipeline.merge import merge_session
 
 
@@ -71,6 +72,7 @@ def test_note_text_comes_from_the_view_that_read_it_best() -> None:
     wide, close = mire(2), mire(2, err=0.9)  # the wide shot is the better-registered view
     wide.notes[0].text, wide.notes[0].ocr_confidence = "Acfion O", 0.31
     close.notes[0].text, close.notes[0].ocr_confidence = "Action 0", 0.86
+    close.notes[0].ocr_lines = (OcrLine("Action 0", 0.86, ((5, 9), (50, 9), (50, 21), (5, 21))),)
     close.notes[0].id = "mire-n07"  # ids are per photo
     close.notes[1].ocr_confidence = 0.2  # read worse there: the chosen view's text stays
     s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
@@ -90,6 +92,9 @@ def test_note_text_comes_from_the_view_that_read_it_best() -> None:
         "text": "Acfion O",
         "ocr_confidence": 0.31,
     }
+    assert first["lines"] == [  # the lines read in close.jpg, boxes in its crop
+        {"text": "Action 0", "confidence": 0.86, "box": [[5, 9], [50, 9], [50, 21], [5, 21]]}
+    ]
     assert "text_from" not in second and second["text"] == "Action 1"
     validate(doc, "session")
 
@@ -182,3 +187,19 @@ def test_notes_no_photo_shows_legibly_ask_for_a_closer_retake() -> None:
     close.notes = mire(2).notes
     s = merge_session([photo("wide.jpg", wide), photo("close.jpg", close)], kit())
     assert not _flags(s, "text_too_small")
+
+
+def test_note_under_another_in_every_photo_is_flagged_text_hidden() -> None:
+    # note n00 is under another note in both photos: part of its writing no photo shows
+    a, b = mire(2), mire(2, err=0.9)
+    for v, share in ((a, 0.3), (b, 0.25)):
+        v.notes[0].covered, v.notes[0].covered_by = share, ("mire-n09",)
+    b.notes[1].covered = 0.4  # n01 covered in one photo only: the other one shows it whole
+    s = merge_session([photo("A.jpg", a), photo("B.jpg", b)], kit())
+    (flag,) = _flags(s, "text_hidden")
+    assert (flag.board, flag.item, flag.severity) == ("mire", "mire-n00", "warning")
+    assert "A.jpg, B.jpg" in flag.message and "25%" in flag.message
+    validate(session_to_dict(s, kit()), "session")
+    # under the note_covered threshold in one photo: that photo may show the writing
+    b.notes[0].covered = 0.05
+    assert not _flags(merge_session([photo("A.jpg", a), photo("B.jpg", b)], kit()), "text_hidden")

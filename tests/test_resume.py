@@ -220,3 +220,27 @@ def test_ctrl_c_with_jobs_stops_at_once_keeps_finished_photos_and_resumes(tmp_pa
     for name, mtime in done.items():  # finished before Ctrl-C: kept, not analysed again
         assert (out / "photos" / name).stat().st_mtime_ns == mtime, name
     assert not list(out.rglob(".*.wcap-*.tmp"))
+
+
+def test_line_boxes_are_kept_in_the_json_and_read_back(tmp_path: Path) -> None:
+    """Each note's OCR lines (text, confidence, box in crop pixels) are in the photo JSON and
+    session.json, schema-valid, and --resume reads them back."""
+    from report_fixture import build_outputs, kit
+
+    from capture.export.json_in import photo_from_dict
+    from capture.export.schema import validate
+
+    out = build_outputs(tmp_path)
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    validate(session, "session")
+    entries = [e for e in session["actions"] + session["notes"] if e["text"]]
+    assert entries and all(len(e["lines"]) == 1 for e in entries)
+    line = entries[0]["lines"][0]
+    assert line["text"] == entries[0]["text"]
+    assert line["box"] == [[18.0, 52.0], [134.0, 52.0], [134.0, 90.0], [18.0, 90.0]]
+    doc = json.loads((out / session["photos"][0]["json"]).read_text("utf-8"))
+    validate(doc, "photo")
+    res = photo_from_dict(doc, kit())
+    read_back = [n for b in res.boards for n in b.notes if n.text]
+    assert read_back and all(n.ocr_lines[0].text == n.text for n in read_back)
+    assert read_back[0].ocr_lines[0].box[2] == (134.0, 90.0)

@@ -81,7 +81,13 @@ class Scores:
     session_notes_pred: int = 0
     session_notes_matched: int = 0
     session_ocr: Tally = field(default_factory=Tally)
+    # ... on the notes whose writing at least one photo shows whole (truth "writing_visible",
+    # the best over the photos): the text a reader could have read
     session_ocr_in_view: Tally = field(default_factory=Tally)
+    # notes whose writing no photo shows whole, and the session's text_hidden flags on them
+    session_hidden_truth: int = 0
+    session_hidden_flagged: int = 0
+    session_hidden_false: int = 0  # flagged text_hidden, yet some photo shows the writing whole
     # ... and seen at a legible resolution by some photo (pred "best_px_per_mm")
     session_ocr_readable: Tally = field(default_factory=Tally)
     photo_seconds: list[float] = field(default_factory=list)
@@ -311,11 +317,21 @@ def score_session(
     n_truth, n_pred, pairs = _note_pairs(truth_session, pred_session, note_size_mm / 2)
     s.session_notes_truth += n_truth
     s.session_notes_pred += n_pred
+    hidden_flags = {
+        (f.get("board"), f.get("item"))
+        for f in pred_session.get("flags", [])
+        if f.get("code") == "text_hidden"
+    }
     for a, b, _ in pairs:
         s.session_notes_matched += 1
         e, n = char_edits(b.get("text", ""), a.get("text", ""))
         s.session_ocr.add(e, n)
-        if a.get("writing_visible", 1.0) >= IN_VIEW:
+        hidden = a.get("writing_visible", 1.0) < IN_VIEW
+        said = (b.get("board"), b.get("id")) in hidden_flags
+        s.session_hidden_truth += hidden
+        s.session_hidden_flagged += hidden and said
+        s.session_hidden_false += said and not hidden
+        if not hidden:
             s.session_ocr_in_view.add(e, n)
             res = b.get("best_px_per_mm")
             if res is None or res >= legible_px_per_mm:
@@ -425,9 +441,10 @@ def table_rows(s: Scores) -> list[tuple[str, str, str]]:
             ),
             ("session: OCR CER", _fmt(s.session_ocr.rate), s.session_ocr.detail()),
             (
-                "session: OCR CER, writing fully in view",
+                "session: OCR CER, writing whole in >= 1 photo",
                 _fmt(s.session_ocr_in_view.rate),
-                f"{s.session_ocr_in_view.notes} notes; " + s.session_ocr_in_view.detail(),
+                f"{s.session_ocr_in_view.notes} notes some photo shows all the writing of; "
+                + s.session_ocr_in_view.detail(),
             ),
             (
                 "session: OCR CER, in view and shot legibly",
@@ -435,6 +452,12 @@ def table_rows(s: Scores) -> list[tuple[str, str, str]]:
                 f"{s.session_ocr_readable.notes} notes, also seen at >= "
                 f"{CONFIG.ocr.min_source_px_per_mm:g} px/mm in some photo; "
                 + s.session_ocr_readable.detail(),
+            ),
+            (
+                "session: writing hidden, flagged text_hidden",
+                f"{s.session_hidden_flagged}/{s.session_hidden_truth}",
+                f"notes under another note in every photo (no reader sees all their writing); "
+                f"{s.session_hidden_false} flagged wrongly",
             ),
         ]
     rows += [

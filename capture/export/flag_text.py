@@ -48,6 +48,10 @@ _SENTENCES: dict[str, Callable[[str, str, int | None, str], str]] = {
                                              "zones : indiquez sa zone.",
     "note_covered": lambda b, z, n, m: f"{_note(n)} de « {b} » est en partie caché par un autre "
                                        "post-it : vérifiez son texte sur le mur.",
+    "text_hidden": lambda b, z, n, m: f"{_note(n)} de « {b} » est en partie sous un autre "
+                                      "post-it sur toutes les photos : une partie de son texte "
+                                      "est peut-être masquée, lisez-le sur le mur (texte "
+                                      "masqué).",
     "unknown_colour": lambda b, z, n, m: f"Des gommettes de la zone « {z} » de « {b} » ont une "
                                          "couleur non prévue : elles comptent comme votes, "
                                          "vérifiez leur couleur.",

@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from capture.model import BoardFit, BoardResult, Dot, Flag, KitLayout, Note, PhotoResult, VoteCount
+from capture.model import (
+    BoardFit,
+    BoardResult,
+    Dot,
+    Flag,
+    KitLayout,
+    Note,
+    OcrLine,
+    PhotoResult,
+    VoteCount,
+)
 
 
 def _flag(d: dict) -> Flag:
@@ -40,6 +50,14 @@ def _note(d: dict) -> Note:
         text=d.get("text") or "",
         raw_text=d.get("raw_text") or "",
         ocr_confidence=d.get("ocr_confidence"),
+        ocr_lines=tuple(
+            OcrLine(
+                ln.get("text") or "",
+                float(ln.get("confidence") or 0.0),
+                tuple(_pair(c) for c in ln.get("box") or ()),
+            )
+            for ln in d.get("lines") or ()
+        ),
     )
 
 

@@ -7,7 +7,7 @@ is an extension a reader may ignore.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,7 +17,15 @@ from capture import __version__
 from capture.config import CONFIG, Config
 from capture.export.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
-from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, PhotoResult
+from capture.model import (
+    BoardLayout,
+    BoardResult,
+    Flag,
+    KitLayout,
+    Note,
+    OcrLine,
+    PhotoResult,
+)
 from capture.pipeline.legibility import source_px_per_mm
 
 CONTRACT_VERSION = 1
@@ -63,7 +71,21 @@ def _note_common(note: Note, file: str, crops: Mapping[str, str], board: BoardRe
         "crop": crops.get(note.id),
         "covered": note.covered,  # share under other notes (their ids: covered_by)
         "covered_by": list(note.covered_by),
+        "lines": line_dicts(note.ocr_lines),
     }
+
+
+def line_dicts(lines: Iterable[OcrLine]) -> list[dict]:
+    """The written lines a note's text was read from: text, the engine's confidence, and the
+    box (4 corners, crop pixels of the note's crop, clockwise from top left)."""
+    return [
+        {
+            "text": ln.text,
+            "confidence": _r(ln.confidence, 3),
+            "box": [[_r(x), _r(y)] for x, y in ln.box],
+        }
+        for ln in lines
+    ]
 
 
 def board_entries(
@@ -281,7 +303,10 @@ def session_to_dict(
                     "text": entry["text"],  # as the chosen view read it
                     "ocr_confidence": entry["ocr_confidence"],
                 }
-                entry.update(text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence)
+                entry.update(
+                    text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence,
+                    lines=line_dicts(r.lines),  # boxes in text_from's crop
+                )
             entry["best_px_per_mm"] = _r(session.resolution.get((view.file, entry["id"])), 2)
             _seen_in(entry, session, view.file)
         votes += v

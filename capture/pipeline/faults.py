@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, is_dataclass, replace
 
 from capture.config import Config, Limits
 from capture.errors import PhotoError
@@ -78,6 +78,9 @@ def sanitize_result(result: PhotoResult, limits: Limits) -> PhotoResult:
         for note in board.notes:
             note.text = clean_untrusted(note.text, n)
             note.raw_text = clean_untrusted(note.raw_text, n * 2, keep="\n")
+            note.ocr_lines = tuple(
+                replace(ln, text=clean_untrusted(ln.text, n)) for ln in note.ocr_lines
+            )
         for flag in board.flags:
             flag.message = clean_untrusted(flag.message, n * 2)
     for flag in result.flags:

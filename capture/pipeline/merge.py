@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from capture.config import CONFIG, Config
-from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, PhotoResult
+from capture.model import BoardLayout, BoardResult, Flag, KitLayout, Note, OcrLine, PhotoResult
 from capture.pipeline.legibility import source_px_per_mm
 from capture.pipeline.ocr import medoid
 
@@ -41,6 +41,7 @@ class NoteReading:
     text: str
     raw_text: str
     ocr_confidence: float
+    lines: tuple[OcrLine, ...] = ()  # the lines read there (boxes in that photo's crop)
 
 
 @dataclass
@@ -150,7 +151,9 @@ def best_readings(
         close = [r for r in read if r[2] >= config.merge.text_confidence_frac * top]
         file, pick, conf, _ = close[medoid([r[1].text for r in close], [r[2] for r in close])]
         if pick is not note:
-            out[note.id] = NoteReading(file, pick.id, pick.text, pick.raw_text, round(conf, 3))
+            out[note.id] = NoteReading(
+                file, pick.id, pick.text, pick.raw_text, round(conf, 3), pick.ocr_lines
+            )
     return out
 
 
@@ -262,6 +265,32 @@ def too_small_flag(
     )
 
 
+def hidden_text_flag(
+    board_id: str, note: Note, file: str, sighted: list[tuple[str, Note]], config: Config = CONFIG
+) -> Flag | None:
+    """A note stuck under another one in every photo that found it (`sighted`: (file, note)
+    of each, this one included) has writing no photo may show: the part under the upper
+    note cannot be read from any of them, so a person reads it on the wall. None when one
+    photo shows it free (the upper note moved between shots) or less covered than
+    config.notes.covered_flag."""
+    shares = [n.covered for _, n in sighted]
+    if not shares or any(c is None or c < config.notes.covered_flag for c in shares):
+        return None
+    files = sorted({f for f, _ in sighted})
+    least = min(c for c in shares if c is not None)
+    return Flag(
+        "text_hidden",
+        "warning",
+        f"Le post-it {note.id} ({file}) est en partie sous un autre post-it sur "
+        f"{'la photo' if len(files) == 1 else f'les {len(files)} photos'} qui le "
+        f"montre{'nt' if len(files) > 1 else ''} ({', '.join(files)} ; au moins {least:.0%} "
+        "caché) : une partie de son texte peut être masquée, lisez-le sur le mur.",
+        board=board_id,
+        zone=note.zone,
+        item=note.id,
+    )
+
+
 def unconfirmed_flag(board: BoardLayout | None, board_id: str, files: list[str]) -> Flag:
     """No photo showed the board's QR code readably (decoded or matched module by module): its
     markers alone say it is this workshop's board, and another workshop printed with the same
@@ -328,6 +357,7 @@ def merge_session(
         if len(ranked) > 1 and (more := extra_notes(ranked, sizes, kit.note_size_mm, config)):
             extras[board_id] = more
         scales = []
+        by_id = {(v.file, n.id): n for v in ranked for n in v.result.notes}
         for view in [ranked[0], *extras.get(board_id, [])]:
             for note in view.result.notes:
                 scale = best_resolution(note, ranked, kit.note_size_mm)
@@ -336,6 +366,9 @@ def merge_session(
                 if others := sightings(note, view, ranked, kit.note_size_mm):
                     seen_as[(view.file, note.id)] = others
                 scales.append(scale)
+                sighted = [(view.file, note)] + [(f, by_id[(f, i)]) for f, i in others]
+                if (flag := hidden_text_flag(board_id, note, view.file, sighted, config)):
+                    flags.append(flag)
         layout = next((b for b in kit.boards if b.id == board_id), None)
         if (flag := too_small_flag(layout, board_id, scales, config)) is not None:
             flags.append(flag)

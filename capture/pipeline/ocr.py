@@ -23,17 +23,9 @@ import numpy as np
 
 from capture.config import CONFIG, Config, OcrConfig
 from capture.errors import UsageError
+from capture.model import OcrLine
 
 ENGINES = ("ppocr", "tesseract")
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    """One written line as the engine read it."""
-
-    text: str
-    confidence: float  # in [0, 1]
-    box: tuple[tuple[float, float], ...]  # corners in crop pixels, clockwise from top left
 
 
 @dataclass(frozen=True)

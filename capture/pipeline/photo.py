@@ -179,7 +179,7 @@ def _read_notes(boards: list[BoardResult], ocr: Callable, low: float) -> None:
         if note.covered_by and out.lines:
             over = [n for n in board.notes if n.id in note.covered_by]
             out = without_lines_under(out, note, over, np.asarray(note.crop).shape[0])
-        note.text, note.raw_text = out.text, out.raw_text
+        note.text, note.raw_text, note.ocr_lines = out.text, out.raw_text, out.lines
         note.ocr_confidence = float(out.confidence) if out.confidence is not None else None
         if note.ocr_confidence is not None and note.ocr_confidence < low:
             board.flags.append(
