@@ -239,3 +239,35 @@ def test_notes_on_other_boards_never_match() -> None:
     p[0]["notes"][0]["board"] = "c"
     s = score(p, t)
     assert s.notes_matched == 0 and s.note_precision == 0.0 and s.note_recall == 0.0
+
+
+def test_session_edits_are_sorted_by_cause() -> None:
+    from capture.bench.accuracy import edit_causes
+
+    def note(nid, text, x, **kw):
+        return {"board": "b", "id": nid, "text": text, "center_mm": [x, 100], **kw}
+
+    truth_notes = [
+        note("t1", "Prix juste", 100, writing_visible=0.6),  # half under another note
+        note("t2", "Sobriété", 300),  # seen only from afar
+        note("t3", "Circuits", 500),  # a photo read it right, the session kept another
+        note("t4", "Partage", 700),  # misread everywhere
+        note("t5", "Équité", 900),  # right
+    ]
+    truth_photos = [{"file": "a.jpg", "notes": truth_notes, "actions": []}]
+    seen = [("Prix", 3.0), ("Sobrte", 1.5), ("Circuits", 3.0), ("Partase", 3.0), ("Équité", 3.0)]
+    pred_photos = [{"file": "a.jpg", "status": "ok", "actions": [], "notes": [
+        note(f"p{i}", t, 100 + 200 * i, source_px_per_mm=px) for i, (t, px) in enumerate(seen)
+    ]}]
+    kept = ["Prix", "Sobrte", "Circuts", "Partase", "Équité"]
+    pred_session = {"actions": [], "notes": [
+        note(f"p{i}", t, 100 + 200 * i) for i, t in enumerate(kept)
+    ]}
+    truth_session = {"notes": truth_notes, "actions": []}
+    s = score_session(score([], []), pred_session, truth_session)
+    s = edit_causes(s, pred_photos, truth_photos, pred_session, truth_session)
+    assert s.session_edit_causes == {
+        "hidden": [1, 6], "small": [1, 3], "choice": [1, 1], "misread": [1, 1]
+    }
+    rows = {r[0].strip(): r[1] for r in table_rows(s)}
+    assert rows["session edits: writing under another note in every photo"] == "6"

@@ -90,6 +90,8 @@ class Scores:
     session_hidden_false: int = 0  # flagged text_hidden, yet some photo shows the writing whole
     # ... and seen at a legible resolution by some photo (pred "best_px_per_mm")
     session_ocr_readable: Tally = field(default_factory=Tally)
+    # the session's OCR edits by cause (edit_causes): cause -> (notes, edits)
+    session_edit_causes: dict[str, list[int]] = field(default_factory=dict)
     photo_seconds: list[float] = field(default_factory=list)
 
     # --- ratios (None when there is nothing to measure) ---
@@ -339,6 +341,57 @@ def score_session(
     return s
 
 
+CAUSES = {
+    "hidden": "writing under another note in every photo",
+    "small": "no photo at >= 2 px/mm",
+    "choice": "a photo read it better than the text kept",
+    "misread": "misread in every photo",
+}
+
+
+def edit_causes(
+    s: Scores,
+    pred_photo_jsons: Sequence[dict],
+    truth_photo_jsons: Sequence[dict],
+    pred_session: dict,
+    truth_session: dict,
+    note_size_mm: float = 76.0,
+    legible_px_per_mm: float = CONFIG.ocr.min_source_px_per_mm,
+) -> Scores:
+    """Sort the session's OCR edits by cause, each note with edits under the first that
+    holds: its writing is hidden in every photo (truth writing_visible: nobody can read all
+    of it); no photo found it at legible_px_per_mm; some photo's reading of it had fewer
+    edits than the session's text (the choice across photos lost); every photo misread it
+    (the recogniser, at the resolution and blur the photos give)."""
+    preds = {d["file"]: d for d in pred_photo_jsons}
+    readings: dict[tuple[str, str], list[tuple[int, float]]] = {}  # truth note -> per view
+    for truth in truth_photo_jsons:
+        pred = preds.get(truth["file"]) or {}
+        if pred.get("status") != "ok":
+            continue
+        for a, b, _ in _note_pairs(truth, pred, note_size_mm / 2)[2]:
+            e, _n = char_edits(b.get("text", ""), a.get("text", ""))
+            key = (a["board"], a.get("id", ""))
+            readings.setdefault(key, []).append((e, b.get("source_px_per_mm") or 0.0))
+    for a, b, _ in _note_pairs(truth_session, pred_session, note_size_mm / 2)[2]:
+        e, _n = char_edits(b.get("text", ""), a.get("text", ""))
+        if not e:
+            continue
+        views = readings.get((a["board"], a.get("id", "")), [])
+        if a.get("writing_visible", 1.0) < IN_VIEW:
+            cause = "hidden"
+        elif not any(px >= legible_px_per_mm for _e, px in views):
+            cause = "small"
+        elif any(ve < e for ve, _px in views):
+            cause = "choice"
+        else:
+            cause = "misread"
+        tally = s.session_edit_causes.setdefault(cause, [0, 0])
+        tally[0] += 1
+        tally[1] += e
+    return s
+
+
 # --- presentation ---------------------------------------------------------------------------
 
 TARGETS_MEDIUM = {
@@ -453,6 +506,15 @@ def table_rows(s: Scores) -> list[tuple[str, str, str]]:
                 f"{CONFIG.ocr.min_source_px_per_mm:g} px/mm in some photo; "
                 + s.session_ocr_readable.detail(),
             ),
+            *(
+                (
+                    f"  session edits: {CAUSES[c]}",
+                    str(s.session_edit_causes[c][1]),
+                    f"on {s.session_edit_causes[c][0]} notes",
+                )
+                for c in CAUSES
+                if c in s.session_edit_causes
+            ),
             (
                 "session: writing hidden, flagged text_hidden",
                 f"{s.session_hidden_flagged}/{s.session_hidden_truth}",
@@ -537,10 +599,15 @@ def run_accuracy(
             note_size_mm=kit.note_size_mm,
         )
         if (out_dir / "session.json").exists():
-            score_session(
+            pred_session = json.loads((out_dir / "session.json").read_text("utf-8"))
+            truth_session = json.loads((set_dir / "truth.json").read_text("utf-8"))
+            score_session(scores, pred_session, truth_session, kit.note_size_mm)
+            edit_causes(
                 scores,
-                json.loads((out_dir / "session.json").read_text("utf-8")),
-                json.loads((set_dir / "truth.json").read_text("utf-8")),
+                load_docs(out_dir / "photos"),
+                load_docs(set_dir / "truth"),
+                pred_session,
+                truth_session,
                 kit.note_size_mm,
             )
     finally:
