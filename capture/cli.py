@@ -280,9 +280,13 @@ def bench() -> None:
               help="Walls with no board (capture samples --markerless), read with no board.")
 @click.option("--ocr", type=click.Choice(["ppocr", "tesseract"]),
               help="OCR engine (default: the one `capture run` uses).")
+@click.option("--resume", is_flag=True,
+              help="With --keep: photos already analysed in KEEP/out-<engine> with the same "
+                   "settings are not analysed again (capture run --resume); the session is "
+                   "merged and scored anew.")
 def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int | None,
                    megapixels: float, keep: Path | None, markerless: bool,
-                   ocr: str | None) -> None:
+                   ocr: str | None, resume: bool) -> None:
     """Generate photos, run the pipeline, compare with the truth, print the table."""
     if markerless:
         from capture.bench.markerless import bench_markerless
@@ -294,8 +298,10 @@ def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int 
         return
     from capture.bench.accuracy import run_accuracy
 
+    if resume and keep is None:
+        raise click.UsageError("--resume needs --keep (the folder of an earlier run)")
     run_accuracy(workshop, level=level, count=count, seed=seed, jobs=jobs, keep=keep,
-                 megapixels=megapixels, console=console, ocr=ocr)
+                 megapixels=megapixels, console=console, ocr=ocr, resume=resume)
 
 
 @bench.command("ocr")

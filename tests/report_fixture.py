@@ -117,6 +117,8 @@ def _board_result(kit_: KitLayout, board: str, h: np.ndarray) -> BoardResult:
             zx, zy, zw, zh = _zone(kit_, board, zone).rect_mm
             res.notes.append(_note(board, f"processus-n{i:02d}", zone,
                                    (zx + zw / 2, zy + 120 + 100 * i), colour, text, 0.9))
+        # the second note partly under the first (as the notes stage reports it)
+        res.notes[1].covered, res.notes[1].covered_by = 0.12, (res.notes[0].id,)
     return res
 
 

@@ -548,11 +548,14 @@ def run_accuracy(
     megapixels: float = 12.0,
     console: object | None = None,
     ocr: str | None = None,
+    resume: bool = False,
 ) -> Scores:
     """Generate a set, run the pipeline on it (OCR engine `ocr`, default the configured
     one), print and return the scores. A set already in `keep` drawn with the same
     generator, seed, level, count and size is reused, so engines and code versions can be
-    compared on the very same photos; each engine's outputs go to keep/out-<engine>."""
+    compared on the very same photos; each engine's outputs go to keep/out-<engine>, and
+    `resume` reuses the photos analysed there with the same settings (only the session is
+    merged and scored anew)."""
     from rich.table import Table
 
     from capture.config import CONFIG
@@ -589,7 +592,7 @@ def run_accuracy(
         t0 = time.perf_counter()
         summary = run_batch(
             [set_dir / "photos"], Path(workshop), out_dir=out_dir, jobs=jobs, console=console,
-            ocr=engine,
+            ocr=engine, resume=resume,
         )
         t_run = time.perf_counter() - t0
         kit = layout_workshop(ws)

@@ -50,6 +50,9 @@ def _note(d: dict) -> Note:
         text=d.get("text") or "",
         raw_text=d.get("raw_text") or "",
         ocr_confidence=d.get("ocr_confidence"),
+        size_mm=d.get("size_mm"),
+        covered=d.get("covered"),
+        covered_by=tuple(d.get("covered_by") or ()),
         ocr_lines=tuple(
             OcrLine(
                 ln.get("text") or "",
