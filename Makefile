@@ -1,7 +1,7 @@
 # wall capture: two commands do everything on a fresh Debian machine.
 #   make demo   install what is missing, then run the pipeline on the samples -> outputs/demo/
 #   make test   install what is missing, then run the test suite (what CI runs)
-#   make check  the fast tier for everyday work: ruff + unit tests, under a minute
+#   make check  the fast tier for everyday work: ruff + import layers + unit tests, under a minute
 SHELL := /bin/bash
 PY      := .venv/bin/python
 CAPTURE := .venv/bin/capture
@@ -35,7 +35,7 @@ system-deps:
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
-# The better OCR models (capture/models.py): from the npm registry, hashes pinned. Without
+# The better OCR models (capture/io/model_files.py): from the npm registry, hashes pinned. Without
 # them (offline) everything still runs on Debian's tessdata_fast, a little less accurately.
 MODELS := .venv/share/capture/tessdata/fra.traineddata
 $(MODELS): .venv/.installed
@@ -53,10 +53,12 @@ demo: install
 # Both tiers spread the tests over every core (pytest-xdist); `-m "not slow"` leaves out the
 # tests that render or analyse whole photos, run the CLI on sets or start a browser.
 test: install
+	.venv/bin/lint-imports
 	$(PY) -m pytest -n auto --dist loadfile tests
 
 check: install
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 	$(PY) -m pytest -n auto --dist loadfile -m "not slow" tests
 
 lint: install

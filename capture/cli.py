@@ -7,20 +7,40 @@ Exit status: 0 all photos processed, 1 some photos failed, 2 usage or workshop-f
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape  # "[code]" and user text must not be read as rich markup
 
 from capture import __version__
-from capture.errors import EXIT_INTERRUPTED, CaptureError, Interrupted
+from capture.app.batch import print_summary, run_batch
+from capture.app.corrections import apply_corrections
+from capture.app.publish import publish as write_synthesis
+from capture.app.report import ASSETS_DIR, load_outputs, write_report
+from capture.app.review import serve
+from capture.bench.accuracy import run_accuracy
+from capture.bench.compare import compare_outputs
+from capture.bench.markerless import bench_markerless
+from capture.bench.ocr_fonts import compare_engines
+from capture.core.config import CONFIG
+from capture.core.errors import EXIT_INTERRUPTED, CaptureError, Interrupted
+from capture.core.workshop import load_workshop
+from capture.io.atomic import FATAL_ERRNOS, ensure_writable, output_error
+from capture.io.lock import output_lock
+from capture.io.model_files import default_dir, models_dir
+from capture.io.model_files import install as install_models
+from capture.kit.export import write_kit
+from capture.kit.layout import layout_workshop
+from capture.synth.generate import generate_set
+from capture.synth.markerless_scene import generate_markerless_set
+from capture.vision.ocr import load_engine
 
 console = Console(stderr=True)
 
 
 def _fail(exc: CaptureError) -> None:
-    from rich.markup import escape  # "[code]" and user text must not be read as rich markup
-
     console.print(f"[bold red]erreur[/] {escape(f'[{exc.code}] {exc.message}')}", highlight=False,
                   soft_wrap=True)  # never break a file:line path across lines
     sys.exit(exc.exit_status)
@@ -35,8 +55,6 @@ class _Group(click.Group):
         except CaptureError as exc:
             _fail(exc)
         except OSError as exc:  # a write refused or a full disk anywhere: exit 2, no traceback
-            from capture.export.atomic import FATAL_ERRNOS, output_error
-
             if exc.errno not in FATAL_ERRNOS:
                 raise
             _fail(output_error(exc))
@@ -62,9 +80,6 @@ def main() -> None:
               help="PDF paper; auto picks the one needing fewer pages.")
 def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
     """Print the wall kit: PDF (tiled on A4/A3), one PNG per board, kit.json."""
-    from capture.kit.export import write_kit
-    from capture.workshop import load_workshop
-
     # (write_kit turns any write error into output_unwritable, exit 2, itself)
     summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console,
                         paper=paper)
@@ -86,16 +101,11 @@ def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, 
             level: str, megapixels: float) -> None:
     """Generate realistic phone photos of the walls, with exact truth."""
     if markerless:
-        from capture.synth.markerless_scene import generate_markerless_set
-
         generate_markerless_set(out_dir, count, seed, level, megapixels)
         console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}")
         return
     if workshop is None:
         raise click.UsageError("WORKSHOP is required (or --markerless)")
-    from capture.export.atomic import ensure_writable
-    from capture.synth.generate import generate_set
-    from capture.workshop import load_workshop
 
     ws = load_workshop(workshop)
     ensure_writable(out_dir, *[d for d in (out_dir / "photos", out_dir / "truth") if d.is_dir()])
@@ -126,8 +136,6 @@ def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_di
         jobs: int | None, ocr: str | None, languages: str | None, resume: bool,
         max_megapixels: float | None) -> None:
     """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
-    from capture.pipeline.batch import print_summary, run_batch
-
     if workshop is None and not markerless:
         raise click.UsageError("--workshop is required (or --markerless for photos with no board)")
     summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs, languages=languages,
@@ -143,17 +151,9 @@ def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_di
               help="The workshop file, only for outputs without layout.json.")
 def report(out_dir: Path, workshop: Path | None) -> None:
     """Rebuild OUT_DIR/report.html from the outputs of `capture run`."""
-    from capture.export.report import write_report
-
     kit_layout = None
     if workshop is not None:
-        from capture.kit.layout import layout_workshop
-        from capture.workshop import load_workshop
-
         kit_layout = layout_workshop(load_workshop(workshop))
-    from capture.export.atomic import ensure_writable
-    from capture.export.lock import output_lock
-    from capture.export.report import ASSETS_DIR
 
     ensure_writable(out_dir, *[d for d in (out_dir / ASSETS_DIR,) if d.is_dir()])
     with output_lock(out_dir):
@@ -167,18 +167,11 @@ def report(out_dir: Path, workshop: Path | None) -> None:
               help="The workshop file, only for outputs without layout.json.")
 def apply(out_dir: Path, corrections: Path, workshop: Path | None) -> None:
     """Apply corrections.json (downloaded from report.html) to the outputs in OUT_DIR."""
-    from capture.export.atomic import ensure_writable
-    from capture.export.corrections import apply_corrections
-    from capture.export.lock import output_lock
-
     ensure_writable(out_dir)  # the lock file lives there (apply checks its other folders)
 
     with output_lock(out_dir):  # never while a `capture run` rewrites the same outputs
         kit_layout = None
         if workshop is not None:
-            from capture.kit.layout import layout_workshop
-            from capture.workshop import load_workshop
-
             kit_layout = layout_workshop(load_workshop(workshop))
         summary = apply_corrections(out_dir, corrections, kit=kit_layout)
     console.print(
@@ -196,9 +189,6 @@ def apply(out_dir: Path, corrections: Path, workshop: Path | None) -> None:
               help="Port on 127.0.0.1 (0: a free one chosen at random).")
 def review(out_dir: Path, no_browser: bool, port: int) -> None:
     """Open the report in the browser; each correction is saved straight into OUT_DIR."""
-    from capture.export.report import load_outputs
-    from capture.export.review import serve
-
     load_outputs(out_dir)  # a clear error now rather than in the browser
 
     def ready(server) -> None:
@@ -215,9 +205,6 @@ def review(out_dir: Path, no_browser: bool, port: int) -> None:
 @click.option("--no-pdf", is_flag=True, help="Skip synthese.pdf (needs Chromium).")
 def publish(out_dir: Path, no_pdf: bool) -> None:
     """Write the read-only synthesis: synthese.html, synthese.pdf (A4), panneaux/*.svg."""
-    from capture.export.lock import output_lock
-    from capture.export.publish import publish as write_synthesis
-
     with output_lock(out_dir), console.status("synthèse en cours…"):
         summary = write_synthesis(out_dir, pdf=not no_pdf)
     console.print(f"synthèse : {summary.html}", highlight=False, soft_wrap=True)
@@ -238,13 +225,6 @@ def publish(out_dir: Path, no_pdf: bool) -> None:
 def models(install: bool, ocr: str | None, languages: str) -> None:
     """Show which OCR engine and model files a run reads with; --install fetches the better
     Tesseract models."""
-    from dataclasses import replace
-
-    from capture.config import CONFIG
-    from capture.models import default_dir, models_dir
-    from capture.models import install as install_models
-    from capture.pipeline.ocr import load_engine
-
     if install:
         for path in install_models(languages):
             console.print(f"modèle : {path}", highlight=False)
@@ -289,14 +269,11 @@ def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int 
                    ocr: str | None, resume: bool) -> None:
     """Generate photos, run the pipeline, compare with the truth, print the table."""
     if markerless:
-        from capture.bench.markerless import bench_markerless
-
         res = bench_markerless(count, seed, level, megapixels, keep,
                                progress=lambda s: console.print(s, soft_wrap=True))
         for k, v in res.items():
             console.print(f"{k:22} {v}")
         return
-    from capture.bench.accuracy import run_accuracy
 
     if resume and keep is None:
         raise click.UsageError("--resume needs --keep (the folder of an earlier run)")
@@ -317,10 +294,28 @@ def bench_ocr(count: int, seed: int, level: str, engines: tuple[str, ...],
               languages: str) -> None:
     """Both OCR engines on the same rendered note crops: CER per font and per resolution
     band, accents, CPU ms per note, peak memory."""
-    from capture.bench.ocr_fonts import compare_engines
-
     compare_engines(count, seed, level, languages, engines or ("ppocr", "tesseract"),
                     console=console)
+
+
+@bench.command("compare")
+@click.argument("a", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("b", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--show", default=30, show_default=True, type=click.IntRange(0),
+              help="Differences printed at most.")
+def bench_compare(a: Path, b: Path, show: int) -> None:
+    """Two `capture run` output folders field by field (JSON values, CSV cells, crop bytes),
+    clocks, versions and the folders' own paths left out. Exit status 1 when they differ."""
+    res = compare_outputs(a, b)
+    console.print(f"{res.files_compared} files, {res.fields_compared} fields compared; "
+                  f"present in both, not compared: {len(res.presence_only)} "
+                  f"({', '.join(sorted({Path(n).suffix for n in res.presence_only}))})")
+    for line in res.differences[:show]:
+        console.print(escape(line), soft_wrap=True)
+    if res.differences:
+        console.print(f"{len(res.differences)} differences")
+        sys.exit(1)
+    console.print("identical")
 
 
 def run_entry() -> None:  # pragma: no cover - convenience for `python -m capture`

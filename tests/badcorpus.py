@@ -95,9 +95,9 @@ def foreign_board_photo() -> np.ndarray:
     Its markers are the same ids as ours (layouts number markers the same way), but its QR code
     names the other workshop: it must be recognised as foreign, never read as ours.
     """
+    from capture.core.workshop import parse_workshop
     from capture.kit.layout import layout_workshop
     from capture.kit.render import render_board
-    from capture.workshop import parse_workshop
 
     text = WORKSHOP.read_text("utf-8")
     ours = next(line for line in text.splitlines() if line.startswith("id: "))
@@ -227,7 +227,7 @@ def crash_work(job: object) -> object:
     import os
     import signal
 
-    from capture.pipeline.batch import _work
+    from capture.app.batch import _work
 
     if job.path.name.startswith("crash"):
         os.kill(os.getpid(), signal.SIGKILL)

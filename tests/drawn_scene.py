@@ -13,9 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from capture.core.model import BoardLayout, KitLayout
+from capture.core.workshop import load_workshop
 from capture.kit.layout import layout_workshop
-from capture.model import BoardLayout, KitLayout
-from capture.workshop import load_workshop
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "samples" / "residence-achats-durables" / "workshop.yaml"

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import numpy as np
 
+from capture.core.model import (
+    BoardFit,
+    BoardResult,
+    Dot,
+    Flag,
+    KitLayout,
+    Note,
+    PhotoResult,
+    VoteCount,
+)
+from capture.core.workshop import load_workshop
 from capture.kit.layout import grid_cell, layout_workshop
-from capture.model import BoardFit, BoardResult, Dot, Flag, KitLayout, Note, PhotoResult, VoteCount
-from capture.workshop import load_workshop
 
 WORKSHOP = Path(__file__).resolve().parents[1] / "samples/residence-achats-durables/workshop.yaml"
 

@@ -14,13 +14,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from capture.config import CONFIG
-from capture.export.csv_out import write_csvs
-from capture.export.json_out import session_to_dict, write_session_json
-from capture.export.report import write_report
-from capture.kit.layout import grid_cell, layout_workshop
-from capture.kit.render import render_board
-from capture.model import (
+from capture.app.batch import PhotoJob, process_photo
+from capture.app.json_out import session_to_dict, write_session_json
+from capture.app.report import write_report
+from capture.core.config import CONFIG
+from capture.core.model import (
     BoardFit,
     BoardResult,
     Dot,
@@ -31,9 +29,11 @@ from capture.model import (
     PhotoResult,
     VoteCount,
 )
-from capture.pipeline.batch import PhotoJob, process_photo
-from capture.pipeline.merge import merge_session
-from capture.workshop import load_workshop
+from capture.core.workshop import load_workshop
+from capture.interpret.merge import merge_session
+from capture.io.csv_out import write_csvs
+from capture.kit.layout import grid_cell, layout_workshop
+from capture.kit.render import render_board
 
 WORKSHOP = Path(__file__).resolve().parents[1] / "samples/residence-achats-durables/workshop.yaml"
 PPM = 2.0  # board render density (px/mm)

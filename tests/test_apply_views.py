@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 from report_fixture import _board_result, kit, write_run
 
-from capture.export.corrections import apply_corrections
-from capture.export.csv_out import read_csv
+from capture.app.corrections import apply_corrections
+from capture.io.csv_out import read_csv
 
 # photo -> (px per board mm, markers dropped, OCR text prefix, OCR confidence)
 SHOTS = {"IMG_0010.jpg": (1.0, 0, "lu de loin", 0.5),

@@ -1,4 +1,4 @@
-"""Every output of the tool reaches the disk through capture/export/atomic.py.
+"""Every output of the tool reaches the disk through capture/io/atomic.py.
 
 A static check over the package: no direct file writes outside atomic.py, so a crash, a
 SIGKILL or a full disk can never leave a half-written output behind.
@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "capture"
 OUTSIDE = {"synth", "bench"}
 # Appending to OUT/capture.log is not an output a reader parses: a cut last line is harmless;
 # the OCR's page list for Tesseract lives in a private temporary folder.
-ALLOWED = {("pipeline/batch.py", "open:a"), ("tools/tesseract.py", "write_text")}
+ALLOWED = {("app/batch.py", "open:a"), ("tools/tesseract.py", "write_text")}
 
 
 def _writes(path: Path) -> list[tuple[str, int]]:
@@ -41,7 +41,7 @@ def test_no_direct_writes_outside_atomic_py() -> None:
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel == "export/atomic.py" or rel.split("/")[0] in OUTSIDE:
+        if rel == "io/atomic.py" or rel.split("/")[0] in OUTSIDE:
             continue
         offenders += [(rel, what, line) for what, line in _writes(path)
                       if (rel, what) not in ALLOWED]

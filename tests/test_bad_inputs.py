@@ -17,17 +17,12 @@ import badcorpus
 import numpy as np
 import pytest
 
-from capture.config import CONFIG
-from capture.errors import EXIT_PHOTO_FAILED
-from capture.export.schema import errors as schema_errors
-from capture.model import BoardFit, BoardResult, Flag, Note, PhotoResult
-from capture.pipeline.faults import (
-    PHOTO_ERROR_CODES,
-    clean_untrusted,
-    empty_photo_error,
-    safe_id,
-    safe_stem,
-)
+from capture.core.config import CONFIG
+from capture.core.errors import EXIT_PHOTO_FAILED
+from capture.core.faults import clean_untrusted, safe_id, safe_stem
+from capture.core.model import BoardFit, BoardResult, Flag, Note, PhotoResult
+from capture.interpret.photo_errors import PHOTO_ERROR_CODES, empty_photo_error
+from capture.io.schema import errors as schema_errors
 
 # The corpus is about faults, not handwriting: notes are found but not read (Tesseract on
 # garbage crops would triple the time); everything else is the real pipeline.
@@ -40,7 +35,7 @@ def _digests(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory):
-    from capture.pipeline.batch import run_batch
+    from capture.app.batch import run_batch
 
     root = tmp_path_factory.mktemp("bad")
     items = badcorpus.build()
@@ -126,7 +121,7 @@ def test_foreign_board_is_flagged_not_read(corpus_run) -> None:
 
 
 def test_max_megapixels_option_refuses_before_decoding(tmp_path: Path) -> None:
-    from capture.pipeline.batch import run_batch
+    from capture.app.batch import run_batch
 
     photo = tmp_path / "in" / "big.jpg"
     photo.parent.mkdir()
@@ -167,9 +162,9 @@ def test_untrusted_text_is_cleaned() -> None:
 
 def test_hostile_note_text_and_id_stay_data(tmp_path: Path) -> None:
     """Whatever the OCR (or a forged board) returns: cut, cleaned, never a path."""
+    from capture.app.batch import PhotoJob, process_photo
+    from capture.core.workshop import load_workshop
     from capture.kit.layout import layout_workshop
-    from capture.pipeline.batch import PhotoJob, process_photo
-    from capture.workshop import load_workshop
 
     kit = layout_workshop(load_workshop(badcorpus.WORKSHOP))
     src = tmp_path / "wall.jpg"
@@ -196,9 +191,9 @@ def test_hostile_note_text_and_id_stay_data(tmp_path: Path) -> None:
 
 
 def test_a_photo_that_kills_its_worker_costs_only_itself(tmp_path: Path) -> None:
+    from capture.app.batch import plan_jobs, run_photos
+    from capture.core.workshop import load_workshop
     from capture.kit.layout import layout_workshop
-    from capture.pipeline.batch import plan_jobs, run_photos
-    from capture.workshop import load_workshop
 
     kit = layout_workshop(load_workshop(badcorpus.WORKSHOP))
     folder = tmp_path / "in"

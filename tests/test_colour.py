@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from capture.config import CONFIG
-from capture.pipeline.colour import _grow_paper
+from capture.core.config import CONFIG
+from capture.vision.colour import _grow_paper
 
 
 def _chromaticity(rgb: np.ndarray) -> np.ndarray:

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from report_fixture import build_outputs, snapshot
 
-from capture.export.corrections import CorrectionsError, apply_corrections
-from capture.export.schema import validate
+from capture.app.corrections import CorrectionsError, apply_corrections
+from capture.io.schema import validate
 
 FUZZ = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from capture.export.csv_out import ENCODING, read_csv, write_csvs
+from capture.io.csv_out import ENCODING, read_csv, write_csvs
 
 HOSTILE = ["=HYPERLINK(\"http://x.example\",\"clic\")", "+33 6 12", "- former les acheteurs",
            "@SUM(A1:A9)", "\t=1+1", "\r=1", "＝1+1", "'=déjà neutralisé"]

@@ -18,13 +18,13 @@ from drawn_scene import (
     verbatim_stickers,
 )
 
-from capture.config import CONFIG
+from capture.app.photo import analyse_photo
+from capture.core.config import CONFIG
 from capture.kit.render import render_board
-from capture.pipeline.colour import load_colour_refs, normalise_board
-from capture.pipeline.dots import _notch_support, _split_by_colour, count_dots, cover_with_discs
-from capture.pipeline.photo import analyse_photo
-from capture.pipeline.rectify import analysis_px_per_mm, rectify_board
-from capture.pipeline.register import find_boards
+from capture.vision.colour import load_colour_refs, normalise_board
+from capture.vision.dots import _notch_support, _split_by_colour, count_dots, cover_with_discs
+from capture.vision.rectify import analysis_px_per_mm, rectify_board
+from capture.vision.register import find_boards
 
 
 def _truth(board, stickers: list[Sticker]) -> dict[str, dict[str, int]]:
@@ -249,8 +249,8 @@ def test_sticker_whose_rim_and_gloss_read_another_colour_stays_one_sticker() -> 
 def test_washed_out_purple_is_unknown_not_blue() -> None:
     """Over-exposure lightens and desaturates: a purple sticker read at L 68, chroma 33 is
     nearer blue by lightness-weighted distance; its hue is purple's, so it is unknown."""
-    from capture.pipeline.colour import classify
-    from capture.pipeline.dots import _nearer_undeclared
+    from capture.vision.colour import classify
+    from capture.vision.dots import _nearer_undeclared
 
     refs = load_colour_refs(("red", "green", "blue", "yellow"), ("yellow",))
     lavender = np.array([68.5, 21.2, -25.3])
@@ -377,7 +377,7 @@ def test_faint_pieces_on_the_boards_own_print_are_not_stickers() -> None:
     """The faint path keeps a sticker-sized piece above the paper's noise, but not on the
     board's print: under a strong cast a grey label comes out faintly coloured (on a
     generated photo, "Pas d'accord" read as a washed yellow sticker)."""
-    from capture.pipeline.dots import _faint_stickers
+    from capture.vision.dots import _faint_stickers
 
     r = 18.0
     chroma = np.abs(np.random.default_rng(3).normal(0, 0.8, (200, 300))).astype(np.float32)

@@ -10,11 +10,11 @@ import pytest
 from fake_results import failed, kit, mire, photo, story, verbatim
 from jsonschema import ValidationError
 
-from capture.export import csv_out
-from capture.export.atomic import atomic_write_bytes, atomic_write_json
-from capture.export.json_out import photo_to_dict, session_to_dict
-from capture.export.schema import errors, load_schema, validate
-from capture.pipeline.merge import merge_session
+from capture.app.json_out import photo_to_dict, session_to_dict
+from capture.interpret.merge import merge_session
+from capture.io import csv_out
+from capture.io.atomic import atomic_write_bytes, atomic_write_json
+from capture.io.schema import errors, load_schema, validate
 
 
 def _session_doc() -> dict:

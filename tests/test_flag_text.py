@@ -10,9 +10,9 @@ from pathlib import Path
 from fake_results import kit
 from rich.console import Console
 
-from capture.export.flag_text import board_names, facilitator_sentence, scrub, seen_label
+from capture.app.batch import BatchSummary, print_summary
+from capture.interpret.flags import board_names, facilitator_sentence, scrub, seen_label
 from capture.kit.export import kit_to_dict
-from capture.pipeline.batch import BatchSummary, print_summary
 
 JARGON = re.compile(r"px|\bmm\b|[a-z]+_[a-z]+|verbatim-\d|story-|\(\d")
 

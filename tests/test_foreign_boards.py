@@ -15,13 +15,13 @@ import cv2
 import numpy as np
 import pytest
 
-from capture.config import CONFIG
+from capture.core.config import CONFIG
+from capture.core.model import BoardResult, KitLayout, PhotoResult
+from capture.core.workshop import load_workshop
+from capture.interpret.merge import merge_session
 from capture.kit.layout import layout_workshop
 from capture.kit.render import render_board
-from capture.model import BoardResult, KitLayout, PhotoResult
-from capture.pipeline.merge import merge_session
-from capture.pipeline.register import find_boards
-from capture.workshop import load_workshop
+from capture.vision.register import find_boards
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "samples/residence-achats-durables/workshop.yaml"

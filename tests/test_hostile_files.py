@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from report_fixture import build_outputs
 
+from capture.app.corrections import CorrectionsError, apply_corrections
 from capture.cli import main
-from capture.errors import WorkshopError
-from capture.export.corrections import CorrectionsError, apply_corrections
-from capture.workshop import parse_workshop
+from capture.core.errors import WorkshopError
+from capture.core.workshop import parse_workshop
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "samples/residence-achats-durables/workshop.yaml"

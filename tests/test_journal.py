@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from report_fixture import build_outputs
 
-from capture.cli import main
-from capture.export.corrections import (
+from capture.app.corrections import (
     CorrectionsError,
     apply_document,
     merge_corrections,
     reapply_journal,
 )
+from capture.cli import main
 
 
 @pytest.fixture(scope="module")

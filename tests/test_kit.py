@@ -21,12 +21,12 @@ from PIL import Image
 from pyzbar import pyzbar
 
 from capture.cli import main
-from capture.config import CONFIG
+from capture.core.config import CONFIG
+from capture.core.workshop import load_workshop
 from capture.kit.export import write_kit
 from capture.kit.layout import layout_workshop, parse_qr_payload
 from capture.kit.pdf import PAPER_MM, ink_bbox_mm, plan_board, plan_kit
 from capture.kit.render import render_board_grey
-from capture.workshop import load_workshop
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "residence-achats-durables" / "workshop.yaml"

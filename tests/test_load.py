@@ -13,9 +13,9 @@ import pytest
 from icc import matrix_profile
 from PIL import Image, ImageCms
 
-from capture.config import Limits
-from capture.errors import PhotoError
-from capture.pipeline.load import file_sha256, load_photo
+from capture.core.config import Limits
+from capture.core.errors import PhotoError
+from capture.io.decode import file_sha256, load_photo
 
 LIMITS = Limits()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from capture.export.lock import LOCK_NAME, output_lock
+from capture.io.lock import LOCK_NAME, output_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "samples" / "residence-achats-durables" / "workshop.yaml"

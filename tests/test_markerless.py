@@ -8,12 +8,12 @@ import cv2
 import numpy as np
 import pytest
 
+from capture.app.markerless_out import match_photos, session_markerless
 from capture.bench.markerless import score_photo, summarise
-from capture.config import CONFIG
-from capture.export.markerless_out import match_photos, session_markerless
-from capture.model import PhotoResult
-from capture.pipeline.faults import empty_photo_error
-from capture.pipeline.markerless_read import interpret, markerless_to_dict, read_wall
+from capture.core.config import CONFIG
+from capture.core.model import PhotoResult
+from capture.interpret.photo_errors import empty_photo_error
+from capture.vision.markerless_read import interpret, markerless_to_dict, read_wall
 
 
 def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], list[tuple]]:
@@ -185,7 +185,7 @@ def test_same_wall_twice_counted_once(tmp_path) -> None:
 
 
 def test_unknown_colour_named_or_flagged() -> None:
-    from capture.pipeline.markerless import NotePlace, WallNote, WallScene
+    from capture.vision.markerless import NotePlace, WallNote, WallScene
 
     def note(x: float, lab: tuple) -> WallNote:
         c = ((x, 10.0), (x + 50, 10.0), (x + 50, 60.0), (x, 60.0))
@@ -214,8 +214,8 @@ def test_run_markerless_without_workshop(tmp_path) -> None:
     from PIL import Image
 
     from capture.cli import main
-    from capture.export.csv_out import read_csv
-    from capture.export.schema import validate
+    from capture.io.csv_out import read_csv
+    from capture.io.schema import validate
 
     img, truth, free = _drawn_wall(2.0)
     src = tmp_path / "in"

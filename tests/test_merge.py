@@ -7,10 +7,10 @@ import dataclasses
 import numpy as np
 from fake_results import failed, kit, mire, photo, story, verbatim
 
-from capture.export.json_out import session_to_dict
-from capture.export.schema import validate
-from capture.model import OcrLine
-from capture.pipeline.merge import merge_session
+from capture.app.json_out import session_to_dict
+from capture.core.model import OcrLine
+from capture.interpret.merge import merge_session
+from capture.io.schema import validate
 
 
 def _flags(session, code):

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from capture import models
 from capture.bench.ocr_fonts import FONTS
-from capture.config import CONFIG
-from capture.errors import ExternalToolError
+from capture.core.config import CONFIG
+from capture.core.errors import ExternalToolError
+from capture.io import model_files as models
 from capture.kit.fonts import load_font
 from capture.tools import tesseract as ocr
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from capture.config import CONFIG
-from capture.pipeline.notes import _centre_in_photo
+from capture.core.config import CONFIG
+from capture.vision.notes import _centre_in_photo
 
 
 def test_centre_on_or_past_the_frame_edge_is_not_placed() -> None:

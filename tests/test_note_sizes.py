@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from drawn_scene import WORKSHOP, StickyNote, decorate, degrade, photograph, sample_kit
 
-from capture.config import CONFIG, Config
-from capture.pipeline.notes import lone_note_side
-from capture.pipeline.photo import analyse_photo
+from capture.app.photo import analyse_photo
+from capture.core.config import CONFIG, Config
+from capture.vision.notes import lone_note_side
 
 
 def _ocr(crops: list[np.ndarray]) -> list[SimpleNamespace]:
@@ -172,10 +172,10 @@ def test_note_between_two_notes_of_another_colour_on_a_generated_photo(tmp_path)
     square. Near squares of two colour classes are one note only when their papers agree (a
     lime note split between green and yellow): here they differ and the blue note is kept;
     taking them for one note, as before, loses it."""
-    from capture.pipeline.load import load_photo
+    from capture.core.workshop import load_workshop
+    from capture.io.decode import load_photo
     from capture.synth.generate import decorate_all, plan_shots, render_photo, rng_for
     from capture.synth.wall import plan_walls
-    from capture.workshop import load_workshop
 
     kit = sample_kit()
     workshop = load_workshop(WORKSHOP)

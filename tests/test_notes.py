@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from drawn_scene import StickyNote, decorate, degrade, photograph, sample_kit
 
+from capture.app.photo import analyse_photo
 from capture.kit.layout import grid_cell
 from capture.kit.render import render_board
-from capture.pipeline.photo import analyse_photo
 
 
 def _mire_notes(kit, rng: np.random.Generator) -> list[StickyNote]:

@@ -8,10 +8,10 @@ import pytest
 
 from capture.bench.metrics import char_edits
 from capture.bench.ocr_fonts import FONTS, make_crops
-from capture.config import CONFIG
-from capture.errors import ExternalToolError
+from capture.core.config import CONFIG
+from capture.core.errors import ExternalToolError
+from capture.core.text import EMPTY, OcrResult, clean_text
 from capture.kit.fonts import load_font
-from capture.pipeline.ocr import EMPTY, OcrResult, clean_text
 from capture.tools import tesseract as ocr
 from capture.tools.tesseract import check_tesseract, read_note
 
@@ -182,7 +182,7 @@ def test_readings_vote_word_by_word() -> None:
 
 
 def test_the_vote_prefers_a_word_of_the_language_only_in_a_near_tie() -> None:
-    from capture.pipeline.lexicon import lexicon_for
+    from capture.tools.lexicon import lexicon_for
 
     words = lexicon_for("fra+eng")
     tie = [OcrResult(t, t, 0.8) for t in ("Achots groupés", "Achats groupés") * 2]
@@ -194,7 +194,7 @@ def test_the_vote_prefers_a_word_of_the_language_only_in_a_near_tie() -> None:
 
 
 def test_word_lists_of_the_ocr_languages() -> None:
-    from capture.pipeline.lexicon import lexicon_for
+    from capture.tools.lexicon import lexicon_for
 
     words = lexicon_for("fra+eng")
     assert words is not None

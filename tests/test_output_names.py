@@ -9,8 +9,8 @@ from pathlib import Path
 import badcorpus
 import pytest
 
-from capture.export.schema import validate
-from capture.pipeline.batch import plan_jobs, run_batch
+from capture.app.batch import plan_jobs, run_batch
+from capture.io.schema import validate
 
 
 def test_output_names_are_unique_whatever_the_inputs_are_called(tmp_path: Path) -> None:

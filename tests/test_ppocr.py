@@ -11,10 +11,11 @@ import pytest
 
 from capture.bench.metrics import char_edits
 from capture.bench.ocr_fonts import FONTS, make_crops
-from capture.config import CONFIG
-from capture.errors import ExternalToolError, UsageError
-from capture.pipeline.ocr import EMPTY, load_engine, read_notes
+from capture.core.config import CONFIG
+from capture.core.errors import ExternalToolError, UsageError
+from capture.core.text import EMPTY
 from capture.tools.ppocr import PpocrEngine, order_lines
+from capture.vision.ocr import load_engine, read_notes
 
 
 @pytest.fixture(scope="session")
@@ -137,9 +138,9 @@ def test_writing_of_a_note_stuck_over_another_is_not_read_into_it(engine: PpocrE
     writings; the lines lying on the pink note are dropped from the yellow note's text."""
     from PIL import Image, ImageDraw
 
+    from capture.app.photo import without_lines_under
+    from capture.core.model import Note
     from capture.kit.fonts import load_font
-    from capture.model import Note
-    from capture.pipeline.photo import without_lines_under
 
     ppm = CONFIG.notes.crop_px_per_mm
     side = round(76 * ppm)
@@ -178,7 +179,7 @@ def test_capture_models_names_the_engine_and_its_files() -> None:
 def test_a_run_whose_engine_cannot_load_stops_before_any_photo(tmp_path) -> None:
     from pathlib import Path
 
-    from capture.pipeline.batch import run_batch
+    from capture.app.batch import run_batch
 
     workshop = Path(__file__).parents[1] / "samples/residence-achats-durables/workshop.yaml"
     photos = Path(__file__).parents[1] / "samples/residence-achats-durables/set/photos"

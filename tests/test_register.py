@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from drawn_scene import degrade, photograph, sample_kit
 
-from capture.config import CONFIG
+from capture.core.config import CONFIG
+from capture.core.model import KitLayout
 from capture.kit.render import marker_image, render_board
-from capture.model import KitLayout
-from capture.pipeline.register import _degenerate, find_boards
+from capture.vision.register import _degenerate, find_boards
 
 
 def _max_error_mm(true_h: np.ndarray, est_h: np.ndarray, size_mm: tuple[float, float]) -> float:
@@ -112,7 +112,7 @@ def test_foreign_board_and_foreign_markers_are_ignored(kit: KitLayout) -> None:
 
 
 def test_degenerate_homographies_are_detected(kit: KitLayout) -> None:
-    from capture.config import CONFIG
+    from capture.core.config import CONFIG
 
     board = kit.board("verbatim-01")
     good = np.array([[2.0, 0.1, 100], [0.05, 2.0, 80], [1e-5, 2e-5, 1.0]])
@@ -168,7 +168,7 @@ def test_a_marker_at_the_frame_edge_is_not_used(
     its corners are then the frame's, and a board fitted on it landed ~3 cm off (seed 15
     IMG_0005, a real marker decoded through a cut border). Inside the margin it is not used;
     a few pixels of paper further in, it is."""
-    from capture.pipeline.register import detect_markers
+    from capture.vision.register import detect_markers
 
     side = 120
     mid = kit.board("processus").markers[0].id

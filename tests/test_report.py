@@ -13,10 +13,8 @@ from click.testing import CliRunner
 from PIL import Image
 from report_fixture import NOTE_RGB, STICKER_RGB, XSS, build_outputs, snapshot
 
-from capture.cli import main
-from capture.export.corrections import CorrectionsError, apply_corrections, schema_errors
-from capture.export.csv_out import read_csv
-from capture.export.report import (
+from capture.app.corrections import CorrectionsError, apply_corrections, schema_errors
+from capture.app.report import (
     build_model,
     json_for_script,
     load_outputs,
@@ -24,7 +22,9 @@ from capture.export.report import (
     vote_chart,
     write_report,
 )
-from capture.export.schema import validate
+from capture.cli import main
+from capture.io.csv_out import read_csv
+from capture.io.schema import validate
 
 WORKSHOP = "residence-achats-durables"
 

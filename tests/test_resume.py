@@ -14,7 +14,7 @@ from pathlib import Path
 import badcorpus
 import pytest
 
-from capture.export.schema import errors as schema_errors
+from capture.io.schema import errors as schema_errors
 
 CAPTURE = [sys.executable, "-m", "capture"]
 
@@ -123,7 +123,7 @@ def test_sigkill_then_resume_completes(tmp_path: Path) -> None:
 
 def test_settings_change_invalidates_resume(tmp_path: Path) -> None:
     """Another pixel limit is another analysis: --resume must not reuse the old result."""
-    from capture.pipeline.batch import run_batch
+    from capture.app.batch import run_batch
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -143,10 +143,10 @@ def test_per_photo_json_reads_back_to_the_same_outputs(tmp_path: Path) -> None:
     """--resume rebuilds the session from the per-photo JSONs: they must carry everything."""
     from report_fixture import build_outputs, kit
 
-    from capture.config import CONFIG
-    from capture.export.json_in import crops_from_dict, photo_from_dict
-    from capture.export.json_out import photo_to_dict, session_to_dict
-    from capture.pipeline.merge import merge_session
+    from capture.app.json_out import photo_to_dict, session_to_dict
+    from capture.core.config import CONFIG
+    from capture.interpret.merge import merge_session
+    from capture.io.json_in import crops_from_dict, photo_from_dict
 
     out = build_outputs(tmp_path)
     kit_ = kit()
@@ -227,8 +227,8 @@ def test_line_boxes_are_kept_in_the_json_and_read_back(tmp_path: Path) -> None:
     session.json, schema-valid, and --resume reads them back."""
     from report_fixture import build_outputs, kit
 
-    from capture.export.json_in import photo_from_dict
-    from capture.export.schema import validate
+    from capture.io.json_in import photo_from_dict
+    from capture.io.schema import validate
 
     out = build_outputs(tmp_path)
     session = json.loads((out / "session.json").read_text("utf-8"))

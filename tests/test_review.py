@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from report_fixture import WORKSHOP, build_outputs
 
+from capture.app.review import MAX_BODY, ReviewServer
 from capture.cli import main
-from capture.export.csv_out import read_csv
-from capture.export.review import MAX_BODY, ReviewServer
+from capture.io.csv_out import read_csv
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.slow  # a browser, Chromium printing, `capture run` (conftest.py)
@@ -50,8 +50,8 @@ def _as_if_run_by_the_cli(photos: Path, out: Path) -> None:
     from report_fixture import kit
 
     from capture import __version__
-    from capture.config import CONFIG
-    from capture.pipeline.faults import fingerprint, settings_hash
+    from capture.core.config import CONFIG
+    from capture.core.faults import fingerprint, settings_hash
     from capture.tools.tesseract import tessdata_dir
 
     config = CONFIG  # run_batch resolves Tesseract's models folder only for that engine

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from capture.app.batch import default_out_dir, expand_paths, plan_jobs
 from capture.bench.accuracy import Scores, load_docs, score, score_session
 from capture.cli import main
-from capture.export import csv_out
-from capture.export.schema import validate
-from capture.pipeline.batch import default_out_dir, expand_paths, plan_jobs
+from capture.io import csv_out
+from capture.io.schema import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "samples/residence-achats-durables/workshop.yaml"

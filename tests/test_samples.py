@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from capture.export.schema import errors as schema_errors
+from capture.core.workshop import load_workshop
+from capture.io.schema import errors as schema_errors
 from capture.kit.layout import layout_workshop
 from capture.synth.camera import (
     distort_image,
@@ -23,7 +24,6 @@ from capture.synth.camera import (
 )
 from capture.synth.generate import generate_set
 from capture.synth.light import encode_jpeg
-from capture.workshop import load_workshop
 
 WORKSHOP = Path(__file__).resolve().parents[1] / "samples/residence-achats-durables/workshop.yaml"
 MP = 1.2

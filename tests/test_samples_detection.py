@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from capture.app.json_out import photo_to_dict
+from capture.app.photo import analyse_photo
 from capture.bench.accuracy import score
-from capture.config import CONFIG
-from capture.export.json_out import photo_to_dict
+from capture.core.config import CONFIG
+from capture.core.workshop import load_workshop
+from capture.io.decode import load_photo
 from capture.kit.layout import layout_workshop
-from capture.pipeline.load import load_photo
-from capture.pipeline.photo import analyse_photo
-from capture.workshop import load_workshop
 
 ROOT = Path(__file__).resolve().parents[1] / "samples" / "residence-achats-durables"
 SET = ROOT / "set"

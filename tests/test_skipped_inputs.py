@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from capture.pipeline.batch import (
+from capture.app.batch import (
     SKIP_DANGLING,
     SKIP_NOT_PHOTO,
     SKIP_SPECIAL,

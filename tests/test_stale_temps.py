@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.export import atomic
-from capture.pipeline.batch import written_folders
+from capture.app.batch import written_folders
+from capture.io import atomic
 
 
 def test_only_our_temp_files_in_our_folders_are_removed(tmp_path: Path) -> None:

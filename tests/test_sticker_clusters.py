@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from drawn_scene import STICKER_RGB, Sticker, decorate, degrade, photograph, sample_kit
 
+from capture.app.photo import analyse_photo
 from capture.kit.render import render_board
-from capture.pipeline.photo import analyse_photo
 
 
 @pytest.mark.slow

@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 from report_fixture import build_outputs, snapshot
 
+from capture.app.batch import run_batch
+from capture.app.corrections import apply_corrections
 from capture.cli import main
-from capture.errors import EXIT_USAGE, OutputError
-from capture.export.corrections import apply_corrections
-from capture.pipeline.batch import run_batch
+from capture.core.errors import EXIT_USAGE, OutputError
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.config import CONFIG
-from capture.errors import EXIT_USAGE, WorkshopError
+from capture.core.config import CONFIG
+from capture.core.errors import EXIT_USAGE, WorkshopError
+from capture.core.workshop import load_workshop, parse_workshop
 from capture.kit.layout import layout_workshop
-from capture.workshop import load_workshop, parse_workshop
 
 SAMPLE = (
     Path(__file__).resolve().parents[1] / "samples" / "residence-achats-durables" / "workshop.yaml"

@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from capture.errors import WorkshopError
+from capture.core.errors import WorkshopError
+from capture.core.workshop import DECLARABLE_COLORS, parse_workshop
 from capture.kit.layout import layout_workshop, parse_qr_payload
-from capture.workshop import DECLARABLE_COLORS, parse_workshop
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "residence-achats-durables"
 SAMPLE_TEXT = (SAMPLE / "workshop.yaml").read_text("utf-8")

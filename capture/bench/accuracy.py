@@ -15,9 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from rich.table import Table
+from scipy.optimize import linear_sum_assignment
 
+from capture.app.batch import run_batch
 from capture.bench.metrics import char_edits
-from capture.config import CONFIG
+from capture.core.config import CONFIG
+from capture.core.workshop import load_workshop
+from capture.kit.layout import layout_workshop
+from capture.synth.generate import GENERATOR_VERSION, generate_set
 
 SIDES = ("agree", "disagree")
 IN_VIEW = 0.99  # truth "writing_visible" from which a note's writing counts as fully in view
@@ -192,7 +198,6 @@ def _match(truth: list[dict], pred: list[dict], max_dist: float) -> list[tuple[i
     """Hungarian matching on centre distance; pairs farther than max_dist are not matches."""
     if not truth or not pred:
         return []
-    from scipy.optimize import linear_sum_assignment
 
     t = np.array([_centre(n) for n in truth])
     p = np.array([_centre(n) for n in pred])
@@ -556,14 +561,6 @@ def run_accuracy(
     compared on the very same photos; each engine's outputs go to keep/out-<engine>, and
     `resume` reuses the photos analysed there with the same settings (only the session is
     merged and scored anew)."""
-    from rich.table import Table
-
-    from capture.config import CONFIG
-    from capture.kit.layout import layout_workshop
-    from capture.pipeline.batch import run_batch
-    from capture.synth.generate import GENERATOR_VERSION, generate_set
-    from capture.workshop import load_workshop
-
     engine = ocr or CONFIG.ocr.engine
 
     ws = load_workshop(Path(workshop))

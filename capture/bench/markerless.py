@@ -10,13 +10,20 @@ on matched notes with text.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from capture.bench.metrics import char_edits
-from capture.config import CONFIG, Config
+from capture.core.config import CONFIG, Config
+from capture.io.decode import load_photo
+from capture.synth.markerless_scene import generate_markerless_set
+from capture.tools.tesseract import tessdata_dir
+from capture.vision.markerless_read import markerless_to_dict, read_wall
+from capture.vision.ocr import read_notes
 
 
 def score_photo(truth: dict, found: dict) -> dict:
@@ -108,15 +115,6 @@ def bench_markerless(
     progress: Callable[[str], None] | None = None,
 ) -> dict:
     """Generate `count` walls, read them, score them. Returns the summary (and per photo)."""
-    import tempfile
-    from dataclasses import replace
-
-    from capture.pipeline.load import load_photo
-    from capture.pipeline.markerless_read import markerless_to_dict, read_wall
-    from capture.pipeline.ocr import read_notes
-    from capture.synth.markerless_scene import generate_markerless_set
-    from capture.tools.tesseract import tessdata_dir
-
     if config.ocr.engine == "tesseract":
         # the models `capture run` reads with (capture models --install), as the boards' bench
         config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from rapidfuzz.distance import Levenshtein
+
 
 def levenshtein(a: str, b: str) -> int:
     """Edit distance (insertions, deletions, substitutions)."""
-    from rapidfuzz.distance import Levenshtein
-
     return int(Levenshtein.distance(a, b))
 
 

@@ -8,15 +8,22 @@ blur, noise, JPEG), so the OCR stage can be measured and tuned alone.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
+import resource
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+from rich.table import Table
 
 from capture.bench.metrics import char_edits
-from capture.config import CONFIG
+from capture.core.config import CONFIG
 from capture.kit.fonts import find_font, load_font
+from capture.vision.ocr import load_engine
 
 # Handwriting-like fonts from Debian packages (plus DejaVu as a printed-text control).
 FONTS = {
@@ -184,8 +191,6 @@ def band_crops(
 ) -> list[tuple[float, NoteCrop]]:
     """Crops as the note stage hands them to OCR: rendered at each band's resolution (as the
     photo saw the note), then resampled to NotesConfig.crop_px_per_mm like its warp."""
-    import cv2
-
     out = []
     for k, band in enumerate(bands):
         for c in make_crops(count_per_font, seed + 1000 * k, level, band, fonts):
@@ -204,11 +209,6 @@ class EngineRun:
 
 def _engine_run(engine: str, languages: str, jpegs: list[bytes], batch: int) -> EngineRun:
     """In a fresh process: load `engine` (one thread), read the crops `batch` at a time."""
-    import os
-    import resource
-
-    from capture.pipeline.ocr import load_engine
-
     config = replace(CONFIG.ocr, engine=engine, languages=languages)
     eng = load_engine(config, 1)
     texts: list[str] = []
@@ -246,11 +246,6 @@ def compare_engines(
     """`capture bench ocr`: the same rendered crops read by each engine, each in its own
     process (one thread, so its peak memory is its own): CER per font and per band,
     accented words, CPU ms per note, peak memory. Returns the figures, prints tables."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from rich.table import Table
-
     crops = band_crops(count, seed, level)
     jpegs = []
     for _, c in crops:

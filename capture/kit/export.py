@@ -13,14 +13,14 @@ from typing import Any
 
 from PIL import Image
 
-from capture.config import CONFIG
-from capture.errors import UsageError
-from capture.export.atomic import atomic_write_bytes
+from capture.core.config import CONFIG
+from capture.core.errors import UsageError
+from capture.core.model import Axis, KitLayout, ZoneSpec
+from capture.core.workshop import Workshop
+from capture.io.atomic import atomic_write_bytes
 from capture.kit.layout import QR_PREFIX, layout_workshop
 from capture.kit.pdf import BoardPrint, plan_kit, render_pdf
 from capture.kit.render import render_board_grey
-from capture.model import Axis, KitLayout, ZoneSpec
-from capture.workshop import Workshop
 
 KIT_JSON_VERSION = 1
 

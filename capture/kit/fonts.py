@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from capture.errors import ExternalToolError
+from capture.core.errors import ExternalToolError
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 PRINT_FONTS = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 
-from capture.config import CONFIG, KitConfig
-from capture.model import Axis, BoardLayout, KitLayout, MarkerSpec, Rect, TextBlock, ZoneSpec
-from capture.workshop import BoardSpec, Workshop
+from capture.core.config import CONFIG, KitConfig
+from capture.core.errors import WorkshopError
+from capture.core.model import Axis, BoardLayout, KitLayout, MarkerSpec, Rect, TextBlock, ZoneSpec
+from capture.core.workshop import SLUG_RE, BoardSpec, Workshop
 
 QR_PREFIX = "WCAP1"
 X_AXIS = Axis("Échéance", ("court terme", "moyen terme", "long terme"))
@@ -47,7 +48,6 @@ def parse_qr_payload(payload: str) -> tuple[str, str] | None:
     parts = payload.strip().split("|")
     if len(parts) != 3 or parts[0] != QR_PREFIX:
         return None
-    from capture.workshop import SLUG_RE
 
     if not (SLUG_RE.match(parts[1]) and (SLUG_RE.match(parts[2]))):
         return None
@@ -328,8 +328,6 @@ def layout_workshop(workshop: Workshop, kit: KitConfig = CONFIG.kit) -> KitLayou
         )
         boards.append(BoardLayout(**_layout_calibration(f, workshop, kit)))
     if next_id > _dictionary_size(kit.aruco_dictionary):
-        from capture.errors import WorkshopError
-
         raise WorkshopError(
             f"l'atelier demande {next_id} repères ArUco mais {kit.aruco_dictionary} n'en a "
             f"que {_dictionary_size(kit.aruco_dictionary)} : utilisez moins de panneaux ou un "

@@ -22,10 +22,10 @@ import img2pdf
 import numpy as np
 from PIL import Image, ImageDraw
 
-from capture.config import CONFIG, PrintConfig
-from capture.errors import UsageError
+from capture.core.config import CONFIG, PrintConfig
+from capture.core.errors import UsageError
+from capture.core.model import BoardLayout, KitLayout, Rect
 from capture.kit.render import fit_text, render_board_grey
-from capture.model import BoardLayout, KitLayout, Rect
 
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MM_PER_PT = 25.4 / 72.0

@@ -9,8 +9,9 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from capture.core.config import CONFIG
+from capture.core.model import BoardLayout, TextBlock
 from capture.kit.fonts import print_font
-from capture.model import BoardLayout, TextBlock
 
 NBSP = "\u00a0"
 _FRENCH_SPACES = re.compile(r" (?=[?!:;»])|(?<=«) ")
@@ -103,8 +104,6 @@ def render_board_grey(
     board: BoardLayout, px_per_mm: float, dictionary: str = "DICT_4X4_250"
 ) -> np.ndarray:
     """The printed board as an H x W uint8 grey array (the kit prints no colour at all)."""
-    from capture.config import CONFIG
-
     w, h = (round(v * px_per_mm) for v in board.size_mm)
     img = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(img)

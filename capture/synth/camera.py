@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from capture.config import SynthLevel
+from capture.core.config import SynthLevel
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from capture.config import SynthLevel
+from capture.core.config import SynthLevel
+from capture.core.model import BoardLayout, KitLayout, ZoneSpec
 from capture.kit.fonts import print_font
 from capture.kit.pdf import plan_board
 from capture.kit.render import qr_image, render_board
-from capture.model import BoardLayout, KitLayout, ZoneSpec
 from capture.synth import palette
 from capture.synth.handwriting import (
     ACTION_PHRASES,

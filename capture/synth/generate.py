@@ -17,10 +17,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from capture import __version__
-from capture.config import CONFIG, SynthConfig, SynthLevel
-from capture.errors import UsageError
+from capture.core.config import CONFIG, SynthConfig, SynthLevel
+from capture.core.errors import UsageError
+from capture.core.model import KitLayout
+from capture.core.workshop import Workshop
 from capture.kit.layout import layout_workshop
-from capture.model import KitLayout
 from capture.synth.camera import (
     distort_image,
     distort_points,
@@ -35,7 +36,6 @@ from capture.synth.occluder import draw_arm, sample_arm
 from capture.synth.scene import render_scene
 from capture.synth.truth import photo_truth, session_truth
 from capture.synth.wall import WallPlan, plan_walls
-from capture.workshop import Workshop
 
 GENERATOR_VERSION = "capture-synth/2"  # 2: the scene beyond the frame, not its mirror
 LEVELS = ("easy", "medium", "hard")

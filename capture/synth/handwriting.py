@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from capture.kit.fonts import find_font
+from capture.synth.palette import INKS
 
 # Action ideas placed on the mire (impact x échéance grid).
 ACTION_PHRASES = (
@@ -208,8 +209,6 @@ def split_lines(words: list[str], n_lines: int) -> tuple[str, ...]:
 
 def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
     """Random writer for a phrase: font, ink, size, layout."""
-    from capture.synth.palette import INKS
-
     fonts = [f for f in HAND_FONTS if font_supports(f, phrase)]
     font = fonts[rng.integers(len(fonts))]
     words = phrase.split()

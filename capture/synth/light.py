@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from capture.config import SynthLevel
+from capture.core.config import SynthLevel
 
 GAMMA = 2.2
 

@@ -10,13 +10,14 @@ nor wrong when found).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from capture.config import CONFIG, SynthConfig
+from capture.core.config import CONFIG, SynthConfig
 from capture.synth import palette
 from capture.synth.camera import frame_view, project
 from capture.synth.decorate import Canvas, DotDeco, NoteDeco, _draw_dot, _draw_note
@@ -345,8 +346,6 @@ def generate_markerless_set(
     out_dir: Path, count: int, seed: int, level: str, megapixels: float, progress=None
 ) -> list[dict]:
     """count photos and truth.json into out_dir."""
-    import json
-
     out_dir.mkdir(parents=True, exist_ok=True)
     truths = []
     for i in range(count):

@@ -9,8 +9,8 @@ import math
 import cv2
 import numpy as np
 
-from capture.config import CONFIG, SynthConfig
-from capture.model import KitLayout
+from capture.core.config import CONFIG, SynthConfig
+from capture.core.model import KitLayout
 from capture.synth.camera import Camera, project
 from capture.synth.decorate import PAD_MM, BoardDeco, Canvas, draw_board, draw_poster
 from capture.synth.truth import BoardView, Hidden, board_view

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from capture.core.model import BoardLayout, KitLayout
 from capture.kit.layout import grid_cell
-from capture.model import BoardLayout, KitLayout
 from capture.synth.camera import distort_points, project
 from capture.synth.decorate import BoardDeco, NoteDeco
 from capture.synth.handwriting import Handwriting, text_mask

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from capture.model import KitLayout
+from capture.core.model import KitLayout
+from capture.core.workshop import Workshop
 from capture.synth import palette
-from capture.workshop import Workshop
 
 
 @dataclass(frozen=True)

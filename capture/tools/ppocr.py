@@ -2,7 +2,7 @@
 
 The models are ONNX files inside the pinned rapidocr wheel (PpocrConfig.det_model,
 rec_model); they are given to rapidocr by path, so it never looks for them elsewhere and
-never downloads anything. One engine per process (capture.pipeline.ocr.load_engine), its
+never downloads anything. One engine per process (capture.vision.ocr.load_engine), its
 onnxruntime sessions limited to the threads the batch gives each worker.
 
 A photo's notes are read in two passes: the written lines of each note are detected on the
@@ -16,14 +16,15 @@ trained on camera images, and binarising or flattening it was measured to read w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from capture.config import CONFIG, OcrConfig
-from capture.errors import ExternalToolError
-from capture.pipeline.ocr import EngineInfo, OcrLine, OcrResult, from_lines
+from capture.core.config import CONFIG, OcrConfig
+from capture.core.errors import ExternalToolError
+from capture.core.text import EngineInfo, OcrLine, OcrResult, from_lines
 
 _ADVICE = (
     "réinstallez l'environnement (`make install`), ou lisez avec Tesseract : "
@@ -34,7 +35,7 @@ _ADVICE = (
 def models_dir() -> Path:
     """The models folder of the installed rapidocr wheel (ExternalToolError if missing)."""
     try:
-        import rapidocr
+        import rapidocr  # lazy: heavy optional engine (ONNX models), loaded only to read
     except ImportError as exc:
         raise ExternalToolError(
             f"le moteur OCR ppocr (paquet rapidocr) n'est pas installé : {_ADVICE}",
@@ -131,7 +132,7 @@ class PpocrEngine:
         self.det_path, self.rec_path = model_files(config)
         pc = config.ppocr
         try:
-            from rapidocr import RapidOCR
+            from rapidocr import RapidOCR  # lazy: heavy, only when this engine is chosen
 
             params = {
                 "Global.log_level": "error",
@@ -173,9 +174,7 @@ class PpocrEngine:
             self._rec.session = _ScriptMask(self._rec.session, allowed)
 
     def info(self) -> EngineInfo:
-        from importlib.metadata import version
-
-        import onnxruntime
+        import onnxruntime  # lazy: heavy native runtime, only when this engine is chosen
 
         return EngineInfo(
             self.name,
@@ -199,7 +198,7 @@ class PpocrEngine:
         return np.asarray(boxes, np.float32) / scale + np.array([dx, dy], np.float32)
 
     def read(self, crops: Sequence[np.ndarray | None]) -> list[OcrResult]:
-        from rapidocr.ch_ppocr_rec import TextRecInput
+        from rapidocr.ch_ppocr_rec import TextRecInput  # lazy: heavy, as RapidOCR above
 
         images: list[np.ndarray] = []
         owners: list[tuple[int, np.ndarray]] = []  # (crop index, box) per line image

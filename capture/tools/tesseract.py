@@ -27,11 +27,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytesseract
 
-from capture.config import CONFIG, OcrConfig
-from capture.errors import ExternalToolError
-from capture.pipeline.lexicon import Lexicon, lexicon_for
-from capture.pipeline.ocr import EMPTY, EngineInfo, OcrResult, clean_text, medoid, text_distance
+from capture.core.config import CONFIG, OcrConfig
+from capture.core.errors import ExternalToolError
+from capture.core.text import EMPTY, EngineInfo, OcrResult, clean_text, medoid, text_distance
+from capture.io.model_files import language_list, models_dir
+from capture.tools.lexicon import Lexicon, lexicon_for
 
 # --- Tesseract availability ------------------------------------------------------------------
 
@@ -42,7 +44,6 @@ def tessdata_dir(config: OcrConfig = CONFIG.ocr) -> str | None:
     (Tesseract's own)."""
     if config.tessdata_dir is not None:
         return config.tessdata_dir
-    from capture.models import models_dir
 
     found = models_dir(config.languages)
     return None if found is None else str(found)
@@ -59,8 +60,6 @@ def check_tesseract(languages: str = CONFIG.ocr.languages, folder: str | None = 
 
     Returns the Tesseract version string. Called once at the start of `capture run`.
     """
-    import pytesseract
-
     try:
         version = str(pytesseract.get_tesseract_version())
         available = set(pytesseract.get_languages(config=_dir_option(folder)))
@@ -70,7 +69,6 @@ def check_tesseract(languages: str = CONFIG.ocr.languages, folder: str | None = 
             "Debian tesseract-ocr et tesseract-ocr-fra, ou lancez `make demo`",
             code="tesseract_missing",
         ) from exc
-    from capture.models import language_list
 
     wanted = language_list(languages)
     missing = [lang for lang in wanted if lang not in available]
@@ -379,8 +377,6 @@ def line_images(
 def _run_tesseract(
     target: str, psm: int, config: OcrConfig, timeout: float, system: bool = False
 ) -> dict:
-    import pytesseract
-
     folder = None if system else tessdata_dir(config)
     try:
         return pytesseract.image_to_data(
@@ -423,7 +419,6 @@ def tesseract_pages(
             cv2.imwrite(paths[-1], img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
         listing = Path(tmp, "pages.txt")
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")  # scratch, not an output
-        import pytesseract
 
         try:
             timeout = config.timeout_s + config.timeout_per_page_s * len(images)
@@ -604,7 +599,7 @@ def limit_threads() -> None:
 
 
 class TesseractEngine:
-    """The `tesseract` engine of the OCR seam (capture.pipeline.ocr): read_notes above.
+    """The `tesseract` engine of the OCR seam (capture.vision.ocr): read_notes above.
     Loading it checks that Tesseract and the languages are installed (ExternalToolError)."""
 
     name = "tesseract"
@@ -622,8 +617,6 @@ class TesseractEngine:
         return read_notes(crops, self.config)
 
     def info(self) -> EngineInfo:
-        from capture.models import language_list
-
         where = self.folder or "/usr/share/tesseract-ocr/5/tessdata"
         return EngineInfo(
             self.name,

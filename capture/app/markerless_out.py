@@ -1,0 +1,225 @@
+"""The session's "markerless" block, its CSV files, and the same wall shot twice counted once.
+
+Built from the per-photo JSON documents (as written), so a resumed run gives the same block.
+Two photos of one wall are recognised by their notes: same colour, agreeing text where both
+were read, and one similarity transform (the camera moved) placing most of one photo's
+notes on the other's. Then the later photo adds only the notes the first one lacks; when the
+evidence is partial the photos are kept apart and flagged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from capture.core.config import CONFIG, Config, MarkerlessConfig
+from capture.core.text import text_distance
+from capture.io.csv_out import _write
+
+
+def _load(paths: list[Path]) -> list[dict]:
+    docs = []
+    for p in paths:
+        try:
+            doc = json.loads(Path(p).read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if doc.get("status") == "ok" and isinstance(doc.get("markerless"), dict):
+            docs.append(doc)
+    return docs
+
+
+def _centres_px(doc: dict) -> np.ndarray:
+    w, h = doc.get("size_px") or (1, 1)
+    pts = [n["center"] for n in doc["markerless"]["notes"]]
+    return np.array(pts, np.float64).reshape(-1, 2) * (w, h)
+
+
+def _compatible(a: dict, b: dict, cfg: MarkerlessConfig) -> bool:
+    """Two notes may be one: same colour, and texts that agree when both were read."""
+    if a["color"] != b["color"]:
+        return False
+    ta, tb = a.get("text") or "", b.get("text") or ""
+    if len(ta) >= 3 and len(tb) >= 3:
+        return 1.0 - text_distance(ta, tb) >= cfg.dup_text_min
+    return True
+
+
+def match_photos(
+    a: dict, b: dict, cfg: MarkerlessConfig, seed: int = 0
+) -> tuple[dict[int, int], float]:
+    """Notes of photo b matched to notes of photo a ({b index: a index}) by one similarity
+    transform found by RANSAC over compatible pairs, and the share of the smaller photo's
+    notes matched with colour and text agreeing. When that share is evidence, b's notes that
+    land on another note of a under the transform are matched to it too."""
+    na, nb = a["markerless"]["notes"], b["markerless"]["notes"]
+    if not na or not nb:
+        return {}, 0.0
+    pa, pb = _centres_px(a), _centres_px(b)
+    side_a = float(a["markerless"].get("note_side_px") or 1.0)
+    pairs = [
+        (i, j) for j in range(len(nb)) for i in range(len(na)) if _compatible(na[i], nb[j], cfg)
+    ]
+    if len(pairs) < 2:
+        return {}, 0.0
+    rng = np.random.default_rng(seed)
+    best: dict[int, int] = {}
+    landed: dict[int, int] = {}
+    best_landed: dict[int, int] = {}
+    tol = cfg.dup_layout_frac * side_a
+    for _ in range(min(400, len(pairs) * len(pairs))):
+        (i1, j1), (i2, j2) = (pairs[k] for k in rng.choice(len(pairs), 2, replace=False))
+        if i1 == i2 or j1 == j2:
+            continue
+        # the similarity taking b's two notes onto a's (complex numbers: z -> s z + t)
+        za = complex(*pa[i1]), complex(*pa[i2])
+        zb = complex(*pb[j1]), complex(*pb[j2])
+        if abs(zb[1] - zb[0]) < 1e-6:
+            continue
+        sim = (za[1] - za[0]) / (zb[1] - zb[0])
+        if not 0.1 < abs(sim) < 10.0:
+            continue
+        shift = za[0] - sim * zb[0]
+        zm = sim * (pb[:, 0] + 1j * pb[:, 1]) + shift
+        moved = np.column_stack([zm.real, zm.imag])
+        got: dict[int, int] = {}
+        used: set[int] = set()
+        for j in range(len(nb)):
+            d = np.linalg.norm(pa - moved[j], axis=1)
+            for i in np.argsort(d):
+                if d[i] > tol:
+                    break
+                if i not in used and _compatible(na[i], nb[j], cfg):
+                    got[j] = int(i)
+                    used.add(int(i))
+                    break
+        if len(got) > len(best):
+            best = got
+            # once the photos are one wall, a note of b landing on any note of a is that
+            # note (its text or colour read differently), not a new one
+            for j in range(len(nb)):
+                if j not in got:
+                    d = np.linalg.norm(pa - moved[j], axis=1)
+                    if d.min() <= tol and int(np.argmin(d)) not in used:
+                        landed[j] = int(np.argmin(d))
+            best_landed = dict(landed)
+        landed = {}
+    if len(best) < cfg.dup_min_notes:  # any two pairs fit one similarity exactly: no evidence
+        return best, 0.0
+    return best | best_landed, len(best) / min(len(na), len(nb))
+
+
+def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | None:
+    """The session's "markerless" block from the per-photo JSONs, None when no photo has one."""
+    docs = _load(paths)
+    if not docs:
+        return None
+    cfg = config.markerless
+    notes: list[dict] = []
+    dots: list[dict] = []
+    flags: list[dict] = []
+    kept: list[dict] = []  # photos already in the session
+    for doc in docs:
+        ml = doc["markerless"]
+        drop: set[int] = set()
+        same_as: dict[int, tuple[str, str]] = {}
+        for first in kept:
+            got, share = match_photos(first, doc, cfg)
+            if share >= cfg.dup_same_frac:
+                drop |= set(got)
+                for j, i in got.items():
+                    same_as[j] = (first["file"], first["markerless"]["notes"][i]["id"])
+                flags.append(
+                    {
+                        "code": "same_wall",
+                        "severity": "info",
+                        "message": f"{doc['file']} montre le même mur que {first['file']} "
+                        f"({len(got)} post-its en commun) : ils ne sont comptés qu'une fois.",
+                        "item": doc["file"],
+                    }
+                )
+            elif share >= cfg.dup_undecided_frac:
+                flags.append(
+                    {
+                        "code": "maybe_same_wall",
+                        "severity": "warning",
+                        "message": f"{doc['file']} et {first['file']} ont {len(got)} post-its qui "
+                        "se ressemblent (couleur, place, texte) sans qu'on puisse dire s'il s'agit "
+                        "du même mur : les deux sont comptés, vérifiez qu'il n'y a pas de doublon.",
+                        "item": doc["file"],
+                    }
+                )
+        ids = {k for k, n in enumerate(ml["notes"]) if k not in drop}
+        for k in sorted(ids):
+            notes.append(dict(ml["notes"][k]))
+        dup_ids = {ml["notes"][k]["id"] for k in drop}
+        for d in ml["dots"]:
+            if d.get("on_note") in dup_ids:
+                continue  # counted on the first photo's note
+            if d.get("on_note") is None and drop:
+                continue  # the same wall's free dots: the first photo has them
+            dots.append(dict(d))
+        flags += [dict(f, photo=doc["file"]) for f in ml.get("flags", [])]
+        kept.append(doc)
+    return {"notes": notes, "dots": dots, "flags": flags}
+
+
+def _dots_text(dots: dict[str, int]) -> str:
+    return " ".join(f"{c}:{n}" for c, n in sorted(dots.items()))
+
+
+def write_markerless_csv(out_dir: Path, session: dict) -> list[Path]:
+    """markerless_notes.csv and markerless_dots.csv (only when the session has the block)."""
+    ml = session.get("markerless")
+    if not ml:
+        return []
+    notes = sorted(ml["notes"], key=lambda n: -sum(n["dots"].values()))
+    note_rows = [
+        [
+            n["photo"],
+            n["id"],
+            n["color"],
+            n["text"],
+            sum(n["dots"].values()),
+            _dots_text(n["dots"]),
+            n["center"][0],
+            n["center"][1],
+            n["group"],
+            n.get("row"),
+            n.get("col"),
+            n["confidence"],
+        ]
+        for n in notes
+    ]
+    dot_rows = [
+        [d["photo"], d["color"], d["center"][0], d["center"][1], d["on_note"] or ""]
+        for d in ml["dots"]
+    ]
+    out_dir = Path(out_dir)
+    return [
+        _write(
+            out_dir / "markerless_notes.csv",
+            [
+                "photo",
+                "id",
+                "couleur",
+                "texte",
+                "gommettes",
+                "par_couleur",
+                "x",
+                "y",
+                "groupe",
+                "rangee",
+                "colonne",
+                "confiance",
+            ],
+            note_rows,
+        ),
+        _write(
+            out_dir / "markerless_dots.csv",
+            ["photo", "couleur", "x", "y", "post_it"],
+            dot_rows,
+        ),
+    ]

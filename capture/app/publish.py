@@ -1,0 +1,261 @@
+"""`capture publish OUT`: a read-only synthesis for the people who were not in the room.
+
+From the outputs of `capture run` (with any corrections applied) it writes:
+- OUT/synthese.html: one self-contained page (CSS inline, images as data: URIs, no script):
+  votes ranked by agreement and by controversy, the mire, the notes per story and per phase,
+  a small photo of each wall, and what no photo showed;
+- OUT/synthese.pdf: that page printed on A4 by headless Chromium (Debian's /usr/bin/chromium);
+- OUT/panneaux/<board>.svg: each photographed board redrawn (zones, notes at their places
+  with their text, stickers), to drop into a slide or a whiteboard tool.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from PIL import Image
+
+from capture.app.report import (
+    COLOUR_FR,
+    NOTE_HEX,
+    STICKER_HEX,
+    build_assets,
+    build_model,
+    load_outputs,
+)
+from capture.core.config import CONFIG, Config
+from capture.core.errors import UsageError
+from capture.interpret.flags import seen_label
+from capture.io.atomic import atomic_write_bytes, atomic_write_text
+
+HTML_FILE = "synthese.html"
+PDF_FILE = "synthese.pdf"
+SVG_DIR = "panneaux"
+CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")
+
+
+class PdfError(UsageError):
+    """Chromium is missing or could not print the synthesis (exit 2)."""
+
+    code = "pdf_failed"
+
+
+@dataclass
+class PublishSummary:
+    html: Path
+    pdf: Path | None
+    svgs: list[Path] = field(default_factory=list)
+
+
+def _data_uri(path: Path, max_px: int) -> str | None:
+    """A JPEG data: URI of an image, its longer side at most max_px (self-contained page)."""
+    try:
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            im.thumbnail((max_px, max_px))
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=72, optimize=True)
+    except OSError:
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _wall_photos(outputs, assets: dict, layout: dict, max_px: int) -> dict[str, dict]:
+    """Wall title -> the photo showing most of its boards, as a small embedded image."""
+    wall_of = {b["id"]: b["wall"] for b in layout["boards"]}
+    best: dict[str, tuple[int, str, str]] = {}
+    for stem, doc in outputs.photos:
+        src = (assets.get(stem) or {}).get("photo", {}).get("src")
+        if doc.get("status") != "ok" or not src:
+            continue
+        counts: dict[str, int] = {}
+        for bid in doc.get("boards", []):
+            if bid in wall_of:
+                counts[wall_of[bid]] = counts.get(wall_of[bid], 0) + 1
+        for wall, n in counts.items():
+            if wall not in best or n > best[wall][0]:
+                best[wall] = (n, src, doc["file"])
+    out = {}
+    for wall, (_n, src, file) in best.items():
+        uri = _data_uri(outputs.out_dir / src, max_px)
+        if uri:
+            out[wall] = {"src": uri, "file": file}
+    return out
+
+
+# --- SVG per board -------------------------------------------------------------------------------
+
+def _wrap(text: str, chars: int, lines: int) -> list[str]:
+    words, out, line = " ".join(text.split()).split(" "), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > chars:
+            out.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: max(1, chars - 1)].rstrip() + "…"
+    return [o[:chars] for o in out]
+
+
+def board_svg(board: dict, notes: list[dict], dots: list[dict], votes: dict | None,
+              note_mm: float, zones_seen: dict[str, str | None]) -> str:
+    """One board redrawn in board millimetres: paper, title, zones, notes with their text,
+    stickers; zones no photo saw are hatched and say so."""
+    w, h = board["size_mm"]
+    title_mm = max(w, h) / 40
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:g} {h:g}" '
+           f'width="{w:g}mm" height="{h:g}mm" font-family="DejaVu Sans, Arial, sans-serif">',
+           f"<title>{escape(board['title'])}</title>",
+           '<defs><pattern id="unseen" width="12" height="12" patternUnits="userSpaceOnUse" '
+           'patternTransform="rotate(45)"><rect width="12" height="12" fill="#f1f2f4"/>'
+           '<rect width="5" height="12" fill="#d5d9df"/></pattern></defs>',
+           f'<rect x="0" y="0" width="{w:g}" height="{h:g}" fill="#ffffff" stroke="#9aa3ad" '
+           'stroke-width="1.5"/>',
+           f'<text x="{w / 2:.1f}" y="{title_mm * 2:.1f}" font-size="{title_mm:.1f}" '
+           f'text-anchor="middle" font-weight="bold" fill="#20324d">'
+           f"{escape(board['title'])}</text>"]
+    if board.get("text") and board.get("kind") == "verbatim":
+        for i, line in enumerate(_wrap(board["text"], 60, 3)):
+            out.append(f'<text x="{w / 2:.1f}" y="{title_mm * (3.4 + 1.2 * i):.1f}" '
+                       f'font-size="{title_mm * 0.8:.1f}" text-anchor="middle" fill="#333">'
+                       f"{escape(line)}</text>")
+    for z in board["zones"]:
+        zx, zy, zw, zh = z["rect_mm"]
+        seen = zones_seen.get(z["id"])
+        fill = 'url(#unseen)' if seen == "non vu" else "none"
+        out.append(f'<rect x="{zx:.1f}" y="{zy:.1f}" width="{zw:.1f}" height="{zh:.1f}" '
+                   f'fill="{fill}" stroke="#9aa3ad" stroke-width="1" stroke-dasharray="6 4"/>')
+        label = z.get("label") or ("D'accord" if z.get("vote") == "agree" else
+                                   "Pas d'accord" if z.get("vote") == "disagree" else z["id"])
+        if votes is not None and z["kind"] == "vote":
+            label += f" : {votes.get(z.get('vote'), 0)}" if seen != "non vu" else ""
+        if seen:
+            label += f" ({seen})"
+        fs = min(title_mm * 0.7, zw / max(8, len(label)) * 1.8)
+        # above the zone (stickers and notes sit inside it), inside when at the top edge
+        y = zy - fs * 0.35 if zy > fs * 1.4 else zy + fs + 3
+        out.append(f'<text x="{zx + 2:.1f}" y="{y:.1f}" font-size="{fs:.1f}" '
+                   f'fill="#555">{escape(label)}</text>')
+    for n in notes:
+        side = float(n.get("size_mm") or note_mm)
+        cx, cy = n["center_mm"]
+        x0, y0 = cx - side / 2, cy - side / 2
+        fill = NOTE_HEX.get(n.get("color", ""), NOTE_HEX["unknown"])
+        colour = COLOUR_FR.get(n.get("color", ""), n.get("color", ""))
+        out.append(f'<g class="note"><title>{escape(n.get("text", ""))} ({colour})</title>'
+                   f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{side:.1f}" height="{side:.1f}" '
+                   f'fill="{fill}" stroke="#00000040" stroke-width="0.8"/>')
+        fs = side / 7.5
+        lines = _wrap(n.get("text", "") or "?", 11, 5)
+        top = cy - (len(lines) - 1) * fs * 0.6
+        for i, line in enumerate(lines):
+            out.append(f'<text x="{cx:.1f}" y="{top + i * fs * 1.2 + fs * 0.35:.1f}" '
+                       f'font-size="{fs:.1f}" text-anchor="middle" fill="#222">'
+                       f"{escape(line)}</text>")
+        out.append("</g>")
+    for d in dots:
+        cx, cy = d["center_mm"]
+        r = d.get("radius_mm") or 6.0
+        fill = STICKER_HEX.get(d.get("color", ""), STICKER_HEX["unknown"])
+        name = escape(COLOUR_FR.get(d.get("color", ""), ""))
+        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{fill}" '
+                   f'stroke="#333" stroke-width="0.6"><title>{name}</title></circle>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def find_chromium() -> str | None:
+    for c in CHROMIUM:
+        path = c if os.path.isabs(c) and os.access(c, os.X_OK) else shutil.which(c)
+        if path:
+            return path
+    return None
+
+
+def print_pdf(html: Path, pdf: Path, timeout_s: float = 120.0) -> Path:
+    """Print a local HTML file to an A4 PDF with headless Chromium (the page's @page rule
+    sets A4). Raises PdfError when Chromium is absent or fails."""
+    exe = find_chromium()
+    if exe is None:
+        raise PdfError("Chromium est introuvable : installez le paquet Debian « chromium » "
+                       "(make install le fait), ou utilisez --no-pdf")
+    with tempfile.TemporaryDirectory(prefix="capture-pdf-") as tmp:
+        target = Path(tmp) / "out.pdf"
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-extensions", "--disable-background-networking", "--no-pdf-header-footer",
+               f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}",
+               html.resolve().as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfError(f"Chromium n'a pas imprimé {html.name} en {timeout_s:.0f} s") from exc
+        if proc.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise PdfError(f"Chromium n'a pas pu imprimer {html.name} : " + " / ".join(tail))
+        return atomic_write_bytes(pdf, target.read_bytes())
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+def render_synthesis(model: dict, photos: dict[str, dict], date: str) -> str:
+    env = Environment(loader=PackageLoader("capture.app", "templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["n1"] = lambda v: "" if v is None else f"{float(v):.1f}"
+    css = resources.files("capture.app").joinpath("static", "synthese.css").read_text("utf-8")
+    return env.get_template("synthese.html.j2").render(m=model, photos=photos, date=date,
+                                                       css=Markup(css))
+
+
+def publish(out_dir: Path, pdf: bool = True, config: Config = CONFIG) -> PublishSummary:
+    """Write synthese.html, synthese.pdf (unless pdf=False) and panneaux/*.svg into out_dir."""
+    out_dir = Path(out_dir)
+    outputs = load_outputs(out_dir)
+    assets = build_assets(outputs, config)
+    model = build_model(outputs, assets, config)
+    layout, session = outputs.layout, outputs.session
+    photos = _wall_photos(outputs, assets, layout, config.report.publish_photo_px)
+    html = atomic_write_text(out_dir / HTML_FILE,
+                             render_synthesis(model, photos, time.strftime("%d/%m/%Y")))
+    # one SVG per photographed board, from the session's (corrected) notes and the stickers
+    # its chosen view found
+    chosen = {b["board"]: b["file"] for b in session.get("boards", [])}
+    docs = {doc["file"]: doc for _s, doc in outputs.photos}
+    coverage = {(z["board"], z["zone"]): z["coverage"] for z in session.get("zones", [])}
+    votes = {v["board"]: v for v in session.get("votes", [])}
+    note_mm = float(layout.get("notes", {}).get("size_mm") or 76.0)
+
+    svgs = []
+    for b in layout["boards"]:
+        if b["id"] not in chosen or b["kind"] == "calibration":
+            continue
+        notes = [n for n in session.get("actions", []) + session.get("notes", [])
+                 if n["board"] == b["id"]]
+        dots = [d for d in docs.get(chosen[b["id"]], {}).get("dots", []) if d["board"] == b["id"]]
+        seen = {z["id"]: seen_label(coverage.get((b["id"], z["id"])),
+                                    config.merge.coverage_full) for z in b["zones"]}
+        svg = board_svg(b, notes, dots, votes.get(b["id"]), note_mm, seen)
+        name = re.sub(r"[^A-Za-z0-9_-]+", "_", b["id"])  # a file name from the workshop file
+        svgs.append(atomic_write_text(out_dir / SVG_DIR / f"{name}.svg", svg))
+    pdf_path = print_pdf(html, out_dir / PDF_FILE) if pdf else None
+    return PublishSummary(html, pdf_path, svgs)
+

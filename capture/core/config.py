@@ -1,0 +1,525 @@
+"""Every tunable number of wall capture, in one place, with the reason for its default.
+
+Stages read `CONFIG` (or a copy passed in); nothing else hard-codes a threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Limits:
+    workshop_max_bytes: int = 1_000_000  # a workshop file is a few KB; refuse anything huge
+    workshop_max_depth: int = 20  # the real file nests 6 deep; far deeper would blow the stack
+    # corrections.json from the report: ~300 bytes a correction, a workshop has a few hundred
+    # notes; 5 MB is ten times a wall corrected twice over, and keeps a hostile file cheap
+    corrections_max_bytes: int = 5_000_000
+    max_pixels: int = 100_000_000  # decompression-bomb guard (100 MP)
+    min_side_px: int = 320  # smaller than this cannot hold a readable board
+    text_max_chars: int = 500  # OCR text and QR payloads are cut to this
+
+
+@dataclass(frozen=True)
+class KitConfig:
+    """Printed board geometry (mm). Markers big enough to be found at 2 px/mm, 45° tilt."""
+
+    aruco_dictionary: str = "DICT_4X4_250"
+    margin_mm: float = 15.0  # printers do not print the outer ~5 mm
+    marker_mm_small: float = 40.0  # boards whose larger side is <= large_board_mm
+    marker_mm_large: float = 60.0
+    large_board_mm: float = 600.0
+    marker_spacing_mm: float = 600.0  # large boards get extra edge markers at most this far apart
+    gap_mm: float = 6.0  # between printed elements
+    qr_mm_small: float = 36.0
+    qr_mm_large: float = 56.0
+    zone_grey: int = 150  # zone outlines and labels: neutral grey, never saturated ink
+    label_grey: int = 110
+    default_dpi: int = 150
+    pdf_dpi: int = 300  # the PDF is rendered finer than the PNGs: markers print crisp
+    sizes_mm: dict[str, tuple[float, float]] = field(
+        default_factory=lambda: {
+            "verbatim": (420.0, 297.0),  # A3 landscape
+            "story": (420.0, 594.0),  # A2 portrait
+            "process": (1189.0, 841.0),  # A0 landscape
+            "mire": (841.0, 841.0),
+            "calibration": (420.0, 297.0),  # A3 landscape: five note spots fit
+        }
+    )
+
+
+@dataclass(frozen=True)
+class PrintConfig:
+    """The kit PDF: paper, printer margins and how boards larger than the paper are tiled."""
+
+    paper: str = "auto"  # "auto" picks the paper (A4 or A3) that needs fewer pages
+    # most printers leave 3-6 mm blank; page labels live in the rest. 9.5 mm (not 10) lets a
+    # 841 mm board (A0 height, the mire) tile on 3 rows of A3 instead of 4.
+    printer_margin_mm: float = 9.5
+    overlap_mm: float = 10.0  # glue strip between neighbouring tiles (1 cm: easy to glue)
+    mark_mm: float = 6.0  # length of crop / alignment marks in the margin
+    label_mm: float = 2.6  # text height of page labels
+    glue_grey: int = 200  # hatching of glue strips (hidden once the tiles are assembled)
+
+
+@dataclass(frozen=True)
+class PpocrConfig:
+    """The `ppocr` engine (capture.tools.ppocr): PP-OCR text detection and recognition."""
+
+    # Model files inside the rapidocr wheel (its models/ folder): PP-OCRv6 small, detection
+    # and recognition. The wheel is pinned (pyproject.toml), so are they; nothing downloads.
+    det_model: str = "PP-OCRv6_det_small.onnx"
+    rec_model: str = "PP-OCRv6_rec_small.onnx"
+    # Lines are detected on the note resampled to this many px on its longer side: on a
+    # 76 mm note (~4 px/mm) a marker letter (5-9 mm) is then 20-36 px tall, what the
+    # detector finds reliably; detection time grows with the area (PLACEHOLDER_DET).
+    det_side_px: int = 320
+    det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
+    det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
+    # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
+    # batch (lines sorted by width, a batch padded to its widest): on 45 rendered crops
+    # 6 (rapidocr's default) took 129 ms per note, 16 152 ms, 32 166 ms (more padding).
+    rec_batch: int = 6
+    # ... and padded to at least this width: rapidocr pads to 320 px, which doubles the work
+    # on one-word lines; 160 read the same 45 crops as well (CER 1.3 %) in 99 ms, not 129.
+    rec_min_width: int = 160
+    # Read Latin-script characters only (capture.tools.ppocr.latin_char): the recogniser
+    # also knows Chinese, Japanese, ... which no French or English workshop writes.
+    latin_only: bool = True
+    # A line read with a lower mean character probability is dropped (PLACEHOLDER_SCORE).
+    min_line_score: float = 0.5
+    inset_frac: float = 0.02  # the note's own edge and shadow trimmed before detection
+    # A note read with a lower confidence is flagged low_ocr_confidence. PP-OCR's character
+    # probabilities sit near 1: on a generated medium set (seed 41, 117 notes) 0.9 flagged
+    # 7 notes whose CER was 39 %, against 5 % for the rest (QaConfig.low_ocr_confidence is
+    # Tesseract's).
+    low_confidence: float = 0.9
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    """Reading the handwriting on note crops: which engine, and each engine's settings."""
+
+    # "ppocr" (neural, the default) or "tesseract" (`capture run --ocr`): docs/ocr.md.
+    engine: str = "ppocr"
+    ppocr: PpocrConfig = field(default_factory=PpocrConfig)
+    languages: str = "fra+eng"  # Tesseract: French with English loan words; `capture run --lang`
+    enabled: bool = True  # False: notes are found and placed, not read (fault tests, quick counts)
+    # --- the `tesseract` engine (capture.tools.tesseract) ---
+    oem: int = 1  # LSTM engine only
+    # Folder of .traineddata to read with; None: the better models of `capture models
+    # --install` when present (capture.io.model_files), else Tesseract's own. `capture run` sets it.
+    tessdata_dir: str | None = None
+    # Every note is read several times, each "mode/style/letter px", and the readings vote
+    # word by word. mode: block (--psm 6) | line7 | line13 (each written line alone, --psm 7
+    # or raw line 13). style: soft (grey kept around Otsu strokes) | sharp (soft + unsharp
+    # mask) | core (soft cut at core_level) | otsu (black and white) | stroke (strokes set
+    # to stroke_frac of the letter height) | grey (flattened grey, Tesseract binarises).
+    # Chosen greedily among 28 candidates on the note crops of two generated medium sets
+    # (seeds 1 and 2, 661 notes): see README, Accuracy, for what it gives on a third set.
+    # A "/system" suffix reads with Tesseract's own models (Debian's tessdata_fast) instead
+    # of the better ones (capture.io.model_files): the two model sets err differently, and the first
+    # four readings again with the other models improve the vote on real handwriting and on
+    # generated notes alike (README, Accuracy). Without the better models they are dropped.
+    readings: tuple[str, ...] = (
+        "block/soft/36", "line13/sharp/36", "block/sharp/36", "line7/soft/48",
+        "block/core/36", "block/grey/36", "line7/soft/22",
+        "block/soft/36/system", "line13/sharp/36/system", "block/sharp/36/system",
+        "line7/soft/48/system",
+    )
+    # The vote prefers a word of the languages' word lists (capture.tools.lexicon): this
+    # much off its mean distance to the other readings' variants (0: no word lists).
+    # On three generated medium sets 0.045 and 0.07 gave the same, 0.023 less (README).
+    lexicon_bonus: float = 0.05
+    soft_halo_frac: float = 0.3  # "soft": grey kept this far (share of letter height) around ink
+    sharpen_sigma_frac: float = 1 / 16  # "sharp": unsharp-mask radius, share of letter height
+    sharpen_amount: float = 1.0
+    stroke_frac: float = 0.12  # "stroke": stroke width as a share of the letter height
+    core_level: int = 70  # "core": pixels darker than this (0-255) are ink
+    inset_frac: float = 0.025  # trim the note's own edge and shadow before reading
+    max_upscale: float = 4.0
+    max_downscale: float = 0.35
+    flatten_kernel_frac: float = 0.12  # background estimate window, share of the crop side
+    ink_min_contrast: float = 0.08  # below this contrast the note is blank: skip Tesseract
+    denoise_frac: float = 0.004  # Gaussian sigma as a share of the crop side (~0.3 mm on a note)
+    noise_k: float = 3.0  # ink is darker than the paper by this many noise sigmas
+    min_source_px_per_mm: float = 2.0  # below, handwriting reads badly (measured): note_too_small
+    border_px: int = 24  # white margin Tesseract needs around text
+    deskew_max_deg: float = 10.0  # writing on a note is rarely more than this off level
+    deskew_step_deg: float = 1.0
+    # Lines: peaks of the row profile (smoothed at line_smooth_frac of the letter height,
+    # above line_peak_frac of the fullest row, closer than line_merge_frac letters = one
+    # line), cut where the valley between two drops below line_valley of the lower peak.
+    line_smooth_frac: float = 0.25
+    line_peak_frac: float = 0.05
+    line_merge_frac: float = 0.8
+    line_valley: float = 0.5
+    min_word_conf: float = 20.0  # punctuation below this (0-100) is noise from paper texture
+    timeout_s: float = 30.0  # one Tesseract run: base time ...
+    timeout_per_page_s: float = 2.0  # ... plus this per image in it; a stuck image is retried alone
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """`capture run`: which files, how many workers."""
+
+    extensions: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif")
+    max_jobs: int = 8  # beyond this, memory (12 MP photos x stages) grows faster than speed
+    crop_jpeg_quality: int = 88  # note crops are for people to read, not archives
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    """Choosing the best view of a board seen in several photos."""
+
+    # Views are ranked by (markers, -reprojection error, visible fraction, -flags); error
+    # differences under this many mm are treated as ties so the marker count decides first.
+    error_tie_mm: float = 0.5
+    # A note the chosen view lacks is added from other photos when the chosen view did not
+    # see its place, or when this many other photos found it there.
+    note_min_views: int = 2
+    # A note's text: among the views that read it with at least this share of the best OCR
+    # confidence, the reading closest to the others (merge.best_readings). Measured on four
+    # generated medium sets (README, Accuracy): 0.8 and 0.9 alike, 0.6 worse than the most
+    # confident reading alone (1.0).
+    text_confidence_frac: float = 0.8
+    # ... among the views that saw the note at >= this many photo px per mm, when any did:
+    # below it handwriting is a few pixels high (the vote's CER there: 43 %, against 16 % at
+    # 2-3 px/mm) and Tesseract can still be confident about a wrong word (README, Accuracy).
+    text_min_px_per_mm: float = 1.5
+    # Zone coverage (pipeline.coverage): each zone sampled on this many points per side (grid
+    # zones: per side of each of their 9 cells); 16 x 16 gives steps of 0.4 %, finer than
+    # the "vu à 40 %" a person reads, and costs nothing beside the analysis.
+    coverage_samples: int = 16
+    # A zone seen at least this much counts as fully seen: the frame's edge grazing a zone's
+    # border (a few mm of paper, no sticker fits there) must not mark its count as partial.
+    coverage_full: float = 0.97
+
+
+@dataclass(frozen=True)
+class RegisterConfig:
+    """Finding boards: ArUco markers + QR, one robust homography per board."""
+
+    detect_max_side_px: int = 2600  # markers searched on a copy this size, refined at full res
+    min_marker_perimeter_rate: float = 0.012  # of the detection image's larger side: far markers
+    min_marker_side_px: float = 22.0  # reduced-copy markers smaller than this: search full size
+    adaptive_win_min: int = 3
+    adaptive_win_max: int = 33
+    adaptive_win_step: int = 10
+    corner_refine_win_px: int = 5  # full-res cornerSubPix half window
+    # How far (share of its perimeter) a marker's outline may stray from its 4-corner polygon.
+    # 0.05 let rounded, blurred outlines pass but cut some corners wrongly, so that a sharp,
+    # plainly visible marker failed to decode; OpenCV's default 0.03 finds as many or more of
+    # the markers in view on five generated sets incl. hard, with a third of the spurious ones.
+    polygon_approx_rate: float = 0.03
+    # A marker with a corner this close to the photo's edge may be cut by it: its corners are
+    # then the frame's, and a board fitted on it lands centimetres off. Not used (OpenCV's
+    # own default margin; the white frame added for detection would otherwise let it through).
+    edge_margin_px: float = 3.0
+    ransac_threshold_marker_frac: float = 0.04  # RANSAC inlier distance, share of the marker side
+    ransac_threshold_min_px: float = 2.0
+    min_scale_px_per_mm: float = 0.15  # below: absurd homography (a 40 mm marker under 6 px)
+    max_scale_px_per_mm: float = 60.0
+    max_scale_ratio: float = 12.0  # local scale across the board beyond this: degenerate
+    qr_px_per_mm: float = 5.0  # the QR region is warped to this resolution before pyzbar reads it
+    # A board whose QR code is not decoded is compared module by module with its own code
+    # (register.qr_match): marker ids are not unique to a workshop, the QR code is.
+    qr_match_min_module_px: float = 1.2  # smaller modules (photo px) blur into each other
+    qr_match_min_seen: float = 0.8  # share of the payload's modules inside the photo to judge
+    qr_match_min_pattern: float = 0.5  # finder/timing patterns this visible: a QR code is there
+    qr_confirm_min: float = 0.5  # correlation at or above: the board's own code
+    qr_foreign_max: float = 0.2  # below: another code (another workshop's board), ignored
+    visible_grid: int = 24  # board sampled on this grid to measure its share inside the frame
+    wall_plane_max_markers: int = 2  # boards seen through this few markers borrow the wall plane
+    wall_scale_tol: float = 0.06  # ... of a well-seen board when their relative scale is ~1
+    wall_fit_max_mm: float = 2.5  # ... and the markers fit that plane this well
+
+
+@dataclass(frozen=True)
+class RectifyConfig:
+    """Boards resampled to a fixed resolution; every later coordinate is board mm."""
+
+    px_per_mm: float = 3.0  # a 12 mm sticker spans 36 px
+    max_pixels: int = 5_000_000  # big boards (A0) get a coarser resolution to stay fast
+    margin_mm: float = 60.0  # kept around the board so notes overflowing its edge stay whole
+
+
+@dataclass(frozen=True)
+class ColourConfig:
+    """White balance and flat field from the board's own paper, then CIELAB for classifying."""
+
+    background_mm_per_px: float = 4.0  # the light field is estimated on a coarse grid
+    background_sigma_mm: float = 30.0  # light varies slowly: smoothing of the paper-white field
+    paper_chroma_max: float = 0.06  # chromaticity distance to the paper's median: "paper" pixels
+    # paper spreads to neighbouring blocks this near in chromaticity (L1), where it changes
+    # by less than paper_grow_gradient per block (mixed light drifts; a note's border steps)
+    paper_grow_step: float = 0.006
+    paper_grow_gradient: float = 0.005
+    paper_min_brightness: float = 0.45  # share of the paper level: darker pixels are ink, not paper
+    black_percentile: float = 3.0  # marker black level (camera flare): darkest marker pixels
+    white_target: float = 1.0  # normalised paper maps to white: the references are 'on white paper'
+    # The grey print, normalised, is neutral within ~2 (CIELAB chroma) on ordinary photos; a
+    # tint of this much or more is a cast left in the mid-tones, taken off them
+    # (colour.print_cast). Saturated colours clip differently from the grey print, so a mild
+    # tint is no guide for them: at 5, an orange sticker under a mild clipped cast (print
+    # tint 6) was pushed to yellow; the blue labels of the case it is for showed 25.
+    print_cast_min: float = 10.0
+
+
+@dataclass(frozen=True)
+class DotsConfig:
+    """Dot stickers in vote zones."""
+
+    chroma_min: float = 15.0  # CIELAB chroma of a sticker pixel (washed out by glare: ~20)
+    min_fill: float = 0.35  # a blob smaller than this share of one sticker's area is noise
+    new_cover_min: float = 0.33  # a further sticker must cover this share of its own area anew
+    ambiguous_low: float = 0.15  # leftover area in [low, new_cover_min) of a sticker: ambiguous
+    inside_min: float = 0.7  # a placed sticker lies at least this much on coloured pixels
+    notch_max_area: float = 1.3  # blobs up to this many stickers' area may lean on their hull
+    prune_own_min: float = 0.2  # a placed sticker must cover this share of a sticker alone
+    note_area_frac: float = 0.3  # blobs above this share of a note's area are notes, not stickers
+    max_cluster: int = 12  # more stickers than this in one blob: not stickers
+    unknown_delta_e: float = 26.0  # farther from every declared colour: "unknown" (purple-blue ~31)
+    # an undeclared colour (calibration table) makes a sticker "unknown" when it is nearer than
+    # the best declared one; when the sticker reads washed out (chroma below this share of the
+    # declared colour's: glare, shade) its hue is unreliable and the undeclared colour must be
+    # clearly nearer, within undeclared_ratio of the declared distance (a washed crimson falls
+    # halfway between red and pink; a purple sticker sits on purple, far from blue)...
+    undeclared_washed_chroma: float = 0.8
+    undeclared_ratio: float = 0.6
+    # ...and when the declared match is off by more than a well-lit sticker's usual spread
+    undeclared_min_delta_e: float = 10.0
+    # A glare veil that does not clip can wash a sticker below chroma_min: a piece above a
+    # lower threshold, faint_noise_factor x the paper's own chroma noise (90th percentile)
+    # but at least faint_chroma_min, less than faint_strong_max of it above chroma_min, is
+    # counted too, and flagged for review.
+    faint_noise_factor: float = 3.0
+    faint_chroma_min: float = 6.0
+    faint_strong_max: float = 0.5
+    faint_print_margin_mm: float = 1.5  # the board's own print, grown this much, is left out
+    glare_l_min: float = 93.0  # CIELAB L of a glare pixel (on the normalised board)
+    glare_zone_frac: float = 0.04  # flag glare when this share of a vote zone is clipped highlight
+    clip_level: int = 250  # a photo pixel at or above this in every channel is saturated
+    clear_factor: float = 1.1  # a placed sticker clears this x its radius (its rim is not news)
+    single_max_area: float = 1.3  # a blob up to this many stickers' area split by colour: one
+    twin_frac: float = 0.5  # discs closer than this x the radius are one sticker
+    radius_min_samples: int = 3  # lone stickers needed to adjust the declared radius
+    radius_bounds: tuple[float, float] = (0.85, 1.2)  # ... within these factors of it
+
+
+@dataclass(frozen=True)
+class NotesConfig:
+    """Sticky notes: coloured squares of known size."""
+
+    search_px_per_mm: float = 1.0  # the square search runs at this resolution
+    chroma_min: float = 8.0  # floor; raised on boards whose paper is less neutral (see below)
+    paper_chroma_factor: float = 3.0  # threshold >= this x the paper's 90th-percentile chroma
+    chroma_max_threshold: float = 16.0  # ... but never above this (pale notes must pass)
+    min_area_frac: float = 0.3  # a blob under this share of a note is not a note
+    new_cover_min: float = 0.3  # a further note must cover this share of its own area anew
+    late_cover_min: float = 0.2  # ... or this share, once every note above the first is placed
+    inside_min: float = 0.75  # a placed note lies this much on coloured (or off-photo) pixels
+    angle_step_deg: float = 3.0
+    unknown_delta_e: float = 45.0
+    crop_px_per_mm: float = 8.0  # OCR crops: about 600 px for a 76 mm note
+    min_visible_frac: float = 0.45  # less of a note inside the photo: another photo holds it
+    centre_margin_frac: float = 0.1  # a note centre must lie this share of its side in the frame
+    duplicate_frac: float = 0.3  # squares closer than this x the note side are one note ...
+    duplicate_paper_de: float = 25.0  # ... unless of two classes whose papers differ this much
+    size_tolerance: float = 0.4  # 51 to 102 mm packs for 76 declared (+ blur widening the mask)
+    size_snap: float = 0.1  # measured this near the declared side: the declared (blur, shadow)
+    size_min_samples: int = 3  # lone notes needed to set the side of multi-note blobs
+    size_agree: float = 0.1  # ... when their sides' interquartile range is within this share
+    lone_fill_min: float = 0.85  # a blob filling its min-area rectangle this much is one note...
+    lone_aspect_max: float = 1.2  # ... when that rectangle is about square
+    pack_sizes_mm: tuple[float, ...] = (38.0, 51.0, 76.0, 102.0)  # square sticky-note packs
+    # Stacked notes (which of two overlapping notes is on top; see notes.stacking)
+    stack_min_frac: float = 0.02  # overlaps under this share of the smaller note are ignored
+    stack_inset_mm: float = 2.0  # cues are read this far inside the other note (blurred borders)
+    stack_min_samples: int = 5  # fewer pixels than this: the cue says nothing
+    stack_colour_margin: float = 0.3  # the overlap's colour must favour one note by this share
+    # Else two notes whose own paper differs by this CIELAB distance (pastel and neon of one
+    # colour class) are told apart by the overlap's shade, which must lie nearer one of them
+    # by this share of that distance
+    stack_shade_min_de: float = 12.0
+    stack_shade_margin: float = 0.5
+    stack_edge_reach_mm: float = 3.0  # an outline's step is looked for this far on either side
+    stack_tilts_deg: tuple[float, ...] = (-4.0, -2.0, 0.0, 2.0, 4.0)  # square angle a little off
+    stack_ink_drop: float = 25.0  # profiles this much darker than the paper (L) cross writing
+    stack_ink_hue: float = 16.0  # ... or this far (a, b) from the notes' colour
+    stack_edge_ratio: float = 1.6  # ... else one outline must show this many times the step
+    stack_edge_floor: float = 1.5  # (L per mm) of the other, counted from at least this much
+    covered_flag: float = 0.1  # a note this much under others is flagged note_covered
+    colour_min_share: float = 0.25  # a note's colour is read off other notes' squares when
+    # this share of its inner area is left
+
+
+@dataclass(frozen=True)
+class QaConfig:
+    """Thresholds that raise review flags."""
+
+    poor_fit_mm: float = 2.0  # reprojection error above this: the board is poorly fitted
+    blur_min: float = 1.0  # sharpness = 1 / marker edge blur in mm on the wall; below: blurry
+    low_ocr_confidence: float = 0.5  # the tesseract engine's; ppocr: PpocrConfig.low_confidence
+    # a board whose paper is saturated over this share is overexposed: colours less sure
+    overexposed_paper: float = 0.5
+
+
+@dataclass(frozen=True)
+class SynthLevel:
+    """How hard one level of sample photos is (ranges are sampled uniformly per photo)."""
+
+    tilt_deg: tuple[float, float]  # angle between the optical axis and the wall normal
+    roll_deg: float  # small hand roll, +-
+    any_roll_p: float  # share of photos rolled by any angle
+    overframe_p: float  # share framed tighter than the boards: some boards cut by the edge
+    light_gradient: float  # illumination drop across the frame (fraction)
+    vignetting: float  # corner darkening (fraction)
+    wb_error: float  # relative white-balance error (kelvin fraction)
+    glare_p: float
+    shadow_p: float
+    blur_px: tuple[float, float]  # defocus sigma at 12 MP
+    motion_p: float
+    motion_px: float  # motion blur length at 12 MP
+    noise: float  # signal-dependent noise scale
+    jpeg_quality: tuple[int, int]
+    unknown_sticker_p: float  # per sticker: a colour nobody declared
+    note_overlap_p: float  # per note: may cover a corner of another one
+    overflow_p: float  # per note: placed across a zone or board edge
+    sticker_touch_p: float = 0.0  # per sticker: stuck against another (touching, <= 30 % overlap)
+    note_lift_mm: float = 0.0  # max lift of a note's bottom edge off the wall (curl, real geometry)
+    note_spin_p: float = 0.0  # per note: rotated up to +-20 deg instead of a few degrees
+    note_stack_p: float = 0.0  # per note: stuck over the lower part (text) of another note
+    mixed_light_p: float = 0.0  # per photo: daylight on one side, warm lamps on the other
+    lens_k1: float = 0.0  # residual radial distortion left by the phone's correction, +-
+    clip_p: float = 0.0  # per photo: overexposed, paper highlights clipped
+    arm_p: float = 0.0  # per photo: a person's arm or shoulder in the frame, out of focus
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """Sample photo generator (capture samples): severity per level and shared constants."""
+
+    easy: SynthLevel = field(default_factory=lambda: SynthLevel(
+        tilt_deg=(0.0, 15.0), roll_deg=3.0, any_roll_p=0.0, overframe_p=0.1,
+        light_gradient=0.12, vignetting=0.12, wb_error=0.05, glare_p=0.1, shadow_p=0.1,
+        blur_px=(0.0, 0.8), motion_p=0.0, motion_px=0.0, noise=0.5, jpeg_quality=(88, 95),
+        unknown_sticker_p=0.0, note_overlap_p=0.05, overflow_p=0.05, sticker_touch_p=0.05,
+        note_lift_mm=4.0, note_spin_p=0.0, note_stack_p=0.0,
+        mixed_light_p=0.0, lens_k1=0.005, clip_p=0.0))
+    medium: SynthLevel = field(default_factory=lambda: SynthLevel(
+        tilt_deg=(5.0, 30.0), roll_deg=8.0, any_roll_p=0.1, overframe_p=0.3,
+        light_gradient=0.3, vignetting=0.25, wb_error=0.15, glare_p=0.35, shadow_p=0.35,
+        blur_px=(0.4, 1.6), motion_p=0.15, motion_px=6.0, noise=1.0, jpeg_quality=(78, 92),
+        unknown_sticker_p=0.02, note_overlap_p=0.12, overflow_p=0.1, sticker_touch_p=0.15,
+        note_lift_mm=9.0, note_spin_p=0.03, note_stack_p=0.04,
+        mixed_light_p=0.25, lens_k1=0.012, clip_p=0.1))
+    hard: SynthLevel = field(default_factory=lambda: SynthLevel(
+        tilt_deg=(10.0, 45.0), roll_deg=15.0, any_roll_p=0.5, overframe_p=0.5,
+        light_gradient=0.5, vignetting=0.4, wb_error=0.3, glare_p=0.6, shadow_p=0.6,
+        blur_px=(0.8, 2.8), motion_p=0.35, motion_px=12.0, noise=1.8, jpeg_quality=(70, 88),
+        unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15, sticker_touch_p=0.25,
+        note_lift_mm=14.0, note_spin_p=0.1, note_stack_p=0.1,
+        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15))
+    canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
+    canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
+    upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)
+
+    def level(self, name: str) -> SynthLevel:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """report.html: image sizes chosen so a report of 50 photos opens quickly from disk."""
+
+    photo_max_px: int = 1600  # longer side of the photo copy (sharp enough to see a sticker)
+    photo_jpeg_quality: int = 80
+    board_max_px: int = 1100  # longer side of each rectified board image
+    board_max_px_per_mm: float = 4.0  # never upsample a small board beyond the photo's detail
+    board_jpeg_quality: int = 78
+    chart_label_chars: int = 110  # verbatim quotes longer than this are cut in the chart label
+    # capture publish: each wall's photo embedded in synthese.html at this longer side (px):
+    # enough to recognise the wall on A4, ~100 kB each so the page mails easily
+    publish_photo_px: int = 900
+
+
+@dataclass(frozen=True)
+class MarkerlessConfig:
+    """Photos without a board of the workshop: notes and dots found on the whole photo."""
+
+    mode: str = "auto"  # auto: when no board is found; always: `capture run --markerless`
+    probe_max_side_px: int = 1000  # the first look (wall colour, note scale) runs this size
+    note_mm: float = 76.0  # a note of the usual size is taken as this (the common pack)
+    work_px_per_mm: float = 2.0  # dots and colours are read at this density (notes at half)
+    work_max_px: int = 6_000_000  # ... unless the work image would exceed this many pixels
+    wall_bins: int = 16  # CIELAB histogram bins per axis for the wall's colour (its mode)
+    wall_neutral_chroma: float = 12.0  # a wall this neutral is white under a cast: balanced
+    # (painted walls measure up to ~10 under warm light; a kraft roll ~14 and more)
+    fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
+    fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
+    rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
+    rect_one_colour: float = 0.0  # ... and this much of it is one colour class (off: two
+    # notes side by side then break into squares of the wrong size; measured on a real photo)
+    rect_fill_min: float = 0.9  # ... when it fills its minimum-area rectangle this much
+    # With no board the photo is not rectified: perspective makes near notes larger and turns
+    # squares into trapezoids. A lone blob this square and this full is one note at its own
+    # size (any size from lone_side_range x the usual one), not a pack size of the board's.
+    lone_aspect_max: float = 1.45
+    lone_fill_min: float = 0.8
+    lone_side_range: tuple[float, float] = (0.55, 1.45)
+    scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
+    # In a tilted photo far notes are smaller: the note side is fitted as a plane over the
+    # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
+    # side expected where they are, in bands of scale_band_step, within scale_rel_range
+    scale_field_min: int = 4
+    scale_band_step: float = 0.12
+    scale_rel_range: tuple[float, float] = (0.5, 1.6)
+    dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
+    dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
+    dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
+    dot_mm_range: tuple[float, float] = (6.0, 25.0)  # lone round blobs in this range set it
+    dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper
+    dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
+    dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
+    dot_rim_max: float = 0.12  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
+    dot_fill_min: float = 0.85  # share of a sticker's disc (0.8 r) that is sticker-coloured
+    stroke_min_discs: int = 4  # discs in one blob on one line (spread across it under
+    stroke_width_frac: float = 0.35  # this x the radius): a pen stroke, not stickers
+    dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
+    note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
+    # notes cannot be told from a white wall and are not read
+    note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
+    colour_cluster_de: float = 10.0  # notes' colours nearer than this are one pack colour
+    group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group
+    row_frac: float = 0.5  # centres within this x the side: same row (column)
+    wall_min_quads: int = 3  # lone notes with four clear corners needed for a wall plane
+    wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this
+    dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of
+    # one handwritten note on two photos often agrees on half its letters only)
+    dup_same_frac: float = 0.6  # this share of the smaller photo's notes matched: same wall
+    dup_undecided_frac: float = 0.3  # between this and dup_same_frac: flagged, not merged
+    dup_min_notes: int = 3  # fewer matched notes say nothing (two always fit a transform)
+    dup_layout_frac: float = 0.5  # matched notes must agree in place within this x the side
+
+
+@dataclass(frozen=True)
+class Config:
+    limits: Limits = field(default_factory=Limits)
+    kit: KitConfig = field(default_factory=KitConfig)
+    print: PrintConfig = field(default_factory=PrintConfig)
+    register: RegisterConfig = field(default_factory=RegisterConfig)
+    rectify: RectifyConfig = field(default_factory=RectifyConfig)
+    colour: ColourConfig = field(default_factory=ColourConfig)
+    dots: DotsConfig = field(default_factory=DotsConfig)
+    notes: NotesConfig = field(default_factory=NotesConfig)
+    qa: QaConfig = field(default_factory=QaConfig)
+    ocr: OcrConfig = field(default_factory=OcrConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
+    synth: SynthConfig = field(default_factory=SynthConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    markerless: MarkerlessConfig = field(default_factory=MarkerlessConfig)
+
+
+CONFIG = Config()

@@ -1,0 +1,587 @@
+"""Dot stickers in the vote zones of a board: count them per zone and colour.
+
+Stickers are the only saturated things printed boards leave room for (zones are grey ink),
+so a chroma mask on the normalised board finds them. Touching or overlapping stickers form
+one blob; the blob is covered greedily by discs of the declared diameter, each new disc
+having to cover a good share of itself anew, which counts them. Note-sized blobs are notes.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.core.config import CONFIG, DotsConfig
+from capture.core.model import BoardLayout, Dot, Flag, VoteCount
+from capture.vision.colour import (
+    L_WEIGHT,
+    ColourRefs,
+    Normalised,
+    classify,
+    classify_map,
+    colour_distance,
+    print_ink,
+)
+from capture.vision.rectify import Rectified
+
+
+def _disc(radius: float) -> np.ndarray:
+    n = int(np.ceil(radius))
+    yy, xx = np.mgrid[-n : n + 1, -n : n + 1]
+    return (xx**2 + yy**2 <= radius**2).astype(np.float32)
+
+
+def cover_with_discs(
+    blob: np.ndarray,
+    radius: float,
+    cfg: DotsConfig,
+    support: np.ndarray | None = None,
+    seen: np.ndarray | None = None,
+) -> tuple[list[tuple[float, float]], float, bool]:
+    """Centres (x, y in blob px) of discs covering a blob; leftover area in disc units; ambiguous.
+
+    Greedy: each disc goes where it covers the most still-uncovered pixels while lying mostly
+    on the support (default: the blob itself); stop when no disc would cover new_cover_min of
+    its area. A support wider than the blob (same shape) lets a sticker partly hidden under
+    stickers of other colours be placed: its hidden part lies on them, not on the board.
+    seen: the blob's pixels that count as covered ground (default: all). The blob has its
+    holes filled, so a sticker keeps its glossy highlight as support; but a ring of stickers
+    round a bit of paper makes a hole too, and that paper must not earn a sticker.
+    A disc placed across two overlapping stickers (it covers most there) before one on each
+    is dropped once the others leave it next to nothing of its own (cfg.prune_own_min).
+    """
+    disc = _disc(radius)
+    area = float(disc.sum())
+    pad = disc.shape[0]
+    m = cv2.copyMakeBorder(
+        blob.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
+    )
+    sup = m
+    if seen is not None:
+        m = cv2.copyMakeBorder(
+            (seen & blob).astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
+        )
+    if support is not None:
+        sup = cv2.copyMakeBorder(
+            (support | blob).astype(np.float32), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0
+        )
+    inside = cv2.filter2D(sup, -1, disc, borderType=cv2.BORDER_CONSTANT) / area
+    uncovered = m.copy()
+    centres: list[tuple[float, float]] = []
+    ambiguous = False
+    for _ in range(cfg.max_cluster + 1):
+        gain = cv2.filter2D(uncovered, -1, disc, borderType=cv2.BORDER_CONSTANT) / area
+        gain[inside < cfg.inside_min] = 0
+        _, best, _, (bx, by) = cv2.minMaxLoc(gain)
+        if best < cfg.new_cover_min:
+            break
+        if best < cfg.new_cover_min + 0.12:
+            ambiguous = True  # barely enough new area: could be one sticker's ragged edge
+        # sub-pixel: centroid of the near-best plateau around the maximum
+        y0, y1 = max(0, by - 2), by + 3
+        x0, x1 = max(0, bx - 2), bx + 3
+        w = np.clip(gain[y0:y1, x0:x1] - (best - 0.02), 0, None)
+        if w.sum() > 0:
+            yy, xx = np.mgrid[y0:y1, x0:x1]
+            cx, cy = float((xx * w).sum() / w.sum()), float((yy * w).sum() / w.sum())
+        else:
+            cx, cy = float(bx), float(by)
+        centres.append((cx - pad, cy - pad))
+        # cleared a little wider than the disc: a real sticker's rim (size, blur) is not news
+        cv2.circle(uncovered, (bx, by), round(radius * cfg.clear_factor), 0.0, -1)
+    centres = _prune(m, [(cx + pad, cy + pad) for cx, cy in centres], radius, cfg)
+    uncovered = m.copy()
+    for cx, cy in centres:
+        cv2.circle(uncovered, (round(cx), round(cy)), round(radius * cfg.clear_factor), 0.0, -1)
+    centres = [(cx - pad, cy - pad) for cx, cy in centres]
+    # leftover: the largest uncovered piece once thin rims (blur, mask edge) are opened away
+    k = max(3, round(radius * 0.3) | 1)
+    rest = cv2.morphologyEx(
+        (uncovered > 0).astype(np.uint8),
+        cv2.MORPH_OPEN,
+        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)),
+    )
+    n, _, stats, _ = cv2.connectedComponentsWithStats(rest)
+    leftover = float(stats[1:, cv2.CC_STAT_AREA].max()) / area if n > 1 else 0.0
+    if cfg.ambiguous_low <= leftover:
+        ambiguous = True
+    if len(centres) > cfg.max_cluster:
+        return [], leftover, True
+    return centres, leftover, ambiguous
+
+
+def _prune(
+    ground: np.ndarray, centres: list[tuple[float, float]], radius: float, cfg: DotsConfig
+) -> list[tuple[float, float]]:
+    """Centres left once each disc covers, alone, at least cfg.prune_own_min of a sticker's
+    area of the ground (the emptiest disc is dropped first, then the rest looked at again)."""
+    centres = list(centres)
+    area = np.pi * radius**2
+    r = round(radius * cfg.clear_factor)
+    while len(centres) > 1:
+        discs = []
+        for cx, cy in centres:
+            d = np.zeros(ground.shape, np.uint8)
+            cv2.circle(d, (round(cx), round(cy)), r, 1, -1)
+            discs.append(d)
+        count = np.sum(discs, axis=0)
+        own = [float((ground * d * (count == 1)).sum()) / area for d in discs]
+        worst = int(np.argmin(own))
+        if own[worst] >= cfg.prune_own_min:
+            break
+        del centres[worst]
+    return centres
+
+
+def _effective_radius(blobs: list[np.ndarray], declared_px: float, cfg: DotsConfig) -> float:
+    """Sticker radius as seen on this board: the declared one, adjusted by the lone stickers.
+
+    Real stickers differ from the declared size by a few percent and blur widens them; the
+    round blobs of about one sticker's area tell by how much (median, within bounds).
+    """
+    area0 = np.pi * declared_px**2
+    radii = []
+    for b in blobs:
+        a = float(b.sum())
+        if not 0.6 * area0 <= a <= 1.5 * area0:
+            continue
+        ys, xs = np.nonzero(b)
+        extent = max(np.ptp(xs), np.ptp(ys)) + 1
+        if extent <= 2.3 * np.sqrt(a / np.pi):  # round: not two stickers side by side
+            radii.append(np.sqrt(a / np.pi))
+    if len(radii) < cfg.radius_min_samples:
+        return declared_px
+    lo, hi = cfg.radius_bounds
+    return float(np.clip(np.median(radii), lo * declared_px, hi * declared_px))
+
+
+def _notch_support(piece: np.ndarray, disc_area: float, cfg: DotsConfig) -> np.ndarray | None:
+    """For a lone sticker-sized blob, its convex hull: a glossy highlight that reaches the
+    rim bites a notch out of the colour mask (no hole to fill), and the hull gives the disc
+    its ground back; a half-hidden or cut sticker is convex already and gains nothing."""
+    if piece.sum() > cfg.notch_max_area * disc_area:
+        return None
+    pts = cv2.findNonZero(piece.astype(np.uint8))
+    hull = np.zeros(piece.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    return hull.astype(bool)
+
+
+def _fill_holes(mask: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    contours, _ = cv2.findContours(
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    filled = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(filled, contours, -1, 1, -1)
+    return filled.astype(bool), list(contours)
+
+
+def _nearer_undeclared(
+    lab: np.ndarray, refs: ColourRefs, colour: str, de: float, cfg: DotsConfig
+) -> bool:
+    """True when an undeclared (coloured) sticker colour is nearer than the declared `colour`.
+
+    The distance cut-off alone cannot tell an orange sticker from a yellow one (about 26
+    apart); the table's other colours can. A saturated reading's hue is trustworthy: nearer
+    is enough. A washed-out one (glare, shade: a dark crimson red then reads halfway between
+    red and pink) must be clearly nearer, within cfg.undeclared_ratio of the declared
+    distance. Within a sticker's normal spread of the declared colour, it is that colour.
+    Near-neutral colours (white) are left out: glare washes every sticker towards them.
+    The veil that washes a sticker out also lightens it: lightness then says nothing and both
+    distances leave it out (a washed purple is far lighter than purple, and than blue).
+    """
+    if de <= cfg.undeclared_min_delta_e:
+        return False
+    ref_c = float(np.hypot(*refs.stickers[colour][1:3]))
+    washed = float(np.hypot(lab[1], lab[2])) < cfg.undeclared_washed_chroma * ref_c
+    l_weight = 0.0 if washed else L_WEIGHT
+    if washed:
+        de = float(colour_distance(lab, refs.stickers[colour], l_weight=l_weight))
+    limit = cfg.undeclared_ratio * de if washed else de
+    for ref in refs.undeclared_stickers.values():
+        if np.hypot(ref[1], ref[2]) < 2 * cfg.chroma_min:
+            continue
+        if float(colour_distance(lab, ref, l_weight=l_weight)) < limit:
+            return True
+    return False
+
+
+def _faint_stickers(
+    chroma: np.ndarray,
+    valid: np.ndarray,
+    strong: np.ndarray,
+    paper: np.ndarray,
+    ink: np.ndarray,
+    disc_area: float,
+    kernel: np.ndarray,
+    cfg: DotsConfig,
+) -> np.ndarray:
+    """Pieces of stickers washed out below cfg.chroma_min (a glare veil that does not clip).
+
+    Pixels above a threshold set by the paper's own chroma noise (`paper`: the board's paper
+    blocks; the rims of coloured things left out), in connected pieces of at least a
+    sticker's min_fill of which `strong` (the chroma_min mask) holds less than
+    cfg.faint_strong_max: a sticker the ordinary threshold finds, with its blurred rim, is
+    mostly strong and keeps its own outline; a washed one shows at most a few strong specks.
+    The board's own print (`ink`) is left out: under a strong colour cast its grey labels
+    come out faintly coloured too.
+    """
+    rims = cv2.dilate(strong.astype(np.uint8), kernel, iterations=2) > 0
+    paper = chroma[valid & paper & ~rims & (chroma < cfg.chroma_min)]
+    none = np.zeros(chroma.shape, bool)
+    if paper.size < 100:
+        return none
+    thr = max(cfg.faint_noise_factor * float(np.percentile(paper, 90)), cfg.faint_chroma_min)
+    if thr >= cfg.chroma_min:
+        return none
+    faint = ((chroma > thr) & valid & ~ink).astype(np.uint8)
+    faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, kernel)  # as the ordinary mask
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(faint)
+    area = stats[:, cv2.CC_STAT_AREA]
+    held = np.bincount(labels[strong & (labels > 0)], minlength=n)
+    keep = [
+        i
+        for i in range(1, n)
+        if area[i] >= cfg.min_fill * disc_area and held[i] < cfg.faint_strong_max * area[i]
+    ]
+    return np.isin(labels, keep) if keep else none
+
+
+def _split_by_colour(
+    blob: np.ndarray, cls: np.ndarray, strong: np.ndarray, min_px: float, single_px: float = 0.0
+) -> list[tuple[np.ndarray, tuple[int, int]]]:
+    """A blob cut into one piece per colour class holding at least min_px reliable pixels.
+
+    strong: coloured, unglared pixels (their class is trustworthy). Every other blob pixel
+    (glare, rims, stray classes) joins the nearest piece. Returns (mask, (x, y) offset) pairs,
+    the whole blob when it is of one colour. A piece keeps only the pixels of its colour, so a
+    sticker partly under its neighbours shows less than a disc there (see cover_with_discs).
+    A blob of at most single_px left with one piece is returned whole: one sticker whose rim
+    and gloss drift into the next class (a yellow's into green), too scattered to make a
+    piece, would otherwise keep only a partial disc, and no disc fits it.
+    """
+    counts = np.bincount(cls[blob & strong].ravel(), minlength=int(cls.max()) + 1)
+    major = [int(c) for c in np.nonzero(counts >= min_px)[0]]
+    if len(major) < 2:
+        return [(blob, (0, 0))]
+    dists = []
+    for c in major:
+        seed = (blob & strong & (cls == c)).astype(np.uint8)
+        seed = cv2.morphologyEx(seed, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        dists.append(cv2.distanceTransform((1 - seed).astype(np.uint8), cv2.DIST_L2, 3))
+    owner = np.argmin(np.stack(dists, -1), -1)
+    pieces = []
+    for k in range(len(major)):
+        part = (blob & (owner == k)).astype(np.uint8)
+        part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        n, lab_, stats, _ = cv2.connectedComponentsWithStats(part)
+        for i in range(1, n):
+            x, y, w, h, a = stats[i]
+            if a >= min_px:
+                pieces.append((lab_[y : y + h, x : x + w] == i, (int(x), int(y))))
+    if not pieces or (len(pieces) == 1 and blob.sum() <= single_px):
+        return [(blob, (0, 0))]
+    return pieces
+
+
+Placed = tuple[float, float, np.ndarray, bool]  # disc centre x, y (px), its pixels' Lab, ambiguous
+
+
+def _merge_twins(placed: list[Placed], max_dist: float) -> list[Placed]:
+    """Nearly concentric discs as one, coloured from both discs' pixels.
+
+    Pieces of one sticker split by colour may land as separate blobs (a note's edge between
+    them) and each earn a disc; two real stickers that close would hide one another.
+    """
+    merged: list[Placed] = []
+    for p in placed:
+        twin = next(
+            (k for k, m in enumerate(merged) if np.hypot(p[0] - m[0], p[1] - m[1]) < max_dist),
+            None,
+        )
+        if twin is None:
+            merged.append(p)
+        else:
+            m = merged[twin]
+            merged[twin] = (m[0], m[1], np.concatenate([m[2], p[2]]), m[3] or p[3])
+    return merged
+
+
+def place_discs(
+    lab: np.ndarray,
+    mask: np.ndarray,
+    glare: np.ndarray,
+    r_px: float,
+    note_area: float,
+    sticker_refs: dict[str, np.ndarray],
+    cfg: DotsConfig = CONFIG.dots,
+) -> tuple[list[Placed], float]:
+    """Dot stickers in any image region: discs covering the sticker blobs of `mask`.
+
+    lab: CIELAB of the region; mask: pixels that may be stickers (the caller's choice: chroma
+    over a board's paper, or colour unlike a note's paper); glare: clipped highlights; r_px:
+    the expected sticker radius (adjusted on lone stickers); note_area: a note's area in px
+    (larger blobs are notes, split by colour class). Returns each sticker's centre (px), its
+    pixels' CIELAB and whether its cluster was ambiguous, and the radius used. Which zone or
+    note a sticker belongs to is decided by the caller.
+    """
+    disc_area = np.pi * r_px**2
+    _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
+    names = list(sticker_refs)
+    cls, _ = classify_map(lab, sticker_refs)
+    blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
+    boxes: list[tuple[int, int, int, int]] = []
+    supports: list[np.ndarray | None] = []  # where a disc may lie (None: on the blob itself)
+    group_of: list[int | None] = []  # colour pieces of one blob share a group
+    groups: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []  # the whole blob, its box
+    for c in contours:
+        area = cv2.contourArea(c)
+        if area < cfg.min_fill * disc_area:
+            continue
+        bx, by, bw, bh = cv2.boundingRect(c)
+        sub = np.zeros((bh, bw), np.uint8)
+        cv2.drawContours(sub, [c - (bx, by)], -1, 1, -1)
+        if area <= cfg.note_area_frac * note_area:
+            # touching stickers of different colours: cover each colour on its own, so a red
+            # disc is never credited with its yellow neighbour's pixels (an extra sticker)
+            strong = mask[by : by + bh, bx : bx + bw] & ~glare[by : by + bh, bx : bx + bw]
+            pieces = _split_by_colour(
+                sub.astype(bool),
+                cls[by : by + bh, bx : bx + bw],
+                strong,
+                cfg.min_fill * disc_area,
+                cfg.single_max_area * disc_area,
+            )
+            if len(pieces) == 1:  # one colour (or one piece left): cover it alone
+                piece, (px, py) = pieces[0]
+                blobs.append(piece)
+                boxes.append((bx + px, by + py, piece.shape[1], piece.shape[0]))
+                supports.append(_notch_support(piece, disc_area, cfg))
+                group_of.append(None)
+                continue
+            groups.append((sub.astype(bool), (bx, by, bw, bh)))
+            # one colour each, in the whole blob's frame: a sticker partly under its
+            # neighbours may lie on them (the whole blob), its own colour must be new
+            for piece, (px, py) in pieces:
+                ph, pw = piece.shape
+                full = np.zeros((bh, bw), bool)
+                full[py : py + ph, px : px + pw] = piece
+                blobs.append(full)
+                boxes.append((bx, by, bw, bh))
+                supports.append(sub.astype(bool))
+                group_of.append(len(groups) - 1)
+            continue
+        # note-sized: a sticker may touch or sit on a note of another colour; split by colour class
+        sub_cls = cls[by : by + bh, bx : bx + bw]
+        sub_mask = mask[by : by + bh, bx : bx + bw] & sub.astype(bool)
+        for ci in range(len(names)):
+            _part, pcs = _fill_holes(
+                cv2.morphologyEx(
+                    (sub_mask & (sub_cls == ci)).astype(np.uint8),
+                    cv2.MORPH_OPEN,
+                    np.ones((3, 3), np.uint8),
+                )
+            )
+            for pc in pcs:
+                pa = cv2.contourArea(pc)
+                if cfg.min_fill * disc_area <= pa <= cfg.note_area_frac * note_area:
+                    px, py, pw, ph = cv2.boundingRect(pc)
+                    pm = np.zeros((ph, pw), np.uint8)
+                    cv2.drawContours(pm, [pc - (px, py)], -1, 1, -1)
+                    blobs.append(pm.astype(bool))
+                    boxes.append((bx + px, by + py, pw, ph))
+                    supports.append(None)
+                    group_of.append(None)
+    yy_all, xx_all = np.mgrid[0 : mask.shape[0], 0 : mask.shape[1]]
+    r_px = _effective_radius(blobs, r_px, cfg)
+    good_all = mask & ~glare
+    covers = []  # (blob, box, centres, ambiguous)
+    for blob, box, support in zip(blobs, boxes, supports, strict=True):
+        bx, by, bw, bh = box
+        seen = mask[by : by + bh, bx : bx + bw]  # coloured pixels: not the holes filled in
+        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg, support, seen)
+        covers.append((blob, box, centres, ambiguous))
+    # A sticker whose colour lies between two classes (orange between red and yellow), or
+    # shades across them, is split by colour and each piece can earn a disc. A blob no larger
+    # than one sticker (and a bit) covered by a single disc regardless of colour is one.
+    for g, (whole, box) in enumerate(groups):
+        if whole.sum() > cfg.single_max_area * disc_area:
+            continue  # touching stickers of two colours: the split stands
+        members = [i for i, gi in enumerate(group_of) if gi == g]
+        bx, by, bw, bh = box
+        seen = mask[by : by + bh, bx : bx + bw]
+        centres, _leftover, ambiguous = cover_with_discs(whole, r_px, cfg, whole, seen)
+        if len(centres) < sum(len(covers[i][2]) for i in members):
+            for i in members:
+                covers[i] = (covers[i][0], box, [], False)
+            covers.append((whole, box, centres, ambiguous))
+    placed: list[Placed] = []
+    for blob, (bx, by, bw, bh), centres, ambiguous in covers:
+        if not centres:
+            continue
+        pts = np.array(centres) + np.array([bx, by], np.float64)
+        # colour: pixels of the blob within 0.8 r of a centre and nearer to it than to the others
+        sl = (slice(by, by + bh), slice(bx, bx + bw))
+        ys, xs_ = yy_all[sl][blob], xx_all[sl][blob]
+        d = np.hypot(xs_[:, None] - pts[None, :, 0], ys[:, None] - pts[None, :, 1])
+        owner = np.argmin(d, 1)
+        good = good_all[sl][blob]
+        labs = lab[sl][blob]
+        for i, (cx, cy) in enumerate(pts):
+            sel = (owner == i) & (d[:, i] < 0.8 * r_px) & good
+            if sel.sum() < 5:
+                sel = (owner == i) & (d[:, i] < r_px)
+            placed.append((float(cx), float(cy), labs[sel], ambiguous))
+    return _merge_twins(placed, cfg.twin_frac * r_px), r_px
+
+
+def count_dots(
+    rect: Rectified,
+    norm: Normalised,
+    board: BoardLayout,
+    diameter_mm: float,
+    note_size_mm: float,
+    refs: ColourRefs,
+    cfg: DotsConfig = CONFIG.dots,
+) -> tuple[list[Dot], list[VoteCount], list[Flag]]:
+    """Stickers in the board's vote zones, their counts per zone and colour, and review flags."""
+    zones = [z for z in board.zones if z.kind == "vote"]
+    if not zones:
+        return [], [], []
+    ppm = rect.px_per_mm
+    r_px = diameter_mm / 2 * ppm
+    disc_area = np.pi * r_px**2
+    note_area = (note_size_mm * ppm) ** 2
+    xs = [z.rect_mm[0] for z in zones] + [z.rect_mm[0] + z.rect_mm[2] for z in zones]
+    ys = [z.rect_mm[1] for z in zones] + [z.rect_mm[1] + z.rect_mm[3] for z in zones]
+    grow = diameter_mm
+    x0, y0, x1, y1 = rect.rect_px(
+        (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
+    )
+    lab = norm.lab(y0, y1, x0, x1)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    valid = rect.valid[y0:y1, x0:x1]
+    mask = (chroma > cfg.chroma_min) & valid
+    k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    h, w = rect.image.shape[:2]
+    paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    ink = print_ink(rect, board, cfg.faint_print_margin_mm)[y0:y1, x0:x1]
+    faint = _faint_stickers(
+        chroma, valid, mask, paper[y0:y1, x0:x1] > 0, ink, disc_area, kernel, cfg
+    )
+    mask |= faint
+    glare = norm.clipped[y0:y1, x0:x1] | (
+        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
+    )
+    merged, r_px = place_discs(lab, mask, glare, r_px, note_area, refs.stickers, cfg)
+    flags: list[Flag] = []
+    dots: list[Dot] = []
+    ambiguous_zones: set[str] = set()
+    washed: dict[str, int] = {}  # zone -> stickers found only by the faint threshold
+    for cx, cy, pix, ambiguous in merged:
+        is_faint = bool(
+            faint[min(round(cy), faint.shape[0] - 1), min(round(cx), faint.shape[1] - 1)]
+        )
+        med = np.median(pix, axis=0)
+        colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
+        if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
+            colour = "unknown"
+        cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
+        zone = board.zone_at(float(cmm[0]), float(cmm[1]))
+        zid = zone.id if zone is not None and zone.kind == "vote" else None
+        conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
+            0.6 if ambiguous or is_faint else 1.0
+        )
+        if is_faint and zid:
+            washed[zid] = washed.get(zid, 0) + 1
+        dots.append(
+            Dot(
+                board.id,
+                zid,
+                (round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
+                diameter_mm / 2,
+                colour,
+                round(conf, 3),
+            )
+        )
+        if ambiguous and zid:
+            ambiguous_zones.add(zid)
+    votes: list[VoteCount] = []
+    for z in zones:
+        in_zone = [d for d in dots if d.zone == z.id]
+        by_color: dict[str, int] = {}
+        for d in in_zone:
+            by_color[d.color] = by_color.get(d.color, 0) + 1
+        votes.append(
+            VoteCount(
+                board.id,
+                z.id,
+                z.vote or "agree",
+                len(in_zone),
+                dict(sorted(by_color.items())),
+                ambiguous=z.id in ambiguous_zones,
+            )
+        )
+        if z.id in ambiguous_zones:
+            flags.append(
+                Flag(
+                    "ambiguous_cluster",
+                    "warning",
+                    f"Un amas de gommettes dans la zone {z.label or z.id} de {board.id} ne fait "
+                    "pas un nombre entier de gommettes : vérifiez le décompte.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+        if washed.get(z.id):
+            flags.append(
+                Flag(
+                    "glare",
+                    "warning",
+                    f"{washed[z.id]} gommette(s) de la zone {z.label or z.id} de {board.id} "
+                    "sont délavées par un reflet : comptées, mais vérifiez-les sur la photo.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+        if by_color.get("unknown"):
+            flags.append(
+                Flag(
+                    "unknown_colour",
+                    "warning",
+                    f"{by_color['unknown']} gommette(s) de la zone {z.label or z.id} de {board.id} "
+                    "ne correspondent à aucune couleur déclarée (autre couleur, ou délavée par "
+                    "la lumière) : elles comptent comme votes, vérifiez leur couleur.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+        zx0, zy0, zx1, zy1 = rect.rect_px(z.rect_mm)
+        zvalid = rect.valid[zy0:zy1, zx0:zx1]
+        if zvalid.sum():
+            frac = float(norm.clipped[zy0:zy1, zx0:zx1][zvalid].mean())
+            if frac >= cfg.glare_zone_frac:
+                flags.append(
+                    Flag(
+                        "glare",
+                        "warning",
+                        f"Un reflet couvre {frac:.0%} de la zone {z.label or z.id} de {board.id} : "
+                        "des gommettes dessous peuvent manquer.",
+                        board=board.id,
+                        zone=z.id,
+                    )
+                )
+        if zvalid.mean() < 0.98 if zvalid.size else True:
+            flags.append(
+                Flag(
+                    "zone_cut",
+                    "warning",
+                    f"La zone {z.label or z.id} de {board.id} sort en partie de la photo : "
+                    "son décompte peut être incomplet.",
+                    board=board.id,
+                    zone=z.id,
+                )
+            )
+    return dots, votes, flags

@@ -1,0 +1,253 @@
+"""What a photo with no board says: markerless.find_wall's notes and dots, interpreted.
+
+Colours get their common names (or "unknown", flagged), notes their text (the OCR path of the
+boards), ids, groups and neighbours, and positions in the photo's normalised coordinates
+(0..1) plus the wall plane when the notes' squares allow one. Flags (French sentences for the
+facilitator) are written here, never in the detector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from capture.core.config import CONFIG, Config
+from capture.core.model import Flag, KitLayout
+from capture.vision.colour import classify, load_colour_refs
+from capture.vision.markerless import WallScene, find_wall, name_colours
+from capture.vision.notes import note_crop
+from capture.vision.ocr import low_confidence
+
+# Every name calibration/colors.yaml has for notes and stickers: the palette colours are
+# named from (white notes and stickers are left out: a white wall would be one).
+NOTE_NAMES = ("yellow", "pink", "orange", "green", "blue", "purple", "lime", "red")
+STICKER_NAMES = ("red", "green", "blue", "yellow", "orange", "pink", "purple")
+
+
+@dataclass
+class WallNoteResult:
+    id: str
+    color: str
+    confidence: float
+    center: tuple[float, float]  # normalised photo coordinates (0..1)
+    corners: tuple[tuple[float, float], ...]  # normalised, TL TR BR BL
+    group: str
+    row: int
+    col: int
+    neighbours: tuple[str, ...]
+    dots: dict[str, int] = field(default_factory=dict)
+    wall: tuple[float, float] | None = None  # wall plane (nominal mm) when estimated
+    text: str = ""
+    raw_text: str = ""
+    ocr_confidence: float | None = None
+    crop: object | None = None  # upright RGB array for OCR and the report (not exported)
+
+
+@dataclass
+class WallDotResult:
+    color: str
+    center: tuple[float, float]  # normalised
+    on_note: str | None
+    confidence: float
+
+
+@dataclass
+class MarkerlessResult:
+    notes: list[WallNoteResult] = field(default_factory=list)
+    dots: list[WallDotResult] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    note_side_px: float = 0.0
+    wall_plane: bool = False
+
+
+def interpret(
+    scene: WallScene, rgb: np.ndarray | None, config: Config = CONFIG
+) -> MarkerlessResult:
+    """Names, ids, groups and crops for a WallScene (rgb: the photo, for the OCR crops)."""
+    m = config.markerless
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    w, h = scene.size
+    out = MarkerlessResult(
+        note_side_px=round(scene.note_side_px, 1), wall_plane=scene.wall_h is not None
+    )
+    names = name_colours(
+        [n.lab for n in scene.notes], refs.notes, m.colour_cluster_de, m.note_unknown_delta_e
+    )
+    ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
+    hw = None if scene.wall_h is None else np.array(scene.wall_h, np.float64)
+    wall_pts = None
+    if hw is not None and scene.notes:
+        c = np.array([n.center for n in scene.notes], np.float64).reshape(-1, 1, 2)
+
+        wall_pts = cv2.perspectiveTransform(c, hw).reshape(-1, 2)
+        wall_pts -= wall_pts.min(0)  # the top-left-most note at 0: only shape matters
+    crop_ppm = config.notes.crop_px_per_mm
+    for k, (n, place) in enumerate(zip(scene.notes, scene.places, strict=True)):
+        colour, de = names[k]
+        conf = float(
+            np.clip(
+                n.score * (1 - min(de, 2 * m.note_unknown_delta_e) / (2 * m.note_unknown_delta_e)),
+                0,
+                1,
+            )
+        )
+        note = WallNoteResult(
+            id=ids[k],
+            color=colour,
+            confidence=round(conf, 3),
+            center=(round(n.center[0] / w, 4), round(n.center[1] / h, 4)),
+            corners=tuple((round(x / w, 4), round(y / h, 4)) for x, y in n.corners),
+            group=f"g{place.group + 1}",
+            row=place.row + 1,
+            col=place.col + 1,
+            neighbours=tuple(ids[j] for j in place.neighbours),
+            wall=None
+            if wall_pts is None
+            else (round(float(wall_pts[k, 0]), 1), round(float(wall_pts[k, 1]), 1)),
+        )
+        if rgb is not None and n.side_px > 0:
+            # a crop at the boards' OCR density for a note of the usual size
+            note.crop = note_crop(
+                rgb, np.eye(3), np.array(n.corners), n.side_px, crop_ppm * m.note_mm / n.side_px
+            )
+        if colour == "unknown":
+            out.flags.append(
+                Flag(
+                    "unknown_colour",
+                    "warning",
+                    f"Le post-it {note.id} a une couleur qu'aucun nom courant ne décrit : "
+                    "vérifiez sa couleur sur la photo.",
+                    item=note.id,
+                )
+            )
+        out.notes.append(note)
+    dot_names = [classify_sticker(d.lab, refs.stickers, config) for d in scene.dots]
+    for d, (colour, de) in zip(scene.dots, dot_names, strict=True):
+        on = None if d.on_note is None else ids[d.on_note]
+        conf = float(np.clip(1 - de / (2 * config.dots.unknown_delta_e), 0, 1)) * (
+            0.6 if d.ambiguous else 1.0
+        )
+        out.dots.append(
+            WallDotResult(
+                colour, (round(d.center[0] / w, 4), round(d.center[1] / h, 4)), on, round(conf, 3)
+            )
+        )
+        if on is not None:
+            note = out.notes[d.on_note]
+            note.dots[colour] = note.dots.get(colour, 0) + 1
+    for note in out.notes:
+        note.dots = dict(sorted(note.dots.items()))
+    unknown_dots = sum(d.color == "unknown" for d in out.dots)
+    if unknown_dots:
+        out.flags.append(
+            Flag(
+                "unknown_colour",
+                "warning",
+                f"{unknown_dots} gommette(s) n'ont pas de couleur courante reconnaissable : elles "
+                "comptent, vérifiez leur couleur sur la photo.",
+            )
+        )
+    ambiguous = sum(d.ambiguous for d in scene.dots)
+    if ambiguous:
+        out.flags.append(
+            Flag(
+                "ambiguous_cluster",
+                "warning",
+                f"{ambiguous} gommette(s) font partie d'amas qui ne font pas un nombre entier de "
+                "gommettes : vérifiez le décompte.",
+            )
+        )
+    return out
+
+
+def classify_sticker(
+    lab: tuple[float, float, float], refs: dict, config: Config
+) -> tuple[str, float]:
+    return classify(np.asarray(lab), refs, config.dots.unknown_delta_e)
+
+
+def read_wall(
+    rgb: np.ndarray, config: Config = CONFIG, ocr: Callable | None = None
+) -> MarkerlessResult:
+    """find_wall + interpret + the text of every note (ocr as in photo.analyse_photo)."""
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    scene = find_wall(rgb, refs.notes, refs.stickers, config)
+    res = interpret(scene, rgb, config)
+    todo = [n for n in res.notes if n.crop is not None]
+    if ocr is not None and todo:
+        for note, o in zip(todo, ocr([n.crop for n in todo]), strict=True):
+            note.text, note.raw_text = o.text, o.raw_text
+            note.ocr_confidence = float(o.confidence) if o.confidence is not None else None
+            if (
+                note.ocr_confidence is not None
+                and note.ocr_confidence < low_confidence(config)
+            ):
+                res.flags.append(
+                    Flag(
+                        "low_ocr_confidence",
+                        "warning",
+                        f"Le texte du post-it {note.id} était difficile à lire "
+                        f"(confiance {note.ocr_confidence:.0%}) : vérifiez-le.",
+                        item=note.id,
+                    )
+                )
+    return res
+
+
+def markerless_to_dict(res: MarkerlessResult, photo: str, crops: dict[str, str]) -> dict:
+    """The per-photo "markerless" block of the output contract."""
+    return {
+        "note_side_px": res.note_side_px,
+        "wall_plane": res.wall_plane,
+        "notes": [
+            {
+                "photo": photo,
+                "id": n.id,
+                "color": n.color,
+                "text": n.text,
+                "raw_text": n.raw_text,
+                "confidence": n.confidence,
+                "ocr_confidence": None if n.ocr_confidence is None else round(n.ocr_confidence, 3),
+                "dots": dict(n.dots),
+                "center": list(n.center),
+                "corners": [list(c) for c in n.corners],
+                "group": n.group,
+                "row": n.row,
+                "col": n.col,
+                "neighbours": list(n.neighbours),
+                "wall": None if n.wall is None else list(n.wall),
+                "crop": crops.get(n.id),
+            }
+            for n in res.notes
+        ],
+        "dots": [
+            {
+                "photo": photo,
+                "color": d.color,
+                "center": list(d.center),
+                "on_note": d.on_note,
+                "confidence": d.confidence,
+            }
+            for d in res.dots
+        ],
+        "flags": [
+            {"code": f.code, "severity": f.severity, "message": f.message, "item": f.item}
+            for f in res.flags
+        ],
+    }
+
+
+def empty_kit(config: Config = CONFIG) -> KitLayout:
+    """The kit of `capture run --markerless` without a workshop: no board to look for."""
+    return KitLayout(
+        workshop="sans-atelier",  # ids name it in outputs: a workshop file has no part here
+        title="Mur sans panneau",
+        aruco_dictionary=config.kit.aruco_dictionary,
+        sticker_diameter_mm=config.markerless.dot_mm,
+        sticker_colors=STICKER_NAMES,
+        note_size_mm=config.markerless.note_mm,
+        note_colors=NOTE_NAMES,
+    )
