@@ -11,6 +11,7 @@ from drawn_scene import degrade, photograph, sample_kit
 
 from capture.core.config import CONFIG
 from capture.core.model import KitLayout
+from capture.interpret.flags import render_all
 from capture.kit.render import marker_image, render_board
 from capture.vision.register import _degenerate, find_boards
 
@@ -47,7 +48,7 @@ def test_boards_found_with_precise_homography(
     photo = degrade(photo, rng, cast=(1.2, 1.0, 0.7), blur_px=1.0, noise=4, jpeg=75, vignette=0.4)
     fits, flags = find_boards(photo, kit)
     assert sorted(f.board for f in fits) == sorted(ids)
-    assert not [f for f in flags if f.severity != "info"]
+    assert not [f for f in render_all(flags) if f.severity != "info"]
     for fit in fits:
         board = kit.board(fit.board)
         true_h = homs[ids.index(fit.board)]
@@ -107,7 +108,7 @@ def test_foreign_board_and_foreign_markers_are_ignored(kit: KitLayout) -> None:
     fits, flags = find_boards(photo, kit)
     assert [f.board for f in fits] == ["verbatim-01"]
     assert fits[0].qr
-    foreign = [f for f in flags if f.code == "foreign_board"]
+    foreign = [f for f in render_all(flags) if f.code == "foreign_board"]
     assert len(foreign) == 1 and "autre-atelier" in foreign[0].message
 
 
@@ -118,11 +119,11 @@ def test_degenerate_homographies_are_detected(kit: KitLayout) -> None:
     good = np.array([[2.0, 0.1, 100], [0.05, 2.0, 80], [1e-5, 2e-5, 1.0]])
     assert _degenerate(good, board, CONFIG.register) is None
     flat = np.array([[2.0, 0, 0], [2.0, 0, 0], [0, 0, 1.0]])  # everything on a line
-    assert _degenerate(flat, board, CONFIG.register) is not None
+    assert _degenerate(flat, board, CONFIG.register).reason == "singular"
     horizon = np.array([[1.0, 0, 0], [0, 1.0, 0], [-0.005, 0, 1.0]])  # w < 0 past x = 200 mm
-    assert _degenerate(horizon, board, CONFIG.register) is not None
+    assert _degenerate(horizon, board, CONFIG.register).reason == "horizon"
     tiny = np.diag([0.01, 0.01, 1.0])  # a 420 mm board over 4 px
-    assert _degenerate(tiny, board, CONFIG.register) is not None
+    assert _degenerate(tiny, board, CONFIG.register).reason == "scale"
 
 
 def test_single_marker_board_borrows_the_wall_plane(kit: KitLayout) -> None:

@@ -22,6 +22,7 @@ from capture.core.model import (
     PhotoResult,
 )
 from capture.core.text import OcrResult, from_lines
+from capture.interpret.flags import render_all
 from capture.vision.colour import (
     ColourRefs,
     load_colour_refs,
@@ -218,7 +219,8 @@ def analyse_photo(
         refs = load_colour_refs(kit.sticker_colors, kit.note_colors)
     markerless = config.markerless.mode
     # no board to look for (--markerless without a workshop): the whole photo is the wall
-    fits, reg_flags = find_boards(rgb, kit, config.register) if kit.boards else ([], [])
+    fits, found = find_boards(rgb, kit, config.register) if kit.boards else ([], [])
+    reg_flags = render_all(found)
     timings["register"] = perf_counter() - t0
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     sharp = []

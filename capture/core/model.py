@@ -5,6 +5,7 @@ Board mm: origin at the board's top-left corner, x right, y down.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -96,6 +97,24 @@ class KitLayout:
 # --- what the pipeline finds (all geometry in board mm) -------------------------------------
 
 Severity = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a detector wants a reviewer to look at, before it is put into words.
+
+    `code` is the flag's stable code, `variant` which of the code's sentences fits (a code such
+    as foreign_board has several causes), `values` what the sentence quotes (counts, shares,
+    ids). Severity and the French sentence come from the flag catalogue when the results are
+    interpreted, so detectors hold no prose.
+    """
+
+    code: str
+    variant: str = ""
+    values: Mapping[str, object] = field(default_factory=dict)
+    board: str | None = None
+    zone: str | None = None
+    item: str | None = None
 
 
 @dataclass

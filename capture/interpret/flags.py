@@ -1,18 +1,174 @@
-"""Flags as a facilitator reads them: one plain French sentence per flag, by severity.
+"""The flag catalogue: every flag code with its severity and its French sentences.
 
-The pipeline's flag keeps its stable code and its technical message in the JSON (for a
-developer or a script); the report and the run summary show the sentence written here,
-which names boards by their printed title and notes by their number in the report, and
-never shows a code, a board id, px/mm or millimetre coordinates.
+Detectors report a `Finding` (code, variant, values); `render` turns it into the `Flag` the
+outputs carry, its severity and technical message taken from CATALOGUE (the JSON `message`,
+for a developer or a script). The report and the run summary show a second, plainer sentence
+(facilitator_sentence), which names boards by their printed title and notes by their number
+in the report, and never shows a code, a board id, px/mm or millimetre coordinates.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from capture.model import Finding, Flag, Severity
 
 SEVERITY_FR = {"error": "Erreur", "warning": "À vérifier", "info": "Info"}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A flag's severity and technical message: a str.format template over the finding's
+    values plus its board, zone and item (a list or tuple value is written "a, b")."""
+
+    severity: Severity
+    message: str
+
+
+def _impossible(why: str) -> Wording:
+    return Wording("warning", "Les repères [{markers}] du panneau {board} donnent une géométrie "
+                   f"impossible ({why}) : le panneau a été ignoré.")
+
+
+def _too_small(which: str) -> Wording:
+    return Wording("warning", which + " d'assez près sur aucune photo pour en lire l'écriture "
+                   "(au mieux {best:.1f} px/mm, il en faut {limit:g}) : reprenez ce panneau de "
+                   "plus près, le texte lu est peu fiable.")
+
+
+def _disagree(reasons: str) -> Wording:
+    return Wording("warning", "Le panneau {board} a été photographié {count} fois et les vues ne "
+                   f"concordent pas : {reasons}. Vue retenue : {{kept}}.")
+
+
+_ZONE = "de la zone {zone_name} de {board}"
+_VOTES = "votes différents ({votes})"
+_NOTE_COUNTS = "nombres de post-its différents ({notes})"
+
+# (code, variant) -> wording. The variant names the cause when a code has several.
+CATALOGUE: dict[tuple[str, str], Wording] = {
+    # registration (finding the boards)
+    ("degenerate_homography", "singular"): _impossible("homographie singulière"),
+    ("degenerate_homography", "horizon"): _impossible("le panneau franchit l'horizon"),
+    ("degenerate_homography", "not_convex"): _impossible("le panneau projeté n'est pas convexe"),
+    ("degenerate_homography", "scale"): _impossible(
+        "échelle absurde ({scale_min:.2f}-{scale_max:.2f} px/mm)"),
+    ("degenerate_homography", "perspective"): _impossible("perspective extrême"),
+    ("foreign_board", "other_workshop"): Wording(
+        "warning", "Un panneau dont le QR code désigne un autre atelier ({other}) partage des "
+        "repères avec {board} : il a été ignoré."),
+    ("foreign_board", "other_board"): Wording(
+        "warning", "Le QR code indique le panneau {qr_board} alors que les repères indiquent "
+        "{board} : le panneau a été ignoré."),
+    ("foreign_board", "qr_mismatch"): Wording(
+        "warning", "Un panneau porte les repères de {board} mais pas son QR code (celui d'un "
+        "autre atelier, ou un QR caché) : il a été ignoré."),
+    ("board_unconfirmed", "photo"): Wording(
+        "info", "Le QR code du panneau {board} n'a pas pu être lu ni comparé sur cette photo "
+        "(hors cadre, caché ou flou) : rien ne confirme que le panneau est bien de cet atelier."),
+    ("wall_plane_fit", ""): Wording(
+        "info", "Le panneau {board} a été placé d'après le plan du mur de {via} (seulement "
+        "{seen} de ses repères vus)."),
+    ("duplicate_board", ""): Wording(
+        "warning", "Le panneau {board} apparaît {copies} fois sur la photo : seule la copie la "
+        "mieux repérée a été lue."),
+    ("poor_fit", "single_marker"): Wording(
+        "warning", "Un seul repère du panneau {board} a été vu : les positions sont "
+        "approximatives loin de ce repère."),
+    ("poor_fit", "residual"): Wording(
+        "warning", "Le panneau {board} est mal repéré sur la photo (ses repères divergent de "
+        "{error_mm:.1f} mm) : positions peut-être décalées."),
+    ("board_cut", ""): Wording("info", "Seuls {share:.0%} du panneau {board} sont sur la photo."),
+    # colour, dots, notes
+    ("colours_from_card", ""): Wording(
+        "info", "Couleurs mesurées sur la carte de calibration : {colours}."),
+    ("overexposed", ""): Wording(
+        "warning", "Le papier du panneau {board} est saturé (photo surexposée) sur {share:.0%} "
+        "de sa surface : les couleurs des gommettes et des post-its y sont moins sûres."),
+    ("ambiguous_cluster", "zone"): Wording(
+        "warning", "Un amas de gommettes dans la zone {zone_name} de {board} ne fait pas un "
+        "nombre entier de gommettes : vérifiez le décompte."),
+    ("ambiguous_cluster", "wall"): Wording(
+        "warning", "{count} gommette(s) font partie d'amas qui ne font pas un nombre entier de "
+        "gommettes : vérifiez le décompte."),
+    ("glare", "washed"): Wording(
+        "warning", "{count} gommette(s) " + _ZONE + " sont délavées par un reflet : comptées, "
+        "mais vérifiez-les sur la photo."),
+    ("glare", "zone"): Wording(
+        "warning", "Un reflet couvre {share:.0%} de la zone {zone_name} de {board} : des "
+        "gommettes dessous peuvent manquer."),
+    ("unknown_colour", "zone"): Wording(
+        "warning", "{count} gommette(s) " + _ZONE + " ne correspondent à aucune couleur "
+        "déclarée (autre couleur, ou délavée par la lumière) : elles comptent comme votes, "
+        "vérifiez leur couleur."),
+    ("unknown_colour", "wall_dots"): Wording(
+        "warning", "{count} gommette(s) n'ont pas de couleur courante reconnaissable : elles "
+        "comptent, vérifiez leur couleur sur la photo."),
+    ("unknown_colour", "wall_note"): Wording(
+        "warning", "Le post-it {item} a une couleur qu'aucun nom courant ne décrit : vérifiez "
+        "sa couleur sur la photo."),
+    ("zone_cut", ""): Wording(
+        "warning", "La zone {zone_name} de {board} sort en partie de la photo : son décompte "
+        "peut être incomplet."),
+    ("note_outside_zones", ""): Wording(
+        "warning", "Un post-it ({colour}) sur {board} à ({x:.0f}, {y:.0f}) mm est hors de "
+        "toutes les zones."),
+    ("note_covered", ""): Wording(
+        "warning", "Le post-it {item} est recouvert à {share:.0%} par {by} : une partie de son "
+        "texte peut être cachée. Vérifiez-le sur le mur."),
+    # reading the text
+    ("note_too_small", ""): Wording(
+        "warning", "Post-it {item} photographié trop petit pour être lu ({scale:.1f} px/mm, il "
+        "en faut {limit:g}) : reprenez le panneau de plus près."),
+    ("low_ocr_confidence", ""): Wording(
+        "warning", "Le texte du post-it {item} était difficile à lire (confiance "
+        "{confidence:.0%}) : vérifiez-le."),
+    # the photo as a whole
+    ("blurry_photo", ""): Wording(
+        "warning", "La photo est floue (contours étalés sur {blur_mm:.1f} mm du mur) : "
+        "gommettes et écriture risquent d'être mal lues."),
+    ("analysis_failed", "card"): Wording(
+        "warning", "La carte de calibration n'a pas pu être lue : {error}"),
+    ("analysis_failed", "board"): Wording(
+        "error", "Le panneau {board} n'a pas pu être analysé : {error}"),
+    ("duplicate_photo", ""): Wording(
+        "info", "{item} a exactement le même contenu que {first} : elle a été lue et comptée "
+        "une seule fois."),
+    # the session (merge of every photo)
+    ("views_disagree", "votes"): _disagree(_VOTES),
+    ("views_disagree", "notes"): _disagree(_NOTE_COUNTS),
+    ("views_disagree", "votes_notes"): _disagree(_VOTES + " ; " + _NOTE_COUNTS),
+    ("text_too_small", "one"): _too_small("1 post-it du panneau « {title} » n'a été photographié"),
+    ("text_too_small", "many"): _too_small(
+        "{count} post-its du panneau « {title} » n'ont été photographiés"),
+    ("board_unconfirmed", "session"): Wording(
+        "warning", "Le QR code du panneau « {title} » ({board}) n'est lisible sur aucune photo "
+        "({files}) : vérifiez que ce panneau est bien celui de cet atelier, ou reprenez une "
+        "photo où son QR code se voit."),
+    ("board_missing", ""): Wording(
+        "warning", "Le panneau « {title} » ({board}) n'apparaît sur aucune photo."),
+    # the calibration card is optional on the day; a missing workshop board is data lost
+    ("board_missing", "card"): Wording(
+        "info", "Le panneau « {title} » ({board}) n'apparaît sur aucune photo."),
+}
+
+
+def render(finding: Finding) -> Flag:
+    """The flag a finding becomes: severity and message from the catalogue."""
+    wording = CATALOGUE[(finding.code, finding.variant)]
+    values: dict[str, object] = {"board": finding.board, "zone": finding.zone,
+                                 "item": finding.item}
+    for key, value in finding.values.items():
+        values[key] = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return Flag(finding.code, wording.severity, wording.message.format_map(values),
+                board=finding.board, zone=finding.zone, item=finding.item)
+
+
+def render_all(findings: list[Finding]) -> list[Flag]:
+    return [render(f) for f in findings]
 
 
 def _pct(message: str) -> str | None:

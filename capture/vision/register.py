@@ -12,7 +12,8 @@ this photo is kept and flagged board_unconfirmed (the merge warns when no photo 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import cv2
@@ -20,7 +21,7 @@ import numpy as np
 from pyzbar import pyzbar
 
 from capture.core.config import CONFIG, RegisterConfig
-from capture.core.model import BoardFit, BoardLayout, Flag, KitLayout
+from capture.core.model import BoardFit, BoardLayout, Finding, KitLayout, MarkerSpec
 from capture.kit.layout import parse_qr_payload
 from capture.kit.render import qr_modules
 from capture.vision.legibility import source_px_per_mm
@@ -115,19 +116,27 @@ def _project(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return cv2.perspectiveTransform(np.asarray(pts, np.float64).reshape(-1, 1, 2), h).reshape(-1, 2)
 
 
-def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> str | None:
-    """Reason why a homography cannot be a photo of the board, or None."""
+@dataclass(frozen=True)
+class Impossible:
+    """Why a homography cannot be a photo of the board: a variant of the flag
+    degenerate_homography and the values its sentence quotes."""
+
+    reason: str  # singular | horizon | not_convex | scale | perspective
+    values: Mapping[str, float] = field(default_factory=dict)
+
+
+def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> Impossible | None:
+    """Why a homography cannot be a photo of the board, or None."""
     if not np.all(np.isfinite(h)) or abs(np.linalg.det(h)) < 1e-12:
-        return "homographie singulière"
-    w, hh = board.size_mm
-    rect = np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64)
+        return Impossible("singular")
+    rect = _board_rect(board)
     # points behind the camera: the projective denominator changes sign over the board
     den = rect @ h[2, :2] + h[2, 2]
     if np.any(den <= 0) and np.any(den >= 0):
-        return "le panneau franchit l'horizon"
+        return Impossible("horizon")
     quad = _project(h, rect).astype(np.float32)
     if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
-        return "le panneau projeté n'est pas convexe"
+        return Impossible("not_convex")
     # local scale (px per mm) at each corner from the Jacobian's area factor
     scales = []
     for x, y in rect:
@@ -135,10 +144,25 @@ def _degenerate(h: np.ndarray, board: BoardLayout, cfg: RegisterConfig) -> str |
         scales.append(np.sqrt(abs(_cross2(p[1] - p[0], p[2] - p[0]))))
     smin, smax = min(scales), max(scales)
     if smin < cfg.min_scale_px_per_mm or smax > cfg.max_scale_px_per_mm:
-        return f"échelle absurde ({smin:.2f}-{smax:.2f} px/mm)"
+        return Impossible("scale", {"scale_min": float(smin), "scale_max": float(smax)})
     if smax / smin > cfg.max_scale_ratio:
-        return "perspective extrême"
+        return Impossible("perspective")
     return None
+
+
+def _board_rect(board: BoardLayout) -> np.ndarray:
+    """The board's outline in board mm: TL, TR, BR, BL."""
+    w, hh = board.size_mm
+    return np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64)
+
+
+def board_quad(h: np.ndarray, board: BoardLayout) -> np.ndarray:
+    """The board's outline in the photo (px), shaped for cv2.pointPolygonTest."""
+    return _project(h, _board_rect(board)).astype(np.float32).reshape(-1, 1, 2)
+
+
+def _inside(hit: MarkerHit, quad: np.ndarray) -> bool:
+    return cv2.pointPolygonTest(quad, tuple(map(float, hit.corners_px.mean(0))), False) >= 0
 
 
 def _visible_fraction(h: np.ndarray, board: BoardLayout, shape: tuple[int, int], n: int) -> float:
@@ -290,203 +314,237 @@ def qr_match(
     return corr(data)
 
 
-def find_boards(
-    rgb: np.ndarray, kit: KitLayout, cfg: RegisterConfig = CONFIG.register
-) -> tuple[list[BoardFit], list[Flag]]:
-    """Workshop boards seen in an RGB photo, each with its homography (board mm -> photo px)."""
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    hits = detect_markers(grey, kit.aruco_dictionary, cfg)
-    index = kit.marker_index()
+# --- from markers to boards -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Sighting:
+    """One copy of a board in the photo: markers agreeing on one homography (board mm -> px)."""
+
+    homography: np.ndarray
+    markers: tuple[MarkerHit, ...]
+    error_mm: float  # reprojection error of those markers
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Placement:
+    """Where a sighting puts its board: its own homography, or a rigid placement in the plane
+    of a well-seen board of the same wall (via: that board's id)."""
+
+    homography: np.ndarray
+    error_mm: float
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class QrCheck:
+    """What the board's QR code says about a sighting: decoded, or compared module by module
+    (match); foreign when it is another board's or workshop's code (the sighting is dropped);
+    finding: why it was dropped, or that nothing confirms it."""
+
+    decoded: bool = False
+    match: float | None = None
+    foreign: bool = False
+    finding: Finding | None = None
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A sighting judged: the fit kept (None when dropped) and the findings on the way."""
+
+    fit: BoardFit | None
+    findings: tuple[Finding, ...]
+    via: str | None = None  # placed in the wall plane of this board
+
+
+def group_by_board(
+    hits: list[MarkerHit], index: Mapping[int, tuple[BoardLayout, MarkerSpec]]
+) -> dict[str, list[MarkerHit]]:
+    """The markers of this kit per board id; other ids (another kit, a false detection) dropped."""
     by_board: dict[str, list[MarkerHit]] = {}
     for hit in hits:
-        if hit.id in index:  # other ids: another kit, or a false detection
+        if hit.id in index:
             by_board.setdefault(index[hit.id][0].id, []).append(hit)
+    return by_board
+
+
+def _points(
+    markers: list[MarkerHit], index: Mapping[int, tuple[BoardLayout, MarkerSpec]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The markers' corners on the board (mm) and in the photo (px), in the same order."""
+    board_pts = np.concatenate([index[m.id][1].corners_mm for m in markers]).astype(np.float64)
+    photo_pts = np.concatenate([m.corners_px for m in markers]).astype(np.float64)
+    return board_pts, photo_pts
+
+
+def peel_sightings(
+    hits: list[MarkerHit],
+    board: BoardLayout,
+    index: Mapping[int, tuple[BoardLayout, MarkerSpec]],
+    cfg: RegisterConfig,
+) -> list[Sighting]:
+    """The copies of one board its markers show. Same ids twice in a photo (two printed kits
+    side by side): one copy is peeled off at a time, the largest consensus first."""
+    remaining = list(hits)
+    out: list[Sighting] = []
+    while remaining:
+        marker_px = float(
+            np.median([np.linalg.norm(m.corners_px[1] - m.corners_px[0]) for m in remaining])
+        )
+        h, inl = _fit(*_points(remaining, index), marker_px, cfg)
+        if h is None:
+            break
+        used = [m for k, m in enumerate(remaining) if inl[4 * k : 4 * k + 4].sum() >= 3]
+        if not used:
+            break
+        ib, ip = _points(used, index)
+        if len(used) >= 2:
+            h = cv2.findHomography(ib, ip, 0)[0] if len(ib) >= 4 else h
+        remaining = [m for m in remaining if m not in used]
+        if out:
+            # markers lying on the board already found are its outliers (cut by the frame,
+            # smeared), not a second copy of it
+            quad = board_quad(out[0].homography, board)
+            used = [m for m in used if not _inside(m, quad)]
+            if not used:
+                continue
+            ib, ip = _points(used, index)
+            if len(used) == 1:
+                h = cv2.getPerspectiveTransform(ib.astype(np.float32), ip.astype(np.float32))
+        out.append(Sighting(h, tuple(used), _reprojection_mm(h, ib, ip)))
+        if len(out) > 4:
+            break
+    return out
+
+
+def place(
+    sighting: Sighting,
+    references: list[BoardFit],
+    index: Mapping[int, tuple[BoardLayout, MarkerSpec]],
+    cfg: RegisterConfig,
+) -> Placement:
+    """Few markers pin a board's perspective badly; a well-seen board taped on the same wall
+    (references, best first) shares its plane: borrow that plane, fit only a rigid placement."""
+    if len(sighting.markers) <= cfg.wall_plane_max_markers and references:
+        ib, ip = _points(list(sighting.markers), index)
+        for ref in references:
+            alt = _wall_plane_fit(ref.homography, ib, ip, cfg)
+            if alt is not None:
+                return Placement(alt[0], alt[1], ref.board)
+    return Placement(sighting.homography, sighting.error_mm)
+
+
+def check_qr(
+    grey: np.ndarray, h: np.ndarray, board: BoardLayout, workshop: str, cfg: RegisterConfig
+) -> QrCheck:
+    """Whether the QR code where the homography puts it is this board's (see module doc)."""
+    payload = read_board_qr(grey, h, board, cfg)
+    if payload is not None:
+        parsed = parse_qr_payload(payload)
+        if parsed is None or parsed[0] != workshop:
+            other = parsed[0] if parsed else payload[:60]
+            found = Finding("foreign_board", "other_workshop", {"other": other}, board=board.id)
+            return QrCheck(foreign=True, finding=found)
+        if parsed[1] != board.id:
+            found = Finding("foreign_board", "other_board", {"qr_board": parsed[1]}, board=board.id)
+            return QrCheck(foreign=True, finding=found)
+        return QrCheck(decoded=True)
+    match = qr_match(grey, h, board, cfg)
+    if match is not None and match < cfg.qr_foreign_max:
+        return QrCheck(match=match, foreign=True,
+                       finding=Finding("foreign_board", "qr_mismatch", board=board.id))
+    if match is None or match < cfg.qr_confirm_min:
+        return QrCheck(match=match, finding=Finding("board_unconfirmed", "photo", board=board.id))
+    return QrCheck(match=match)
+
+
+def judge_sighting(
+    grey: np.ndarray,
+    sighting: Sighting,
+    board: BoardLayout,
+    kit: KitLayout,
+    references: list[BoardFit],
+    cfg: RegisterConfig,
+) -> Judged:
+    """A sighting placed, checked for an impossible geometry and for its QR code: kept as a
+    BoardFit, or dropped with the reason."""
+    spot = place(sighting, references, kit.marker_index(), cfg)
+    ids = tuple(sorted(m.id for m in sighting.markers))
+    impossible = _degenerate(spot.homography, board, cfg)
+    if impossible is not None:
+        values = {"markers": list(ids), **impossible.values}
+        found = Finding("degenerate_homography", impossible.reason, values, board=board.id)
+        return Judged(None, (found,))
+    qr = check_qr(grey, spot.homography, board, kit.workshop, cfg)
+    findings = () if qr.finding is None else (qr.finding,)
+    if qr.foreign:
+        return Judged(None, findings)
+    fit = BoardFit(
+        board=board.id,
+        homography=spot.homography,
+        markers=ids,
+        reprojection_error_mm=spot.error_mm,
+        qr=qr.decoded,
+        visible_fraction=_visible_fraction(spot.homography, board, grey.shape, cfg.visible_grid),
+        qr_match=None if qr.match is None else round(qr.match, 3),
+    )
+    if spot.via is not None:
+        values = {"via": spot.via, "seen": len(ids)}
+        findings += (Finding("wall_plane_fit", "", values, board=board.id),)
+    return Judged(fit, findings, spot.via)
+
+
+def one_copy(kept: list[BoardFit], walled: bool) -> tuple[list[BoardFit], list[Finding]]:
+    """One physical board: of the copies kept, the best supported (most markers, then the
+    smallest error), flagged when there were several or it rests on a single marker (unless
+    the wall plane placed it)."""
+    findings: list[Finding] = []
+    if len(kept) > 1:
+        kept = sorted(kept, key=lambda f: (-len(f.markers), f.reprojection_error_mm))
+        findings.append(Finding("duplicate_board", "", {"copies": len(kept)}, board=kept[0].board))
+        kept = kept[:1]
+    for fit in kept:
+        if len(fit.markers) == 1 and not walled:
+            findings.append(
+                Finding("poor_fit", "single_marker", board=fit.board, item="single_marker")
+            )
+    return kept, findings
+
+
+def find_boards(
+    rgb: np.ndarray, kit: KitLayout, cfg: RegisterConfig = CONFIG.register
+) -> tuple[list[BoardFit], list[Finding]]:
+    """Workshop boards seen in an RGB photo, each with its homography (board mm -> photo px),
+    and the findings for review (flag codes with their values)."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    index = kit.marker_index()
+    by_board = group_by_board(detect_markers(grey, kit.aruco_dictionary, cfg), index)
     fits: list[BoardFit] = []
-    flags: list[Flag] = []
+    findings: list[Finding] = []
     # Boards seen through several markers first: a lone marker lying inside one of them is a
     # false detection (in a QR code, in handwriting), since boards do not overlap.
     solid: list[np.ndarray] = []
     references: list[BoardFit] = []  # well-fitted boards, best first: their plane is the wall's
     for board_id, board_hits in sorted(by_board.items(), key=lambda kv: -len(kv[1])):
-        board = kit.board(board_id)
-        if len(board_hits) == 1 and any(
-            cv2.pointPolygonTest(q, tuple(map(float, board_hits[0].corners_px.mean(0))), False) >= 0
-            for q in solid
-        ):
+        if len(board_hits) == 1 and any(_inside(board_hits[0], q) for q in solid):
             continue
-        remaining = list(board_hits)
-        instances = []
-        # Same ids twice in a photo (two printed kits side by side): peel off one board at a time.
-        while remaining:
-            bp = np.concatenate([index[m.id][1].corners_mm for m in remaining]).astype(np.float64)
-            pp = np.concatenate([m.corners_px for m in remaining]).astype(np.float64)
-            marker_px = float(
-                np.median([np.linalg.norm(m.corners_px[1] - m.corners_px[0]) for m in remaining])
-            )
-            h, inl = _fit(bp, pp, marker_px, cfg)
-            if h is None:
-                break
-            used = [m for k, m in enumerate(remaining) if inl[4 * k : 4 * k + 4].sum() >= 3]
-            if not used:
-                break
-            ib = np.concatenate([index[m.id][1].corners_mm for m in used]).astype(np.float64)
-            ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
-            if len(used) >= 2:
-                h = cv2.findHomography(ib, ip, 0)[0] if len(ib) >= 4 else h
-            remaining = [m for m in remaining if m not in used]
-            if instances:
-                # markers lying on the board already found are its outliers (cut by the frame,
-                # smeared), not a second copy of it
-                w, hh = board.size_mm
-                rect = np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64)
-                quad = _project(instances[0][0], rect).astype(np.float32).reshape(-1, 1, 2)
-                used = [
-                    m
-                    for m in used
-                    if cv2.pointPolygonTest(quad, tuple(map(float, m.corners_px.mean(0))), False)
-                    < 0
-                ]
-                if not used:
-                    continue
-                ib = np.concatenate([index[m.id][1].corners_mm for m in used]).astype(np.float64)
-                ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
-                if len(used) == 1:
-                    h = cv2.getPerspectiveTransform(ib.astype(np.float32), ip.astype(np.float32))
-            instances.append((h, used, _reprojection_mm(h, ib, ip)))
-            if len(used) == 0 or len(instances) > 4:
-                break
-        kept = []
-        for h, used, err in instances:
-            via = None
-            if len(used) <= cfg.wall_plane_max_markers and references:
-                # Few markers pin the board's perspective badly; a well-seen board taped on the
-                # same wall shares its plane: borrow that plane, fit only a rigid placement.
-                ib = np.concatenate([index[m.id][1].corners_mm for m in used]).astype(np.float64)
-                ip = np.concatenate([m.corners_px for m in used]).astype(np.float64)
-                for ref in references:
-                    alt = _wall_plane_fit(ref.homography, ib, ip, cfg)
-                    if alt is not None:
-                        h, err, via = alt[0], alt[1], ref.board
-                        break
-            reason = _degenerate(h, board, cfg)
-            ids = tuple(sorted(m.id for m in used))
-            if reason:
-                flags.append(
-                    Flag(
-                        "degenerate_homography",
-                        "warning",
-                        f"Les repères {list(ids)} du panneau {board_id} donnent une géométrie "
-                        f"impossible ({reason}) : le panneau a été ignoré.",
-                        board=board_id,
-                    )
-                )
+        board = kit.board(board_id)
+        kept: list[BoardFit] = []
+        walled = False
+        for sighting in peel_sightings(board_hits, board, index, cfg):
+            judged = judge_sighting(grey, sighting, board, kit, references, cfg)
+            findings += judged.findings
+            if judged.fit is None:
                 continue
-            payload = read_board_qr(grey, h, board, cfg)
-            qr_ok = False
-            if payload is not None:
-                parsed = parse_qr_payload(payload)
-                if parsed is None or parsed[0] != kit.workshop:
-                    other = parsed[0] if parsed else payload[:60]
-                    flags.append(
-                        Flag(
-                            "foreign_board",
-                            "warning",
-                            f"Un panneau dont le QR code désigne un autre atelier ({other}) "
-                            f"partage des repères avec {board_id} : il a été ignoré.",
-                            board=board_id,
-                        )
-                    )
-                    continue
-                if parsed[1] != board_id:
-                    flags.append(
-                        Flag(
-                            "foreign_board",
-                            "warning",
-                            f"Le QR code indique le panneau {parsed[1]} alors que les repères "
-                            f"indiquent {board_id} : le panneau a été ignoré.",
-                            board=board_id,
-                        )
-                    )
-                    continue
-                qr_ok = True
-            match = None
-            if not qr_ok:
-                match = qr_match(grey, h, board, cfg)
-                if match is not None and match < cfg.qr_foreign_max:
-                    flags.append(
-                        Flag(
-                            "foreign_board",
-                            "warning",
-                            f"Un panneau porte les repères de {board_id} mais pas son QR code "
-                            "(celui d'un autre atelier, ou un QR caché) : il a été ignoré.",
-                            board=board_id,
-                        )
-                    )
-                    continue
-                if match is None or match < cfg.qr_confirm_min:
-                    flags.append(
-                        Flag(
-                            "board_unconfirmed",
-                            "info",
-                            f"Le QR code du panneau {board_id} n'a pas pu être lu ni comparé "
-                            "sur cette photo (hors cadre, caché ou flou) : rien ne confirme "
-                            "que le panneau est bien de cet atelier.",
-                            board=board_id,
-                        )
-                    )
-            fit = BoardFit(
-                board=board_id,
-                homography=h,
-                markers=ids,
-                reprojection_error_mm=err,
-                qr=qr_ok,
-                visible_fraction=_visible_fraction(h, board, grey.shape, cfg.visible_grid),
-                qr_match=None if match is None else round(match, 3),
-            )
-            kept.append(fit)
-            if via is not None:
-                flags.append(
-                    Flag(
-                        "wall_plane_fit",
-                        "info",
-                        f"Le panneau {board_id} a été placé d'après le plan du mur de {via} "
-                        f"(seulement {len(ids)} de ses repères vus).",
-                        board=board_id,
-                    )
-                )
-            elif len(ids) > cfg.wall_plane_max_markers:
-                references.append(fit)
+            kept.append(judged.fit)
+            walled |= judged.via is not None
+            if judged.via is None and len(judged.fit.markers) > cfg.wall_plane_max_markers:
+                references.append(judged.fit)
                 references.sort(key=lambda f: (-len(f.markers), f.reprojection_error_mm))
-            if len(ids) >= 2:
-                w, hh = board.size_mm
-                quad = _project(h, np.array([(0, 0), (w, 0), (w, hh), (0, hh)], np.float64))
-                solid.append(quad.astype(np.float32).reshape(-1, 1, 2))
-        if len(kept) > 1:  # one physical board: keep the best supported view
-            kept.sort(key=lambda f: (-len(f.markers), f.reprojection_error_mm))
-            flags.append(
-                Flag(
-                    "duplicate_board",
-                    "warning",
-                    f"Le panneau {board_id} apparaît {len(kept)} fois sur la photo : seule la "
-                    "copie la mieux repérée a été lue.",
-                    board=board_id,
-                )
-            )
-            kept = kept[:1]
-        for fit in kept:
-            if len(fit.markers) == 1 and not any(
-                f.code == "wall_plane_fit" and f.board == board_id for f in flags
-            ):
-                flags.append(
-                    Flag(
-                        "poor_fit",
-                        "warning",
-                        f"Un seul repère du panneau {board_id} a été vu : les positions sont "
-                        "approximatives loin de ce repère.",
-                        board=board_id,
-                        item="single_marker",
-                    )
-                )
-            fits.append(fit)
+            if len(judged.fit.markers) >= 2:
+                solid.append(board_quad(judged.fit.homography, board))
+        kept, more = one_copy(kept, walled)
+        fits += kept
+        findings += more
     fits.sort(key=lambda f: f.board)
-    return fits, flags
+    return fits, findings
