@@ -130,14 +130,16 @@ def _analyse_board(
             )
         )
     t2 = perf_counter()
-    res.dots, res.votes, dflags = count_dots(
+    res.dots, res.votes, found = count_dots(
         rect, norm, board, kit.sticker_diameter_mm, kit.note_size_mm, refs, config.dots
     )
+    dflags = render_all(found)
     t3 = perf_counter()
     if any(z.kind in ("notes", "grid") for z in board.zones):
-        res.notes, nflags = find_notes(
+        res.notes, found = find_notes(
             rgb, fit, rect, norm, board, kit.note_size_mm, refs, config.notes
         )
+        nflags = render_all(found)
     else:
         nflags = []
     t4 = perf_counter()

@@ -8,11 +8,13 @@ having to cover a good share of itself anew, which counts them. Note-sized blobs
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, DotsConfig
-from capture.core.model import BoardLayout, Dot, Flag, VoteCount
+from capture.core.model import BoardLayout, Dot, Finding, VoteCount, ZoneSpec
 from capture.vision.colour import (
     L_WEIGHT,
     ColourRefs,
@@ -435,6 +437,155 @@ def place_discs(
     return _merge_twins(placed, cfg.twin_frac * r_px), r_px
 
 
+# --- counting the stickers of a board's vote zones ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where a board's stickers are looked for: the vote zones' bounding box grown by one
+    sticker diameter (a sticker straddling a zone's edge is whole), in rectified board px."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class StickerMask:
+    """The window's colour read for stickers: CIELAB, the pixels that may be stickers (the
+    faint ones included), those found only by the faint threshold, and glare."""
+
+    lab: np.ndarray
+    mask: np.ndarray
+    faint: np.ndarray
+    glare: np.ndarray
+
+
+@dataclass(frozen=True)
+class Sticker:
+    """One sticker counted: the dot, and what makes it less sure (washed out, in a cluster
+    that is no whole number of stickers)."""
+
+    dot: Dot
+    faint: bool
+    ambiguous: bool
+
+
+def vote_window(rect: Rectified, zones: list[ZoneSpec], diameter_mm: float) -> Window:
+    xs = [z.rect_mm[0] for z in zones] + [z.rect_mm[0] + z.rect_mm[2] for z in zones]
+    ys = [z.rect_mm[1] for z in zones] + [z.rect_mm[1] + z.rect_mm[3] for z in zones]
+    grow = diameter_mm
+    return Window(*rect.rect_px(
+        (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
+    ))
+
+
+def sticker_mask(
+    rect: Rectified,
+    norm: Normalised,
+    board: BoardLayout,
+    win: Window,
+    disc_area: float,
+    cfg: DotsConfig,
+) -> StickerMask:
+    """Chroma over the normalised board (zones are grey ink), opened to drop the colour
+    fringes of printed text, plus the stickers a glare veil washed out (_faint_stickers)."""
+    ppm = rect.px_per_mm
+    sl = (slice(win.y0, win.y1), slice(win.x0, win.x1))
+    lab = norm.lab(win.y0, win.y1, win.x0, win.x1)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    valid = rect.valid[sl]
+    mask = (chroma > cfg.chroma_min) & valid
+    k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    h, w = rect.image.shape[:2]
+    paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    ink = print_ink(rect, board, cfg.faint_print_margin_mm)[sl]
+    faint = _faint_stickers(chroma, valid, mask, paper[sl] > 0, ink, disc_area, kernel, cfg)
+    glare = norm.clipped[sl] | ((lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min))
+    return StickerMask(lab, mask | faint, faint, glare)
+
+
+def read_sticker(
+    placed: Placed,
+    found: StickerMask,
+    win: Window,
+    rect: Rectified,
+    board: BoardLayout,
+    diameter_mm: float,
+    refs: ColourRefs,
+    cfg: DotsConfig,
+) -> Sticker:
+    """A placed disc as a dot: its colour (a declared one, or unknown when none or an
+    undeclared colour is nearer), its vote zone, and a confidence lowered when unsure."""
+    cx, cy, pix, ambiguous = placed
+    faint = found.faint
+    is_faint = bool(faint[min(round(cy), faint.shape[0] - 1), min(round(cx), faint.shape[1] - 1)])
+    med = np.median(pix, axis=0)
+    colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
+    if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
+        colour = "unknown"
+    cmm = rect.px_to_mm(np.array([cx + win.x0 + 0.5, cy + win.y0 + 0.5]))  # px centres
+    zone = board.zone_at(float(cmm[0]), float(cmm[1]))
+    zid = zone.id if zone is not None and zone.kind == "vote" else None
+    conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
+        0.6 if ambiguous or is_faint else 1.0
+    )
+    centre = (round(float(cmm[0]), 2), round(float(cmm[1]), 2))
+    dot = Dot(board.id, zid, centre, diameter_mm / 2, colour, round(conf, 3))
+    return Sticker(dot, is_faint, bool(ambiguous))
+
+
+def tally(board: BoardLayout, zones: list[ZoneSpec], stickers: list[Sticker]) -> list[VoteCount]:
+    """Votes per zone and colour; a zone holding an ambiguous cluster is marked so."""
+    votes = []
+    for z in zones:
+        in_zone = [s for s in stickers if s.dot.zone == z.id]
+        by_color: dict[str, int] = {}
+        for s in in_zone:
+            by_color[s.dot.color] = by_color.get(s.dot.color, 0) + 1
+        ambiguous = any(s.ambiguous for s in in_zone)
+        votes.append(VoteCount(board.id, z.id, z.vote or "agree", len(in_zone),
+                               dict(sorted(by_color.items())), ambiguous=ambiguous))
+    return votes
+
+
+def zone_findings(
+    z: ZoneSpec,
+    board: BoardLayout,
+    stickers: list[Sticker],
+    rect: Rectified,
+    norm: Normalised,
+    cfg: DotsConfig,
+) -> list[Finding]:
+    """What a reviewer should check in one vote zone: clusters, washed-out or unknown
+    stickers, glare over the zone, the zone cut by the photo's frame."""
+    in_zone = [s for s in stickers if s.dot.zone == z.id]
+    name = {"zone_name": z.label or z.id}
+    out = []
+
+    def add(code: str, variant: str, **values: object) -> None:
+        out.append(Finding(code, variant, {**name, **values}, board=board.id, zone=z.id))
+
+    if any(s.ambiguous for s in in_zone):
+        add("ambiguous_cluster", "zone")
+    if washed := sum(s.faint for s in in_zone):
+        add("glare", "washed", count=washed)
+    if unknown := sum(s.dot.color == "unknown" for s in in_zone):
+        add("unknown_colour", "zone", count=unknown)
+    zx0, zy0, zx1, zy1 = rect.rect_px(z.rect_mm)
+    zvalid = rect.valid[zy0:zy1, zx0:zx1]
+    if zvalid.sum():
+        share = float(norm.clipped[zy0:zy1, zx0:zx1][zvalid].mean())
+        if share >= cfg.glare_zone_frac:
+            add("glare", "zone", share=share)
+    if zvalid.mean() < 0.98 if zvalid.size else True:
+        add("zone_cut", "")
+    return out
+
+
 def count_dots(
     rect: Rectified,
     norm: Normalised,
@@ -443,145 +594,19 @@ def count_dots(
     note_size_mm: float,
     refs: ColourRefs,
     cfg: DotsConfig = CONFIG.dots,
-) -> tuple[list[Dot], list[VoteCount], list[Flag]]:
-    """Stickers in the board's vote zones, their counts per zone and colour, and review flags."""
+) -> tuple[list[Dot], list[VoteCount], list[Finding]]:
+    """Stickers in the board's vote zones, their counts per zone and colour, and findings."""
     zones = [z for z in board.zones if z.kind == "vote"]
     if not zones:
         return [], [], []
     ppm = rect.px_per_mm
     r_px = diameter_mm / 2 * ppm
-    disc_area = np.pi * r_px**2
+    win = vote_window(rect, zones, diameter_mm)
+    found = sticker_mask(rect, norm, board, win, np.pi * r_px**2, cfg)
     note_area = (note_size_mm * ppm) ** 2
-    xs = [z.rect_mm[0] for z in zones] + [z.rect_mm[0] + z.rect_mm[2] for z in zones]
-    ys = [z.rect_mm[1] for z in zones] + [z.rect_mm[1] + z.rect_mm[3] for z in zones]
-    grow = diameter_mm
-    x0, y0, x1, y1 = rect.rect_px(
-        (min(xs) - grow, min(ys) - grow, max(xs) - min(xs) + 2 * grow, max(ys) - min(ys) + 2 * grow)
-    )
-    lab = norm.lab(y0, y1, x0, x1)
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    valid = rect.valid[y0:y1, x0:x1]
-    mask = (chroma > cfg.chroma_min) & valid
-    k = max(1, round(0.6 * ppm)) | 1  # opening removes colour fringes of printed text
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
-    h, w = rect.image.shape[:2]
-    paper = cv2.resize(norm.paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
-    ink = print_ink(rect, board, cfg.faint_print_margin_mm)[y0:y1, x0:x1]
-    faint = _faint_stickers(
-        chroma, valid, mask, paper[y0:y1, x0:x1] > 0, ink, disc_area, kernel, cfg
-    )
-    mask |= faint
-    glare = norm.clipped[y0:y1, x0:x1] | (
-        (lab[..., 0] > cfg.glare_l_min) & (chroma < cfg.chroma_min)
-    )
-    merged, r_px = place_discs(lab, mask, glare, r_px, note_area, refs.stickers, cfg)
-    flags: list[Flag] = []
-    dots: list[Dot] = []
-    ambiguous_zones: set[str] = set()
-    washed: dict[str, int] = {}  # zone -> stickers found only by the faint threshold
-    for cx, cy, pix, ambiguous in merged:
-        is_faint = bool(
-            faint[min(round(cy), faint.shape[0] - 1), min(round(cx), faint.shape[1] - 1)]
-        )
-        med = np.median(pix, axis=0)
-        colour, de = classify(med, refs.stickers, cfg.unknown_delta_e)
-        if colour != "unknown" and _nearer_undeclared(med, refs, colour, de, cfg):
-            colour = "unknown"
-        cmm = rect.px_to_mm(np.array([cx + x0 + 0.5, cy + y0 + 0.5]))  # px centres
-        zone = board.zone_at(float(cmm[0]), float(cmm[1]))
-        zid = zone.id if zone is not None and zone.kind == "vote" else None
-        conf = float(np.clip(1.0 - de / (2 * cfg.unknown_delta_e), 0.0, 1.0)) * (
-            0.6 if ambiguous or is_faint else 1.0
-        )
-        if is_faint and zid:
-            washed[zid] = washed.get(zid, 0) + 1
-        dots.append(
-            Dot(
-                board.id,
-                zid,
-                (round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
-                diameter_mm / 2,
-                colour,
-                round(conf, 3),
-            )
-        )
-        if ambiguous and zid:
-            ambiguous_zones.add(zid)
-    votes: list[VoteCount] = []
-    for z in zones:
-        in_zone = [d for d in dots if d.zone == z.id]
-        by_color: dict[str, int] = {}
-        for d in in_zone:
-            by_color[d.color] = by_color.get(d.color, 0) + 1
-        votes.append(
-            VoteCount(
-                board.id,
-                z.id,
-                z.vote or "agree",
-                len(in_zone),
-                dict(sorted(by_color.items())),
-                ambiguous=z.id in ambiguous_zones,
-            )
-        )
-        if z.id in ambiguous_zones:
-            flags.append(
-                Flag(
-                    "ambiguous_cluster",
-                    "warning",
-                    f"Un amas de gommettes dans la zone {z.label or z.id} de {board.id} ne fait "
-                    "pas un nombre entier de gommettes : vérifiez le décompte.",
-                    board=board.id,
-                    zone=z.id,
-                )
-            )
-        if washed.get(z.id):
-            flags.append(
-                Flag(
-                    "glare",
-                    "warning",
-                    f"{washed[z.id]} gommette(s) de la zone {z.label or z.id} de {board.id} "
-                    "sont délavées par un reflet : comptées, mais vérifiez-les sur la photo.",
-                    board=board.id,
-                    zone=z.id,
-                )
-            )
-        if by_color.get("unknown"):
-            flags.append(
-                Flag(
-                    "unknown_colour",
-                    "warning",
-                    f"{by_color['unknown']} gommette(s) de la zone {z.label or z.id} de {board.id} "
-                    "ne correspondent à aucune couleur déclarée (autre couleur, ou délavée par "
-                    "la lumière) : elles comptent comme votes, vérifiez leur couleur.",
-                    board=board.id,
-                    zone=z.id,
-                )
-            )
-        zx0, zy0, zx1, zy1 = rect.rect_px(z.rect_mm)
-        zvalid = rect.valid[zy0:zy1, zx0:zx1]
-        if zvalid.sum():
-            frac = float(norm.clipped[zy0:zy1, zx0:zx1][zvalid].mean())
-            if frac >= cfg.glare_zone_frac:
-                flags.append(
-                    Flag(
-                        "glare",
-                        "warning",
-                        f"Un reflet couvre {frac:.0%} de la zone {z.label or z.id} de {board.id} : "
-                        "des gommettes dessous peuvent manquer.",
-                        board=board.id,
-                        zone=z.id,
-                    )
-                )
-        if zvalid.mean() < 0.98 if zvalid.size else True:
-            flags.append(
-                Flag(
-                    "zone_cut",
-                    "warning",
-                    f"La zone {z.label or z.id} de {board.id} sort en partie de la photo : "
-                    "son décompte peut être incomplet.",
-                    board=board.id,
-                    zone=z.id,
-                )
-            )
-    return dots, votes, flags
+    placed, _ = place_discs(found.lab, found.mask, found.glare, r_px, note_area, refs.stickers, cfg)
+    stickers = [
+        read_sticker(p, found, win, rect, board, diameter_mm, refs, cfg) for p in placed
+    ]
+    findings = [f for z in zones for f in zone_findings(z, board, stickers, rect, norm, cfg)]
+    return [s.dot for s in stickers], tally(board, zones, stickers), findings

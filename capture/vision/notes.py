@@ -11,13 +11,15 @@ so come apart; a note crossing the board edge or the photo frame is still one sq
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, NotesConfig
-from capture.core.model import BoardFit, BoardLayout, Flag, Note
+from capture.core.model import BoardFit, BoardLayout, Finding, Note
 from capture.kit.layout import grid_cell
 from capture.vision.colour import ColourRefs, Normalised, classify, classify_map, srgb_to_lab
 from capture.vision.rectify import Rectified
@@ -261,17 +263,55 @@ def _note_sides(lone: list[float], declared: float, cfg: NotesConfig) -> tuple[f
     return board, ok
 
 
-def find_notes(
-    rgb: np.ndarray,
-    fit: BoardFit,
-    rect: Rectified,
-    norm: Normalised,
-    board: BoardLayout,
-    note_size_mm: float,
-    refs: ColourRefs,
-    cfg: NotesConfig = CONFIG.notes,
-) -> tuple[list[Note], list[Flag]]:
-    """Notes whose centre lies on the board, with colour, zone, grid position and an OCR crop."""
+@dataclass(frozen=True, eq=False)  # holds arrays
+class NoteSearch:
+    """The board as notes are searched on it: a reduced copy at ppm px per mm (board mm ->
+    px: (mm + margin) * ppm - 0.5), its CIELAB, the pixels inside the photo (valid) and those
+    coloured enough to be a note (mask)."""
+
+    lab: np.ndarray
+    valid: np.ndarray
+    mask: np.ndarray
+    ppm: float
+
+
+@dataclass(frozen=True)
+class NoteSquare:
+    """A note's square kept on the board: centre and side in board mm, rotation (deg), cover
+    score (see cover_with_squares)."""
+
+    centre_mm: tuple[float, float]
+    angle: float
+    score: float
+    side_mm: float
+
+
+@dataclass(frozen=True, eq=False)  # holds an array
+class ClassFrame:
+    """A colour class map of the search image and where board mm fall on it:
+    px = mm * ppm + offset."""
+
+    classes: np.ndarray
+    ppm: float
+    offset: float
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two notes' squares overlapping: `lower` (index) lies under `upper` over `share` of its
+    area; sure is False when no cue settled which one is on top (given both ways then)."""
+
+    lower: int
+    upper: int
+    share: float
+    sure: bool
+
+
+def note_search(
+    rect: Rectified, norm: Normalised, board: BoardLayout, cfg: NotesConfig
+) -> NoteSearch:
+    """The reduced board and the note mask: chroma over a threshold that follows how neutral
+    this board's paper came out."""
     f = cfg.search_px_per_mm / rect.px_per_mm
     hh, ww = rect.valid.shape
     size = (max(1, round(ww * f)), max(1, round(hh * f)))
@@ -281,10 +321,9 @@ def find_notes(
     )
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     ppm = cfg.search_px_per_mm
-    side = note_size_mm * ppm
-    # The threshold follows how neutral this board's paper came out: pale, washed-out notes
-    # pass on clean paper, while a board with residual colour (mixed light) stays strict.
-    # Paper is what the colour stage took for paper (pale notes among it would raise it).
+    # Pale, washed-out notes pass on clean paper, while a board with residual colour (mixed
+    # light) stays strict. Paper is what the colour stage took for paper (pale notes among it
+    # would raise it).
     on_board = np.zeros_like(valid)
     x0, y0 = (round(rect.margin_mm * ppm),) * 2
     x1, y1 = x0 + int(board.size_mm[0] * ppm), y0 + int(board.size_mm[1] * ppm)
@@ -293,99 +332,154 @@ def find_notes(
     paperish = chroma[valid & on_board & (chroma < 2 * cfg.chroma_max_threshold)]
     level = float(np.percentile(paperish, 90)) if paperish.size > 100 else cfg.chroma_max_threshold
     thr = float(np.clip(cfg.paper_chroma_factor * level, cfg.chroma_min, cfg.chroma_max_threshold))
-    mask = (chroma > thr) & valid
-    names = list(refs.notes)
+    return NoteSearch(lab, valid, (chroma > thr) & valid, ppm)
 
-    def paper(sq: Square) -> np.ndarray | None:
-        mm = ((sq.cx + 0.5) / ppm - rect.margin_mm, (sq.cy + 0.5) / ppm - rect.margin_mm)
-        inner = _square_corners(*mm, 0.6 * sq.side / ppm, sq.angle)
-        return _paper_lab(_square_points(inner, 1.0 / rect.px_per_mm), norm, rect)
 
-    squares, cls, mask = find_squares(lab, mask, valid, side, ppm, refs.notes, paper, cfg)
-    notes: list[Note] = []
-    flags: list[Flag] = []
+def _paper_under(sq: Square, ppm: float, rect: Rectified, norm: Normalised) -> np.ndarray | None:
+    """The paper colour (CIELAB) of a square of the search image (find_squares' paper_of)."""
+    mm = ((sq.cx + 0.5) / ppm - rect.margin_mm, (sq.cy + 0.5) / ppm - rect.margin_mm)
+    inner = _square_corners(*mm, 0.6 * sq.side / ppm, sq.angle)
+    return _paper_lab(_square_points(inner, 1.0 / rect.px_per_mm), norm, rect)
+
+
+def squares_on_board(
+    squares: list[Square],
+    seen: np.ndarray,
+    ppm: float,
+    fit: BoardFit,
+    rect: Rectified,
+    board: BoardLayout,
+    photo_shape: tuple[int, ...],
+    note_size_mm: float,
+    cfg: NotesConfig,
+) -> list[NoteSquare]:
+    """The squares that are this board's notes (centred on the board and in the photo, not a
+    sliver at its edge: seen is the mask find_squares returns), in reading order."""
+    hh, ww = rect.valid.shape
     bw, bh = board.size_mm
     to_mm = 1.0 / ppm
     kept = []
     for cx, cy, ang, score, _, sq_side in squares:
-        cmm = (
-            (cx + 0.5) * to_mm - rect.margin_mm,
-            (cy + 0.5) * to_mm - rect.margin_mm,
-        )  # px centres
+        cmm = ((cx + 0.5) * to_mm - rect.margin_mm, (cy + 0.5) * to_mm - rect.margin_mm)
         if not (0 <= cmm[0] < bw and 0 <= cmm[1] < bh):
             continue  # centred off the board: it belongs to another board (or the wall)
         u, v = (int(t) for t in rect.mm_to_px(np.array(cmm)))
         if not (0 <= v < hh and 0 <= u < ww and rect.valid[v, u]) or not _centre_in_photo(
-            fit.homography, cmm, rgb.shape, cfg.centre_margin_frac * sq_side * to_mm
+            fit.homography, cmm, photo_shape, cfg.centre_margin_frac * sq_side * to_mm
         ):
             continue  # centred outside the photo: too little seen, another photo will hold it
-        if _visible_share(mask, _square_corners(cx, cy, sq_side, ang)) < cfg.min_visible_frac:
+        if _visible_share(seen, _square_corners(cx, cy, sq_side, ang)) < cfg.min_visible_frac:
             continue  # a sliver at the photo's edge: its position is a guess
-        kept.append((cmm, ang, score, sq_side * to_mm))
-    kept.sort(key=lambda k: (round(k[0][1] / note_size_mm), k[0][0]))  # reading order
-    squares_mm = [_square_corners(c[0], c[1], sd, a) for c, a, _, sd in kept]
-    for k, (cmm, _ang, score, side_mm) in enumerate(kept):
-        corners_mm = squares_mm[k]
-        # its colour from the part no other note's square reaches: under an overlap lies
-        # either the other note or this one, and only the rest is surely this note's paper
-        near = [
-            q
-            for i, q in enumerate(squares_mm)
-            if i != k and np.hypot(*(q.mean(0) - cmm)) < side_mm * np.sqrt(2)
-        ]
-        colour, de = _note_colour(norm, rect, corners_mm, refs, cfg, near)
-        zone = board.zone_at(*cmm)
-        note = Note(
-            id=f"{board.id}-n{k + 1:02d}",
-            board=board.id,
-            zone=zone.id if zone else None,
-            corners_mm=tuple((round(float(px), 2), round(float(py), 2)) for px, py in corners_mm),
-            center_mm=(round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
-            color=colour,
-            confidence=round(
-                float(
-                    np.clip(
-                        min(score / (1 + EDGE_WEIGHT + CONTACT_WEIGHT), 1.0)
-                        * (1 - de / (2 * cfg.unknown_delta_e)),
-                        0,
-                        1,
-                    )
-                ),
-                3,
-            ),
-            size_mm=round(float(side_mm), 1),
-        )
-        if zone is not None and zone.kind == "grid":
-            zx, zy, zw, zh = zone.rect_mm
-            note.x = round(float(np.clip((cmm[0] - zx) / zw, 0, 1)), 4)
-            note.y = round(float(np.clip(1 - (cmm[1] - zy) / zh, 0, 1)), 4)
-            note.cell = grid_cell(note.x, note.y)
-        if zone is None:
-            flags.append(
-                Flag(
-                    "note_outside_zones",
-                    "warning",
-                    f"Un post-it ({colour}) sur {board.id} à ({cmm[0]:.0f}, {cmm[1]:.0f}) mm est "
-                    "hors de toutes les zones.",
-                    board=board.id,
-                    item=note.id,
-                )
-            )
-        note.crop = note_crop(rgb, fit.homography, corners_mm, side_mm, cfg.crop_px_per_mm)
+        kept.append(NoteSquare(cmm, ang, score, sq_side * to_mm))
+    kept.sort(key=lambda k: (round(k.centre_mm[1] / note_size_mm), k.centre_mm[0]))
+    return kept
+
+
+def build_note(
+    k: int,
+    squares: list[NoteSquare],
+    norm: Normalised,
+    rect: Rectified,
+    board: BoardLayout,
+    refs: ColourRefs,
+    cfg: NotesConfig,
+) -> Note:
+    """The k-th note of the board from its square: colour, zone, grid position."""
+    sq = squares[k]
+    cmm = sq.centre_mm
+    corners = [_square_corners(q.centre_mm[0], q.centre_mm[1], q.side_mm, q.angle) for q in squares]
+    # its colour from the part no other note's square reaches: under an overlap lies either
+    # the other note or this one, and only the rest is surely this note's paper
+    near = [
+        q
+        for i, q in enumerate(corners)
+        if i != k and np.hypot(*(q.mean(0) - cmm)) < sq.side_mm * np.sqrt(2)
+    ]
+    colour, de = _note_colour(norm, rect, corners[k], refs, cfg, near)
+    zone = board.zone_at(*cmm)
+    sure = min(sq.score / (1 + EDGE_WEIGHT + CONTACT_WEIGHT), 1.0) * (
+        1 - de / (2 * cfg.unknown_delta_e)
+    )
+    note = Note(
+        id=f"{board.id}-n{k + 1:02d}",
+        board=board.id,
+        zone=zone.id if zone else None,
+        corners_mm=tuple((round(float(px), 2), round(float(py), 2)) for px, py in corners[k]),
+        center_mm=(round(float(cmm[0]), 2), round(float(cmm[1]), 2)),
+        color=colour,
+        confidence=round(float(np.clip(sure, 0, 1)), 3),
+        size_mm=round(float(sq.side_mm), 1),
+    )
+    if zone is not None and zone.kind == "grid":
+        zx, zy, zw, zh = zone.rect_mm
+        note.x = round(float(np.clip((cmm[0] - zx) / zw, 0, 1)), 4)
+        note.y = round(float(np.clip(1 - (cmm[1] - zy) / zh, 0, 1)), 4)
+        note.cell = grid_cell(note.x, note.y)
+    return note
+
+
+def mark_covered(
+    notes: list[Note],
+    names: list[str],
+    frame: ClassFrame,
+    norm: Normalised,
+    rect: Rectified,
+    cfg: NotesConfig,
+) -> list[Finding]:
+    """Set each note's covered share and the notes over it (stacking); findings for the notes
+    covered enough to hide text. Hidden text is left to the reviewer: painting the covered
+    part out before OCR was tried and read worse (letters cut at the other note's edge read
+    as junk)."""
+    colours = [names.index(n.color) if n.color in names else -1 for n in notes]
+    corners = [np.asarray(n.corners_mm, np.float64) for n in notes]
+    for o in stacking(corners, colours, frame, norm, rect, cfg):
+        lower = notes[o.lower]
+        lower.covered = round(min(1.0, (lower.covered or 0.0) + o.share), 3)
+        lower.covered_by = (*lower.covered_by, notes[o.upper].id)
+    return [
+        Finding("note_covered", "", {"share": n.covered, "by": n.covered_by}, board=n.board,
+                item=n.id)
+        for n in notes
+        if (n.covered or 0) >= cfg.covered_flag
+    ]
+
+
+def find_notes(
+    rgb: np.ndarray,
+    fit: BoardFit,
+    rect: Rectified,
+    norm: Normalised,
+    board: BoardLayout,
+    note_size_mm: float,
+    refs: ColourRefs,
+    cfg: NotesConfig = CONFIG.notes,
+) -> tuple[list[Note], list[Finding]]:
+    """Notes whose centre lies on the board, with colour, zone, grid position and an OCR crop,
+    and the findings for review."""
+    search = note_search(rect, norm, board, cfg)
+    ppm = search.ppm
+    paper = partial(_paper_under, ppm=ppm, rect=rect, norm=norm)
+    squares, cls, seen = find_squares(
+        search.lab, search.mask, search.valid, note_size_mm * ppm, ppm, refs.notes, paper, cfg
+    )
+    kept = squares_on_board(
+        squares, seen, ppm, fit, rect, board, rgb.shape, note_size_mm, cfg
+    )
+    notes: list[Note] = []
+    findings: list[Finding] = []
+    for k, sq in enumerate(kept):
+        note = build_note(k, kept, norm, rect, board, refs, cfg)
+        if note.zone is None:
+            values = {"colour": note.color, "x": sq.centre_mm[0], "y": sq.centre_mm[1]}
+            findings.append(Finding("note_outside_zones", "", values, board=board.id, item=note.id))
+        corners_mm = _square_corners(sq.centre_mm[0], sq.centre_mm[1], sq.side_mm, sq.angle)
+        note.crop = note_crop(rgb, fit.homography, corners_mm, sq.side_mm, cfg.crop_px_per_mm)
         notes.append(note)
     if notes:
-        shift = rect.margin_mm * ppm - 0.5  # board mm -> search px: (mm + margin) * ppm - 0.5
-        colours = [names.index(n.color) if n.color in names else -1 for n in notes]
-        corners = [np.asarray(n.corners_mm, np.float64) for n in notes]
-        pairs = stacking(corners, colours, (cls, ppm, shift), norm, rect, cfg)
-        # Hidden text is left to the reviewer: painting the covered part out before OCR was
-        # tried and read worse (letters cut at the other note's edge read as junk).
-        for low, high, share, _sure in pairs:
-            lower = notes[low]
-            lower.covered = round(min(1.0, (lower.covered or 0.0) + share), 3)
-            lower.covered_by = (*lower.covered_by, notes[high].id)
-        flags += [_covered_flag(n, cfg) for n in notes if (n.covered or 0) >= cfg.covered_flag]
-    return notes, flags
+        # board mm -> search px: (mm + margin) * ppm - 0.5
+        frame = ClassFrame(cls, ppm, rect.margin_mm * ppm - 0.5)
+        findings += mark_covered(notes, list(refs.notes), frame, norm, rect, cfg)
+    return notes, findings
 
 
 class Square(NamedTuple):
@@ -543,10 +637,10 @@ def _overlap_points(a: np.ndarray, b: np.ndarray, inset: float, step: float) -> 
 
 
 def _colour_upper(
-    a: np.ndarray, b: np.ndarray, ca: int, cb: int, cls_frame: tuple, cfg: NotesConfig
+    a: np.ndarray, b: np.ndarray, ca: int, cb: int, frame: ClassFrame, cfg: NotesConfig
 ) -> bool | None:
     """True when the overlap of squares a and b has a's colour class, False b's, None unsure."""
-    cls, ppm, shift = cls_frame
+    cls, ppm, shift = frame.classes, frame.ppm, frame.offset
     pts = _overlap_points(a, b, cfg.stack_inset_mm, 1.0 / ppm)
     xy = np.round(pts * ppm + shift).astype(int)
     h, w = cls.shape
@@ -692,22 +786,22 @@ def _edge_evidence(
 def stacking(
     corners: list[np.ndarray],
     colours: list[int],
-    cls_frame: tuple[np.ndarray, float, float],
+    frame: ClassFrame,
     norm: Normalised,
     rect: Rectified,
     cfg: NotesConfig = CONFIG.notes,
-) -> list[tuple[int, int, float, bool]]:
-    """(lower, upper, share of the lower note under the upper one, sure) for overlapping notes.
+) -> list[Overlap]:
+    """Which note lies under which, for the notes whose squares overlap.
 
     corners: each note's square in board mm; colours: each note's class index (-1: none) in
-    cls_frame = (class map, px per mm, offset: px = mm * ppm + offset). Where two squares
+    frame's class map. Where two squares
     overlap, the upper note shows: its colour fills the overlap when the two differ (in class,
     else in shade: _shade_upper), and its
     outline (the sheet's edge, the thin shadow it casts) runs across the lower note, while the
     lower note's outline under it is hidden. A pair neither cue settles is given both ways,
     not sure: a person looks at it either way.
     """
-    out: list[tuple[int, int, float, bool]] = []
+    out: list[Overlap] = []
     quads = [c.astype(np.float32) for c in corners]
     areas = [abs(cv2.contourArea(q)) for q in quads]
     n = len(quads)
@@ -722,7 +816,7 @@ def stacking(
                 continue
             i_up = None
             if colours[i] != colours[j] and min(colours[i], colours[j]) >= 0:
-                i_up = _colour_upper(corners[i], corners[j], colours[i], colours[j], cls_frame, cfg)
+                i_up = _colour_upper(corners[i], corners[j], colours[i], colours[j], frame, cfg)
             if i_up is None:
                 others = [
                     corners[k]
@@ -740,23 +834,12 @@ def stacking(
                 ):
                     i_up = ei > ej
             if i_up is None:
-                out += [(i, j, inter / areas[i], False), (j, i, inter / areas[j], False)]
+                out.append(Overlap(i, j, inter / areas[i], False))
+                out.append(Overlap(j, i, inter / areas[j], False))
             else:
                 up, low = (i, j) if i_up else (j, i)
-                out.append((low, up, inter / areas[low], True))
+                out.append(Overlap(low, up, inter / areas[low], True))
     return out
-
-
-def _covered_flag(note: Note, cfg: NotesConfig) -> Flag:
-    by = ", ".join(note.covered_by)
-    return Flag(
-        "note_covered",
-        "warning",
-        f"Le post-it {note.id} est recouvert à {note.covered:.0%} par {by} : une partie de son "
-        "texte peut être cachée. Vérifiez-le sur le mur.",
-        board=note.board,
-        item=note.id,
-    )
 
 
 def _centre_in_photo(
