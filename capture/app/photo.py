@@ -16,13 +16,14 @@ from capture.core.model import (
     BoardFit,
     BoardLayout,
     BoardResult,
+    Finding,
     Flag,
     KitLayout,
     Note,
     PhotoResult,
 )
 from capture.core.text import OcrResult, from_lines
-from capture.interpret.flags import render_all
+from capture.interpret.flags import render, render_all
 from capture.vision.colour import (
     ColourRefs,
     load_colour_refs,
@@ -93,14 +94,7 @@ def _refs_from_card(
     )
     if not measured:
         return refs, []
-    return refs, [
-        Flag(
-            "colours_from_card",
-            "info",
-            f"Couleurs mesurées sur la carte de calibration : {', '.join(measured)}.",
-            board=board.id,
-        )
-    ]
+    return refs, [render(Finding("colours_from_card", "", {"colours": measured}, board=board.id))]
 
 
 def _analyse_board(
@@ -120,14 +114,7 @@ def _analyse_board(
     norm = normalise_board(rect, board, config.colour, config.dots.clip_level)
     if norm.paper_clipped >= config.qa.overexposed_paper:
         res.flags.append(
-            Flag(
-                "overexposed",
-                "warning",
-                f"Le papier du panneau {board.id} est saturé (photo surexposée) sur "
-                f"{norm.paper_clipped:.0%} de sa surface : les couleurs des gommettes et des "
-                "post-its y sont moins sûres.",
-                board=board.id,
-            )
+            render(Finding("overexposed", "", {"share": norm.paper_clipped}, board=board.id))
         )
     t2 = perf_counter()
     res.dots, res.votes, found = count_dots(
@@ -188,15 +175,8 @@ def _read_notes(boards: list[BoardResult], ocr: Callable, low: float) -> None:
         note.ocr_confidence = float(out.confidence) if out.confidence is not None else None
         if note.ocr_confidence is not None and note.ocr_confidence < low:
             board.flags.append(
-                Flag(
-                    "low_ocr_confidence",
-                    "warning",
-                    f"Le texte du post-it {note.id} était difficile à lire "
-                    f"(confiance {note.ocr_confidence:.0%}) : vérifiez-le.",
-                    board=board.board,
-                    zone=note.zone,
-                    item=note.id,
-                )
+                render(Finding("low_ocr_confidence", "", {"confidence": note.ocr_confidence},
+                               board=board.board, zone=note.zone, item=note.id))
             )
 
 
@@ -234,14 +214,8 @@ def analyse_photo(
             try:
                 refs, card_flags = _refs_from_card(rgb, fit, board, config, refs)
             except Exception as exc:  # the nominal colours still work without the card
-                card_flags = [
-                    Flag(
-                        "analysis_failed",
-                        "warning",
-                        f"La carte de calibration n'a pas pu être lue : {exc}",
-                        board=board.id,
-                    )
-                ]
+                found = Finding("analysis_failed", "card", {"error": str(exc)}, board=board.id)
+                card_flags = [render(found)]
     fits = sorted(fits, key=lambda f: kit.board(f.board).kind != "calibration")
     for fit in fits:
         board = kit.board(fit.board)
@@ -250,35 +224,16 @@ def analyse_photo(
         except Exception as exc:  # one board failing must not lose the others
             res = BoardResult(
                 fit=fit,
-                flags=[
-                    Flag(
-                        "analysis_failed",
-                        "error",
-                        f"Le panneau {fit.board} n'a pas pu être analysé : {exc}",
-                        board=fit.board,
-                    )
-                ],
+                flags=[render(Finding("analysis_failed", "board", {"error": str(exc)},
+                                      board=fit.board))],
             )
         res.flags = [f for f in reg_flags if f.board == fit.board] + res.flags
         if fit.reprojection_error_mm > qa.poor_fit_mm:
-            res.flags.append(
-                Flag(
-                    "poor_fit",
-                    "warning",
-                    f"Le panneau {fit.board} est mal repéré sur la photo (ses repères divergent "
-                    f"de {fit.reprojection_error_mm:.1f} mm) : positions peut-être décalées.",
-                    board=fit.board,
-                )
-            )
+            values = {"error_mm": fit.reprojection_error_mm}
+            res.flags.append(render(Finding("poor_fit", "residual", values, board=fit.board)))
         if fit.visible_fraction < 0.999:
-            res.flags.append(
-                Flag(
-                    "board_cut",
-                    "info",
-                    f"Seuls {fit.visible_fraction:.0%} du panneau {fit.board} sont sur la photo.",
-                    board=fit.board,
-                )
-            )
+            values = {"share": fit.visible_fraction}
+            res.flags.append(render(Finding("board_cut", "", values, board=fit.board)))
         s = marker_sharpness(grey, fit, board)
         if s is not None:
             sharp.append(s)
@@ -294,15 +249,8 @@ def analyse_photo(
     if sharp:
         result.sharpness = round(float(np.median(sharp)), 3)
         if result.sharpness < qa.blur_min:
-            result.flags.append(
-                Flag(
-                    "blurry_photo",
-                    "warning",
-                    f"La photo est floue (contours étalés sur {1 / result.sharpness:.1f} mm "
-                    "du mur) : gommettes et écriture risquent d'être mal lues.",
-                    item=file or None,
-                )
-            )
+            values = {"blur_mm": 1 / result.sharpness}
+            result.flags.append(render(Finding("blurry_photo", "", values, item=file or None)))
     # auto: a photo with no board of this workshop, unless boards of another workshop (or
     # impossible ones) were seen: that photo's error says more than its notes would
     foreign = any(f.code in ("foreign_board", "degenerate_homography") for f in reg_flags)

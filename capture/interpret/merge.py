@@ -21,8 +21,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from capture.core.config import CONFIG, Config
-from capture.core.model import BoardLayout, BoardResult, Flag, KitLayout, Note, OcrLine, PhotoResult
+from capture.core.model import (
+    BoardLayout,
+    BoardResult,
+    Finding,
+    Flag,
+    KitLayout,
+    Note,
+    OcrLine,
+    PhotoResult,
+)
 from capture.core.text import medoid
+from capture.interpret.flags import render
 from capture.vision.legibility import source_px_per_mm
 
 
@@ -95,25 +105,21 @@ def _vote_summary(board: BoardResult) -> dict[str, int]:
 def _disagreement(board_id: str, views: list[BoardView]) -> Flag | None:
     votes = [_vote_summary(v.result) for v in views]
     notes = [len(v.result.notes) for v in views]
-    reasons = []
+    values: dict[str, object] = {"count": len(views), "kept": views[0].file}
     if any(vs != votes[0] for vs in votes[1:]):
-        desc = "; ".join(
+        values["votes"] = "; ".join(
             f"{v.file}: " + ", ".join(f"{k} {n}" for k, n in sorted(vs.items()))
             for v, vs in zip(views, votes, strict=True)
         )
-        reasons.append(f"votes différents ({desc})")
     if any(n != notes[0] for n in notes[1:]):
-        desc = "; ".join(f"{v.file}: {n}" for v, n in zip(views, notes, strict=True))
-        reasons.append(f"nombres de post-its différents ({desc})")
-    if not reasons:
+        values["notes"] = "; ".join(f"{v.file}: {n}" for v, n in zip(views, notes, strict=True))
+    if "votes" not in values and "notes" not in values:
         return None
-    return Flag(
-        "views_disagree",
-        "warning",
-        f"Le panneau {board_id} a été photographié {len(views)} fois et les vues ne "
-        f"concordent pas : {' ; '.join(reasons)}. Vue retenue : {views[0].file}.",
-        board=board_id,
+    variant = (
+        "votes_notes" if "votes" in values and "notes" in values
+        else "votes" if "votes" in values else "notes"
     )
+    return render(Finding("views_disagree", variant, values, board=board_id))
 
 
 def best_readings(
@@ -250,19 +256,9 @@ def too_small_flag(
         return None
     title = board.title if board is not None else board_id
     worst = math.floor(min(small) * 10 + 1e-9) / 10  # 1.98 is not "2.0 px/mm" when 2 are needed
-    which = (
-        f"{len(small)} post-its du panneau « {title} » n'ont été photographiés"
-        if len(small) > 1
-        else f"1 post-it du panneau « {title} » n'a été photographié"
-    )
-    return Flag(
-        "text_too_small",
-        "warning",
-        f"{which} d'assez près sur aucune photo pour en lire l'écriture (au mieux "
-        f"{worst:.1f} px/mm, il en faut {limit:g}) : reprenez ce panneau de plus près, "
-        "le texte lu est peu fiable.",
-        board=board_id,
-    )
+    values = {"title": title, "count": len(small), "best": worst, "limit": limit}
+    variant = "many" if len(small) > 1 else "one"
+    return render(Finding("text_too_small", variant, values, board=board_id))
 
 
 def hidden_text_flag(
@@ -296,14 +292,8 @@ def unconfirmed_flag(board: BoardLayout | None, board_id: str, files: list[str])
     markers alone say it is this workshop's board, and another workshop printed with the same
     marker ids would look the same."""
     title = board.title if board is not None else board_id
-    return Flag(
-        "board_unconfirmed",
-        "warning",
-        f"Le QR code du panneau « {title} » ({board_id}) n'est lisible sur aucune photo "
-        f"({', '.join(files)}) : vérifiez que ce panneau est bien celui de cet atelier, ou "
-        "reprenez une photo où son QR code se voit.",
-        board=board_id,
-    )
+    values = {"title": title, "files": list(files)}
+    return render(Finding("board_unconfirmed", "session", values, board=board_id))
 
 
 def _sees(h: object, size: tuple[int, int] | None, note: Note, margin_mm: float) -> bool:
@@ -379,16 +369,8 @@ def merge_session(
     for b in kit.boards:
         if b.id in boards:
             continue
-        # The calibration card is optional on the day; a missing workshop board is data lost.
-        severity = "info" if b.kind == "calibration" else "warning"
-        flags.append(
-            Flag(
-                "board_missing",
-                severity,
-                f"Le panneau « {b.title} » ({b.id}) n'apparaît sur aucune photo.",
-                board=b.id,
-            )
-        )
+        variant = "card" if b.kind == "calibration" else ""  # the card is optional on the day
+        flags.append(render(Finding("board_missing", variant, {"title": b.title}, board=b.id)))
     return Session(
         kit.workshop, photos, boards, views, flags, list(skipped), readings, extras, resolution,
         seen_as,

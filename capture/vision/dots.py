@@ -563,26 +563,25 @@ def zone_findings(
     """What a reviewer should check in one vote zone: clusters, washed-out or unknown
     stickers, glare over the zone, the zone cut by the photo's frame."""
     in_zone = [s for s in stickers if s.dot.zone == z.id]
-    name = {"zone_name": z.label or z.id}
+    name = z.label or z.id
     out = []
-
-    def add(code: str, variant: str, **values: object) -> None:
-        out.append(Finding(code, variant, {**name, **values}, board=board.id, zone=z.id))
-
     if any(s.ambiguous for s in in_zone):
-        add("ambiguous_cluster", "zone")
+        out.append(Finding("ambiguous_cluster", "zone", {"zone_name": name}, board.id, z.id))
     if washed := sum(s.faint for s in in_zone):
-        add("glare", "washed", count=washed)
+        values = {"zone_name": name, "count": washed}
+        out.append(Finding("glare", "washed", values, board.id, z.id))
     if unknown := sum(s.dot.color == "unknown" for s in in_zone):
-        add("unknown_colour", "zone", count=unknown)
+        values = {"zone_name": name, "count": unknown}
+        out.append(Finding("unknown_colour", "zone", values, board.id, z.id))
     zx0, zy0, zx1, zy1 = rect.rect_px(z.rect_mm)
     zvalid = rect.valid[zy0:zy1, zx0:zx1]
     if zvalid.sum():
         share = float(norm.clipped[zy0:zy1, zx0:zx1][zvalid].mean())
         if share >= cfg.glare_zone_frac:
-            add("glare", "zone", share=share)
+            values = {"zone_name": name, "share": share}
+            out.append(Finding("glare", "zone", values, board.id, z.id))
     if zvalid.mean() < 0.98 if zvalid.size else True:
-        add("zone_cut", "")
+        out.append(Finding("zone_cut", "", {"zone_name": name}, board.id, z.id))
     return out
 
 
