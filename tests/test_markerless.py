@@ -12,6 +12,7 @@ from capture.app.markerless_out import match_photos, session_markerless
 from capture.bench.markerless import score_photo, summarise
 from capture.core.config import CONFIG
 from capture.core.model import PhotoResult
+from capture.interpret.flags import render_all
 from capture.interpret.photo_errors import empty_photo_error
 from capture.vision.markerless_read import interpret, markerless_to_dict, read_wall
 
@@ -113,7 +114,8 @@ def test_generated_markerless_wall() -> None:
     data, truth = render_markerless(0, 7, "medium", 3.0)
     arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)[..., ::-1]
     res = read_wall(np.ascontiguousarray(arr), CONFIG, None)
-    s = summarise([score_photo(truth, markerless_to_dict(res, truth["file"], {}))])
+    doc = markerless_to_dict(res, truth["file"], {}, render_all(res.findings))
+    s = summarise([score_photo(truth, doc)])
     assert s["note_recall"] >= 90 and s["note_precision"] >= 90, s
     assert s["note_colour"] >= 90, s
     assert s["dots_per_note_exact"] >= 75, s
@@ -205,7 +207,7 @@ def test_unknown_colour_named_or_flagged() -> None:
     )
     res = interpret(scene, None, CONFIG)
     assert [n.color for n in res.notes] == ["unknown", "yellow"]
-    assert [f.item for f in res.flags if f.code == "unknown_colour"] == ["m01"]
+    assert [f.item for f in res.findings if f.code == "unknown_colour"] == ["m01"]
 
 
 @pytest.mark.slow

@@ -52,9 +52,9 @@ from capture.core.faults import (
     sanitize_result,
     settings_hash,
 )
-from capture.core.model import Flag, KitLayout, PhotoResult
+from capture.core.model import Finding, KitLayout, PhotoResult
 from capture.core.workshop import load_workshop
-from capture.interpret.flags import board_names, scrub
+from capture.interpret.flags import board_names, render, render_all, scrub
 from capture.interpret.merge import merge_session
 from capture.interpret.photo_errors import empty_photo_error
 from capture.io.atomic import (
@@ -74,7 +74,7 @@ from capture.io.schema import errors as schema_errors
 from capture.kit.export import kit_to_dict
 from capture.kit.layout import layout_workshop
 from capture.tools.tesseract import tessdata_dir
-from capture.vision.legibility import flag_small_notes
+from capture.vision.legibility import small_notes
 from capture.vision.markerless_read import empty_kit
 from capture.vision.ocr import load_engine, read_notes
 
@@ -318,7 +318,8 @@ def process_photo(
         )
         timings["analyse"] = time.perf_counter() - t1
         timings.update(getattr(result, "timings", None) or {})  # per stage, from analyse_photo
-        flag_small_notes(result, config)
+        for board in result.boards:  # notes too small to read, worded for the outputs
+            board.flags += render_all(small_notes(board, config.ocr.min_source_px_per_mm))
         sanitize_result(result, config.limits)  # OCR and QR text are untrusted data
         failure = empty_photo_error(result)
         if failure is not None:  # keeps the flags saying why (foreign or degenerate boards)
@@ -691,15 +692,7 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
         sha256=src.sha256,
         size_px=src.size_px,
         duplicate_of=src.file,
-        flags=[
-            Flag(
-                "duplicate_photo",
-                "info",
-                f"{job.name} a exactement le même contenu que {src.file} : elle a été lue "
-                "et comptée une seule fois.",
-                item=job.name,
-            )
-        ],
+        flags=[render(Finding("duplicate_photo", "", {"first": src.file}, item=job.name))],
     )
     doc = photo_to_dict(res, kit, path=str(job.path))
     doc["fingerprint"] = fp

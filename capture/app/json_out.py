@@ -25,6 +25,7 @@ from capture.core.model import (
     PhotoResult,
 )
 from capture.interpret.coverage import zone_coverage
+from capture.interpret.flags import render_all
 from capture.interpret.merge import Session
 from capture.io.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
@@ -218,7 +219,10 @@ def photo_to_dict(
         flags += [flag_dict(f) for f in board.flags]
     extra = {}
     if getattr(photo, "markerless", None) is not None:
-        extra["markerless"] = markerless_to_dict(photo.markerless, photo.file, crops or {})
+        ml = photo.markerless
+        extra["markerless"] = markerless_to_dict(
+            ml, photo.file, crops or {}, render_all(ml.findings)
+        )
     return {
         **extra,
         "file": photo.file,

@@ -19,6 +19,7 @@ import numpy as np
 
 from capture.bench.metrics import char_edits
 from capture.core.config import CONFIG, Config
+from capture.interpret.flags import render_all
 from capture.io.decode import load_photo
 from capture.synth.markerless_scene import generate_markerless_set
 from capture.tools.tesseract import tessdata_dir
@@ -126,7 +127,7 @@ def bench_markerless(
             rgb, _ = load_photo(folder / t["file"], config.limits)
             reader = (lambda crops: read_notes(crops, config.ocr)) if ocr else None
             res = read_wall(rgb, config, reader)
-            doc = markerless_to_dict(res, t["file"], {})
+            doc = markerless_to_dict(res, t["file"], {}, render_all(res.findings))
             if keep is not None:
                 (folder / f"{Path(t['file']).stem}.found.json").write_text(
                     json.dumps(doc, ensure_ascii=False, indent=1), "utf-8"

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from capture.core.config import CONFIG, Config
-from capture.core.model import BoardResult, Flag, PhotoResult
+from capture.core.model import BoardResult, Finding
 
 
 def source_px_per_mm(homography: object, x_mm: float, y_mm: float) -> float | None:
@@ -42,14 +41,10 @@ def note_scales(board: BoardResult) -> dict[str, float]:
     return out
 
 
-def flag_small_notes(result: PhotoResult, config: Config = CONFIG) -> None:
-    """Add a note_too_small warning to each board for notes below the legible resolution."""
-    limit = config.ocr.min_source_px_per_mm
-    for board in result.boards:
-        for nid, s in note_scales(board).items():
-            if s < limit:
-                board.flags.append(Flag(
-                    "note_too_small", "warning",
-                    f"Post-it {nid} photographié trop petit pour être lu ({s:.1f} px/mm, "
-                    f"il en faut {limit:g}) : reprenez le panneau de plus près.",
-                    board=board.board, item=nid))
+def small_notes(board: BoardResult, limit: float) -> list[Finding]:
+    """note_too_small for each of the board's notes below the legible resolution (px/mm)."""
+    return [
+        Finding("note_too_small", "", {"scale": s, "limit": limit}, board=board.board, item=nid)
+        for nid, s in note_scales(board).items()
+        if s < limit
+    ]

@@ -2,8 +2,8 @@
 
 Colours get their common names (or "unknown", flagged), notes their text (the OCR path of the
 boards), ids, groups and neighbours, and positions in the photo's normalised coordinates
-(0..1) plus the wall plane when the notes' squares allow one. Flags (French sentences for the
-facilitator) are written here, never in the detector.
+(0..1) plus the wall plane when the notes' squares allow one. What a reviewer should check is
+reported as findings (codes and values), worded by the flag catalogue for the outputs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, Config
-from capture.core.model import Flag, KitLayout
+from capture.core.model import Finding, Flag, KitLayout
 from capture.vision.colour import classify, load_colour_refs
 from capture.vision.markerless import WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
@@ -58,7 +58,7 @@ class WallDotResult:
 class MarkerlessResult:
     notes: list[WallNoteResult] = field(default_factory=list)
     dots: list[WallDotResult] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     note_side_px: float = 0.0
     wall_plane: bool = False
 
@@ -114,15 +114,7 @@ def interpret(
                 rgb, np.eye(3), np.array(n.corners), n.side_px, crop_ppm * m.note_mm / n.side_px
             )
         if colour == "unknown":
-            out.flags.append(
-                Flag(
-                    "unknown_colour",
-                    "warning",
-                    f"Le post-it {note.id} a une couleur qu'aucun nom courant ne décrit : "
-                    "vérifiez sa couleur sur la photo.",
-                    item=note.id,
-                )
-            )
+            out.findings.append(Finding("unknown_colour", "wall_note", item=note.id))
         out.notes.append(note)
     dot_names = [classify_sticker(d.lab, refs.stickers, config) for d in scene.dots]
     for d, (colour, de) in zip(scene.dots, dot_names, strict=True):
@@ -142,24 +134,10 @@ def interpret(
         note.dots = dict(sorted(note.dots.items()))
     unknown_dots = sum(d.color == "unknown" for d in out.dots)
     if unknown_dots:
-        out.flags.append(
-            Flag(
-                "unknown_colour",
-                "warning",
-                f"{unknown_dots} gommette(s) n'ont pas de couleur courante reconnaissable : elles "
-                "comptent, vérifiez leur couleur sur la photo.",
-            )
-        )
+        out.findings.append(Finding("unknown_colour", "wall_dots", {"count": unknown_dots}))
     ambiguous = sum(d.ambiguous for d in scene.dots)
     if ambiguous:
-        out.flags.append(
-            Flag(
-                "ambiguous_cluster",
-                "warning",
-                f"{ambiguous} gommette(s) font partie d'amas qui ne font pas un nombre entier de "
-                "gommettes : vérifiez le décompte.",
-            )
-        )
+        out.findings.append(Finding("ambiguous_cluster", "wall", {"count": ambiguous}))
     return out
 
 
@@ -185,20 +163,16 @@ def read_wall(
                 note.ocr_confidence is not None
                 and note.ocr_confidence < low_confidence(config)
             ):
-                res.flags.append(
-                    Flag(
-                        "low_ocr_confidence",
-                        "warning",
-                        f"Le texte du post-it {note.id} était difficile à lire "
-                        f"(confiance {note.ocr_confidence:.0%}) : vérifiez-le.",
-                        item=note.id,
-                    )
-                )
+                values = {"confidence": note.ocr_confidence}
+                res.findings.append(Finding("low_ocr_confidence", "", values, item=note.id))
     return res
 
 
-def markerless_to_dict(res: MarkerlessResult, photo: str, crops: dict[str, str]) -> dict:
-    """The per-photo "markerless" block of the output contract."""
+def markerless_to_dict(
+    res: MarkerlessResult, photo: str, crops: dict[str, str], flags: list[Flag]
+) -> dict:
+    """The per-photo "markerless" block of the output contract; flags: res.findings worded
+    (the flag catalogue's render)."""
     return {
         "note_side_px": res.note_side_px,
         "wall_plane": res.wall_plane,
@@ -235,7 +209,7 @@ def markerless_to_dict(res: MarkerlessResult, photo: str, crops: dict[str, str])
         ],
         "flags": [
             {"code": f.code, "severity": f.severity, "message": f.message, "item": f.item}
-            for f in res.flags
+            for f in flags
         ],
     }
 
