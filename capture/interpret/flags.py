@@ -44,6 +44,12 @@ def _disagree(reasons: str) -> Wording:
                    f"concordent pas : {reasons}. Vue retenue : {{kept}}.")
 
 
+def _hidden(where: str) -> Wording:
+    return Wording("warning", "Le post-it {item} ({file}) est en partie sous un autre post-it "
+                   + where + " ({files} ; au moins {least:.0%} caché) : une partie de son texte "
+                   "peut être masquée, lisez-le sur le mur.")
+
+
 _ZONE = "de la zone {zone_name} de {board}"
 _VOTES = "votes différents ({votes})"
 _NOTE_COUNTS = "nombres de post-its différents ({notes})"
@@ -144,6 +150,8 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
     ("text_too_small", "one"): _too_small("1 post-it du panneau « {title} » n'a été photographié"),
     ("text_too_small", "many"): _too_small(
         "{count} post-its du panneau « {title} » n'ont été photographiés"),
+    ("text_hidden", "one_photo"): _hidden("sur la photo qui le montre"),
+    ("text_hidden", "photos"): _hidden("sur les {count} photos qui le montrent"),
     ("board_unconfirmed", "session"): Wording(
         "warning", "Le QR code du panneau « {title} » ({board}) n'est lisible sur aucune photo "
         "({files}) : vérifiez que ce panneau est bien celui de cet atelier, ou reprenez une "

@@ -274,17 +274,9 @@ def hidden_text_flag(
         return None
     files = sorted({f for f, _ in sighted})
     least = min(c for c in shares if c is not None)
-    return Flag(
-        "text_hidden",
-        "warning",
-        f"Le post-it {note.id} ({file}) est en partie sous un autre post-it sur "
-        f"{'la photo' if len(files) == 1 else f'les {len(files)} photos'} qui le "
-        f"montre{'nt' if len(files) > 1 else ''} ({', '.join(files)} ; au moins {least:.0%} "
-        "caché) : une partie de son texte peut être masquée, lisez-le sur le mur.",
-        board=board_id,
-        zone=note.zone,
-        item=note.id,
-    )
+    values = {"file": file, "count": len(files), "files": files, "least": least}
+    variant = "one_photo" if len(files) == 1 else "photos"
+    return render(Finding("text_hidden", variant, values, board_id, note.zone, note.id))
 
 
 def unconfirmed_flag(board: BoardLayout | None, board_id: str, files: list[str]) -> Flag:
