@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from drawn_scene import NOTE_RGB, STICKER_RGB, sample_kit
 
-from capture.config import CONFIG
-from capture.export.flag_text import render_all
-from capture.model import BoardFit, BoardLayout, Dot, Note, ZoneSpec
-from capture.pipeline.colour import Normalised, load_colour_refs
-from capture.pipeline.dots import Sticker, Window, count_dots, tally, vote_window, zone_findings
-from capture.pipeline.notes import ClassFrame, find_notes, mark_covered, stacking
-from capture.pipeline.rectify import Rectified
-from capture.pipeline.register import MarkerHit, group_by_board, one_copy, peel_sightings
+from capture.core.config import CONFIG
+from capture.core.model import BoardFit, BoardLayout, Dot, Note, ZoneSpec
+from capture.interpret.flags import render_all
+from capture.vision.colour import Normalised, load_colour_refs
+from capture.vision.dots import Sticker, Window, count_dots, tally, vote_window, zone_findings
+from capture.vision.notes import ClassFrame, find_notes, mark_covered, stacking
+from capture.vision.rectify import Rectified
+from capture.vision.register import MarkerHit, group_by_board, one_copy, peel_sightings
 
 PPM = 4.0  # px per mm of the drawn boards
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from capture.export.flag_text import CATALOGUE, render
-from capture.model import Finding
+from capture.core.model import Finding
+from capture.interpret.flags import CATALOGUE, render
 
 CAPTURE = Path(__file__).resolve().parents[1] / "capture"
 CONTEXT = {"board", "zone", "item"}  # a finding's own fields, always there for the sentence

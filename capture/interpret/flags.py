@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from capture.model import Finding, Flag, Severity
+from capture.core.model import Finding, Flag, Severity
 
 SEVERITY_FR = {"error": "Erreur", "warning": "À vérifier", "info": "Info"}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
