@@ -1,6 +1,8 @@
 """Command line: parse, call the stages, print, exit with the documented status.
 
-Each command imports its implementation lazily so `capture --help` stays instant.
+The CLI is the only place that talks to the terminal: a run reports through typed events
+(capture.app.events) that `RunView` draws with rich (notices, the progress bar), and
+`print_summary` says what a run did.
 Exit status: 0 all photos processed, 1 some photos failed, 2 usage or workshop-file error.
 """
 
@@ -13,10 +15,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape  # "[code]" and user text must not be read as rich markup
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from capture import __version__
-from capture.app.batch import print_summary, run_batch
+from capture.app.batch import SKIP_NOT_PHOTO, BatchSummary, run_batch
 from capture.app.corrections import apply_corrections
+from capture.app.events import RunEvent
 from capture.app.publish import publish as write_synthesis
 from capture.app.report import ASSETS_DIR, load_outputs, write_report
 from capture.app.review import serve
@@ -27,6 +31,7 @@ from capture.bench.ocr_fonts import compare_engines
 from capture.core.config import CONFIG
 from capture.core.errors import EXIT_INTERRUPTED, CaptureError, Interrupted
 from capture.core.workshop import load_workshop
+from capture.interpret.flags import scrub
 from capture.io.atomic import FATAL_ERRNOS, ensure_writable, output_error
 from capture.io.lock import output_lock
 from capture.io.model_files import default_dir, models_dir
@@ -44,6 +49,98 @@ def _fail(exc: CaptureError) -> None:
     console.print(f"[bold red]erreur[/] {escape(f'[{exc.code}] {exc.message}')}", highlight=False,
                   soft_wrap=True)  # never break a file:line path across lines
     sys.exit(exc.exit_status)
+
+
+class RunView:
+    """Draws a run's events (capture.app.events) on the terminal: notices in colour, a
+    progress bar while photos are analysed. Use as a context manager: the bar is stopped
+    however the run ends."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar: Progress | None = None
+        self.task: int | None = None
+
+    def __call__(self, event: RunEvent) -> None:
+        if event.kind == "notice":
+            head = f"[yellow]{escape(event.label)}[/] " if event.label else ""
+            self.console.print(head + escape(event.text), highlight=False)
+        elif event.kind == "start":
+            self.close()
+            self.bar = Progress(
+                TextColumn("[bold]analyse des photos"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=False,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("photos", total=event.total)
+        elif event.kind == "photo" and self.bar is not None and self.task is not None:
+            self.bar.update(self.task, completed=event.done)
+        elif event.kind == "end":
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __enter__(self) -> RunView:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def print_summary(summary: BatchSummary, console: Console) -> None:
+    """Short end-of-run report for the facilitator."""
+    c = console
+    why = {s["path"]: s["reason"] for s in summary.session.get("skipped_why", [])}
+    for name in summary.skipped:
+        c.print(f"[dim]ignoré ({escape(why.get(name, SKIP_NOT_PHOTO))}) : {escape(name)}[/]",
+                highlight=False, soft_wrap=True)  # a long path is never cut in two
+    for file, code, msg in summary.failed:
+        c.print(f"[red]échec[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
+    for o in summary.session.get("photos", []):
+        if o.get("duplicate_of") and o["status"] == "ok":  # failed copies are listed above
+            c.print(
+                escape(f"doublon {o['file']} : même contenu que {o['duplicate_of']}, lu une fois"),
+                highlight=False,
+            )
+    for f in summary.session.get("flags", []):  # while the walls are still up
+        if f["code"] == "text_too_small":  # the sentence without its px/mm aside
+            c.print(f"[yellow]à reprendre[/] {escape(scrub(f['message']))}", highlight=False)
+        elif f["code"] == "board_unconfirmed":
+            c.print(f"[yellow]à vérifier[/] {escape(f['message'])}", highlight=False)
+    missing = [
+        f
+        for f in summary.session.get("flags", [])
+        if f["code"] == "board_missing" and f["severity"] != "info"
+    ]
+    if missing:  # named, while the walls are still up to be photographed
+        names = [summary.board_names.get(f["board"], f["board"]) for f in missing]
+        c.print(f"[yellow]sur aucune photo[/] ({len(names)}) : "
+                + escape(" · ".join(f"« {n} »" for n in names)), highlight=False)
+    c.print(
+        f"[bold]{summary.ok}/{summary.photos} photos analysées[/]"
+        + (f", [red]{len(summary.failed)} en échec[/]" if summary.failed else "")
+        + f" · {summary.boards} panneaux vus"
+        + (f", {len(missing)} sur aucune photo" if missing else "")
+        + f" · {summary.votes} votes sur {len(summary.session['votes'])} verbatims"
+        + f" · {summary.actions} actions · {summary.notes} post-its"
+        + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
+        highlight=False,
+    )
+    c.print(
+        f"résultats : {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
+        "zones.csv, photos/, crops/)",
+        highlight=False,
+    )
+    c.print(f"à relire et corriger : capture review {summary.out_dir} (ou "
+            f"{summary.out_dir / 'report.html'} dans un navigateur)", highlight=False)
+    c.print(f"puis à publier : capture publish {summary.out_dir}", highlight=False)
 
 
 class _Group(click.Group):
@@ -138,9 +235,10 @@ def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_di
     """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
     if workshop is None and not markerless:
         raise click.UsageError("--workshop is required (or --markerless for photos with no board)")
-    summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs, languages=languages,
-                        console=console, resume=resume, max_megapixels=max_megapixels,
-                        markerless=markerless, ocr=ocr)
+    with RunView(console) as view:
+        summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs,
+                            languages=languages, progress=view, resume=resume,
+                            max_megapixels=max_megapixels, markerless=markerless, ocr=ocr)
     print_summary(summary, console)
     sys.exit(summary.exit_status)
 
@@ -277,8 +375,10 @@ def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int 
 
     if resume and keep is None:
         raise click.UsageError("--resume needs --keep (the folder of an earlier run)")
-    run_accuracy(workshop, level=level, count=count, seed=seed, jobs=jobs, keep=keep,
-                 megapixels=megapixels, console=console, ocr=ocr, resume=resume)
+    with RunView(console) as view:
+        run_accuracy(workshop, level=level, count=count, seed=seed, jobs=jobs, keep=keep,
+                     megapixels=megapixels, console=console, progress=view, ocr=ocr,
+                     resume=resume)
 
 
 @bench.command("ocr")

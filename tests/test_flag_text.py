@@ -10,7 +10,8 @@ from pathlib import Path
 from fake_results import kit
 from rich.console import Console
 
-from capture.app.batch import BatchSummary, print_summary
+from capture.app.batch import BatchSummary
+from capture.cli import print_summary
 from capture.interpret.flags import board_names, facilitator_sentence, scrub, seen_label
 from capture.kit.export import kit_to_dict
 

@@ -27,15 +27,15 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from rich.markup import escape  # file names and messages are not rich markup
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from capture import __version__
 from capture.app.corrections import JOURNAL, reapply_journal
+from capture.app.events import ProgressCallback, RunEvent, notice, silent
 from capture.app.json_out import photo_to_dict, session_to_dict, write_photo_json
 from capture.app.markerless_out import session_markerless, write_markerless_csv
 from capture.app.photo import analyse_photo
 from capture.app.report import ASSETS_DIR, LAYOUT_FILE, REPORT_FILE, report_html
+from capture.app.runlog import log, run_log
 from capture.core.config import CONFIG, Config
 from capture.core.errors import (
     EXIT_OK,
@@ -54,7 +54,7 @@ from capture.core.faults import (
 )
 from capture.core.model import Finding, KitLayout, PhotoResult
 from capture.core.workshop import load_workshop
-from capture.interpret.flags import board_names, render, render_all, scrub
+from capture.interpret.flags import board_names, render, render_all
 from capture.interpret.merge import merge_session
 from capture.interpret.photo_errors import empty_photo_error
 from capture.io.atomic import (
@@ -545,7 +545,7 @@ def run_batch(
     jobs: int | None = None,
     languages: str | None = None,
     config: Config = CONFIG,
-    console: object | None = None,
+    progress: ProgressCallback = silent,
     resume: bool = False,
     max_megapixels: float | None = None,
     markerless: bool = False,
@@ -570,11 +570,9 @@ def run_batch(
         config = replace(config, ocr=replace(config.ocr, languages=languages))
     if ocr:
         config = replace(config, ocr=replace(config.ocr, engine=ocr))
-    if languages and config.ocr.engine != "tesseract" and console is not None:
-        console.print(  # type: ignore[attr-defined]
-            f"[yellow]--lang[/] ne règle que Tesseract (--ocr tesseract) : le moteur "
-            f"{config.ocr.engine} lit le français et l'anglais sans réglage"
-        )
+    if languages and config.ocr.engine != "tesseract":
+        notice(progress, f"ne règle que Tesseract (--ocr tesseract) : le moteur "
+               f"{config.ocr.engine} lit le français et l'anglais sans réglage", label="--lang")
     if max_megapixels is not None:
         if not max_megapixels > 0:
             raise UsageError("--max-megapixels doit être positif", code="bad_option")
@@ -606,10 +604,9 @@ def run_batch(
     # before any photo is read: OUT and the folders a run writes into take files
     ensure_writable(*[d for d in written_folders(out_dir) if d == out_dir or d.is_dir()])
 
-    with output_lock(out_dir), open(out_dir / LOG_NAME, "a", encoding="utf-8") as log:
-        return _run_locked(
-            plan_jobs(photos), skipped, kit, config, out_dir, jobs, resume, console, log
-        )
+    with output_lock(out_dir), run_log(out_dir):
+        return _run_locked(plan_jobs(photos), skipped, kit, config, out_dir, jobs, resume,
+                           progress)
 
 
 def written_folders(out_dir: Path) -> list[Path]:
@@ -621,21 +618,17 @@ def written_folders(out_dir: Path) -> list[Path]:
     return [out_dir, out_dir / "photos", out_dir / ASSETS_DIR, *per_photo]
 
 
-LOG_NAME = "capture.log"
 # Failures that may not happen again (resources, crashes): --resume analyses those photos anew.
 TRANSIENT_CODES = {"worker_crashed", "out_of_memory", "internal_error"}
 
 
-def _log(log: io.TextIOBase, outcome: PhotoOutcome, how: str) -> None:
-    """One line per photo in OUT/capture.log (plus the traceback of an internal error)."""
+def _log(outcome: PhotoOutcome, how: str) -> None:
+    """One line per photo in the run log (plus the traceback of an internal error)."""
     r = outcome.result
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-    what = r.status if r.status == "ok" else f"error {r.error_code}"
-    log.write(f"{stamp} pid {os.getpid()} {how} {outcome.job.path} -> {outcome.doc}: {what}")
-    log.write(f" ({r.error})\n" if r.status != "ok" else "\n")
-    if outcome.trace:
-        log.write(outcome.trace.rstrip() + "\n")
-    log.flush()
+    what = r.status if r.status == "ok" else f"error {r.error_code} ({r.error})"
+    trace = "\n" + outcome.trace.rstrip() if outcome.trace else ""
+    log.info("pid %d %s %s -> %s: %s%s", os.getpid(), how, outcome.job.path, outcome.doc, what,
+             trace)
 
 
 def _resumable(job: PhotoJob, out_dir: Path, kit: KitLayout, fp: str | None) -> PhotoOutcome | None:
@@ -700,6 +693,17 @@ def _duplicate(job: PhotoJob, first: PhotoOutcome, kit: KitLayout, out_dir: Path
     return PhotoOutcome(job, res, f"photos/{job.stem}.json")
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """Which photos of a run are analysed now: the rest are duplicates of an earlier photo of
+    the run (same bytes) or resumed from an earlier run's JSON (--resume)."""
+
+    shas: tuple[str | None, ...]  # per job; None: unreadable (process_photo reports it)
+    dup_of: dict[int, int]  # job index -> index of the first job with the same bytes
+    resumed: dict[int, PhotoOutcome]  # job index -> outcome read back from OUT
+    todo: tuple[int, ...]  # job indexes to analyse, in order
+
+
 def _run_locked(
     plan: list[PhotoJob],
     skipped: list[tuple[Path, str]],
@@ -708,25 +712,42 @@ def _run_locked(
     out_dir: Path,
     jobs: int | None,
     resume: bool,
-    console: object | None,
-    log: io.TextIOBase,
+    progress: ProgressCallback,
 ) -> BatchSummary:
     """run_batch once OUT is locked: plan duplicates and resumes, analyse the rest, merge, write."""
     settings = settings_hash(kit, config, __version__)
+    _announce_engine(config, progress)
+    for tmp in remove_stale_temps(written_folders(out_dir)):  # a killed run's (we hold the lock)
+        log.info("removed stale %s", tmp)
+    run = _plan_run(plan, out_dir, kit, settings, resume)
+    fresh = _analyse([plan[i] for i in run.todo], kit, config, out_dir, jobs, settings, progress)
+    outcomes: dict[int, PhotoOutcome] = {**run.resumed, **dict(zip(run.todo, fresh, strict=True))}
+    for i in sorted(run.dup_of):
+        outcomes[i] = _duplicate(
+            plan[i], outcomes[run.dup_of[i]], kit, out_dir, fingerprint(run.shas[i], settings)
+        )
+        _log(outcomes[i], f"duplicate of {plan[run.dup_of[i]].name}")
+    ordered = [outcomes[i] for i in range(len(plan))]
+    doc = _session_doc(ordered, skipped, kit, config, out_dir)
+    doc = _write_session(out_dir, kit, config, doc, progress)
+    return _summary(ordered, doc, [str(p) for p, _why in skipped], out_dir, kit)
+
+
+def _announce_engine(config: Config, progress: ProgressCallback) -> None:
+    """The OCR engine in the log; a notice when Tesseract reads with its base models."""
     if config.ocr.enabled:
         info = load_engine(config.ocr, ocr_threads(1)).info()  # loaded by run_batch already
-        log.write(
-            f"{time.strftime('%Y-%m-%dT%H:%M:%S')} OCR engine {info.name} ({info.version}), "
-            f"models: {', '.join(info.models)}\n"
-        )
+        log.info("OCR engine %s (%s), models: %s", info.name, info.version,
+                 ", ".join(info.models))
     tesseract = config.ocr.enabled and config.ocr.engine == "tesseract"
-    if console is not None and tesseract and config.ocr.tessdata_dir is None:
-        console.print(  # type: ignore[attr-defined]
-            "[yellow]OCR[/] avec les modèles de base de Tesseract : `capture models --install` "
-            "installe ceux qui lisent mieux l'écriture (voir README)"
-        )
-    for tmp in remove_stale_temps(written_folders(out_dir)):  # a killed run's (we hold the lock)
-        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} removed stale {tmp}\n")
+    if tesseract and config.ocr.tessdata_dir is None:
+        notice(progress, "avec les modèles de base de Tesseract : `capture models --install` "
+               "installe ceux qui lisent mieux l'écriture (voir README)", label="OCR")
+
+
+def _plan_run(plan: list[PhotoJob], out_dir: Path, kit: KitLayout, settings: str,
+              resume: bool) -> RunPlan:
+    """Duplicates (same bytes as an earlier photo) and, with `resume`, photos already analysed."""
     shas: list[str | None] = []
     for job in plan:
         try:
@@ -742,98 +763,91 @@ def _run_locked(
             dup_of[i] = first_of[sha]
         else:
             first_of[sha] = i
-    outcomes: dict[int, PhotoOutcome] = {}
+    resumed: dict[int, PhotoOutcome] = {}
     todo: list[int] = []
     for i, job in enumerate(plan):
         if i in dup_of:
             continue
         found = _resumable(job, out_dir, kit, fingerprint(shas[i], settings)) if resume else None
         if found is not None:
-            outcomes[i] = found
-            _log(log, found, "resumed (unchanged)")
+            resumed[i] = found
+            _log(found, "resumed (unchanged)")
         else:
             todo.append(i)
-    n_jobs = max(1, min(jobs or default_jobs(len(todo) or 1, config), len(todo) or 1))
+    return RunPlan(tuple(shas), dup_of, resumed, tuple(todo))
 
-    def done(o: PhotoOutcome) -> None:
-        _log(log, o, "analysed")
 
-    progress = _progress(console)
-    work = [plan[i] for i in todo]
+def _analyse(work: list[PhotoJob], kit: KitLayout, config: Config, out_dir: Path,
+             jobs: int | None, settings: str, progress: ProgressCallback) -> list[PhotoOutcome]:
+    """The photos of `work` analysed (in workers), each logged and reported as it ends."""
+    n_jobs = max(1, min(jobs or default_jobs(len(work) or 1, config), len(work) or 1))
     finished = [0]
 
-    def count(o: PhotoOutcome) -> None:
+    def done(o: PhotoOutcome) -> None:
         finished[0] += 1
-        done(o)
+        _log(o, "analysed")
+        progress(RunEvent("photo", done=finished[0], total=len(work), file=o.result.file))
 
     try:
-        if progress is not None:
-            with progress:
-                task = progress.add_task("photos", total=len(work))
-
-                def done_bar(o: PhotoOutcome) -> None:
-                    count(o)
-                    progress.advance(task)
-
-                fresh = run_photos(work, kit, config, out_dir, n_jobs, done_bar, settings)
-        else:
-            fresh = run_photos(work, kit, config, out_dir, n_jobs, count, settings)
+        progress(RunEvent("start", total=len(work)))
+        try:
+            return run_photos(work, kit, config, out_dir, n_jobs, done, settings)
+        finally:
+            progress(RunEvent("end", done=finished[0], total=len(work)))
     except OSError as exc:  # a full disk, a folder that refuses writes (from any photo)
         if exc.errno not in FATAL_ERRNOS:
             raise
-        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} stopped: {exc}\n")
+        log.info("stopped: %s", exc)
         raise output_error(exc) from exc
     except KeyboardInterrupt:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        log.write(f"{stamp} interrupted: {finished[0]}/{len(work)} photos analysed\n")
+        log.info("interrupted: %d/%d photos analysed", finished[0], len(work))
         raise Interrupted(
             f"interrompu : {finished[0]} photo(s) sur {len(work)} analysée(s) et gardée(s) "
             f"dans {out_dir}, les résultats de la séance ne sont pas écrits ; relancez la même "
             "commande avec --resume pour finir sans refaire celles-là.",
         ) from None
-    outcomes.update(zip(todo, fresh, strict=True))
-    for i in sorted(dup_of):
-        outcomes[i] = _duplicate(
-            plan[i], outcomes[dup_of[i]], kit, out_dir, fingerprint(shas[i], settings)
-        )
-        _log(log, outcomes[i], f"duplicate of {plan[dup_of[i]].name}")
-    outcomes = [outcomes[i] for i in range(len(plan))]
 
-    skipped_names = [str(p) for p, _why in skipped]
+
+def _session_doc(outcomes: list[PhotoOutcome], skipped: list[tuple[Path, str]],
+                 kit: KitLayout, config: Config, out_dir: Path) -> dict:
+    """session.json's document: the photos merged, markerless walls, what was skipped."""
     # The session is built from what the per-photo JSONs say (rounded as written), whether a
     # photo was analysed now or by an earlier run: a resumed run gives the same session.
     results = [_as_written(o, out_dir, kit) for o in outcomes]
-    session = merge_session(results, kit, config, skipped=skipped_names)
+    session = merge_session(results, kit, config, skipped=[str(p) for p, _why in skipped])
     doc = session_to_dict(
         session,
         kit,
         photo_docs={o.result.file: o.doc for o in outcomes},
         crops={o.result.file: o.crops for o in outcomes},
     )
-
     wall = session_markerless([out_dir / o.doc for o in outcomes], config)
     if wall is not None:  # photos read with no board
         doc["markerless"] = wall
     doc["skipped_why"] = [{"path": str(p), "reason": why} for p, why in skipped]
-    # session.json, the CSVs, report.html, layout.json (for rebuilds) and the photo JSONs a
-    # person's corrections touch, all or none: a full disk leaves the previous run's files whole
-    # and in step, never half of each. A person's corrections (OUT/corrections.json) outlive
-    # re-runs and --resume: applied again here, in memory, before anything is written.
+    return doc
 
+
+def _write_session(out_dir: Path, kit: KitLayout, config: Config, doc: dict,
+                   progress: ProgressCallback) -> dict:
+    """A person's corrections re-applied, then the session's files written; the final doc.
+
+    session.json, the CSVs, report.html, layout.json (for rebuilds) and the photo JSONs a
+    person's corrections touch, all or none: a full disk leaves the previous run's files whole
+    and in step, never half of each. A person's corrections (OUT/corrections.json) outlive
+    re-runs and --resume: applied again here, in memory, before anything is written.
+    """
     try:
         reapplied = reapply_journal(out_dir, kit=kit, session=doc)
         photo_docs: dict[Path, dict] = {}
         if reapplied is not None:
             doc, photo_docs = reapplied.session, reapplied.photo_docs
-            log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} corrections re-applied: "
-                      f"{reapplied.corrections - len(reapplied.skipped)}, skipped: "
-                      f"{'; '.join(reapplied.skipped) or 'none'}\n")
-            if console is not None:
-                console.print(  # type: ignore[attr-defined]
-                    f"corrections reprises de {JOURNAL} : "
-                    f"{reapplied.corrections - len(reapplied.skipped)}"
-                    + (f" ([yellow]{len(reapplied.skipped)} sans objet[/] : post-it absent de "
-                       "cette analyse)" if reapplied.skipped else ""), highlight=False)
+            kept = reapplied.corrections - len(reapplied.skipped)
+            log.info("corrections re-applied: %d, skipped: %s", kept,
+                     "; ".join(reapplied.skipped) or "none")
+            notice(progress, f"corrections reprises de {JOURNAL} : {kept}"
+                   + (f" ({len(reapplied.skipped)} sans objet : post-it absent de cette "
+                      "analyse)" if reapplied.skipped else ""))
         html = report_html(out_dir, kit=kit, config=config, session=doc, photo_docs=photo_docs)
         write_together({
             **{path: json_bytes(d) for path, d in photo_docs.items()},
@@ -845,6 +859,11 @@ def _run_locked(
         write_markerless_csv(out_dir, doc)  # (its own two files, only for markerless photos)
     except OSError as exc:
         raise output_error(exc) from exc
+    return doc
+
+
+def _summary(outcomes: list[PhotoOutcome], doc: dict, skipped: list[str], out_dir: Path,
+             kit: KitLayout) -> BatchSummary:
     totals = [
         o.timings["total"] for o in outcomes if o.result.status == "ok" and "total" in o.timings
     ]
@@ -857,7 +876,7 @@ def _run_locked(
             for o in outcomes
             if o.result.status != "ok"
         ],
-        skipped=skipped_names,
+        skipped=skipped,
         boards=len(doc.get("boards", [])),
         votes=sum(v["agree"] + v["disagree"] for v in doc["votes"]),
         actions=len(doc["actions"]),
@@ -870,66 +889,3 @@ def _run_locked(
 
 def _board_names(kit: KitLayout) -> dict[str, str]:
     return board_names(kit_to_dict(kit, dpi=150))
-
-
-def _progress(console: object | None):
-    if console is None:
-        return None
-
-    return Progress(
-        TextColumn("[bold]analyse des photos"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
-
-
-def print_summary(summary: BatchSummary, console: object) -> None:
-    """Short end-of-run report for the facilitator."""
-    c = console
-    why = {s["path"]: s["reason"] for s in summary.session.get("skipped_why", [])}
-    for name in summary.skipped:
-        c.print(f"[dim]ignoré ({escape(why.get(name, SKIP_NOT_PHOTO))}) : {escape(name)}[/]",
-                highlight=False, soft_wrap=True)  # a long path is never cut in two
-    for file, code, msg in summary.failed:
-        c.print(f"[red]échec[/] {escape(f'{file} [{code}] {msg}')}", highlight=False)
-    for o in summary.session.get("photos", []):
-        if o.get("duplicate_of") and o["status"] == "ok":  # failed copies are listed above
-            c.print(
-                escape(f"doublon {o['file']} : même contenu que {o['duplicate_of']}, lu une fois"),
-                highlight=False,
-            )
-    for f in summary.session.get("flags", []):  # while the walls are still up
-        if f["code"] == "text_too_small":  # the sentence without its px/mm aside
-            c.print(f"[yellow]à reprendre[/] {escape(scrub(f['message']))}", highlight=False)
-        elif f["code"] == "board_unconfirmed":
-            c.print(f"[yellow]à vérifier[/] {escape(f['message'])}", highlight=False)
-    missing = [
-        f
-        for f in summary.session.get("flags", [])
-        if f["code"] == "board_missing" and f["severity"] != "info"
-    ]
-    if missing:  # named, while the walls are still up to be photographed
-        names = [summary.board_names.get(f["board"], f["board"]) for f in missing]
-        c.print(f"[yellow]sur aucune photo[/] ({len(names)}) : "
-                + escape(" · ".join(f"« {n} »" for n in names)), highlight=False)
-    c.print(
-        f"[bold]{summary.ok}/{summary.photos} photos analysées[/]"
-        + (f", [red]{len(summary.failed)} en échec[/]" if summary.failed else "")
-        + f" · {summary.boards} panneaux vus"
-        + (f", {len(missing)} sur aucune photo" if missing else "")
-        + f" · {summary.votes} votes sur {len(summary.session['votes'])} verbatims"
-        + f" · {summary.actions} actions · {summary.notes} post-its"
-        + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
-        highlight=False,
-    )
-    c.print(
-        f"résultats : {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
-        "zones.csv, photos/, crops/)",
-        highlight=False,
-    )
-    c.print(f"à relire et corriger : capture review {summary.out_dir} (ou "
-            f"{summary.out_dir / 'report.html'} dans un navigateur)", highlight=False)
-    c.print(f"puis à publier : capture publish {summary.out_dir}", highlight=False)

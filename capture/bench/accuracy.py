@@ -19,6 +19,7 @@ from rich.table import Table
 from scipy.optimize import linear_sum_assignment
 
 from capture.app.batch import run_batch
+from capture.app.events import ProgressCallback, silent
 from capture.bench.metrics import char_edits
 from capture.core.config import CONFIG
 from capture.core.workshop import load_workshop
@@ -552,6 +553,7 @@ def run_accuracy(
     keep: Path | None = None,
     megapixels: float = 12.0,
     console: object | None = None,
+    progress: ProgressCallback = silent,
     ocr: str | None = None,
     resume: bool = False,
 ) -> Scores:
@@ -588,7 +590,7 @@ def run_accuracy(
         t_gen = time.perf_counter() - t0
         t0 = time.perf_counter()
         summary = run_batch(
-            [set_dir / "photos"], Path(workshop), out_dir=out_dir, jobs=jobs, console=console,
+            [set_dir / "photos"], Path(workshop), out_dir=out_dir, jobs=jobs, progress=progress,
             ocr=engine, resume=resume,
         )
         t_run = time.perf_counter() - t0
