@@ -19,7 +19,8 @@ def _write(root: Path, votes: int, started: str, crop: bytes) -> None:
     }))
     (root / "votes.csv").write_text(f"board,zone,votes\nb1,z1,{votes}\n")
     (root / "photos" / "crop.jpg").write_bytes(crop)
-    (root / "report.html").write_text(f"<p>{started}</p>")
+    (root / "report.html").write_text(f"<p>{votes}</p>\n<p>{root}/crops</p>\n")
+    (root / "capture.log").write_text(f"{started} pid 1\n")
 
 
 def test_same_analysis_compares_equal_and_a_changed_vote_is_found(tmp_path: Path) -> None:
@@ -29,10 +30,11 @@ def test_same_analysis_compares_equal_and_a_changed_vote_is_found(tmp_path: Path
     _write(c, 4, "2026-01-01T10:00:00", b"\xff\xd8two")
     same = compare_outputs(a, b)
     assert same.same, same.differences
-    assert same.files_compared == 3 and same.presence_only == ["report.html"]
+    assert same.files_compared == 4 and same.presence_only == ["capture.log"]
     diff = compare_outputs(a, c)
     assert sorted(diff.differences) == [
         "photos/crop.jpg: bytes differ",
+        "report.html: 1 lines differ (first: line 1), 2 lines in A, 2 in B",
         "session.json.boards[0].votes: A=3 B=4",
         "votes.csv row 1 votes: A='3' B='4'",
     ]

@@ -271,6 +271,15 @@ def _failed(file: str, code: str, message: str, sha: str | None = None) -> Photo
     return PhotoResult(file=file, status="error", error=message, error_code=code, sha256=sha)
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """One photo read and analysed (or failed): what process_photo writes out."""
+
+    result: PhotoResult
+    sha: str | None  # of the file's bytes; None when unreadable
+    trace: str | None  # traceback of an internal error, for the run log only
+
+
 def process_photo(
     job: PhotoJob,
     kit: KitLayout,
@@ -286,11 +295,29 @@ def process_photo(
     `settings` is faults.settings_hash(kit, config, version) (computed when not given);
     `ocr_threads`: CPU threads the OCR engine may use (ocr_threads()).
     """
-    name = job.name
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    done = _analyse_one(job, kit, config, analyse or analyse_photo, ocr_threads, timings)
+    result = done.result
+    sanitize_result(result, config.limits)
+    t2 = time.perf_counter()
+    crops = _write_crops(job, result, out_dir, config.batch.crop_jpeg_quality)
+    timings["export"] = time.perf_counter() - t2
+    timings["total"] = time.perf_counter() - t0
+    doc_rel = f"photos/{job.stem}.json"
+    doc = photo_to_dict(result, kit, crops, timings, path=str(job.path))
+    settings = settings or settings_hash(kit, config, __version__)
+    doc["fingerprint"] = fingerprint(done.sha, settings)
+    write_photo_json(out_dir, job.stem, doc)
+    return PhotoOutcome(job, result, doc_rel, crops, timings, trace=done.trace)
+
+
+def _analyse_one(job: PhotoJob, kit: KitLayout, config: Config, analyse: Callable,
+                 ocr_threads: int, timings: dict[str, float]) -> Analysed:
+    """Read and analyse one photo; any failure becomes the photo's error (status "error")."""
+    name = job.name
+    t0 = time.perf_counter()
     sha = None
-    trace = None
     try:
         try:
             sha = file_sha256(job.path)
@@ -302,8 +329,6 @@ def process_photo(
             ) from exc
         rgb, info = load_photo(job.path, config.limits)
         timings["load"] = time.perf_counter() - t0
-        if analyse is None:
-            analyse = analyse_photo
         t1 = time.perf_counter()
         result = analyse(
             rgb,
@@ -333,27 +358,32 @@ def process_photo(
             )
         del rgb
     except CaptureError as exc:
-        result = _failed(name, exc.code, exc.message, sha)
+        return Analysed(_failed(name, exc.code, exc.message, sha), sha, None)
     except MemoryError:
-        result = _failed(
+        return Analysed(_failed(
             name,
             "out_of_memory",
             f"La photo {name} est trop grande pour la mémoire "
             "disponible ; réessayez avec --jobs 1.",
             sha,
-        )
+        ), sha, None)
     except Exception as exc:  # a bug must cost one photo, not the batch
         trace = traceback.format_exc()
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        result = _failed(
+        return Analysed(_failed(
             name,
             "internal_error",
             f"Erreur interne en analysant {name} : {type(exc).__name__}: {exc} "
             f"({Path(where.filename).name}:{where.lineno}).",
             sha,
-        )
-    sanitize_result(result, config.limits)
-    t2 = time.perf_counter()
+        ), sha, trace)
+    return Analysed(result, sha, None)
+
+
+def _write_crops(job: PhotoJob, result: PhotoResult, out_dir: Path, quality: int
+                 ) -> dict[str, str]:
+    """Each note's crop as OUT/crops/<photo>/<note id>.jpg; note id -> path written. The
+    pixels are dropped from the notes (never shipped back to the main process)."""
     crops: dict[str, str] = {}
     wall = getattr(result, "markerless", None)  # notes read with no board have crops too
     every = [n for b in result.boards for n in b.notes] + list(wall.notes if wall else ())
@@ -362,24 +392,14 @@ def process_photo(
             continue
         rel = f"crops/{job.stem}/{safe_id(note.id)}.jpg"  # our ids, never read text
         try:
-            atomic_write_bytes(
-                out_dir / rel,
-                _encode_jpeg(np.asarray(note.crop), config.batch.crop_jpeg_quality),
-            )
+            atomic_write_bytes(out_dir / rel, _encode_jpeg(np.asarray(note.crop), quality))
             crops[note.id] = rel
         except (OSError, ValueError, TypeError) as exc:
             if isinstance(exc, OSError) and exc.errno in FATAL_ERRNOS:
                 raise  # a full disk or a refused folder stops the run (output_error)
             # any other crop that cannot be written leaves the note's data intact
         note.crop = None  # do not ship pixels back to the main process
-    timings["export"] = time.perf_counter() - t2
-    timings["total"] = time.perf_counter() - t0
-    doc_rel = f"photos/{job.stem}.json"
-    doc = photo_to_dict(result, kit, crops, timings, path=str(job.path))
-    settings = settings or settings_hash(kit, config, __version__)
-    doc["fingerprint"] = fingerprint(sha, settings)
-    write_photo_json(out_dir, job.stem, doc)
-    return PhotoOutcome(job, result, doc_rel, crops, timings, trace=trace)
+    return crops
 
 
 # --- the batch ------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ photos into two folders, then compare. JSON files are compared value by value, C
 row by row and cell by cell, crops and other binary files byte for byte. What legitimately
 differs between two runs is left out: clocks (timestamps, durations), the tool version, and
 the output folder's own absolute path (replaced by `<OUT>`). Resume fingerprints are
-compared: they hash the layout and every setting, so a changed default shows there. The
-HTML report and the run log embed clocks and paths throughout: checked for presence only.
+compared: they hash the layout and every setting, so a changed default shows there. HTML
+pages (the report) are compared line by line; the run log and the lock file, all clocks and
+process ids, only for presence.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ VOLATILE_KEYS = frozenset({
     "duration", "duration_s", "elapsed", "elapsed_s", "seconds", "version", "tool_version",
     "capture_version",
 })
-# Files that embed clocks and versions throughout: compared by presence only.
-PRESENCE_ONLY = (".html", ".log", ".lock")
+# Files that embed clocks and process ids throughout: compared by presence only.
+PRESENCE_ONLY = (".log", ".lock")
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
@@ -108,6 +109,15 @@ def compare_outputs(a: Path, b: Path) -> Comparison:
                     vb = _normalise(rb[c], b) if c < len(rb) else None
                     if va != vb:
                         out.differences.append(f"{name} row {r} {col}: A={va!r} B={vb!r}")
+        elif name.endswith(".html"):
+            lines_a = str(_normalise(pa.read_text("utf-8"), a)).splitlines()
+            lines_b = str(_normalise(pb.read_text("utf-8"), b)).splitlines()
+            out.fields_compared += max(len(lines_a), len(lines_b))
+            diff = [i for i, (x, y) in enumerate(zip(lines_a, lines_b, strict=False)) if x != y]
+            if diff or len(lines_a) != len(lines_b):
+                first = diff[0] + 1 if diff else min(len(lines_a), len(lines_b)) + 1
+                out.differences.append(f"{name}: {len(diff)} lines differ (first: line {first}),"
+                                       f" {len(lines_a)} lines in A, {len(lines_b)} in B")
         elif pa.read_bytes() != pb.read_bytes():
             out.differences.append(f"{name}: bytes differ")
     return out
