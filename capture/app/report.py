@@ -395,24 +395,97 @@ def _flag_anchor(f: dict, stem: str | None, note_ids: set[str], chosen: dict[str
     return slug("ph", stem)
 
 
+@dataclass(frozen=True)
+class ReportContext:
+    """What every part of the report model looks things up in."""
+
+    session: dict
+    layout: dict
+    boards: dict[str, dict]  # board id -> layout board
+    stems: dict[str, str]  # photo file -> stem of its JSON
+    chosen: dict[str, str]  # board id -> the photo file the session took it from
+    numbers: dict[tuple[str, str], int]  # (photo file, note id) -> number across the report
+    full: float  # coverage counted as whole (config.merge.coverage_full)
+    coverage: dict[tuple[str, str], dict]  # (board, zone) -> session zone entry
+
+
+@dataclass(frozen=True)
+class ReviewFlags:
+    """The flags to review, each with its sentence, and the same grouped by board."""
+
+    flags: list[dict]
+    groups: list[dict]
+
+
 def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONFIG) -> dict:
     """Everything the template draws, as plain numbers and strings."""
-    cfg = config.report
-    session, layout = outputs.session, outputs.layout
-    boards = {b["id"]: b for b in layout["boards"]}
-    stems = {doc["file"]: stem for stem, doc in outputs.photos}
-    chosen = {b["board"]: b["file"] for b in session.get("boards", [])}
+    ctx = _context(outputs, config)
+    session, layout = ctx.session, ctx.layout
     sticker_colours = [*layout.get("stickers", {}).get("colors", []), "unknown"]
+    walls = _walls(ctx, config, sticker_colours)
+    review = _review_flags(ctx, outputs)
+    flags = review.flags
+    # notes whose session text was read on another photo of their board (see merge)
+    merged = {(e["file"], e["id"]): e for e in session.get("actions", []) + session.get("notes", [])
+              if e.get("text_from") and e.get("file") and e.get("id")}
+    photos = [_photo_model(stem, doc, layout, ctx.boards, assets.get(stem), ctx.numbers,
+                           ctx.chosen, merged)
+              for stem, doc in outputs.photos]
+    data = _script_data(ctx, outputs, merged)
 
+    # "12 / 35 points vérifiés": the points to check (not the info) a person has dealt with
+    to_check = [f for f in flags if f["severity"] != "info"]
+    progress = {"done": sum(f["resolved"] for f in to_check), "total": len(to_check)}
+    n_stickers = sum(v["agree"] + v["disagree"] for v in session.get("votes", []))
+    board_ids = [b["id"] for b in layout["boards"] if b["kind"] != "calibration"]
+    ok = sum(p.get("status") == "ok" for p in session.get("photos", []))
+    return {
+        "title": layout.get("title") or session["workshop"],
+        "workshop": session["workshop"],
+        "tool_version": __version__,
+        "totals": {
+            "photos": len(session.get("photos", [])), "photos_ok": ok,
+            "photos_failed": len(session.get("photos", [])) - ok,
+            "boards_seen": sum(b in ctx.chosen for b in board_ids), "boards": len(board_ids),
+            "stickers": n_stickers, "verbatims": len(session.get("votes", [])),
+            "actions": len(session.get("actions", [])), "notes": len(session.get("notes", [])),
+            "flags": sum(not f["resolved"] and f["severity"] != "info" for f in flags),
+        },
+        "walls": walls, "flags": flags, "flag_groups": review.groups, "photos": photos,
+        "data": data, "progress": progress, "board_names": board_names(layout),
+        "note_colours": layout.get("notes", {}).get("colors", []),
+        "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "severity_fr": SEVERITY_FR,
+        "sticker_hex": STICKER_HEX,
+        "skipped": session.get("skipped", []),
+        "applied": session.get("corrections_applied", []),
+        "markerless": markerless_model(session, outputs.photos, assets, NOTE_HEX, STICKER_HEX,
+                                       COLOUR_FR),
+    }
+
+
+def _context(outputs: Outputs, config: Config) -> ReportContext:
+    session = outputs.session
     # one number per note across the report, shared by overlays, tables and the summary
     numbers: dict[tuple[str, str], int] = {}
     for _stem, doc in outputs.photos:
         for _kind, n in _note_rows(doc):
             numbers.setdefault((doc["file"], n.get("id")), len(numbers) + 1)
+    return ReportContext(
+        session=session,
+        layout=outputs.layout,
+        boards={b["id"]: b for b in outputs.layout["boards"]},
+        stems={doc["file"]: stem for stem, doc in outputs.photos},
+        chosen={b["board"]: b["file"] for b in session.get("boards", [])},
+        numbers=numbers,
+        full=config.merge.coverage_full,
+        coverage={(z["board"], z["zone"]): z for z in session.get("zones", [])},
+    )
 
-    # --- summary per wall
-    full = config.merge.coverage_full
-    coverage = {(z["board"], z["zone"]): z for z in session.get("zones", [])}
+
+def _walls(ctx: ReportContext, config: Config, sticker_colours: list[str]) -> list[dict]:
+    """The summary per wall: vote charts, action grids, notes per zone, unseen boards."""
+    cfg = config.report
+    session, numbers, full, coverage = ctx.session, ctx.numbers, ctx.full, ctx.coverage
 
     def zone_seen(bid: str, zid: str) -> str | None:
         z = coverage.get((bid, zid))
@@ -420,7 +493,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
 
     votes_by_board = {v["board"]: v for v in session.get("votes", [])}
     walls: list[dict] = []
-    for b in layout["boards"]:
+    for b in ctx.layout["boards"]:
         if b["kind"] == "calibration":
             continue
         wall = next((w for w in walls if w["title"] == b["wall"]), None)
@@ -428,7 +501,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
             wall = {"title": b["wall"], "id": slug("wall", len(walls)), "verbatims": [],
                     "unseen": [], "mires": [], "zone_boards": []}
             walls.append(wall)
-        seen = b["id"] in chosen
+        seen = b["id"] in ctx.chosen
         if b["kind"] == "verbatim":
             (wall["verbatims"] if b["id"] in votes_by_board else wall["unseen"]).append(b["id"])
         elif b["kind"] == "mire":
@@ -458,10 +531,15 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         vs = [votes_by_board[bid] for bid in wall["verbatims"]]
         wall["charts"] = [vote_chart(vs, "agreement", cfg.chart_label_chars, full),
                           vote_chart(vs, "controversy", cfg.chart_label_chars, full)] if vs else []
-        wall["vote_rows"] = [_vote_editor(votes_by_board[bid], boards[bid], sticker_colours, full)
+        wall["vote_rows"] = [_vote_editor(votes_by_board[bid], ctx.boards[bid], sticker_colours,
+                                          full)
                              for bid in wall["verbatims"]]
+    return walls
 
-    # --- flags to review: one sentence each, grouped by board (most serious first)
+
+def _review_flags(ctx: ReportContext, outputs: Outputs) -> ReviewFlags:
+    """Flags to review: one sentence each, grouped by board (most serious first)."""
+    session, layout, chosen, stems = ctx.session, ctx.layout, ctx.chosen, ctx.stems
     names = board_names(layout)
     zone_names = {(b["id"], z["id"]): _zone_name(z) for b in layout["boards"] for z in b["zones"]}
     flags: list[dict] = []
@@ -470,7 +548,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
 
     def sentence(f: dict, file: str | None) -> str:
         owner = file or chosen.get(f.get("board") or "")
-        return facilitator_sentence(f, names, zone_names, numbers.get((owner, f.get("item"))))
+        return facilitator_sentence(f, names, zone_names, ctx.numbers.get((owner, f.get("item"))))
 
     for f in session.get("flags", []):
         flags.append(_flag(f, None, set(), chosen, stems, None, sentence(f, None)))
@@ -500,15 +578,12 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         g["worst"] = min((SEVERITY_RANK.get(f["severity"], 3) for f in g["items"]
                           if not f["resolved"]), default=9)
     groups.sort(key=lambda g: (g["worst"], g["board"] == "", order.get(g["board"], 999)))
+    return ReviewFlags(flags, groups)
 
-    # --- per photo
-    # notes whose session text was read on another photo of their board (see merge)
-    merged = {(e["file"], e["id"]): e for e in session.get("actions", []) + session.get("notes", [])
-              if e.get("text_from") and e.get("file") and e.get("id")}
-    photos = [_photo_model(stem, doc, layout, boards, assets.get(stem), numbers, chosen, merged)
-              for stem, doc in outputs.photos]
 
-    # --- data for the page's script (corrections)
+def _script_data(ctx: ReportContext, outputs: Outputs, merged: dict) -> dict:
+    """The data the page's script edits (corrections): texts, zones, colours, vote counts."""
+    session = ctx.session
     data_notes: dict[str, dict] = {}
     for _stem, doc in outputs.photos:
         for kind, n in _note_rows(doc):
@@ -518,7 +593,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
                 "x": n.get("x"), "y": n.get("y"), "false_detection": kind == "rejected"}
     data_votes: dict[str, dict] = {}
     for v in session.get("votes", []):
-        for z in boards.get(v["board"], {}).get("zones", []):
+        for z in ctx.boards.get(v["board"], {}).get("zones", []):
             if z["kind"] == "vote":
                 side = z.get("vote")
                 data_votes[f"{v['board']}|{z['id']}"] = {
@@ -527,37 +602,8 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
     run_id = hashlib.sha256(json.dumps(
         [session["workshop"]] + [[d["file"], d.get("sha256")] for _s, d in outputs.photos]
     ).encode()).hexdigest()[:16]
-    data = {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
+    return {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
             "votes": data_votes, "colour_fr": COLOUR_FR}
-
-    # "12 / 35 points vérifiés": the points to check (not the info) a person has dealt with
-    to_check = [f for f in flags if f["severity"] != "info"]
-    progress = {"done": sum(f["resolved"] for f in to_check), "total": len(to_check)}
-    n_stickers = sum(v["agree"] + v["disagree"] for v in session.get("votes", []))
-    board_ids = [b["id"] for b in layout["boards"] if b["kind"] != "calibration"]
-    ok = sum(p.get("status") == "ok" for p in session.get("photos", []))
-    return {
-        "title": layout.get("title") or session["workshop"],
-        "workshop": session["workshop"],
-        "tool_version": __version__,
-        "totals": {
-            "photos": len(session.get("photos", [])), "photos_ok": ok,
-            "photos_failed": len(session.get("photos", [])) - ok,
-            "boards_seen": sum(b in chosen for b in board_ids), "boards": len(board_ids),
-            "stickers": n_stickers, "verbatims": len(session.get("votes", [])),
-            "actions": len(session.get("actions", [])), "notes": len(session.get("notes", [])),
-            "flags": sum(not f["resolved"] and f["severity"] != "info" for f in flags),
-        },
-        "walls": walls, "flags": flags, "flag_groups": groups, "photos": photos, "data": data,
-        "progress": progress, "board_names": names,
-        "note_colours": layout.get("notes", {}).get("colors", []),
-        "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "severity_fr": SEVERITY_FR,
-        "sticker_hex": STICKER_HEX,
-        "skipped": session.get("skipped", []),
-        "applied": session.get("corrections_applied", []),
-        "markerless": markerless_model(session, outputs.photos, assets, NOTE_HEX, STICKER_HEX,
-                                       COLOUR_FR),
-    }
 
 
 def _note_key(file: str, board: str, note: str) -> str:
