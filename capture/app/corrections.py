@@ -537,6 +537,37 @@ def reapply_journal(out_dir: Path, report: bool = True, kit: KitLayout | None = 
                           write=session is None)
 
 
+def _apply_one(c: dict, session: dict, photos: dict[str, tuple[Path, dict]],
+               boards: dict[str, dict], who: str) -> None:
+    """One correction applied in place to the session and the photo JSONs it concerns."""
+    t = c["target"]
+    kind = correction_kind(c)
+    if kind == "flag_correction":
+        _check_flags([session] + [d for _p, d in photos.values()], t, c["checked"], who)
+    elif kind == "add_correction":
+        _add_note(session, c, boards[t["board"]], who)
+    elif kind == "note_correction":
+        zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
+        pdoc = photos[t["photo"]][1]
+        own = _find_note(pdoc, t["board"], t["note"])
+        if own is not None:
+            _apply_note(pdoc, own, c, zones, who)
+            _resolve_flags(pdoc, t["photo"], t["board"], t["note"], None)
+        found = _find_session_note(session, t["photo"], t["board"], t["note"])
+        if found is not None:
+            _apply_note(session, found, c, zones, who)
+            _resolve_flags(session, None, t["board"], found[1].get("id"), None)
+            _resolve_retake(session, t["board"])
+    else:
+        zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
+        side = zones[t["zone"]]["vote"]
+        for d in [session] + [d for _p, d in photos.values()]:
+            for entry in d.get("votes", []):
+                if entry["board"] == t["board"]:
+                    _apply_vote(entry, side, t["zone"], c["set"], who)
+            _resolve_flags(d, None, t["board"], None, t["zone"])
+
+
 def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
                    strict: bool = True, record: bool = True, kit: KitLayout | None = None,
                    session: dict | None = None, write: bool = True) -> ApplySummary:
@@ -564,33 +595,7 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
         if i in bad:
             continue
         snapshot = json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True)
-        t = c["target"]
-        who = c.get("by") or author
-        kind = correction_kind(c)
-        if kind == "flag_correction":
-            _check_flags([session] + [d for _p, d in photos.values()], t, c["checked"], who)
-        elif kind == "add_correction":
-            _add_note(session, c, boards[t["board"]], who)
-        elif kind == "note_correction":
-            zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
-            pdoc = photos[t["photo"]][1]
-            own = _find_note(pdoc, t["board"], t["note"])
-            if own is not None:
-                _apply_note(pdoc, own, c, zones, who)
-                _resolve_flags(pdoc, t["photo"], t["board"], t["note"], None)
-            found = _find_session_note(session, t["photo"], t["board"], t["note"])
-            if found is not None:
-                _apply_note(session, found, c, zones, who)
-                _resolve_flags(session, None, t["board"], found[1].get("id"), None)
-                _resolve_retake(session, t["board"])
-        else:
-            zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
-            side = zones[t["zone"]]["vote"]
-            for d in [session] + [d for _p, d in photos.values()]:
-                for entry in d.get("votes", []):
-                    if entry["board"] == t["board"]:
-                        _apply_vote(entry, side, t["zone"], c["set"], who)
-                _resolve_flags(d, None, t["board"], None, t["zone"])
+        _apply_one(c, session, photos, boards, c.get("by") or author)
         if json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True) != snapshot:
             changed += 1
     if record:

@@ -8,7 +8,7 @@ is an extension a reader may ignore.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -248,9 +248,8 @@ def photo_to_dict(
     }
 
 
-def coverage_dicts(session: object, kit: KitLayout, config: Config = CONFIG) -> list[dict]:
+def coverage_dicts(session: Session, kit: KitLayout, config: Config = CONFIG) -> list[dict]:
     """Every zone of every workshop board with the share of it any photo saw (0: unseen)."""
-    assert isinstance(session, Session)
     views: dict[str, list] = {}
     for photo in session.photos:
         if photo.status != "ok":
@@ -274,8 +273,17 @@ def coverage_dicts(session: object, kit: KitLayout, config: Config = CONFIG) -> 
     return out
 
 
+@dataclass(frozen=True)
+class SessionEntries:
+    """session.json's votes, actions and notes, each entry as written."""
+
+    votes: list[dict]
+    actions: list[dict]
+    notes: list[dict]
+
+
 def session_to_dict(
-    session: object,
+    session: Session,
     kit: KitLayout,
     photo_docs: Mapping[str, str] | None = None,
     crops: Mapping[str, Mapping[str, str]] | None = None,
@@ -284,42 +292,9 @@ def session_to_dict(
 
     photo_docs: file -> relative path of its per-photo JSON; crops: file -> note id -> crop path.
     """
-    assert isinstance(session, Session)
     photo_docs = photo_docs or {}
-    crops = crops or {}
-    votes: list[dict] = []
-    actions: list[dict] = []
-    notes: list[dict] = []
-    for board_id, view in session.boards.items():
-        v, a, n = board_entries(view.result, kit, view.file, crops.get(view.file))
-        for entry in v:
-            entry["views"] = len(session.views.get(board_id, []))
-        for entry in a + n:  # text from the view that read the note best (see merge)
-            if (r := session.readings.get((board_id, entry["id"]))) is not None:
-                entry["text_from"] = {
-                    "file": r.file,
-                    "id": r.note,
-                    "crop": crops.get(r.file, {}).get(r.note),
-                    "text": entry["text"],  # as the chosen view read it
-                    "ocr_confidence": entry["ocr_confidence"],
-                }
-                entry.update(
-                    text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence,
-                    lines=line_dicts(r.lines),  # boxes in text_from's crop
-                )
-            entry["best_px_per_mm"] = _r(session.resolution.get((view.file, entry["id"])), 2)
-            _seen_in(entry, session, view.file)
-        votes += v
-        actions += a
-        notes += n
-        for extra in session.extras.get(board_id, []):  # notes the chosen view lacks
-            _, ea, en = board_entries(extra.result, kit, extra.file, crops.get(extra.file))
-            for entry in ea + en:
-                entry["other_view"] = True
-                entry["best_px_per_mm"] = _r(session.resolution.get((extra.file, entry["id"])), 2)
-                _seen_in(entry, session, extra.file)
-            actions += ea
-            notes += en
+    entries = _session_entries(session, kit, crops or {})
+    votes, actions, notes = entries.votes, entries.actions, entries.notes
     zones = coverage_dicts(session, kit)
     seen = {(z["board"], z["zone"]): z["coverage"] for z in zones}
     for entry in votes:  # how much of each vote zone the counts could come from
@@ -362,7 +337,47 @@ def session_to_dict(
     }
 
 
-def _seen_in(entry: dict, session: object, file: str) -> None:
+def _session_entries(session: Session, kit: KitLayout,
+                     crops: Mapping[str, Mapping[str, str]]) -> SessionEntries:
+    """Every board's entries from its chosen view, texts from the view that read each note
+    best, plus the notes only other views saw."""
+    votes: list[dict] = []
+    actions: list[dict] = []
+    notes: list[dict] = []
+    for board_id, view in session.boards.items():
+        v, a, n = board_entries(view.result, kit, view.file, crops.get(view.file))
+        for entry in v:
+            entry["views"] = len(session.views.get(board_id, []))
+        for entry in a + n:  # text from the view that read the note best (see merge)
+            if (r := session.readings.get((board_id, entry["id"]))) is not None:
+                entry["text_from"] = {
+                    "file": r.file,
+                    "id": r.note,
+                    "crop": crops.get(r.file, {}).get(r.note),
+                    "text": entry["text"],  # as the chosen view read it
+                    "ocr_confidence": entry["ocr_confidence"],
+                }
+                entry.update(
+                    text=r.text, raw_text=r.raw_text, ocr_confidence=r.ocr_confidence,
+                    lines=line_dicts(r.lines),  # boxes in text_from's crop
+                )
+            entry["best_px_per_mm"] = _r(session.resolution.get((view.file, entry["id"])), 2)
+            _seen_in(entry, session, view.file)
+        votes += v
+        actions += a
+        notes += n
+        for extra in session.extras.get(board_id, []):  # notes the chosen view lacks
+            _, ea, en = board_entries(extra.result, kit, extra.file, crops.get(extra.file))
+            for entry in ea + en:
+                entry["other_view"] = True
+                entry["best_px_per_mm"] = _r(session.resolution.get((extra.file, entry["id"])), 2)
+                _seen_in(entry, session, extra.file)
+            actions += ea
+            notes += en
+    return SessionEntries(votes, actions, notes)
+
+
+def _seen_in(entry: dict, session: Session, file: str) -> None:
     """The same note in the board's other photos: a correction made on any of them reaches
     this session note (capture apply)."""
     others = session.sightings.get((file, entry["id"]))  # type: ignore[attr-defined]
