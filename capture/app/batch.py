@@ -473,15 +473,9 @@ def run_photos(
     a time, so only the photo that really kills a worker is reported (worker_crashed).
     `work` replaces the per-photo function in the workers (tests: a module-level function).
     """
-    outcomes: dict[int, PhotoOutcome] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            outcomes[i] = process_photo(
-                job, kit, config, out_dir, settings=settings, ocr_threads=ocr_threads(1)
-            )
-            if on_done:
-                on_done(outcomes[i])
-        return [outcomes[i] for i in range(len(jobs))]
+        return _run_serial(jobs, kit, config, out_dir, on_done, settings)
+    outcomes: dict[int, PhotoOutcome] = {}
 
     work = work or _work
     # spawn: workers start clean (no inherited threads from the progress bar).
@@ -520,14 +514,39 @@ def run_photos(
         _stop_pool(executor)
         raise
     executor.shutdown()
-    executor = None
+    _rerun_lost([jobs[i] for i in sorted(lost)], sorted(lost), work, pool, finish, kit, out_dir)
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def _run_serial(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: Path,
+                on_done: Callable[[PhotoOutcome], None] | None, settings: str | None
+                ) -> list[PhotoOutcome]:
+    """run_photos in this process, one photo after the other."""
+    outcomes = []
+    for job in jobs:
+        outcomes.append(
+            process_photo(job, kit, config, out_dir, settings=settings, ocr_threads=ocr_threads(1))
+        )
+        if on_done:
+            on_done(outcomes[-1])
+    return outcomes
+
+
+def _rerun_lost(lost: list[PhotoJob], indexes: list[int],
+                work: Callable[[PhotoJob], PhotoOutcome],
+                pool: Callable[[int], ProcessPoolExecutor],
+                finish: Callable[[int, PhotoOutcome], None], kit: KitLayout,
+                out_dir: Path) -> None:
+    """The photos lost with a broken pool, run again one at a time in a fresh worker: a crash
+    now is this photo's own (worker_crashed), and the next one gets a new worker."""
+    executor: ProcessPoolExecutor | None = None
     try:
-        for i in sorted(lost):  # one at a time: a crash now is this photo's own
+        for i, job in zip(indexes, lost, strict=True):
             executor = executor or pool(1)
             try:
-                finish(i, executor.submit(work, jobs[i]).result())
+                finish(i, executor.submit(work, job).result())
             except Exception as exc:
-                finish(i, _crashed(jobs[i], exc, kit, out_dir))
+                finish(i, _crashed(job, exc, kit, out_dir))
                 if isinstance(exc, BrokenProcessPool):
                     executor.shutdown(wait=False, cancel_futures=True)
                     executor = None
@@ -537,7 +556,6 @@ def run_photos(
         raise
     if executor is not None:
         executor.shutdown()
-    return [outcomes[i] for i in range(len(jobs))]
 
 
 def _crashed(job: PhotoJob, exc: BaseException, kit: KitLayout, out_dir: Path) -> PhotoOutcome:

@@ -240,7 +240,6 @@ def analyse_photo(
         result.boards.append(res)
     if ocr is not None:
         t = perf_counter()
-
         _read_notes(result.boards, ocr, low_confidence(config))
         timings["ocr"] = perf_counter() - t
     result.flags += card_flags

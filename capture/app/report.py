@@ -708,6 +708,20 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
         board_models.append(_board_model(stem, doc, bid, b, f, asset, dots_by_board.get(bid, []),
                                          [r for r in rows if r[1]["board"] == bid], numbers,
                                          chosen))
+    notes = _note_models(stem, doc, rows, boards, numbers, chosen, merged)
+    return {
+        "stem": stem, "file": doc["file"], "status": doc.get("status"), "error": doc.get("error"),
+        "anchor": slug("ph", stem), "image": photo_img, "vw": vw, "vh": vh,
+        "size": size, "sharpness": doc.get("sharpness"), "overlay": overlay,
+        "boards": board_models, "notes": notes, "n_dots": len(doc.get("dots", [])),
+        "flags": [f for f in doc.get("flags", [])],
+    }
+
+
+def _note_models(stem: str, doc: dict, rows: list[tuple[str, dict]], boards: dict,
+                 numbers: dict, chosen: dict, merged: dict | None) -> list[dict]:
+    """The photo's notes as the page lists them (the session's text when another photo read
+    it better)."""
     notes = []
     for kind, n in rows:
         b = boards.get(n["board"], {"zones": []})
@@ -743,13 +757,7 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
             "anchor": slug("note", stem, n.get("id", "")),
             "chosen": chosen.get(n["board"]) == doc["file"], "text_from": text_from,
         })
-    return {
-        "stem": stem, "file": doc["file"], "status": doc.get("status"), "error": doc.get("error"),
-        "anchor": slug("ph", stem), "image": photo_img, "vw": vw, "vh": vh,
-        "size": size, "sharpness": doc.get("sharpness"), "overlay": overlay,
-        "boards": board_models, "notes": notes, "n_dots": len(doc.get("dots", [])),
-        "flags": [f for f in doc.get("flags", [])],
-    }
+    return notes
 
 
 def _board_model(stem: str, doc: dict, bid: str, b: dict | None, fit: dict,

@@ -12,6 +12,7 @@ import hashlib
 import io
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -116,6 +117,18 @@ def _as_srgb(img: Image.Image, icc: bytes | None) -> tuple[Image.Image, str | No
     return out, name, True
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A photo's pixels, upright and in sRGB, with what the file said about them."""
+
+    rgb: np.ndarray  # H x W x 3 uint8
+    fmt: str  # Pillow's format name (JPEG, HEIF...)
+    header_size: tuple[int, int]  # (w, h) from the header, before EXIF rotation
+    orientation: int  # EXIF orientation (1: as stored)
+    profile: str | None  # the embedded colour profile's description, if any
+    converted: bool  # pixels converted to sRGB from that profile
+
+
 def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
     """Upright RGB uint8 array of a photo (EXIF orientation applied) and facts about the file.
 
@@ -124,75 +137,15 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
     """
     path = Path(path)
     name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise PhotoError(
-            f"La photo {name} ne peut pas être ouverte ({exc.strerror}).", code="unreadable_image"
-        ) from exc
-    if size == 0:
-        raise PhotoError(
-            f"Le fichier {name} est vide (0 octet) : recopiez la photo depuis le téléphone.",
-            code="empty_file",
-        )
+    size = _file_size(path)
     # PIL's own guard follows ours while this photo opens (it refuses at twice the limit, before
     # our check), then goes back to what it was: other readers keep their own setting.
     with _pil_pixel_limit(limits.max_pixels), warnings.catch_warnings():
         # Our own pixel limit decides; PIL's bomb warning would only add noise.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            img = Image.open(path)
-        except UnidentifiedImageError as exc:
-            raise PhotoError(
-                f"Le fichier {name} n'est pas une image que cet outil sait lire "
-                "(photo JPEG, PNG, TIFF ou HEIC attendue).",
-                code="unreadable_image",
-            ) from exc
-        except Image.DecompressionBombError as exc:
-            raise PhotoError(
-                f"L'image {name} dépasse de loin les {limits.max_pixels / 1e6:g} millions "
-                "de pixels autorisés (--max-megapixels) : elle n'a pas été ouverte.",
-                code="too_many_pixels",
-            ) from exc
-        except OSError as exc:
-            raise PhotoError(
-                f"Le fichier {name} ne peut pas être lu comme une image ({exc}).",
-                code="unreadable_image",
-            ) from exc
-        with img:
-            fmt = (img.format or "").upper()
-            if fmt not in SUPPORTED_FORMATS:
-                raise PhotoError(
-                    f"Le fichier {name} est une image {fmt or 'de format inconnu'} : utilisez "
-                    "des photos JPEG, PNG, TIFF ou HEIC.",
-                    code="unsupported_format",
-                )
-            w, h = img.size  # from the header: nothing decoded yet
-            if w * h > limits.max_pixels:
-                raise PhotoError(
-                    f"L'image {name} a {w * h / 1e6:.0f} millions de pixels, plus que les "
-                    f"{limits.max_pixels / 1e6:g} millions autorisés (--max-megapixels) : elle "
-                    "n'a pas été ouverte.",
-                    code="too_many_pixels",
-                )
-            try:
-                exif = img.getexif()
-                orientation = int(exif.get(EXIF_ORIENTATION, 1) or 1)
-            except Exception:  # broken EXIF must not lose the photo
-                orientation = 1
-            icc = img.info.get("icc_profile")
-            try:
-                img.load()
-                upright = ImageOps.exif_transpose(img) if orientation != 1 else img
-                upright, profile, converted = _as_srgb(upright, icc)
-                rgb = _to_rgb(upright)
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-                raise PhotoError(
-                    f"La photo {name} est abîmée ou incomplète (fichier tronqué ?) : "
-                    "recopiez-la depuis le téléphone.",
-                    code="unreadable_image",
-                ) from exc
-    hh, ww = rgb.shape[:2]
+        with _open_image(path, limits) as img:
+            d = _decode(img, name, limits)
+    hh, ww = d.rgb.shape[:2]
     if min(hh, ww) < limits.min_side_px:
         raise PhotoError(
             f"L'image {name} ne fait que {ww}x{hh} pixels : trop petite pour lire un panneau "
@@ -200,13 +153,92 @@ def load_photo(path: Path, limits: Limits) -> tuple[np.ndarray, dict]:
             code="too_small",
         )
     meta = {
-        "format": fmt,
+        "format": d.fmt,
         "bytes": size,
         "width": ww,
         "height": hh,
-        "exif_orientation": orientation,
-        "file_size_px": (w, h),
-        "colour_profile": profile,
-        "converted_to_srgb": converted,
+        "exif_orientation": d.orientation,
+        "file_size_px": d.header_size,
+        "colour_profile": d.profile,
+        "converted_to_srgb": d.converted,
     }
-    return rgb, meta
+    return d.rgb, meta
+
+
+def _file_size(path: Path) -> int:
+    """The file's size in bytes; PhotoError when it cannot be read or is empty."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PhotoError(
+            f"La photo {path.name} ne peut pas être ouverte ({exc.strerror}).",
+            code="unreadable_image",
+        ) from exc
+    if size == 0:
+        raise PhotoError(
+            f"Le fichier {path.name} est vide (0 octet) : recopiez la photo depuis le téléphone.",
+            code="empty_file",
+        )
+    return size
+
+
+def _open_image(path: Path, limits: Limits) -> Image.Image:
+    """The image opened lazily (header only); PhotoError for what is not an image we read."""
+    name = path.name
+    try:
+        return Image.open(path)
+    except UnidentifiedImageError as exc:
+        raise PhotoError(
+            f"Le fichier {name} n'est pas une image que cet outil sait lire "
+            "(photo JPEG, PNG, TIFF ou HEIC attendue).",
+            code="unreadable_image",
+        ) from exc
+    except Image.DecompressionBombError as exc:
+        raise PhotoError(
+            f"L'image {name} dépasse de loin les {limits.max_pixels / 1e6:g} millions "
+            "de pixels autorisés (--max-megapixels) : elle n'a pas été ouverte.",
+            code="too_many_pixels",
+        ) from exc
+    except OSError as exc:
+        raise PhotoError(
+            f"Le fichier {name} ne peut pas être lu comme une image ({exc}).",
+            code="unreadable_image",
+        ) from exc
+
+
+def _decode(img: Image.Image, name: str, limits: Limits) -> Decoded:
+    """Format and size checked from the header, then the pixels decoded, turned upright and
+    converted to sRGB."""
+    fmt = (img.format or "").upper()
+    if fmt not in SUPPORTED_FORMATS:
+        raise PhotoError(
+            f"Le fichier {name} est une image {fmt or 'de format inconnu'} : utilisez "
+            "des photos JPEG, PNG, TIFF ou HEIC.",
+            code="unsupported_format",
+        )
+    w, h = img.size  # from the header: nothing decoded yet
+    if w * h > limits.max_pixels:
+        raise PhotoError(
+            f"L'image {name} a {w * h / 1e6:.0f} millions de pixels, plus que les "
+            f"{limits.max_pixels / 1e6:g} millions autorisés (--max-megapixels) : elle "
+            "n'a pas été ouverte.",
+            code="too_many_pixels",
+        )
+    try:
+        exif = img.getexif()
+        orientation = int(exif.get(EXIF_ORIENTATION, 1) or 1)
+    except Exception:  # broken EXIF must not lose the photo
+        orientation = 1
+    icc = img.info.get("icc_profile")
+    try:
+        img.load()
+        upright = ImageOps.exif_transpose(img) if orientation != 1 else img
+        upright, profile, converted = _as_srgb(upright, icc)
+        rgb = _to_rgb(upright)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise PhotoError(
+            f"La photo {name} est abîmée ou incomplète (fichier tronqué ?) : "
+            "recopiez-la depuis le téléphone.",
+            code="unreadable_image",
+        ) from exc
+    return Decoded(rgb, fmt, (w, h), orientation, profile, converted)
