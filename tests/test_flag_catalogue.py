@@ -127,3 +127,28 @@ def test_values_are_written_as_the_detectors_wrote_them() -> None:
     assert render(braces).message == "Le panneau b n'a pas pu être analysé : KeyError: '{x}'"
     card = Finding("board_missing", "card", {"title": "Carte"}, board="c")
     assert render(card).severity == "info"
+
+
+# Where a Flag (a worded flag) may be built: the catalogue, and the reader of the JSON outputs.
+FLAG_BUILDERS = {"capture/interpret/flags.py", "capture/io/json_in.py"}
+
+
+def test_flags_are_worded_only_by_the_catalogue() -> None:
+    """Code elsewhere reports a Finding; a Flag(...) or a {"code", "severity", "message"} dict
+    built anywhere else would be a sentence outside the catalogue."""
+    stray = []
+    for path in sorted(CAPTURE.rglob("*.py")):
+        name = str(path.relative_to(CAPTURE.parent))
+        if name in FLAG_BUILDERS or name.startswith(("capture/synth/", "capture/bench/")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Flag":
+                stray.append(f"{name}:{node.lineno} Flag(...)")
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                message = next((v for k, v in zip(node.keys, node.values, strict=True)
+                                if isinstance(k, ast.Constant) and k.value == "message"), None)
+                if {"code", "severity"} <= keys and isinstance(message, ast.JoinedStr):
+                    stray.append(f"{name}:{node.lineno} flag dict with an f-string message")
+    assert not stray, "build a Finding and word it with capture.interpret.flags.render: " + str(
+        stray)

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig
+from capture.core.model import Finding
 from capture.core.text import text_distance
+from capture.interpret.flags import render
 from capture.io.csv_out import _write
 
 
@@ -131,26 +133,11 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
                 drop |= set(got)
                 for j, i in got.items():
                     same_as[j] = (first["file"], first["markerless"]["notes"][i]["id"])
-                flags.append(
-                    {
-                        "code": "same_wall",
-                        "severity": "info",
-                        "message": f"{doc['file']} montre le même mur que {first['file']} "
-                        f"({len(got)} post-its en commun) : ils ne sont comptés qu'une fois.",
-                        "item": doc["file"],
-                    }
-                )
+                values = {"first": first["file"], "count": len(got)}
+                flags.append(_flag_dict(Finding("same_wall", "", values, item=doc["file"])))
             elif share >= cfg.dup_undecided_frac:
-                flags.append(
-                    {
-                        "code": "maybe_same_wall",
-                        "severity": "warning",
-                        "message": f"{doc['file']} et {first['file']} ont {len(got)} post-its qui "
-                        "se ressemblent (couleur, place, texte) sans qu'on puisse dire s'il s'agit "
-                        "du même mur : les deux sont comptés, vérifiez qu'il n'y a pas de doublon.",
-                        "item": doc["file"],
-                    }
-                )
+                values = {"first": first["file"], "count": len(got)}
+                flags.append(_flag_dict(Finding("maybe_same_wall", "", values, item=doc["file"])))
         ids = {k for k, n in enumerate(ml["notes"]) if k not in drop}
         for k in sorted(ids):
             notes.append(dict(ml["notes"][k]))
@@ -164,6 +151,13 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
         flags += [dict(f, photo=doc["file"]) for f in ml.get("flags", [])]
         kept.append(doc)
     return {"notes": notes, "dots": dots, "flags": flags}
+
+
+def _flag_dict(finding: Finding) -> dict:
+    """A session flag of the markerless block, worded from the catalogue."""
+    flag = render(finding)
+    return {"code": flag.code, "severity": flag.severity, "message": flag.message,
+            "item": flag.item}
 
 
 def _dots_text(dots: dict[str, int]) -> str:

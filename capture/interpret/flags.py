@@ -144,6 +144,14 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
         "info", "{item} a exactement le même contenu que {first} : elle a été lue et comptée "
         "une seule fois."),
     # the session (merge of every photo)
+    # walls with no board: two photos of the same wall
+    ("same_wall", ""): Wording(
+        "info", "{item} montre le même mur que {first} ({count} post-its en commun) : ils ne "
+        "sont comptés qu'une fois."),
+    ("maybe_same_wall", ""): Wording(
+        "warning", "{item} et {first} ont {count} post-its qui se ressemblent (couleur, place, "
+        "texte) sans qu'on puisse dire s'il s'agit du même mur : les deux sont comptés, "
+        "vérifiez qu'il n'y a pas de doublon."),
     ("views_disagree", "votes"): _disagree(_VOTES),
     ("views_disagree", "notes"): _disagree(_NOTE_COUNTS),
     ("views_disagree", "votes_notes"): _disagree(_VOTES + " ; " + _NOTE_COUNTS),
