@@ -178,8 +178,9 @@ def main() -> None:
 def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
     """Print the wall kit: PDF (tiled on A4/A3), one PNG per board, kit.json."""
     # (write_kit turns any write error into output_unwritable, exit 2, itself)
-    summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, console=console,
-                        paper=paper)
+    with console.status("dessin du kit…") as status:
+        summary = write_kit(load_workshop(workshop), out_dir, dpi=dpi, status=status.update,
+                            paper=paper)
     console.print(summary)
 
 

@@ -187,7 +187,7 @@ class MergeConfig:
     # below it handwriting is a few pixels high (the vote's CER there: 43 %, against 16 % at
     # 2-3 px/mm) and Tesseract can still be confident about a wrong word (README, Accuracy).
     text_min_px_per_mm: float = 1.5
-    # Zone coverage (pipeline.coverage): each zone sampled on this many points per side (grid
+    # Zone coverage (interpret.coverage): each zone sampled on this many points per side (grid
     # zones: per side of each of their 9 cells); 16 x 16 gives steps of 0.4 %, finer than
     # the "vu à 40 %" a person reads, and costs nothing beside the analysis.
     coverage_samples: int = 16

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,13 +139,14 @@ def write_kit(
     workshop: Workshop,
     out_dir: Path,
     dpi: int = 150,
-    console: Any = None,
+    status: Callable[[str], None] | None = None,
     paper: str | None = None,
     pdf_dpi: int | None = None,
 ) -> str:
     """Write DIR/boards/<id>.png, DIR/kit.pdf and DIR/kit.json; return a short summary.
 
     `paper` is "auto" (fewer pages), "A4" or "A3"; `pdf_dpi` defaults to CONFIG.kit.pdf_dpi.
+    `status`, when given, is told what is being drawn (the CLI shows it on a status line).
     """
     if not 30 <= dpi <= 1200:
         raise UsageError(f"--dpi {dpi} est hors limites (30 à 1200)")
@@ -155,21 +157,17 @@ def write_kit(
     chosen, prints = plan_kit(kit, paper)
     ppm = dpi / 25.4
 
-    status = console.status("dessin du kit…") if console is not None else None
-    if status is not None:
-        status.start()
+    say = status or (lambda _what: None)
     try:
         png_bytes = 0
         for board in kit.boards:
-            if status is not None:
-                status.update(f"PNG du panneau {board.id}")
+            say(f"PNG du panneau {board.id}")
             data = _png_bytes(render_board_grey(board, ppm, kit.aruco_dictionary), dpi)
             atomic_write_bytes(out_dir / "boards" / f"{board.id}.png", data)
             png_bytes += len(data)
 
         def progress(board_id: str) -> None:
-            if status is not None:
-                status.update(f"pages PDF de {board_id}")
+            say(f"pages PDF de {board_id}")
 
         pdf = render_pdf(kit, prints, pdf_dpi, CONFIG.print, progress)
         atomic_write_bytes(out_dir / "kit.pdf", pdf)
@@ -183,9 +181,6 @@ def write_kit(
             f"impossible d'écrire le kit dans {out_dir} : {exc.strerror or exc}",
             code="output_unwritable",
         ) from None
-    finally:
-        if status is not None:
-            status.stop()
 
     pages = sum(p.pages for p in prints)
     return (
