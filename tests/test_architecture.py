@@ -72,3 +72,16 @@ def test_layer_contracts_hold() -> None:
     proc = subprocess.run([str(exe), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_cli_help_loads_no_pipeline() -> None:
+    """`capture --help` must stay instant: the CLI imports a command's modules only when that
+    command runs (1.5 s of imports otherwise, mostly scipy, the OCR and the report)."""
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom capture.cli import main\n"
+            "r = CliRunner().invoke(main, ['--help'])\nassert r.exit_code == 0, r.output\n"
+            "heavy = [m for m in sys.modules if m.startswith(('capture.app.batch', "
+            "'capture.vision', 'capture.bench', 'capture.synth', 'scipy', 'onnxruntime'))]\n"
+            "print(heavy)\nassert not heavy, heavy\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
