@@ -458,6 +458,13 @@ class MarkerlessConfig:
     # (painted walls measure up to ~10 under warm light; a kraft roll ~14 and more)
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
+    # A paper roll or a whiteboard on a wall is a second bare surface: a blob of at least
+    # surface_min_frac of the photo, surface_share of it one flat colour, whose colour taken
+    # away leaves surface_min_notes lone notes (a wall of notes edge to edge leaves none)
+    surfaces_max: int = 3
+    surface_min_frac: float = 0.1
+    surface_share: float = 0.5
+    surface_min_notes: int = 2
     rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
     rect_one_colour: float = 0.0  # ... and this much of it is one colour class (off: two
     # notes side by side then break into squares of the wrong size; measured on a real photo)
@@ -469,6 +476,8 @@ class MarkerlessConfig:
     lone_fill_min: float = 0.8
     lone_side_range: tuple[float, float] = (0.55, 1.45)
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
+    scale_round_max: float = 0.8  # a blob this round (area / enclosing circle) is a sticker
+    # (a disc ~0.9, a square 0.64): not a note to take the scale from
     # In a tilted photo far notes are smaller: the note side is fitted as a plane over the
     # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
     # side expected where they are, in bands of scale_band_step, within scale_rel_range
@@ -487,6 +496,10 @@ class MarkerlessConfig:
     stroke_min_discs: int = 4  # discs in one blob on one line (spread across it under
     stroke_width_frac: float = 0.35  # this x the radius): a pen stroke, not stickers
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
+    dot_own_round_min: float = 0.75  # a lone blob this round (area / enclosing circle) is one
+    # sticker: its own radius (a near one is larger than the usual) sets its rim test
+    note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
+    # (12 mm) across a note's edge would otherwise pull the note's square outward
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
     # notes cannot be told from a white wall and are not read
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"

@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from capture.core.config import CONFIG, Config, MarkerlessConfig
+from capture.core.config import CONFIG, Config, MarkerlessConfig, NotesConfig
 from capture.vision.colour import classify, classify_map, srgb_to_lab
 from capture.vision.dots import place_discs
 from capture.vision.notes import (
     Square,
+    _fill_holes,
     _ink_free_median,
     _square_corners,
     find_squares,
@@ -130,12 +131,26 @@ def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
     return drop[labels]
 
 
+def _roundness(part: np.ndarray) -> float:
+    """A blob's area over its minimum enclosing circle's: 1 for a disc, 2/pi for a square and
+    less for any quadrilateral a note becomes in perspective."""
+    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return 0.0
+    _c, r = cv2.minEnclosingCircle(max(cs, key=cv2.contourArea))
+    return float(part.sum() / max(np.pi * (r + 0.5) ** 2, 1.0))
+
+
 def note_scale(
-    mask: np.ndarray, cfg: Config
+    mask: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
-    """The usual note side (px) in this mask: the median side of its lone square blobs, else
-    of its compact note-like blobs; None when nothing looks like a note. And each lone note's
-    (x, y, side), for the scale's variation across a tilted photo."""
+    """The usual note side (px) in this mask: the median side of its lone note blobs (square
+    up to the shape perspective gives them), else of its compact note-like blobs; None when
+    nothing looks like a note. And each lone note's (x, y, side), for the scale's variation
+    across a tilted photo."""
+    lone_cfg = replace(
+        notes_cfg, lone_aspect_max=cfg.lone_aspect_max, lone_fill_min=cfg.lone_fill_min
+    )
     n, labels, stats, cents = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=4
     )
@@ -144,12 +159,14 @@ def note_scale(
     h, w = mask.shape
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
-        if min(bw, bh) < cfg.markerless.scale_min_px or area > 0.25 * h * w:
+        if min(bw, bh) < cfg.scale_min_px or area > 0.25 * h * w:
             continue
         if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
             continue  # cut by the frame: its size says nothing
         part = labels[y : y + bh, x : x + bw] == i
-        s = lone_note_side(part, cfg.notes)
+        if _roundness(part) > cfg.scale_round_max:
+            continue  # a sticker, a magnet: round, not a note seen in perspective
+        s = lone_note_side(part, lone_cfg)
         if s is not None:
             lone.append(s)
             samples.append((float(cents[i][0]), float(cents[i][1]), s))
@@ -383,6 +400,493 @@ def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -
     return best
 
 
+@dataclass(frozen=True, eq=False)
+class Probe:
+    """The first look at a small copy of the photo: what the wall is and how large notes are."""
+
+    surfaces: tuple[tuple[float, float, float], ...]  # bare surfaces (CIELAB): the wall first
+    balanced: bool  # the wall was near-neutral: colours were balanced on it
+    gains: np.ndarray | None  # linear-light gains that balance it (None: left as it is)
+    side_px: float  # the usual note side in the photo
+    scale: np.ndarray | None  # side / usual side = a + b x + c y (photo px), or None
+
+
+@dataclass(frozen=True, eq=False)
+class WorkImages:
+    """The photo resampled for the finders: stickers and colours at work_px_per_mm (`work`),
+    notes at 1 px per nominal mm (`search`, where a usual note measures note_mm px)."""
+
+    rgb: np.ndarray  # work image, balanced
+    lab: np.ndarray
+    fw: float  # work px per photo px
+    ppm: float  # work px per nominal mm
+    lab_s: np.ndarray  # search image (CIELAB)
+    fs: float  # search px per work px
+
+
+@dataclass(frozen=True, eq=False)
+class Outline:
+    corners: np.ndarray  # search px, TL TR BR BL
+    score: float
+    own_quad: bool  # the note's own four corners (not a fitted square's): shows perspective
+
+
+@dataclass(frozen=True, eq=False)
+class StickerEvidence:
+    """Per work pixel: how unlike its surroundings it is, and which note it lies on."""
+
+    dist: np.ndarray  # colour distance from the wall or the note it may lie on (least)
+    cdist: np.ndarray  # chromaticity distance, likewise
+    owner: np.ndarray  # index of the note the pixel lies on, -1: none
+    cand: np.ndarray  # pixels that may be stickers (after pen strokes are opened away)
+    glare: np.ndarray  # clipped, colourless highlights
+
+
+@dataclass(frozen=True, eq=False)
+class Disc:
+    cx: float  # work px
+    cy: float
+    pixels: np.ndarray  # its pixels' CIELAB
+    ambiguous: bool
+    radius: float  # work px
+
+
+def _surface_of_blob(lab: np.ndarray, blob: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
+    """The colour of a large blob when most of it is one flat colour (a kraft roll, a
+    whiteboard on a painted wall): its mode, if that mode covers surface_share of it."""
+    px = lab[blob]
+    mode = wall_colour(px.reshape(-1, 1, 3), cfg)
+    near = foreground(px, mode, cfg.fg_l_weight) < cfg.fg_delta_e
+    return mode if near.mean() >= cfg.surface_share else None
+
+
+def bare_surfaces(
+    lab: np.ndarray, wall: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
+) -> list[np.ndarray]:
+    """The wall and the other bare surfaces of a photo (a paper roll or a whiteboard on the
+    wall): a blob of a tenth of the photo or more, mostly one flat colour, is one when taking
+    its colour away leaves lone notes in it; a wall of notes stuck edge to edge leaves none."""
+    surfaces = [wall]
+    h, w = lab.shape[:2]
+    for _ in range(cfg.surfaces_max - 1):
+        fg = _far_from(lab, surfaces, cfg)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
+        big = [i for i in range(1, n) if stats[i][4] >= cfg.surface_min_frac * h * w]
+        added = False
+        for i in sorted(big, key=lambda i: -stats[i][4]):
+            blob = labels == i
+            mode = _surface_of_blob(lab, blob, cfg)
+            if mode is None:
+                continue
+            rest = blob & _far_from(lab, [mode], cfg)
+            side, samples = note_scale(rest, notes_cfg, cfg)
+            if side is not None and len(samples) >= cfg.surface_min_notes:
+                surfaces.append(mode)
+                added = True
+                break
+        if not added:
+            break
+    return surfaces
+
+
+def _far_from(lab: np.ndarray, surfaces: list[np.ndarray], cfg: MarkerlessConfig) -> np.ndarray:
+    """Pixels unlike every bare surface (opened: single pixels of noise are not notes)."""
+    d = np.min([foreground(lab, s, cfg.fg_l_weight) for s in surfaces], axis=0)
+    fg = (d > cfg.fg_delta_e).astype(np.uint8)
+    return cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+
+
+def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
+    """Wall colour, light balance, bare surfaces and note scale from a small copy of the photo;
+    None when nothing there looks like a note."""
+    m = config.markerless
+    h, w = rgb.shape[:2]
+    f0 = min(1.0, m.probe_max_side_px / max(h, w))
+    size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
+    probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA)
+    lab0 = _lab(probe)
+    wall = wall_colour(lab0, m)
+    balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
+    gains = _balance_gains(probe, lab0, wall) if balanced else None
+    if gains is not None:
+        lab0 = _lab(_apply_gains(probe, gains))
+        wall = wall_colour(lab0, m)
+    surfaces = bare_surfaces(lab0, wall, config.notes, m)
+    side0, samples = note_scale(_far_from(lab0, surfaces, m), config.notes, m)
+    if side0 is None:
+        return None
+    side_full = side0 / f0
+    coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
+    return Probe(
+        tuple(tuple(float(v) for v in s) for s in surfaces), balanced, gains, side_full, coef
+    )
+
+
+def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkImages:
+    """The work image (a usual note measures note_mm * work_px_per_mm px, capped in pixels)
+    and the search image (1 px per nominal mm) the note finder runs on."""
+    h, w = rgb.shape[:2]
+    fw = cfg.note_mm * cfg.work_px_per_mm / probe.side_px
+    fw = min(fw, np.sqrt(cfg.work_max_px / (h * w)), 2.0)
+    size_w = (max(1, round(w * fw)), max(1, round(h * fw)))
+    work = _apply_gains(cv2.resize(rgb, size_w, interpolation=cv2.INTER_AREA), probe.gains)
+    ppm = probe.side_px * fw / cfg.note_mm
+    fs = 1.0 / ppm
+    size_s = (max(1, round(size_w[0] * fs)), max(1, round(size_w[1] * fs)))
+    lab_s = _lab(cv2.resize(work, size_s, interpolation=cv2.INTER_AREA))
+    return WorkImages(work, _lab(work), fw, ppm, lab_s, fs)
+
+
+def _scale_bands(
+    coef: np.ndarray | None, xy_photo: np.ndarray, cfg: MarkerlessConfig
+) -> np.ndarray:
+    """Per point (photo px): the band of the expected note size, in steps of scale_band_step
+    (0: the usual size); all 0 without a scale field."""
+    if coef is None:
+        return np.zeros(len(xy_photo), int)
+    rel = coef[0] + coef[1] * xy_photo[:, 0] + coef[2] * xy_photo[:, 1]
+    rel = np.clip(rel, cfg.scale_rel_range[0], cfg.scale_rel_range[1])
+    return np.round(np.log(rel) / np.log(1 + cfg.scale_band_step)).astype(int)
+
+
+def _band_notes_cfg(config: Config, side_b: float) -> NotesConfig:
+    """The note finder's settings for one size band: a lone note keeps the size it shows
+    (every size in lone_side_range is a "pack"), lone shapes as perspective makes them."""
+    m = config.markerless
+    lo, hi = m.lone_side_range
+    return replace(
+        config.notes,
+        lone_aspect_max=m.lone_aspect_max,
+        lone_fill_min=m.lone_fill_min,
+        size_tolerance=max(1 - lo, hi - 1),
+        pack_sizes_mm=tuple(float(s) for s in np.arange(lo * side_b, hi * side_b, 0.08 * side_b)),
+    )
+
+
+def cover_notes(
+    img: WorkImages,
+    probe: Probe,
+    note_refs: dict[str, np.ndarray],
+    config: Config,
+) -> list[Outline]:
+    """Note outlines (search px): lone rectangles as they are, the rest covered with squares
+    of the size expected where each blob lies."""
+    m = config.markerless
+    side = m.note_mm
+    lab_s = img.lab_s
+    mask = _far_from(lab_s, [np.array(s) for s in probe.surfaces], m)
+    # a sticker stuck across a note's edge would pull its square outward: opened away
+    k = max(3, round(m.note_open_mm)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    # (holes first filled: ink and stickers inside a note must not open it up)
+    filled = _fill_holes(mask, 0.5 * side * side).astype(np.uint8)
+    mask &= cv2.morphologyEx(filled, cv2.MORPH_OPEN, disc).astype(bool)
+    mask &= ~_background_blobs(mask, side * side)
+    cls_s, _ = classify_map(lab_s, note_refs)
+    rects, mask = _lone_rectangles(mask, side, config, cls_s)
+    valid = np.ones(mask.shape, bool)
+
+    def paper_of(sq: Square) -> np.ndarray | None:
+        poly = _square_corners(sq.cx, sq.cy, 0.6 * sq.side, sq.angle)
+        px = lab_s[_poly_mask(mask.shape, poly)]
+        return _ink_free_median(px) if len(px) >= 10 else None
+
+    _n, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    to_photo = 1.0 / (img.fs * img.fw)
+    band = _scale_bands(probe.scale, cents * to_photo, m)
+    band[0] = np.iinfo(int).min  # the background label
+    squares: list[Square] = []
+    mask_c = np.zeros_like(mask)
+    for b in sorted(set(band[1:].tolist())):
+        side_b = side * (1 + m.scale_band_step) ** b
+        sq_b, _cls, mc = find_squares(
+            lab_s,
+            mask & (band[labels] == b),
+            valid,
+            side_b,
+            1.0,
+            note_refs,
+            paper_of,
+            _band_notes_cfg(config, side_b),
+            blob_size=True,
+        )
+        squares += sq_b
+        mask_c |= mc
+    outlines = [o for sq in squares if (o := _square_outline(sq, mask_c, config)) is not None]
+    return outlines + [Outline(c, fill, False) for c, fill in rects]
+
+
+def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline | None:
+    """A found square as a note outline, its own corners when its blob shows them; None when
+    mostly off the photo or off coloured pixels (a sliver, a guess)."""
+    corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
+    poly = _poly_mask(mask_c.shape, corners)
+    if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < (
+        config.notes.min_visible_frac
+    ):
+        return None
+    cx, cy = corners.mean(0)
+    if not (0 <= cx < mask_c.shape[1] and 0 <= cy < mask_c.shape[0]):
+        return None
+    corners = _order_corners(corners)
+    quad = _refine_quad(mask_c, corners)
+    return Outline(quad, min(1.0, sq.score / 1.9), not np.array_equal(quad, corners))
+
+
+def notes_from_outlines(
+    outlines: list[Outline], img: WorkImages, cfg: MarkerlessConfig
+) -> tuple[list[WallNote], list[np.ndarray]]:
+    """Each outline as a note in photo px with its paper colour (grey or white surfaces are not
+    notes), in reading order; and the own quads (photo px) that show the wall's perspective."""
+    to_photo = 1.0 / (img.fs * img.fw)
+    notes: list[WallNote] = []
+    quads = []
+    for o in outlines:
+        cp = (o.corners + 0.5) * to_photo - 0.5
+        cw = (o.corners + 0.5) / img.fs - 0.5  # work px
+        inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
+        px = img.lab[_poly_mask(img.lab.shape[:2], inner)]
+        if len(px) < 10:
+            continue
+        paper = _ink_free_median(px)
+        if np.hypot(paper[1], paper[2]) < cfg.note_chroma_min:
+            continue  # a grey or white surface (the wall beyond a paper roll): not a note
+        if o.own_quad:
+            quads.append(cp)
+        sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
+        notes.append(
+            WallNote(
+                tuple((float(x), float(y)) for x, y in cp),
+                (float(cp[:, 0].mean()), float(cp[:, 1].mean())),
+                float(sides.mean()),
+                tuple(float(v) for v in paper),
+                round(float(o.score), 3),
+            )
+        )
+    side = np.median([n.side_px for n in notes]) if notes else 1.0
+    notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
+    return notes, quads
+
+
+def _chromaticity(rgb8: np.ndarray) -> np.ndarray:
+    """Linear RGB over its sum. Shade (a curled corner, the gap between two notes, a note's own
+    shadow) darkens a surface by one factor in every channel: its chromaticity stays."""
+    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2 + 1e-3
+    return lin / lin.sum(-1, keepdims=True)
+
+
+def _work_corners(n: WallNote, fw: float) -> np.ndarray:
+    return (np.array(n.corners) + 0.5) * fw - 0.5
+
+
+def sticker_evidence(
+    img: WorkImages, notes: list[WallNote], probe: Probe, config: Config
+) -> StickerEvidence:
+    """What differs from its note's paper on a note, from the bare surfaces elsewhere. A pixel
+    near a note is compared with the surfaces and with every note it may belong to (squares
+    are a little off real outlines, notes overlap): a sticker differs from all of them."""
+    m = config.markerless
+    lab = img.lab
+    dist = np.min([foreground(lab, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
+    chrom = _chromaticity(img.rgb)
+    near_wall = dist < m.fg_delta_e / 2
+    wall_c = np.median(chrom[near_wall], axis=0) if near_wall.sum() > 50 else chrom.mean((0, 1))
+    cdist = np.linalg.norm(chrom - wall_c, axis=-1)
+    owner = -np.ones(lab.shape[:2], np.int32)
+    grow = 0.1 * m.note_mm * img.ppm
+    for i, n in enumerate(notes):
+        _lower_near_note(i, n, img, chrom, grow, dist, cdist, owner, m)
+    return StickerEvidence(
+        dist,
+        cdist,
+        owner,
+        _sticker_mask(img, notes, dist, cdist, m),
+        (lab[..., 0] > config.dots.glare_l_min)
+        & (np.hypot(lab[..., 1], lab[..., 2]) < config.dots.chroma_min),
+    )
+
+
+def _lower_near_note(
+    i: int,
+    n: WallNote,
+    img: WorkImages,
+    chrom: np.ndarray,
+    grow: float,
+    dist: np.ndarray,
+    cdist: np.ndarray,
+    owner: np.ndarray,
+    m: MarkerlessConfig,
+) -> None:
+    """In and around note i (grown by `grow` px): distances lowered to those from its paper
+    (in place), and its own pixels marked as its."""
+    cw = _work_corners(n, img.fw)
+    c = cw.mean(0)
+    big = c + (cw - c) * (1 + 2 * grow / max(n.side_px * img.fw, 1.0))
+    x0, y0 = np.maximum(np.floor(big.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(big.max(0)).astype(int) + 1, (dist.shape[1], dist.shape[0]))
+    if x1 <= x0 or y1 <= y0:
+        return
+    sub = _poly_mask((y1 - y0, x1 - x0), big - (x0, y0))
+    d = foreground(img.lab[y0:y1, x0:x1], np.array(n.lab), m.fg_l_weight)
+    box = dist[y0:y1, x0:x1]
+    box[sub] = np.minimum(box[sub], d[sub])
+    own = _poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
+    paper = own & (d < m.fg_delta_e / 2)
+    if paper.sum() > 20:
+        paper_c = np.median(chrom[y0:y1, x0:x1][paper], axis=0)
+        cb = cdist[y0:y1, x0:x1]
+        cb[sub] = np.minimum(cb[sub], np.linalg.norm(chrom[y0:y1, x0:x1] - paper_c, axis=-1)[sub])
+    owner[y0:y1, x0:x1][own] = i
+
+
+def _sticker_mask(
+    img: WorkImages,
+    notes: list[WallNote],
+    dist: np.ndarray,
+    cdist: np.ndarray,
+    m: MarkerlessConfig,
+) -> np.ndarray:
+    """Pixels unlike their surroundings in colour and chromaticity, off note outlines, not
+    ink, opened at a share of the sticker radius (pen strokes are far thinner)."""
+    lab = img.lab
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity)
+    # along a note's outline the photo mixes paper, wall and the note's shadow (a curled
+    # corner, blur): nothing there is a sticker's own colour, a sticker reaches past it
+    edge = np.zeros(cand.shape, np.uint8)
+    for n in notes:
+        width = max(1, round(2 * m.dot_edge_band * n.side_px * img.fw))
+        cv2.polylines(edge, [np.round(_work_corners(n, img.fw)).astype(np.int32)], True, 1, width)
+    cand &= edge == 0
+    # ink is dark and nearly neutral (black, grey pens): never a sticker
+    cand &= ~((chroma < 12.0) & (lab[..., 0] < 60.0))
+    # stickers far off in a tilted view are a good deal smaller than near ones: the opening
+    # keeps anything over half the usual size
+    k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    return cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+
+
+def place_stickers(
+    img: WorkImages,
+    ev: StickerEvidence,
+    probe: Probe,
+    sticker_refs: dict[str, np.ndarray],
+    config: Config,
+) -> tuple[list[Disc], float]:
+    """Discs over the sticker pixels, with the radius expected where they lie (stickers far off
+    in a tilted photo are smaller, like the notes there). Returns the discs and the usual
+    radius (work px)."""
+    m = config.markerless
+    rel_w = None
+    band_w = np.zeros(ev.cand.shape, int)
+    if probe.scale is not None:
+        gy, gx = np.mgrid[0 : ev.cand.shape[0], 0 : ev.cand.shape[1]].astype(np.float32)
+        coef = probe.scale
+        rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / img.fw
+        rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
+        band_w = np.round(np.log(rel_w) / np.log(1 + m.scale_band_step)).astype(int)
+    r_found = _dot_radius(ev.cand, img.ppm, m, rel_w)
+    r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
+    note_area = (m.note_mm * img.ppm) ** 2
+    discs: list[Disc] = []
+    r_px = r0
+    bands = sorted(set(np.unique(band_w).tolist()))
+    for b in bands:
+        k_b = (1 + m.scale_band_step) ** b
+        sel = ev.cand & (band_w == b)
+        if not sel.any():
+            continue
+        # blobs the size of notes are notes the square finder left (not stickers): dropped
+        got, r_b = place_discs(
+            img.lab, sel, ev.glare, r0 * k_b, note_area * k_b**2, sticker_refs, config.dots
+        )
+        discs += [Disc(float(x), float(y), pix, bool(amb), float(r_b)) for x, y, pix, amb in got]
+        if b == 0 or len(bands) == 1:
+            r_px = r_b
+    return _drop_strokes(discs, ev.cand, m), r_px
+
+
+def _drop_strokes(discs: list[Disc], cand: np.ndarray, m: MarkerlessConfig) -> list[Disc]:
+    """A pen line (an arrow drawn on the wall, a thick marker stroke) is laid with a chain of
+    discs: stroke_min_discs or more in one blob, all on one straight line, are ink."""
+    _nc, comp = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    by_comp: dict[int, list[int]] = {}
+    for k, d in enumerate(discs):
+        at = int(comp[min(round(d.cy), comp.shape[0] - 1), min(round(d.cx), comp.shape[1] - 1)])
+        by_comp.setdefault(at, []).append(k)
+    stroke: set[int] = set()
+    for at, ks in by_comp.items():
+        if at == 0 or len(ks) < m.stroke_min_discs:
+            continue
+        pts = np.array([(discs[k].cx, discs[k].cy) for k in ks], np.float64)
+        ev = np.linalg.eigvalsh(np.cov((pts - pts.mean(0)).T))
+        if np.sqrt(max(ev[0], 0.0)) < m.stroke_width_frac * discs[ks[0]].radius:
+            stroke.update(ks)
+    return [d for k, d in enumerate(discs) if k not in stroke]
+
+
+def _own_radius(d: Disc, cand: np.ndarray, m: MarkerlessConfig) -> float:
+    """The radius of the round blob a disc lies on, when it is one sticker alone: a near
+    sticker in a tilted photo is larger than the usual one, and its rim then looks like a
+    strip running on. 0 when the blob is not round (touching stickers, a stroke)."""
+    r = 2.5 * d.radius
+    x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
+    sub = cand[y0 : int(d.cy + r) + 1, x0 : int(d.cx + r) + 1].astype(np.uint8)
+    _n, labels = cv2.connectedComponents(sub, connectivity=8)
+    at = labels[min(round(d.cy) - y0, sub.shape[0] - 1), min(round(d.cx) - x0, sub.shape[1] - 1)]
+    if at == 0:
+        return 0.0
+    blob = labels == at
+    ys, xs = np.nonzero(blob)
+    if (
+        xs.min() == 0
+        or ys.min() == 0
+        or xs.max() == sub.shape[1] - 1
+        or ys.max() == sub.shape[0] - 1
+    ):
+        return 0.0  # runs past the window: not one sticker
+    if _roundness(blob) < m.dot_own_round_min:
+        return 0.0
+    return float(np.sqrt(blob.sum() / np.pi))
+
+
+def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessConfig) -> str:
+    """Why a disc is not a sticker ("" when it is one). A sticker stands on the wall or a
+    note: round, mostly surrounded by what they explain (or other stickers), a full disc of
+    its colour, ending at its rim."""
+    hh, ww = ev.dist.shape
+    cx, cy = d.cx, d.cy
+    if len(d.pixels) == 0:
+        return "empty"
+    r_d = max(d.radius, _own_radius(d, ev.cand, m))
+    if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_d:
+        return "frame"  # cut by the frame, its surroundings unseen
+    x0, x1 = max(0, int(cx - 2 * r_d)), min(ww, int(cx + 2 * r_d) + 1)
+    y0, y1 = max(0, int(cy - 2 * r_d)), min(hh, int(cy + 2 * r_d) + 1)
+    gy, gx = np.mgrid[y0:y1, x0:x1]
+    rr = np.hypot(gx - cx, gy - cy)
+    ring = (rr > 1.3 * r_d) & (rr < 1.8 * r_d)
+    rim = (rr > 1.15 * r_d) & (rr < 1.5 * r_d)
+    n_ring = ring.sum()
+    for o in discs:  # touching stickers: their discs say nothing either way
+        if o is not d and np.hypot(o.cx - cx, o.cy - cy) < 3 * r_d:
+            ring &= np.hypot(gx - o.cx, gy - o.cy) > 1.1 * r_d
+            rim &= np.hypot(gx - o.cx, gy - o.cy) > 1.15 * r_d
+    explained = (ev.dist[y0:y1, x0:x1] <= m.dot_delta_e) | (
+        ev.cdist[y0:y1, x0:x1] <= m.dot_chromaticity
+    )
+    if ring.sum() < 0.3 * max(n_ring, 1) or explained[ring].mean() < m.dot_ring_min:
+        return "surroundings"  # a strip of another wall along the frame, a magnet's rim
+    cand = ev.cand[y0:y1, x0:x1]
+    disc = rr < 0.8 * r_d
+    if disc.sum() and cand[disc].mean() < m.dot_fill_min:
+        return "not_full"  # a disc laid along a pen stroke
+    if rim.sum() and cand[rim].mean() > m.dot_rim_max:
+        return "runs_on"  # a strip (a curled corner's shade, a gap between two notes)
+    return ""
+
+
 def find_wall(
     rgb: np.ndarray,
     note_refs: dict[str, np.ndarray],
@@ -396,296 +900,44 @@ def find_wall(
     """
     m = config.markerless
     h, w = rgb.shape[:2]
-    f0 = min(1.0, m.probe_max_side_px / max(h, w))
-    probe = cv2.resize(
-        rgb,
-        (max(1, round(w * f0)), max(1, round(h * f0))),
-        interpolation=cv2.INTER_AREA,
-    )
-    lab0 = _lab(probe)
-    wall = wall_colour(lab0, m)
-    balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
-    gains = _balance_gains(probe, lab0, wall) if balanced else None
-    if gains is not None:
-        lab0 = _lab(_apply_gains(probe, gains))
-        wall = wall_colour(lab0, m)
-    fg0 = foreground(lab0, wall, m.fg_l_weight) > m.fg_delta_e
-    fg0 = cv2.morphologyEx(fg0.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    side0, samples = note_scale(fg0, config)
-    empty = WallScene((w, h), tuple(float(v) for v in wall), balanced, 0.0, 0.0, (), (), (), None)
-    if side0 is None:
-        return empty
-    side_full = side0 / f0
-    # work image: a usual note measures note_mm * work_px_per_mm px (capped in pixels)
-    fw = m.note_mm * m.work_px_per_mm / side_full
-    fw = min(fw, np.sqrt(m.work_max_px / (h * w)), 2.0)
-    size_w = (max(1, round(w * fw)), max(1, round(h * fw)))
-    work = _apply_gains(cv2.resize(rgb, size_w, interpolation=cv2.INTER_AREA), gains)
-    lab_w = _lab(work)
-    ppm_w = side_full * fw / m.note_mm  # work px per nominal mm
-    # notes: at 1 px per nominal mm, as on a board
-    fs = 1.0 / ppm_w
-    size_s = (max(1, round(size_w[0] * fs)), max(1, round(size_w[1] * fs)))
-    lab_s = _lab(cv2.resize(work, size_s, interpolation=cv2.INTER_AREA))
-    side = m.note_mm
-    note_area = side * side
-    mask = foreground(lab_s, wall, m.fg_l_weight) > m.fg_delta_e
-    mask &= ~_background_blobs(mask, note_area)
-    cls_s, _ = classify_map(lab_s, note_refs)
-    rects, mask = _lone_rectangles(mask, side, config, cls_s)
-    valid = np.ones(mask.shape, bool)
-
-    def paper_of(sq: Square) -> np.ndarray | None:
-        poly = _square_corners(sq.cx, sq.cy, 0.6 * sq.side, sq.angle)
-        px = lab_s[_poly_mask(mask.shape, poly)]
-        return _ink_free_median(px) if len(px) >= 10 else None
-
-    lo, hi = m.lone_side_range
-    # blobs by the note size expected where they are (bands of scale_band_step)
-    coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
-    n_lab, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    band = np.zeros(n_lab, int)
-    if coef is not None:
-        to_full = 1.0 / (fs * fw)
-        rel = coef[0] + coef[1] * cents[:, 0] * to_full + coef[2] * cents[:, 1] * to_full
-        rel = np.clip(rel, m.scale_rel_range[0], m.scale_rel_range[1])
-        band = np.round(np.log(rel) / np.log(1 + m.scale_band_step)).astype(int)
-    band[0] = np.iinfo(int).min  # the background label
-    squares: list[Square] = []
-    mask_c = np.zeros_like(mask)
-    for b in sorted(set(band[1:].tolist())):
-        side_b = side * (1 + m.scale_band_step) ** b
-        notes_cfg = replace(
-            config.notes,
-            lone_aspect_max=m.lone_aspect_max,
-            lone_fill_min=m.lone_fill_min,
-            size_tolerance=max(1 - lo, hi - 1),
-            # every size in the range is a "pack": a lone note keeps the size it shows
-            pack_sizes_mm=tuple(
-                float(s) for s in np.arange(lo * side_b, hi * side_b, 0.08 * side_b)
-            ),
+    probe = probe_photo(rgb, config)
+    if probe is None:
+        lab0 = _lab(cv2.resize(rgb, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA))
+        wall = tuple(float(v) for v in wall_colour(lab0, m))
+        return WallScene((w, h), wall, False, 0.0, 0.0, (), (), (), None)
+    img = work_images(rgb, probe, m)
+    notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m)
+    ev = sticker_evidence(img, notes, probe, config)
+    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config)
+    dots = []
+    for d in discs:
+        if _reject_disc(d, discs, ev, m):
+            continue
+        on = int(
+            ev.owner[
+                min(round(d.cy), ev.owner.shape[0] - 1), min(round(d.cx), ev.owner.shape[1] - 1)
+            ]
         )
-        sq_b, _cls, mc = find_squares(
-            lab_s,
-            mask & (band[labels] == b),
-            valid,
-            side_b,
-            1.0,
-            note_refs,
-            paper_of,
-            notes_cfg,
-            blob_size=True,
-        )
-        squares += sq_b
-        mask_c |= mc
-    outlines: list[tuple[np.ndarray, float]] = []
-    for sq in squares:
-        corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
-        poly = _poly_mask(mask.shape, corners)
-        if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < (
-            config.notes.min_visible_frac
-        ):
-            continue  # mostly off the photo or off coloured pixels: a sliver, a guess
-        cx, cy = corners.mean(0)
-        if not (0 <= cx < size_s[0] and 0 <= cy < size_s[1]):
-            continue
-        score = min(1.0, sq.score / 1.9)
-        outlines.append((_order_corners(corners), score))
-    refined = [(_refine_quad(mask_c, c), sc) for c, sc in outlines]
-    # a note whose own four corners were found shows the wall's perspective
-    own_quad = [not np.array_equal(q, c) for (q, _), (c, _) in zip(refined, outlines, strict=True)]
-    outlines = refined + rects
-    own_quad += [False] * len(rects)
-    # search px (pixel centres) -> photo px
-    to_photo = 1.0 / (fs * fw)
-    notes: list[WallNote] = []
-    quads = []
-    for (corners, score), own in zip(outlines, own_quad, strict=True):
-        cp = (corners + 0.5) * to_photo - 0.5
-        if own:
-            quads.append(cp)
-        cw = (corners + 0.5) / fs - 0.5  # work px
-        inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
-        px = lab_w[_poly_mask(lab_w.shape[:2], inner)]
-        if len(px) < 10:
-            continue
-        paper = _ink_free_median(px)
-        if np.hypot(paper[1], paper[2]) < m.note_chroma_min:
-            continue  # a grey or white surface (the wall beyond a paper roll): not a note
-        sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
-        notes.append(
-            WallNote(
-                tuple((float(x), float(y)) for x, y in cp),
-                (float(cp[:, 0].mean()), float(cp[:, 1].mean())),
-                float(sides.mean()),
-                tuple(float(v) for v in paper),
-                round(float(score), 3),
-            )
-        )
-    # reading order: rows of notes top to bottom, left to right in each
-    notes.sort(key=lambda n: (round(n.center[1] / side_full), n.center[0]))
-    # dots: what differs from its note's paper on a note, from the wall elsewhere. A pixel
-    # near a note is compared with the wall and with every note it may belong to (squares
-    # are a little off real outlines, notes overlap): a sticker differs from all of them.
-    dist = foreground(lab_w, wall, m.fg_l_weight)
-    # Shade (a curled corner, the gap between two notes, a note's own shadow) darkens a
-    # surface by the same factor in every channel: its chromaticity (linear RGB over their
-    # sum) stays the surface's. A sticker's does not.
-    lin = (work.astype(np.float32) / 255.0) ** 2.2 + 1e-3
-    chrom = lin / lin.sum(-1, keepdims=True)
-    near_wall = dist < m.fg_delta_e / 2
-    wall_c = np.median(chrom[near_wall], axis=0) if near_wall.sum() > 50 else chrom.mean((0, 1))
-    cdist = np.linalg.norm(chrom - wall_c, axis=-1)
-    owner = -np.ones(lab_w.shape[:2], np.int32)
-    grow = 0.1 * m.note_mm * ppm_w
-    for i, n in enumerate(notes):
-        cw = (np.array(n.corners) + 0.5) * fw - 0.5
-        c = cw.mean(0)
-        big = c + (cw - c) * (1 + 2 * grow / max(n.side_px * fw, 1.0))
-        x0, y0 = np.maximum(np.floor(big.min(0)).astype(int), 0)
-        x1, y1 = np.minimum(np.ceil(big.max(0)).astype(int) + 1, (lab_w.shape[1], lab_w.shape[0]))
-        if x1 <= x0 or y1 <= y0:
-            continue
-        sub = _poly_mask((y1 - y0, x1 - x0), big - (x0, y0))
-        d = foreground(lab_w[y0:y1, x0:x1], np.array(n.lab), m.fg_l_weight)
-        box = dist[y0:y1, x0:x1]
-        box[sub] = np.minimum(box[sub], d[sub])
-        own = _poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
-        paper_c = (
-            np.median(chrom[y0:y1, x0:x1][own & (d < m.fg_delta_e / 2)], axis=0)
-            if ((own & (d < m.fg_delta_e / 2)).sum() > 20)
-            else None
-        )
-        if paper_c is not None:
-            cb = cdist[y0:y1, x0:x1]
-            cb[sub] = np.minimum(
-                cb[sub], np.linalg.norm(chrom[y0:y1, x0:x1] - paper_c, axis=-1)[sub]
-            )
-        ob = owner[y0:y1, x0:x1]
-        ob[own] = i
-    chroma = np.hypot(lab_w[..., 1], lab_w[..., 2])
-    cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity)
-    # along a note's outline the photo mixes paper, wall and the note's shadow (a curled
-    # corner, blur): nothing there is a sticker's own colour, a sticker reaches past it
-    edge = np.zeros(cand.shape, np.uint8)
-    for n in notes:
-        cw = (np.array(n.corners) + 0.5) * fw - 0.5
-        width = max(1, round(2 * m.dot_edge_band * n.side_px * fw))
-        cv2.polylines(edge, [np.round(cw).astype(np.int32)], True, 1, width)
-    cand &= edge == 0
-    # ink is dark and nearly neutral (black, grey pens): never a sticker
-    cand &= ~((chroma < 12.0) & (lab_w[..., 0] < 60.0))
-    r_guess = m.dot_mm / 2 * ppm_w
-    # pen strokes are far thinner than a sticker; stickers far off in a tilted view are a
-    # good deal smaller than near ones: the opening keeps anything over half the usual size
-    k = max(3, round(r_guess * m.dot_open_frac)) | 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
-    # the local scale: stickers far off in a tilted photo are smaller, like the notes there
-    rel_w = None
-    band_w = np.zeros(cand.shape, int)
-    if coef is not None:
-        gy, gx = np.mgrid[0 : cand.shape[0], 0 : cand.shape[1]].astype(np.float32)
-        rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / fw
-        rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
-        band_w = np.round(np.log(rel_w) / np.log(1 + m.scale_band_step)).astype(int)
-    r_found = _dot_radius(cand, ppm_w, m, rel_w)
-    r0 = r_found if r_found is not None else r_guess
-    glare = (lab_w[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min)
-    dot_area_note = (side * ppm_w) ** 2
-    placed = []
-    r_px = r0
-    for b in sorted(set(np.unique(band_w).tolist())):
-        k_b = (1 + m.scale_band_step) ** b
-        sel = cand & (band_w == b)
-        if not sel.any():
-            continue
-        # blobs the size of notes are notes the square finder left (not stickers): dropped
-        got, r_b = place_discs(
-            lab_w, sel, glare, r0 * k_b, dot_area_note * k_b**2, sticker_refs, config.dots
-        )
-        placed += [(*p, r_b) for p in got]
-        if b == 0 or len(set(band_w.ravel().tolist())) == 1:
-            r_px = r_b
-    # a pen line (an arrow drawn on the wall, a thick marker stroke) is laid with a chain of
-    # discs: four or more in one blob, all on one straight line, are ink, not stickers
-    _nc, comp = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
-    by_comp: dict[int, list[int]] = {}
-    for k, p in enumerate(placed):
-        lab_k = int(comp[min(round(p[1]), comp.shape[0] - 1), min(round(p[0]), comp.shape[1] - 1)])
-        by_comp.setdefault(lab_k, []).append(k)
-    stroke: set[int] = set()
-    for lab_k, ks in by_comp.items():
-        if lab_k == 0 or len(ks) < m.stroke_min_discs:
-            continue
-        pts = np.array([placed[k][:2] for k in ks], np.float64)
-        ev = np.linalg.eigvalsh(np.cov((pts - pts.mean(0)).T))
-        if np.sqrt(max(ev[0], 0.0)) < m.stroke_width_frac * placed[ks[0]][4]:
-            stroke.update(ks)
-    placed = [p for k, p in enumerate(placed) if k not in stroke]
-    dots: list[WallDot] = []
-    explained = (dist <= m.dot_delta_e) | (cdist <= m.dot_chromaticity)
-    yy, xx = np.mgrid[0 : dist.shape[0], 0 : dist.shape[1]]
-    for cx, cy, pix, ambiguous, r_d in placed:
-        if len(pix) == 0:
-            continue
-        # a sticker stands on the wall or a note: round it, mostly what they explain (or
-        # other stickers); a strip of another wall along the frame, a magnet's rim is not
-        hh, ww = dist.shape
-        if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_d:
-            continue  # cut by the frame, its surroundings unseen: a strip of something else
-        x0, x1 = max(0, int(cx - 2 * r_d)), min(dist.shape[1], int(cx + 2 * r_d) + 1)
-        y0, y1 = max(0, int(cy - 2 * r_d)), min(dist.shape[0], int(cy + 2 * r_d) + 1)
-        gx, gy = xx[y0:y1, x0:x1], yy[y0:y1, x0:x1]
-        rr = np.hypot(gx - cx, gy - cy)
-        ring = (rr > 1.3 * r_d) & (rr < 1.8 * r_d)
-        n_ring = ring.sum()
-        for (
-            ox,
-            oy,
-            *_,
-        ) in placed:  # touching stickers: their discs say nothing either way
-            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_d:
-                ring &= np.hypot(gx - ox, gy - oy) > 1.1 * r_d
-        if ring.sum() < 0.3 * max(n_ring, 1) or explained[y0:y1, x0:x1][ring].mean() < (
-            m.dot_ring_min
-        ):
-            continue
-        # a sticker is a full disc of its colour: a disc laid along a pen stroke is not
-        disc = rr < 0.8 * r_d
-        if disc.sum() and cand[y0:y1, x0:x1][disc].mean() < m.dot_fill_min:
-            continue
-        # a sticker ends at its rim: a strip (a curled corner's shade, a gap between two
-        # notes) runs on past the disc
-        rim = (rr > 1.15 * r_d) & (rr < 1.5 * r_d)
-        for ox, oy, *_ in placed:
-            if 0 < np.hypot(ox - cx, oy - cy) < 3 * r_d:
-                rim &= np.hypot(gx - ox, gy - oy) > 1.15 * r_d
-        if rim.sum() and cand[y0:y1, x0:x1][rim].mean() > m.dot_rim_max:
-            continue
-        xi, yi = min(round(cx), owner.shape[1] - 1), min(round(cy), owner.shape[0] - 1)
-        on = int(owner[yi, xi])
         dots.append(
             WallDot(
-                (float((cx + 0.5) / fw - 0.5), float((cy + 0.5) / fw - 0.5)),
-                float(r_d / fw),
-                tuple(float(v) for v in np.median(pix, axis=0)),
+                (float((d.cx + 0.5) / img.fw - 0.5), float((d.cy + 0.5) / img.fw - 0.5)),
+                float(d.radius / img.fw),
+                tuple(float(v) for v in np.median(d.pixels, axis=0)),
                 on if on >= 0 else None,
-                bool(ambiguous),
+                d.ambiguous,
             )
         )
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
-    places = _places(centres, side_full, m)
     hw = wall_plane(quads, m.note_mm, m)
     return WallScene(
         (w, h),
-        tuple(float(v) for v in wall),
-        balanced,
-        float(side_full),
-        float(r_px / fw),
+        probe.surfaces[0],
+        probe.balanced,
+        float(probe.side_px),
+        float(r_px / img.fw),
         tuple(notes),
         tuple(dots),
-        tuple(places),
+        tuple(_places(centres, probe.side_px, m)),
         None if hw is None else tuple(tuple(float(v) for v in row) for row in hw),
     )
 
@@ -698,13 +950,17 @@ def name_colours(
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other (chained)
     are one colour, named by the nearest common name of their median, or "unknown" when none
-    lies within unknown_de. Returns (name, distance) per item."""
+    lies within unknown_de. Items only chain when their own nearest names agree (or one has
+    none): a chain must not run from lime through yellow to orange, one step at a time.
+    Returns (name, distance) per item."""
     n = len(labs)
     if n == 0:
         return []
     a = np.array(labs, np.float64)
+    own = np.array([classify(v, names, unknown_de)[0] for v in a])
     d = np.linalg.norm((a[:, None] - a[None]) * (0.5, 1, 1), axis=-1)
-    cl = _linked(d < cluster_de, np.arange(n))
+    agree = (own[:, None] == own[None]) | (own[:, None] == "unknown") | (own[None] == "unknown")
+    cl = _linked((d < cluster_de) & agree, np.arange(n))
     k = int(cl.max()) + 1
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
     for c in range(k):
