@@ -694,13 +694,14 @@ def sticker_evidence(
     cdist = np.linalg.norm(chrom - wall_c, axis=-1)
     owner = -np.ones(lab.shape[:2], np.int32)
     grow = 0.1 * m.note_mm * img.ppm
-    for i, n in enumerate(notes):
-        _lower_near_note(i, n, img, chrom, grow, dist, cdist, owner, m)
+    papers = [
+        _lower_near_note(i, n, img, chrom, grow, dist, cdist, owner, m) for i, n in enumerate(notes)
+    ]
     return StickerEvidence(
         dist,
         cdist,
         owner,
-        _sticker_mask(img, notes, dist, cdist, m),
+        _sticker_mask(img, notes, dist, cdist, (chrom, wall_c, papers), m),
         (lab[..., 0] > config.dots.glare_l_min)
         & (np.hypot(lab[..., 1], lab[..., 2]) < config.dots.chroma_min),
     )
@@ -716,27 +717,29 @@ def _lower_near_note(
     cdist: np.ndarray,
     owner: np.ndarray,
     m: MarkerlessConfig,
-) -> None:
+) -> np.ndarray | None:
     """In and around note i (grown by `grow` px): distances lowered to those from its paper
-    (in place), and its own pixels marked as its."""
+    (in place), and its own pixels marked as its. Returns its paper's chromaticity."""
     cw = _work_corners(n, img.fw)
     c = cw.mean(0)
     big = c + (cw - c) * (1 + 2 * grow / max(n.side_px * img.fw, 1.0))
     x0, y0 = np.maximum(np.floor(big.min(0)).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(big.max(0)).astype(int) + 1, (dist.shape[1], dist.shape[0]))
     if x1 <= x0 or y1 <= y0:
-        return
+        return None
     sub = _poly_mask((y1 - y0, x1 - x0), big - (x0, y0))
     d = foreground(img.lab[y0:y1, x0:x1], np.array(n.lab), m.fg_l_weight)
     box = dist[y0:y1, x0:x1]
     box[sub] = np.minimum(box[sub], d[sub])
     own = _poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
     paper = own & (d < m.fg_delta_e / 2)
-    if paper.sum() > 20:
-        paper_c = np.median(chrom[y0:y1, x0:x1][paper], axis=0)
-        cb = cdist[y0:y1, x0:x1]
-        cb[sub] = np.minimum(cb[sub], np.linalg.norm(chrom[y0:y1, x0:x1] - paper_c, axis=-1)[sub])
     owner[y0:y1, x0:x1][own] = i
+    if paper.sum() <= 20:
+        return None
+    paper_c = np.median(chrom[y0:y1, x0:x1][paper], axis=0)
+    cb = cdist[y0:y1, x0:x1]
+    cb[sub] = np.minimum(cb[sub], np.linalg.norm(chrom[y0:y1, x0:x1] - paper_c, axis=-1)[sub])
+    return paper_c
 
 
 def _sticker_mask(
@@ -744,20 +747,33 @@ def _sticker_mask(
     notes: list[WallNote],
     dist: np.ndarray,
     cdist: np.ndarray,
+    chroms: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]],
     m: MarkerlessConfig,
 ) -> np.ndarray:
-    """Pixels unlike their surroundings in colour and chromaticity, off note outlines, not
-    ink, opened at a share of the sticker radius (pen strokes are far thinner)."""
+    """Pixels unlike their surroundings in colour and chromaticity, not the mix of a note and
+    the wall along its outline, not ink, opened at a share of the sticker radius (pen strokes
+    are far thinner). chroms: per-pixel chromaticity, the wall's, each note paper's."""
     lab = img.lab
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity)
-    # along a note's outline the photo mixes paper, wall and the note's shadow (a curled
-    # corner, blur): nothing there is a sticker's own colour, a sticker reaches past it
-    edge = np.zeros(cand.shape, np.uint8)
-    for n in notes:
+    # along a note's outline the photo mixes paper and wall (blur, a curled corner, the
+    # note's shadow): such a mix, in linear light, has a chromaticity on the segment between
+    # theirs; a sticker across the outline does not, and is kept
+    chrom, wall_c, papers = chroms
+    hh, ww = cand.shape
+    for n, paper_c in zip(notes, papers, strict=True):
         width = max(1, round(2 * m.dot_edge_band * n.side_px * img.fw))
-        cv2.polylines(edge, [np.round(_work_corners(n, img.fw)).astype(np.int32)], True, 1, width)
-    cand &= edge == 0
+        corners = np.round(_work_corners(n, img.fw)).astype(np.int32)
+        x0, y0 = np.maximum(corners.min(0) - width, 0)
+        x1, y1 = np.minimum(corners.max(0) + width + 1, (ww, hh))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        band = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.polylines(band, [corners - (x0, y0)], True, 1, width)
+        sel = band.astype(bool)
+        if paper_c is not None:
+            sel &= _segment_distance(chrom[y0:y1, x0:x1], wall_c, paper_c) < m.dot_chromaticity
+        cand[y0:y1, x0:x1] &= ~sel
     # ink is dark and nearly neutral (black, grey pens): never a sticker
     cand &= ~((chroma < 12.0) & (lab[..., 0] < 60.0))
     # stickers far off in a tilted view are a good deal smaller than near ones: the opening
@@ -765,6 +781,13 @@ def _sticker_mask(
     k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     return cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+
+
+def _segment_distance(pts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance of each point (last axis) from the segment a-b."""
+    ab = b - a
+    t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    return np.linalg.norm(pts - (a + t[..., None] * ab), axis=-1)
 
 
 def place_stickers(
