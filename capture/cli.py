@@ -127,6 +127,15 @@ def print_summary(summary: BatchSummary, console: Console) -> None:
         + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
         highlight=False,
     )
+    ml = summary.session.get("markerless")
+    if ml:  # photos read with no board
+        on = sum(sum(n["dots"].values()) for n in ml["notes"])
+        free = sum(d.get("on_note") is None for d in ml["dots"])
+        c.print(
+            f"[bold]{len(ml['notes'])} post-its lus sans panneau[/] · {on} gommettes sur ces "
+            f"post-its · {free} hors post-it (markerless_notes.csv, markerless_dots.csv)",
+            highlight=False,
+        )
     c.print(
         f"résultats : {summary.out_dir}/ (session.json, votes.csv, actions.csv, notes.csv, "
         "zones.csv, photos/, crops/)",

@@ -32,7 +32,7 @@ from capture import __version__
 from capture.app.corrections import JOURNAL, reapply_journal
 from capture.app.events import ProgressCallback, RunEvent, notice, silent
 from capture.app.json_out import photo_to_dict, session_to_dict, write_photo_json
-from capture.app.markerless_out import session_markerless, write_markerless_csv
+from capture.app.markerless_out import markerless_csv_files, session_markerless
 from capture.app.photo import analyse_photo
 from capture.app.report import ASSETS_DIR, LAYOUT_FILE, REPORT_FILE, report_html
 from capture.app.runlog import log, run_log
@@ -891,10 +891,10 @@ def _write_session(out_dir: Path, kit: KitLayout, config: Config, doc: dict,
             **{path: json_bytes(d) for path, d in photo_docs.items()},
             out_dir / "session.json": json_bytes(doc),
             **csv_files(out_dir, doc),
+            **markerless_csv_files(out_dir, doc),
             out_dir / REPORT_FILE: html.encode("utf-8"),
             out_dir / LAYOUT_FILE: json_bytes(kit_to_dict(kit, dpi=150)),
         })
-        write_markerless_csv(out_dir, doc)  # (its own two files, only for markerless photos)
     except OSError as exc:
         raise output_error(exc) from exc
     return doc

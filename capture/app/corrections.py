@@ -48,6 +48,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from capture.app.markerless_out import markerless_csv_files
 from capture.app.report import REPORT_FILE, load_outputs, photo_doc_paths, report_html
 from capture.core.config import CONFIG
 from capture.core.errors import UsageError
@@ -56,6 +57,7 @@ from capture.io.atomic import ensure_writable, json_bytes, output_error, write_t
 from capture.io.csv_out import csv_files
 from capture.io.schema import validate
 from capture.kit.layout import grid_cell
+from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
 CORRECTIONS_VERSION = 1
 JOURNAL = "corrections.json"  # in the output folder: every correction applied to it
@@ -141,6 +143,8 @@ def correction_kind(item: Any) -> str:
     """Which of the schema's correction kinds an item is, from its target's keys."""
     target = item.get("target") if isinstance(item, dict) else None
     target = target if isinstance(target, dict) else {}
+    if "markerless" in target:
+        return "markerless_correction"
     if "note" in target:
         return "note_correction"
     if "add" in target:
@@ -166,7 +170,8 @@ def merge_corrections(old: list[dict], new: list[dict]) -> list[dict]:
             out[k] = copy.deepcopy(c)
             continue
         cur = out[k]
-        if "set" in c and correction_kind(c) in ("note_correction", "add_correction"):
+        if "set" in c and correction_kind(c) in (
+                "note_correction", "add_correction", "markerless_correction"):
             cur["set"] = {**cur.get("set", {}), **c["set"]}
         elif "set" in c:
             cur["set"] = copy.deepcopy(c["set"])
@@ -393,6 +398,69 @@ def _resolve_retake(session: dict, board: str) -> None:
                 f["resolved"] = True
 
 
+def _find_markerless(doc: dict, photo: str, note: str) -> tuple[str, dict] | None:
+    """A note read with no board, in a document's markerless block (kept or rejected)."""
+    ml = doc.get("markerless") or {}
+    for key in ("notes", "rejected_notes"):
+        for entry in ml.get(key, []):
+            if entry.get("id") == note and entry.get("photo", doc.get("file")) == photo:
+                return key, entry
+    return None
+
+
+def _check_markerless(c: dict, session: dict) -> list[str]:
+    """Why a correction of a note read with no board does not fit these outputs."""
+    t = c["target"]
+    problems = []
+    if _find_markerless(session, t["photo"], t["markerless"]) is None:
+        problems.append(f"pas de post-it {t['markerless']!r} lu sans panneau sur la photo "
+                        f"{t['photo']!r} dans ces résultats")
+    s = c.get("set") or {}
+    notes = (*NOTE_NAMES, "unknown")
+    if "color" in s and s["color"] not in notes:
+        problems.append(f"la couleur {s['color']!r} n'est pas une couleur de post-it "
+                        f"({', '.join(notes)})")
+    stickers = (*STICKER_NAMES, "unknown")
+    for colour in s.get("dots", {}):
+        if colour not in stickers:
+            problems.append(f"la couleur {colour!r} n'est pas une couleur de gommette "
+                            f"({', '.join(stickers)})")
+    return problems
+
+
+def _apply_markerless(doc: dict, corr: dict, author: str) -> None:
+    """One correction of a note read with no board, on one document (the session or the
+    photo's JSON): its text, colour, stickers per colour, or a false detection moved to
+    markerless.rejected_notes (and back). The first machine values are kept."""
+    t = corr["target"]
+    found = _find_markerless(doc, t["photo"], t["markerless"])
+    if found is None:
+        return
+    key, entry = found
+    entry.setdefault("machine", {k: copy.deepcopy(entry.get(k)) for k in ("text", "color", "dots")})
+    ml = doc["markerless"]
+    fd = corr.get("false_detection")
+    if fd is not None:
+        dst = "rejected_notes" if fd else "notes"
+        if dst != key:
+            ml[key] = [e for e in ml[key] if e is not entry]
+            ml.setdefault(dst, []).append(entry)
+            if not ml.get("rejected_notes"):
+                ml.pop("rejected_notes", None)
+        if fd:
+            entry["false_detection"] = True
+        else:
+            entry.pop("false_detection", None)
+    s = corr.get("set", {})
+    for k in ("text", "color"):
+        if k in s:
+            entry[k] = s[k]
+    if "dots" in s:
+        entry["dots"] = {c: int(n) for c, n in sorted(s["dots"].items()) if int(n) > 0}
+    _mark(entry, author, [k for k in s if k in ("text", "color", "dots")]
+          + (["false_detection"] if fd else []) or ["checked"])
+
+
 def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
            layout: dict) -> list[tuple[int | None, str]]:
     """Problems that make corrections not fit these outputs: (index or None, message)."""
@@ -418,6 +486,9 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
                     problems.append((i, f"{where}: la couleur {colour!r} n'est pas une couleur "
                                         "de gommette de cet atelier "
                                         f"({', '.join(sorted(sticker_colours))})"))
+        if kind == "markerless_correction":
+            problems += [(i, f"{where}: {m}") for m in _check_markerless(c, session)]
+            continue
         if kind == "flag_correction":
             docs = [session] + [d for _p, d in photos.values()]
             if not any(_flag_matches(f, t) for d in docs for f in d.get("flags", [])):
@@ -486,6 +557,10 @@ def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
                 what["false_detection"] = c["false_detection"]
         elif kind == "vote_correction":
             keys = [("vote", t["board"], t["zone"])]
+        elif kind == "markerless_correction":
+            keys = [("markerless", t["photo"], t["markerless"])]
+            if "false_detection" in c:
+                what["false_detection"] = c["false_detection"]
         else:
             continue
         for key in keys:
@@ -495,7 +570,7 @@ def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
             j, before = said[key]
             clash = sorted(k for k in set(before) & set(what) if before[k] != what[k])
             if clash:
-                name = t.get("note") or f"{t['board']}/{t['zone']}"
+                name = t.get("note") or t.get("markerless") or f"{t['board']}/{t['zone']}"
                 problems.append((i, f"corrections/{j} et corrections/{i} corrigent {name} "
                                     "différemment ("
                                     + ", ".join(f"{k} : {before[k]!r} / {what[k]!r}"
@@ -546,6 +621,9 @@ def _apply_one(c: dict, session: dict, photos: dict[str, tuple[Path, dict]],
         _check_flags([session] + [d for _p, d in photos.values()], t, c["checked"], who)
     elif kind == "add_correction":
         _add_note(session, c, boards[t["board"]], who)
+    elif kind == "markerless_correction":
+        for d in [session] + [d for _p, d in photos.values()]:
+            _apply_markerless(d, c, who)
     elif kind == "note_correction":
         zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
         pdoc = photos[t["photo"]][1]
@@ -615,6 +693,7 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
         out.update({path: json_bytes(d) for path, d in dirty})
         out[out_dir / "session.json"] = json_bytes(session)
         out.update(csv_files(out_dir, session))
+        out.update(markerless_csv_files(out_dir, session))
     if not write:
         return ApplySummary(len(doc["corrections"]), changed, [], skipped, session, dict(dirty))
     if journal is not None:

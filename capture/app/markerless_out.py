@@ -18,7 +18,7 @@ from capture.core.config import CONFIG, Config, MarkerlessConfig
 from capture.core.model import Finding
 from capture.core.text import text_distance
 from capture.interpret.flags import render
-from capture.io.csv_out import _write
+from capture.io.csv_out import _csv_bytes
 
 
 def _load(paths: list[Path]) -> list[dict]:
@@ -164,11 +164,12 @@ def _dots_text(dots: dict[str, int]) -> str:
     return " ".join(f"{c}:{n}" for c, n in sorted(dots.items()))
 
 
-def write_markerless_csv(out_dir: Path, session: dict) -> list[Path]:
-    """markerless_notes.csv and markerless_dots.csv (only when the session has the block)."""
+def markerless_csv_files(out_dir: Path, session: dict) -> dict[Path, bytes]:
+    """markerless_notes.csv and markerless_dots.csv as bytes (empty when the session has no
+    markerless block), to be written with the session's other files."""
     ml = session.get("markerless")
     if not ml:
-        return []
+        return {}
     notes = sorted(ml["notes"], key=lambda n: -sum(n["dots"].values()))
     note_rows = [
         [
@@ -191,29 +192,12 @@ def write_markerless_csv(out_dir: Path, session: dict) -> list[Path]:
         [d["photo"], d["color"], d["center"][0], d["center"][1], d["on_note"] or ""]
         for d in ml["dots"]
     ]
+    note_header = ["photo", "id", "couleur", "texte", "gommettes", "par_couleur", "x", "y"]
+    note_header += ["groupe", "rangee", "colonne", "confiance"]
     out_dir = Path(out_dir)
-    return [
-        _write(
-            out_dir / "markerless_notes.csv",
-            [
-                "photo",
-                "id",
-                "couleur",
-                "texte",
-                "gommettes",
-                "par_couleur",
-                "x",
-                "y",
-                "groupe",
-                "rangee",
-                "colonne",
-                "confiance",
-            ],
-            note_rows,
+    return {
+        out_dir / "markerless_notes.csv": _csv_bytes(note_header, note_rows),
+        out_dir / "markerless_dots.csv": _csv_bytes(
+            ["photo", "couleur", "x", "y", "post_it"], dot_rows
         ),
-        _write(
-            out_dir / "markerless_dots.csv",
-            ["photo", "couleur", "x", "y", "post_it"],
-            dot_rows,
-        ),
-    ]
+    }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
+
 
 def markerless_model(
     session: dict,
@@ -57,22 +59,68 @@ def markerless_model(
     ranked = sorted(
         ml["notes"], key=lambda n: (-sum(n["dots"].values()), number[(n["photo"], n["id"])])
     )
+    rejected = ml.get("rejected_notes", [])
+    sticker_names = list(
+        dict.fromkeys([*STICKER_NAMES, *(c for n in ml["notes"] + rejected for c in n["dots"])])
+    )
     rows = [
-        {
-            "n": number[(n["photo"], n["id"])],
-            "photo": n["photo"],
-            "id": n["id"],
-            "text": n["text"],
-            "colour": colour_fr.get(n["color"], n["color"]),
-            "fill": note_hex.get(n["color"], note_hex.get("unknown", "#ddd")),
-            "total": sum(n["dots"].values()),
-            "by": [
-                {"hex": sticker_hex.get(c, "#888"), "label": colour_fr.get(c, c), "n": k}
-                for c, k in sorted(n["dots"].items())
-            ],
-            "group": n["group"],
-        }
-        for n in ranked
+        _row(n, number.get((n["photo"], n["id"])), sticker_names, note_hex, sticker_hex, colour_fr)
+        for n in ranked + rejected
     ]
     free = sum(d["on_note"] is None for d in ml["dots"])
-    return {"views": views, "rows": rows, "free_dots": free, "flags": ml.get("flags", [])}
+    note_colours = list(dict.fromkeys([*NOTE_NAMES, "unknown", *(r["color"] for r in rows)]))
+    return {
+        "views": views,
+        "rows": rows,
+        "free_dots": free,
+        "flags": ml.get("flags", []),
+        "note_colours": [{"value": c, "label": colour_fr.get(c, c)} for c in note_colours],
+    }
+
+
+def _row(
+    n: dict,
+    number: int | None,
+    sticker_names: list[str],
+    note_hex: dict[str, str],
+    sticker_hex: dict[str, str],
+    colour_fr: dict[str, str],
+) -> dict[str, Any]:
+    """One note of the ranked table, with an input per sticker colour for corrections."""
+    return {
+        "n": number or "",
+        "photo": n["photo"],
+        "id": n["id"],
+        "text": n["text"],
+        "color": n["color"],
+        "colour": colour_fr.get(n["color"], n["color"]),
+        "fill": note_hex.get(n["color"], note_hex.get("unknown", "#ddd")),
+        "total": sum(n["dots"].values()),
+        "by": [
+            {
+                "color": c,
+                "hex": sticker_hex.get(c, "#888"),
+                "label": colour_fr.get(c, c),
+                "n": n["dots"].get(c, 0),
+            }
+            for c in sticker_names
+        ],
+        "group": n["group"],
+        "rejected": bool(n.get("false_detection")),
+        "verified": bool(n.get("verified")),
+    }
+
+
+def markerless_script_data(session: dict) -> dict[str, dict]:
+    """What the page's script compares edits with: each note read with no board (kept or
+    rejected) by "photo|id", its text, colour, stickers per colour, false detection."""
+    ml = session.get("markerless") or {}
+    return {
+        f"{n['photo']}|{n['id']}": {
+            "text": n["text"],
+            "color": n["color"],
+            "dots": dict(n["dots"]),
+            "false_detection": bool(n.get("false_detection")),
+        }
+        for n in ml.get("notes", []) + ml.get("rejected_notes", [])
+    }

@@ -39,7 +39,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from capture import __version__
-from capture.app.markerless_report import markerless_model
+from capture.app.markerless_report import markerless_model, markerless_script_data
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
 from capture.core.model import KitLayout
@@ -603,7 +603,8 @@ def _script_data(ctx: ReportContext, outputs: Outputs, merged: dict) -> dict:
         [session["workshop"]] + [[d["file"], d.get("sha256")] for _s, d in outputs.photos]
     ).encode()).hexdigest()[:16]
     return {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
-            "votes": data_votes, "colour_fr": COLOUR_FR}
+            "votes": data_votes, "colour_fr": COLOUR_FR,
+            "markerless": markerless_script_data(session)}
 
 
 def _note_key(file: str, board: str, note: str) -> str:

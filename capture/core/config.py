@@ -500,6 +500,10 @@ class MarkerlessConfig:
     # sticker: its own radius (a near one is larger than the usual) sets its rim test
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
+    crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:
+    # an outline a few mm off (no board to fit it to) must not cut the first letters
+    ocr_turn_deg: float = 30.0  # a note whose top side tilts more is also read a quarter
+    # turned (a note stuck at 45 degrees, a photo taken askew), the better reading kept
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
     # notes cannot be told from a white wall and are not read
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"

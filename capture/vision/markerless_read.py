@@ -16,6 +16,7 @@ import numpy as np
 
 from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, Flag, KitLayout
+from capture.core.text import OcrResult
 from capture.vision.colour import classify, load_colour_refs
 from capture.vision.markerless import WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
@@ -44,6 +45,7 @@ class WallNoteResult:
     raw_text: str = ""
     ocr_confidence: float | None = None
     crop: object | None = None  # upright RGB array for OCR and the report (not exported)
+    alt_crop: object | None = None  # the crop turned a quarter, when which side is up is unsure
 
 
 @dataclass
@@ -109,10 +111,12 @@ def interpret(
             else (round(float(wall_pts[k, 0]), 1), round(float(wall_pts[k, 1]), 1)),
         )
         if rgb is not None and n.side_px > 0:
-            # a crop at the boards' OCR density for a note of the usual size
-            note.crop = note_crop(
-                rgb, np.eye(3), np.array(n.corners), n.side_px, crop_ppm * m.note_mm / n.side_px
-            )
+            # crops at the boards' OCR density for a note of the usual size
+            crops = [
+                note_crop(rgb, np.eye(3), q, n.side_px, crop_ppm * m.note_mm / n.side_px)
+                for q in crop_quads(np.array(n.corners), m.crop_margin, m.ocr_turn_deg)
+            ]
+            note.crop, note.alt_crop = crops[0], (crops[1] if len(crops) > 1 else None)
         if colour == "unknown":
             out.findings.append(Finding("unknown_colour", "wall_note", item=note.id))
         out.notes.append(note)
@@ -147,6 +151,26 @@ def classify_sticker(
     return classify(np.asarray(lab), refs, config.dots.unknown_delta_e)
 
 
+def crop_quads(corners: np.ndarray, margin: float, turn_deg: float) -> list[np.ndarray]:
+    """The quads (photo px, TL TR BR BL) a note's text is read from: its outline grown by
+    `margin` of its size each way (an outline a little off must not cut the first letters),
+    and, when its top side is tilted more than turn_deg (a note at 45 degrees, a photo taken
+    askew: which side is up is unsure), the same turned a quarter."""
+    c = corners.mean(0)
+    grown = c + (corners - c) * (1 + 2 * margin)
+    top = grown[1] - grown[0]
+    tilt = abs(np.degrees(np.arctan2(top[1], top[0])))
+    if tilt <= turn_deg:
+        return [grown]
+    return [grown, np.roll(grown, 1 if top[1] > 0 else -1, axis=0)]
+
+
+def _read_weight(o: OcrResult) -> float:
+    """How much a reading says: its characters weighted by confidence (a crop turned the
+    wrong way reads little, and that with low confidence)."""
+    return len(o.text.strip()) * float(o.confidence or 0.0)
+
+
 def read_wall(
     rgb: np.ndarray, config: Config = CONFIG, ocr: Callable | None = None
 ) -> MarkerlessResult:
@@ -156,13 +180,17 @@ def read_wall(
     res = interpret(scene, rgb, config)
     todo = [n for n in res.notes if n.crop is not None]
     if ocr is not None and todo:
-        for note, o in zip(todo, ocr([n.crop for n in todo]), strict=True):
+        turned = [n for n in todo if n.alt_crop is not None]
+        reads = ocr([n.crop for n in todo] + [n.alt_crop for n in turned])
+        best = dict(zip([id(n) for n in todo], reads[: len(todo)], strict=True))
+        for n, o in zip(turned, reads[len(todo) :], strict=True):
+            if _read_weight(o) > _read_weight(best[id(n)]):
+                best[id(n)], n.crop = o, n.alt_crop
+        for note in todo:
+            o = best[id(note)]
             note.text, note.raw_text = o.text, o.raw_text
             note.ocr_confidence = float(o.confidence) if o.confidence is not None else None
-            if (
-                note.ocr_confidence is not None
-                and note.ocr_confidence < low_confidence(config)
-            ):
+            if note.ocr_confidence is not None and note.ocr_confidence < low_confidence(config):
                 values = {"confidence": note.ocr_confidence}
                 res.findings.append(Finding("low_ocr_confidence", "", values, item=note.id))
     return res

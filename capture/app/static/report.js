@@ -131,6 +131,48 @@
     row.classList.toggle("edited", !!c);
   }
 
+  /* --- corrections: notes read on a photo with no board ------------------------------------ */
+  function mlTarget(row) {
+    return { photo: row.getAttribute("data-photo"), markerless: row.getAttribute("data-ml") };
+  }
+  function mlKey(t) { return "markerless|" + t.photo + "|" + t.markerless; }
+  function mlCorrection(row) {
+    var t = mlTarget(row);
+    var o = (data.markerless || {})[t.photo + "|" + t.markerless] || {};
+    var c = { target: t };
+    var fd = $('[data-field="false_detection"]', row);
+    if (fd && fd.checked !== !!o.false_detection) { c.false_detection = fd.checked; }
+    if (fd && fd.checked) { return c.false_detection === undefined ? null : c; }
+    var set = {};
+    var text = $('[data-field="text"]', row);
+    if (text && text.value !== (o.text || "")) { set.text = text.value; }
+    var colour = $('[data-field="color"]', row);
+    if (colour && colour.value !== o.color) { set.color = colour.value; }
+    var dots = {};
+    var total = 0;
+    var moved = false;
+    $all(".ml-dot", row).forEach(function (inp) {
+      var k = inp.getAttribute("data-color");
+      var v = Math.max(0, Math.round(Number(inp.value) || 0));
+      if (v > 0) { dots[k] = v; }
+      total += v;
+      if (v !== ((o.dots || {})[k] || 0)) { moved = true; }
+    });
+    var out = $(".ml-total", row);
+    if (out) { out.textContent = String(total); }
+    if (moved) { set.dots = dots; }  // the whole count: colours left out have none
+    if (Object.keys(set).length) { c.set = set; }
+    return (c.set || c.false_detection !== undefined) ? c : null;
+  }
+  function refreshMl(row) {
+    var fd = $('[data-field="false_detection"]', row);
+    row.classList.toggle("rejected", !!(fd && fd.checked));
+    var c = mlCorrection(row);
+    var key = mlKey(mlTarget(row));
+    if (c) { edits[key] = c; } else { delete edits[key]; }
+    row.classList.toggle("edited", !!c);
+  }
+
   /* --- corrections: vote counts ------------------------------------------------------------ */
   function voteCorrection(tr) {
     var board = tr.getAttribute("data-board");
@@ -223,6 +265,8 @@
     if (row) { refreshNote(row); }
     var tr = ev.target.closest(".vote-row");
     if (tr) { refreshVote(tr); }
+    var ml = ev.target.closest(".ml-row");
+    if (ml) { refreshMl(ml); }
     if (ev.target.matches && ev.target.matches(".flag-check input")) { refreshFlag(ev.target); }
     updateBar();
     save();
@@ -244,6 +288,22 @@
     Object.keys(stored.edits || {}).forEach(function (key) {
       var c = stored.edits[key];
       if (!c || !c.target) { return; }
+      if (c.target.markerless !== undefined) {
+        var mrow = findRow(".ml-row", { photo: c.target.photo, ml: c.target.markerless });
+        if (!mrow) { return; }
+        var mfd = $('[data-field="false_detection"]', mrow);
+        if (mfd && c.false_detection !== undefined) { mfd.checked = !!c.false_detection; }
+        var ms = c.set || {};
+        var mt = $('[data-field="text"]', mrow);
+        if (mt && ms.text !== undefined) { mt.value = ms.text; }
+        var mc = $('[data-field="color"]', mrow);
+        if (mc && ms.color !== undefined) { mc.value = ms.color; }
+        if (ms.dots) {
+          $all(".ml-dot", mrow).forEach(function (inp) { inp.value = String(ms.dots[inp.getAttribute("data-color")] || 0); });
+        }
+        refreshMl(mrow);
+        return;
+      }
       if (c.target.note !== undefined) {
         var row = findRow(".note-row", c.target);
         if (!row) { return; }
@@ -294,7 +354,7 @@
       b.checked = b.defaultChecked;
       b.closest(".flag").classList.remove("edited");
     });
-    $all(".note-row, .vote-row").forEach(function (row) {
+    $all(".note-row, .vote-row, .ml-row").forEach(function (row) {
       $all("input, textarea", row).forEach(function (el) {
         if (el.type === "checkbox") { el.checked = el.defaultChecked; } else { el.value = el.defaultValue; }
       });
@@ -302,7 +362,8 @@
         $all("option", sel).forEach(function (o) { o.selected = o.defaultSelected; });
       });
       row.classList.remove("edited");
-      if (row.classList.contains("note-row")) { refreshNote(row); } else { refreshVote(row); }
+      if (row.classList.contains("note-row")) { refreshNote(row); }
+      else if (row.classList.contains("ml-row")) { refreshMl(row); } else { refreshVote(row); }
     });
   }
   reset.addEventListener("click", function () {
