@@ -309,6 +309,162 @@ def _merge_twins(placed: list[Placed], max_dist: float) -> list[Placed]:
     return merged
 
 
+@dataclass(frozen=True, eq=False)
+class StickerBlob:
+    """A piece of the sticker mask to cover with discs: its pixels (box-sized), its box in the
+    region, where a disc may lie (None: on the piece itself) and the blob it was split from
+    (an index in the groups, None when whole)."""
+
+    pixels: np.ndarray
+    box: tuple[int, int, int, int]
+    support: np.ndarray | None
+    group: int | None
+
+
+@dataclass(frozen=True, eq=False)
+class Cover:
+    pixels: np.ndarray
+    box: tuple[int, int, int, int]
+    centres: list  # disc centres in the box
+    ambiguous: bool
+
+
+def _box_of(c: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndarray]:
+    """A contour's bounding box and its filled pixels there."""
+    bx, by, bw, bh = cv2.boundingRect(c)
+    sub = np.zeros((bh, bw), np.uint8)
+    cv2.drawContours(sub, [c - (bx, by)], -1, 1, -1)
+    return (bx, by, bw, bh), sub.astype(bool)
+
+
+def _small_blob_pieces(
+    sub: np.ndarray,
+    box: tuple[int, int, int, int],
+    mask: np.ndarray,
+    glare: np.ndarray,
+    cls: np.ndarray,
+    disc_area: float,
+    groups: list[tuple[np.ndarray, tuple[int, int, int, int]]],
+    cfg: DotsConfig,
+) -> list[StickerBlob]:
+    """A blob up to a note's share: touching stickers of different colours are covered one
+    colour at a time, so a red disc is never credited with its yellow neighbour's pixels.
+    A split blob is added to `groups` (its pieces may lie on the whole blob)."""
+    bx, by, bw, bh = box
+    strong = mask[by : by + bh, bx : bx + bw] & ~glare[by : by + bh, bx : bx + bw]
+    pieces = _split_by_colour(
+        sub,
+        cls[by : by + bh, bx : bx + bw],
+        strong,
+        cfg.min_fill * disc_area,
+        cfg.single_max_area * disc_area,
+    )
+    if len(pieces) == 1:  # one colour (or one piece left): cover it alone
+        piece, (px, py) = pieces[0]
+        pbox = (bx + px, by + py, piece.shape[1], piece.shape[0])
+        return [StickerBlob(piece, pbox, _notch_support(piece, disc_area, cfg), None)]
+    groups.append((sub, box))
+    # one colour each, in the whole blob's frame: a sticker partly under its neighbours may
+    # lie on them (the whole blob), its own colour must be new
+    out = []
+    for piece, (px, py) in pieces:
+        ph, pw = piece.shape
+        full = np.zeros((bh, bw), bool)
+        full[py : py + ph, px : px + pw] = piece
+        out.append(StickerBlob(full, box, sub, len(groups) - 1))
+    return out
+
+
+def _note_sized_pieces(
+    sub: np.ndarray,
+    box: tuple[int, int, int, int],
+    mask: np.ndarray,
+    cls: np.ndarray,
+    n_classes: int,
+    disc_area: float,
+    note_area: float,
+    cfg: DotsConfig,
+) -> list[StickerBlob]:
+    """A note-sized blob: a sticker may touch or sit on a note of another colour; its colour
+    classes' pieces of a sticker's size are kept."""
+    bx, by, bw, bh = box
+    sub_cls = cls[by : by + bh, bx : bx + bw]
+    sub_mask = mask[by : by + bh, bx : bx + bw] & sub
+    out = []
+    for ci in range(n_classes):
+        _part, pcs = _fill_holes(
+            cv2.morphologyEx(
+                (sub_mask & (sub_cls == ci)).astype(np.uint8),
+                cv2.MORPH_OPEN,
+                np.ones((3, 3), np.uint8),
+            )
+        )
+        for pc in pcs:
+            if cfg.min_fill * disc_area <= cv2.contourArea(pc) <= cfg.note_area_frac * note_area:
+                (px, py, pw, ph), pm = _box_of(pc)
+                out.append(StickerBlob(pm, (bx + px, by + py, pw, ph), None, None))
+    return out
+
+
+def _cover_blobs(
+    blobs: list[StickerBlob],
+    groups: list[tuple[np.ndarray, tuple[int, int, int, int]]],
+    mask: np.ndarray,
+    r_px: float,
+    disc_area: float,
+    cfg: DotsConfig,
+) -> list[Cover]:
+    """Discs over every piece. A sticker whose colour lies between two classes (orange between
+    red and yellow), or shades across them, is split by colour and each piece can earn a
+    disc: a blob no larger than one sticker (and a bit) that a single disc covers whatever its
+    colours is one."""
+    covers = []
+    for b in blobs:
+        bx, by, bw, bh = b.box
+        seen = mask[by : by + bh, bx : bx + bw]  # coloured pixels: not the holes filled in
+        centres, _leftover, ambiguous = cover_with_discs(b.pixels, r_px, cfg, b.support, seen)
+        covers.append(Cover(b.pixels, b.box, centres, ambiguous))
+    # (disc_area: the expected sticker's, as the blobs were split with)
+    for g, (whole, box) in enumerate(groups):
+        if whole.sum() > cfg.single_max_area * disc_area:
+            continue  # touching stickers of two colours: the split stands
+        members = [i for i, b in enumerate(blobs) if b.group == g]
+        bx, by, bw, bh = box
+        seen = mask[by : by + bh, bx : bx + bw]
+        centres, _leftover, ambiguous = cover_with_discs(whole, r_px, cfg, whole, seen)
+        if len(centres) < sum(len(covers[i].centres) for i in members):
+            for i in members:
+                covers[i] = Cover(covers[i].pixels, box, [], False)
+            covers.append(Cover(whole, box, centres, ambiguous))
+    return covers
+
+
+def _disc_pixels(
+    covers: list[Cover], lab: np.ndarray, good_all: np.ndarray, r_px: float
+) -> list[Placed]:
+    """Each disc with its pixels' CIELAB: the blob's pixels within 0.8 r of its centre and
+    nearer to it than to the others (glare left out)."""
+    placed: list[Placed] = []
+    for cv in covers:
+        if not cv.centres:
+            continue
+        bx, by, bw, bh = cv.box
+        pts = np.array(cv.centres) + np.array([bx, by], np.float64)
+        sl = (slice(by, by + bh), slice(bx, bx + bw))
+        ys, xs_ = np.nonzero(cv.pixels)
+        ys, xs_ = ys + by, xs_ + bx
+        d = np.hypot(xs_[:, None] - pts[None, :, 0], ys[:, None] - pts[None, :, 1])
+        owner = np.argmin(d, 1)
+        good = good_all[sl][cv.pixels]
+        labs = lab[sl][cv.pixels]
+        for i, (cx, cy) in enumerate(pts):
+            sel = (owner == i) & (d[:, i] < 0.8 * r_px) & good
+            if sel.sum() < 5:
+                sel = (owner == i) & (d[:, i] < r_px)
+            placed.append((float(cx), float(cy), labs[sel], cv.ambiguous))
+    return placed
+
+
 def place_discs(
     lab: np.ndarray,
     mask: np.ndarray,
@@ -329,111 +485,23 @@ def place_discs(
     """
     disc_area = np.pi * r_px**2
     _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
-    names = list(sticker_refs)
     cls, _ = classify_map(lab, sticker_refs)
-    blobs: list[np.ndarray] = []  # boolean masks (ROI-sized views are heavy: keep boxes)
-    boxes: list[tuple[int, int, int, int]] = []
-    supports: list[np.ndarray | None] = []  # where a disc may lie (None: on the blob itself)
-    group_of: list[int | None] = []  # colour pieces of one blob share a group
-    groups: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []  # the whole blob, its box
+    blobs: list[StickerBlob] = []
+    groups: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []  # split blobs, whole
     for c in contours:
         area = cv2.contourArea(c)
         if area < cfg.min_fill * disc_area:
             continue
-        bx, by, bw, bh = cv2.boundingRect(c)
-        sub = np.zeros((bh, bw), np.uint8)
-        cv2.drawContours(sub, [c - (bx, by)], -1, 1, -1)
+        box, sub = _box_of(c)
         if area <= cfg.note_area_frac * note_area:
-            # touching stickers of different colours: cover each colour on its own, so a red
-            # disc is never credited with its yellow neighbour's pixels (an extra sticker)
-            strong = mask[by : by + bh, bx : bx + bw] & ~glare[by : by + bh, bx : bx + bw]
-            pieces = _split_by_colour(
-                sub.astype(bool),
-                cls[by : by + bh, bx : bx + bw],
-                strong,
-                cfg.min_fill * disc_area,
-                cfg.single_max_area * disc_area,
+            blobs += _small_blob_pieces(sub, box, mask, glare, cls, disc_area, groups, cfg)
+        else:
+            blobs += _note_sized_pieces(
+                sub, box, mask, cls, len(sticker_refs), disc_area, note_area, cfg
             )
-            if len(pieces) == 1:  # one colour (or one piece left): cover it alone
-                piece, (px, py) = pieces[0]
-                blobs.append(piece)
-                boxes.append((bx + px, by + py, piece.shape[1], piece.shape[0]))
-                supports.append(_notch_support(piece, disc_area, cfg))
-                group_of.append(None)
-                continue
-            groups.append((sub.astype(bool), (bx, by, bw, bh)))
-            # one colour each, in the whole blob's frame: a sticker partly under its
-            # neighbours may lie on them (the whole blob), its own colour must be new
-            for piece, (px, py) in pieces:
-                ph, pw = piece.shape
-                full = np.zeros((bh, bw), bool)
-                full[py : py + ph, px : px + pw] = piece
-                blobs.append(full)
-                boxes.append((bx, by, bw, bh))
-                supports.append(sub.astype(bool))
-                group_of.append(len(groups) - 1)
-            continue
-        # note-sized: a sticker may touch or sit on a note of another colour; split by colour class
-        sub_cls = cls[by : by + bh, bx : bx + bw]
-        sub_mask = mask[by : by + bh, bx : bx + bw] & sub.astype(bool)
-        for ci in range(len(names)):
-            _part, pcs = _fill_holes(
-                cv2.morphologyEx(
-                    (sub_mask & (sub_cls == ci)).astype(np.uint8),
-                    cv2.MORPH_OPEN,
-                    np.ones((3, 3), np.uint8),
-                )
-            )
-            for pc in pcs:
-                pa = cv2.contourArea(pc)
-                if cfg.min_fill * disc_area <= pa <= cfg.note_area_frac * note_area:
-                    px, py, pw, ph = cv2.boundingRect(pc)
-                    pm = np.zeros((ph, pw), np.uint8)
-                    cv2.drawContours(pm, [pc - (px, py)], -1, 1, -1)
-                    blobs.append(pm.astype(bool))
-                    boxes.append((bx + px, by + py, pw, ph))
-                    supports.append(None)
-                    group_of.append(None)
-    yy_all, xx_all = np.mgrid[0 : mask.shape[0], 0 : mask.shape[1]]
-    r_px = _effective_radius(blobs, r_px, cfg)
-    good_all = mask & ~glare
-    covers = []  # (blob, box, centres, ambiguous)
-    for blob, box, support in zip(blobs, boxes, supports, strict=True):
-        bx, by, bw, bh = box
-        seen = mask[by : by + bh, bx : bx + bw]  # coloured pixels: not the holes filled in
-        centres, _leftover, ambiguous = cover_with_discs(blob, r_px, cfg, support, seen)
-        covers.append((blob, box, centres, ambiguous))
-    # A sticker whose colour lies between two classes (orange between red and yellow), or
-    # shades across them, is split by colour and each piece can earn a disc. A blob no larger
-    # than one sticker (and a bit) covered by a single disc regardless of colour is one.
-    for g, (whole, box) in enumerate(groups):
-        if whole.sum() > cfg.single_max_area * disc_area:
-            continue  # touching stickers of two colours: the split stands
-        members = [i for i, gi in enumerate(group_of) if gi == g]
-        bx, by, bw, bh = box
-        seen = mask[by : by + bh, bx : bx + bw]
-        centres, _leftover, ambiguous = cover_with_discs(whole, r_px, cfg, whole, seen)
-        if len(centres) < sum(len(covers[i][2]) for i in members):
-            for i in members:
-                covers[i] = (covers[i][0], box, [], False)
-            covers.append((whole, box, centres, ambiguous))
-    placed: list[Placed] = []
-    for blob, (bx, by, bw, bh), centres, ambiguous in covers:
-        if not centres:
-            continue
-        pts = np.array(centres) + np.array([bx, by], np.float64)
-        # colour: pixels of the blob within 0.8 r of a centre and nearer to it than to the others
-        sl = (slice(by, by + bh), slice(bx, bx + bw))
-        ys, xs_ = yy_all[sl][blob], xx_all[sl][blob]
-        d = np.hypot(xs_[:, None] - pts[None, :, 0], ys[:, None] - pts[None, :, 1])
-        owner = np.argmin(d, 1)
-        good = good_all[sl][blob]
-        labs = lab[sl][blob]
-        for i, (cx, cy) in enumerate(pts):
-            sel = (owner == i) & (d[:, i] < 0.8 * r_px) & good
-            if sel.sum() < 5:
-                sel = (owner == i) & (d[:, i] < r_px)
-            placed.append((float(cx), float(cy), labs[sel], ambiguous))
+    r_px = _effective_radius([b.pixels for b in blobs], r_px, cfg)
+    covers = _cover_blobs(blobs, groups, mask, r_px, disc_area, cfg)
+    placed = _disc_pixels(covers, lab, mask & ~glare, r_px)
     return _merge_twins(placed, cfg.twin_frac * r_px), r_px
 
 

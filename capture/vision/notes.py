@@ -517,20 +517,55 @@ def find_squares(
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
     """
-    note_area = side * side
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
-    support_all = mask | ~valid
     cls, _ = classify_map(lab, note_refs)
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
+    parts = _colour_parts(lab, mask, valid, cls, side, list(note_refs), cfg, blob_size)
+    board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
+    squares: list[Square] = []
+    for p in parts:
+        # a lone note keeps its own size (the declared one within noise; a real pack's)
+        own = None if p.lone is None else pack_side(p.lone, side, ppm, cfg)
+        s_part = board_side if own is None else own
+        for cx, cy, ang, score in cover_with_squares(p.pixels, p.support, p.edges, s_part, cfg):
+            squares.append(Square(cx + p.x0, cy + p.y0, ang, score, p.colour, s_part))
+    return _unique_squares(squares, paper_of, cfg), cls, mask
+
+
+@dataclass(frozen=True, eq=False)
+class ColourPart:
+    """One colour class's part of a blob, in a window around the blob: covered once every
+    lone note's size is known."""
+
+    pixels: np.ndarray
+    support: np.ndarray  # where a square may lie (the blob, other notes, off the photo)
+    edges: np.ndarray  # paper edges (lightness steps and the blob's outline)
+    x0: int
+    y0: int
+    colour: str
+    lone: float | None  # its side when it is one lone note (or the whole blob's, see blob_size)
+
+
+def _colour_parts(
+    lab: np.ndarray,
+    mask: np.ndarray,
+    valid: np.ndarray,
+    cls: np.ndarray,
+    side: float,
+    names: list[str],
+    cfg: NotesConfig,
+    blob_size: bool,
+) -> list[ColourPart]:
+    """Every blob of the mask split by colour class (parts under min_area_frac dropped)."""
+    note_area = side * side
+    support_all = mask | ~valid
     edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
-    names = list(note_refs)
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
         _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
     )
     size = (mask.shape[1], mask.shape[0])
-    squares: list[Square] = []
-    parts: list[tuple] = []  # one-colour blobs, covered once every lone note's size is known
+    parts: list[ColourPart] = []
     pad = int(side * (1 + cfg.size_tolerance))
     for i in range(1, n_lab):
         x, y, w, h, area = stats[i]
@@ -558,20 +593,18 @@ def find_squares(
             if part.sum() < cfg.min_area_frac * note_area:
                 continue
             lone = lone_note_side(part, cfg)
-            parts.append((part, sup, edg, x0, y0, name, whole if lone is None else lone))
-    lone_ok = [p[6] for p in parts if p[6] is not None]
-    board_side, _ = _note_sides(lone_ok, side, cfg)
-    for part, sup, edg, x0, y0, name, lone in parts:
-        # a lone note keeps its own size (the declared one within noise; a real pack's)
-        own = None if lone is None else pack_side(lone, side, ppm, cfg)
-        s_part = board_side if own is None else own
-        for cx, cy, ang, score in cover_with_squares(part, sup, edg, s_part, cfg):
-            squares.append(Square(cx + x0, cy + y0, ang, score, name, s_part))
+            parts.append(ColourPart(part, sup, edg, x0, y0, name, whole if lone is None else lone))
+    return parts
 
-    # A note whose colour sits between two classes (lime, salmon) is split between them and
-    # each part gets a square: the same note twice. Keep the best-scored of near-coincident ones.
-    # Two squares of different classes that are this near may also be two notes stuck over
-    # each other (a blue one between two yellow ones): then their papers differ.
+
+def _unique_squares(
+    squares: list[Square], paper_of: Callable[[Square], np.ndarray | None], cfg: NotesConfig
+) -> list[Square]:
+    """A note whose colour sits between two classes (lime, salmon) is split between them and
+    each part gets a square: the same note twice. The best-scored of near-coincident ones is
+    kept. Two squares of different classes this near may also be two notes stuck over each
+    other (a blue one between two yellow ones): then their papers differ."""
+
     def same_note(sq: Square, u: Square) -> bool:
         if np.hypot(sq[0] - u[0], sq[1] - u[1]) >= cfg.duplicate_frac * min(sq[5], u[5]):
             return False
@@ -584,7 +617,7 @@ def find_squares(
     for sq in sorted(squares, key=lambda q: -q[3]):
         if not any(same_note(sq, u) for u in unique):
             unique.append(sq)
-    return unique, cls, mask
+    return unique
 
 
 def _outline(corners: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
