@@ -173,7 +173,12 @@ def note_scale(
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
     if lone:
-        return float(np.median(lone)), samples
+        # perspective makes lone notes differ in size by scale_rel_range at most: far smaller
+        # lone blobs are stickers or magnets (which the roundness test may miss, shaded)
+        lo, hi = cfg.scale_rel_range
+        floor = max(lone) * lo / hi
+        samples = [p for p in samples if p[2] >= floor]
+        return float(np.median([s for s in lone if s >= floor])), samples
     if compact:  # multi-note blobs are larger: take the small
         return float(np.percentile(compact, 25)), samples
     return None, samples
@@ -973,17 +978,13 @@ def name_colours(
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other (chained)
     are one colour, named by the nearest common name of their median, or "unknown" when none
-    lies within unknown_de. Items only chain when their own nearest names agree (or one has
-    none): a chain must not run from lime through yellow to orange, one step at a time.
-    Returns (name, distance) per item."""
+    lies within unknown_de. Returns (name, distance) per item."""
     n = len(labs)
     if n == 0:
         return []
     a = np.array(labs, np.float64)
-    own = np.array([classify(v, names, unknown_de)[0] for v in a])
     d = np.linalg.norm((a[:, None] - a[None]) * (0.5, 1, 1), axis=-1)
-    agree = (own[:, None] == own[None]) | (own[:, None] == "unknown") | (own[None] == "unknown")
-    cl = _linked((d < cluster_de) & agree, np.arange(n))
+    cl = _linked(d < cluster_de, np.arange(n))
     k = int(cl.max()) + 1
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
     for c in range(k):
