@@ -81,16 +81,32 @@
     return !!(opt && opt.getAttribute("data-grid") === "1");
   }
 
-  function noteCorrection(row) {
-    var t = noteTarget(row);
-    var o = origNote(t);
+  // what every note row starts its correction with: "not a note" (then nothing else is said)
+  // and the text; returns null when the row is marked rejected as it already was
+  function startCorrection(row, t, o) {
     var c = { target: t };
     var fd = $('[data-field="false_detection"]', row);
     if (fd && fd.checked !== !!o.false_detection) { c.false_detection = fd.checked; }
-    if (fd && fd.checked) { return c.false_detection === undefined ? null : c; }
+    if (fd && fd.checked) { return { done: true, c: c.false_detection === undefined ? null : c }; }
     var set = {};
     var text = $('[data-field="text"]', row);
     if (text && text.value !== (o.text || "")) { set.text = text.value; }
+    return { done: false, c: c, set: set };
+  }
+  function keepEdit(row, key, c) {  // the row's correction kept (or dropped) and shown
+    var fd = $('[data-field="false_detection"]', row);
+    row.classList.toggle("rejected", !!(fd && fd.checked));
+    if (c) { edits[key] = c; } else { delete edits[key]; }
+    row.classList.toggle("edited", !!c);
+  }
+
+  function noteCorrection(row) {
+    var t = noteTarget(row);
+    var o = origNote(t);
+    var start = startCorrection(row, t, o);
+    if (start.done) { return start.c; }
+    var c = start.c;
+    var set = start.set;
     var zoneSel = $('[data-field="zone"]', row);
     var zone = zoneSel ? (zoneSel.value || null) : (o.zone === undefined ? null : o.zone);
     if (zone !== (o.zone === undefined ? null : o.zone)) { set.zone = zone; }
@@ -123,12 +139,7 @@
     var zoneSel = $('[data-field="zone"]', row);
     var xy = $(".xy", row);
     if (xy) { xy.hidden = !selectedIsGrid(zoneSel); }
-    var fd = $('[data-field="false_detection"]', row);
-    row.classList.toggle("rejected", !!(fd && fd.checked));
-    var c = noteCorrection(row);
-    var key = noteKey(noteTarget(row));
-    if (c) { edits[key] = c; } else { delete edits[key]; }
-    row.classList.toggle("edited", !!c);
+    keepEdit(row, noteKey(noteTarget(row)), noteCorrection(row));
   }
 
   /* --- corrections: notes read on a photo with no board ------------------------------------ */
@@ -139,13 +150,10 @@
   function mlCorrection(row) {
     var t = mlTarget(row);
     var o = (data.markerless || {})[t.photo + "|" + t.markerless] || {};
-    var c = { target: t };
-    var fd = $('[data-field="false_detection"]', row);
-    if (fd && fd.checked !== !!o.false_detection) { c.false_detection = fd.checked; }
-    if (fd && fd.checked) { return c.false_detection === undefined ? null : c; }
-    var set = {};
-    var text = $('[data-field="text"]', row);
-    if (text && text.value !== (o.text || "")) { set.text = text.value; }
+    var start = startCorrection(row, t, o);
+    if (start.done) { return start.c; }
+    var c = start.c;
+    var set = start.set;
     var colour = $('[data-field="color"]', row);
     if (colour && colour.value !== o.color) { set.color = colour.value; }
     var dots = {};
@@ -164,14 +172,7 @@
     if (Object.keys(set).length) { c.set = set; }
     return (c.set || c.false_detection !== undefined) ? c : null;
   }
-  function refreshMl(row) {
-    var fd = $('[data-field="false_detection"]', row);
-    row.classList.toggle("rejected", !!(fd && fd.checked));
-    var c = mlCorrection(row);
-    var key = mlKey(mlTarget(row));
-    if (c) { edits[key] = c; } else { delete edits[key]; }
-    row.classList.toggle("edited", !!c);
-  }
+  function refreshMl(row) { keepEdit(row, mlKey(mlTarget(row)), mlCorrection(row)); }
 
   /* --- corrections: vote counts ------------------------------------------------------------ */
   function voteCorrection(tr) {
