@@ -242,3 +242,31 @@ def test_run_markerless_without_workshop(tmp_path) -> None:
     rows = read_csv(out / "markerless_notes.csv")
     assert len(rows) == len(truth) and int(rows[0]["gommettes"]) == 4  # ranked by stickers
     assert "Murs sans panneau" in (out / "report.html").read_text("utf-8")
+
+
+def test_note_scale_ignores_stickers_and_far_smaller_blobs() -> None:
+    """Lone stickers (round) and lone blobs far smaller than any note perspective allows do
+    not set the note scale: three 60 px notes and seven 14 px discs give 60, not 14."""
+    from capture.vision.markerless import note_scale
+
+    mask = np.zeros((400, 600), np.uint8)
+    for x in (40, 160, 280):
+        mask[50:110, x : x + 60] = 1
+    for k in range(7):
+        cv2.circle(mask, (60 + 70 * k, 300), 7, 1, -1)
+    side, samples = note_scale(mask.astype(bool), CONFIG.notes, CONFIG.markerless)
+    assert side is not None and abs(side - 60) <= 2
+    assert len(samples) == 3
+
+
+def test_crop_quads_read_a_tilted_note_both_ways() -> None:
+    """A note at 45 degrees is read as it comes and a quarter turned; an upright one once,
+    grown by the margin."""
+    from capture.vision.markerless_read import crop_quads
+
+    upright = np.array([(0, 0), (100, 0), (100, 100), (0, 100)], float)
+    (q,) = crop_quads(upright, 0.1, 30.0)
+    assert np.allclose(q[0], (-10, -10)) and np.allclose(q[2], (110, 110))
+    diamond = np.array([(50, 0), (100, 50), (50, 100), (0, 50)], float)
+    a, b = crop_quads(diamond, 0.0, 30.0)
+    assert np.allclose(a, diamond) and np.allclose(b, np.roll(diamond, 1, axis=0))

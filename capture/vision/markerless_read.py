@@ -18,7 +18,7 @@ from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, Flag, KitLayout
 from capture.core.text import OcrResult
 from capture.vision.colour import classify, load_colour_refs
-from capture.vision.markerless import WallScene, find_wall, name_colours
+from capture.vision.markerless import WallNote, WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
 
@@ -65,6 +65,58 @@ class MarkerlessResult:
     wall_plane: bool = False
 
 
+def _wall_points(scene: WallScene) -> np.ndarray | None:
+    """Each note's centre on the wall plane (nominal mm, the top-left-most note at 0: only
+    the shape matters), when the scene has a wall plane."""
+    if scene.wall_h is None or not scene.notes:
+        return None
+    c = np.array([n.center for n in scene.notes], np.float64).reshape(-1, 1, 2)
+    pts = cv2.perspectiveTransform(c, np.array(scene.wall_h, np.float64)).reshape(-1, 2)
+    return pts - pts.min(0)
+
+
+def _note_result(
+    k: int,
+    scene: WallScene,
+    names: list[tuple[str, float]],
+    ids: list[str],
+    wall_pts: np.ndarray | None,
+    config: Config,
+) -> WallNoteResult:
+    """Note k of the scene with its colour name, confidence, place in normalised photo
+    coordinates, group, row, column, neighbours and wall-plane position."""
+    m = config.markerless
+    w, h = scene.size
+    n, place = scene.notes[k], scene.places[k]
+    colour, de = names[k]
+    far = 2 * m.note_unknown_delta_e
+    conf = float(np.clip(n.score * (1 - min(de, far) / far), 0, 1))
+    return WallNoteResult(
+        id=ids[k],
+        color=colour,
+        confidence=round(conf, 3),
+        center=(round(n.center[0] / w, 4), round(n.center[1] / h, 4)),
+        corners=tuple((round(x / w, 4), round(y / h, 4)) for x, y in n.corners),
+        group=f"g{place.group + 1}",
+        row=place.row + 1,
+        col=place.col + 1,
+        neighbours=tuple(ids[j] for j in place.neighbours),
+        wall=None
+        if wall_pts is None
+        else (round(float(wall_pts[k, 0]), 1), round(float(wall_pts[k, 1]), 1)),
+    )
+
+
+def _note_crops(rgb: np.ndarray, n: WallNote, config: Config) -> list[np.ndarray]:
+    """The note's OCR crops at the boards' density for a note of the usual size."""
+    m = config.markerless
+    ppm = config.notes.crop_px_per_mm * m.note_mm / n.side_px
+    return [
+        note_crop(rgb, np.eye(3), q, n.side_px, ppm)
+        for q in crop_quads(np.array(n.corners), m.crop_margin, m.ocr_turn_deg)
+    ]
+
+
 def interpret(
     scene: WallScene, rgb: np.ndarray | None, config: Config = CONFIG
 ) -> MarkerlessResult:
@@ -79,58 +131,23 @@ def interpret(
         [n.lab for n in scene.notes], refs.notes, m.colour_cluster_de, m.note_unknown_delta_e
     )
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
-    hw = None if scene.wall_h is None else np.array(scene.wall_h, np.float64)
-    wall_pts = None
-    if hw is not None and scene.notes:
-        c = np.array([n.center for n in scene.notes], np.float64).reshape(-1, 1, 2)
-
-        wall_pts = cv2.perspectiveTransform(c, hw).reshape(-1, 2)
-        wall_pts -= wall_pts.min(0)  # the top-left-most note at 0: only shape matters
-    crop_ppm = config.notes.crop_px_per_mm
-    for k, (n, place) in enumerate(zip(scene.notes, scene.places, strict=True)):
-        colour, de = names[k]
-        conf = float(
-            np.clip(
-                n.score * (1 - min(de, 2 * m.note_unknown_delta_e) / (2 * m.note_unknown_delta_e)),
-                0,
-                1,
-            )
-        )
-        note = WallNoteResult(
-            id=ids[k],
-            color=colour,
-            confidence=round(conf, 3),
-            center=(round(n.center[0] / w, 4), round(n.center[1] / h, 4)),
-            corners=tuple((round(x / w, 4), round(y / h, 4)) for x, y in n.corners),
-            group=f"g{place.group + 1}",
-            row=place.row + 1,
-            col=place.col + 1,
-            neighbours=tuple(ids[j] for j in place.neighbours),
-            wall=None
-            if wall_pts is None
-            else (round(float(wall_pts[k, 0]), 1), round(float(wall_pts[k, 1]), 1)),
-        )
+    wall_pts = _wall_points(scene)
+    for k, n in enumerate(scene.notes):
+        note = _note_result(k, scene, names, ids, wall_pts, config)
         if rgb is not None and n.side_px > 0:
-            # crops at the boards' OCR density for a note of the usual size
-            crops = [
-                note_crop(rgb, np.eye(3), q, n.side_px, crop_ppm * m.note_mm / n.side_px)
-                for q in crop_quads(np.array(n.corners), m.crop_margin, m.ocr_turn_deg)
-            ]
+            crops = _note_crops(rgb, n, config)
             note.crop, note.alt_crop = crops[0], (crops[1] if len(crops) > 1 else None)
-        if colour == "unknown":
+        if note.color == "unknown":
             out.findings.append(Finding("unknown_colour", "wall_note", item=note.id))
         out.notes.append(note)
-    dot_names = [classify_sticker(d.lab, refs.stickers, config) for d in scene.dots]
-    for d, (colour, de) in zip(scene.dots, dot_names, strict=True):
+    for d in scene.dots:
+        colour, de = classify_sticker(d.lab, refs.stickers, config)
         on = None if d.on_note is None else ids[d.on_note]
         conf = float(np.clip(1 - de / (2 * config.dots.unknown_delta_e), 0, 1)) * (
             0.6 if d.ambiguous else 1.0
         )
-        out.dots.append(
-            WallDotResult(
-                colour, (round(d.center[0] / w, 4), round(d.center[1] / h, 4)), on, round(conf, 3)
-            )
-        )
+        centre = (round(d.center[0] / w, 4), round(d.center[1] / h, 4))
+        out.dots.append(WallDotResult(colour, centre, on, round(conf, 3)))
         if on is not None:
             note = out.notes[d.on_note]
             note.dots[colour] = note.dots.get(colour, 0) + 1
