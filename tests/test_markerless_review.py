@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, open_page
 from click.testing import CliRunner
 from PIL import Image
 from test_markerless import _drawn_wall
@@ -19,10 +20,7 @@ from capture.app.review import ReviewServer
 from capture.cli import main
 from capture.io.csv_out import read_csv
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.slow  # `capture run` on a photo, a browser
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def _run(src: Path, out: Path, *extra: str) -> str:
@@ -113,11 +111,7 @@ def test_review_edits_markerless_notes_in_the_browser(wall) -> None:
     errors: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.goto(server.url)
+            browser, page = open_page(p, server.url, errors)
             save = page.locator("#corr-save")
             save.wait_for(state="visible")
             row = page.locator(f'.ml-row[data-ml="{first}"]')

@@ -9,17 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser import ARGS, CHROMIUM
 from click.testing import CliRunner
 from PIL import Image
 from report_fixture import XSS, build_outputs
 
 from capture.cli import main
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium is absent (make test installs it)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, open_page
 from click.testing import CliRunner
 from report_fixture import WORKSHOP, build_outputs
 
@@ -17,10 +18,7 @@ from capture.app.review import MAX_BODY, ReviewServer
 from capture.cli import main
 from capture.io.csv_out import read_csv
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.slow  # a browser, Chromium printing, `capture run` (conftest.py)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +108,7 @@ def test_review_saves_edits_adds_and_checks_into_out_and_they_survive_resume(ser
     mire0 = next(a for a in before["actions"] if a["id"] == "mire-n00")
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.goto(server.url)
+        browser, page = open_page(p, server.url, errors)
         save = page.locator("#corr-save")
         save.wait_for(state="visible")
         assert not page.locator("#corr-download").is_visible()  # served: no download route
