@@ -17,7 +17,8 @@ def _write(root: Path, votes: int, started: str, crop: bytes) -> None:
         "started_at": started, "tool_version": "x", "photos": [str(root / "photos" / "a.json")],
         "boards": [{"id": "b1", "votes": votes, "timings": {"load": 0.1}}],
     }))
-    (root / "votes.csv").write_text(f"board,zone,votes\nb1,z1,{votes}\n")
+    # as csv_out writes it: ";" between cells, decimal commas inside them
+    (root / "votes.csv").write_text(f"board;zone;votes;center_x_mm\nb1;z1;{votes};{votes},5\n")
     (root / "photos" / "crop.jpg").write_bytes(crop)
     (root / "report.html").write_text(f"<p>{votes}</p>\n<p>{root}/crops</p>\n")
     (root / "capture.log").write_text(f"{started} pid 1\n")
@@ -36,6 +37,7 @@ def test_same_analysis_compares_equal_and_a_changed_vote_is_found(tmp_path: Path
         "photos/crop.jpg: bytes differ",
         "report.html: 1 lines differ (first: line 1), 2 lines in A, 2 in B",
         "session.json.boards[0].votes: A=3 B=4",
+        "votes.csv row 1 center_x_mm: A='3,5' B='4,5'",
         "votes.csv row 1 votes: A='3' B='4'",
     ]
     (c / "extra.csv").write_text("x\n")

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from capture.io.csv_out import DELIMITER
+
 # Keys whose values differ from run to run without the analysis differing.
 VOLATILE_KEYS = frozenset({
     "created", "created_at", "generated", "generated_at", "started", "started_at",
@@ -75,7 +77,9 @@ def _walk(a: object, b: object, where: str, roots: tuple[Path, Path], out: Compa
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    # Our CSVs are ";"-separated with decimal commas (csv_out): read with ",", every row was
+    # one cell cut at each decimal comma and differences named no column.
+    return list(csv.reader(io.StringIO(path.read_text("utf-8-sig")), delimiter=DELIMITER))
 
 
 def compare_outputs(a: Path, b: Path) -> Comparison:
