@@ -270,3 +270,42 @@ def test_crop_quads_read_a_tilted_note_both_ways() -> None:
     diamond = np.array([(50, 0), (100, 50), (50, 100), (0, 50)], float)
     a, b = crop_quads(diamond, 0.0, 30.0)
     assert np.allclose(a, diamond) and np.allclose(b, np.roll(diamond, 1, axis=0))
+
+
+def _marker_wall(scale: float = 2.0) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A grey wall, six notes, three dot stickers (12 mm) beside them and saturated blue marker
+    writing on the wall: capitals, an arrow, and the short dashes a marker leaves (7 x 4 mm,
+    as round as a sticker seen askew). Returns the photo and the stickers."""
+    side, r = round(76 * scale), round(6 * scale)
+    img = np.full((round(420 * scale), round(700 * scale), 3), (214, 214, 206), np.uint8)
+    for i in range(6):
+        x0 = round(30 * scale) + (i % 3) * (side + round(14 * scale))
+        y0 = round(30 * scale) + (i // 3) * (side + round(14 * scale))
+        cv2.rectangle(img, (x0, y0), (x0 + side - 1, y0 + side - 1), (252, 232, 90), -1)
+    ink = (20, 60, 200)
+    width = max(1, round(3.5 * scale))  # a thick marker: 3.5 mm strokes
+    for j, word in enumerate(["LISTE", "IDEE: OK", "SUIVI"]):
+        org = (round(300 * scale), round((250 + 55 * j) * scale))
+        cv2.putText(img, word, org, cv2.FONT_HERSHEY_SIMPLEX, 1.1 * scale, ink, width, cv2.LINE_AA)
+    a, b = (round(40 * scale), round(300 * scale)), (round(250 * scale), round(380 * scale))
+    cv2.arrowedLine(img, a, b, ink, width, cv2.LINE_AA, tipLength=0.15)
+    for k in range(8):  # dashes: a sticker's extent, far less than its area
+        at = (round((60 + 25 * k) * scale), round(395 * scale))
+        axes = (round(3.5 * scale), round(2 * scale))
+        cv2.ellipse(img, at, axes, 0, 0, 360, ink, -1, cv2.LINE_AA)
+    stickers = [(round(600 * scale), round((60 + 60 * j) * scale)) for j in range(3)]
+    for x, y in stickers:
+        cv2.circle(img, (x, y), r, (210, 35, 48), -1, cv2.LINE_AA)
+    return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), stickers
+
+
+def test_marker_writing_is_not_stickers() -> None:
+    """Thick marker letters and arrows in saturated ink are not stickers, and the small round
+    dashes a marker leaves do not set the sticker size (issue 20: real photos of whiteboards)."""
+    img, stickers = _marker_wall()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    found = [(d.center[0] * w, d.center[1] * h) for d in res.dots]
+    for x, y in stickers:
+        assert min(np.hypot(fx - x, fy - y) for fx, fy in found) < 6, (x, y, found)
+    assert len(found) == len(stickers), found

@@ -496,6 +496,11 @@ class MarkerlessConfig:
     stroke_min_discs: int = 4  # discs in one blob on one line (spread across it under
     stroke_width_frac: float = 0.35  # this x the radius): a pen stroke, not stickers
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob
+    dot_inscribed_min: float = 0.8  # ... whose inscribed radius (distance transform) is this
+    # share of its area's radius or more (a disc ~0.95, a 7 x 4 mm marker dash 0.7), and its
+    # radius within dot_mm_range: only such blobs set the sticker size. Marker dashes and
+    # bends set it to half a sticker on real whiteboards, and every thick stroke then filled
+    # a disc that small (issue 20)
     dot_own_round_min: float = 0.75  # a lone blob this round (area / enclosing circle) is one
     # sticker: its own radius (a near one is larger than the usual) sets its rim test
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker

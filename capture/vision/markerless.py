@@ -313,9 +313,14 @@ def _dot_radius(
         part = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
         cs, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
         per = cv2.arcLength(cs[0], True)
-        if per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min:
+        r_area = np.sqrt(area / np.pi)
+        # a disc's inscribed circle is the disc: a marker dash or a letter's bend has a
+        # sticker's extent and roundness but an inscribed radius of half its stroke
+        r_in = float(cv2.distanceTransform(np.pad(part, 1), cv2.DIST_L2, 5).max())
+        round_ = per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min
+        if round_ and r_in >= cfg.dot_inscribed_min * r_area and lo / 2 <= r_area <= hi / 2:
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
-            radii.append(np.sqrt(area / np.pi) / k)
+            radii.append(r_area / k)
     return float(np.median(radii)) if radii else None
 
 
