@@ -265,5 +265,5 @@ def generate_set(
     _dump(out_dir / "manifest.json", manifest)
     if console is not None:
         size = sum((photos_dir / t["file"]).stat().st_size for t in truths)
-        console.print(f"{count} photos ({size / 1e6:.1f} MB) and truth written to {out_dir}")
+        console.print(f"{count} photos ({size / 1e6:.1f} Mo) et truth.json dans {out_dir}")
     return manifest
