@@ -513,6 +513,14 @@ class MarkerlessConfig:
     # notes cannot be told from a white wall and are not read
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
     colour_cluster_de: float = 10.0  # notes' colours nearer than this are one pack colour
+    # A wall with no white (not near-neutral: kraft, cream paint, or white under a strong cast)
+    # is taken for the common surface (colors.yaml `surfaces`) that a shift along the black-body
+    # axis within cast_max_shift (log gain; 1.0 is about a 3000 K lamp left uncorrected) brings
+    # within cast_surface_tol (a*b*) of it, the least shift winning; the notes' colours are read
+    # with that cast taken off. Kraft and cream walls under lamps turned pink notes red and green
+    # ones lime (issue 20). A wall no surface explains (an accent paint) is left as it is.
+    cast_surface_tol: float = 6.0  # about the spread of one surface's shades (kraft papers vary)
+    cast_max_shift: float = 1.0
     group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group
     row_frac: float = 0.5  # centres within this x the side: same row (column)
     wall_min_quads: int = 3  # lone notes with four clear corners needed for a wall plane

@@ -73,6 +73,15 @@ def load_colour_refs(
         return refs_from_mapping(yaml.safe_load(fh), sticker_colors, note_colors)
 
 
+@lru_cache(maxsize=2)
+def load_surface_refs(path: Path = DEFAULT_COLORS_YAML) -> dict[str, np.ndarray]:
+    """The bare surfaces of calibration/colors.yaml (white paint, cream paint, kraft paper) in
+    CIELAB: what a wall with no white on it is taken for (see surface_cast)."""
+    with open(path, encoding="utf-8") as fh:
+        table = yaml.safe_load(fh).get("surfaces", {}) or {}
+    return {n: srgb_to_lab(np.array(v, np.float32) / 255.0) for n, v in table.items()}
+
+
 L_WEIGHT = 0.5  # shading, gloss and exposure move lightness most
 C_WEIGHT = 0.35  # a chroma different from the reference's counts this much...
 C_WEIGHT_WASHED = (
@@ -430,3 +439,77 @@ def refine_refs_from_card(
             table[colour] = value.astype(np.float32)
             measured.append(f"{kind} {colour}")
     return ColourRefs(new["sticker"], new["note"], refs.undeclared_stickers), measured
+
+
+def lab_to_linear(lab: np.ndarray) -> np.ndarray:
+    """CIELAB (... x 3) to linear-light sRGB (N x 3, unclipped above: a bright note stays)."""
+    a = np.asarray(lab, np.float32).reshape(-1, 1, 3)
+    rgb = np.clip(cv2.cvtColor(a, cv2.COLOR_Lab2RGB).reshape(-1, 3), 0.0, None)
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_lab(lin: np.ndarray) -> np.ndarray:
+    """Linear-light sRGB (N x 3) to CIELAB (N x 3)."""
+    v = np.clip(np.asarray(lin, np.float64), 0.0, None)
+    rgb = np.where(v <= 0.0031308, v * 12.92, 1.055 * np.power(v, 1 / 2.4) - 0.055)
+    return srgb_to_lab(rgb.astype(np.float32))
+
+
+def _planck_axis() -> np.ndarray:
+    """The way lamps, daylight and a phone's white balance move colours: the log-gain direction
+    (linear RGB, zero mean, unit length) from a 3000 K black body's white to a 6500 K one
+    (sRGB 255,180,107 and 255,254,250). A gain exp(s * axis) with s > 0 cools, s < 0 warms."""
+    warm = _to_linear(np.array([255.0, 180.0, 107.0]) / 255.0)
+    cool = _to_linear(np.array([255.0, 254.0, 250.0]) / 255.0)
+    d = np.log(cool / warm)
+    d -= d.mean()
+    return d / np.linalg.norm(d)
+
+
+PLANCK_AXIS = _planck_axis()
+
+
+@dataclass(frozen=True)
+class SurfaceCast:
+    """The light's cast on a photo with no white, read off its wall taken for a common surface."""
+
+    surface: str  # the common surface the wall was taken for (white, cream, kraft ...)
+    shift: float  # along PLANCK_AXIS (log gain) that undoes the cast: > 0 cools, < 0 warms
+    residual: float  # a*b* distance left between the corrected wall and that surface
+
+    @property
+    def gains(self) -> np.ndarray:
+        """Linear-light RGB gains that undo the cast."""
+        return np.exp(self.shift * PLANCK_AXIS)
+
+
+def surface_cast(
+    wall_lab: np.ndarray,
+    surfaces: dict[str, np.ndarray],
+    tolerance: float,
+    max_shift: float,
+    steps: int = 201,
+) -> SurfaceCast | None:
+    """The cast of a photo whose wall is not white: the wall is a common surface (surfaces, in
+    CIELAB) seen under a lamp or daylight the phone did not fully balance. A surface explains
+    the wall when some shift along the black-body axis (within max_shift) brings the wall within
+    `tolerance` (a*b*) of it; of the surfaces that do, the one needing the least shift is taken
+    (the phone's own white balance is trusted most). None when no surface explains the wall (a
+    painted accent wall, a whiteboard's colour): its colours are then read as they are."""
+    lin = lab_to_linear(np.asarray(wall_lab, np.float32))[0]
+    shifts = np.linspace(-max_shift, max_shift, steps)
+    seen = linear_to_lab(lin[None] * np.exp(shifts[:, None] * PLANCK_AXIS[None]))
+    best: SurfaceCast | None = None
+    for name, ref in surfaces.items():
+        d = np.hypot(seen[:, 1] - ref[1], seen[:, 2] - ref[2])
+        i = int(np.argmin(d))
+        if d[i] > tolerance:
+            continue
+        if best is None or abs(shifts[i]) < abs(best.shift):
+            best = SurfaceCast(name, float(shifts[i]), float(d[i]))
+    return best
+
+
+def correct_cast(lab: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """CIELAB colours (N x 3) with linear-light gains applied (a cast taken off)."""
+    return linear_to_lab(lab_to_linear(lab) * np.asarray(gains)[None])

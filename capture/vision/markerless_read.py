@@ -17,7 +17,14 @@ import numpy as np
 from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, Flag, KitLayout
 from capture.core.text import OcrResult
-from capture.vision.colour import classify, load_colour_refs
+from capture.vision.colour import (
+    SurfaceCast,
+    classify,
+    correct_cast,
+    load_colour_refs,
+    load_surface_refs,
+    surface_cast,
+)
 from capture.vision.markerless import WallNote, WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
@@ -63,6 +70,7 @@ class MarkerlessResult:
     findings: list[Finding] = field(default_factory=list)
     note_side_px: float = 0.0
     wall_plane: bool = False
+    cast: SurfaceCast | None = None  # the light's cast taken off the notes' colours, if any
 
 
 def _wall_points(scene: WallScene) -> np.ndarray | None:
@@ -127,8 +135,16 @@ def interpret(
     out = MarkerlessResult(
         note_side_px=round(scene.note_side_px, 1), wall_plane=scene.wall_h is not None
     )
+    labs = np.array([n.lab for n in scene.notes], np.float64).reshape(-1, 3)
+    if not scene.balanced and len(labs):
+        # no white to balance on: the wall, taken for a common surface, tells the light's cast
+        out.cast = surface_cast(
+            np.array(scene.wall_lab), load_surface_refs(), m.cast_surface_tol, m.cast_max_shift
+        )
+        if out.cast is not None:
+            labs = correct_cast(labs, out.cast.gains)
     names = name_colours(
-        [n.lab for n in scene.notes], refs.notes, m.colour_cluster_de, m.note_unknown_delta_e
+        [tuple(v) for v in labs], refs.notes, m.colour_cluster_de, m.note_unknown_delta_e
     )
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
