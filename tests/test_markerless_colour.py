@@ -95,3 +95,29 @@ def test_accent_paint_is_not_taken_for_a_surface(paint: tuple[int, int, int]) ->
     lab = srgb_to_lab(np.array(paint, np.float32) / 255.0)
     m = CONFIG.markerless
     assert surface_cast(lab, load_surface_refs(), m.cast_surface_tol, m.cast_max_shift) is None
+
+
+def test_neighbouring_packs_keep_their_names() -> None:
+    """Green and lime notes, and light orange and yellow ones, on one white wall, each pack
+    in three shades (sheets vary): the greenest lime sheet lies nearer a green sheet than the
+    other limes do, and a chain of near shades must not bridge two packs into one colour."""
+    shades = {
+        "green": [(150, 222, 118), (140, 214, 112), (168, 226, 112)],
+        "lime": [(190, 236, 80), (200, 240, 96), (176, 228, 96)],
+        "yellow": [(255, 236, 100), (250, 230, 120), (255, 228, 84)],
+        "orange": [(255, 184, 92), (252, 170, 80), (255, 192, 104)],
+    }
+    rng = np.random.default_rng(3)
+    h, w, side = 440, 1000, 90
+    img = np.full((h, w, 3), (236, 236, 232), np.float32)
+    truth = []
+    for i, (name, rgbs) in enumerate(shades.items()):
+        for j, rgb in enumerate(rgbs):
+            x0, y0 = 40 + j * 130 + (i % 2) * 500, 40 + (i // 2) * 200
+            cv2.rectangle(img, (x0 + 3, y0 + 5), (x0 + side + 3, y0 + side + 5), (170,) * 3, -1)
+            img[y0 : y0 + side, x0 : x0 + side] = rgb
+            cv2.line(img, (x0 + 15, y0 + 45), (x0 + 70, y0 + 48), (30, 30, 34), 3)
+            truth.append((x0 + side / 2, y0 + side / 2, name))
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    got, _res = _names(cv2.GaussianBlur(img, (0, 0), 0.8), truth)
+    assert got == [c for *_, c in truth]

@@ -512,7 +512,8 @@ class MarkerlessConfig:
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
     # notes cannot be told from a white wall and are not read
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
-    colour_cluster_de: float = 10.0  # notes' colours nearer than this are one pack colour
+    colour_cluster_de: float = 10.0  # notes' colours nearer than this on average (average
+    # linkage) are one pack colour: a pack's shades under one light spread less
     # A wall with no white (not near-neutral: kraft, cream paint, or white under a strong cast)
     # is taken for the common surface (colors.yaml `surfaces`) that a shift along the black-body
     # axis within cast_max_shift (log gain; 1.0 is about a 3000 K lamp left uncorrected) brings

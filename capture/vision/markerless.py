@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig, NotesConfig
 from capture.vision.colour import classify, classify_map, srgb_to_lab
@@ -981,18 +982,24 @@ def name_colours(
     cluster_de: float,
     unknown_de: float,
 ) -> list[tuple[str, float]]:
-    """Colours as they come: items whose colours lie within cluster_de of each other (chained)
-    are one colour, named by the nearest common name of their median, or "unknown" when none
-    lies within unknown_de. Returns (name, distance) per item."""
+    """Colours as they come: items whose colours lie within cluster_de of each other on
+    average (lightness at half weight) are one colour, named by the nearest common name of their
+    median, or "unknown" when none lies within unknown_de. Returns (name, distance) per item.
+
+    Average linkage, not chaining: a pack's shades spread a few units, and a chain of them
+    bridged the gap between two packs of neighbouring colours (a lime note named green with
+    the green ones, light orange notes named yellow with the yellow ones on a real wall)."""
     n = len(labs)
     if n == 0:
         return []
     a = np.array(labs, np.float64)
-    d = np.linalg.norm((a[:, None] - a[None]) * (0.5, 1, 1), axis=-1)
-    cl = _linked(d < cluster_de, np.arange(n))
-    k = int(cl.max()) + 1
+    if n == 1:
+        cl = np.zeros(1, int)
+    else:
+        tree = linkage(a * (0.5, 1.0, 1.0), "average")
+        cl = fcluster(tree, cluster_de, "distance") - 1
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
-    for c in range(k):
+    for c in np.unique(cl):
         sel = np.nonzero(cl == c)[0]
         name, de = classify(np.median(a[sel], axis=0), names, unknown_de)
         for i in sel:
