@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from capture.core.config import CONFIG
-from capture.vision.colour import load_surface_refs, srgb_to_lab, surface_cast
+from capture.vision.colour import load_surface_refs, srgb_to_lab, surface_casts
 from capture.vision.markerless_read import read_wall
 
 # daylight colours of the notes (sRGB), none of them a reference of colors.yaml
@@ -82,6 +82,19 @@ def test_warm_light_on_kraft_names_notes_right() -> None:
     assert res_raw.cast is None and raw != got
 
 
+def test_cool_light_on_kraft_is_kraft_not_cream() -> None:
+    """Kraft under a cool light has the colour of cream paint under a warm one; it is half as
+    light as the notes' exposure makes cream, and is taken for kraft: the notes are warmed
+    back, not cooled further (lime read green, yellow read lime)."""
+    img, truth = _lit_wall(KRAFT, (0.8, 0.95, 1.15), seed=2)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and res.cast.surface == "kraft" and res.cast.shift < -0.1
+    m = replace(CONFIG.markerless, cast_lightness_weight=0.0)
+    by_colour, res_c = _names(img, truth, replace(CONFIG, markerless=m))
+    assert res_c.cast is not None and res_c.cast.surface == "cream" and by_colour != got
+
+
 def test_daylight_on_kraft_changes_nothing() -> None:
     img, truth = _lit_wall(KRAFT, (1.0, 1.0, 1.0), seed=1)
     got, res = _names(img, truth)
@@ -94,7 +107,7 @@ def test_accent_paint_is_not_taken_for_a_surface(paint: tuple[int, int, int]) ->
     """A terracotta or sage wall is no common surface under any lamp: left as it is."""
     lab = srgb_to_lab(np.array(paint, np.float32) / 255.0)
     m = CONFIG.markerless
-    assert surface_cast(lab, load_surface_refs(), m.cast_surface_tol, m.cast_max_shift) is None
+    assert surface_casts(lab, load_surface_refs(), m.cast_surface_tol, m.cast_max_shift) == []
 
 
 def test_neighbouring_packs_keep_their_names() -> None:

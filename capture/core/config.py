@@ -522,6 +522,11 @@ class MarkerlessConfig:
     # ones lime (issue 20). A wall no surface explains (an accent paint) is left as it is.
     cast_surface_tol: float = 6.0  # about the spread of one surface's shades (kraft papers vary)
     cast_max_shift: float = 1.0
+    # Which surface: the least shift, and the wall's lightness against the surface's at the
+    # notes' exposure (kraft is half as light as cream paint), counted at this weight (log units
+    # both): light falls off across a wall, which often lies farther from the lamp than the
+    # notes (a real cream wall beside a board read 0.4 darker than cream at the notes' light)
+    cast_lightness_weight: float = 0.5
     group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group
     row_frac: float = 0.5  # centres within this x the side: same row (column)
     wall_min_quads: int = 3  # lone notes with four clear corners needed for a wall plane

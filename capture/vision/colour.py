@@ -483,31 +483,33 @@ class SurfaceCast:
         return np.exp(self.shift * PLANCK_AXIS)
 
 
-def surface_cast(
+def surface_casts(
     wall_lab: np.ndarray,
     surfaces: dict[str, np.ndarray],
     tolerance: float,
     max_shift: float,
     steps: int = 201,
-) -> SurfaceCast | None:
-    """The cast of a photo whose wall is not white: the wall is a common surface (surfaces, in
-    CIELAB) seen under a lamp or daylight the phone did not fully balance. A surface explains
-    the wall when some shift along the black-body axis (within max_shift) brings the wall within
-    `tolerance` (a*b*) of it; of the surfaces that do, the one needing the least shift is taken
-    (the phone's own white balance is trusted most). None when no surface explains the wall (a
-    painted accent wall, a whiteboard's colour): its colours are then read as they are."""
+) -> list[SurfaceCast]:
+    """What a wall that is not white may be: a common surface (surfaces, in CIELAB) seen under a
+    lamp or daylight the phone did not fully balance. A surface explains the wall when some
+    shift along the black-body axis (within max_shift) brings the wall within `tolerance` (a*b*)
+    of it. Every surface that does, the least shift first; none for a wall no common surface
+    explains (a painted accent wall): its colours are then read as they are."""
     lin = lab_to_linear(np.asarray(wall_lab, np.float32))[0]
     shifts = np.linspace(-max_shift, max_shift, steps)
     seen = linear_to_lab(lin[None] * np.exp(shifts[:, None] * PLANCK_AXIS[None]))
-    best: SurfaceCast | None = None
+    out = []
     for name, ref in surfaces.items():
         d = np.hypot(seen[:, 1] - ref[1], seen[:, 2] - ref[2])
         i = int(np.argmin(d))
-        if d[i] > tolerance:
-            continue
-        if best is None or abs(shifts[i]) < abs(best.shift):
-            best = SurfaceCast(name, float(shifts[i]), float(d[i]))
-    return best
+        if d[i] <= tolerance:
+            out.append(SurfaceCast(name, float(shifts[i]), float(d[i])))
+    return sorted(out, key=lambda c: abs(c.shift))
+
+
+def luminance(lab: np.ndarray) -> np.ndarray:
+    """Relative luminance Y (linear light, white 1) of CIELAB colours (N x 3)."""
+    return lab_to_linear(lab) @ np.array([0.2126, 0.7152, 0.0722])
 
 
 def correct_cast(lab: np.ndarray, gains: np.ndarray) -> np.ndarray:

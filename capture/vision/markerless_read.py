@@ -23,7 +23,8 @@ from capture.vision.colour import (
     correct_cast,
     load_colour_refs,
     load_surface_refs,
-    surface_cast,
+    luminance,
+    surface_casts,
 )
 from capture.vision.markerless import WallNote, WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
@@ -125,6 +126,35 @@ def _note_crops(rgb: np.ndarray, n: WallNote, config: Config) -> list[np.ndarray
     ]
 
 
+def light_cast(
+    wall_lab: np.ndarray, note_labs: np.ndarray, note_refs: dict[str, np.ndarray], config: Config
+) -> SurfaceCast | None:
+    """The light's cast on a photo whose wall is not white (colour.surface_casts): of the
+    common surfaces the wall may be, the one needing the least shift of the light and whose
+    lightness fits best, both in log units: |shift| + w |log(wall Y / (exposure x surface Y))|
+    (w: cast_lightness_weight).
+    The exposure is the notes' own: their luminance over that of the colour each is nearest.
+    Colour alone cannot tell kraft under a cool light from cream paint under a warm one;
+    kraft is half as light as a cream wall or a yellow note, and that tells them apart."""
+    m = config.markerless
+    surfaces = load_surface_refs()
+    casts = surface_casts(wall_lab, surfaces, m.cast_surface_tol, m.cast_max_shift)
+    if len(casts) < 2:
+        return casts[0] if casts else None
+    refs_y = {n: float(luminance(r)[0]) for n, r in note_refs.items()}
+
+    def misfit(c: SurfaceCast) -> float:
+        notes = correct_cast(note_labs, c.gains)
+        near = [classify(v, note_refs, np.inf)[0] for v in notes]
+        exposure = float(np.median(luminance(notes) / [refs_y[n] for n in near]))
+        wall = float(luminance(correct_cast(wall_lab[None], c.gains))[0])
+        surface = float(luminance(surfaces[c.surface])[0])
+        lightness = abs(float(np.log(max(wall, 1e-4) / (exposure * surface))))
+        return abs(c.shift) + m.cast_lightness_weight * lightness
+
+    return min(casts, key=misfit)
+
+
 def interpret(
     scene: WallScene, rgb: np.ndarray | None, config: Config = CONFIG
 ) -> MarkerlessResult:
@@ -138,9 +168,7 @@ def interpret(
     labs = np.array([n.lab for n in scene.notes], np.float64).reshape(-1, 3)
     if not scene.balanced and len(labs):
         # no white to balance on: the wall, taken for a common surface, tells the light's cast
-        out.cast = surface_cast(
-            np.array(scene.wall_lab), load_surface_refs(), m.cast_surface_tol, m.cast_max_shift
-        )
+        out.cast = light_cast(np.array(scene.wall_lab), labs, refs.notes, config)
         if out.cast is not None:
             labs = correct_cast(labs, out.cast.gains)
     names = name_colours(
