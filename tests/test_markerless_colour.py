@@ -134,3 +134,19 @@ def test_neighbouring_packs_keep_their_names() -> None:
     img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
     got, _res = _names(cv2.GaussianBlur(img, (0, 0), 0.8), truth)
     assert got == [c for *_, c in truth]
+
+
+def test_overexposed_notes_are_flagged() -> None:
+    """A photo metered on a dark wall: lime and yellow notes clip in red and green (yellow in
+    the pixels, whatever their paper): their colour is flagged as less sure. The same wall
+    exposed right raises no such flag."""
+    grey = (120, 120, 116)
+    over, truth = _lit_wall(grey, (2.2, 2.2, 2.2), seed=5)
+    res = read_wall(over, CONFIG, None)
+    h, w = over.shape[:2]
+    flagged = {f.item for f in res.findings if f.code == "overexposed"}
+    for x, y, name in truth:
+        n = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
+        assert (n.id in flagged) == (name in ("lime", "yellow")), (name, n.id, flagged)
+    right, _ = _lit_wall(grey, (1.0, 1.0, 1.0), seed=5)
+    assert not [f for f in read_wall(right, CONFIG, None).findings if f.code == "overexposed"]

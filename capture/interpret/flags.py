@@ -94,6 +94,10 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
     ("overexposed", ""): Wording(
         "warning", "Le papier du panneau {board} est saturé (photo surexposée) sur {share:.0%} "
         "de sa surface : les couleurs des gommettes et des post-its y sont moins sûres."),
+    ("overexposed", "wall_note"): Wording(
+        "warning", "Le post-it {item} est saturé sur la photo (surexposée) sur {share:.0%} de "
+        "sa surface : sa couleur est moins sûre (un post-it vert, orange ou citron vert peut "
+        "y paraître jaune)."),
     ("ambiguous_cluster", "zone"): Wording(
         "warning", "Un amas de gommettes dans la zone {zone_name} de {board} ne fait pas un "
         "nombre entier de gommettes : vérifiez le décompte."),

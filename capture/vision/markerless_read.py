@@ -126,6 +126,23 @@ def _note_crops(rgb: np.ndarray, n: WallNote, config: Config) -> list[np.ndarray
     ]
 
 
+def clipped_share(rgb: np.ndarray, corners: np.ndarray, clip_level: int) -> float:
+    """Share of a note's paper (the middle 60 % of its outline, photo px) saturated in two
+    channels or more: an overexposed note's hue is lost (a lime or pale orange note whose red
+    and green clip is yellow in the pixels), and no cast taken off brings it back."""
+    c = corners.mean(0)
+    inner = (corners - c) * 0.6 + c
+    x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
+    x1, y1 = np.ceil(inner.max(0)).astype(int) + 1
+    patch = rgb[y0:y1, x0:x1]
+    if patch.size == 0:
+        return 0.0
+    mask = np.zeros(patch.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
+    px = patch[mask > 0]
+    return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
+
+
 def light_cast(
     wall_lab: np.ndarray, note_labs: np.ndarray, note_refs: dict[str, np.ndarray], config: Config
 ) -> SurfaceCast | None:
@@ -181,6 +198,10 @@ def interpret(
         if rgb is not None and n.side_px > 0:
             crops = _note_crops(rgb, n, config)
             note.crop, note.alt_crop = crops[0], (crops[1] if len(crops) > 1 else None)
+            share = clipped_share(rgb, np.array(n.corners), config.dots.clip_level)
+            if share >= config.qa.overexposed_paper:
+                values = {"share": round(share, 2)}
+                out.findings.append(Finding("overexposed", "wall_note", values, item=note.id))
         if note.color == "unknown":
             out.findings.append(Finding("unknown_colour", "wall_note", item=note.id))
         out.notes.append(note)
