@@ -309,3 +309,63 @@ def test_marker_writing_is_not_stickers() -> None:
     for x, y in stickers:
         assert min(np.hypot(fx - x, fy - y) for fx, fy in found) < 6, (x, y, found)
     assert len(found) == len(stickers), found
+
+
+def _tilted_wall() -> tuple[np.ndarray, list[tuple[float, float]], list[dict]]:
+    """Three notes with stickers and three free stickers on a grey wall (3 px per mm), seen
+    in strong perspective: the far side about 0.65 x the near one. Three lone notes are too
+    few for a scale plane, so stickers far off are smaller than the usual one, near ones
+    larger. Returns the photo, where the free stickers are and the notes' truth."""
+    side, r = 228, 18
+    w, h = 1500, 700
+    img = np.full((h, w, 3), (210, 210, 204), np.uint8)
+    notes = []
+    for i, colour in enumerate([(252, 232, 90), (120, 200, 240), (250, 150, 60)]):
+        x0, y0 = 90 + i * 480, 230
+        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), colour, -1)
+        spots = [(0.3, 0.3), (0.7, 0.65), (0.3, 0.72)][: i + 1]
+        for fx, fy in spots:
+            cv2.circle(
+                img,
+                (x0 + round(fx * side), y0 + round(fy * side)),
+                r,
+                (200, 30, 45),
+                -1,
+                cv2.LINE_AA,
+            )
+        notes.append({"center": (x0 + side / 2, y0 + side / 2), "dots": {"red": len(spots)}})
+    free = [(430.0, 120.0), (900.0, 600.0), (1400.0, 120.0)]
+    for x, y in free:
+        cv2.circle(img, (round(x), round(y)), r, (30, 90, 190), -1, cv2.LINE_AA)
+    src = np.float32([(0, 0), (w, 0), (w, h), (0, h)])
+    dst = np.float32([(0, 0), (w, 115), (w, h - 115), (0, h)])  # the right side is far
+    hm = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(img, hm, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    out = cv2.GaussianBlur(out, (0, 0), 1.0)
+
+    def at(p: tuple[float, float]) -> tuple[float, float]:
+        q = cv2.perspectiveTransform(np.float64([[p]]), hm)[0, 0]
+        return float(q[0]), float(q[1])
+
+    return out, [at(p) for p in free], [{**n, "center": at(n["center"])} for n in notes]
+
+
+def test_stickers_counted_at_their_own_size_in_a_tilted_photo() -> None:
+    """With no scale plane (three lone notes), far stickers are smaller than the usual one and
+    no disc of that size fits them: each lone disc-shaped blob is one sticker at its size."""
+    img, free, notes = _tilted_wall()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    assert len(res.notes) == 3
+    for t in notes:
+        near = min(
+            res.notes,
+            key=lambda n: np.hypot(
+                n.center[0] * w - t["center"][0], n.center[1] * h - t["center"][1]
+            ),
+        )
+        assert near.dots == t["dots"], (t, near)
+    found = [(d.center[0] * w, d.center[1] * h) for d in res.dots if d.on_note is None]
+    assert len(found) == len(free), found
+    for x, y in free:
+        assert min(np.hypot(fx - x, fy - y) for fx, fy in found) < 10, (x, y, found)

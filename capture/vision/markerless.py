@@ -809,28 +809,37 @@ def place_stickers(
     config: Config,
 ) -> tuple[list[Disc], float]:
     """Discs over the sticker pixels, with the radius expected where they lie (stickers far off
-    in a tilted photo are smaller, like the notes there). Returns the discs and the usual
-    radius (work px)."""
+    in a tilted photo are smaller, like the notes there). A blob is covered whole in the size
+    band of its centre (cut at a band's edge, neither half would hold a disc), and a lone
+    round blob of about a sticker's size is one sticker at its own size (no plane of the
+    notes' sizes describes every tilt). Returns the discs and the usual radius (work px)."""
     m = config.markerless
     rel_w = None
-    band_w = np.zeros(ev.cand.shape, int)
+    _nc, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), 8)
+    band = np.zeros(len(stats), int)
     if probe.scale is not None:
         gy, gx = np.mgrid[0 : ev.cand.shape[0], 0 : ev.cand.shape[1]].astype(np.float32)
         coef = probe.scale
         rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / img.fw
         rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
-        band_w = np.round(np.log(rel_w) / np.log(1 + m.scale_band_step)).astype(int)
+        band = _scale_bands(coef, (cents + 0.5) / img.fw - 0.5, m)
     r_found = _dot_radius(ev.cand, img.ppm, m, rel_w)
     r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
     note_area = (m.note_mm * img.ppm) ** 2
     discs: list[Disc] = []
     r_px = r0
-    bands = sorted(set(np.unique(band_w).tolist()))
+    rest = np.zeros(len(stats), bool)
+    for i in range(1, len(stats)):
+        r_exp = r0 * (1 + m.scale_band_step) ** band[i]
+        d = _lone_disc(comp, i, stats[i], img.lab, ev.glare, r_exp, m)
+        if d is not None:
+            discs.append(d)
+        else:
+            rest[i] = True
+    bands = sorted(set(band[1:][rest[1:]].tolist()))
     for b in bands:
         k_b = (1 + m.scale_band_step) ** b
-        sel = ev.cand & (band_w == b)
-        if not sel.any():
-            continue
+        sel = (rest & (band == b))[comp]
         # blobs the size of notes are notes the square finder left (not stickers): dropped
         got, r_b = place_discs(
             img.lab, sel, ev.glare, r0 * k_b, note_area * k_b**2, sticker_refs, config.dots
@@ -839,6 +848,33 @@ def place_stickers(
         if b == 0 or len(bands) == 1:
             r_px = r_b
     return _drop_strokes(discs, ev.cand, m), r_px
+
+
+def _lone_disc(
+    comp: np.ndarray,
+    i: int,
+    stat: np.ndarray,
+    lab: np.ndarray,
+    glare: np.ndarray,
+    r_exp: float,
+    m: MarkerlessConfig,
+) -> Disc | None:
+    """Blob i as one sticker at its own size when it has a sticker's shape (_sticker_shape)
+    and its radius is within dot_own_range of the one expected there; else None."""
+    x, y, bw, bh, area = (int(v) for v in stat)
+    lo, hi = m.dot_own_range
+    if not lo * r_exp <= np.sqrt(area / np.pi) <= hi * r_exp:
+        return None
+    part = comp[y : y + bh, x : x + bw] == i
+    r_area = _sticker_shape(part, m)
+    if r_area == 0.0:
+        return None
+    ys, xs = np.nonzero(part)
+    cx, cy = float(xs.mean() + x), float(ys.mean() + y)
+    inner = np.hypot(xs + x - cx, ys + y - cy) < 0.8 * r_area
+    good = inner & ~glare[ys + y, xs + x]
+    pick = good if good.sum() >= 5 else inner
+    return Disc(cx, cy, lab[ys[pick] + y, xs[pick] + x], False, r_area)
 
 
 def _drop_strokes(discs: list[Disc], cand: np.ndarray, m: MarkerlessConfig) -> list[Disc]:
@@ -880,9 +916,27 @@ def _own_radius(d: Disc, cand: np.ndarray, m: MarkerlessConfig) -> float:
         or ys.max() == sub.shape[0] - 1
     ):
         return 0.0  # runs past the window: not one sticker
-    if _roundness(blob) < m.dot_own_round_min:
+    return _sticker_shape(blob, m)
+
+
+def _sticker_shape(part: np.ndarray, m: MarkerlessConfig) -> float:
+    """A blob's radius (of its area) when it is one sticker as a photo shows it: a disc, or
+    the ellipse perspective makes of one (no longer than lone_aspect_max, as notes), filled
+    (its inscribed circle at least dot_inscribed_min of its radius); 0 otherwise. Touching
+    stickers and strokes are not round; a marker dash is longer, a letter's bend thinner."""
+    area = float(part.sum())
+    if area < 5:
         return 0.0
-    return float(np.sqrt(blob.sum() / np.pi))
+    mu = cv2.moments(part.astype(np.uint8), binaryImage=True)
+    cov = np.array([[mu["mu20"], mu["mu11"]], [mu["mu11"], mu["mu02"]]]) / area
+    ev = np.linalg.eigvalsh(cov)
+    aspect = float(np.sqrt(ev[1] / max(ev[0], 1e-9)))
+    # area over the enclosing circle is 1 / aspect for an ellipse: times its aspect, 1
+    if aspect > m.lone_aspect_max or _roundness(part) * aspect < m.dot_own_round_min:
+        return 0.0
+    r_area = float(np.sqrt(area / np.pi))
+    r_in = float(cv2.distanceTransform(np.pad(part, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
+    return r_area if r_in >= m.dot_inscribed_min * r_area else 0.0
 
 
 def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessConfig) -> str:
