@@ -485,6 +485,10 @@ class MarkerlessConfig:
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
+    dot_l_weight: float = 1.0  # a blob unlike a note's paper only with lightness counting
+    # this much (against the wall fg_l_weight: light falls off across a wall, hardly across
+    # one note) is a faint sticker when it is one whole disc of a sticker's size: a dark blue
+    # sticker on a purple note differs from it mostly in lightness, and so does handwriting
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
     dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
     dot_mm_range: tuple[float, float] = (6.0, 25.0)  # lone round blobs in this range set it
@@ -501,16 +505,16 @@ class MarkerlessConfig:
     # radius within dot_mm_range: only such blobs set the sticker size. Marker dashes and
     # bends set it to half a sticker on real whiteboards, and every thick stroke then filled
     # a disc that small (issue 20)
-    dot_own_round_min: float = 0.75  # a lone blob this round (area / enclosing circle, times
-    # its aspect: a sticker seen askew is an ellipse up to lone_aspect_max) is one sticker:
-    # its own radius (a near one is larger than the usual) sets its rim test
-    dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (a
-    # disc or the ellipse perspective makes of one) whose radius is within this range of the
-    # one expected where it lies is one sticker at its own size: with no scale plane (fewer
-    # than scale_field_min lone notes) far stickers are smaller and near ones larger than the
+    dot_own_round_min: float = 0.75  # a lone blob this round (area / enclosing circle) is one
+    # sticker: its own radius (a near one is larger than the usual) sets its rim test
+    dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (round
+    # and filled, see _sticker_shape) whose radius is within this range of the one expected
+    # where it lies is one sticker at its own size: with no scale plane (fewer than
+    # scale_field_min lone notes) far stickers are smaller and near ones larger than the
     # usual one, and no disc of the usual size fits the far ones. Below 0.8 the ink-filled
-    # loops of marker letters come in (0.6-0.75 of a sticker on a real whiteboard); a sticker's
-    # blob is its size within ~15 % (blur, the opening) where the expected size is right
+    # loops of marker letters come in (0.6-0.75 of a sticker on a real whiteboard); a
+    # sticker's blob is its size within ~15 % (blur, the opening) where the expected size is
+    # right
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:

@@ -451,6 +451,8 @@ class StickerEvidence:
     owner: np.ndarray  # index of the note the pixel lies on, -1: none
     cand: np.ndarray  # pixels that may be stickers (after pen strokes are opened away)
     glare: np.ndarray  # clipped, colourless highlights
+    dist_l: np.ndarray  # as dist, lightness counting dot_l_weight against a note's paper
+    cand_l: np.ndarray  # as cand, from dist_l: faint stickers are whole discs of it only
 
 
 @dataclass(frozen=True, eq=False)
@@ -705,16 +707,21 @@ def sticker_evidence(
     cdist = np.linalg.norm(chrom - wall_c, axis=-1)
     owner = -np.ones(lab.shape[:2], np.int32)
     grow = 0.1 * m.note_mm * img.ppm
+    dist_l = dist.copy()
     papers = [
-        _lower_near_note(i, n, img, chrom, grow, dist, cdist, owner, m) for i, n in enumerate(notes)
+        _lower_near_note(i, n, img, chrom, grow, (dist, dist_l), cdist, owner, m)
+        for i, n in enumerate(notes)
     ]
+    chroms = (chrom, wall_c, papers)
     return StickerEvidence(
         dist,
         cdist,
         owner,
-        _sticker_mask(img, notes, dist, cdist, (chrom, wall_c, papers), m),
+        _sticker_mask(img, notes, dist, cdist, chroms, m),
         (lab[..., 0] > config.dots.glare_l_min)
         & (np.hypot(lab[..., 1], lab[..., 2]) < config.dots.chroma_min),
+        dist_l,
+        _sticker_mask(img, notes, dist_l, cdist, chroms, m),
     )
 
 
@@ -724,13 +731,15 @@ def _lower_near_note(
     img: WorkImages,
     chrom: np.ndarray,
     grow: float,
-    dist: np.ndarray,
+    dists: tuple[np.ndarray, np.ndarray],
     cdist: np.ndarray,
     owner: np.ndarray,
     m: MarkerlessConfig,
 ) -> np.ndarray | None:
     """In and around note i (grown by `grow` px): distances lowered to those from its paper
-    (in place), and its own pixels marked as its. Returns its paper's chromaticity."""
+    (in place; dists: lightness counting fg_l_weight, and dot_l_weight), and its own pixels
+    marked as its. Returns its paper's chromaticity."""
+    dist, dist_l = dists
     cw = _work_corners(n, img.fw)
     c = cw.mean(0)
     big = c + (cw - c) * (1 + 2 * grow / max(n.side_px * img.fw, 1.0))
@@ -742,6 +751,9 @@ def _lower_near_note(
     d = foreground(img.lab[y0:y1, x0:x1], np.array(n.lab), m.fg_l_weight)
     box = dist[y0:y1, x0:x1]
     box[sub] = np.minimum(box[sub], d[sub])
+    d_l = foreground(img.lab[y0:y1, x0:x1], np.array(n.lab), m.dot_l_weight)
+    box_l = dist_l[y0:y1, x0:x1]
+    box_l[sub] = np.minimum(box_l[sub], d_l[sub])
     own = _poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
     paper = own & (d < m.fg_delta_e / 2)
     owner[y0:y1, x0:x1][own] = i
@@ -850,6 +862,27 @@ def place_stickers(
     return _drop_strokes(discs, ev.cand, m), r_px
 
 
+def faint_stickers(
+    img: WorkImages, ev: StickerEvidence, probe: Probe, r_px: float, m: MarkerlessConfig
+) -> list[Disc]:
+    """Stickers on a note that differ from its paper mostly in lightness (a dark blue sticker
+    on a purple note): blobs of cand_l holding no pixel of cand, taken only when each is one
+    whole sticker (_lone_disc). Handwriting also differs from the paper in lightness; its
+    strokes and loops are no disc of a sticker's size."""
+    _n, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand_l.astype(np.uint8), 8)
+    strong = np.bincount(comp[ev.cand], minlength=len(stats))
+    band = _scale_bands(probe.scale, (cents + 0.5) / img.fw - 0.5, m)
+    out = []
+    for i in range(1, len(stats)):
+        if strong[i] or ev.owner[int(cents[i][1]), int(cents[i][0])] < 0:
+            continue  # found by the usual evidence, or not on a note
+        r_exp = r_px * (1 + m.scale_band_step) ** band[i]
+        d = _lone_disc(comp, i, stats[i], img.lab, ev.glare, r_exp, m)
+        if d is not None:
+            out.append(d)
+    return out
+
+
 def _lone_disc(
     comp: np.ndarray,
     i: int,
@@ -920,19 +953,17 @@ def _own_radius(d: Disc, cand: np.ndarray, m: MarkerlessConfig) -> float:
 
 
 def _sticker_shape(part: np.ndarray, m: MarkerlessConfig) -> float:
-    """A blob's radius (of its area) when it is one sticker as a photo shows it: a disc, or
-    the ellipse perspective makes of one (no longer than lone_aspect_max, as notes), filled
-    (its inscribed circle at least dot_inscribed_min of its radius); 0 otherwise. Touching
-    stickers and strokes are not round; a marker dash is longer, a letter's bend thinner."""
+    """A blob's radius (of its area) when it is one sticker alone: round (area over its
+    enclosing circle at least dot_own_round_min) and filled (its inscribed circle at least
+    dot_inscribed_min of its radius); 0 otherwise. Touching stickers and strokes are not
+    round; a marker dash is longer, a letter's bend thinner. Holes are filled first (a
+    sticker's glossy highlight); a ring (a letter O) is then a disc, and is left by
+    _reject_disc (not full). The ellipse perspective makes of a far sticker is not taken:
+    as long as a note seen askew, ink loops on real notes came in with it."""
+    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    part = cv2.drawContours(np.zeros(part.shape, np.uint8), cs, -1, 1, -1).astype(bool)
     area = float(part.sum())
-    if area < 5:
-        return 0.0
-    mu = cv2.moments(part.astype(np.uint8), binaryImage=True)
-    cov = np.array([[mu["mu20"], mu["mu11"]], [mu["mu11"], mu["mu02"]]]) / area
-    ev = np.linalg.eigvalsh(cov)
-    aspect = float(np.sqrt(ev[1] / max(ev[0], 1e-9)))
-    # area over the enclosing circle is 1 / aspect for an ellipse: times its aspect, 1
-    if aspect > m.lone_aspect_max or _roundness(part) * aspect < m.dot_own_round_min:
+    if area < 5 or _roundness(part) < m.dot_own_round_min:
         return 0.0
     r_area = float(np.sqrt(area / np.pi))
     r_in = float(cv2.distanceTransform(np.pad(part, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
@@ -997,9 +1028,12 @@ def find_wall(
     notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m)
     ev = sticker_evidence(img, notes, probe, config)
     discs, r_px = place_stickers(img, ev, probe, sticker_refs, config)
+    faint = faint_stickers(img, ev, probe, r_px, m)
+    # a faint sticker is told from its surroundings as it was found: lightness counting
+    ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
     dots = []
-    for d in discs:
-        if _reject_disc(d, discs, ev, m):
+    for d in discs + faint:
+        if _reject_disc(d, discs + faint, ev_l if d in faint else ev, m):
             continue
         on = int(
             ev.owner[
