@@ -375,3 +375,32 @@ def test_dark_sticker_on_a_note_of_its_hue_is_counted() -> None:
         near = min(res.notes, key=lambda n: abs(n.center[0] * w - cx))
         assert near.dots == dots, (dots, near)
     assert all(d.on_note is not None for d in res.dots)
+
+
+def test_glare_on_a_kraft_wall_is_not_stickers() -> None:
+    """A lamp's reflection on a kraft roll is near white: unlike the wall, round where it
+    fades, but colourless; the sticker beside it is found."""
+    from dataclasses import replace
+
+    scale = 2.5
+    side, r = round(76 * scale), round(6 * scale)
+    h, w = round(300 * scale), round(640 * scale)
+    img = np.full((h, w, 3), (196, 160, 116), np.float32)
+    for i in range(4):
+        x0 = round((30 + 100 * i) * scale)
+        cv2.rectangle(
+            img, (x0, round(40 * scale)), (x0 + side, round(40 * scale) + side), (252, 232, 90), -1
+        )
+    gy, gx = np.mgrid[0:h, 0:w]
+    for cx, cy, rad in [(540, 90, 12), (520, 190, 9), (570, 240, 7)]:  # glare spots (mm)
+        k = np.exp(-((((gx - cx * scale) ** 2 + (gy - cy * scale) ** 2) / (rad * scale) ** 2) ** 2))
+        img = img * (1 - k[..., None]) + 250 * k[..., None]
+    sticker = (round(470 * scale), round(240 * scale))
+    cv2.circle(img, sticker, r, (200, 30, 45), -1, cv2.LINE_AA)
+    img = cv2.GaussianBlur(np.clip(img, 0, 255).astype(np.uint8), (0, 0), 0.6 * scale)
+    res = read_wall(img, CONFIG, None)
+    found = [(d.center[0] * w, d.center[1] * h) for d in res.dots]
+    assert len(found) == 1 and np.hypot(found[0][0] - sticker[0], found[0][1] - sticker[1]) < 6
+    # without the colour rule the glare's rims are stickers: the test tells them apart
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, dot_colourless_chroma=0.0))
+    assert len(read_wall(img, off, None).dots) > 1

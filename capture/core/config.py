@@ -496,6 +496,9 @@ class MarkerlessConfig:
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
     dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
     dot_rim_max: float = 0.12  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
+    dot_colourless_chroma: float = 6.0  # a disc whose median CIELAB chroma is under this is a
+    # glare highlight or a white surface beyond the wall, not a sticker: every sticker name is
+    # a colour, and one washed out by glare keeps more (the boards' faint_chroma_min)
     dot_fill_min: float = 0.85  # share of a sticker's disc (0.8 r) that is sticker-coloured
     stroke_min_discs: int = 4  # discs in one blob on one line (spread across it under
     stroke_width_frac: float = 0.35  # this x the radius): a pen stroke, not stickers

@@ -978,6 +978,9 @@ def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessC
     cx, cy = d.cx, d.cy
     if len(d.pixels) == 0:
         return "empty"
+    med = np.median(d.pixels, axis=0)
+    if np.hypot(med[1], med[2]) < m.dot_colourless_chroma:
+        return "colourless"  # a highlight, a white surface: every sticker is a colour
     r_d = max(d.radius, _own_radius(d, ev.cand, m))
     if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_d:
         return "frame"  # cut by the frame, its surroundings unseen
