@@ -31,6 +31,7 @@ from PIL import Image
 from capture import __version__
 from capture.app.corrections import JOURNAL, reapply_journal
 from capture.app.events import ProgressCallback, RunEvent, notice, silent
+from capture.app.heap import fix_heap_thresholds
 from capture.app.json_out import photo_to_dict, session_to_dict, write_photo_json
 from capture.app.markerless_out import markerless_csv_files, session_markerless
 from capture.app.photo import analyse_photo
@@ -413,6 +414,7 @@ def _init_worker(
     # Ctrl-C reaches every process of the terminal's group: the batch process alone decides
     # (it stops the workers), a worker would otherwise catch it and go on with the next photo.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fix_heap_thresholds(config.batch)
     _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings, threads=threads)
     _exit_with_parent(os.getppid())
 
@@ -522,6 +524,7 @@ def _run_serial(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: P
                 on_done: Callable[[PhotoOutcome], None] | None, settings: str | None
                 ) -> list[PhotoOutcome]:
     """run_photos in this process, one photo after the other."""
+    fix_heap_thresholds(config.batch)
     outcomes = []
     for job in jobs:
         outcomes.append(

@@ -40,8 +40,11 @@ from capture.vision.register import find_boards
 SQRT_2PI = float(np.sqrt(2 * np.pi))
 
 
-def marker_sharpness(grey: np.ndarray, fit: BoardFit, board: BoardLayout) -> float | None:
+def marker_sharpness(rgb: np.ndarray, fit: BoardFit, board: BoardLayout) -> float | None:
     """1 / edge blur in mm, measured on the board's printed marker edges (larger is sharper).
+
+    Greys only the markers' patches of the RGB photo (a grey copy of the whole photo would be
+    12 MB more held through the boards' analysis at 12 MP).
 
     A step edge blurred by a Gaussian of sigma s has a peak slope of contrast / (s sqrt(2 pi)):
     the markers are known black-on-white steps, so their steepest slope gives s in photo px,
@@ -62,12 +65,12 @@ def marker_sharpness(grey: np.ndarray, fit: BoardFit, board: BoardLayout) -> flo
         if (
             x0 < 0
             or y0 < 0
-            or x1 > grey.shape[1]
-            or y1 > grey.shape[0]
+            or x1 > rgb.shape[1]
+            or y1 > rgb.shape[0]
             or min(x1 - x0, y1 - y0) < 8
         ):
             continue
-        patch = grey[y0:y1, x0:x1].astype(np.float32)
+        patch = cv2.cvtColor(rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
         gx = cv2.Sobel(patch, cv2.CV_32F, 1, 0, ksize=3) / 8.0
         gy = cv2.Sobel(patch, cv2.CV_32F, 0, 1, ksize=3) / 8.0
         slope = float(np.percentile(np.hypot(gx, gy), 99.5))
@@ -204,7 +207,6 @@ def analyse_photo(
     fits, found = find_boards(rgb, kit, config.register) if kit.boards else ([], [])
     reg_flags = render_all(found)
     timings["register"] = perf_counter() - t0
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     sharp = []
     qa = config.qa
     card_flags: list[Flag] = []
@@ -234,7 +236,7 @@ def analyse_photo(
         if fit.visible_fraction < 0.999:
             values = {"share": fit.visible_fraction}
             res.flags.append(render(Finding("board_cut", "", values, board=fit.board)))
-        s = marker_sharpness(grey, fit, board)
+        s = marker_sharpness(rgb, fit, board)
         if s is not None:
             sharp.append(s)
         result.boards.append(res)

@@ -87,13 +87,24 @@ def _outline_mean(img: np.ndarray, side: int, width: int) -> np.ndarray:
     return (so - si) / float(outer * outer - inner * inner)
 
 
+def _box_mean(unc: np.ndarray, side: int) -> np.ndarray:
+    """Mean of unc over a side x side box centred on each pixel, float32. Summed in float64
+    and rounded once, as OpenCV does for a float32 map: the same values for 0/1 bytes."""
+    mean = cv2.boxFilter(unc, cv2.CV_64F, (side, side), borderType=cv2.BORDER_CONSTANT)
+    return mean.astype(np.float32)
+
+
 def _contact(unc: np.ndarray, side: int, width: int) -> np.ndarray:
     """Share of a thin ring just outside a square (centred on each pixel) that is no longer
     available: covered by a placed square or off the blob. 1 - mean of unc over that ring."""
     outer = side + 2 * width
-    so = cv2.boxFilter(unc, -1, (outer, outer), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    si = cv2.boxFilter(unc, -1, (side, side), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    return 1.0 - (so - si) / float(outer * outer - side * side)
+    # float32 sums whatever unc's type (0/1 bytes in cover_with_squares), computed in place
+    so = cv2.boxFilter(unc, cv2.CV_32F, (outer, outer), normalize=False,
+                       borderType=cv2.BORDER_CONSTANT)
+    so -= cv2.boxFilter(unc, cv2.CV_32F, (side, side), normalize=False,
+                        borderType=cv2.BORDER_CONSTANT)
+    so /= float(outer * outer - side * side)
+    return np.subtract(1.0, so, out=so)
 
 
 def _square_corners(cx: float, cy: float, side: float, angle_deg: float) -> np.ndarray:
@@ -102,6 +113,72 @@ def _square_corners(cx: float, cy: float, side: float, angle_deg: float) -> np.n
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     h = side / 2
     return np.array([(-h, -h), (h, -h), (h, h), (-h, h)]) @ rot.T + (cx, cy)
+
+
+class _AngleFrame(NamedTuple):
+    """The blob turned by one candidate angle: m maps the blob's window into a diag x diag
+    frame, of which only the part at (ox, oy) where squares can go is kept (unc, inside_ok,
+    bonus and score share it)."""
+
+    angle: float
+    m: np.ndarray
+    ox: int
+    oy: int
+    unc: np.ndarray
+    inside_ok: np.ndarray
+    bonus: np.ndarray
+
+
+def _angle_frame(
+    a: float, uncovered: np.ndarray, support: np.ndarray, edges: np.ndarray, s: int, band: int,
+    cfg: NotesConfig,
+) -> _AngleFrame:
+    """The rotated maps of one candidate angle, kept only around where a square may go
+    (inside_ok) and as far as its score reads (the rest of the frame only ever scores -1: a
+    large blob's nine angles of whole frames took 300 MB on a 12 MP photo). The uncovered map
+    holds 0/1 as bytes (its box sums are integers, the same in any type)."""
+    h, w = uncovered.shape
+    centre = (w / 2.0, h / 2.0)
+    diag = int(np.ceil(np.hypot(h, w))) + 2
+    m = cv2.getRotationMatrix2D(centre, a, 1.0)  # rotates the image by +a (counter-clockwise)
+    m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
+    sup = cv2.warpAffine(support.astype(np.float32), m, (diag, diag), flags=cv2.INTER_NEAREST)
+    inside_ok = cv2.boxFilter(sup, -1, (s, s), borderType=cv2.BORDER_CONSTANT) >= cfg.inside_min
+    del sup
+    bx, by, bw, bh = cv2.boundingRect(inside_ok.astype(np.uint8))
+    reach = (s + 2 * band) // 2 + 2  # the widest box a score sums (_contact's ring) / 2
+    ox, oy = max(bx - reach, 0), max(by - reach, 0)
+    cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
+    inside_ok = inside_ok[cut].copy()
+    edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+    bonus = (EDGE_WEIGHT * _outline_mean(edg, s, band))[cut].copy()
+    del edg
+    unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
+    return _AngleFrame(a, m, ox, oy, unc, inside_ok, bonus)
+
+
+def _rescore(
+    st: _AngleFrame, score: np.ndarray, corners: np.ndarray, s: int, band: int, pad: int,
+    thr: float,
+) -> None:
+    """Mark a placed square covered in one angle's frame and redo the scores near it."""
+    unc = st.unc
+    hh, ww = unc.shape
+    rc = cv2.transform(corners.reshape(-1, 1, 2), st.m).reshape(-1, 2)
+    cv2.fillConvexPoly(unc, (np.round(rc) - (st.ox, st.oy)).astype(np.int32), 0.0)
+    x0, y0 = np.floor(rc.min(0)).astype(int) - pad - (st.ox, st.oy)
+    x1, y1 = np.ceil(rc.max(0)).astype(int) + pad + 1 - (st.ox, st.oy)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, ww), min(y1, hh)
+    if x1 <= x0 or y1 <= y0:
+        return
+    sx0, sy0 = max(0, x0 - pad), max(0, y0 - pad)
+    sx1, sy1 = min(ww, x1 + pad), min(hh, y1 + pad)
+    g = _box_mean(unc[sy0:sy1, sx0:sx1], s)
+    g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
+    ct = CONTACT_WEIGHT * _contact(unc[sy0:sy1, sx0:sx1], s, band)
+    ct = ct[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
+    ok = st.inside_ok[y0:y1, x0:x1] & (g >= thr)
+    score[y0:y1, x0:x1] = np.where(ok, g + st.bonus[y0:y1, x0:x1] + ct, -1.0)
 
 
 def cover_with_squares(
@@ -113,69 +190,45 @@ def cover_with_squares(
     edges: edge strength in [0, 1]. All three arrays share one frame.
     """
     s = round(side)
-    angles = _candidate_angles(cls_mask, cfg.angle_step_deg)
-    uncovered = cls_mask.astype(np.float32)
-    h, w = cls_mask.shape
-    centre = (w / 2.0, h / 2.0)
-    diag = int(np.ceil(np.hypot(h, w))) + 2
+    uncovered = cls_mask.astype(np.uint8)
     band = max(2, round(s * 0.04))
     out: list[tuple[float, float, float, float]] = []
     # Per angle: the rotated frame, its uncovered map and score map. After a square is placed
     # only the scores near it change, so they are recomputed in a window (large blobs of many
     # notes stay fast).
-    states = []
-    for a in angles:
-        m = cv2.getRotationMatrix2D(centre, a, 1.0)  # rotates the image by +a (counter-clockwise)
-        m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
-        sup = cv2.warpAffine(support.astype(np.float32), m, (diag, diag), flags=cv2.INTER_NEAREST)
-        edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
-        inside_ok = cv2.boxFilter(sup, -1, (s, s), borderType=cv2.BORDER_CONSTANT) >= cfg.inside_min
-        bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)
-        unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)
-        states.append([a, m, unc, inside_ok, bonus, None])
+    states = [
+        _angle_frame(a, uncovered, support, edges, s, band, cfg)
+        for a in _candidate_angles(cls_mask, cfg.angle_step_deg)
+    ]
     pad = s // 2 + band + 2
     # Two passes: squares covering a good share anew first; then, once those are all placed,
     # notes showing less beyond their neighbours (the middle one of three stacked). Letting
     # those compete from the start would let a well-outlined sliver beat a real note.
     passes = [cfg.new_cover_min, cfg.late_cover_min]
     thr = passes.pop(0)
-    for st in states:
-        st[5] = _square_scores(st[2], st[3], st[4], s, band, thr)
+    scores = [_square_scores(st.unc, st.inside_ok, st.bonus, s, band, thr) for st in states]
     for _ in range(256):
         best = None
-        for st in states:
-            _, val, _, (bx, by) = cv2.minMaxLoc(st[5])
+        for st, score in zip(states, scores, strict=True):
+            _, val, _, (bx, by) = cv2.minMaxLoc(score)
             if val >= 0 and (best is None or val > best[0]):
-                best = (val, st, bx, by)
+                best = (val, st, bx + st.ox, by + st.oy)
         if best is None:
             if not passes:
                 break
             thr = passes.pop(0)
-            for st in states:
-                st[5] = _square_scores(st[2], st[3], st[4], s, band, thr)
+            scores = [_square_scores(st.unc, st.inside_ok, st.bonus, s, band, thr) for st in states]
             continue
-        val, (a, m, *_), bx, by = best
+        val, st, bx, by = best
         # an even box filter's anchor sits half a pixel right/below the box's geometric centre
         half = 0.5 if s % 2 == 0 else 0.0
-        inv = cv2.invertAffineTransform(m)
+        inv = cv2.invertAffineTransform(st.m)
         cx, cy = inv @ np.array([bx - half, by - half, 1.0])
         # m turned the image by -a (our y-down convention): squares at +a became axis-aligned
-        corners = _square_corners(cx, cy, s, a)
-        out.append((float(cx), float(cy), a, float(val)))
-        for st in states:
-            sm, unc, inside_ok, bonus, score = st[1], st[2], st[3], st[4], st[5]
-            rc = cv2.transform(corners.reshape(-1, 1, 2), sm).reshape(-1, 2)
-            cv2.fillConvexPoly(unc, np.round(rc).astype(np.int32), 0.0)
-            x0, y0 = np.maximum(np.floor(rc.min(0)).astype(int) - pad, 0)
-            x1, y1 = np.minimum(np.ceil(rc.max(0)).astype(int) + pad + 1, diag)
-            sx0, sy0 = max(0, x0 - pad), max(0, y0 - pad)
-            sx1, sy1 = min(diag, x1 + pad), min(diag, y1 + pad)
-            g = cv2.boxFilter(unc[sy0:sy1, sx0:sx1], -1, (s, s), borderType=cv2.BORDER_CONSTANT)
-            g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
-            ct = CONTACT_WEIGHT * _contact(unc[sy0:sy1, sx0:sx1], s, band)
-            ct = ct[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
-            ok = inside_ok[y0:y1, x0:x1] & (g >= thr)
-            score[y0:y1, x0:x1] = np.where(ok, g + bonus[y0:y1, x0:x1] + ct, -1.0)
+        corners = _square_corners(cx, cy, s, st.angle)
+        out.append((float(cx), float(cy), st.angle, float(val)))
+        for st, score in zip(states, scores, strict=True):
+            _rescore(st, score, corners, s, band, pad, thr)
     return out
 
 
@@ -184,9 +237,10 @@ def _square_scores(
 ) -> np.ndarray:
     """Score of a square centred at each pixel (-1 where it may not go): new coverage, its
     outline on edges, its contact with what is covered already."""
-    gain = cv2.boxFilter(unc, -1, (s, s), borderType=cv2.BORDER_CONSTANT)
+    gain = _box_mean(unc, s)
     contact = CONTACT_WEIGHT * _contact(unc, s, band)
-    return np.where(inside_ok & (gain >= thr), gain + bonus + contact, -1.0).astype(np.float32)
+    score = np.where(inside_ok & (gain >= thr), gain + bonus + contact, -1.0)
+    return score.astype(np.float32, copy=False)
 
 
 def _edge_map(l_channel: np.ndarray) -> np.ndarray:
