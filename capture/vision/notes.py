@@ -83,8 +83,9 @@ def _outline_mean(img: np.ndarray, side: int, width: int) -> np.ndarray:
     """
     outer, inner = side + width, max(1, side - width)
     so = cv2.boxFilter(img, -1, (outer, outer), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    si = cv2.boxFilter(img, -1, (inner, inner), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    return (so - si) / float(outer * outer - inner * inner)
+    so -= cv2.boxFilter(img, -1, (inner, inner), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    so /= float(outer * outer - inner * inner)
+    return so
 
 
 def _box_mean(unc: np.ndarray, side: int) -> np.ndarray:
@@ -151,7 +152,7 @@ def _angle_frame(
     cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
     inside_ok = inside_ok[cut].copy()
     edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
-    bonus = (EDGE_WEIGHT * _outline_mean(edg, s, band))[cut].copy()
+    bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)[cut]
     del edg
     unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
     return _AngleFrame(a, m, ox, oy, unc, inside_ok, bonus)
@@ -217,7 +218,8 @@ def cover_with_squares(
             if not passes:
                 break
             thr = passes.pop(0)
-            scores = [_square_scores(st.unc, st.inside_ok, st.bonus, s, band, thr) for st in states]
+            for i, st in enumerate(states):  # one map replaced at a time (not two sets held)
+                scores[i] = _square_scores(st.unc, st.inside_ok, st.bonus, s, band, thr)
             continue
         val, st, bx, by = best
         # an even box filter's anchor sits half a pixel right/below the box's geometric centre
@@ -237,10 +239,12 @@ def _square_scores(
 ) -> np.ndarray:
     """Score of a square centred at each pixel (-1 where it may not go): new coverage, its
     outline on edges, its contact with what is covered already."""
-    gain = _box_mean(unc, s)
-    contact = CONTACT_WEIGHT * _contact(unc, s, band)
-    score = np.where(inside_ok & (gain >= thr), gain + bonus + contact, -1.0)
-    return score.astype(np.float32, copy=False)
+    score = _box_mean(unc, s)  # the gain, then the score in place (no full-size temporaries)
+    ok = inside_ok & (score >= thr)
+    score += bonus
+    score += CONTACT_WEIGHT * _contact(unc, s, band)
+    score[~ok] = -1.0
+    return score
 
 
 def _edge_map(l_channel: np.ndarray) -> np.ndarray:
