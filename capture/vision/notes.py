@@ -118,15 +118,14 @@ def _square_corners(cx: float, cy: float, side: float, angle_deg: float) -> np.n
 
 class _AngleFrame(NamedTuple):
     """The blob turned by one candidate angle: m maps the blob's window into a diag x diag
-    frame, of which only the part at (ox, oy) where squares can go is kept (unc, inside_ok,
-    bonus and score share it)."""
+    frame, of which only the part at (ox, oy) where squares can go is kept (unc, bonus and
+    score share it). bonus is NaN where a square may not go (off the support)."""
 
     angle: float
     m: np.ndarray
     ox: int
     oy: int
     unc: np.ndarray
-    inside_ok: np.ndarray
     bonus: np.ndarray
 
 
@@ -150,12 +149,12 @@ def _angle_frame(
     reach = (s + 2 * band) // 2 + 2  # the widest box a score sums (_contact's ring) / 2
     ox, oy = max(bx - reach, 0), max(by - reach, 0)
     cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
-    inside_ok = inside_ok[cut].copy()
     edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
     bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)[cut]
     del edg
+    bonus[~inside_ok[cut]] = np.nan  # one map for both (a byte less per pixel and angle)
     unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
-    return _AngleFrame(a, m, ox, oy, unc, inside_ok, bonus)
+    return _AngleFrame(a, m, ox, oy, unc, bonus)
 
 
 def _rescore(
@@ -178,8 +177,9 @@ def _rescore(
     g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
     ct = CONTACT_WEIGHT * _contact(unc[sy0:sy1, sx0:sx1], s, band)
     ct = ct[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
-    ok = st.inside_ok[y0:y1, x0:x1] & (g >= thr)
-    score[y0:y1, x0:x1] = np.where(ok, g + st.bonus[y0:y1, x0:x1] + ct, -1.0)
+    bonus = st.bonus[y0:y1, x0:x1]
+    ok = ~np.isnan(bonus) & (g >= thr)
+    score[y0:y1, x0:x1] = np.where(ok, g + bonus + ct, -1.0)
 
 
 def cover_with_squares(
@@ -207,7 +207,7 @@ def cover_with_squares(
     # those compete from the start would let a well-outlined sliver beat a real note.
     passes = [cfg.new_cover_min, cfg.late_cover_min]
     thr = passes.pop(0)
-    scores = [_square_scores(st.unc, st.inside_ok, st.bonus, s, band, thr) for st in states]
+    scores = [_square_scores(st.unc, st.bonus, s, band, thr) for st in states]
     for _ in range(256):
         best = None
         for st, score in zip(states, scores, strict=True):
@@ -219,7 +219,7 @@ def cover_with_squares(
                 break
             thr = passes.pop(0)
             for i, st in enumerate(states):  # one map replaced at a time (not two sets held)
-                scores[i] = _square_scores(st.unc, st.inside_ok, st.bonus, s, band, thr)
+                scores[i] = _square_scores(st.unc, st.bonus, s, band, thr)
             continue
         val, st, bx, by = best
         # an even box filter's anchor sits half a pixel right/below the box's geometric centre
@@ -234,13 +234,13 @@ def cover_with_squares(
     return out
 
 
-def _square_scores(
-    unc: np.ndarray, inside_ok: np.ndarray, bonus: np.ndarray, s: int, band: int, thr: float
-) -> np.ndarray:
-    """Score of a square centred at each pixel (-1 where it may not go): new coverage, its
-    outline on edges, its contact with what is covered already."""
+def _square_scores(unc: np.ndarray, bonus: np.ndarray, s: int, band: int, thr: float
+                   ) -> np.ndarray:
+    """Score of a square centred at each pixel (-1 where it may not go: bonus NaN, or too
+    little new coverage): new coverage, its outline on edges, its contact with what is
+    covered already."""
     score = _box_mean(unc, s)  # the gain, then the score in place (no full-size temporaries)
-    ok = inside_ok & (score >= thr)
+    ok = ~np.isnan(bonus) & (score >= thr)
     score += bonus
     score += CONTACT_WEIGHT * _contact(unc, s, band)
     score[~ok] = -1.0
