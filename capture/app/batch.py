@@ -414,7 +414,7 @@ def _init_worker(
     # Ctrl-C reaches every process of the terminal's group: the batch process alone decides
     # (it stops the workers), a worker would otherwise catch it and go on with the next photo.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fix_heap_thresholds(config.batch)
+    fix_heap_thresholds()
     _WORKER.update(kit=kit, config=config, out_dir=out_dir, settings=settings, threads=threads)
     _exit_with_parent(os.getppid())
 
@@ -524,7 +524,7 @@ def _run_serial(jobs: list[PhotoJob], kit: KitLayout, config: Config, out_dir: P
                 on_done: Callable[[PhotoOutcome], None] | None, settings: str | None
                 ) -> list[PhotoOutcome]:
     """run_photos in this process, one photo after the other."""
-    fix_heap_thresholds(config.batch)
+    fix_heap_thresholds()
     outcomes = []
     for job in jobs:
         outcomes.append(

@@ -12,13 +12,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 
-from capture.core.config import CONFIG, BatchConfig
+from capture.core.config import HEAP, HeapConfig
 
 M_TRIM_THRESHOLD = -1  # glibc malloc.h
 M_MMAP_THRESHOLD = -3
 
 
-def fix_heap_thresholds(cfg: BatchConfig = CONFIG.batch) -> bool:
+def fix_heap_thresholds(cfg: HeapConfig = HEAP) -> bool:
     """Fix glibc's mmap and trim thresholds (cfg); True when the C library took them."""
     name = ctypes.util.find_library("c")
     if name is None:

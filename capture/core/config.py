@@ -166,12 +166,6 @@ class BatchConfig:
     extensions: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif")
     max_jobs: int = 8  # beyond this, memory (12 MP photos x stages) grows faster than speed
     crop_jpeg_quality: int = 88  # note crops are for people to read, not archives
-    # Arrays at least this big get their own memory mapping, returned to the system when
-    # freed (capture.app.heap). glibc's default threshold rises to 32 MB after the first big
-    # free, so a photo's 10-30 MB arrays then stay in the heap and a worker's resident size
-    # only grows (measured on 12 MP photos: about 110 MB less at the peak with 1 MB).
-    mmap_threshold_bytes: int = 1 << 20
-    trim_threshold_bytes: int = 4 << 20  # free heap top kept before giving it back
 
 
 @dataclass(frozen=True)
@@ -580,3 +574,19 @@ class Config:
 
 
 CONFIG = Config()
+
+
+@dataclass(frozen=True)
+class HeapConfig:
+    """How a worker's C heap returns memory (capture.app.heap). Kept out of Config: it
+    decides no result, so it is not part of the settings hash (--resume keeps its photos)."""
+
+    # Arrays at least this big get their own memory mapping, returned to the system when
+    # freed. glibc's default threshold rises to 32 MB after the first big free, so a photo's
+    # 10-30 MB arrays then stay in the heap and a worker's resident size only grows
+    # (measured on 12 MP photos: about 110 MB less at the peak with 1 MB).
+    mmap_threshold_bytes: int = 1 << 20
+    trim_threshold_bytes: int = 4 << 20  # free heap top kept before giving it back
+
+
+HEAP = HeapConfig()
