@@ -150,3 +150,77 @@ def test_overexposed_notes_are_flagged() -> None:
         assert (n.id in flagged) == (name in ("lime", "yellow")), (name, n.id, flagged)
     right, _ = _lit_wall(grey, (1.0, 1.0, 1.0), seed=5)
     assert not [f for f in read_wall(right, CONFIG, None).findings if f.code == "overexposed"]
+
+
+# daylight colours of dot stickers (sRGB), none of them a reference of colors.yaml
+STICKERS = {
+    "red": (208, 44, 56),
+    "green": (44, 150, 86),
+    "blue": (36, 98, 184),
+    "yellow": (246, 206, 40),
+    "orange": (240, 122, 40),
+    "pink": (232, 80, 156),
+    "purple": (124, 70, 164),
+}
+
+
+def _stickers_on_lit_kraft(
+    cast: tuple[float, float, float], seed: int = 4
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """A kraft wall with eight notes (180 px a side), a sticker on each (of a colour unlike the
+    note's) and one beside each, the seven sticker colours in turn, lit by `cast` (linear
+    gains) with a falloff, noise and blur. Returns the photo and each sticker's centre and
+    colour."""
+    rng = np.random.default_rng(seed)
+    h, w, side = 840, 1800, 180
+    r = round(side * 6 / 76)  # a 12 mm dot on a 76 mm note
+    lin = np.empty((h, w, 3), np.float32)
+    fibre = cv2.resize(rng.normal(0, 0.03, (h // 6, w // 6)), (w, h))[..., None]
+    lin[:] = _lin(np.array(KRAFT, np.float32)) * (1 + fibre)
+    names, colours, truth = list(NOTES), list(STICKERS), []
+    k = 0
+    for i in range(8):
+        row, col = divmod(i, 4)
+        note = names[(i + row) % 4]
+        x0, y0 = 120 + col * 400, 140 + row * 340
+        lin[y0 : y0 + side, x0 : x0 + side] = _lin(np.array(NOTES[note], np.float32))
+        cv2.line(lin, (x0 + 30, y0 + 70), (x0 + 140, y0 + 76), (0.01, 0.01, 0.012), 5)
+        spots = [(x0 + side - 2 * r - 6, y0 + side - 2 * r - 6), (x0 + side + 100, y0 + side // 2)]
+        for j, (cx, cy) in enumerate(spots):
+            while j == 0 and colours[k % 7] in (note, "red" if note == "pink" else note):
+                k += 1  # a sticker on a note of its own hue is another test's business
+            name = colours[k % 7]
+            k += 1
+            paint = tuple(float(v) for v in _lin(np.array(STICKERS[name], np.float32)))
+            cv2.circle(lin, (cx, cy), r, paint, -1, cv2.LINE_AA)
+            truth.append((cx, cy, name))
+    yy, xx = np.mgrid[0:h, 0:w]
+    falloff = 1.0 - 0.2 * (xx / w) - 0.1 * (yy / h)
+    lin *= falloff[..., None].astype(np.float32) * np.array(cast, np.float32)
+    lin *= 1.0 + rng.normal(0, 0.01, lin.shape).astype(np.float32)
+    rgb = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
+    return cv2.GaussianBlur(rgb.astype(np.uint8), (0, 0), 1.6), truth
+
+
+def _sticker_names(img: np.ndarray, truth: list, config=CONFIG) -> tuple[list[str], object]:
+    res = read_wall(img, config, None)
+    h, w = img.shape[:2]
+    got = []
+    for x, y, _ in truth:
+        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
+        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        got.append(d.color)
+    return got, res
+
+
+def test_warm_light_on_kraft_names_stickers_right() -> None:
+    """A 2700 K lamp the phone balanced as if for 5000 K (linear gains of the black body's
+    whites): read as photographed, a pink sticker is red; the cast read off the wall for the
+    notes is taken off the stickers too (the same light falls on both)."""
+    img, truth = _stickers_on_lit_kraft((1.0, 0.73, 0.42))
+    got, res = _sticker_names(img, truth)
+    assert res.cast is not None and res.cast.surface == "kraft" and res.cast.shift > 0.3
+    assert got == [c for *_, c in truth]
+    m = replace(CONFIG.markerless, cast_surface_tol=0.0)
+    raw, res_raw = _sticker_names(img, truth, replace(CONFIG, markerless=m))
+    assert res_raw.cast is None and raw != got

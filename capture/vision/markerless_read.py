@@ -205,8 +205,10 @@ def interpret(
         if note.color == "unknown":
             out.findings.append(Finding("unknown_colour", "wall_note", item=note.id))
         out.notes.append(note)
+    # the stickers are under the same light as the notes: the same cast comes off their colours
+    gains = None if out.cast is None else out.cast.gains
     for d in scene.dots:
-        colour, de = classify_sticker(d.lab, refs.stickers, config)
+        colour, de = classify_sticker(d.lab, refs.stickers, config, gains)
         on = None if d.on_note is None else ids[d.on_note]
         conf = float(np.clip(1 - de / (2 * config.dots.unknown_delta_e), 0, 1)) * (
             0.6 if d.ambiguous else 1.0
@@ -228,9 +230,15 @@ def interpret(
 
 
 def classify_sticker(
-    lab: tuple[float, float, float], refs: dict, config: Config
+    lab: tuple[float, float, float], refs: dict, config: Config, gains: np.ndarray | None = None
 ) -> tuple[str, float]:
-    return classify(np.asarray(lab), refs, config.dots.unknown_delta_e)
+    """A sticker's colour name and its distance (CIELAB) to it; gains: the light's cast taken
+    off the notes of a wall with no white (MarkerlessResult.cast), taken off the sticker too
+    (a warm lamp turns pink stickers red and purple ones pink, as it does the notes)."""
+    v = np.asarray(lab, np.float64)
+    if gains is not None:
+        v = correct_cast(v[None], gains)[0]
+    return classify(v, refs, config.dots.unknown_delta_e)
 
 
 def crop_quads(corners: np.ndarray, margin: float, turn_deg: float) -> list[np.ndarray]:
