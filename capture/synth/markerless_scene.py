@@ -54,7 +54,7 @@ class WallLayout:
     notes: tuple[NoteDeco, ...]  # stacking order, last on top
     note_colours: tuple[str, ...]  # the name of each note's colour (truth)
     dots: tuple[DotDeco, ...]  # on notes (drawn over them) and free (drawn on the wall)
-    dot_note: tuple[int | None, ...]  # index of the note each dot is on
+    dot_note: tuple[int | None, ...]  # index of the note each dot was placed on (None: free)
     kraft: tuple[float, float, float] | None  # paper roll colour, None: painted wall
     paint: tuple[float, float, float]
     bbox: tuple[float, float, float, float]  # wall mm holding every note
@@ -73,6 +73,16 @@ def _sticker(at: np.ndarray, dot_mm: float, colour: str, rng: np.random.Generato
         shade,
         gloss=float(rng.uniform(0.05, 0.4)),
     )
+
+
+def top_note(at: tuple[float, float], notes: tuple[NoteDeco, ...] | list[NoteDeco]) -> int | None:
+    """Index of the note a point of the wall (mm) is seen on: the last drawn (stuck last, on
+    top) of the notes whose outline holds it, or None."""
+    for i in range(len(notes) - 1, -1, -1):
+        q = notes[i].corners_mm().astype(np.float32)
+        if cv2.pointPolygonTest(q, (float(at[0]), float(at[1])), False) >= 0:
+            return i
+    return None
 
 
 def plan_wall(
@@ -285,6 +295,12 @@ def _covered(i: int, notes: tuple[NoteDeco, ...]) -> float:
 def wall_truth(
     name: str, layout: WallLayout, hmat: np.ndarray, size: tuple[int, int], level: str
 ) -> dict:
+    # stickers are drawn after every note: one placed on a note where a later note overlaps it
+    # is seen on that later note (the topmost holding its centre), and its truth says so
+    owner = [
+        on if on is None else top_note(d.center_mm, layout.notes)
+        for d, on in zip(layout.dots, layout.dot_note, strict=True)
+    ]
     notes = []
     for i, (n, colour) in enumerate(zip(layout.notes, layout.note_colours, strict=True)):
         c = project(hmat, n.corners_mm())
@@ -292,7 +308,7 @@ def wall_truth(
         seen = _seen_share(c, size)
         in_frame = 0 <= centre[0] < size[0] and 0 <= centre[1] < size[1]
         dots: dict[str, int] = {}
-        for d, on in zip(layout.dots, layout.dot_note, strict=True):
+        for d, on in zip(layout.dots, owner, strict=True):
             if on == i:
                 dots[d.color] = dots.get(d.color, 0) + 1
         covered = _covered(i, layout.notes)
