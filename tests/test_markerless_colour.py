@@ -29,6 +29,20 @@ def _lin(rgb: np.ndarray) -> np.ndarray:
     return (rgb / 255.0) ** 2.2
 
 
+def _photograph(
+    lin: np.ndarray, cast: tuple[float, float, float], rng: np.random.Generator, blur: float
+) -> np.ndarray:
+    """A linear-light scene lit by `cast` (linear gains) with a falloff, sensor noise and
+    blur, as the phone saves it (sRGB uint8)."""
+    h, w = lin.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    falloff = 1.0 - 0.2 * (xx / w) - 0.1 * (yy / h)
+    lin *= falloff[..., None].astype(np.float32) * np.array(cast, np.float32)
+    lin *= 1.0 + rng.normal(0, 0.01, lin.shape).astype(np.float32)
+    rgb = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
+    return cv2.GaussianBlur(rgb.astype(np.uint8), (0, 0), blur)
+
+
 def _lit_wall(
     wall: tuple[int, int, int], cast: tuple[float, float, float], seed: int = 0
 ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
@@ -52,21 +66,20 @@ def _lit_wall(
         lin[y0 : y0 + side, x0 : x0 + side] = _lin(np.array(NOTES[name], np.float32))
         cv2.line(lin, (x0 + 15, y0 + 45), (x0 + 70, y0 + 48), (0.01, 0.01, 0.012), 3)
         truth.append((x0 + side / 2, y0 + side / 2, name))
-    yy, xx = np.mgrid[0:h, 0:w]
-    falloff = 1.0 - 0.2 * (xx / w) - 0.1 * (yy / h)
-    lin *= falloff[..., None].astype(np.float32) * np.array(cast, np.float32)
-    lin *= 1.0 + rng.normal(0, 0.01, lin.shape).astype(np.float32)
-    rgb = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
-    return cv2.GaussianBlur(rgb.astype(np.uint8), (0, 0), 0.8), truth
+    return _photograph(lin, cast, rng, 0.8), truth
 
 
-def _names(img: np.ndarray, truth: list, config=CONFIG) -> tuple[list[str], object]:
+def _names(
+    img: np.ndarray, truth: list, config=CONFIG, stickers: bool = False
+) -> tuple[list[str], object]:
+    """The colour read for each (x, y, name) of truth: of the note (or sticker) found there."""
     res = read_wall(img, config, None)
     h, w = img.shape[:2]
+    items, tol = (res.dots, 6) if stickers else (res.notes, 15)
     got = []
     for x, y, _ in truth:
-        n = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
-        assert np.hypot(n.center[0] * w - x, n.center[1] * h - y) < 15
+        n = min(items, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
+        assert np.hypot(n.center[0] * w - x, n.center[1] * h - y) < tol
         got.append(n.color)
     return got, res
 
@@ -194,23 +207,7 @@ def _stickers_on_lit_kraft(
             paint = tuple(float(v) for v in _lin(np.array(STICKERS[name], np.float32)))
             cv2.circle(lin, (cx, cy), r, paint, -1, cv2.LINE_AA)
             truth.append((cx, cy, name))
-    yy, xx = np.mgrid[0:h, 0:w]
-    falloff = 1.0 - 0.2 * (xx / w) - 0.1 * (yy / h)
-    lin *= falloff[..., None].astype(np.float32) * np.array(cast, np.float32)
-    lin *= 1.0 + rng.normal(0, 0.01, lin.shape).astype(np.float32)
-    rgb = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
-    return cv2.GaussianBlur(rgb.astype(np.uint8), (0, 0), 1.6), truth
-
-
-def _sticker_names(img: np.ndarray, truth: list, config=CONFIG) -> tuple[list[str], object]:
-    res = read_wall(img, config, None)
-    h, w = img.shape[:2]
-    got = []
-    for x, y, _ in truth:
-        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
-        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
-        got.append(d.color)
-    return got, res
+    return _photograph(lin, cast, rng, 1.6), truth
 
 
 def test_warm_light_on_kraft_names_stickers_right() -> None:
@@ -218,9 +215,9 @@ def test_warm_light_on_kraft_names_stickers_right() -> None:
     whites): read as photographed, a pink sticker is red; the cast read off the wall for the
     notes is taken off the stickers too (the same light falls on both)."""
     img, truth = _stickers_on_lit_kraft((1.0, 0.73, 0.42))
-    got, res = _sticker_names(img, truth)
+    got, res = _names(img, truth, stickers=True)
     assert res.cast is not None and res.cast.surface == "kraft" and res.cast.shift > 0.3
     assert got == [c for *_, c in truth]
     m = replace(CONFIG.markerless, cast_surface_tol=0.0)
-    raw, res_raw = _sticker_names(img, truth, replace(CONFIG, markerless=m))
+    raw, res_raw = _names(img, truth, replace(CONFIG, markerless=m), stickers=True)
     assert res_raw.cast is None and raw != got
