@@ -124,6 +124,8 @@ def _analyse_board(
         rect, norm, board, kit.sticker_diameter_mm, kit.note_size_mm, refs, config.dots
     )
     dflags = render_all(found)
+    # the note search reads the normalised board, not these pixels: 15 MB less at its peak
+    rect = rect.without_image()
     t3 = perf_counter()
     if any(z.kind in ("notes", "grid") for z in board.zones):
         res.notes, found = find_notes(

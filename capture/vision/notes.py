@@ -89,10 +89,14 @@ def _outline_mean(img: np.ndarray, side: int, width: int) -> np.ndarray:
 
 
 def _box_mean(unc: np.ndarray, side: int) -> np.ndarray:
-    """Mean of unc over a side x side box centred on each pixel, float32. Summed in float64
-    and rounded once, as OpenCV does for a float32 map: the same values for 0/1 bytes."""
-    mean = cv2.boxFilter(unc, cv2.CV_64F, (side, side), borderType=cv2.BORDER_CONSTANT)
-    return mean.astype(np.float32)
+    """Mean of unc over a side x side box centred on each pixel, float32: the box sum times
+    1 / side**2 in float64, rounded once, as OpenCV does for a float32 map (the same values
+    for 0/1 bytes; OpenCV's own byte -> float32 mean differs in the last bit). The sums are
+    integers, exact in float32; numpy scales them in place through small float64 buffers,
+    not a whole float64 map (a large blob's took 18 MB at the search's peak)."""
+    mean = cv2.boxFilter(unc, cv2.CV_32F, (side, side), normalize=False,
+                         borderType=cv2.BORDER_CONSTANT)
+    return np.multiply(mean, 1.0 / (side * side), out=mean, dtype=np.float64)
 
 
 def _contact(unc: np.ndarray, side: int, width: int) -> np.ndarray:
@@ -142,14 +146,16 @@ def _angle_frame(
     diag = int(np.ceil(np.hypot(h, w))) + 2
     m = cv2.getRotationMatrix2D(centre, a, 1.0)  # rotates the image by +a (counter-clockwise)
     m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
-    sup = cv2.warpAffine(support.astype(np.float32), m, (diag, diag), flags=cv2.INTER_NEAREST)
-    inside_ok = cv2.boxFilter(sup, -1, (s, s), borderType=cv2.BORDER_CONSTANT) >= cfg.inside_min
+    # 0/1 bytes, not float32: a quarter of the frame, and _box_mean gives the float means
+    sup = cv2.warpAffine(support.astype(np.uint8), m, (diag, diag), flags=cv2.INTER_NEAREST)
+    inside_ok = _box_mean(sup, s) >= cfg.inside_min
     del sup
     bx, by, bw, bh = cv2.boundingRect(inside_ok.astype(np.uint8))
     reach = (s + 2 * band) // 2 + 2  # the widest box a score sums (_contact's ring) / 2
     ox, oy = max(bx - reach, 0), max(by - reach, 0)
     cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
-    edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+    edg = cv2.warpAffine(edges.astype(np.float32, copy=False), m, (diag, diag),  # no copy
+                         flags=cv2.INTER_LINEAR)
     bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)[cut]
     del edg
     bonus[~inside_ok[cut]] = np.nan  # one map for both (a byte less per pixel and angle)
@@ -242,7 +248,10 @@ def _square_scores(unc: np.ndarray, bonus: np.ndarray, s: int, band: int, thr: f
     score = _box_mean(unc, s)  # the gain, then the score in place (no full-size temporaries)
     ok = ~np.isnan(bonus) & (score >= thr)
     score += bonus
-    score += CONTACT_WEIGHT * _contact(unc, s, band)
+    contact = _contact(unc, s, band)
+    contact *= CONTACT_WEIGHT  # in place: one full-size map less at the search's peak
+    score += contact
+    del contact
     score[~ok] = -1.0
     return score
 

@@ -6,7 +6,7 @@ pixels and board mm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -27,6 +27,12 @@ class Rectified:
     margin_mm: float
     size_mm: tuple[float, float]  # the board's own size (without margin)
     to_photo: np.ndarray  # 3x3: rectified px -> photo px
+
+    def without_image(self) -> Rectified:
+        """The same board without its pixels (an empty image): its geometry and valid mask
+        for a stage that reads the normalised board only, so the image need not be held
+        through that stage's peak."""
+        return replace(self, image=np.empty((0, 0, 3), np.uint8))
 
     @property
     def frame(self) -> Frame:
