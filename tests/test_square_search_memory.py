@@ -12,7 +12,7 @@ from capture.app.heap import fix_heap_thresholds
 from capture.vision.notes import _box_mean, _contact
 
 
-@pytest.mark.parametrize("side", [9, 75, 76])
+@pytest.mark.parametrize("side", [9, 75, 76, 151])
 def test_box_mean_of_bytes_is_the_float_box_filter(side: int) -> None:
     rng = np.random.default_rng(side)
     mask = rng.random((300, 420)) > 0.4
