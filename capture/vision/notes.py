@@ -122,8 +122,10 @@ def _square_corners(cx: float, cy: float, side: float, angle_deg: float) -> np.n
 
 class _AngleFrame(NamedTuple):
     """The blob turned by one candidate angle: m maps the blob's window into a diag x diag
-    frame, of which only the part at (ox, oy) where squares can go is kept (unc, bonus and
-    score share it). bonus is NaN where a square may not go (off the support)."""
+    frame, of which only the part at (ox, oy) that a score reads is kept (unc). bonus and the
+    score map cover only where a square may go, at (ix, iy) in unc: around it they would only
+    hold -1, and nine angles of that margin took about 15 MB at a 12 MP photo's peak. bonus is
+    NaN where a square may not go (off the support)."""
 
     angle: float
     m: np.ndarray
@@ -131,6 +133,8 @@ class _AngleFrame(NamedTuple):
     oy: int
     unc: np.ndarray
     bonus: np.ndarray
+    ix: int
+    iy: int
 
 
 def _angle_frame(
@@ -151,16 +155,18 @@ def _angle_frame(
     inside_ok = _box_mean(sup, s) >= cfg.inside_min
     del sup
     bx, by, bw, bh = cv2.boundingRect(inside_ok.astype(np.uint8))
+    bw, bh = max(bw, 1), max(bh, 1)  # nowhere to go: one NaN pixel, scoring -1, not an empty map
     reach = (s + 2 * band) // 2 + 2  # the widest box a score sums (_contact's ring) / 2
     ox, oy = max(bx - reach, 0), max(by - reach, 0)
     cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
     edg = cv2.warpAffine(edges.astype(np.float32, copy=False), m, (diag, diag),  # no copy
                          flags=cv2.INTER_LINEAR)
-    bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)[cut]
+    inner = np.s_[by : by + bh, bx : bx + bw]
+    bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)[inner]
     del edg
-    bonus[~inside_ok[cut]] = np.nan  # one map for both (a byte less per pixel and angle)
+    bonus[~inside_ok[inner]] = np.nan  # one map for both (a byte less per pixel and angle)
     unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
-    return _AngleFrame(a, m, ox, oy, unc, bonus)
+    return _AngleFrame(a, m, ox, oy, unc, bonus, bx - ox, by - oy)
 
 
 def _rescore(
@@ -179,13 +185,21 @@ def _rescore(
         return
     sx0, sy0 = max(0, x0 - pad), max(0, y0 - pad)
     sx1, sy1 = min(ww, x1 + pad), min(hh, y1 + pad)
+    # the same sums over the same unc window as before the score map was cut to (ix, iy):
+    # only the part of the window inside the score map is written
+    bh, bw = st.bonus.shape
+    wx0, wy0 = max(x0, st.ix), max(y0, st.iy)
+    wx1, wy1 = min(x1, st.ix + bw), min(y1, st.iy + bh)
+    if wx1 <= wx0 or wy1 <= wy0:
+        return
     g = _box_mean(unc[sy0:sy1, sx0:sx1], s)
-    g = g[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
+    g = g[wy0 - sy0 : wy1 - sy0, wx0 - sx0 : wx1 - sx0]
     ct = CONTACT_WEIGHT * _contact(unc[sy0:sy1, sx0:sx1], s, band)
-    ct = ct[y0 - sy0 : y1 - sy0, x0 - sx0 : x1 - sx0]
-    bonus = st.bonus[y0:y1, x0:x1]
+    ct = ct[wy0 - sy0 : wy1 - sy0, wx0 - sx0 : wx1 - sx0]
+    win = np.s_[wy0 - st.iy : wy1 - st.iy, wx0 - st.ix : wx1 - st.ix]
+    bonus = st.bonus[win]
     ok = ~np.isnan(bonus) & (g >= thr)
-    score[y0:y1, x0:x1] = np.where(ok, g + bonus + ct, -1.0)
+    score[win] = np.where(ok, g + bonus + ct, -1.0)
 
 
 def cover_with_squares(
@@ -213,19 +227,19 @@ def cover_with_squares(
     # those compete from the start would let a well-outlined sliver beat a real note.
     passes = [cfg.new_cover_min, cfg.late_cover_min]
     thr = passes.pop(0)
-    scores = [_square_scores(st.unc, st.bonus, s, band, thr) for st in states]
+    scores = [_square_scores(st, s, band, thr) for st in states]
     for _ in range(256):
         best = None
         for st, score in zip(states, scores, strict=True):
             _, val, _, (bx, by) = cv2.minMaxLoc(score)
             if val >= 0 and (best is None or val > best[0]):
-                best = (val, st, bx + st.ox, by + st.oy)
+                best = (val, st, bx + st.ix + st.ox, by + st.iy + st.oy)
         if best is None:
             if not passes:
                 break
             thr = passes.pop(0)
             for i, st in enumerate(states):  # one map replaced at a time (not two sets held)
-                scores[i] = _square_scores(st.unc, st.bonus, s, band, thr)
+                scores[i] = _square_scores(st, s, band, thr)
             continue
         val, st, bx, by = best
         # an even box filter's anchor sits half a pixel right/below the box's geometric centre
@@ -240,16 +254,18 @@ def cover_with_squares(
     return out
 
 
-def _square_scores(unc: np.ndarray, bonus: np.ndarray, s: int, band: int, thr: float
-                   ) -> np.ndarray:
-    """Score of a square centred at each pixel (-1 where it may not go: bonus NaN, or too
-    little new coverage): new coverage, its outline on edges, its contact with what is
-    covered already."""
-    score = _box_mean(unc, s)  # the gain, then the score in place (no full-size temporaries)
+def _square_scores(st: _AngleFrame, s: int, band: int, thr: float) -> np.ndarray:
+    """Score of a square centred at each pixel of st.bonus's window (-1 where it may not go:
+    bonus NaN, or too little new coverage): new coverage, its outline on edges, its contact
+    with what is covered already. The box sums read all of unc, the window's margin too."""
+    bonus = st.bonus
+    inner = np.s_[st.iy : st.iy + bonus.shape[0], st.ix : st.ix + bonus.shape[1]]
+    # the gain, then the score in place; copied out of the whole map, which is then freed
+    score = _box_mean(st.unc, s)[inner].copy()
     ok = ~np.isnan(bonus) & (score >= thr)
     score += bonus
-    contact = _contact(unc, s, band)
-    contact *= CONTACT_WEIGHT  # in place: one full-size map less at the search's peak
+    contact = _contact(st.unc, s, band)[inner]
+    contact *= CONTACT_WEIGHT  # in place: one map less at the search's peak
     score += contact
     del contact
     score[~ok] = -1.0
