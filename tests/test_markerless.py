@@ -8,13 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
+from capture.app.json_out import markerless_to_dict
 from capture.app.markerless_out import match_photos, session_markerless
 from capture.bench.markerless import score_photo, summarise
 from capture.core.config import CONFIG
 from capture.core.model import PhotoResult
-from capture.interpret.flags import render_all
 from capture.interpret.photo_errors import empty_photo_error
-from capture.vision.markerless_read import interpret, markerless_to_dict, read_wall
+from capture.vision.markerless_read import interpret, read_wall
 
 
 def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], list[tuple]]:
@@ -114,7 +114,7 @@ def test_generated_markerless_wall() -> None:
     data, truth = render_markerless(0, 7, "medium", 3.0)
     arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)[..., ::-1]
     res = read_wall(np.ascontiguousarray(arr), CONFIG, None)
-    doc = markerless_to_dict(res, truth["file"], {}, render_all(res.findings))
+    doc = markerless_to_dict(res, truth["file"], {})
     s = summarise([score_photo(truth, doc)])
     assert s["note_recall"] >= 90 and s["note_precision"] >= 90, s
     assert s["note_colour"] >= 90, s

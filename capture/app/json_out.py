@@ -30,13 +30,58 @@ from capture.interpret.merge import Session
 from capture.io.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
 from capture.vision.legibility import source_px_per_mm
-from capture.vision.markerless_read import markerless_to_dict
+from capture.vision.markerless_read import MarkerlessResult
 
 CONTRACT_VERSION = 1
 
 
 def _r(v: float | None, nd: int = 1) -> float | None:
     return None if v is None else round(float(v), nd)
+
+
+def markerless_to_dict(res: MarkerlessResult, photo: str, crops: Mapping[str, str]) -> dict:
+    """The per-photo "markerless" block of the output contract (normalised coordinates as the
+    reader gives them); its findings are worded here, by the flag catalogue."""
+    flags = render_all(res.findings)
+    return {
+        "note_side_px": res.note_side_px,
+        "wall_plane": res.wall_plane,
+        "notes": [
+            {
+                "photo": photo,
+                "id": n.id,
+                "color": n.color,
+                "text": n.text,
+                "raw_text": n.raw_text,
+                "confidence": n.confidence,
+                "ocr_confidence": None if n.ocr_confidence is None else round(n.ocr_confidence, 3),
+                "dots": dict(n.dots),
+                "center": list(n.center),
+                "corners": [list(c) for c in n.corners],
+                "group": n.group,
+                "row": n.row,
+                "col": n.col,
+                "neighbours": list(n.neighbours),
+                "wall": None if n.wall is None else list(n.wall),
+                "crop": crops.get(n.id),
+            }
+            for n in res.notes
+        ],
+        "dots": [
+            {
+                "photo": photo,
+                "color": d.color,
+                "center": list(d.center),
+                "on_note": d.on_note,
+                "confidence": d.confidence,
+            }
+            for d in res.dots
+        ],
+        "flags": [
+            {"code": f.code, "severity": f.severity, "message": f.message, "item": f.item}
+            for f in flags
+        ],
+    }
 
 
 def flag_dict(flag: Flag) -> dict:
@@ -220,9 +265,7 @@ def photo_to_dict(
     extra = {}
     if getattr(photo, "markerless", None) is not None:
         ml = photo.markerless
-        extra["markerless"] = markerless_to_dict(
-            ml, photo.file, crops or {}, render_all(ml.findings)
-        )
+        extra["markerless"] = markerless_to_dict(ml, photo.file, crops or {})
     return {
         **extra,
         "file": photo.file,

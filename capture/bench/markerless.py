@@ -17,13 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from capture.app.json_out import markerless_to_dict
 from capture.bench.metrics import char_edits
 from capture.core.config import CONFIG, Config
-from capture.interpret.flags import render_all
 from capture.io.decode import load_photo
 from capture.synth.markerless_scene import generate_markerless_set
 from capture.tools.tesseract import tessdata_dir
-from capture.vision.markerless_read import markerless_to_dict, read_wall
+from capture.vision.markerless_read import read_wall
 from capture.vision.ocr import read_notes
 
 
@@ -127,7 +127,7 @@ def bench_markerless(
             rgb, _ = load_photo(folder / t["file"], config.limits)
             reader = (lambda crops: read_notes(crops, config.ocr)) if ocr else None
             res = read_wall(rgb, config, reader)
-            doc = markerless_to_dict(res, t["file"], {}, render_all(res.findings))
+            doc = markerless_to_dict(res, t["file"], {})
             if keep is not None:
                 (folder / f"{Path(t['file']).stem}.found.json").write_text(
                     json.dumps(doc, ensure_ascii=False, indent=1), "utf-8"

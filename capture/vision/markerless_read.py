@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, Config
-from capture.core.model import Finding, Flag, KitLayout
+from capture.core.model import Finding, KitLayout
 from capture.core.text import OcrResult
 from capture.vision.colour import (
     SurfaceCast,
@@ -284,52 +284,6 @@ def read_wall(
                 values = {"confidence": note.ocr_confidence}
                 res.findings.append(Finding("low_ocr_confidence", "", values, item=note.id))
     return res
-
-
-def markerless_to_dict(
-    res: MarkerlessResult, photo: str, crops: dict[str, str], flags: list[Flag]
-) -> dict:
-    """The per-photo "markerless" block of the output contract; flags: res.findings worded
-    (the flag catalogue's render)."""
-    return {
-        "note_side_px": res.note_side_px,
-        "wall_plane": res.wall_plane,
-        "notes": [
-            {
-                "photo": photo,
-                "id": n.id,
-                "color": n.color,
-                "text": n.text,
-                "raw_text": n.raw_text,
-                "confidence": n.confidence,
-                "ocr_confidence": None if n.ocr_confidence is None else round(n.ocr_confidence, 3),
-                "dots": dict(n.dots),
-                "center": list(n.center),
-                "corners": [list(c) for c in n.corners],
-                "group": n.group,
-                "row": n.row,
-                "col": n.col,
-                "neighbours": list(n.neighbours),
-                "wall": None if n.wall is None else list(n.wall),
-                "crop": crops.get(n.id),
-            }
-            for n in res.notes
-        ],
-        "dots": [
-            {
-                "photo": photo,
-                "color": d.color,
-                "center": list(d.center),
-                "on_note": d.on_note,
-                "confidence": d.confidence,
-            }
-            for d in res.dots
-        ],
-        "flags": [
-            {"code": f.code, "severity": f.severity, "message": f.message, "item": f.item}
-            for f in flags
-        ],
-    }
 
 
 def empty_kit(config: Config = CONFIG) -> KitLayout:
