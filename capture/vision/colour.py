@@ -103,9 +103,25 @@ def colour_distance(
     the reference's weighs c_weight_washed (None: the same as above it).
     """
     lab = np.asarray(lab, np.float64)
-    dl = lab[..., 0] - ref[0]
-    da, db = lab[..., 1] - ref[1], lab[..., 2] - ref[2]
-    dc = np.hypot(lab[..., 1], lab[..., 2]) - np.hypot(ref[1], ref[2])
+    el, ea, eb = lab[..., 0], lab[..., 1], lab[..., 2]
+    return _distance(el, ea, eb, np.hypot(ea, eb), ref, l_weight, c_weight, c_weight_washed)
+
+
+def _distance(
+    el: np.ndarray,
+    ea: np.ndarray,
+    eb: np.ndarray,
+    chroma: np.ndarray,
+    ref: np.ndarray,
+    l_weight: float,
+    c_weight: float,
+    c_weight_washed: float | None,
+) -> np.ndarray:
+    """colour_distance on float64 L, a, b and chroma (hypot(a, b)) given apart: classify_map
+    computes the chroma once for all references."""
+    dl = el - ref[0]
+    da, db = ea - ref[1], eb - ref[2]
+    dc = chroma - np.hypot(ref[1], ref[2])
     dh2 = np.maximum(da * da + db * db - dc * dc, 0.0)
     wc = c_weight if c_weight_washed is None else np.where(dc < 0, c_weight_washed, c_weight)
     return np.sqrt((l_weight * dl) ** 2 + (wc * dc) ** 2 + dh2)
@@ -121,6 +137,9 @@ def classify(lab: np.ndarray, refs: dict[str, np.ndarray], max_delta_e: float) -
     return (best if dist <= max_delta_e else "unknown"), dist
 
 
+CLASSIFY_CHUNK_PX = 1 << 15  # pixels per chunk in classify_map (its float64 temporaries: 256 KB)
+
+
 def classify_map(
     lab: np.ndarray, refs: dict[str, np.ndarray], c_weight: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -130,16 +149,27 @@ def classify_map(
     halfway in hue between two references then goes by saturation too, which keeps one
     item's pixels together (the item's own colour is decided later on its median, by hue).
     """
-    d = np.stack(
-        [
-            colour_distance(lab, refs[n], c_weight=c_weight, c_weight_washed=None).astype(
-                np.float32
-            )
-            for n in refs
-        ],
-        -1,
-    )
-    return np.argmin(d, -1), np.min(d, -1)
+    if not refs:
+        raise ValueError("classify_map needs at least one reference colour")
+    lab = np.asarray(lab)
+    flat = lab.reshape(-1, lab.shape[-1])
+    index = np.zeros(len(flat), np.intp)
+    best = np.empty(len(flat), np.float32)
+    # by chunks of pixels: each reference's float64 temporaries stay small (in cache, from the
+    # heap, never a whole map each); per pixel the same values as on the whole map at once
+    for s in range(0, len(flat), CLASSIFY_CHUNK_PX):
+        el, ea, eb = np.array(flat[s : s + CLASSIFY_CHUNK_PX].T, np.float64)  # contiguous
+        chroma = np.hypot(ea, eb)
+        idx, low = index[s : s + len(el)], best[s : s + len(el)]
+        for i, ref in enumerate(refs.values()):
+            d = _distance(el, ea, eb, chroma, ref, L_WEIGHT, c_weight, None).astype(np.float32)
+            if i == 0:
+                low[:] = d
+                continue
+            # strictly nearer only: on a tie the first reference wins, as with argmin
+            np.copyto(idx, i, where=d < low)
+            np.minimum(low, d, out=low)
+    return index.reshape(lab.shape[:-1]), best.reshape(lab.shape[:-1])
 
 
 def _to_linear(v: np.ndarray) -> np.ndarray:
@@ -385,7 +415,10 @@ def normalise_board(
     np.clip(norm, 0, n, out=norm)
     rgb = _SRGB_LUT[norm.astype(np.uint16)]  # linear -> sRGB by a fine table
     rgb[~rect.valid] = 1.0  # outside the photo: neutral white, never a colour
-    clipped = rect.image.min(axis=-1) >= clip_level
+    # the darkest channel, two channels at a time (a min over the last axis of a uint8 image
+    # is many times slower in numpy)
+    low = np.minimum(rect.image[..., 0], rect.image[..., 1])
+    clipped = np.minimum(low, rect.image[..., 2], out=low) >= clip_level
     return Normalised(
         rgb,
         clipped,
