@@ -371,7 +371,7 @@ def print_cast(
     if board.kind == "calibration":
         return None  # its printed outlines frame real stickers: their colour bleeds in
     grey = placed_print(rect, board)
-    ink = (np.abs(grey.astype(np.int16) - CONFIG.kit.zone_grey) < 40) & rect.valid
+    ink = (cv2.absdiff(grey, CONFIG.kit.zone_grey) < 40) & rect.valid  # |grey - zone grey|
     if ink.sum() < 200:
         return None
     lab = srgb_to_lab(rgb[ink])
@@ -392,6 +392,11 @@ def print_ink(rect: Rectified, board: BoardLayout, grow_mm: float) -> np.ndarray
     return cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
 
 
+# normalise_board works a band of rows at a time, each band's float32 temporaries this big:
+# under the worker's mmap threshold (HeapConfig), so they come from the heap and are reused
+NORMALISE_BAND_BYTES = 1 << 19
+
+
 def normalise_board(
     rect: Rectified,
     board: BoardLayout,
@@ -409,12 +414,21 @@ def normalise_board(
     # the coarse grid spans the image to within one block: stretching it is exact enough
     gain = cv2.resize(gain_c, (w, h), interpolation=cv2.INTER_LINEAR)
     lut = (_LIN_LUT[:, None] - lb[None, :]).reshape(256, 1, 3).astype(np.float32)
-    norm = cv2.multiply(cv2.LUT(rect.image, lut), gain)  # (linear - black) x gain
+    rgb = np.empty((h, w, 3), np.float32)
     n = _SRGB_LUT.size - 1
-    norm *= n
-    np.clip(norm, 0, n, out=norm)
-    rgb = _SRGB_LUT[norm.astype(np.uint16)]  # linear -> sRGB by a fine table
-    rgb[~rect.valid] = 1.0  # outside the photo: neutral white, never a colour
+    # a band of rows at a time: the same values per pixel, without three whole-board float
+    # temporaries (60 MB each at 5 MP) mapped, zeroed and unmapped for every board
+    rows = max(1, NORMALISE_BAND_BYTES // (w * 3 * 4))
+    for y0 in range(0, h, rows):
+        band = np.s_[y0 : y0 + rows]
+        norm = cv2.multiply(cv2.LUT(rect.image[band], lut), gain[band])  # (linear - black) x gain
+        norm *= n
+        np.clip(norm, 0, n, out=norm)
+        # linear -> sRGB by a fine table (indices clipped above: 'clip' checks no bounds)
+        np.take(_SRGB_LUT, norm.astype(np.uint16), out=rgb[band], mode="clip")
+        valid = rect.valid[band]
+        if not valid.all():
+            rgb[band][~valid] = 1.0  # outside the photo: neutral white, never a colour
     # the darkest channel, two channels at a time (a min over the last axis of a uint8 image
     # is many times slower in numpy)
     low = np.minimum(rect.image[..., 0], rect.image[..., 1])
