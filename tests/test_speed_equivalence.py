@@ -4,6 +4,7 @@ on a rendered board with notes, stickers and glare."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from drawn_scene import Sticker, StickyNote, decorate, sample_kit
@@ -11,6 +12,11 @@ from drawn_scene import Sticker, StickyNote, decorate, sample_kit
 from capture.core.config import CONFIG
 from capture.kit.render import render_board
 from capture.vision.colour import (
+    _LIN_LUT,
+    _SRGB_LUT,
+    _black_level,
+    _paper_field,
+    _to_linear,
     classify_map,
     colour_distance,
     load_colour_refs,
@@ -71,14 +77,42 @@ def test_classify_map_is_the_stacked_argmin(board_rgb: np.ndarray, c_weight: flo
     assert len(np.unique(want_i)) >= 3  # paper and notes: several classes, ties between them
 
 
-def test_normalised_glare_is_the_darkest_channel_clipped(board_rgb: np.ndarray) -> None:
-    """normalise_board's glare mask (the darkest channel taken two channels at a time) is
-    the min over the channels, as before."""
+def _normalised_rgb_before(rect: Rectified, board) -> np.ndarray:
+    """normalise_board's colours as they were computed: whole-board float maps at once."""
+    cfg = CONFIG.colour
+    field = _paper_field(rect, cfg, CONFIG.dots.clip_level).field
+    black = _black_level(rect, board, cfg)
+    lb = np.minimum(_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
+    target = np.float32(_to_linear(np.float32(cfg.white_target)))
+    gain_c = (target / np.maximum(field - lb, 1e-4)).astype(np.float32)
+    h, w = rect.image.shape[:2]
+    gain = cv2.resize(gain_c, (w, h), interpolation=cv2.INTER_LINEAR)
+    lut = (_LIN_LUT[:, None] - lb[None, :]).reshape(256, 1, 3).astype(np.float32)
+    norm = cv2.multiply(cv2.LUT(rect.image, lut), gain)
+    n = _SRGB_LUT.size - 1
+    norm *= n
+    np.clip(norm, 0, n, out=norm)
+    rgb = _SRGB_LUT[norm.astype(np.uint16)]
+    rgb[~rect.valid] = 1.0
+    return rgb
+
+
+def test_normalised_board_is_the_whole_board_computation(board_rgb: np.ndarray) -> None:
+    """normalise_board by bands of rows gives the very colours of the whole-board computation,
+    with part of the board off the photo; its glare mask (the darkest channel taken two
+    channels at a time) is the min over the channels, as before."""
     kit = sample_kit()
     b = kit.board("mire")
     h, w = board_rgb.shape[:2]
-    rect = Rectified("mire", board_rgb, np.ones((h, w), bool), 2.0, 0.0, b.size_mm, np.eye(3))
+    valid = np.ones((h, w), bool)
+    valid[:, : w // 5] = False  # off the photo on the left...
+    valid[h - 37 :, :] = False  # ...and at the bottom (a partial last band)
+    rect = Rectified("mire", board_rgb, valid, 2.0, 0.0, b.size_mm, np.eye(3))
     norm = normalise_board(rect, b)
+    want_rgb = _normalised_rgb_before(rect, b)
+    assert norm.rgb.dtype == want_rgb.dtype == np.float32
+    assert np.array_equal(norm.rgb, want_rgb)
+    assert (norm.rgb[~valid] == 1.0).all()
     want = board_rgb.min(axis=-1) >= CONFIG.dots.clip_level
     assert np.array_equal(norm.clipped, want)
     assert want.sum() >= 50 * 120  # the burnt-out patch, not the two-channel one
