@@ -13,17 +13,23 @@ from click.testing import CliRunner
 from PIL import Image
 from report_fixture import NOTE_RGB, STICKER_RGB, XSS, build_outputs, snapshot
 
+import capture.app.report as report_module
 from capture.app.corrections import CorrectionsError, apply_corrections, schema_errors
 from capture.app.report import (
+    asset_sizes,
+    build_assets,
     build_model,
     json_for_script,
     load_outputs,
+    photo_assets,
     slug,
     vote_chart,
     write_report,
 )
 from capture.cli import main
+from capture.core.config import CONFIG
 from capture.io.csv_out import read_csv
+from capture.io.decode import load_photo
 from capture.io.schema import validate
 
 WORKSHOP = "residence-achats-durables"
@@ -303,3 +309,30 @@ def test_text_read_on_another_photo_is_shown_and_not_a_correction(out: Path) -> 
     data = json.loads(re.search(r'id="report-data">(.*?)</script>', html, re.S).group(1))
     key = f"{entry['file']}|{entry['board']}|{entry['id']}"
     assert data["notes"][key]["text"] == "Former nos acheteurs"
+
+
+def test_report_images_made_while_decoded_are_reused_as_made_again(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run writes each photo's report images while the photo is decoded (photo_assets); the
+    report then takes them without decoding the photo again, and they are the very bytes the
+    report makes from the photo file."""
+    made = {p.name: p.read_bytes() for p in (out / "report_assets").iterdir()}
+    shutil.rmtree(out / "report_assets")
+    outputs = load_outputs(out)
+    sizes = asset_sizes(outputs.layout)
+    fresh = {}
+    for stem, doc in outputs.photos:
+        if doc.get("status") == "ok":
+            rgb, _ = load_photo(Path(doc["path"]), CONFIG.limits)
+            fresh[stem] = photo_assets(rgb, stem, doc, sizes, out)
+    assert len(fresh) == 2
+
+    def no_decode(*_a, **_k):
+        raise AssertionError("the report decoded a photo again")
+
+    monkeypatch.setattr(report_module, "load_photo", no_decode)
+    assets = build_assets(outputs, CONFIG, fresh)
+    assert assets == fresh
+    again = {p.name: p.read_bytes() for p in (out / "report_assets").iterdir()}
+    assert again == made

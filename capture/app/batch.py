@@ -35,7 +35,14 @@ from capture.app.heap import fix_heap_thresholds
 from capture.app.json_out import photo_to_dict, session_to_dict, write_photo_json
 from capture.app.markerless_out import markerless_csv_files, session_markerless
 from capture.app.photo import analyse_photo
-from capture.app.report import ASSETS_DIR, LAYOUT_FILE, REPORT_FILE, report_html
+from capture.app.report import (
+    ASSETS_DIR,
+    LAYOUT_FILE,
+    REPORT_FILE,
+    asset_sizes,
+    photo_assets,
+    report_html,
+)
 from capture.app.runlog import log, run_log
 from capture.core.config import CONFIG, Config
 from capture.core.errors import (
@@ -101,6 +108,7 @@ class PhotoOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     trace: str | None = None  # traceback of an internal error, for OUT/capture.log only
     resumed: bool = False  # taken from an earlier run's per-photo JSON (--resume)
+    assets: dict | None = None  # its report images, written while it was decoded (report.py)
 
 
 @dataclass
@@ -279,6 +287,7 @@ class Analysed:
     result: PhotoResult
     sha: str | None  # of the file's bytes; None when unreadable
     trace: str | None  # traceback of an internal error, for the run log only
+    rgb: np.ndarray | None = None  # the decoded photo, for its report images
 
 
 def process_photo(
@@ -310,7 +319,24 @@ def process_photo(
     settings = settings or settings_hash(kit, config, __version__)
     doc["fingerprint"] = fingerprint(done.sha, settings)
     write_photo_json(out_dir, job.stem, doc)
-    return PhotoOutcome(job, result, doc_rel, crops, timings, trace=done.trace)
+    assets = _report_assets(job, done, doc, kit, config, out_dir)
+    return PhotoOutcome(job, result, doc_rel, crops, timings, trace=done.trace, assets=assets)
+
+
+def _report_assets(job: PhotoJob, done: Analysed, doc: dict, kit: KitLayout, config: Config,
+                   out_dir: Path) -> dict | None:
+    """The photo's report images, written now that it is decoded (the report would decode it
+    again); None when it failed or they could not be written (the report then makes them)."""
+    if done.rgb is None or done.result.status != "ok":
+        return None
+    sizes = asset_sizes(kit_to_dict(kit, dpi=150))
+    try:  # the document as the report reads it back (JSON: lists, not tuples)
+        return photo_assets(done.rgb, job.stem, json.loads(json.dumps(doc)), sizes, out_dir,
+                            config)
+    except OSError as exc:
+        log.warning("report images of %s not written now (%s): the report makes them", job.name,
+                    exc)
+        return None
 
 
 def _analyse_one(job: PhotoJob, kit: KitLayout, config: Config, analyse: Callable,
@@ -357,7 +383,6 @@ def _analyse_one(job: PhotoJob, kit: KitLayout, config: Config, analyse: Callabl
                 int(info.get("width", rgb.shape[1])),
                 int(info.get("height", rgb.shape[0])),
             )
-        del rgb
     except CaptureError as exc:
         return Analysed(_failed(name, exc.code, exc.message, sha), sha, None)
     except MemoryError:
@@ -378,7 +403,7 @@ def _analyse_one(job: PhotoJob, kit: KitLayout, config: Config, analyse: Callabl
             f"({Path(where.filename).name}:{where.lineno}).",
             sha,
         ), sha, trace)
-    return Analysed(result, sha, None)
+    return Analysed(result, sha, None, rgb)
 
 
 def _write_crops(job: PhotoJob, result: PhotoResult, out_dir: Path, quality: int
@@ -770,7 +795,8 @@ def _run_locked(
         _log(outcomes[i], f"duplicate of {plan[run.dup_of[i]].name}")
     ordered = [outcomes[i] for i in range(len(plan))]
     doc = _session_doc(ordered, skipped, kit, config, out_dir)
-    doc = _write_session(out_dir, kit, config, doc, progress)
+    fresh_assets = {o.job.stem: o.assets for o in fresh if o.assets is not None}
+    doc = _write_session(out_dir, kit, config, doc, progress, fresh_assets)
     return _summary(ordered, doc, [str(p) for p, _why in skipped], out_dir, kit)
 
 
@@ -870,7 +896,8 @@ def _session_doc(outcomes: list[PhotoOutcome], skipped: list[tuple[Path, str]],
 
 
 def _write_session(out_dir: Path, kit: KitLayout, config: Config, doc: dict,
-                   progress: ProgressCallback) -> dict:
+                   progress: ProgressCallback, fresh_assets: dict[str, dict] | None = None,
+                   ) -> dict:
     """A person's corrections re-applied, then the session's files written; the final doc.
 
     session.json, the CSVs, report.html, layout.json (for rebuilds) and the photo JSONs a
@@ -889,7 +916,8 @@ def _write_session(out_dir: Path, kit: KitLayout, config: Config, doc: dict,
             notice(progress, f"corrections reprises de {JOURNAL} : {kept}"
                    + (f" ({len(reapplied.skipped)} sans objet : post-it absent de cette "
                       "analyse)" if reapplied.skipped else ""))
-        html = report_html(out_dir, kit=kit, config=config, session=doc, photo_docs=photo_docs)
+        html = report_html(out_dir, kit=kit, config=config, session=doc, photo_docs=photo_docs,
+                           fresh_assets=fresh_assets)
         write_together({
             **{path: json_bytes(d) for path, d in photo_docs.items()},
             out_dir / "session.json": json_bytes(doc),

@@ -209,10 +209,49 @@ def _resolve_photo(doc: dict, out_dir: Path) -> Path | None:
     return None
 
 
-def build_assets(outputs: Outputs, config: Config = CONFIG) -> dict[str, dict]:
+def asset_sizes(layout: dict) -> dict[str, tuple]:
+    """Board id -> size in mm, as the report's images are cut (from layout.json's boards)."""
+    return {b["id"]: tuple(b["size_mm"]) for b in layout["boards"]}
+
+
+def _asset_fits(doc: dict, sizes: dict[str, tuple]) -> list[dict]:
+    return [f for f in doc.get("fits", []) if f.get("homography") and f["board"] in sizes]
+
+
+def _asset_key(doc: dict, fits: list[dict], cfg: Any) -> str:
+    """What a photo's report images depend on: its bytes, its boards' fits and the sizes."""
+    return hashlib.sha256(json.dumps([doc.get("sha256"), fits, cfg.photo_max_px,
+                                      cfg.board_max_px], sort_keys=True).encode()).hexdigest()
+
+
+def photo_assets(rgb: np.ndarray, stem: str, doc: dict, sizes: dict[str, tuple],
+                 out_dir: Path, config: Config = CONFIG) -> dict[str, Any]:
+    """Write one photo's report images (the photo reduced, each board straightened) from its
+    pixels; its manifest entry. A run writes them while the photo is still decoded (see
+    build_assets' `fresh`); build_assets decodes the photo again only for the others."""
+    cfg = config.report
+    fits = _asset_fits(doc, sizes)
+    small = _downscale(rgb, cfg.photo_max_px)
+    rel = f"{ASSETS_DIR}/{stem}.jpg"
+    atomic_write_bytes(out_dir / rel, _jpeg(small, cfg.photo_jpeg_quality))
+    entry: dict[str, Any] = {"key": _asset_key(doc, fits, cfg),
+                             "photo": {"src": rel, "w": small.shape[1], "h": small.shape[0]},
+                             "boards": {}}
+    for f in fits:
+        board = rectify_for_report(rgb, np.asarray(f["homography"], np.float64),
+                                   sizes[f["board"]], cfg)
+        brel = f"{ASSETS_DIR}/{stem}--{slug(f['board'])}.jpg"
+        atomic_write_bytes(out_dir / brel, _jpeg(board, cfg.board_jpeg_quality))
+        entry["boards"][f["board"]] = {"src": brel, "w": board.shape[1], "h": board.shape[0]}
+    return entry
+
+
+def build_assets(outputs: Outputs, config: Config = CONFIG,
+                 fresh: dict[str, dict] | None = None) -> dict[str, dict]:
     """Write (or reuse) the report images; stem -> {"photo": {...}, "boards": {id: {...}}}.
 
-    A cached entry is reused when its photo's SHA-256 and homographies are unchanged.
+    A cached entry is reused when its photo's SHA-256 and homographies are unchanged; so is
+    an entry of `fresh` (stem -> photo_assets' entry, written by this run's analysis).
     """
     cfg = config.report
     adir = outputs.out_dir / ASSETS_DIR
@@ -221,19 +260,18 @@ def build_assets(outputs: Outputs, config: Config = CONFIG) -> dict[str, dict]:
         manifest = json.loads(manifest_path.read_text("utf-8"))
     except (OSError, ValueError):
         manifest = {}
-    sizes = {b["id"]: tuple(b["size_mm"]) for b in outputs.layout["boards"]}
+    sizes = asset_sizes(outputs.layout)
     new: dict[str, dict] = {}
     for stem, doc in outputs.photos:
         if doc.get("status") != "ok":
             continue
-        fits = [f for f in doc.get("fits", []) if f.get("homography") and f["board"] in sizes]
-        key = hashlib.sha256(json.dumps([doc.get("sha256"), fits, cfg.photo_max_px,
-                                         cfg.board_max_px], sort_keys=True).encode()).hexdigest()
-        old = manifest.get(stem)
-        if old and old.get("key") == key and all(
-                (outputs.out_dir / e["src"]).is_file()
-                for e in [old["photo"], *old["boards"].values()] if e):
-            new[stem] = old
+        key = _asset_key(doc, _asset_fits(doc, sizes), cfg)
+        reuse = [e for e in (manifest.get(stem), (fresh or {}).get(stem))
+                 if e and e.get("key") == key and all(
+                     (outputs.out_dir / p["src"]).is_file()
+                     for p in [e["photo"], *e["boards"].values()] if p)]
+        if reuse:
+            new[stem] = reuse[0]
             continue
         src = _resolve_photo(doc, outputs.out_dir)
         if src is None:
@@ -242,18 +280,7 @@ def build_assets(outputs: Outputs, config: Config = CONFIG) -> dict[str, dict]:
             rgb, _info = load_photo(src, config.limits)
         except Exception:  # the photo changed or vanished since the run: draw schematically
             continue
-        small = _downscale(rgb, cfg.photo_max_px)
-        rel = f"{ASSETS_DIR}/{stem}.jpg"
-        atomic_write_bytes(outputs.out_dir / rel, _jpeg(small, cfg.photo_jpeg_quality))
-        entry: dict[str, Any] = {"key": key, "photo": {"src": rel, "w": small.shape[1],
-                                                       "h": small.shape[0]}, "boards": {}}
-        for f in fits:
-            board = rectify_for_report(rgb, np.asarray(f["homography"], np.float64),
-                                       sizes[f["board"]], cfg)
-            brel = f"{ASSETS_DIR}/{stem}--{slug(f['board'])}.jpg"
-            atomic_write_bytes(outputs.out_dir / brel, _jpeg(board, cfg.board_jpeg_quality))
-            entry["boards"][f["board"]] = {"src": brel, "w": board.shape[1], "h": board.shape[0]}
-        new[stem] = entry
+        new[stem] = photo_assets(rgb, stem, doc, sizes, outputs.out_dir, config)
         del rgb
     if new != manifest:
         atomic_write_json(manifest_path, new)
@@ -861,9 +888,11 @@ def write_report(out_dir: Path, kit: KitLayout | None = None, config: Config = C
 
 
 def report_html(out_dir: Path, kit: KitLayout | None = None, config: Config = CONFIG,
-                session: dict | None = None, photo_docs: dict[Path, dict] | None = None) -> str:
+                session: dict | None = None, photo_docs: dict[Path, dict] | None = None,
+                fresh_assets: dict[str, dict] | None = None) -> str:
     """report.html's text for the outputs in out_dir, or for documents not yet written there
-    (see load_outputs); its images are written (or reused) in OUT/report_assets."""
+    (see load_outputs); its images are written (or reused) in OUT/report_assets
+    (fresh_assets: see build_assets)."""
     outputs = load_outputs(out_dir, kit, session=session, photo_docs=photo_docs)
-    assets = build_assets(outputs, config)
+    assets = build_assets(outputs, config, fresh_assets)
     return render_report(build_model(outputs, assets, config))
