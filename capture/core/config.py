@@ -584,13 +584,13 @@ class HeapConfig:
     # Arrays at least this big get their own memory mapping, returned to the system when
     # freed. glibc's default threshold rises to 32 MB after the first big free, so a photo's
     # 10-30 MB arrays then stay in the heap and a worker's resident size only grows
-    # (measured on 12 MP photos: about 110 MB less at the peak with 1 MB). But every mapped
-    # array is zeroed page by page by the kernel when first written and unmapped when freed:
-    # at 1 MB that was a fifth of a run's CPU (system time, 1.1 million page faults on the
-    # 4 samples). 16 MB: arrays under it are reused from the heap (faults / 3.7, the samples'
-    # CPU -16 %), 12 MP peak 689 MB (--jobs 1, the note search's normalised board banded);
-    # 32 MB took the 12 MP peak to 701 MB. docs/ocr.md "Speed and memory".
-    mmap_threshold_bytes: int = 16 << 20
+    # (measured on 12 MP photos: about 110 MB less at the peak with 1 MB). The price: every
+    # mapped array is zeroed page by page by the kernel when first written (on the samples
+    # 1.1 million page faults, a fifth of the run's CPU). 16 MB took that to a third of the
+    # faults and the samples' CPU down 16 %, but the 12 MP peak (--jobs 1) varied from run
+    # to run: 686, 689 and 923 MB (cause not found; glibc keeps a heap per thread):
+    # over the 700 MB target, so 1 MB stays. docs/ocr.md "Speed and memory".
+    mmap_threshold_bytes: int = 1 << 20
     trim_threshold_bytes: int = 4 << 20  # free heap top kept before giving it back
 
 
