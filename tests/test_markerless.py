@@ -404,3 +404,46 @@ def test_glare_on_a_kraft_wall_is_not_stickers() -> None:
     # without the colour rule the glare's rims are stickers: the test tells them apart
     off = replace(CONFIG, markerless=replace(CONFIG.markerless, dot_colourless_chroma=0.0))
     assert len(read_wall(img, off, None).dots) > 1
+
+
+def _quad_wall() -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """A grey wall with four square notes (90 px), a far note foreshortened to a narrow
+    trapezoid (1.5:1, under half a note's area) and a skewed one (a parallelogram filling 70 %
+    of its minimum-area rectangle), each with a line of writing. Returns the photo and each
+    note's centre and colour."""
+    rng = np.random.default_rng(3)
+    img = np.full((520, 1000, 3), (212, 212, 204), np.uint8)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    rgb = {"yellow": (252, 232, 90), "pink": (250, 120, 175), "blue": (120, 200, 240)}
+    rgb["orange"] = (250, 150, 60)
+    quads = [
+        ("yellow", [(60, 60), (150, 60), (150, 150), (60, 150)]),
+        ("pink", [(230, 60), (320, 60), (320, 150), (230, 150)]),
+        ("blue", [(60, 300), (150, 300), (150, 390), (60, 390)]),
+        ("pink", [(230, 300), (320, 300), (320, 390), (230, 390)]),
+        ("yellow", [(480, 80), (528, 84), (528, 150), (480, 154)]),  # far, foreshortened
+        ("orange", [(640, 300), (712, 300), (772, 372), (700, 372)]),  # skewed
+    ]
+    truth = []
+    for name, pts in quads:
+        p = np.array(pts, np.int32)
+        cv2.fillConvexPoly(img, p + np.array((3, 4), np.int32), (150, 150, 145))
+        cv2.fillConvexPoly(img, p, rgb[name])
+        c = p.mean(0)
+        cv2.line(img, (int(c[0] - 15), int(c[1])), (int(c[0] + 12), int(c[1]) + 2), (40, 40, 40), 2)
+        truth.append((float(c[0]), float(c[1]), name))
+    return cv2.GaussianBlur(img, (0, 0), 0.8), truth
+
+
+def test_lone_notes_of_any_quadrilateral_shape_are_found() -> None:
+    """A lone note in perspective is any convex quadrilateral: one foreshortened past
+    lone_aspect_max and smaller than the usual side (far in a tilted photo), and a skewed one,
+    are found at their own outline; before, no square of a pack size fitted either."""
+    img, truth = _quad_wall()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    assert len(res.notes) == len(truth), [(n.color, n.center) for n in res.notes]
+    for x, y, name in truth:
+        near = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
+        assert np.hypot(near.center[0] * w - x, near.center[1] * h - y) < 8
+        assert near.color == name

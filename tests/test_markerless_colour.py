@@ -44,7 +44,10 @@ def _photograph(
 
 
 def _lit_wall(
-    wall: tuple[int, int, int], cast: tuple[float, float, float], seed: int = 0
+    wall: tuple[int, int, int],
+    cast: tuple[float, float, float],
+    seed: int = 0,
+    notes: dict[str, tuple[int, int, int]] = NOTES,
 ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     """A paper wall with two rows of notes (each colour twice, 90 px a side, a line of pen
     writing, a soft shadow), lit by `cast` (linear gains) with a falloff, sensor noise and
@@ -55,7 +58,7 @@ def _lit_wall(
     fibre = cv2.resize(rng.normal(0, 0.03, (h // 6, w // 6)), (w, h))[..., None]
     lin[:] = _lin(np.array(wall, np.float32)) * (1 + fibre)
     truth = []
-    names = list(NOTES)
+    names = list(notes)
     for i in range(8):
         row, col = divmod(i, 4)
         name = names[(i + row) % 4]
@@ -63,7 +66,7 @@ def _lit_wall(
         shadow = np.zeros((h, w), np.float32)
         cv2.rectangle(shadow, (x0 + 4, y0 + 6), (x0 + side + 4, y0 + side + 6), 1.0, -1)
         lin *= (1 - 0.35 * cv2.GaussianBlur(shadow, (0, 0), 3))[..., None]
-        lin[y0 : y0 + side, x0 : x0 + side] = _lin(np.array(NOTES[name], np.float32))
+        lin[y0 : y0 + side, x0 : x0 + side] = _lin(np.array(notes[name], np.float32))
         cv2.line(lin, (x0 + 15, y0 + 45), (x0 + 70, y0 + 48), (0.01, 0.01, 0.012), 3)
         truth.append((x0 + side / 2, y0 + side / 2, name))
     return _photograph(lin, cast, rng, 0.8), truth
@@ -221,3 +224,20 @@ def test_warm_light_on_kraft_names_stickers_right() -> None:
     m = replace(CONFIG.markerless, cast_surface_tol=0.0)
     raw, res_raw = _names(img, truth, replace(CONFIG, markerless=m), stickers=True)
     assert res_raw.cast is None and raw != got
+
+
+def test_pale_note_on_a_cream_wall_is_a_note_not_a_grey_surface() -> None:
+    """A pale purple note on a cream wall under a warm light measures chroma 14, under
+    note_chroma_min: it lies off the line through neutral along the wall's colour, where grey
+    and white surfaces lie under that light, so it is a note (it was taken for a grey one)."""
+    pale = {"yellow": NOTES["yellow"], "pink": NOTES["pink"], "purple": (200, 180, 215)}
+    pale["orange"] = NOTES["orange"]
+    img, truth = _lit_wall((238, 226, 200), (1.0, 0.9, 0.75), notes=pale)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    purple = [n for n in res.notes if n.color == "purple"]
+    assert len(purple) == 2
+    # the chroma floor alone (every paper under it grey) drops both
+    m = replace(CONFIG.markerless, note_grey_off=float("inf"))
+    res_floor = read_wall(img, replace(CONFIG, markerless=m), None)
+    assert sorted(n.color for n in res_floor.notes) == sorted(c for *_, c in truth if c != "purple")

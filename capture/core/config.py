@@ -526,6 +526,10 @@ class MarkerlessConfig:
     # turned (a note stuck at 45 degrees, a photo taken askew), the better reading kept
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white
     # notes cannot be told from a white wall and are not read
+    note_grey_off: float = 6.0  # with no white to balance on, a paper under note_chroma_min
+    # is grey (a white wall beyond a kraft roll) only within this of the line through neutral
+    # along the wall's chromaticity: greys lie within 1-2 units of it (the light's cast moves
+    # them along it), a pale purple note on a cream wall 13 off it (chroma 14)
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
     colour_cluster_de: float = 10.0  # notes' colours nearer than this on average (average
     # linkage) are one pack colour: a pack's shades under one light spread less

@@ -16,6 +16,7 @@ for people, flags and files are left to the callers.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -235,6 +236,66 @@ def _lone_rectangles(
         box = cv2.boxPoints(((cx + x, cy + y), (rw, rh), ang))
         out.append((_order_corners(box), float(area / (rw * rh))))
         rest[y : y + bh, x : x + bw] &= ~part.astype(bool)
+    return out, rest
+
+
+def _quad_of_blob(part: np.ndarray) -> np.ndarray | None:
+    """The four corners (TL TR BR BL) of the least quadrilateral enclosing a blob's hull: the
+    note's own corners where the mask's opening rounded them (whether the blob fills it, no
+    notch where two notes meet, is the caller's test)."""
+    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return None
+    c = max(cs, key=cv2.contourArea).astype(np.float32)
+    quad = cv2.approxPolyN(c, 4, ensure_convex=True).reshape(-1, 2)
+    if len(quad) != 4:
+        return None
+    return _order_corners(quad.astype(np.float64))
+
+
+def _lone_quads(
+    mask: np.ndarray, side_at: Callable[[np.ndarray], float], cfg: Config
+) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
+    """Lone notes the square finder misses: a blob that is one clean quadrilateral (a note in
+    perspective is any convex quadrilateral: a far note in a strongly tilted photo is longer
+    than lone_aspect_max, a skewed one a parallelogram that fills a fraction of its minimum-area
+    rectangle) of a note's size where it lies (its area's side from lone_side_range[0] to 1 x
+    the side expected there: a larger quadrilateral may be two notes one over the other, as two
+    yellow notes on a real kanban board), its sides within rect_aspect_max of each other.
+    Its corners (search px) and fill, and the mask without them. side_at: the expected side at a
+    point (search px)."""
+    m = cfg.markerless
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=4
+    )
+    h, w = mask.shape
+    out, rest = [], mask.copy()
+    lo = m.lone_side_range[0]
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # cut by the frame: its shape says nothing
+        s = side_at(cents[i])
+        part = labels[y : y + bh, x : x + bw] == i
+        whole = _fill_holes(part, area)  # ink and stickers inside are the note's
+        if not (lo * s) ** 2 <= whole.sum() <= s**2:
+            continue  # larger: maybe two notes one over the other (the square finder's)
+        cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        _c, (rw, rh), _a = cv2.minAreaRect(max(cs, key=cv2.contourArea))
+        rw, rh = rw + 1.0, rh + 1.0
+        squarish = max(rw, rh) <= m.lone_aspect_max * min(rw, rh)
+        if squarish and whole.sum() >= m.rect_fill_min * rw * rh:
+            continue  # a filled square as perspective makes it: the square finder's
+        quad = _quad_of_blob(part)
+        if quad is None:
+            continue
+        sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+        q_area = float(cv2.contourArea(quad.astype(np.float32)))
+        fill = float(whole.sum()) / max(q_area, 1.0)
+        if sides.max() > m.rect_aspect_max * sides.min() or fill < m.rect_fill_min:
+            continue
+        out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
+        rest[y : y + bh, x : x + bw] &= ~part
     return out, rest
 
 
@@ -597,6 +658,13 @@ def cover_notes(
     mask &= ~_background_blobs(mask, side * side)
     cls_s, _ = classify_map(lab_s, note_refs)
     rects, mask = _lone_rectangles(mask, side, config, cls_s)
+    to_photo = 1.0 / (img.fs * img.fw)
+
+    def side_at(c: np.ndarray) -> float:
+        b = _scale_bands(probe.scale, np.asarray(c, np.float64)[None] * to_photo, m)[0]
+        return side * (1 + m.scale_band_step) ** b
+
+    quads, mask = _lone_quads(mask, side_at, config)
     valid = np.ones(mask.shape, bool)
 
     def paper_of(sq: Square) -> np.ndarray | None:
@@ -605,7 +673,6 @@ def cover_notes(
         return _ink_free_median(px) if len(px) >= 10 else None
 
     _n, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    to_photo = 1.0 / (img.fs * img.fw)
     band = _scale_bands(probe.scale, cents * to_photo, m)
     band[0] = np.iinfo(int).min  # the background label
     squares: list[Square] = []
@@ -626,7 +693,7 @@ def cover_notes(
         squares += sq_b
         mask_c |= mc
     outlines = [o for sq in squares if (o := _square_outline(sq, mask_c, config)) is not None]
-    return outlines + [Outline(c, fill, False) for c, fill in rects]
+    return outlines + [Outline(c, fill, False) for c, fill in rects + quads]
 
 
 def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline | None:
@@ -646,11 +713,31 @@ def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline |
     return Outline(quad, min(1.0, sq.score / 1.9), not np.array_equal(quad, corners))
 
 
+def grey_surface(paper: np.ndarray, wall: np.ndarray | None, cfg: MarkerlessConfig) -> bool:
+    """Whether a paper colour (CIELAB) is a grey or white surface, not a note. wall: the wall's
+    colour when the photo was not balanced on it (None: balanced, white is neutral).
+
+    Under the photo's light a white or grey surface lies on the line through neutral along the
+    wall's chromaticity (the light's cast, or the wall's own tint: white beyond a kraft roll
+    measures within 1-2 units of it, at chroma 4-8). A pale note is coloured by its own tint,
+    off that line: a pale purple note on a cream wall has chroma 14, 13 off the line. So with
+    no white to balance on, a paper under note_chroma_min is grey only when it lies within
+    note_grey_off of that line."""
+    a, b = float(paper[1]), float(paper[2])
+    if np.hypot(a, b) >= cfg.note_chroma_min:
+        return False
+    if wall is None or np.hypot(wall[1], wall[2]) < 1e-6:
+        return True
+    d = np.array([wall[1], wall[2]], np.float64) / np.hypot(wall[1], wall[2])
+    return abs(a * d[1] - b * d[0]) < cfg.note_grey_off
+
+
 def notes_from_outlines(
-    outlines: list[Outline], img: WorkImages, cfg: MarkerlessConfig
+    outlines: list[Outline], img: WorkImages, cfg: MarkerlessConfig, wall: np.ndarray | None
 ) -> tuple[list[WallNote], list[np.ndarray]]:
     """Each outline as a note in photo px with its paper colour (grey or white surfaces are not
-    notes), in reading order; and the own quads (photo px) that show the wall's perspective."""
+    notes, see grey_surface; wall: the wall's colour when not balanced on, else None), in
+    reading order; and the own quads (photo px) that show the wall's perspective."""
     to_photo = 1.0 / (img.fs * img.fw)
     notes: list[WallNote] = []
     quads = []
@@ -662,7 +749,7 @@ def notes_from_outlines(
         if len(px) < 10:
             continue
         paper = _ink_free_median(px)
-        if np.hypot(paper[1], paper[2]) < cfg.note_chroma_min:
+        if grey_surface(paper, wall, cfg):
             continue  # a grey or white surface (the wall beyond a paper roll): not a note
         if o.own_quad:
             quads.append(cp)
@@ -1028,7 +1115,8 @@ def find_wall(
         wall = tuple(float(v) for v in wall_colour(lab0, m))
         return WallScene((w, h), wall, False, 0.0, 0.0, (), (), (), None)
     img = work_images(rgb, probe, m)
-    notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m)
+    wall = None if probe.balanced else np.array(probe.surfaces[0])
+    notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m, wall)
     ev = sticker_evidence(img, notes, probe, config)
     discs, r_px = place_stickers(img, ev, probe, sticker_refs, config)
     faint = faint_stickers(img, ev, probe, r_px, m)
