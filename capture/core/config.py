@@ -71,9 +71,12 @@ class PpocrConfig:
     det_model: str = "PP-OCRv6_det_small.onnx"
     rec_model: str = "PP-OCRv6_rec_small.onnx"
     # Lines are detected on the note resampled to this many px on its longer side: on a
-    # 76 mm note (~4 px/mm) a marker letter (5-9 mm) is then 20-36 px tall, what the
-    # detector finds reliably; detection time grows with the area (PLACEHOLDER_DET).
-    det_side_px: int = 320
+    # 76 mm note (~3 px/mm) a marker letter (5-9 mm) is then 15-26 px tall. Detection
+    # time grows with the area. Measured on the pipeline's crops (docs/ocr.md): 224 / 256 /
+    # 320 / 416 / 512 px read medium 40 at 2.6 / 2.8 / 3.1 / 2.9 / 4.6 % CER, hard 43 at
+    # 44.0 / - / 46.6 % (160 px: 3.2 and 47.0 %), in 43 / 56 / 62-68 / 100 / 148 ms a note:
+    # smaller loses small letters, larger finds grain and splits words.
+    det_side_px: int = 224
     det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
@@ -86,9 +89,40 @@ class PpocrConfig:
     # Read Latin-script characters only (capture.tools.ppocr.latin_char): the recogniser
     # also knows Chinese, Japanese, ... which no French or English workshop writes.
     latin_only: bool = True
-    # A line read with a lower mean character probability is dropped (PLACEHOLDER_SCORE).
+    # A line read with a lower mean character probability is dropped: at 0.3 / 0.5 / 0.7
+    # medium 40 read at 3.1 / 3.1 / 3.5 % CER and hard 43 (>= 2 px/mm) at 31.4 / 32.2 % /
+    # -: under 0.5 the lines kept are mostly noise read as letters, over it real words go.
     min_line_score: float = 0.5
     inset_frac: float = 0.02  # the note's own edge and shadow trimmed before detection
+    # --- lines found from the ink (capture.tools.ppocr.ink_lines), for the notes on which
+    # the detector finds no line read at min_line_score: on blurred, grainy notes it merges
+    # two lines into one box or finds none. On hard 43's crops 44.0 -> 39.1 % CER (>= 2
+    # px/mm: 28.4 -> 26.5 %), medium 40 unchanged (docs/ocr.md, "Lines found from the ink").
+    ink_lines: bool = True
+    # Trimmed off the crop first: the note's border, shadow and a neighbour's edge make
+    # bands of "ink" along it; handwriting keeps clear of the last 6 mm (0.02: 41.1 %).
+    ink_inset_frac: float = 0.08
+    # The grain smoothed away before ink is measured (Gaussian sigma, px at det_side_px,
+    # ~0.5 mm): 1.0 read as well (41.2 %); a grain pixel is then averaged with its ~20
+    # neighbours while a stroke (1-2 mm) keeps most of its contrast.
+    ink_smooth_px: float = 1.5
+    # A row (column) is ink when its mean ink rises this share of the way from the paper
+    # to the peak (0.3 read the same, 41.2 %)...
+    ink_level: float = 0.4
+    # ... two bands that blur joined are cut where the profile falls under this share of
+    # the lower peak beside the dip (without the cut two-line notes read as one line)...
+    ink_valley: float = 0.8
+    # ... and a band under this share of the tallest is an accent or an underline, not a
+    # line: it joins its nearest band.
+    ink_min_height: float = 0.45
+    # Each band grown by this share of its height on every side, up to half way to the
+    # next band: the recogniser needs paper around the letters (hard 43: 0.5 / 0.8 / 1.0 /
+    # 1.3 read 41.1 / 40.6 / 39.1 / 40.4 %).
+    ink_pad: float = 1.0
+    # A crop none of whose pixels stands this far (Lab distance, smoothed) from its paper
+    # holds no writing: blank generated and noisy notes peak at 1-8, every written crop of
+    # hard 43 and medium 40 at 24 or more.
+    ink_min_contrast: float = 12.0
     # A note read with a lower confidence is flagged low_ocr_confidence. PP-OCR's character
     # probabilities sit near 1: on a generated medium set (seed 41, 117 notes) 0.9 flagged
     # 7 notes whose CER was 39 %, against 5 % for the rest (QaConfig.low_ocr_confidence is

@@ -22,7 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from capture.core.config import CONFIG, OcrConfig
+from capture.core.config import CONFIG, OcrConfig, PpocrConfig
 from capture.core.errors import ExternalToolError
 from capture.core.text import EngineInfo, OcrLine, OcrResult, from_lines
 
@@ -102,6 +102,97 @@ def latin_char(ch: str) -> bool:
         or (0xA0 <= code <= 0x17F and ch not in "×÷")
         or ch in "‘’“”–—…€"
     )
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True in a 1-D mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+
+
+def _split_at_valleys(
+    profile: np.ndarray, run: tuple[int, int], floor: float, valley: float, min_h: int
+) -> list[tuple[int, int]]:
+    """`run` of the ink profile cut at its deepest inner dip while that dip falls under
+    `valley` of the lower of the two peaks beside it (both measured above `floor`): two
+    written lines that blur merged into one band."""
+    a, b = run
+    if b - a < 2 * min_h:
+        return [run]
+    seg = profile[a:b] - floor
+    best, cut = valley, 0
+    for i in range(min_h, b - a - min_h):
+        depth = seg[i] / max(min(seg[:i].max(), seg[i:].max()), 1e-6)
+        if depth < best:
+            best, cut = depth, i
+    if not cut:
+        return [run]
+    return _split_at_valleys(profile, (a, a + cut), floor, valley, min_h) + _split_at_valleys(
+        profile, (a + cut, b), floor, valley, min_h
+    )
+
+
+def ink_bands(profile: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
+    """Bands of a 1-D ink profile: the runs over ink_level of the way from the paper
+    (5th percentile) to the peak, runs merged by blur cut at their valleys; a band shorter
+    than ink_min_height of the tallest (an accent, an underline) joins its nearest band."""
+    floor = float(np.percentile(profile, 5))
+    span = float(profile.max()) - floor
+    if span <= 0:
+        return []
+    found = _runs(profile > floor + pc.ink_level * span)
+    if not found:
+        return []
+    min_h = max(2, round(0.25 * max(b - a for a, b in found)))
+    found = [
+        r for run in found for r in _split_at_valleys(profile, run, floor, pc.ink_valley, min_h)
+    ]
+    tallest = max(b - a for a, b in found)
+    main = [[a, b] for a, b in found if b - a >= pc.ink_min_height * tallest]
+    for a, b in found:
+        if b - a < pc.ink_min_height * tallest:
+            near = min(main, key=lambda m: min(abs(a - m[1]), abs(m[0] - b)))
+            near[0], near[1] = min(near[0], a), max(near[1], b)
+    return sorted((a, b) for a, b in main)
+
+
+def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig) -> np.ndarray:
+    """Written lines found from the ink alone (N x 4 x 2 boxes, crop pixels): the crop
+    resampled to det_side_px, each pixel's Lab distance from the paper around it after the
+    grain is smoothed away; rows of ink grouped into bands (ink_bands), each band's ink
+    columns giving its width. For notes the neural detector finds nothing readable on;
+    nothing when no pixel stands ink_min_contrast from its paper (a blank note)."""
+    h, w = crop_bgr.shape[:2]
+    dy, dx = round(h * pc.ink_inset_frac), round(w * pc.ink_inset_frac)
+    inner = crop_bgr[dy : h - dy, dx : w - dx]
+    scale = pc.det_side_px / max(inner.shape[:2])
+    small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2Lab).astype(np.float32), (0, 0),
+                           pc.ink_smooth_px)
+    # The paper's colour around each pixel: a median over a quarter of the note (ink
+    # covers little of any such window), taken at a quarter of the size.
+    quarter = cv2.resize(small, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    paper = cv2.medianBlur(quarter, max(3, (min(quarter.shape[:2]) // 4) | 1))
+    paper = cv2.resize(paper, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_LINEAR)
+    ink = np.linalg.norm(lab - cv2.cvtColor(paper, cv2.COLOR_BGR2Lab).astype(np.float32), axis=2)
+    if float(np.percentile(ink, 99.5)) < pc.ink_min_contrast:
+        return np.zeros((0, 4, 2), np.float32)
+    rows = ink_bands(ink.mean(axis=1), pc)
+    height = ink.shape[0]
+    boxes = []
+    for i, (a, b) in enumerate(rows):
+        if a == 0 or b == height:
+            continue  # a band on the edge: the note's border or shadow, not writing
+        pad = (b - a) * pc.ink_pad
+        top = max(a - pad, (rows[i - 1][1] + a) / 2 if i else 0.0)
+        bottom = min(b + pad, (b + rows[i + 1][0]) / 2 if i + 1 < len(rows) else height)
+        cols = ink_bands(ink[a:b].mean(axis=0), pc)
+        left, right = (cols[0][0], cols[-1][1]) if cols else (0, ink.shape[1])
+        left, right = max(left - pad, 0.0), min(right + pad, float(ink.shape[1]))
+        boxes.append([[left, top], [right, top], [right, bottom], [left, bottom]])
+    if not boxes:
+        return np.zeros((0, 4, 2), np.float32)
+    return np.asarray(boxes, np.float32) / scale + np.array([dx, dy], np.float32)
 
 
 class _ScriptMask:
@@ -198,26 +289,42 @@ class PpocrEngine:
         return np.asarray(boxes, np.float32) / scale + np.array([dx, dy], np.float32)
 
     def read(self, crops: Sequence[np.ndarray | None]) -> list[OcrResult]:
+        pc = self.config.ppocr
+        bgrs: dict[int, np.ndarray] = {}
+        for ci, crop in enumerate(crops):
+            if crop is None or crop.ndim != 3 or min(crop.shape[:2]) < 16:
+                continue
+            bgrs[ci] = cv2.cvtColor(np.ascontiguousarray(crop[..., :3]), cv2.COLOR_RGB2BGR)
+        kept = self._recognise(bgrs, {ci: self.detect(bgr) for ci, bgr in bgrs.items()})
+        if pc.ink_lines:
+            # A note where the detector found no line it could read (blur and grain merge
+            # its lines or hide them): its lines found again from the ink alone.
+            missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in kept}
+            boxes = {ci: ink_lines(bgr, pc) for ci, bgr in missed.items()}
+            kept.update(self._recognise(missed, boxes))
+        return [from_lines(kept.get(ci, [])) for ci in range(len(crops))]
+
+    def _recognise(
+        self, bgrs: dict[int, np.ndarray], boxes: dict[int, np.ndarray]
+    ) -> dict[int, list[OcrLine]]:
+        """Each crop's lines under `boxes`, in reading order, recognised in batches; only
+        the lines read with at least min_line_score, and only the crops with such a line."""
         from rapidocr.ch_ppocr_rec import TextRecInput  # lazy: heavy, as RapidOCR above
 
         images: list[np.ndarray] = []
         owners: list[tuple[int, np.ndarray]] = []  # (crop index, box) per line image
-        for ci, crop in enumerate(crops):
-            if crop is None or crop.ndim != 3 or min(crop.shape[:2]) < 16:
-                continue
-            bgr = cv2.cvtColor(np.ascontiguousarray(crop[..., :3]), cv2.COLOR_RGB2BGR)
-            boxes = self.detect(bgr)
-            for bi in order_lines(boxes):
-                images.append(cut_line(bgr, boxes[bi]))
-                owners.append((ci, boxes[bi]))
+        for ci, bgr in bgrs.items():
+            for bi in order_lines(boxes[ci]):
+                images.append(cut_line(bgr, boxes[ci][bi]))
+                owners.append((ci, boxes[ci][bi]))
         lines: dict[int, list[OcrLine]] = {}
-        if images:
-            out = self._rec(TextRecInput(img=images))
-            for (ci, box), text, score in zip(owners, out.txts, out.scores, strict=True):
-                corners = tuple((round(float(x), 1), round(float(y), 1)) for x, y in box)
-                lines.setdefault(ci, []).append(OcrLine(str(text), float(score), corners))
+        if not images:
+            return lines
         min_score = self.config.ppocr.min_line_score
-        return [
-            from_lines([ln for ln in lines.get(ci, []) if ln.confidence >= min_score])
-            for ci in range(len(crops))
-        ]
+        out = self._rec(TextRecInput(img=images))
+        for (ci, box), text, score in zip(owners, out.txts, out.scores, strict=True):
+            if float(score) < min_score:
+                continue
+            corners = tuple((round(float(x), 1), round(float(y), 1)) for x, y in box)
+            lines.setdefault(ci, []).append(OcrLine(str(text), float(score), corners))
+        return lines
