@@ -200,3 +200,79 @@ def test_only_latin_script_is_read(engine: PpocrEngine) -> None:
     probe = np.ones((1, 3, len(chars)), np.float32)
     kept = engine._rec.session.allowed * probe[0, 0]
     assert kept[0] == 1 and kept[chars.index("é")] == 1 and kept[chars.index("三")] == 0
+
+
+def _blurred_note(lines: list[str], font: str, paper: tuple, ink: tuple, px_per_mm: float,
+                  seed: int = 1) -> np.ndarray:
+    """A note as a far, shaky photo sees it: written with 9 mm capitals, seen at
+    `px_per_mm`, blurred (Gaussian sigma 2 px of the photo) and grainy (sigma 18-22 grey
+    levels), then resampled to the note stage's 8 px/mm like its warp."""
+    import cv2
+    from PIL import Image, ImageDraw
+
+    from capture.kit.fonts import load_font
+
+    ss = 4
+    side = round(76 * px_per_mm * ss)
+    img = Image.new("RGB", (side, side), paper)
+    draw = ImageDraw.Draw(img)
+    face = load_font(FONTS[font], round(9 * px_per_mm * ss / 0.72))
+    y = side * 0.5 - len(lines) * face.size * 0.6
+    for line in lines:
+        draw.text(((side - draw.textlength(line, font=face)) / 2, y), line, font=face, fill=ink)
+        y += face.size * 1.15
+    seen = np.asarray(img.resize((side // ss, side // ss), Image.LANCZOS), np.float32)
+    rng = np.random.default_rng(seed)
+    grain = 18 if px_per_mm > 2.1 else 22
+    seen = cv2.GaussianBlur(seen, (0, 0), 2.0) + rng.normal(0, grain, seen.shape)
+    out = round(76 * CONFIG.notes.crop_px_per_mm)
+    return cv2.resize(np.clip(seen, 0, 255).astype(np.uint8), (out, out),
+                      interpolation=cv2.INTER_CUBIC)
+
+
+BLURRED = [  # (lines, font, paper, ink, px/mm): 48 notes, 2.0-2.3 px/mm, heavy grain
+    (words, font, paper, ink, ppm)
+    for font in ("Comic Neue", "Humor Sans", "Dancing Script")
+    for words in (["Transparence"], ["Justice", "sociale"], ["Audace"], ["Former les", "acheteurs"])
+    for ppm in (2.3, 2.0)
+    for paper, ink in (((120, 190, 225), (30, 60, 120)), ((240, 140, 60), (40, 90, 40)))
+]
+
+
+def test_blurred_grainy_notes_lines_found_from_the_ink(engine: PpocrEngine) -> None:
+    """On blurred, grainy notes the detector often finds no line it can read; their lines
+    are then found from the ink (ink_lines). Measured on these 48 notes: detection at
+    320 px alone (the engine before) 72 % CER, 31 read as nothing; at 224 px 56 %, 19;
+    with the ink lines 51 %, 14."""
+    crops = [_blurred_note(*case) for case in BLURRED]
+    truth = [" ".join(case[0]) for case in BLURRED]
+    alone = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, ink_lines=False)))
+
+    def score(results: list) -> tuple[float, int]:
+        edits = [char_edits(r.text, t) for r, t in zip(results, truth, strict=True)]
+        return sum(e for e, _ in edits) / sum(n for _, n in edits), sum(not r.text for r in results)
+
+    cer, empty = score(engine.read(crops))
+    cer_alone, empty_alone = score(alone.read(crops))
+    assert cer <= 0.55 and cer <= cer_alone - 0.03, (cer, cer_alone)
+    assert empty <= empty_alone - 3, (empty, empty_alone)
+
+
+def test_ink_lines_one_box_per_written_line_none_on_a_blank_note() -> None:
+    """Two blurred lines close together (the detector's box holds both) give two boxes,
+    top to bottom, each holding its line; a blank grainy note gives none."""
+    from capture.tools.ppocr import ink_lines
+
+    pc = CONFIG.ocr.ppocr
+    crop = _blurred_note(["Former les", "acheteurs"], "Comic Neue", (240, 140, 60),
+                         (40, 90, 40), 2.0)
+    boxes = ink_lines(crop[..., ::-1], pc)
+    assert len(boxes) == 2
+    (top0, bot0), (top1, bot1) = [(b[:, 1].min(), b[:, 1].max()) for b in boxes]
+    side = crop.shape[0]
+    # the two lines' centres: each box holds its own, and the first is the upper one
+    assert top0 < 0.40 * side < bot0 <= top1 + 1 and top1 < 0.59 * side < bot1
+    rng = np.random.default_rng(0)
+    for paper in ((120, 190, 225), (240, 140, 60), (60, 140, 140)):
+        blank = np.clip(rng.normal(paper, 22, (608, 608, 3)), 0, 255).astype(np.uint8)
+        assert len(ink_lines(blank, pc)) == 0
