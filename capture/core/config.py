@@ -109,9 +109,6 @@ class PpocrConfig:
     # A row (column) is ink when its mean ink rises this share of the way from the paper
     # to the peak (0.3 read the same, 41.2 %)...
     ink_level: float = 0.4
-    # ... two bands that blur joined are cut where the profile falls under this share of
-    # the lower peak beside the dip (without the cut two-line notes read as one line)...
-    ink_valley: float = 0.8
     # ... and a band under this share of the tallest is an accent or an underline, not a
     # line: it joins its nearest band.
     ink_min_height: float = 0.45

@@ -110,32 +110,10 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
 
 
-def _split_at_valleys(
-    profile: np.ndarray, run: tuple[int, int], floor: float, valley: float, min_h: int
-) -> list[tuple[int, int]]:
-    """`run` of the ink profile cut at its deepest inner dip while that dip falls under
-    `valley` of the lower of the two peaks beside it (both measured above `floor`): two
-    written lines that blur merged into one band."""
-    a, b = run
-    if b - a < 2 * min_h:
-        return [run]
-    seg = profile[a:b] - floor
-    best, cut = valley, 0
-    for i in range(min_h, b - a - min_h):
-        depth = seg[i] / max(min(seg[:i].max(), seg[i:].max()), 1e-6)
-        if depth < best:
-            best, cut = depth, i
-    if not cut:
-        return [run]
-    return _split_at_valleys(profile, (a, a + cut), floor, valley, min_h) + _split_at_valleys(
-        profile, (a + cut, b), floor, valley, min_h
-    )
-
-
 def ink_bands(profile: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
     """Bands of a 1-D ink profile: the runs over ink_level of the way from the paper
-    (5th percentile) to the peak, runs merged by blur cut at their valleys; a band shorter
-    than ink_min_height of the tallest (an accent, an underline) joins its nearest band."""
+    (5th percentile) to the peak; a band shorter than ink_min_height of the tallest (an
+    accent, an underline) joins its nearest band."""
     floor = float(np.percentile(profile, 5))
     span = float(profile.max()) - floor
     if span <= 0:
@@ -143,10 +121,6 @@ def ink_bands(profile: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
     found = _runs(profile > floor + pc.ink_level * span)
     if not found:
         return []
-    min_h = max(2, round(0.25 * max(b - a for a, b in found)))
-    found = [
-        r for run in found for r in _split_at_valleys(profile, run, floor, pc.ink_valley, min_h)
-    ]
     tallest = max(b - a for a, b in found)
     main = [[a, b] for a, b in found if b - a >= pc.ink_min_height * tallest]
     for a, b in found:
