@@ -96,29 +96,31 @@ class PpocrConfig:
     inset_frac: float = 0.02  # the note's own edge and shadow trimmed before detection
     # --- lines found from the ink (capture.tools.ppocr.ink_lines), for the notes on which
     # the detector finds no line read at min_line_score: on blurred, grainy notes it merges
-    # two lines into one box or finds none. On hard 43's crops 44.0 -> 39.1 % CER (>= 2
-    # px/mm: 28.4 -> 26.5 %), medium 40 unchanged (docs/ocr.md, "Lines found from the ink").
+    # two lines into one box or finds none. On hard 43's crops 44.0 -> 39.2 % CER (>= 2
+    # px/mm: 28.4 -> 26.5 %), medium 40's unchanged (2.6 %); docs/ocr.md, "Hard notes".
+    # The figures below are hard 43's crops with each setting alone changed (all within
+    # 2 points: none is fitted).
     ink_lines: bool = True
     # Trimmed off the crop first: the note's border, shadow and a neighbour's edge make
-    # bands of "ink" along it; handwriting keeps clear of the last 6 mm (0.02: 41.1 %).
+    # bands of "ink" along it; handwriting keeps clear of the last 6 mm (0.02: 39.9 %).
     ink_inset_frac: float = 0.08
     # The grain smoothed away before ink is measured (Gaussian sigma, px at det_side_px,
-    # ~0.5 mm): 1.0 read as well (41.2 %); a grain pixel is then averaged with its ~20
+    # ~0.5 mm; 1.0 / 2.5: 38.7 / 39.7 %): a grain pixel is then averaged with its ~20
     # neighbours while a stroke (1-2 mm) keeps most of its contrast.
     ink_smooth_px: float = 1.5
     # A row (column) is ink when its mean ink rises this share of the way from the paper
-    # to the peak (0.3 read the same, 41.2 %)...
+    # to the peak (0.3 / 0.5: 41.1 / 40.1 %)...
     ink_level: float = 0.4
     # ... and a band under this share of the tallest is an accent or an underline, not a
-    # line: it joins its nearest band.
+    # line: it joins its nearest band (0.25: 39.8 %).
     ink_min_height: float = 0.45
     # Each band grown by this share of its height on every side, up to half way to the
-    # next band: the recogniser needs paper around the letters (hard 43: 0.5 / 0.8 / 1.0 /
-    # 1.3 read 41.1 / 40.6 / 39.1 / 40.4 %).
+    # next band: the recogniser needs paper around the letters (0.5 / 0.8 / 1.3: 40.8 /
+    # 40.7 / 40.5 %).
     ink_pad: float = 1.0
     # A crop none of whose pixels stands this far (Lab distance, smoothed) from its paper
     # holds no writing: blank generated and noisy notes peak at 1-8, every written crop of
-    # hard 43 and medium 40 at 24 or more.
+    # hard 43 and medium 40 at 24 or more (6: the same texts).
     ink_min_contrast: float = 12.0
     # A note read with a lower confidence is flagged low_ocr_confidence. PP-OCR's character
     # probabilities sit near 1: on a generated medium set (seed 41, 117 notes) 0.9 flagged
