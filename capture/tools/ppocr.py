@@ -186,6 +186,22 @@ class _ScriptMask:
         return getattr(self.session, name)
 
 
+def _stop_spinning(holder: object, model_path: Path) -> None:
+    """Reopens the model of a rapidocr session (`holder.session`) with its worker threads
+    told to sleep between runs instead of spinning. rapidocr 3.10.0 has no setting for it;
+    onnxruntime's default spins, which on a busy machine burns a core per extra thread:
+    reading 60 note crops with 2 threads took 9.4 s of CPU (19 s wall) spinning and 5.0 s
+    (9.2 s) not, 4.4 s (8.9 s) on one thread (`docs/ocr.md`, "Speed and memory")."""
+    import onnxruntime as ort  # lazy: heavy native runtime, only when this engine is chosen
+
+    old = holder.session  # type: ignore[attr-defined]
+    opts = old.get_session_options()  # rapidocr's own: threads, no memory arena, ...
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    holder.session = ort.InferenceSession(  # type: ignore[attr-defined]
+        str(model_path), sess_options=opts, providers=old.get_providers()
+    )
+
+
 class PpocrEngine:
     """The `ppocr` engine of the OCR seam. Loading it loads both models (ExternalToolError,
     exit 2, if they or onnxruntime are missing or broken)."""
@@ -221,6 +237,9 @@ class PpocrEngine:
             ocr(probe, use_det=True, use_cls=False, use_rec=False)
             ocr(probe, use_det=False, use_cls=False, use_rec=True)
             self._det, self._rec = ocr.text_det, ocr.text_rec
+            if threads > 1 and self._det is not None and self._rec is not None:
+                _stop_spinning(self._det.session, self.det_path)
+                _stop_spinning(self._rec.session, self.rec_path)
         except ExternalToolError:
             raise
         except Exception as exc:  # ImportError (onnxruntime), a corrupt model, ...
