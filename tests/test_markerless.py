@@ -447,3 +447,36 @@ def test_lone_notes_of_any_quadrilateral_shape_are_found() -> None:
         near = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
         assert np.hypot(near.center[0] * w - x, near.center[1] * h - y) < 8
         assert near.color == name
+
+
+def test_sticker_touching_writing_is_counted() -> None:
+    """A sticker stuck over the end of a word touches the thick ink of its letters: their
+    blob is no disc and runs on past the sticker's rim, but the ink is another colour; the
+    sticker's own colour is one whole disc, and counted. The letters are no sticker."""
+    scale = 2.0
+    side, r = round(76 * scale), round(6 * scale)
+    img = np.full((round(260 * scale), round(640 * scale), 3), (214, 214, 206), np.uint8)
+    papers = [(252, 232, 90), (252, 232, 90), (168, 228, 128)]
+    stickers = [(34, 150, 80), (118, 62, 160), (210, 35, 48)]
+    want = []
+    for i, (paper, dot) in enumerate(zip(papers, stickers, strict=True)):
+        x0, y0 = round((30 + 150 * i) * scale), round(60 * scale)
+        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
+        org = (x0 + round(8 * scale), y0 + round(42 * scale))
+        ink = (30, 60, 170)  # blue marker, 2.5 mm strokes
+        font = cv2.FONT_HERSHEY_SIMPLEX
+        cv2.putText(img, "Ideo", org, font, 0.6 * scale, ink, round(2.5 * scale), cv2.LINE_AA)
+        # over the last letter's right side: a third on the ink, the rest on the paper
+        at = (x0 + round(47 * scale), y0 + round(36 * scale))
+        cv2.circle(img, at, r, dot, -1, cv2.LINE_AA)
+        want.append((x0 + side / 2, at))
+    img = cv2.GaussianBlur(img, (0, 0), 0.6 * scale)
+    res = read_wall(img, CONFIG, None)
+    w, h = img.shape[1], img.shape[0]
+    assert len(res.notes) == len(papers)
+    for (cx, at), name in zip(want, ["green", "purple", "red"], strict=True):
+        near = min(res.notes, key=lambda n: abs(n.center[0] * w - cx))
+        assert near.dots == {name: 1}, near
+        found = [(d.center[0] * w, d.center[1] * h) for d in res.dots if d.on_note == near.id]
+        assert np.hypot(found[0][0] - at[0], found[0][1] - at[1]) < 6, (found, at)
+    assert len(res.dots) == len(stickers)

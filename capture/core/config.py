@@ -529,6 +529,11 @@ class MarkerlessConfig:
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
     dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
     dot_rim_max: float = 0.12  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
+    # ... and of the disc's own colour: within this (CIELAB, lightness at half weight) of its
+    # median. A strip a disc was laid on runs on in its colour; the writing a sticker is stuck
+    # over or beside is ink of another colour (blue ink by a purple sticker ~18 away, by a
+    # green one ~60) and was read as the sticker running on
+    dot_same_colour_de: float = 14.0
     dot_colourless_chroma: float = 6.0  # a disc whose median CIELAB chroma is under this is a
     # glare highlight or a white surface beyond the wall, not a sticker: every sticker name is
     # a colour, and one washed out by glare keeps more (the boards' faint_chroma_min)

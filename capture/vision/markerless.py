@@ -514,6 +514,7 @@ class StickerEvidence:
     glare: np.ndarray  # clipped, colourless highlights
     dist_l: np.ndarray  # as dist, lightness counting dot_l_weight against a note's paper
     cand_l: np.ndarray  # as cand, from dist_l: faint stickers are whole discs of it only
+    lab: np.ndarray  # the work image (CIELAB): what colour a sticker's rim is
 
 
 @dataclass(frozen=True, eq=False)
@@ -809,6 +810,7 @@ def sticker_evidence(
         & (np.hypot(lab[..., 1], lab[..., 2]) < config.dots.chroma_min),
         dist_l,
         _sticker_mask(img, notes, dist_l, cdist, chroms, m),
+        lab,
     )
 
 
@@ -1091,9 +1093,45 @@ def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessC
     disc = rr < 0.8 * r_d
     if disc.sum() and cand[disc].mean() < m.dot_fill_min:
         return "not_full"  # a disc laid along a pen stroke
-    if rim.sum() and cand[rim].mean() > m.dot_rim_max:
+    if rim.sum() and cand[rim].mean() > m.dot_rim_max and not _whole_in_own_colour(d, med, ev, m):
         return "runs_on"  # a strip (a curled corner's shade, a gap between two notes)
     return ""
+
+
+def _whole_in_own_colour(
+    d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig
+) -> bool:
+    """Whether the sticker pixels of the disc's own colour around it (within
+    dot_same_colour_de of its median) make one whole sticker of about its size: round,
+    filled, ending before 2.5 radii. A sticker stuck over or beside writing runs on into the
+    letters, but the ink is another colour; a strip or a stroke a disc was laid on runs on
+    in the disc's own colour."""
+    hh, ww = ev.cand.shape
+    r = 2.5 * d.radius
+    x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
+    x1, y1 = min(ww, int(d.cx + r) + 1), min(hh, int(d.cy + r) + 1)
+    same = (foreground(ev.lab[y0:y1, x0:x1], med, 0.5) < m.dot_same_colour_de) & ev.cand[
+        y0:y1, x0:x1
+    ]
+    # the blur where sticker and ink meet mixes their colours: a thin seam, opened away; a
+    # glossy highlight is off the median colour: the notch it leaves at the rim, closed
+    k = max(3, round(d.radius * m.dot_open_frac)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    same = cv2.morphologyEx(same.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    same = cv2.morphologyEx(same, cv2.MORPH_CLOSE, kernel)
+    _n, labels = cv2.connectedComponents(same, connectivity=8)
+    gy, gx = np.mgrid[y0:y1, x0:x1]
+    core = labels[np.hypot(gx - d.cx, gy - d.cy) < 0.8 * d.radius]
+    core = core[core > 0]
+    if len(core) == 0:
+        return False
+    at = np.bincount(core).argmax()  # the centre may fall in a glossy highlight's hole
+    blob = labels == at
+    ys, xs = np.nonzero(blob)
+    if xs.min() == 0 or ys.min() == 0 or xs.max() == x1 - x0 - 1 or ys.max() == y1 - y0 - 1:
+        return False  # runs past the window in its own colour
+    lo, hi = m.dot_own_range
+    return lo * d.radius <= _sticker_shape(blob, m) <= hi * d.radius
 
 
 def find_wall(
