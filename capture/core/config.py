@@ -75,7 +75,9 @@ class PpocrConfig:
     # time grows with the area. Measured on the pipeline's crops (docs/ocr.md): 224 / 256 /
     # 320 / 416 / 512 px read medium 40 at 2.6 / 2.8 / 3.1 / 2.9 / 4.6 % CER, hard 43 at
     # 44.0 / - / 46.6 % (160 px: 3.2 and 47.0 %), in 43 / 56 / 62-68 / 100 / 148 ms a note:
-    # smaller loses small letters, larger finds grain and splits words.
+    # smaller loses small letters, larger finds grain and splits words. Doubt: markerless
+    # walls (seeds 41-43) read worse at 224 than at 320 px (401 against 370 edits, see
+    # docs/markerless.md), and board medium 42 too; a size suited to both is left open.
     det_side_px: int = 224
     det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
