@@ -110,6 +110,16 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
 
 
+def _inset(crop: np.ndarray, frac: float, side_px: int) -> tuple[np.ndarray, float, np.ndarray]:
+    """The crop with `frac` of each side trimmed (the note's edge and shadow), the scale that
+    brings its longer side to side_px, and the (x, y) offset of the trimmed part in the crop:
+    boxes found on the part resampled by that scale map back as boxes / scale + offset."""
+    h, w = crop.shape[:2]
+    dy, dx = round(h * frac), round(w * frac)
+    inner = crop[dy : h - dy, dx : w - dx]
+    return inner, side_px / max(inner.shape[:2]), np.array([dx, dy], np.float32)
+
+
 def ink_bands(profile: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
     """Bands of a 1-D ink profile: the runs over ink_level of the way from the paper
     (5th percentile) to the peak; a band shorter than ink_min_height of the tallest (an
@@ -136,10 +146,7 @@ def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig) -> np.ndarray:
     grain is smoothed away; rows of ink grouped into bands (ink_bands), each band's ink
     columns giving its width. For notes the neural detector finds nothing readable on;
     nothing when no pixel stands ink_min_contrast from its paper (a blank note)."""
-    h, w = crop_bgr.shape[:2]
-    dy, dx = round(h * pc.ink_inset_frac), round(w * pc.ink_inset_frac)
-    inner = crop_bgr[dy : h - dy, dx : w - dx]
-    scale = pc.det_side_px / max(inner.shape[:2])
+    inner, scale, offset = _inset(crop_bgr, pc.ink_inset_frac, pc.det_side_px)
     small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2Lab).astype(np.float32), (0, 0),
                            pc.ink_smooth_px)
@@ -166,7 +173,7 @@ def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig) -> np.ndarray:
         boxes.append([[left, top], [right, top], [right, bottom], [left, bottom]])
     if not boxes:
         return np.zeros((0, 4, 2), np.float32)
-    return np.asarray(boxes, np.float32) / scale + np.array([dx, dy], np.float32)
+    return np.asarray(boxes, np.float32) / scale + offset
 
 
 class _ScriptMask:
@@ -269,17 +276,14 @@ class PpocrEngine:
     def detect(self, crop_bgr: np.ndarray) -> np.ndarray:
         """Line boxes (N x 4 x 2, crop pixels) found on one BGR crop."""
         pc = self.config.ppocr
-        h, w = crop_bgr.shape[:2]
-        dy, dx = round(h * pc.inset_frac), round(w * pc.inset_frac)
-        inner = crop_bgr[dy : h - dy, dx : w - dx]
-        scale = pc.det_side_px / max(inner.shape[:2])
+        inner, scale, offset = _inset(crop_bgr, pc.inset_frac, pc.det_side_px)
         small = inner
         if abs(scale - 1.0) > 0.05:
             small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         boxes = self._det(small).boxes
         if boxes is None or len(boxes) == 0:
             return np.zeros((0, 4, 2), np.float32)
-        return np.asarray(boxes, np.float32) / scale + np.array([dx, dy], np.float32)
+        return np.asarray(boxes, np.float32) / scale + offset
 
     def read(self, crops: Sequence[np.ndarray | None]) -> list[OcrResult]:
         pc = self.config.ppocr

@@ -239,15 +239,11 @@ def _lone_rectangles(
     return out, rest
 
 
-def _quad_of_blob(part: np.ndarray) -> np.ndarray | None:
-    """The four corners (TL TR BR BL) of the least quadrilateral enclosing a blob's hull: the
-    note's own corners where the mask's opening rounded them (whether the blob fills it, no
-    notch where two notes meet, is the caller's test)."""
-    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not cs:
-        return None
-    c = max(cs, key=cv2.contourArea).astype(np.float32)
-    quad = cv2.approxPolyN(c, 4, ensure_convex=True).reshape(-1, 2)
+def _quad_of_blob(contour: np.ndarray) -> np.ndarray | None:
+    """The four corners (TL TR BR BL) of the least quadrilateral enclosing a blob's outer
+    contour: the note's own corners where the mask's opening rounded them (whether the blob
+    fills it, no notch where two notes meet, is the caller's test)."""
+    quad = cv2.approxPolyN(contour.astype(np.float32), 4, ensure_convex=True).reshape(-1, 2)
     if len(quad) != 4:
         return None
     return _order_corners(quad.astype(np.float64))
@@ -281,12 +277,13 @@ def _lone_quads(
         if not (lo * s) ** 2 <= whole.sum() <= s**2:
             continue  # larger: maybe two notes one over the other (the square finder's)
         cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        _c, (rw, rh), _a = cv2.minAreaRect(max(cs, key=cv2.contourArea))
+        contour = max(cs, key=cv2.contourArea)  # the blob's outline (its holes filled or not)
+        _c, (rw, rh), _a = cv2.minAreaRect(contour)
         rw, rh = rw + 1.0, rh + 1.0
         squarish = max(rw, rh) <= m.lone_aspect_max * min(rw, rh)
         if squarish and whole.sum() >= m.rect_fill_min * rw * rh:
             continue  # a filled square as perspective makes it: the square finder's
-        quad = _quad_of_blob(part)
+        quad = _quad_of_blob(contour)
         if quad is None:
             continue
         sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
