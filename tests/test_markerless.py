@@ -480,3 +480,53 @@ def test_sticker_touching_writing_is_counted() -> None:
         found = [(d.center[0] * w, d.center[1] * h) for d in res.dots if d.on_note == near.id]
         assert np.hypot(found[0][0] - at[0], found[0][1] - at[1]) < 6, (found, at)
     assert len(res.dots) == len(stickers)
+
+
+def _stacked_wall(offset_mm: float, seed: int = 4) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Three lone notes and two notes of one yellow stacked, the lower one stuck over the
+    upper one's bottom (offset_mm down, 6 mm left). The upper one's paper lies between the
+    yellow and lime classes (it speckles between them under the grain) and its writing runs
+    off its sides. Returns the photo (2 px per mm) and the notes' centres."""
+    scale = 2.0
+    rng = np.random.default_rng(seed)
+    side = round(76 * scale)
+    img = np.full((round(330 * scale), round(560 * scale), 3), (214, 212, 204), np.uint8)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    centres = []
+
+    def note(x0: int, y0: int, rgb: tuple, words: list[str], ink: tuple) -> None:
+        cv2.rectangle(img, (x0 + 3, y0 + 4), (x0 + side + 3, y0 + side + 4), (150, 150, 145), -1)
+        cv2.rectangle(img, (x0, y0), (x0 + side - 1, y0 + side - 1), rgb, -1)
+        for k, word in enumerate(words):
+            org = (x0 - round(4 * scale), y0 + round((14 + 20 * k) * scale))
+            font = cv2.FONT_HERSHEY_SIMPLEX
+            cv2.putText(img, word, org, font, 0.62 * scale, ink, round(2.5 * scale), cv2.LINE_AA)
+        centres.append((x0 + side / 2, y0 + side / 2))
+
+    for i, rgb in enumerate([(250, 120, 175), (120, 200, 240), (250, 120, 175)]):
+        note(round((30 + 100 * i) * scale), round(30 * scale), rgb, ["idee"], (30, 30, 30))
+    xu, yu = round(340 * scale), round(40 * scale)
+    red_ink = (110, 30, 40)
+    note(xu, yu, (244, 242, 78), ["Formation", "des elusss"], red_ink)
+    at = (xu + round(52 * scale), yu + round(3 * scale))
+    cv2.circle(img, at, round(6 * scale), (34, 150, 80), -1, cv2.LINE_AA)
+    lower = (xu - round(6 * scale), yu + round(offset_mm * scale))
+    note(*lower, (252, 236, 96), ["Former"], red_ink)
+    img = cv2.GaussianBlur(img, (0, 0), 0.6 * scale)
+    img = np.clip(img + rng.normal(0, 6, img.shape), 0, 255).astype(np.uint8)
+    return img, centres
+
+
+@pytest.mark.parametrize("offset_mm", [46, 52])
+def test_two_stacked_notes_of_one_colour_with_writing_to_the_edge(offset_mm: float) -> None:
+    """The upper note's writing and the speckle of its in-between colour cut its paper into
+    pieces that are in no colour's part; its yellow part kept only its lower half, and with the
+    lower note it passed for one larger lone note. The pieces a part touches are its own now,
+    and both notes are found (before: one square over the pair)."""
+    img, centres = _stacked_wall(offset_mm)
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    assert len(res.notes) == len(centres), [(n.color, n.center) for n in res.notes]
+    for x, y in centres:
+        near = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
+        assert np.hypot(near.center[0] * w - x, near.center[1] * h - y) < 16

@@ -687,6 +687,7 @@ def cover_notes(
             paper_of,
             _band_notes_cfg(config, side_b),
             blob_size=True,
+            strays=True,
         )
         squares += sq_b
         mask_c |= mc

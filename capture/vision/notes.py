@@ -587,6 +587,7 @@ def find_squares(
     paper_of: Callable[[Square], np.ndarray | None],
     cfg: NotesConfig = CONFIG.notes,
     blob_size: bool = False,
+    strays: bool = False,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -597,6 +598,8 @@ def find_squares(
     two notes stuck over each other from one note split between two colour classes.
     blob_size: a blob that is one lone square as a whole gives its size to its colour parts
     (a note whose colour falls between two classes, seen smaller than usual in a tilted photo).
+    strays: a blob's pixels in no colour part (writing, stickers, speckle of a paper whose
+    colour falls between two classes) are the part's they touch (see _colour_parts).
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
     """
@@ -604,7 +607,7 @@ def find_squares(
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
     cls, _ = classify_map(lab, note_refs)
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
-    parts = _colour_parts(lab, mask, valid, cls, side, list(note_refs), cfg, blob_size)
+    parts = _colour_parts(lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays)
     board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
     squares: list[Square] = []
     for p in parts:
@@ -639,8 +642,16 @@ def _colour_parts(
     names: list[str],
     cfg: NotesConfig,
     blob_size: bool,
+    strays: bool = False,
 ) -> list[ColourPart]:
-    """Every blob of the mask split by colour class (parts under min_area_frac dropped)."""
+    """Every blob of the mask split by colour class (parts under min_area_frac dropped).
+
+    strays: the blob's pixels of no colour that makes a part are given to the part they touch.
+    On a whole photo the mask holds the writing (it differs from the wall) and a note's paper
+    between its letters; where the writing reaches the note's edge, or the paper's colour falls
+    between two classes and speckles, the part keeps only pieces of that note, and two notes
+    of one colour stacked passed for one larger note (the upper one's top half lost). A board's
+    mask (colour over its paper) leaves most writing out: boards do without."""
     note_area = side * side
     support_all = mask | ~valid
     edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
@@ -665,6 +676,8 @@ def _colour_parts(
         )
         edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
         whole = lone_note_side(_fill_holes(comp, 0.5 * note_area), cfg) if blob_size else None
+        min_px = cfg.min_area_frac * note_area
+        stray = _strays(c_mask, c_cls, len(names), min_px) if strays else None
         for ci, name in enumerate(names):
             part = c_mask & (c_cls == ci)
             if part.sum() < cfg.min_area_frac * note_area:
@@ -675,9 +688,18 @@ def _colour_parts(
             )
             if part.sum() < cfg.min_area_frac * note_area:
                 continue
+            if stray is not None:
+                touching = cv2.dilate(part.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+                part = _fill_holes(part | (stray & touching), 0.5 * note_area)
             lone = lone_note_side(part, cfg)
             parts.append(ColourPart(part, sup, edg, x0, y0, name, whole if lone is None else lone))
     return parts
+
+
+def _strays(mask: np.ndarray, cls: np.ndarray, n_classes: int, min_px: float) -> np.ndarray:
+    """Pixels of the mask whose colour class has too few of them there to make a part."""
+    counts = np.bincount(cls[mask].ravel(), minlength=n_classes)
+    return mask & (counts[cls] < min_px)
 
 
 def _unique_squares(
