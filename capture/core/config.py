@@ -550,6 +550,25 @@ class MarkerlessConfig:
     # a disc that small (issue 20)
     dot_own_round_min: float = 0.75  # a lone blob this round (area / enclosing circle) is one
     # sticker: its own radius (a near one is larger than the usual) sets its rim test
+    # A far sticker in a tilted photo is an ellipse (1.4:1 seen on the generated walls), past
+    # dot_own_round_min. Perspective shapes it as it shapes the notes near it: a blob that is
+    # round once seen through the affine map of the nearest note's outline (its square seen
+    # askew) is one sticker, as much smaller than the usual one as that note is than the
+    # usual note. Ink loops are shaped by the hand, not the view: taking any ellipse up to
+    # 1.45:1 brought them in on real notes. A note seen under dot_view_min:1 leaves a disc
+    # round enough as it is; over dot_view_max:1 a lone note is more likely a 3x5" card
+    # (1.67:1) than a square seen askew; a note's view holds within dot_view_reach of its
+    # sides (perspective changes slowly along a wall)
+    dot_view_min: float = 1.1
+    dot_view_max: float = 1.6
+    dot_view_reach: float = 3.0
+    # An overexposed sticker saturates a channel (an orange one's red): measured, its hue is
+    # another colour's (orange reads yellow). A channel at or above dots.clip_level over
+    # dot_clip_share of the sticker's disc (most of it, not its glossy highlight) is a lower
+    # bound when the sticker is named, up to dot_clip_gain_max x in linear light (3 stops:
+    # a photo metered on a dark wall with the notes in the light)
+    dot_clip_share: float = 0.5
+    dot_clip_gain_max: float = 8.0
     dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (round
     # and filled, see _sticker_shape) whose radius is within this range of the one expected
     # where it lies is one sticker at its own size: with no scale plane (fewer than

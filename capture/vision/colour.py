@@ -502,6 +502,44 @@ def linear_to_lab(lin: np.ndarray) -> np.ndarray:
     return srgb_to_lab(rgb.astype(np.float32))
 
 
+_XYZ_OF_LINEAR = np.array(
+    [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+)
+_D65 = np.array([0.95047, 1.0, 1.08883])
+
+
+def linear_to_lab_unbounded(lin: np.ndarray) -> np.ndarray:
+    """Linear-light sRGB (N x 3) to CIELAB (D65) with no clip above 1 (linear_to_lab clips
+    there): what a saturated channel may have been, brighter than the sensor could say."""
+    xyz = (np.clip(np.asarray(lin, np.float64), 0.0, None) @ _XYZ_OF_LINEAR.T) / _D65
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.stack(
+        [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1
+    )
+
+
+def classify_clipped(
+    lab: np.ndarray,
+    clipped: np.ndarray,
+    refs: dict[str, np.ndarray],
+    max_delta_e: float,
+    gain_max: float,
+) -> tuple[str, float]:
+    """classify for a colour whose clipped channels (R, G, B booleans) are lower bounds: each
+    reference is compared with the colour at the value of those channels (from as measured
+    up to gain_max x, linear light) that brings it nearest. An orange sticker overexposed to
+    sRGB (255, 185, 57) has a yellow one's hue as measured; its red was far above 255."""
+    lin = lab_to_linear(np.asarray(lab, np.float32))[0]
+    gains = np.exp(np.linspace(0.0, np.log(gain_max), 48))
+    seen = linear_to_lab_unbounded(lin[None] * np.where(clipped[None], gains[:, None], 1.0))
+    best, dist = "unknown", np.inf
+    for name, ref in refs.items():
+        de = float(np.min(colour_distance(seen, ref)))
+        if de < dist:
+            best, dist = name, de
+    return (best if dist <= max_delta_e else "unknown"), dist
+
+
 def _planck_axis() -> np.ndarray:
     """The way lamps, daylight and a phone's white balance move colours: the log-gain direction
     (linear RGB, zero mean, unit length) from a 3000 K black body's white to a 6500 K one

@@ -52,6 +52,9 @@ class WallDot:
     lab: tuple[float, float, float]
     on_note: int | None  # index in WallScene.notes
     ambiguous: bool  # its cluster did not make a whole number of stickers
+    # per channel (R, G, B): saturated in the photo over most of the sticker (its value is
+    # then only a lower bound: an overexposed orange sticker has a yellow one's hue)
+    clipped: tuple[bool, bool, bool] = (False, False, False)
 
 
 @dataclass(frozen=True)
@@ -521,6 +524,9 @@ class Disc:
     pixels: np.ndarray  # its pixels' CIELAB
     ambiguous: bool
     radius: float  # work px
+    # how the wall's perspective shapes a disc there (2x2, determinant 1: work px per
+    # rectified px), when the sticker is round only seen through it; None: as it is
+    view: np.ndarray | None = None
 
 
 def _surface_of_blob(lab: np.ndarray, blob: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
@@ -906,12 +912,14 @@ def place_stickers(
     probe: Probe,
     sticker_refs: dict[str, np.ndarray],
     config: Config,
+    views: Views = (),
 ) -> tuple[list[Disc], float]:
     """Discs over the sticker pixels, with the radius expected where they lie (stickers far off
     in a tilted photo are smaller, like the notes there). A blob is covered whole in the size
     band of its centre (cut at a band's edge, neither half would hold a disc), and a lone
     round blob of about a sticker's size is one sticker at its own size (no plane of the
-    notes' sizes describes every tilt). Returns the discs and the usual radius (work px)."""
+    notes' sizes describes every tilt), round as it is or as the wall's perspective there
+    shapes a disc (views). Returns the discs and the usual radius (work px)."""
     m = config.markerless
     rel_w = None
     _nc, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), 8)
@@ -930,7 +938,7 @@ def place_stickers(
     rest = np.zeros(len(stats), bool)
     for i in range(1, len(stats)):
         r_exp = r0 * (1 + m.scale_band_step) ** band[i]
-        d = _lone_disc(comp, i, stats[i], img.lab, ev.glare, r_exp, m)
+        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
         if d is not None:
             discs.append(d)
         else:
@@ -950,7 +958,12 @@ def place_stickers(
 
 
 def faint_stickers(
-    img: WorkImages, ev: StickerEvidence, probe: Probe, r_px: float, m: MarkerlessConfig
+    img: WorkImages,
+    ev: StickerEvidence,
+    probe: Probe,
+    r_px: float,
+    m: MarkerlessConfig,
+    views: Views = (),
 ) -> list[Disc]:
     """Stickers on a note that differ from its paper mostly in lightness (a dark blue sticker
     on a purple note): blobs of cand_l holding no pixel of cand, taken only when each is one
@@ -964,7 +977,7 @@ def faint_stickers(
         if strong[i] or ev.owner[int(cents[i][1]), int(cents[i][0])] < 0:
             continue  # found by the usual evidence, or not on a note
         r_exp = r_px * (1 + m.scale_band_step) ** band[i]
-        d = _lone_disc(comp, i, stats[i], img.lab, ev.glare, r_exp, m)
+        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
         if d is not None:
             out.append(d)
     return out
@@ -973,28 +986,112 @@ def faint_stickers(
 def _lone_disc(
     comp: np.ndarray,
     i: int,
-    stat: np.ndarray,
+    at: tuple[np.ndarray, float],
     lab: np.ndarray,
     glare: np.ndarray,
-    r_exp: float,
     m: MarkerlessConfig,
+    views: Views = (),
 ) -> Disc | None:
-    """Blob i as one sticker at its own size when it has a sticker's shape (_sticker_shape)
-    and its radius is within dot_own_range of the one expected there; else None."""
-    x, y, bw, bh, area = (int(v) for v in stat)
+    """Blob i (at: its stats row and the radius expected there) as one sticker at its own size
+    when it has a sticker's shape (_sticker_shape), as it is or seen through the wall's
+    perspective there (views), and its radius is within dot_own_range of the one expected;
+    else None."""
+    (x, y, bw, bh, area), r_exp = (int(v) for v in at[0]), at[1]
     lo, hi = m.dot_own_range
-    if not lo * r_exp <= np.sqrt(area / np.pi) <= hi * r_exp:
-        return None
     part = comp[y : y + bh, x : x + bw] == i
-    r_area = _sticker_shape(part, m)
-    if r_area == 0.0:
-        return None
     ys, xs = np.nonzero(part)
     cx, cy = float(xs.mean() + x), float(ys.mean() + y)
-    inner = np.hypot(xs + x - cx, ys + y - cy) < 0.8 * r_area
+    near = _view_at(views, cx, cy, m)
+    # near a note seen askew, a sticker is also expected at that note's relative size
+    sizes = [r_exp] + ([] if near is None else [r_exp * near[1]])
+    if not any(lo * r <= np.sqrt(area / np.pi) <= hi * r for r in sizes):
+        return None
+    r_area, view = _shape_in_view(part, None if near is None else near[0], m)
+    if r_area == 0.0:
+        return None
+    q = np.array([xs + x - cx, ys + y - cy], np.float64)
+    if view is not None:
+        q = np.linalg.solve(view, q)
+    inner = np.hypot(q[0], q[1]) < 0.8 * r_area
     good = inner & ~glare[ys + y, xs + x]
     pick = good if good.sum() >= 5 else inner
-    return Disc(cx, cy, lab[ys[pick] + y, xs[pick] + x], False, r_area)
+    return Disc(cx, cy, lab[ys[pick] + y, xs[pick] + x], False, r_area, view)
+
+
+# per note seen askew (work px): its centre, how the wall's perspective shapes a square there
+# (2x2, determinant 1), its side (square root of its area) and that over the side expected there
+Views = tuple[tuple[np.ndarray, np.ndarray, float, float], ...]
+
+
+def note_views(
+    quads: list[np.ndarray], img: WorkImages, probe: Probe, m: MarkerlessConfig
+) -> Views:
+    """Per note outline (photo px, TL TR BR BL; a fitted square's shows no view): its centre,
+    the affine map its square makes of a unit square scaled to determinant 1, its side, and
+    its size relative to the one expected there. A sticker is a disc on the same wall: near
+    that note, perspective makes it the ellipse that map makes of a circle, as much smaller
+    than the usual sticker as the note is than the usual note. Notes seen nearly square
+    (under dot_view_min: a disc passes as it is) or longer than dot_view_max (a 3x5" card,
+    not a square seen askew) say nothing of it and are left out."""
+    out = []
+    usual = probe.side_px * img.fw
+    for q in quads:
+        w = (np.asarray(q, np.float64) + 0.5) * img.fw - 0.5
+        jac = np.column_stack(((w[1] + w[2] - w[0] - w[3]) / 2, (w[3] + w[2] - w[0] - w[1]) / 2))
+        det = abs(float(np.linalg.det(jac)))
+        if det <= 0:
+            continue
+        sv = np.linalg.svd(jac, compute_uv=False)
+        if not m.dot_view_min <= sv[0] / sv[1] <= m.dot_view_max:
+            continue
+        c = w.mean(0)
+        expected = usual
+        if probe.scale is not None:
+            coef = probe.scale
+            rel = coef[0] + (coef[1] * c[0] + coef[2] * c[1]) / img.fw
+            expected *= float(np.clip(rel, *m.scale_rel_range))
+        side = float(np.sqrt(det))
+        out.append((c, jac / side, side, side / max(expected, 1e-6)))
+    return tuple(out)
+
+
+def _view_at(
+    views: Views, x: float, y: float, m: MarkerlessConfig
+) -> tuple[np.ndarray, float] | None:
+    """The view and relative size of the nearest note seen askew within dot_view_reach of its
+    sides, else None."""
+    best, best_d = None, np.inf
+    for c, view, side, rel in views:
+        d = float(np.hypot(x - c[0], y - c[1]))
+        if d <= m.dot_view_reach * side and d < best_d:
+            best, best_d = (view, rel), d
+    return best
+
+
+def _unview(part: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """A blob mask seen through a view's inverse: what a disc the view shaped looks like on
+    the wall (an ellipse made round again), about the blob's centre."""
+    ys, xs = np.nonzero(part)
+    c = np.array([xs.mean(), ys.mean()])
+    inv = np.linalg.inv(view)
+    size = int(np.ceil(2 * np.hypot(*part.shape) + 4))
+    shift = size / 2 - inv @ c
+    mat = np.hstack([inv, shift[:, None]]).astype(np.float64)
+    out = cv2.warpAffine(part.astype(np.uint8) * 255, mat, (size, size), flags=cv2.INTER_LINEAR)
+    return out > 127
+
+
+def _shape_in_view(
+    part: np.ndarray, view: np.ndarray | None, m: MarkerlessConfig
+) -> tuple[float, np.ndarray | None]:
+    """_sticker_shape of a blob as it is, else seen through the wall's perspective there (a
+    far sticker in a tilted photo is an ellipse as long as a note there): its radius and the
+    view it was round in (None: as it is); (0, None) when neither."""
+    r = _sticker_shape(part, m)
+    if r > 0 or view is None:
+        return r, None
+    r = _sticker_shape(_unview(part, view), m)
+    return (r, view) if r > 0 else (0.0, None)
 
 
 def _drop_strokes(discs: list[Disc], cand: np.ndarray, m: MarkerlessConfig) -> list[Disc]:
@@ -1036,7 +1133,7 @@ def _own_radius(d: Disc, cand: np.ndarray, m: MarkerlessConfig) -> float:
         or ys.max() == sub.shape[0] - 1
     ):
         return 0.0  # runs past the window: not one sticker
-    return _sticker_shape(blob, m)
+    return _sticker_shape(blob if d.view is None else _unview(blob, d.view), m)
 
 
 def _sticker_shape(part: np.ndarray, m: MarkerlessConfig) -> float:
@@ -1057,10 +1154,23 @@ def _sticker_shape(part: np.ndarray, m: MarkerlessConfig) -> float:
     return r_area if r_in >= m.dot_inscribed_min * r_area else 0.0
 
 
-def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessConfig) -> str:
+def _view_radius(d: Disc, x0: int, y0: int, shape: tuple[int, int]) -> np.ndarray:
+    """Per pixel of a window (origin x0, y0): its distance from the disc's centre on the wall,
+    through the disc's view (a circle around a sticker seen askew is an ellipse)."""
+    gy, gx = np.mgrid[y0 : y0 + shape[0], x0 : x0 + shape[1]].astype(np.float64)
+    dx, dy = gx - d.cx, gy - d.cy
+    if d.view is None:
+        return np.hypot(dx, dy)
+    inv = np.linalg.inv(d.view)
+    return np.hypot(inv[0, 0] * dx + inv[0, 1] * dy, inv[1, 0] * dx + inv[1, 1] * dy)
+
+
+def _reject_disc(
+    d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessConfig, views: Views = ()
+) -> str:
     """Why a disc is not a sticker ("" when it is one). A sticker stands on the wall or a
     note: round, mostly surrounded by what they explain (or other stickers), a full disc of
-    its colour, ending at its rim."""
+    its colour, ending at its rim. views: see note_views."""
     hh, ww = ev.dist.shape
     cx, cy = d.cx, d.cy
     if len(d.pixels) == 0:
@@ -1069,12 +1179,14 @@ def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessC
     if np.hypot(med[1], med[2]) < m.dot_colourless_chroma:
         return "colourless"  # a highlight, a white surface: every sticker is a colour
     r_d = max(d.radius, _own_radius(d, ev.cand, m))
-    if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * r_d:
+    # a sticker seen through the wall's perspective (d.view) reaches out to its longer axis
+    reach = r_d * (1.0 if d.view is None else float(np.linalg.norm(d.view, 2)))
+    if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * reach:
         return "frame"  # cut by the frame, its surroundings unseen
-    x0, x1 = max(0, int(cx - 2 * r_d)), min(ww, int(cx + 2 * r_d) + 1)
-    y0, y1 = max(0, int(cy - 2 * r_d)), min(hh, int(cy + 2 * r_d) + 1)
+    x0, x1 = max(0, int(cx - 2 * reach)), min(ww, int(cx + 2 * reach) + 1)
+    y0, y1 = max(0, int(cy - 2 * reach)), min(hh, int(cy + 2 * reach) + 1)
     gy, gx = np.mgrid[y0:y1, x0:x1]
-    rr = np.hypot(gx - cx, gy - cy)
+    rr = _view_radius(d, x0, y0, (y1 - y0, x1 - x0))
     ring = (rr > 1.3 * r_d) & (rr < 1.8 * r_d)
     rim = (rr > 1.15 * r_d) & (rr < 1.5 * r_d)
     n_ring = ring.sum()
@@ -1091,19 +1203,24 @@ def _reject_disc(d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessC
     disc = rr < 0.8 * r_d
     if disc.sum() and cand[disc].mean() < m.dot_fill_min:
         return "not_full"  # a disc laid along a pen stroke
-    if rim.sum() and cand[rim].mean() > m.dot_rim_max and not _whole_in_own_colour(d, med, ev, m):
+    if (
+        rim.sum()
+        and cand[rim].mean() > m.dot_rim_max
+        and not _whole_in_own_colour(d, med, ev, m, views)
+    ):
         return "runs_on"  # a strip (a curled corner's shade, a gap between two notes)
     return ""
 
 
 def _whole_in_own_colour(
-    d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig
+    d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig, views: Views = ()
 ) -> bool:
     """Whether the sticker pixels of the disc's own colour around it (within
     dot_same_colour_de of its median) make one whole sticker of about its size: round,
     filled, ending before 2.5 radii. A sticker stuck over or beside writing runs on into the
     letters, but the ink is another colour; a strip or a stroke a disc was laid on runs on
-    in the disc's own colour."""
+    in the disc's own colour. Round as it is or seen through the wall's perspective there
+    (views: a far sticker in a tilted photo is an ellipse)."""
     hh, ww = ev.cand.shape
     r = 2.5 * d.radius
     x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
@@ -1118,8 +1235,7 @@ def _whole_in_own_colour(
     same = cv2.morphologyEx(same.astype(np.uint8), cv2.MORPH_OPEN, kernel)
     same = cv2.morphologyEx(same, cv2.MORPH_CLOSE, kernel)
     _n, labels = cv2.connectedComponents(same, connectivity=8)
-    gy, gx = np.mgrid[y0:y1, x0:x1]
-    core = labels[np.hypot(gx - d.cx, gy - d.cy) < 0.8 * d.radius]
+    core = labels[_view_radius(d, x0, y0, labels.shape) < 0.8 * d.radius]
     core = core[core > 0]
     if len(core) == 0:
         return False
@@ -1129,7 +1245,41 @@ def _whole_in_own_colour(
     if xs.min() == 0 or ys.min() == 0 or xs.max() == x1 - x0 - 1 or ys.max() == y1 - y0 - 1:
         return False  # runs past the window in its own colour
     lo, hi = m.dot_own_range
-    return lo * d.radius <= _sticker_shape(blob, m) <= hi * d.radius
+    if d.view is not None:
+        shape = _sticker_shape(_unview(blob, d.view), m)
+    else:
+        near = _view_at(views, d.cx, d.cy, m)
+        shape = _shape_in_view(blob, None if near is None else near[0], m)[0]
+    return lo * d.radius <= shape <= hi * d.radius
+
+
+def _wall_dot(
+    d: Disc,
+    ev: StickerEvidence,
+    img: WorkImages,
+    rgb: np.ndarray,
+    config: Config,
+) -> WallDot:
+    """A sticker as found (work px) in photo px, with the note it lies on and the channels
+    the photo saturates over most of it (rgb: the photo as taken, before any balance)."""
+    hh, ww = ev.owner.shape
+    on = int(ev.owner[min(round(d.cy), hh - 1), min(round(d.cx), ww - 1)])
+    fw = img.fw
+    cx, cy, r = (d.cx + 0.5) / fw - 0.5, (d.cy + 0.5) / fw - 0.5, d.radius / fw
+    x0, y0 = max(0, int(cx - r)), max(0, int(cy - r))
+    x1, y1 = min(rgb.shape[1], int(cx + r) + 2), min(rgb.shape[0], int(cy + r) + 2)
+    gy, gx = np.mgrid[y0:y1, x0:x1]
+    px = rgb[y0:y1, x0:x1][np.hypot(gx - cx, gy - cy) < 0.8 * r]
+    share = (px >= config.dots.clip_level).mean(0) if len(px) else np.zeros(3)
+    clipped = tuple(bool(v >= config.markerless.dot_clip_share) for v in share)
+    return WallDot(
+        (float(cx), float(cy)),
+        float(r),
+        tuple(float(v) for v in np.median(d.pixels, axis=0)),
+        on if on >= 0 else None,
+        d.ambiguous,
+        clipped,  # type: ignore[arg-type]
+    )
 
 
 def find_wall(
@@ -1154,28 +1304,16 @@ def find_wall(
     wall = None if probe.balanced else np.array(probe.surfaces[0])
     notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m, wall)
     ev = sticker_evidence(img, notes, probe, config)
-    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config)
-    faint = faint_stickers(img, ev, probe, r_px, m)
+    views = note_views([np.array(n.corners) for n in notes], img, probe, m)
+    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views)
+    faint = faint_stickers(img, ev, probe, r_px, m, views)
     # a faint sticker is told from its surroundings as it was found: lightness counting
     ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
-    dots = []
-    for d in discs + faint:
-        if _reject_disc(d, discs + faint, ev_l if d in faint else ev, m):
-            continue
-        on = int(
-            ev.owner[
-                min(round(d.cy), ev.owner.shape[0] - 1), min(round(d.cx), ev.owner.shape[1] - 1)
-            ]
-        )
-        dots.append(
-            WallDot(
-                (float((d.cx + 0.5) / img.fw - 0.5), float((d.cy + 0.5) / img.fw - 0.5)),
-                float(d.radius / img.fw),
-                tuple(float(v) for v in np.median(d.pixels, axis=0)),
-                on if on >= 0 else None,
-                d.ambiguous,
-            )
-        )
+    dots = [
+        _wall_dot(d, ev, img, rgb, config)
+        for d in discs + faint
+        if not _reject_disc(d, discs + faint, ev_l if d in faint else ev, m, views)
+    ]
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)
     return WallScene(

@@ -20,6 +20,7 @@ from capture.core.text import OcrResult
 from capture.vision.colour import (
     SurfaceCast,
     classify,
+    classify_clipped,
     correct_cast,
     load_colour_refs,
     load_surface_refs,
@@ -208,7 +209,7 @@ def interpret(
     # the stickers are under the same light as the notes: the same cast comes off their colours
     gains = None if out.cast is None else out.cast.gains
     for d in scene.dots:
-        colour, de = classify_sticker(d.lab, refs.stickers, config, gains)
+        colour, de = classify_sticker(d.lab, refs.stickers, config, gains, d.clipped)
         on = None if d.on_note is None else ids[d.on_note]
         conf = float(np.clip(1 - de / (2 * config.dots.unknown_delta_e), 0, 1)) * (
             0.6 if d.ambiguous else 1.0
@@ -230,14 +231,28 @@ def interpret(
 
 
 def classify_sticker(
-    lab: tuple[float, float, float], refs: dict, config: Config, gains: np.ndarray | None = None
+    lab: tuple[float, float, float],
+    refs: dict,
+    config: Config,
+    gains: np.ndarray | None = None,
+    clipped: tuple[bool, bool, bool] = (False, False, False),
 ) -> tuple[str, float]:
     """A sticker's colour name and its distance (CIELAB) to it; gains: the light's cast taken
     off the notes of a wall with no white (MarkerlessResult.cast), taken off the sticker too
-    (a warm lamp turns pink stickers red and purple ones pink, as it does the notes)."""
+    (a warm lamp turns pink stickers red and purple ones pink, as it does the notes).
+    clipped: the channels the photo saturates over most of the sticker, lower bounds then
+    (colour.classify_clipped); all three say nothing of its hue and are read as they are."""
     v = np.asarray(lab, np.float64)
     if gains is not None:
         v = correct_cast(v[None], gains)[0]
+    if any(clipped) and not all(clipped):
+        return classify_clipped(
+            v,
+            np.array(clipped),
+            refs,
+            config.dots.unknown_delta_e,
+            config.markerless.dot_clip_gain_max,
+        )
     return classify(v, refs, config.dots.unknown_delta_e)
 
 
