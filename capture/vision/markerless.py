@@ -1142,8 +1142,9 @@ def _sticker_shape(part: np.ndarray, m: MarkerlessConfig) -> float:
     dot_inscribed_min of its radius); 0 otherwise. Touching stickers and strokes are not
     round; a marker dash is longer, a letter's bend thinner. Holes are filled first (a
     sticker's glossy highlight); a ring (a letter O) is then a disc, and is left by
-    _reject_disc (not full). The ellipse perspective makes of a far sticker is not taken:
-    as long as a note seen askew, ink loops on real notes came in with it."""
+    _reject_disc (not full). Any ellipse is not taken (as long as a note seen askew, ink
+    loops on real notes came in with it): a far sticker's is made round again first through
+    the view of the notes near it (_shape_in_view)."""
     cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     part = cv2.drawContours(np.zeros(part.shape, np.uint8), cs, -1, 1, -1).astype(bool)
     area = float(part.sum())
