@@ -70,15 +70,17 @@ class PpocrConfig:
     # and recognition. The wheel is pinned (pyproject.toml), so are they; nothing downloads.
     det_model: str = "PP-OCRv6_det_small.onnx"
     rec_model: str = "PP-OCRv6_rec_small.onnx"
-    # Lines are detected on the note resampled to this many px on its longer side: on a
-    # 76 mm note (~3 px/mm) a marker letter (5-9 mm) is then 15-26 px tall. Detection
-    # time grows with the area. Measured on the pipeline's crops (docs/ocr.md): 224 / 256 /
-    # 320 / 416 / 512 px read medium 40 at 2.6 / 2.8 / 3.1 / 2.9 / 4.6 % CER, hard 43 at
-    # 44.0 / - / 46.6 % (160 px: 3.2 and 47.0 %), in 43 / 56 / 62-68 / 100 / 148 ms a note:
-    # smaller loses small letters, larger finds grain and splits words. Doubt: markerless
-    # walls (seeds 41-43) read worse at 224 than at 320 px (401 against 370 edits, see
-    # docs/markerless.md), and board medium 42 too; a size suited to both is left open.
-    det_side_px: int = 224
+    # Lines are detected on the note resampled to each of these sizes (px on its longer
+    # side), each size's lines are recognised, and the reading that says the most
+    # (capture.core.text.read_weight: characters x confidence) is kept, note by note. On a
+    # 76 mm note at 224 px (~3 px/mm) a marker letter (5-9 mm) is 15-26 px tall, at 320 px
+    # 21-38 px: at 224 the detector finds blurred writing whole and less grain, at 320 it
+    # keeps small letters. Alone, 224 read the boards' hard 43 and medium 40 better, 320
+    # the markerless walls (seeds 41-43: 370 against 401 edits) and medium 42; the two
+    # together read every set as well as the better of the two or better, in about twice
+    # the time (docs/ocr.md, "Detection at two sizes"). The ink lines are looked for at
+    # each size too. One size: the reading of that size alone.
+    det_sides_px: tuple[int, ...] = (224, 320)
     det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
@@ -106,7 +108,7 @@ class PpocrConfig:
     # Trimmed off the crop first: the note's border, shadow and a neighbour's edge make
     # bands of "ink" along it; handwriting keeps clear of the last 6 mm (0.02: 39.9 %).
     ink_inset_frac: float = 0.08
-    # The grain smoothed away before ink is measured (Gaussian sigma, px at det_side_px,
+    # The grain smoothed away before ink is measured (Gaussian sigma, px at the detection size,
     # ~0.5 mm; 1.0 / 2.5: 38.7 / 39.7 %): a grain pixel is then averaged with its ~20
     # neighbours while a stroke (1-2 mm) keeps most of its contrast.
     ink_smooth_px: float = 1.5

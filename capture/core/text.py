@@ -31,6 +31,14 @@ class OcrResult:
 EMPTY = OcrResult("", "", None)
 
 
+def read_weight(o: OcrResult) -> float:
+    """How much a reading says: its characters weighted by its confidence. Of two readings
+    of the same writing, the one that says more wins: a reading that misses a line, cuts a
+    word or reads a crop turned the wrong way reads fewer characters, and those with a
+    lower confidence."""
+    return len(o.text.strip()) * float(o.confidence or 0.0)
+
+
 def from_lines(lines: Sequence[OcrLine]) -> OcrResult:
     """A note's result from its lines in reading order: text cleaned, the confidence the
     mean line confidence weighted by characters; EMPTY when nothing is left."""

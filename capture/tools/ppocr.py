@@ -6,11 +6,12 @@ never downloads anything. One engine per process (capture.vision.ocr.load_engine
 onnxruntime sessions limited to the threads the batch gives each worker.
 
 A photo's notes are read in two passes: the written lines of each note are detected on the
-note resampled to PpocrConfig.det_side_px (the size marker writing needs), then every line
-of every note is cut from the full-resolution crop and recognised in batches (lines sorted
-by width, so a batch pads little). The crop goes in as it is, in colour: the recogniser was
-trained on camera images, and binarising or flattening it was measured to read worse
-(docs/ocr.md).
+note resampled to each size of PpocrConfig.det_sides_px (the sizes marker writing needs),
+then every line of every note is cut from the full-resolution crop and recognised in
+batches (lines sorted by width, so a batch pads little); each note keeps the reading, of
+one size's lines, that says the most (capture.core.text.read_weight). The crop goes in as
+it is, in colour: the recogniser was trained on camera images, and binarising or
+flattening it was measured to read worse (docs/ocr.md).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 
 from capture.core.config import CONFIG, OcrConfig, PpocrConfig
 from capture.core.errors import ExternalToolError
-from capture.core.text import EngineInfo, OcrLine, OcrResult, from_lines
+from capture.core.text import EMPTY, EngineInfo, OcrLine, OcrResult, from_lines, read_weight
 
 _ADVICE = (
     "réinstallez l'environnement (`make install`), ou lisez avec Tesseract : "
@@ -140,13 +141,14 @@ def ink_bands(profile: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
     return sorted((a, b) for a, b in main)
 
 
-def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig) -> np.ndarray:
+def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig, side_px: int | None = None) -> np.ndarray:
     """Written lines found from the ink alone (N x 4 x 2 boxes, crop pixels): the crop
-    resampled to det_side_px, each pixel's Lab distance from the paper around it after the
-    grain is smoothed away; rows of ink grouped into bands (ink_bands), each band's ink
-    columns giving its width. For notes the neural detector finds nothing readable on;
-    nothing when no pixel stands ink_min_contrast from its paper (a blank note)."""
-    inner, scale, offset = _inset(crop_bgr, pc.ink_inset_frac, pc.det_side_px)
+    resampled to side_px (default: the first of det_sides_px), each pixel's Lab distance
+    from the paper around it after the grain is smoothed away; rows of ink grouped into
+    bands (ink_bands), each band's ink columns giving its width. For notes the neural
+    detector finds nothing readable on; nothing when no pixel stands ink_min_contrast from
+    its paper (a blank note)."""
+    inner, scale, offset = _inset(crop_bgr, pc.ink_inset_frac, side_px or pc.det_sides_px[0])
     small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2Lab).astype(np.float32), (0, 0),
                            pc.ink_smooth_px)
@@ -273,10 +275,11 @@ class PpocrEngine:
             (str(self.det_path), str(self.rec_path)),
         )
 
-    def detect(self, crop_bgr: np.ndarray) -> np.ndarray:
-        """Line boxes (N x 4 x 2, crop pixels) found on one BGR crop."""
+    def detect(self, crop_bgr: np.ndarray, side_px: int | None = None) -> np.ndarray:
+        """Line boxes (N x 4 x 2, crop pixels) found on one BGR crop resampled to side_px
+        on its longer side (default: the first of det_sides_px)."""
         pc = self.config.ppocr
-        inner, scale, offset = _inset(crop_bgr, pc.inset_frac, pc.det_side_px)
+        inner, scale, offset = _inset(crop_bgr, pc.inset_frac, side_px or pc.det_sides_px[0])
         small = inner
         if abs(scale - 1.0) > 0.05:
             small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -292,36 +295,41 @@ class PpocrEngine:
             if crop is None or crop.ndim != 3 or min(crop.shape[:2]) < 16:
                 continue
             bgrs[ci] = cv2.cvtColor(np.ascontiguousarray(crop[..., :3]), cv2.COLOR_RGB2BGR)
-        kept = self._recognise(bgrs, {ci: self.detect(bgr) for ci, bgr in bgrs.items()})
-        if pc.ink_lines:
-            # A note where the detector found no line it could read (blur and grain merge
-            # its lines or hide them): its lines found again from the ink alone.
-            missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in kept}
-            boxes = {ci: ink_lines(bgr, pc) for ci, bgr in missed.items()}
-            kept.update(self._recognise(missed, boxes))
-        return [from_lines(kept.get(ci, [])) for ci in range(len(crops))]
+        best: dict[int, OcrResult] = {}
+        for side in pc.det_sides_px:
+            # Each size's reading of a note: the detector's lines; where it found no line
+            # it could read (blur and grain merge its lines or hide them), the lines found
+            # again from the ink alone. The reading that says the most is kept.
+            found = self._read_lines(bgrs, {ci: self.detect(bgr, side) for ci, bgr in bgrs.items()})
+            if pc.ink_lines:
+                missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in found}
+                found.update(self._read_lines(
+                    missed, {ci: ink_lines(bgr, pc, side) for ci, bgr in missed.items()}))
+            for ci, res in found.items():
+                if read_weight(res) > read_weight(best.get(ci, EMPTY)):
+                    best[ci] = res
+        return [best.get(ci, EMPTY) for ci in range(len(crops))]
 
-    def _recognise(
+    def _read_lines(
         self, bgrs: dict[int, np.ndarray], boxes: dict[int, np.ndarray]
-    ) -> dict[int, list[OcrLine]]:
-        """Each crop's lines under `boxes`, in reading order, recognised in batches; only
-        the lines read with at least min_line_score, and only the crops with such a line."""
+    ) -> dict[int, OcrResult]:
+        """Each crop's reading from its lines under `boxes`, in reading order, all crops'
+        lines recognised in batches; only the lines read with at least min_line_score, and
+        only the crops with such a line."""
+        owners = [(ci, boxes[ci][bi]) for ci in bgrs for bi in order_lines(boxes[ci])]
+        reads = self._recognise([cut_line(bgrs[ci], box) for ci, box in owners])
+        lines: dict[int, list[OcrLine]] = {}
+        for (ci, box), (text, score) in zip(owners, reads, strict=True):
+            if score >= self.config.ppocr.min_line_score:
+                corners = tuple((round(float(x), 1), round(float(y), 1)) for x, y in box)
+                lines.setdefault(ci, []).append(OcrLine(text, score, corners))
+        return {ci: res for ci, ls in lines.items() if (res := from_lines(ls)).text}
+
+    def _recognise(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
+        """(text, mean character probability) of each line image, recognised in batches."""
         from rapidocr.ch_ppocr_rec import TextRecInput  # lazy: heavy, as RapidOCR above
 
-        images: list[np.ndarray] = []
-        owners: list[tuple[int, np.ndarray]] = []  # (crop index, box) per line image
-        for ci, bgr in bgrs.items():
-            for bi in order_lines(boxes[ci]):
-                images.append(cut_line(bgr, boxes[ci][bi]))
-                owners.append((ci, boxes[ci][bi]))
-        lines: dict[int, list[OcrLine]] = {}
         if not images:
-            return lines
-        min_score = self.config.ppocr.min_line_score
+            return []
         out = self._rec(TextRecInput(img=images))
-        for (ci, box), text, score in zip(owners, out.txts, out.scores, strict=True):
-            if float(score) < min_score:
-                continue
-            corners = tuple((round(float(x), 1), round(float(y), 1)) for x, y in box)
-            lines.setdefault(ci, []).append(OcrLine(str(text), float(score), corners))
-        return lines
+        return [(str(t), float(sc)) for t, sc in zip(out.txts, out.scores, strict=True)]

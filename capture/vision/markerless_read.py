@@ -16,7 +16,7 @@ import numpy as np
 
 from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, KitLayout
-from capture.core.text import OcrResult
+from capture.core.text import read_weight
 from capture.vision.colour import (
     SurfaceCast,
     classify,
@@ -270,12 +270,6 @@ def crop_quads(corners: np.ndarray, margin: float, turn_deg: float) -> list[np.n
     return [grown, np.roll(grown, 1 if top[1] > 0 else -1, axis=0)]
 
 
-def _read_weight(o: OcrResult) -> float:
-    """How much a reading says: its characters weighted by confidence (a crop turned the
-    wrong way reads little, and that with low confidence)."""
-    return len(o.text.strip()) * float(o.confidence or 0.0)
-
-
 def read_wall(
     rgb: np.ndarray, config: Config = CONFIG, ocr: Callable | None = None
 ) -> MarkerlessResult:
@@ -289,7 +283,7 @@ def read_wall(
         reads = ocr([n.crop for n in todo] + [n.alt_crop for n in turned])
         best = dict(zip([id(n) for n in todo], reads[: len(todo)], strict=True))
         for n, o in zip(turned, reads[len(todo) :], strict=True):
-            if _read_weight(o) > _read_weight(best[id(n)]):
+            if read_weight(o) > read_weight(best[id(n)]):
                 best[id(n)], n.crop = o, n.alt_crop
         for note in todo:
             o = best[id(note)]
