@@ -87,6 +87,17 @@ def test_line_order_rows_then_left_to_right() -> None:
     boxes = np.array([box(300, 105), box(10, 12), box(10, 100), box(200, 5), box(10, 200)])
     assert order_lines(boxes) == [1, 3, 2, 0, 4]
     assert order_lines(np.zeros((0, 4, 2))) == []
+    # A note tilted by 11 degrees (a generated wall without boards): the lower line's box
+    # starts further left and its centre lies within the upper box's upright height span,
+    # but below that box's slanted bottom edge: it is the next row (these boxes were read
+    # "D'NSERTION CLAUSES" before).
+    lower = [[38, 340], [549, 234], [572, 335], [62, 442]]
+    upper = [[56, 252], [364, 197], [380, 288], [72, 343]]
+    assert order_lines(np.array([lower, upper], np.float32)) == [1, 0]
+    # two words of one tilted line stay in one row, left to right
+    right = [[330, 190], [560, 150], [575, 230], [345, 270]]
+    left = [[40, 240], [300, 195], [315, 275], [55, 320]]
+    assert order_lines(np.array([right, left], np.float32)) == [1, 0]
 
 
 def test_loads_and_reads_with_the_network_cut_off(monkeypatch) -> None:

@@ -59,21 +59,39 @@ def model_files(config: OcrConfig = CONFIG.ocr) -> tuple[Path, Path]:
     return files
 
 
+def _band_at(box: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The y of a line box's top and bottom edges (corners clockwise from top left),
+    extended along their own direction, at abscissa x."""
+
+    def at(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        dx = q[0] - p[0]
+        if abs(dx) < 1e-6:
+            return np.full_like(x, (p[1] + q[1]) / 2)
+        return p[1] + (x - p[0]) * (q[1] - p[1]) / dx
+
+    return at(box[0], box[1]), at(box[3], box[2])
+
+
 def order_lines(boxes: np.ndarray) -> list[int]:
     """Reading order of line boxes (N x 4 x 2, corners clockwise from top left): rows top
-    to bottom, a box joining the row whose vertical span holds its centre, left to right
-    within a row."""
+    to bottom, left to right within a row. A box joins the row above when its centre lies
+    between that row's first box's top and bottom edges taken at the box's centre, along
+    their slant: on a tilted note (a wall photographed askew) two lines' boxes overlap in
+    height, and an upright span would put the lower line first when it starts further
+    left."""
     if len(boxes) == 0:
         return []
-    top, bottom = boxes[:, :, 1].min(axis=1), boxes[:, :, 1].max(axis=1)
-    centre_y, left = (top + bottom) / 2, boxes[:, :, 0].min(axis=1)
+    centre = boxes.mean(axis=1)
+    left = boxes[:, :, 0].min(axis=1)
     rows: list[list[int]] = []
-    for i in np.argsort(centre_y, kind="stable").tolist():
+    for i in np.argsort(centre[:, 1], kind="stable").tolist():
         row = rows[-1] if rows else None
-        if row is not None and top[row[0]] <= centre_y[i] <= bottom[row[0]]:
-            row.append(i)
-        else:
-            rows.append([i])
+        if row is not None:
+            top, bottom = _band_at(boxes[row[0]], centre[i, 0])
+            if top <= centre[i, 1] <= bottom:
+                row.append(i)
+                continue
+        rows.append([i])
     return [i for row in rows for i in sorted(row, key=lambda j: left[j])]
 
 
