@@ -81,6 +81,13 @@ class PpocrConfig:
     # the time (docs/ocr.md, "Detection at two sizes"). The ink lines are looked for at
     # each size too. One size: the reading of that size alone.
     det_sides_px: tuple[int, ...] = (224, 320)
+    # A later size's reading replaces the one kept when its read_weight is more than this
+    # much higher: one character read with full confidence. read_weight counts characters,
+    # so readings within one of each other say as much, and the first size (the more
+    # measured) stays. On the crops, a replacement on any gain (0) / 0.5 / 1 / 2 read the
+    # markerless walls at 352 / 350 / 356 / 365 edits (224 alone: 371), hard 43 per photo at
+    # 330 / 333 / 331 / 337 (356), medium 40 at 48 / 49 / 47 / 47 (47).
+    det_more_chars: float = 1.0
     det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per

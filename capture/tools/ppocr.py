@@ -317,14 +317,15 @@ class PpocrEngine:
         for side in pc.det_sides_px:
             # Each size's reading of a note: the detector's lines; where it found no line
             # it could read (blur and grain merge its lines or hide them), the lines found
-            # again from the ink alone. The reading that says the most is kept.
+            # again from the ink alone. A later size's reading replaces an earlier one when
+            # it says det_more_chars more.
             found = self._read_lines(bgrs, {ci: self.detect(bgr, side) for ci, bgr in bgrs.items()})
             if pc.ink_lines:
                 missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in found}
                 found.update(self._read_lines(
                     missed, {ci: ink_lines(bgr, pc, side) for ci, bgr in missed.items()}))
             for ci, res in found.items():
-                if read_weight(res) > read_weight(best.get(ci, EMPTY)):
+                if ci not in best or read_weight(res) > read_weight(best[ci]) + pc.det_more_chars:
                     best[ci] = res
         return [best.get(ci, EMPTY) for ci in range(len(crops))]
 
