@@ -77,8 +77,10 @@ class PpocrConfig:
     # 21-38 px: at 224 the detector finds blurred writing whole and less grain, at 320 it
     # keeps small letters. Alone, 224 read the boards' hard 43 and medium 40 better, 320
     # the markerless walls (seeds 41-43: 370 against 401 edits) and medium 42; the two
-    # together read every set as well as the better of the two or better, in about twice
-    # the time (docs/ocr.md, "Detection at two sizes"). The ink lines are looked for at
+    # together read every set as well as the better of the two or better, in 2.3x the OCR
+    # time (docs/ocr.md, "Detection at two sizes"; re-reading at 320 only the notes read
+    # under low_confidence at 224 lost most of the gain on the markerless walls and on
+    # small writing, which 224 misreads confidently). The ink lines are looked for at
     # each size too. One size: the reading of that size alone.
     det_sides_px: tuple[int, ...] = (224, 320)
     # A later size's reading replaces the one kept when its read_weight is more than this
