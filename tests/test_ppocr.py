@@ -321,7 +321,6 @@ def test_detection_at_two_sizes_reads_small_and_blurred_writing() -> None:
         edits = [char_edits(r.text, t) for r, t in zip(eng.read(crops), truth, strict=True)]
         return sum(e for e, _ in edits) / sum(n for _, n in edits)
 
-    assert CONFIG.ocr.ppocr.det_sides_px == (224, 320)
     small = [_blurred_note(w, f, p, i, 3.0, seed=k, cap_mm=3.0, blur=0.8, grain=6)
              for k, (w, f, p, i) in enumerate(SMALL)]
     small_truth = [" ".join(case[0]) for case in SMALL]

@@ -75,14 +75,14 @@ class PpocrConfig:
     # (capture.core.text.read_weight: characters x confidence) is kept, note by note. On a
     # 76 mm note at 224 px (~3 px/mm) a marker letter (5-9 mm) is 15-26 px tall, at 320 px
     # 21-38 px: at 224 the detector finds blurred writing whole and less grain, at 320 it
-    # keeps small letters. Alone, 224 read the boards' hard 43 and medium 40 better, 320
-    # the markerless walls (seeds 41-43: 370 against 401 edits) and medium 42; the two
-    # together read every set as well as the better of the two or better, in 2.3x the OCR
-    # time (docs/ocr.md, "Detection at two sizes"; re-reading at 320 only the notes read
-    # under low_confidence at 224 lost most of the gain on the markerless walls and on
-    # small writing, which 224 misreads confidently). The ink lines are looked for at
-    # each size too. One size: the reading of that size alone.
-    det_sides_px: tuple[int, ...] = (224, 320)
+    # keeps small letters. One size, 224: alone it read the boards' hard 43 and medium 40
+    # better than 320 did. (224, 320) reads a little better still (markerless walls, seeds
+    # 41-43: 356 against 371 edits; hard 43 per photo 331 against 356; medium unchanged)
+    # but costs 2.3x the OCR time: the samples' whole run takes 22 % more CPU, which
+    # breaks issue 17's speed targets (2x faster than Tesseract, <= 150 ms a note on the
+    # rendered notes: 178 ms at two sizes). Kept for those who trade time for text
+    # (docs/ocr.md, "Detection at two sizes").
+    det_sides_px: tuple[int, ...] = (224,)
     # A later size's reading replaces the one kept when its read_weight is more than this
     # much higher: one character read with full confidence. read_weight counts characters,
     # so readings within one of each other say as much, and the first size (the more
