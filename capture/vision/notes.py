@@ -653,6 +653,7 @@ def _colour_parts(
     of one colour stacked passed for one larger note (the upper one's top half lost). A board's
     mask (colour over its paper) leaves most writing out: boards do without."""
     note_area = side * side
+    min_px = cfg.min_area_frac * note_area  # a part (or blob) smaller is no note
     support_all = mask | ~valid
     edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
@@ -663,7 +664,7 @@ def _colour_parts(
     pad = int(side * (1 + cfg.size_tolerance))
     for i in range(1, n_lab):
         x, y, w, h, area = stats[i]
-        if area < cfg.min_area_frac * note_area:
+        if area < min_px:
             continue
         x0, y0 = max(0, x - pad), max(0, y - pad)
         x1, y1 = min(size[0], x + w + pad), min(size[1], y + h + pad)
@@ -676,17 +677,16 @@ def _colour_parts(
         )
         edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
         whole = lone_note_side(_fill_holes(comp, 0.5 * note_area), cfg) if blob_size else None
-        min_px = cfg.min_area_frac * note_area
         stray = _strays(c_mask, c_cls, len(names), min_px) if strays else None
         for ci, name in enumerate(names):
             part = c_mask & (c_cls == ci)
-            if part.sum() < cfg.min_area_frac * note_area:
+            if part.sum() < min_px:
                 continue
             part = _fill_holes(
                 cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)),
                 0.5 * note_area,
             )
-            if part.sum() < cfg.min_area_frac * note_area:
+            if part.sum() < min_px:
                 continue
             if stray is not None:
                 touching = cv2.dilate(part.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
