@@ -551,6 +551,11 @@ class MarkerlessConfig:
     # glare highlight or a white surface beyond the wall, not a sticker: every sticker name is
     # a colour, and one washed out by glare keeps more (the boards' faint_chroma_min)
     dot_fill_min: float = 0.85  # share of a sticker's disc (0.8 r) that is sticker-coloured
+    # a disc judged again with lightness counting (not full in the usual evidence) is kept
+    # only this many radii or more from a sticker already kept: two stickers touching lie two
+    # radii apart, stuck overlapping by a tenth of their diameter 1.8; nearer, the disc covers
+    # the rest of that sticker's blob and whatever touches it (a pen stroke)
+    dot_overlap_max: float = 1.8
     stroke_min_discs: int = 4  # discs in one blob on one line (spread across it under
     stroke_width_frac: float = 0.35  # this x the radius): a pen stroke, not stickers
     dot_round_min: float = 0.72  # circularity 4 pi A / P^2 of a lone sticker blob

@@ -1213,6 +1213,47 @@ def _reject_disc(
     return ""
 
 
+def _stickers(
+    discs: list[Disc],
+    faint: list[Disc],
+    evs: tuple[StickerEvidence, StickerEvidence],
+    m: MarkerlessConfig,
+    views: Views = (),
+) -> list[Disc]:
+    """The discs that pass _reject_disc. evs: the usual evidence and the one counting
+    lightness (a faint sticker is told from its surroundings as it was found). A sticker
+    that differs from its note's paper partly in lightness (a blue one on a purple note, its
+    rim softened by blur) fills only part of its disc in the usual evidence: a disc not full
+    there is judged again with lightness counting, unless it lies over a sticker kept (closer
+    than dot_overlap_max radii: two stickers side by side are about two radii apart; such a
+    disc covers the rest of that sticker's blob, a pen stroke beside it), and kept only when
+    it is one whole sticker in its own colour there: a thick coloured marker's letters also
+    differ from the paper in lightness and fill a disc laid on them, but run on in their
+    colour."""
+    ev, ev_l = evs
+    every = discs + faint
+    kept = [d for d in faint if not _reject_disc(d, every, ev_l, m, views)]
+    retry = []
+    for d in discs:
+        why = _reject_disc(d, every, ev, m, views)
+        if not why:
+            kept.append(d)
+        elif why == "not_full":
+            retry.append(d)
+    for d in retry:
+        apart = all(
+            np.hypot(o.cx - d.cx, o.cy - d.cy) >= m.dot_overlap_max * max(o.radius, d.radius)
+            for o in kept
+        )
+        if (
+            apart
+            and not _reject_disc(d, every, ev_l, m, views)
+            and _whole_in_own_colour(d, np.median(d.pixels, axis=0), ev_l, m, views)
+        ):
+            kept.append(d)
+    return kept
+
+
 def _whole_in_own_colour(
     d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig, views: Views = ()
 ) -> bool:
@@ -1312,8 +1353,7 @@ def find_wall(
     ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
     dots = [
         _wall_dot(d, ev, img, rgb, config)
-        for d in discs + faint
-        if not _reject_disc(d, discs + faint, ev_l if d in faint else ev, m, views)
+        for d in _stickers(discs, faint, (ev, ev_l), m, views)
     ]
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)
