@@ -593,6 +593,37 @@ class MarkerlessConfig:
     # loops of marker letters come in (0.6-0.75 of a sticker on a real whiteboard); a
     # sticker's blob is its size within ~15 % (blur, the opening) where the expected size is
     # right
+    # Sticker verification (vision/dot_check.py), after the finders, on the image itself
+    # along dot_check_rays rays from each disc's centre out to dot_check_reach radii: its
+    # colour is the median within dot_check_core radii, its surroundings' beyond
+    # dot_check_around; a ray's run of pixels nearer its colour ends at a break of
+    # dot_check_gap half-pixel steps (a one-pixel gap in a blurred stroke does not end it)
+    dot_check_rays: int = 32
+    dot_check_reach: float = 2.4
+    dot_check_core: float = 0.6
+    dot_check_around: float = 1.8
+    dot_check_gap: int = 3
+    # A disc under dot_check_contrast_min from its surroundings is paper (a note's outline
+    # or paper colour taken a little off, a book cover): 1-10 on real photos, stickers on
+    # the generated walls 24 and more (median 75)
+    dot_check_contrast_min: float = 15.0
+    # Over dot_check_runs_max of the rays run on in the disc's own colour past dot_check_rim
+    # x its own radius: a marker stroke leaving a loop filled with ink (two strokes ~ 5-7 of
+    # 32 rays: 0.2 median on real whiteboards); a sticker's runs end at its rim (4 rays at
+    # most of 1006 stickers on the generated walls, where one touches writing of a near colour)
+    dot_check_rim: float = 1.4
+    dot_check_runs_max: float = 0.15
+    # A sticker is one flat colour: its core's pixels lie within a few percent of the
+    # contrast from its median (0.15 at most on the generated walls, glossy ones included);
+    # a disc laid across thin blurred writing is a mix of ink and paper (0.25-0.9 on real notes)
+    dot_check_uneven_max: float = 0.25
+    # A sticker's rim is round: where the rays leave its colour spreads little about its
+    # radius (80th - 20th percentile over the median, runs ending where they meet another
+    # disc: 0.3 at most but for a few touching stickers on the generated walls); a blob of
+    # ink is cut by strokes and gaps (0.6 to 10 on real whiteboards). The lesser of the
+    # spreads in its own colour and in any colour nearer it than its surroundings': a purple
+    # sticker over blue writing is round only in its own, a blurred one in the nearer one
+    dot_check_ragged_max: float = 0.6
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:

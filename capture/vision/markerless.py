@@ -25,6 +25,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig, NotesConfig
 from capture.vision.colour import classify, classify_map, srgb_to_lab
+from capture.vision.dot_check import check_discs
 from capture.vision.dots import place_discs
 from capture.vision.notes import (
     Square,
@@ -1351,9 +1352,13 @@ def find_wall(
     faint = faint_stickers(img, ev, probe, r_px, m, views)
     # a faint sticker is told from its surroundings as it was found: lightness counting
     ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
+    kept = _stickers(discs, faint, (ev, ev_l), m, views)
+    # a sticker's colour ends at its rim, marker ink runs on along its strokes (dot_check)
+    checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m)
     dots = [
         _wall_dot(d, ev, img, rgb, config)
-        for d in _stickers(discs, faint, (ev, ev_l), m, views)
+        for d, c in zip(kept, checks, strict=True)
+        if not c.reason
     ]
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)

@@ -1,0 +1,143 @@
+"""Is a disc found on a wall photo a dot sticker, or marker ink, or nothing?
+
+A dot sticker is a flat, evenly coloured disc with a crisp round rim: seen from its centre,
+every direction leaves its colour at about the same distance, its radius, and none comes
+back to it. Marker ink is a stroke of about constant width: where a letter's loop fills with
+ink it makes a blob as round and as full as a small sticker, but the strokes run on past any
+rim laid on it, in the same colour, in two directions or more (where the pen came from and
+where it went). A disc laid across thin blurred writing is no flat colour, and a disc laid
+on plain paper (a note whose outline or paper colour was taken a little off, a book cover)
+differs from nothing around it.
+
+The finders (markerless.place_stickers, _stickers) judge a disc by the sticker mask, opened
+at a share of the sticker radius: thick marker strokes pass that opening where a loop fills
+with ink, and their blob is then as round as a sticker. This check looks at the image itself
+along rays from the disc's centre, after the finders.
+
+Plain functions over arrays returning frozen dataclasses (no file, no sentence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.core.config import MarkerlessConfig
+
+
+@dataclass(frozen=True)
+class DiscCheck:
+    contrast: float  # CIELAB distance between the disc's colour and its surroundings'
+    runs_out: float  # share of rays along which the disc's own colour runs on past its rim
+    uneven: float  # median distance of its core's pixels from its colour, over the contrast
+    ragged: float  # spread of the rim's distance over the rays (interquartile-like / median)
+    reason: str  # "" a sticker; else "flat", "stroke", "uneven" or "ragged"
+
+
+def _rays(
+    lab: np.ndarray,
+    centre: tuple[float, float],
+    radius: float,
+    view: np.ndarray | None,
+    m: MarkerlessConfig,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The image's colours along dot_check_rays rays from a disc's centre out to
+    dot_check_reach radii every half pixel (directions x steps x 3, bilinear), through the
+    disc's view when it is seen askew (a circle there is that ellipse); the sample points
+    (x, y) and each step's distance in radii."""
+    steps = np.arange(0.0, m.dot_check_reach * radius + 1e-6, 0.5)
+    ang = np.linspace(0.0, 2 * np.pi, m.dot_check_rays, endpoint=False)
+    unit = np.stack([np.cos(ang), np.sin(ang)])  # 2 x directions
+    if view is not None:
+        unit = view @ unit
+    xs = (centre[0] + unit[0][:, None] * steps[None]).astype(np.float32)
+    ys = (centre[1] + unit[1][:, None] * steps[None]).astype(np.float32)
+    cols = cv2.remap(
+        lab.astype(np.float32), xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    return cols, xs, ys, steps / radius
+
+
+def _run_ends(mine: np.ndarray, gap: int) -> np.ndarray:
+    """Per ray (row), the index where its run of the disc's pixels from the centre ends: the
+    first of `gap` steps in a row that are not the disc's (a one-pixel break in a blurred
+    stroke does not end it); the row's length when it never ends."""
+    n, k = mine.shape
+    off = np.ones((n, k + gap), bool)
+    off[:, :k] = ~mine
+    window = np.ones((n, k), bool)
+    for g in range(gap):
+        window &= off[:, g : g + k]
+    window[:, 0] = False  # the centre itself (a glossy highlight) does not end a run
+    return np.where(window.any(axis=1), window.argmax(axis=1), k)
+
+
+def check_disc(
+    lab: np.ndarray,
+    centre: tuple[float, float],
+    radius: float,
+    view: np.ndarray | None,
+    others: np.ndarray,
+    m: MarkerlessConfig,
+) -> DiscCheck:
+    """Whether a disc (work px: its centre and radius; view: how perspective shapes a disc
+    there, or None) on a CIELAB image is a dot sticker. others: the other discs found (k x 3:
+    x, y, radius): a ray that meets one has met a sticker touching this one: its run ends
+    there (at this one's rim when they touch)."""
+    cols, xs, ys, t = _rays(lab, centre, radius, view, m)
+    disc = np.median(cols[:, t < m.dot_check_core].reshape(-1, 3), axis=0)
+    around = np.median(cols[:, t >= m.dot_check_around].reshape(-1, 3), axis=0)
+    contrast = float(np.linalg.norm(disc - around))
+    d = cols - disc
+    near = np.linalg.norm(d, axis=-1) < np.linalg.norm(cols - around, axis=-1)
+    # its own colour: as the finders' (dot_same_colour_de, lightness at half weight); ink of
+    # another colour a sticker is stuck over or beside is not it
+    same = np.sqrt((0.5 * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2) < m.dot_same_colour_de
+    for ox, oy, o_r in others:  # a run ends where it meets another disc
+        inside = np.hypot(xs - ox, ys - oy) < o_r
+        near &= ~inside
+        same &= ~inside
+    last = len(t) - 1
+    reach = t[np.minimum(_run_ends(near, m.dot_check_gap), last)]
+    # a sticker nearer the camera than the usual one is larger than the disc laid on it:
+    # its own radius is where most of its runs end
+    own = max(1.0, float(np.median(reach)))
+    ends = t[np.minimum(_run_ends(same & near, m.dot_check_gap), last)]
+    runs_out = float(np.mean(ends > m.dot_check_rim * own))
+    # ragged by both runs: a sticker stuck over writing of a near colour (a purple one on
+    # blue ink) is round in its own colour only, a glossy or blurred one in the nearer one
+    ragged = min(_spread(reach), _spread(ends))
+    core = cols[:, t < m.dot_check_core].reshape(-1, 3)
+    uneven = float(np.median(np.linalg.norm(core - disc, axis=-1)) / max(contrast, 1e-6))
+    reason = ""
+    if contrast < m.dot_check_contrast_min:
+        reason = "flat"
+    elif runs_out > m.dot_check_runs_max:
+        reason = "stroke"
+    elif uneven > m.dot_check_uneven_max:
+        reason = "uneven"
+    elif ragged > m.dot_check_ragged_max:
+        reason = "ragged"
+    return DiscCheck(contrast, runs_out, uneven, ragged, reason)
+
+
+def _spread(reach: np.ndarray) -> float:
+    """How far a rim is from round: the 80th - 20th percentile of where the runs end over
+    their median."""
+    q20, q50, q80 = np.percentile(reach, [20, 50, 80])
+    return float((q80 - q20) / max(q50, 1e-6))
+
+
+def check_discs(
+    lab: np.ndarray,
+    discs: list[tuple[float, float, float, np.ndarray | None]],
+    m: MarkerlessConfig,
+) -> list[DiscCheck]:
+    """check_disc for each disc (work px: x, y, radius, view), the others as its neighbours."""
+    arr = np.array([d[:3] for d in discs], np.float64).reshape(-1, 3)
+    return [
+        check_disc(lab, (x, y), r, view, np.delete(arr, k, axis=0), m)
+        for k, (x, y, r, view) in enumerate(discs)
+    ]
