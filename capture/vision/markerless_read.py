@@ -16,7 +16,7 @@ import numpy as np
 
 from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, KitLayout
-from capture.core.text import read_weight
+from capture.core.text import OcrResult, read_weight
 from capture.vision.colour import (
     SurfaceCast,
     classify,
@@ -279,20 +279,47 @@ def read_wall(
     res = interpret(scene, rgb, config)
     todo = [n for n in res.notes if n.crop is not None]
     if ocr is not None and todo:
-        turned = [n for n in todo if n.alt_crop is not None]
-        reads = ocr([n.crop for n in todo] + [n.alt_crop for n in turned])
-        best = dict(zip([id(n) for n in todo], reads[: len(todo)], strict=True))
-        for n, o in zip(turned, reads[len(todo) :], strict=True):
-            if read_weight(o) > read_weight(best[id(n)]):
-                best[id(n)], n.crop = o, n.alt_crop
-        for note in todo:
-            o = best[id(note)]
+        reads = read_texts(todo, ocr, low_confidence(config))
+        for note, o in zip(todo, reads, strict=True):
             note.text, note.raw_text = o.text, o.raw_text
             note.ocr_confidence = float(o.confidence) if o.confidence is not None else None
             if note.ocr_confidence is not None and note.ocr_confidence < low_confidence(config):
                 values = {"confidence": note.ocr_confidence}
                 res.findings.append(Finding("low_ocr_confidence", "", values, item=note.id))
     return res
+
+
+def read_texts(notes: list[WallNoteResult], ocr: Callable, doubt: float) -> list[OcrResult]:
+    """Each note's reading, its crop left turned the way it was read. Crops are taken with
+    the side nearest the photo's top on top; a note whose outline tilts past ocr_turn_deg is
+    also read a quarter turned (alt_crop), the reading that says more kept (read_weight).
+    A photo can be turned as a whole (no EXIF orientation, a phone held sideways or upside
+    down, a wall shot rolled): every note then reads poorly. When the median confidence of
+    the photo's readings is under `doubt` (the review threshold), every note is read at
+    the three other quarter turns too, the photo takes the turn under which its notes say
+    the most together, and a note whose outline is tilted (unsure which side is up) may
+    take a quarter turn more or less than the photo when that reads better."""
+    base = [np.asarray(n.crop) for n in notes]
+    turned = [n for n in notes if n.alt_crop is not None]
+    reads = ocr(base + [n.alt_crop for n in turned])
+    best = dict(zip([id(n) for n in notes], reads[: len(notes)], strict=True))
+    for n, o in zip(turned, reads[len(notes) :], strict=True):
+        if read_weight(o) > read_weight(best[id(n)]):
+            best[id(n)], n.crop = o, n.alt_crop
+    confs = [best[id(n)].confidence or 0.0 for n in notes]
+    if float(np.median(confs)) >= doubt:
+        return [best[id(n)] for n in notes]
+    quarter = {0: reads[: len(notes)]}
+    for k in (1, 2, 3):
+        quarter[k] = ocr([np.ascontiguousarray(np.rot90(c, k)) for c in base])
+    photo = max(quarter, key=lambda k: sum(read_weight(o) for o in quarter[k]))
+    out = []
+    for i, n in enumerate(notes):
+        ks = [photo] if n.alt_crop is None else [photo, (photo + 1) % 4, (photo - 1) % 4]
+        k = max(ks, key=lambda k: read_weight(quarter[k][i]))
+        n.crop = np.ascontiguousarray(np.rot90(base[i], k)) if k else base[i]
+        out.append(quarter[k][i])
+    return out
 
 
 def empty_kit(config: Config = CONFIG) -> KitLayout:
