@@ -628,6 +628,9 @@ class MarkerlessConfig:
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:
     # an outline a few mm off (no board to fit it to) must not cut the first letters
+    ocr_hide_grow: float = 0.0  # stickers are filled in (inpainted) in the OCR's crop at
+    # their radius grown by this share; grown by 0.15 (for the rim and the shadow) it takes
+    # more of the letters beside them than it removes: seeds 42-43, 208 -> 241 edits
     ocr_turn_deg: float = 30.0  # a note whose top side tilts more is also read a quarter
     # turned (a note stuck at 45 degrees, a photo taken askew), the better reading kept
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white

@@ -27,7 +27,7 @@ from capture.vision.colour import (
     luminance,
     surface_casts,
 )
-from capture.vision.markerless import WallNote, WallScene, find_wall, name_colours
+from capture.vision.markerless import WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
 
@@ -53,8 +53,10 @@ class WallNoteResult:
     text: str = ""
     raw_text: str = ""
     ocr_confidence: float | None = None
-    crop: object | None = None  # upright RGB array for OCR and the report (not exported)
-    alt_crop: object | None = None  # the crop turned a quarter, when which side is up is unsure
+    crop: object | None = None  # upright RGB array for the report (not exported)
+    # the crop as the OCR reads it: stickers and other notes' paper painted over (ocr_view)
+    ocr_crop: object | None = None
+    alt_turn: int = 0  # quarter turns (np.rot90) also read, when which side is up is unsure
 
 
 @dataclass
@@ -117,14 +119,68 @@ def _note_result(
     )
 
 
-def _note_crops(rgb: np.ndarray, n: WallNote, config: Config) -> list[np.ndarray]:
-    """The note's OCR crops at the boards' density for a note of the usual size."""
+def _note_crops(
+    rgb: np.ndarray, k: int, scene: WallScene, config: Config
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Note k's crop at the boards' density for a note of the usual size, the same crop as
+    the OCR reads it (ocr_view: the stickers and the other notes in it painted over), and
+    the quarter turn (np.rot90) it is also read at when its top side is tilted (0: none)."""
     m = config.markerless
+    n = scene.notes[k]
     ppm = config.notes.crop_px_per_mm * m.note_mm / n.side_px
-    return [
-        note_crop(rgb, np.eye(3), q, n.side_px, ppm)
-        for q in crop_quads(np.array(n.corners), m.crop_margin, m.ocr_turn_deg)
-    ]
+    corners = np.array(n.corners, np.float64)
+    quads = crop_quads(corners, m.crop_margin, m.ocr_turn_deg)
+    crop = note_crop(rgb, np.eye(3), quads[0], n.side_px, ppm)
+    others = [np.array(o.corners, np.float64) for j, o in enumerate(scene.notes) if j != k]
+    discs = [(d.center[0], d.center[1], d.radius_px) for d in scene.dots]
+    view = ocr_view(crop, quads[0], corners, others, discs, m.ocr_hide_grow)
+    turn = 0
+    if len(quads) > 1:  # the same quad rolled a corner: the crop a quarter turned
+        turn = 1 if quads[0][1, 1] < quads[0][0, 1] else 3
+    return crop, view, turn
+
+
+def ocr_view(
+    crop: np.ndarray,
+    quad: np.ndarray,
+    own: np.ndarray,
+    others: list[np.ndarray],
+    discs: list[tuple[float, float, float]],
+    grow: float,
+    inpaint_px: int = 5,
+) -> np.ndarray:
+    """The crop (warped from `quad`, photo px) with what is not the note's writing filled
+    in from around it (inpainted, Telea: the paper, and the strokes a sticker cuts run on
+    into it): every sticker (discs: centre and radius, photo px, grown by `grow`) and the
+    parts of other notes' outlines (photo px) outside its own outline `own`. A sticker on
+    the writing is read as a letter ("O", "0") or splits the line; the crop's margin
+    (crop_margin) takes in a neighbour's edge and its writing. A part of another note over
+    this one's outline is left: which of the two lies on top is not known. Painted flat in
+    the paper's colour instead, the letters a sticker cuts end on a hard edge, and the
+    notes read worse than with the stickers left (docs/markerless.md, "Text")."""
+    side = crop.shape[0]
+    square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float32)
+    to_crop = cv2.getPerspectiveTransform(quad.astype(np.float32), square)
+
+    def warp(pts: np.ndarray) -> np.ndarray:
+        p = cv2.perspectiveTransform(np.asarray(pts, np.float64).reshape(-1, 1, 2), to_crop)
+        return p.reshape(-1, 2)
+
+    mine = np.zeros(crop.shape[:2], np.uint8)
+    cv2.fillPoly(mine, [np.round(warp(own)).astype(np.int32)], 1)
+    hide = np.zeros_like(mine)
+    for q in others:
+        cv2.fillPoly(hide, [np.round(warp(q)).astype(np.int32)], 1)
+    hide &= 1 - mine
+    scale = side / float(np.mean(np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)))
+    for x, y, r in discs:
+        (cx, cy), = warp(np.array([(x, y)]))
+        rr = r * scale * (1 + grow)
+        if -rr < cx < side + rr and -rr < cy < side + rr:
+            cv2.circle(hide, (round(cx), round(cy)), max(1, round(rr)), 1, -1)
+    if not hide.any():
+        return crop
+    return cv2.inpaint(np.ascontiguousarray(crop), hide, inpaint_px, cv2.INPAINT_TELEA)
 
 
 def clipped_share(rgb: np.ndarray, corners: np.ndarray, clip_level: int) -> float:
@@ -197,8 +253,7 @@ def interpret(
     for k, n in enumerate(scene.notes):
         note = _note_result(k, scene, names, ids, wall_pts, config)
         if rgb is not None and n.side_px > 0:
-            crops = _note_crops(rgb, n, config)
-            note.crop, note.alt_crop = crops[0], (crops[1] if len(crops) > 1 else None)
+            note.crop, note.ocr_crop, note.alt_turn = _note_crops(rgb, k, scene, config)
             share = clipped_share(rgb, np.array(n.corners), config.dots.clip_level)
             if share >= config.qa.overexposed_paper:
                 values = {"share": round(share, 2)}
@@ -290,36 +345,40 @@ def read_wall(
 
 
 def read_texts(notes: list[WallNoteResult], ocr: Callable, doubt: float) -> list[OcrResult]:
-    """Each note's reading, its crop left turned the way it was read. Crops are taken with
-    the side nearest the photo's top on top; a note whose outline tilts past ocr_turn_deg is
-    also read a quarter turned (alt_crop), the reading that says more kept (read_weight).
-    A photo can be turned as a whole (no EXIF orientation, a phone held sideways or upside
-    down, a wall shot rolled): every note then reads poorly. When the median confidence of
-    the photo's readings is under `doubt` (the review threshold), every note is read at
-    the three other quarter turns too, the photo takes the turn under which its notes say
-    the most together, and a note whose outline is tilted (unsure which side is up) may
-    take a quarter turn more or less than the photo when that reads better."""
-    base = [np.asarray(n.crop) for n in notes]
-    turned = [n for n in notes if n.alt_crop is not None]
-    reads = ocr(base + [n.alt_crop for n in turned])
-    best = dict(zip([id(n) for n in notes], reads[: len(notes)], strict=True))
-    for n, o in zip(turned, reads[len(notes) :], strict=True):
-        if read_weight(o) > read_weight(best[id(n)]):
-            best[id(n)], n.crop = o, n.alt_crop
-    confs = [best[id(n)].confidence or 0.0 for n in notes]
-    if float(np.median(confs)) >= doubt:
-        return [best[id(n)] for n in notes]
-    quarter = {0: reads[: len(notes)]}
-    for k in (1, 2, 3):
-        quarter[k] = ocr([np.ascontiguousarray(np.rot90(c, k)) for c in base])
-    photo = max(quarter, key=lambda k: sum(read_weight(o) for o in quarter[k]))
-    out = []
-    for i, n in enumerate(notes):
-        ks = [photo] if n.alt_crop is None else [photo, (photo + 1) % 4, (photo - 1) % 4]
-        k = max(ks, key=lambda k: read_weight(quarter[k][i]))
-        n.crop = np.ascontiguousarray(np.rot90(base[i], k)) if k else base[i]
-        out.append(quarter[k][i])
-    return out
+    """Each note's reading (of its ocr_crop), its crop left turned the way it was read.
+    Crops are taken with the side nearest the photo's top on top; a note whose outline tilts
+    past ocr_turn_deg is also read a quarter turned (alt_turn), the reading that says more
+    kept (read_weight). A photo can be turned as a whole (no EXIF orientation, a phone held
+    sideways or upside down, a wall shot rolled): every note then reads poorly. When the
+    median confidence of the photo's readings is under `doubt` (the review threshold),
+    every note is read at the three other quarter turns too, the photo takes the turn under
+    which its notes say the most together, and a note whose outline is tilted (unsure which
+    side is up) may take a quarter turn more or less than the photo when that reads better."""
+    views = [np.asarray(n.ocr_crop if n.ocr_crop is not None else n.crop) for n in notes]
+
+    def turned(i: int, k: int) -> np.ndarray:
+        return np.ascontiguousarray(np.rot90(views[i], k)) if k % 4 else views[i]
+
+    alts = [i for i, n in enumerate(notes) if n.alt_turn]
+    reads = ocr(views + [turned(i, notes[i].alt_turn) for i in alts])
+    quarter: dict[int, list[OcrResult]] = {0: reads[: len(notes)]}
+    turn = [0] * len(notes)
+    best = list(quarter[0])
+    for i, o in zip(alts, reads[len(notes) :], strict=True):
+        if read_weight(o) > read_weight(best[i]):
+            best[i], turn[i] = o, notes[i].alt_turn
+    if float(np.median([o.confidence or 0.0 for o in best])) < doubt:
+        for k in (1, 2, 3):
+            quarter[k] = ocr([turned(i, k) for i in range(len(notes))])
+        photo = max(quarter, key=lambda k: sum(read_weight(o) for o in quarter[k]))
+        for i, n in enumerate(notes):
+            ks = [photo] if not n.alt_turn else [photo, (photo + 1) % 4, (photo - 1) % 4]
+            turn[i] = max(ks, key=lambda k: read_weight(quarter[k][i]))
+            best[i] = quarter[turn[i]][i]
+    for n, k in zip(notes, turn, strict=True):
+        if k:
+            n.crop = np.ascontiguousarray(np.rot90(np.asarray(n.crop), k))
+    return best
 
 
 def empty_kit(config: Config = CONFIG) -> KitLayout:

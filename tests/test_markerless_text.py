@@ -1,0 +1,84 @@
+"""The text of notes on a photo with no board: a photo turned as a whole (no EXIF
+orientation, a phone held sideways or upside down) and stickers stuck on the writing."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from capture.bench.metrics import char_edits
+from capture.bench.ocr_fonts import FONTS
+from capture.core.config import CONFIG
+from capture.kit.fonts import load_font
+from capture.vision.markerless_read import ocr_view, read_wall
+from capture.vision.ocr import read_notes
+
+WORDS = ("Partage", "Lien social", "Sobriété", "Clause sociale", "Équité", "Coût global")
+PAPERS = ((252, 232, 90), (250, 130, 180), (130, 205, 240))
+
+
+def _wall(scale: float = 3.0) -> np.ndarray:
+    """A grey wall, two rows of three notes (76 mm at `scale` px/mm) each with one or two
+    lines of handwriting (Comic Neue, 9 mm capitals), upright."""
+    side, gap, edge = round(76 * scale), round(20 * scale), round(70 * scale)
+    w, h = 3 * side + 2 * gap + 2 * edge, 2 * side + gap + 2 * edge
+    img = Image.new("RGB", (w, h), (212, 212, 205))
+    draw = ImageDraw.Draw(img)
+    font = load_font(FONTS["Comic Neue"], round(12 * scale))
+    for i, word in enumerate(WORDS):
+        row, col = divmod(i, 3)
+        x0, y0 = edge + col * (side + gap), edge + row * (side + gap)
+        draw.rectangle((x0 + 4, y0 + 5, x0 + side + 4, y0 + side + 5), fill=(160, 160, 154))
+        draw.rectangle((x0, y0, x0 + side - 1, y0 + side - 1), fill=PAPERS[i % 3])
+        lines = word.split(" ")
+        for j, line in enumerate(lines):
+            y = y0 + side // 2 + round((j - len(lines) / 2) * 16 * scale)
+            draw.text((x0 + round(8 * scale), y), line, font=font, fill=(25, 25, 60))
+    rng = np.random.default_rng(3)
+    arr = np.asarray(img).astype(np.float32) + rng.normal(0, 2, (h, w, 3))
+    return np.clip(arr, 0, 255).astype(np.uint8)
+
+
+def _cer(texts: list[str]) -> float:
+    edits = chars = 0
+    for t in WORDS:
+        e, n = min(char_edits(x, t) for x in texts) if texts else char_edits("", t)
+        edits, chars = edits + e, chars + n
+    return edits / chars
+
+
+@pytest.mark.parametrize("quarters", [0, 1, 2])
+def test_a_photo_turned_as_a_whole_reads_its_notes(quarters: int) -> None:
+    """The same wall upright, turned a quarter and upside down: each note's crop is taken
+    with the side nearest the photo's top on top, so every note of a turned photo is read
+    sideways or upside down (nothing, or garbage) unless the photo's turn is found."""
+    photo = np.ascontiguousarray(np.rot90(_wall(), quarters))
+    res = read_wall(photo, CONFIG, lambda crops: read_notes(crops, CONFIG.ocr))
+    assert len(res.notes) == len(WORDS)
+    texts = [n.text for n in res.notes]
+    assert _cer(texts) <= 0.1, texts
+    for n in res.notes:  # the report's crop is left the way it was read: upright
+        assert n.crop is not None and np.asarray(n.crop).shape[0] == np.asarray(n.crop).shape[1]
+
+
+def test_ocr_view_fills_stickers_and_neighbours_not_the_writing() -> None:
+    """A red sticker on the writing and a neighbour note's edge inside the crop's margin are
+    filled in from the paper around them; the writing away from them is left as it is."""
+    side = 400
+    crop = np.full((side, side, 3), (250, 232, 95), np.uint8)
+    cv2.putText(crop, "idee", (40, 200), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (20, 20, 60), 8)
+    cv2.circle(crop, (300, 190), 40, (210, 30, 45), -1)
+    crop[:, 380:] = (245, 120, 175)  # a pink neighbour beyond the note's right edge
+    quad = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float64)
+    own = np.array([(10, 10), (375, 10), (375, 390), (10, 390)], np.float64)
+    neighbour = np.array([(378, 0), (600, 0), (600, side), (378, side)], np.float64)
+    out = ocr_view(crop, quad, own, [neighbour], [(300.0, 190.0, 40.0)], 0.0)
+    disc = np.zeros((side, side), bool)
+    cv2.circle(disc.view(np.uint8), (300, 190), 36, 1, -1)
+    red = (out[..., 0].astype(int) - out[..., 1] > 100) & (out[..., 2] < 100)
+    assert red[disc].mean() < 0.02  # the sticker is gone
+    assert np.abs(out[:, 385:].astype(int) - (250, 232, 95)).max(-1).mean() < 40  # paper
+    assert np.array_equal(out[:, :200], crop[:, :200])  # the writing away from them
+    assert ocr_view(crop, quad, own, [], [], 0.0) is crop  # nothing to fill: the crop itself
