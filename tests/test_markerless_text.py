@@ -82,3 +82,22 @@ def test_ocr_view_fills_stickers_and_neighbours_not_the_writing() -> None:
     assert np.abs(out[:, 385:].astype(int) - (250, 232, 95)).max(-1).mean() < 40  # paper
     assert np.array_equal(out[:, :200], crop[:, :200])  # the writing away from them
     assert ocr_view(crop, quad, own, [], [], 0.0) is crop  # nothing to fill: the crop itself
+
+
+def test_ocr_view_fills_a_note_of_another_colour_stuck_over_this_one() -> None:
+    """A blue note stuck over this yellow note's lower part, with its own writing: filled in
+    (it is on top: its paper is not this note's); a yellow one over it is left (same paper:
+    which of the two is on top is unknown)."""
+    side = 400
+    quad = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float64)
+    own = np.array([(10, 10), (390, 10), (390, 390), (10, 390)], np.float64)
+    over = np.array([(150, 280), (500, 280), (500, 600), (150, 600)], np.float64)
+    for paper, filled in (((130, 200, 240), True), ((250, 232, 95), False)):
+        crop = np.full((side, side, 3), (250, 232, 95), np.uint8)
+        cv2.putText(crop, "idee", (40, 150), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (20, 20, 60), 8)
+        crop[280:, 150:] = paper
+        cv2.putText(crop, "autre", (160, 360), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (20, 20, 60), 8)
+        out = ocr_view(crop, quad, own, [over], [], 0.0, CONFIG.notes.duplicate_paper_de)
+        ink = out[300:380, 160:390].min(-1) < 80
+        assert (not ink.any()) if filled else ink.any()
+        assert np.array_equal(out[:200], crop[:200])

@@ -25,6 +25,7 @@ from capture.vision.colour import (
     load_colour_refs,
     load_surface_refs,
     luminance,
+    srgb_to_lab,
     surface_casts,
 )
 from capture.vision.markerless import WallScene, find_wall, name_colours
@@ -133,7 +134,9 @@ def _note_crops(
     crop = note_crop(rgb, np.eye(3), quads[0], n.side_px, ppm)
     others = [np.array(o.corners, np.float64) for j, o in enumerate(scene.notes) if j != k]
     discs = [(d.center[0], d.center[1], d.radius_px) for d in scene.dots]
-    view = ocr_view(crop, quads[0], corners, others, discs, m.ocr_hide_grow)
+    view = ocr_view(
+        crop, quads[0], corners, others, discs, m.ocr_hide_grow, config.notes.duplicate_paper_de
+    )
     turn = 0
     if len(quads) > 1:  # the same quad rolled a corner: the crop a quarter turned
         turn = 1 if quads[0][1, 1] < quads[0][0, 1] else 3
@@ -147,6 +150,7 @@ def ocr_view(
     others: list[np.ndarray],
     discs: list[tuple[float, float, float]],
     grow: float,
+    paper_de: float | None = None,
     inpaint_px: int = 5,
 ) -> np.ndarray:
     """The crop (warped from `quad`, photo px) with what is not the note's writing filled
@@ -155,7 +159,9 @@ def ocr_view(
     parts of other notes' outlines (photo px) outside its own outline `own`. A sticker on
     the writing is read as a letter ("O", "0") or splits the line; the crop's margin
     (crop_margin) takes in a neighbour's edge and its writing. A part of another note over
-    this one's outline is left: which of the two lies on top is not known. Painted flat in
+    this one's outline is filled too when its paper differs from this note's by more than
+    `paper_de` (CIELAB, medians): it is the other note, stuck on top; of the same colour,
+    which lies on top is not known and it is left (None: always left). Painted flat in
     the paper's colour instead, the letters a sticker cuts end on a hard edge, and the
     notes read worse than with the stickers left (docs/markerless.md, "Text")."""
     side = crop.shape[0]
@@ -168,10 +174,25 @@ def ocr_view(
 
     mine = np.zeros(crop.shape[:2], np.uint8)
     cv2.fillPoly(mine, [np.round(warp(own)).astype(np.int32)], 1)
-    hide = np.zeros_like(mine)
+    parts = []
     for q in others:
-        cv2.fillPoly(hide, [np.round(warp(q)).astype(np.int32)], 1)
-    hide &= 1 - mine
+        part = np.zeros_like(mine)
+        cv2.fillPoly(part, [np.round(warp(q)).astype(np.int32)], 1)
+        parts.append(part)
+    hide = np.zeros_like(mine)
+    for part in parts:
+        hide |= part & (1 - mine)
+    if parts and paper_de is not None:
+        # a part of another note inside this one's outline lies on top of it when its paper
+        # is another colour than this note's own (same colours: which is on top is unknown)
+        lab = srgb_to_lab(crop.astype(np.float32) / 255.0)
+        alone = (mine > 0) & ~np.logical_or.reduce([p > 0 for p in parts])
+        if alone.sum() > 0.2 * mine.sum():
+            paper = np.median(lab[alone], axis=0)
+            for part in parts:
+                inside = (part > 0) & (mine > 0)
+                if inside.any() and np.linalg.norm(np.median(lab[inside], 0) - paper) > paper_de:
+                    hide |= inside.astype(np.uint8)
     scale = side / float(np.mean(np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)))
     for x, y, r in discs:
         (cx, cy), = warp(np.array([(x, y)]))
