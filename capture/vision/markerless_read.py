@@ -25,7 +25,6 @@ from capture.vision.colour import (
     load_colour_refs,
     load_surface_refs,
     luminance,
-    srgb_to_lab,
     surface_casts,
 )
 from capture.vision.markerless import WallScene, find_wall, name_colours
@@ -151,7 +150,7 @@ def ocr_view(
     discs: list[tuple[float, float, float]],
     grow: float,
     paper_de: float | None = None,
-    inpaint_px: int = 5,
+    inpaint_px: int = 3,
 ) -> np.ndarray:
     """The crop (warped from `quad`, photo px) with what is not the note's writing filled
     in from around it (inpainted, Telea: the paper, and the strokes a sticker cuts run on
@@ -185,13 +184,15 @@ def ocr_view(
     if parts and paper_de is not None:
         # a part of another note inside this one's outline lies on top of it when its paper
         # is another colour than this note's own (same colours: which is on top is unknown)
-        lab = srgb_to_lab(crop.astype(np.float32) / 255.0)
-        alone = (mine > 0) & ~np.logical_or.reduce([p > 0 for p in parts])
-        if alone.sum() > 0.2 * mine.sum():
+        # medians over every 4th pixel each way: the papers are flat, and it is 16x faster
+        lab = cv2.cvtColor(crop[::4, ::4].astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+        ins = [(p & mine) > 0 for p in parts]
+        alone = (mine[::4, ::4] > 0) & ~np.logical_or.reduce([i[::4, ::4] for i in ins])
+        if alone.sum() > 0.2 * (mine[::4, ::4] > 0).sum():
             paper = np.median(lab[alone], axis=0)
-            for part in parts:
-                inside = (part > 0) & (mine > 0)
-                if inside.any() and np.linalg.norm(np.median(lab[inside], 0) - paper) > paper_de:
+            for inside in ins:
+                sub = inside[::4, ::4]
+                if sub.any() and np.linalg.norm(np.median(lab[sub], 0) - paper) > paper_de:
                     hide |= inside.astype(np.uint8)
     scale = side / float(np.mean(np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)))
     for x, y, r in discs:
@@ -201,7 +202,14 @@ def ocr_view(
             cv2.circle(hide, (round(cx), round(cy)), max(1, round(rr)), 1, -1)
     if not hide.any():
         return crop
-    return cv2.inpaint(np.ascontiguousarray(crop), hide, inpaint_px, cv2.INPAINT_TELEA)
+    # filled at half size (a quarter of the time; the fill is smooth paper), pasted back
+    small = cv2.resize(crop, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    hole = cv2.resize(hide, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA)
+    filled = cv2.inpaint(small, (hole > 0).astype(np.uint8), inpaint_px, cv2.INPAINT_TELEA)
+    up = cv2.resize(filled, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_LINEAR)
+    out = crop.copy()
+    out[hide > 0] = up[hide > 0]
+    return out
 
 
 def clipped_share(rgb: np.ndarray, corners: np.ndarray, clip_level: int) -> float:
