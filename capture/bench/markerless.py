@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from capture.app.json_out import markerless_to_dict
+from capture.bench.accuracy import IN_VIEW
 from capture.bench.metrics import char_edits
 from capture.core.config import CONFIG, Config
 from capture.io.decode import load_photo
@@ -44,6 +45,8 @@ def score_photo(truth: dict, found: dict) -> dict:
         matched=0,
         cer_sum=0,
         cer_n=0,
+        whole_sum=0,
+        whole_n=0,
         free_truth=len(truth["free_dots"]),
         free_hit=0,
         free_found=0,
@@ -68,6 +71,9 @@ def score_photo(truth: dict, found: dict) -> dict:
             edits, chars = char_edits(n["text"], t["text"])
             s["cer_sum"] += edits
             s["cer_n"] += chars
+            if t.get("writing_visible", 1.0) >= IN_VIEW:  # no sticker or note hides a letter
+                s["whole_sum"] += edits
+                s["whole_n"] += chars
     r = max(truth.get("dot_radius_px", 0.0), 2.0)
     free_found = [d for d in found["dots"] if d["on_note"] is None]
     s["free_found"] = len(free_found)
@@ -102,6 +108,9 @@ def summarise(scores: list[dict]) -> dict:
         "free_dots_precision": pct(t["free_hit"], t["free_found"]),
         "text_cer": pct(t["cer_sum"], t["cer_n"]),
         "text_edits_chars": f"{t['cer_sum']}/{t['cer_n']}",
+        # the notes whose writing no sticker, note or frame edge hides (boards' "writing whole")
+        "text_cer_whole": pct(t["whole_sum"], t["whole_n"]),
+        "text_whole_edits_chars": f"{t['whole_sum']}/{t['whole_n']}",
     }
 
 

@@ -182,9 +182,11 @@ def writing_visibility(
     size: tuple[int, int],
     hidden: Hidden | None = None,
     k1: float = 0.0,
+    stickers: tuple[tuple[float, float, float], ...] = (),
 ) -> float:
-    """Share of the note's ink inside the frame, not under a note stuck later and not behind
-    a foreground object: what any reader, human or OCR, can see of its text."""
+    """Share of the note's ink inside the frame, not under a note stuck later, not under a
+    sticker (x, y, radius; board mm: stuck after every note, opaque) and not behind a
+    foreground object: what any reader, human or OCR, can see of its text."""
     if note.writing is None:
         return 1.0
     local = _ink_points(note.writing, note.size_mm)
@@ -194,6 +196,8 @@ def writing_visibility(
     ok = _seen(project(hmat, pts), size, hidden, k1)
     for other in above:
         ok &= ~inside_convex(other.corners_mm(), pts)
+    for x, y, r in stickers:
+        ok &= np.hypot(pts[:, 0] - x, pts[:, 1] - y) > r
     return float(ok.mean())
 
 
