@@ -630,7 +630,10 @@ class MarkerlessConfig:
     # an outline a few mm off (no board to fit it to) must not cut the first letters
     ocr_hide_grow: float = 0.0  # stickers are filled in (inpainted) in the OCR's crop at
     # their radius grown by this share; grown by 0.15 (for the rim and the shadow) it takes
-    # more of the letters beside them than it removes: seeds 42-43, 208 -> 241 edits
+    # more of the letters beside them than it removes: seeds 42-43, 201 -> 241 edits
+    ocr_turn_probe: int = 4  # a photo whose notes read poorly is tried at the other quarter
+    # turns on this many notes (those with the most writing) first, not on all: real photos
+    # of poor handwriting read under the review confidence too, and are seldom turned
     ocr_turn_deg: float = 30.0  # a note whose top side tilts more is also read a quarter
     # turned (a note stuck at 45 degrees, a photo taken askew), the better reading kept
     note_chroma_min: float = 15.0  # sticky-note papers are coloured (pastel blue ~25): white

@@ -363,7 +363,7 @@ def read_wall(
     res = interpret(scene, rgb, config)
     todo = [n for n in res.notes if n.crop is not None]
     if ocr is not None and todo:
-        reads = read_texts(todo, ocr, low_confidence(config))
+        reads = read_texts(todo, ocr, low_confidence(config), config.markerless.ocr_turn_probe)
         for note, o in zip(todo, reads, strict=True):
             note.text, note.raw_text = o.text, o.raw_text
             note.ocr_confidence = float(o.confidence) if o.confidence is not None else None
@@ -373,16 +373,19 @@ def read_wall(
     return res
 
 
-def read_texts(notes: list[WallNoteResult], ocr: Callable, doubt: float) -> list[OcrResult]:
+def read_texts(
+    notes: list[WallNoteResult], ocr: Callable, doubt: float, probe: int = 4
+) -> list[OcrResult]:
     """Each note's reading (of its ocr_crop), its crop left turned the way it was read.
     Crops are taken with the side nearest the photo's top on top; a note whose outline tilts
     past ocr_turn_deg is also read a quarter turned (alt_turn), the reading that says more
     kept (read_weight). A photo can be turned as a whole (no EXIF orientation, a phone held
     sideways or upside down, a wall shot rolled): every note then reads poorly. When the
-    median confidence of the photo's readings is under `doubt` (the review threshold),
-    every note is read at the three other quarter turns too, the photo takes the turn under
-    which its notes say the most together, and a note whose outline is tilted (unsure which
-    side is up) may take a quarter turn more or less than the photo when that reads better."""
+    median confidence of the photo's readings is under `doubt` (the review threshold), the
+    `probe` notes with the most writing are read at the three other quarter turns; when one
+    of them says more, summed over those notes, than the photo as it is, every note is read
+    under it, and a note whose outline is tilted (unsure which side is up) may take a
+    quarter turn more or less than the photo when that reads better."""
     views = [np.asarray(n.ocr_crop if n.ocr_crop is not None else n.crop) for n in notes]
 
     def turned(i: int, k: int) -> np.ndarray:
@@ -390,24 +393,37 @@ def read_texts(notes: list[WallNoteResult], ocr: Callable, doubt: float) -> list
 
     alts = [i for i, n in enumerate(notes) if n.alt_turn]
     reads = ocr(views + [turned(i, notes[i].alt_turn) for i in alts])
-    quarter: dict[int, list[OcrResult]] = {0: reads[: len(notes)]}
-    turn = [0] * len(notes)
-    best = list(quarter[0])
-    for i, o in zip(alts, reads[len(notes) :], strict=True):
-        if read_weight(o) > read_weight(best[i]):
-            best[i], turn[i] = o, notes[i].alt_turn
-    if float(np.median([o.confidence or 0.0 for o in best])) < doubt:
-        for k in (1, 2, 3):
-            quarter[k] = ocr([turned(i, k) for i in range(len(notes))])
-        photo = max(quarter, key=lambda k: sum(read_weight(o) for o in quarter[k]))
-        for i, n in enumerate(notes):
-            ks = [photo] if not n.alt_turn else [photo, (photo + 1) % 4, (photo - 1) % 4]
-            turn[i] = max(ks, key=lambda k: read_weight(quarter[k][i]))
-            best[i] = quarter[turn[i]][i]
+    # readings of note i at quarter turn k, as they are made
+    got: dict[tuple[int, int], OcrResult] = {(i, 0): o for i, o in enumerate(reads)}
+    got |= {(i, notes[i].alt_turn): o for i, o in zip(alts, reads[len(notes) :], strict=True)}
+    turn = [max((k for j, k in got if j == i), key=lambda k: read_weight(got[i, k]))
+            for i in range(len(notes))]
+    if float(np.median([got[i, turn[i]].confidence or 0.0 for i in range(len(notes))])) < doubt:
+        sample = sorted(range(len(notes)), key=lambda i: -_writing(views[i]))[:probe]
+
+        def read(pairs: list[tuple[int, int]]) -> None:
+            todo = [(i, k) for i, k in dict.fromkeys(pairs) if (i, k) not in got]
+            got.update(zip(todo, ocr([turned(i, k) for i, k in todo]), strict=True))
+
+        read([(i, k) for i in sample for k in (1, 2, 3)])
+        photo = max(range(4), key=lambda k: sum(read_weight(got[i, k]) for i in sample))
+        if photo:
+            near = {i: [photo] + ([(photo + 1) % 4, (photo - 1) % 4] if notes[i].alt_turn else [])
+                    for i in range(len(notes))}
+            read([(i, k) for i, ks in near.items() for k in ks])
+            turn = [max(near[i], key=lambda k: read_weight(got[i, k])) for i in range(len(notes))]
     for n, k in zip(notes, turn, strict=True):
         if k:
             n.crop = np.ascontiguousarray(np.rot90(np.asarray(n.crop), k))
-    return best
+    return [got[i, k] for i, k in enumerate(turn)]
+
+
+def _writing(crop: np.ndarray) -> float:
+    """How much writing a crop holds, roughly: the spread of its grey levels in its middle
+    (stickers are filled in already; the paper is flat, the ink dark)."""
+    h, w = crop.shape[:2]
+    grey = crop[h // 5 : h - h // 5, w // 5 : w - w // 5].mean(axis=-1)
+    return float(grey.std())
 
 
 def empty_kit(config: Config = CONFIG) -> KitLayout:
