@@ -619,11 +619,13 @@ class MarkerlessConfig:
     dot_check_uneven_max: float = 0.25
     # A sticker's rim is round: where the rays leave its colour spreads little about its
     # radius (80th - 20th percentile over the median, runs ending where they meet another
-    # disc: 0.3 at most but for a few touching stickers on the generated walls); a blob of
-    # ink is cut by strokes and gaps (0.6 to 10 on real whiteboards). The lesser of the
-    # spreads in its own colour and in any colour nearer it than its surroundings': a purple
-    # sticker over blue writing is round only in its own, a blurred one in the nearer one
-    dot_check_ragged_max: float = 0.6
+    # disc). A disc seen askew at 1.6:1 (dot_view_max, the longest the finders take) spreads
+    # 0.33, the 1006 stickers of the generated walls 0.32 at most; 0.4 is an ellipse of
+    # 1.8:1. Ink is cut by strokes and gaps: 0.4-0.55 at the ends and bends of strokes on
+    # real whiteboards and notes, up to 10 across letters. The lesser of the spreads in its
+    # own colour and in any colour nearer it than its surroundings': a purple sticker over
+    # blue writing is round only in its own, a blurred one in the nearer one
+    dot_check_ragged_max: float = 0.4
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:
