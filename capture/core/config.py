@@ -582,7 +582,9 @@ class MarkerlessConfig:
     # another colour's (orange reads yellow). A channel at or above dots.clip_level over
     # dot_clip_share of the sticker's disc (most of it, not its glossy highlight) is a lower
     # bound when the sticker is named, up to dot_clip_gain_max x in linear light (3 stops:
-    # a photo metered on a dark wall with the notes in the light)
+    # a photo metered on a dark wall with the notes in the light). The same holds for a note's
+    # paper (its middle 60 %): a pink note clipped in red and blue measures purple; there the
+    # photo's exposure (1 to dot_clip_gain_max x) is fitted too (markerless.name_colours)
     dot_clip_share: float = 0.5
     dot_clip_gain_max: float = 8.0
     dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (round

@@ -518,6 +518,40 @@ def linear_to_lab_unbounded(lin: np.ndarray) -> np.ndarray:
     )
 
 
+def raised_channels(
+    lin: np.ndarray, clipped: np.ndarray, gain_max: float, steps: int = 48
+) -> np.ndarray:
+    """Every value a linear-light colour (3,) may have had when its clipped channels (R, G, B
+    booleans) are lower bounds: each clipped channel on its own from as measured up to
+    gain_max x (steps per channel, log-spaced), the others as measured. K x 3."""
+    gains = np.exp(np.linspace(0.0, np.log(gain_max), steps))
+    idx = np.flatnonzero(clipped)
+    mult = np.ones((steps ** len(idx), 3))
+    for j, grid in enumerate(np.meshgrid(*([gains] * len(idx)), indexing="ij")):
+        mult[:, idx[j]] = grid.ravel()
+    return np.asarray(lin, np.float64)[None] * mult
+
+
+def clipped_distances(
+    lab: np.ndarray,
+    clipped: np.ndarray,
+    refs: dict[str, np.ndarray],
+    gain_max: float,
+    exposures: np.ndarray | None = None,
+) -> np.ndarray:
+    """Distance (colour_distance) from a colour whose clipped channels (R, G, B booleans) are
+    lower bounds to each reference: the colour at the values of those channels (each from as
+    measured up to gain_max x, linear light, on its own) that bring it nearest. exposures: the
+    photo's exposure relative to the references' (white paper at 1), each giving a row: the
+    colour is divided by it first. Returns len(exposures) x len(refs) (one row by default)."""
+    lin = lab_to_linear(np.asarray(lab, np.float32))[0]
+    raised = raised_channels(lin, np.asarray(clipped, bool), gain_max)
+    exp = np.ones(1) if exposures is None else np.asarray(exposures, np.float64)
+    seen = linear_to_lab_unbounded((raised[None] / exp[:, None, None]).reshape(-1, 3))
+    seen = seen.reshape(len(exp), len(raised), 3)
+    return np.stack([colour_distance(seen, ref).min(axis=1) for ref in refs.values()], -1)
+
+
 def classify_clipped(
     lab: np.ndarray,
     clipped: np.ndarray,
@@ -525,19 +559,12 @@ def classify_clipped(
     max_delta_e: float,
     gain_max: float,
 ) -> tuple[str, float]:
-    """classify for a colour whose clipped channels (R, G, B booleans) are lower bounds: each
-    reference is compared with the colour at the value of those channels (from as measured
-    up to gain_max x, linear light) that brings it nearest. An orange sticker overexposed to
-    sRGB (255, 185, 57) has a yellow one's hue as measured; its red was far above 255."""
-    lin = lab_to_linear(np.asarray(lab, np.float32))[0]
-    gains = np.exp(np.linspace(0.0, np.log(gain_max), 48))
-    seen = linear_to_lab_unbounded(lin[None] * np.where(clipped[None], gains[:, None], 1.0))
-    best, dist = "unknown", np.inf
-    for name, ref in refs.items():
-        de = float(np.min(colour_distance(seen, ref)))
-        if de < dist:
-            best, dist = name, de
-    return (best if dist <= max_delta_e else "unknown"), dist
+    """classify for a colour whose clipped channels are lower bounds (clipped_distances). An
+    orange sticker overexposed to sRGB (255, 185, 57) has a yellow one's hue as measured; its
+    red was far above 255."""
+    d = clipped_distances(lab, clipped, refs, gain_max)[0]
+    i = int(np.argmin(d))
+    return (list(refs)[i] if d[i] <= max_delta_e else "unknown"), float(d[i])
 
 
 def _planck_axis() -> np.ndarray:

@@ -24,7 +24,12 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig, NotesConfig
-from capture.vision.colour import classify, classify_map, srgb_to_lab
+from capture.vision.colour import (
+    classify_map,
+    clipped_distances,
+    colour_distance,
+    srgb_to_lab,
+)
 from capture.vision.dot_check import check_discs
 from capture.vision.dots import place_discs
 from capture.vision.notes import (
@@ -1380,6 +1385,8 @@ def name_colours(
     names: dict[str, np.ndarray],
     cluster_de: float,
     unknown_de: float,
+    clipped: np.ndarray | None = None,
+    gain_max: float = 8.0,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -1387,7 +1394,15 @@ def name_colours(
 
     Average linkage, not chaining: a pack's shades spread a few units, and a chain of them
     bridged the gap between two packs of neighbouring colours (a lime note named green with
-    the green ones, light orange notes named yellow with the yellow ones on a real wall)."""
+    the green ones, light orange notes named yellow with the yellow ones on a real wall).
+
+    clipped: N x 3 booleans, the channels the photo saturates on each item. On an overexposed
+    photo (a cluster saturated in two channels on most of its items) an overexposed pink note
+    measures purple, a pale orange one yellow: a channel saturated on most of a cluster's
+    items is then a lower bound (up to gain_max x, colour.clipped_distances) and the cluster
+    is compared at the photo's exposure, the one (1 to gain_max x) whose sum over the clusters
+    of each one's least distance is least: a cluster alone fits any exposure, the others
+    (whose lightness counts) hold it. Clusters with nothing saturated are named as measured."""
     n = len(labs)
     if n == 0:
         return []
@@ -1397,10 +1412,37 @@ def name_colours(
     else:
         tree = linkage(a * (0.5, 1.0, 1.0), "average")
         cl = fcluster(tree, cluster_de, "distance") - 1
+    sat = np.zeros((n, 3), bool) if clipped is None else np.asarray(clipped, bool)
+    groups = [np.nonzero(cl == c)[0] for c in np.unique(cl)]
+    medians = [np.median(a[sel], axis=0) for sel in groups]
+    # a channel saturated on most of a cluster's items (all three: a white, no hue to read)
+    low = [
+        lo if not lo.all() else np.zeros(3, bool)
+        for lo in (sat[sel].mean(0) > 0.5 for sel in groups)
+    ]
+    clip = np.array([lo.any() for lo in low])
+    # the exposure is read only on an overexposed photo (a cluster saturated in two channels)
+    # and from two clusters or more: one alone fits any exposure (a yellow clipped in red is
+    # an orange at twice the exposure)
+    if len(groups) > 1 and any(lo.sum() > 1 for lo in low):
+        exps = np.exp(np.linspace(0.0, np.log(gain_max), 25))
+        d = np.stack(
+            [
+                clipped_distances(md, lo, names, gain_max, exps)
+                for md, lo in zip(medians, low, strict=True)
+            ]
+        )
+        # one exposure for the photo, each cluster (a pack) one vote: the sum of its distances
+        e = int(np.argmin(d.min(-1).sum(0)))
+        # only the clusters a channel of which clips are named at that exposure
+        dist = np.where(clip[:, None], d[:, e, :], d[:, 0, :])
+    else:
+        dist = np.stack([[float(colour_distance(md, r)) for r in names.values()] for md in medians])
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
-    for c in np.unique(cl):
-        sel = np.nonzero(cl == c)[0]
-        name, de = classify(np.median(a[sel], axis=0), names, unknown_de)
+    keys = list(names)
+    for sel, row in zip(groups, dist, strict=True):
+        j = int(np.argmin(row))
+        name = keys[j] if row[j] <= unknown_de else "unknown"
         for i in sel:
-            out[i] = (name, de)
+            out[i] = (name, float(row[j]))
     return out

@@ -212,21 +212,35 @@ def ocr_view(
     return out
 
 
-def clipped_share(rgb: np.ndarray, corners: np.ndarray, clip_level: int) -> float:
-    """Share of a note's paper (the middle 60 % of its outline, photo px) saturated in two
-    channels or more: an overexposed note's hue is lost (a lime or pale orange note whose red
-    and green clip is yellow in the pixels), and no cast taken off brings it back."""
+def paper_pixels(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """A note's paper in the photo as taken (the middle 60 % of its outline, photo px): N x 3."""
     c = corners.mean(0)
     inner = (corners - c) * 0.6 + c
     x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
     x1, y1 = np.ceil(inner.max(0)).astype(int) + 1
     patch = rgb[y0:y1, x0:x1]
     if patch.size == 0:
-        return 0.0
+        return np.zeros((0, 3), rgb.dtype)
     mask = np.zeros(patch.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
-    px = patch[mask > 0]
+    return patch[mask > 0]
+
+
+def clipped_share(rgb: np.ndarray, corners: np.ndarray, clip_level: int) -> float:
+    """Share of a note's paper (paper_pixels) saturated in two channels or more: an
+    overexposed note's hue is lost (a lime or pale orange note whose red and green clip is
+    yellow in the pixels), and no cast taken off brings it back."""
+    px = paper_pixels(rgb, corners)
     return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
+
+
+def clipped_channels(rgb: np.ndarray, corners: np.ndarray, config: Config) -> np.ndarray:
+    """Per channel (R, G, B): saturated over most of a note's paper (dot_clip_share of
+    paper_pixels, as for a sticker), its value then only a lower bound."""
+    px = paper_pixels(rgb, corners)
+    if not len(px):
+        return np.zeros(3, bool)
+    return (px >= config.dots.clip_level).mean(0) >= config.markerless.dot_clip_share
 
 
 def light_cast(
@@ -274,8 +288,17 @@ def interpret(
         out.cast = light_cast(np.array(scene.wall_lab), labs, refs.notes, config)
         if out.cast is not None:
             labs = correct_cast(labs, out.cast.gains)
+    clipped = np.zeros((len(labs), 3), bool)
+    if rgb is not None:
+        for k, n in enumerate(scene.notes):
+            clipped[k] = clipped_channels(rgb, np.array(n.corners), config)
     names = name_colours(
-        [tuple(v) for v in labs], refs.notes, m.colour_cluster_de, m.note_unknown_delta_e
+        [tuple(v) for v in labs],
+        refs.notes,
+        m.colour_cluster_de,
+        m.note_unknown_delta_e,
+        clipped,
+        m.dot_clip_gain_max,
     )
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
