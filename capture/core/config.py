@@ -168,9 +168,16 @@ class OcrConfig:
     # four readings again with the other models improve the vote on real handwriting and on
     # generated notes alike (README, Accuracy). Without the better models they are dropped.
     readings: tuple[str, ...] = (
-        "block/soft/36", "line13/sharp/36", "block/sharp/36", "line7/soft/48",
-        "block/core/36", "block/grey/36", "line7/soft/22",
-        "block/soft/36/system", "line13/sharp/36/system", "block/sharp/36/system",
+        "block/soft/36",
+        "line13/sharp/36",
+        "block/sharp/36",
+        "line7/soft/48",
+        "block/core/36",
+        "block/grey/36",
+        "line7/soft/22",
+        "block/soft/36/system",
+        "line13/sharp/36/system",
+        "block/sharp/36/system",
         "line7/soft/48/system",
     )
     # The vote prefers a word of the languages' word lists (capture.tools.lexicon): this
@@ -446,27 +453,91 @@ class SynthLevel:
 class SynthConfig:
     """Sample photo generator (capture samples): severity per level and shared constants."""
 
-    easy: SynthLevel = field(default_factory=lambda: SynthLevel(
-        tilt_deg=(0.0, 15.0), roll_deg=3.0, any_roll_p=0.0, overframe_p=0.1,
-        light_gradient=0.12, vignetting=0.12, wb_error=0.05, glare_p=0.1, shadow_p=0.1,
-        blur_px=(0.0, 0.8), motion_p=0.0, motion_px=0.0, noise=0.5, jpeg_quality=(88, 95),
-        unknown_sticker_p=0.0, note_overlap_p=0.05, overflow_p=0.05, sticker_touch_p=0.05,
-        note_lift_mm=4.0, note_spin_p=0.0, note_stack_p=0.0,
-        mixed_light_p=0.0, lens_k1=0.005, clip_p=0.0))
-    medium: SynthLevel = field(default_factory=lambda: SynthLevel(
-        tilt_deg=(5.0, 30.0), roll_deg=8.0, any_roll_p=0.1, overframe_p=0.3,
-        light_gradient=0.3, vignetting=0.25, wb_error=0.15, glare_p=0.35, shadow_p=0.35,
-        blur_px=(0.4, 1.6), motion_p=0.15, motion_px=6.0, noise=1.0, jpeg_quality=(78, 92),
-        unknown_sticker_p=0.02, note_overlap_p=0.12, overflow_p=0.1, sticker_touch_p=0.15,
-        note_lift_mm=9.0, note_spin_p=0.03, note_stack_p=0.04,
-        mixed_light_p=0.25, lens_k1=0.012, clip_p=0.1))
-    hard: SynthLevel = field(default_factory=lambda: SynthLevel(
-        tilt_deg=(10.0, 45.0), roll_deg=15.0, any_roll_p=0.5, overframe_p=0.5,
-        light_gradient=0.5, vignetting=0.4, wb_error=0.3, glare_p=0.6, shadow_p=0.6,
-        blur_px=(0.8, 2.8), motion_p=0.35, motion_px=12.0, noise=1.8, jpeg_quality=(70, 88),
-        unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15, sticker_touch_p=0.25,
-        note_lift_mm=14.0, note_spin_p=0.1, note_stack_p=0.1,
-        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15))
+    easy: SynthLevel = field(
+        default_factory=lambda: SynthLevel(
+            tilt_deg=(0.0, 15.0),
+            roll_deg=3.0,
+            any_roll_p=0.0,
+            overframe_p=0.1,
+            light_gradient=0.12,
+            vignetting=0.12,
+            wb_error=0.05,
+            glare_p=0.1,
+            shadow_p=0.1,
+            blur_px=(0.0, 0.8),
+            motion_p=0.0,
+            motion_px=0.0,
+            noise=0.5,
+            jpeg_quality=(88, 95),
+            unknown_sticker_p=0.0,
+            note_overlap_p=0.05,
+            overflow_p=0.05,
+            sticker_touch_p=0.05,
+            note_lift_mm=4.0,
+            note_spin_p=0.0,
+            note_stack_p=0.0,
+            mixed_light_p=0.0,
+            lens_k1=0.005,
+            clip_p=0.0,
+        )
+    )
+    medium: SynthLevel = field(
+        default_factory=lambda: SynthLevel(
+            tilt_deg=(5.0, 30.0),
+            roll_deg=8.0,
+            any_roll_p=0.1,
+            overframe_p=0.3,
+            light_gradient=0.3,
+            vignetting=0.25,
+            wb_error=0.15,
+            glare_p=0.35,
+            shadow_p=0.35,
+            blur_px=(0.4, 1.6),
+            motion_p=0.15,
+            motion_px=6.0,
+            noise=1.0,
+            jpeg_quality=(78, 92),
+            unknown_sticker_p=0.02,
+            note_overlap_p=0.12,
+            overflow_p=0.1,
+            sticker_touch_p=0.15,
+            note_lift_mm=9.0,
+            note_spin_p=0.03,
+            note_stack_p=0.04,
+            mixed_light_p=0.25,
+            lens_k1=0.012,
+            clip_p=0.1,
+        )
+    )
+    hard: SynthLevel = field(
+        default_factory=lambda: SynthLevel(
+            tilt_deg=(10.0, 45.0),
+            roll_deg=15.0,
+            any_roll_p=0.5,
+            overframe_p=0.5,
+            light_gradient=0.5,
+            vignetting=0.4,
+            wb_error=0.3,
+            glare_p=0.6,
+            shadow_p=0.6,
+            blur_px=(0.8, 2.8),
+            motion_p=0.35,
+            motion_px=12.0,
+            noise=1.8,
+            jpeg_quality=(70, 88),
+            unknown_sticker_p=0.04,
+            note_overlap_p=0.2,
+            overflow_p=0.15,
+            sticker_touch_p=0.25,
+            note_lift_mm=14.0,
+            note_spin_p=0.1,
+            note_stack_p=0.1,
+            mixed_light_p=0.45,
+            lens_k1=0.02,
+            clip_p=0.2,
+            arm_p=0.15,
+        )
+    )
     canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
     canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
     upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)
@@ -576,6 +647,27 @@ class MarkerlessConfig:
     # (1.67:1) than a square seen askew; a note's view holds within dot_view_reach of its
     # sides (perspective changes slowly along a wall)
     dot_view_min: float = 1.1
+    # A sticker the photo's frame cuts is one when its outline off the frame is an arc of one
+    # circle (90 % of its points within dot_arc_fit x the radius of it; a blurred rim and the
+    # mask's opening keep a whole sticker's within ~5 %) of a sticker's radius, centred inside
+    # the photo, and the blob fills that circle's part inside the frame (dot_fill_min). A
+    # sticker near the frame is judged on the part of its ring (1.3-1.8 radii) inside the
+    # photo, when that is dot_frame_ring_min of the whole ring or more: a sticker cut through
+    # its centre shows half its ring; under 0.45 its surroundings are mostly unseen
+    dot_arc_fit: float = 0.1
+    # a faint sticker's blob (lightness counting) filling this share of its convex hull is
+    # judged on the hull: a red sticker on a pink note differs from the paper in lightness,
+    # and its glossy highlight reaching the rim leaves a notch (the blob fills ~0.85-0.9 of
+    # its hull); a letter or a stroke fills far less of it (an "o" ring's hole is no notch:
+    # holes are filled first, and such a disc is then left as not full)
+    dot_notch_fill: float = 0.85
+    # A disc of a note's paper colour (within dot_delta_e / 2) joined to that note through
+    # pixels of its colour within dot_paper_reach radii is the note's paper beyond an outline
+    # found short, not a sticker; a sticker outside every outline whose ring is mostly one
+    # note's paper is on that note (an outline found short leaves it outside). A note's
+    # outline as found is off by up to a third of its side where a note curls or overlaps
+    dot_paper_reach: float = 6.0
+    dot_frame_ring_min: float = 0.45
     dot_view_max: float = 1.6
     dot_view_reach: float = 3.0
     # An overexposed sticker saturates a channel (an orange one's red): measured, its hue is

@@ -521,6 +521,7 @@ class StickerEvidence:
     dist_l: np.ndarray  # as dist, lightness counting dot_l_weight against a note's paper
     cand_l: np.ndarray  # as cand, from dist_l: faint stickers are whole discs of it only
     lab: np.ndarray  # the work image (CIELAB): what colour a sticker's rim is
+    papers: np.ndarray  # each note's paper (CIELAB), in the order of `owner`'s indices
 
 
 @dataclass(frozen=True, eq=False)
@@ -821,6 +822,7 @@ def sticker_evidence(
         dist_l,
         _sticker_mask(img, notes, dist_l, cdist, chroms, m),
         lab,
+        np.array([n.lab for n in notes], np.float64).reshape(-1, 3),
     )
 
 
@@ -970,20 +972,25 @@ def faint_stickers(
     r_px: float,
     m: MarkerlessConfig,
     views: Views = (),
+    placed: list[Disc] | None = None,
 ) -> list[Disc]:
     """Stickers on a note that differ from its paper mostly in lightness (a dark blue sticker
-    on a purple note): blobs of cand_l holding no pixel of cand, taken only when each is one
-    whole sticker (_lone_disc). Handwriting also differs from the paper in lightness; its
-    strokes and loops are no disc of a sticker's size."""
+    on a purple note): blobs of cand_l holding no disc the usual evidence placed (`placed`),
+    taken only when each is one whole sticker (_lone_disc). A red sticker on a pink or an
+    orange note differs from the paper in chroma only where its glossy light does not reach:
+    the usual evidence holds a part of it too small for a disc, lightness counting the whole
+    of it. Handwriting also differs from the paper in lightness; its strokes and loops are
+    no disc of a sticker's size."""
     _n, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand_l.astype(np.uint8), 8)
-    strong = np.bincount(comp[ev.cand], minlength=len(stats))
+    hh, ww = comp.shape
+    held = {int(comp[min(round(d.cy), hh - 1), min(round(d.cx), ww - 1)]) for d in placed or []}
     band = _scale_bands(probe.scale, (cents + 0.5) / img.fw - 0.5, m)
     out = []
     for i in range(1, len(stats)):
-        if strong[i] or ev.owner[int(cents[i][1]), int(cents[i][0])] < 0:
+        if i in held or ev.owner[int(cents[i][1]), int(cents[i][0])] < 0:
             continue  # found by the usual evidence, or not on a note
         r_exp = r_px * (1 + m.scale_band_step) ** band[i]
-        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
+        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views, notch=True)
         if d is not None:
             out.append(d)
     return out
@@ -997,31 +1004,134 @@ def _lone_disc(
     glare: np.ndarray,
     m: MarkerlessConfig,
     views: Views = (),
+    notch: bool = False,
 ) -> Disc | None:
     """Blob i (at: its stats row and the radius expected there) as one sticker at its own size
     when it has a sticker's shape (_sticker_shape), as it is or seen through the wall's
     perspective there (views), and its radius is within dot_own_range of the one expected;
-    else None."""
+    else None. notch: the blob's convex hull is tested when the blob fills dot_notch_fill of
+    it (a glossy highlight reaching the rim bites a notch out of a faint sticker)."""
     (x, y, bw, bh, area), r_exp = (int(v) for v in at[0]), at[1]
     lo, hi = m.dot_own_range
     part = comp[y : y + bh, x : x + bw] == i
-    ys, xs = np.nonzero(part)
+    shape = _notch_filled(part, m) if notch else part
+    ys, xs = np.nonzero(shape)
     cx, cy = float(xs.mean() + x), float(ys.mean() + y)
+    area = int(shape.sum())
     near = _view_at(views, cx, cy, m)
     # near a note seen askew, a sticker is also expected at that note's relative size
     sizes = [r_exp] + ([] if near is None else [r_exp * near[1]])
+    if x == 0 or y == 0 or x + bw == comp.shape[1] or y + bh == comp.shape[0]:
+        cut = _cut_disc(part, (x, y), comp.shape, sizes, m, None if near is None else near[0])
+        if cut is not None:
+            return Disc(
+                cut[0], cut[1], _inner_pixels(part, (x, y), cut, lab, glare), False, cut[2], cut[3]
+            )
     if not any(lo * r <= np.sqrt(area / np.pi) <= hi * r for r in sizes):
         return None
-    r_area, view = _shape_in_view(part, None if near is None else near[0], m)
+    r_area, view = _shape_in_view(shape, None if near is None else near[0], m)
     if r_area == 0.0:
         return None
-    q = np.array([xs + x - cx, ys + y - cy], np.float64)
+    return Disc(
+        cx,
+        cy,
+        _inner_pixels(part, (x, y), (cx, cy, r_area, view), lab, glare),
+        False,
+        r_area,
+        view,
+    )
+
+
+def _notch_filled(part: np.ndarray, m: MarkerlessConfig) -> np.ndarray:
+    """A blob's convex hull when the blob fills dot_notch_fill of it, else the blob: a
+    sticker's glossy highlight reaching its rim leaves a notch, a letter or a stroke fills
+    far less of its hull."""
+    pts = cv2.findNonZero(part.astype(np.uint8))
+    if pts is None:
+        return part
+    hull = np.zeros(part.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    return hull.astype(bool) if part.sum() >= m.dot_notch_fill * hull.sum() else part
+
+
+def _inner_pixels(
+    part: np.ndarray,
+    at: tuple[int, int],
+    disc: tuple[float, float, float, np.ndarray | None],
+    lab: np.ndarray,
+    glare: np.ndarray,
+) -> np.ndarray:
+    """CIELAB of a blob's pixels (box at `at`) within 0.8 of a disc's radius (seen through
+    its view), glare left out when enough remain."""
+    cx, cy, r, view = disc
+    ys, xs = np.nonzero(part)
+    q = np.array([xs + at[0] - cx, ys + at[1] - cy], np.float64)
     if view is not None:
         q = np.linalg.solve(view, q)
-    inner = np.hypot(q[0], q[1]) < 0.8 * r_area
-    good = inner & ~glare[ys + y, xs + x]
+    inner = np.hypot(q[0], q[1]) < 0.8 * r
+    good = inner & ~glare[ys + at[1], xs + at[0]]
     pick = good if good.sum() >= 5 else inner
-    return Disc(cx, cy, lab[ys[pick] + y, xs[pick] + x], False, r_area, view)
+    return lab[ys[pick] + at[1], xs[pick] + at[0]]
+
+
+def _cut_disc(
+    part: np.ndarray,
+    at: tuple[int, int],
+    shape: tuple[int, ...],
+    sizes: list[float],
+    m: MarkerlessConfig,
+    view: np.ndarray | None = None,
+) -> tuple[float, float, float, np.ndarray | None] | None:
+    """A blob touching the photo's frame (box at `at`, image of `shape`) as a sticker the
+    frame cuts: its outline off the frame is an arc of one circle (as it is, or through the
+    view of a note seen askew there) of a sticker's radius (dot_own_range of one of `sizes`),
+    centred inside the photo (half of it or more is seen), and the blob fills that circle's
+    part inside the frame. Returns (cx, cy, radius, view) in image px, else None. A letter or
+    a note's corner at the frame is no arc of a sticker's radius, or does not fill it."""
+    hh, ww = shape[0], shape[1]
+    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not cs:
+        return None
+    pts = max(cs, key=len).reshape(-1, 2).astype(np.float64) + at
+    arc = pts[(pts[:, 0] > 1) & (pts[:, 1] > 1) & (pts[:, 0] < ww - 2) & (pts[:, 1] < hh - 2)]
+    lo, hi = m.dot_own_range
+    for v in [None] if view is None else [None, view]:
+        q = arc if v is None else np.linalg.solve(v, arc.T).T
+        if len(q) < 12:
+            return None
+        # the least-squares circle through the arc (algebraic fit: x^2 + y^2 + a x + b y + c)
+        a, b, c = np.linalg.lstsq(
+            np.column_stack([q, np.ones(len(q))]), -(q**2).sum(1), rcond=None
+        )[0]
+        centre = np.array([-a / 2, -b / 2])
+        r = float(np.sqrt(max(centre @ centre - c, 0.0)))
+        if r == 0 or np.percentile(np.abs(np.hypot(*(q - centre).T) - r), 90) > m.dot_arc_fit * r:
+            continue
+        cx, cy = centre if v is None else v @ centre
+        if not (0 <= cx < ww and 0 <= cy < hh) or not any(lo * s <= r <= hi * s for s in sizes):
+            continue
+        # the circle's part inside the frame, with the blob in it
+        reach = 1.2 * r * (1.0 if v is None else float(np.linalg.norm(v, 2)))
+        x0, y0 = max(0, int(cx - reach)), max(0, int(cy - reach))
+        x1, y1 = min(ww, int(cx + reach) + 2), min(hh, int(cy + reach) + 2)
+        win = np.zeros((y1 - y0, x1 - x0), bool)
+        bx0, by0 = max(at[0], x0), max(at[1], y0)
+        bx1, by1 = min(at[0] + part.shape[1], x1), min(at[1] + part.shape[0], y1)
+        if bx1 <= bx0 or by1 <= by0:
+            continue
+        win[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] = part[
+            by0 - at[1] : by1 - at[1], bx0 - at[0] : bx1 - at[0]
+        ]
+        rr = _view_radius(Disc(cx, cy, np.zeros((0, 3)), False, r, v), x0, y0, win.shape)
+        disc = rr < r
+        outside = part.sum() - (win & (rr <= 1.15 * r)).sum()
+        if (
+            disc.any()
+            and (win & disc).sum() >= m.dot_fill_min * disc.sum()
+            and (outside <= 0.1 * part.sum())
+        ):
+            return float(cx), float(cy), r, v
+    return None
 
 
 # per note seen askew (work px): its centre, how the wall's perspective shapes a square there
@@ -1185,16 +1295,20 @@ def _reject_disc(
     med = np.median(d.pixels, axis=0)
     if np.hypot(med[1], med[2]) < m.dot_colourless_chroma:
         return "colourless"  # a highlight, a white surface: every sticker is a colour
+    if _paper_beyond_outline(d, med, ev, m):
+        return "note_paper"
     r_d = max(d.radius, _own_radius(d, ev.cand, m))
     # a sticker seen through the wall's perspective (d.view) reaches out to its longer axis
     reach = r_d * (1.0 if d.view is None else float(np.linalg.norm(d.view, 2)))
-    if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * reach:
-        return "frame"  # cut by the frame, its surroundings unseen
     x0, x1 = max(0, int(cx - 2 * reach)), min(ww, int(cx + 2 * reach) + 1)
     y0, y1 = max(0, int(cy - 2 * reach)), min(hh, int(cy + 2 * reach) + 1)
     gy, gx = np.mgrid[y0:y1, x0:x1]
     rr = _view_radius(d, x0, y0, (y1 - y0, x1 - x0))
     ring = (rr > 1.3 * r_d) & (rr < 1.8 * r_d)
+    # near the frame only the ring's part inside the photo is seen: too little of it says
+    # nothing of the sticker's surroundings
+    if ring.sum() < m.dot_frame_ring_min * np.pi * (1.8**2 - 1.3**2) * r_d**2:
+        return "frame"
     rim = (rr > 1.15 * r_d) & (rr < 1.5 * r_d)
     n_ring = ring.sum()
     for o in discs:  # touching stickers: their discs say nothing either way
@@ -1213,10 +1327,70 @@ def _reject_disc(
     if (
         rim.sum()
         and cand[rim].mean() > m.dot_rim_max
-        and not _whole_in_own_colour(d, med, ev, m, views)
+        and not _whole_in_own_colour(d, med, ev, m, views, discs)
     ):
         return "runs_on"  # a strip (a curled corner's shade, a gap between two notes)
     return ""
+
+
+def _paper_near(
+    d: Disc, lab: np.ndarray, ev: StickerEvidence, reach: float, m: MarkerlessConfig
+) -> tuple[int, np.ndarray, tuple[int, int]] | None:
+    """The note whose paper's colour a CIELAB colour is (within dot_delta_e / 2, the wall's
+    lightness weight: shade on a curled corner), among the notes within `reach` of a disc's
+    centre; with the window (x0, y0 at the end) and its pixels of that paper's colour. None
+    when no note near has a paper of that colour."""
+    hh, ww = ev.owner.shape
+    x0, y0 = max(0, int(d.cx - reach)), max(0, int(d.cy - reach))
+    x1, y1 = min(ww, int(d.cx + reach) + 1), min(hh, int(d.cy + reach) + 1)
+    near = np.unique(ev.owner[y0:y1, x0:x1])
+    best = None
+    for i in near[near >= 0]:
+        de = float(foreground(lab[None], ev.papers[i], m.fg_l_weight)[0])
+        if de < m.dot_delta_e / 2 and (best is None or de < best[0]):
+            best = (de, int(i))
+    if best is None:
+        return None
+    same = foreground(ev.lab[y0:y1, x0:x1], ev.papers[best[1]], m.fg_l_weight) < m.dot_delta_e / 2
+    return best[1], same, (x0, y0)
+
+
+def _paper_beyond_outline(
+    d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig
+) -> bool:
+    """Whether a disc is a note's paper beyond its outline as found (an outline found short
+    leaves a strip of the note outside it, and discs are laid on it): of that note's paper
+    colour, and joined to the note through pixels of that colour. A sticker the colour of
+    the note it touches is not seen either way (see Limits)."""
+    found = _paper_near(d, med, ev, m.dot_paper_reach * d.radius, m)
+    if found is None:
+        return False
+    i, same, (x0, y0) = found
+    _n, labels = cv2.connectedComponents(same.astype(np.uint8), connectivity=8)
+    at = labels[min(round(d.cy) - y0, same.shape[0] - 1), min(round(d.cx) - x0, same.shape[1] - 1)]
+    own = ev.owner[y0 : y0 + same.shape[0], x0 : x0 + same.shape[1]] == i
+    return bool(at > 0 and (own & (labels == at)).any())
+
+
+def _note_around(d: Disc, ev: StickerEvidence, m: MarkerlessConfig) -> int:
+    """The note a sticker outside every outline as found is on, when its surroundings (the
+    ring 1.3-1.8 radii) are mostly one near note's paper: an outline found short leaves
+    stickers near its edge outside it. -1 when none."""
+    hh, ww = ev.owner.shape
+    r = 1.8 * d.radius
+    x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
+    x1, y1 = min(ww, int(d.cx + r) + 1), min(hh, int(d.cy + r) + 1)
+    rr = _view_radius(d, x0, y0, (y1 - y0, x1 - x0))
+    ring = (rr > 1.3 * d.radius) & (rr < 1.8 * d.radius)
+    if not ring.any():
+        return -1
+    med = np.median(ev.lab[y0:y1, x0:x1][ring], axis=0)
+    found = _paper_near(d, med, ev, m.dot_paper_reach * d.radius, m)
+    if found is None:
+        return -1
+    i, same, (sx, sy) = found
+    part = same[y0 - sy : y1 - sy, x0 - sx : x1 - sx]
+    return i if part[ring].mean() >= 0.5 else -1
 
 
 def _stickers(
@@ -1254,21 +1428,28 @@ def _stickers(
         if (
             apart
             and not _reject_disc(d, every, ev_l, m, views)
-            and _whole_in_own_colour(d, np.median(d.pixels, axis=0), ev_l, m, views)
+            and _whole_in_own_colour(d, np.median(d.pixels, axis=0), ev_l, m, views, every)
         ):
             kept.append(d)
     return kept
 
 
 def _whole_in_own_colour(
-    d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig, views: Views = ()
+    d: Disc,
+    med: np.ndarray,
+    ev: StickerEvidence,
+    m: MarkerlessConfig,
+    views: Views = (),
+    others: list[Disc] | None = None,
 ) -> bool:
     """Whether the sticker pixels of the disc's own colour around it (within
     dot_same_colour_de of its median) make one whole sticker of about its size: round,
     filled, ending before 2.5 radii. A sticker stuck over or beside writing runs on into the
     letters, but the ink is another colour; a strip or a stroke a disc was laid on runs on
     in the disc's own colour. Round as it is or seen through the wall's perspective there
-    (views: a far sticker in a tilted photo is an ellipse)."""
+    (views: a far sticker in a tilted photo is an ellipse). A sticker of the same colour
+    touching it (one of `others`, the discs laid) is not its running on: its disc is left
+    out, as the rim test leaves it."""
     hh, ww = ev.cand.shape
     r = 2.5 * d.radius
     x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
@@ -1276,6 +1457,17 @@ def _whole_in_own_colour(
     same = (foreground(ev.lab[y0:y1, x0:x1], med, 0.5) < m.dot_same_colour_de) & ev.cand[
         y0:y1, x0:x1
     ]
+    gy, gx = np.mgrid[y0:y1, x0:x1]
+    for o in others or []:
+        # (nearer than 1.5 radii, two discs lie on one sticker; a disc of another colour
+        # laid on the writing beside it takes nothing of its own colour)
+        if (
+            o is not d
+            and len(o.pixels)
+            and 1.5 * d.radius <= np.hypot(o.cx - d.cx, o.cy - d.cy) < 3 * d.radius
+            and foreground(np.median(o.pixels, axis=0)[None], med, 0.5)[0] < m.dot_same_colour_de
+        ):
+            same &= np.hypot(gx - o.cx, gy - o.cy) > 1.1 * max(o.radius, d.radius)
     # the blur where sticker and ink meet mixes their colours: a thin seam, opened away; a
     # glossy highlight is off the median colour: the notch it leaves at the rim, closed
     k = max(3, round(d.radius * m.dot_open_frac)) | 1
@@ -1312,6 +1504,8 @@ def _wall_dot(
     the photo saturates over most of it (rgb: the photo as taken, before any balance)."""
     hh, ww = ev.owner.shape
     on = int(ev.owner[min(round(d.cy), hh - 1), min(round(d.cx), ww - 1)])
+    if on < 0:
+        on = _note_around(d, ev, config.markerless)
     fw = img.fw
     cx, cy, r = (d.cx + 0.5) / fw - 0.5, (d.cy + 0.5) / fw - 0.5, d.radius / fw
     x0, y0 = max(0, int(cx - r)), max(0, int(cy - r))
@@ -1328,6 +1522,35 @@ def _wall_dot(
         d.ambiguous,
         clipped,  # type: ignore[arg-type]
     )
+
+
+def find_stickers(
+    rgb: np.ndarray,
+    img: WorkImages,
+    probe: Probe,
+    notes: list[WallNote],
+    sticker_refs: dict[str, np.ndarray],
+    config: Config = CONFIG,
+) -> tuple[list[WallDot], float]:
+    """The dot stickers of a photo (rgb as taken, img its work images) given its notes as
+    found: each with the note it lies on. Returns them and the usual sticker radius (work
+    px)."""
+    m = config.markerless
+    ev = sticker_evidence(img, notes, probe, config)
+    views = note_views([np.array(n.corners) for n in notes], img, probe, m)
+    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views)
+    faint = faint_stickers(img, ev, probe, r_px, m, views, discs)
+    # a faint sticker is told from its surroundings as it was found: lightness counting
+    ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
+    kept = _stickers(discs, faint, (ev, ev_l), m, views)
+    # a sticker's colour ends at its rim, marker ink runs on along its strokes (dot_check)
+    checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m)
+    dots = [
+        _wall_dot(d, ev, img, rgb, config)
+        for d, c in zip(kept, checks, strict=True)
+        if not c.reason
+    ]
+    return dots, r_px
 
 
 def find_wall(
@@ -1351,20 +1574,7 @@ def find_wall(
     img = work_images(rgb, probe, m)
     wall = None if probe.balanced else np.array(probe.surfaces[0])
     notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m, wall)
-    ev = sticker_evidence(img, notes, probe, config)
-    views = note_views([np.array(n.corners) for n in notes], img, probe, m)
-    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views)
-    faint = faint_stickers(img, ev, probe, r_px, m, views)
-    # a faint sticker is told from its surroundings as it was found: lightness counting
-    ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
-    kept = _stickers(discs, faint, (ev, ev_l), m, views)
-    # a sticker's colour ends at its rim, marker ink runs on along its strokes (dot_check)
-    checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m)
-    dots = [
-        _wall_dot(d, ev, img, rgb, config)
-        for d, c in zip(kept, checks, strict=True)
-        if not c.reason
-    ]
+    dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config)
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)
     return WallScene(
