@@ -655,12 +655,6 @@ class MarkerlessConfig:
     # photo, when that is dot_frame_ring_min of the whole ring or more: a sticker cut through
     # its centre shows half its ring; under 0.45 its surroundings are mostly unseen
     dot_arc_fit: float = 0.1
-    # a faint sticker's blob (lightness counting) filling this share of its convex hull is
-    # judged on the hull: a red sticker on a pink note differs from the paper in lightness,
-    # and its glossy highlight reaching the rim leaves a notch (the blob fills ~0.85-0.9 of
-    # its hull); a letter or a stroke fills far less of it (an "o" ring's hole is no notch:
-    # holes are filled first, and such a disc is then left as not full)
-    dot_notch_fill: float = 0.85
     # A disc of a note's paper colour (within dot_delta_e / 2) joined to that note through
     # pixels of its colour within dot_paper_reach radii is the note's paper beyond an outline
     # found short, not a sticker; a sticker outside every outline whose ring is mostly one

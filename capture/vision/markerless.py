@@ -990,7 +990,7 @@ def faint_stickers(
         if i in held or ev.owner[int(cents[i][1]), int(cents[i][0])] < 0:
             continue  # found by the usual evidence, or not on a note
         r_exp = r_px * (1 + m.scale_band_step) ** band[i]
-        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views, notch=True)
+        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
         if d is not None:
             out.append(d)
     return out
@@ -1004,20 +1004,16 @@ def _lone_disc(
     glare: np.ndarray,
     m: MarkerlessConfig,
     views: Views = (),
-    notch: bool = False,
 ) -> Disc | None:
     """Blob i (at: its stats row and the radius expected there) as one sticker at its own size
     when it has a sticker's shape (_sticker_shape), as it is or seen through the wall's
     perspective there (views), and its radius is within dot_own_range of the one expected;
-    else None. notch: the blob's convex hull is tested when the blob fills dot_notch_fill of
-    it (a glossy highlight reaching the rim bites a notch out of a faint sticker)."""
+    else None."""
     (x, y, bw, bh, area), r_exp = (int(v) for v in at[0]), at[1]
     lo, hi = m.dot_own_range
     part = comp[y : y + bh, x : x + bw] == i
-    shape = _notch_filled(part, m) if notch else part
-    ys, xs = np.nonzero(shape)
+    ys, xs = np.nonzero(part)
     cx, cy = float(xs.mean() + x), float(ys.mean() + y)
-    area = int(shape.sum())
     near = _view_at(views, cx, cy, m)
     # near a note seen askew, a sticker is also expected at that note's relative size
     sizes = [r_exp] + ([] if near is None else [r_exp * near[1]])
@@ -1029,7 +1025,7 @@ def _lone_disc(
             )
     if not any(lo * r <= np.sqrt(area / np.pi) <= hi * r for r in sizes):
         return None
-    r_area, view = _shape_in_view(shape, None if near is None else near[0], m)
+    r_area, view = _shape_in_view(part, None if near is None else near[0], m)
     if r_area == 0.0:
         return None
     return Disc(
@@ -1040,18 +1036,6 @@ def _lone_disc(
         r_area,
         view,
     )
-
-
-def _notch_filled(part: np.ndarray, m: MarkerlessConfig) -> np.ndarray:
-    """A blob's convex hull when the blob fills dot_notch_fill of it, else the blob: a
-    sticker's glossy highlight reaching its rim leaves a notch, a letter or a stroke fills
-    far less of its hull."""
-    pts = cv2.findNonZero(part.astype(np.uint8))
-    if pts is None:
-        return part
-    hull = np.zeros(part.shape, np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
-    return hull.astype(bool) if part.sum() >= m.dot_notch_fill * hull.sum() else part
 
 
 def _inner_pixels(
@@ -1459,12 +1443,12 @@ def _whole_in_own_colour(
     ]
     gy, gx = np.mgrid[y0:y1, x0:x1]
     for o in others or []:
-        # (nearer than 1.5 radii, two discs lie on one sticker; a disc of another colour
-        # laid on the writing beside it takes nothing of its own colour)
+        # (nearer than dot_overlap_max radii, two discs lie on one sticker; a disc of another
+        # colour laid on the writing beside it takes nothing of its own colour)
         if (
             o is not d
             and len(o.pixels)
-            and 1.5 * d.radius <= np.hypot(o.cx - d.cx, o.cy - d.cy) < 3 * d.radius
+            and m.dot_overlap_max * d.radius <= np.hypot(o.cx - d.cx, o.cy - d.cy) < 3 * d.radius
             and foreground(np.median(o.pixels, axis=0)[None], med, 0.5)[0] < m.dot_same_colour_de
         ):
             same &= np.hypot(gx - o.cx, gy - o.cy) > 1.1 * max(o.radius, d.radius)
