@@ -657,31 +657,45 @@ def test_overexposed_stickers_keep_their_colour() -> None:
     assert exact(off) == 0
 
 
-def _glossy_wall(gloss: float) -> tuple[np.ndarray, list[tuple[float, dict]]]:
-    """Four purple notes with writing and one to three blue stickers each on a beige wall;
-    each sticker glossy: a broad soft highlight (`gloss` of white at its peak) up and right
-    of its centre, as a domed sticker under a lamp shows. Returns the photo and each note's
-    centre x and stickers."""
-    rng = np.random.default_rng(7)
+def _glossy_wall(
+    gloss: float,
+    papers: tuple = ((159, 133, 193),) * 4,
+    dot: tuple[str, tuple[int, int, int]] = ("blue", (35, 85, 170)),
+    ink: tuple[str, tuple[int, int, int]] = ("Bien", (40, 36, 48)),
+    spot_at: tuple[float, float] = (1 / 3, -1 / 4),
+    rgb: tuple[tuple[int, int, int], tuple[int, int, int], int] = (
+        (200, 186, 160),
+        (150, 140, 120),
+        7,
+    ),
+) -> tuple[np.ndarray, list[tuple[float, dict]]]:
+    """Four notes (default: purple) with writing and one to three stickers each (default:
+    blue) on a beige wall; each sticker glossy: a broad soft highlight (`gloss` of white at
+    its peak) off its centre by spot_at of its radius (default up and right), as a domed
+    sticker under a lamp shows. rgb: the wall, the notes' shadow and the noise seed. Returns
+    the photo and each note's centre x and stickers."""
+    wall, shadow, seed = rgb
+    rng = np.random.default_rng(seed)
     side, r = 240, 22
-    img = np.full((520, 1250, 3), (200, 186, 160), np.float32)
+    img = np.full((520, 1250, 3), wall, np.float32)
     layer = np.zeros((520, 1250), np.float32)
     spot = np.zeros((520, 1250), np.float32)
     want = []
-    for i in range(4):
+    for i, paper in enumerate(papers):
         x0, y0 = 40 + 300 * i, 110
-        cv2.rectangle(img, (x0 + 4, y0 + 5), (x0 + side + 4, y0 + side + 5), (150, 140, 120), -1)
-        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), (159, 133, 193), -1)
-        cv2.putText(img, "Bien", (x0 + 20, y0 + 90), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (40, 36, 48), 4)
+        cv2.rectangle(img, (x0 + 4, y0 + 5), (x0 + side + 4, y0 + side + 5), shadow, -1)
+        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
+        cv2.putText(img, ink[0], (x0 + 20, y0 + 90), cv2.FONT_HERSHEY_SIMPLEX, 1.6, ink[1], 4)
         n = i % 3 + 1
         for j in range(n):
             at = (x0 + 50 + 70 * j, y0 + 170)
             cv2.circle(layer, at, r, 1.0, -1, cv2.LINE_AA)
-            cv2.circle(spot, (at[0] + r // 3, at[1] - r // 4), r // 2, 1.0, -1)
-        want.append((x0 + side / 2, {"blue": n}))
+            off = (int(spot_at[0] * r), int(spot_at[1] * r))
+            cv2.circle(spot, (at[0] + off[0], at[1] + off[1]), r // 2, 1.0, -1)
+        want.append((x0 + side / 2, {dot[0]: n}))
     layer = cv2.GaussianBlur(layer, (0, 0), 0.1 * r)[..., None]
     spot = cv2.GaussianBlur(spot, (0, 0), 0.3 * r)[..., None] * gloss
-    sticker = np.float32((35, 85, 170)) * (1 - spot) + 255 * spot
+    sticker = np.float32(dot[1]) * (1 - spot) + 255 * spot
     img = img * (1 - layer) + sticker * layer
     img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
     return cv2.GaussianBlur(img, (0, 0), 0.8), want
@@ -824,47 +838,25 @@ def test_stickers_cut_by_the_frame_are_counted() -> None:
     assert found(off) == []
 
 
-def _red_glossy_wall(gloss: float) -> tuple[np.ndarray, list[tuple[float, dict]]]:
-    """Pink and orange notes with red handwriting and one to three crimson stickers each on a
-    beige wall, the colours measured on generated photos (a pink paper at sRGB 234, 95, 140, a
-    red sticker at 172, 40, 52): a red sticker differs from a pink or an orange paper partly
-    in lightness. Each has a broad highlight (`gloss` of white) up and left of its centre.
-    Returns the photo and each note's centre x and stickers."""
-    rng = np.random.default_rng(11)
-    side, r = 240, 22
-    img = np.full((520, 1250, 3), (196, 190, 178), np.float32)
-    layer = np.zeros((520, 1250), np.float32)
-    spot = np.zeros((520, 1250), np.float32)
-    papers = [(234, 95, 140), (236, 105, 49), (234, 95, 140), (236, 105, 49)]
-    want = []
-    for i, paper in enumerate(papers):
-        x0, y0 = 40 + 300 * i, 110
-        cv2.rectangle(img, (x0 + 4, y0 + 5), (x0 + side + 4, y0 + side + 5), (150, 146, 136), -1)
-        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
-        cv2.putText(
-            img, "Lien", (x0 + 20, y0 + 90), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (150, 30, 60), 4
-        )
-        n = i % 3 + 1
-        for j in range(n):
-            at = (x0 + 50 + 70 * j, y0 + 170)
-            cv2.circle(layer, at, r, 1.0, -1, cv2.LINE_AA)
-            cv2.circle(spot, (at[0] - r // 3, at[1] - r // 3), r // 2, 1.0, -1)
-        want.append((x0 + side / 2, {"red": n}))
-    layer = cv2.GaussianBlur(layer, (0, 0), 0.1 * r)[..., None]
-    spot = cv2.GaussianBlur(spot, (0, 0), 0.3 * r)[..., None] * gloss
-    sticker = np.float32((172, 40, 52)) * (1 - spot) + 255 * spot
-    img = img * (1 - layer) + sticker * layer
-    img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
-    return cv2.GaussianBlur(img, (0, 0), 0.8), want
-
-
 def test_red_stickers_on_pink_and_orange_notes_are_counted() -> None:
-    """A crimson sticker on a pink note: its glossy part is near the paper in chroma, and the
-    usual evidence keeps a piece of it too small for any disc. The piece's blob with
-    lightness counting is the whole sticker, and counted; the red writing is none. Before
-    the lightness evidence was tried on blobs the usual evidence holds a piece of (but no
-    disc), the four on the pink notes were missed (2 notes exact, 3 stickers)."""
-    img, want = _red_glossy_wall(0.35)
+    """Pink and orange notes with red writing and one to three crimson stickers each, glossy:
+    a red sticker differs from a pink or an orange paper partly in lightness. On a pink note
+    the glossy part is near the paper in chroma, and the usual evidence keeps a piece of it
+    too small for any disc. The piece's blob with lightness counting is the whole sticker,
+    and counted; the red writing is none. Before the lightness evidence was tried on blobs
+    the usual evidence holds a piece of (but no disc), the four on the pink notes were
+    missed (2 notes exact, 3 stickers)."""
+    # colours measured on generated photos: a pink paper at sRGB (234, 95, 140), an orange
+    # one at (236, 105, 49), a red sticker at (172, 40, 52); red writing; highlight up left
+    pink, orange = (234, 95, 140), (236, 105, 49)
+    img, want = _glossy_wall(
+        0.35,
+        (pink, orange, pink, orange),
+        ("red", (172, 40, 52)),
+        ("Lien", (150, 30, 60)),
+        (-1 / 3, -1 / 3),
+        ((196, 190, 178), (150, 146, 136), 11),
+    )
     w = img.shape[1]
     res = read_wall(img, CONFIG, None)
     got = [min(res.notes, key=lambda n: abs(n.center[0] * w - cx)).dots for cx, _ in want]
