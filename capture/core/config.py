@@ -168,16 +168,9 @@ class OcrConfig:
     # four readings again with the other models improve the vote on real handwriting and on
     # generated notes alike (README, Accuracy). Without the better models they are dropped.
     readings: tuple[str, ...] = (
-        "block/soft/36",
-        "line13/sharp/36",
-        "block/sharp/36",
-        "line7/soft/48",
-        "block/core/36",
-        "block/grey/36",
-        "line7/soft/22",
-        "block/soft/36/system",
-        "line13/sharp/36/system",
-        "block/sharp/36/system",
+        "block/soft/36", "line13/sharp/36", "block/sharp/36", "line7/soft/48",
+        "block/core/36", "block/grey/36", "line7/soft/22",
+        "block/soft/36/system", "line13/sharp/36/system", "block/sharp/36/system",
         "line7/soft/48/system",
     )
     # The vote prefers a word of the languages' word lists (capture.tools.lexicon): this
@@ -453,91 +446,27 @@ class SynthLevel:
 class SynthConfig:
     """Sample photo generator (capture samples): severity per level and shared constants."""
 
-    easy: SynthLevel = field(
-        default_factory=lambda: SynthLevel(
-            tilt_deg=(0.0, 15.0),
-            roll_deg=3.0,
-            any_roll_p=0.0,
-            overframe_p=0.1,
-            light_gradient=0.12,
-            vignetting=0.12,
-            wb_error=0.05,
-            glare_p=0.1,
-            shadow_p=0.1,
-            blur_px=(0.0, 0.8),
-            motion_p=0.0,
-            motion_px=0.0,
-            noise=0.5,
-            jpeg_quality=(88, 95),
-            unknown_sticker_p=0.0,
-            note_overlap_p=0.05,
-            overflow_p=0.05,
-            sticker_touch_p=0.05,
-            note_lift_mm=4.0,
-            note_spin_p=0.0,
-            note_stack_p=0.0,
-            mixed_light_p=0.0,
-            lens_k1=0.005,
-            clip_p=0.0,
-        )
-    )
-    medium: SynthLevel = field(
-        default_factory=lambda: SynthLevel(
-            tilt_deg=(5.0, 30.0),
-            roll_deg=8.0,
-            any_roll_p=0.1,
-            overframe_p=0.3,
-            light_gradient=0.3,
-            vignetting=0.25,
-            wb_error=0.15,
-            glare_p=0.35,
-            shadow_p=0.35,
-            blur_px=(0.4, 1.6),
-            motion_p=0.15,
-            motion_px=6.0,
-            noise=1.0,
-            jpeg_quality=(78, 92),
-            unknown_sticker_p=0.02,
-            note_overlap_p=0.12,
-            overflow_p=0.1,
-            sticker_touch_p=0.15,
-            note_lift_mm=9.0,
-            note_spin_p=0.03,
-            note_stack_p=0.04,
-            mixed_light_p=0.25,
-            lens_k1=0.012,
-            clip_p=0.1,
-        )
-    )
-    hard: SynthLevel = field(
-        default_factory=lambda: SynthLevel(
-            tilt_deg=(10.0, 45.0),
-            roll_deg=15.0,
-            any_roll_p=0.5,
-            overframe_p=0.5,
-            light_gradient=0.5,
-            vignetting=0.4,
-            wb_error=0.3,
-            glare_p=0.6,
-            shadow_p=0.6,
-            blur_px=(0.8, 2.8),
-            motion_p=0.35,
-            motion_px=12.0,
-            noise=1.8,
-            jpeg_quality=(70, 88),
-            unknown_sticker_p=0.04,
-            note_overlap_p=0.2,
-            overflow_p=0.15,
-            sticker_touch_p=0.25,
-            note_lift_mm=14.0,
-            note_spin_p=0.1,
-            note_stack_p=0.1,
-            mixed_light_p=0.45,
-            lens_k1=0.02,
-            clip_p=0.2,
-            arm_p=0.15,
-        )
-    )
+    easy: SynthLevel = field(default_factory=lambda: SynthLevel(
+        tilt_deg=(0.0, 15.0), roll_deg=3.0, any_roll_p=0.0, overframe_p=0.1,
+        light_gradient=0.12, vignetting=0.12, wb_error=0.05, glare_p=0.1, shadow_p=0.1,
+        blur_px=(0.0, 0.8), motion_p=0.0, motion_px=0.0, noise=0.5, jpeg_quality=(88, 95),
+        unknown_sticker_p=0.0, note_overlap_p=0.05, overflow_p=0.05, sticker_touch_p=0.05,
+        note_lift_mm=4.0, note_spin_p=0.0, note_stack_p=0.0,
+        mixed_light_p=0.0, lens_k1=0.005, clip_p=0.0))
+    medium: SynthLevel = field(default_factory=lambda: SynthLevel(
+        tilt_deg=(5.0, 30.0), roll_deg=8.0, any_roll_p=0.1, overframe_p=0.3,
+        light_gradient=0.3, vignetting=0.25, wb_error=0.15, glare_p=0.35, shadow_p=0.35,
+        blur_px=(0.4, 1.6), motion_p=0.15, motion_px=6.0, noise=1.0, jpeg_quality=(78, 92),
+        unknown_sticker_p=0.02, note_overlap_p=0.12, overflow_p=0.1, sticker_touch_p=0.15,
+        note_lift_mm=9.0, note_spin_p=0.03, note_stack_p=0.04,
+        mixed_light_p=0.25, lens_k1=0.012, clip_p=0.1))
+    hard: SynthLevel = field(default_factory=lambda: SynthLevel(
+        tilt_deg=(10.0, 45.0), roll_deg=15.0, any_roll_p=0.5, overframe_p=0.5,
+        light_gradient=0.5, vignetting=0.4, wb_error=0.3, glare_p=0.6, shadow_p=0.6,
+        blur_px=(0.8, 2.8), motion_p=0.35, motion_px=12.0, noise=1.8, jpeg_quality=(70, 88),
+        unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15, sticker_touch_p=0.25,
+        note_lift_mm=14.0, note_spin_p=0.1, note_stack_p=0.1,
+        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15))
     canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
     canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
     upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)
