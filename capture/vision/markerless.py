@@ -534,6 +534,9 @@ class Disc:
     # how the wall's perspective shapes a disc there (2x2, determinant 1: work px per
     # rectified px), when the sticker is round only seen through it; None: as it is
     view: np.ndarray | None = None
+    # its blob was tested as one sticker (round and filled, or an arc the frame cuts), not a
+    # disc laid over a larger blob: near the frame it is judged on what is seen of it
+    shaped: bool = False
 
 
 def _surface_of_blob(lab: np.ndarray, blob: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
@@ -1020,22 +1023,15 @@ def _lone_disc(
     if x == 0 or y == 0 or x + bw == comp.shape[1] or y + bh == comp.shape[0]:
         cut = _cut_disc(part, (x, y), comp.shape, sizes, m, None if near is None else near[0])
         if cut is not None:
-            return Disc(
-                cut[0], cut[1], _inner_pixels(part, (x, y), cut, lab, glare), False, cut[2], cut[3]
-            )
+            pixels = _inner_pixels(part, (x, y), cut, lab, glare)
+            return Disc(cut[0], cut[1], pixels, False, cut[2], cut[3], shaped=True)
     if not any(lo * r <= np.sqrt(area / np.pi) <= hi * r for r in sizes):
         return None
     r_area, view = _shape_in_view(part, None if near is None else near[0], m)
     if r_area == 0.0:
         return None
-    return Disc(
-        cx,
-        cy,
-        _inner_pixels(part, (x, y), (cx, cy, r_area, view), lab, glare),
-        False,
-        r_area,
-        view,
-    )
+    pixels = _inner_pixels(part, (x, y), (cx, cy, r_area, view), lab, glare)
+    return Disc(cx, cy, pixels, False, r_area, view, shaped=True)
 
 
 def _inner_pixels(
@@ -1267,7 +1263,12 @@ def _view_radius(d: Disc, x0: int, y0: int, shape: tuple[int, int]) -> np.ndarra
 
 
 def _reject_disc(
-    d: Disc, discs: list[Disc], ev: StickerEvidence, m: MarkerlessConfig, views: Views = ()
+    d: Disc,
+    discs: list[Disc],
+    ev: StickerEvidence,
+    m: MarkerlessConfig,
+    views: Views = (),
+    touching: list[Disc] | None = None,
 ) -> str:
     """Why a disc is not a sticker ("" when it is one). A sticker stands on the wall or a
     note: round, mostly surrounded by what they explain (or other stickers), a full disc of
@@ -1290,9 +1291,14 @@ def _reject_disc(
     rr = _view_radius(d, x0, y0, (y1 - y0, x1 - x0))
     ring = (rr > 1.3 * r_d) & (rr < 1.8 * r_d)
     # near the frame only the ring's part inside the photo is seen: too little of it says
-    # nothing of the sticker's surroundings
-    if ring.sum() < m.dot_frame_ring_min * np.pi * (1.8**2 - 1.3**2) * r_d**2:
-        return "frame"
+    # nothing of the sticker's surroundings; a disc laid over a larger blob there (not tested
+    # as one sticker) may be any coloured thing the frame cuts
+    if min(cx, cy, ww - 1 - cx, hh - 1 - cy) < 1.8 * reach:
+        xu, yu = int(cx - 2 * reach), int(cy - 2 * reach)
+        ru = _view_radius(d, xu, yu, (int(cy + 2 * reach) + 1 - yu, int(cx + 2 * reach) + 1 - xu))
+        whole = ((ru > 1.3 * r_d) & (ru < 1.8 * r_d)).sum()
+        if not d.shaped or ring.sum() < m.dot_frame_ring_min * whole:
+            return "frame"
     rim = (rr > 1.15 * r_d) & (rr < 1.5 * r_d)
     n_ring = ring.sum()
     for o in discs:  # touching stickers: their discs say nothing either way
@@ -1311,7 +1317,7 @@ def _reject_disc(
     if (
         rim.sum()
         and cand[rim].mean() > m.dot_rim_max
-        and not _whole_in_own_colour(d, med, ev, m, views, discs)
+        and not _whole_in_own_colour(d, med, ev, m, views, touching)
     ):
         return "runs_on"  # a strip (a curled corner's shade, a gap between two notes)
     return ""
@@ -1397,13 +1403,19 @@ def _stickers(
     ev, ev_l = evs
     every = discs + faint
     kept = [d for d in faint if not _reject_disc(d, every, ev_l, m, views)]
-    retry = []
+    retry, runs_on = [], []
     for d in discs:
         why = _reject_disc(d, every, ev, m, views)
         if not why:
             kept.append(d)
         elif why == "not_full":
             retry.append(d)
+        elif why == "runs_on":
+            runs_on.append(d)
+    # a sticker over writing touched by a sticker of its colour kept (not by any disc: a pen
+    # stroke is laid with a chain of discs of one colour, each of them cut off by the next)
+    touching = list(kept)
+    kept += [d for d in runs_on if not _reject_disc(d, every, ev, m, views, touching)]
     for d in retry:
         apart = all(
             np.hypot(o.cx - d.cx, o.cy - d.cy) >= m.dot_overlap_max * max(o.radius, d.radius)
@@ -1412,7 +1424,7 @@ def _stickers(
         if (
             apart
             and not _reject_disc(d, every, ev_l, m, views)
-            and _whole_in_own_colour(d, np.median(d.pixels, axis=0), ev_l, m, views, every)
+            and _whole_in_own_colour(d, np.median(d.pixels, axis=0), ev_l, m, views)
         ):
             kept.append(d)
     return kept
@@ -1432,7 +1444,7 @@ def _whole_in_own_colour(
     letters, but the ink is another colour; a strip or a stroke a disc was laid on runs on
     in the disc's own colour. Round as it is or seen through the wall's perspective there
     (views: a far sticker in a tilted photo is an ellipse). A sticker of the same colour
-    touching it (one of `others`, the discs laid) is not its running on: its disc is left
+    touching it (one of `others`, stickers kept) is not its running on: its disc is left
     out, as the rim test leaves it."""
     hh, ww = ev.cand.shape
     r = 2.5 * d.radius
