@@ -888,11 +888,10 @@ def _short_outline_wall(scale: float = 2.0) -> tuple[np.ndarray, tuple[int, int]
 
 
 def test_stickers_beside_an_outline_found_short() -> None:
-    """A note's outline found a quarter short (a curled or overlapped note): the strip of its
-    paper beyond the outline is no sticker (its colour, joined to the note), and the sticker
-    on that strip is on the note (its surroundings are that paper). The free stickers stay
-    free, the yellow one too (not joined to a yellow note). With dot_paper_reach 0 the strip
-    gives false yellow stickers and the purple one is free."""
+    """A note's outline found a quarter short (a curled or overlapped note): the sticker on
+    its paper beyond the outline is on that note (its surroundings are that paper), and the
+    strip of paper is no sticker. The free stickers stay free, the yellow one too. With
+    dot_paper_reach 0 the purple one is free."""
     from dataclasses import replace
 
     from capture.vision import markerless
@@ -927,7 +926,7 @@ def test_stickers_beside_an_outline_found_short() -> None:
         assert np.hypot(near.center[0] - x, near.center[1] - y) < 6 and near.on_note is None
     off = replace(CONFIG, markerless=replace(CONFIG.markerless, dot_paper_reach=0.0))
     dots, k = stickers(off)
-    assert len(dots) > 4 and all(d.on_note is None for d in dots)
+    assert len(dots) == 4 and all(d.on_note is None for d in dots)
 
 
 def _touching_over_writing(scale: float = 2.0) -> tuple[np.ndarray, list[float]]:

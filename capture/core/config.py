@@ -584,11 +584,9 @@ class MarkerlessConfig:
     # photo, when that is dot_frame_ring_min of the whole ring or more: a sticker cut through
     # its centre shows half its ring; under 0.45 its surroundings are mostly unseen
     dot_arc_fit: float = 0.1
-    # A disc of a note's paper colour (within dot_delta_e / 2) joined to that note through
-    # pixels of its colour within dot_paper_reach radii is the note's paper beyond an outline
-    # found short, not a sticker; a sticker outside every outline whose ring is mostly one
-    # note's paper is on that note (an outline found short leaves it outside). A note's
-    # outline as found is off by up to a third of its side where a note curls or overlaps
+    # A sticker outside every outline whose ring is mostly the paper (within dot_delta_e / 2)
+    # of a note within dot_paper_reach radii is on that note: an outline found short (a note
+    # curled or overlapped, off by up to a third of its side) leaves it outside
     dot_paper_reach: float = 6.0
     dot_frame_ring_min: float = 0.45
     dot_view_max: float = 1.6

@@ -87,6 +87,13 @@ def check_disc(
     x, y, radius): a ray that meets one has met a sticker touching this one: its run ends
     there (at this one's rim when they touch)."""
     cols, xs, ys, t = _rays(lab, centre, radius, view, m)
+    # a ray that leaves the photo says nothing past its frame (the edge replicated would run
+    # a sticker the frame cuts on in its own colour): the rays that stay in it, when there
+    # are enough of them (a sticker cut through its centre keeps about half)
+    h, w = lab.shape[:2]
+    seen = ((xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)).all(axis=1)
+    if 4 <= seen.sum() < len(seen):
+        cols, xs, ys = cols[seen], xs[seen], ys[seen]
     disc = np.median(cols[:, t < m.dot_check_core].reshape(-1, 3), axis=0)
     around = np.median(cols[:, t >= m.dot_check_around].reshape(-1, 3), axis=0)
     contrast = float(np.linalg.norm(disc - around))

@@ -1280,8 +1280,6 @@ def _reject_disc(
     med = np.median(d.pixels, axis=0)
     if np.hypot(med[1], med[2]) < m.dot_colourless_chroma:
         return "colourless"  # a highlight, a white surface: every sticker is a colour
-    if _paper_beyond_outline(d, med, ev, m):
-        return "note_paper"
     r_d = max(d.radius, _own_radius(d, ev.cand, m))
     # a sticker seen through the wall's perspective (d.view) reaches out to its longer axis
     reach = r_d * (1.0 if d.view is None else float(np.linalg.norm(d.view, 2)))
@@ -1343,23 +1341,6 @@ def _paper_near(
         return None
     same = foreground(ev.lab[y0:y1, x0:x1], ev.papers[best[1]], m.fg_l_weight) < m.dot_delta_e / 2
     return best[1], same, (x0, y0)
-
-
-def _paper_beyond_outline(
-    d: Disc, med: np.ndarray, ev: StickerEvidence, m: MarkerlessConfig
-) -> bool:
-    """Whether a disc is a note's paper beyond its outline as found (an outline found short
-    leaves a strip of the note outside it, and discs are laid on it): of that note's paper
-    colour, and joined to the note through pixels of that colour. A sticker the colour of
-    the note it touches is not seen either way (see Limits)."""
-    found = _paper_near(d, med, ev, m.dot_paper_reach * d.radius, m)
-    if found is None:
-        return False
-    i, same, (x0, y0) = found
-    _n, labels = cv2.connectedComponents(same.astype(np.uint8), connectivity=8)
-    at = labels[min(round(d.cy) - y0, same.shape[0] - 1), min(round(d.cx) - x0, same.shape[1] - 1)]
-    own = ev.owner[y0 : y0 + same.shape[0], x0 : x0 + same.shape[1]] == i
-    return bool(at > 0 and (own & (labels == at)).any())
 
 
 def _note_around(d: Disc, ev: StickerEvidence, m: MarkerlessConfig) -> int:
