@@ -961,3 +961,38 @@ def test_touching_stickers_of_one_colour_over_writing_are_counted() -> None:
     got = [min(res.notes, key=lambda n: abs(n.center[0] * w - cx)).dots for cx in want]
     assert got == [{"blue": 2}] * 3
     assert len(res.dots) == 6
+
+
+def _desk_with_one_note() -> tuple[np.ndarray, tuple[float, float]]:
+    """One lime note (260 px, turned 40 degrees, a line of writing) on a light wooden desk,
+    two pens lying against its corner and a small dark square (a phone's camera) beside them:
+    the note is no lone blob (the pens touch it), the camera is the only small filled blob.
+    Returns the photo and the note's centre."""
+    rng = np.random.default_rng(7)
+    img = np.full((700, 1000, 3), (226, 208, 178), np.uint8)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    c = np.array((330.0, 300.0))
+    note = cv2.boxPoints(((c[0], c[1]), (260, 260), 40)).astype(np.int32)
+    cv2.fillConvexPoly(img, note + np.array((4, 5), np.int32), (180, 165, 140))
+    cv2.fillConvexPoly(img, note, (200, 232, 70))
+    cv2.line(img, (285, 300), (370, 310), (40, 60, 40), 4)
+    corner = note[np.argmax(note[:, 0] + note[:, 1])]  # the lower right corner
+    for dx, colour in ((0, (40, 160, 90)), (34, (150, 150, 150))):
+        a = (int(corner[0]) - 30 + dx, int(corner[1]) - 20)
+        cv2.line(img, a, (a[0] + 170, a[1] + 150), colour, 26)
+    cv2.rectangle(img, (760, 420), (786, 446), (40, 40, 45), -1)
+    return cv2.GaussianBlur(img, (0, 0), 0.8), (float(c[0]), float(c[1]))
+
+
+def test_one_large_note_touched_by_pens_is_one_note() -> None:
+    """A note with pens lying against it is no lone blob; the note scale came from the only
+    small filled blob left (a phone's camera, ten times smaller) and the note was tiled with
+    squares of that size. Opened by half its inscribed circle, the blob leaves the note: the
+    scale is the note's own and it is found as one note."""
+    img, (x, y) = _desk_with_one_note()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    assert len(res.notes) == 1, [(n.color, n.center) for n in res.notes]
+    n = res.notes[0]
+    assert np.hypot(n.center[0] * w - x, n.center[1] * h - y) < 20
+    assert n.color == "lime"

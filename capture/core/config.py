@@ -524,6 +524,10 @@ class MarkerlessConfig:
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
     scale_round_max: float = 0.8  # a blob this round (area / enclosing circle) is a sticker
     # (a disc ~0.9, a square 0.64): not a note to take the scale from
+    # a blob that is no lone note is opened with a disc of this share of its inscribed circle's
+    # diameter (half a note's side for a note): a pen or a cable touching a note goes, the
+    # note's rounded corners keep it over lone_fill_min (area lost: 5 %)
+    scale_core_open: float = 0.5
     # In a tilted photo far notes are smaller: the note side is fitted as a plane over the
     # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
     # side expected where they are, in bands of scale_band_step, within scale_rel_range

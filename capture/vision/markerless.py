@@ -152,6 +152,31 @@ def _roundness(part: np.ndarray) -> float:
     return float(part.sum() / max(np.pi * (r + 0.5) ** 2, 1.0))
 
 
+def _lone_cores(
+    part: np.ndarray, lone_cfg: NotesConfig, open_frac: float
+) -> list[tuple[float, float, float]]:
+    """The lone notes (x, y in the blob, side) left once a blob is opened with a disc of
+    open_frac x its inscribed circle's diameter: whatever touches a note and is thinner than
+    that (a pen, a cable, a shadow's bridge to the next note) goes, the note stays a square
+    with its corners a little rounded. A blob of notes edge to edge stays one long blob."""
+    # (its holes first filled: writing on the note must not narrow it)
+    pad = _fill_holes(np.pad(part, 1), 0.25 * float(part.sum())).astype(np.uint8)
+    k = round(2 * open_frac * float(cv2.distanceTransform(pad, cv2.DIST_L2, 5).max())) | 1
+    if k < 5:
+        return []
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    n, labels, _st, cents = cv2.connectedComponentsWithStats(
+        cv2.morphologyEx(pad, cv2.MORPH_OPEN, disc), connectivity=4
+    )
+    found = []
+    for j in range(1, n):
+        # (a disc, the opening's own shape, fills its square pi/4: under lone_fill_min)
+        s = lone_note_side(labels == j, lone_cfg)
+        if s is not None:
+            found.append((float(cents[j][0]) - 1, float(cents[j][1]) - 1, s))
+    return found
+
+
 def note_scale(
     mask: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
@@ -181,6 +206,10 @@ def note_scale(
         if s is not None:
             lone.append(s)
             samples.append((float(cents[i][0]), float(cents[i][1]), s))
+        elif cores := _lone_cores(part, lone_cfg, cfg.scale_core_open):
+            # a note with something thin touching it (a pen, a cable, a shadow's bridge)
+            lone += [c[2] for c in cores]
+            samples += [(x + cx, y + cy, c) for cx, cy, c in cores]
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
     if lone:
