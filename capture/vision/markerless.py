@@ -181,7 +181,8 @@ def note_scale(
     mask: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
     """The usual note side (px) in this mask: the median side of its lone note blobs (square
-    up to the shape perspective gives them), else of its compact note-like blobs; None when
+    up to the shape perspective gives them, or left when thin things touching a note are
+    opened away), else of its compact note-like blobs; None when
     nothing looks like a note. And each lone note's (x, y, side), for the scale's variation
     across a tilted photo."""
     lone_cfg = replace(
@@ -192,6 +193,7 @@ def note_scale(
     )
     lone, compact = [], []
     samples: list[tuple[float, float, float]] = []
+    cores: list[tuple[float, float, float]] = []  # lone notes inside larger blobs
     h, w = mask.shape
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
@@ -206,16 +208,19 @@ def note_scale(
         if s is not None:
             lone.append(s)
             samples.append((float(cents[i][0]), float(cents[i][1]), s))
-        elif cores := _lone_cores(part, lone_cfg, cfg.scale_core_open):
+        elif found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
             # a note with something thin touching it (a pen, a cable, a shadow's bridge)
-            lone += [c[2] for c in cores]
-            samples += [(x + cx, y + cy, c) for cx, cy, c in cores]
+            cores += [(x + cx, y + cy, c) for cx, cy, c in found]
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
+    lo, hi = cfg.scale_rel_range
+    if cores and max(c[2] for c in cores) * lo / hi > max(lone, default=0.0):
+        # every lone blob is far smaller than a note found in a larger blob: a phone's
+        # camera, a sticker, not notes; else the lone notes alone, their outline unrounded
+        lone, samples = [c[2] for c in cores], cores
     if lone:
         # perspective makes lone notes differ in size by scale_rel_range at most: far smaller
         # lone blobs are stickers or magnets (which the roundness test may miss, shaded)
-        lo, hi = cfg.scale_rel_range
         floor = max(lone) * lo / hi
         samples = [p for p in samples if p[2] >= floor]
         return float(np.median([s for s in lone if s >= floor])), samples
