@@ -241,7 +241,11 @@ def test_run_markerless_without_workshop(tmp_path) -> None:
     assert sum(d["on_note"] is None for d in ml["dots"]) == len(free)
     rows = read_csv(out / "markerless_notes.csv")
     assert len(rows) == len(truth) and int(rows[0]["gommettes"]) == 4  # ranked by stickers
-    assert "Murs sans panneau" in (out / "report.html").read_text("utf-8")
+    html = (out / "report.html").read_text("utf-8")
+    assert "Murs sans panneau" in html
+    # the summary counts them too (not "0 post-it" for a wall read without boards)
+    total = f'<span class="big">{len(truth)}</span><span><a href="#sans-panneau">post-it sans'
+    assert total in html and f"{len(ml['dots'])} gommettes</span>" in html
 
 
 def test_note_scale_ignores_stickers_and_far_smaller_blobs() -> None:

@@ -466,6 +466,7 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
     n_stickers = sum(v["agree"] + v["disagree"] for v in session.get("votes", []))
     board_ids = [b["id"] for b in layout["boards"] if b["kind"] != "calibration"]
     ok = sum(p.get("status") == "ok" for p in session.get("photos", []))
+    ml = session.get("markerless")
     return {
         "title": layout.get("title") or session["workshop"],
         "workshop": session["workshop"],
@@ -477,6 +478,10 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
             "stickers": n_stickers, "verbatims": len(session.get("votes", [])),
             "actions": len(session.get("actions", [])), "notes": len(session.get("notes", [])),
             "flags": sum(not f["resolved"] and f["severity"] != "info" for f in flags),
+            # walls read without boards (None: no such photo): their notes and stickers
+            # would otherwise be missing from the summary a facilitator reads first
+            "wall_notes": len(ml["notes"]) if ml else None,
+            "wall_dots": len(ml["dots"]) if ml else 0,
         },
         "walls": walls, "flags": flags, "flag_groups": review.groups, "photos": photos,
         "data": data, "progress": progress, "board_names": board_names(layout),
