@@ -419,8 +419,12 @@ def read_texts(
     # readings of note i at quarter turn k, as they are made
     got: dict[tuple[int, int], OcrResult] = {(i, 0): o for i, o in enumerate(reads)}
     got |= {(i, notes[i].alt_turn): o for i, o in zip(alts, reads[len(notes) :], strict=True)}
-    turn = [max((k for j, k in got if j == i), key=lambda k: read_weight(got[i, k]))
-            for i in range(len(notes))]
+
+    def best(i: int, turns: list[int]) -> int:
+        """The quarter turn of note i, among those read, whose reading says the most."""
+        return max(turns, key=lambda k: read_weight(got[i, k]))
+
+    turn = [best(i, [k for j, k in got if j == i]) for i in range(len(notes))]
     if float(np.median([got[i, turn[i]].confidence or 0.0 for i in range(len(notes))])) < doubt:
         sample = sorted(range(len(notes)), key=lambda i: -_writing(views[i]))[:probe]
 
@@ -431,10 +435,13 @@ def read_texts(
         read([(i, k) for i in sample for k in (1, 2, 3)])
         photo = max(range(4), key=lambda k: sum(read_weight(got[i, k]) for i in sample))
         if photo:
-            near = {i: [photo] + ([(photo + 1) % 4, (photo - 1) % 4] if notes[i].alt_turn else [])
-                    for i in range(len(notes))}
+            # a note unsure of its side up may take a quarter turn more or less than the photo
+            near = {
+                i: [photo] + ([(photo + 1) % 4, (photo - 1) % 4] if notes[i].alt_turn else [])
+                for i in range(len(notes))
+            }
             read([(i, k) for i, ks in near.items() for k in ks])
-            turn = [max(near[i], key=lambda k: read_weight(got[i, k])) for i in range(len(notes))]
+            turn = [best(i, near[i]) for i in range(len(notes))]
     for n, k in zip(notes, turn, strict=True):
         if k:
             n.crop = np.ascontiguousarray(np.rot90(np.asarray(n.crop), k))
