@@ -226,18 +226,16 @@ def paper_pixels(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
     return patch[mask > 0]
 
 
-def clipped_share(rgb: np.ndarray, corners: np.ndarray, clip_level: int) -> float:
-    """Share of a note's paper (paper_pixels) saturated in two channels or more: an
+def clipped_share(px: np.ndarray, clip_level: int) -> float:
+    """Share of a note's paper (paper_pixels, N x 3) saturated in two channels or more: an
     overexposed note's hue is lost (a lime or pale orange note whose red and green clip is
     yellow in the pixels), and no cast taken off brings it back."""
-    px = paper_pixels(rgb, corners)
     return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
 
 
-def clipped_channels(rgb: np.ndarray, corners: np.ndarray, config: Config) -> np.ndarray:
-    """Per channel (R, G, B): saturated over most of a note's paper (dot_clip_share of
-    paper_pixels, as for a sticker), its value then only a lower bound."""
-    px = paper_pixels(rgb, corners)
+def clipped_channels(px: np.ndarray, config: Config) -> np.ndarray:
+    """Per channel (R, G, B): saturated over most of a note's paper (paper_pixels, N x 3;
+    dot_clip_share of it, as for a sticker), its value then only a lower bound."""
     if not len(px):
         return np.zeros(3, bool)
     return (px >= config.dots.clip_level).mean(0) >= config.markerless.dot_clip_share
@@ -288,10 +286,12 @@ def interpret(
         out.cast = light_cast(np.array(scene.wall_lab), labs, refs.notes, config)
         if out.cast is not None:
             labs = correct_cast(labs, out.cast.gains)
+    # each note's paper as photographed, taken once: what the photo saturates in it
+    papers = [None if rgb is None else paper_pixels(rgb, np.array(n.corners)) for n in scene.notes]
     clipped = np.zeros((len(labs), 3), bool)
-    if rgb is not None:
-        for k, n in enumerate(scene.notes):
-            clipped[k] = clipped_channels(rgb, np.array(n.corners), config)
+    for k, px in enumerate(papers):
+        if px is not None:
+            clipped[k] = clipped_channels(px, config)
     names = name_colours(
         [tuple(v) for v in labs],
         refs.notes,
@@ -306,7 +306,7 @@ def interpret(
         note = _note_result(k, scene, names, ids, wall_pts, config)
         if rgb is not None and n.side_px > 0:
             note.crop, note.ocr_crop, note.alt_turn = _note_crops(rgb, k, scene, config)
-            share = clipped_share(rgb, np.array(n.corners), config.dots.clip_level)
+            share = clipped_share(papers[k], config.dots.clip_level)
             if share >= config.qa.overexposed_paper:
                 values = {"share": round(share, 2)}
                 out.findings.append(Finding("overexposed", "wall_note", values, item=note.id))
