@@ -524,6 +524,21 @@ class MarkerlessConfig:
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
     scale_round_max: float = 0.8  # a blob this round (area / enclosing circle) is a sticker
     # (a disc ~0.9, a square 0.64): not a note to take the scale from
+    # A blob that fits its ellipse (the least-squares one of its outline) at least
+    # ellipse_fit_min (intersection over union) and better than its least quadrilateral is a
+    # sticker seen blurred or askew, not a note: a 1.6:1 ellipse is as "round" as a square by
+    # area over enclosing circle (0.62 against 0.64), but a note fits its quadrilateral at
+    # 0.95-1 and its ellipse at 0.8-0.9, a disc or an ellipse the other way (real blurred
+    # red dots 0.95-0.98 against 0.89-0.94 in the 1000 px probe)
+    ellipse_fit_min: float = 0.9
+    # The wall's colour holds a note when an island of it (enclosed by other colours, not
+    # reaching the frame) is a clean quadrilateral far larger than every note the rest shows
+    # (past scale_rel_range): lime notes the colour of a cream wall on a dark board. An island
+    # within paper_mode_de of the wall's colour is the same paper: the photo's most common
+    # colour is then note paper (a close-up whose notes fill the frame), not a wall, and the
+    # wall is the most common colour of the rest (one paper's shades spread 2-5 units; lime
+    # against cream paint measures 14)
+    paper_mode_de: float = 8.0
     # a blob that is no lone note is opened with a disc of this share of its inscribed circle's
     # diameter (half a note's side for a note): a pen or a cable touching a note goes, the
     # note's rounded corners keep it over lone_fill_min (area lost: 5 %)

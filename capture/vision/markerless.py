@@ -152,6 +152,34 @@ def _roundness(part: np.ndarray) -> float:
     return float(part.sum() / max(np.pi * (r + 0.5) ** 2, 1.0))
 
 
+def _elliptic(part: np.ndarray, fit_min: float) -> bool:
+    """Whether a blob is an ellipse rather than a quadrilateral: a sticker blurred or seen
+    askew, not a note. Perspective (locally affine) keeps an ellipse an ellipse and a square a
+    quadrilateral, so the blob is compared with both: the ellipse fitted to its outline and
+    the least quadrilateral enclosing it (intersection over union each)."""
+    blob = np.pad(part.astype(bool), 4)  # room for the ellipse fitted past the blob's box
+    cs, _ = cv2.findContours(blob.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not cs:
+        return False
+    c = max(cs, key=cv2.contourArea)
+    if len(c) < 5:
+        return False
+    part = blob
+    ell = np.zeros(part.shape, np.uint8)
+    (ex, ey), (ea, eb), ang = cv2.fitEllipse(c)
+    cv2.ellipse(ell, ((ex, ey), (ea, eb), ang), 1, -1)
+    quad = cv2.approxPolyN(c.astype(np.float32), 4, ensure_convex=True).reshape(-1, 2)
+    box = np.zeros(part.shape, np.uint8)
+    cv2.fillPoly(box, [np.round(quad).astype(np.int32)], 1)
+
+    def iou(shape: np.ndarray) -> float:
+        s = shape.astype(bool)
+        return float((s & blob).sum()) / max(float((s | blob).sum()), 1.0)
+
+    fit = iou(ell)
+    return fit >= fit_min and fit > iou(box)
+
+
 def _lone_cores(
     part: np.ndarray, lone_cfg: NotesConfig, open_frac: float
 ) -> list[tuple[float, float, float]]:
@@ -202,8 +230,8 @@ def note_scale(
         if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
             continue  # cut by the frame: its size says nothing
         part = labels[y : y + bh, x : x + bw] == i
-        if _roundness(part) > cfg.scale_round_max:
-            continue  # a sticker, a magnet: round, not a note seen in perspective
+        if _roundness(part) > cfg.scale_round_max or _elliptic(part, cfg.ellipse_fit_min):
+            continue  # a sticker, a magnet: round or elliptic, not a note seen in perspective
         s = lone_note_side(part, lone_cfg)
         if s is not None:
             lone.append(s)
@@ -521,6 +549,9 @@ class Probe:
     gains: np.ndarray | None  # linear-light gains that balance it (None: left as it is)
     side_px: float  # the usual note side in the photo
     scale: np.ndarray | None  # side / usual side = a + b x + c y (photo px), or None
+    # notes of the wall's own colour (probe px, paper_islands): foreground though near a
+    # bare surface; None: none
+    paper: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -583,15 +614,20 @@ def _surface_of_blob(lab: np.ndarray, blob: np.ndarray, cfg: MarkerlessConfig) -
 
 
 def bare_surfaces(
-    lab: np.ndarray, wall: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
+    lab: np.ndarray,
+    wall: np.ndarray,
+    notes_cfg: NotesConfig,
+    cfg: MarkerlessConfig,
+    paper: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """The wall and the other bare surfaces of a photo (a paper roll or a whiteboard on the
     wall): a blob of a tenth of the photo or more, mostly one flat colour, is one when taking
-    its colour away leaves lone notes in it; a wall of notes stuck edge to edge leaves none."""
+    its colour away leaves lone notes in it; a wall of notes stuck edge to edge leaves none.
+    paper: notes of the wall's own colour (paper_islands), part of the blobs they lie in."""
     surfaces = [wall]
     h, w = lab.shape[:2]
     for _ in range(cfg.surfaces_max - 1):
-        fg = _far_from(lab, surfaces, cfg)
+        fg = _far_from(lab, surfaces, cfg, paper)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
         big = [i for i in range(1, n) if stats[i][4] >= cfg.surface_min_frac * h * w]
         added = False
@@ -600,7 +636,9 @@ def bare_surfaces(
             mode = _surface_of_blob(lab, blob, cfg)
             if mode is None:
                 continue
-            rest = blob & _far_from(lab, [mode], cfg)
+            if paper is not None:  # notes of the wall's colour on it (holes in its blob)
+                blob = blob | (_fill_holes(blob, stats[i][4]) & paper)
+            rest = blob & _far_from(lab, [mode], cfg, paper)
             side, samples = note_scale(rest, notes_cfg, cfg)
             if side is not None and len(samples) >= cfg.surface_min_notes:
                 surfaces.append(mode)
@@ -611,11 +649,77 @@ def bare_surfaces(
     return surfaces
 
 
-def _far_from(lab: np.ndarray, surfaces: list[np.ndarray], cfg: MarkerlessConfig) -> np.ndarray:
-    """Pixels unlike every bare surface (opened: single pixels of noise are not notes)."""
+def _far_from(
+    lab: np.ndarray,
+    surfaces: list[np.ndarray],
+    cfg: MarkerlessConfig,
+    paper: np.ndarray | None = None,
+) -> np.ndarray:
+    """Pixels unlike every bare surface (opened: single pixels of noise are not notes), and
+    the notes of a surface's own colour (paper: a mask at any size, see paper_islands)."""
     d = np.min([foreground(lab, s, cfg.fg_l_weight) for s in surfaces], axis=0)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
-    return cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if paper is not None:
+        # each note of a surface's colour a blob of its own: its outline is left out (it lies
+        # on a board or among notes that differ from the wall, and would join their blob)
+        h, w = fg.shape
+        own = cv2.resize(paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        fg &= ~(cv2.dilate(own, np.ones((3, 3), np.uint8)) > 0)
+        fg |= own > 0
+    return fg
+
+
+def paper_islands(
+    lab: np.ndarray, wall: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
+) -> tuple[np.ndarray | None, bool]:
+    """Notes of the wall's own colour: islands of it (enclosed by other colours, not reaching
+    the frame) that are clean quadrilaterals (as _lone_quads: filling the least one enclosing
+    them, sides within rect_aspect_max, no ellipse), coloured (grey_surface), far larger than
+    every note the rest of the photo shows (past scale_rel_range; any size from
+    scale_min_px when it shows none). A wall runs on around its notes and reaches the frame;
+    an island as large as the notes is a gap enclosed by notes stuck edge to edge.
+
+    Returns their mask (holes filled: their writing and stickers are theirs; None: none) and
+    whether one of them is the wall's own paper (within paper_mode_de): the photo's most
+    common colour is then the paper of notes filling a close-up, not a wall."""
+    far = _far_from(lab, [wall], cfg)
+    side, _samples = note_scale(far, notes_cfg, cfg)
+    lo, hi = cfg.scale_rel_range
+    floor = max(cfg.scale_min_px, (side or 0.0) * hi / lo)
+    near = cv2.morphologyEx((~far).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(near, connectivity=4)
+    h, w = near.shape
+    out = np.zeros((h, w), bool)
+    own = False
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h or area < floor**2:
+            continue  # the wall reaching the frame, or no larger than the notes
+        part = labels[y : y + bh, x : x + bw] == i
+        whole = _fill_holes(part, area)
+        if not _clean_quad(whole, cfg) or _elliptic(whole, cfg.ellipse_fit_min):
+            continue
+        paper = np.median(lab[y : y + bh, x : x + bw][part], axis=0)
+        cast = None if np.hypot(wall[1], wall[2]) < cfg.wall_neutral_chroma else wall
+        if grey_surface(paper, cast, cfg):
+            continue  # a white or grey island: a whiteboard, a window of wall
+        out[y : y + bh, x : x + bw] |= whole
+        own |= float(np.linalg.norm(paper - wall)) < cfg.paper_mode_de
+    return (out if out.any() else None), own
+
+
+def _clean_quad(whole: np.ndarray, cfg: MarkerlessConfig) -> bool:
+    """Whether a blob (holes filled) fills the least quadrilateral enclosing it at
+    rect_fill_min, that quadrilateral's sides within rect_aspect_max of each other."""
+    cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    quad = _quad_of_blob(max(cs, key=cv2.contourArea)) if cs else None
+    if quad is None:
+        return False
+    sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+    q_area = float(cv2.contourArea(quad.astype(np.float32)))
+    fill = float(whole.sum()) / max(q_area, 1.0)
+    return sides.max() <= cfg.rect_aspect_max * sides.min() and fill >= cfg.rect_fill_min
 
 
 def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
@@ -626,22 +730,42 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
     f0 = min(1.0, m.probe_max_side_px / max(h, w))
     size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
     probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA)
-    lab0 = _lab(probe)
-    wall = wall_colour(lab0, m)
-    balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
-    gains = _balance_gains(probe, lab0, wall) if balanced else None
-    if gains is not None:
-        lab0 = _lab(_apply_gains(probe, gains))
-        wall = wall_colour(lab0, m)
-    surfaces = bare_surfaces(lab0, wall, config.notes, m)
-    side0, samples = note_scale(_far_from(lab0, surfaces, m), config.notes, m)
+    lab0, wall, balanced, gains = _balanced_on(probe, np.ones(probe.shape[:2], bool), m)
+    paper, own = paper_islands(lab0, wall, config.notes, m)
+    if own:
+        # the most common colour is the paper of notes filling a close-up: the wall is the
+        # most common colour of the rest (own implies a coloured, unbalanced mode: lab0 raw)
+        lab0, wall, balanced, gains = _balanced_on(probe, _far_from(lab0, [wall], m), m)
+        paper = None
+    surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
+    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper), config.notes, m)
     if side0 is None:
         return None
     side_full = side0 / f0
     coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
     return Probe(
-        tuple(tuple(float(v) for v in s) for s in surfaces), balanced, gains, side_full, coef
+        tuple(tuple(float(v) for v in s) for s in surfaces),
+        balanced,
+        gains,
+        side_full,
+        coef,
+        paper,
     )
+
+
+def _balanced_on(
+    probe: np.ndarray, among: np.ndarray, m: MarkerlessConfig
+) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray | None]:
+    """The probe's CIELAB, the wall's colour (the mode of the pixels `among`), whether it was
+    balanced on it (near-neutral) and the gains that did."""
+    lab0 = _lab(probe)
+    wall = wall_colour(lab0[among][:, None], m)
+    balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
+    gains = _balance_gains(probe, lab0, wall) if balanced else None
+    if gains is not None:
+        lab0 = _lab(_apply_gains(probe, gains))
+        wall = wall_colour(lab0[among][:, None], m)
+    return lab0, wall, balanced, gains
 
 
 def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkImages:
@@ -696,7 +820,7 @@ def cover_notes(
     m = config.markerless
     side = m.note_mm
     lab_s = img.lab_s
-    mask = _far_from(lab_s, [np.array(s) for s in probe.surfaces], m)
+    mask = _far_from(lab_s, [np.array(s) for s in probe.surfaces], m, probe.paper)
     # a sticker stuck across a note's edge would pull its square outward: opened away
     k = max(3, round(m.note_open_mm)) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
