@@ -107,3 +107,19 @@ def test_notes_of_the_walls_colour_on_a_dark_board() -> None:
     for x, y, _colour in notes:
         off = min(np.hypot(n.center[0] * w - x, n.center[1] * h - y) for n in res.notes)
         assert off < 20, (x, y)
+
+
+def test_elliptic_stickers_do_not_set_the_note_scale() -> None:
+    """Stickers blurred or seen askew are ellipses (here 1.6:1), as round by area over
+    enclosing circle as a note (0.6): with no lone note in the photo (notes stuck edge to edge,
+    two L-shaped packs), they were the small compact blobs the scale is taken from. An ellipse
+    fits its ellipse better than its quadrilateral: a sticker, not a note."""
+    mask = np.zeros((400, 700), np.uint8)
+    for x0 in (40, 300):  # three 60 px notes edge to edge, an L
+        mask[50:170, x0 : x0 + 60] = 1
+        mask[110:170, x0 + 60 : x0 + 120] = 1
+    for k in range(6):
+        cv2.ellipse(mask, (60 + 100 * k, 300), (6, 10), 15 * k, 0, 360, 1, -1)
+    blurred = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.5) > 0.5
+    side, _samples = markerless.note_scale(blurred, CONFIG.notes, CONFIG.markerless)
+    assert side is not None and side >= 60, side
