@@ -4,7 +4,9 @@ Notes are matched to truth notes by centre (within 0.35 x the note side); a foun
 matching no truth note is a false note, unless it matches a partly seen one (neither required
 nor wrong). Colour and dots per note are scored on matched notes; free dots are matched to
 truth free dots within 1.5 x the sticker radius; text CER (edits / characters, as on boards)
-on matched notes with text.
+on matched notes with text. Outlines on matched notes: each found corner's distance to the true
+one (the four paired in the rotation that fits best) in true note sides, and the area
+shared with the true outline (intersection over union).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from capture.app.json_out import markerless_to_dict
@@ -26,6 +29,26 @@ from capture.synth.markerless_scene import generate_markerless_set
 from capture.tools.tesseract import tessdata_dir
 from capture.vision.markerless_read import read_wall
 from capture.vision.ocr import read_notes
+
+
+def outline_error(found: np.ndarray, true: np.ndarray) -> tuple[float, float]:
+    """A found outline (4 x 2 px) against the true one: the mean corner distance in true note
+    sides, over the pairing of corners (cyclic, either direction) that fits best; and the
+    intersection over union of the two quadrilaterals (convex hulls)."""
+    true = np.asarray(true, np.float64).reshape(4, 2)
+    found = np.asarray(found, np.float64).reshape(4, 2)
+    side = float(np.mean(np.linalg.norm(np.roll(true, -1, 0) - true, axis=1)))
+    pairings = [np.roll(found, k, 0) for k in range(4)]
+    pairings += [np.roll(found[::-1], k, 0) for k in range(4)]
+    err = min(float(np.linalg.norm(p - true, axis=1).mean()) for p in pairings) / max(side, 1e-9)
+    a = cv2.convexHull(found.astype(np.float32))
+    b = cv2.convexHull(true.astype(np.float32))
+    inter, _ = cv2.intersectConvexConvex(a, b)
+    union = cv2.contourArea(a) + cv2.contourArea(b) - inter
+    return err, float(inter / union) if union > 0 else 0.0
+
+
+OUTLINE_IOU = 0.9  # an outline "follows the paper" when it shares this much with the truth
 
 
 def score_photo(truth: dict, found: dict) -> dict:
@@ -50,6 +73,8 @@ def score_photo(truth: dict, found: dict) -> dict:
         free_truth=len(truth["free_dots"]),
         free_hit=0,
         free_found=0,
+        outline_errs=[],  # per matched note: mean corner error in true sides
+        outline_iou_ok=0,  # matched notes whose outline shares >= OUTLINE_IOU with the truth
     )
     for n in fn:
         c = np.array([n["center"][0] * w, n["center"][1] * h])
@@ -67,6 +92,12 @@ def score_photo(truth: dict, found: dict) -> dict:
         s["matched"] += 1
         s["colour_ok"] += n["color"] == t["color"]
         s["dots_ok"] += dict(n["dots"]) == dict(t["dots"])
+        if len(n.get("corners") or []) == 4:
+            err, iou = outline_error(np.array(n["corners"]) * (w, h), t["corners_px"])
+        else:
+            err, iou = float("inf"), 0.0
+        s["outline_errs"].append(err)
+        s["outline_iou_ok"] += iou >= OUTLINE_IOU
         if t["text"]:
             edits, chars = char_edits(n["text"], t["text"])
             s["cer_sum"] += edits
@@ -90,9 +121,10 @@ def score_photo(truth: dict, found: dict) -> dict:
 
 
 def summarise(scores: list[dict]) -> dict:
-    t = {k: sum(s[k] for s in scores) for k in scores[0]} if scores else {}
-    if not t:
+    t = {k: sum(s[k] for s in scores) for k in scores[0] if k != "outline_errs"}
+    if not scores:
         return {}
+    errs = [e for s in scores for e in s["outline_errs"]]
 
     def pct(a: float, b: float) -> float | None:
         return round(100.0 * a / b, 1) if b else None
@@ -111,6 +143,13 @@ def summarise(scores: list[dict]) -> dict:
         # the notes whose writing no sticker, note or frame edge hides (boards' "writing whole")
         "text_cer_whole": pct(t["whole_sum"], t["whole_n"]),
         "text_whole_edits_chars": f"{t['whole_sum']}/{t['whole_n']}",
+        # outlines of matched notes: median and 90th percentile corner error (% of a side),
+        # share whose outline covers the true one with IoU >= OUTLINE_IOU
+        "outline_corner_err": round(100 * float(np.median(errs)), 1) if errs else None,
+        "outline_corner_err_p90": round(100 * float(np.percentile(errs, 90)), 1)
+        if errs
+        else None,
+        "outline_iou_ok": pct(t["outline_iou_ok"], t["matched"]),
     }
 
 
@@ -144,5 +183,8 @@ def bench_markerless(
             s = score_photo(t, doc)
             scores.append(s)
             if progress is not None:
-                progress(f"{t['file']}: {s}")
+                shown = {k: v for k, v in s.items() if k != "outline_errs"}
+                errs = s["outline_errs"]
+                shown["outline_err_median"] = round(float(np.median(errs)), 3) if errs else None
+                progress(f"{t['file']}: {shown}")
     return {"level": level, "seed": seed, "count": count, **summarise(scores)}
