@@ -32,6 +32,7 @@ from capture.vision.colour import (
 )
 from capture.vision.dot_check import check_discs
 from capture.vision.dots import place_discs
+from capture.vision.note_outline import fit_paper_quad, settle_quads
 from capture.vision.notes import (
     Square,
     _fill_holes,
@@ -906,16 +907,20 @@ def grey_surface(paper: np.ndarray, wall: np.ndarray | None, cfg: MarkerlessConf
 
 
 def notes_from_outlines(
-    outlines: list[Outline], img: WorkImages, cfg: MarkerlessConfig, wall: np.ndarray | None
+    outlines: list[Outline],
+    img: WorkImages,
+    cfg: MarkerlessConfig,
+    wall: np.ndarray | None,
+    surfaces: tuple[tuple[float, float, float], ...] = (),
 ) -> tuple[list[WallNote], list[np.ndarray]]:
     """Each outline as a note in photo px with its paper colour (grey or white surfaces are not
     notes, see grey_surface; wall: the wall's colour when not balanced on, else None), in
-    reading order; and the own quads (photo px) that show the wall's perspective."""
-    to_photo = 1.0 / (img.fs * img.fw)
-    notes: list[WallNote] = []
-    quads = []
+    reading order; and the own quads (photo px) that show the wall's perspective. Each
+    outline is fitted to its paper's edges (note_outline.fit_paper_quad; surfaces: the bare
+    surfaces' colours, an edge against none of them is against another note)."""
+    kept = []
+    bare = [np.array(v) for v in surfaces]
     for o in outlines:
-        cp = (o.corners + 0.5) * to_photo - 0.5
         cw = (o.corners + 0.5) / img.fs - 0.5  # work px
         inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
         px = img.lab[_poly_mask(img.lab.shape[:2], inner)]
@@ -924,6 +929,12 @@ def notes_from_outlines(
         paper = _ink_free_median(px)
         if grey_surface(paper, wall, cfg):
             continue  # a grey or white surface (the wall beyond a paper roll): not a note
+        kept.append((o, paper, fit_paper_quad(img.lab, cw, paper, bare, cfg)))
+    notes: list[WallNote] = []
+    quads = []
+    fitted = settle_quads([f for _o, _p, f in kept], cfg)
+    for (o, paper, _f), cw in zip(kept, fitted, strict=True):
+        cp = (cw + 0.5) / img.fw - 0.5
         if o.own_quad:
             quads.append(cp)
         sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
@@ -1708,7 +1719,8 @@ def find_wall(
         return WallScene((w, h), wall, False, 0.0, 0.0, (), (), (), None)
     img = work_images(rgb, probe, m)
     wall = None if probe.balanced else np.array(probe.surfaces[0])
-    notes, quads = notes_from_outlines(cover_notes(img, probe, note_refs, config), img, m, wall)
+    outlines = cover_notes(img, probe, note_refs, config)
+    notes, quads = notes_from_outlines(outlines, img, m, wall, probe.surfaces)
     dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config)
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)

@@ -1,0 +1,250 @@
+"""A note's outline as the paper shows it: four edges fitted where its paper ends.
+
+The note finders cover blobs with squares (notes.find_squares) of quantised sizes at 1 px per
+nominal mm, and a blob is a square only in a photo taken square on: seen askew a note is any
+convex quadrilateral, and two notes touching are one blob. Starting from such a first outline,
+each side is looked for on short lines across it: where the note's paper ends (the wall, a
+neighbour of another colour, the shadow line between two notes of one colour), the point
+farthest out on each line. A line is fitted to those points per side, robustly (a sticker or
+the ink stuck across an edge, a curled corner, a note overlapping it leave points off the
+edge, a minority), and the corners are where adjacent sides meet. A side with too few points
+on one line keeps the first outline's.
+
+Plain functions over arrays (work image CIELAB, corners in its pixels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.core.config import MarkerlessConfig
+
+
+def _paper_distance(lab: np.ndarray, paper: np.ndarray, l_weight: float) -> np.ndarray:
+    d = lab - paper
+    return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def _ends_of_paper(
+    prof: np.ndarray, step: int, run: int, tol: float, rise_min: float
+) -> np.ndarray:
+    """Per profile (rows, inward to outward, NaN off the image): the index where the paper
+    ends, the outermost one (ink and stickers inside end it earlier), or -1. The paper ends
+    at k when the profile `step` before k is paper (within tol of its colour), from `step`
+    after it on for `run` samples it is not (a pen stroke on a note beyond is thinner), and
+    it rises by rise_min or more across k."""
+    n = prof.shape[1]
+    notpaper = np.nan_to_num(prof, nan=-1.0) >= tol
+    csum = np.concatenate([np.zeros((len(prof), 1)), np.cumsum(notpaper, 1)], 1)
+    k = np.arange(step, n - step - run + 1)
+    if len(k) == 0:
+        return -np.ones(len(prof), int)
+    before, after = prof[:, k - step], prof[:, k + step]
+    ok = (before < tol) & (after - before >= rise_min)
+    ok &= csum[:, k + step + run] - csum[:, k + step] == run
+    idx = np.where(ok, k[None], -1)
+    return idx.max(axis=1)
+
+
+def _edge_points(
+    dist: np.ndarray,
+    bare: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    out: np.ndarray,
+    cfg: MarkerlessConfig,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points (work px) where the paper ends on lines across the side a -> b, `out` its
+    outward normal, the lines spread over outline_side_span of it, each reaching
+    outline_reach x the side either way; and per point whether the bare wall lies just
+    beyond it (`bare`: 1 on the wall's pixels), not another note."""
+    length = float(np.linalg.norm(b - a))
+    reach = max(4.0, cfg.outline_reach * length)
+    lo, hi = cfg.outline_side_span
+    ts = np.linspace(lo, hi, cfg.outline_lines)
+    offs = np.arange(-reach, reach + 0.5, 1.0)
+    base = a[None] + ts[:, None] * (b - a)[None]
+    grid = base[:, None, :] + offs[None, :, None] * out[None, None, :]
+    gx, gy = grid[..., 0].astype(np.float32), grid[..., 1].astype(np.float32)
+    nan = float("nan")
+    prof = cv2.remap(
+        dist, gx, gy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=nan
+    )
+    step = max(1, round(cfg.outline_step_mm * cfg.work_px_per_mm))
+    run = max(1, round(cfg.outline_beyond_mm * cfg.work_px_per_mm))
+    k = _ends_of_paper(prof, step, run, cfg.outline_paper_de, cfg.outline_rise_min)
+    hit = k >= 0
+    pts = grid[hit, k[hit]]
+    if len(pts) == 0:
+        return pts, np.zeros(0, bool)
+    beyond = pts + 2 * step * out
+    wall = cv2.remap(
+        bare,
+        beyond[:, 0].astype(np.float32).reshape(-1, 1),
+        beyond[:, 1].astype(np.float32).reshape(-1, 1),
+        cv2.INTER_NEAREST,
+    )
+    return pts, wall.reshape(-1) > 0
+
+
+def _robust_line(pts: np.ndarray, cfg: MarkerlessConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """A point and a unit direction of the line most of the points lie on (within
+    outline_fit_px of it): of the lines through two of them, the one most lie near,
+    refitted on those (least squares); None when fewer than outline_min_share of the lines
+    across the side found the paper's end on it. Two edges seen along one side (a note's,
+    and the one of a note of its colour it overlaps) are two lines: the larger share wins."""
+    need = max(3, cfg.outline_min_share * cfg.outline_lines)
+    if len(pts) < need:
+        return None
+    i, j = np.triu_indices(len(pts), 1)
+    d = pts[j] - pts[i]
+    long_ = np.linalg.norm(d, axis=1)
+    ok = long_ > 1e-6
+    i, j, d, long_ = i[ok], j[ok], d[ok], long_[ok]
+    normal = np.stack([-d[:, 1], d[:, 0]], 1) / long_[:, None]
+    res = np.abs(
+        np.einsum("pk,nk->pn", normal, pts) - np.einsum("pk,pk->p", normal, pts[i])[:, None]
+    )
+    inl = res <= cfg.outline_fit_px
+    best = inl[int(np.argmax(inl.sum(1)))] if len(inl) else np.zeros(len(pts), bool)
+    if best.sum() < need:
+        return None
+    vx, vy, x0, y0 = cv2.fitLine(pts[best].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01)
+    return np.array([x0[0], y0[0]], float), np.array([vx[0], vy[0]], float)
+
+
+def _meet(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    (p1, d1), (p2, d2) = l1, l2
+    m = np.array([d1, -d2]).T
+    if abs(np.linalg.det(m)) < 1e-6:
+        return (p1 + p2) / 2
+    t = np.linalg.solve(m, p2 - p1)
+    return p1 + t[0] * d1
+
+
+Line = tuple[np.ndarray, np.ndarray]  # a point and a unit direction
+
+
+@dataclass(frozen=True, eq=False)
+class FittedQuad:
+    quad: np.ndarray  # work px, TL TR BR BL: the sides where the paper ends
+    # the same with the sides that ended against another note far from the first outline's
+    # kept as the first outline's (None: no such side): which of the two is this note's is
+    # decided against the other notes' shapes (settle_quads)
+    cautious: np.ndarray | None
+
+
+def _side_line(
+    dist: np.ndarray,
+    bare: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    centre: np.ndarray,
+    cfg: MarkerlessConfig,
+) -> tuple[Line, bool]:
+    """The line of the side a -> b as the paper shows it, or the side itself when its edge
+    is not seen; and whether it is in doubt: an edge against another note (most of its
+    points not on the bare wall) farther than outline_note_move x the side from the first
+    outline's. A note stuck over this one ends its paper there, short of its own edge; or
+    this note is the one on top, and its first outline was off."""
+    length = max(float(np.linalg.norm(b - a)), 1e-9)
+    d = (b - a) / length
+    out = np.array([d[1], -d[0]])
+    if out @ ((a + b) / 2 - centre) < 0:
+        out = -out
+    pts, wall = _edge_points(dist, bare, a, b, out, cfg)
+    fit = _robust_line(pts, cfg)
+    if fit is None:
+        return (a, d), False
+    p, u = fit
+    moved = abs(((a + b) / 2 - p) @ np.array([-u[1], u[0]]))
+    return fit, bool(wall.mean() < 0.5 and moved > cfg.outline_note_move * length)
+
+
+def _quad_of(lines: list[Line], corners: np.ndarray, side: float, cfg: MarkerlessConfig):
+    """Where adjacent sides meet, or the first outline when that is no convex quadrilateral
+    near it (every corner within outline_move_max x the side)."""
+    quad = np.array([_meet(lines[(i + 3) % 4], lines[i]) for i in range(4)])
+    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+        return corners
+    if np.linalg.norm(quad - corners, axis=1).max() > cfg.outline_move_max * side:
+        return corners
+    return quad
+
+
+def fit_paper_quad(
+    lab: np.ndarray,
+    corners: np.ndarray,
+    paper: np.ndarray,
+    surfaces: list[np.ndarray],
+    cfg: MarkerlessConfig,
+) -> FittedQuad:
+    """The note's four corners (work px, TL TR BR BL) where its paper's edges meet, from a
+    first outline `corners` (same order), its paper colour and the bare surfaces' (CIELAB,
+    none: every edge taken as against the wall). A side whose edge is not seen keeps the
+    first outline's; the first outline itself when the fit is no convex quadrilateral near
+    it (within outline_move_max x the side)."""
+    corners = np.asarray(corners, np.float64).reshape(4, 2)
+    side = float(np.mean(np.linalg.norm(np.roll(corners, -1, 0) - corners, axis=1)))
+    reach = cfg.outline_reach * side + 4
+    x0, y0 = np.maximum(np.floor(corners.min(0) - reach).astype(int), 0)
+    x1, y1 = np.ceil(corners.max(0) + reach).astype(int) + 1
+    crop = lab[y0:y1, x0:x1]
+    if crop.shape[0] < 8 or crop.shape[1] < 8:
+        return FittedQuad(corners, None)
+    dist = _paper_distance(crop, paper, cfg.outline_l_weight).astype(np.float32)
+    if surfaces:
+        near = np.min([_paper_distance(crop, s, cfg.fg_l_weight) for s in surfaces], axis=0)
+        bare = (near <= cfg.fg_delta_e).astype(np.uint8)
+    else:  # no surface known: every edge taken as against the wall
+        bare = np.ones(crop.shape[:2], np.uint8)
+    off = np.array([x0, y0], np.float64)
+    local = corners - off
+    centre = local.mean(0)
+    sides = [_side_line(dist, bare, local[i], local[(i + 1) % 4], centre, cfg) for i in range(4)]
+    quad = _quad_of([ln for ln, _ in sides], local, side, cfg) + off
+    if not any(doubt for _, doubt in sides):
+        return FittedQuad(quad, None)
+    kept = [
+        (
+            local[i],
+            (local[(i + 1) % 4] - local[i])
+            / max(np.linalg.norm(local[(i + 1) % 4] - local[i]), 1e-9),
+        )
+        if doubt
+        else ln
+        for i, (ln, doubt) in enumerate(sides)
+    ]
+    return FittedQuad(quad, _quad_of(kept, local, side, cfg) + off)
+
+
+def _aspect(q: np.ndarray) -> float:
+    """Mean length of the top and bottom sides over the left and right ones'."""
+    s = np.linalg.norm(np.roll(q, -1, 0) - q, axis=1)
+    return float((s[0] + s[2]) / max(s[1] + s[3], 1e-9))
+
+
+def settle_quads(fits: list[FittedQuad], cfg: MarkerlessConfig) -> list[np.ndarray]:
+    """Each note's quad: a fit in doubt (a side ending against another note, far from its
+    first outline) is taken when its shape (width over height) is within
+    outline_aspect_tol of its outline_aspect_near nearest notes' in no doubt (median):
+    perspective shapes notes near each other alike, a note partly under another is cut
+    short. Else its cautious quad (and with no note in no doubt)."""
+    sure = [f for f in fits if f.cautious is None]
+    if not sure:
+        return [f.quad if f.cautious is None else f.cautious for f in fits]
+    centres = np.array([f.quad.mean(0) for f in sure])
+    aspects = np.array([_aspect(f.quad) for f in sure])
+    tol = np.log(1 + cfg.outline_aspect_tol)
+    out = []
+    for f in fits:
+        if f.cautious is None:
+            out.append(f.quad)
+            continue
+        near = np.argsort(np.linalg.norm(centres - f.quad.mean(0), axis=1))
+        ref = float(np.median(aspects[near[: cfg.outline_aspect_near]]))
+        out.append(f.quad if abs(np.log(_aspect(f.quad) / ref)) <= tol else f.cautious)
+    return out
