@@ -6,7 +6,9 @@ nor wrong). Colour and dots per note are scored on matched notes; free dots are 
 truth free dots within 1.5 x the sticker radius; text CER (edits / characters, as on boards)
 on matched notes with text. Outlines on matched notes: each found corner's distance to the true
 one (the four paired in the rotation that fits best) in true note sides, and the area
-shared with the true outline (intersection over union).
+shared with the true outline (intersection over union). Wall plane: on photos where one was
+estimated, the distances between matched notes' wall positions against the truth's (the
+true outlines' own plane: they are exact squares on the wall), relative.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from capture.core.config import CONFIG, Config
 from capture.io.decode import load_photo
 from capture.synth.markerless_scene import generate_markerless_set
 from capture.tools.tesseract import tessdata_dir
+from capture.vision.markerless import _order_corners, wall_plane
 from capture.vision.markerless_read import read_wall
 from capture.vision.ocr import read_notes
 
@@ -49,6 +52,22 @@ def outline_error(found: np.ndarray, true: np.ndarray) -> tuple[float, float]:
 
 
 OUTLINE_IOU = 0.9  # an outline "follows the paper" when it shares this much with the truth
+
+
+def wall_distance_errors(pairs: list[tuple[list[float], list[float]]], truth: dict) -> list[float]:
+    """Relative errors of the distances between notes on the wall plane: pairs of (found
+    wall position in mm, true centre in photo px) of matched notes; the truth's plane is
+    the one the true outlines give (markerless.wall_plane on exact squares)."""
+    quads = [_order_corners(np.array(n["corners_px"], float)) for n in truth["notes"]]
+    h = wall_plane(quads, CONFIG.markerless.note_mm, replace(CONFIG.markerless, wall_max_error=1.0))
+    if h is None or len(pairs) < 2:
+        return []
+    found = np.array([f for f, _ in pairs], float)
+    true = cv2.perspectiveTransform(np.array([[t for _, t in pairs]], float), h)[0]
+    i, j = np.triu_indices(len(pairs), 1)
+    d_true = np.linalg.norm(true[i] - true[j], axis=1)
+    d_found = np.linalg.norm(found[i] - found[j], axis=1)
+    return [float(v) for v in np.abs(d_found - d_true) / np.maximum(d_true, 1e-9)]
 
 
 def score_photo(truth: dict, found: dict) -> dict:
@@ -75,7 +94,10 @@ def score_photo(truth: dict, found: dict) -> dict:
         free_found=0,
         outline_errs=[],  # per matched note: mean corner error in true sides
         outline_iou_ok=0,  # matched notes whose outline shares >= OUTLINE_IOU with the truth
+        wall_photos=0,  # 1 when a wall plane was estimated
+        wall_errs=[],  # relative errors of distances between matched notes on the wall plane
     )
+    wall_pairs = []
     for n in fn:
         c = np.array([n["center"][0] * w, n["center"][1] * h])
         d = np.linalg.norm(tc - c, axis=1) if len(tc) else np.array([])
@@ -98,6 +120,8 @@ def score_photo(truth: dict, found: dict) -> dict:
             err, iou = float("inf"), 0.0
         s["outline_errs"].append(err)
         s["outline_iou_ok"] += iou >= OUTLINE_IOU
+        if n.get("wall") is not None:
+            wall_pairs.append((n["wall"], t["center_px"]))
         if t["text"]:
             edits, chars = char_edits(n["text"], t["text"])
             s["cer_sum"] += edits
@@ -105,6 +129,8 @@ def score_photo(truth: dict, found: dict) -> dict:
             if t.get("writing_visible", 1.0) >= IN_VIEW:  # no sticker or note hides a letter
                 s["whole_sum"] += edits
                 s["whole_n"] += chars
+    s["wall_photos"] = int(bool(found.get("wall_plane")))
+    s["wall_errs"] = wall_distance_errors(wall_pairs, truth)
     r = max(truth.get("dot_radius_px", 0.0), 2.0)
     free_found = [d for d in found["dots"] if d["on_note"] is None]
     s["free_found"] = len(free_found)
@@ -121,10 +147,11 @@ def score_photo(truth: dict, found: dict) -> dict:
 
 
 def summarise(scores: list[dict]) -> dict:
-    t = {k: sum(s[k] for s in scores) for k in scores[0] if k != "outline_errs"}
+    t = {k: sum(s[k] for s in scores) for k in scores[0] if not k.endswith("_errs")}
     if not scores:
         return {}
     errs = [e for s in scores for e in s["outline_errs"]]
+    w_errs = [e for s in scores for e in s.get("wall_errs", [])]
 
     def pct(a: float, b: float) -> float | None:
         return round(100.0 * a / b, 1) if b else None
@@ -146,10 +173,11 @@ def summarise(scores: list[dict]) -> dict:
         # outlines of matched notes: median and 90th percentile corner error (% of a side),
         # share whose outline covers the true one with IoU >= OUTLINE_IOU
         "outline_corner_err": round(100 * float(np.median(errs)), 1) if errs else None,
-        "outline_corner_err_p90": round(100 * float(np.percentile(errs, 90)), 1)
-        if errs
-        else None,
+        "outline_corner_err_p90": round(100 * float(np.percentile(errs, 90)), 1) if errs else None,
         "outline_iou_ok": pct(t["outline_iou_ok"], t["matched"]),
+        # photos with a wall plane, and the median relative error of distances on it (%)
+        "wall_plane_photos": f"{t.get('wall_photos', 0)}/{len(scores)}",
+        "wall_dist_err": round(100 * float(np.median(w_errs)), 1) if w_errs else None,
     }
 
 
@@ -183,7 +211,7 @@ def bench_markerless(
             s = score_photo(t, doc)
             scores.append(s)
             if progress is not None:
-                shown = {k: v for k, v in s.items() if k != "outline_errs"}
+                shown = {k: v for k, v in s.items() if not k.endswith("_errs")}
                 errs = s["outline_errs"]
                 shown["outline_err_median"] = round(float(np.median(errs)), 3) if errs else None
                 progress(f"{t['file']}: {shown}")

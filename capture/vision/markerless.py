@@ -933,9 +933,9 @@ def notes_from_outlines(
     notes: list[WallNote] = []
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
-    for (o, paper, _f), cw in zip(kept, fitted, strict=True):
+    for (o, paper, f), cw in zip(kept, fitted, strict=True):
         cp = (cw + 0.5) / img.fw - 0.5
-        if o.own_quad:
+        if o.own_quad or f.whole:
             quads.append(cp)
         sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
         notes.append(

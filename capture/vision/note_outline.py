@@ -135,6 +135,9 @@ class FittedQuad:
     # kept as the first outline's (None: no such side): which of the two is this note's is
     # decided against the other notes' shapes (settle_quads)
     cautious: np.ndarray | None
+    # every side fitted to the paper's edge and none in doubt: the note's own four corners,
+    # as perspective shows them (what the wall plane is estimated on)
+    whole: bool = False
 
 
 def _side_line(
@@ -144,12 +147,12 @@ def _side_line(
     b: np.ndarray,
     centre: np.ndarray,
     cfg: MarkerlessConfig,
-) -> tuple[Line, bool]:
+) -> tuple[Line, bool, bool]:
     """The line of the side a -> b as the paper shows it, or the side itself when its edge
-    is not seen; and whether it is in doubt: an edge against another note (most of its
-    points not on the bare wall) farther than outline_note_move x the side from the first
-    outline's. A note stuck over this one ends its paper there, short of its own edge; or
-    this note is the one on top, and its first outline was off."""
+    is not seen; whether it was seen; and whether it is in doubt: an edge against another
+    note (most of its points not on the bare wall) farther than outline_note_move x the side
+    from the first outline's. A note stuck over this one ends its paper there, short of its
+    own edge; or this note is the one on top, and its first outline was off."""
     length = max(float(np.linalg.norm(b - a)), 1e-9)
     d = (b - a) / length
     out = np.array([d[1], -d[0]])
@@ -158,10 +161,10 @@ def _side_line(
     pts, wall = _edge_points(dist, bare, a, b, out, cfg)
     fit = _robust_line(pts, cfg)
     if fit is None:
-        return (a, d), False
+        return (a, d), False, False
     p, u = fit
     moved = abs(((a + b) / 2 - p) @ np.array([-u[1], u[0]]))
-    return fit, bool(wall.mean() < 0.5 and moved > cfg.outline_note_move * length)
+    return fit, True, bool(wall.mean() < 0.5 and moved > cfg.outline_note_move * length)
 
 
 def _quad_of(lines: list[Line], corners: np.ndarray, side: float, cfg: MarkerlessConfig):
@@ -205,9 +208,11 @@ def fit_paper_quad(
     local = corners - off
     centre = local.mean(0)
     sides = [_side_line(dist, bare, local[i], local[(i + 1) % 4], centre, cfg) for i in range(4)]
-    quad = _quad_of([ln for ln, _ in sides], local, side, cfg) + off
-    if not any(doubt for _, doubt in sides):
-        return FittedQuad(quad, None)
+    quad = _quad_of([ln for ln, _, _ in sides], local, side, cfg)
+    if not any(doubt for _, _, doubt in sides):
+        whole = all(seen for _, seen, _ in sides) and not np.array_equal(quad, local)
+        return FittedQuad(quad + off, None, whole)
+    quad = quad + off
     kept = [
         (
             local[i],
@@ -216,7 +221,7 @@ def fit_paper_quad(
         )
         if doubt
         else ln
-        for i, (ln, doubt) in enumerate(sides)
+        for i, (ln, _, doubt) in enumerate(sides)
     ]
     return FittedQuad(quad, _quad_of(kept, local, side, cfg) + off)
 
