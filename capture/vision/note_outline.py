@@ -167,7 +167,9 @@ def _side_line(
     return fit, True, bool(wall.mean() < 0.5 and moved > cfg.outline_note_move * length)
 
 
-def _quad_of(lines: list[Line], corners: np.ndarray, side: float, cfg: MarkerlessConfig):
+def _quad_of(
+    lines: list[Line], corners: np.ndarray, side: float, cfg: MarkerlessConfig
+) -> np.ndarray:
     """Where adjacent sides meet, or the first outline when that is no convex quadrilateral
     near it (every corner within outline_move_max x the side)."""
     quad = np.array([_meet(lines[(i + 3) % 4], lines[i]) for i in range(4)])
