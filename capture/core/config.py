@@ -731,7 +731,7 @@ class MarkerlessConfig:
     outline_note_move: float = 0.08
     outline_aspect_tol: float = 0.1
     outline_aspect_near: int = 3
-    wall_min_quads: int = 3  # lone notes with four clear corners needed for a wall plane
+    wall_min_quads: int = 3  # notes with four clear corners needed for a wall plane
     wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this
     dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of
     # one handwritten note on two photos often agrees on half its letters only)

@@ -514,9 +514,10 @@ def _places(centres: np.ndarray, side: float, cfg: MarkerlessConfig) -> list[Not
 
 
 def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -> np.ndarray | None:
-    """A homography from photo px to the wall plane (nominal mm), when lone notes' outlines
-    agree on one: each quad's own square fit is tried on all, the one that makes the others
-    most square wins if their mean error is under wall_max_error."""
+    """A homography from photo px to the wall plane (nominal mm), when the outlines of notes
+    seen whole (each side fitted to its paper, or a clean quadrilateral blob) agree on one:
+    each quad's own square fit is tried on all, the one that makes the others most square
+    wins if their mean error is under wall_max_error."""
     if len(quads) < cfg.wall_min_quads:
         return None
     dst = np.array([(0, 0), (note_mm, 0), (note_mm, note_mm), (0, note_mm)], np.float32)
