@@ -619,6 +619,13 @@ class MarkerlessConfig:
     # photo's exposure (1 to dot_clip_gain_max x) is fitted too (markerless.name_colours)
     dot_clip_share: float = 0.5
     dot_clip_gain_max: float = 8.0
+    # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
+    # each other on average (average linkage, lightness at half weight) are one sheet's
+    # colour under one light and share one name, the nearest to the group as a whole: one
+    # sticker's own reading is moved by its highlight, a saturated channel or a cast taken off
+    # a little wrong. The shades of one sheet under one light spread a few units; the nearest
+    # two names (red and pink, purple and blue) lie 25-40 apart
+    dot_cluster_de: float = 10.0
     dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (round
     # and filled, see _sticker_shape) whose radius is within this range of the one expected
     # where it lies is one sticker at its own size: with no scale plane (fewer than

@@ -8,11 +8,12 @@ reported as findings (codes and values), worded by the flag catalogue for the ou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, KitLayout
@@ -20,14 +21,15 @@ from capture.core.text import OcrResult, read_weight
 from capture.vision.colour import (
     SurfaceCast,
     classify,
-    classify_clipped,
+    clipped_distances,
+    colour_distance,
     correct_cast,
     load_colour_refs,
     load_surface_refs,
     luminance,
     surface_casts,
 )
-from capture.vision.markerless import WallScene, find_wall, name_colours
+from capture.vision.markerless import WallDot, WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
 
@@ -315,8 +317,8 @@ def interpret(
         out.notes.append(note)
     # the stickers are under the same light as the notes: the same cast comes off their colours
     gains = None if out.cast is None else out.cast.gains
-    for d in scene.dots:
-        colour, de = classify_sticker(d.lab, refs.stickers, config, gains, d.clipped)
+    named = name_stickers(scene.dots, refs.stickers, config, gains)
+    for d, (colour, de) in zip(scene.dots, named, strict=True):
         on = None if d.on_note is None else ids[d.on_note]
         conf = float(np.clip(1 - de / (2 * config.dots.unknown_delta_e), 0, 1)) * (
             0.6 if d.ambiguous else 1.0
@@ -337,30 +339,63 @@ def interpret(
     return out
 
 
-def classify_sticker(
+def _colour_groups(labs: np.ndarray, cluster_de: float) -> list[np.ndarray]:
+    """Indices of the items (N x 3 CIELAB) whose colours lie within cluster_de of each other
+    on average, lightness at half weight (average linkage: a chain of shades does not bridge
+    two neighbouring colours), one array per group."""
+    if len(labs) == 1:
+        return [np.zeros(1, int)]
+    cl = fcluster(linkage(labs * (0.5, 1.0, 1.0), "average"), cluster_de, "distance")
+    return [np.nonzero(cl == c)[0] for c in np.unique(cl)]
+
+
+def sticker_distances(
     lab: tuple[float, float, float],
     refs: dict,
     config: Config,
     gains: np.ndarray | None = None,
     clipped: tuple[bool, bool, bool] = (False, False, False),
-) -> tuple[str, float]:
-    """A sticker's colour name and its distance (CIELAB) to it; gains: the light's cast taken
-    off the notes of a wall with no white (MarkerlessResult.cast), taken off the sticker too
-    (a warm lamp turns pink stickers red and purple ones pink, as it does the notes).
-    clipped: the channels the photo saturates over most of the sticker, lower bounds then
-    (colour.classify_clipped); all three say nothing of its hue and are read as they are."""
+) -> np.ndarray:
+    """A sticker's distance (colour_distance, CIELAB) to each reference (in refs' order);
+    gains: the light's cast taken off the notes of a wall with no white (MarkerlessResult.cast),
+    taken off the sticker too (a warm lamp turns pink stickers red and purple ones pink, as it
+    does the notes). clipped: the channels the photo saturates over most of the sticker, lower
+    bounds then (colour.clipped_distances); all three say nothing of its hue and are read as
+    they are."""
     v = np.asarray(lab, np.float64)
     if gains is not None:
         v = correct_cast(v[None], gains)[0]
     if any(clipped) and not all(clipped):
-        return classify_clipped(
-            v,
-            np.array(clipped),
-            refs,
-            config.dots.unknown_delta_e,
-            config.markerless.dot_clip_gain_max,
-        )
-    return classify(v, refs, config.dots.unknown_delta_e)
+        gain_max = config.markerless.dot_clip_gain_max
+        return clipped_distances(v, np.array(clipped), refs, gain_max)[0]
+    return np.array([float(colour_distance(v, r)) for r in refs.values()])
+
+
+def name_stickers(
+    dots: Sequence[WallDot], refs: dict, config: Config, gains: np.ndarray | None = None
+) -> list[tuple[str, float]]:
+    """Each sticker's colour name and its distance, named with the others of its colour in
+    the photo: stickers whose colours (the cast taken off) lie within dot_cluster_de of each
+    other on average (lightness at half weight, _colour_groups) come from one sheet under
+    one light, and take the name nearest the group as a whole (the least mean distance of its
+    stickers), "unknown" when that is over dots.unknown_delta_e. One sticker's colour is
+    moved by what lies on it alone (a glossy highlight, an overexposed channel, a cast taken
+    off a little wrong): a pink one reads red where the others of its sheet read pink."""
+    if not dots:
+        return []
+    dist = np.stack([sticker_distances(d.lab, refs, config, gains, d.clipped) for d in dots])
+    labs = np.array([d.lab for d in dots], np.float64)
+    if gains is not None:
+        labs = correct_cast(labs, gains)
+    keys = list(refs)
+    out: list[tuple[str, float]] = [("unknown", np.inf)] * len(dots)
+    for sel in _colour_groups(labs, config.markerless.dot_cluster_de):
+        row = dist[sel].mean(0)
+        j = int(np.argmin(row))
+        name = keys[j] if row[j] <= config.dots.unknown_delta_e else "unknown"
+        for i in sel:
+            out[i] = (name, float(row[j]))
+    return out
 
 
 def crop_quads(corners: np.ndarray, margin: float, turn_deg: float) -> list[np.ndarray]:
