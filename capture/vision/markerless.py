@@ -1008,6 +1008,13 @@ def sticker_evidence(
     owner = -np.ones(lab.shape[:2], np.int32)
     grow = 0.1 * m.note_mm * img.ppm
     dist_l = dist.copy()
+    # deep inside a note the wall is not seen: what matches it only in hue (a dull green
+    # sticker on a purple note, on a sage wall) is told from it with lightness counting
+    hidden = _wall_hidden(lab.shape[:2], notes, img, grow)
+    if hidden.any():
+        dist_l[hidden] = np.min(
+            [foreground(lab[hidden], np.array(s), m.dot_l_weight) for s in probe.surfaces], axis=0
+        )
     papers = [
         _lower_near_note(i, n, img, chrom, grow, (dist, dist_l), cdist, owner, m)
         for i, n in enumerate(notes)
@@ -1025,6 +1032,20 @@ def sticker_evidence(
         lab,
         np.array([n.lab for n in notes], np.float64).reshape(-1, 3),
     )
+
+
+def _wall_hidden(
+    shape: tuple[int, int], notes: list[WallNote], img: WorkImages, margin: float
+) -> np.ndarray:
+    """Work pixels deeper than `margin` px inside a note's outline (the outline's doubt,
+    _lower_near_note's): the wall cannot be seen there, only paper and what is on it."""
+    out = np.zeros(shape, np.uint8)
+    for n in notes:
+        cw = _work_corners(n, img.fw)
+        c = cw.mean(0)
+        small = c + (cw - c) * max(0.0, 1 - 2 * margin / max(n.side_px * img.fw, 1.0))
+        cv2.fillConvexPoly(out, np.round(small).astype(np.int32), 1)
+    return out.astype(bool)
 
 
 def _lower_near_note(
