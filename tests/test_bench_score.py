@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from capture.bench.accuracy import markdown_table, score, score_session, table_rows
-from capture.bench.metrics import char_edits, levenshtein
+from capture.bench.metrics import char_edits, levenshtein, visible_edits
 
 
 def _truth() -> list[dict]:
@@ -78,6 +78,19 @@ def test_levenshtein_and_cer_normalisation() -> None:
     assert char_edits("ÉQUITÉ", "Équité") == (0, 6)  # case-insensitive
     assert char_edits("Equite", "Équité") == (2, 6)  # accents count
     assert char_edits("  coût   global ", "Coût global") == (0, 11)
+
+
+def test_visible_edits_leave_out_the_hidden_letters() -> None:
+    """Edits on letters a sticker hides do not count on the visible letters; misreadings
+    of visible letters do, and the usual CER is unchanged."""
+    truth = "Bio à la cantine"  # "à" (4) under a sticker
+    assert visible_edits("Bio la cantine", truth, [4]) == (0, 13)  # the word and its space
+    assert char_edits("Bio la cantine", truth) == (2, 16)
+    assert visible_edits("Bxo la cantine", truth, [4]) == (1, 13)
+    assert visible_edits("Bio O la cantine", truth, [4]) == (0, 13)  # a guess at it
+    assert visible_edits("Bio à la cantinee", truth, [4]) == (1, 13)  # far from it
+    assert visible_edits("Bio à la cantine", truth, []) == (0, 16)
+    assert visible_edits("", "Bio", [0, 1, 2]) == (0, 0)
 
 
 def test_perfect_prediction_scores_100_percent() -> None:

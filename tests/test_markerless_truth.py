@@ -49,3 +49,55 @@ def test_sticker_in_an_overlap_is_counted_on_the_note_on_top() -> None:
     assert by_id[a.id] == {"blue": 1}
     assert by_id[b.id] == {"red": 1}
     assert [d["color"] for d in truth["free_dots"]] == ["green"]
+
+
+def test_hidden_chars_are_the_letters_under_a_sticker() -> None:
+    """The truth's hidden_chars are the letters a sticker stuck on the writing hides: a
+    sticker over the last letter of a one-line note hides that letter (and at most the one
+    before, a sticker being wider than a letter), none elsewhere; with no sticker, or the
+    sticker on the wall beside the note, none is hidden. Where the last letter lies is
+    found without the labels: the ink the word has and the word without it lacks
+    (left-aligned, the same writer: the other letters do not move)."""
+    from capture.synth.handwriting import pick_handwriting, text_mask
+    from capture.synth.truth import CHAR_SAMPLE_PPM, hidden_chars
+
+    layout = plan_wall(rng_for(41, "ml-plan", 0), "medium", CONFIG.synth)
+    writing = pick_handwriting("Transparence", np.random.default_rng(3))
+    writing = replace(
+        writing, lines=("Transparence",), line_tilt_deg=(0.0,), slant=0.0, align_center=False
+    )
+    note = replace(layout.notes[0], center_mm=(100.0, 100.0), angle_deg=0.0, writing=writing)
+    hmat, size = np.diag([4.0, 4.0, 1.0]), (1600, 1600)
+    assert hidden_chars(note, [], hmat, size) == []
+    n = round(NOTE_MM * CHAR_SAMPLE_PPM)
+    whole = text_mask(writing, n, CHAR_SAMPLE_PPM) > 0.5
+    short = text_mask(replace(writing, lines=("Transparenc",)), n, CHAR_SAMPLE_PPM) > 0.5
+    ys, xs = np.nonzero(whole & ~short)
+    assert len(xs) > 10  # the last "e"
+    at = (np.array([xs.mean(), ys.mean()]) + 0.5) / CHAR_SAMPLE_PPM - NOTE_MM / 2
+    centre = note.to_board(at[None])[0]
+    hid = hidden_chars(note, [], hmat, size, stickers=((centre[0], centre[1], 3.0),))
+    assert 11 in hid and set(hid) <= {10, 11}
+    far = ((centre[0], centre[1] + NOTE_MM, 3.0),)
+    assert hidden_chars(note, [], hmat, size, stickers=far) == []
+
+
+def test_bench_counts_hidden_letters_apart_from_the_cer() -> None:
+    """score_photo/summarise: text_cer counts every edit as before; text_cer_visible leaves
+    out the letters the truth says are hidden (and the space beside them)."""
+    from capture.bench.markerless import score_photo, summarise
+
+    note = {
+        "id": "n01", "color": "yellow", "text": "Bio à la cantine", "dots": {},
+        "center_px": [100.0, 100.0], "side_px": 80.0, "required": True,
+        "writing_visible": 0.9, "hidden_chars": [4],
+    }
+    truth = {"size_px": [400, 400], "notes": [note], "free_dots": [], "dot_radius_px": 5.0}
+    found = {"notes": [{"center": [0.25, 0.25], "color": "yellow", "dots": {},
+                        "text": "Bio la cantine"}], "dots": []}
+    s = summarise([score_photo(truth, found)])
+    assert s["text_cer"] == 12.5 and s["text_cer_whole"] is None
+    assert s["text_cer_visible"] == 0.0 and s["text_hidden_chars"] == 3
+    found["notes"][0]["text"] = "Bio la cantlne"
+    s = summarise([score_photo(truth, found)])
+    assert s["text_visible_edits_chars"] == "1/13"

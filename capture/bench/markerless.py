@@ -24,7 +24,7 @@ import numpy as np
 
 from capture.app.json_out import markerless_to_dict
 from capture.bench.accuracy import IN_VIEW
-from capture.bench.metrics import char_edits
+from capture.bench.metrics import char_edits, visible_edits
 from capture.core.config import CONFIG, Config
 from capture.io.decode import load_photo
 from capture.synth.markerless_scene import generate_markerless_set
@@ -89,6 +89,9 @@ def score_photo(truth: dict, found: dict) -> dict:
         cer_n=0,
         whole_sum=0,
         whole_n=0,
+        visible_sum=0,
+        visible_n=0,
+        hidden_n=0,
         free_truth=len(truth["free_dots"]),
         free_hit=0,
         free_found=0,
@@ -126,6 +129,11 @@ def score_photo(truth: dict, found: dict) -> dict:
             edits, chars = char_edits(n["text"], t["text"])
             s["cer_sum"] += edits
             s["cer_n"] += chars
+            if "hidden_chars" in t:  # truth written before it was kept has none
+                seen, count = visible_edits(n["text"], t["text"], t["hidden_chars"])
+                s["visible_sum"] += seen
+                s["visible_n"] += count
+                s["hidden_n"] += chars - count
             if t.get("writing_visible", 1.0) >= IN_VIEW:  # no sticker or note hides a letter
                 s["whole_sum"] += edits
                 s["whole_n"] += chars
@@ -178,6 +186,11 @@ def summarise(scores: list[dict]) -> dict:
         # photos with a wall plane, and the median relative error of distances on it (%)
         "wall_plane_photos": f"{t.get('wall_photos', 0)}/{len(scores)}",
         "wall_dist_err": round(100 * float(np.median(w_errs)), 1) if w_errs else None,
+        # every note, the edits on the letters no sticker, note or frame edge mostly hides
+        # (truth hidden_chars; metrics.visible_edits): what a reader could have read
+        "text_cer_visible": pct(t["visible_sum"], t["visible_n"]),
+        "text_visible_edits_chars": f"{t['visible_sum']}/{t['visible_n']}",
+        "text_hidden_chars": t["hidden_n"],
     }
 
 

@@ -236,8 +236,9 @@ def pick_handwriting(phrase: str, rng: np.random.Generator) -> Handwriting:
     )
 
 
-def _wobble(mask: np.ndarray, ppm: float, seed: int) -> np.ndarray:
-    """Bend strokes with a smooth random displacement (about 0.6 mm)."""
+def _wobble(mask: np.ndarray, ppm: float, seed: int, nearest: bool = False) -> np.ndarray:
+    """Bend strokes with a smooth random displacement (about 0.6 mm); nearest: the pixels
+    are labels (char_labels), moved without blending."""
     h, w = mask.shape
     rng = np.random.default_rng(seed)
     gh, gw = 6, 6
@@ -249,7 +250,8 @@ def _wobble(mask: np.ndarray, ppm: float, seed: int) -> np.ndarray:
         rng.normal(0, amp, (gh, gw)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
     )
     xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    return cv2.remap(mask, xs + dx, ys + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    how = cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR
+    return cv2.remap(mask, xs + dx, ys + dy, how, borderMode=cv2.BORDER_CONSTANT)
 
 
 def text_mask(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
@@ -259,31 +261,7 @@ def text_mask(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
     (script swashes and descenders included), shrunk if it would not fit in the note's
     inner 88 %, then placed at its offset: the whole text always stays on the note.
     """
-    block = _text_block(hw, size_px, ppm)
-    ys, xs = np.nonzero(block > 0.05)
-    canvas = np.zeros((size_px, size_px), np.float32)
-    if len(xs):
-        block = block[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-        room = 0.88 * size_px
-        k = min(1.0, room / block.shape[1], room / block.shape[0])
-        if k < 1.0:
-            block = cv2.resize(
-                block,
-                (max(1, int(block.shape[1] * k)), max(1, int(block.shape[0] * k))),
-                interpolation=cv2.INTER_AREA,
-            )
-        bh, bw = block.shape
-        lo, hi_x, hi_y = 0.06 * size_px, 0.94 * size_px - bw, 0.94 * size_px - bh
-        ox, oy = hw.offset_mm[0] * ppm, hw.offset_mm[1] * ppm
-        x = (size_px - bw) / 2 + ox if hw.align_center else 0.08 * size_px + ox
-        y = (size_px - bh) / 2 + oy
-        x, y = int(min(max(x, lo), max(lo, hi_x))), int(min(max(y, lo), max(lo, hi_y)))
-        _paste_max(canvas, block, x, y)
-    canvas = _wobble(canvas, ppm, hw.wobble_seed)
-    grow = hw.stroke_mm * ppm / 2  # felt-tip: strokes a little wider than the font's
-    if grow >= 0.5:
-        k = round(grow) * 2 + 1
-        canvas = cv2.dilate(canvas, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    canvas = _place_block(hw, size_px, ppm, _text_block(hw, size_px, ppm)[0])
     canvas = np.clip(canvas * 1.15, 0, 1)
     if hw.dry > 0:  # patchy ink along the strokes: a smooth field plus streaks
         rng = np.random.default_rng(hw.wobble_seed + 7)
@@ -301,8 +279,56 @@ def text_mask(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
     return canvas
 
 
-def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
-    """The lines as written (size, tilt, slant), centred on a scratch canvas twice the note."""
+def _place_block(
+    hw: Handwriting, size_px: int, ppm: float, block: np.ndarray, labels: np.ndarray | None = None
+) -> np.ndarray:
+    """The text block (_text_block) cut to its ink, shrunk to fit, placed at its offset on
+    the note, bent and thickened like the pen. `labels` (which character each pixel of the
+    block is, char_labels) go through the same steps, nearest-neighbour, and are returned
+    instead of the ink."""
+    ys, xs = np.nonzero(block > 0.05)
+    out = labels if labels is not None else block
+    canvas = np.zeros((size_px, size_px), out.dtype)
+    nearest = labels is not None
+    if len(xs):
+        out = out[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        room = 0.88 * size_px
+        k = min(1.0, room / out.shape[1], room / out.shape[0])
+        if k < 1.0:
+            out = cv2.resize(
+                out,
+                (max(1, int(out.shape[1] * k)), max(1, int(out.shape[0] * k))),
+                interpolation=cv2.INTER_NEAREST if nearest else cv2.INTER_AREA,
+            )
+        bh, bw = out.shape
+        lo, hi_x, hi_y = 0.06 * size_px, 0.94 * size_px - bw, 0.94 * size_px - bh
+        ox, oy = hw.offset_mm[0] * ppm, hw.offset_mm[1] * ppm
+        x = (size_px - bw) / 2 + ox if hw.align_center else 0.08 * size_px + ox
+        y = (size_px - bh) / 2 + oy
+        x, y = int(min(max(x, lo), max(lo, hi_x))), int(min(max(y, lo), max(lo, hi_y)))
+        _paste_max(canvas, out, x, y)
+    canvas = _wobble(canvas, ppm, hw.wobble_seed, nearest)
+    grow = hw.stroke_mm * ppm / 2  # felt-tip: strokes a little wider than the font's
+    if grow >= 0.5:
+        k = round(grow) * 2 + 1
+        canvas = cv2.dilate(canvas, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return canvas
+
+
+def char_labels(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
+    """Which character of hw.text each pixel of the note's writing is (text_mask's layout):
+    0 for no character, i + 1 for hw.text[i] (where glyphs overlap, the later one). The
+    truth uses it to tell which letters a sticker or another note hides (no reader can
+    read those)."""
+    block, labels = _text_block(hw, size_px, ppm, with_labels=True)
+    return _place_block(hw, size_px, ppm, block, labels)
+
+
+def _text_block(
+    hw: Handwriting, size_px: int, ppm: float, with_labels: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The lines as written (size, tilt, slant), centred on a scratch canvas twice the note;
+    with_labels: also which character each pixel is (char_labels; None otherwise)."""
     size = hw.cap_mm * ppm / _cap_ratio(hw.font)
     font = _font(hw.font, int(size))
     widest = max(font.getlength(li) for li in hw.lines)
@@ -312,9 +338,11 @@ def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
     step = size * 1.15
     n = 2 * size_px
     canvas = np.zeros((n, n), np.float32)
+    labels = np.zeros((n, n), np.uint8) if with_labels else None
     y = (n - (step * (len(hw.lines) - 1) + size)) / 2
     jr = np.random.default_rng(hw.wobble_seed + 3)  # per-word irregularity, fixed per writer
     ascent = font.getmetrics()[0]
+    first = 0  # index in hw.text of the line's first character
     for i, (line, tilt) in enumerate(zip(hw.lines, hw.line_tilt_deg, strict=True)):
         words = line.split(" ")
         sizes = [size * float(np.clip(1 + jr.normal(0, hw.jitter), 0.8, 1.25)) for _ in words]
@@ -325,11 +353,14 @@ def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
         pad = int(size * 0.6)
         im = Image.new("L", (int(lw) + 2 * pad, int(size * 1.5) + 2 * pad), 0)
         draw = ImageDraw.Draw(im)
+        lab = _LineLabels(im.size, first) if labels is not None else None
         x = float(pad)
         for f, wd, wdt in zip(fonts, words, widths, strict=True):
             # baselines aligned (ascent difference), then the hand's own wander
             dy = ascent - f.getmetrics()[0] + jr.normal(0, hw.jitter * 0.6 * size)
             draw.text((x, pad + dy), wd, font=f, fill=255)
+            if lab is not None:
+                lab.word((x, pad + dy), wd, f)
             x += wdt + gap
         if hw.underline and i == len(hw.lines) - 1:
             uy = pad + ascent + size * 0.18
@@ -341,11 +372,34 @@ def _text_block(hw: Handwriting, size_px: int, ppm: float) -> np.ndarray:
         im = im.rotate(tilt, resample=Image.BILINEAR, expand=False)
         x = (n - lw) / 2 if hw.align_center else n / 4
         _paste_max(canvas, np.asarray(im, np.float32) / 255, int(x) - pad, int(y) - pad)
+        if lab is not None and labels is not None:
+            turned = lab.image.rotate(tilt, resample=Image.NEAREST, expand=False)
+            _paste_max(labels, np.asarray(turned, np.uint8), int(x) - pad, int(y) - pad)
         y += step
+        first += len(line) + 1
     if abs(hw.slant) > 1e-3:
         shear = np.float32([[1, -hw.slant, hw.slant * n / 2], [0, 1, 0]])
         canvas = cv2.warpAffine(canvas, shear, (n, n), flags=cv2.INTER_LINEAR)
-    return canvas
+        if labels is not None:
+            labels = cv2.warpAffine(labels, shear, (n, n), flags=cv2.INTER_NEAREST)
+    return canvas, labels
+
+
+class _LineLabels:
+    """One written line's character labels (char_labels), drawn glyph by glyph where the
+    word draws them (each at its advance in the word), unblended."""
+
+    def __init__(self, size: tuple[int, int], first: int) -> None:
+        self.image = Image.new("L", size, 0)
+        self.draw = ImageDraw.Draw(self.image)
+        self.draw.fontmode = "1"
+        self.at = first  # index in the text of the next character drawn
+
+    def word(self, xy: tuple[float, float], word: str, font: ImageFont.FreeTypeFont) -> None:
+        for j, ch in enumerate(word):
+            x = xy[0] + font.getlength(word[:j])
+            self.draw.text((x, xy[1]), ch, font=font, fill=min(self.at + j + 1, 255))
+        self.at += len(word) + 1
 
 
 def _paste_max(dst: np.ndarray, src: np.ndarray, x: int, y: int) -> None:

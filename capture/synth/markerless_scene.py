@@ -29,7 +29,7 @@ from capture.synth.handwriting import (
 )
 from capture.synth.light import apply_light, encode_jpeg, sample_light
 from capture.synth.scene import _composite, _ppm
-from capture.synth.truth import writing_visibility
+from capture.synth.truth import hidden_chars, writing_visibility
 from capture.synth.wall import WallStyle, render_wall
 
 NOTE_MM = 76.0
@@ -314,7 +314,8 @@ def wall_truth(
                 dots[d.color] = dots.get(d.color, 0) + 1
         covered = _covered(i, layout.notes)
         stuck = tuple((d.center_mm[0], d.center_mm[1], d.diameter_mm / 2) for d in layout.dots)
-        visible = writing_visibility(n, list(layout.notes[i + 1 :]), hmat, size, stickers=stuck)
+        above = list(layout.notes[i + 1 :])
+        visible = writing_visibility(n, above, hmat, size, stickers=stuck)
         notes.append(
             {
                 "id": n.id,
@@ -327,6 +328,8 @@ def wall_truth(
                 "covered": round(covered, 3),
                 # share of its ink no later note, sticker or frame edge hides
                 "writing_visible": round(visible, 3),
+                # the letters of text (indices) no reader can read: mostly hidden as above
+                "hidden_chars": hidden_chars(n, above, hmat, size, stickers=stuck),
                 "required": bool(in_frame and seen >= MIN_VISIBLE and covered < 0.5),
                 "side_px": round(float(np.mean(np.linalg.norm(np.roll(c, -1, 0) - c, axis=1))), 2),
             }

@@ -13,16 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 
 from capture.core.model import BoardLayout, KitLayout
 from capture.kit.layout import grid_cell
 from capture.synth.camera import distort_points, project
 from capture.synth.decorate import BoardDeco, NoteDeco
-from capture.synth.handwriting import Handwriting, text_mask
+from capture.synth.handwriting import Handwriting, char_labels, text_mask
 
 INK_SAMPLE_PPM = 2.0  # where a note's writing lies: coarse is enough to tell what covers it
 INK_SAMPLE_MAX = 600
+# which letter each inked point is: finer, a 6 mm letter must hold a few points
+CHAR_SAMPLE_PPM = 4.0
+CHAR_HIDDEN = 0.5  # a letter more than half of whose ink is hidden cannot be read
 
 MIN_MARKER_PX = 20.0  # a marker smaller than this in the photo is not reliably decodable
 MARKER_BORDER_PX = 4.0  # detectors skip markers touching the frame (OpenCV: 3 px by default)
@@ -173,6 +177,48 @@ def _ink_points(writing: Handwriting, size_mm: float) -> np.ndarray:
     step = max(1, len(xs) // INK_SAMPLE_MAX)
     pts = np.stack([xs[::step], ys[::step]], axis=1).astype(np.float64)
     return (pts + 0.5) / INK_SAMPLE_PPM - size_mm / 2
+
+
+@lru_cache(maxsize=1024)
+def _char_points(writing: Handwriting, size_mm: float) -> tuple[np.ndarray, np.ndarray]:
+    """Note-local mm of every inked point (as _ink_points, at CHAR_SAMPLE_PPM) and the index
+    in writing.text of the character each belongs to (char_labels; an ink pixel the
+    unblended glyphs miss, a stroke's soft edge, takes the label of the glyph next to it)."""
+    n = max(8, round(size_mm * CHAR_SAMPLE_PPM))
+    ink = text_mask(writing, n, CHAR_SAMPLE_PPM) > 0.5
+    labels = char_labels(writing, n, CHAR_SAMPLE_PPM)
+    for _ in range(4):
+        grown = cv2.dilate(labels, np.ones((3, 3), np.uint8))
+        labels = np.where(ink & (labels == 0), grown, labels)
+    ys, xs = np.nonzero(ink & (labels > 0))
+    pts = (np.stack([xs, ys], axis=1).astype(np.float64) + 0.5) / CHAR_SAMPLE_PPM - size_mm / 2
+    return pts, labels[ys, xs].astype(np.int64) - 1
+
+
+def hidden_chars(
+    note: NoteDeco,
+    above: list[NoteDeco],
+    hmat: np.ndarray,
+    size: tuple[int, int],
+    stickers: tuple[tuple[float, float, float], ...] = (),
+) -> list[int]:
+    """Indices in note.text of the letters more than CHAR_HIDDEN of whose ink is out of the
+    frame, under a note stuck later or under a sticker (as writing_visibility): letters no
+    reader, human or OCR, can read."""
+    if note.writing is None:
+        return []
+    local, which = _char_points(note.writing, note.size_mm)
+    if not len(local):
+        return []
+    pts = note.to_board(local)
+    ok = _in_frame(project(hmat, pts), size)
+    for other in above:
+        ok &= ~inside_convex(other.corners_mm(), pts)
+    for x, y, r in stickers:
+        ok &= np.hypot(pts[:, 0] - x, pts[:, 1] - y) > r
+    inked = np.bincount(which, minlength=len(note.text))
+    shown = np.bincount(which, weights=ok, minlength=len(note.text))
+    return [int(i) for i in np.flatnonzero((inked > 0) & (shown < (1 - CHAR_HIDDEN) * inked))]
 
 
 def writing_visibility(
