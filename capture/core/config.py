@@ -674,6 +674,29 @@ class MarkerlessConfig:
     ocr_hide_grow: float = 0.0  # stickers are filled in (inpainted) in the OCR's crop at
     # their radius grown by this share; grown by 0.15 (for the rim and the shadow) it takes
     # more of the letters beside them than it removes: seeds 42-43, 201 -> 241 edits
+    # Words a sticker or a note stuck over this one partly hides are completed from the
+    # word lists (capture.vision.hidden_words; general French and English vocabulary):
+    # only where a filled-in hole lies under the word, only a word the lists do not know
+    # or one cut in two at the hole, and only when one word stands out.
+    ocr_complete_words: bool = True
+    # Letters put back at a hole: a 12 mm sticker on 6-12 mm capitals hides 1-3 letters.
+    complete_fill: int = 3
+    # Letters read at the hole that may be replaced (the hole's edge read as a letter):
+    # with none put back only (0), the same sets kept 575 of 577 edits; 2 fitted odd
+    # words to two misread letters ("Morché" -> "Mouché") more often than right ones.
+    complete_drop: int = 1
+    # Letters the reading must keep around the hole: with 3 a short reading fits too many
+    # words ("Beso" -> "Best"); 5 kept 549 edits against 4's 545 (margin 3).
+    complete_min_kept: int = 4
+    # The most frequent candidate is taken when this many times as frequent as the next;
+    # otherwise the word is left as read (nothing clear). On the sticker-covered notes of
+    # seeds 41-43 and 47-49 (4835 letters, 577 edits read as they are) 3 / 10 / 30 left
+    # 545 / 546 / 542 edits, 231 / 227 / 225 of them on visible letters (226 as read):
+    # the less sure completions are as often wrong as right; 30 keeps the clear ones.
+    complete_margin: float = 30.0
+    # A character counts as at a hole when one lies within this many characters of it: the
+    # recogniser gives no positions, the characters are taken evenly spread on the line.
+    complete_reach: float = 0.75
     ocr_turn_probe: int = 4  # a photo whose notes read poorly is tried at the other quarter
     # turns on this many notes (those with the most writing) first, not on all: real photos
     # of poor handwriting read under the review confidence too, and are seldom turned

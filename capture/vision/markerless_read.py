@@ -18,6 +18,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from capture.core.config import CONFIG, Config
 from capture.core.model import Finding, KitLayout
 from capture.core.text import OcrResult, read_weight
+from capture.tools.lexicon import word_index_for
 from capture.vision.colour import (
     SurfaceCast,
     classify,
@@ -29,6 +30,7 @@ from capture.vision.colour import (
     luminance,
     surface_casts,
 )
+from capture.vision.hidden_words import complete_hidden
 from capture.vision.markerless import WallDot, WallScene, find_wall, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
@@ -37,6 +39,7 @@ from capture.vision.ocr import low_confidence
 # named from (white notes and stickers are left out: a white wall would be one).
 NOTE_NAMES = ("yellow", "pink", "orange", "green", "blue", "purple", "lime", "red")
 STICKER_NAMES = ("red", "green", "blue", "yellow", "orange", "pink", "purple")
+HOLES_SCALE = 0.25  # a note's holes are kept at a quarter of its crop's size (coarse is enough)
 
 
 @dataclass
@@ -59,6 +62,10 @@ class WallNoteResult:
     # the crop as the OCR reads it: stickers and other notes' paper painted over (ocr_view)
     ocr_crop: object | None = None
     alt_turn: int = 0  # quarter turns (np.rot90) also read, when which side is up is unsure
+    # where ocr_view filled in something over the note's own paper (a sticker, a note stuck
+    # on it), at HOLES_SCALE of the crop's size: the letters there are hidden
+    ocr_holes: object | None = None
+    turn: int = 0  # quarter turns (np.rot90) of the crop as it was read
 
 
 @dataclass
@@ -123,10 +130,11 @@ def _note_result(
 
 def _note_crops(
     rgb: np.ndarray, k: int, scene: WallScene, config: Config
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """Note k's crop at the boards' density for a note of the usual size, the same crop as
-    the OCR reads it (ocr_view: the stickers and the other notes in it painted over), and
-    the quarter turn (np.rot90) it is also read at when its top side is tilted (0: none)."""
+    the OCR reads it (ocr_view: the stickers and the other notes in it painted over), the
+    quarter turn (np.rot90) it is also read at when its top side is tilted (0: none), and
+    the holes: what was painted over inside its outline (at HOLES_SCALE)."""
     m = config.markerless
     n = scene.notes[k]
     ppm = config.notes.crop_px_per_mm * m.note_mm / n.side_px
@@ -135,13 +143,16 @@ def _note_crops(
     crop = note_crop(rgb, np.eye(3), quads[0], n.side_px, ppm)
     others = [np.array(o.corners, np.float64) for j, o in enumerate(scene.notes) if j != k]
     discs = [(d.center[0], d.center[1], d.radius_px) for d in scene.dots]
-    view = ocr_view(
+    hide, mine = ocr_hidden(
         crop, quads[0], corners, others, discs, m.ocr_hide_grow, config.notes.duplicate_paper_de
     )
+    view = fill_hidden(crop, hide)
     turn = 0
     if len(quads) > 1:  # the same quad rolled a corner: the crop a quarter turned
         turn = 1 if quads[0][1, 1] < quads[0][0, 1] else 3
-    return crop, view, turn
+    small = cv2.resize(hide & mine, None, fx=HOLES_SCALE, fy=HOLES_SCALE,
+                       interpolation=cv2.INTER_AREA)
+    return crop, view, turn, small > 0
 
 
 def ocr_view(
@@ -165,6 +176,21 @@ def ocr_view(
     which lies on top is not known and it is left (None: always left). Painted flat in
     the paper's colour instead, the letters a sticker cuts end on a hard edge, and the
     notes read worse than with the stickers left (docs/markerless.md, "Text")."""
+    hide, _ = ocr_hidden(crop, quad, own, others, discs, grow, paper_de)
+    return fill_hidden(crop, hide, inpaint_px)
+
+
+def ocr_hidden(
+    crop: np.ndarray,
+    quad: np.ndarray,
+    own: np.ndarray,
+    others: list[np.ndarray],
+    discs: list[tuple[float, float, float]],
+    grow: float,
+    paper_de: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What ocr_view fills in (uint8 mask, 1: hidden, the crop's size) and the note's own
+    outline in the crop (uint8 mask)."""
     side = crop.shape[0]
     square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float32)
     to_crop = cv2.getPerspectiveTransform(quad.astype(np.float32), square)
@@ -202,6 +228,11 @@ def ocr_view(
         rr = r * scale * (1 + grow)
         if -rr < cx < side + rr and -rr < cy < side + rr:
             cv2.circle(hide, (round(cx), round(cy)), max(1, round(rr)), 1, -1)
+    return hide, mine
+
+
+def fill_hidden(crop: np.ndarray, hide: np.ndarray, inpaint_px: int = 3) -> np.ndarray:
+    """The crop with the pixels of `hide` inpainted from around them (ocr_view)."""
     if not hide.any():
         return crop
     # filled at half size (a quarter of the time; the fill is smooth paper), pasted back
@@ -307,7 +338,9 @@ def interpret(
     for k, n in enumerate(scene.notes):
         note = _note_result(k, scene, names, ids, wall_pts, config)
         if rgb is not None and n.side_px > 0:
-            note.crop, note.ocr_crop, note.alt_turn = _note_crops(rgb, k, scene, config)
+            note.crop, note.ocr_crop, note.alt_turn, note.ocr_holes = _note_crops(
+                rgb, k, scene, config
+            )
             share = clipped_share(papers[k], config.dots.clip_level)
             if share >= config.qa.overexposed_paper:
                 values = {"share": round(share, 2)}
@@ -423,12 +456,25 @@ def read_wall(
     if ocr is not None and todo:
         reads = read_texts(todo, ocr, low_confidence(config), config.markerless.ocr_turn_probe)
         for note, o in zip(todo, reads, strict=True):
+            o = _completed(note, o, config)
             note.text, note.raw_text = o.text, o.raw_text
             note.ocr_confidence = float(o.confidence) if o.confidence is not None else None
             if note.ocr_confidence is not None and note.ocr_confidence < low_confidence(config):
                 values = {"confidence": note.ocr_confidence}
                 res.findings.append(Finding("low_ocr_confidence", "", values, item=note.id))
     return res
+
+
+def _completed(note: WallNoteResult, o: OcrResult, config: Config) -> OcrResult:
+    """The note's reading with the words its holes cut completed (hidden_words), from the
+    word list of the workshop's language (the first listed: the others' are loan words)."""
+    holes = None if note.ocr_holes is None else np.asarray(note.ocr_holes)
+    if not config.markerless.ocr_complete_words or holes is None or not holes.any():
+        return o
+    index = word_index_for(config.ocr.languages.split("+")[0])
+    if index is None:
+        return o
+    return complete_hidden(o, np.rot90(holes, note.turn), HOLES_SCALE, index, config.markerless)
 
 
 def read_texts(
@@ -478,6 +524,7 @@ def read_texts(
             read([(i, k) for i, ks in near.items() for k in ks])
             turn = [best(i, near[i]) for i in range(len(notes))]
     for n, k in zip(notes, turn, strict=True):
+        n.turn = k
         if k:
             n.crop = np.ascontiguousarray(np.rot90(np.asarray(n.crop), k))
     return [got[i, k] for i, k in enumerate(turn)]
