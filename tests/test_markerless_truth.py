@@ -90,11 +90,13 @@ def test_bench_counts_hidden_letters_apart_from_the_cer() -> None:
     note = {
         "id": "n01", "color": "yellow", "text": "Bio à la cantine", "dots": {},
         "center_px": [100.0, 100.0], "side_px": 80.0, "required": True,
+        "corners_px": [[60.0, 60.0], [140.0, 60.0], [140.0, 140.0], [60.0, 140.0]],
         "writing_visible": 0.9, "hidden_chars": [4],
     }
     truth = {"size_px": [400, 400], "notes": [note], "free_dots": [], "dot_radius_px": 5.0}
+    corners = [[0.15, 0.15], [0.35, 0.15], [0.35, 0.35], [0.15, 0.35]]
     found = {"notes": [{"center": [0.25, 0.25], "color": "yellow", "dots": {},
-                        "text": "Bio la cantine"}], "dots": []}
+                        "corners": corners, "text": "Bio la cantine"}], "dots": []}
     s = summarise([score_photo(truth, found)])
     assert s["text_cer"] == 12.5 and s["text_cer_whole"] is None
     assert s["text_cer_visible"] == 0.0 and s["text_hidden_chars"] == 3
