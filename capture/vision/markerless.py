@@ -143,33 +143,6 @@ def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
     return drop[labels]
 
 
-def _notes_on_surface(lab: np.ndarray, background: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
-    """What differs from a background blob's own flat colour (_surface_of_blob): the notes
-    stuck on it. A second surface (a cream wall beside a whiteboard) whose notes touch each
-    other in columns shows no lone note, so bare_surfaces does not take it for a surface, and
-    its blob, frame-bound, is dropped whole with the notes on it (six green notes in a column
-    on a real photo). Its colour taken away, what is left is judged like the rest (opened as
-    the note mask is: the surface's speckle and edges are thinner than a note). A blob of no
-    one flat colour (books on a desk, a poster) is left dropped."""
-    out = np.zeros(background.shape, bool)
-    n, labels, stats, _c = cv2.connectedComponentsWithStats(background.astype(np.uint8), 8)
-    k = max(3, round(cfg.note_open_mm)) | 1
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    for i in range(1, n):
-        x, y, bw, bh, _area = stats[i]
-        blob = labels[y : y + bh, x : x + bw] == i
-        part = lab[y : y + bh, x : x + bw]
-        mode = _surface_of_blob(part, blob, cfg)
-        if mode is None:
-            continue
-        rest = blob & (foreground(part, mode, cfg.fg_l_weight) > cfg.fg_delta_e)
-        # holes first filled (ink, and paper dimmed near the surface's colour, are the note's)
-        rest = _fill_holes(np.pad(rest, 1), 0.5 * cfg.note_mm**2)[1:-1, 1:-1] & blob
-        rest = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, disc) > 0
-        out[y : y + bh, x : x + bw] |= rest
-    return out
-
-
 def _roundness(part: np.ndarray) -> float:
     """A blob's area over its minimum enclosing circle's: 1 for a disc, 2/pi for a square and
     less for any quadrilateral a note becomes in perspective."""
@@ -856,8 +829,7 @@ def cover_notes(
     # (holes first filled: ink and stickers inside a note must not open it up)
     filled = _fill_holes(mask, 0.5 * side * side).astype(np.uint8)
     mask &= cv2.morphologyEx(filled, cv2.MORPH_OPEN, disc).astype(bool)
-    background = _background_blobs(mask, side * side)
-    mask = (mask & ~background) | _notes_on_surface(lab_s, mask & background, m)
+    mask &= ~_background_blobs(mask, side * side)
     cls_s, _ = classify_map(lab_s, note_refs)
     rects, mask = _lone_rectangles(mask, side, config, cls_s)
     to_photo = 1.0 / (img.fs * img.fw)
