@@ -106,7 +106,8 @@ def test_cool_light_on_kraft_is_kraft_not_cream() -> None:
     got, res = _names(img, truth)
     assert got == [c for *_, c in truth]
     assert res.cast is not None and res.cast.surface == "kraft" and res.cast.shift < -0.1
-    m = replace(CONFIG.markerless, cast_lightness_weight=0.0)
+    # by the wall's colour alone (neither its lightness nor the packs' fit) cream is taken
+    m = replace(CONFIG.markerless, cast_lightness_weight=0.0, cast_packs_weight=0.0)
     by_colour, res_c = _names(img, truth, replace(CONFIG, markerless=m))
     assert res_c.cast is not None and res_c.cast.surface == "cream" and by_colour != got
 
@@ -116,6 +117,53 @@ def test_daylight_on_kraft_changes_nothing() -> None:
     got, res = _names(img, truth)
     assert got == [c for *_, c in truth]
     assert res.cast is not None and abs(res.cast.shift) < 0.15
+
+
+# notes whose packs land far from every name under the wrong light: green turns teal, blue
+# cyan, pink purple or red (a yellow pack alone moves to lime, a name too: one pack says nothing)
+PACKS = {
+    "yellow": (255, 234, 96),
+    "green": (150, 222, 118),
+    "pink": (250, 100, 166),
+    "blue": (120, 196, 236),
+}
+CREAM = (240, 230, 208)
+
+
+def _without_packs():
+    return replace(CONFIG, markerless=replace(CONFIG.markerless, cast_packs_weight=0.0))
+
+
+def test_warm_lamp_on_cream_paint_is_cream_not_kraft() -> None:
+    """Cream paint under a warm lamp, exposed low, has the colour and lightness of kraft
+    under a neutral light: the pink notes then read red. Under the cream reading (the lamp
+    taken off) the four packs lie nearer their names, and cream is taken."""
+    img, truth = _lit_wall(CREAM, (0.7, 0.56, 0.4), notes=PACKS)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and res.cast.surface == "cream" and res.cast.shift > 0.2
+    by_wall, res_w = _names(img, truth, _without_packs())
+    assert res_w.cast is not None and res_w.cast.surface == "kraft"
+    assert by_wall.count("red") == 2  # the two pink notes
+
+
+def test_cool_light_that_greys_kraft_is_found() -> None:
+    """A kraft roll under a cool light the phone balanced to grey: the photo is balanced on it
+    as if it were grey paint, and the notes stay cool (yellow reads lime, pink purple). Kraft
+    under a warming shift fits the packs far better than grey paint and is taken."""
+    img, truth = _lit_wall(KRAFT, (0.75, 1.0, 1.45), seed=4, notes=PACKS)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and res.cast.surface == "kraft" and res.cast.shift < -0.3
+    as_grey, res_g = _names(img, truth, _without_packs())
+    assert res_g.cast is None and as_grey != got
+
+
+def test_balanced_white_wall_keeps_its_colours() -> None:
+    """A white wall in daylight: balanced on, no surface nor cast taken however the packs lie."""
+    img, truth = _lit_wall((240, 240, 236), (1.0, 1.0, 1.0), seed=5, notes=PACKS)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth] and res.cast is None
 
 
 @pytest.mark.parametrize("paint", [(190, 112, 84), (150, 172, 118)])

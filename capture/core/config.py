@@ -724,6 +724,13 @@ class MarkerlessConfig:
     # both): light falls off across a wall, which often lies farther from the lamp than the
     # notes (a real cream wall beside a board read 0.4 darker than cream at the notes' light)
     cast_lightness_weight: float = 0.5
+    # ... and how far the notes' packs then lie from their names (mean CIELAB distance over
+    # the packs, two packs or more), at this weight per unit: 10 units off per pack on
+    # average weigh as much as a 3000 K lamp left uncorrected (shift 1.0). A cream wall under
+    # a warm lamp matched kraft (pink notes read red), a kraft roll under a cool light looked
+    # grey (yellow notes read lime): the packs of such photos fit their names only under the
+    # right light (issue 20)
+    cast_packs_weight: float = 0.15
     group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group
     row_frac: float = 0.5  # centres within this x the side: same row (column)
     # A note's outline follows its paper (vision/note_outline.py): the first outline (a

@@ -1759,6 +1759,15 @@ def find_wall(
     )
 
 
+def colour_packs(labs: np.ndarray, cluster_de: float) -> np.ndarray:
+    """Pack label (0..) of each colour (N x 3 CIELAB): colours within cluster_de of each other
+    on average (average linkage, lightness at half weight) are one pack (see name_colours)."""
+    a = np.asarray(labs, np.float64).reshape(-1, 3)
+    if len(a) < 2:
+        return np.zeros(len(a), int)
+    return fcluster(linkage(a * (0.5, 1.0, 1.0), "average"), cluster_de, "distance") - 1
+
+
 def name_colours(
     labs: list[tuple[float, float, float]],
     names: dict[str, np.ndarray],
@@ -1786,11 +1795,7 @@ def name_colours(
     if n == 0:
         return []
     a = np.array(labs, np.float64)
-    if n == 1:
-        cl = np.zeros(1, int)
-    else:
-        tree = linkage(a * (0.5, 1.0, 1.0), "average")
-        cl = fcluster(tree, cluster_de, "distance") - 1
+    cl = colour_packs(a, cluster_de)
     sat = np.zeros((n, 3), bool) if clipped is None else np.asarray(clipped, bool)
     groups = [np.nonzero(cl == c)[0] for c in np.unique(cl)]
     medians = [np.median(a[sel], axis=0) for sel in groups]

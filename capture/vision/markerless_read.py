@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from capture.core.config import CONFIG, Config
+from capture.core.config import CONFIG, Config, MarkerlessConfig
 from capture.core.model import Finding, KitLayout
 from capture.core.text import OcrResult, read_weight
 from capture.tools.lexicon import word_index_for
@@ -31,7 +31,7 @@ from capture.vision.colour import (
     surface_casts,
 )
 from capture.vision.hidden_words import complete_hidden
-from capture.vision.markerless import WallDot, WallScene, find_wall, name_colours
+from capture.vision.markerless import WallDot, WallScene, colour_packs, find_wall, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
 
@@ -275,32 +275,82 @@ def clipped_channels(px: np.ndarray, config: Config) -> np.ndarray:
 
 
 def light_cast(
-    wall_lab: np.ndarray, note_labs: np.ndarray, note_refs: dict[str, np.ndarray], config: Config
+    wall_lab: np.ndarray,
+    note_labs: np.ndarray,
+    note_refs: dict[str, np.ndarray],
+    config: Config,
+    balanced: bool = False,
+    clipped: np.ndarray | None = None,
 ) -> SurfaceCast | None:
-    """The light's cast on a photo whose wall is not white (colour.surface_casts): of the
-    common surfaces the wall may be, the one needing the least shift of the light and whose
-    lightness fits best, both in log units: |shift| + w |log(wall Y / (exposure x surface Y))|
-    (w: cast_lightness_weight).
+    """The light's cast on a photo (colour.surface_casts): of the common surfaces the wall
+    may be, the one needing the least shift of the light and whose lightness fits best, both
+    in log units: |shift| + w |log(wall Y / (exposure x surface Y))| (w: cast_lightness_weight),
+    plus how far the notes' packs then lie from their names (packs_fit).
     The exposure is the notes' own: their luminance over that of the colour each is nearest.
     Colour alone cannot tell kraft under a cool light from cream paint under a warm one;
-    kraft is half as light as a cream wall or a yellow note, and that tells them apart."""
+    kraft is half as light as a cream wall or a yellow note, and that tells them apart.
+    balanced: the wall was near-neutral and the photo balanced on it; it may still be a
+    kraft roll under a light the phone made grey, so the surfaces compete with no cast (None)
+    there, on the packs' fit alone (a grey paint may have any lightness).
+    clipped: N x 3, the channels saturated on each note (packs_fit leaves those packs out)."""
     m = config.markerless
     surfaces = load_surface_refs()
-    casts = surface_casts(wall_lab, surfaces, m.cast_surface_tol, m.cast_max_shift)
+    casts: list[SurfaceCast | None] = list(
+        surface_casts(wall_lab, surfaces, m.cast_surface_tol, m.cast_max_shift)
+    )
+    if balanced:
+        # white paint balanced on is white already: no cast (None) stands for it
+        casts = [None, *(c for c in casts if c is not None and c.surface != "white")]
     if len(casts) < 2:
         return casts[0] if casts else None
     refs_y = {n: float(luminance(r)[0]) for n, r in note_refs.items()}
+    fit = packs_fit(note_labs, note_refs, m, clipped)
 
-    def misfit(c: SurfaceCast) -> float:
+    def misfit(c: SurfaceCast | None) -> float:
+        if c is None:
+            return m.cast_packs_weight * fit(np.ones(3))
         notes = correct_cast(note_labs, c.gains)
         near = [classify(v, note_refs, np.inf)[0] for v in notes]
         exposure = float(np.median(luminance(notes) / [refs_y[n] for n in near]))
         wall = float(luminance(correct_cast(wall_lab[None], c.gains))[0])
         surface = float(luminance(surfaces[c.surface])[0])
         lightness = abs(float(np.log(max(wall, 1e-4) / (exposure * surface))))
-        return abs(c.shift) + m.cast_lightness_weight * lightness
+        light = abs(c.shift) + m.cast_lightness_weight * lightness
+        return light + m.cast_packs_weight * fit(c.gains)
 
     return min(casts, key=misfit)
+
+
+def packs_fit(
+    note_labs: np.ndarray,
+    note_refs: dict[str, np.ndarray],
+    m: MarkerlessConfig,
+    clipped: np.ndarray | None = None,
+) -> Callable[[np.ndarray], float]:
+    """How well a light explains the notes: gains -> the mean, over the photo's packs
+    (markerless.colour_packs), of each pack's distance to its nearest name with those gains
+    taken off. One pack fits any light (a lime pack on grey paint is a yellow one on kraft
+    under a cool light): with fewer than two packs every light fits alike (0). Packs clipped
+    in a channel on most of their notes are left out: their colour is a bound, not a value."""
+    labs = np.asarray(note_labs, np.float64).reshape(-1, 3)
+    packs = colour_packs(labs, m.colour_cluster_de)
+    sat = np.zeros((len(labs), 3), bool) if clipped is None else np.asarray(clipped, bool)
+    medians = [
+        np.median(labs[packs == p], axis=0)
+        for p in np.unique(packs)
+        if not (sat[packs == p].mean(0) > 0.5).any()
+    ]
+    if len(medians) < 2:
+        return lambda gains: 0.0
+    meds = np.array(medians)
+
+    def fit(gains: np.ndarray) -> float:
+        seen = correct_cast(meds, gains)
+        return float(
+            np.mean([min(float(colour_distance(v, r)) for r in note_refs.values()) for v in seen])
+        )
+
+    return fit
 
 
 def interpret(
@@ -314,17 +364,19 @@ def interpret(
         note_side_px=round(scene.note_side_px, 1), wall_plane=scene.wall_h is not None
     )
     labs = np.array([n.lab for n in scene.notes], np.float64).reshape(-1, 3)
-    if not scene.balanced and len(labs):
-        # no white to balance on: the wall, taken for a common surface, tells the light's cast
-        out.cast = light_cast(np.array(scene.wall_lab), labs, refs.notes, config)
-        if out.cast is not None:
-            labs = correct_cast(labs, out.cast.gains)
     # each note's paper as photographed, taken once: what the photo saturates in it
     papers = [None if rgb is None else paper_pixels(rgb, np.array(n.corners)) for n in scene.notes]
     clipped = np.zeros((len(labs), 3), bool)
     for k, px in enumerate(papers):
         if px is not None:
             clipped[k] = clipped_channels(px, config)
+    if len(labs):
+        # the wall, taken for a common surface (or for grey paint when balanced on), and the
+        # notes' packs tell the light's cast
+        wall = np.array(scene.wall_lab)
+        out.cast = light_cast(wall, labs, refs.notes, config, scene.balanced, clipped)
+        if out.cast is not None:
+            labs = correct_cast(labs, out.cast.gains)
     names = name_colours(
         [tuple(v) for v in labs],
         refs.notes,
