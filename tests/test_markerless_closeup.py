@@ -123,3 +123,20 @@ def test_elliptic_stickers_do_not_set_the_note_scale() -> None:
     blurred = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.5) > 0.5
     side, _samples = markerless.note_scale(blurred, CONFIG.notes, CONFIG.markerless)
     assert side is not None and side >= 60, side
+
+
+def test_thin_blobs_are_neither_stickers_nor_notes() -> None:
+    """A blob one pixel thin (a pen line, a seam) has a convex hull of two corners:
+    cv2.approxPolyN asserts on it, which crashed a batch; it is now neither an ellipse nor a
+    quadrilateral."""
+    line = np.zeros((40, 60), bool)
+    line[20, 5:55] = True
+    diagonal = np.eye(40, dtype=bool)
+    for part in (line, diagonal):
+        assert not markerless._elliptic(part, 0.9)
+        cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        assert markerless._quad_of_blob(max(cs, key=len)) is None
+    square = np.zeros((40, 40), bool)
+    square[8:32, 8:32] = True
+    cs, _ = cv2.findContours(square.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    assert markerless._quad_of_blob(cs[0]) is not None

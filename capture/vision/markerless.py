@@ -169,7 +169,9 @@ def _elliptic(part: np.ndarray, fit_min: float) -> bool:
     ell = np.zeros(part.shape, np.uint8)
     (ex, ey), (ea, eb), ang = cv2.fitEllipse(c)
     cv2.ellipse(ell, ((ex, ey), (ea, eb), ang), 1, -1)
-    quad = cv2.approxPolyN(c.astype(np.float32), 4, ensure_convex=True).reshape(-1, 2)
+    quad = _enclosing_quad(c)
+    if quad is None:  # a line-thin blob: neither a sticker nor a note
+        return False
     box = np.zeros(part.shape, np.uint8)
     cv2.fillPoly(box, [np.round(quad).astype(np.int32)], 1)
 
@@ -315,10 +317,19 @@ def _quad_of_blob(contour: np.ndarray) -> np.ndarray | None:
     """The four corners (TL TR BR BL) of the least quadrilateral enclosing a blob's outer
     contour: the note's own corners where the mask's opening rounded them (whether the blob
     fills it, no notch where two notes meet, is the caller's test)."""
-    quad = cv2.approxPolyN(contour.astype(np.float32), 4, ensure_convex=True).reshape(-1, 2)
-    if len(quad) != 4:
+    quad = _enclosing_quad(contour)
+    if quad is None or len(quad) != 4:
         return None
     return _order_corners(quad.astype(np.float64))
+
+
+def _enclosing_quad(contour: np.ndarray) -> np.ndarray | None:
+    """The least quadrilateral (4 x 2, contour px) enclosing a contour, or None when its convex
+    hull has fewer than four corners (a blob one pixel thin): cv2.approxPolyN asserts then."""
+    hull = cv2.convexHull(contour.reshape(-1, 1, 2).astype(np.float32))
+    if len(hull) < 4:
+        return None
+    return cv2.approxPolyN(hull, 4, ensure_convex=True).reshape(-1, 2)
 
 
 def _lone_quads(
