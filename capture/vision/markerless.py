@@ -165,14 +165,13 @@ def _elliptic(part: np.ndarray, fit_min: float) -> bool:
     c = max(cs, key=cv2.contourArea)
     if len(c) < 5:
         return False
-    part = blob
-    ell = np.zeros(part.shape, np.uint8)
+    ell = np.zeros(blob.shape, np.uint8)
     (ex, ey), (ea, eb), ang = cv2.fitEllipse(c)
     cv2.ellipse(ell, ((ex, ey), (ea, eb), ang), 1, -1)
     quad = _enclosing_quad(c)
     if quad is None:  # a line-thin blob: neither a sticker nor a note
         return False
-    box = np.zeros(part.shape, np.uint8)
+    box = np.zeros(blob.shape, np.uint8)
     cv2.fillPoly(box, [np.round(quad).astype(np.int32)], 1)
 
     def iou(shape: np.ndarray) -> float:
