@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import cv2
 import numpy as np
@@ -246,6 +247,10 @@ def test_run_markerless_without_workshop(tmp_path) -> None:
     # the summary counts them too (not "0 post-it" for a wall read without boards)
     total = f'<span class="big">{len(truth)}</span><span><a href="#sans-panneau">post-it sans'
     assert total in html and f"{len(ml['dots'])} gommettes</span>" in html
+    # each ranked row shows the note's cut-out beside its text, as board notes do
+    crops = re.findall(r'<img class="crop zoom-img" src="(crops/[^"]+)"', html)
+    assert sorted(crops) == sorted(n["crop"] for n in ml["notes"])
+    assert all((out / c).is_file() for c in crops)
 
 
 def test_note_scale_ignores_stickers_and_far_smaller_blobs() -> None:

@@ -87,11 +87,15 @@ def _row(
     colour_fr: dict[str, str],
 ) -> dict[str, Any]:
     """One note of the ranked table, with an input per sticker colour for corrections."""
+    conf = n.get("ocr_confidence")
     return {
         "n": number or "",
         "photo": n["photo"],
         "id": n["id"],
         "text": n["text"],
+        # the note's cut-out beside its text: the reviewer corrects what the photo shows
+        "crop": n.get("crop"),
+        "conf_pct": None if conf is None else round(100 * conf),
         "color": n["color"],
         "colour": colour_fr.get(n["color"], n["color"]),
         "fill": note_hex.get(n["color"], note_hex.get("unknown", "#ddd")),
