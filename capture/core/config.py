@@ -711,6 +711,13 @@ class MarkerlessConfig:
     note_unknown_delta_e: float = 30.0  # farther from every common note colour: "unknown"
     colour_cluster_de: float = 10.0  # notes' colours nearer than this on average (average
     # linkage) are one pack colour: a pack's shades under one light spread less
+    # A note's paper colour is the median of its middle with the ink left out (the least
+    # chromatic 30 %, the darkest 20 %); on a pale note under vote stickers those 30 % are the
+    # paper and the median is the stickers' (a pale blue note under two yellow, a pink and an
+    # orange sticker read lime, and its stickers were not found). When that median lies more
+    # than this from the middle's most common colour (wall_colour's histogram peak), it is a
+    # mix, and the most common colour is the paper. A pack's shades spread less
+    paper_mix_de: float = 10.0
     # A wall with no white (not near-neutral: kraft, cream paint, or white under a strong cast)
     # is taken for the common surface (colors.yaml `surfaces`) that a shift along the black-body
     # axis within cast_max_shift (log gain; 1.0 is about a 3000 K lamp left uncorrected) brings

@@ -917,6 +917,17 @@ def grey_surface(paper: np.ndarray, wall: np.ndarray | None, cfg: MarkerlessConf
     return abs(a * d[1] - b * d[0]) < cfg.note_grey_off
 
 
+def paper_colour(px: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """A note's paper colour from the CIELAB pixels (N x 3) of its middle: their median with
+    the ink left out (_ink_free_median), unless that lies more than paper_mix_de from their
+    most common colour (wall_colour). The ink rule leaves out the least chromatic 30 %: on a
+    pale note a few stickers (votes) are more chromatic than the paper, and the median was
+    theirs; the paper is still the colour most of the middle has."""
+    med = _ink_free_median(px)
+    mode = wall_colour(px, cfg)
+    return mode if float(np.linalg.norm(med - mode)) > cfg.paper_mix_de else med
+
+
 def notes_from_outlines(
     outlines: list[Outline],
     img: WorkImages,
@@ -937,7 +948,7 @@ def notes_from_outlines(
         px = img.lab[_poly_mask(img.lab.shape[:2], inner)]
         if len(px) < 10:
             continue
-        paper = _ink_free_median(px)
+        paper = paper_colour(px, cfg)
         if grey_surface(paper, wall, cfg):
             continue  # a grey or white surface (the wall beyond a paper roll): not a note
         kept.append((o, paper, fit_paper_quad(img.lab, cw, paper, bare, cfg)))
