@@ -151,3 +151,39 @@ def test_wall_distance_errors_against_the_true_outlines_plane() -> None:
     assert max(wall_distance_errors(pairs, truth)) < 1e-6
     far = [(list(1.1 * np.array(f)), t) for f, t in pairs]
     assert np.allclose(wall_distance_errors(far, truth), 0.1)
+
+
+def _touching_pair() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two yellow notes side by side, the right one stuck on last and its edge touching the
+    left one: no wall between them, only the right note's shadow on the left one's paper
+    (a few px darkening to a thin line) and a brightness step. Both written on, with a line
+    of writing along the shared side. Returns the photo (CIELAB), the left note's corners
+    and its paper colour."""
+    img = np.full((300, 400, 3), (200, 200, 195), np.uint8)
+    left = np.array([(40, 60), (180, 64), (178, 204), (38, 200)], np.float64)
+    right = np.array([(180, 50), (330, 52), (332, 208), (179, 206)], np.float64)
+    cv2.fillConvexPoly(img, left.astype(np.int32), NOTE_RGB["yellow"])
+    for k in range(6):  # the shadow the upper note casts, darkest against its edge
+        shade = tuple(round(v * (0.97 - 0.03 * k)) for v in NOTE_RGB["yellow"])
+        cv2.line(img, (179 - 5 + k, 64), (177 - 5 + k, 204), shade, 1, cv2.LINE_AA)
+    brighter = tuple(min(255, round(v * 1.03)) for v in NOTE_RGB["yellow"])
+    cv2.fillConvexPoly(img, right.astype(np.int32), brighter)
+    for x, y in [(55, 120), (55, 170), (195, 110), (195, 160)]:
+        cv2.putText(img, "idee", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (40, 40, 60), 3)
+    cv2.line(img, (150, 80), (150, 190), (40, 40, 60), 3)  # a stroke along the shared side
+    img = cv2.GaussianBlur(img, (0, 0), 1.0)
+    lab = srgb_to_lab(img.astype(np.float32) / 255.0)
+    return lab, left, lab[140, 100]
+
+
+def test_fit_paper_quad_finds_the_seam_between_notes_of_one_colour() -> None:
+    """The square coverer takes two touching notes of one colour as one blob and its square
+    reaches well into the second note: the side between them shows no end of paper, only
+    the seam (a shadow line, a brightness step), and the outline follows it."""
+    lab, left, paper = _touching_pair()
+    first = left + np.array([(0, 0), (40, 0), (40, 0), (0, 0)])  # 29 % of a side too wide
+    fitted = fit_paper_quad(lab, first, paper, [lab[5, 5]], CONFIG.markerless).quad
+    assert np.linalg.norm(fitted - left, axis=1).max() < 4.0, fitted
+    # a straight stroke of writing along the side further in is not taken: the seam is
+    # the outermost line of them
+    assert fitted[1:3, 0].min() > 170, fitted

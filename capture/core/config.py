@@ -775,6 +775,25 @@ class MarkerlessConfig:
     outline_note_move: float = 0.08
     outline_aspect_tol: float = 0.1
     outline_aspect_near: int = 3
+    # A side whose paper runs on into a note of its own colour shows no end: the edge
+    # between them is a thin line (the upper note's shadow, a brightness step, a sliver of
+    # wall) with the same paper beyond it. It is looked for on the same lines, where the
+    # paper distance peaks outline_seam_rise above the paper just inside (a shadow line on
+    # real notes is faint: under outline_rise_min) and paper is back within
+    # outline_beyond_mm, and taken when outline_min_share of the lines cross it on one line
+    # within outline_seam_angle degrees of the side's direction (the first outline's sides
+    # are within a few degrees of the paper's; a line of writing rarely is that straight
+    # that long).
+    outline_seam_rise: float = 6.0
+    # the square coverer covers two notes of one colour as one blob, and its square may
+    # take in a good part of the other note (seed 41 IMG_0001: 45 % larger than the note):
+    # the seam is looked for up to this share of the side inward
+    outline_seam_inward: float = 0.45
+    # a seam is one line end to end: found on outline_min_share of the lines across, it is
+    # taken when it rises over the paper inside on this share of the pixels along it (a line
+    # of writing parallel to the side, crossed on as many lines, breaks between letters)
+    outline_seam_whole: float = 0.8
+    outline_seam_angle: float = 15.0
     wall_min_quads: int = 3  # notes with four clear corners needed for a wall plane
     wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this
     dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of

@@ -49,6 +49,37 @@ def _ends_of_paper(
     return idx.max(axis=1)
 
 
+def _seams(prof: np.ndarray, step: int, run: int, tol: float, rise_min: float) -> np.ndarray:
+    """Per profile (as _ends_of_paper's), where a thin line crosses the paper: the shared
+    edge of two notes of one colour, seen only as a shadow or a brightness step between
+    them. A sample k is one when the profile peaks there (the highest within `step` either
+    way), rising by rise_min or more from the paper within `run` before it, and the paper comes
+    back within `run` samples after it and stays for `run` more (the other note's paper:
+    the line is thinner than an end of the paper). A pen stroke is one too: which of them
+    is the edge is left to the line most profiles agree on. Returns (profile, k) pairs."""
+    n = prof.shape[1]
+    k = np.arange(run, n - 2 * run - 1)
+    if len(k) == 0:
+        return np.zeros((0, 2), int)
+    p = np.nan_to_num(prof, nan=1e6)  # off the image: no paper
+    paper = p < tol
+    csum = np.concatenate([np.zeros((len(p), 1)), np.cumsum(paper, 1)], 1)
+    # the paper within `run` before it (the upper note's shadow darkens the lower one's
+    # paper over a few mm up to the line)
+    before = np.min([p[:, k - o] for o in range(1, run + 1)], axis=0)
+    peak = (before < tol) & (p[:, k] - before >= rise_min)
+    for o in range(1, step + 1):
+        peak &= p[:, k] >= p[:, k - o]
+        peak &= p[:, np.minimum(k + o, n - 1)] <= p[:, k]
+    back = np.zeros_like(peak)
+    for j in range(1, run + 1):  # the paper again j samples on, for run samples
+        kj = k + j
+        whole = csum[:, np.minimum(kj + run, n)] - csum[:, kj] == run
+        back |= whole & (kj + run <= n)
+    rows, cols = np.nonzero(peak & back)
+    return np.stack([rows, k[cols]], 1)
+
+
 def _edge_points(
     dist: np.ndarray,
     bare: np.ndarray,
@@ -56,16 +87,20 @@ def _edge_points(
     b: np.ndarray,
     out: np.ndarray,
     cfg: MarkerlessConfig,
+    seams: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points (work px) where the paper ends on lines across the side a -> b, `out` its
     outward normal, the lines spread over outline_side_span of it, each reaching
     outline_reach x the side either way; and per point whether the bare wall lies just
-    beyond it (`bare`: 1 on the wall's pixels), not another note."""
+    beyond it (`bare`: 1 on the wall's pixels), not another note. With `seams`, the thin
+    lines across the paper (_seams) are added, reaching outline_seam_inward x the side
+    inward, and the second array is each point's line across the side instead."""
     length = float(np.linalg.norm(b - a))
     reach = max(4.0, cfg.outline_reach * length)
+    inward = max(reach, cfg.outline_seam_inward * length) if seams else reach
     lo, hi = cfg.outline_side_span
     ts = np.linspace(lo, hi, cfg.outline_lines)
-    offs = np.arange(-reach, reach + 0.5, 1.0)
+    offs = np.arange(-inward, reach + 0.5, 1.0)
     base = a[None] + ts[:, None] * (b - a)[None]
     grid = base[:, None, :] + offs[None, :, None] * out[None, None, :]
     gx, gy = grid[..., 0].astype(np.float32), grid[..., 1].astype(np.float32)
@@ -78,6 +113,10 @@ def _edge_points(
     k = _ends_of_paper(prof, step, run, cfg.outline_paper_de, cfg.outline_rise_min)
     hit = k >= 0
     pts = grid[hit, k[hit]]
+    if seams:
+        sm = _seams(prof, step, run, cfg.outline_paper_de, cfg.outline_seam_rise)
+        rows = np.concatenate([np.nonzero(hit)[0], sm[:, 0]])
+        return np.concatenate([pts, grid[sm[:, 0], sm[:, 1]]]).reshape(-1, 2), rows
     if len(pts) == 0:
         return pts, np.zeros(0, bool)
     beyond = pts + 2 * step * out
@@ -90,28 +129,52 @@ def _edge_points(
     return pts, wall.reshape(-1) > 0
 
 
-def _robust_line(pts: np.ndarray, cfg: MarkerlessConfig) -> tuple[np.ndarray, np.ndarray] | None:
+def _robust_line(
+    pts: np.ndarray,
+    cfg: MarkerlessConfig,
+    rows: np.ndarray | None = None,
+    along: tuple[np.ndarray, float] | None = None,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
     """A point and a unit direction of the line most of the points lie on (within
     outline_fit_px of it): of the lines through two of them, the one most lie near,
     refitted on those (least squares); None when fewer than outline_min_share of the lines
     across the side found the paper's end on it. Two edges seen along one side (a note's,
-    and the one of a note of its colour it overlaps) are two lines: the larger share wins."""
+    and the one of a note of its colour it overlaps) are two lines: the larger share wins.
+    rows: each point's line across the side when a line may hold several (seams): the
+    lines through two points of one line are not tried, and the share counts lines.
+    along: a unit direction and the least |cosine| a line tried makes with it. out: the
+    outward normal when, of the lines outline_min_share of the lines cross, the outermost
+    is wanted (a seam, not a line of writing further in along it)."""
     need = max(3, cfg.outline_min_share * cfg.outline_lines)
-    if len(pts) < need:
+    rows = np.arange(len(pts)) if rows is None else np.asarray(rows)
+    if len(np.unique(rows)) < need:
         return None
     i, j = np.triu_indices(len(pts), 1)
     d = pts[j] - pts[i]
     long_ = np.linalg.norm(d, axis=1)
-    ok = long_ > 1e-6
+    ok = (long_ > 1e-6) & (rows[i] != rows[j])
+    if along is not None:
+        ok &= np.abs(d @ along[0]) >= along[1] * long_
     i, j, d, long_ = i[ok], j[ok], d[ok], long_[ok]
     normal = np.stack([-d[:, 1], d[:, 0]], 1) / long_[:, None]
     res = np.abs(
         np.einsum("pk,nk->pn", normal, pts) - np.einsum("pk,pk->p", normal, pts[i])[:, None]
     )
     inl = res <= cfg.outline_fit_px
-    best = inl[int(np.argmax(inl.sum(1)))] if len(inl) else np.zeros(len(pts), bool)
-    if best.sum() < need:
+    if not len(inl):
         return None
+    # lines (not points) near each candidate: a pen stroke crossed twice counts once
+    onehot = np.zeros((len(pts), int(rows.max()) + 1), bool)
+    onehot[np.arange(len(pts)), rows] = True
+    support = (inl.astype(np.int32) @ onehot.astype(np.int32) > 0).sum(1)
+    if support.max() < need:
+        return None
+    pick = int(np.argmax(support))
+    if out is not None:
+        enough = np.nonzero(support >= need)[0]
+        pick = int(enough[np.argmax((pts[i[enough]] + pts[j[enough]]) @ out)])
+    best = inl[pick]
     vx, vy, x0, y0 = cv2.fitLine(pts[best].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01)
     return np.array([x0[0], y0[0]], float), np.array([vx[0], vy[0]], float)
 
@@ -149,10 +212,11 @@ def _side_line(
     cfg: MarkerlessConfig,
 ) -> tuple[Line, bool, bool]:
     """The line of the side a -> b as the paper shows it, or the side itself when its edge
-    is not seen; whether it was seen; and whether it is in doubt: an edge against another
-    note (most of its points not on the bare wall) farther than outline_note_move x the side
-    from the first outline's. A note stuck over this one ends its paper there, short of its
-    own edge; or this note is the one on top, and its first outline was off."""
+    is not seen; whether its end was seen (not a seam with a note of its colour,
+    _seam_line); and whether it is in doubt: an edge against another note (most of its
+    points not on the bare wall) farther than outline_note_move x the side from the first
+    outline's. A note stuck over this one ends its paper there, short of its own edge; or
+    this note is the one on top, and its first outline was off."""
     length = max(float(np.linalg.norm(b - a)), 1e-9)
     d = (b - a) / length
     out = np.array([d[1], -d[0]])
@@ -160,11 +224,77 @@ def _side_line(
         out = -out
     pts, wall = _edge_points(dist, bare, a, b, out, cfg)
     fit = _robust_line(pts, cfg)
+    seen = fit is not None
     if fit is None:
-        return (a, d), False, False
+        # the other note's paper beyond a seam; the note under it ends a little short of
+        # it, under the upper one: not its own corner for the wall plane (not seen)
+        fit = _seam_line(dist, bare, (a, b, out), cfg)
+        if fit is None:
+            return (a, d), False, False
+        wall = np.zeros(1)
     p, u = fit
     moved = abs(((a + b) / 2 - p) @ np.array([-u[1], u[0]]))
-    return fit, True, bool(wall.mean() < 0.5 and moved > cfg.outline_note_move * length)
+    return fit, seen, bool(wall.mean() < 0.5 and moved > cfg.outline_note_move * length)
+
+
+def _seam_line(
+    dist: np.ndarray,
+    bare: np.ndarray,
+    side: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cfg: MarkerlessConfig,
+) -> Line | None:
+    """A side whose paper runs on into a note of its colour (no end seen): the line of the
+    seam between them (a shadow or brightness step, _seams) most lines across the side
+    cross, within outline_seam_angle of the side's direction (a line of writing along the
+    side is no straighter than that), or None. A note's own ink is crossed too, but seldom
+    on one straight line over outline_min_share of the side."""
+    a, b, out = side
+    pts, rows = _edge_points(dist, bare, a, b, out, cfg, seams=True)
+    d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
+    cos_min = float(np.cos(np.radians(cfg.outline_seam_angle)))
+    fit = _robust_line(pts, cfg, rows, (d, cos_min), out)
+    if fit is None or abs(float(fit[1] @ d)) < np.cos(np.radians(cfg.outline_seam_angle)):
+        return None  # (the refit on the points may turn a little further)
+    return fit if _continuous(dist, fit, side, cfg) else None
+
+
+def _continuous(
+    dist: np.ndarray,
+    line: Line,
+    side: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cfg: MarkerlessConfig,
+) -> bool:
+    """Whether a seam line runs on along the side: at every pixel along it (over
+    outline_side_span of the side), the paper distance on it (the highest within
+    outline_fit_px + outline_step_mm across) rises outline_seam_rise / 2 over the paper just
+    inside (the least within outline_beyond_mm), on outline_seam_whole of them. An edge is one line
+    end to end; a line of writing along the side breaks between letters and words."""
+    a, b, out = side
+    p, u = line
+    lo, hi = cfg.outline_side_span
+    ta, tb = sorted([float((a - p) @ u), float((b - p) @ u)])
+    span = tb - ta
+    ts = np.arange(ta + lo * span, ta + hi * span, 1.0)
+    n = np.array([-u[1], u[0]])
+    n = -n if out @ n < 0 else n
+    run = max(1, round(cfg.outline_beyond_mm * cfg.work_px_per_mm))
+    # (on it: within the fit's tolerance and the step either way, the seam between two notes
+    # a little askew of each other is a thin wedge)
+    fit = max(1, round(cfg.outline_fit_px + cfg.outline_step_mm * cfg.work_px_per_mm))
+    offs = np.arange(-fit - run, fit + 1, 1.0)
+    grid = p[None, None] + ts[:, None, None] * u[None, None] + offs[None, :, None] * n[None, None]
+    prof = cv2.remap(
+        dist,
+        grid[..., 0].astype(np.float32),
+        grid[..., 1].astype(np.float32),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=float("nan"),
+    )
+    on = np.nanmax(prof[:, run:], axis=1)
+    inside = np.nanmin(prof[:, :run], axis=1)
+    rise = np.nan_to_num(on - inside, nan=0.0) >= cfg.outline_seam_rise / 2
+    return bool(len(rise) and rise.mean() >= cfg.outline_seam_whole)
 
 
 def _quad_of(
