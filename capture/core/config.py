@@ -793,6 +793,26 @@ class MarkerlessConfig:
     # taken when it rises over the paper inside on this share of the pixels along it (a line
     # of writing parallel to the side, crossed on as many lines, breaks between letters)
     outline_seam_whole: float = 0.8
+    # Which of two overlapping notes lies on top (note_stack.on_top; the stickers and the
+    # writing in the overlap are the upper note's). Notes overlapping by stack_overlap_min
+    # of the smaller one or more (less is two outlines a little off their paper: the 90th
+    # percentile of the outline error is 3-5 % of a side on the generated walls). Papers
+    # more than stack_paper_de apart (CIELAB; two shades of one colour on the generated
+    # walls lie 4-8 apart, two colours 20 and more): the overlap's paper tells. Else the
+    # lightness step across each outline where it lies inside the other, measured
+    # stack_margin x the side either way of it (and that deep inside the other): the upper
+    # note's edge shows (its shadow on the lower one, a brightness step), the lower one's is
+    # flat paper (smoothed, its steps are noise: under 1 unit); taken when one is
+    # stack_step_ratio x the other and stack_step_min (CIELAB) more. Only where
+    # both sides are paper, within stack_ink_de of either note's (the lower note's outline,
+    # a guess under the upper one, may run along a line of its writing).
+    stack_overlap_min: float = 0.06
+    stack_paper_de: float = 12.0
+    stack_margin: float = 0.03
+    stack_step_min: float = 1.0
+    stack_step_ratio: float = 2.0
+    stack_ink_de: float = 10.0
+    stack_blur_px: float = 1.5  # work px (2 per mm): the image smoothed first (grain, JPEG)
     outline_seam_angle: float = 15.0
     wall_min_quads: int = 3  # notes with four clear corners needed for a wall plane
     wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this

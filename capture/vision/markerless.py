@@ -33,6 +33,7 @@ from capture.vision.colour import (
 from capture.vision.dot_check import check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_outline import fit_paper_quad, settle_quads
+from capture.vision.note_stack import on_top, stack_order
 from capture.vision.notes import (
     Square,
     _fill_holes,
@@ -83,6 +84,8 @@ class WallScene:
     dots: tuple[WallDot, ...]
     places: tuple[NotePlace, ...]  # one per note
     wall_h: tuple[tuple[float, ...], ...] | None  # photo px -> wall plane (nominal mm), or None
+    # per note, the notes found lying over part of it (note_stack.on_top)
+    above: tuple[tuple[int, ...], ...] = ()
 
 
 def _lab(rgb8: np.ndarray) -> np.ndarray:
@@ -986,11 +989,17 @@ def _work_corners(n: WallNote, fw: float) -> np.ndarray:
 
 
 def sticker_evidence(
-    img: WorkImages, notes: list[WallNote], probe: Probe, config: Config
+    img: WorkImages,
+    notes: list[WallNote],
+    probe: Probe,
+    config: Config,
+    order: list[int] | None = None,
 ) -> StickerEvidence:
     """What differs from its note's paper on a note, from the bare surfaces elsewhere. A pixel
     near a note is compared with the surfaces and with every note it may belong to (squares
-    are a little off real outlines, notes overlap): a sticker differs from all of them."""
+    are a little off real outlines, notes overlap): a sticker differs from all of them.
+    order: the notes from the lowest to the uppermost (stack_order): where two overlap, the
+    pixels are the upper one's (its own order when None)."""
     m = config.markerless
     lab = img.lab
     dist = np.min([foreground(lab, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
@@ -1008,10 +1017,9 @@ def sticker_evidence(
         dist_l[hidden] = np.min(
             [foreground(lab[hidden], np.array(s), m.dot_l_weight) for s in probe.surfaces], axis=0
         )
-    papers = [
-        _lower_near_note(i, n, img, chrom, grow, (dist, dist_l), cdist, owner, m)
-        for i, n in enumerate(notes)
-    ]
+    papers: list[np.ndarray | None] = [None] * len(notes)
+    for i in order if order is not None else range(len(notes)):
+        papers[i] = _lower_near_note(i, notes[i], img, chrom, grow, (dist, dist_l), cdist, owner, m)
     chroms = (chrom, wall_c, papers)
     return StickerEvidence(
         dist,
@@ -1720,12 +1728,13 @@ def find_stickers(
     notes: list[WallNote],
     sticker_refs: dict[str, np.ndarray],
     config: Config = CONFIG,
+    order: list[int] | None = None,
 ) -> tuple[list[WallDot], float]:
     """The dot stickers of a photo (rgb as taken, img its work images) given its notes as
-    found: each with the note it lies on. Returns them and the usual sticker radius (work
-    px)."""
+    found (order: from the lowest to the uppermost, see sticker_evidence): each with the
+    note it lies on. Returns them and the usual sticker radius (work px)."""
     m = config.markerless
-    ev = sticker_evidence(img, notes, probe, config)
+    ev = sticker_evidence(img, notes, probe, config, order)
     views = note_views([np.array(n.corners) for n in notes], img, probe, m)
     discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views)
     faint = faint_stickers(img, ev, probe, r_px, m, views, discs)
@@ -1764,7 +1773,11 @@ def find_wall(
     wall = None if probe.balanced else np.array(probe.surfaces[0])
     outlines = cover_notes(img, probe, note_refs, config)
     notes, quads = notes_from_outlines(outlines, img, m, wall, probe.surfaces)
-    dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config)
+    stacked = on_top(
+        img.lab, [_work_corners(n, img.fw) for n in notes], [np.array(n.lab) for n in notes], m
+    )
+    order = stack_order(len(notes), stacked)
+    dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order)
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)
     return WallScene(
@@ -1777,6 +1790,7 @@ def find_wall(
         tuple(dots),
         tuple(_places(centres, probe.side_px, m)),
         None if hw is None else tuple(tuple(float(v) for v in row) for row in hw),
+        tuple(tuple(u for u, low in stacked if low == k) for k in range(len(notes))),
     )
 
 

@@ -142,9 +142,18 @@ def _note_crops(
     quads = crop_quads(corners, m.crop_margin, m.ocr_turn_deg)
     crop = note_crop(rgb, np.eye(3), quads[0], n.side_px, ppm)
     others = [np.array(o.corners, np.float64) for j, o in enumerate(scene.notes) if j != k]
+    above = scene.above[k] if scene.above else ()
+    over = [j in above for j in range(len(scene.notes)) if j != k]
     discs = [(d.center[0], d.center[1], d.radius_px) for d in scene.dots]
     hide, mine = ocr_hidden(
-        crop, quads[0], corners, others, discs, m.ocr_hide_grow, config.notes.duplicate_paper_de
+        crop,
+        quads[0],
+        corners,
+        others,
+        discs,
+        m.ocr_hide_grow,
+        config.notes.duplicate_paper_de,
+        over,
     )
     view = fill_hidden(crop, hide)
     turn = 0
@@ -164,6 +173,7 @@ def ocr_view(
     grow: float,
     paper_de: float | None = None,
     inpaint_px: int = 3,
+    over: list[bool] | None = None,
 ) -> np.ndarray:
     """The crop (warped from `quad`, photo px) with what is not the note's writing filled
     in from around it (inpainted, Telea: the paper, and the strokes a sticker cuts run on
@@ -173,10 +183,12 @@ def ocr_view(
     (crop_margin) takes in a neighbour's edge and its writing. A part of another note over
     this one's outline is filled too when its paper differs from this note's by more than
     `paper_de` (CIELAB, medians): it is the other note, stuck on top; of the same colour,
-    which lies on top is not known and it is left (None: always left). Painted flat in
+    which lies on top is not known from the papers and it is left (None: always left),
+    unless `over` (per other note) says it lies on top (note_stack.on_top: its edge shows
+    across this note, and its writing is its own). Painted flat in
     the paper's colour instead, the letters a sticker cuts end on a hard edge, and the
     notes read worse than with the stickers left (docs/markerless.md, "Text")."""
-    hide, _ = ocr_hidden(crop, quad, own, others, discs, grow, paper_de)
+    hide, _ = ocr_hidden(crop, quad, own, others, discs, grow, paper_de, over)
     return fill_hidden(crop, hide, inpaint_px)
 
 
@@ -188,6 +200,7 @@ def ocr_hidden(
     discs: list[tuple[float, float, float]],
     grow: float,
     paper_de: float | None = None,
+    over: list[bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What ocr_view fills in (uint8 mask, 1: hidden, the crop's size) and the note's own
     outline in the crop (uint8 mask)."""
@@ -222,6 +235,9 @@ def ocr_hidden(
                 sub = inside[::4, ::4]
                 if sub.any() and np.linalg.norm(np.median(lab[sub], 0) - paper) > paper_de:
                     hide |= inside.astype(np.uint8)
+    for part, top in zip(parts, over or [False] * len(parts), strict=True):
+        if top:  # known to lie on top of this note, whatever its colour
+            hide |= part & mine
     scale = side / float(np.mean(np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)))
     for x, y, r in discs:
         (cx, cy), = warp(np.array([(x, y)]))
