@@ -210,13 +210,15 @@ def _side_line(
     b: np.ndarray,
     centre: np.ndarray,
     cfg: MarkerlessConfig,
+    seams: bool = True,
 ) -> tuple[Line, bool, bool]:
     """The line of the side a -> b as the paper shows it, or the side itself when its edge
     is not seen; whether its end was seen (not a seam with a note of its colour,
     _seam_line); and whether it is in doubt: an edge against another note (most of its
     points not on the bare wall) farther than outline_note_move x the side from the first
     outline's. A note stuck over this one ends its paper there, short of its own edge; or
-    this note is the one on top, and its first outline was off."""
+    this note is the one on top, and its first outline was off. seams: whether a seam
+    (_seam_line) may be taken when no end is seen."""
     length = max(float(np.linalg.norm(b - a)), 1e-9)
     d = (b - a) / length
     out = np.array([d[1], -d[0]])
@@ -228,7 +230,7 @@ def _side_line(
     if fit is None:
         # the other note's paper beyond a seam; the note under it ends a little short of
         # it, under the upper one: not its own corner for the wall plane (not seen)
-        fit = _seam_line(dist, bare, (a, b, out), cfg)
+        fit = _seam_line(dist, bare, (a, b, out), cfg) if seams else None
         if fit is None:
             return (a, d), False, False
         wall = np.zeros(1)
@@ -341,6 +343,12 @@ def fit_paper_quad(
     centre = local.mean(0)
     sides = [_side_line(dist, bare, local[i], local[(i + 1) % 4], centre, cfg) for i in range(4)]
     quad = _quad_of([ln for ln, _, _ in sides], local, side, cfg)
+    if np.array_equal(quad, local):  # no quad near: fitted again with no seam taken
+        sides = [
+            _side_line(dist, bare, local[i], local[(i + 1) % 4], centre, cfg, seams=False)
+            for i in range(4)
+        ]
+        quad = _quad_of([ln for ln, _, _ in sides], local, side, cfg)
     if not any(doubt for _, _, doubt in sides):
         whole = all(seen for _, seen, _ in sides) and not np.array_equal(quad, local)
         return FittedQuad(quad + off, None, whole)
