@@ -502,6 +502,16 @@ class MarkerlessConfig:
     wall_bins: int = 16  # CIELAB histogram bins per axis for the wall's colour (its mode)
     wall_neutral_chroma: float = 12.0  # a wall this neutral is white under a cast: balanced
     # (painted walls measure up to ~10 under warm light; a kraft roll ~14 and more)
+    # An underexposed photo (its brightest exposure_white_pct percentile under exposure_white
+    # in linear light, by exposure_gain_min or more) is brightened that far, up to
+    # exposure_gain_max (two stops): one stop darker, the pale blue notes of a real kanban
+    # whiteboard fell within fg_delta_e of the board (CIELAB chroma shrinks with the light)
+    # and 5 of 6 were lost. A photo exposed as phones do is left: the real photos' brightest
+    # 0.5 % measure 0.65-1.0 (within two thirds of a stop of white), the generated 0.55-1.0
+    exposure_white_pct: float = 99.5
+    exposure_white: float = 0.85
+    exposure_gain_min: float = 1.6
+    exposure_gain_max: float = 4.0
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     # A paper roll or a whiteboard on a wall is a second bare surface: a blob of at least

@@ -773,14 +773,30 @@ def _balanced_on(
 ) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray | None]:
     """The probe's CIELAB, the wall's colour (the mode of the pixels `among`), whether it was
     balanced on it (near-neutral) and the gains that did."""
-    lab0 = _lab(probe)
+    expo = exposure_gain(probe, m)
+    gains = None if expo is None else np.full(3, expo, np.float32)
+    lab0 = _lab(_apply_gains(probe, gains))
     wall = wall_colour(lab0[among][:, None], m)
     balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
-    gains = _balance_gains(probe, lab0, wall) if balanced else None
-    if gains is not None:
+    if balanced:
+        g = _balance_gains(_apply_gains(probe, gains), lab0, wall)
+        gains = g if gains is None else g * gains
         lab0 = _lab(_apply_gains(probe, gains))
         wall = wall_colour(lab0[among][:, None], m)
     return lab0, wall, balanced, gains
+
+
+def exposure_gain(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
+    """The gain (linear light) that brings an underexposed photo's brightest pixels (the
+    exposure_white_pct percentile of each pixel's highest channel) to exposure_white, at
+    most exposure_gain_max; None when the photo needs less than exposure_gain_min (it is
+    exposed: its highlights near white). A photo one stop darker keeps every colour's
+    chromaticity but its CIELAB chroma shrinks (a, b go as the cube root of the light): pale
+    notes then fall within fg_delta_e of a white wall and are lost."""
+    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2
+    hi = float(np.percentile(lin.max(axis=-1), m.exposure_white_pct))
+    gain = min(m.exposure_white / max(hi, 1e-4), m.exposure_gain_max)
+    return gain if gain >= m.exposure_gain_min else None
 
 
 def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkImages:
