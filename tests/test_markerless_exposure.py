@@ -77,3 +77,27 @@ def test_an_exposed_photo_is_left_as_it_is() -> None:
     assert markerless.exposure_gain(small, CONFIG.markerless) is None
     gain = markerless.exposure_gain(_darker(small, 1.0), CONFIG.markerless)
     assert gain is not None and 1.7 < gain < 2.3
+
+
+def _confetti(square: int, seed: int = 2) -> np.ndarray:
+    """A cream wall covered in small coloured squares `square` px wide, 2.5 squares apart
+    (a printed poster's pattern, the speckle of a clipped wall, JPEG blocks' colours)."""
+    rng = np.random.default_rng(seed)
+    h, w = 750, 1000
+    img = np.full((h, w, 3), (236, 222, 190), np.float32)
+    step = round(2.5 * square)
+    for y in range(step // 2, h - square, step):
+        for x in range(step // 2, w - square, step):
+            colour = list(PAPERS.values())[int(rng.integers(0, 3))]
+            cv2.rectangle(img, (x, y), (x + square - 1, y + square - 1), colour, -1)
+    return np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+
+
+def test_notes_too_small_to_read_are_no_scale() -> None:
+    """Squares 14 px wide in a 1000 px photo (70 across) are no notes to read: taken as
+    notes they set a note side so small that the search image (one px per mm) grew fiftyfold
+    and a real photo so read took minutes for 156 false notes. Squares 40 px wide (25
+    across: a large wall from afar) are still notes."""
+    assert markerless.probe_photo(_confetti(14), CONFIG) is None
+    probe = markerless.probe_photo(_confetti(40), CONFIG)
+    assert probe is not None and 36 < probe.side_px < 44, probe

@@ -532,6 +532,12 @@ class MarkerlessConfig:
     lone_fill_min: float = 0.8
     lone_side_range: tuple[float, float] = (0.55, 1.45)
     scale_min_px: float = 12.0  # notes smaller than this in the probe are not read
+    # ... and a photo whose usual note side (the blobs' median) is under probe_side_min_px
+    # in the probe (50 notes across it) holds no note to read: on a real photo overexposed
+    # by 2/3 stop (a cream wall clipped to speckle) or saved at JPEG quality 15 the side
+    # came from specks or letters (9 and 16 px), giving 156 and 55 false notes in up to 7
+    # minutes; the real and generated photos measure 46 px and more
+    probe_side_min_px: float = 24.0
     scale_round_max: float = 0.8  # a blob this round (area / enclosing circle) is a sticker
     # (a disc ~0.9, a square 0.64): not a note to take the scale from
     # A blob that fits its ellipse (the least-squares one of its outline) at least

@@ -754,7 +754,9 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
     side0, samples = note_scale(_far_from(lab0, surfaces, m, paper), config.notes, m)
-    if side0 is None:
+    if side0 is None or side0 < m.probe_side_min_px:
+        # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
+        # speckle set the scale, and at one px per mm the search image grew to 50 MP
         return None
     side_full = side0 / f0
     coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
