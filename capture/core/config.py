@@ -623,6 +623,20 @@ class MarkerlessConfig:
     # of a note within dot_paper_reach radii is on that note: an outline found short (a note
     # curled or overlapped, off by up to a third of its side) leaves it outside
     dot_paper_reach: float = 6.0
+    # A sticker on the wall is also looked for against the wall around it (the median over a
+    # few sticker radii) at dot_wall_faint_de (markerless.faint_free_stickers): a far small
+    # sticker's blurred rim and glossy highlight lie within dot_delta_e of the wall (the far
+    # orange of 42 IMG_0007: its highlight 18-20 from the kraft wall), notching what the usual
+    # evidence keeps of it. Half dot_delta_e: the rim and the highlight are about half the
+    # sticker's contrast; only whole round stickers are taken from it.
+    dot_wall_faint_de: float = 11.0
+    # ... and only blobs of which the usual evidence holds this share (hysteresis: it seeds,
+    # the faint evidence gives the extent). A marker letter on a whiteboard holds none (its
+    # strokes are opened away there) but comes through the faint evidence thickened by its
+    # blur, a letter's bend as round as a small sticker (real post-its-3); the far orange
+    # sticker of 42 IMG_0007, notched by its highlight, holds 0.6 of its faint blob (a
+    # sticker fainter still, less).
+    dot_wall_seed_min: float = 0.3
     dot_frame_ring_min: float = 0.45
     dot_view_max: float = 1.6
     dot_view_reach: float = 3.0

@@ -1237,6 +1237,68 @@ def faint_stickers(
     return out
 
 
+def _local_wall(rgb: np.ndarray, r_px: float) -> np.ndarray:
+    """Per work pixel, the colour (sRGB, uint8) of what surrounds it at a sticker's scale: the
+    median over about 4.5 sticker radii either way, on a copy where a sticker is 2 px wide in
+    radius (it covers a sixth of the window: the median is what it lies on). A flare or a
+    lamp's hot spot makes a wall locally lighter and paler than its usual colour."""
+    f = min(1.0, 2.0 / max(r_px, 1e-3))
+    small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    med = cv2.medianBlur(small, 9)
+    return cv2.resize(med, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def faint_free_stickers(
+    img: WorkImages,
+    ev: StickerEvidence,
+    probe: Probe,
+    r_px: float,
+    m: MarkerlessConfig,
+    views: Views = (),
+) -> tuple[list[Disc], StickerEvidence]:
+    """Stickers on the wall (on no note) of which the usual evidence keeps too little for a
+    sticker's shape or size: a far small one whose blurred rim and glossy highlight (the
+    sticker's colour and the lamp's white) lie under dot_delta_e from the wall, notching
+    what is left. Hysteresis: a pixel is also compared with the wall around it (_local_wall:
+    light falls off across a wall, a lamp's hot spot pales it) at the lower
+    dot_wall_faint_de, its chromaticity differing as in the usual evidence (shade keeps a
+    surface's), and what is around it a bare surface; a blob of that is looked at only when
+    the usual evidence holds its core (dot_wall_seed_min of it), and taken when it is one
+    whole sticker (_lone_disc). Returns them and the evidence to judge them by (the usual
+    one, the wall around each pixel explaining it too)."""
+    bg = _local_wall(img.rgb, r_px)
+    lab_bg = _lab(bg)
+    dist = foreground(img.lab, lab_bg, m.fg_l_weight)
+    cdist = np.linalg.norm(_chromaticity(img.rgb) - _chromaticity(bg), axis=-1)
+    # what is around must be a bare surface as the usual evidence sees it (a hot spot pales
+    # the wall less than dot_delta_e): a note the finders missed is no wall, and its stickers
+    # are not free ones
+    wall = np.min([foreground(lab_bg, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
+    cand = (dist > m.dot_wall_faint_de) & (cdist > m.dot_chromaticity) & (ev.owner < 0)
+    cand &= wall <= m.dot_delta_e
+    cand &= ~ev.glare
+    k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    _n, comp, stats, cents = cv2.connectedComponentsWithStats(cand.astype(np.uint8), 8)
+    band = _scale_bands(probe.scale, (cents + 0.5) / img.fw - 0.5, m)
+    out = []
+    # hysteresis: a blob is looked at only when the usual evidence holds the core of it (a
+    # sticker whose blurred rim or highlight it lost); marker strokes, thin, are opened
+    # away there and hold none, but come through this evidence thickened by their blur
+    seed = np.bincount(comp[ev.cand], minlength=len(stats))
+    for i in range(1, len(stats)):
+        if seed[i] < m.dot_wall_seed_min * stats[i][4]:
+            continue
+        r_exp = r_px * (1 + m.scale_band_step) ** band[i]
+        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
+        if d is not None:
+            out.append(d)
+    # the wall around every pixel explains it: the usual evidence's wall, made local
+    judge = replace(ev, dist=np.minimum(ev.dist, dist), cdist=np.minimum(ev.cdist, cdist))
+    return out, replace(judge, cand=cand)
+
+
 def _lone_disc(
     comp: np.ndarray,
     i: int,
@@ -1649,6 +1711,29 @@ def _stickers(
     return kept
 
 
+def _faint_free(
+    img: WorkImages,
+    ev: StickerEvidence,
+    probe: Probe,
+    r_px: float,
+    m: MarkerlessConfig,
+    views: Views,
+    kept: list[Disc],
+) -> list[Disc]:
+    """faint_free_stickers not over a sticker kept (closer than dot_overlap_max radii), that
+    pass _reject_disc against the wall around them."""
+    found, ev_w = faint_free_stickers(img, ev, probe, r_px, m, views)
+    new = [
+        d
+        for d in found
+        if all(
+            np.hypot(o.cx - d.cx, o.cy - d.cy) >= m.dot_overlap_max * max(o.radius, d.radius)
+            for o in kept
+        )
+    ]
+    return [d for d in new if not _reject_disc(d, kept + new, ev_w, m, views)]
+
+
 def _whole_in_own_colour(
     d: Disc,
     med: np.ndarray,
@@ -1759,6 +1844,7 @@ def find_stickers(
     # a faint sticker is told from its surroundings as it was found: lightness counting
     ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
     kept = _stickers(discs, faint, (ev, ev_l), m, views)
+    kept += _faint_free(img, ev, probe, r_px, m, views, kept)
     # a sticker's colour ends at its rim, marker ink runs on along its strokes (dot_check)
     checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m)
     dots = [
