@@ -1318,8 +1318,10 @@ def _lone_disc(
     ys, xs = np.nonzero(part)
     cx, cy = float(xs.mean() + x), float(ys.mean() + y)
     near = _view_at(views, cx, cy, m)
-    # near a note seen askew, a sticker is also expected at that note's relative size
-    sizes = [r_exp] + ([] if near is None else [r_exp * near[1]])
+    # near a note seen askew, a sticker is also expected at that note's relative size; where
+    # the wall plane is known, as it shapes a disc there
+    nears = [v for v in (near, _view_at(views, cx, cy, m, plane=True)) if v is not None]
+    sizes = [r_exp] + [r_exp * v[1] for v in nears]
     if x == 0 or y == 0 or x + bw == comp.shape[1] or y + bh == comp.shape[0]:
         cut = _cut_disc(part, (x, y), comp.shape, sizes, m, None if near is None else near[0])
         if cut is not None:
@@ -1327,7 +1329,11 @@ def _lone_disc(
             return Disc(cut[0], cut[1], pixels, False, cut[2], cut[3], shaped=True)
     if not any(lo * r <= np.sqrt(area / np.pi) <= hi * r for r in sizes):
         return None
-    r_area, view = _shape_in_view(part, None if near is None else near[0], m)
+    r_area, view = 0.0, None
+    for v in nears or [None]:
+        r_area, view = _shape_in_view(part, None if v is None else v[0], m)
+        if r_area > 0.0:
+            break
     if r_area == 0.0:
         return None
     pixels = _inner_pixels(part, (x, y), (cx, cy, r_area, view), lab, glare)
@@ -1415,8 +1421,9 @@ def _cut_disc(
 
 
 # per note seen askew (work px): its centre, how the wall's perspective shapes a square there
-# (2x2, determinant 1), its side (square root of its area) and that over the side expected there
-Views = tuple[tuple[np.ndarray, np.ndarray, float, float], ...]
+# (2x2, determinant 1), its side (square root of its area), that over the side expected there,
+# and whether it is no note but a point of the wall plane (plane_views)
+Views = tuple[tuple[np.ndarray, np.ndarray, float, float, bool], ...]
 
 
 def note_views(
@@ -1447,19 +1454,72 @@ def note_views(
             rel = coef[0] + (coef[1] * c[0] + coef[2] * c[1]) / img.fw
             expected *= float(np.clip(rel, *m.scale_rel_range))
         side = float(np.sqrt(det))
-        out.append((c, jac / side, side, side / max(expected, 1e-6)))
+        out.append((c, jac / side, side, side / max(expected, 1e-6), False))
+    return tuple(out)
+
+
+def _expected_rel(probe: Probe, c: np.ndarray, fw: float, m: MarkerlessConfig) -> float:
+    """The note size expected at a work point, over the usual one (the probe's scale field)."""
+    if probe.scale is None:
+        return 1.0
+    coef = probe.scale
+    return float(np.clip(coef[0] + (coef[1] * c[0] + coef[2] * c[1]) / fw, *m.scale_rel_range))
+
+
+def plane_views(
+    hw: np.ndarray | None, notes: list[WallNote], img: WorkImages, probe: Probe, m: MarkerlessConfig
+) -> Views:
+    """How the wall plane (hw: photo px to wall mm, wall_plane) shapes a disc, on a grid over
+    the photo one usual note side apart: at each point the inverse of its local linear map
+    (work px per wall mm) scaled to determinant 1, and its scale there over the median at the
+    notes' centres, over the size the probe expects there. A note's own view holds near it
+    only; a sticker on the wall far from any note seen askew (near the camera at the bottom of
+    a tilted photo, or far off) is the ellipse the plane makes of a circle there. Empty with no
+    plane."""
+    if hw is None or not notes:
+        return ()
+
+    def local(p: np.ndarray) -> np.ndarray:
+        h = hw @ np.array([p[0], p[1], 1.0])
+        u, v = h[0] / h[2], h[1] / h[2]
+        jac = (
+            np.array(
+                [
+                    [hw[0, 0] - u * hw[2, 0], hw[0, 1] - u * hw[2, 1]],
+                    [hw[1, 0] - v * hw[2, 0], hw[1, 1] - v * hw[2, 1]],
+                ]
+            )
+            / h[2]
+        )
+        return np.linalg.inv(jac)  # photo px per wall mm
+
+    at_notes = [abs(np.linalg.det(local(np.array(n.center)))) for n in notes]
+    usual = float(np.sqrt(np.median(at_notes)))
+    step = probe.side_px * img.fw
+    hh, ww = img.lab.shape[:2]
+    out = []
+    for gy in np.arange(step / 2, hh, step):
+        for gx in np.arange(step / 2, ww, step):
+            c = np.array([gx, gy])
+            inv = local((c + 0.5) / img.fw - 0.5)
+            det = float(np.linalg.det(inv))
+            if det <= 0 or usual <= 0:
+                continue  # beyond the plane's horizon
+            size = np.sqrt(det)
+            rel = size / usual / _expected_rel(probe, c, img.fw, m)
+            out.append((c, inv / size, step / 2, float(rel), True))
     return tuple(out)
 
 
 def _view_at(
-    views: Views, x: float, y: float, m: MarkerlessConfig
+    views: Views, x: float, y: float, m: MarkerlessConfig, plane: bool = False
 ) -> tuple[np.ndarray, float] | None:
     """The view and relative size of the nearest note seen askew within dot_view_reach of its
-    sides, else None."""
+    sides (plane: of the wall plane's nearest point instead), else None."""
     best, best_d = None, np.inf
-    for c, view, side, rel in views:
+    for c, view, side, rel, of_plane in views:
         d = float(np.hypot(x - c[0], y - c[1]))
-        if d <= m.dot_view_reach * side and d < best_d:
+        if of_plane == plane and d <= m.dot_view_reach * side and d < best_d:
             best, best_d = (view, rel), d
     return best
 
@@ -1832,13 +1892,16 @@ def find_stickers(
     sticker_refs: dict[str, np.ndarray],
     config: Config = CONFIG,
     order: list[int] | None = None,
+    plane: np.ndarray | None = None,
 ) -> tuple[list[WallDot], float]:
     """The dot stickers of a photo (rgb as taken, img its work images) given its notes as
-    found (order: from the lowest to the uppermost, see sticker_evidence): each with the
-    note it lies on. Returns them and the usual sticker radius (work px)."""
+    found (order: from the lowest to the uppermost, see sticker_evidence; plane: the wall
+    plane they make, wall_plane, or None): each with the note it lies on. Returns them and
+    the usual sticker radius (work px)."""
     m = config.markerless
     ev = sticker_evidence(img, notes, probe, config, order)
     views = note_views([np.array(n.corners) for n in notes], img, probe, m)
+    views += plane_views(plane, notes, img, probe, m)
     discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views)
     faint = faint_stickers(img, ev, probe, r_px, m, views, discs)
     # a faint sticker is told from its surroundings as it was found: lightness counting
@@ -1881,9 +1944,9 @@ def find_wall(
         img.lab, [_work_corners(n, img.fw) for n in notes], [np.array(n.lab) for n in notes], m
     )
     order = stack_order(len(notes), stacked)
-    dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order)
-    centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     hw = wall_plane(quads, m.note_mm, m)
+    dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order, hw)
+    centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     return WallScene(
         (w, h),
         probe.surfaces[0],
