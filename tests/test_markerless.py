@@ -588,7 +588,8 @@ def test_foreshortened_stickers_are_counted() -> None:
     """On a wall seen at 45 degrees, far stickers are ellipses as long as the notes near them
     are (about 1.4:1), past the roundness a sticker seen face on has. Seen through the affine
     map of the nearest note's outline they are round again: counted on the notes and beside
-    them, at the note's smaller size. Without the notes' view they are missed."""
+    them, at the note's smaller size. Without the notes' view (nor the wall plane's, which the
+    same notes make: dot_view_max bounds both) they are missed."""
     from dataclasses import replace
 
     img, notes, free = _turned_wall(45.0)

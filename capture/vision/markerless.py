@@ -1474,7 +1474,9 @@ def plane_views(
     (work px per wall mm) scaled to determinant 1, and its scale there over the median at the
     notes' centres, over the size the probe expects there. A note's own view holds near it
     only; a sticker on the wall far from any note seen askew (near the camera at the bottom of
-    a tilted photo, or far off) is the ellipse the plane makes of a circle there. Empty with no
+    a tilted photo, or far off) is the ellipse the plane makes of a circle there. Points seen
+    within dot_view_min:1 (a disc passes as it is) or longer than dot_view_max:1 (the longest
+    ellipse the sticker check takes) are left out, as for the notes' views. Empty with no
     plane."""
     if hw is None or not notes:
         return ()
@@ -1505,6 +1507,9 @@ def plane_views(
             det = float(np.linalg.det(inv))
             if det <= 0 or usual <= 0:
                 continue  # beyond the plane's horizon
+            sv = np.linalg.svd(inv, compute_uv=False)
+            if not m.dot_view_min <= sv[0] / sv[1] <= m.dot_view_max:
+                continue  # a disc passes as it is; or longer than the finders take (dot_check)
             size = np.sqrt(det)
             rel = size / usual / _expected_rel(probe, c, img.fw, m)
             out.append((c, inv / size, step / 2, float(rel), True))
