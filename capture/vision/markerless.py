@@ -1448,11 +1448,7 @@ def note_views(
         if not m.dot_view_min <= sv[0] / sv[1] <= m.dot_view_max:
             continue
         c = w.mean(0)
-        expected = usual
-        if probe.scale is not None:
-            coef = probe.scale
-            rel = coef[0] + (coef[1] * c[0] + coef[2] * c[1]) / img.fw
-            expected *= float(np.clip(rel, *m.scale_rel_range))
+        expected = usual * _expected_rel(probe, c, img.fw, m)
         side = float(np.sqrt(det))
         out.append((c, jac / side, side, side / max(expected, 1e-6), False))
     return tuple(out)

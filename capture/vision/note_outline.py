@@ -255,7 +255,7 @@ def _seam_line(
     d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
     cos_min = float(np.cos(np.radians(cfg.outline_seam_angle)))
     fit = _robust_line(pts, cfg, rows, (d, cos_min), out)
-    if fit is None or abs(float(fit[1] @ d)) < np.cos(np.radians(cfg.outline_seam_angle)):
+    if fit is None or abs(float(fit[1] @ d)) < cos_min:
         return None  # (the refit on the points may turn a little further)
     return fit if _continuous(dist, fit, side, cfg) else None
 
