@@ -11,6 +11,7 @@ import pytest
 
 from capture.core.config import CONFIG
 from capture.vision.colour import load_surface_refs, srgb_to_lab, surface_casts
+from capture.vision.markerless import NotePlace, WallNote, WallScene
 from capture.vision.markerless_read import read_wall
 
 # daylight colours of the notes (sRGB), none of them a reference of colors.yaml
@@ -335,3 +336,43 @@ def test_pale_notes_under_vote_stickers_keep_their_colour() -> None:
     # the median of the most chromatic pixels: a purple note read orange, its stickers missed
     assert old != got
     assert sum(d.on_note is not None for d in res_old.dots) < 4 * len(truth)
+
+
+def _measured_scene(wall: tuple, balanced: bool, labs: list[tuple]) -> WallScene:
+    """A scene of notes in a row with the wall and note colours measured by find_wall on a
+    generated photo (no pixels needed to name them)."""
+    notes = tuple(
+        WallNote(((x, 10.0), (x + 50, 10.0), (x + 50, 60.0), (x, 60.0)), (x + 25, 35.0), 50.0,
+                 lab, 0.95)
+        for x, lab in zip(range(10, 70 * len(labs), 70), labs, strict=False)
+    )
+    places = tuple(NotePlace(0, 0, k, ()) for k in range(len(labs)))
+    return WallScene((70 * len(labs) + 20, 100), wall, balanced, 50.0, 5.0, notes, (), places,
+                     None)
+
+
+def test_notes_named_otherwise_by_a_light_nearly_as_plausible_are_flagged() -> None:
+    """A cream wall with blue and yellow notes (measured on generated seed 52, photo 7): white
+    light on cream paint and a warm light on white paint fit within cast_doubt_margin, and
+    name the yellow notes differently: each is flagged light_uncertain with the other name.
+    A kraft roll with yellow notes and a blue one (seed 41, photo 1), where one light fits
+    far better, is not."""
+    from capture.vision.markerless_read import interpret
+
+    blue = [(64.15, -14.89, -8.95), (69.68, -22.52, -5.02), (63.93, -21.97, -12.19),
+            (66.31, -11.48, -12.83), (63.0, -21.94, -12.86), (66.56, -15.44, -8.97)]
+    yellow = [(81.38, -12.17, 70.19), (81.81, -12.77, 71.44), (82.58, -9.95, 70.73),
+              (80.5, -12.67, 70.55), (81.76, -14.02, 69.86)]
+    res = interpret(_measured_scene((77.61, -2.11, 18.7), False, blue + yellow), None, CONFIG)
+    flagged = {f.item: f.values["other"] for f in res.findings if f.code == "light_uncertain"}
+    yellows = {n.id for n in res.notes[len(blue):]}
+    assert set(flagged) == yellows
+    assert {n.color for n in res.notes if n.id in flagged} | set(flagged.values()) == {
+        "yellow", "lime"}
+    assert all(n.color == "blue" for n in res.notes[: len(blue)])
+
+    kraft = [(88.61, -14.85, 56.27), (90.88, -11.62, 42.48), (86.62, -9.19, 60.58),
+             (86.08, -7.45, 62.39), (77.66, -4.94, -25.19)]
+    res = interpret(_measured_scene((58.53, 9.16, 22.06), False, kraft), None, CONFIG)
+    assert [n.color for n in res.notes] == ["yellow"] * 4 + ["blue"]
+    assert not [f for f in res.findings if f.code == "light_uncertain"]

@@ -117,6 +117,9 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
     ("unknown_colour", "wall_dots"): Wording(
         "warning", "{count} gommette(s) n'ont pas de couleur courante reconnaissable : elles "
         "comptent, vérifiez leur couleur sur la photo."),
+    ("light_uncertain", "wall_note"): Wording(
+        "warning", "La couleur du post-it {item} dépend de la lumière de la photo, que deux "
+        "éclairages expliquent presque aussi bien : vérifiez sa couleur sur la photo."),
     ("unknown_colour", "wall_note"): Wording(
         "warning", "Le post-it {item} a une couleur qu'aucun nom courant ne décrit : vérifiez "
         "sa couleur sur la photo."),

@@ -290,15 +290,16 @@ def clipped_channels(px: np.ndarray, config: Config) -> np.ndarray:
     return (px >= config.dots.clip_level).mean(0) >= config.markerless.dot_clip_share
 
 
-def light_cast(
+def light_casts(
     wall_lab: np.ndarray,
     note_labs: np.ndarray,
     note_refs: dict[str, np.ndarray],
     config: Config,
     balanced: bool = False,
     clipped: np.ndarray | None = None,
-) -> SurfaceCast | None:
-    """The light's cast on a photo (colour.surface_casts): of the common surfaces the wall
+) -> list[tuple[float, SurfaceCast | None]]:
+    """The lights that may be on a photo (colour.surface_casts), each with its misfit, the
+    best first: of the common surfaces the wall
     may be, the one needing the least shift of the light and whose lightness fits best, both
     in log units: |shift| + w |log(wall Y / (exposure x surface Y))| (w: cast_lightness_weight),
     plus how far the notes' packs then lie from their names (packs_fit).
@@ -318,7 +319,7 @@ def light_cast(
         # white paint balanced on is white already: no cast (None) stands for it
         casts = [None, *(c for c in casts if c is not None and c.surface != "white")]
     if len(casts) < 2:
-        return casts[0] if casts else None
+        return [(0.0, c) for c in casts]
     refs_y = {n: float(luminance(r)[0]) for n, r in note_refs.items()}
     fit = packs_fit(note_labs, note_refs, m, clipped)
 
@@ -334,7 +335,44 @@ def light_cast(
         light = abs(c.shift) + m.cast_lightness_weight * lightness
         return light + m.cast_packs_weight * fit(c.gains)
 
-    return min(casts, key=misfit)
+    # stable: of lights that fit alike, the least shift first (surface_casts' order)
+    return sorted(((misfit(c), c) for c in casts), key=lambda t: t[0])
+
+
+def _names_under(
+    labs: np.ndarray,
+    cast: SurfaceCast | None,
+    refs: dict[str, np.ndarray],
+    clipped: np.ndarray,
+    m: MarkerlessConfig,
+) -> list[tuple[str, float]]:
+    """name_colours of the notes' colours (N x 3, as photographed) with a light's cast off."""
+    seen = labs if cast is None or not len(labs) else correct_cast(labs, cast.gains)
+    return name_colours(
+        [tuple(v) for v in seen],
+        refs,
+        m.colour_cluster_de,
+        m.note_unknown_delta_e,
+        clipped,
+        m.dot_clip_gain_max,
+    )
+
+
+def _light_doubt(
+    labs: np.ndarray,
+    lights: list[tuple[float, SurfaceCast | None]],
+    names: list[tuple[str, float]],
+    refs: dict[str, np.ndarray],
+    clipped: np.ndarray,
+    m: MarkerlessConfig,
+) -> dict[int, str]:
+    """The notes the runner-up light names otherwise, when it fits within cast_doubt_margin
+    of the light chosen: index -> the other name. Colour alone cannot tell such lights apart
+    (a cream wall under white light, a white one under a warm lamp)."""
+    if len(lights) < 2 or lights[1][0] - lights[0][0] > m.cast_doubt_margin:
+        return {}
+    other = _names_under(labs, lights[1][1], refs, clipped, m)
+    return {k: b for k, ((a, _), (b, _)) in enumerate(zip(names, other, strict=True)) if a != b}
 
 
 def packs_fit(
@@ -386,21 +424,15 @@ def interpret(
     for k, px in enumerate(papers):
         if px is not None:
             clipped[k] = clipped_channels(px, config)
+    lights: list[tuple[float, SurfaceCast | None]] = []
     if len(labs):
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
         wall = np.array(scene.wall_lab)
-        out.cast = light_cast(wall, labs, refs.notes, config, scene.balanced, clipped)
-        if out.cast is not None:
-            labs = correct_cast(labs, out.cast.gains)
-    names = name_colours(
-        [tuple(v) for v in labs],
-        refs.notes,
-        m.colour_cluster_de,
-        m.note_unknown_delta_e,
-        clipped,
-        m.dot_clip_gain_max,
-    )
+        lights = light_casts(wall, labs, refs.notes, config, scene.balanced, clipped)
+        out.cast = lights[0][1] if lights else None
+    names = _names_under(labs, out.cast, refs.notes, clipped, m)
+    doubt = _light_doubt(labs, lights, names, refs.notes, clipped, m)
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
     for k, n in enumerate(scene.notes):
@@ -415,6 +447,9 @@ def interpret(
                 out.findings.append(Finding("overexposed", "wall_note", values, item=note.id))
         if note.color == "unknown":
             out.findings.append(Finding("unknown_colour", "wall_note", item=note.id))
+        elif k in doubt:
+            values = {"other": doubt[k]}
+            out.findings.append(Finding("light_uncertain", "wall_note", values, item=note.id))
         out.notes.append(note)
     # the stickers are under the same light as the notes: the same cast comes off their colours
     gains = None if out.cast is None else out.cast.gains
