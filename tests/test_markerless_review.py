@@ -140,3 +140,20 @@ def test_review_edits_markerless_notes_in_the_browser(wall) -> None:
     assert notes[second].get("false_detection") is True
     journal = json.loads((out / "corrections.json").read_text("utf-8"))
     assert len(journal["corrections"]) == 2
+
+
+def test_flags_of_walls_read_with_no_board_are_listed_and_linked_to_their_rows() -> None:
+    """A note's flag (here its colour in doubt) is listed in "À vérifier" with a link to its
+    row in "Murs sans panneau", and counts as dealt with once the note is verified."""
+    from capture.app.markerless_report import row_anchor
+    from capture.app.report import _markerless_flags
+
+    flag = {"code": "light_uncertain", "severity": "warning", "item": "m02",
+            "message": "La couleur du post-it m02 dépend de la lumière de la photo"}
+    doc = {"file": "IMG 1.jpg", "markerless": {"flags": [flag, {**flag, "item": "m03"}]}}
+    out = _markerless_flags(doc, {("IMG 1.jpg", "m03")}, lambda f, file: f["message"])
+    assert [f["anchor"] for f in out] == ["ml-IMG_1_jpg-m02", "ml-IMG_1_jpg-m03"]
+    assert out[0]["anchor"] == row_anchor("IMG 1.jpg", "m02")
+    assert [f["resolved"] for f in out] == [False, True]
+    assert out[0]["severity"] == "warning" and out[0]["file"] == "IMG 1.jpg"
+    assert not any(f["checkable"] for f in out)  # dealt with by correcting the row

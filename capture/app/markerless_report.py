@@ -3,6 +3,7 @@ numbered and its stickers ringed, and the notes ranked by the stickers they rece
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
@@ -92,6 +93,7 @@ def _row(
         "n": number or "",
         "photo": n["photo"],
         "id": n["id"],
+        "anchor": row_anchor(n["photo"], n["id"]),
         "text": n["text"],
         # the note's cut-out beside its text: the reviewer corrects what the photo shows
         "crop": n.get("crop"),
@@ -113,6 +115,12 @@ def _row(
         "rejected": bool(n.get("false_detection")),
         "verified": bool(n.get("verified")),
     }
+
+
+def row_anchor(photo: str, note_id: str) -> str:
+    """The HTML id of a note's row in "Murs sans panneau": "À vérifier" links its flags there
+    (ids come from file names: anything but letters, digits and _ becomes _, as report.slug)."""
+    return "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", p) for p in ("ml", photo, note_id))
 
 
 def markerless_script_data(session: dict) -> dict[str, dict]:

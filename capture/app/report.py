@@ -27,6 +27,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,7 +40,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from capture import __version__
-from capture.app.markerless_report import markerless_model, markerless_script_data
+from capture.app.markerless_report import markerless_model, markerless_script_data, row_anchor
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
 from capture.core.model import KitLayout
@@ -577,6 +578,9 @@ def _review_flags(ctx: ReportContext, outputs: Outputs) -> ReviewFlags:
     flags: list[dict] = []
     note_ids_by_stem = {stem: {n.get("id") for _k, n in _note_rows(doc)}
                         for stem, doc in outputs.photos}
+    ml = session.get("markerless") or {}
+    verified = {(n["photo"], n["id"]) for n in ml.get("notes", []) + ml.get("rejected_notes", [])
+                if n.get("verified")}
 
     def sentence(f: dict, file: str | None) -> str:
         owner = file or chosen.get(f.get("board") or "")
@@ -593,6 +597,7 @@ def _review_flags(ctx: ReportContext, outputs: Outputs) -> ReviewFlags:
         for f in doc.get("flags", []):
             flags.append(_flag(f, stem, note_ids_by_stem[stem], chosen, stems, doc["file"],
                                sentence(f, doc["file"])))
+        flags += _markerless_flags(doc, verified, sentence)
     flags.sort(key=lambda f: (f["resolved"], SEVERITY_RANK.get(f["severity"], 3)))
     groups: list[dict] = []
     order = {b["id"]: i for i, b in enumerate(layout["boards"])}
@@ -669,6 +674,26 @@ def _vote_editor(v: dict, board: dict, colours: list[str], full: float = 0.97) -
             "corrected_by": v.get("corrected_by"), "machine": machine,
             "ambiguous": bool(v.get("ambiguous")), "views": v.get("views", 1),
             "file": v.get("file")}
+
+
+def _markerless_flags(
+    doc: dict, verified: set[tuple[str, str]], sentence: Callable[[dict, str | None], str]
+) -> list[dict]:
+    """The flags of a photo read with no board (a note's colour in doubt, a low reading...),
+    each linked to its note's row in "Murs sans panneau". They are dealt with by correcting
+    that row (the note is then verified), not ticked: a tick has no note to land on."""
+    out = []
+    for f in (doc.get("markerless") or {}).get("flags", []):
+        item = f.get("item")
+        sev = f.get("severity", "info")
+        out.append({
+            "severity": sev, "label": SEVERITY_FR.get(sev, sev), "code": f.get("code", ""),
+            "message": sentence(f, doc["file"]), "technical": f.get("message", ""),
+            "board": None, "zone": None, "item": item, "checked_by": None, "checkable": False,
+            "file": doc["file"],
+            "anchor": row_anchor(doc["file"], item) if item else "sans-panneau",
+            "resolved": (doc["file"], item) in verified})
+    return out
 
 
 def _flag(f: dict, stem: str | None, note_ids: set[str], chosen: dict, stems: dict,
