@@ -684,15 +684,11 @@ def _markerless_flags(
     that row (the note is then verified), not ticked: a tick has no note to land on."""
     out = []
     for f in (doc.get("markerless") or {}).get("flags", []):
+        flag = _flag(f, None, set(), {}, {}, doc["file"], sentence(f, doc["file"]))
         item = f.get("item")
-        sev = f.get("severity", "info")
-        out.append({
-            "severity": sev, "label": SEVERITY_FR.get(sev, sev), "code": f.get("code", ""),
-            "message": sentence(f, doc["file"]), "technical": f.get("message", ""),
-            "board": None, "zone": None, "item": item, "checked_by": None, "checkable": False,
-            "file": doc["file"],
-            "anchor": row_anchor(doc["file"], item) if item else "sans-panneau",
-            "resolved": (doc["file"], item) in verified})
+        flag.update(checkable=False, resolved=(doc["file"], item) in verified,
+                    anchor=row_anchor(doc["file"], item) if item else "sans-panneau")
+        out.append(flag)
     return out
 
 
