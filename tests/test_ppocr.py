@@ -14,7 +14,7 @@ from capture.bench.ocr_fonts import FONTS, make_crops
 from capture.core.config import CONFIG
 from capture.core.errors import ExternalToolError, UsageError
 from capture.core.text import EMPTY
-from capture.tools.ppocr import PpocrEngine, order_lines
+from capture.tools.ppocr import PpocrEngine, order_lines, weak_lines
 from capture.vision.ocr import load_engine, read_notes
 
 
@@ -330,3 +330,22 @@ def test_detection_at_two_sizes_reads_small_and_blurred_writing() -> None:
     blurred_truth = [" ".join(case[0]) for case in BLURRED]
     both, at_224 = (cer(s, blurred, blurred_truth) for s in ((224, 320), (224,)))
     assert both <= at_224 + 0.01, (both, at_224)
+
+
+def test_weak_lines_are_the_weak_boxes_apart_from_the_lines_read() -> None:
+    """Of the detector's boxes, the weak ones (det_weak_box_thresh to det_box_thresh) that
+    lie apart from the lines read; a weak box over a line read (a piece of it) is not read
+    twice; none when weak lines are off."""
+    pc = CONFIG.ocr.ppocr
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+        return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+    boxes = np.array([box(10, 10, 200, 60), box(10, 80, 150, 130), box(20, 20, 120, 55),
+                      box(10, 150, 90, 200)], np.float32)
+    scores = np.array([0.9, 0.4, 0.45, 0.2])
+    read = [box(10, 10, 200, 60)]
+    got = weak_lines(boxes, scores, read, pc)
+    assert got.tolist() == boxes[[1]].tolist()  # the piece of line 1 and the faint 0.2 not
+    assert len(weak_lines(boxes, scores, read, replace(pc, det_weak_box_thresh=None))) == 0
+

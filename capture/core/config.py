@@ -91,6 +91,20 @@ class PpocrConfig:
     # 330 / 333 / 331 / 337 (356), medium 40 at 48 / 49 / 47 / 47 (47).
     det_more_chars: float = 1.0
     det_box_thresh: float = 0.5  # a detected line's mean text probability (rapidocr default)
+    # Weak lines: a box the detector scores from this up to det_box_thresh, lying apart
+    # from the lines read (at most weak_overlap of its area under them) on a note whose
+    # lines were read, is recognised too. A word half under a sticker scored 0.3-0.5 and
+    # was dropped whole though the recogniser reads it sure ("Former les" for "Former les
+    # achete[urs]"). None: no weak line.
+    det_weak_box_thresh: float | None = 0.3
+    weak_overlap: float = 0.5
+    # ... and kept only when read this sure (the review threshold, low_confidence: on the
+    # real photos most weak boxes are marks, arrows and stray pen read as letters at
+    # 0.5-0.85, where the generated walls' words read at 0.9 and more) and this long: a
+    # lone weak character was a mark read as a digit or a capital ("0", "4", "S") on the
+    # real photos 9 times out of 10 (docs/markerless.md, "Note text, third round").
+    weak_line_score: float = 0.9
+    weak_min_chars: int = 2
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
     # batch (lines sorted by width, a batch padded to its widest): on 45 rendered crops

@@ -196,6 +196,31 @@ def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig, side_px: int | None = None)
     return np.asarray(boxes, np.float32) / scale + offset
 
 
+def weak_lines(
+    boxes: np.ndarray, scores: np.ndarray, read: Sequence[object], pc: PpocrConfig
+) -> np.ndarray:
+    """The detector's weak boxes (scored from det_weak_box_thresh up to det_box_thresh)
+    that lie apart from the lines `read` (corners, crop px): at most weak_overlap of a weak
+    box's area under a line read, so that a piece of a line already read is not read
+    twice. None when det_weak_box_thresh is None."""
+    if pc.det_weak_box_thresh is None or len(boxes) == 0:
+        return np.zeros((0, 4, 2), np.float32)
+    cand = boxes[(scores >= pc.det_weak_box_thresh) & (scores < pc.det_box_thresh)]
+    if not len(cand) or not len(read):
+        return cand
+    size = np.ceil(np.maximum(boxes.reshape(-1, 2).max(0),
+                              np.asarray(read, np.float32).reshape(-1, 2).max(0))).astype(int) + 1
+    taken = np.zeros((size[1], size[0]), np.uint8)
+    cv2.fillPoly(taken, [np.round(np.asarray(c, np.float32)).astype(np.int32) for c in read], 1)
+    keep = []
+    for box in cand:
+        own = np.zeros_like(taken)
+        cv2.fillPoly(own, [np.round(box).astype(np.int32)], 1)
+        area = int(own.sum())
+        keep.append(area > 0 and int((own & taken).sum()) <= pc.weak_overlap * area)
+    return cand[np.array(keep, bool)]
+
+
 class _ScriptMask:
     """Wraps the recogniser's onnxruntime session: per time step, the probabilities of the
     characters outside `allowed` are zeroed before rapidocr decodes, so the best allowed
@@ -251,7 +276,7 @@ class PpocrEngine:
                 # its stride, never shrinks it further.
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 4096,
-                "Det.box_thresh": pc.det_box_thresh,
+                "Det.box_thresh": min(pc.det_box_thresh, pc.det_weak_box_thresh or 1.0),
                 "Det.unclip_ratio": pc.det_unclip_ratio,
                 "Rec.rec_batch_num": pc.rec_batch,
                 "Rec.rec_img_shape": [3, 48, pc.rec_min_width],
@@ -295,16 +320,29 @@ class PpocrEngine:
 
     def detect(self, crop_bgr: np.ndarray, side_px: int | None = None) -> np.ndarray:
         """Line boxes (N x 4 x 2, crop pixels) found on one BGR crop resampled to side_px
-        on its longer side (default: the first of det_sides_px)."""
+        on its longer side (default: the first of det_sides_px), scored at least
+        det_box_thresh."""
+        boxes, scores = self.detect_scored(crop_bgr, side_px)
+        return boxes[scores >= self.config.ppocr.det_box_thresh]
+
+    def detect_scored(
+        self, crop_bgr: np.ndarray, side_px: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """detect's boxes down to det_weak_box_thresh, each with the detector's score (the
+        mean text probability inside it)."""
         pc = self.config.ppocr
         inner, scale, offset = _inset(crop_bgr, pc.inset_frac, side_px or pc.det_sides_px[0])
         small = inner
         if abs(scale - 1.0) > 0.05:
             small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        boxes = self._det(small).boxes
-        if boxes is None or len(boxes) == 0:
-            return np.zeros((0, 4, 2), np.float32)
-        return np.asarray(boxes, np.float32) / scale + offset
+        # rapidocr's own call sorts the boxes but not their scores: its steps, in order
+        pre = self._det.get_preprocess()(small)
+        if pre is None:
+            return np.zeros((0, 4, 2), np.float32), np.zeros(0)
+        boxes, scores = self._det.postprocess_op(self._det.session(pre), small.shape[:2])
+        if len(boxes) == 0:
+            return np.zeros((0, 4, 2), np.float32), np.zeros(0)
+        return np.asarray(boxes, np.float32) / scale + offset, np.asarray(scores, np.float64)
 
     def read(self, crops: Sequence[np.ndarray | None]) -> list[OcrResult]:
         pc = self.config.ppocr
@@ -317,9 +355,12 @@ class PpocrEngine:
         for side in pc.det_sides_px:
             # Each size's reading of a note: the detector's lines; where it found no line
             # it could read (blur and grain merge its lines or hide them), the lines found
-            # again from the ink alone. A later size's reading replaces an earlier one when
-            # it says det_more_chars more.
-            found = self._read_lines(bgrs, {ci: self.detect(bgr, side) for ci, bgr in bgrs.items()})
+            # again from the ink alone; where it did, its weak lines added (weak_lines). A
+            # later size's reading replaces an earlier one when it says det_more_chars more.
+            scored = {ci: self.detect_scored(bgr, side) for ci, bgr in bgrs.items()}
+            strong = {ci: b[s >= pc.det_box_thresh] for ci, (b, s) in scored.items()}
+            found = self._read_lines(bgrs, strong)
+            found = self._with_weak_lines(bgrs, found, scored)
             if pc.ink_lines:
                 missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in found}
                 found.update(self._read_lines(
@@ -328,6 +369,35 @@ class PpocrEngine:
                 if ci not in best or read_weight(res) > read_weight(best[ci]) + pc.det_more_chars:
                     best[ci] = res
         return [best.get(ci, EMPTY) for ci in range(len(crops))]
+
+    def _with_weak_lines(
+        self,
+        bgrs: dict[int, np.ndarray],
+        found: dict[int, OcrResult],
+        scored: dict[int, tuple[np.ndarray, np.ndarray]],
+    ) -> dict[int, OcrResult]:
+        """`found` (readings of the detector's lines) with each note's weak lines added:
+        boxes scored from det_weak_box_thresh to det_box_thresh lying apart from the lines
+        read (weak_lines), kept when read sure (weak_line_score, weak_min_chars). A word
+        half under a sticker or a line of faint ink scores under det_box_thresh while the
+        recogniser reads it sure; a note with no line read keeps ink_lines' reading."""
+        pc = self.config.ppocr
+        weak = {
+            ci: w
+            for ci, res in found.items()
+            if len(w := weak_lines(*scored[ci], [ln.box for ln in res.lines], pc))
+        }
+        extra = self._read_lines({ci: bgrs[ci] for ci in weak}, weak)
+        out = dict(found)
+        for ci, more in extra.items():
+            sure = [ln for ln in more.lines if ln.confidence >= pc.weak_line_score
+                    and len(ln.text.strip()) >= pc.weak_min_chars]
+            if not sure:
+                continue
+            lines = list(found[ci].lines) + sure
+            order = order_lines(np.array([ln.box for ln in lines], np.float32))
+            out[ci] = from_lines([lines[i] for i in order])
+        return out
 
     def _read_lines(
         self, bgrs: dict[int, np.ndarray], boxes: dict[int, np.ndarray]
