@@ -571,8 +571,13 @@ class MarkerlessConfig:
     paper_mode_de: float = 8.0
     # a blob that is no lone note is opened with a disc of this share of its inscribed circle's
     # diameter (half a note's side for a note): a pen or a cable touching a note goes, the
-    # note's rounded corners keep it over lone_fill_min (area lost: 5 %)
-    scale_core_open: float = 0.5
+    # note's rounded corners keep it over lone_fill_min (area lost: 5 %). The next share is
+    # tried when one leaves no lone note: two pens side by side against a real note (the desk
+    # photo resampled to 2 MP) enclose a strip of desk that, filled as a hole, is half the
+    # note thick, and a disc that wide still straddles note and pens where they touch along
+    # more than its width. At 0.8 a note keeps 86 % of its square (corners rounded), still
+    # over lone_fill_min; its side is measured on its square (min-area rectangle) as before
+    scale_core_open: tuple[float, ...] = (0.5, 0.65, 0.8)
     # In a tilted photo far notes are smaller: the note side is fitted as a plane over the
     # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
     # side expected where they are, in bands of scale_band_step, within scale_rel_range

@@ -186,15 +186,28 @@ def _elliptic(part: np.ndarray, fit_min: float) -> bool:
 
 
 def _lone_cores(
-    part: np.ndarray, lone_cfg: NotesConfig, open_frac: float
+    part: np.ndarray, lone_cfg: NotesConfig, open_fracs: tuple[float, ...]
 ) -> list[tuple[float, float, float]]:
     """The lone notes (x, y in the blob, side) left once a blob is opened with a disc of
     open_frac x its inscribed circle's diameter: whatever touches a note and is thinner than
     that (a pen, a cable, a shadow's bridge to the next note) goes, the note stays a square
-    with its corners a little rounded. A blob of notes edge to edge stays one long blob."""
+    with its corners a little rounded. A blob of notes edge to edge stays one long blob.
+    The shares are tried in turn until one leaves a lone note: two pens lying side by side
+    against a note enclose a strip of desk (filled as a hole) as thick as half the note."""
     # (its holes first filled: writing on the note must not narrow it)
     pad = _fill_holes(np.pad(part, 1), 0.25 * float(part.sum())).astype(np.uint8)
-    k = round(2 * open_frac * float(cv2.distanceTransform(pad, cv2.DIST_L2, 5).max())) | 1
+    inscribed = float(cv2.distanceTransform(pad, cv2.DIST_L2, 5).max())
+    for open_frac in open_fracs:
+        if found := _opened_cores(pad, round(2 * open_frac * inscribed) | 1, lone_cfg):
+            return found
+    return []
+
+
+def _opened_cores(
+    pad: np.ndarray, k: int, lone_cfg: NotesConfig
+) -> list[tuple[float, float, float]]:
+    """The lone notes (x, y in the unpadded blob, side) of a padded blob opened with a disc
+    k px wide (none under 5 px: too small a blob to hold a note's core)."""
     if k < 5:
         return []
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
