@@ -143,11 +143,13 @@ def score_photo(truth: dict, found: dict) -> dict:
     free_found = [d for d in found["dots"] if d["on_note"] is None]
     s["free_found"] = len(free_found)
     tf = np.array([d["center_px"] for d in truth["free_dots"]], float).reshape(-1, 2)
+    # each sticker's own radius where it lies (truth written before it was kept: the usual one)
+    rs = [max(d.get("radius_px", r), 2.0) for d in truth["free_dots"]]
     taken: set[int] = set()
     for d in free_found:
         c = np.array([d["center"][0] * w, d["center"][1] * h])
         dist = np.linalg.norm(tf - c, axis=1) if len(tf) else np.array([])
-        cand = [int(i) for i in np.argsort(dist) if dist[i] < 1.5 * r and int(i) not in taken]
+        cand = [int(i) for i in np.argsort(dist) if dist[i] < 1.5 * rs[i] and int(i) not in taken]
         if cand:
             taken.add(cand[0])
             s["free_hit"] += 1

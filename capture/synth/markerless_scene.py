@@ -293,6 +293,17 @@ def _covered(i: int, notes: tuple[NoteDeco, ...]) -> float:
     return float(hidden.mean())
 
 
+def sticker_radius_px(hmat: np.ndarray, center_mm: tuple[float, float], r_mm: float) -> float:
+    """The radius (px) of a sticker of radius r_mm at wall mm center_mm in the photo: the
+    radius of a circle of the area of the ellipse the homography makes of it there (the
+    square root of the local Jacobian's determinant, from the disc's four rim points)."""
+    c = np.array(center_mm, np.float64)
+    rim = project(hmat, c + np.array([[r_mm, 0], [-r_mm, 0], [0, r_mm], [0, -r_mm]]))
+    ax = (rim[0] - rim[1]) / 2
+    ay = (rim[2] - rim[3]) / 2
+    return float(np.sqrt(abs(ax[0] * ay[1] - ax[1] * ay[0])))
+
+
 def wall_truth(
     name: str, layout: WallLayout, hmat: np.ndarray, size: tuple[int, int], level: str
 ) -> dict:
@@ -335,24 +346,24 @@ def wall_truth(
             }
         )
     free = []
+    radii = []
     for d, on in zip(layout.dots, layout.dot_note, strict=True):
-        if on is not None:
-            continue
         p = project(hmat, np.array([d.center_mm]))[0]
-        if 0 <= p[0] < size[0] and 0 <= p[1] < size[1]:
+        if not (0 <= p[0] < size[0] and 0 <= p[1] < size[1]):
+            continue
+        r_here = sticker_radius_px(hmat, d.center_mm, d.diameter_mm / 2)
+        radii.append(r_here)
+        if on is None:
             free.append(
-                {"color": d.color, "center_px": [round(float(p[0]), 2), round(float(p[1]), 2)]}
+                {
+                    "color": d.color,
+                    "center_px": [round(float(p[0]), 2), round(float(p[1]), 2)],
+                    "radius_px": round(r_here, 2),
+                }
             )
-    r_px = (
-        float(
-            np.linalg.norm(
-                project(hmat, np.array([[0.0, 0.0], [layout.dots[0].diameter_mm / 2, 0]]))[1]
-                - project(hmat, np.array([[0.0, 0.0]]))[0]
-            )
-        )
-        if layout.dots
-        else 0.0
-    )
+    # the usual sticker radius: the median of the stickers in view, each where it lies (a
+    # tilted photo shows a near sticker up to twice as large as a far one)
+    r_px = float(np.median(radii)) if radii else 0.0
     return {
         "file": name,
         "level": level,
