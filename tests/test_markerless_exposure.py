@@ -101,3 +101,33 @@ def test_notes_too_small_to_read_are_no_scale() -> None:
     assert markerless.probe_photo(_confetti(14), CONFIG) is None
     probe = markerless.probe_photo(_confetti(40), CONFIG)
     assert probe is not None and 36 < probe.side_px < 44, probe
+
+
+def _hazed(rgb: np.ndarray, veil: float) -> np.ndarray:
+    """The same photo under a veil (a flare, a smudged lens): veil x white added to every
+    pixel in linear light, the rest scaled down to keep white white."""
+    lin = (rgb.astype(np.float32) / 255.0) ** 2.2 * (1 - veil) + veil
+    return np.clip(lin ** (1 / 2.2) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def test_a_hazy_photo_reads_as_clear() -> None:
+    """Under a veil of 0.3 of white the dull blue notes lie within fg_delta_e of the board
+    (chroma shrinks towards grey); with the veil measured on the photo's darkest pixels (the
+    writing) and taken off, every note is found with its colour."""
+    want = Counter({"blue": 4, "orange": 4, "lime": 4})
+    for veil in (0.15, 0.3):
+        assert _counts(_hazed(_kanban(), veil)) == want, veil
+
+
+def test_without_the_veil_taken_off_the_hazy_photo_loses_its_pale_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same hazy photo read as it is: the pale blue notes are lost (what the test above
+    guards against); a clear photo has no veil to take off."""
+    small = cv2.resize(_kanban(), (500, 350), interpolation=cv2.INTER_AREA)
+    assert markerless.veil_level(small, CONFIG.markerless) is None
+    level = markerless.veil_level(_hazed(small, 0.3), CONFIG.markerless)
+    assert level is not None and 0.25 < level < 0.35
+    monkeypatch.setattr(markerless, "veil_level", lambda rgb8, m: None)
+    found = _counts(_hazed(_kanban(), 0.3))
+    assert found["blue"] < 2, found

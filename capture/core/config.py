@@ -526,6 +526,19 @@ class MarkerlessConfig:
     exposure_white: float = 0.85
     exposure_gain_min: float = 1.6
     exposure_gain_max: float = 4.0
+    # A hazy photo (a flare, a smudged lens, a shot through glass: one light added to every
+    # pixel) has its veil taken off first: the least channel's veil_pct percentile (linear)
+    # when veil_min or more. A veil of 0.3 of white over the real photos
+    # lost pale notes against a white board (kanban 24 -> 17) and renamed every colour.
+    # Measured on 3 x 3 means in the probe, the least channel's 0.1 % floor: the real photos
+    # 0.00-0.02 (a close-up of yellow notes with no ink: 0.02), 2/3 stop brighter up to 0.03,
+    # the generated walls (seeds 41-52, their flare veils included) up to 0.06, the real ones
+    # hazed 0.14-0.18. A veil is about one light in every channel (their floors within
+    # veil_tint_max of each other; the hazed real photos 1.0-1.35, one 2.7): a kraft wall with
+    # yellow notes and no ink has floors of 0.55, 0.35, 0.10, a colour, not a veil
+    veil_pct: float = 0.1
+    veil_min: float = 0.08
+    veil_tint_max: float = 2.0
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     # A paper roll or a whiteboard on a wall is a second bare surface: a blob of at least

@@ -814,6 +814,35 @@ def exposure_gain(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
     return gain if gain >= m.exposure_gain_min else None
 
 
+def veil_level(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
+    """The veil over a hazy photo (linear light): the least of the channels' floors (each
+    channel's veil_pct percentile), when it is veil_min or more and the floors are about one
+    light (the largest within veil_tint_max of the least: a flare is near white); None when
+    the photo's darkest things are near black (every photo shows some ink, a shadow, a gap)
+    or its floors are a colour (a kraft wall and yellow notes with no ink: their blue
+    channel is low, their red high). A flare or a smudged lens adds one light to every
+    pixel: chroma shrinks (pale notes fall within fg_delta_e of a white wall) and every
+    colour moves towards grey."""
+    # (3 x 3 means: JPEG's coarse chroma puts a saturated colour's lowest channel under the
+    # veil on single pixels; ink strokes and shadows are wider)
+    lin = cv2.blur((rgb8.astype(np.float32) / 255.0) ** 2.2, (3, 3))
+    floors = np.percentile(lin.reshape(-1, 3), m.veil_pct, axis=0)
+    veil = float(floors.min())
+    if veil < m.veil_min or float(floors.max()) > m.veil_tint_max * veil:
+        return None
+    return veil
+
+
+def without_veil(rgb8: np.ndarray, veil: float | None) -> np.ndarray:
+    """The photo with a veil (linear light) taken off every channel, the rest stretched back
+    to white (a lookup table: one pass over the photo)."""
+    if veil is None:
+        return rgb8
+    lin = (np.arange(256, dtype=np.float64) / 255.0) ** 2.2
+    lut = np.clip((lin - veil) / (1.0 - veil), 0.0, 1.0) ** (1 / 2.2) * 255.0
+    return cv2.LUT(np.ascontiguousarray(rgb8), np.round(lut).astype(np.uint8))
+
+
 def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkImages:
     """The work image (a usual note measures note_mm * work_px_per_mm px, capped in pixels)
     and the search image (1 px per nominal mm) the note finder runs on."""
@@ -1945,6 +1974,11 @@ def find_wall(
     """
     m = config.markerless
     h, w = rgb.shape[:2]
+    f0 = min(1.0, m.probe_max_side_px / max(h, w))  # the veil, measured at the probe's size
+    small = cv2.resize(
+        rgb, (max(1, round(w * f0)), max(1, round(h * f0))), interpolation=cv2.INTER_AREA
+    )
+    rgb = without_veil(rgb, veil_level(small, m))
     probe = probe_photo(rgb, config)
     if probe is None:
         lab0 = _lab(cv2.resize(rgb, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA))
