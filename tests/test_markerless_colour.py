@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from capture.core.config import CONFIG
-from capture.vision.colour import load_surface_refs, srgb_to_lab, surface_casts
+from capture.vision.colour import PLANCK_AXIS, load_surface_refs, srgb_to_lab, surface_casts
 from capture.vision.markerless import NotePlace, WallNote, WallScene
 from capture.vision.markerless_read import read_wall
 
@@ -44,6 +44,25 @@ def _photograph(
     return cv2.GaussianBlur(rgb.astype(np.uint8), (0, 0), blur)
 
 
+def _stick(
+    lin: np.ndarray,
+    at: tuple[int, int],
+    side: int,
+    paper: tuple[int, int, int],
+    pen: tuple[int, int, int, int],
+) -> None:
+    """A note (top-left `at`, linear light, in place) over its soft shadow, with a pen
+    stroke from (pen[0], pen[1]) to (pen[2], pen[3]) inside it."""
+    h, w = lin.shape[:2]
+    x0, y0 = at
+    shadow = np.zeros((h, w), np.float32)
+    cv2.rectangle(shadow, (x0 + 4, y0 + 6), (x0 + side + 4, y0 + side + 6), 1.0, -1)
+    lin *= (1 - 0.35 * cv2.GaussianBlur(shadow, (0, 0), 3))[..., None]
+    lin[y0 : y0 + side, x0 : x0 + side] = _lin(np.array(paper, np.float32))
+    ink = (0.01, 0.01, 0.012)
+    cv2.line(lin, (x0 + pen[0], y0 + pen[1]), (x0 + pen[2], y0 + pen[3]), ink, 3)
+
+
 def _lit_wall(
     wall: tuple[int, int, int],
     cast: tuple[float, float, float],
@@ -64,11 +83,7 @@ def _lit_wall(
         row, col = divmod(i, 4)
         name = names[(i + row) % 4]
         x0, y0 = 60 + col * (side + 110), 70 + row * (side + 80)
-        shadow = np.zeros((h, w), np.float32)
-        cv2.rectangle(shadow, (x0 + 4, y0 + 6), (x0 + side + 4, y0 + side + 6), 1.0, -1)
-        lin *= (1 - 0.35 * cv2.GaussianBlur(shadow, (0, 0), 3))[..., None]
-        lin[y0 : y0 + side, x0 : x0 + side] = _lin(np.array(notes[name], np.float32))
-        cv2.line(lin, (x0 + 15, y0 + 45), (x0 + 70, y0 + 48), (0.01, 0.01, 0.012), 3)
+        _stick(lin, (x0, y0), side, notes[name], (15, 45, 70, 48))
         truth.append((x0 + side / 2, y0 + side / 2, name))
     return _photograph(lin, cast, rng, 0.8), truth
 
@@ -376,3 +391,91 @@ def test_notes_named_otherwise_by_a_light_nearly_as_plausible_are_flagged() -> N
     res = interpret(_measured_scene((58.53, 9.16, 22.06), False, kraft), None, CONFIG)
     assert [n.color for n in res.notes] == ["yellow"] * 4 + ["blue"]
     assert not [f for f in res.findings if f.code == "light_uncertain"]
+
+
+def _roll_on_paint(
+    paint: tuple[int, int, int],
+    roll: tuple[int, int, int],
+    cast: tuple[float, float, float],
+    notes: dict[str, tuple[int, int, int]],
+    seed: int = 0,
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """A kraft roll (a third of the photo) on a painted wall, six notes on the roll in two
+    columns, lit by `cast` (linear gains) as _lit_wall lights its wall."""
+    rng = np.random.default_rng(seed)
+    h, w, side = 520, 1200, 80
+    lin = np.empty((h, w, 3), np.float32)
+    fibre = cv2.resize(rng.normal(0, 0.02, (h // 6, w // 6)), (w, h))[..., None]
+    lin[:] = _lin(np.array(paint, np.float32)) * (1 + fibre)
+    lin[:, 400:800] = _lin(np.array(roll, np.float32)) * (1 + 1.5 * fibre[:, 400:800])
+    truth = []
+    names = list(notes)
+    for i in range(6):
+        row, col = divmod(i, 2)
+        name = names[(i + row) % len(names)]
+        x0, y0 = 450 + col * (side + 140), 40 + row * (side + 80)
+        _stick(lin, (x0, y0), side, notes[name], (12, 40, 62, 43))
+        truth.append((x0 + side / 2, y0 + side / 2, name))
+    return _photograph(lin, cast, rng, 0.8), truth
+
+
+def test_a_roll_on_the_wall_tells_the_light() -> None:
+    """A kraft roll on pale green paint under a warm lamp: the paint alone passes for kraft
+    under a faint light (the lamp left on the notes: pink reads red). The roll beside it is
+    then no common surface; under the light that makes the paint cream, it is kraft, and
+    that light is taken."""
+    cast = tuple(float(v) for v in 0.85 * np.exp(-0.45 * PLANCK_AXIS))
+    notes = {"yellow": PACKS["yellow"], "pink": PACKS["pink"]}
+    img, truth = _roll_on_paint((222, 228, 210), KRAFT, cast, notes)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and res.cast.surface == "cream" and res.cast.shift > 0.2
+    m = replace(CONFIG.markerless, cast_others_weight=0.0)
+    by_wall, res_w = _names(img, truth, replace(CONFIG, markerless=m))
+    assert res_w.cast is not None and res_w.cast.surface == "kraft"
+    assert by_wall.count("red") == 3  # the three pink notes
+
+
+def _lime_pack_in_shade(exposure: float, shade: float) -> tuple[np.ndarray, list]:
+    """Four lime notes in a row and two pinks and two blues below, writing on each, on a grey
+    wall; the photo exposed `exposure` x too long (linear light) and clipped as a sensor
+    does, its right quarter in `shade` x the light: the limes there keep their red."""
+    rng = np.random.default_rng(5)
+    h, w, side = 560, 1040, 160
+    img = np.full((h, w, 3), (150, 150, 146), np.uint8)
+    rows = [
+        [("lime", (186, 230, 84))] * 4,
+        [
+            ("pink", (252, 96, 164)),
+            ("blue", (86, 196, 232)),
+            ("pink", (244, 60, 140)),
+            ("blue", (120, 200, 236)),
+        ],
+    ]
+    want = []
+    for r, row in enumerate(rows):
+        for c, (name, paper) in enumerate(row):
+            x0, y0 = 40 + 260 * c, 60 + 240 * r
+            cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
+            font = cv2.FONT_HERSHEY_SIMPLEX
+            cv2.putText(img, "Idee", (x0 + 20, y0 + 80), font, 1.2, (40, 40, 50), 3)
+            want.append((x0 + side / 2, y0 + side / 2, name))
+    light = 1 - (1 - shade) / (1 + np.exp(-(np.arange(w, dtype=np.float32) - 0.72 * w) / 25))
+    lin = (img.astype(np.float32) / 255) ** 2.2 * exposure * light[None, :, None]
+    img = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
+    img = np.clip(img + rng.normal(0, 1.5, img.shape), 0, 255).astype(np.uint8)
+    return cv2.GaussianBlur(img, (0, 0), 0.8), want
+
+
+@pytest.mark.parametrize("exposure, shade", [(2.2, 0.85), (2.5, 0.75)])
+def test_a_pack_clipped_but_on_one_note_is_read_from_it(exposure: float, shade: float) -> None:
+    """Overexposed limes clip in red and green, and then a yellow explains them as well as a
+    lime (only blue is left), and the photo's exposure, fitted to its packs, decides. The lime
+    in the shade keeps its red (about 245 of 255), which no yellow paper gives: the pack is
+    read note by note, and its notes together hold the exposure. Read from the pack's median
+    with the channels most of its notes clip (main before this), both photos name their two
+    pink notes red."""
+    img, want = _lime_pack_in_shade(exposure, shade)
+    got, res = _names(img, want)
+    assert got == [c for *_, c in want]
+    assert sum(f.code == "overexposed" for f in res.findings) >= 4

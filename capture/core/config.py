@@ -800,6 +800,14 @@ class MarkerlessConfig:
     # grey (yellow notes read lime): the packs of such photos fit their names only under the
     # right light (issue 20)
     cast_packs_weight: float = 0.15
+    # ... and how far the photo's other bare surfaces (a kraft roll on a painted wall, a
+    # whiteboard) then lie from their nearest common surface (a*b*, mean over them), at this
+    # weight per unit, a pack's: one light falls on the wall and on the roll. A cream wall
+    # under a cool light was taken for white under a cooler one (yellow notes read lime): the
+    # kraft roll on it lay 4.7 from kraft under the right light, 7.1 under that one (issue 20)
+    cast_others_weight: float = 0.15
+    # a surface darker than this L* (a blackboard) holds no hue to measure: left out
+    cast_others_l_min: float = 25.0
     # Two lights whose misfits lie within cast_doubt_margin of each other are both plausible:
     # the notes they name differently are flagged light_uncertain (the reviewer checks their
     # colour). Measured on 72 generated photos (seeds 41-43, 47-52): the 5 photos whose two

@@ -86,6 +86,9 @@ class WallScene:
     wall_h: tuple[tuple[float, ...], ...] | None  # photo px -> wall plane (nominal mm), or None
     # per note, the notes found lying over part of it (note_stack.on_top)
     above: tuple[tuple[int, ...], ...] = ()
+    # the bare surfaces (CIELAB, as wall_lab is), the wall first: a paper roll or a
+    # whiteboard on it is under the same light (markerless_read.light_casts)
+    surfaces: tuple[tuple[float, float, float], ...] = ()
 
 
 def _lab(rgb8: np.ndarray) -> np.ndarray:
@@ -2006,6 +2009,7 @@ def find_wall(
         tuple(_places(centres, probe.side_px, m)),
         None if hw is None else tuple(tuple(float(v) for v in row) for row in hw),
         tuple(tuple(u for u, low in stacked if low == k) for k in range(len(notes))),
+        probe.surfaces,
     )
 
 
@@ -2016,6 +2020,31 @@ def colour_packs(labs: np.ndarray, cluster_de: float) -> np.ndarray:
     if len(a) < 2:
         return np.zeros(len(a), int)
     return fcluster(linkage(a * (0.5, 1.0, 1.0), "average"), cluster_de, "distance") - 1
+
+
+def _pack_distances(
+    labs: np.ndarray,
+    sat: np.ndarray,
+    median: np.ndarray,
+    low: np.ndarray,
+    names: dict[str, np.ndarray],
+    gain_max: float,
+    exps: np.ndarray,
+) -> np.ndarray:
+    """A pack's distance to each name at each exposure (len(exps) x len(names)), its channels
+    clipped on most of its notes (low) taken as lower bounds. Such a pack is read note by note,
+    each note with the channels the photo saturates on it, and the distances averaged: the
+    notes of one pack are one paper, and a note a little less exposed than the rest keeps the
+    channel the others lose (a lime note whose red stays at 233 while its pack's clips: no
+    yellow paper gives that). A pack whose notes all clip the same channels (or none on most
+    of it) is read from its median as they stand."""
+    own = np.array([lo if not lo.all() else np.zeros(3, bool) for lo in sat]).reshape(-1, 3)
+    if not (own[:, low] == 0).any():
+        return clipped_distances(median, low, names, gain_max, exps)
+    return np.mean(
+        [clipped_distances(v, lo, names, gain_max, exps) for v, lo in zip(labs, own, strict=True)],
+        axis=0,
+    )
 
 
 def name_colours(
@@ -2062,8 +2091,8 @@ def name_colours(
         exps = np.exp(np.linspace(0.0, np.log(gain_max), 25))
         d = np.stack(
             [
-                clipped_distances(md, lo, names, gain_max, exps)
-                for md, lo in zip(medians, low, strict=True)
+                _pack_distances(a[sel], sat[sel], md, lo, names, gain_max, exps)
+                for sel, md, lo in zip(groups, medians, low, strict=True)
             ]
         )
         # one exposure for the photo, each cluster (a pack) one vote: the sum of its distances

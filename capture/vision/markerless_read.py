@@ -297,6 +297,7 @@ def light_casts(
     config: Config,
     balanced: bool = False,
     clipped: np.ndarray | None = None,
+    others: np.ndarray | None = None,
 ) -> list[tuple[float, SurfaceCast | None]]:
     """The lights that may be on a photo (colour.surface_casts), each with its misfit, the
     best first: of the common surfaces the wall
@@ -309,7 +310,9 @@ def light_casts(
     balanced: the wall was near-neutral and the photo balanced on it; it may still be a
     kraft roll under a light the phone made grey, so the surfaces compete with no cast (None)
     there, on the packs' fit alone (a grey paint may have any lightness).
-    clipped: N x 3, the channels saturated on each note (packs_fit leaves those packs out)."""
+    clipped: N x 3, the channels saturated on each note (packs_fit leaves those packs out).
+    others: the photo's other bare surfaces (a paper roll, a whiteboard; CIELAB as wall_lab):
+    under the right light each is a common surface too (others_fit)."""
     m = config.markerless
     surfaces = load_surface_refs()
     casts: list[SurfaceCast | None] = list(
@@ -322,10 +325,11 @@ def light_casts(
         return [(0.0, c) for c in casts]
     refs_y = {n: float(luminance(r)[0]) for n, r in note_refs.items()}
     fit = packs_fit(note_labs, note_refs, m, clipped)
+    bare = others_fit(others, surfaces, m)
 
     def misfit(c: SurfaceCast | None) -> float:
         if c is None:
-            return m.cast_packs_weight * fit(np.ones(3))
+            return m.cast_packs_weight * fit(np.ones(3)) + m.cast_others_weight * bare(np.ones(3))
         notes = correct_cast(note_labs, c.gains)
         near = [classify(v, note_refs, np.inf)[0] for v in notes]
         exposure = float(np.median(luminance(notes) / [refs_y[n] for n in near]))
@@ -333,7 +337,7 @@ def light_casts(
         surface = float(luminance(surfaces[c.surface])[0])
         lightness = abs(float(np.log(max(wall, 1e-4) / (exposure * surface))))
         light = abs(c.shift) + m.cast_lightness_weight * lightness
-        return light + m.cast_packs_weight * fit(c.gains)
+        return light + m.cast_packs_weight * fit(c.gains) + m.cast_others_weight * bare(c.gains)
 
     # stable: of lights that fit alike, the least shift first (surface_casts' order)
     return sorted(((misfit(c), c) for c in casts), key=lambda t: t[0])
@@ -373,6 +377,32 @@ def _light_doubt(
         return {}
     other = _names_under(labs, lights[1][1], refs, clipped, m)
     return {k: b for k, ((a, _), (b, _)) in enumerate(zip(names, other, strict=True)) if a != b}
+
+
+def others_fit(
+    others: np.ndarray | None, surfaces: dict[str, np.ndarray], m: MarkerlessConfig
+) -> Callable[[np.ndarray], float]:
+    """How well a light explains the photo's other bare surfaces (a kraft roll on a painted
+    wall, a whiteboard): gains -> the mean, over those surfaces, of each one's a*b* distance to
+    its nearest common surface with the gains taken off. One light falls on the wall and on
+    the roll: a cream wall under a cool light and a white one under a cooler light both
+    explain the wall, but only one of them turns the roll beside it into kraft. Only the
+    distance beyond cast_surface_tol counts (within it, a surface's own shades: kraft papers
+    vary, and a light is not chosen by how near a roll lies to the reference kraft). Surfaces
+    darker than cast_others_l_min (a blackboard) hold no hue to measure and are left out; with
+    none left every light fits alike (0)."""
+    seen = np.asarray(others if others is not None else [], np.float64).reshape(-1, 3)
+    seen = seen[seen[:, 0] >= m.cast_others_l_min]
+    if not len(seen):
+        return lambda gains: 0.0
+    refs = np.array(list(surfaces.values()), np.float64)
+
+    def fit(gains: np.ndarray) -> float:
+        ab = correct_cast(seen, gains)[:, 1:]
+        d = np.linalg.norm(ab[:, None, :] - refs[None, :, 1:], axis=-1)
+        return float(np.maximum(d.min(1) - m.cast_surface_tol, 0.0).mean())
+
+    return fit
 
 
 def packs_fit(
@@ -429,7 +459,8 @@ def interpret(
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
         wall = np.array(scene.wall_lab)
-        lights = light_casts(wall, labs, refs.notes, config, scene.balanced, clipped)
+        others = np.array(scene.surfaces[1:], np.float64).reshape(-1, 3)
+        lights = light_casts(wall, labs, refs.notes, config, scene.balanced, clipped, others)
         out.cast = lights[0][1] if lights else None
     names = _names_under(labs, out.cast, refs.notes, clipped, m)
     doubt = _light_doubt(labs, lights, names, refs.notes, clipped, m)
