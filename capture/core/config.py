@@ -780,6 +780,14 @@ class MarkerlessConfig:
     # than this from the middle's most common colour (wall_colour's histogram peak), it is a
     # mix, and the most common colour is the paper. A pack's shades spread less
     paper_mix_de: float = 10.0
+    # A note is one paper over most of its outline: the share of its outline's pixels within
+    # note_paper_de of its paper colour (lightness at half weight: shade on a curl) is 0.6
+    # and more on the generated walls (stickers, overlaps, curls) and 0.41 and more on the
+    # real ones (a note half black with marker, "CONTRAST"). Squares laid over objects that
+    # are no notes (the lettering and bands of book covers on a desk: 0.13-0.32) are under
+    # note_paper_share_min and are dropped.
+    note_paper_de: float = 12.0
+    note_paper_share_min: float = 0.35
     # A wall with no white (not near-neutral: kraft, cream paint, or white under a strong cast)
     # is taken for the common surface (colors.yaml `surfaces`) that a shift along the black-body
     # axis within cast_max_shift (log gain; 1.0 is about a 3000 K lamp left uncorrected) brings

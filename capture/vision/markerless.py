@@ -1022,6 +1022,11 @@ def notes_from_outlines(
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
     for (o, paper, f), cw in zip(kept, fitted, strict=True):
+        if (
+            paper_share(img.lab, cw, np.asarray(paper), cfg.note_paper_de)
+            < cfg.note_paper_share_min
+        ):
+            continue  # mostly not its paper: a square laid over objects (book covers)
         cp = (cw + 0.5) / img.fw - 0.5
         if o.own_quad or f.whole:
             quads.append(cp)
@@ -1038,6 +1043,21 @@ def notes_from_outlines(
     side = np.median([n.side_px for n in notes]) if notes else 1.0
     notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
     return notes, quads
+
+
+def paper_share(lab: np.ndarray, quad: np.ndarray, paper: np.ndarray, de: float) -> float:
+    """Share of a quadrilateral's pixels (lab: CIELAB image, quad: 4 x 2 in its px) within de
+    of a paper colour, lightness at half weight (a curl or a shadow darkens the paper). A
+    note's writing, stickers and a note overlapping it take well under half of its outline;
+    a square laid across book covers (bands, lettering, other covers) is mostly other colours."""
+    x0, y0 = np.maximum(np.floor(quad.min(0)).astype(int), 0)
+    x1, y1 = np.ceil(quad.max(0)).astype(int) + 1
+    part = lab[y0:y1, x0:x1]
+    inside = _poly_mask(part.shape[:2], quad - (x0, y0))
+    if not inside.any():
+        return 0.0
+    d = np.linalg.norm((part[inside] - paper) * (0.5, 1.0, 1.0), axis=-1)
+    return float((d < de).mean())
 
 
 def _chromaticity(rgb8: np.ndarray) -> np.ndarray:
