@@ -976,19 +976,31 @@ def test_touching_stickers_of_one_colour_over_writing_are_counted() -> None:
     assert len(res.dots) == 6
 
 
+def _desk_and_note(
+    seed: int, cy: float, shadow: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A light wooden desk (1000 x 700, grain noise) with one lime note (260 px, turned 40
+    degrees, centre (330, cy), a line of writing), its shadow cast down right if asked.
+    Returns the photo, the note's centre and its corners (px)."""
+    rng = np.random.default_rng(seed)
+    img = np.full((700, 1000, 3), (226, 208, 178), np.uint8)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    c = np.array((330.0, cy))
+    note = cv2.boxPoints(((c[0], c[1]), (260, 260), 40)).astype(np.int32)
+    if shadow:
+        cv2.fillConvexPoly(img, note + np.array((4, 5), np.int32), (180, 165, 140))
+    cv2.fillConvexPoly(img, note, (200, 232, 70))
+    y = round(cy)
+    cv2.line(img, (285, y), (370, y + 10), (40, 60, 40), 4)
+    return img, c, note
+
+
 def _desk_with_one_note() -> tuple[np.ndarray, tuple[float, float]]:
     """One lime note (260 px, turned 40 degrees, a line of writing) on a light wooden desk,
     two pens lying against its corner and a small dark square (a phone's camera) beside them:
     the note is no lone blob (the pens touch it), the camera is the only small filled blob.
     Returns the photo and the note's centre."""
-    rng = np.random.default_rng(7)
-    img = np.full((700, 1000, 3), (226, 208, 178), np.uint8)
-    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
-    c = np.array((330.0, 300.0))
-    note = cv2.boxPoints(((c[0], c[1]), (260, 260), 40)).astype(np.int32)
-    cv2.fillConvexPoly(img, note + np.array((4, 5), np.int32), (180, 165, 140))
-    cv2.fillConvexPoly(img, note, (200, 232, 70))
-    cv2.line(img, (285, 300), (370, 310), (40, 60, 40), 4)
+    img, c, note = _desk_and_note(7, 300.0, shadow=True)
     corner = note[np.argmax(note[:, 0] + note[:, 1])]  # the lower right corner
     for dx, colour in ((0, (40, 160, 90)), (34, (150, 150, 150))):
         a = (int(corner[0]) - 30 + dx, int(corner[1]) - 20)
@@ -1016,13 +1028,7 @@ def _desk_two_pens_side_by_side() -> tuple[np.ndarray, tuple[float, float]]:
     along part of its lower right side, their caps touching (the strip of desk between them
     is enclosed) and running on past the note; a small dark square (a phone's camera) apart.
     Returns the photo and the note's centre."""
-    rng = np.random.default_rng(11)
-    img = np.full((700, 1000, 3), (226, 208, 178), np.uint8)
-    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
-    c = np.array((330.0, 290.0))
-    note = cv2.boxPoints(((c[0], c[1]), (260, 260), 40)).astype(np.int32)
-    cv2.fillConvexPoly(img, note, (200, 232, 70))
-    cv2.line(img, (285, 290), (370, 300), (40, 60, 40), 4)
+    img, c, note = _desk_and_note(11, 290.0, shadow=False)
     bottom = note[np.argmax(note[:, 1])].astype(float)
     right = note[np.argmax(note[:, 0])].astype(float)
     along = (bottom - right) / np.linalg.norm(bottom - right)
