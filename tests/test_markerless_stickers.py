@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG
+from capture.synth.light import Light, apply_light
 from capture.synth.palette import jitter_rgb
 from capture.vision.colour import classify, load_colour_refs, srgb_to_lab
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, read_wall
@@ -239,3 +240,58 @@ def test_stickers_far_from_notes_on_a_tilted_wall_are_counted() -> None:
 
     assert hits(plane) == (len(spots), len(spots))
     assert hits(None)[0] < len(spots)
+
+
+CRIMSON, NEON_PINK = (193, 25, 55), (231, 83, 180)
+
+
+def _glare_wall() -> tuple[np.ndarray, list[tuple[int, int, str]]]:
+    """Four notes on a grey wall, two crimson red stickers and a pink one on each, photographed
+    by the sample generator's light (capture.synth.light.apply_light) with a lamp's glare
+    (strength 0.2, a fifth of the frame's diagonal) over the middle two notes. Returns the
+    photo and each sticker's centre and colour name."""
+    rng = np.random.default_rng(0)
+    h, w, side, r = 700, 1500, 200, 16
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = np.array(WALL, np.float32) / 255
+    truth = []
+    for i, paper in enumerate([(150, 220, 120), (120, 200, 240), (255, 234, 96), (196, 160, 230)]):
+        x0, y0 = 80 + i * 350, 200
+        shadow = tuple(0.7 * v / 255 for v in WALL)
+        cv2.rectangle(img, (x0 + 4, y0 + 6), (x0 + side + 4, y0 + side + 6), shadow, -1)
+        img[y0 : y0 + side, x0 : x0 + side] = np.array(paper, np.float32) / 255
+        for j, (name, rgb) in enumerate([("red", CRIMSON), ("pink", NEON_PINK), ("red", CRIMSON)]):
+            cx, cy = x0 + 50 + 50 * j, y0 + 50 + 50 * (j % 2)
+            cv2.circle(img, (cx, cy), r, tuple(v / 255 for v in rgb), -1, cv2.LINE_AA)
+            truth.append((cx, cy, name))
+    light = Light(
+        kelvin=6500,
+        wb_kelvin=6500,
+        exposure=1.0,
+        gradient=(1.0, 0.0, 0.0),
+        vignetting=0.0,
+        glares=((0.5, 0.4, 0.3, 0.2),),
+        shadow=None,
+        shadow_depth=0.0,
+        blur_sigma=0.8,
+        motion=None,
+        noise=0.5,
+        sharpen=0.3,
+        jpeg_quality=90,
+        direction=(0.0, -1.0),
+        flare=0.02,
+    )
+    return apply_light(img, light, rng), truth
+
+
+def test_veiled_red_stickers_stay_red() -> None:
+    """Glare over a red sticker lowers its chroma and moves its CIELAB hue towards pink's (a
+    lighter red there): under the glare the reds of two notes read pink. The hue of their
+    linear light barely moves (light added to every channel leaves it): a washed sheet between
+    red and pink takes the one of the two whose linear hue is nearer, and every sticker keeps
+    its colour, the pink ones beside them too."""
+    img, truth = _glare_wall()
+    assert _sticker_names(img, truth) == [c for *_, c in truth]
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, dot_veil_pairs=()))
+    got = _sticker_names(img, truth, off)
+    assert sum(g == "pink" and c == "red" for g, (*_, c) in zip(got, truth, strict=True)) >= 3

@@ -495,6 +495,16 @@ def lab_to_linear(lab: np.ndarray) -> np.ndarray:
     return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
 
 
+def linear_hue(lin: np.ndarray) -> np.ndarray:
+    """Hue angle (degrees) of linear-light sRGB colours (... x 3) about the grey axis: the
+    direction of (R - (G + B) / 2, sqrt(3) / 2 (G - B)). Light of the grey axis's colour
+    added to a colour (a veil, glare, a gloss highlight) leaves it, and so does a gain."""
+    v = np.asarray(lin, np.float64)
+    x = v[..., 0] - (v[..., 1] + v[..., 2]) / 2
+    y = np.sqrt(3.0) / 2 * (v[..., 1] - v[..., 2])
+    return np.degrees(np.arctan2(y, x))
+
+
 def linear_to_lab(lin: np.ndarray) -> np.ndarray:
     """Linear-light sRGB (N x 3) to CIELAB (N x 3)."""
     v = np.clip(np.asarray(lin, np.float64), 0.0, None)

@@ -25,6 +25,8 @@ from capture.vision.colour import (
     clipped_distances,
     colour_distance,
     correct_cast,
+    lab_to_linear,
+    linear_hue,
     load_colour_refs,
     load_surface_refs,
     luminance,
@@ -558,11 +560,41 @@ def name_stickers(
     out: list[tuple[str, float]] = [("unknown", np.inf)] * len(dots)
     for sel in _colour_groups(labs, config.markerless.dot_cluster_de):
         row = dist[sel].mean(0)
-        j = int(np.argmin(row))
+        if any(any(dots[i].clipped) for i in sel):  # its linear hue is then unknown
+            j = int(np.argmin(row))
+        else:
+            j = washed_name(labs[sel], row, refs, config.markerless)
         name = keys[j] if row[j] <= config.dots.unknown_delta_e else "unknown"
         for i in sel:
             out[i] = (name, float(row[j]))
     return out
+
+
+def washed_name(labs: np.ndarray, row: np.ndarray, refs: dict, m: MarkerlessConfig) -> int:
+    """The index (in refs' order) of the name of a sheet of stickers (labs: their colours,
+    N x 3, the cast taken off; row: the sheet's mean distance to each reference): the
+    nearest, unless the sheet is washed out between two names light moves one onto the
+    other. Light added over a sticker (a veil, glare, its glossy highlight) lowers its
+    chroma and moves its CIELAB hue (a veiled red reads pink) but leaves the hue of its
+    linear light (linear_hue): when the nearest two names are one of m.dot_veil_pairs and
+    the sheet's chroma is under m.dot_washed_chroma x the nearest's, the one of the two whose
+    linear hue is nearer the sheet's is taken."""
+    keys = list(refs)
+    if len(keys) < 2:
+        return int(np.argmin(row))
+    j, k = (int(i) for i in np.argsort(row)[:2])
+    if {keys[j], keys[k]} not in [set(p) for p in m.dot_veil_pairs]:
+        return j
+    chroma = float(np.hypot(labs[:, 1], labs[:, 2]).mean())
+    if chroma >= m.dot_washed_chroma * float(np.hypot(refs[keys[j]][1], refs[keys[j]][2])):
+        return j
+    own = float(linear_hue(lab_to_linear(labs).mean(0)))
+
+    def off(i: int) -> float:
+        ref = float(linear_hue(lab_to_linear(np.asarray(refs[keys[i]])[None])[0]))
+        return abs((own - ref + 180.0) % 360.0 - 180.0)
+
+    return min((j, k), key=off)
 
 
 def crop_quads(corners: np.ndarray, margin: float, turn_deg: float) -> list[np.ndarray]:
