@@ -692,13 +692,14 @@ class MarkerlessConfig:
     # highlight in its median) lowers its chroma and moves its CIELAB hue, but not the hue
     # of its linear light (the direction of its R-G, B-G differences: a grey veil adds the
     # same to every channel). Pink is a lighter red in CIELAB, so a veiled red reads pink
-    # (seeds 41-52: washed reds at hue 7-15 deg, chroma 27-54, where the pink stickers lie at
+    # (seeds 41-52: washed reds at hue 7-14 deg, chroma 27-51, where the pink stickers lie at
     # -34 to 8 deg, chroma 39-80). A sheet (dot_cluster_de) whose nearest two names are
     # one of dot_veil_pairs and whose chroma is under dot_washed_chroma x its name's
-    # reference (the veiled reds 0.35-0.75 of red's 76; a raspberry pink at full chroma is
-    # named by CIELAB as before) takes the one of the two whose linear-light hue is nearer
-    # its own (red -1 deg, pink -18: the veiled reds measure -5 to -9, every pink of those
-    # seeds -9 or less, cast taken off). 0.8: the washed reds up to 0.75, a margin above.
+    # reference (the veiled reds, nearest pink, 0.39-0.74 of its chroma 69; a raspberry pink
+    # at full chroma is named by CIELAB as before) takes the one of the two whose linear-light
+    # hue is nearer its own (red -1 deg, pink -18: the veiled reds measure -5 to -9, every
+    # pink of those seeds -9.1 or less, cast taken off). 0.8: the washed reds up to 0.74, a
+    # margin above; at 0.7 two of the eight stay pink.
     dot_washed_chroma: float = 0.8
     dot_veil_pairs: tuple[tuple[str, str], ...] = (("red", "pink"),)
     dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (round
