@@ -82,6 +82,33 @@ def load_surface_refs(path: Path = DEFAULT_COLORS_YAML) -> dict[str, np.ndarray]
     return {n: srgb_to_lab(np.array(v, np.float32) / 255.0) for n, v in table.items()}
 
 
+SHADE_SEP = "/"  # a shade's key: "<common name>/<shade>" (load_note_shades)
+
+
+def common_name(key: str) -> str:
+    """The common name a reference key stands for: "yellow/neon" -> "yellow"."""
+    return key.split(SHADE_SEP, 1)[0]
+
+
+@lru_cache(maxsize=8)
+def load_note_shades(
+    note_colors: tuple[str, ...], path: Path = DEFAULT_COLORS_YAML
+) -> dict[str, np.ndarray]:
+    """The other shades sold under a note name (`note_shades` in calibration/colors.yaml: a
+    neon yellow pad is sold as yellow beside the canary one), in CIELAB, keyed
+    "<name>/<shade>" (common_name gives the name back), for the declared names only. Photos
+    with no board name their notes against these too (capture run --markerless); the boards
+    and their printed kit keep one reference per name (load_colour_refs)."""
+    with open(path, encoding="utf-8") as fh:
+        table = yaml.safe_load(fh).get("note_shades", {}) or {}
+    return {
+        f"{name}{SHADE_SEP}{shade}": srgb_to_lab(np.array(rgb, np.float32) / 255.0)
+        for name, shades in table.items()
+        if name in note_colors
+        for shade, rgb in (shades or {}).items()
+    }
+
+
 L_WEIGHT = 0.5  # shading, gloss and exposure move lightness most
 C_WEIGHT = 0.35  # a chroma different from the reference's counts this much...
 C_WEIGHT_WASHED = (

@@ -28,6 +28,7 @@ from capture.vision.colour import (
     classify_map,
     clipped_distances,
     colour_distance,
+    common_name,
     srgb_to_lab,
 )
 from capture.vision.dot_check import check_discs
@@ -2074,6 +2075,7 @@ def name_colours(
     unknown_de: float,
     clipped: np.ndarray | None = None,
     gain_max: float = 8.0,
+    exposure_tau: float = 0.0,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -2089,7 +2091,15 @@ def name_colours(
     items is then a lower bound (up to gain_max x, colour.clipped_distances) and the cluster
     is compared at the photo's exposure, the one (1 to gain_max x) whose sum over the clusters
     of each one's least distance is least: a cluster alone fits any exposure, the others
-    (whose lightness counts) hold it. Clusters with nothing saturated are named as measured."""
+    (whose lightness counts) hold it. Clusters with nothing saturated are named as measured.
+    exposure_tau > 0: that exposure is a fit, often near a tie, and a clipped cluster is named
+    by its distances averaged over the exposures, each weighted exp(-(its sum - the least sum)
+    / exposure_tau): the exposures that explain the photo almost as well count almost as much
+    (a yellow pack clipped in red and green read lime at the best exposure and yellow at the
+    next ones, 0.5 units apart). 0: the best exposure alone.
+
+    names: the references, keyed by name or "<name>/<shade>" (several shades sold under one
+    name, colour.load_note_shades); an item is named by the common name of the nearest."""
     n = len(labs)
     if n == 0:
         return []
@@ -2116,16 +2126,22 @@ def name_colours(
             ]
         )
         # one exposure for the photo, each cluster (a pack) one vote: the sum of its distances
-        e = int(np.argmin(d.min(-1).sum(0)))
+        misfit = d.min(-1).sum(0)
+        if exposure_tau > 0:
+            # the exposures near the best, weighted by how well each explains the photo
+            w = np.exp(-(misfit - misfit.min()) / exposure_tau)
+            at = np.einsum("e,cen->cn", w / w.sum(), d)
+        else:
+            at = d[:, int(np.argmin(misfit)), :]
         # only the clusters a channel of which clips are named at that exposure
-        dist = np.where(clip[:, None], d[:, e, :], d[:, 0, :])
+        dist = np.where(clip[:, None], at, d[:, 0, :])
     else:
         dist = np.stack([[float(colour_distance(md, r)) for r in names.values()] for md in medians])
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
     keys = list(names)
     for sel, row in zip(groups, dist, strict=True):
         j = int(np.argmin(row))
-        name = keys[j] if row[j] <= unknown_de else "unknown"
+        name = common_name(keys[j]) if row[j] <= unknown_de else "unknown"
         for i in sel:
             out[i] = (name, float(row[j]))
     return out

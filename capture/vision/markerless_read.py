@@ -28,6 +28,7 @@ from capture.vision.colour import (
     lab_to_linear,
     linear_hue,
     load_colour_refs,
+    load_note_shades,
     load_surface_refs,
     luminance,
     surface_casts,
@@ -361,6 +362,7 @@ def _names_under(
         m.note_unknown_delta_e,
         clipped,
         m.dot_clip_gain_max,
+        m.clip_exposure_tau,
     )
 
 
@@ -445,6 +447,9 @@ def interpret(
     """Names, ids, groups and crops for a WallScene (rgb: the photo, for the OCR crops)."""
     m = config.markerless
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    # a name's references: its palette colour and the other shades sold under it (a neon
+    # yellow pad is a yellow one); the notes are named by the common name
+    shades = {**refs.notes, **load_note_shades(NOTE_NAMES)}
     w, h = scene.size
     out = MarkerlessResult(
         note_side_px=round(scene.note_side_px, 1), wall_plane=scene.wall_h is not None
@@ -462,10 +467,10 @@ def interpret(
         # notes' packs tell the light's cast
         wall = np.array(scene.wall_lab)
         others = np.array(scene.surfaces[1:], np.float64).reshape(-1, 3)
-        lights = light_casts(wall, labs, refs.notes, config, scene.balanced, clipped, others)
+        lights = light_casts(wall, labs, shades, config, scene.balanced, clipped, others)
         out.cast = lights[0][1] if lights else None
-    names = _names_under(labs, out.cast, refs.notes, clipped, m)
-    doubt = _light_doubt(labs, lights, names, refs.notes, clipped, m)
+    names = _names_under(labs, out.cast, shades, clipped, m)
+    doubt = _light_doubt(labs, lights, names, shades, clipped, m)
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
     for k, n in enumerate(scene.notes):
