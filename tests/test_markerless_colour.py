@@ -481,3 +481,87 @@ def test_a_pack_clipped_but_on_one_note_is_read_from_it(exposure: float, shade: 
     got, res = _names(img, want)
     assert got == [c for *_, c in want]
     assert sum(f.code == "overexposed" for f in res.findings) >= 4
+
+
+def _painted_notes(
+    wall: tuple[int, int, int], notes: list[tuple[str, tuple[int, int, int]]], seed: int = 0
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """Notes (name, sRGB as the photo holds it) five to a row on a wall, each over a soft
+    shadow with a line of writing, with sensor noise and blur. Returns the photo and each
+    note's centre and name."""
+    rng = np.random.default_rng(seed)
+    side = 90
+    h, w = 60 + 180 * ((len(notes) + 4) // 5), 1000
+    img = np.full((h, w, 3), wall, np.float32)
+    truth = []
+    for i, (name, rgb) in enumerate(notes):
+        row, col = divmod(i, 5)
+        x0, y0 = 50 + col * 190, 50 + row * 180
+        shadow = tuple(0.7 * float(v) for v in wall)
+        cv2.rectangle(img, (x0 + 3, y0 + 5), (x0 + side + 3, y0 + side + 5), shadow, -1)
+        img[y0 : y0 + side, x0 : x0 + side] = rgb
+        cv2.line(img, (x0 + 15, y0 + 45), (x0 + 70, y0 + 48), (30, 30, 34), 3)
+        truth.append((x0 + side / 2, y0 + side / 2, name))
+    img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
+    return cv2.GaussianBlur(img, (0, 0), 0.8), truth
+
+
+def test_neon_yellow_notes_are_yellow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pads sold as yellow come canary and neon: a neon sheet (hue 106.5, greener and more
+    saturated than canary) lies nearer the lime reference than the canary one. A name has
+    several shades (colors.yaml `note_shades`): the neon notes are yellow beside a canary
+    pack, and the lime notes stay lime. With one reference per name the neon notes read lime."""
+    notes = [
+        ("yellow", (255, 234, 96)),  # canary
+        ("yellow", (236, 246, 64)),  # neon
+        ("lime", (190, 236, 80)),
+        ("pink", (250, 100, 166)),
+        ("blue", (120, 196, 236)),
+    ] * 2
+    img, truth = _painted_notes((236, 236, 232), notes, seed=2)
+    got, _res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    import capture.vision.markerless_read as markerless_read
+
+    monkeypatch.setattr(markerless_read, "load_note_shades", lambda names: {})
+    one_each, _res = _names(img, truth)
+    assert [g for g, (_, rgb) in zip(one_each, notes, strict=True) if rgb[2] == 64] == ["lime"] * 2
+
+
+def test_note_shades_leave_the_boards_references() -> None:
+    """The boards (and their printed kit) keep one reference per name: the shades are read
+    only for photos with no board."""
+    from capture.vision.colour import common_name, load_colour_refs, load_note_shades
+
+    names = ("yellow", "lime", "pink")
+    assert list(load_colour_refs(("red",), names).notes) == list(names)
+    shades = load_note_shades(names)
+    assert shades and all(common_name(k) in names and k not in names for k in shades)
+    assert load_note_shades(("pink",)) == {}
+
+
+# a photo metered on a dark wall whose every pack clips (sRGB as the photo holds them): greens
+# clipped in green, two yellow packs (a neon and a deeper one) clipped in red and green
+CLIPPED_PACKS = [
+    *(("green", g) for g in [(228, 254, 150), (216, 255, 152), (214, 244, 146), (220, 255, 150)]),
+    ("green", (204, 255, 158)),
+    *(("yellow", (255, 255, b)) for b in (66, 72, 68, 74)),
+    *(("yellow", (255, 255, b)) for b in (108, 110, 104, 106)),
+]
+
+
+@pytest.mark.parametrize("wall", [(190, 112, 84), (150, 172, 118)])
+def test_a_clipped_pack_is_named_over_the_likely_exposures(wall: tuple[int, int, int]) -> None:
+    """Every pack clips: only blue is left to the yellows, and the photo's exposure, fitted
+    to its packs, decides yellow or lime. The exposures that explain the photo best lie
+    within a unit of each other (1.7-2 x): at the best one the deeper yellow pack is a lime
+    by half a unit, at its neighbours a yellow. Named by its distances averaged over the
+    exposures, weighted by how well each explains the photo, every note is right; at the best
+    exposure alone (clip_exposure_tau 0) the four deeper yellows read lime."""
+    img, truth = _painted_notes(wall, CLIPPED_PACKS)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert sum(f.code == "overexposed" for f in res.findings) >= 8
+    at_best = replace(CONFIG, markerless=replace(CONFIG.markerless, clip_exposure_tau=0.0))
+    one, _res = _names(img, truth, at_best)
+    assert one[-4:] == ["lime"] * 4
