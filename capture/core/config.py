@@ -681,13 +681,14 @@ class MarkerlessConfig:
     # photo's exposure (1 to dot_clip_gain_max x) is fitted too (markerless.name_colours)
     dot_clip_share: float = 0.5
     dot_clip_gain_max: float = 8.0
-    # That exposure is a fit, often near a tie: on a photo whose every pack clips, exposures
-    # 1.4-2.4 x explain it within a unit of each other, and a clipped yellow pack read lime at
-    # the best one and yellow at its neighbours. A clipped pack is named by its distances
-    # averaged over the exposures, each weighted exp(-misfit / this) (misfit: the photo's sum
-    # over packs of each one's least distance, above its least): the exposures that explain
-    # the photo almost as well count almost as much. One colour unit: a pack's own shades
-    # spread a few; 0.5-4 name the 72 development photos alike (markerless.name_colours)
+    # That exposure is a fit, often near a tie: several exposures explain the photo within a
+    # unit or two, and a clipped lime pack read yellow or orange at the best one and lime at
+    # its neighbours. A clipped pack is named by its distances averaged over the exposures,
+    # each weighted exp(-misfit / this) (misfit: the photo's sum over packs of each one's
+    # least distance, above its least): the exposures that explain the photo almost as well
+    # count almost as much. One colour unit: a pack's own shades spread a few. Rendered limes
+    # clipped in a row, part in shade (27 photos, exposure 1.6-3.4 x): 21 -> 13 notes wrong
+    # (4 photos better, 1 worse); the 72 development photos named alike (markerless.name_colours)
     clip_exposure_tau: float = 1.0
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's

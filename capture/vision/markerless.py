@@ -25,6 +25,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig, NotesConfig
 from capture.vision.colour import (
+    SHADE_SEP,
     classify_map,
     clipped_distances,
     colour_distance,
@@ -2114,14 +2115,21 @@ def name_colours(
         for lo in (sat[sel].mean(0) > 0.5 for sel in groups)
     ]
     clip = np.array([lo.any() for lo in low])
+    # one reference per name, then the other shades sold under a name
+    keys = [k for k in names if SHADE_SEP not in k]
+    shades = [k for k in names if SHADE_SEP in k]
     # the exposure is read only on an overexposed photo (a cluster saturated in two channels)
     # and from two clusters or more: one alone fits any exposure (a yellow clipped in red is
     # an orange at twice the exposure)
     if len(groups) > 1 and any(lo.sum() > 1 for lo in low):
         exps = np.exp(np.linspace(0.0, np.log(gain_max), 25))
+        # a clipped pack is read against one reference per name: with only blue left, a shade
+        # between two names (neon yellow, between canary and lime) explains a lime pack as
+        # well at some exposure, and took clipped limes for yellows
+        own = {k: names[k] for k in keys}
         d = np.stack(
             [
-                _pack_distances(a[sel], sat[sel], md, lo, names, gain_max, exps)
+                _pack_distances(a[sel], sat[sel], md, lo, own, gain_max, exps)
                 for sel, md, lo in zip(groups, medians, low, strict=True)
             ]
         )
@@ -2133,12 +2141,19 @@ def name_colours(
             at = np.einsum("e,cen->cn", w / w.sum(), d)
         else:
             at = d[:, int(np.argmin(misfit)), :]
-        # only the clusters a channel of which clips are named at that exposure
-        dist = np.where(clip[:, None], at, d[:, 0, :])
+        # only the clusters a channel of which clips are named at that exposure; the others
+        # as measured, against every shade
+        far = np.full((len(groups), len(shades)), np.inf)
+        seen = np.array(
+            [[float(colour_distance(md, names[k])) for k in shades] for md in medians]
+        ).reshape(len(groups), len(shades))
+        dist = np.where(clip[:, None], np.hstack([at, far]), np.hstack([d[:, 0, :], seen]))
     else:
-        dist = np.stack([[float(colour_distance(md, r)) for r in names.values()] for md in medians])
+        dist = np.stack(
+            [[float(colour_distance(md, names[k])) for k in keys + shades] for md in medians]
+        )
+    keys = keys + shades
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
-    keys = list(names)
     for sel, row in zip(groups, dist, strict=True):
         j = int(np.argmin(row))
         name = common_name(keys[j]) if row[j] <= unknown_de else "unknown"
