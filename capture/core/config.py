@@ -687,8 +687,9 @@ class MarkerlessConfig:
     # each weighted exp(-misfit / this) (misfit: the photo's sum over packs of each one's
     # least distance, above its least): the exposures that explain the photo almost as well
     # count almost as much. One colour unit: a pack's own shades spread a few. Rendered limes
-    # clipped in a row, part in shade (27 photos, exposure 1.6-3.4 x): 21 -> 13 notes wrong
-    # (4 photos better, 1 worse); the 72 development photos named alike (markerless.name_colours)
+    # clipped in a row, part in shade (27 photos, exposure 1.6-3.4 x): 21 -> 9 notes wrong
+    # (4 photos better, none worse); the 72 development photos named alike
+    # (markerless.name_colours)
     clip_exposure_tau: float = 1.0
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's

@@ -2142,16 +2142,20 @@ def name_colours(
         else:
             at = d[:, int(np.argmin(misfit)), :]
         # only the clusters a channel of which clips are named at that exposure; the others
-        # as measured, against every shade
-        far = np.full((len(groups), len(shades)), np.inf)
-        seen = np.array(
-            [[float(colour_distance(md, names[k])) for k in shades] for md in medians]
-        ).reshape(len(groups), len(shades))
-        dist = np.where(clip[:, None], np.hstack([at, far]), np.hstack([d[:, 0, :], seen]))
+        # as measured
+        dist = np.where(clip[:, None], at, d[:, 0, :])
     else:
-        dist = np.stack(
-            [[float(colour_distance(md, names[k])) for k in keys + shades] for md in medians]
-        )
+        dist = np.stack([[float(colour_distance(md, names[k])) for k in keys] for md in medians])
+    # the other shades, for the packs the photo saturates on none of their notes: a channel
+    # clipped on some (a lime's green at 1.9 x) moves the pack's hue towards the next name,
+    # and a shade between two names (neon yellow, between canary and lime) then takes it
+    seen = np.array(
+        [
+            [float(colour_distance(md, names[k])) if not sat[sel].any() else np.inf for k in shades]
+            for sel, md in zip(groups, medians, strict=True)
+        ]
+    ).reshape(len(groups), len(shades))
+    dist = np.hstack([dist, seen])
     keys = keys + shades
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
     for sel, row in zip(groups, dist, strict=True):
