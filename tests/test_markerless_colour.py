@@ -555,3 +555,51 @@ def test_a_clipped_pack_is_named_over_the_likely_exposures(exposure: float, shad
     at_best = replace(CONFIG, markerless=replace(CONFIG.markerless, clip_exposure_tau=0.0))
     one, _res = _names(img, want, at_best)
     assert one[:4] != ["lime"] * 4
+
+
+SLATE = (60, 72, 88)  # a bluish slate-grey paint (real post-its-9's wall measures (52, 64, 74))
+
+
+def test_a_dark_slate_wall_is_no_white_to_balance_on() -> None:
+    """Yellow, green, pink and blue notes on a dark bluish slate under a warm lamp: the slate
+    photographs near-neutral (chroma under wall_neutral_chroma) and was taken for white under a
+    cool light; balanced on it, its own blue came off every note (greens read lime, pinks
+    red). It is a fifth as light as the notes, and white paper is at least as light as any
+    note under one light: the balance is taken back off and the notes are read as
+    photographed, each right."""
+    from capture.vision.markerless import find_wall
+    from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
+
+    img, truth = _lit_wall(SLATE, (0.9, 0.8, 0.62), notes=PACKS)
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
+    assert scene.balanced and scene.balance is not None
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is None
+    # balanced on the slate (main before this): the greens and the pinks named wrong
+    m = replace(CONFIG.markerless, wall_white_min_ratio=0.0)
+    old, _ = _names(img, truth, replace(CONFIG, markerless=m))
+    assert [b for a, b in zip(got, old, strict=True) if a != b] == ["lime", "red"] * 2
+
+
+def test_a_light_wall_and_a_mid_grey_one_are_still_balanced_on() -> None:
+    """The same notes on white paint and on a mid-grey paint (L* 60) under a milder lamp (the
+    strong one leaves white paint too warm to balance on): both walls are as light as white or
+    mid-grey paint is beside such notes; the photo stays balanced on them, every note right."""
+    from capture.vision.markerless import find_wall
+    from capture.vision.markerless_read import (
+        NOTE_NAMES,
+        STICKER_NAMES,
+        dark_wall_gains,
+        load_colour_refs,
+    )
+
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    for wall in [(236, 236, 232), (146, 146, 144)]:
+        img, truth = _lit_wall(wall, (1.0, 0.92, 0.8), notes=PACKS)
+        scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
+        labs = np.array([n.lab for n in scene.notes])
+        assert scene.balanced and dark_wall_gains(scene, labs, CONFIG.markerless) is None
+        got, _ = _names(img, truth)
+        assert got == [c for *_, c in truth]

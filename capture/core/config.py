@@ -846,6 +846,16 @@ class MarkerlessConfig:
     # best lights lay within 0.12 held 12 notes named differently by them, 10 named wrong by
     # the light chosen; the next photos, 0.13-0.35 apart, held 31 such notes, 30+ right
     cast_doubt_margin: float = 0.12
+    # A near-neutral wall far darker than its notes is no white: white paper under the notes'
+    # light is at least as light as any of them. A wall whose luminance is under this share of
+    # the lightest pack's (its median) is then no reference for the light: the balance on it is
+    # taken back off the notes' and stickers' colours and they are read as photographed (the
+    # phone's own balance). A bluish slate (real post-its-9: 0.12 of its yellow pack) taken for
+    # white under a cool light turned pale green notes yellow (hue 100-107 -> 85-91). Light
+    # falls off across a wall (the wall's mode may lie in a shade: half the notes' light) and a
+    # mid-grey paint (L* 60) stays balanced on at 0.37 of a yellow note; the 72 generated
+    # photos of seeds 41-43 and 47-52 measure 0.34 and more
+    wall_white_min_ratio: float = 0.25
     group_gap_frac: float = 0.6  # notes closer than this x their side (edge to edge): one group
     row_frac: float = 0.5  # centres within this x the side: same row (column)
     # A note's outline follows its paper (vision/note_outline.py): the first outline (a

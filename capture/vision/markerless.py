@@ -91,6 +91,10 @@ class WallScene:
     # the bare surfaces (CIELAB, as wall_lab is), the wall first: a paper roll or a
     # whiteboard on it is under the same light (markerless_read.light_casts)
     surfaces: tuple[tuple[float, float, float], ...] = ()
+    # the linear-light gains the photo was balanced with on its wall (its exposure left out;
+    # None: not balanced): markerless_read takes them back off when the wall proves no white
+    balance: tuple[float, float, float] | None = None
+    exposure: float = 1.0  # the linear-light gain the photo was brightened by (exposure_gain)
 
 
 def _lab(rgb8: np.ndarray) -> np.ndarray:
@@ -585,6 +589,8 @@ class Probe:
     # notes of the wall's own colour (probe px, paper_islands): foreground though near a
     # bare surface; None: none
     paper: np.ndarray | None = None
+    # the gains of the balance on the wall alone (the exposure left out; None: not balanced)
+    balance: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -763,12 +769,12 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
     f0 = min(1.0, m.probe_max_side_px / max(h, w))
     size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
     probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA)
-    lab0, wall, balanced, gains = _balanced_on(probe, np.ones(probe.shape[:2], bool), m)
+    lab0, wall, balance, gains = _balanced_on(probe, np.ones(probe.shape[:2], bool), m)
     paper, own = paper_islands(lab0, wall, config.notes, m)
     if own:
         # the most common colour is the paper of notes filling a close-up: the wall is the
         # most common colour of the rest (own implies a coloured, unbalanced mode: lab0 raw)
-        lab0, wall, balanced, gains = _balanced_on(probe, _far_from(lab0, [wall], m), m)
+        lab0, wall, balance, gains = _balanced_on(probe, _far_from(lab0, [wall], m), m)
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
     side0, samples = note_scale(_far_from(lab0, surfaces, m, paper), config.notes, m)
@@ -780,30 +786,32 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
     coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
     return Probe(
         tuple(tuple(float(v) for v in s) for s in surfaces),
-        balanced,
+        balance is not None,
         gains,
         side_full,
         coef,
         paper,
+        balance,
     )
 
 
 def _balanced_on(
     probe: np.ndarray, among: np.ndarray, m: MarkerlessConfig
-) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray | None]:
-    """The probe's CIELAB, the wall's colour (the mode of the pixels `among`), whether it was
-    balanced on it (near-neutral) and the gains that did."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """The probe's CIELAB, the wall's colour (the mode of the pixels `among`), the gains that
+    balanced the photo on it (near-neutral; None: it was not) and the gains for the photo
+    (those times the exposure's)."""
     expo = exposure_gain(probe, m)
     gains = None if expo is None else np.full(3, expo, np.float32)
     lab0 = _lab(_apply_gains(probe, gains))
     wall = wall_colour(lab0[among][:, None], m)
-    balanced = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
-    if balanced:
-        g = _balance_gains(_apply_gains(probe, gains), lab0, wall)
-        gains = g if gains is None else g * gains
+    balance = None
+    if float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma:
+        balance = _balance_gains(_apply_gains(probe, gains), lab0, wall)
+        gains = balance if gains is None else balance * gains
         lab0 = _lab(_apply_gains(probe, gains))
         wall = wall_colour(lab0[among][:, None], m)
-    return lab0, wall, balanced, gains
+    return lab0, wall, balance, gains
 
 
 def exposure_gain(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
@@ -994,6 +1002,14 @@ def paper_colour(px: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
     med = _ink_free_median(px)
     mode = wall_colour(px, cfg)
     return mode if float(np.linalg.norm(med - mode)) > cfg.paper_mix_de else med
+
+
+def paper_as_photographed(px: np.ndarray, exposure: float, cfg: MarkerlessConfig) -> np.ndarray:
+    """A note's paper colour (CIELAB, paper_colour) from its pixels in the photo as taken
+    (N x 3 uint8, markerless_read.paper_pixels), brightened by `exposure` as the work image
+    was but not balanced."""
+    rgb = _apply_gains(np.asarray(px, np.uint8).reshape(-1, 1, 3), np.full(3, exposure, np.float32))
+    return paper_colour(_lab(rgb).reshape(-1, 3), cfg)
 
 
 def notes_from_outlines(
@@ -2032,7 +2048,17 @@ def find_wall(
         None if hw is None else tuple(tuple(float(v) for v in row) for row in hw),
         tuple(tuple(u for u, low in stacked if low == k) for k in range(len(notes))),
         probe.surfaces,
+        None if probe.balance is None else tuple(float(v) for v in probe.balance),
+        _exposure_of(probe),
     )
+
+
+def _exposure_of(probe: Probe) -> float:
+    """The exposure gain in a probe's gains (the balance on the wall left out)."""
+    if probe.gains is None:
+        return 1.0
+    balance = np.ones(3) if probe.balance is None else np.asarray(probe.balance, np.float64)
+    return float(np.mean(np.asarray(probe.gains, np.float64) / balance))
 
 
 def colour_packs(labs: np.ndarray, cluster_de: float) -> np.ndarray:

@@ -34,7 +34,14 @@ from capture.vision.colour import (
     surface_casts,
 )
 from capture.vision.hidden_words import complete_hidden
-from capture.vision.markerless import WallDot, WallScene, colour_packs, find_wall, name_colours
+from capture.vision.markerless import (
+    WallDot,
+    WallScene,
+    colour_packs,
+    find_wall,
+    name_colours,
+    paper_as_photographed,
+)
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
 
@@ -346,6 +353,27 @@ def light_casts(
     return sorted(((misfit(c), c) for c in casts), key=lambda t: t[0])
 
 
+def dark_wall_gains(
+    scene: WallScene, labs: np.ndarray, m: MarkerlessConfig
+) -> np.ndarray | None:
+    """The gains that take the balance on the wall back off (linear light), when the photo was
+    balanced on a wall far darker than its notes: its luminance under wall_white_min_ratio of
+    the lightest pack's (markerless.colour_packs, each pack's median). White paper under the
+    notes' light is at least as light as any of them, so such a wall (slate, dark paint) is
+    no white under a cast, and a tint of its own (a bluish slate) balanced away moves every
+    note the other way (pale greens turned yellow). The notes are then read as photographed,
+    as on a wall no common surface explains. None: not balanced, or the wall may be white
+    (or mid-grey paint) at the notes' light."""
+    if not scene.balanced or scene.balance is None or not len(labs):
+        return None
+    packs = colour_packs(labs, m.colour_cluster_de)
+    lightest = max(float(np.median(luminance(labs[packs == p]))) for p in np.unique(packs))
+    wall = float(luminance(np.array(scene.wall_lab, np.float64)[None])[0])
+    if wall >= m.wall_white_min_ratio * lightest:
+        return None
+    return 1.0 / np.asarray(scene.balance, np.float64)
+
+
 def _names_under(
     labs: np.ndarray,
     cast: SurfaceCast | None,
@@ -462,7 +490,22 @@ def interpret(
         if px is not None:
             clipped[k] = clipped_channels(px, config)
     lights: list[tuple[float, SurfaceCast | None]] = []
-    if len(labs):
+    # a wall far darker than its notes balanced on as white: that balance taken back off
+    unbalance = dark_wall_gains(scene, labs, m)
+    if unbalance is not None:
+        # each paper measured again in the photo as taken: the balance clipped the bright
+        # channels of the work image (a yellow's red under a 1.3 x gain), and a clipped
+        # channel cannot be taken back off
+        labs = np.array(
+            [
+                correct_cast(labs[k][None], unbalance)[0]
+                if px is None or len(px) < 10
+                else paper_as_photographed(px, scene.exposure, m)
+                for k, px in enumerate(papers)
+            ],
+            np.float64,
+        ).reshape(-1, 3)
+    elif len(labs):
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
         wall = np.array(scene.wall_lab)
@@ -490,7 +533,7 @@ def interpret(
             out.findings.append(Finding("light_uncertain", "wall_note", values, item=note.id))
         out.notes.append(note)
     # the stickers are under the same light as the notes: the same cast comes off their colours
-    gains = None if out.cast is None else out.cast.gains
+    gains = unbalance if out.cast is None else out.cast.gains
     named = name_stickers(scene.dots, refs.stickers, config, gains)
     for d, (colour, de) in zip(scene.dots, named, strict=True):
         on = None if d.on_note is None else ids[d.on_note]
