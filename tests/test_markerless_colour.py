@@ -603,3 +603,25 @@ def test_a_light_wall_and_a_mid_grey_one_are_still_balanced_on() -> None:
         assert scene.balanced and dark_wall_gains(scene, labs, CONFIG.markerless) is None
         got, _ = _names(img, truth)
         assert got == [c for *_, c in truth]
+
+
+def test_a_dark_grey_wall_under_a_strong_lamp_keeps_its_balance() -> None:
+    """A dark neutral grey paint (L* 42) under a strong warm lamp is as dark against its notes
+    as the slate, and balancing on it takes the lamp off: read as photographed the pink notes
+    read red. The packs tell the two apart: they lie nearer their names balanced, and the
+    balance is kept."""
+    from capture.vision.markerless import find_wall
+    from capture.vision.markerless_read import (
+        NOTE_NAMES,
+        STICKER_NAMES,
+        dark_wall_gains,
+        load_colour_refs,
+    )
+
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    img, truth = _lit_wall((100, 100, 98), (0.85, 0.7, 0.5), notes=PACKS)
+    scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
+    labs = np.array([n.lab for n in scene.notes])
+    assert scene.balanced and dark_wall_gains(scene, labs, CONFIG.markerless) is not None
+    got, _ = _names(img, truth)
+    assert got == [c for *_, c in truth]

@@ -850,8 +850,10 @@ class MarkerlessConfig:
     # light is at least as light as any of them. A wall whose luminance is under this share of
     # the lightest pack's (its median) is then no reference for the light: the balance on it is
     # taken back off the notes' and stickers' colours and they are read as photographed (the
-    # phone's own balance). A bluish slate (real post-its-9: 0.12 of its yellow pack) taken for
-    # white under a cool light turned pale green notes yellow (hue 100-107 -> 85-91). Light
+    # phone's own balance), unless the packs lie nearer their names balanced (a dark neutral
+    # grey under a lamp looks like a bluish slate under white light). A bluish slate (real
+    # post-its-9: 0.12 of its yellow pack) taken for white under a cool light turned pale
+    # green notes yellow (hue 100-107 -> 85-91). Light
     # falls off across a wall (the wall's mode may lie in a shade: half the notes' light) and a
     # mid-grey paint (L* 60) stays balanced on at 0.37 of a yellow note; the 72 generated
     # photos of seeds 41-43 and 47-52 measure 0.34 and more

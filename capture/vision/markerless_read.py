@@ -361,9 +361,10 @@ def dark_wall_gains(
     the lightest pack's (markerless.colour_packs, each pack's median). White paper under the
     notes' light is at least as light as any of them, so such a wall (slate, dark paint) is
     no white under a cast, and a tint of its own (a bluish slate) balanced away moves every
-    note the other way (pale greens turned yellow). The notes are then read as photographed,
-    as on a wall no common surface explains. None: not balanced, or the wall may be white
-    (or mid-grey paint) at the notes' light."""
+    note the other way (pale greens turned yellow). interpret then reads the notes as
+    photographed, as on a wall no common surface explains, when their packs lie nearer their
+    names so (packs_fit; a dark neutral grey under a lamp is balanced on rightly). None: not
+    balanced, or the wall may be white (or mid-grey paint) at the notes' light."""
     if not scene.balanced or scene.balance is None or not len(labs):
         return None
     packs = colour_packs(labs, m.colour_cluster_de)
@@ -437,6 +438,21 @@ def others_fit(
     return fit
 
 
+def pack_medians(
+    note_labs: np.ndarray, m: MarkerlessConfig, clipped: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """The median colour of each of the notes' packs (markerless.colour_packs) but those
+    clipped in a channel on most of their notes (their colour is a bound, not a value)."""
+    labs = np.asarray(note_labs, np.float64).reshape(-1, 3)
+    packs = colour_packs(labs, m.colour_cluster_de)
+    sat = np.zeros((len(labs), 3), bool) if clipped is None else np.asarray(clipped, bool)
+    return [
+        np.median(labs[packs == p], axis=0)
+        for p in np.unique(packs)
+        if not (sat[packs == p].mean(0) > 0.5).any()
+    ]
+
+
 def packs_fit(
     note_labs: np.ndarray,
     note_refs: dict[str, np.ndarray],
@@ -448,14 +464,7 @@ def packs_fit(
     taken off. One pack fits any light (a lime pack on grey paint is a yellow one on kraft
     under a cool light): with fewer than two packs every light fits alike (0). Packs clipped
     in a channel on most of their notes are left out: their colour is a bound, not a value."""
-    labs = np.asarray(note_labs, np.float64).reshape(-1, 3)
-    packs = colour_packs(labs, m.colour_cluster_de)
-    sat = np.zeros((len(labs), 3), bool) if clipped is None else np.asarray(clipped, bool)
-    medians = [
-        np.median(labs[packs == p], axis=0)
-        for p in np.unique(packs)
-        if not (sat[packs == p].mean(0) > 0.5).any()
-    ]
+    medians = pack_medians(note_labs, m, clipped)
     if len(medians) < 2:
         return lambda gains: 0.0
     meds = np.array(medians)
@@ -496,7 +505,7 @@ def interpret(
         # each paper measured again in the photo as taken: the balance clipped the bright
         # channels of the work image (a yellow's red under a 1.3 x gain), and a clipped
         # channel cannot be taken back off
-        labs = np.array(
+        seen = np.array(
             [
                 correct_cast(labs[k][None], unbalance)[0]
                 if px is None or len(px) < 10
@@ -505,7 +514,18 @@ def interpret(
             ],
             np.float64,
         ).reshape(-1, 3)
-    elif len(labs):
+        # a dark grey paint under a lamp and a tinted slate look alike: the packs tell which
+        # (read as seen only when they lie nearer their names so; else, or with fewer than two
+        # packs unclipped either way to tell it, the balance is kept)
+        ones = np.ones(3)
+        told = min(len(pack_medians(v, m, clipped)) for v in (seen, labs)) >= 2
+        if told and packs_fit(seen, refs.notes, m, clipped)(ones) < packs_fit(
+            labs, refs.notes, m, clipped
+        )(ones):
+            labs = seen
+        else:
+            unbalance = None
+    if unbalance is None and len(labs):
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
         wall = np.array(scene.wall_lab)
