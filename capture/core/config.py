@@ -734,6 +734,20 @@ class MarkerlessConfig:
     # or paper colour taken a little off, a book cover): 1-10 on real photos, stickers on
     # the generated walls 24 and more (median 75)
     dot_check_contrast_min: float = 15.0
+    # A disc within dot_check_shade_min of a shade of its surroundings (shade_distance: the
+    # same colour darkened, as black or grey ink darkens the paper it is on) is ink: a black
+    # marker's letter loop filled on a yellow note measures 8 on a real photo (post-its-7),
+    # a dark red marker star on a red note 11 (post-its-9); of the 451 stickers the finders
+    # keep on the generated walls (seeds 41-43, 47-52) the nearest is 20.5 (a blue sticker on
+    # a purple note: both bluish), the real red dots of image8 61
+    dot_check_shade_min: float = 12.0
+    # The usual sticker size is set by lone round blobs that pass that check (markerless.
+    # _dot_radius) and lie this far or more from any shade of their surroundings: the size
+    # holds for the whole photo, so the colour must be one no ink gives. Black marker letter
+    # loops filled with ink on yellow notes, blurred at 2 MP, measure 12-17 (they set the size
+    # to 3 mm and every letter's bit of it passed for a sticker); stickers of the generated
+    # walls 20.5 and more, the real red dots of image8 61
+    dot_size_shade_min: float = 20.0
     # Over dot_check_runs_max of the rays run on in the disc's own colour past dot_check_rim
     # x its own radius: a marker stroke leaving a loop filled with ink (two strokes ~ 5-7 of
     # 32 rays: 0.2 median on real whiteboards); a sticker's runs end at its rim (4 rays at

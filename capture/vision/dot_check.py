@@ -7,7 +7,9 @@ ink it makes a blob as round and as full as a small sticker, but the strokes run
 rim laid on it, in the same colour, in two directions or more (where the pen came from and
 where it went). A disc laid across thin blurred writing is no flat colour, and a disc laid
 on plain paper (a note whose outline or paper colour was taken a little off, a book cover)
-differs from nothing around it.
+differs from nothing around it. Black or grey ink darkens the paper it is laid on and leaves
+its hue: a blob of it is a shade of its surroundings, which no sticker is (every sticker is
+a colour of its own).
 
 The finders (markerless.place_stickers, _stickers) judge a disc by the sticker mask, opened
 at a share of the sticker radius: thick marker strokes pass that opening where a loop fills
@@ -33,7 +35,8 @@ class DiscCheck:
     runs_out: float  # share of rays along which the disc's own colour runs on past its rim
     uneven: float  # median distance of its core's pixels from its colour, over the contrast
     ragged: float  # spread of the rim's distance over the rays (interquartile-like / median)
-    reason: str  # "" a sticker; else "flat", "stroke", "uneven" or "ragged"
+    shade: float  # CIELAB distance of its colour from the nearest shade of its surroundings'
+    reason: str  # "" a sticker; else "flat", "ink", "stroke", "uneven" or "ragged"
 
 
 def _rays(
@@ -58,6 +61,18 @@ def _rays(
         lab.astype(np.float32), xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     return cols, xs, ys, steps / radius
+
+
+def shade_distance(colour: np.ndarray, around: np.ndarray) -> float:
+    """CIELAB distance of a colour from the nearest shade of `around` (the same surface
+    darkened: black or grey ink laid on it, thin or filled, blurred or not). Light taken off
+    in linear light scales X, Y and Z alike: a* and b* scale as the cube root of it, and so
+    does L* + 16; the shades of a colour lie on the segment from (-16, 0, 0) to it."""
+    black = np.array([-16.0, 0.0, 0.0])
+    d = np.asarray(colour, np.float64) - black
+    a = np.asarray(around, np.float64) - black
+    s = float(np.clip(d @ a / max(float(a @ a), 1e-9), 0.0, 1.0))
+    return float(np.linalg.norm(d - s * a))
 
 
 def _run_ends(mine: np.ndarray, gap: int) -> np.ndarray:
@@ -97,6 +112,7 @@ def check_disc(
     disc = np.median(cols[:, t < m.dot_check_core].reshape(-1, 3), axis=0)
     around = np.median(cols[:, t >= m.dot_check_around].reshape(-1, 3), axis=0)
     contrast = float(np.linalg.norm(disc - around))
+    shade = shade_distance(disc, around)
     d = cols - disc
     near = np.linalg.norm(d, axis=-1) < np.linalg.norm(cols - around, axis=-1)
     # its own colour: as the finders' (dot_same_colour_de, lightness at half weight); ink of
@@ -121,13 +137,15 @@ def check_disc(
     reason = ""
     if contrast < m.dot_check_contrast_min:
         reason = "flat"
+    elif shade < m.dot_check_shade_min:
+        reason = "ink"
     elif runs_out > m.dot_check_runs_max:
         reason = "stroke"
     elif uneven > m.dot_check_uneven_max:
         reason = "uneven"
     elif ragged > m.dot_check_ragged_max:
         reason = "ragged"
-    return DiscCheck(contrast, runs_out, uneven, ragged, reason)
+    return DiscCheck(contrast, runs_out, uneven, ragged, shade, reason)
 
 
 def _spread(reach: np.ndarray) -> float:

@@ -32,7 +32,7 @@ from capture.vision.colour import (
     common_name,
     srgb_to_lab,
 )
-from capture.vision.dot_check import check_discs
+from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_outline import fit_paper_quad, settle_quads
 from capture.vision.note_stack import on_top, stack_order
@@ -44,6 +44,8 @@ from capture.vision.notes import (
     find_squares,
     lone_note_side,
 )
+
+_NONE = np.zeros((0, 3))  # no other disc (check_disc's neighbours)
 
 
 @dataclass(frozen=True)
@@ -465,11 +467,20 @@ def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
 
 
 def _dot_radius(
-    mask: np.ndarray, ppm: float, cfg: MarkerlessConfig, rel: np.ndarray | None = None
+    mask: np.ndarray,
+    ppm: float,
+    cfg: MarkerlessConfig,
+    rel: np.ndarray | None = None,
+    lab: np.ndarray | None = None,
 ) -> float | None:
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
-    sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
+    lab: the work image; a blob sets the size only when it passes the sticker verification
+    there (dot_check): two ink-filled letter loops of a sticker's size on a photo with no
+    sticker set it to theirs, and every letter's bit of that size then passed for one."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8
+    )
     lo, hi = (d * ppm for d in cfg.dot_mm_range)
     radii = []
     for i in range(1, n):
@@ -485,6 +496,11 @@ def _dot_radius(
         r_in = float(cv2.distanceTransform(np.pad(part, 1), cv2.DIST_L2, 5).max())
         round_ = per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min
         if round_ and r_in >= cfg.dot_inscribed_min * r_area and lo / 2 <= r_area <= hi / 2:
+            if lab is not None:
+                at = (float(cents[i][0]), float(cents[i][1]))
+                c = check_disc(lab, at, r_area, None, _NONE, cfg)
+                if c.reason or c.shade < cfg.dot_size_shade_min:
+                    continue
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
             radii.append(r_area / k)
     return float(np.median(radii)) if radii else None
@@ -1262,7 +1278,7 @@ def place_stickers(
         rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / img.fw
         rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
         band = _scale_bands(coef, (cents + 0.5) / img.fw - 0.5, m)
-    r_found = _dot_radius(ev.cand, img.ppm, m, rel_w)
+    r_found = _dot_radius(ev.cand, img.ppm, m, rel_w, img.lab)
     r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
     note_area = (m.note_mm * img.ppm) ** 2
     discs: list[Disc] = []
