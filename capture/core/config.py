@@ -741,12 +741,14 @@ class MarkerlessConfig:
     # keep on the generated walls (seeds 41-43, 47-52) the nearest is 20.5 (a blue sticker on
     # a purple note: both bluish), the real red dots of image8 61
     dot_check_shade_min: float = 12.0
-    # The usual sticker size is set by lone round blobs that pass that check (markerless.
-    # _dot_radius) and lie this far or more from any shade of their surroundings: the size
-    # holds for the whole photo, so the colour must be one no ink gives. Black marker letter
-    # loops filled with ink on yellow notes, blurred at 2 MP, measure 12-17 (they set the size
-    # to 3 mm and every letter's bit of it passed for a sticker); stickers of the generated
-    # walls 20.5 and more, the real red dots of image8 61
+    # The usual sticker size is set only by lone round blobs lying this far or more from any
+    # shade of their surroundings (markerless._dot_radius): the size holds for the whole
+    # photo, so the colour must be one no ink gives. Black marker letter loops filled with
+    # ink on yellow notes, blurred at 2 MP, measure 12-17 (they set the size to 3 mm and every
+    # letter's bit of it passed for a sticker); stickers of the generated walls 20.5 and more,
+    # the real red dots of image8 61. Only the colour: with the whole check (its roundness)
+    # the red dot of image8 at JPEG quality 15 (ragged 0.42) no longer set the size, and was
+    # lost
     dot_size_shade_min: float = 20.0
     # Over dot_check_runs_max of the rays run on in the disc's own colour past dot_check_rim
     # x its own radius: a marker stroke leaving a loop filled with ink (two strokes ~ 5-7 of
