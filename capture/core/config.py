@@ -737,16 +737,17 @@ class MarkerlessConfig:
     # A disc within dot_check_shade_min of a shade of its surroundings (shade_distance: the
     # same colour darkened, as black or grey ink darkens the paper it is on) is ink: a black
     # marker's letter loop filled on a yellow note measures 8 on a real photo (post-its-7),
-    # a dark red marker star on a red note 11 (post-its-9); of the 451 stickers the finders
-    # keep on the generated walls (seeds 41-43, 47-52) the nearest is 20.5 (a blue sticker on
-    # a purple note: both bluish), the real red dots of image8 61
+    # a dark red marker star on a red note 11 (post-its-9); of the 561 stickers that pass the
+    # check on seeds 41-43 and 47's first photos the nearest is 17.3 (a blue sticker on a
+    # purple note: both bluish; then 20.5, 20.8), median 62; the real red dots of image8 61
     dot_check_shade_min: float = 12.0
     # The usual sticker size is set only by lone round blobs lying this far or more from any
     # shade of their surroundings (markerless._dot_radius): the size holds for the whole
     # photo, so the colour must be one no ink gives. Black marker letter loops filled with
     # ink on yellow notes, blurred at 2 MP, measure 12-17 (they set the size to 3 mm and every
-    # letter's bit of it passed for a sticker); stickers of the generated walls 20.5 and more,
-    # the real red dots of image8 61. Only the colour: with the whole check (its roundness)
+    # letter's bit of it passed for a sticker); 560 of those 561 generated stickers 20.5 and
+    # more (a sticker left out only sets no size: seeds 41-52 read the same), the real red
+    # dots of image8 61. Only the colour: with the whole check (its roundness)
     # the red dot of image8 at JPEG quality 15 (ragged 0.42) no longer set the size, and was
     # lost
     dot_size_shade_min: float = 20.0
