@@ -747,9 +747,9 @@ class MarkerlessConfig:
     # ink on yellow notes, blurred at 2 MP, measure 12-17 (they set the size to 3 mm and every
     # letter's bit of it passed for a sticker); 560 of those 561 generated stickers 20.5 and
     # more (a sticker left out only sets no size: seeds 41-52 read the same), the real red
-    # dots of image8 61. Only the colour: with the whole check (its roundness)
-    # the red dot of image8 at JPEG quality 15 (ragged 0.42) no longer set the size, and was
-    # lost
+    # dots of image8 61. Such a blob must also pass the check of each sticker (dot_check)
+    # but for the rim's roundness (the blob test judged it): with the roundness too, the red
+    # dot of image8 at JPEG quality 15 (ragged 0.42) no longer set the size, and was lost
     dot_size_shade_min: float = 20.0
     # Over dot_check_runs_max of the rays run on in the disc's own colour past dot_check_rim
     # x its own radius: a marker stroke leaving a loop filled with ink (two strokes ~ 5-7 of

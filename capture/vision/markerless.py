@@ -476,10 +476,11 @@ def _dot_radius(
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
     sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
     lab: the work image; a blob sets the size only when its colour is no shade of its
-    surroundings' there (dot_check.shade_distance: ink darkening the paper): two ink-filled
-    letter loops of a sticker's size on a photo with no sticker set it to theirs, and every
-    letter's bit of that size then passed for one. Only the colour: the rim's roundness is
-    left to the check of each sticker (a real red dot at JPEG quality 15 is ragged 0.42)."""
+    surroundings' there (dot_check.shade_distance: ink darkening the paper) and it passes the
+    sticker check there but for the rim's roundness: two ink-filled letter loops of a
+    sticker's size on a photo with no sticker set it to theirs, and every letter's bit of
+    that size then passed for one. The roundness is left to the check of each sticker: the
+    blob test has judged it, and a real red dot at JPEG quality 15 is ragged 0.42."""
     n, labels, stats, cents = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
@@ -500,7 +501,8 @@ def _dot_radius(
         if round_ and r_in >= cfg.dot_inscribed_min * r_area and lo / 2 <= r_area <= hi / 2:
             if lab is not None:
                 at = (float(cents[i][0]), float(cents[i][1]))
-                if check_disc(lab, at, r_area, None, _NONE, cfg).shade < cfg.dot_size_shade_min:
+                c = check_disc(lab, at, r_area, None, _NONE, cfg)
+                if c.shade < cfg.dot_size_shade_min or c.reason not in ("", "ragged"):
                     continue
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
             radii.append(r_area / k)
