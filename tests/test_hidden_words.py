@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from capture.bench.ocr_fonts import FONTS
@@ -90,6 +91,7 @@ def _notes(words: list[str], stuck: list[int | None], scale: float = 3.0) -> np.
     return np.clip(arr, 0, 255).astype(np.uint8)
 
 
+@pytest.mark.slow
 def test_a_word_a_sticker_cuts_is_read_whole() -> None:
     """Rendered notes with a sticker on one letter: the OCR reads the word cut in two
     ("Four sseurs"); completed from the French word list it is the word again. The note

@@ -584,6 +584,7 @@ def _turned_wall(degrees: float) -> tuple[np.ndarray, list[tuple[np.ndarray, dic
     return photo, [(to_photo(c), d) for c, d in notes], [to_photo(p) for p in free]
 
 
+@pytest.mark.slow
 def test_foreshortened_stickers_are_counted() -> None:
     """On a wall seen at 45 degrees, far stickers are ellipses as long as the notes near them
     are (about 1.4:1), past the roundness a sticker seen face on has. Seen through the affine
@@ -768,6 +769,7 @@ def _overexposed_notes(exposure: float) -> tuple[np.ndarray, list[tuple[float, f
     return cv2.GaussianBlur(img, (0, 0), 0.8), want
 
 
+@pytest.mark.slow
 def test_overexposed_notes_keep_their_colour() -> None:
     """Overexposed 2 x: pink notes clip in red and blue and measure purple, pale orange ones
     clip in red and measure yellow. With the saturated channels as lower bounds and one
@@ -826,6 +828,7 @@ def _framed_wall(scale: float = 2.0) -> tuple[np.ndarray, list[tuple[float, floa
     return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), want
 
 
+@pytest.mark.slow
 def test_stickers_cut_by_the_frame_are_counted() -> None:
     """A sticker the frame cuts shows an arc of a sticker's circle, filled: counted when its
     centre is in the photo; a sticker touching the frame is judged on the part of its ring

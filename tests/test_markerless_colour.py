@@ -103,6 +103,7 @@ def _names(
     return got, res
 
 
+@pytest.mark.slow
 def test_warm_light_on_kraft_names_notes_right() -> None:
     img, truth = _lit_wall(KRAFT, WARM)
     got, res = _names(img, truth)
@@ -114,6 +115,7 @@ def test_warm_light_on_kraft_names_notes_right() -> None:
     assert res_raw.cast is None and raw != got
 
 
+@pytest.mark.slow
 def test_cool_light_on_kraft_is_kraft_not_cream() -> None:
     """Kraft under a cool light has the colour of cream paint under a warm one; it is half as
     light as the notes' exposure makes cream, and is taken for kraft: the notes are warmed
@@ -150,6 +152,7 @@ def _without_packs():
     return replace(CONFIG, markerless=replace(CONFIG.markerless, cast_packs_weight=0.0))
 
 
+@pytest.mark.slow
 def test_warm_lamp_on_cream_paint_is_cream_not_kraft() -> None:
     """Cream paint under a warm lamp, exposed low, has the colour and lightness of kraft
     under a neutral light: the pink notes then read red. Under the cream reading (the lamp
@@ -163,6 +166,7 @@ def test_warm_lamp_on_cream_paint_is_cream_not_kraft() -> None:
     assert by_wall.count("red") == 2  # the two pink notes
 
 
+@pytest.mark.slow
 def test_cool_light_that_greys_kraft_is_found() -> None:
     """A kraft roll under a cool light the phone balanced to grey: the photo is balanced on it
     as if it were grey paint, and the notes stay cool (yellow reads lime, pink purple). Kraft
@@ -216,6 +220,7 @@ def test_neighbouring_packs_keep_their_names() -> None:
     assert got == [c for *_, c in truth]
 
 
+@pytest.mark.slow
 def test_overexposed_notes_are_flagged() -> None:
     """A photo metered on a dark wall: lime and yellow notes clip in red and green (yellow in
     the pixels, whatever their paper): their colour is flagged as less sure. The same wall
@@ -277,6 +282,7 @@ def _stickers_on_lit_kraft(
     return _photograph(lin, cast, rng, 1.6), truth
 
 
+@pytest.mark.slow
 def test_warm_light_on_kraft_names_stickers_right() -> None:
     """A 2700 K lamp the phone balanced as if for 5000 K (linear gains of the black body's
     whites): read as photographed, a pink sticker is red; the cast read off the wall for the
@@ -290,6 +296,7 @@ def test_warm_light_on_kraft_names_stickers_right() -> None:
     assert res_raw.cast is None and raw != got
 
 
+@pytest.mark.slow
 def test_pale_note_on_a_cream_wall_is_a_note_not_a_grey_surface() -> None:
     """A pale purple note on a cream wall under a warm light measures chroma 14, under
     note_chroma_min: it lies off the line through neutral along the wall's colour, where grey
@@ -337,6 +344,7 @@ def _voted_notes(seed: int = 5) -> tuple[np.ndarray, list[tuple[float, float, st
     return _photograph(lin, (1.0, 1.0, 1.0), rng, 1.2), truth
 
 
+@pytest.mark.slow
 def test_pale_notes_under_vote_stickers_keep_their_colour() -> None:
     """Four stickers in the middle of a pale note are a good part of its most chromatic
     pixels; measured with them (the least chromatic 30 % left out as ink), the paper's median
@@ -421,6 +429,7 @@ def _roll_on_paint(
     return _photograph(lin, cast, rng, 0.8), truth
 
 
+@pytest.mark.slow
 def test_a_roll_on_the_wall_tells_the_light() -> None:
     """A kraft roll on pale green paint under a warm lamp: the paint alone passes for kraft
     under a faint light (the lamp left on the notes: pink reads red). The roll beside it is
@@ -508,6 +517,7 @@ def _painted_notes(
     return cv2.GaussianBlur(img, (0, 0), 0.8), truth
 
 
+@pytest.mark.slow
 def test_neon_yellow_notes_are_yellow(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pads sold as yellow come canary and neon: a neon sheet (hue 106.5, greener and more
     saturated than canary) lies nearer the lime reference than the canary one. A name has
@@ -542,6 +552,7 @@ def test_note_shades_leave_the_boards_references() -> None:
     assert load_note_shades(("pink",)) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exposure, shade", [(3.1, 0.65), (3.4, 0.75)])
 def test_a_clipped_pack_is_named_over_the_likely_exposures(exposure: float, shade: float) -> None:
     """Limes clipped in red and green (the shaded one too): only blue is left, and the
@@ -560,6 +571,7 @@ def test_a_clipped_pack_is_named_over_the_likely_exposures(exposure: float, shad
 SLATE = (60, 72, 88)  # a bluish slate-grey paint (real post-its-9's wall measures (52, 64, 74))
 
 
+@pytest.mark.slow
 def test_a_dark_slate_wall_is_no_white_to_balance_on() -> None:
     """Yellow, green, pink and blue notes on a dark bluish slate under a warm lamp: the slate
     photographs near-neutral (chroma under wall_neutral_chroma) and was taken for white under a
@@ -583,6 +595,7 @@ def test_a_dark_slate_wall_is_no_white_to_balance_on() -> None:
     assert [b for a, b in zip(got, old, strict=True) if a != b] == ["lime", "red"] * 2
 
 
+@pytest.mark.slow
 def test_a_light_wall_and_a_mid_grey_one_are_still_balanced_on() -> None:
     """The same notes on white paint and on a mid-grey paint (L* 60) under a milder lamp (the
     strong one leaves white paint too warm to balance on): both walls are as light as white or
@@ -605,6 +618,7 @@ def test_a_light_wall_and_a_mid_grey_one_are_still_balanced_on() -> None:
         assert got == [c for *_, c in truth]
 
 
+@pytest.mark.slow
 def test_a_dark_grey_wall_under_a_strong_lamp_keeps_its_balance() -> None:
     """A dark neutral grey paint (L* 42) under a strong warm lamp is as dark against its notes
     as the slate, and balancing on it takes the lamp off: read as photographed the pink notes

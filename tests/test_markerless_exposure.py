@@ -50,6 +50,7 @@ def _counts(rgb: np.ndarray) -> Counter:
     return Counter(n.color for n in read_wall(rgb, CONFIG, None).notes)
 
 
+@pytest.mark.slow
 def test_an_underexposed_photo_reads_as_exposed() -> None:
     """One and a half stops darker, the dull blue notes lie within fg_delta_e of the board in
     CIELAB (a, b shrink with the light) and were lost; brightened back, every note is found
@@ -110,6 +111,7 @@ def _hazed(rgb: np.ndarray, veil: float) -> np.ndarray:
     return np.clip(lin ** (1 / 2.2) * 255.0 + 0.5, 0, 255).astype(np.uint8)
 
 
+@pytest.mark.slow
 def test_a_hazy_photo_reads_as_clear() -> None:
     """Under a veil of 0.3 of white the dull blue notes lie within fg_delta_e of the board
     (chroma shrinks towards grey); with the veil measured on the photo's darkest pixels (the

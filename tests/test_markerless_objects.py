@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+import pytest
 
 from capture.core.config import CONFIG
 from capture.vision.markerless_read import read_wall
@@ -49,6 +50,7 @@ def _desk_with_books() -> tuple[np.ndarray, tuple[float, float]]:
     return cv2.GaussianBlur(img, (0, 0), 0.8), c
 
 
+@pytest.mark.slow
 def test_book_covers_are_not_notes() -> None:
     """Squares the note coverer lays over the book covers (their yellow and lime bands cut by
     dark covers and lettering) are mostly other colours than their paper: dropped

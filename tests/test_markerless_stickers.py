@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+import pytest
 
 from capture.core.config import CONFIG
 from capture.synth.light import Light, apply_light
@@ -212,6 +213,7 @@ def _tilted_wall() -> tuple[np.ndarray, list[tuple[float, float]]]:
     return cv2.GaussianBlur(photo, (0, 0), 0.8), [(float(x), float(y)) for x, y in pts]
 
 
+@pytest.mark.slow
 def test_stickers_far_from_notes_on_a_tilted_wall_are_counted() -> None:
     """Stickers far from every note on a wall seen askew are ellipses no note's own view
     describes there (none within reach), larger than the usual sticker: taken as they are,

@@ -49,6 +49,7 @@ def _cer(texts: list[str]) -> float:
     return edits / chars
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quarters", [0, 1, 2])
 def test_a_photo_turned_as_a_whole_reads_its_notes(quarters: int) -> None:
     """The same wall upright, turned a quarter and upside down: each note's crop is taken

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from capture.bench.markerless import outline_error, wall_distance_errors
 from capture.core.config import CONFIG
@@ -74,6 +75,7 @@ def _askew_wall(seed: int = 0) -> tuple[np.ndarray, list[np.ndarray], np.ndarray
     return photo, truth, np.array([p.mean(0) for p in notes_mm])
 
 
+@pytest.mark.slow
 def test_outlines_follow_notes_seen_askew() -> None:
     photo, truth, _mm = _askew_wall()
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
@@ -115,6 +117,7 @@ def test_outline_error_pairs_corners_in_any_rotation() -> None:
     assert abs(err - 0.1) < 1e-9 and abs(iou - 90 / 110) < 1e-9
 
 
+@pytest.mark.slow
 def test_wall_plane_from_outlines_that_follow_the_paper() -> None:
     """The notes' own quads give the wall's plane: distances between notes on it are the
     wall's (within 4 %). With squares set off the paper no plane was estimated here."""

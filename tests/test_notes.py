@@ -79,6 +79,7 @@ def test_every_note_found_once_and_placed(mire_scene) -> None:
     assert np.median(errors) < 2.5
 
 
+@pytest.mark.slow
 def test_grid_position_zone_and_flags(mire_scene) -> None:
     kit, _, result, _ = mire_scene
     (board,) = result.boards

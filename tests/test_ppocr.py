@@ -35,6 +35,7 @@ def test_default_engine_is_ppocr_with_the_bundled_models(engine: PpocrEngine) ->
     assert all("site-packages/rapidocr/models/" in p for p in info.models)
 
 
+@pytest.mark.slow
 def test_reads_rendered_handwriting_with_accents_and_line_boxes(engine: PpocrEngine) -> None:
     """Crops rendered in the handwriting fonts of the machine (2 per font, two or three
     lines each), read in one call: text, confidence and one box per line, top to bottom."""
@@ -116,6 +117,7 @@ def test_loads_and_reads_with_the_network_cut_off(monkeypatch) -> None:
     assert char_edits(res.text, crop.text)[0] <= 2 and not tried
 
 
+@pytest.mark.slow
 def test_threads_follow_what_the_batch_gives(engine: PpocrEngine) -> None:
     two = PpocrEngine(CONFIG.ocr, 2)
     for eng, n in ((engine, 1), (two, 2)):
@@ -142,6 +144,7 @@ def test_a_missing_model_or_engine_is_a_clear_error() -> None:
         load_engine(replace(CONFIG.ocr, engine="nope"))
 
 
+@pytest.mark.slow
 def test_the_seam_reads_with_either_engine() -> None:
     crop = make_crops(1, seed=5, px_per_mm=8.0, fonts={"c": FONTS["DejaVu Sans (control)"]})[0]
     for name in ("ppocr", "tesseract"):
@@ -259,6 +262,7 @@ BLURRED = [  # (lines, font, paper, ink, px/mm): 48 notes, 2.0-2.3 px/mm, heavy 
 ]
 
 
+@pytest.mark.slow
 def test_blurred_grainy_notes_lines_found_from_the_ink(engine: PpocrEngine) -> None:
     """On blurred, grainy notes the detector often finds no line it can read; their lines
     are then found from the ink (ink_lines). Measured on these 48 notes: detection at
@@ -309,6 +313,7 @@ SMALL = [  # (lines, font, paper, ink): 24 notes of small writing (3 mm capitals
 ]
 
 
+@pytest.mark.slow
 def test_detection_at_two_sizes_reads_small_and_blurred_writing() -> None:
     """Small writing (3 mm capitals seen at 3 px/mm) is read better when lines are detected
     at 320 px, large blurred writing (BLURRED) at 224 px; detecting at both and keeping each
