@@ -601,7 +601,6 @@ class Probe:
     """The first look at a small copy of the photo: what the wall is and how large notes are."""
 
     surfaces: tuple[tuple[float, float, float], ...]  # bare surfaces (CIELAB): the wall first
-    balanced: bool  # the wall was near-neutral: colours were balanced on it
     gains: np.ndarray | None  # linear-light gains that balance it (None: left as it is)
     side_px: float  # the usual note side in the photo
     scale: np.ndarray | None  # side / usual side = a + b x + c y (photo px), or None
@@ -610,6 +609,11 @@ class Probe:
     paper: np.ndarray | None = None
     # the gains of the balance on the wall alone (the exposure left out; None: not balanced)
     balance: np.ndarray | None = None
+
+    @property
+    def balanced(self) -> bool:
+        """The wall was near-neutral: colours were balanced on it."""
+        return self.balance is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -805,7 +809,6 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
     coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
     return Probe(
         tuple(tuple(float(v) for v in s) for s in surfaces),
-        balance is not None,
         gains,
         side_full,
         coef,
