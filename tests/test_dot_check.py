@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG
-from capture.vision.dot_check import check_disc, shade_distance
+from capture.vision.dot_check import check_disc, reflectance, shade_distance
 from capture.vision.markerless import _lab
 from capture.vision.markerless_read import read_wall
 
@@ -159,3 +159,71 @@ def test_shade_of_the_paper_is_ink() -> None:
     assert shade_distance((41.0, 16.0, -43.0), (65.0, 23.0, -30.0)) > 20
     ink_on_yellow = shade_distance((13.0, 6.0, 14.0), (74.0, 4.0, 70.0))  # real post-its-7
     assert ink_on_yellow < CONFIG.markerless.dot_check_shade_min
+
+
+STAR_INK = (122, 50, 14)  # a dark red / brown marker filled on yellow paper (post-its-9: L* 26-38)
+
+
+def _star(img: np.ndarray, x: int, y: int, r: float) -> None:
+    """A five-pointed star filled with marker, r its points' radius (px)."""
+    ang = -np.pi / 2 + np.arange(10) * np.pi / 5
+    rad = np.where(np.arange(10) % 2 == 0, r, 0.5 * r)
+    pts = np.stack([x + rad * np.cos(ang), y + rad * np.sin(ang)], axis=1)
+    cv2.fillPoly(img, [np.round(pts).astype(np.int32)], STAR_INK, cv2.LINE_AA)
+
+
+def _star_notes(dots: bool, scale: float = 2.0) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A whiteboard, four yellow notes with a few thin pen lines and one to three filled dark
+    red marker stars (votes drawn by hand, 5 mm to their points), and, when `dots`, a red and
+    an orange sticker (4 mm in radius) on the first two. Returns the photo and the stickers'
+    centres."""
+    rng = np.random.default_rng(1)
+    side = round(76 * scale)
+    img = np.full((round(260 * scale), round(360 * scale), 3), (236, 238, 240), np.uint8)
+    stickers = []
+    for i in range(4):
+        x0, y0 = round((20 + 90 * (i % 2)) * scale), round((20 + 100 * (i // 2)) * scale)
+        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), YELLOW, -1)
+        for j in range(3):
+            yl = y0 + round((14 + 9 * j) * scale)
+            cv2.line(img, (x0 + round(8 * scale), yl), (x0 + round(60 * scale), yl), MARKER, 1)
+        for k in range(1 + i % 3):
+            _star(img, x0 + round((14 + 18 * k) * scale), y0 + round(54 * scale), 5 * scale)
+        if dots and i < 2:
+            at = (x0 + round(62 * scale), y0 + round(62 * scale))
+            colour = (215, 40, 40) if i == 0 else (244, 122, 28)
+            cv2.circle(img, at, round(4 * scale), colour, -1, cv2.LINE_AA)
+            stickers.append(at)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), stickers
+
+
+def test_dark_marker_stars_are_not_stickers() -> None:
+    """Filled stars drawn with a dark red marker on yellow notes (votes by hand, as on the
+    real post-its-9) are round and full at a sticker's size and no shade of the paper: their
+    dye takes most of the red light too, where a red or orange sticker sends back about
+    what the paper does. Found: the two stickers beside them, or none."""
+    for dots in (True, False):
+        img, stickers = _star_notes(dots)
+        res = read_wall(img, CONFIG, None)
+        h, w = img.shape[:2]
+        found = [(d.center[0] * w, d.center[1] * h) for d in res.dots]
+        assert len(res.notes) == 4
+        assert len(found) == len(stickers), (dots, found)
+        for x, y in stickers:
+            assert min(np.hypot(fx - x, fy - y) for fx, fy in found) < 4, (x, y, found)
+
+
+def test_reflectance_tells_stickers_from_dark_ink() -> None:
+    """A red sticker on a yellow note sends back about the red light a palette red does; a
+    dark red marker star (real post-its-9) a fifth of it; a green sticker (the darkest of the
+    palette in its band) on white, and a red one in a shadow with its paper, stay over the
+    floor."""
+    refs = np.array([[46.8, 65.5, 39.5], [57.5, -49.8, 30.6], [65.8, 39.5, 66.2]])
+    floor = CONFIG.markerless.dot_check_reflect_min
+    yellow = np.array([87.0, -3.0, 86.0])
+    assert reflectance(np.array([44.0, 55.0, 44.0]), yellow, refs) > 1.5 * floor
+    assert reflectance(np.array([29.0, 28.0, 40.0]), yellow, refs) < floor
+    assert reflectance(np.array([42.0, -31.0, 8.0]), np.array([86.0, -7.0, 55.0]), refs) > floor
+    shadow = reflectance(np.array([30.0, 45.0, 28.0]), np.array([62.0, -2.0, 60.0]), refs)
+    assert shadow > floor

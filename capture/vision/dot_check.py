@@ -9,7 +9,12 @@ where it went). A disc laid across thin blurred writing is no flat colour, and a
 on plain paper (a note whose outline or paper colour was taken a little off, a book cover)
 differs from nothing around it. Black or grey ink darkens the paper it is laid on and leaves
 its hue: a blob of it is a shade of its surroundings, which no sticker is (every sticker is
-a colour of its own).
+a colour of its own). Coloured marker ink (a dark red or brown star drawn on a note, a
+letter's loop filled) is a dye film over the paper: where it is filled it takes most of the
+light in every band, its own band too, while a sticker's pigment sends back in its own band
+about what the palette's sticker of its hue does (a red one most of the red light, as
+the paper beside it). At a small sticker's size (8 px across at 2 px/mm) neither a star's
+points nor a stroke's streaks are seen, but that darkness is.
 
 The finders (markerless.place_stickers, _stickers) judge a disc by the sticker mask, opened
 at a share of the sticker radius: thick marker strokes pass that opening where a loop fills
@@ -27,6 +32,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import MarkerlessConfig
+from capture.vision.colour import lab_to_linear
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,11 @@ class DiscCheck:
     uneven: float  # median distance of its core's pixels from its colour, over the contrast
     ragged: float  # spread of the rim's distance over the rays (interquartile-like / median)
     shade: float  # CIELAB distance of its colour from the nearest shade of its surroundings'
-    reason: str  # "" a sticker; else "flat", "ink", "stroke", "uneven" or "ragged"
+    # the light it sends back in the band of the palette's sticker of its hue (that sticker's
+    # brightest linear channel), over its surroundings' there, over that sticker's own
+    # (white 1): 1 a sticker as the palette's on white paper; inf when no palette is given
+    reflect: float
+    reason: str  # "" a sticker; else "flat", "ink", "dark", "stroke", "uneven" or "ragged"
 
 
 def _rays(
@@ -75,6 +85,24 @@ def shade_distance(colour: np.ndarray, around: np.ndarray) -> float:
     return float(np.linalg.norm(d - s * a))
 
 
+def reflectance(colour: np.ndarray, around: np.ndarray, refs: np.ndarray) -> float:
+    """How much light a disc of `colour` sends back in its own band against what a sticker
+    of its hue does: refs (k x 3 CIELAB) are the palette's stickers; the one nearest its hue
+    (a*, b* angle) gives the band (its brightest linear-light channel) and the level (its
+    value there, white 1). The disc's value there is taken over its surroundings' (the paper
+    or wall under the same light: a lamp, a shadow or the exposure cancel out; paper darker
+    than white only raises it). About 1 or more for a sticker; marker ink filled dark (a
+    dye over the paper takes its band's light too) far less."""
+    refs = np.asarray(refs, np.float64).reshape(-1, 3)
+    c = np.asarray(colour, np.float64)
+    hue = np.arctan2(c[2], c[1])
+    dh = np.abs(np.angle(np.exp(1j * (np.arctan2(refs[:, 2], refs[:, 1]) - hue))))
+    ref = lab_to_linear(refs[int(np.argmin(dh))][None])[0]
+    band = int(np.argmax(ref))
+    lin = lab_to_linear(np.stack([c, np.asarray(around, np.float64)]))
+    return float(lin[0, band] / max(float(lin[1, band]), 1e-4) / max(float(ref[band]), 1e-4))
+
+
 def _run_ends(mine: np.ndarray, gap: int) -> np.ndarray:
     """Per ray (row), the index where its run of the disc's pixels from the centre ends: the
     first of `gap` steps in a row that are not the disc's (a one-pixel break in a blurred
@@ -96,11 +124,14 @@ def check_disc(
     view: np.ndarray | None,
     others: np.ndarray,
     m: MarkerlessConfig,
+    refs: np.ndarray | None = None,
 ) -> DiscCheck:
     """Whether a disc (work px: its centre and radius; view: how perspective shapes a disc
     there, or None) on a CIELAB image is a dot sticker. others: the other discs found (k x 3:
     x, y, radius): a ray that meets one has met a sticker touching this one: its run ends
-    there (at this one's rim when they touch)."""
+    there (at this one's rim when they touch). refs: the palette's stickers (k x 3 CIELAB,
+    balanced as the image is), for how much light a sticker of the disc's hue sends back
+    (reflectance); None: not asked."""
     cols, xs, ys, t = _rays(lab, centre, radius, view, m)
     # a ray that leaves the photo says nothing past its frame (the edge replicated would run
     # a sticker the frame cuts on in its own colour): the rays that stay in it, when there
@@ -113,6 +144,7 @@ def check_disc(
     around = np.median(cols[:, t >= m.dot_check_around].reshape(-1, 3), axis=0)
     contrast = float(np.linalg.norm(disc - around))
     shade = shade_distance(disc, around)
+    reflect = float("inf") if refs is None or not len(refs) else reflectance(disc, around, refs)
     d = cols - disc
     near = np.linalg.norm(d, axis=-1) < np.linalg.norm(cols - around, axis=-1)
     # its own colour: as the finders' (dot_same_colour_de, lightness at half weight); ink of
@@ -139,13 +171,15 @@ def check_disc(
         reason = "flat"
     elif shade < m.dot_check_shade_min:
         reason = "ink"
+    elif reflect < m.dot_check_reflect_min:
+        reason = "dark"
     elif runs_out > m.dot_check_runs_max:
         reason = "stroke"
     elif uneven > m.dot_check_uneven_max:
         reason = "uneven"
     elif ragged > m.dot_check_ragged_max:
         reason = "ragged"
-    return DiscCheck(contrast, runs_out, uneven, ragged, shade, reason)
+    return DiscCheck(contrast, runs_out, uneven, ragged, shade, reflect, reason)
 
 
 def _spread(reach: np.ndarray) -> float:
@@ -159,10 +193,11 @@ def check_discs(
     lab: np.ndarray,
     discs: list[tuple[float, float, float, np.ndarray | None]],
     m: MarkerlessConfig,
+    refs: np.ndarray | None = None,
 ) -> list[DiscCheck]:
     """check_disc for each disc (work px: x, y, radius, view), the others as its neighbours."""
     arr = np.array([d[:3] for d in discs], np.float64).reshape(-1, 3)
     return [
-        check_disc(lab, (x, y), r, view, np.delete(arr, k, axis=0), m)
+        check_disc(lab, (x, y), r, view, np.delete(arr, k, axis=0), m, refs)
         for k, (x, y, r, view) in enumerate(discs)
     ]

@@ -472,6 +472,7 @@ def _dot_radius(
     cfg: MarkerlessConfig,
     rel: np.ndarray | None = None,
     lab: np.ndarray | None = None,
+    refs: np.ndarray | None = None,
 ) -> float | None:
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
     sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
@@ -480,7 +481,9 @@ def _dot_radius(
     sticker check there but for the rim's roundness: two ink-filled letter loops of a
     sticker's size on a photo with no sticker set it to theirs, and every letter's bit of
     that size then passed for one. The roundness is left to the check of each sticker: the
-    blob test has judged it, and a real red dot at JPEG quality 15 is ragged 0.42."""
+    blob test has judged it, and a real red dot at JPEG quality 15 is ragged 0.42. refs: the
+    palette's stickers (k x 3 CIELAB): a blob far darker in its own band than a sticker of its
+    hue (marker stars drawn on notes) sets none either (dot_check.reflectance)."""
     n, labels, stats, cents = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
@@ -501,12 +504,18 @@ def _dot_radius(
         if round_ and r_in >= cfg.dot_inscribed_min * r_area and lo / 2 <= r_area <= hi / 2:
             if lab is not None:
                 at = (float(cents[i][0]), float(cents[i][1]))
-                c = check_disc(lab, at, r_area, None, _NONE, cfg)
+                c = check_disc(lab, at, r_area, None, _NONE, cfg, refs)
                 if c.shade < cfg.dot_size_shade_min or c.reason not in ("", "ragged"):
                     continue
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
             radii.append(r_area / k)
     return float(np.median(radii)) if radii else None
+
+
+def _sticker_palette(sticker_refs: dict[str, np.ndarray]) -> np.ndarray:
+    """The palette's sticker colours (k x 3 CIELAB) for the sticker check (dot_check)."""
+    rows = [np.asarray(v, np.float64).reshape(-1, 3) for v in sticker_refs.values()]
+    return np.concatenate(rows) if rows else np.zeros((0, 3))
 
 
 def _linked(near: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -2015,7 +2024,8 @@ def find_stickers(
     kept = _stickers(discs, faint, (ev, ev_l), m, views)
     kept += _faint_free(img, ev, probe, r_px, m, views, kept)
     # a sticker's colour ends at its rim, marker ink runs on along its strokes (dot_check)
-    checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m)
+    refs = _sticker_palette(sticker_refs)
+    checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m, refs)
     dots = [
         _wall_dot(d, ev, img, rgb, config)
         for d, c in zip(kept, checks, strict=True)
