@@ -752,16 +752,16 @@ class MarkerlessConfig:
     # dot of image8 at JPEG quality 15 (ragged 0.42) no longer set the size, and was lost
     dot_size_shade_min: float = 20.0
     # A disc sending back under dot_check_reflect_min of the light a sticker of its hue does
-    # in that sticker's band (dot_check.reflectance: the palette's sticker nearest its hue,
-    # its brightest linear channel, the disc over its surroundings there, over that
-    # sticker's own value) is dark ink: a dye filled over the paper takes its own band's
-    # light too, a sticker's pigment sends it back. Measured on the discs that pass the rest
-    # of the check: 380 on seeds 41 and 49 (precision there 100 %) 0.67 and more (a green
-    # one on a yellow note; then 0.83), the real red dots of image8 0.89-0.90 (as they are,
-    # 2 MP, JPEG 15); the dark red / brown marker stars of post-its-9 0.13-0.31 (orange's
-    # band: red), black marker at JPEG quality 15 on post-its-7 0.07-0.40 (most). Half of a
-    # sticker's light: a sticker that dark is the palette's hue darkened by half in its own
-    # band (a dark green 0.17 of white in green), which no kit of dots is
+    # in that sticker's band (dot_check.reflectance: of the two palette stickers whose hues
+    # bracket its hue the more lenient, its brightest linear channel, the disc over its
+    # surroundings there, over that sticker's own value) is dark ink: a dye filled over the
+    # paper takes its own band's light too, a sticker's pigment sends it back. Measured on
+    # the discs that pass the rest of the check: 1615 on the nine development and bench
+    # sets (seeds 41-43, 47-52) 0.72 and more, the real red dots of image8 0.89-0.90 (as they
+    # are, 2 MP, JPEG 15); the dark red / brown marker stars of post-its-9 0.13-0.42, black
+    # marker on post-its-7 at JPEG quality 15 0.07-0.40 for most. Half of a sticker's light
+    # in its own band: a sticker that dark is the palette's hue darkened by half (a dark
+    # green at 0.17 of white in green), which no kit of dots we know is
     dot_check_reflect_min: float = 0.5
     # Over dot_check_runs_max of the rays run on in the disc's own colour past dot_check_rim
     # x its own radius: a marker stroke leaving a loop filled with ink (two strokes ~ 5-7 of

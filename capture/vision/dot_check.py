@@ -44,7 +44,8 @@ class DiscCheck:
     shade: float  # CIELAB distance of its colour from the nearest shade of its surroundings'
     # the light it sends back in the band of the palette's sticker of its hue (that sticker's
     # brightest linear channel), over its surroundings' there, over that sticker's own
-    # (white 1): 1 a sticker as the palette's on white paper; inf when no palette is given
+    # (white 1; the more lenient of the two stickers whose hues bracket its hue): 1 a sticker
+    # as the palette's on white paper; inf when no palette is given
     reflect: float
     reason: str  # "" a sticker; else "flat", "ink", "dark", "stroke", "uneven" or "ragged"
 
@@ -87,20 +88,26 @@ def shade_distance(colour: np.ndarray, around: np.ndarray) -> float:
 
 def reflectance(colour: np.ndarray, around: np.ndarray, refs: np.ndarray) -> float:
     """How much light a disc of `colour` sends back in its own band against what a sticker
-    of its hue does: refs (k x 3 CIELAB) are the palette's stickers; the one nearest its hue
-    (a*, b* angle) gives the band (its brightest linear-light channel) and the level (its
-    value there, white 1). The disc's value there is taken over its surroundings' (the paper
-    or wall under the same light: a lamp, a shadow or the exposure cancel out; paper darker
-    than white only raises it). About 1 or more for a sticker; marker ink filled dark (a
-    dye over the paper takes its band's light too) far less."""
+    of its hue does. refs (k x 3 CIELAB): the palette's stickers; the disc's hue (a*, b*
+    angle) lies between two of them (a purple sticker under a warm light reads between pink
+    and purple): each gives a band (its brightest linear-light channel) and a level (its
+    value there, white 1), and the more lenient of the two counts. The disc's value in a band
+    is taken over its surroundings' (the paper or wall under the same light: a lamp, a
+    shadow or the exposure cancel out; paper darker than white only raises it). About 1 or
+    more for a sticker; marker ink filled dark (a dye over the paper takes its band's light
+    too) far less."""
     refs = np.asarray(refs, np.float64).reshape(-1, 3)
     c = np.asarray(colour, np.float64)
-    hue = np.arctan2(c[2], c[1])
-    dh = np.abs(np.angle(np.exp(1j * (np.arctan2(refs[:, 2], refs[:, 1]) - hue))))
-    ref = lab_to_linear(refs[int(np.argmin(dh))][None])[0]
-    band = int(np.argmax(ref))
-    lin = lab_to_linear(np.stack([c, np.asarray(around, np.float64)]))
-    return float(lin[0, band] / max(float(lin[1, band]), 1e-4) / max(float(ref[band]), 1e-4))
+    dh = np.angle(np.exp(1j * (np.arctan2(refs[:, 2], refs[:, 1]) - np.arctan2(c[2], c[1]))))
+    pick = [int(np.argmin(np.where(side, np.abs(dh), np.inf))) for side in (dh >= 0, dh < 0)]
+    pick = [i for i, side in zip(pick, (dh >= 0, dh < 0), strict=True) if side.any()]
+    lin = lab_to_linear(np.concatenate([c[None], np.asarray(around, np.float64)[None], refs[pick]]))
+    best = 0.0
+    for ref in lin[2:]:
+        band = int(np.argmax(ref))
+        paper = max(float(lin[1, band]), 1e-4)
+        best = max(best, float(lin[0, band]) / paper / max(float(ref[band]), 1e-4))
+    return float(best)
 
 
 def _run_ends(mine: np.ndarray, gap: int) -> np.ndarray:
