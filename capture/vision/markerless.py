@@ -472,7 +472,6 @@ def _dot_radius(
     cfg: MarkerlessConfig,
     rel: np.ndarray | None = None,
     lab: np.ndarray | None = None,
-    refs: np.ndarray | None = None,
 ) -> float | None:
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
     sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
@@ -481,9 +480,10 @@ def _dot_radius(
     sticker check there but for the rim's roundness: two ink-filled letter loops of a
     sticker's size on a photo with no sticker set it to theirs, and every letter's bit of
     that size then passed for one. The roundness is left to the check of each sticker: the
-    blob test has judged it, and a real red dot at JPEG quality 15 is ragged 0.42. refs: the
-    palette's stickers (k x 3 CIELAB): a blob far darker in its own band than a sticker of its
-    hue (marker stars drawn on notes) sets none either (dot_check.reflectance)."""
+    blob test has judged it, and a real red dot at JPEG quality 15 is ragged 0.42. How dark a
+    blob is in its own band (dot_check.reflectance) is not asked here: drawn marker stars
+    (post-its-9) left out, the orange pen's dots set a smaller size and passed in their turn
+    (8 -> 14 false stickers)."""
     n, labels, stats, cents = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
@@ -504,7 +504,7 @@ def _dot_radius(
         if round_ and r_in >= cfg.dot_inscribed_min * r_area and lo / 2 <= r_area <= hi / 2:
             if lab is not None:
                 at = (float(cents[i][0]), float(cents[i][1]))
-                c = check_disc(lab, at, r_area, None, _NONE, cfg, refs)
+                c = check_disc(lab, at, r_area, None, _NONE, cfg)
                 if c.shade < cfg.dot_size_shade_min or c.reason not in ("", "ragged"):
                     continue
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
@@ -2023,7 +2023,8 @@ def find_stickers(
     ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
     kept = _stickers(discs, faint, (ev, ev_l), m, views)
     kept += _faint_free(img, ev, probe, r_px, m, views, kept)
-    # a sticker's colour ends at its rim, marker ink runs on along its strokes (dot_check)
+    # a sticker's colour ends at its rim, marker ink runs on along its strokes, and filled
+    # dark it sends back far less of its own band's light than a sticker of its hue (dot_check)
     refs = _sticker_palette(sticker_refs)
     checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m, refs)
     dots = [
