@@ -541,6 +541,22 @@ class MarkerlessConfig:
     veil_tint_max: float = 2.0
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
+    # Against a neutral surface (white, grey) a lighter pixel's lightness counts this much: a
+    # close-up's background out of focus runs from a grey board to a white wall in the light
+    # (real close-up image8: wall L* 46, the white beyond it L* 91-97 at chroma 0-2 measured
+    # 14-16 at fg_l_weight, and joined the notes cut by the frame into one blob); a neutral
+    # paper is no note (grey_surface), so only chroma tells a note from such a surface
+    fg_lighter_l_weight: float = 0.0
+    # The note search runs with a margin of frame_margin x the note side beyond the photo's
+    # frame, off the photo: a note the frame cuts gets a square of its size reaching past the
+    # frame (a board's search does so), not none (a square must lie inside_min on the note or
+    # off the photo: inside the frame only, a note cut to under 3/4 of its side found none)
+    frame_margin: float = 1.0
+    # ... and such a square is a note when this share of it is its paper inside the photo
+    # (its centre may lie past the frame). A board drops notes under min_visible_frac (0.45):
+    # another photo of the board holds them; a wall photo is often the only one, cut close
+    # (a close-up's notes at its top, cut to a third: real image8)
+    frame_visible_min: float = 0.25
     # A paper roll or a whiteboard on a wall is a second bare surface: a blob of at least
     # surface_min_frac of the photo, surface_share of it one flat colour, whose colour taken
     # away leaves surface_min_notes lone notes (a wall of notes edge to edge leaves none)

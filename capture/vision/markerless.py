@@ -720,6 +720,24 @@ def bare_surfaces(
     return surfaces
 
 
+def _surface_distance(lab: np.ndarray, surface: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """Distance of each pixel from a bare surface (foreground, lightness at fg_l_weight). A
+    neutral surface (chroma under wall_neutral_chroma: white, grey) counts a lighter pixel's
+    lightness at fg_lighter_l_weight only: more light on it, or a whiter surface beyond it
+    (a close-up's background out of focus, from a grey board to a white wall in the window's
+    light), stays neutral, and a neutral paper is no note (grey_surface). A note is told from
+    it by its chroma; darker pixels (ink, shadows) count as before."""
+    surface = np.asarray(surface, np.float32)
+    d = foreground(lab, surface, cfg.fg_l_weight)
+    if float(np.hypot(surface[1], surface[2])) >= cfg.wall_neutral_chroma:
+        return d
+    lighter = lab[..., 0] > surface[0]
+    if not lighter.any():
+        return d
+    d[lighter] = foreground(lab[lighter], surface, cfg.fg_lighter_l_weight)
+    return d
+
+
 def _far_from(
     lab: np.ndarray,
     surfaces: list[np.ndarray],
@@ -728,7 +746,7 @@ def _far_from(
 ) -> np.ndarray:
     """Pixels unlike every bare surface (opened: single pixels of noise are not notes), and
     the notes of a surface's own colour (paper: a mask at any size, see paper_islands)."""
-    d = np.min([foreground(lab, s, cfg.fg_l_weight) for s in surfaces], axis=0)
+    d = np.min([_surface_distance(lab, s, cfg) for s in surfaces], axis=0)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if paper is not None:
@@ -968,22 +986,27 @@ def cover_notes(
     band[0] = np.iinfo(int).min  # the background label
     squares: list[Square] = []
     mask_c = np.zeros_like(mask)
+    # the search runs on the image with a margin beyond the photo's frame, off the photo (as a
+    # board's search does): a note the frame cuts is still a square of its size, reaching
+    # past the frame, not one squeezed inside it onto the wall (or none)
+    hs, ws = mask.shape
     for b in sorted(set(band[1:].tolist())):
         side_b = side * (1 + m.scale_band_step) ** b
+        pad = int(np.ceil(m.frame_margin * side_b))
         sq_b, _cls, mc = find_squares(
-            lab_s,
-            mask & (band[labels] == b),
-            valid,
+            cv2.copyMakeBorder(lab_s, pad, pad, pad, pad, cv2.BORDER_REPLICATE),
+            np.pad(mask & (band[labels] == b), pad),
+            np.pad(valid, pad),
             side_b,
             1.0,
             note_refs,
-            paper_of,
+            lambda sq, pad=pad: paper_of(sq._replace(cx=sq.cx - pad, cy=sq.cy - pad)),
             _band_notes_cfg(config, side_b),
             blob_size=True,
             strays=True,
         )
-        squares += sq_b
-        mask_c |= mc
+        squares += [sq._replace(cx=sq.cx - pad, cy=sq.cy - pad) for sq in sq_b]
+        mask_c |= mc[pad : pad + hs, pad : pad + ws]
     outlines = [o for sq in squares if (o := _square_outline(sq, mask_c, config)) is not None]
     return outlines + [Outline(c, fill, False) for c, fill in rects + quads]
 
@@ -993,12 +1016,19 @@ def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline |
     mostly off the photo or off coloured pixels (a sliver, a guess)."""
     corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
     poly = _poly_mask(mask_c.shape, corners)
-    if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < (
-        config.notes.min_visible_frac
-    ):
+    h, w = mask_c.shape
+    # a square reaching past the photo's frame is a note the frame cuts: all a single photo
+    # shows of it, kept when frame_visible_min of it is its paper (no other photo holds it,
+    # as a board's other photos do); within the frame, a square so little on coloured pixels
+    # is a sliver between notes
+    past = bool((corners[:, 0] < -0.5).any() or (corners[:, 1] < -0.5).any()) or bool(
+        (corners[:, 0] > w - 0.5).any() or (corners[:, 1] > h - 0.5).any()
+    )
+    least = config.markerless.frame_visible_min if past else config.notes.min_visible_frac
+    if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < least:
         return None
     cx, cy = corners.mean(0)
-    if not (0 <= cx < mask_c.shape[1] and 0 <= cy < mask_c.shape[0]):
+    if not past and not (0 <= cx < w and 0 <= cy < h):
         return None
     corners = _order_corners(corners)
     quad = _refine_quad(mask_c, corners)

@@ -15,6 +15,7 @@ Plain functions over arrays (work image CIELAB, corners in its pixels).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import cv2
@@ -293,8 +294,10 @@ def _continuous(
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=float("nan"),
     )
-    on = np.nanmax(prof[:, run:], axis=1)
-    inside = np.nanmin(prof[:, :run], axis=1)
+    with warnings.catch_warnings():  # a line wholly past the photo's frame (a cut note): NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        on = np.nanmax(prof[:, run:], axis=1)
+        inside = np.nanmin(prof[:, :run], axis=1)
     rise = np.nan_to_num(on - inside, nan=0.0) >= cfg.outline_seam_rise / 2
     return bool(len(rise) and rise.mean() >= cfg.outline_seam_whole)
 
