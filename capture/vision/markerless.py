@@ -989,24 +989,24 @@ def cover_notes(
     # the search runs on the image with a margin beyond the photo's frame, off the photo (as a
     # board's search does): a note the frame cuts is still a square of its size, reaching
     # past the frame, not one squeezed inside it onto the wall (or none)
-    hs, ws = mask.shape
     for b in sorted(set(band[1:].tolist())):
         side_b = side * (1 + m.scale_band_step) ** b
         pad = int(np.ceil(m.frame_margin * side_b))
         sq_b, _cls, mc = find_squares(
-            cv2.copyMakeBorder(lab_s, pad, pad, pad, pad, cv2.BORDER_REPLICATE),
-            np.pad(mask & (band[labels] == b), pad),
-            np.pad(valid, pad),
+            lab_s,
+            mask & (band[labels] == b),
+            valid,
             side_b,
             1.0,
             note_refs,
-            lambda sq, pad=pad: paper_of(sq._replace(cx=sq.cx - pad, cy=sq.cy - pad)),
+            paper_of,
             _band_notes_cfg(config, side_b),
             blob_size=True,
             strays=True,
+            past_frame=pad,
         )
-        squares += [sq._replace(cx=sq.cx - pad, cy=sq.cy - pad) for sq in sq_b]
-        mask_c |= mc[pad : pad + hs, pad : pad + ws]
+        squares += sq_b
+        mask_c |= mc
     outlines = [o for sq in squares if (o := _square_outline(sq, mask_c, config)) is not None]
     return outlines + [Outline(c, fill, False) for c, fill in rects + quads]
 

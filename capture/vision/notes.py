@@ -588,6 +588,7 @@ def find_squares(
     cfg: NotesConfig = CONFIG.notes,
     blob_size: bool = False,
     strays: bool = False,
+    past_frame: int = 0,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -602,12 +603,22 @@ def find_squares(
     colour falls between two classes) are the part's they touch (see _colour_parts).
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
+    past_frame: a margin (px) the image is searched with beyond its own edges, off the photo: a
+    blob reaching the edge (a note the photo's frame cuts) may get a square reaching past it.
+    Blobs away from the edge are searched in the same windows as with none.
     """
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
     cls, _ = classify_map(lab, note_refs)
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
-    parts = _colour_parts(lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays)
+    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
+    q = past_frame
+    if q > 0:
+        # off the photo: no note pixel, no colour, no edge; valid False (a square may lie there)
+        mask, valid, cls, edges = (np.pad(a, q) for a in (mask, valid, cls, edges))
+    parts = _colour_parts(
+        edges, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays, frame=q
+    )
     board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
     squares: list[Square] = []
     for p in parts:
@@ -615,7 +626,9 @@ def find_squares(
         own = None if p.lone is None else pack_side(p.lone, side, ppm, cfg)
         s_part = board_side if own is None else own
         for cx, cy, ang, score in cover_with_squares(p.pixels, p.support, p.edges, s_part, cfg):
-            squares.append(Square(cx + p.x0, cy + p.y0, ang, score, p.colour, s_part))
+            squares.append(Square(cx + p.x0 - q, cy + p.y0 - q, ang, score, p.colour, s_part))
+    if q > 0:
+        mask, cls = mask[q:-q, q:-q], cls[q:-q, q:-q]
     return _unique_squares(squares, paper_of, cfg), cls, mask
 
 
@@ -634,7 +647,7 @@ class ColourPart:
 
 
 def _colour_parts(
-    lab: np.ndarray,
+    edges: np.ndarray,
     mask: np.ndarray,
     valid: np.ndarray,
     cls: np.ndarray,
@@ -643,6 +656,7 @@ def _colour_parts(
     cfg: NotesConfig,
     blob_size: bool,
     strays: bool = False,
+    frame: int = 0,
 ) -> list[ColourPart]:
     """Every blob of the mask split by colour class (parts under min_area_frac dropped).
 
@@ -651,11 +665,13 @@ def _colour_parts(
     between its letters; where the writing reaches the note's edge, or the paper's colour falls
     between two classes and speckles, the part keeps only pieces of that note, and two notes
     of one colour stacked passed for one larger note (the upper one's top half lost). A board's
-    mask (colour over its paper) leaves most writing out: boards do without."""
+    mask (colour over its paper) leaves most writing out: boards do without.
+    edges: the image's edge strength (_edge_map). frame: the margin (px) the arrays hold past
+    the photo's frame (find_squares' past_frame): only a blob reaching the frame has its
+    window run into it."""
     note_area = side * side
     min_px = cfg.min_area_frac * note_area  # a part (or blob) smaller is no note
     support_all = mask | ~valid
-    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
         _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
     )
@@ -666,8 +682,12 @@ def _colour_parts(
         x, y, w, h, area = stats[i]
         if area < min_px:
             continue
-        x0, y0 = max(0, x - pad), max(0, y - pad)
-        x1, y1 = min(size[0], x + w + pad), min(size[1], y + h + pad)
+        cut = frame > 0 and (
+            x <= frame or y <= frame or x + w >= size[0] - frame or y + h >= size[1] - frame
+        )
+        f = 0 if cut else frame
+        x0, y0 = max(f, x - pad), max(f, y - pad)
+        x1, y1 = min(size[0] - f, x + w + pad), min(size[1] - f, y + h + pad)
         comp = labels[y0:y1, x0:x1] == i
         sup = support_all[y0:y1, x0:x1] | comp
         c_cls = cls[y0:y1, x0:x1]

@@ -1,0 +1,79 @@
+"""Notes the photo's frame cuts (issue 20, real close-ups): users photograph walls close up and
+cut the notes at the edges. A note the frame cuts is still a note, its square reaching past the
+frame; a close-up's background out of focus runs from a grey board to a white wall, both bare."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.core.config import CONFIG
+from capture.vision import markerless
+from capture.vision.markerless_read import read_wall
+
+YELLOW = (246, 222, 120)
+SIDE = 300  # px per 76 mm note
+
+
+def _note(cx: float, cy: float, angle: float) -> np.ndarray:
+    a = np.radians(angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    h = SIDE / 2
+    return (np.array([(-h, -h), (h, -h), (h, h), (-h, h)]) @ rot.T + (cx, cy)).astype(np.float32)
+
+
+def _cut_closeup(seed: int = 5) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """A close-up out of focus: a grey board, a white wall beyond it at the top and the left,
+    one whole yellow note with writing and three the frame cuts (at the top to 40 % of it, at
+    the left to 70 %, at the right to 45 %). Returns the photo and the notes' true centres
+    (some outside the photo)."""
+    rng = np.random.default_rng(seed)
+    h, w = 800, 1200
+    img = np.full((h, w, 3), 95.0, np.float32)  # grey board (L* 40)
+    img[:170, :] = 250.0  # the white wall beyond it, in the window's light (L* 98)
+    img[:, :260] = 250.0
+    img = cv2.GaussianBlur(img, (0, 0), 25.0)  # far behind the notes: well out of focus
+    centres = [(620.0, 470.0), (640.0, -30.0), (60.0, 420.0), (1215.0, 330.0)]
+    for (cx, cy), ang in zip(centres, (4.0, -3.0, 8.0, -5.0), strict=True):
+        q = _note(cx, cy, ang)
+        cv2.fillConvexPoly(img, np.round(q + np.array((5, 7))).astype(np.int32), (70, 70, 70))
+        cv2.fillConvexPoly(img, np.round(q).astype(np.int32), YELLOW)
+        for k in range(3):  # three lines of dark marker writing
+            y = int(cy - 70 + 60 * k)
+            xs = np.arange(int(cx - 110), int(cx + 70), 5)
+            ys = y + 7 * np.sin(xs / 9.0 + k) + rng.normal(0, 1.5, len(xs))
+            pts = np.stack([xs, ys], 1).astype(np.int32)
+            cv2.polylines(img, [pts], False, (45, 40, 40), 4, cv2.LINE_AA)
+    img = cv2.GaussianBlur(img, (0, 0), 3.0)  # a shallow depth of field
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    return img, centres
+
+
+def test_notes_cut_by_the_frame_are_found() -> None:
+    """The search ran on the photo alone: a square had to lie three quarters on its note inside
+    the frame, so a note the frame cuts to under three quarters of its side got none (the top
+    and right notes were lost) and the left one a square squeezed inside the frame. With a
+    margin past the frame (off the photo, as a board's search has) each cut note is a square
+    of its size reaching past the frame: found, its centre where the note's is."""
+    img, centres = _cut_closeup()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    found = [(n.center[0] * w, n.center[1] * h) for n in res.notes]
+    assert len(found) == len(centres), found
+    for x, y in centres:
+        off = min(np.hypot(fx - x, fy - y) for fx, fy in found)
+        assert off < 0.35 * SIDE, (x, y, found)
+    assert all(n.color == "yellow" for n in res.notes)
+
+
+def test_a_lighter_neutral_surface_is_no_note() -> None:
+    """Against a neutral wall a lighter neutral pixel (a white wall beyond a grey board) counts
+    by its chroma only: at fg_l_weight its lightness alone (L* 98 against 40) put it past
+    fg_delta_e, and it joined the notes the frame cuts into one blob. A pale note, as light,
+    still differs by its chroma."""
+    m = CONFIG.markerless
+    wall = np.array([40.0, 0.5, -0.5], np.float32)
+    colours = [(98.0, 0.3, -0.8), (92.0, -3.0, 22.0)]  # a white wall, a pale yellow note
+    px = np.concatenate([np.full((6, 6, 3), c, np.float32) for c in colours], axis=1)
+    far = markerless._far_from(px, [wall], m)
+    assert far[:, :6].sum() == 0 and far[:, 6:].all(), far.astype(int)
