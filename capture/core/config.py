@@ -547,13 +547,11 @@ class MarkerlessConfig:
     # 14-16 at fg_l_weight, and joined the notes cut by the frame into one blob); a neutral
     # paper is no note (grey_surface), so only chroma tells a note from such a surface
     fg_lighter_l_weight: float = 0.0
-    # The note search runs with a margin of frame_margin x the note side beyond the photo's
-    # frame, off the photo: a note the frame cuts gets a square of its size reaching past the
-    # frame (a board's search does so), not none (a square must lie inside_min on the note or
-    # off the photo: inside the frame only, a note cut to under 3/4 of its side found none)
-    frame_margin: float = 1.0
-    # ... and such a square is a note when this share of it is its paper inside the photo
-    # (its centre may lie past the frame). A board drops notes under min_visible_frac (0.45):
+    # A note the photo's frame cuts gets a square of its size reaching past the frame (as a
+    # board's search does; in the photo alone, a square had to lie inside_min on its note inside
+    # the frame: a note cut to under 3/4 of its side got none or one squeezed onto the wall).
+    # Such a square is a note when this share of it is its paper inside the photo (its centre
+    # may lie past the frame). A board drops notes under min_visible_frac (0.45):
     # another photo of the board holds them; a wall photo is often the only one, cut close
     # (a close-up's notes at its top, cut to a third: real image8)
     frame_visible_min: float = 0.25

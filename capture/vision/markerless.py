@@ -986,12 +986,11 @@ def cover_notes(
     band[0] = np.iinfo(int).min  # the background label
     squares: list[Square] = []
     mask_c = np.zeros_like(mask)
-    # the search runs on the image with a margin beyond the photo's frame, off the photo (as a
-    # board's search does): a note the frame cuts is still a square of its size, reaching
-    # past the frame, not one squeezed inside it onto the wall (or none)
+    # a blob reaching the photo's frame may have squares reaching past it, off the photo (as a
+    # board's search does): a note the frame cuts is still a square of its size, not one
+    # squeezed inside the frame onto the wall (or none)
     for b in sorted(set(band[1:].tolist())):
         side_b = side * (1 + m.scale_band_step) ** b
-        pad = int(np.ceil(m.frame_margin * side_b))
         sq_b, _cls, mc = find_squares(
             lab_s,
             mask & (band[labels] == b),
@@ -1003,7 +1002,7 @@ def cover_notes(
             _band_notes_cfg(config, side_b),
             blob_size=True,
             strays=True,
-            past_frame=pad,
+            past_frame=True,
         )
         squares += sq_b
         mask_c |= mc

@@ -139,12 +139,14 @@ class _AngleFrame(NamedTuple):
 
 def _angle_frame(
     a: float, uncovered: np.ndarray, support: np.ndarray, edges: np.ndarray, s: int, band: int,
-    cfg: NotesConfig,
+    cfg: NotesConfig, beyond: tuple[bool, bool, bool, bool] = (False, False, False, False),
 ) -> _AngleFrame:
     """The rotated maps of one candidate angle, kept only around where a square may go
     (inside_ok) and as far as its score reads (the rest of the frame only ever scores -1: a
     large blob's nine angles of whole frames took 300 MB on a 12 MP photo). The uncovered map
-    holds 0/1 as bytes (its box sums are integers, the same in any type)."""
+    holds 0/1 as bytes (its box sums are integers, the same in any type). beyond: the window's
+    sides (left, top, right, bottom) that are the photo's frame, past which a square may lie
+    (off the photo: no note pixel, no edge)."""
     h, w = uncovered.shape
     centre = (w / 2.0, h / 2.0)
     diag = int(np.ceil(np.hypot(h, w))) + 2
@@ -152,6 +154,8 @@ def _angle_frame(
     m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
     # 0/1 bytes, not float32: a quarter of the frame, and _box_mean gives the float means
     sup = cv2.warpAffine(support.astype(np.uint8), m, (diag, diag), flags=cv2.INTER_NEAREST)
+    if any(beyond):
+        sup |= _past_frame(m, w, h, diag, beyond)
     inside_ok = _box_mean(sup, s) >= cfg.inside_min
     del sup
     bx, by, bw, bh = cv2.boundingRect(inside_ok.astype(np.uint8))
@@ -167,6 +171,24 @@ def _angle_frame(
     bonus[~inside_ok[inner]] = np.nan  # one map for both (a byte less per pixel and angle)
     unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
     return _AngleFrame(a, m, ox, oy, unc, bonus, bx - ox, by - oy)
+
+
+def _past_frame(
+    m: np.ndarray, w: int, h: int, diag: int, beyond: tuple[bool, bool, bool, bool]
+) -> np.ndarray:
+    """Where a rotated frame (m: window px -> frame px) lies past the window's sides that are
+    the photo's frame (beyond: left, top, right, bottom), as 0/1 bytes."""
+    inv = cv2.invertAffineTransform(m).astype(np.float32)
+    gy, gx = np.mgrid[0:diag, 0:diag].astype(np.float32)
+    sx = inv[0, 0] * gx + inv[0, 1] * gy + inv[0, 2]
+    sy = inv[1, 0] * gx + inv[1, 1] * gy + inv[1, 2]
+    left, top, right, bottom = beyond
+    past = np.zeros((diag, diag), bool)
+    sides = ((left, sx < -0.5), (top, sy < -0.5), (right, sx > w - 0.5), (bottom, sy > h - 0.5))
+    for on, out in sides:
+        if on:
+            past |= out
+    return past.astype(np.uint8)
 
 
 def _rescore(
@@ -203,12 +225,19 @@ def _rescore(
 
 
 def cover_with_squares(
-    cls_mask: np.ndarray, support: np.ndarray, edges: np.ndarray, side: float, cfg: NotesConfig
+    cls_mask: np.ndarray,
+    support: np.ndarray,
+    edges: np.ndarray,
+    side: float,
+    cfg: NotesConfig,
+    beyond: tuple[bool, bool, bool, bool] = (False, False, False, False),
 ) -> list[tuple[float, float, float, float]]:
     """Squares (cx, cy, angle_deg, score) covering a one-colour blob.
 
     cls_mask: the blob (bool); support: where a note may lie (any coloured or off-photo pixel);
-    edges: edge strength in [0, 1]. All three arrays share one frame.
+    edges: edge strength in [0, 1]. All three arrays share one frame. beyond: the frame's sides
+    (left, top, right, bottom) that are the photo's edge, past which a square may reach (off the
+    photo, as support): a note the photo's frame cuts.
     """
     s = round(side)
     uncovered = cls_mask.astype(np.uint8)
@@ -218,7 +247,7 @@ def cover_with_squares(
     # only the scores near it change, so they are recomputed in a window (large blobs of many
     # notes stay fast).
     states = [
-        _angle_frame(a, uncovered, support, edges, s, band, cfg)
+        _angle_frame(a, uncovered, support, edges, s, band, cfg, beyond)
         for a in _candidate_angles(cls_mask, cfg.angle_step_deg)
     ]
     pad = s // 2 + band + 2
@@ -588,7 +617,7 @@ def find_squares(
     cfg: NotesConfig = CONFIG.notes,
     blob_size: bool = False,
     strays: bool = False,
-    past_frame: int = 0,
+    past_frame: bool = False,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -601,23 +630,19 @@ def find_squares(
     (a note whose colour falls between two classes, seen smaller than usual in a tilted photo).
     strays: a blob's pixels in no colour part (writing, stickers, speckle of a paper whose
     colour falls between two classes) are the part's they touch (see _colour_parts).
+    past_frame: the image is the whole photo (no board around it): a blob reaching the
+    image's edge is a note the photo's frame cuts, and its square may reach past that edge
+    (off the photo, as a board's search has it in its valid map); the others are searched
+    as they were.
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
-    past_frame: a margin (px) the image is searched with beyond its own edges, off the photo: a
-    blob reaching the edge (a note the photo's frame cuts) may get a square reaching past it.
-    Blobs away from the edge are searched in the same windows as with none.
     """
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
     cls, _ = classify_map(lab, note_refs)
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
-    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
-    q = past_frame
-    if q > 0:
-        # off the photo: no note pixel, no colour, no edge; valid False (a square may lie there)
-        mask, valid, cls, edges = (np.pad(a, q) for a in (mask, valid, cls, edges))
     parts = _colour_parts(
-        edges, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays, frame=q
+        lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays, past_frame
     )
     board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
     squares: list[Square] = []
@@ -625,10 +650,9 @@ def find_squares(
         # a lone note keeps its own size (the declared one within noise; a real pack's)
         own = None if p.lone is None else pack_side(p.lone, side, ppm, cfg)
         s_part = board_side if own is None else own
-        for cx, cy, ang, score in cover_with_squares(p.pixels, p.support, p.edges, s_part, cfg):
-            squares.append(Square(cx + p.x0 - q, cy + p.y0 - q, ang, score, p.colour, s_part))
-    if q > 0:
-        mask, cls = mask[q:-q, q:-q], cls[q:-q, q:-q]
+        found = cover_with_squares(p.pixels, p.support, p.edges, s_part, cfg, p.beyond)
+        for cx, cy, ang, score in found:
+            squares.append(Square(cx + p.x0, cy + p.y0, ang, score, p.colour, s_part))
     return _unique_squares(squares, paper_of, cfg), cls, mask
 
 
@@ -644,10 +668,13 @@ class ColourPart:
     y0: int
     colour: str
     lone: float | None  # its side when it is one lone note (or the whole blob's, see blob_size)
+    # the window's sides (left, top, right, bottom) that are the photo's frame its blob
+    # reaches (find_squares' past_frame): a square may reach past them
+    beyond: tuple[bool, bool, bool, bool] = (False, False, False, False)
 
 
 def _colour_parts(
-    edges: np.ndarray,
+    lab: np.ndarray,
     mask: np.ndarray,
     valid: np.ndarray,
     cls: np.ndarray,
@@ -656,7 +683,7 @@ def _colour_parts(
     cfg: NotesConfig,
     blob_size: bool,
     strays: bool = False,
-    frame: int = 0,
+    past_frame: bool = False,
 ) -> list[ColourPart]:
     """Every blob of the mask split by colour class (parts under min_area_frac dropped).
 
@@ -665,13 +692,11 @@ def _colour_parts(
     between its letters; where the writing reaches the note's edge, or the paper's colour falls
     between two classes and speckles, the part keeps only pieces of that note, and two notes
     of one colour stacked passed for one larger note (the upper one's top half lost). A board's
-    mask (colour over its paper) leaves most writing out: boards do without.
-    edges: the image's edge strength (_edge_map). frame: the margin (px) the arrays hold past
-    the photo's frame (find_squares' past_frame): only a blob reaching the frame has its
-    window run into it."""
+    mask (colour over its paper) leaves most writing out: boards do without."""
     note_area = side * side
     min_px = cfg.min_area_frac * note_area  # a part (or blob) smaller is no note
     support_all = mask | ~valid
+    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
         _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
     )
@@ -682,12 +707,10 @@ def _colour_parts(
         x, y, w, h, area = stats[i]
         if area < min_px:
             continue
-        cut = frame > 0 and (
-            x <= frame or y <= frame or x + w >= size[0] - frame or y + h >= size[1] - frame
-        )
-        f = 0 if cut else frame
-        x0, y0 = max(f, x - pad), max(f, y - pad)
-        x1, y1 = min(size[0] - f, x + w + pad), min(size[1] - f, y + h + pad)
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(size[0], x + w + pad), min(size[1], y + h + pad)
+        reach = (x == 0, y == 0, x + w >= size[0], y + h >= size[1])
+        beyond = reach if past_frame else (False, False, False, False)
         comp = labels[y0:y1, x0:x1] == i
         sup = support_all[y0:y1, x0:x1] | comp
         c_cls = cls[y0:y1, x0:x1]
@@ -712,7 +735,9 @@ def _colour_parts(
                 touching = cv2.dilate(part.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
                 part = _fill_holes(part | (stray & touching), 0.5 * note_area)
             lone = lone_note_side(part, cfg)
-            parts.append(ColourPart(part, sup, edg, x0, y0, name, whole if lone is None else lone))
+            parts.append(
+                ColourPart(part, sup, edg, x0, y0, name, whole if lone is None else lone, beyond)
+            )
     return parts
 
 
