@@ -64,6 +64,11 @@ def test_notes_cut_by_the_frame_are_found() -> None:
         off = min(np.hypot(fx - x, fy - y) for fx, fy in found)
         assert off < 0.35 * SIDE, (x, y, found)
     assert all(n.color == "yellow" for n in res.notes)
+    # the three the frame cuts are flagged (their writing and stickers may be outside), the
+    # whole one is not
+    cut = {f.item for f in res.findings if f.code == "note_cut"}
+    whole = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - 620, n.center[1] * h - 470))
+    assert len(cut) == 3 and whole.id not in cut, cut
 
 
 def test_a_lighter_neutral_surface_is_no_note() -> None:

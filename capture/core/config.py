@@ -555,6 +555,10 @@ class MarkerlessConfig:
     # another photo of the board holds them; a wall photo is often the only one, cut close
     # (a close-up's notes at its top, cut to a third: real image8)
     frame_visible_min: float = 0.25
+    # a note whose outline lies less than this share inside the photo is flagged note_cut (its
+    # writing and stickers may be partly outside); an outline fitted a few px past the frame
+    # on a note that ends at it is no cut
+    note_cut_flag: float = 0.97
     # A paper roll or a whiteboard on a wall is a second bare surface: a blob of at least
     # surface_min_frac of the photo, surface_share of it one flat colour, whose colour taken
     # away leaves surface_min_notes lone notes (a wall of notes edge to edge leaves none)

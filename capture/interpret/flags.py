@@ -120,6 +120,9 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
     ("light_uncertain", "wall_note"): Wording(
         "warning", "La couleur du post-it {item} dépend de la lumière de la photo, que deux "
         "éclairages expliquent presque aussi bien : vérifiez sa couleur sur la photo."),
+    ("note_cut", "wall_note"): Wording(
+        "warning", "Le post-it {item} sort en partie de la photo ({share:.0%} visible) : son "
+        "texte et ses gommettes peuvent être incomplets."),
     ("unknown_colour", "wall_note"): Wording(
         "warning", "Le post-it {item} a une couleur qu'aucun nom courant ne décrit : vérifiez "
         "sa couleur sur la photo."),
@@ -225,6 +228,8 @@ _SENTENCES: dict[str, Callable[[str, str, int | None, str], str]] = {
                                              "vérifiez son texte.",
     "note_outside_zones": lambda b, z, n, m: f"{_note(n)} de « {b} » est hors de toutes les "
                                              "zones : indiquez sa zone.",
+    "note_cut": lambda b, z, n, m: f"{_note(n)} sort en partie de la photo : son texte et ses "
+                                   "gommettes peuvent être incomplets, vérifiez-le sur le mur.",
     "note_covered": lambda b, z, n, m: f"{_note(n)} de « {b} » est en partie caché par un autre "
                                        "post-it : vérifiez son texte sur le mur.",
     "text_hidden": lambda b, z, n, m: f"{_note(n)} de « {b} » est en partie sous un autre "

@@ -55,6 +55,7 @@ class WallNote:
     side_px: float  # mean side in the photo
     lab: tuple[float, float, float]  # paper colour (balanced CIELAB)
     score: float  # 0-1: how well a square (or rectangle) explains the blob
+    seen: float = 1.0  # share of its outline inside the photo (under 1: the frame cuts it)
 
 
 @dataclass(frozen=True)
@@ -1116,11 +1117,25 @@ def notes_from_outlines(
                 float(sides.mean()),
                 tuple(float(v) for v in paper),
                 round(float(o.score), 3),
+                _share_in(cp, img.rgb.shape[1] / img.fw, img.rgb.shape[0] / img.fw),
             )
         )
     side = np.median([n.side_px for n in notes]) if notes else 1.0
     notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
     return notes, quads
+
+
+def _share_in(quad: np.ndarray, w: float, h: float) -> float:
+    """Share of a quadrilateral (photo px) inside a w x h photo (1: whole; a note the frame
+    cuts shows less)."""
+    area = abs(float(cv2.contourArea(quad.astype(np.float32))))
+    if area <= 0:
+        return 1.0
+    frame = np.array([(-0.5, -0.5), (w - 0.5, -0.5), (w - 0.5, h - 0.5), (-0.5, h - 0.5)])
+    inter, _ = cv2.intersectConvexConvex(
+        frame.astype(np.float32), _order_corners(quad).astype(np.float32)
+    )
+    return round(min(1.0, float(inter) / area), 3)
 
 
 def paper_share(lab: np.ndarray, quad: np.ndarray, paper: np.ndarray, de: float) -> float:

@@ -551,6 +551,10 @@ def interpret(
         elif k in doubt:
             values = {"other": doubt[k]}
             out.findings.append(Finding("light_uncertain", "wall_note", values, item=note.id))
+        if n.seen < m.note_cut_flag:
+            # the photo's frame cuts it: its writing and stickers may be partly outside
+            values = {"share": n.seen}
+            out.findings.append(Finding("note_cut", "wall_note", values, item=note.id))
         out.notes.append(note)
     # the stickers are under the same light as the notes: the same cast comes off their colours
     gains = unbalance if out.cast is None else out.cast.gains

@@ -720,6 +720,8 @@ def _colour_parts(
         )
         edg = np.maximum(edges[y0:y1, x0:x1], blob_edges.astype(np.float32))
         whole = lone_note_side(_fill_holes(comp, 0.5 * note_area), cfg) if blob_size else None
+        if any(beyond):
+            whole = None  # cut by the photo's frame: its size says nothing
         stray = _strays(c_mask, c_cls, len(names), min_px) if strays else None
         for ci, name in enumerate(names):
             part = c_mask & (c_cls == ci)
@@ -734,7 +736,7 @@ def _colour_parts(
             if stray is not None:
                 touching = cv2.dilate(part.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
                 part = _fill_holes(part | (stray & touching), 0.5 * note_area)
-            lone = lone_note_side(part, cfg)
+            lone = None if any(beyond) else lone_note_side(part, cfg)
             parts.append(
                 ColourPart(part, sup, edg, x0, y0, name, whole if lone is None else lone, beyond)
             )
