@@ -1100,6 +1100,7 @@ def notes_from_outlines(
     notes: list[WallNote] = []
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
+    fitted = _hidden_sides(fitted, img.lab.shape[1], img.lab.shape[0])
     for (o, paper, f), cw in zip(kept, fitted, strict=True):
         if (
             paper_share(img.lab, cw, np.asarray(paper), cfg.note_paper_de)
@@ -1123,6 +1124,67 @@ def notes_from_outlines(
     side = np.median([n.side_px for n in notes]) if notes else 1.0
     notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
     return notes, quads
+
+
+def _hidden_sides(quads: list[np.ndarray], w: int, h: int) -> list[np.ndarray]:
+    """Note outlines (TL TR BR BL, image px) with the side the frame of a w x h image hides
+    placed where the note's shape says (_hidden_side); the shape is its nearest whole notes'
+    (perspective shapes neighbours alike), a square with none."""
+    qs = [np.asarray(q, np.float64) for q in quads]
+    inside = [not _past(q, w, h).any() for q in qs]
+    lens = [np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in qs]
+    # width over height: the mean of the top and bottom sides over that of the left and right
+    aspect = np.array([(ln[0] + ln[2]) / max(ln[1] + ln[3], 1e-6) for ln in lens])
+    centres = np.array([q.mean(0) for q in qs]).reshape(-1, 2)
+    whole = np.nonzero(inside)[0]
+    out = []
+    for k, q in enumerate(qs):
+        if inside[k]:
+            out.append(q)
+            continue
+        near = whole[np.argsort(np.linalg.norm(centres[whole] - centres[k], axis=1))][:3]
+        out.append(_hidden_side(q, w, h, float(np.median(aspect[near])) if len(near) else 1.0))
+    return out
+
+
+def _past(q: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Which corners (image px) lie past a w x h image's frame."""
+    return (q[:, 0] < -0.5) | (q[:, 1] < -0.5) | (q[:, 0] > w - 0.5) | (q[:, 1] > h - 0.5)
+
+
+def _hidden_side(quad: np.ndarray, w: int, h: int, aspect: float = 1.0) -> np.ndarray:
+    """A note's outline (TL TR BR BL, image px) whose one side lies past a w x h image's frame
+    (two adjacent corners outside, the other two inside): that side is placed where the note
+    has its shape (aspect: width over height as seen, its neighbours'), from the visible side
+    across and its length, and never inside the frame (the paper runs on to it). The search's
+    square is of the usual size where the note lies, and a near or far note is not: a note the
+    frame cuts by a few mm kept a square reaching a fifth of a side past it. Other outlines as
+    they are."""
+    q = np.asarray(quad, np.float64)
+    out = _past(q, w, h)
+    if out.sum() != 2:
+        return q
+    k = next((i for i in range(4) if out[i] and out[(i + 1) % 4]), None)
+    if k is None:
+        return q  # two opposite corners outside: no one side hidden
+    a, b = k, (k + 1) % 4  # the hidden side's corners
+    pa, pb = (k + 3) % 4, (k + 2) % 4  # their neighbours on the visible side across
+    # the hidden side is the right or left one (k 1, 3): the note's width is its height x aspect
+    ratio = aspect if k % 2 == 1 else 1.0 / max(aspect, 1e-6)
+    length = float(np.linalg.norm(q[pb] - q[pa])) * ratio
+    res = q.copy()
+    for c, p in ((a, pa), (b, pb)):
+        d = q[c] - q[p]
+        n = float(np.linalg.norm(d))
+        if n < 1e-6:
+            return q
+        u = d / n
+        # the least distance along this side that reaches the frame
+        ts = [t for lim, comp in ((-0.5, 0), (-0.5, 1), (w - 0.5, 0), (h - 0.5, 1))
+              if abs(u[comp]) > 1e-9 and (t := (lim - q[p][comp]) / u[comp]) > 0]
+        reach = min(ts) if ts else 0.0
+        res[c] = q[p] + u * max(length, reach)
+    return res
 
 
 def _share_in(quad: np.ndarray, w: float, h: float) -> float:
