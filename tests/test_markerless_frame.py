@@ -80,5 +80,5 @@ def test_a_lighter_neutral_surface_is_no_note() -> None:
     wall = np.array([40.0, 0.5, -0.5], np.float32)
     colours = [(98.0, 0.3, -0.8), (92.0, -3.0, 22.0)]  # a white wall, a pale yellow note
     px = np.concatenate([np.full((6, 6, 3), c, np.float32) for c in colours], axis=1)
-    far = markerless._far_from(px, [wall], m)
+    far = markerless._far_from(px, [wall], m, closeup=True)
     assert far[:, :6].sum() == 0 and far[:, 6:].all(), far.astype(int)

@@ -619,6 +619,9 @@ class Probe:
     paper: np.ndarray | None = None
     # the gains of the balance on the wall alone (the exposure left out; None: not balanced)
     balance: np.ndarray | None = None
+    # a close-up: the photo's most common colour was its notes' paper (paper_islands), the
+    # wall what the rest shows most; a lighter neutral background is bare (_surface_distance)
+    closeup: bool = False
 
     @property
     def balanced(self) -> bool:
@@ -721,16 +724,21 @@ def bare_surfaces(
     return surfaces
 
 
-def _surface_distance(lab: np.ndarray, surface: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
-    """Distance of each pixel from a bare surface (foreground, lightness at fg_l_weight). A
-    neutral surface (chroma under wall_neutral_chroma: white, grey) counts a lighter pixel's
-    lightness at fg_lighter_l_weight only: more light on it, or a whiter surface beyond it
-    (a close-up's background out of focus, from a grey board to a white wall in the window's
-    light), stays neutral, and a neutral paper is no note (grey_surface). A note is told from
-    it by its chroma; darker pixels (ink, shadows) count as before."""
+def _surface_distance(
+    lab: np.ndarray, surface: np.ndarray, cfg: MarkerlessConfig, closeup: bool = False
+) -> np.ndarray:
+    """Distance of each pixel from a bare surface (foreground, lightness at fg_l_weight). In a
+    close-up (closeup: the notes' paper is the photo's most common colour, the wall only what
+    the rest shows most, out of focus) a neutral surface (chroma under wall_neutral_chroma:
+    white, grey) counts a lighter pixel's lightness at fg_lighter_l_weight only: the
+    background runs from a grey board to a white wall in the window's light, all neutral, and
+    a neutral paper is no note (grey_surface). A note is told from it by its chroma; darker
+    pixels (ink, shadows) count as before. (On a whole wall the rule is not used: on a dark
+    slate the grey gaps between stacked notes left the mask and the stacks split into more
+    squares.)"""
     surface = np.asarray(surface, np.float32)
     d = foreground(lab, surface, cfg.fg_l_weight)
-    if float(np.hypot(surface[1], surface[2])) >= cfg.wall_neutral_chroma:
+    if not closeup or float(np.hypot(surface[1], surface[2])) >= cfg.wall_neutral_chroma:
         return d
     lighter = lab[..., 0] > surface[0]
     if not lighter.any():
@@ -744,10 +752,11 @@ def _far_from(
     surfaces: list[np.ndarray],
     cfg: MarkerlessConfig,
     paper: np.ndarray | None = None,
+    closeup: bool = False,
 ) -> np.ndarray:
     """Pixels unlike every bare surface (opened: single pixels of noise are not notes), and
     the notes of a surface's own colour (paper: a mask at any size, see paper_islands)."""
-    d = np.min([_surface_distance(lab, s, cfg) for s in surfaces], axis=0)
+    d = np.min([_surface_distance(lab, s, cfg, closeup) for s in surfaces], axis=0)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if paper is not None:
@@ -828,7 +837,7 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         lab0, wall, balance, gains = _balanced_on(probe, _far_from(lab0, [wall], m), m)
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
-    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper), config.notes, m)
+    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper, own), config.notes, m)
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
         # speckle set the scale, and at one px per mm the search image grew to 50 MP
@@ -842,6 +851,7 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         coef,
         paper,
         balance,
+        own,
     )
 
 
@@ -958,7 +968,8 @@ def cover_notes(
     m = config.markerless
     side = m.note_mm
     lab_s = img.lab_s
-    mask = _far_from(lab_s, [np.array(s) for s in probe.surfaces], m, probe.paper)
+    surfaces = [np.array(s) for s in probe.surfaces]
+    mask = _far_from(lab_s, surfaces, m, probe.paper, probe.closeup)
     # a sticker stuck across a note's edge would pull its square outward: opened away
     k = max(3, round(m.note_open_mm)) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -1100,8 +1111,12 @@ def notes_from_outlines(
     notes: list[WallNote] = []
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
-    fitted = _hidden_sides(fitted, img.lab.shape[1], img.lab.shape[0])
-    for (o, paper, f), cw in zip(kept, fitted, strict=True):
+    wh = (img.lab.shape[1], img.lab.shape[0])
+    banded = [_runs_on(cw, f.edged, *wh) for (_o, _p, f), cw in zip(kept, fitted, strict=True)]
+    fitted = _hidden_sides(fitted, *wh)
+    for (o, paper, f), cw, band in zip(kept, fitted, banded, strict=True):
+        if band:
+            continue  # a band along the frame (another wall beyond), no note it cuts
         if (
             paper_share(img.lab, cw, np.asarray(paper), cfg.note_paper_de)
             < cfg.note_paper_share_min
@@ -1124,6 +1139,29 @@ def notes_from_outlines(
     side = np.median([n.side_px for n in notes]) if notes else 1.0
     notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
     return notes, quads
+
+
+def _runs_on(quad: np.ndarray, edged: tuple[bool, ...], w: int, h: int) -> bool:
+    """Whether an outline reaching past a w x h image's frame runs on along it: a side that
+    runs into the frame (one corner inside, one past it, nearer square to the frame than
+    along it) shows no end of its paper (edged, note_outline.FittedQuad). A note the frame
+    cuts ends on the sides that run into the frame (against the wall, or at a seam with a
+    neighbour); a strip of another wall or object along the frame runs on, and squares laid
+    along it showed a quarter of themselves each (generated seed 52: five "notes" on a strip
+    of sky-blue wall). A side running along the frame (a note cut askew) is not asked to."""
+    q = np.asarray(quad, np.float64)
+    out = _past(q, w, h)
+    for i in range(4):
+        j = (i + 1) % 4
+        if out[i] == out[j] or edged[i]:
+            continue
+        o = q[i] if out[i] else q[j]
+        dx, dy = np.abs(q[j] - q[i])
+        across_x = o[0] < -0.5 or o[0] > w - 0.5  # past the left or right frame
+        across_y = o[1] < -0.5 or o[1] > h - 0.5
+        if (across_x and across_y) or (across_x and dx >= dy) or (across_y and dy >= dx):
+            return True
+    return False
 
 
 def _hidden_sides(quads: list[np.ndarray], w: int, h: int) -> list[np.ndarray]:

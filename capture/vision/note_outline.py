@@ -202,6 +202,9 @@ class FittedQuad:
     # every side fitted to the paper's edge and none in doubt: the note's own four corners,
     # as perspective shows them (what the wall plane is estimated on)
     whole: bool = False
+    # per side (TL-TR, TR-BR, BR-BL, BL-TL): whether the paper's end or a seam was found on it
+    # (False: the first outline's side kept: no edge there, or the photo's frame)
+    edged: tuple[bool, bool, bool, bool] = (True, True, True, True)
 
 
 def _side_line(
@@ -352,9 +355,11 @@ def fit_paper_quad(
             for i in range(4)
         ]
         quad = _quad_of([ln for ln, _, _ in sides], local, side, cfg)
+    # (a side kept as the first outline's is the line through its corner a)
+    edged = tuple(not np.array_equal(ln[0], local[i]) for i, (ln, _, _) in enumerate(sides))
     if not any(doubt for _, _, doubt in sides):
         whole = all(seen for _, seen, _ in sides) and not np.array_equal(quad, local)
-        return FittedQuad(quad + off, None, whole)
+        return FittedQuad(quad + off, None, whole, edged)
     quad = quad + off
     kept = [
         (
@@ -366,7 +371,7 @@ def fit_paper_quad(
         else ln
         for i, (ln, _, doubt) in enumerate(sides)
     ]
-    return FittedQuad(quad, _quad_of(kept, local, side, cfg) + off)
+    return FittedQuad(quad, _quad_of(kept, local, side, cfg) + off, False, edged)
 
 
 def _aspect(q: np.ndarray) -> float:
