@@ -541,11 +541,14 @@ class MarkerlessConfig:
     veil_tint_max: float = 2.0
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
-    # Against a neutral surface (white, grey) a lighter pixel's lightness counts this much: a
+    # In a close-up (the notes' paper the photo's most common colour: Probe.closeup), against a
+    # neutral surface (white, grey) a lighter pixel's lightness counts this much: a
     # close-up's background out of focus runs from a grey board to a white wall in the light
     # (real close-up image8: wall L* 46, the white beyond it L* 91-97 at chroma 0-2 measured
     # 14-16 at fg_l_weight, and joined the notes cut by the frame into one blob); a neutral
-    # paper is no note (grey_surface), so only chroma tells a note from such a surface
+    # paper is no note (grey_surface), so only chroma tells a note from such a surface. Not on
+    # whole walls: on a dark slate (real post-its-9) the grey gaps between stacked notes left the
+    # mask and the stacks split into more squares (34 -> 36 yellow for 29 labelled)
     fg_lighter_l_weight: float = 0.0
     # A note the photo's frame cuts gets a square of its size reaching past the frame (as a
     # board's search does; in the photo alone, a square had to lie inside_min on its note inside
