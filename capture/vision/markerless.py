@@ -473,9 +473,13 @@ def _dot_radius(
     cfg: MarkerlessConfig,
     rel: np.ndarray | None = None,
     lab: np.ndarray | None = None,
+    views: Views = (),
 ) -> float | None:
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
     sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
+    views: of the notes wholly in the photo (note_views); a blob filled as a disc only once
+    seen through the nearest one's view (a sticker seen askew is an ellipse: its inscribed
+    radius is its short axis) sets the size too, at its own area's radius.
     lab: the work image; a blob sets the size only when its colour is no shade of its
     surroundings' there (dot_check.shade_distance: ink darkening the paper) and it passes the
     sticker check there but for the rim's roundness: two ink-filled letter loops of a
@@ -502,7 +506,13 @@ def _dot_radius(
         # sticker's extent and roundness but an inscribed radius of half its stroke
         r_in = float(cv2.distanceTransform(np.pad(part, 1), cv2.DIST_L2, 5).max())
         round_ = per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min
-        if round_ and r_in >= cfg.dot_inscribed_min * r_area and lo / 2 <= r_area <= hi / 2:
+        filled = r_in >= cfg.dot_inscribed_min * r_area
+        if round_ and not filled and views:
+            near = _view_at(views, float(cents[i][0]), float(cents[i][1]), cfg)
+            filled = near is not None and _inscribed(_unview(part, near[0])) >= (
+                cfg.dot_inscribed_min * r_area
+            )
+        if round_ and filled and lo / 2 <= r_area <= hi / 2:
             if lab is not None:
                 at = (float(cents[i][0]), float(cents[i][1]))
                 c = check_disc(lab, at, r_area, None, _NONE, cfg)
@@ -1420,14 +1430,17 @@ def place_stickers(
     sticker_refs: dict[str, np.ndarray],
     config: Config,
     views: Views = (),
+    size_views: Views | None = None,
 ) -> tuple[list[Disc], float]:
     """Discs over the sticker pixels, with the radius expected where they lie (stickers far off
     in a tilted photo are smaller, like the notes there). A blob is covered whole in the size
     band of its centre (cut at a band's edge, neither half would hold a disc), and a lone
     round blob of about a sticker's size is one sticker at its own size (no plane of the
     notes' sizes describes every tilt), round as it is or as the wall's perspective there
-    shapes a disc (views). Returns the discs and the usual radius (work px)."""
+    shapes a disc (views). size_views: the views the usual size may look through (_dot_radius;
+    None: views). Returns the discs and the usual radius (work px)."""
     m = config.markerless
+    size_views = views if size_views is None else size_views
     rel_w = None
     _nc, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), 8)
     band = np.zeros(len(stats), int)
@@ -1437,7 +1450,7 @@ def place_stickers(
         rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / img.fw
         rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
         band = _scale_bands(coef, (cents + 0.5) / img.fw - 0.5, m)
-    r_found = _dot_radius(ev.cand, img.ppm, m, rel_w, img.lab)
+    r_found = _dot_radius(ev.cand, img.ppm, m, rel_w, img.lab, size_views)
     r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
     note_area = (m.note_mm * img.ppm) ** 2
     discs: list[Disc] = []
@@ -1866,8 +1879,12 @@ def _sticker_shape(part: np.ndarray, m: MarkerlessConfig) -> float:
     if area < 5 or _roundness(part) < m.dot_own_round_min:
         return 0.0
     r_area = float(np.sqrt(area / np.pi))
-    r_in = float(cv2.distanceTransform(np.pad(part, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
-    return r_area if r_in >= m.dot_inscribed_min * r_area else 0.0
+    return r_area if _inscribed(part) >= m.dot_inscribed_min * r_area else 0.0
+
+
+def _inscribed(part: np.ndarray) -> float:
+    """A blob's inscribed radius (px: the distance transform's largest value)."""
+    return float(cv2.distanceTransform(np.pad(part, 1).astype(np.uint8), cv2.DIST_L2, 5).max())
 
 
 def _view_radius(d: Disc, x0: int, y0: int, shape: tuple[int, int]) -> np.ndarray:
@@ -2161,7 +2178,10 @@ def find_stickers(
     ev = sticker_evidence(img, notes, probe, config, order)
     views = note_views([np.array(n.corners) for n in notes], img, probe, m)
     views += plane_views(plane, notes, img, probe, m)
-    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views)
+    # the usual size looks through the views of notes wholly in the photo only: a note the
+    # frame cuts has its hidden side placed by a guess (_hidden_sides)
+    whole = note_views([np.array(n.corners) for n in notes if n.seen >= 1.0], img, probe, m)
+    discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views, whole)
     faint = faint_stickers(img, ev, probe, r_px, m, views, discs)
     # a faint sticker is told from its surroundings as it was found: lightness counting
     ev_l = replace(ev, dist=ev.dist_l, cand=ev.cand | ev.cand_l)
