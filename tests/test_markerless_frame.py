@@ -106,3 +106,19 @@ def test_a_sticker_seen_askew_sets_the_usual_size() -> None:
     dash = np.zeros((80, 80), bool)
     dash[36:41, 33:47] = True
     assert markerless._dot_radius(dash, 2.0, m, None, lab, views) is None
+
+
+def test_a_note_ending_at_the_frame_is_no_strip() -> None:
+    """A square reaching past the frame is kept only when its sides running into the frame show
+    its paper's end (a strip along the frame runs on). An outline fitted a pixel or two past
+    the frame on a note that ends at it (post-its-3's 2 MP copy: its left corners 1 and 2 px
+    past, its top side with no paper end found) was taken for a strip; at note_cut_flag or
+    more inside the photo it is not asked. A square a quarter past the frame still is."""
+    m = CONFIG.markerless
+    w, h = 2671, 1622
+    edged = (False, True, True, False)
+    ends_at_frame = np.array([(-1.0, 368.0), (160.0, 370.0), (158.0, 505.0), (-2.0, 488.0)])
+    assert not markerless._runs_on(ends_at_frame, edged, w, h, m.note_cut_flag)
+    assert markerless._runs_on(ends_at_frame, edged, w, h)  # as before: 1 px past runs on
+    strip = ends_at_frame - (40.0, 0.0)
+    assert markerless._runs_on(strip, edged, w, h, m.note_cut_flag)

@@ -1122,7 +1122,10 @@ def notes_from_outlines(
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
     wh = (img.lab.shape[1], img.lab.shape[0])
-    banded = [_runs_on(cw, f.edged, *wh) for (_o, _p, f), cw in zip(kept, fitted, strict=True)]
+    banded = [
+        _runs_on(cw, f.edged, *wh, cfg.note_cut_flag)
+        for (_o, _p, f), cw in zip(kept, fitted, strict=True)
+    ]
     fitted = _hidden_sides(fitted, *wh)
     for (o, paper, f), cw, band in zip(kept, fitted, banded, strict=True):
         if band:
@@ -1151,15 +1154,23 @@ def notes_from_outlines(
     return notes, quads
 
 
-def _runs_on(quad: np.ndarray, edged: tuple[bool, ...], w: int, h: int) -> bool:
+def _runs_on(
+    quad: np.ndarray, edged: tuple[bool, ...], w: int, h: int, whole_min: float = 1.0
+) -> bool:
     """Whether an outline reaching past a w x h image's frame runs on along it: a side that
     runs into the frame (one corner inside, one past it, nearer square to the frame than
     along it) shows no end of its paper (edged, note_outline.FittedQuad). A note the frame
     cuts ends on the sides that run into the frame (against the wall, or at a seam with a
     neighbour); a strip of another wall or object along the frame runs on, and squares laid
     along it showed a quarter of themselves each (generated seed 52: five "notes" on a strip
-    of sky-blue wall). A side running along the frame (a note cut askew) is not asked to."""
+    of sky-blue wall). A side running along the frame (a note cut askew) is not asked to.
+    An outline whole_min or more inside the photo (note_cut_flag) is not asked either: fitted
+    a few px past the frame on a note that ends at it, its sides run into the frame by a
+    pixel or two (post-its-3's 2 MP copy: a note at the left frame, its corners 1 and 2 px
+    past it, its top side showing no paper end there, was taken for a strip)."""
     q = np.asarray(quad, np.float64)
+    if _share_in(q, w, h) >= whole_min:
+        return False
     out = _past(q, w, h)
     for i in range(4):
         j = (i + 1) % 4
@@ -2178,9 +2189,10 @@ def find_stickers(
     ev = sticker_evidence(img, notes, probe, config, order)
     views = note_views([np.array(n.corners) for n in notes], img, probe, m)
     views += plane_views(plane, notes, img, probe, m)
-    # the usual size looks through the views of notes wholly in the photo only: a note the
-    # frame cuts has its hidden side placed by a guess (_hidden_sides)
-    whole = note_views([np.array(n.corners) for n in notes if n.seen >= 1.0], img, probe, m)
+    # the usual size looks through the views of notes the frame does not cut only (not
+    # flagged note_cut): the hidden side of a cut one is placed by a guess (_hidden_sides)
+    uncut = [np.array(n.corners) for n in notes if n.seen >= m.note_cut_flag]
+    whole = note_views(uncut, img, probe, m)
     discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views, whole)
     faint = faint_stickers(img, ev, probe, r_px, m, views, discs)
     # a faint sticker is told from its surroundings as it was found: lightness counting
