@@ -479,7 +479,9 @@ def _dot_radius(
     sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
     views: of the notes wholly in the photo (note_views); a blob filled as a disc only once
     seen through the nearest one's view (a sticker seen askew is an ellipse: its inscribed
-    radius is its short axis) sets the size too, at its own area's radius.
+    radius is its short axis) sets the size too, at its own area's radius, when its rim is
+    a sticker's too (not ragged: blue marker letter loops on post-its-3's whiteboard, ragged
+    ellipses, took the size from 7.3 to 7.2 px and one more letter passed for a sticker).
     lab: the work image; a blob sets the size only when its colour is no shade of its
     surroundings' there (dot_check.shade_distance: ink darkening the paper) and it passes the
     sticker check there but for the rim's roundness: two ink-filled letter loops of a
@@ -507,16 +509,18 @@ def _dot_radius(
         r_in = float(cv2.distanceTransform(np.pad(part, 1), cv2.DIST_L2, 5).max())
         round_ = per > 0 and 4 * np.pi * area / per**2 >= cfg.dot_round_min
         filled = r_in >= cfg.dot_inscribed_min * r_area
-        if round_ and not filled and views:
+        askew = False  # filled only seen through a view: its rim must be a sticker's too
+        if round_ and not filled and views and lab is not None:
             near = _view_at(views, float(cents[i][0]), float(cents[i][1]), cfg)
-            filled = near is not None and _inscribed(_unview(part, near[0])) >= (
+            askew = filled = near is not None and _inscribed(_unview(part, near[0])) >= (
                 cfg.dot_inscribed_min * r_area
             )
         if round_ and filled and lo / 2 <= r_area <= hi / 2:
             if lab is not None:
                 at = (float(cents[i][0]), float(cents[i][1]))
                 c = check_disc(lab, at, r_area, None, _NONE, cfg)
-                if c.shade < cfg.dot_size_shade_min or c.reason not in ("", "ragged"):
+                ok = ("",) if askew else ("", "ragged")
+                if c.shade < cfg.dot_size_shade_min or c.reason not in ok:
                     continue
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
             radii.append(r_area / k)
