@@ -481,7 +481,8 @@ def _dot_radius(
     seen through the nearest one's view (a sticker seen askew is an ellipse: its inscribed
     radius is its short axis) sets the size too, at its own area's radius, when its rim is
     a sticker's too (not ragged: blue marker letter loops on post-its-3's whiteboard, ragged
-    ellipses, took the size from 7.3 to 7.2 px and one more letter passed for a sticker).
+    ellipses, took the size from 7.3 to 7.2 px and one more letter passed for a sticker),
+    and only when no blob is filled as it is (its blurred copy: 7.6 to 8.0, two more).
     lab: the work image; a blob sets the size only when its colour is no shade of its
     surroundings' there (dot_check.shade_distance: ink darkening the paper) and it passes the
     sticker check there but for the rim's roundness: two ink-filled letter loops of a
@@ -495,7 +496,8 @@ def _dot_radius(
         mask.astype(np.uint8), connectivity=8
     )
     lo, hi = (d * ppm for d in cfg.dot_mm_range)
-    radii = []
+    radii: list[float] = []
+    askews: list[float] = []
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
         if not lo <= max(bw, bh) <= hi:
@@ -523,7 +525,10 @@ def _dot_radius(
                 if c.shade < cfg.dot_size_shade_min or c.reason not in ok:
                     continue
             k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
-            radii.append(r_area / k)
+            (askews if askew else radii).append(r_area / k)
+    # the ones filled only seen askew set it only when none is filled as it is: blurred
+    # marker letters on post-its-3's whiteboard, elongated, passed through a view
+    radii = radii or askews
     return float(np.median(radii)) if radii else None
 
 
