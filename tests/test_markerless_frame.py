@@ -102,6 +102,12 @@ def test_a_sticker_seen_askew_sets_the_usual_size() -> None:
     views = ((np.array([40.0, 10.0]), jac, 150.0, 1.0, False),)
     r = markerless._dot_radius(mask, 2.0, m, None, lab, views)
     assert r is not None and abs(r - np.sqrt(mask.sum() / np.pi)) < 0.01
+    # a blob filled as it is sets the size alone (blurred marker letters pass through a view)
+    disc = np.hypot(xx - 15, yy - 15) <= 6.5
+    rgb[disc] = (200, 30, 40)
+    lab = markerless._lab(rgb)
+    r = markerless._dot_radius(mask | disc, 2.0, m, None, lab, views)
+    assert r is not None and abs(r - np.sqrt(disc.sum() / np.pi)) < 0.01
     # a marker dash (7 x 2.5 mm) is no disc in that view either
     dash = np.zeros((80, 80), bool)
     dash[36:41, 33:47] = True
