@@ -618,6 +618,9 @@ class Probe:
     paper: np.ndarray | None = None
     # the gains of the balance on the wall alone (the exposure left out; None: not balanced)
     balance: np.ndarray | None = None
+    # per probe px the bare surface (index) that is the notes' surround there, -1: none
+    # (surface_regions; None: the wall everywhere)
+    local: np.ndarray | None = None
 
     @property
     def balanced(self) -> bool:
@@ -725,20 +728,64 @@ def _far_from(
     surfaces: list[np.ndarray],
     cfg: MarkerlessConfig,
     paper: np.ndarray | None = None,
+    local: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pixels unlike every bare surface (opened: single pixels of noise are not notes), and
-    the notes of a surface's own colour (paper: a mask at any size, see paper_islands)."""
-    d = np.min([foreground(lab, s, cfg.fg_l_weight) for s in surfaces], axis=0)
+    the notes of a surface's own colour (paper: a mask at any size, see paper_islands).
+    local: per pixel (a map at any size, see surface_regions) the index of the bare surface
+    it lies within (a board hung on the wall), -1 none: there a pixel is compared with that
+    surface alone (a lime note on a black board is a note, though near a cream wall)."""
+    ds = [foreground(lab, s, cfg.fg_l_weight) for s in surfaces]
+    d = np.min(ds, axis=0)
+    h, w = lab.shape[:2]
+    if local is not None:
+        loc = cv2.resize(local.astype(np.int16), (w, h), interpolation=cv2.INTER_NEAREST)
+        for k in range(1, len(ds)):
+            d = np.where(loc == k, ds[k], d)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if paper is not None:
         # each note of a surface's colour a blob of its own: its outline is left out (it lies
         # on a board or among notes that differ from the wall, and would join their blob)
-        h, w = fg.shape
         own = cv2.resize(paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
         fg &= ~(cv2.dilate(own, np.ones((3, 3), np.uint8)) > 0)
         fg |= own > 0
     return fg
+
+
+def surface_regions(
+    lab: np.ndarray, surfaces: list[np.ndarray], cfg: MarkerlessConfig
+) -> np.ndarray | None:
+    """Where each bare surface but the wall is the notes' surround (probe px: its index, -1
+    elsewhere; None: nowhere): the convex hull of each blob of its colour of
+    surface_min_frac of the photo or more (a board, a paper roll, a whiteboard is one convex
+    sheet; the notes on it lie inside its outline), when that hull holds less of the wall's
+    colour than of its own (else the "surface" is the wall around something: a grey wall
+    framing a whiteboard, whose hull is the photo). A note there differs from the surface it
+    lies on, not necessarily from the wall beyond it: lime notes on a black board hung on a
+    cream wall measure 13 units from the cream."""
+    if len(surfaces) < 2:
+        return None
+    h, w = lab.shape[:2]
+    near = [foreground(lab, s, cfg.fg_l_weight) <= cfg.fg_delta_e for s in surfaces]
+    out = np.full((h, w), -1, np.int8)
+    for k in range(1, len(surfaces)):
+        own = cv2.morphologyEx(near[k].astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(own, connectivity=8)
+        for i in range(1, n):
+            if stats[i][4] < cfg.surface_min_frac * h * w:
+                continue
+            cs, _ = cv2.findContours(
+                (labels == i).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+            )
+            hull = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(hull, [cv2.convexHull(max(cs, key=cv2.contourArea))], 1)
+            inside = hull > 0
+            wall_px = int((inside & near[0] & ~near[k]).sum())
+            if wall_px >= int((inside & near[k]).sum()):
+                continue
+            out[inside & (out < 0)] = k
+    return out if (out >= 0).any() else None
 
 
 def paper_islands(
@@ -809,7 +856,8 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         lab0, wall, balance, gains = _balanced_on(probe, _far_from(lab0, [wall], m), m)
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
-    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper), config.notes, m)
+    local = surface_regions(lab0, surfaces, m)
+    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper, local), config.notes, m)
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
         # speckle set the scale, and at one px per mm the search image grew to 50 MP
@@ -823,6 +871,7 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         coef,
         paper,
         balance,
+        local,
     )
 
 
@@ -939,7 +988,7 @@ def cover_notes(
     m = config.markerless
     side = m.note_mm
     lab_s = img.lab_s
-    mask = _far_from(lab_s, [np.array(s) for s in probe.surfaces], m, probe.paper)
+    mask = _far_from(lab_s, [np.array(s) for s in probe.surfaces], m, probe.paper, probe.local)
     # a sticker stuck across a note's edge would pull its square outward: opened away
     k = max(3, round(m.note_open_mm)) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
