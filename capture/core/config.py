@@ -595,6 +595,14 @@ class MarkerlessConfig:
     # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
     # side expected where they are, in bands of scale_band_step, within scale_rel_range
     scale_field_min: int = 4
+    # A blob of notes of different colours edge to edge (a board's columns) is cut where the
+    # colour steps: pixels edge_gap_px either way differ by more than edge_delta_e (as
+    # against a wall: lightness at fg_l_weight). Each part is a lone note for the scale: the
+    # seam between two pack colours is 25-60 units (light orange against red 30, lime
+    # against orange 40), a note's own shading and JPEG noise under 8; fg_delta_e, the step
+    # from the wall a note needs, is the same kind of difference
+    edge_delta_e: float = 16.0
+    edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker

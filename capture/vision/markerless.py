@@ -234,12 +234,75 @@ def _opened_cores(
     return found
 
 
+def colour_edges(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """Where the colour steps (two pixels either way differ by more than edge_delta_e,
+    lightness down-weighted as against a wall): the seam between two notes of different
+    colours stuck edge to edge, and the outline of the writing on a note."""
+    gap = cfg.edge_gap_px
+    d = np.zeros(lab.shape[:2], np.float32)
+    dx = foreground(lab[:, 2 * gap :], lab[:, : -2 * gap], cfg.fg_l_weight)
+    dy = foreground(lab[2 * gap :], lab[: -2 * gap], cfg.fg_l_weight)
+    d[:, gap:-gap] = dx
+    d[gap:-gap] = np.maximum(d[gap:-gap], dy)
+    return d > cfg.edge_delta_e
+
+
+def colour_parts(
+    part: np.ndarray, edges: np.ndarray, gap: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A blob's parts of one colour: the blob cut along its colour steps, each part (holes
+    filled: the writing's outline is a step too) grown back over the seam it lost. Each
+    part's mask (the blob's box) and centre (x, y in the box); parts under a twentieth of
+    the blob (letters, specks) are left out."""
+    cut = (part & ~edges).astype(np.uint8)
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(cut, connectivity=4)
+    grow = np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)
+    out = []
+    for j in range(1, n):
+        if stats[j][4] < 0.05 * part.sum():
+            continue
+        one = _fill_holes(labels == j, 0.5 * float(stats[j][4]))
+        out.append(((cv2.dilate(one.astype(np.uint8), grow) > 0) & part, cents[j]))
+    return out
+
+
+def _one_note_quad(one: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
+    """The corners (blob px) of a blob that is one clean quadrilateral (any convex one
+    perspective makes of a note: see _lone_quads), or None."""
+    if not _clean_quad(one, cfg) or _elliptic(one, cfg.ellipse_fit_min):
+        return None
+    cs, _ = cv2.findContours(one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return _quad_of_blob(max(cs, key=cv2.contourArea))
+
+
+def _colour_parts(
+    part: np.ndarray, edges: np.ndarray, lone_cfg: NotesConfig, cfg: MarkerlessConfig
+) -> list[tuple[float, float, float]]:
+    """The lone notes (x, y in the blob, side) among a blob's parts of one colour
+    (colour_parts): a lone square as perspective shapes it, or one clean quadrilateral (its
+    area's side). Notes of different colours stuck edge to edge (a board's columns: a
+    header, then notes of alternating colours) make one blob that holds no lone note as it
+    is, and a board seen askew foreshortens its far notes past lone_aspect_max."""
+    found = []
+    for one, (cx, cy) in colour_parts(part, edges, cfg.edge_gap_px):
+        s = lone_note_side(one, lone_cfg)
+        if s is None and _one_note_quad(one, cfg) is not None:
+            s = float(np.sqrt(one.sum()))
+        if s is not None:
+            found.append((float(cx), float(cy), s))
+    return found
+
+
 def note_scale(
-    mask: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
+    mask: np.ndarray,
+    notes_cfg: NotesConfig,
+    cfg: MarkerlessConfig,
+    edges: np.ndarray | None = None,
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
     """The usual note side (px) in this mask: the median side of its lone note blobs (square
     up to the shape perspective gives them, or left when thin things touching a note are
-    opened away), else of its compact note-like blobs; None when
+    opened away, or of one colour when the blob is notes of several colours edge to edge:
+    edges, see colour_edges), else of its compact note-like blobs; None when
     nothing looks like a note. And each lone note's (x, y, side), for the scale's variation
     across a tilted photo."""
     lone_cfg = replace(
@@ -265,6 +328,12 @@ def note_scale(
         if s is not None:
             lone.append(s)
             samples.append((float(cents[i][0]), float(cents[i][1]), s))
+        elif edges is not None and (
+            found := _colour_parts(part, edges[y : y + bh, x : x + bw], lone_cfg, cfg)
+        ):
+            # notes of different colours edge to edge: each a lone note of its colour
+            lone += [c for _cx, _cy, c in found]
+            samples += [(x + cx, y + cy, c) for cx, cy, c in found]
         elif found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
             # a note with something thin touching it (a pen, a cable, a shadow's bridge)
             cores += [(x + cx, y + cy, c) for cx, cy, c in found]
@@ -402,6 +471,47 @@ def _lone_quads(
             continue
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
+    return out, rest
+
+
+def _part_quads(
+    mask: np.ndarray,
+    edges: np.ndarray,
+    side_at: Callable[[np.ndarray], float],
+    cfg: Config,
+) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
+    """Notes of different colours stuck edge to edge: a blob's part of one colour
+    (colour_parts) that is one clean quadrilateral (_one_note_quad) of a note's size where
+    it lies (its area's side within lone_side_range x the side expected there) is a note at
+    that outline, as a lone one is (_lone_quads): the square coverer lays squares of the
+    usual size, and gave a note a board seen askew foreshortens (1.8:1) two. Parts of any
+    other shape (two notes of one colour, a note half under another, a strip) are left to
+    the square coverer. Their corners (search px) and fill, and the mask without them."""
+    m = cfg.markerless
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=4
+    )
+    h, w = mask.shape
+    lo, hi = m.lone_side_range
+    out, rest = [], mask.copy()
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # cut by the frame: its shape says nothing
+        if area < (lo * side_at(cents[i])) ** 2:
+            continue
+        part = labels[y : y + bh, x : x + bw] == i
+        pieces = colour_parts(part, edges[y : y + bh, x : x + bw], m.edge_gap_px)
+        if len(pieces) < 2:
+            continue  # one colour: the square coverer's (or a lone note's)
+        for one, c in pieces:
+            s = side_at(np.array([x + c[0], y + c[1]]))
+            q = _one_note_quad(one, m)
+            if q is None or not (lo * s) ** 2 <= one.sum() <= (hi * s) ** 2:
+                continue  # the square coverer's
+            q_area = float(cv2.contourArea(q.astype(np.float32)))
+            out.append((q + np.array([x, y], np.float64), min(1.0, float(one.sum()) / q_area)))
+            rest[y : y + bh, x : x + bw] &= ~one
     return out, rest
 
 
@@ -857,7 +967,9 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
     local = surface_regions(lab0, surfaces, m)
-    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper, local), config.notes, m)
+    side0, samples = note_scale(
+        _far_from(lab0, surfaces, m, paper, local), config.notes, m, colour_edges(lab0, m)
+    )
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
         # speckle set the scale, and at one px per mm the search image grew to 50 MP
@@ -1005,6 +1117,8 @@ def cover_notes(
         return side * (1 + m.scale_band_step) ** b
 
     quads, mask = _lone_quads(mask, side_at, config)
+    parts, mask = _part_quads(mask, colour_edges(lab_s, m), side_at, config)
+    quads += parts
     valid = np.ones(mask.shape, bool)
 
     def paper_of(sq: Square) -> np.ndarray | None:
