@@ -602,6 +602,13 @@ class MarkerlessConfig:
     # against orange 40), a note's own shading and JPEG noise under 8; fg_delta_e, the step
     # from the wall a note needs, is the same kind of difference
     edge_delta_e: float = 16.0
+    # A lone clean quadrilateral is one note up to this times the side expected where it lies
+    # (area side): the expected side is the scale plane's rounded to a band of
+    # scale_band_step (up to 6 % off), and lone notes scatter about the plane (on the real
+    # dark board seen askew, 0.97-1.03 x it); larger may be two notes one over the other (a
+    # clean quadrilateral on a real kanban board). At 1.0 a 1.5:1 note there (a square
+    # foreshortened), 1.08 x its band's side, went to the square coverer and got two squares
+    lone_quad_max: float = 1.12
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)

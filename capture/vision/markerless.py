@@ -433,9 +433,10 @@ def _lone_quads(
     """Lone notes the square finder misses: a blob that is one clean quadrilateral (a note in
     perspective is any convex quadrilateral: a far note in a strongly tilted photo is longer
     than lone_aspect_max, a skewed one a parallelogram that fills a fraction of its minimum-area
-    rectangle) of a note's size where it lies (its area's side from lone_side_range[0] to 1 x
-    the side expected there: a larger quadrilateral may be two notes one over the other, as two
-    yellow notes on a real kanban board), its sides within rect_aspect_max of each other.
+    rectangle) of a note's size where it lies (its area's side from lone_side_range[0] to
+    lone_quad_max x the side expected there: a larger quadrilateral may be two notes one over
+    the other, as two yellow notes on a real kanban board), its sides within rect_aspect_max
+    of each other.
     Its corners (search px) and fill, and the mask without them. side_at: the expected side at a
     point (search px)."""
     m = cfg.markerless
@@ -452,7 +453,7 @@ def _lone_quads(
         s = side_at(cents[i])
         part = labels[y : y + bh, x : x + bw] == i
         whole = _fill_holes(part, area)  # ink and stickers inside are the note's
-        if not (lo * s) ** 2 <= whole.sum() <= s**2:
+        if not (lo * s) ** 2 <= whole.sum() <= (m.lone_quad_max * s) ** 2:
             continue  # larger: maybe two notes one over the other (the square finder's)
         cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         contour = max(cs, key=cv2.contourArea)  # the blob's outline (its holes filled or not)
