@@ -314,6 +314,7 @@ def note_scale(
     lone, compact = [], []
     samples: list[tuple[float, float, float]] = []
     cores: list[tuple[float, float, float]] = []  # lone notes inside larger blobs
+    parts: list[tuple[float, float, float]] = []  # lone notes of one colour in larger blobs
     h, w = mask.shape
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
@@ -328,17 +329,24 @@ def note_scale(
         if s is not None:
             lone.append(s)
             samples.append((float(cents[i][0]), float(cents[i][1]), s))
-        elif edges is not None and (
-            found := _colour_parts(part, edges[y : y + bh, x : x + bw], lone_cfg, cfg)
-        ):
+            continue
+        if edges is not None:
             # notes of different colours edge to edge: each a lone note of its colour
-            lone += [c for _cx, _cy, c in found]
-            samples += [(x + cx, y + cy, c) for cx, cy, c in found]
-        elif found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
+            found = _colour_parts(part, edges[y : y + bh, x : x + bw], lone_cfg, cfg)
+            parts += [(x + cx, y + cy, c) for cx, cy, c in found]
+        if found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
             # a note with something thin touching it (a pen, a cable, a shadow's bridge)
             cores += [(x + cx, y + cy, c) for cx, cy, c in found]
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
+    if len(samples) < min(cfg.scale_field_min, len(parts)):
+        # too few lone notes to fit the scale's plane, and most notes in blobs of several
+        # colours (a board's columns stuck edge to edge): the parts of one colour count too.
+        # Where lone notes are as common, such blobs are mostly notes stuck over one another,
+        # and a part is a note cut by the one over it, smaller than a note (generated walls
+        # with two lone notes: one part 0.6 x their size moved the usual side 12 %)
+        lone += [c for _x, _y, c in parts]
+        samples += parts
     lo, hi = cfg.scale_rel_range
     if cores and max(c[2] for c in cores) * lo / hi > max(lone, default=0.0):
         # every lone blob is far smaller than a note found in a larger blob: a phone's
