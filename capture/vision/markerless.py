@@ -863,6 +863,8 @@ def _far_from(
             d = np.where(loc == k, ds[k], d)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if local is not None:
+        fg = _past_the_edge(lab, fg, loc >= 1, np.min(ds, axis=0), cfg)
     if paper is not None:
         # each note of a surface's colour a blob of its own: its outline is left out (it lies
         # on a board or among notes that differ from the wall, and would join their blob)
@@ -870,6 +872,35 @@ def _far_from(
         fg &= ~(cv2.dilate(own, np.ones((3, 3), np.uint8)) > 0)
         fg |= own > 0
     return fg
+
+
+def _past_the_edge(
+    lab: np.ndarray, fg: np.ndarray, inside: np.ndarray, d_bare: np.ndarray, cfg: MarkerlessConfig
+) -> np.ndarray:
+    """fg with the notes on a board that overhang its edge followed onto the wall: a blob
+    inside the board's outline that reaches it goes on outside over the pixels nearer its
+    own paper (its median colour) than any bare surface (d_bare: their least distance) and
+    within fg_delta_e of it. A lime note stuck across a black board's edge is as near the
+    cream wall beyond as its own shades, and was cut at the edge."""
+    ring = (cv2.dilate(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~inside
+    n, labels, stats, _c = cv2.connectedComponentsWithStats((fg & inside).astype(np.uint8), 8)
+    out = fg.copy()
+    near = cv2.dilate(ring.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    h, w = fg.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        # (a window of the blob's size around it: an overhang is part of one note)
+        win = np.s_[max(0, y - bh) : min(h, y + 2 * bh), max(0, x - bw) : min(w, x + 2 * bw)]
+        blob = labels[win] == i
+        if area < 20 or not (blob & near[win]).any():
+            continue
+        paper = np.median(lab[win][blob], axis=0)
+        dp = foreground(lab[win], paper, cfg.fg_l_weight)
+        cand = (~inside[win] & (dp < d_bare[win]) & (dp < cfg.fg_delta_e)) | blob
+        _k, parts = cv2.connectedComponents(cand.astype(np.uint8), connectivity=4)
+        ids = np.unique(parts[blob])
+        out[win] |= np.isin(parts, ids[ids > 0])
+    return out
 
 
 def surface_regions(
