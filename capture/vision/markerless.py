@@ -491,7 +491,8 @@ def _part_quads(
 ) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
     """Notes of different colours stuck edge to edge: a blob's part of one colour
     (colour_parts) that is one clean quadrilateral (_one_note_quad) of a note's size where
-    it lies (its area's side within lone_side_range x the side expected there) is a note at
+    it lies (its area's side from lone_side_range[0] to lone_quad_max x the side expected
+    there: two notes of one colour side by side make one larger quadrilateral) is a note at
     that outline, as a lone one is (_lone_quads): the square coverer lays squares of the
     usual size, and gave a note a board seen askew foreshortens (1.8:1) two. Parts of any
     other shape (two notes of one colour, a note half under another, a strip) are left to
@@ -501,7 +502,7 @@ def _part_quads(
         mask.astype(np.uint8), connectivity=4
     )
     h, w = mask.shape
-    lo, hi = m.lone_side_range
+    lo = m.lone_side_range[0]
     out, rest = [], mask.copy()
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
@@ -516,7 +517,7 @@ def _part_quads(
         for one, c in pieces:
             s = side_at(np.array([x + c[0], y + c[1]]))
             q = _one_note_quad(one, m)
-            if q is None or not (lo * s) ** 2 <= one.sum() <= (hi * s) ** 2:
+            if q is None or not (lo * s) ** 2 <= one.sum() <= (m.lone_quad_max * s) ** 2:
                 continue  # the square coverer's
             q_area = float(cv2.contourArea(q.astype(np.float32)))
             out.append((q + np.array([x, y], np.float64), min(1.0, float(one.sum()) / q_area)))
