@@ -339,12 +339,13 @@ def note_scale(
             cores += [(x + cx, y + cy, c) for cx, cy, c in found]
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
-    if len(samples) < min(cfg.scale_field_min, len(parts)):
-        # too few lone notes to fit the scale's plane, and most notes in blobs of several
-        # colours (a board's columns stuck edge to edge): the parts of one colour count too.
-        # Where lone notes are as common, such blobs are mostly notes stuck over one another,
-        # and a part is a note cut by the one over it, smaller than a note (generated walls
-        # with two lone notes: one part 0.6 x their size moved the usual side 12 %)
+    if len(samples) < cfg.scale_field_min <= len(parts):
+        # too few lone notes to fit the scale's plane, and enough parts of one colour to fit
+        # it on their own (a board's columns stuck edge to edge): they count too. With fewer,
+        # such blobs are a few notes stuck over one another, and a part is a note cut by the
+        # one over it, smaller than a note (generated walls with two lone notes: one part
+        # 0.6 x their size moved the usual side 12 %; one lone note and three parts fitted a
+        # plane 9 % off at a note, whose faint sticker was then lost)
         lone += [c for _x, _y, c in parts]
         samples += parts
     lo, hi = cfg.scale_rel_range
