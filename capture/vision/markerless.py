@@ -266,6 +266,17 @@ def colour_parts(
     return out
 
 
+def _filled_quad(one: np.ndarray, cfg: MarkerlessConfig) -> bool:
+    """Whether a blob fills the least quadrilateral enclosing it (rect_fill_min), at any
+    aspect: a whole note or strip, not a note's part left by another stuck over it."""
+    cs, _ = cv2.findContours(one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    quad = _quad_of_blob(max(cs, key=cv2.contourArea)) if cs else None
+    if quad is None:
+        return False
+    q_area = float(cv2.contourArea(quad.astype(np.float32)))
+    return float(one.sum()) >= cfg.rect_fill_min * q_area
+
+
 def _one_note_quad(one: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
     """The corners (blob px) of a blob that is one clean quadrilateral (any convex one
     perspective makes of a note: see _lone_quads), or None."""
@@ -495,9 +506,11 @@ def _part_quads(
     it lies (its area's side from lone_side_range[0] to lone_quad_max x the side expected
     there: two notes of one colour side by side make one larger quadrilateral) is a note at
     that outline, as a lone one is (_lone_quads): the square coverer lays squares of the
-    usual size, and gave a note a board seen askew foreshortens (1.8:1) two. Parts of any
-    other shape (two notes of one colour, a note half under another, a strip) are left to
-    the square coverer. Their corners (search px) and fill, and the mask without them."""
+    usual size, and gave a note a board seen askew foreshortens (1.8:1) two. Other parts
+    (a strip, a note longer than rect_aspect_max, two notes of one colour) are left to the
+    square coverer; a blob with a part that fills no quadrilateral (a note partly under
+    another) is left whole to it (it lays the hidden note's square under the other note).
+    Their corners (search px) and fill, and the mask without them."""
     m = cfg.markerless
     n, labels, stats, cents = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=4
@@ -515,6 +528,8 @@ def _part_quads(
         pieces = colour_parts(part, edges[y : y + bh, x : x + bw], m.edge_gap_px)
         if len(pieces) < 2:
             continue  # one colour: the square coverer's (or a lone note's)
+        if not all(_filled_quad(one, m) for one, _c in pieces):
+            continue  # a part no quadrilateral: a note under another, the coverer's whole
         for one, c in pieces:
             s = side_at(np.array([x + c[0], y + c[1]]))
             q = _one_note_quad(one, m)
