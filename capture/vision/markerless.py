@@ -1201,6 +1201,7 @@ def cover_notes(
             _band_notes_cfg(config, side_b),
             blob_size=True,
             strays=True,
+            classes=cls_s,
         )
         squares += sq_b
         mask_c |= mc
@@ -1527,12 +1528,24 @@ def place_stickers(
         else:
             rest[i] = True
     bands = sorted(set(band[1:][rest[1:]].tolist()))
+    # the colour classes, once for every band and only where they are read: the sticker
+    # pixels (place_discs reads none elsewhere)
+    classes = np.zeros(ev.cand.shape, np.intp)
+    if bands:
+        classes[ev.cand] = classify_map(img.lab[ev.cand], sticker_refs)[0]
     for b in bands:
         k_b = (1 + m.scale_band_step) ** b
         sel = (rest & (band == b))[comp]
         # blobs the size of notes are notes the square finder left (not stickers): dropped
         got, r_b = place_discs(
-            img.lab, sel, ev.glare, r0 * k_b, note_area * k_b**2, sticker_refs, config.dots
+            img.lab,
+            sel,
+            ev.glare,
+            r0 * k_b,
+            note_area * k_b**2,
+            sticker_refs,
+            config.dots,
+            classes,
         )
         discs += [Disc(float(x), float(y), pix, bool(amb), float(r_b)) for x, y, pix, amb in got]
         if b == 0 or len(bands) == 1:

@@ -588,6 +588,7 @@ def find_squares(
     cfg: NotesConfig = CONFIG.notes,
     blob_size: bool = False,
     strays: bool = False,
+    classes: np.ndarray | None = None,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -600,12 +601,14 @@ def find_squares(
     (a note whose colour falls between two classes, seen smaller than usual in a tilted photo).
     strays: a blob's pixels in no colour part (writing, stickers, speckle of a paper whose
     colour falls between two classes) are the part's they touch (see _colour_parts).
+    classes: classify_map(lab, note_refs)'s index when the caller has it (a wall photo's size
+    bands share one image), else computed here.
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
     """
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
-    cls, _ = classify_map(lab, note_refs)
+    cls = classify_map(lab, note_refs)[0] if classes is None else classes
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
     parts = _colour_parts(lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays)
     board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
