@@ -575,6 +575,20 @@ def _poly_mask(shape: tuple[int, int], corners: np.ndarray) -> np.ndarray:
     return m.astype(bool)
 
 
+def _poly_pixels(img: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """img[_poly_mask(img.shape[:2], corners)]: the image's pixels inside a convex polygon,
+    in the same order, the polygon drawn over its bounding box only (not the whole image)."""
+    pts = np.round(corners).astype(np.int32)
+    h, w = img.shape[:2]
+    x0, y0 = np.clip(pts.min(0), 0, (w, h))
+    x1, y1 = np.clip(pts.max(0) + 1, 0, (w, h))
+    if x1 <= x0 or y1 <= y0:
+        return img[:0, :0].reshape((0,) + img.shape[2:])
+    box = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillConvexPoly(box, pts - np.array([x0, y0], np.int32), 1)
+    return img[y0:y1, x0:x1][box.astype(bool)]
+
+
 def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """The note's own four corners when its blob around the square is a clean quadrilateral
     (a lone note seen in perspective is a trapezoid, not a square), else the square's."""
@@ -1193,7 +1207,7 @@ def cover_notes(
 
     def paper_of(sq: Square) -> np.ndarray | None:
         poly = _square_corners(sq.cx, sq.cy, 0.6 * sq.side, sq.angle)
-        px = lab_s[_poly_mask(mask.shape, poly)]
+        px = _poly_pixels(lab_s, poly)
         return _ink_free_median(px) if len(px) >= 10 else None
 
     _n, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
@@ -1226,8 +1240,8 @@ def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline |
     """A found square as a note outline, its own corners when its blob shows them; None when
     mostly off the photo or off coloured pixels (a sliver, a guess)."""
     corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
-    poly = _poly_mask(mask_c.shape, corners)
-    if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < (
+    inside = _poly_pixels(mask_c, corners)
+    if len(inside) == 0 or inside.mean() * len(inside) / (sq.side**2) < (
         config.notes.min_visible_frac
     ):
         return None
@@ -1294,7 +1308,7 @@ def notes_from_outlines(
     for o in outlines:
         cw = (o.corners + 0.5) / img.fs - 0.5  # work px
         inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
-        px = img.lab[_poly_mask(img.lab.shape[:2], inner)]
+        px = _poly_pixels(img.lab, inner)
         if len(px) < 10:
             continue
         paper = paper_colour(px, cfg)
