@@ -15,8 +15,9 @@ for people, flags and files are left to the callers.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -146,8 +147,26 @@ def _apply_gains(rgb8: np.ndarray, gains: np.ndarray | None) -> np.ndarray:
 def foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
     """Distance of each pixel from a reference colour (per pixel or one), lightness
     down-weighted: light falling off across a wall changes L far more than a, b."""
+    ref = np.asarray(ref)
+    if ref.ndim == 1 and lab.ndim >= 2 and np.result_type(lab, ref) == np.float64:
+        # one colour against an image: the same float64 operations in the same order, channel
+        # by channel in place (no N x 3 temporaries: a third of the time on a work image)
+        out = np.subtract(lab[..., 0], ref[0], dtype=np.float64)
+        out *= l_weight
+        out *= out
+        for c in (1, 2):
+            t = np.subtract(lab[..., c], ref[c], dtype=np.float64)
+            t *= t
+            out += t
+        return np.sqrt(out, out=out)
     d = lab - ref
     return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def _least_distance(lab: np.ndarray, surfaces: Sequence, l_weight: float) -> np.ndarray:
+    """Per pixel, the least foreground distance from the surfaces' colours (the minimum taken
+    pairwise: the same values as np.min over their stack, without stacking whole images)."""
+    return functools.reduce(np.minimum, (foreground(lab, np.array(s), l_weight) for s in surfaces))
 
 
 def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
@@ -583,7 +602,7 @@ def _poly_pixels(img: np.ndarray, corners: np.ndarray) -> np.ndarray:
     x0, y0 = np.clip(pts.min(0), 0, (w, h))
     x1, y1 = np.clip(pts.max(0) + 1, 0, (w, h))
     if x1 <= x0 or y1 <= y0:
-        return img[:0, :0].reshape((0,) + img.shape[2:])
+        return img[:0, :0].reshape((0, *img.shape[2:]))
     box = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.fillConvexPoly(box, pts - np.array([x0, y0], np.int32), 1)
     return img[y0:y1, x0:x1][box.astype(bool)]
@@ -898,17 +917,19 @@ def _far_from(
     local: per pixel (a map at any size, see surface_regions) the index of the bare surface
     it lies within (a board hung on the wall), -1 none: there a pixel is compared with that
     surface alone (a lime note on a black board is a note, though near a cream wall)."""
-    ds = [foreground(lab, s, cfg.fg_l_weight) for s in surfaces]
-    d = np.min(ds, axis=0)
     h, w = lab.shape[:2]
-    if local is not None:
+    if local is None:
+        d = least = _least_distance(lab, surfaces, cfg.fg_l_weight)
+    else:
+        ds = [foreground(lab, np.array(s), cfg.fg_l_weight) for s in surfaces]
+        d = least = functools.reduce(np.minimum, ds)
         loc = cv2.resize(local.astype(np.int16), (w, h), interpolation=cv2.INTER_NEAREST)
         for k in range(1, len(ds)):
             d = np.where(loc == k, ds[k], d)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if local is not None:
-        fg = _past_the_edge(lab, fg, loc >= 1, np.min(ds, axis=0), cfg)
+        fg = _past_the_edge(lab, fg, loc >= 1, least, cfg)
     if paper is not None:
         # each note of a surface's colour a blob of its own: its outline is left out (it lies
         # on a board or among notes that differ from the wall, and would join their blob)
@@ -1382,7 +1403,7 @@ def sticker_evidence(
     pixels are the upper one's (its own order when None)."""
     m = config.markerless
     lab = img.lab
-    dist = np.min([foreground(lab, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
+    dist = _least_distance(lab, probe.surfaces, m.fg_l_weight)
     chrom = _chromaticity(img.rgb)
     near_wall = dist < m.fg_delta_e / 2
     wall_c = np.median(chrom[near_wall], axis=0) if near_wall.sum() > 50 else chrom.mean((0, 1))
@@ -1394,9 +1415,7 @@ def sticker_evidence(
     # sticker on a purple note, on a sage wall) is told from it with lightness counting
     hidden = _wall_hidden(lab.shape[:2], notes, img, grow)
     if hidden.any():
-        dist_l[hidden] = np.min(
-            [foreground(lab[hidden], np.array(s), m.dot_l_weight) for s in probe.surfaces], axis=0
-        )
+        dist_l[hidden] = _least_distance(lab[hidden], probe.surfaces, m.dot_l_weight)
     papers: list[np.ndarray | None] = [None] * len(notes)
     for i in order if order is not None else range(len(notes)):
         papers[i] = _lower_near_note(i, notes[i], img, chrom, grow, (dist, dist_l), cdist, owner, m)
@@ -1648,7 +1667,7 @@ def faint_free_stickers(
     # what is around must be a bare surface as the usual evidence sees it (a hot spot pales
     # the wall less than dot_delta_e): a note the finders missed is no wall, and its stickers
     # are not free ones
-    wall = np.min([foreground(lab_bg, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
+    wall = _least_distance(lab_bg, probe.surfaces, m.fg_l_weight)
     cand = (dist > m.dot_wall_faint_de) & (cdist > m.dot_chromaticity) & (ev.owner < 0)
     cand &= wall <= m.dot_delta_e
     cand &= ~ev.glare
