@@ -148,14 +148,21 @@ def foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
     """Distance of each pixel from a reference colour (per pixel or one), lightness
     down-weighted: light falling off across a wall changes L far more than a, b."""
     ref = np.asarray(ref)
-    if ref.ndim == 1 and lab.ndim >= 2 and np.result_type(lab, ref) == np.float64:
-        # one colour against an image: the same float64 operations in the same order, channel
-        # by channel in place (no N x 3 temporaries: a third of the time on a work image)
-        out = np.subtract(lab[..., 0], ref[0], dtype=np.float64)
+    dt = np.result_type(lab, ref)
+    if (
+        lab.ndim >= 2
+        and (ref.ndim == 1 or ref.shape == lab.shape)
+        and (dt == np.float64 or (dt == np.float32 and type(l_weight) is float))
+    ):
+        # one colour (or one per pixel) against an image: the same operations in the same
+        # type and order, channel by channel in place (no N x 3 temporaries: a third of the
+        # time on a work image); a Python float weight is taken in the image's type, as
+        # l_weight * d is
+        out = np.subtract(lab[..., 0], ref[..., 0], dtype=dt)
         out *= l_weight
         out *= out
         for c in (1, 2):
-            t = np.subtract(lab[..., c], ref[c], dtype=np.float64)
+            t = np.subtract(lab[..., c], ref[..., c], dtype=dt)
             t *= t
             out += t
         return np.sqrt(out, out=out)
@@ -651,11 +658,11 @@ def _dot_radius(
     mask: np.ndarray,
     ppm: float,
     cfg: MarkerlessConfig,
-    rel: np.ndarray | None = None,
+    rel: Callable[[int, int], float] | None = None,
     lab: np.ndarray | None = None,
 ) -> float | None:
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
-    sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
+    sticker's size, or None. rel: the local scale at a pixel (x, y) a blob's radius is divided by.
     lab: the work image; a blob sets the size only when its colour is no shade of its
     surroundings' there (dot_check.shade_distance: ink darkening the paper) and it passes the
     sticker check there but for the rim's roundness: two ink-filled letter loops of a
@@ -688,7 +695,7 @@ def _dot_radius(
                 c = check_disc(lab, at, r_area, None, _NONE, cfg)
                 if c.shade < cfg.dot_size_shade_min or c.reason not in ("", "ragged"):
                     continue
-            k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
+            k = 1.0 if rel is None else rel(int(x + bw // 2), int(y + bh // 2))
             radii.append(r_area / k)
     return float(np.median(radii)) if radii else None
 
@@ -1552,14 +1559,19 @@ def place_stickers(
     notes' sizes describes every tilt), round as it is or as the wall's perspective there
     shapes a disc (views). Returns the discs and the usual radius (work px)."""
     m = config.markerless
-    rel_w = None
+    rel_w: Callable[[int, int], float] | None = None
     _nc, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), 8)
     band = np.zeros(len(stats), int)
     if probe.scale is not None:
-        gy, gx = np.mgrid[0 : ev.cand.shape[0], 0 : ev.cand.shape[1]].astype(np.float32)
         coef = probe.scale
-        rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / img.fw
-        rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
+
+        def rel_at(x: int, y: int) -> float:
+            # the local scale at a work pixel, on demand (read at a few blobs' centres only,
+            # not mapped over the whole image): the same float64 operations as a map
+            rel = coef[0] + (coef[1] * np.float32(x) + coef[2] * np.float32(y)) / img.fw
+            return float(np.clip(rel, m.scale_rel_range[0], m.scale_rel_range[1]))
+
+        rel_w = rel_at
         band = _scale_bands(coef, (cents + 0.5) / img.fw - 0.5, m)
     r_found = _dot_radius(ev.cand, img.ppm, m, rel_w, img.lab)
     r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
