@@ -1,0 +1,85 @@
+"""Reading a photo with no board faster without changing what is read: each shortcut gives the
+same values, bit for bit, as the computation it replaces (docs/markerless.md, "Speed")."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from test_markerless import _drawn_wall, _turned_wall
+
+from capture.core.config import CONFIG
+from capture.vision import dots, markerless, notes
+from capture.vision.markerless import (
+    _apply_gains,
+    _chromaticity,
+    _lab,
+    _linear8,
+    _poly_mask,
+    _poly_pixels,
+    foreground,
+    find_wall,
+)
+from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
+
+
+def _pixelwise_foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
+    d = lab - ref
+    return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
+    """On a rendered wall: the linear light looked up (_linear8, the gains' tables,
+    chromaticity), the foreground distance computed channel by channel in place, and a
+    polygon's pixels read over its bounding box equal the whole-image formulas exactly."""
+    img, _truth, _free = _drawn_wall(1.5)
+    lin = (img.astype(np.float32) / 255.0) ** 2.2
+    assert np.array_equal(_linear8(img), lin)
+    chrom = lin + 1e-3
+    assert np.array_equal(_chromaticity(img), chrom / chrom.sum(-1, keepdims=True))
+    for gains in (np.array([1.2, 0.9, 1.05], np.float32), np.array([0.8, 1.1, 1.3])):
+        direct = (np.clip(lin * gains, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
+        assert np.array_equal(_apply_gains(img, gains), direct)
+    lab = _lab(img)
+    for ref in (np.array([80.0, 2.0, -3.0]), lab[::-1].copy(), np.float32([70, 1, 1])):
+        for w in (0.5, 1.0):
+            got, want = foreground(lab, ref, w), _pixelwise_foreground(lab, ref, w)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+    rng = np.random.default_rng(0)
+    h, w = lab.shape[:2]
+    for _ in range(300):  # quadrilaterals inside, across the frame and off it
+        c = rng.uniform(-80, max(h, w) + 80, 2)
+        quad = c + rng.uniform(-120, 120, (4, 2))
+        quad = cv2.convexHull(quad.astype(np.float32)).reshape(-1, 2)
+        assert np.array_equal(_poly_pixels(lab, quad), lab[_poly_mask((h, w), quad)])
+
+
+def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypatch) -> None:
+    """A wall seen at 45 degrees (its notes in several size bands): the note colour classes of
+    the search image are taken once for every band (they were taken again by find_squares in
+    each band), and the sticker classes once, on the sticker pixels only (place_discs took
+    them over the whole work image in each band). The wall reads as before (its test)."""
+    calls: list[tuple[int, int]] = []
+    real = markerless.classify_map
+
+    def counting(lab, refs, *args, **kwargs):
+        calls.append((len(refs), int(np.asarray(lab).size // 3)))
+        return real(lab, refs, *args, **kwargs)
+
+    for module in (markerless, notes, dots):
+        monkeypatch.setattr(module, "classify_map", counting)
+    img, centres, _free = _turned_wall(45.0)
+    # two stickers touching (one blob of two colours: the disc coverer's, not a lone disc)
+    x = round(centres[2][0][0])
+    cv2.circle(img, (x - 12, 380), 12, (200, 30, 45), -1, cv2.LINE_AA)
+    cv2.circle(img, (x + 12, 380), 12, (30, 90, 190), -1, cv2.LINE_AA)
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
+    assert len(scene.notes) == 6
+    pair = [d for d in scene.dots if abs(d.center[0] - x) < 30 and abs(d.center[1] - 380) < 20]
+    assert len(pair) == 2
+    by_notes = [px for n, px in calls if n == len(refs.notes)]
+    by_stickers = [px for n, px in calls if n == len(refs.stickers)]
+    assert len(by_notes) == 1
+    assert len(by_stickers) == 1
+    # the work image is larger than the search one; the sticker pixels a small part of it
+    assert by_stickers[0] < by_notes[0]
