@@ -16,8 +16,8 @@ from capture.vision.markerless import (
     _linear8,
     _poly_mask,
     _poly_pixels,
-    foreground,
     find_wall,
+    foreground,
 )
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
 
