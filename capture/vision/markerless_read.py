@@ -224,11 +224,15 @@ def ocr_hidden(
 
     mine = np.zeros(crop.shape[:2], np.uint8)
     cv2.fillPoly(mine, [np.round(warp(own)).astype(np.int32)], 1)
-    parts = []
-    for q in others:
+    parts, tops = [], []
+    for q, top in zip(others, over or [False] * len(others), strict=True):
+        pts = np.round(warp(q)).astype(np.int32)
+        if _off_crop(pts, mine.shape):
+            continue  # its part would be empty: it hides nothing, and tells no paper apart
         part = np.zeros_like(mine)
-        cv2.fillPoly(part, [np.round(warp(q)).astype(np.int32)], 1)
+        cv2.fillPoly(part, [pts], 1)
         parts.append(part)
+        tops.append(top)
     hide = np.zeros_like(mine)
     for part in parts:
         hide |= part & (1 - mine)
@@ -245,7 +249,7 @@ def ocr_hidden(
                 sub = inside[::4, ::4]
                 if sub.any() and np.linalg.norm(np.median(lab[sub], 0) - paper) > paper_de:
                     hide |= inside.astype(np.uint8)
-    for part, top in zip(parts, over or [False] * len(parts), strict=True):
+    for part, top in zip(parts, tops, strict=True):
         if top:  # known to lie on top of this note, whatever its colour
             hide |= part & mine
     scale = side / float(np.mean(np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)))
@@ -255,6 +259,16 @@ def ocr_hidden(
         if -rr < cx < side + rr and -rr < cy < side + rr:
             cv2.circle(hide, (round(cx), round(cy)), max(1, round(rr)), 1, -1)
     return hide, mine
+
+
+def _off_crop(pts: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether a polygon (int px, of moderate size: no overflow in the fill) lies wholly
+    beside a crop of `shape`: filled, it would mark none of its pixels. On a wall of 70 notes
+    every note's crop drew the other 69 whole and read them, most of them far off."""
+    lo, hi = pts.min(0), pts.max(0)
+    if np.abs(pts).max() >= 1 << 20:
+        return False
+    return bool(hi[0] < 0 or hi[1] < 0 or lo[0] >= shape[1] or lo[1] >= shape[0])
 
 
 def fill_hidden(crop: np.ndarray, hide: np.ndarray, inpaint_px: int = 3) -> np.ndarray:
