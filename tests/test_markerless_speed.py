@@ -83,3 +83,49 @@ def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypa
     assert len(by_stickers) == 1
     # the work image is larger than the search one; the sticker pixels a small part of it
     assert by_stickers[0] < by_notes[0]
+
+
+def test_ocr_crop_draws_only_the_notes_that_reach_it(monkeypatch) -> None:
+    """A wall of 8 x 8 notes: a note's OCR crop (its outline grown by the crop margin) draws
+    its own outline and the few neighbours reaching into it, not all 63 other notes; what it
+    hides (a neighbour of another colour stuck over it, one of its colour known on top, a
+    sticker) is the same as with every note drawn (each one far off draws nothing)."""
+    from capture.vision import markerless_read
+    from capture.vision.markerless_read import ocr_hidden
+
+    side, pitch = 76.0, 84.0
+    square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float64)
+    outlines = [square + np.array([pitch * (k % 8), pitch * (k // 8)]) for k in range(64)]
+    k = 27  # a note inside the grid; its right neighbour is stuck over its edge
+    outlines[28] = outlines[28] - (12.0, 0.0)
+    outlines[19] = outlines[19] + (0.0, 12.0)  # the one above it, known on top
+    own = outlines[k]
+    c = own.mean(0)
+    quad = c + (own - c) * 1.3
+    crop = np.full((200, 200, 3), (250, 232, 95), np.uint8)
+    crop[:, 170:] = (130, 200, 240)  # the neighbour over its edge: another paper
+    others = [o for j, o in enumerate(outlines) if j != k]
+    over = [j == 19 for j in range(64) if j != k]  # the note above, known on top
+    discs = [(float(c[0]), float(c[1]), 6.0)]
+    calls = []
+    real = cv2.fillPoly
+
+    def counting(img, pts, *args, **kwargs):
+        calls.append(1)
+        return real(img, pts, *args, **kwargs)
+
+    monkeypatch.setattr(markerless_read.cv2, "fillPoly", counting)
+    hide, mine = ocr_hidden(crop, quad, own, others, discs, 0.2, 6.0, over)
+    drawn = len(calls)
+    assert drawn <= 1 + 8  # its own outline and its eight neighbours at most
+    # the same as drawing every note: the neighbours alone (far ones drew nothing)
+    near = [j for j, o in enumerate(others) if np.abs(o.mean(0) - c).max() < 1.5 * pitch]
+    assert len(near) == 8
+    alone = ocr_hidden(
+        crop, quad, own, [others[j] for j in near], discs, 0.2, 6.0, [over[j] for j in near]
+    )
+    assert np.array_equal(hide, alone[0]) and np.array_equal(mine, alone[1])
+    assert hide[60:140, 170:].all()  # the neighbour of another paper over its edge
+    assert hide[25:30, 60:140].all()  # the one of its paper known on top
+    assert hide[100, 100]  # the sticker
+    assert not hide[60:90, 40:80].any()  # its own paper
