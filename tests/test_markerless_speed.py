@@ -129,3 +129,26 @@ def test_ocr_crop_draws_only_the_notes_that_reach_it(monkeypatch) -> None:
     assert hide[25:30, 60:140].all()  # the one of its paper known on top
     assert hide[100, 100]  # the sticker
     assert not hide[60:90, 40:80].any()  # its own paper
+
+
+def test_bench_speed_times_each_photo_read_with_no_board(tmp_path) -> None:
+    """`capture bench speed FOLDER`: per photo the CPU seconds of decoding, find_wall and
+    interpret with what was found, then the median and the maximum over the photos."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from capture.cli import main
+
+    img, truth, _free = _drawn_wall(1.5)
+    Image.fromarray(img).save(tmp_path / "mur.png")
+    Image.fromarray(np.full((400, 600, 3), 215, np.uint8)).save(tmp_path / "vide.png")
+    res = CliRunner().invoke(main, ["bench", "speed", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    rows = {line.split()[0]: line for line in res.output.splitlines() if "find_wall " in line}
+    assert set(rows) == {"mur.png", "vide.png"}
+    assert f"notes {len(truth):3}" in rows["mur.png"]
+    assert "notes   0" in rows["vide.png"]
+    lines = res.output.splitlines()
+    summary = dict(line.split() for line in lines if line.startswith(("find", "total", "photos")))
+    assert summary["photos"] == "2"
+    assert float(summary["find_wall_max_s"]) >= float(summary["find_wall_median_s"]) > 0
