@@ -40,6 +40,7 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
         direct = (np.clip(lin * gains, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
         assert np.array_equal(_apply_gains(img, gains), direct)
     lab = _lab(img)
+    assert np.array_equal(lab, cv2.cvtColor(img.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab))
     for ref in (np.array([80.0, 2.0, -3.0]), lab[::-1].copy(), np.float32([70, 1, 1])):
         for w in (0.5, 1.0):
             got, want = foreground(lab, ref, w), _pixelwise_foreground(lab, ref, w)
@@ -54,10 +55,11 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
 
 
 def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypatch) -> None:
-    """A wall seen at 45 degrees (its notes in several size bands): the note colour classes of
-    the search image are taken once for every band (they were taken again by find_squares in
-    each band), and the sticker classes once, on the sticker pixels only (place_discs took
-    them over the whole work image in each band). The wall reads as before (its test)."""
+    """A wall seen at 45 degrees (its notes in several size bands): the note colour classes and
+    the edges of the search image are taken once for every band (they were taken again by
+    find_squares in each band), and the sticker classes once, on the sticker pixels only
+    (place_discs took them over the whole work image in each band). The wall reads as
+    before (its test)."""
     calls: list[tuple[int, int]] = []
     real = markerless.classify_map
 
@@ -67,6 +69,15 @@ def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypa
 
     for module in (markerless, notes, dots):
         monkeypatch.setattr(module, "classify_map", counting)
+    edge_maps = []
+    real_edges = notes._edge_map
+
+    def counting_edges(l_channel):
+        edge_maps.append(l_channel.shape)
+        return real_edges(l_channel)
+
+    for module in (markerless, notes):
+        monkeypatch.setattr(module, "_edge_map", counting_edges, raising=False)
     img, centres, _free = _turned_wall(45.0)
     # two stickers touching (one blob of two colours: the disc coverer's, not a lone disc)
     x = round(centres[2][0][0])
@@ -80,6 +91,7 @@ def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypa
     by_notes = [px for n, px in calls if n == len(refs.notes)]
     by_stickers = [px for n, px in calls if n == len(refs.stickers)]
     assert len(by_notes) == 1
+    assert len(edge_maps) == 1  # the search image's edges, likewise
     assert len(by_stickers) == 1
     # the work image is larger than the search one; the sticker pixels a small part of it
     assert by_stickers[0] < by_notes[0]

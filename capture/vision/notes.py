@@ -589,6 +589,7 @@ def find_squares(
     blob_size: bool = False,
     strays: bool = False,
     classes: np.ndarray | None = None,
+    edge_map: np.ndarray | None = None,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -602,7 +603,7 @@ def find_squares(
     strays: a blob's pixels in no colour part (writing, stickers, speckle of a paper whose
     colour falls between two classes) are the part's they touch (see _colour_parts).
     classes: classify_map(lab, note_refs)'s index when the caller has it (a wall photo's size
-    bands share one image), else computed here.
+    bands share one image), else computed here; edge_map: _edge_map(lab[..., 0]) likewise.
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
     """
@@ -610,7 +611,9 @@ def find_squares(
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
     cls = classify_map(lab, note_refs)[0] if classes is None else classes
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
-    parts = _colour_parts(lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays)
+    parts = _colour_parts(
+        lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays, edge_map
+    )
     board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
     squares: list[Square] = []
     for p in parts:
@@ -646,6 +649,7 @@ def _colour_parts(
     cfg: NotesConfig,
     blob_size: bool,
     strays: bool = False,
+    edge_map: np.ndarray | None = None,
 ) -> list[ColourPart]:
     """Every blob of the mask split by colour class (parts under min_area_frac dropped).
 
@@ -658,7 +662,7 @@ def _colour_parts(
     note_area = side * side
     min_px = cfg.min_area_frac * note_area  # a part (or blob) smaller is no note
     support_all = mask | ~valid
-    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
+    edges = np.maximum(_edge_map(lab[..., 0]) if edge_map is None else edge_map, 0.0)
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
         _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
     )
