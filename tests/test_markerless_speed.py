@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from test_markerless import _drawn_wall, _turned_wall
 
 from capture.core.config import CONFIG
@@ -54,6 +55,7 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
         assert np.array_equal(_poly_pixels(lab, quad), lab[_poly_mask((h, w), quad)])
 
 
+@pytest.mark.slow
 def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypatch) -> None:
     """A wall seen at 45 degrees (its notes in several size bands): the note colour classes and
     the edges of the search image are taken once for every band (they were taken again by
@@ -143,6 +145,7 @@ def test_ocr_crop_draws_only_the_notes_that_reach_it(monkeypatch) -> None:
     assert not hide[60:90, 40:80].any()  # its own paper
 
 
+@pytest.mark.slow
 def test_bench_speed_times_each_photo_read_with_no_board(tmp_path) -> None:
     """`capture bench speed FOLDER`: per photo the CPU seconds of decoding, find_wall and
     interpret with what was found, then the median and the maximum over the photos."""
