@@ -115,6 +115,9 @@ _UNIT8 = np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0
 _LIN8 = (np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0) ** 2.2
 
 
+_LIN8_EPS = _LIN8 + np.float32(1e-3)  # _chromaticity's: no channel is 0
+
+
 def _linear8(rgb8: np.ndarray) -> np.ndarray:
     """(rgb8 / 255) ** 2.2 as float32, for a uint8 image (a lookup of _LIN8)."""
     return cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8)
@@ -1396,8 +1399,16 @@ def paper_share(lab: np.ndarray, quad: np.ndarray, paper: np.ndarray, de: float)
 def _chromaticity(rgb8: np.ndarray) -> np.ndarray:
     """Linear RGB over its sum. Shade (a curled corner, the gap between two notes, a note's own
     shadow) darkens a surface by one factor in every channel: its chromaticity stays."""
-    lin = _linear8(rgb8) + np.float32(1e-3)
-    return lin / lin.sum(-1, keepdims=True)
+    # (the 1e-3 added in the table; the sum of the three planes as numpy's sum over the last
+    # axis adds them, in order: the same values, a pass fewer and no strided reduction)
+    if rgb8.ndim != 3:  # (an image: H x W x 3; N x 3 pixels the plain way)
+        lin = _linear8(rgb8) + np.float32(1e-3)
+        return lin / lin.sum(-1, keepdims=True)
+    lin = cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8_EPS)
+    r, g, b = cv2.split(lin)
+    total = r + g
+    total += b
+    return lin / total[..., None]
 
 
 def _work_corners(n: WallNote, fw: float) -> np.ndarray:
