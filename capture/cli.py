@@ -421,7 +421,11 @@ def bench_ocr(count: int, seed: int, level: str, engines: tuple[str, ...],
 def bench_speed(photos: tuple[Path, ...]) -> None:
     """CPU seconds per photo read with no board (the markerless way, no OCR): decoding,
     find_wall, interpret, then the median and the maximum. PHOTOS: files or folders."""
-    from capture.bench.speed import markerless_speed, photo_paths, speed_summary  # lazy
+    from capture.bench.speed import (  # lazy: startup
+        markerless_speed,
+        photo_paths,
+        speed_summary,
+    )
 
     def show(r) -> None:
         console.print(f"{r.name:32} decode {r.decode_s:6.2f}  find_wall {r.find_wall_s:6.2f}  "

@@ -18,6 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from capture.core.config import CONFIG, Config
+from capture.io.decode import load_photo
+from capture.vision.markerless import find_wall
+from capture.vision.markerless_read import (
+    NOTE_NAMES,
+    STICKER_NAMES,
+    interpret,
+    load_colour_refs,
+)
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp")
 
@@ -53,15 +61,6 @@ def markerless_speed(
     progress: Callable[[PhotoSpeed], None] | None = None,
 ) -> list[PhotoSpeed]:
     """Each photo read the markerless way (no OCR), timed stage by stage."""
-    from capture.io.decode import load_photo
-    from capture.vision.markerless import find_wall
-    from capture.vision.markerless_read import (
-        NOTE_NAMES,
-        STICKER_NAMES,
-        interpret,
-        load_colour_refs,
-    )
-
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     out = []
     for path in paths:
