@@ -706,6 +706,19 @@ class MarkerlessConfig:
     # (4 photos better, none worse); the 72 development photos named alike
     # (markerless.name_colours)
     clip_exposure_tau: float = 1.0
+    # A clipped note's shaded paper (markerless_read.shaded_paper_colour): the pixels inside
+    # its outline shrunk to clip_shade_share (its edges and curled corner, not the wall's
+    # blend at the outline) whose every channel lies under clip_shade_level x the clip (not
+    # the clipped paper's noise dipping under it) and whose brightest channel is at least
+    # clip_shade_dark of the clip in linear light (no ink core); at least clip_shade_min_px of
+    # them and clip_shade_min_share of the note, spread (median absolute log deviation of
+    # their chromaticity) under clip_shade_spread. 0 share: not read.
+    clip_shade_share: float = 0.95
+    clip_shade_level: float = 0.92
+    clip_shade_dark: float = 0.25
+    clip_shade_min_px: int = 50
+    clip_shade_min_share: float = 0.005
+    clip_shade_spread: float = 0.15
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's
     # colour under one light and share one name, the nearest to the group as a whole: one

@@ -27,6 +27,7 @@ from capture.vision.colour import (
     correct_cast,
     lab_to_linear,
     linear_hue,
+    linear_to_lab_unbounded,
     load_colour_refs,
     load_note_shades,
     load_surface_refs,
@@ -306,6 +307,122 @@ def clipped_share(px: np.ndarray, clip_level: int) -> float:
     return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
 
 
+def note_paper_pixels(rgb: np.ndarray, corners: np.ndarray, share: float) -> np.ndarray:
+    """A note's pixels in the photo as taken inside its outline shrunk to `share` about its
+    centre (photo px): N x 3. paper_pixels is the middle (0.6); a note's shaded parts (a
+    curled corner, its edges, the falloff of the light) lie nearer its outline."""
+    c = corners.mean(0)
+    inner = (corners - c) * share + c
+    x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
+    x1, y1 = np.ceil(inner.max(0)).astype(int) + 1
+    patch = rgb[y0:y1, x0:x1]
+    if patch.size == 0:
+        return np.zeros((0, 3), rgb.dtype)
+    mask = np.zeros(patch.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
+    return patch[mask > 0]
+
+
+def shaded_paper_colour(
+    px: np.ndarray,
+    lab: np.ndarray,
+    clipped: np.ndarray,
+    balance: np.ndarray,
+    config: Config,
+) -> np.ndarray | None:
+    """A clipped note's colour (CIELAB, as `lab`, its paper colour with `clipped` channels
+    saturated) read from its paper's shaded parts (px: note_paper_pixels, the photo as taken),
+    or None when too few of them say the same. A note clipped in a channel is rarely clipped
+    everywhere: where it lies in shade its channels drop under the clip and keep the paper's
+    chromaticity (ratios of linear channels: the paper's times the light's), whatever the
+    exposure. Such a pixel is the same paper when its every channel lies clearly under the clip
+    (clip_shade_level: not the clipped paper's noise), it is no ink core (its brightest channel
+    at clip_shade_dark or more of the clip) each channel the note clips is, over the
+    unclipped ones, at least what the note shows (a lower bound), and the unclipped channels
+    keep the note's ratios among them within clip_shade_spread (log): ink, stickers and the
+    wall break one or the other. The median chromaticity of those pixels (balance: the gains the note's
+    `lab` was balanced with, applied to them as well), scaled to the note's unclipped channels
+    and at least to its clipped ones, is the note's colour; None with fewer than
+    clip_shade_min_px of them (clip_shade_min_share of px) or spread over clip_shade_spread
+    (median absolute log deviation)."""
+    m = config.markerless
+    clipped = np.asarray(clipped, bool)
+    ref = ~clipped
+    if not clipped.any() or not ref.any() or not len(px):
+        return None
+    seen = lab_to_linear(np.asarray(lab, np.float32)[None])[0].astype(np.float64)
+    v = np.asarray(px, np.float64) / 255.0
+    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4) * balance
+    top = max(float(config.dots.clip_level) * m.clip_shade_level, 1.0)
+    dark = (float(config.dots.clip_level) / 255.0) ** 2.2 * m.clip_shade_dark
+    ok = (np.asarray(px).max(1) < top) & (lin.max(1) >= dark)
+    den = lin[:, ref].sum(1)
+    ok &= den > 1e-6
+    bound = seen[clipped] / max(float(seen[ref].sum()), 1e-6)
+    ratio = lin[:, clipped] / np.maximum(den, 1e-6)[:, None]
+    ok &= (ratio >= bound).all(1)
+    # the channels the note keeps keep their ratios in its shade (the same paper, less lit)
+    idx = np.flatnonzero(ref)
+    for i in idx[1:]:
+        own = np.log(max(float(seen[i]), 1e-6) / max(float(seen[idx[0]]), 1e-6))
+        at = np.log(np.maximum(lin[:, i], 1e-6) / np.maximum(lin[:, idx[0]], 1e-6))
+        ok &= np.abs(at - own) <= m.clip_shade_spread
+    n = int(ok.sum())
+    if n < max(m.clip_shade_min_px, m.clip_shade_min_share * len(px)):
+        return None
+    chroma = np.log(np.maximum(lin[ok], 1e-6) / lin[ok].max(1, keepdims=True))
+    mid = np.median(chroma, 0)
+    if float(np.median(np.abs(chroma - mid), 0).max()) > m.clip_shade_spread:
+        return None
+    c = np.exp(mid)
+    # scaled to the unclipped channels as measured, and at least to the clipped ones' bound
+    k = max(float(seen[ref].sum() / c[ref].sum()), float((seen[clipped] / c[clipped]).max()))
+    return linear_to_lab_unbounded((k * c)[None])[0]
+
+
+def shaded_packs(
+    labs: np.ndarray,
+    clipped: np.ndarray,
+    scene: WallScene,
+    rgb: np.ndarray,
+    balance: np.ndarray,
+    config: Config,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The notes' colours and clipped channels with each pack (markerless.colour_packs) that
+    the photo clips in two channels on most of its notes read from its shaded paper
+    (shaded_paper_colour): the median over its notes that have enough of it, given to every
+    note of the pack, its channels values again. With one channel left (a yellow or a lime
+    clipped in red and green keeps only its blue) the pack's name hangs on the photo's fitted
+    exposure (markerless.name_colours), and one note in part shaded tells it. Packs clipped in
+    one channel keep their bounds (the exposure fit names them well: a blue clipped in blue, a
+    pink in red)."""
+    m = config.markerless
+    labs = np.asarray(labs, np.float64).copy()
+    clipped = np.asarray(clipped, bool).copy()
+    packs = colour_packs(labs, m.colour_cluster_de)
+    for p in np.unique(packs):
+        sel = np.flatnonzero(packs == p)
+        low = clipped[sel].mean(0) > 0.5
+        if low.sum() != 2:
+            continue
+        read = [
+            shaded_paper_colour(
+                note_paper_pixels(rgb, np.array(scene.notes[k].corners), m.clip_shade_share),
+                labs[k],
+                clipped[k],
+                balance,
+                config,
+            )
+            for k in sel
+            if clipped[k].sum() == 2
+        ]
+        read = [v for v in read if v is not None]
+        if read:
+            labs[sel] = np.median(np.array(read), axis=0)
+            clipped[sel] = False
+    return labs, clipped
+
+
 def clipped_channels(px: np.ndarray, config: Config) -> np.ndarray:
     """Per channel (R, G, B): saturated over most of a note's paper (paper_pixels, N x 3;
     dot_clip_share of it, as for a sticker), its value then only a lower bound."""
@@ -539,6 +656,11 @@ def interpret(
             labs = seen
         else:
             unbalance = None
+    if rgb is not None and m.clip_shade_share > 0 and len(labs):
+        bal = np.ones(3)
+        if unbalance is None and scene.balance is not None:
+            bal = np.asarray(scene.balance, np.float64)
+        labs, clipped = shaded_packs(labs, clipped, scene, rgb, bal, config)
     if unbalance is None and len(labs):
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
