@@ -340,9 +340,9 @@ def shaded_paper_colour(
     at clip_shade_dark or more of the clip) each channel the note clips is, over the
     unclipped ones, at least what the note shows (a lower bound), and the unclipped channels
     keep the note's ratios among them within clip_shade_spread (log): ink, stickers and the
-    wall break one or the other. The median chromaticity of those pixels (balance: the gains the note's
-    `lab` was balanced with, applied to them as well), scaled to the note's unclipped channels
-    and at least to its clipped ones, is the note's colour; None with fewer than
+    wall break one or the other. The median chromaticity of those pixels (balance: the gains
+    the note's `lab` was balanced with, applied to them as well), scaled to the note's
+    unclipped channels and at least to its clipped ones, is the note's colour; None with fewer than
     clip_shade_min_px of them (clip_shade_min_share of px) or spread over clip_shade_spread
     (median absolute log deviation)."""
     m = config.markerless
