@@ -714,11 +714,12 @@ class MarkerlessConfig:
     # them and clip_shade_min_share of the note, spread (median absolute log deviation of
     # their chromaticity) under clip_shade_spread. 0 share: not read.
     clip_shade_share: float = 0.95
-    clip_shade_level: float = 0.92
+    clip_shade_level: float = 0.9
     clip_shade_dark: float = 0.25
     clip_shade_min_px: int = 50
     clip_shade_min_share: float = 0.005
     clip_shade_spread: float = 0.15
+    clip_shade_floor: float = 0.1
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's
     # colour under one light and share one name, the nearest to the group as a whole: one

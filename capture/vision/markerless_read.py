@@ -353,10 +353,13 @@ def shaded_paper_colour(
     seen = lab_to_linear(np.asarray(lab, np.float32)[None])[0].astype(np.float64)
     v = np.asarray(px, np.float64) / 255.0
     lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4) * balance
-    top = max(float(config.dots.clip_level) * m.clip_shade_level, 1.0)
     dark = (float(config.dots.clip_level) / 255.0) ** 2.2 * m.clip_shade_dark
-    ok = (np.asarray(px).max(1) < top) & (lin.max(1) >= dark)
+    raw = np.asarray(px)
     den = lin[:, ref].sum(1)
+    body = raw[:, clipped].min(1) >= config.dots.clip_level
+    lit = float(np.median(den[body])) if body.any() else float(np.median(den))
+    ok = (raw.max(1) < config.dots.clip_level) & (lin.max(1) >= dark)
+    ok &= den <= m.clip_shade_level * lit
     ok &= den > 1e-6
     bound = seen[clipped] / max(float(seen[ref].sum()), 1e-6)
     ratio = lin[:, clipped] / np.maximum(den, 1e-6)[:, None]
@@ -370,14 +373,22 @@ def shaded_paper_colour(
     n = int(ok.sum())
     if n < max(m.clip_shade_min_px, m.clip_shade_min_share * len(px)):
         return None
-    chroma = np.log(np.maximum(lin[ok], 1e-6) / lin[ok].max(1, keepdims=True))
-    mid = np.median(chroma, 0)
-    if float(np.median(np.abs(chroma - mid), 0).max()) > m.clip_shade_spread:
+    chroma = lin[ok] / lin[ok].max(1, keepdims=True)
+    c = np.median(chroma, 0)
+    # a channel near black in the shade (a deep yellow's blue) holds only noise: its ratio is
+    # left out, and the note keeps the value its lit paper shows
+    held = c >= m.clip_shade_floor
+    logs = np.log(np.maximum(chroma[:, held], 1e-6))
+    if float(np.median(np.abs(logs - np.median(logs, 0)), 0).max()) > m.clip_shade_spread:
         return None
-    c = np.exp(mid)
-    # scaled to the unclipped channels as measured, and at least to the clipped ones' bound
-    k = max(float(seen[ref].sum() / c[ref].sum()), float((seen[clipped] / c[clipped]).max()))
-    return linear_to_lab_unbounded((k * c)[None])[0]
+    # the clipped channels at the shade's ratios to the channels the note keeps (when those
+    # are measured there), and at least at their bounds
+    k = float((seen[clipped] / c[clipped]).max())
+    if (held & ref).any():
+        k = max(k, float(seen[held & ref].sum() / c[held & ref].sum()))
+    out = seen.copy()
+    out[clipped] = k * c[clipped]
+    return linear_to_lab_unbounded(out[None])[0]
 
 
 def shaded_packs(
