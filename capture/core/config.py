@@ -706,13 +706,23 @@ class MarkerlessConfig:
     # (4 photos better, none worse); the 72 development photos named alike
     # (markerless.name_colours)
     clip_exposure_tau: float = 1.0
-    # A clipped note's shaded paper (markerless_read.shaded_paper_colour): the pixels inside
-    # its outline shrunk to clip_shade_share (its edges and curled corner, not the wall's
-    # blend at the outline) whose every channel lies under clip_shade_level x the clip (not
-    # the clipped paper's noise dipping under it) and whose brightest channel is at least
-    # clip_shade_dark of the clip in linear light (no ink core); at least clip_shade_min_px of
-    # them and clip_shade_min_share of the note, spread (median absolute log deviation of
-    # their chromaticity) under clip_shade_spread. 0 share: not read.
+    # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
+    # exposure decides between them) read from its notes' shaded paper (a curled corner, an
+    # edge, a shadow across it: markerless_read.shaded_paper_colour, shaded_packs): the pixels
+    # inside each outline shrunk to clip_shade_share (not the wall's blend at the outline),
+    # 1.5 radii off its stickers, whose clipped channels lie under clip_shade_level x the
+    # clip (0.9: 225 of 255; with every channel merely under the clip, the clipped paper's
+    # own noise passes, R = G whatever the paper: seed 47 IMG_0002's four limes read yellow), the
+    # others under the clip and no brighter than the lit paper, the brightest channel at least
+    # clip_shade_dark of the clip in linear light (no ink core). A note has its colour when
+    # clip_shade_min_px of them (and clip_shade_min_share of its pixels) agree within
+    # clip_shade_spread (median absolute deviation of log chromaticity; channels under
+    # clip_shade_floor of the brightest left out: a deep yellow's blue is JPEG noise there),
+    # and a pack when clip_shade_notes of its notes clipped in two channels have one: a note
+    # alone may show only ink edges (a real overexposed yellow read orange from its red
+    # marker). 0 share: not read. Rendered yellows and limes as the test draws them (44
+    # photos: six papers, exposure 1.6-3 x, a shadow of 0.35 or 0.5 across a quarter of
+    # each): 7 photos right that main names lime (or whose pinks it names red), none worse.
     clip_shade_share: float = 0.95
     clip_shade_level: float = 0.9
     clip_shade_dark: float = 0.25
@@ -720,6 +730,7 @@ class MarkerlessConfig:
     clip_shade_min_share: float = 0.005
     clip_shade_spread: float = 0.15
     clip_shade_floor: float = 0.1
+    clip_shade_notes: float = 0.5
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's
     # colour under one light and share one name, the nearest to the group as a whole: one

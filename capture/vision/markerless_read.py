@@ -307,10 +307,17 @@ def clipped_share(px: np.ndarray, clip_level: int) -> float:
     return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
 
 
-def note_paper_pixels(rgb: np.ndarray, corners: np.ndarray, share: float) -> np.ndarray:
+def note_paper_pixels(
+    rgb: np.ndarray,
+    corners: np.ndarray,
+    share: float,
+    discs: Sequence[tuple[tuple[float, float], float]] = (),
+) -> np.ndarray:
     """A note's pixels in the photo as taken inside its outline shrunk to `share` about its
-    centre (photo px): N x 3. paper_pixels is the middle (0.6); a note's shaded parts (a
-    curled corner, its edges, the falloff of the light) lie nearer its outline."""
+    centre (photo px), but those within 1.5 radii of a sticker (discs: centre and radius,
+    photo px; its rim and shadow too): N x 3. paper_pixels is the middle (0.6); a note's
+    shaded parts (a curled corner, its edges, the falloff of the light) lie nearer its
+    outline."""
     c = corners.mean(0)
     inner = (corners - c) * share + c
     x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
@@ -320,6 +327,9 @@ def note_paper_pixels(rgb: np.ndarray, corners: np.ndarray, share: float) -> np.
         return np.zeros((0, 3), rgb.dtype)
     mask = np.zeros(patch.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
+    for (cx, cy), r in discs:
+        centre = (round(cx - x0), round(cy - y0))
+        cv2.circle(mask, centre, max(1, round(1.5 * r)), 0, -1)
     return patch[mask > 0]
 
 
@@ -330,21 +340,24 @@ def shaded_paper_colour(
     balance: np.ndarray,
     config: Config,
 ) -> np.ndarray | None:
-    """A clipped note's colour (CIELAB, as `lab`, its paper colour with `clipped` channels
-    saturated) read from its paper's shaded parts (px: note_paper_pixels, the photo as taken),
-    or None when too few of them say the same. A note clipped in a channel is rarely clipped
-    everywhere: where it lies in shade its channels drop under the clip and keep the paper's
-    chromaticity (ratios of linear channels: the paper's times the light's), whatever the
-    exposure. Such a pixel is the same paper when its every channel lies clearly under the clip
-    (clip_shade_level: not the clipped paper's noise), it is no ink core (its brightest channel
-    at clip_shade_dark or more of the clip) each channel the note clips is, over the
-    unclipped ones, at least what the note shows (a lower bound), and the unclipped channels
-    keep the note's ratios among them within clip_shade_spread (log): ink, stickers and the
-    wall break one or the other. The median chromaticity of those pixels (balance: the gains
-    the note's `lab` was balanced with, applied to them as well), scaled to the note's
-    unclipped channels and at least to its clipped ones, is the note's colour; None with fewer than
-    clip_shade_min_px of them (clip_shade_min_share of px) or spread over clip_shade_spread
-    (median absolute log deviation)."""
+    """A clipped note's paper (CIELAB) read from its shaded parts (px: note_paper_pixels, the
+    photo as taken; lab: its paper colour as measured, its `clipped` channels saturated), or
+    None when too few of them say the same. A note clipped in a channel is rarely clipped
+    everywhere: where it lies in shade (a curled corner, an edge, a shadow across it) its
+    channels drop under the clip and keep the paper's chromaticity (ratios of linear
+    channels: the paper's times the light's), whatever the exposure. A pixel is that paper in
+    shade when its clipped channels lie clearly under the clip (clip_shade_level: not the
+    clipped paper's noise dipping under it), the others under it and no brighter than the lit
+    paper, it is no ink core (its brightest channel at clip_shade_dark or more of the clip),
+    each channel the note clips is, over the unclipped ones, at least what the note shows (a
+    lower bound), and the unclipped channels keep the note's ratios among them: ink, stickers
+    and the wall break one or the other. Their median chromaticity (balance: the gains `lab`
+    was balanced with, applied to them too) is the paper at the exposure that brings its
+    brightest channel to the clip: its hue is the paper's, its lightness that of a bright
+    note (the true exposure is unknown). None with fewer than clip_shade_min_px of them
+    (clip_shade_min_share of px) or spread over clip_shade_spread (median absolute
+    deviation of the log chromaticity, channels under clip_shade_floor of the brightest left
+    out: a deep yellow's blue is noise there)."""
     m = config.markerless
     clipped = np.asarray(clipped, bool)
     ref = ~clipped
@@ -358,8 +371,12 @@ def shaded_paper_colour(
     den = lin[:, ref].sum(1)
     body = raw[:, clipped].min(1) >= config.dots.clip_level
     lit = float(np.median(den[body])) if body.any() else float(np.median(den))
-    ok = (raw.max(1) < config.dots.clip_level) & (lin.max(1) >= dark)
-    ok &= den <= m.clip_shade_level * lit
+    # clearly under the clip in the channels the note clips (not its noise dipping under it),
+    # under it in the others, and no brighter than the lit paper in those
+    ok = (raw[:, clipped].max(1) < m.clip_shade_level * config.dots.clip_level) & (
+        raw.max(1) < config.dots.clip_level
+    )
+    ok &= (lin.max(1) >= dark) & (den <= lit)
     ok &= den > 1e-6
     bound = seen[clipped] / max(float(seen[ref].sum()), 1e-6)
     ratio = lin[:, clipped] / np.maximum(den, 1e-6)[:, None]
@@ -375,20 +392,14 @@ def shaded_paper_colour(
         return None
     chroma = lin[ok] / lin[ok].max(1, keepdims=True)
     c = np.median(chroma, 0)
-    # a channel near black in the shade (a deep yellow's blue) holds only noise: its ratio is
-    # left out, and the note keeps the value its lit paper shows
+    # a channel near black in the shade (a deep yellow's blue) holds only noise: left out of
+    # the spread
     held = c >= m.clip_shade_floor
     logs = np.log(np.maximum(chroma[:, held], 1e-6))
     if float(np.median(np.abs(logs - np.median(logs, 0)), 0).max()) > m.clip_shade_spread:
         return None
-    # the clipped channels at the shade's ratios to the channels the note keeps (when those
-    # are measured there), and at least at their bounds
-    k = float((seen[clipped] / c[clipped]).max())
-    if (held & ref).any():
-        k = max(k, float(seen[held & ref].sum() / c[held & ref].sum()))
-    out = seen.copy()
-    out[clipped] = k * c[clipped]
-    return linear_to_lab_unbounded(out[None])[0]
+    # the paper at the exposure that brings its brightest channel to the clip
+    return linear_to_lab_unbounded(c[None])[0]
 
 
 def shaded_packs(
@@ -411,6 +422,7 @@ def shaded_packs(
     labs = np.asarray(labs, np.float64).copy()
     clipped = np.asarray(clipped, bool).copy()
     packs = colour_packs(labs, m.colour_cluster_de)
+    discs = [(d.center, d.radius_px) for d in scene.dots]
     for p in np.unique(packs):
         sel = np.flatnonzero(packs == p)
         low = clipped[sel].mean(0) > 0.5
@@ -418,7 +430,7 @@ def shaded_packs(
             continue
         read = [
             shaded_paper_colour(
-                note_paper_pixels(rgb, np.array(scene.notes[k].corners), m.clip_shade_share),
+                note_paper_pixels(rgb, np.array(scene.notes[k].corners), m.clip_shade_share, discs),
                 labs[k],
                 clipped[k],
                 balance,
@@ -427,8 +439,9 @@ def shaded_packs(
             for k in sel
             if clipped[k].sum() == 2
         ]
-        read = [v for v in read if v is not None]
-        if read:
+        # most of them: one note's few shaded pixels may be ink or a sticker's rim
+        if sum(v is not None for v in read) >= max(1, m.clip_shade_notes * len(read)):
+            read = [v for v in read if v is not None]
             labs[sel] = np.median(np.array(read), axis=0)
             clipped[sel] = False
     return labs, clipped
