@@ -714,7 +714,10 @@ class MarkerlessConfig:
     # clip (0.9: 225 of 255; with every channel merely under the clip, the clipped paper's
     # own noise passes, R = G whatever the paper: seed 47 IMG_0002's four limes read yellow), the
     # others under the clip and no brighter than the lit paper, the brightest channel at least
-    # clip_shade_dark of the clip in linear light (no ink core). A note has its colour when
+    # clip_shade_dark of the clip in linear light (no ink core), in an area of such pixels
+    # (an opening of clip_shade_open of the note's side, 3 px at least: red or orange
+    # writing on a yellow note passes every other test, and did on a real overexposed yellow,
+    # post-its-9 2/3 stop brighter, its strokes 1-2 px wide). A note has its colour when
     # clip_shade_min_px of them (and clip_shade_min_share of its pixels) agree within
     # clip_shade_spread (median absolute deviation of log chromaticity; channels under
     # clip_shade_floor of the brightest left out: a deep yellow's blue is JPEG noise there),
@@ -731,6 +734,7 @@ class MarkerlessConfig:
     clip_shade_spread: float = 0.15
     clip_shade_floor: float = 0.1
     clip_shade_notes: float = 0.5
+    clip_shade_open: float = 0.02
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's
     # colour under one light and share one name, the nearest to the group as a whole: one

@@ -307,69 +307,74 @@ def clipped_share(px: np.ndarray, clip_level: int) -> float:
     return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
 
 
-def note_paper_pixels(
+def note_paper_patch(
     rgb: np.ndarray,
     corners: np.ndarray,
     share: float,
     discs: Sequence[tuple[tuple[float, float], float]] = (),
-) -> np.ndarray:
-    """A note's pixels in the photo as taken inside its outline shrunk to `share` about its
-    centre (photo px), but those within 1.5 radii of a sticker (discs: centre and radius,
-    photo px; its rim and shadow too): N x 3. paper_pixels is the middle (0.6); a note's
-    shaded parts (a curled corner, its edges, the falloff of the light) lie nearer its
-    outline."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """A note's patch of the photo as taken (h x w x 3) and the mask (h x w bool) of its
+    outline shrunk to `share` about its centre (photo px) but within 1.5 radii of a sticker
+    (discs: centre and radius, photo px; its rim and shadow too). paper_pixels is the middle
+    (0.6); a note's shaded parts (a curled corner, its edges, the falloff of the light) lie
+    nearer its outline."""
     c = corners.mean(0)
     inner = (corners - c) * share + c
     x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
     x1, y1 = np.ceil(inner.max(0)).astype(int) + 1
     patch = rgb[y0:y1, x0:x1]
-    if patch.size == 0:
-        return np.zeros((0, 3), rgb.dtype)
     mask = np.zeros(patch.shape[:2], np.uint8)
+    if patch.size == 0:
+        return patch, mask.astype(bool)
     cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
     for (cx, cy), r in discs:
         centre = (round(cx - x0), round(cy - y0))
         cv2.circle(mask, centre, max(1, round(1.5 * r)), 0, -1)
-    return patch[mask > 0]
+    return patch, mask > 0
 
 
 def shaded_paper_colour(
-    px: np.ndarray,
+    patch: np.ndarray,
+    mask: np.ndarray,
     lab: np.ndarray,
     clipped: np.ndarray,
     balance: np.ndarray,
     config: Config,
 ) -> np.ndarray | None:
-    """A clipped note's paper (CIELAB) read from its shaded parts (px: note_paper_pixels, the
-    photo as taken; lab: its paper colour as measured, its `clipped` channels saturated), or
-    None when too few of them say the same. A note clipped in a channel is rarely clipped
-    everywhere: where it lies in shade (a curled corner, an edge, a shadow across it) its
-    channels drop under the clip and keep the paper's chromaticity (ratios of linear
-    channels: the paper's times the light's), whatever the exposure. A pixel is that paper in
-    shade when its clipped channels lie clearly under the clip (clip_shade_level: not the
-    clipped paper's noise dipping under it), the others under it and no brighter than the lit
-    paper, it is no ink core (its brightest channel at clip_shade_dark or more of the clip),
-    each channel the note clips is, over the unclipped ones, at least what the note shows (a
-    lower bound), and the unclipped channels keep the note's ratios among them: ink, stickers
-    and the wall break one or the other. Their median chromaticity (balance: the gains `lab`
-    was balanced with, applied to them too) is the paper at the exposure that brings its
-    brightest channel to the clip: its hue is the paper's, its lightness that of a bright
-    note (the true exposure is unknown). None with fewer than clip_shade_min_px of them
-    (clip_shade_min_share of px) or spread over clip_shade_spread (median absolute
-    deviation of the log chromaticity, channels under clip_shade_floor of the brightest left
-    out: a deep yellow's blue is noise there)."""
+    """A clipped note's paper (CIELAB) read from its shaded parts (patch, mask:
+    note_paper_patch, the photo as taken; lab: its paper colour as measured, its `clipped`
+    channels saturated), or None when too few of them say the same. A note clipped in a
+    channel is rarely clipped everywhere: where it lies in shade (a curled corner, an edge, a
+    shadow across it) its channels drop under the clip and keep the paper's chromaticity
+    (ratios of linear channels: the paper's times the light's), whatever the exposure. A
+    pixel is that paper in shade when its clipped channels lie clearly under the clip
+    (clip_shade_level: not the clipped paper's noise dipping under it), the others under it
+    and no brighter than the lit paper, it is no ink core (its brightest channel at
+    clip_shade_dark or more of the clip), each channel the note clips is, over the unclipped
+    ones, at least what the note shows (a lower bound), the unclipped channels keep the
+    note's ratios among them (ink, stickers and the wall break one or the other), and it lies
+    in an area of such pixels, not a stroke (an opening of clip_shade_open of the note's side:
+    red or orange writing on a yellow note passes every test above). Their median
+    chromaticity (balance: the gains `lab` was balanced with, applied to them too) is the
+    paper at the exposure that brings its brightest channel to the clip: its hue is the
+    paper's, its lightness that of a bright note (the true exposure is unknown). None with
+    fewer than clip_shade_min_px of them (clip_shade_min_share of the mask) or spread over
+    clip_shade_spread (median absolute deviation of the log chromaticity, channels under
+    clip_shade_floor of the brightest left out: a deep yellow's blue is noise there)."""
     m = config.markerless
     clipped = np.asarray(clipped, bool)
     ref = ~clipped
-    if not clipped.any() or not ref.any() or not len(px):
+    area = int(np.count_nonzero(mask))
+    if not clipped.any() or not ref.any() or not area:
         return None
+    px = np.asarray(patch).reshape(-1, 3)
     seen = lab_to_linear(np.asarray(lab, np.float32)[None])[0].astype(np.float64)
     v = np.asarray(px, np.float64) / 255.0
     lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4) * balance
     dark = (float(config.dots.clip_level) / 255.0) ** 2.2 * m.clip_shade_dark
     raw = np.asarray(px)
     den = lin[:, ref].sum(1)
-    body = raw[:, clipped].min(1) >= config.dots.clip_level
+    body = (raw[:, clipped].min(1) >= config.dots.clip_level) & mask.ravel()
     lit = float(np.median(den[body])) if body.any() else float(np.median(den))
     # clearly under the clip in the channels the note clips (not its noise dipping under it),
     # under it in the others, and no brighter than the lit paper in those
@@ -387,8 +392,13 @@ def shaded_paper_colour(
         own = np.log(max(float(seen[i]), 1e-6) / max(float(seen[idx[0]]), 1e-6))
         at = np.log(np.maximum(lin[:, i], 1e-6) / np.maximum(lin[:, idx[0]], 1e-6))
         ok &= np.abs(at - own) <= m.clip_shade_spread
+    # an area of paper in shade, not a stroke of ink nor the outline's edge
+    ok = ok.reshape(mask.shape) & mask
+    k = max(3, round(m.clip_shade_open * np.sqrt(area)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    ok = cv2.morphologyEx(ok.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool).ravel()
     n = int(ok.sum())
-    if n < max(m.clip_shade_min_px, m.clip_shade_min_share * len(px)):
+    if n < max(m.clip_shade_min_px, m.clip_shade_min_share * area):
         return None
     chroma = lin[ok] / lin[ok].max(1, keepdims=True)
     c = np.median(chroma, 0)
@@ -430,7 +440,7 @@ def shaded_packs(
             continue
         read = [
             shaded_paper_colour(
-                note_paper_pixels(rgb, np.array(scene.notes[k].corners), m.clip_shade_share, discs),
+                *note_paper_patch(rgb, np.array(scene.notes[k].corners), m.clip_shade_share, discs),
                 labs[k],
                 clipped[k],
                 balance,
