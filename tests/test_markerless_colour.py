@@ -494,6 +494,57 @@ def test_a_pack_clipped_but_on_one_note_is_read_from_it(exposure: float, shade: 
     assert sum(f.code == "overexposed" for f in res.findings) >= 4
 
 
+def _yellow_pack_in_shadow(exposure: float, shade: float) -> tuple[np.ndarray, list]:
+    """Four deep yellow notes (the generator's sRGB 255, 226, 60) in a row and two pinks and
+    two blues below, writing on each, on a grey wall; the photo exposed `exposure` x too long
+    (linear light) and clipped as a sensor does, the lower quarter of the yellow row in a
+    shadow of `shade` x the light (a person's, the edge soft): the yellows clip in red and
+    green but in that shadow."""
+    rng = np.random.default_rng(7)
+    h, w, side = 560, 1040, 160
+    img = np.full((h, w, 3), (150, 150, 146), np.uint8)
+    rows = [
+        [("yellow", (255, 226, 60))] * 4,
+        [
+            ("pink", (252, 96, 164)),
+            ("blue", (86, 196, 232)),
+            ("pink", (244, 60, 140)),
+            ("blue", (120, 200, 236)),
+        ],
+    ]
+    want = []
+    for r, row in enumerate(rows):
+        for c, (name, paper) in enumerate(row):
+            x0, y0 = 40 + 260 * c, 60 + 240 * r
+            cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
+            font = cv2.FONT_HERSHEY_SIMPLEX
+            cv2.putText(img, "Idee", (x0 + 20, y0 + 80), font, 1.2, (40, 40, 50), 3)
+            want.append((x0 + side / 2, y0 + side / 2, name))
+    y = np.arange(h, dtype=np.float32)
+    light = 1 - (1 - shade) / (1 + np.exp(-(y - (60 + 0.75 * side)) / 6))
+    light[300:] = 1.0
+    lin = (img.astype(np.float32) / 255) ** 2.2 * exposure * light[:, None, None]
+    img = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
+    img = np.clip(img + rng.normal(0, 1.5, img.shape), 0, 255).astype(np.uint8)
+    return cv2.GaussianBlur(img, (0, 0), 0.8), want
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exposure", [1.6, 2.0])
+def test_a_clipped_pack_is_read_from_its_shaded_paper(exposure: float) -> None:
+    """Deep yellows clipped in red and green keep only their blue, which a lime's explains
+    as well at some exposure, and the photo's fitted exposure names them lime (main before
+    this: all four, and at 2 x its pinks red too). In the shadow across their lower quarter
+    every channel drops under the clip and keeps the paper's ratios: the pack is read from
+    there, yellow; with that reading off (clip_shade_share 0), lime."""
+    img, want = _yellow_pack_in_shadow(exposure, 0.35)
+    got, res = _names(img, want)
+    assert got == [c for *_, c in want]
+    assert sum(f.code == "overexposed" for f in res.findings) >= 4
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, clip_shade_share=0.0))
+    assert _names(img, want, off)[0][:4] == ["lime"] * 4
+
+
 def _painted_notes(
     wall: tuple[int, int, int], notes: list[tuple[str, tuple[int, int, int]]], seed: int = 0
 ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:

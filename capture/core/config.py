@@ -616,6 +616,21 @@ class MarkerlessConfig:
     # photo on lone notes (at least scale_field_min of them), and blobs are covered with the
     # side expected where they are, in bands of scale_band_step, within scale_rel_range
     scale_field_min: int = 4
+    # A blob of notes of different colours edge to edge (a board's columns) is cut where the
+    # colour steps: pixels edge_gap_px either way differ by more than edge_delta_e (as
+    # against a wall: lightness at fg_l_weight). Each part is a lone note for the scale: the
+    # seam between two pack colours is 25-60 units (light orange against red 30, lime
+    # against orange 40), a note's own shading and JPEG noise under 8; fg_delta_e, the step
+    # from the wall a note needs, is the same kind of difference
+    edge_delta_e: float = 16.0
+    # A lone clean quadrilateral is one note up to this times the side expected where it lies
+    # (area side): the expected side is the scale plane's rounded to a band of
+    # scale_band_step (up to 6 % off), and lone notes scatter about the plane (on the real
+    # dark board seen askew, 0.97-1.03 x it); larger may be two notes one over the other (a
+    # clean quadrilateral on a real kanban board). At 1.0 a 1.5:1 note there (a square
+    # foreshortened), 1.08 x its band's side, went to the square coverer and got two squares
+    lone_quad_max: float = 1.12
+    edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
@@ -712,6 +727,35 @@ class MarkerlessConfig:
     # (4 photos better, none worse); the 72 development photos named alike
     # (markerless.name_colours)
     clip_exposure_tau: float = 1.0
+    # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
+    # exposure decides between them) read from its notes' shaded paper (a curled corner, an
+    # edge, a shadow across it: markerless_read.shaded_paper_colour, shaded_packs): the pixels
+    # inside each outline shrunk to clip_shade_share (not the wall's blend at the outline),
+    # 1.5 radii off its stickers, whose clipped channels lie under clip_shade_level x the
+    # clip (0.9: 225 of 255; with every channel merely under the clip, the clipped paper's
+    # own noise passes, R = G whatever the paper: seed 47 IMG_0002's four limes read yellow), the
+    # others under the clip and no brighter than the lit paper, the brightest channel at least
+    # clip_shade_dark of the clip in linear light (no ink core), in an area of such pixels
+    # (an opening of clip_shade_open of the note's side, 3 px at least: red or orange
+    # writing on a yellow note passes every other test, and did on a real overexposed yellow,
+    # post-its-9 2/3 stop brighter, its strokes 1-2 px wide). A note has its colour when
+    # clip_shade_min_px of them (and clip_shade_min_share of its pixels) agree within
+    # clip_shade_spread (median absolute deviation of log chromaticity; channels under
+    # clip_shade_floor of the brightest left out: a deep yellow's blue is JPEG noise there),
+    # and a pack when clip_shade_notes of its notes clipped in two channels have one: a note
+    # alone may show only ink edges (a real overexposed yellow read orange from its red
+    # marker). 0 share: not read. Rendered yellows and limes as the test draws them (44
+    # photos: six papers, exposure 1.6-3 x, a shadow of 0.35 or 0.5 across a quarter of
+    # each): 7 photos right that main names lime (or whose pinks it names red), none worse.
+    clip_shade_share: float = 0.95
+    clip_shade_level: float = 0.9
+    clip_shade_dark: float = 0.25
+    clip_shade_min_px: int = 50
+    clip_shade_min_share: float = 0.005
+    clip_shade_spread: float = 0.15
+    clip_shade_floor: float = 0.1
+    clip_shade_notes: float = 0.5
+    clip_shade_open: float = 0.02
     # Stickers of one photo whose colours (the cast taken off) lie within dot_cluster_de of
     # each other on average (average linkage, lightness at half weight) are one sheet's
     # colour under one light and share one name, the nearest to the group as a whole: one

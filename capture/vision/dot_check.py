@@ -68,8 +68,9 @@ def _rays(
         unit = view @ unit
     xs = (centre[0] + unit[0][:, None] * steps[None]).astype(np.float32)
     ys = (centre[1] + unit[1][:, None] * steps[None]).astype(np.float32)
+    # (asarray: the work image is float32 already; a copy of it per disc was most of the time)
     cols = cv2.remap(
-        lab.astype(np.float32), xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        np.asarray(lab, np.float32), xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     return cols, xs, ys, steps / radius
 

@@ -473,6 +473,7 @@ def place_discs(
     note_area: float,
     sticker_refs: dict[str, np.ndarray],
     cfg: DotsConfig = CONFIG.dots,
+    classes: np.ndarray | None = None,
 ) -> tuple[list[Placed], float]:
     """Dot stickers in any image region: discs covering the sticker blobs of `mask`.
 
@@ -481,11 +482,13 @@ def place_discs(
     the expected sticker radius (adjusted on lone stickers); note_area: a note's area in px
     (larger blobs are notes, split by colour class). Returns each sticker's centre (px), its
     pixels' CIELAB and whether its cluster was ambiguous, and the radius used. Which zone or
-    note a sticker belongs to is decided by the caller.
+    note a sticker belongs to is decided by the caller. classes: classify_map(lab,
+    sticker_refs)'s index where the mask is (what is read of it; elsewhere any value), when
+    the caller has it (a wall photo's size bands share one image): else it is computed here.
     """
     disc_area = np.pi * r_px**2
     _filled, contours = _fill_holes(mask)  # glossy highlights inside a sticker are holes
-    cls, _ = classify_map(lab, sticker_refs)
+    cls = classify_map(lab, sticker_refs)[0] if classes is None else classes
     blobs: list[StickerBlob] = []
     groups: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []  # split blobs, whole
     for c in contours:

@@ -15,8 +15,9 @@ for people, flags and files are left to the callers.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -38,6 +39,7 @@ from capture.vision.note_outline import fit_paper_quad, settle_quads
 from capture.vision.note_stack import on_top, stack_order
 from capture.vision.notes import (
     Square,
+    _edge_map,
     _fill_holes,
     _ink_free_median,
     _square_corners,
@@ -101,7 +103,25 @@ class WallScene:
 
 
 def _lab(rgb8: np.ndarray) -> np.ndarray:
-    return srgb_to_lab(rgb8.astype(np.float32) / 255.0)
+    if rgb8.dtype != np.uint8:
+        return srgb_to_lab(rgb8.astype(np.float32) / 255.0)
+    # rgb8 / 255 in float32 looked up (_UNIT8): the same values, one pass instead of two
+    return srgb_to_lab(cv2.LUT(np.ascontiguousarray(rgb8), _UNIT8))
+
+
+# sRGB code value -> value / 255 (float32), as rgb8.astype(np.float32) / 255.0 gives it
+_UNIT8 = np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0
+# sRGB code value -> (value / 255) ** 2.2 (float32): the linear light every step below takes
+# of a uint8 image, looked up (the same values as computed pixel by pixel, at a tenth of the time)
+_LIN8 = (np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0) ** 2.2
+
+
+_LIN8_EPS = _LIN8 + np.float32(1e-3)  # _chromaticity's: no channel is 0
+
+
+def _linear8(rgb8: np.ndarray) -> np.ndarray:
+    """(rgb8 / 255) ** 2.2 as float32, for a uint8 image (a lookup of _LIN8)."""
+    return cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8)
 
 
 def wall_colour(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
@@ -120,7 +140,7 @@ def wall_colour(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
 def _balance_gains(rgb8: np.ndarray, lab: np.ndarray, wall: np.ndarray) -> np.ndarray:
     """Per-channel gains (linear light) that make the wall's pixels grey at their lightness."""
     near = np.linalg.norm(lab - wall, axis=-1) < 6.0
-    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2
+    lin = _linear8(rgb8)
     mean = lin[near].mean(0) if near.sum() > 50 else lin.reshape(-1, 3).mean(0)
     return mean.mean() / np.maximum(mean, 1e-4)
 
@@ -128,15 +148,42 @@ def _balance_gains(rgb8: np.ndarray, lab: np.ndarray, wall: np.ndarray) -> np.nd
 def _apply_gains(rgb8: np.ndarray, gains: np.ndarray | None) -> np.ndarray:
     if gains is None:
         return rgb8
-    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2 * gains
-    return (np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
+    # per channel a table of the 256 code values (each pixel's value depends on its own only)
+    lin = _LIN8[:, None] * np.asarray(gains)
+    table = (np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
+    return cv2.LUT(np.ascontiguousarray(rgb8), table.reshape(1, 256, 3))
 
 
 def foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
     """Distance of each pixel from a reference colour (per pixel or one), lightness
     down-weighted: light falling off across a wall changes L far more than a, b."""
+    ref = np.asarray(ref)
+    dt = np.result_type(lab, ref)
+    if (
+        lab.ndim >= 2
+        and (ref.ndim == 1 or ref.shape == lab.shape)
+        and (dt == np.float64 or (dt == np.float32 and type(l_weight) is float))
+    ):
+        # one colour (or one per pixel) against an image: the same operations in the same
+        # type and order, channel by channel in place (no N x 3 temporaries: a third of the
+        # time on a work image); a Python float weight is taken in the image's type, as
+        # l_weight * d is
+        out = np.subtract(lab[..., 0], ref[..., 0], dtype=dt)
+        out *= l_weight
+        out *= out
+        for c in (1, 2):
+            t = np.subtract(lab[..., c], ref[..., c], dtype=dt)
+            t *= t
+            out += t
+        return np.sqrt(out, out=out)
     d = lab - ref
     return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def _least_distance(lab: np.ndarray, surfaces: Sequence, l_weight: float) -> np.ndarray:
+    """Per pixel, the least foreground distance from the surfaces' colours (the minimum taken
+    pairwise: the same values as np.min over their stack, without stacking whole images)."""
+    return functools.reduce(np.minimum, (foreground(lab, np.array(s), l_weight) for s in surfaces))
 
 
 def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
@@ -235,12 +282,86 @@ def _opened_cores(
     return found
 
 
+def colour_edges(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """Where the colour steps (two pixels either way differ by more than edge_delta_e,
+    lightness down-weighted as against a wall): the seam between two notes of different
+    colours stuck edge to edge, and the outline of the writing on a note."""
+    gap = cfg.edge_gap_px
+    d = np.zeros(lab.shape[:2], np.float32)
+    dx = foreground(lab[:, 2 * gap :], lab[:, : -2 * gap], cfg.fg_l_weight)
+    dy = foreground(lab[2 * gap :], lab[: -2 * gap], cfg.fg_l_weight)
+    d[:, gap:-gap] = dx
+    d[gap:-gap] = np.maximum(d[gap:-gap], dy)
+    return d > cfg.edge_delta_e
+
+
+def colour_parts(
+    part: np.ndarray, edges: np.ndarray, gap: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A blob's parts of one colour: the blob cut along its colour steps, each part (holes
+    filled: the writing's outline is a step too) grown back over the seam it lost. Each
+    part's mask (the blob's box) and centre (x, y in the box); parts under a twentieth of
+    the blob (letters, specks) are left out."""
+    cut = (part & ~edges).astype(np.uint8)
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(cut, connectivity=4)
+    grow = np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)
+    out = []
+    for j in range(1, n):
+        if stats[j][4] < 0.05 * part.sum():
+            continue
+        one = _fill_holes(labels == j, 0.5 * float(stats[j][4]))
+        out.append(((cv2.dilate(one.astype(np.uint8), grow) > 0) & part, cents[j]))
+    return out
+
+
+def _filled_quad(one: np.ndarray, cfg: MarkerlessConfig) -> bool:
+    """Whether a blob fills the least quadrilateral enclosing it (rect_fill_min), at any
+    aspect: a whole note or strip, not a note's part left by another stuck over it."""
+    cs, _ = cv2.findContours(one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    quad = _quad_of_blob(max(cs, key=cv2.contourArea)) if cs else None
+    if quad is None:
+        return False
+    q_area = float(cv2.contourArea(quad.astype(np.float32)))
+    return float(one.sum()) >= cfg.rect_fill_min * q_area
+
+
+def _one_note_quad(one: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
+    """The corners (blob px) of a blob that is one clean quadrilateral (any convex one
+    perspective makes of a note: see _lone_quads), or None."""
+    if not _clean_quad(one, cfg) or _elliptic(one, cfg.ellipse_fit_min):
+        return None
+    cs, _ = cv2.findContours(one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return _quad_of_blob(max(cs, key=cv2.contourArea))
+
+
+def _colour_parts(
+    part: np.ndarray, edges: np.ndarray, lone_cfg: NotesConfig, cfg: MarkerlessConfig
+) -> list[tuple[float, float, float]]:
+    """The lone notes (x, y in the blob, side) among a blob's parts of one colour
+    (colour_parts): a lone square as perspective shapes it, or one clean quadrilateral (its
+    area's side). Notes of different colours stuck edge to edge (a board's columns: a
+    header, then notes of alternating colours) make one blob that holds no lone note as it
+    is, and a board seen askew foreshortens its far notes past lone_aspect_max."""
+    found = []
+    for one, (cx, cy) in colour_parts(part, edges, cfg.edge_gap_px):
+        s = lone_note_side(one, lone_cfg)
+        if s is None and _one_note_quad(one, cfg) is not None:
+            s = float(np.sqrt(one.sum()))
+        if s is not None:
+            found.append((float(cx), float(cy), s))
+    return found
+
+
 def note_scale(
-    mask: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
+    mask: np.ndarray,
+    notes_cfg: NotesConfig,
+    cfg: MarkerlessConfig,
+    edges: np.ndarray | None = None,
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
     """The usual note side (px) in this mask: the median side of its lone note blobs (square
     up to the shape perspective gives them, or left when thin things touching a note are
-    opened away), else of its compact note-like blobs; None when
+    opened away, or of one colour when the blob is notes of several colours edge to edge:
+    edges, see colour_edges), else of its compact note-like blobs; None when
     nothing looks like a note. And each lone note's (x, y, side), for the scale's variation
     across a tilted photo."""
     lone_cfg = replace(
@@ -252,6 +373,7 @@ def note_scale(
     lone, compact = [], []
     samples: list[tuple[float, float, float]] = []
     cores: list[tuple[float, float, float]] = []  # lone notes inside larger blobs
+    parts: list[tuple[float, float, float]] = []  # lone notes of one colour in larger blobs
     h, w = mask.shape
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
@@ -266,11 +388,25 @@ def note_scale(
         if s is not None:
             lone.append(s)
             samples.append((float(cents[i][0]), float(cents[i][1]), s))
-        elif found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
+            continue
+        if edges is not None:
+            # notes of different colours edge to edge: each a lone note of its colour
+            found = _colour_parts(part, edges[y : y + bh, x : x + bw], lone_cfg, cfg)
+            parts += [(x + cx, y + cy, c) for cx, cy, c in found]
+        if found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
             # a note with something thin touching it (a pen, a cable, a shadow's bridge)
             cores += [(x + cx, y + cy, c) for cx, cy, c in found]
         elif area / (bw * bh) > 0.6 and max(bw, bh) / min(bw, bh) < 2.5:
             compact.append(np.sqrt(area))
+    if len(samples) < cfg.scale_field_min <= len(parts):
+        # too few lone notes to fit the scale's plane, and enough parts of one colour to fit
+        # it on their own (a board's columns stuck edge to edge): they count too. With fewer,
+        # such blobs are a few notes stuck over one another, and a part is a note cut by the
+        # one over it, smaller than a note (generated walls with two lone notes: one part
+        # 0.6 x their size moved the usual side 12 %; one lone note and three parts fitted a
+        # plane 9 % off at a note, whose faint sticker was then lost)
+        lone += [c for _x, _y, c in parts]
+        samples += parts
     lo, hi = cfg.scale_rel_range
     if cores and max(c[2] for c in cores) * lo / hi > max(lone, default=0.0):
         # every lone blob is far smaller than a note found in a larger blob: a phone's
@@ -365,9 +501,10 @@ def _lone_quads(
     """Lone notes the square finder misses: a blob that is one clean quadrilateral (a note in
     perspective is any convex quadrilateral: a far note in a strongly tilted photo is longer
     than lone_aspect_max, a skewed one a parallelogram that fills a fraction of its minimum-area
-    rectangle) of a note's size where it lies (its area's side from lone_side_range[0] to 1 x
-    the side expected there: a larger quadrilateral may be two notes one over the other, as two
-    yellow notes on a real kanban board), its sides within rect_aspect_max of each other.
+    rectangle) of a note's size where it lies (its area's side from lone_side_range[0] to
+    lone_quad_max x the side expected there: a larger quadrilateral may be two notes one over
+    the other, as two yellow notes on a real kanban board), its sides within rect_aspect_max
+    of each other.
     Its corners (search px) and fill, and the mask without them. side_at: the expected side at a
     point (search px)."""
     m = cfg.markerless
@@ -384,7 +521,7 @@ def _lone_quads(
         s = side_at(cents[i])
         part = labels[y : y + bh, x : x + bw] == i
         whole = _fill_holes(part, area)  # ink and stickers inside are the note's
-        if not (lo * s) ** 2 <= whole.sum() <= s**2:
+        if not (lo * s) ** 2 <= whole.sum() <= (m.lone_quad_max * s) ** 2:
             continue  # larger: maybe two notes one over the other (the square finder's)
         cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         contour = max(cs, key=cv2.contourArea)  # the blob's outline (its holes filled or not)
@@ -403,6 +540,52 @@ def _lone_quads(
             continue
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
+    return out, rest
+
+
+def _part_quads(
+    mask: np.ndarray,
+    edges: np.ndarray,
+    side_at: Callable[[np.ndarray], float],
+    cfg: Config,
+) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
+    """Notes of different colours stuck edge to edge: a blob's part of one colour
+    (colour_parts) that is one clean quadrilateral (_one_note_quad) of a note's size where
+    it lies (its area's side from lone_side_range[0] to lone_quad_max x the side expected
+    there: two notes of one colour side by side make one larger quadrilateral) is a note at
+    that outline, as a lone one is (_lone_quads): the square coverer lays squares of the
+    usual size, and gave a note a board seen askew foreshortens (1.8:1) two. Other parts
+    (a strip, a note longer than rect_aspect_max, two notes of one colour) are left to the
+    square coverer; a blob with a part that fills no quadrilateral (a note partly under
+    another) is left whole to it (it lays the hidden note's square under the other note).
+    Their corners (search px) and fill, and the mask without them."""
+    m = cfg.markerless
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=4
+    )
+    h, w = mask.shape
+    lo = m.lone_side_range[0]
+    out, rest = [], mask.copy()
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # cut by the frame: its shape says nothing
+        if area < (lo * side_at(cents[i])) ** 2:
+            continue
+        part = labels[y : y + bh, x : x + bw] == i
+        pieces = colour_parts(part, edges[y : y + bh, x : x + bw], m.edge_gap_px)
+        if len(pieces) < 2:
+            continue  # one colour: the square coverer's (or a lone note's)
+        if not all(_filled_quad(one, m) for one, _c in pieces):
+            continue  # a part no quadrilateral: a note under another, the coverer's whole
+        for one, c in pieces:
+            s = side_at(np.array([x + c[0], y + c[1]]))
+            q = _one_note_quad(one, m)
+            if q is None or not (lo * s) ** 2 <= one.sum() <= (m.lone_quad_max * s) ** 2:
+                continue  # the square coverer's
+            q_area = float(cv2.contourArea(q.astype(np.float32)))
+            out.append((q + np.array([x, y], np.float64), min(1.0, float(one.sum()) / q_area)))
+            rest[y : y + bh, x : x + bw] &= ~one
     return out, rest
 
 
@@ -426,6 +609,20 @@ def _poly_mask(shape: tuple[int, int], corners: np.ndarray) -> np.ndarray:
     m = np.zeros(shape, np.uint8)
     cv2.fillConvexPoly(m, np.round(corners).astype(np.int32), 1)
     return m.astype(bool)
+
+
+def _poly_pixels(img: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """img[_poly_mask(img.shape[:2], corners)]: the image's pixels inside a convex polygon,
+    in the same order, the polygon drawn over its bounding box only (not the whole image)."""
+    pts = np.round(corners).astype(np.int32)
+    h, w = img.shape[:2]
+    x0, y0 = np.clip(pts.min(0), 0, (w, h))
+    x1, y1 = np.clip(pts.max(0) + 1, 0, (w, h))
+    if x1 <= x0 or y1 <= y0:
+        return img[:0, :0].reshape((0, *img.shape[2:]))
+    box = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillConvexPoly(box, pts - np.array([x0, y0], np.int32), 1)
+    return img[y0:y1, x0:x1][box.astype(bool)]
 
 
 def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
@@ -471,12 +668,12 @@ def _dot_radius(
     mask: np.ndarray,
     ppm: float,
     cfg: MarkerlessConfig,
-    rel: np.ndarray | None = None,
+    rel: Callable[[int, int], float] | None = None,
     lab: np.ndarray | None = None,
     views: Views = (),
 ) -> float | None:
     """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
-    sticker's size, or None. rel: the local scale (per pixel) a blob's radius is divided by.
+    sticker's size, or None. rel: the local scale at a pixel (x, y) a blob's radius is divided by.
     views: of the notes wholly in the photo (note_views); a blob filled as a disc only once
     seen through the nearest one's view (a sticker seen askew is an ellipse: its inscribed
     radius is its short axis) sets the size too, at its own area's radius, when its rim is
@@ -524,7 +721,7 @@ def _dot_radius(
                 ok = ("",) if askew else ("", "ragged")
                 if c.shade < cfg.dot_size_shade_min or c.reason not in ok:
                     continue
-            k = 1.0 if rel is None else float(rel[y + bh // 2, x + bw // 2])
+            k = 1.0 if rel is None else rel(int(x + bw // 2), int(y + bh // 2))
             (askews if askew else radii).append(r_area / k)
     # the ones filled only seen askew set it only when none is filled as it is: blurred
     # marker letters on post-its-3's whiteboard, elongated, passed through a view
@@ -641,6 +838,9 @@ class Probe:
     # a close-up: the photo's most common colour was its notes' paper (paper_islands), the
     # wall what the rest shows most; a lighter neutral background is bare (_surface_distance)
     closeup: bool = False
+    # per probe px the bare surface (index) that is the notes' surround there, -1: none
+    # (surface_regions; None: the wall everywhere)
+    local: np.ndarray | None = None
 
     @property
     def balanced(self) -> bool:
@@ -681,6 +881,7 @@ class StickerEvidence:
     cand_l: np.ndarray  # as cand, from dist_l: faint stickers are whole discs of it only
     lab: np.ndarray  # the work image (CIELAB): what colour a sticker's rim is
     papers: np.ndarray  # each note's paper (CIELAB), in the order of `owner`'s indices
+    chrom: np.ndarray  # the work image's chromaticity (_chromaticity): taken once
 
 
 @dataclass(frozen=True, eq=False)
@@ -772,20 +973,101 @@ def _far_from(
     cfg: MarkerlessConfig,
     paper: np.ndarray | None = None,
     closeup: bool = False,
+    local: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pixels unlike every bare surface (opened: single pixels of noise are not notes), and
-    the notes of a surface's own colour (paper: a mask at any size, see paper_islands)."""
-    d = np.min([_surface_distance(lab, s, cfg, closeup) for s in surfaces], axis=0)
+    the notes of a surface's own colour (paper: a mask at any size, see paper_islands).
+    closeup: see _surface_distance.
+    local: per pixel (a map at any size, see surface_regions) the index of the bare surface
+    it lies within (a board hung on the wall), -1 none: there a pixel is compared with that
+    surface alone (a lime note on a black board is a note, though near a cream wall)."""
+    h, w = lab.shape[:2]
+    if local is None:
+        # the minimum taken pairwise: no stack of whole images
+        d = least = functools.reduce(
+            np.minimum, (_surface_distance(lab, s, cfg, closeup) for s in surfaces)
+        )
+    else:
+        ds = [_surface_distance(lab, s, cfg, closeup) for s in surfaces]
+        d = least = functools.reduce(np.minimum, ds)
+        loc = cv2.resize(local.astype(np.int16), (w, h), interpolation=cv2.INTER_NEAREST)
+        for k in range(1, len(ds)):
+            d = np.where(loc == k, ds[k], d)
     fg = (d > cfg.fg_delta_e).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if local is not None:
+        fg = _past_the_edge(lab, fg, loc >= 1, least, cfg)
     if paper is not None:
         # each note of a surface's colour a blob of its own: its outline is left out (it lies
         # on a board or among notes that differ from the wall, and would join their blob)
-        h, w = fg.shape
         own = cv2.resize(paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
         fg &= ~(cv2.dilate(own, np.ones((3, 3), np.uint8)) > 0)
         fg |= own > 0
     return fg
+
+
+def _past_the_edge(
+    lab: np.ndarray, fg: np.ndarray, inside: np.ndarray, d_bare: np.ndarray, cfg: MarkerlessConfig
+) -> np.ndarray:
+    """fg with the notes on a board that overhang its edge followed onto the wall: a blob
+    inside the board's outline that reaches it goes on outside over the pixels nearer its
+    own paper (its median colour) than any bare surface (d_bare: their least distance) and
+    within fg_delta_e of it. A lime note stuck across a black board's edge is as near the
+    cream wall beyond as its own shades, and was cut at the edge."""
+    ring = (cv2.dilate(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~inside
+    n, labels, stats, _c = cv2.connectedComponentsWithStats((fg & inside).astype(np.uint8), 8)
+    out = fg.copy()
+    near = cv2.dilate(ring.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    h, w = fg.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        # (a window of the blob's size around it: an overhang is part of one note)
+        win = np.s_[max(0, y - bh) : min(h, y + 2 * bh), max(0, x - bw) : min(w, x + 2 * bw)]
+        blob = labels[win] == i
+        if area < 20 or not (blob & near[win]).any():
+            continue
+        paper = np.median(lab[win][blob], axis=0)
+        dp = foreground(lab[win], paper, cfg.fg_l_weight)
+        cand = (~inside[win] & (dp < d_bare[win]) & (dp < cfg.fg_delta_e)) | blob
+        _k, parts = cv2.connectedComponents(cand.astype(np.uint8), connectivity=4)
+        ids = np.unique(parts[blob])
+        out[win] |= np.isin(parts, ids[ids > 0])
+    return out
+
+
+def surface_regions(
+    lab: np.ndarray, surfaces: list[np.ndarray], cfg: MarkerlessConfig
+) -> np.ndarray | None:
+    """Where each bare surface but the wall is the notes' surround (probe px: its index, -1
+    elsewhere; None: nowhere): the convex hull of each blob of its colour of
+    surface_min_frac of the photo or more (a board, a paper roll, a whiteboard is one convex
+    sheet; the notes on it lie inside its outline), when that hull holds less of the wall's
+    colour than of its own (else the "surface" is the wall around something: a grey wall
+    framing a whiteboard, whose hull is the photo). A note there differs from the surface it
+    lies on, not necessarily from the wall beyond it: lime notes on a black board hung on a
+    cream wall measure 13 units from the cream."""
+    if len(surfaces) < 2:
+        return None
+    h, w = lab.shape[:2]
+    near = [foreground(lab, s, cfg.fg_l_weight) <= cfg.fg_delta_e for s in surfaces]
+    out = np.full((h, w), -1, np.int8)
+    for k in range(1, len(surfaces)):
+        own = cv2.morphologyEx(near[k].astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(own, connectivity=8)
+        for i in range(1, n):
+            if stats[i][4] < cfg.surface_min_frac * h * w:
+                continue
+            cs, _ = cv2.findContours(
+                (labels == i).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+            )
+            hull = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(hull, [cv2.convexHull(max(cs, key=cv2.contourArea))], 1)
+            inside = hull > 0
+            wall_px = int((inside & near[0] & ~near[k]).sum())
+            if wall_px >= int((inside & near[k]).sum()):
+                continue
+            out[inside & (out < 0)] = k
+    return out if (out >= 0).any() else None
 
 
 def paper_islands(
@@ -856,7 +1138,10 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         lab0, wall, balance, gains = _balanced_on(probe, _far_from(lab0, [wall], m), m)
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
-    side0, samples = note_scale(_far_from(lab0, surfaces, m, paper, own), config.notes, m)
+    local = surface_regions(lab0, surfaces, m)
+    side0, samples = note_scale(
+        _far_from(lab0, surfaces, m, paper, own, local), config.notes, m, colour_edges(lab0, m)
+    )
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
         # speckle set the scale, and at one px per mm the search image grew to 50 MP
@@ -871,6 +1156,7 @@ def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
         paper,
         balance,
         own,
+        local,
     )
 
 
@@ -900,7 +1186,7 @@ def exposure_gain(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
     exposed: its highlights near white). A photo one stop darker keeps every colour's
     chromaticity but its CIELAB chroma shrinks (a, b go as the cube root of the light): pale
     notes then fall within fg_delta_e of a white wall and are lost."""
-    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2
+    lin = _linear8(rgb8)
     hi = float(np.percentile(lin.max(axis=-1), m.exposure_white_pct))
     gain = min(m.exposure_white / max(hi, 1e-4), m.exposure_gain_max)
     return gain if gain >= m.exposure_gain_min else None
@@ -917,7 +1203,7 @@ def veil_level(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
     colour moves towards grey."""
     # (3 x 3 means: JPEG's coarse chroma puts a saturated colour's lowest channel under the
     # veil on single pixels; ink strokes and shadows are wider)
-    lin = cv2.blur((rgb8.astype(np.float32) / 255.0) ** 2.2, (3, 3))
+    lin = cv2.blur(_linear8(rgb8), (3, 3))
     floors = np.percentile(lin.reshape(-1, 3), m.veil_pct, axis=0)
     veil = float(floors.min())
     if veil < m.veil_min or float(floors.max()) > m.veil_tint_max * veil:
@@ -988,7 +1274,7 @@ def cover_notes(
     side = m.note_mm
     lab_s = img.lab_s
     surfaces = [np.array(s) for s in probe.surfaces]
-    mask = _far_from(lab_s, surfaces, m, probe.paper, probe.closeup)
+    mask = _far_from(lab_s, surfaces, m, probe.paper, probe.closeup, probe.local)
     # a sticker stuck across a note's edge would pull its square outward: opened away
     k = max(3, round(m.note_open_mm)) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -1005,11 +1291,13 @@ def cover_notes(
         return side * (1 + m.scale_band_step) ** b
 
     quads, mask = _lone_quads(mask, side_at, config)
+    parts, mask = _part_quads(mask, colour_edges(lab_s, m), side_at, config)
+    quads += parts
     valid = np.ones(mask.shape, bool)
 
     def paper_of(sq: Square) -> np.ndarray | None:
         poly = _square_corners(sq.cx, sq.cy, 0.6 * sq.side, sq.angle)
-        px = lab_s[_poly_mask(mask.shape, poly)]
+        px = _poly_pixels(lab_s, poly)
         return _ink_free_median(px) if len(px) >= 10 else None
 
     _n, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
@@ -1020,6 +1308,7 @@ def cover_notes(
     # a blob reaching the photo's frame may have squares reaching past it, off the photo (as a
     # board's search does): a note the frame cuts is still a square of its size, not one
     # squeezed inside the frame onto the wall (or none)
+    edges_s = _edge_map(lab_s[..., 0])  # once for every size band (find_squares' own)
     for b in sorted(set(band[1:].tolist())):
         side_b = side * (1 + m.scale_band_step) ** b
         sq_b, _cls, mc = find_squares(
@@ -1034,6 +1323,8 @@ def cover_notes(
             blob_size=True,
             strays=True,
             past_frame=True,
+            classes=cls_s,
+            edge_map=edges_s,
         )
         squares += sq_b
         mask_c |= mc
@@ -1045,7 +1336,6 @@ def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline |
     """A found square as a note outline, its own corners when its blob shows them; None when
     mostly off the photo or off coloured pixels (a sliver, a guess)."""
     corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
-    poly = _poly_mask(mask_c.shape, corners)
     h, w = mask_c.shape
     # a square reaching past the photo's frame is a note the frame cuts: all a single photo
     # shows of it, kept when frame_visible_min of it is its paper (no other photo holds it,
@@ -1055,7 +1345,8 @@ def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline |
         (corners[:, 0] > w - 0.5).any() or (corners[:, 1] > h - 0.5).any()
     )
     least = config.markerless.frame_visible_min if past else config.notes.min_visible_frac
-    if poly.sum() == 0 or mask_c[poly].mean() * poly.sum() / (sq.side**2) < least:
+    inside = _poly_pixels(mask_c, corners)
+    if len(inside) == 0 or inside.mean() * len(inside) / (sq.side**2) < least:
         return None
     cx, cy = corners.mean(0)
     if not past and not (0 <= cx < w and 0 <= cy < h):
@@ -1120,7 +1411,7 @@ def notes_from_outlines(
     for o in outlines:
         cw = (o.corners + 0.5) / img.fs - 0.5  # work px
         inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
-        px = img.lab[_poly_mask(img.lab.shape[:2], inner)]
+        px = _poly_pixels(img.lab, inner)
         if len(px) < 10:
             continue
         paper = paper_colour(px, cfg)
@@ -1286,8 +1577,16 @@ def paper_share(lab: np.ndarray, quad: np.ndarray, paper: np.ndarray, de: float)
 def _chromaticity(rgb8: np.ndarray) -> np.ndarray:
     """Linear RGB over its sum. Shade (a curled corner, the gap between two notes, a note's own
     shadow) darkens a surface by one factor in every channel: its chromaticity stays."""
-    lin = (rgb8.astype(np.float32) / 255.0) ** 2.2 + 1e-3
-    return lin / lin.sum(-1, keepdims=True)
+    # (the 1e-3 added in the table; the sum of the three planes as numpy's sum over the last
+    # axis adds them, in order: the same values, a pass fewer and no strided reduction)
+    if rgb8.ndim != 3:  # (an image: H x W x 3; N x 3 pixels the plain way)
+        lin = _linear8(rgb8) + np.float32(1e-3)
+        return lin / lin.sum(-1, keepdims=True)
+    lin = cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8_EPS)
+    r, g, b = cv2.split(lin)
+    total = r + g
+    total += b
+    return lin / total[..., None]
 
 
 def _work_corners(n: WallNote, fw: float) -> np.ndarray:
@@ -1308,7 +1607,7 @@ def sticker_evidence(
     pixels are the upper one's (its own order when None)."""
     m = config.markerless
     lab = img.lab
-    dist = np.min([foreground(lab, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
+    dist = _least_distance(lab, probe.surfaces, m.fg_l_weight)
     chrom = _chromaticity(img.rgb)
     near_wall = dist < m.fg_delta_e / 2
     wall_c = np.median(chrom[near_wall], axis=0) if near_wall.sum() > 50 else chrom.mean((0, 1))
@@ -1320,9 +1619,7 @@ def sticker_evidence(
     # sticker on a purple note, on a sage wall) is told from it with lightness counting
     hidden = _wall_hidden(lab.shape[:2], notes, img, grow)
     if hidden.any():
-        dist_l[hidden] = np.min(
-            [foreground(lab[hidden], np.array(s), m.dot_l_weight) for s in probe.surfaces], axis=0
-        )
+        dist_l[hidden] = _least_distance(lab[hidden], probe.surfaces, m.dot_l_weight)
     papers: list[np.ndarray | None] = [None] * len(notes)
     for i in order if order is not None else range(len(notes)):
         papers[i] = _lower_near_note(i, notes[i], img, chrom, grow, (dist, dist_l), cdist, owner, m)
@@ -1338,6 +1635,7 @@ def sticker_evidence(
         _sticker_mask(img, notes, dist_l, cdist, chroms, m),
         lab,
         np.array([n.lab for n in notes], np.float64).reshape(-1, 3),
+        chrom,
     )
 
 
@@ -1461,14 +1759,19 @@ def place_stickers(
     None: views). Returns the discs and the usual radius (work px)."""
     m = config.markerless
     size_views = views if size_views is None else size_views
-    rel_w = None
+    rel_w: Callable[[int, int], float] | None = None
     _nc, comp, stats, cents = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), 8)
     band = np.zeros(len(stats), int)
     if probe.scale is not None:
-        gy, gx = np.mgrid[0 : ev.cand.shape[0], 0 : ev.cand.shape[1]].astype(np.float32)
         coef = probe.scale
-        rel_w = coef[0] + (coef[1] * gx + coef[2] * gy) / img.fw
-        rel_w = np.clip(rel_w, m.scale_rel_range[0], m.scale_rel_range[1])
+
+        def rel_at(x: int, y: int) -> float:
+            # the local scale at a work pixel, on demand (read at a few blobs' centres only,
+            # not mapped over the whole image): the same float64 operations as a map
+            rel = coef[0] + (coef[1] * np.float32(x) + coef[2] * np.float32(y)) / img.fw
+            return float(np.clip(rel, m.scale_rel_range[0], m.scale_rel_range[1]))
+
+        rel_w = rel_at
         band = _scale_bands(coef, (cents + 0.5) / img.fw - 0.5, m)
     r_found = _dot_radius(ev.cand, img.ppm, m, rel_w, img.lab, size_views)
     r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
@@ -1484,12 +1787,24 @@ def place_stickers(
         else:
             rest[i] = True
     bands = sorted(set(band[1:][rest[1:]].tolist()))
+    # the colour classes, once for every band and only where they are read: the sticker
+    # pixels (place_discs reads none elsewhere)
+    classes = np.zeros(ev.cand.shape, np.intp)
+    if bands:
+        classes[ev.cand] = classify_map(img.lab[ev.cand], sticker_refs)[0]
     for b in bands:
         k_b = (1 + m.scale_band_step) ** b
         sel = (rest & (band == b))[comp]
         # blobs the size of notes are notes the square finder left (not stickers): dropped
         got, r_b = place_discs(
-            img.lab, sel, ev.glare, r0 * k_b, note_area * k_b**2, sticker_refs, config.dots
+            img.lab,
+            sel,
+            ev.glare,
+            r0 * k_b,
+            note_area * k_b**2,
+            sticker_refs,
+            config.dots,
+            classes,
         )
         discs += [Disc(float(x), float(y), pix, bool(amb), float(r_b)) for x, y, pix, amb in got]
         if b == 0 or len(bands) == 1:
@@ -1560,11 +1875,11 @@ def faint_free_stickers(
     bg = _local_wall(img.rgb, r_px)
     lab_bg = _lab(bg)
     dist = foreground(img.lab, lab_bg, m.fg_l_weight)
-    cdist = np.linalg.norm(_chromaticity(img.rgb) - _chromaticity(bg), axis=-1)
+    cdist = np.linalg.norm(ev.chrom - _chromaticity(bg), axis=-1)
     # what is around must be a bare surface as the usual evidence sees it (a hot spot pales
     # the wall less than dot_delta_e): a note the finders missed is no wall, and its stickers
     # are not free ones
-    wall = np.min([foreground(lab_bg, np.array(s), m.fg_l_weight) for s in probe.surfaces], axis=0)
+    wall = _least_distance(lab_bg, probe.surfaces, m.fg_l_weight)
     cand = (dist > m.dot_wall_faint_de) & (cdist > m.dot_chromaticity) & (ev.owner < 0)
     cand &= wall <= m.dot_delta_e
     cand &= ~ev.glare

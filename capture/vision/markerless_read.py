@@ -27,6 +27,7 @@ from capture.vision.colour import (
     correct_cast,
     lab_to_linear,
     linear_hue,
+    linear_to_lab_unbounded,
     load_colour_refs,
     load_note_shades,
     load_surface_refs,
@@ -224,11 +225,15 @@ def ocr_hidden(
 
     mine = np.zeros(crop.shape[:2], np.uint8)
     cv2.fillPoly(mine, [np.round(warp(own)).astype(np.int32)], 1)
-    parts = []
-    for q in others:
+    parts, tops = [], []
+    for q, top in zip(others, over or [False] * len(others), strict=True):
+        pts = np.round(warp(q)).astype(np.int32)
+        if _off_crop(pts, mine.shape):
+            continue  # its part would be empty: it hides nothing, and tells no paper apart
         part = np.zeros_like(mine)
-        cv2.fillPoly(part, [np.round(warp(q)).astype(np.int32)], 1)
+        cv2.fillPoly(part, [pts], 1)
         parts.append(part)
+        tops.append(top)
     hide = np.zeros_like(mine)
     for part in parts:
         hide |= part & (1 - mine)
@@ -245,7 +250,7 @@ def ocr_hidden(
                 sub = inside[::4, ::4]
                 if sub.any() and np.linalg.norm(np.median(lab[sub], 0) - paper) > paper_de:
                     hide |= inside.astype(np.uint8)
-    for part, top in zip(parts, over or [False] * len(parts), strict=True):
+    for part, top in zip(parts, tops, strict=True):
         if top:  # known to lie on top of this note, whatever its colour
             hide |= part & mine
     scale = side / float(np.mean(np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)))
@@ -255,6 +260,16 @@ def ocr_hidden(
         if -rr < cx < side + rr and -rr < cy < side + rr:
             cv2.circle(hide, (round(cx), round(cy)), max(1, round(rr)), 1, -1)
     return hide, mine
+
+
+def _off_crop(pts: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether a polygon (int px, of moderate size: no overflow in the fill) lies wholly
+    beside a crop of `shape`: filled, it would mark none of its pixels. On a wall of 70 notes
+    every note's crop drew the other 69 whole and read them, most of them far off."""
+    lo, hi = pts.min(0), pts.max(0)
+    if np.abs(pts).max() >= 1 << 20:
+        return False
+    return bool(hi[0] < 0 or hi[1] < 0 or lo[0] >= shape[1] or lo[1] >= shape[0])
 
 
 def fill_hidden(crop: np.ndarray, hide: np.ndarray, inpaint_px: int = 3) -> np.ndarray:
@@ -290,6 +305,156 @@ def clipped_share(px: np.ndarray, clip_level: int) -> float:
     overexposed note's hue is lost (a lime or pale orange note whose red and green clip is
     yellow in the pixels), and no cast taken off brings it back."""
     return float(((px >= clip_level).sum(-1) >= 2).mean()) if len(px) else 0.0
+
+
+def note_paper_patch(
+    rgb: np.ndarray,
+    corners: np.ndarray,
+    share: float,
+    discs: Sequence[tuple[tuple[float, float], float]] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """A note's patch of the photo as taken (h x w x 3) and the mask (h x w bool) of its
+    outline shrunk to `share` about its centre (photo px) but within 1.5 radii of a sticker
+    (discs: centre and radius, photo px; its rim and shadow too). paper_pixels is the middle
+    (0.6); a note's shaded parts (a curled corner, its edges, the falloff of the light) lie
+    nearer its outline."""
+    c = corners.mean(0)
+    inner = (corners - c) * share + c
+    x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
+    x1, y1 = np.ceil(inner.max(0)).astype(int) + 1
+    patch = rgb[y0:y1, x0:x1]
+    mask = np.zeros(patch.shape[:2], np.uint8)
+    if patch.size == 0:
+        return patch, mask.astype(bool)
+    cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
+    for (cx, cy), r in discs:
+        centre = (round(cx - x0), round(cy - y0))
+        cv2.circle(mask, centre, max(1, round(1.5 * r)), 0, -1)
+    return patch, mask > 0
+
+
+def shaded_paper_colour(
+    patch: np.ndarray,
+    mask: np.ndarray,
+    lab: np.ndarray,
+    clipped: np.ndarray,
+    balance: np.ndarray,
+    config: Config,
+) -> np.ndarray | None:
+    """A clipped note's paper (CIELAB) read from its shaded parts (patch, mask:
+    note_paper_patch, the photo as taken; lab: its paper colour as measured, its `clipped`
+    channels saturated), or None when too few of them say the same. A note clipped in a
+    channel is rarely clipped everywhere: where it lies in shade (a curled corner, an edge, a
+    shadow across it) its channels drop under the clip and keep the paper's chromaticity
+    (ratios of linear channels: the paper's times the light's), whatever the exposure. A
+    pixel is that paper in shade when its clipped channels lie clearly under the clip
+    (clip_shade_level: not the clipped paper's noise dipping under it), the others under it
+    and no brighter than the lit paper, it is no ink core (its brightest channel at
+    clip_shade_dark or more of the clip), each channel the note clips is, over the unclipped
+    ones, at least what the note shows (a lower bound), the unclipped channels keep the
+    note's ratios among them (ink, stickers and the wall break one or the other), and it lies
+    in an area of such pixels, not a stroke (an opening of clip_shade_open of the note's side:
+    red or orange writing on a yellow note passes every test above). Their median
+    chromaticity (balance: the gains `lab` was balanced with, applied to them too) is the
+    paper at the exposure that brings its brightest channel to the clip: its hue is the
+    paper's, its lightness that of a bright note (the true exposure is unknown). None with
+    fewer than clip_shade_min_px of them (clip_shade_min_share of the mask) or spread over
+    clip_shade_spread (median absolute deviation of the log chromaticity, channels under
+    clip_shade_floor of the brightest left out: a deep yellow's blue is noise there)."""
+    m = config.markerless
+    clipped = np.asarray(clipped, bool)
+    ref = ~clipped
+    area = int(np.count_nonzero(mask))
+    if not clipped.any() or not ref.any() or not area:
+        return None
+    px = np.asarray(patch).reshape(-1, 3)
+    seen = lab_to_linear(np.asarray(lab, np.float32)[None])[0].astype(np.float64)
+    v = np.asarray(px, np.float64) / 255.0
+    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4) * balance
+    dark = (float(config.dots.clip_level) / 255.0) ** 2.2 * m.clip_shade_dark
+    raw = np.asarray(px)
+    den = lin[:, ref].sum(1)
+    body = (raw[:, clipped].min(1) >= config.dots.clip_level) & mask.ravel()
+    lit = float(np.median(den[body])) if body.any() else float(np.median(den))
+    # clearly under the clip in the channels the note clips (not its noise dipping under it),
+    # under it in the others, and no brighter than the lit paper in those
+    ok = (raw[:, clipped].max(1) < m.clip_shade_level * config.dots.clip_level) & (
+        raw.max(1) < config.dots.clip_level
+    )
+    ok &= (lin.max(1) >= dark) & (den <= lit)
+    ok &= den > 1e-6
+    bound = seen[clipped] / max(float(seen[ref].sum()), 1e-6)
+    ratio = lin[:, clipped] / np.maximum(den, 1e-6)[:, None]
+    ok &= (ratio >= bound).all(1)
+    # the channels the note keeps keep their ratios in its shade (the same paper, less lit)
+    idx = np.flatnonzero(ref)
+    for i in idx[1:]:
+        own = np.log(max(float(seen[i]), 1e-6) / max(float(seen[idx[0]]), 1e-6))
+        at = np.log(np.maximum(lin[:, i], 1e-6) / np.maximum(lin[:, idx[0]], 1e-6))
+        ok &= np.abs(at - own) <= m.clip_shade_spread
+    # an area of paper in shade, not a stroke of ink nor the outline's edge
+    ok = ok.reshape(mask.shape) & mask
+    k = max(3, round(m.clip_shade_open * np.sqrt(area)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    ok = cv2.morphologyEx(ok.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool).ravel()
+    n = int(ok.sum())
+    if n < max(m.clip_shade_min_px, m.clip_shade_min_share * area):
+        return None
+    chroma = lin[ok] / lin[ok].max(1, keepdims=True)
+    c = np.median(chroma, 0)
+    # a channel near black in the shade (a deep yellow's blue) holds only noise: left out of
+    # the spread
+    held = c >= m.clip_shade_floor
+    logs = np.log(np.maximum(chroma[:, held], 1e-6))
+    if float(np.median(np.abs(logs - np.median(logs, 0)), 0).max()) > m.clip_shade_spread:
+        return None
+    # the paper at the exposure that brings its brightest channel to the clip
+    return linear_to_lab_unbounded(c[None])[0]
+
+
+def shaded_packs(
+    labs: np.ndarray,
+    clipped: np.ndarray,
+    scene: WallScene,
+    rgb: np.ndarray,
+    balance: np.ndarray,
+    config: Config,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The notes' colours and clipped channels with each pack (markerless.colour_packs) that
+    the photo clips in two channels on most of its notes read from its shaded paper
+    (shaded_paper_colour): the median over its notes that have enough of it, given to every
+    note of the pack, its channels values again. With one channel left (a yellow or a lime
+    clipped in red and green keeps only its blue) the pack's name hangs on the photo's fitted
+    exposure (markerless.name_colours), and one note in part shaded tells it. Packs clipped in
+    one channel keep their bounds (the exposure fit names them well: a blue clipped in blue, a
+    pink in red)."""
+    m = config.markerless
+    labs = np.asarray(labs, np.float64).copy()
+    clipped = np.asarray(clipped, bool).copy()
+    packs = colour_packs(labs, m.colour_cluster_de)
+    discs = [(d.center, d.radius_px) for d in scene.dots]
+    for p in np.unique(packs):
+        sel = np.flatnonzero(packs == p)
+        low = clipped[sel].mean(0) > 0.5
+        if low.sum() != 2:
+            continue
+        read = [
+            shaded_paper_colour(
+                *note_paper_patch(rgb, np.array(scene.notes[k].corners), m.clip_shade_share, discs),
+                labs[k],
+                clipped[k],
+                balance,
+                config,
+            )
+            for k in sel
+            if clipped[k].sum() == 2
+        ]
+        # most of them: one note's few shaded pixels may be ink or a sticker's rim
+        if sum(v is not None for v in read) >= max(1, m.clip_shade_notes * len(read)):
+            read = [v for v in read if v is not None]
+            labs[sel] = np.median(np.array(read), axis=0)
+            clipped[sel] = False
+    return labs, clipped
 
 
 def clipped_channels(px: np.ndarray, config: Config) -> np.ndarray:
@@ -525,6 +690,11 @@ def interpret(
             labs = seen
         else:
             unbalance = None
+    if rgb is not None and m.clip_shade_share > 0 and len(labs):
+        bal = np.ones(3)
+        if unbalance is None and scene.balance is not None:
+            bal = np.asarray(scene.balance, np.float64)
+        labs, clipped = shaded_packs(labs, clipped, scene, rgb, bal, config)
     if unbalance is None and len(labs):
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast

@@ -618,6 +618,8 @@ def find_squares(
     blob_size: bool = False,
     strays: bool = False,
     past_frame: bool = False,
+    classes: np.ndarray | None = None,
+    edge_map: np.ndarray | None = None,
 ) -> tuple[list[Square], np.ndarray, np.ndarray]:
     """Sticky notes in any image region: squares covering the note-coloured blobs of `mask`.
 
@@ -634,15 +636,18 @@ def find_squares(
     image's edge is a note the photo's frame cuts, and its square may reach past that edge
     (off the photo, as a board's search has it in its valid map); the others are searched
     as they were.
+    classes: classify_map(lab, note_refs)'s index when the caller has it (a wall photo's size
+    bands share one image), else computed here; edge_map: _edge_map(lab[..., 0]) likewise.
     Returns the squares, the per-pixel colour class map and the cleaned mask. What belongs to
     which board or zone is decided by the caller, after finding.
     """
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
-    cls, _ = classify_map(lab, note_refs)
+    cls = classify_map(lab, note_refs)[0] if classes is None else classes
     cls = cv2.medianBlur(cls.astype(np.uint8), 5)
     parts = _colour_parts(
-        lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays, past_frame
+        lab, mask, valid, cls, side, list(note_refs), cfg, blob_size, strays, past_frame,
+        edge_map,
     )
     board_side, _ = _note_sides([p.lone for p in parts if p.lone is not None], side, cfg)
     squares: list[Square] = []
@@ -684,6 +689,7 @@ def _colour_parts(
     blob_size: bool,
     strays: bool = False,
     past_frame: bool = False,
+    edge_map: np.ndarray | None = None,
 ) -> list[ColourPart]:
     """Every blob of the mask split by colour class (parts under min_area_frac dropped).
 
@@ -696,7 +702,7 @@ def _colour_parts(
     note_area = side * side
     min_px = cfg.min_area_frac * note_area  # a part (or blob) smaller is no note
     support_all = mask | ~valid
-    edges = np.maximum(_edge_map(lab[..., 0]), 0.0)
+    edges = np.maximum(_edge_map(lab[..., 0]) if edge_map is None else edge_map, 0.0)
     n_lab, labels, stats, _ = cv2.connectedComponentsWithStats(
         _fill_holes(mask, 0.5 * note_area).astype(np.uint8)
     )

@@ -1,0 +1,171 @@
+"""Reading a photo with no board faster without changing what is read: each shortcut gives the
+same values, bit for bit, as the computation it replaces (docs/markerless.md, "Speed")."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from test_markerless import _drawn_wall, _turned_wall
+
+from capture.core.config import CONFIG
+from capture.vision import dots, markerless, notes
+from capture.vision.markerless import (
+    _apply_gains,
+    _chromaticity,
+    _lab,
+    _linear8,
+    _poly_mask,
+    _poly_pixels,
+    find_wall,
+    foreground,
+)
+from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
+
+
+def _pixelwise_foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
+    d = lab - ref
+    return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
+    """On a rendered wall: the linear light looked up (_linear8, the gains' tables,
+    chromaticity), the foreground distance computed channel by channel in place, and a
+    polygon's pixels read over its bounding box equal the whole-image formulas exactly."""
+    img, _truth, _free = _drawn_wall(1.5)
+    lin = (img.astype(np.float32) / 255.0) ** 2.2
+    assert np.array_equal(_linear8(img), lin)
+    chrom = lin + 1e-3
+    chrom /= chrom.sum(-1, keepdims=True)
+    assert np.array_equal(_chromaticity(img), chrom)
+    assert np.array_equal(_chromaticity(img.reshape(-1, 3)), chrom.reshape(-1, 3))  # pixels
+    for gains in (np.array([1.2, 0.9, 1.05], np.float32), np.array([0.8, 1.1, 1.3])):
+        direct = (np.clip(lin * gains, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
+        assert np.array_equal(_apply_gains(img, gains), direct)
+    lab = _lab(img)
+    assert np.array_equal(lab, cv2.cvtColor(img.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab))
+    for ref in (np.array([80.0, 2.0, -3.0]), lab[::-1].copy(), np.float32([70, 1, 1])):
+        for w in (0.5, 1.0):
+            got, want = foreground(lab, ref, w), _pixelwise_foreground(lab, ref, w)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+    rng = np.random.default_rng(0)
+    h, w = lab.shape[:2]
+    for _ in range(300):  # quadrilaterals inside, across the frame and off it
+        c = rng.uniform(-80, max(h, w) + 80, 2)
+        quad = c + rng.uniform(-120, 120, (4, 2))
+        quad = cv2.convexHull(quad.astype(np.float32)).reshape(-1, 2)
+        assert np.array_equal(_poly_pixels(lab, quad), lab[_poly_mask((h, w), quad)])
+
+
+@pytest.mark.slow
+def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypatch) -> None:
+    """A wall seen at 45 degrees (its notes in several size bands): the note colour classes and
+    the edges of the search image are taken once for every band (they were taken again by
+    find_squares in each band), and the sticker classes once, on the sticker pixels only
+    (place_discs took them over the whole work image in each band). The wall reads as
+    before (its test)."""
+    calls: list[tuple[int, int]] = []
+    real = markerless.classify_map
+
+    def counting(lab, refs, *args, **kwargs):
+        calls.append((len(refs), int(np.asarray(lab).size // 3)))
+        return real(lab, refs, *args, **kwargs)
+
+    for module in (markerless, notes, dots):
+        monkeypatch.setattr(module, "classify_map", counting)
+    edge_maps = []
+    real_edges = notes._edge_map
+
+    def counting_edges(l_channel):
+        edge_maps.append(l_channel.shape)
+        return real_edges(l_channel)
+
+    for module in (markerless, notes):
+        monkeypatch.setattr(module, "_edge_map", counting_edges, raising=False)
+    img, centres, _free = _turned_wall(45.0)
+    # two stickers touching (one blob of two colours: the disc coverer's, not a lone disc)
+    x = round(centres[2][0][0])
+    cv2.circle(img, (x - 12, 380), 12, (200, 30, 45), -1, cv2.LINE_AA)
+    cv2.circle(img, (x + 12, 380), 12, (30, 90, 190), -1, cv2.LINE_AA)
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
+    assert len(scene.notes) == 6
+    pair = [d for d in scene.dots if abs(d.center[0] - x) < 30 and abs(d.center[1] - 380) < 20]
+    assert len(pair) == 2
+    by_notes = [px for n, px in calls if n == len(refs.notes)]
+    by_stickers = [px for n, px in calls if n == len(refs.stickers)]
+    assert len(by_notes) == 1
+    assert len(edge_maps) == 1  # the search image's edges, likewise
+    assert len(by_stickers) == 1
+    # the work image is larger than the search one; the sticker pixels a small part of it
+    assert by_stickers[0] < by_notes[0]
+
+
+def test_ocr_crop_draws_only_the_notes_that_reach_it(monkeypatch) -> None:
+    """A wall of 8 x 8 notes: a note's OCR crop (its outline grown by the crop margin) draws
+    its own outline and the few neighbours reaching into it, not all 63 other notes; what it
+    hides (a neighbour of another colour stuck over it, one of its colour known on top, a
+    sticker) is the same as with every note drawn (each one far off draws nothing)."""
+    from capture.vision import markerless_read
+    from capture.vision.markerless_read import ocr_hidden
+
+    side, pitch = 76.0, 84.0
+    square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float64)
+    outlines = [square + np.array([pitch * (k % 8), pitch * (k // 8)]) for k in range(64)]
+    k = 27  # a note inside the grid; its right neighbour is stuck over its edge
+    outlines[28] = outlines[28] - (12.0, 0.0)
+    outlines[19] = outlines[19] + (0.0, 12.0)  # the one above it, known on top
+    own = outlines[k]
+    c = own.mean(0)
+    quad = c + (own - c) * 1.3
+    crop = np.full((200, 200, 3), (250, 232, 95), np.uint8)
+    crop[:, 170:] = (130, 200, 240)  # the neighbour over its edge: another paper
+    others = [o for j, o in enumerate(outlines) if j != k]
+    over = [j == 19 for j in range(64) if j != k]  # the note above, known on top
+    discs = [(float(c[0]), float(c[1]), 6.0)]
+    calls = []
+    real = cv2.fillPoly
+
+    def counting(img, pts, *args, **kwargs):
+        calls.append(1)
+        return real(img, pts, *args, **kwargs)
+
+    monkeypatch.setattr(markerless_read.cv2, "fillPoly", counting)
+    hide, mine = ocr_hidden(crop, quad, own, others, discs, 0.2, 6.0, over)
+    drawn = len(calls)
+    assert drawn <= 1 + 8  # its own outline and its eight neighbours at most
+    # the same as drawing every note: the neighbours alone (far ones drew nothing)
+    near = [j for j, o in enumerate(others) if np.abs(o.mean(0) - c).max() < 1.5 * pitch]
+    assert len(near) == 8
+    alone = ocr_hidden(
+        crop, quad, own, [others[j] for j in near], discs, 0.2, 6.0, [over[j] for j in near]
+    )
+    assert np.array_equal(hide, alone[0]) and np.array_equal(mine, alone[1])
+    assert hide[60:140, 170:].all()  # the neighbour of another paper over its edge
+    assert hide[25:30, 60:140].all()  # the one of its paper known on top
+    assert hide[100, 100]  # the sticker
+    assert not hide[60:90, 40:80].any()  # its own paper
+
+
+@pytest.mark.slow
+def test_bench_speed_times_each_photo_read_with_no_board(tmp_path) -> None:
+    """`capture bench speed FOLDER`: per photo the CPU seconds of decoding, find_wall and
+    interpret with what was found, then the median and the maximum over the photos."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from capture.cli import main
+
+    img, truth, _free = _drawn_wall(1.5)
+    Image.fromarray(img).save(tmp_path / "mur.png")
+    Image.fromarray(np.full((400, 600, 3), 215, np.uint8)).save(tmp_path / "vide.png")
+    res = CliRunner().invoke(main, ["bench", "speed", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    rows = {line.split()[0]: line for line in res.output.splitlines() if "find_wall " in line}
+    assert set(rows) == {"mur.png", "vide.png"}
+    assert f"notes {len(truth):3}" in rows["mur.png"]
+    assert "notes   0" in rows["vide.png"]
+    lines = res.output.splitlines()
+    summary = dict(line.split() for line in lines if line.startswith(("find", "total", "photos")))
+    assert summary["photos"] == "2"
+    assert float(summary["find_wall_max_s"]) >= float(summary["find_wall_median_s"]) > 0
