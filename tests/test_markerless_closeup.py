@@ -50,6 +50,16 @@ def _closeup(seed: int = 3) -> tuple[np.ndarray, list[tuple[float, float]], tupl
     return img, dots, tuple(notes[0].mean(0))
 
 
+
+def _assert_notes_found(img: np.ndarray, notes: list, within: float) -> None:
+    """read_wall finds as many notes as drawn, one within `within` px of each drawn centre."""
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    assert len(res.notes) == len(notes), [(n.color, n.center) for n in res.notes]
+    for x, y, _colour in notes:
+        off = min(np.hypot(n.center[0] * w - x, n.center[1] * h - y) for n in res.notes)
+        assert off < within, (x, y, off)
+
 def test_closeup_notes_fill_the_frame_dots_are_stickers_on_them() -> None:
     """The notes' paper is the photo's most common colour: taken for the wall, the notes were
     not found and each red dot was a small red note. An island of that colour (the whole
@@ -100,13 +110,7 @@ def test_notes_of_the_walls_colour_on_a_dark_board() -> None:
     surface and the note scale came from the letters (false notes on them). Islands of the
     wall's colour shaped as notes, far larger than anything else, are notes: the lime notes
     are found, the orange ones too, and nothing else."""
-    img, notes = _dark_board()
-    res = read_wall(img, CONFIG, None)
-    h, w = img.shape[:2]
-    assert len(res.notes) == len(notes), [(n.color, n.center) for n in res.notes]
-    for x, y, _colour in notes:
-        off = min(np.hypot(n.center[0] * w - x, n.center[1] * h - y) for n in res.notes)
-        assert off < 20, (x, y)
+    _assert_notes_found(*_dark_board(), 20)
 
 
 WALL = (196, 188, 150)  # cream paint under a warm light
@@ -160,13 +164,7 @@ def test_notes_on_a_dark_board_seen_askew_overhanging_its_edges() -> None:
     board's edge touches the wall and was lost (3 of 13, squares of other notes laid over
     them). Against the board they lie within (its convex hull), every note differs from its
     surround: all 13 found, each once, at its place."""
-    img, notes = _board_askew()
-    res = read_wall(img, CONFIG, None)
-    h, w = img.shape[:2]
-    assert len(res.notes) == len(notes), [(n.color, n.center) for n in res.notes]
-    for x, y, _colour in notes:
-        off = min(np.hypot(n.center[0] * w - x, n.center[1] * h - y) for n in res.notes)
-        assert off < 25, (x, y, off)
+    _assert_notes_found(*_board_askew(), 25)
 
 
 def test_elliptic_stickers_do_not_set_the_note_scale() -> None:

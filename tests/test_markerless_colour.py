@@ -447,15 +447,15 @@ def test_a_roll_on_the_wall_tells_the_light() -> None:
     assert by_wall.count("red") == 3  # the three pink notes
 
 
-def _lime_pack_in_shade(exposure: float, shade: float) -> tuple[np.ndarray, list]:
-    """Four lime notes in a row and two pinks and two blues below, writing on each, on a grey
-    wall; the photo exposed `exposure` x too long (linear light) and clipped as a sensor
-    does, its right quarter in `shade` x the light: the limes there keep their red."""
-    rng = np.random.default_rng(5)
+
+def _pack_over_pinks_and_blues(name: str, paper: tuple[int, int, int]) -> tuple[np.ndarray, list]:
+    """Four `name` notes of sRGB `paper` in a row and two pinks and two blues below (160 px,
+    writing on each) on a grey wall, 1040 x 560, as the photo holds them before any light;
+    each note's centre and name."""
     h, w, side = 560, 1040, 160
     img = np.full((h, w, 3), (150, 150, 146), np.uint8)
     rows = [
-        [("lime", (186, 230, 84))] * 4,
+        [(name, paper)] * 4,
         [
             ("pink", (252, 96, 164)),
             ("blue", (86, 196, 232)),
@@ -465,12 +465,21 @@ def _lime_pack_in_shade(exposure: float, shade: float) -> tuple[np.ndarray, list
     ]
     want = []
     for r, row in enumerate(rows):
-        for c, (name, paper) in enumerate(row):
+        for c, (nm, rgb) in enumerate(row):
             x0, y0 = 40 + 260 * c, 60 + 240 * r
-            cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
+            cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), rgb, -1)
             font = cv2.FONT_HERSHEY_SIMPLEX
             cv2.putText(img, "Idee", (x0 + 20, y0 + 80), font, 1.2, (40, 40, 50), 3)
-            want.append((x0 + side / 2, y0 + side / 2, name))
+            want.append((x0 + side / 2, y0 + side / 2, nm))
+    return img, want
+
+def _lime_pack_in_shade(exposure: float, shade: float) -> tuple[np.ndarray, list]:
+    """Four lime notes in a row and two pinks and two blues below, writing on each, on a grey
+    wall; the photo exposed `exposure` x too long (linear light) and clipped as a sensor
+    does, its right quarter in `shade` x the light: the limes there keep their red."""
+    rng = np.random.default_rng(5)
+    img, want = _pack_over_pinks_and_blues("lime", (186, 230, 84))
+    w = img.shape[1]
     light = 1 - (1 - shade) / (1 + np.exp(-(np.arange(w, dtype=np.float32) - 0.72 * w) / 25))
     lin = (img.astype(np.float32) / 255) ** 2.2 * exposure * light[None, :, None]
     img = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
@@ -501,27 +510,9 @@ def _yellow_pack_in_shadow(exposure: float, shade: float) -> tuple[np.ndarray, l
     shadow of `shade` x the light (a person's, the edge soft): the yellows clip in red and
     green but in that shadow."""
     rng = np.random.default_rng(7)
-    h, w, side = 560, 1040, 160
-    img = np.full((h, w, 3), (150, 150, 146), np.uint8)
-    rows = [
-        [("yellow", (255, 226, 60))] * 4,
-        [
-            ("pink", (252, 96, 164)),
-            ("blue", (86, 196, 232)),
-            ("pink", (244, 60, 140)),
-            ("blue", (120, 200, 236)),
-        ],
-    ]
-    want = []
-    for r, row in enumerate(rows):
-        for c, (name, paper) in enumerate(row):
-            x0, y0 = 40 + 260 * c, 60 + 240 * r
-            cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
-            font = cv2.FONT_HERSHEY_SIMPLEX
-            cv2.putText(img, "Idee", (x0 + 20, y0 + 80), font, 1.2, (40, 40, 50), 3)
-            want.append((x0 + side / 2, y0 + side / 2, name))
-    y = np.arange(h, dtype=np.float32)
-    light = 1 - (1 - shade) / (1 + np.exp(-(y - (60 + 0.75 * side)) / 6))
+    img, want = _pack_over_pinks_and_blues("yellow", (255, 226, 60))
+    y = np.arange(img.shape[0], dtype=np.float32)
+    light = 1 - (1 - shade) / (1 + np.exp(-(y - (60 + 0.75 * 160)) / 6))  # 160: the side
     light[300:] = 1.0
     lin = (img.astype(np.float32) / 255) ** 2.2 * exposure * light[:, None, None]
     img = np.clip(lin, 0, 1) ** (1 / 2.2) * 255
