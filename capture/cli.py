@@ -420,19 +420,17 @@ def bench_ocr(count: int, seed: int, level: str, engines: tuple[str, ...],
                 type=click.Path(exists=True, path_type=Path))
 def bench_speed(photos: tuple[Path, ...]) -> None:
     """CPU seconds per photo read with no board (the markerless way, no OCR): decoding,
-    find_wall, interpret, then the median and the maximum. PHOTOS: files or folders."""
-    from capture.bench.speed import (  # lazy: startup
-        markerless_speed,
-        photo_paths,
-        speed_summary,
-    )
+    find_wall, interpret, then the median and the maximum. PHOTOS: files or folders (the
+    photos `capture run` would read)."""
+    from capture.app.batch import expand_paths  # lazy: startup
+    from capture.bench.speed import markerless_speed, speed_summary
 
     def show(r) -> None:
         console.print(f"{r.name:32} decode {r.decode_s:6.2f}  find_wall {r.find_wall_s:6.2f}  "
                       f"interpret {r.interpret_s:6.2f}  notes {r.notes:3}  dots {r.dots:3}",
                       highlight=False, soft_wrap=True)
 
-    rows = markerless_speed(photo_paths(photos), progress=show)
+    rows = markerless_speed(expand_paths(photos)[0], progress=show)
     for k, v in speed_summary(rows).items():
         console.print(f"{k:22} {v:g}", highlight=False)
 

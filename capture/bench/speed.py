@@ -11,7 +11,7 @@ medians (and `capture bench compare` on their `capture run` outputs for what the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +27,6 @@ from capture.vision.markerless_read import (
     load_colour_refs,
 )
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp")
-
 
 @dataclass(frozen=True)
 class PhotoSpeed:
@@ -42,17 +40,6 @@ class PhotoSpeed:
     @property
     def total_s(self) -> float:
         return self.decode_s + self.find_wall_s + self.interpret_s
-
-
-def photo_paths(paths: Iterable[Path]) -> list[Path]:
-    """The photos of files and folders (a folder's photos by name, not recursed)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(q for q in p.iterdir() if q.suffix.lower() in PHOTO_SUFFIXES)
-        else:
-            out.append(p)
-    return out
 
 
 def markerless_speed(
