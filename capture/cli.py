@@ -423,7 +423,7 @@ def bench_speed(photos: tuple[Path, ...]) -> None:
     find_wall, interpret, then the median and the maximum. PHOTOS: files or folders (the
     photos `capture run` would read)."""
     from capture.app.batch import expand_paths  # lazy: startup
-    from capture.bench.speed import markerless_speed, speed_summary
+    from capture.bench.speed import markerless_speed, speed_summary  # lazy: startup
 
     def show(r) -> None:
         console.print(f"{r.name:32} decode {r.decode_s:6.2f}  find_wall {r.find_wall_s:6.2f}  "
