@@ -16,12 +16,12 @@ from capture.vision.colour import (
     _SRGB_LUT,
     _black_level,
     _paper_field,
-    _to_linear,
     classify_map,
     colour_distance,
     load_colour_refs,
     normalise_board,
     srgb_to_lab,
+    srgb_to_linear,
 )
 from capture.vision.rectify import Rectified
 
@@ -82,8 +82,8 @@ def _normalised_rgb_before(rect: Rectified, board) -> np.ndarray:
     cfg = CONFIG.colour
     field = _paper_field(rect, cfg, CONFIG.dots.clip_level).field
     black = _black_level(rect, board, cfg)
-    lb = np.minimum(_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
-    target = np.float32(_to_linear(np.float32(cfg.white_target)))
+    lb = np.minimum(srgb_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
+    target = np.float32(srgb_to_linear(np.float32(cfg.white_target)))
     gain_c = (target / np.maximum(field - lb, 1e-4)).astype(np.float32)
     h, w = rect.image.shape[:2]
     gain = cv2.resize(gain_c, (w, h), interpolation=cv2.INTER_LINEAR)

@@ -199,7 +199,8 @@ def classify_map(
     return index.reshape(lab.shape[:-1]), best.reshape(lab.shape[:-1])
 
 
-def _to_linear(v: np.ndarray) -> np.ndarray:
+def srgb_to_linear(v: np.ndarray) -> np.ndarray:
+    """sRGB values 0..1 (any shape) in linear light (the sRGB transfer curve undone)."""
     return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
 
 
@@ -208,7 +209,7 @@ def _to_srgb(v: np.ndarray) -> np.ndarray:
     return np.where(v <= 0.0031308, v * 12.92, 1.055 * np.power(v, 1 / 2.4) - 0.055)
 
 
-_LIN_LUT = _to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np.float32)
+_LIN_LUT = srgb_to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np.float32)
 _SRGB_LUT = _to_srgb(np.linspace(0.0, 1.0, 4096)).astype(np.float32)
 
 
@@ -297,7 +298,7 @@ def _paper_field(rect: Rectified, cfg: ColourConfig, clip_level: int) -> PaperFi
         # far from any paper (dense note clusters, outer margin): fall back to the board median
         f[wgt < 0.02] = paper_med[c]
         fields.append(f)
-    field = _to_linear(np.stack(fields, -1) / 255.0).astype(np.float32)
+    field = srgb_to_linear(np.stack(fields, -1) / 255.0).astype(np.float32)
     return PaperField(field, paper_med, paper, clipped)
 
 
@@ -434,8 +435,8 @@ def normalise_board(
     paper = _paper_field(rect, cfg, clip_level)
     field = paper.field
     black = _black_level(rect, board, cfg)
-    lb = np.minimum(_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
-    target = np.float32(_to_linear(np.float32(cfg.white_target)))
+    lb = np.minimum(srgb_to_linear(black / 255.0), field.min(axis=(0, 1)) * 0.5).astype(np.float32)
+    target = np.float32(srgb_to_linear(np.float32(cfg.white_target)))
     gain_c = (target / np.maximum(field - lb, 1e-4)).astype(np.float32)  # coarse, smooth
     h, w = rect.image.shape[:2]
     # the coarse grid spans the image to within one block: stretching it is exact enough
@@ -519,7 +520,7 @@ def lab_to_linear(lab: np.ndarray) -> np.ndarray:
     """CIELAB (... x 3) to linear-light sRGB (N x 3, unclipped above: a bright note stays)."""
     a = np.asarray(lab, np.float32).reshape(-1, 1, 3)
     rgb = np.clip(cv2.cvtColor(a, cv2.COLOR_Lab2RGB).reshape(-1, 3), 0.0, None)
-    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return srgb_to_linear(rgb)
 
 
 def linear_hue(lin: np.ndarray) -> np.ndarray:
@@ -608,8 +609,8 @@ def _planck_axis() -> np.ndarray:
     """The way lamps, daylight and a phone's white balance move colours: the log-gain direction
     (linear RGB, zero mean, unit length) from a 3000 K black body's white to a 6500 K one
     (sRGB 255,180,107 and 255,254,250). A gain exp(s * axis) with s > 0 cools, s < 0 warms."""
-    warm = _to_linear(np.array([255.0, 180.0, 107.0]) / 255.0)
-    cool = _to_linear(np.array([255.0, 254.0, 250.0]) / 255.0)
+    warm = srgb_to_linear(np.array([255.0, 180.0, 107.0]) / 255.0)
+    cool = srgb_to_linear(np.array([255.0, 254.0, 250.0]) / 255.0)
     d = np.log(cool / warm)
     d -= d.mean()
     return d / np.linalg.norm(d)

@@ -32,6 +32,7 @@ from capture.vision.colour import (
     load_note_shades,
     load_surface_refs,
     luminance,
+    srgb_to_linear,
     surface_casts,
 )
 from capture.vision.hidden_words import complete_hidden
@@ -370,7 +371,7 @@ def shaded_paper_colour(
     px = np.asarray(patch).reshape(-1, 3)
     seen = lab_to_linear(np.asarray(lab, np.float32)[None])[0].astype(np.float64)
     v = np.asarray(px, np.float64) / 255.0
-    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4) * balance
+    lin = srgb_to_linear(v) * balance
     dark = (float(config.dots.clip_level) / 255.0) ** 2.2 * m.clip_shade_dark
     raw = np.asarray(px)
     den = lin[:, ref].sum(1)
