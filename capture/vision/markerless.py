@@ -334,7 +334,7 @@ def _one_note_quad(one: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
     return _quad_of_blob(max(cs, key=cv2.contourArea))
 
 
-def _colour_parts(
+def _lone_parts(
     part: np.ndarray, edges: np.ndarray, lone_cfg: NotesConfig, cfg: MarkerlessConfig
 ) -> list[tuple[float, float, float]]:
     """The lone notes (x, y in the blob, side) among a blob's parts of one colour
@@ -391,7 +391,7 @@ def note_scale(
             continue
         if edges is not None:
             # notes of different colours edge to edge: each a lone note of its colour
-            found = _colour_parts(part, edges[y : y + bh, x : x + bw], lone_cfg, cfg)
+            found = _lone_parts(part, edges[y : y + bh, x : x + bw], lone_cfg, cfg)
             parts += [(x + cx, y + cy, c) for cx, cy, c in found]
         if found := _lone_cores(part, lone_cfg, cfg.scale_core_open):
             # a note with something thin touching it (a pen, a cable, a shadow's bridge)
