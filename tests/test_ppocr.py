@@ -14,7 +14,7 @@ from capture.bench.ocr_fonts import FONTS, make_crops
 from capture.core.config import CONFIG
 from capture.core.errors import ExternalToolError, UsageError
 from capture.core.text import EMPTY
-from capture.tools.ppocr import PpocrEngine, order_lines, weak_lines
+from capture.tools.ppocr import PpocrEngine, between_lines, order_lines, weak_lines
 from capture.vision.ocr import load_engine, read_notes
 
 
@@ -354,3 +354,19 @@ def test_weak_lines_are_the_weak_boxes_apart_from_the_lines_read() -> None:
     assert got.tolist() == boxes[[1]].tolist()  # the piece of line 1 and the faint 0.2 not
     assert len(weak_lines(boxes, scores, read, replace(pc, det_weak_box_thresh=None))) == 0
 
+
+
+def test_a_lone_letter_counts_between_two_lines_read_only() -> None:
+    """A weak line of one letter is kept only between two lines read, within their span
+    ("Contrôle / à / l'exécution"); beside the writing, above it or under it (where marks,
+    arrows and stray pen lie on real notes) it is not."""
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        return np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], np.float32)
+
+    read = [box(100, 150, 450, 240), box(110, 340, 480, 420)]
+    assert between_lines(box(270, 255, 310, 320), read)  # the "à" of seed 41
+    assert not between_lines(box(500, 255, 540, 320), read)  # beside the writing
+    assert not between_lines(box(270, 450, 310, 500), read)  # under it
+    assert not between_lines(box(270, 60, 310, 120), read)  # above it
+    assert not between_lines(box(270, 255, 310, 320), read[:1])  # one line read

@@ -105,6 +105,11 @@ class PpocrConfig:
     # real photos 9 times out of 10 (docs/markerless.md, "Note text, third round").
     weak_line_score: float = 0.9
     weak_min_chars: int = 2
+    # ... unless it is a letter on a line of its own between two lines read, within their
+    # span (ppocr.between_lines): "à" in "Contrôle / à / l'exécution" scored 0.35 and read
+    # at 0.99999 on seed 41; a mark a lone character was read from lay beside the writing
+    # or under it on the real photos (docs/markerless.md, "Note text, fourth round").
+    weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
     # batch (lines sorted by width, a batch padded to its widest): on 45 rendered crops

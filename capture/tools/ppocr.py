@@ -221,6 +221,22 @@ def weak_lines(
     return cand[np.array(keep, bool)]
 
 
+def between_lines(box: object, read: Sequence[object]) -> bool:
+    """Whether a box (corners, crop px) lies between two lines read, one above and one
+    below its centre, within the span of their left and right ends: a short word on a
+    line of its own in the middle of the writing ("Contrôle / à / l'exécution"), not a
+    mark beside it or under it."""
+    if len(read) < 2:
+        return False
+    c = np.asarray(box, np.float64).reshape(-1, 2).mean(0)
+    lines = [np.asarray(r, np.float64).reshape(-1, 2) for r in read]
+    left = min(float(r[:, 0].min()) for r in lines)
+    right = max(float(r[:, 0].max()) for r in lines)
+    above = any(float(r[:, 1].mean()) < c[1] for r in lines)
+    below = any(float(r[:, 1].mean()) > c[1] for r in lines)
+    return above and below and left <= c[0] <= right
+
+
 class _ScriptMask:
     """Wraps the recogniser's onnxruntime session: per time step, the probabilities of the
     characters outside `allowed` are zeroed before rapidocr decodes, so the best allowed
@@ -390,8 +406,11 @@ class PpocrEngine:
         extra = self._read_lines({ci: bgrs[ci] for ci in weak}, weak)
         out = dict(found)
         for ci, more in extra.items():
+            read = [ln.box for ln in found[ci].lines]
             sure = [ln for ln in more.lines if ln.confidence >= pc.weak_line_score
-                    and len(ln.text.strip()) >= pc.weak_min_chars]
+                    and (len(ln.text.strip()) >= pc.weak_min_chars
+                         or (pc.weak_lone_between and ln.text.strip().isalpha()
+                             and between_lines(ln.box, read)))]
             if not sure:
                 continue
             lines = list(found[ci].lines) + sure
