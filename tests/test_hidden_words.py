@@ -14,8 +14,14 @@ from capture.core.config import CONFIG
 from capture.core.model import OcrLine
 from capture.core.text import from_lines
 from capture.kit.fonts import load_font
-from capture.tools.lexicon import complete_word, word_index_for
-from capture.vision.hidden_words import chars_at_hole, complete_hidden, complete_line
+from capture.tools.lexicon import complete_word, lexicon_for, respell_word, word_index_for
+from capture.vision.hidden_words import (
+    chars_at_hole,
+    complete_hidden,
+    complete_line,
+    respell,
+    respell_line,
+)
 from capture.vision.markerless_read import read_wall
 from capture.vision.ocr import read_notes
 
@@ -106,3 +112,65 @@ def test_a_word_a_sticker_cuts_is_read_whole() -> None:
         texts[on] = [n.text for n in res.notes]
     assert texts[True] == words, texts
     assert texts[False][:2] != words[:2] and texts[False][2] == texts[True][2], texts
+
+
+def test_a_rare_word_is_not_fitted_to_the_letters_at_a_hole() -> None:
+    """Of seeds 41-49's completions, the wrong ones were mostly rare words fitted to the few
+    letters around a hole ("Morché" -> "Mouché" for "Marché", "Dossi" -> "Dégrossi"): a
+    word the list counts under complete_min_freq is left as read; a common one is still
+    completed."""
+    fr = word_index_for("fra")
+    assert fr is not None
+    for text, hole, rare in (("Morché", 2, "Mouché"), ("arché", 3, "archivé")):
+        at = [i == hole for i in range(len(text))]
+        assert complete_line(text, at, fr, M) == text
+        assert complete_line(text, at, fr, replace(M, complete_min_freq=0)) == rare
+    at = [i == 1 for i in range(len("Morché"))]
+    assert complete_line("Morché", at, fr, M) == "Marché"  # counted 3161 times
+
+
+def _known(word: str) -> bool:
+    both = lexicon_for("fra+eng")
+    assert both is not None
+    return both.known(word)
+
+
+def _respell(token: str) -> str | None:
+    fr = word_index_for("fra")
+    assert fr is not None
+    return respell_word(token, fr, _known, M.respell_elisions, M.respell_margin,
+                        M.respell_elision_min)
+
+
+def test_respell_word_puts_back_accents_and_apostrophes() -> None:
+    """What the recogniser misread on seeds 41-49's visible letters: an accent ("Critére",
+    "Responsabilitê", "Ecologie") or an elision's apostrophe ("Clauses dinsertion", "Grille
+    danalyse"). Nothing else changes: a word, capitals (accents are often left off them), a
+    letter read accented losing its accent, a short piece after an elision, an English
+    word, several words alike."""
+    assert _respell("Critére") == "Critère"
+    assert _respell("Responsabilitê") == "Responsabilité"
+    assert _respell("Ecologie") == "Écologie"  # the case is the reading's
+    assert _respell("electronique") == "électronique"
+    assert _respell("dinsertion") == "d'insertion"
+    assert _respell("lexecution") == "l'exécution"
+    assert _respell("Critère") is None  # a word already
+    assert _respell("ECOLOGIE") is None  # capitals
+    assert _respell("pût") is None  # "put": the accent read is kept ("Coût" read "pût")
+    assert _respell("tion") is None  # not "t'ion": a piece of a word a sticker cut
+    assert _respell("Sourcing") is None  # an English word
+    assert _respell("Enquéte") is None  # "enquête" and "enquêté": no clear word
+
+
+def test_respell_line_and_note() -> None:
+    fr = word_index_for("fra")
+    assert fr is not None
+    assert respell_line("Clauses dinsertion", fr, _known, M) == "Clauses d'insertion"
+    assert respell_line("Clauses dinsertion", fr, _known, M, elide=False) == "Clauses dinsertion"
+    assert respell_line("Critére prix 40 %", fr, _known, M) == "Critère prix 40 %"
+    assert respell_line("Profi6 Ecologie", fr, _known, M) == "Profi6 Écologie"
+    box = ((100.0, 200.0), (500.0, 200.0), (500.0, 260.0), (100.0, 260.0))
+    read = from_lines([OcrLine("Grille", 0.99, box), OcrLine("danalyse", 0.99, box)])
+    assert respell(read, fr, _known, M).text == "Grille d'analyse"
+    same = from_lines([OcrLine("Grille d'analyse", 0.99, box)])
+    assert respell(same, fr, _known, M) is same

@@ -130,3 +130,24 @@ def test_a_word_half_under_a_sticker_is_read() -> None:
     # without weak lines the detector's lines alone drop the third line
     off = replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, det_weak_box_thresh=None))
     assert read_notes([np.asarray(note.ocr_crop)], off)[0].text.split() == ["Former", "les"]
+
+
+@pytest.mark.slow
+def test_a_lone_letter_between_lines_and_a_dropped_apostrophe() -> None:
+    """A generated wall (set 41's eighth photo, 6 MP): on "Contrôle / à / l'exécution" the
+    detector scores the lone "à" 0.35 (a weak line of one letter, dropped: "Contrôle
+    l'exécution"); it lies between two lines read, and is read. On "Grille d'analyse" the
+    recogniser drops the apostrophe ("Grille danalyse"): the word list puts it back."""
+    from capture.synth.markerless_scene import render_markerless
+
+    data, truth = render_markerless(7, 41, "medium", 6.0)
+    photo = np.ascontiguousarray(cv2.imdecode(np.frombuffer(data, np.uint8), 1)[..., ::-1])
+    res = read_wall(photo, CONFIG, lambda crops: read_notes(crops, CONFIG.ocr))
+    w, h = truth["size_px"]
+    found = {}
+    for t in truth["notes"]:
+        near = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - t["center_px"][0],
+                                                      n.center[1] * h - t["center_px"][1]))
+        found[t["text"]] = near.text
+    assert found["Contrôle à l'exécution"].split()[:2] == ["Contrôle", "à"], found
+    assert found["Grille d'analyse"] == "Grille d'analyse", found

@@ -879,9 +879,34 @@ class MarkerlessConfig:
     # 545 / 546 / 542 edits, 231 / 227 / 225 of them on visible letters (226 as read):
     # the less sure completions are as often wrong as right; 30 keeps the clear ones.
     complete_margin: float = 30.0
+    # ... and only a word the list counts this often (its counts run from 50 up; 200 keeps
+    # its ~24,000 most common words): a rare word fitted to a few letters ("Mouché",
+    # "aoûtats", "arraché", "caréné", "Dégrossi") is as likely a misfit as the word
+    # written. On seeds 41-43 and 47-49 (main's readings, its completions of words counted
+    # less often undone) 0 / 100 / 200 / 500 / 1000 left 561 / 551 / 550 / 550 / 554 edits, 228
+    # / 216 / 216 / 214 / 215 of them on visible letters (docs/markerless.md, "Note text,
+    # fourth round").
+    complete_min_freq: int = 200
     # A character counts as at a hole when one lies within this many characters of it: the
     # recogniser gives no positions, the characters are taken evenly spread on the line.
     complete_reach: float = 0.75
+    # Words the lists do not know are respelt when one word of the workshop's language is
+    # written with the same letters but for their accents ("Reférent", "Enquéte",
+    # "Ecologie"), or is one of these elisions, its apostrophe dropped by the recogniser,
+    # before such a word ("dinsertion" -> "d'insertion"): capitals are left (accents are
+    # often left off them), and a word either list knows (an English word on an English
+    # wall). The elisions are French: looked for only when the workshop's first language
+    # is respell_elision_lang.
+    ocr_respell: bool = True
+    respell_elisions: tuple[str, ...] = ("c", "d", "j", "l", "m", "n", "qu", "s", "t")
+    respell_elision_lang: str = "fra"
+    # ... before a word of this many letters or more: a shorter one is as often a piece of
+    # a word a sticker cut, read apart ("tion" -> "t'ion", "tere" -> "t'ère", "Coh" ->
+    # "C'oh" on seeds 41-49), as an elided one ("d'un", "l'eau" stay as read).
+    respell_elision_min: int = 5
+    # The most frequent candidate is taken when this many times as frequent as the next,
+    # as complete_margin.
+    respell_margin: float = 30.0
     ocr_turn_probe: int = 4  # a photo whose notes read poorly is tried at the other quarter
     # turns on this many notes (those with the most writing) first, not on all: real photos
     # of poor handwriting read under the review confidence too, and are seldom turned

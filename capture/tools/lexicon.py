@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +76,21 @@ class WordIndex:
         self.freq = counts
         self._fwd = sorted(counts)
         self._rev = sorted(w[::-1] for w in counts)
+        self._plain: dict[str, list[str]] | None = None
+
+    def same_letters(self, word: str) -> list[str]:
+        """The words written with the same letters as `word` but for their accents
+        (plain(w) == plain(word)), the most frequent first."""
+        if self._plain is None:  # built on first use: most photos never need it
+            plain_map: dict[str, list[str]] = {}
+            for w in self.freq:  # only the words with an accent: the others are their own
+                p = w.translate(_BASE)
+                if p != w and w.isalpha():
+                    plain_map.setdefault(p, []).append(w)
+            self._plain = plain_map
+        key = plain(word)
+        found = self._plain.get(key, []) + ([key] if key in self.freq else [])
+        return sorted(found, key=lambda w: -self.freq[w])
 
     @staticmethod
     def _starting(words: list[str], start: str) -> list[str]:
@@ -123,15 +138,17 @@ def complete_word(
     drop: int = 2,
     min_kept: int = 3,
     margin: float = 3.0,
+    min_freq: int = 0,
 ) -> str | None:
     """The word `token` is once the letters a sticker or a note hides are put back: at a
     spot (an index between token's letters where something hides the writing) one to
     `fill` letters are put in, in place of up to `drop` letters read there (what the edge
     of the hole was read as; never the token's first or last letter). Of the words of the
     index so found, those that change the least are kept, and the most frequent of them
-    when it is at least `margin` times as frequent as the next; None when the token is a
-    word already, keeps fewer than min_kept of its letters, or nothing (or nothing clear)
-    is found. Only letters; the case is the token's."""
+    when it is at least `margin` times as frequent as the next and counted min_freq times
+    or more in the list; None when the token is a word already, keeps fewer than min_kept
+    of its letters, or nothing (or nothing clear) is found. Only letters; the case is the
+    token's."""
     low = token.casefold()
     if not low.isalpha() or low in index.freq:
         return None
@@ -152,4 +169,69 @@ def complete_word(
     best = sorted((w for w, c in found.items() if c == least), key=lambda w: -index.freq[w])
     if len(best) > 1 and index.freq[best[0]] < margin * index.freq[best[1]]:
         return None
+    if index.freq[best[0]] < min_freq:  # a rare word: as likely a misfit as the word written
+        return None
     return _cased(best[0], token)
+
+
+# The accented letters of the Latin-script languages with word lists, to their base letters
+_BASE = str.maketrans(
+    "àáâãäåāăąçćčďèéêëēėęěìíîïīįñńňòóôõöøōőùúûüūůűųýÿžźżśšşťţŕřľĺł",
+    "aaaaaaaaacccdeeeeeeeeiiiiiinnnoooooooouuuuuuuuyyzzzsssttrrlll",
+) | {ord("œ"): "oe", ord("æ"): "ae", ord("ß"): "ss"}
+
+
+def plain(word: str) -> str:
+    """word in lower case with its accents taken off ("Écologie" -> "ecologie")."""
+    return word.casefold().translate(_BASE)
+
+
+_VOWELS = frozenset("aeiouyhâàäéèêëîïôöûùüÿœæ")
+
+
+def respell_word(
+    token: str,
+    index: WordIndex,
+    known: Callable[[str], bool],
+    elisions: Sequence[str] = (),
+    margin: float = 30.0,
+    min_rest: int = 5,
+) -> str | None:
+    """The word of the index `token` (letters only, not a word `known` knows) was written
+    as, when the recogniser misread only its accents or dropped an elision's apostrophe:
+    the one word written with the same letters but for their accents ("Responsabilitê" ->
+    "Responsabilité", "Ecologie" -> "Écologie"), or one of `elisions` ("d", "l", "qu")
+    followed by an apostrophe and such a word of min_rest letters or more beginning with a
+    vowel or an h ("dinsertion" -> "d'insertion"). A letter read accented stays accented
+    (a mark read is a mark written; which one may be misread). The most frequent
+    candidate, when it is at least `margin` times as frequent as the next; None when the
+    token is a word of the index or `known` (asked last: it may load other lists), written
+    in capitals (accents are often left off capitals), shorter than three letters, or
+    nothing clear is found."""
+    low = token.casefold()
+    if len(low) < 3 or not low.isalpha() or token.isupper() or low in index.freq:
+        return None
+
+    def clear(words: list[str]) -> str | None:
+        # a mark read is a mark written: the letters read accented keep an accent
+        words = [w for w in words if w != low and all(
+            a == b or a == plain(a) or b != plain(b) for a, b in zip(low, w, strict=False))]
+        if not words or (len(words) > 1 and index.freq[words[0]] < margin * index.freq[words[1]]):
+            return None
+        return words[0]
+
+    word = clear(index.same_letters(low))
+    if word is not None:
+        return None if known(low) else _cased(word, token)
+    found = []
+    for head in elisions:
+        rest = low[len(head):]
+        if low.startswith(head) and len(rest) >= min_rest and rest[0] in _VOWELS:
+            # the rest as read when it is a word, else its one word but for the accents
+            same = [rest] if rest in index.freq else index.same_letters(rest)
+            found += [(head, w) for w in same[:1] if clear(same)]
+    found.sort(key=lambda hw: -index.freq[hw[1]])
+    if not found or (len(found) > 1 and index.freq[found[0][1]] < margin * index.freq[found[1][1]]):
+        return None
+    head, word = found[0]
+    return None if known(low) else _cased(head + "'" + word, token)

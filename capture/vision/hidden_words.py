@@ -12,13 +12,14 @@ the lists know, nor when the lists offer no single clear word.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
 from capture.core.config import MarkerlessConfig
 from capture.core.model import OcrLine
 from capture.core.text import EMPTY, OcrResult, from_lines
-from capture.tools.lexicon import WordIndex, complete_word
+from capture.tools.lexicon import WordIndex, complete_word, respell_word
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -67,7 +68,7 @@ def complete_line(text: str, at: list[bool], index: WordIndex, m: MarkerlessConf
             if not (a.casefold() in index.freq and b.casefold() in index.freq):
                 # a word cut in two: letters put in at the cut only, none read replaced
                 word = complete_word(a + b, [e - s], index, m.complete_fill, 0,
-                                     m.complete_min_kept, m.complete_margin)
+                                     m.complete_min_kept, m.complete_margin, m.complete_min_freq)
             if word is not None:
                 out.append(text[done:s] + word)
                 done, k = e2, k + 2
@@ -75,7 +76,7 @@ def complete_line(text: str, at: list[bool], index: WordIndex, m: MarkerlessConf
         spots = [g for g in range(1, e - s) if at[s + g - 1] or at[s + g]]
         if spots:
             word = complete_word(text[s:e], spots, index, m.complete_fill, m.complete_drop,
-                                 m.complete_min_kept, m.complete_margin)
+                                 m.complete_min_kept, m.complete_margin, m.complete_min_freq)
         if word is not None:
             out.append(text[done:s] + word)
             done = e
@@ -97,6 +98,52 @@ def complete_hidden(
         changed |= text != ln.text
         lines.append(OcrLine(text, ln.confidence, ln.box))
     if not changed:
+        return o
+    res = from_lines(lines)
+    return res if res is not EMPTY else o
+
+
+def respell_line(
+    text: str,
+    index: WordIndex,
+    known: Callable[[str], bool],
+    m: MarkerlessConfig,
+    elide: bool = True,
+) -> str:
+    """The line's text with each word the index does not know respelt when only its accents
+    were misread or an elision's apostrophe dropped (lexicon.respell_word); a run of
+    letters beside a digit is left as read, and one after an apostrophe takes no elision.
+    known: whether another listed language knows a word (asked only of a word respelt)."""
+    out, done = [], 0
+    for r in _LETTERS.finditer(text):
+        s, e = r.start(), r.end()
+        if (s and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit()):
+            continue
+        after = s > 0 and text[s - 1] in "'’"  # the word after an elision
+        heads = m.respell_elisions if elide and not after else ()
+        word = respell_word(r.group(), index, known, heads, m.respell_margin,
+                            m.respell_elision_min)
+        if word is not None:
+            out.append(text[done:s] + word)
+            done = e
+    return "".join(out) + text[done:]
+
+
+def respell(
+    o: OcrResult,
+    index: WordIndex,
+    known: Callable[[str], bool],
+    m: MarkerlessConfig,
+    elide: bool = True,
+) -> OcrResult:
+    """A note's reading with its words respelt line by line (respell_line); the reading
+    itself when nothing changes. Unlike complete_hidden, on every note: a misread accent or
+    a dropped apostrophe needs no hole. elide: the elisions are looked for (a French list)."""
+    if not o.lines:
+        return o
+    lines = [OcrLine(respell_line(ln.text, index, known, m, elide), ln.confidence, ln.box)
+             for ln in o.lines]
+    if all(a.text == b.text for a, b in zip(lines, o.lines, strict=True)):
         return o
     res = from_lines(lines)
     return res if res is not EMPTY else o

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import cv2
 import numpy as np
@@ -18,7 +19,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from capture.core.config import CONFIG, Config, MarkerlessConfig
 from capture.core.model import Finding, KitLayout
 from capture.core.text import OcrResult, read_weight
-from capture.tools.lexicon import word_index_for
+from capture.tools.lexicon import lexicon_for, word_index_for
 from capture.vision.colour import (
     SurfaceCast,
     classify,
@@ -35,7 +36,7 @@ from capture.vision.colour import (
     srgb_to_linear,
     surface_casts,
 )
-from capture.vision.hidden_words import complete_hidden
+from capture.vision.hidden_words import complete_hidden, respell
 from capture.vision.markerless import (
     WallDot,
     WallScene,
@@ -875,15 +876,31 @@ def read_wall(
 
 
 def _completed(note: WallNoteResult, o: OcrResult, config: Config) -> OcrResult:
-    """The note's reading with the words its holes cut completed (hidden_words), from the
-    word list of the workshop's language (the first listed: the others' are loan words)."""
+    """The note's reading with its words respelt (hidden_words.respell: accents misread, an
+    elision's apostrophe dropped) and the words its holes cut completed (complete_hidden),
+    from the word list of the workshop's language (the first listed: the others' are loan
+    words; a word any listed language knows is left)."""
+    m = config.markerless
     holes = None if note.ocr_holes is None else np.asarray(note.ocr_holes)
-    if not config.markerless.ocr_complete_words or holes is None or not holes.any():
+    complete = m.ocr_complete_words and holes is not None and holes.any()
+    if not (complete or (m.ocr_respell and o.lines)):
         return o
-    index = word_index_for(config.ocr.languages.split("+")[0])
+    first = config.ocr.languages.split("+")[0]
+    index = word_index_for(first)
     if index is None:
         return o
-    return complete_hidden(o, np.rot90(holes, note.turn), HOLES_SCALE, index, config.markerless)
+    if m.ocr_respell:
+        o = respell(o, index, partial(_known, config.ocr.languages), m,
+                    first == m.respell_elision_lang)
+    if not complete:
+        return o
+    return complete_hidden(o, np.rot90(holes, note.turn), HOLES_SCALE, index, m)
+
+
+def _known(languages: str, word: str) -> bool:
+    """Whether a word list of the languages knows `word` (loaded on first use)."""
+    lexicon = lexicon_for(languages)
+    return lexicon is not None and lexicon.known(word)
 
 
 def read_texts(
