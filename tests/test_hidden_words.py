@@ -174,3 +174,6 @@ def test_respell_line_and_note() -> None:
     assert respell(read, fr, _known, M).text == "Grille d'analyse"
     same = from_lines([OcrLine("Grille d'analyse", 0.99, box)])
     assert respell(same, fr, _known, M) is same
+    # a note with a word only English knows is English: "Identites" gets no French accent
+    english = from_lines([OcrLine("Our Own Identites", 0.99, box)])
+    assert respell(english, fr, _known, M) is english

@@ -137,13 +137,18 @@ def respell(
     elide: bool = True,
 ) -> OcrResult:
     """A note's reading with its words respelt line by line (respell_line); the reading
-    itself when nothing changes. Unlike complete_hidden, on every note: a misread accent or
-    a dropped apostrophe needs no hole. elide: the elisions are looked for (a French list)."""
+    itself when nothing changes, or when another of its words is one only another listed
+    language knows (`known`, not `index`: "Our Disital Identites" is English, and is left).
+    Unlike complete_hidden, on every note: a misread accent or a dropped apostrophe needs
+    no hole. elide: the elisions are looked for (a French list)."""
     if not o.lines:
         return o
     lines = [OcrLine(respell_line(ln.text, index, known, m, elide), ln.confidence, ln.box)
              for ln in o.lines]
     if all(a.text == b.text for a, b in zip(lines, o.lines, strict=True)):
         return o
+    words = {w.casefold() for w in _LETTERS.findall(o.text) if len(w) >= 3}
+    if any(w not in index.freq and known(w) for w in words):
+        return o  # a note in another language
     res = from_lines(lines)
     return res if res is not EMPTY else o
