@@ -107,8 +107,9 @@ class PpocrConfig:
     weak_min_chars: int = 2
     # ... unless it is a letter on a line of its own between two lines read, within their
     # span (ppocr.between_lines): "à" in "Contrôle / à / l'exécution" scored 0.35 and read
-    # at 0.99999 on seed 41; a mark a lone character was read from lay beside the writing
-    # or under it on the real photos (docs/markerless.md, "Note text, fourth round").
+    # at 0.99999 on seed 41. The marks read as lone characters on the real photos lie
+    # beside the writing or under it: of their 312 notes none reads otherwise with it
+    # (docs/markerless.md, "Note text, fourth round").
     weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
