@@ -114,21 +114,6 @@ def test_a_word_a_sticker_cuts_is_read_whole() -> None:
     assert texts[False][:2] != words[:2] and texts[False][2] == texts[True][2], texts
 
 
-def test_a_rare_word_is_not_fitted_to_the_letters_at_a_hole() -> None:
-    """Of seeds 41-49's completions, the wrong ones were mostly rare words fitted to the few
-    letters around a hole ("Morché" -> "Mouché" for "Marché", "Dossi" -> "Dégrossi"): a
-    word the list counts under complete_min_freq is left as read; a common one is still
-    completed."""
-    fr = word_index_for("fra")
-    assert fr is not None
-    for text, hole, rare in (("Morché", 2, "Mouché"), ("arché", 3, "archivé")):
-        at = [i == hole for i in range(len(text))]
-        assert complete_line(text, at, fr, M) == text
-        assert complete_line(text, at, fr, replace(M, complete_min_freq=0)) == rare
-    at = [i == 1 for i in range(len("Morché"))]
-    assert complete_line("Morché", at, fr, M) == "Marché"  # counted 3161 times
-
-
 def _known(word: str) -> bool:
     both = lexicon_for("fra+eng")
     assert both is not None

@@ -880,14 +880,6 @@ class MarkerlessConfig:
     # 545 / 546 / 542 edits, 231 / 227 / 225 of them on visible letters (226 as read):
     # the less sure completions are as often wrong as right; 30 keeps the clear ones.
     complete_margin: float = 30.0
-    # ... and only a word the list counts this often (its counts run from 50 up; 200 keeps
-    # its ~24,000 most common words): a rare word fitted to a few letters ("Mouché",
-    # "aoûtats", "arraché", "caréné", "Dégrossi") is as likely a misfit as the word
-    # written. On seeds 41-43 and 47-49 (main's readings, its completions of words counted
-    # less often undone) 0 / 100 / 200 / 500 / 1000 left 561 / 551 / 550 / 550 / 554 edits, 228
-    # / 216 / 216 / 214 / 215 of them on visible letters (docs/markerless.md, "Note text,
-    # fourth round").
-    complete_min_freq: int = 200
     # A character counts as at a hole when one lies within this many characters of it: the
     # recogniser gives no positions, the characters are taken evenly spread on the line.
     complete_reach: float = 0.75

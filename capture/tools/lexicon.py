@@ -138,17 +138,15 @@ def complete_word(
     drop: int = 2,
     min_kept: int = 3,
     margin: float = 3.0,
-    min_freq: int = 0,
 ) -> str | None:
     """The word `token` is once the letters a sticker or a note hides are put back: at a
     spot (an index between token's letters where something hides the writing) one to
     `fill` letters are put in, in place of up to `drop` letters read there (what the edge
     of the hole was read as; never the token's first or last letter). Of the words of the
     index so found, those that change the least are kept, and the most frequent of them
-    when it is at least `margin` times as frequent as the next and counted min_freq times
-    or more in the list; None when the token is a word already, keeps fewer than min_kept
-    of its letters, or nothing (or nothing clear) is found. Only letters; the case is the
-    token's."""
+    when it is at least `margin` times as frequent as the next; None when the token is a
+    word already, keeps fewer than min_kept of its letters, or nothing (or nothing clear)
+    is found. Only letters; the case is the token's."""
     low = token.casefold()
     if not low.isalpha() or low in index.freq:
         return None
@@ -168,8 +166,6 @@ def complete_word(
     least = min(found.values())
     best = sorted((w for w, c in found.items() if c == least), key=lambda w: -index.freq[w])
     if len(best) > 1 and index.freq[best[0]] < margin * index.freq[best[1]]:
-        return None
-    if index.freq[best[0]] < min_freq:  # a rare word: as likely a misfit as the word written
         return None
     return _cased(best[0], token)
 

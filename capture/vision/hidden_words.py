@@ -68,7 +68,7 @@ def complete_line(text: str, at: list[bool], index: WordIndex, m: MarkerlessConf
             if not (a.casefold() in index.freq and b.casefold() in index.freq):
                 # a word cut in two: letters put in at the cut only, none read replaced
                 word = complete_word(a + b, [e - s], index, m.complete_fill, 0,
-                                     m.complete_min_kept, m.complete_margin, m.complete_min_freq)
+                                     m.complete_min_kept, m.complete_margin)
             if word is not None:
                 out.append(text[done:s] + word)
                 done, k = e2, k + 2
@@ -76,7 +76,7 @@ def complete_line(text: str, at: list[bool], index: WordIndex, m: MarkerlessConf
         spots = [g for g in range(1, e - s) if at[s + g - 1] or at[s + g]]
         if spots:
             word = complete_word(text[s:e], spots, index, m.complete_fill, m.complete_drop,
-                                 m.complete_min_kept, m.complete_margin, m.complete_min_freq)
+                                 m.complete_min_kept, m.complete_margin)
         if word is not None:
             out.append(text[done:s] + word)
             done = e
