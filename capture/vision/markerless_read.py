@@ -879,18 +879,18 @@ def _completed(note: WallNoteResult, o: OcrResult, config: Config) -> OcrResult:
     """The note's reading with its words respelt (hidden_words.respell: accents misread, an
     elision's apostrophe dropped) and the words its holes cut completed (complete_hidden),
     from the word list of the workshop's language (the first listed: the others' are loan
-    words; a word any listed language knows is left)."""
+    words; a word their lists know is left as read)."""
     m = config.markerless
     holes = None if note.ocr_holes is None else np.asarray(note.ocr_holes)
     complete = m.ocr_complete_words and holes is not None and holes.any()
     if not (complete or (m.ocr_respell and o.lines)):
         return o
-    first = config.ocr.languages.split("+")[0]
+    first, *others = config.ocr.languages.split("+")
     index = word_index_for(first)
     if index is None:
         return o
-    if m.ocr_respell:
-        o = respell(o, index, partial(_known, config.ocr.languages), m,
+    if m.ocr_respell:  # a word the other languages' lists know is theirs (English)
+        o = respell(o, index, partial(_known, "+".join(others)), m,
                     first == m.respell_elision_lang)
     if not complete:
         return o
@@ -898,7 +898,8 @@ def _completed(note: WallNoteResult, o: OcrResult, config: Config) -> OcrResult:
 
 
 def _known(languages: str, word: str) -> bool:
-    """Whether a word list of the languages knows `word` (loaded on first use)."""
+    """Whether a word list of the languages knows `word` (loaded on first use; none:
+    False)."""
     lexicon = lexicon_for(languages)
     return lexicon is not None and lexicon.known(word)
 
