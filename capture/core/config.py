@@ -889,7 +889,7 @@ class MarkerlessConfig:
     # before such a word ("dinsertion" -> "d'insertion"): capitals are left (accents are
     # often left off them), a word either list knows, and a note with a word only the
     # English list knows (an English note: "Our Digital Identites" on a real wall). On seeds
-    # 41-43 and 47-49, 11 visible edits fewer, none more; on the 12 real (English) photos
+    # 41-43 and 47-49, 9 visible edits fewer, none more; on the 12 real (English) photos
     # no reading changes. The elisions are French: looked for only when the workshop's
     # first language is respell_elision_lang.
     ocr_respell: bool = True
