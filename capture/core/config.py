@@ -884,7 +884,7 @@ class MarkerlessConfig:
     # recogniser gives no positions, the characters are taken evenly spread on the line.
     complete_reach: float = 0.75
     # Words the lists do not know are respelt when one word of the workshop's language is
-    # written with the same letters but for their accents ("Reférent", "Enquéte",
+    # written with the same letters but for their accents ("Critére", "Responsabilitê",
     # "Ecologie"), or is one of these elisions, its apostrophe dropped by the recogniser,
     # before such a word ("dinsertion" -> "d'insertion"): capitals are left (accents are
     # often left off them), a word either list knows, and a note with a word only the
