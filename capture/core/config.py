@@ -575,6 +575,15 @@ class MarkerlessConfig:
     surface_min_frac: float = 0.1
     surface_share: float = 0.5
     surface_min_notes: int = 2
+    # A large blob reaching the frame is a surface beyond (dropped whole). With its own flat
+    # colour taken away and cut where the colour steps, a part of it clear of the frame, a
+    # note's area or more, at least lone_side_range[0] x a note wide and filling its
+    # minimum-area rectangle this much is notes stuck on that surface (a column edge to edge
+    # on a beige wall beside a whiteboard, real post-its-8: six green notes were dropped with
+    # the wall). A column or a grid of notes edge to edge fills its rectangle but for its
+    # corners and a note stuck a little askew (the real column: 0.95); the light falling off
+    # across a wall leaves parts that reach the frame or are ragged
+    bg_part_fill_min: float = 0.8
     rect_aspect_max: float = 1.8  # a lone filled rectangle up to this aspect is one note (3x5")
     rect_one_colour: float = 0.0  # ... and this much of it is one colour class (off: two
     # notes side by side then break into squares of the wrong size; measured on a real photo)

@@ -205,6 +205,68 @@ def _background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
     return drop[labels]
 
 
+def notes_in_background(
+    lab: np.ndarray,
+    background: np.ndarray,
+    edges: np.ndarray,
+    note_area: float,
+    cfg: MarkerlessConfig,
+) -> np.ndarray:
+    """The notes inside the large frame-bound blobs _background_blobs drops (a surface
+    beyond: a wall around a whiteboard, a table). A column of green notes stuck edge to edge
+    on a beige wall beside a whiteboard joins the wall's blob, and edge to edge it shows no
+    lone note, so the wall is no bare surface either (real post-its-8: six notes dropped
+    with the wall). Each blob that is mostly one flat colour (_surface_of_blob) has that
+    colour taken away and is cut where the colour steps (edges, see colour_edges: a note's
+    blurred seam with a lit wall may step too gently for them); a part left clear of the
+    frame, of a note's area or more, at least a note's narrowest side wide
+    (lone_side_range[0]) and filling its minimum-area rectangle (bg_part_fill_min: a column
+    or a grid of notes edge to edge does; a wall's light and texture leave ragged parts) is
+    notes on that surface. The parts reaching the frame are the surface's own shades (light
+    falling off across it). A blob of no one flat colour (books, a poster) is left out."""
+    out = np.zeros(background.shape, bool)
+    if not background.any():
+        return out
+    h, w = background.shape
+    side = float(np.sqrt(note_area))
+    k = max(3, round(cfg.note_open_mm)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    nb, blabels, bstats, _bc = cv2.connectedComponentsWithStats(background.astype(np.uint8), 8)
+    for i in range(1, nb):
+        bx, by, bbw, bbh, _ba = bstats[i]
+        win = np.s_[by : by + bbh, bx : bx + bbw]
+        blob = blabels[win] == i
+        mode = _surface_of_blob(lab[win], blob, cfg)
+        if mode is None:
+            continue
+        rest = blob & (foreground(lab[win], mode, cfg.fg_l_weight) > cfg.fg_delta_e)
+        rest &= ~edges[win]
+        # (holes first filled: ink, and a dim note's paper near the surface's colour)
+        rest = _fill_holes(np.pad(rest, 1), 0.5 * note_area)[1:-1, 1:-1] & blob
+        rest = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, disc)
+        n, labels, stats, _c = cv2.connectedComponentsWithStats(rest, connectivity=4)
+        for j in range(1, n):
+            x, y, bw, bh, area = stats[j]
+            if bx + x == 0 or by + y == 0 or bx + x + bw >= w or by + y + bh >= h:
+                continue  # the surface's own shades (or a note the frame cuts)
+            if area < note_area:
+                continue  # a speck
+            one = _fill_holes(labels[y : y + bh, x : x + bw] == j, 0.5 * note_area)
+            cs, _ = cv2.findContours(
+                one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+            )
+            _rc, (rw, rh), _a = cv2.minAreaRect(max(cs, key=cv2.contourArea))
+            rw, rh = rw + 1.0, rh + 1.0
+            if min(rw, rh) < cfg.lone_side_range[0] * side:
+                continue  # a band thinner than a note: a strip of light, a shadow
+            if float(one.sum()) < cfg.bg_part_fill_min * rw * rh:
+                continue  # ragged: light or texture on the surface, not notes
+            # grown back over the seam the edges and the opening took, within the blob
+            grown = cv2.dilate(one.astype(np.uint8), disc) > 0
+            out[win][y : y + bh, x : x + bw] |= grown & blob[y : y + bh, x : x + bw]
+    return out
+
+
 def _roundness(part: np.ndarray) -> float:
     """A blob's area over its minimum enclosing circle's: 1 for a disc, 2/pi for a square and
     less for any quadrilateral a note becomes in perspective."""
@@ -1281,7 +1343,11 @@ def cover_notes(
     # (holes first filled: ink and stickers inside a note must not open it up)
     filled = _fill_holes(mask, 0.5 * side * side).astype(np.uint8)
     mask &= cv2.morphologyEx(filled, cv2.MORPH_OPEN, disc).astype(bool)
-    mask &= ~_background_blobs(mask, side * side)
+    background = _background_blobs(mask, side * side)
+    edges_c = colour_edges(lab_s, m)
+    mask = (mask & ~background) | notes_in_background(
+        lab_s, mask & background, edges_c, side * side, m
+    )
     cls_s, _ = classify_map(lab_s, note_refs)
     rects, mask = _lone_rectangles(mask, side, config, cls_s)
     to_photo = 1.0 / (img.fs * img.fw)
@@ -1291,7 +1357,7 @@ def cover_notes(
         return side * (1 + m.scale_band_step) ** b
 
     quads, mask = _lone_quads(mask, side_at, config)
-    parts, mask = _part_quads(mask, colour_edges(lab_s, m), side_at, config)
+    parts, mask = _part_quads(mask, edges_c, side_at, config)
     quads += parts
     valid = np.ones(mask.shape, bool)
 
