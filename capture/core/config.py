@@ -1055,6 +1055,17 @@ class MarkerlessConfig:
     # both sides are paper, within stack_ink_de of either note's (the lower note's outline,
     # a guess under the upper one, may run along a line of its writing).
     stack_overlap_min: float = 0.06
+    # Two outlines of one paper (within stack_paper_de) overlapping by stack_overlap_min or
+    # more, no side of either inside the other showing the paper's end or a seam, are one
+    # note (the square coverer's squares of the usual size over a larger or rectangular
+    # note: markerless._one_paper); False reads them as before (for measuring)
+    merge_one_paper: bool = True
+    # ... a side's line (note_outline.seam_along) crossing writing tells nothing there: a pixel
+    # darker than the paper by merge_ink_drop (L*) or merge_ink_hue off its a*b* is ink (the
+    # board's stack_ink_drop / stack_ink_hue); the shadow or step between two papers of one
+    # colour keeps their hue and is fainter
+    merge_ink_drop: float = 25.0
+    merge_ink_hue: float = 16.0
     stack_paper_de: float = 12.0
     stack_margin: float = 0.03
     stack_step_min: float = 1.0

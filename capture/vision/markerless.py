@@ -35,8 +35,8 @@ from capture.vision.colour import (
 )
 from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
-from capture.vision.note_outline import fit_paper_quad, settle_quads
-from capture.vision.note_stack import on_top, stack_order
+from capture.vision.note_outline import FittedQuad, fit_paper_quad, seam_along, settle_quads
+from capture.vision.note_stack import on_top, overlap_share, stack_order
 from capture.vision.notes import (
     Square,
     _edge_map,
@@ -1484,6 +1484,8 @@ def notes_from_outlines(
         if grey_surface(paper, wall, cfg):
             continue  # a grey or white surface (the wall beyond a paper roll): not a note
         kept.append((o, paper, fit_paper_quad(img.lab, cw, paper, bare, cfg)))
+    if cfg.merge_one_paper:
+        kept = _one_paper(kept, img, bare, cfg)
     notes: list[WallNote] = []
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
@@ -1518,6 +1520,77 @@ def notes_from_outlines(
     side = np.median([n.side_px for n in notes]) if notes else 1.0
     notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
     return notes, quads
+
+
+def _sides_inside(q: np.ndarray, other: np.ndarray, margin: float) -> list[int]:
+    """The sides of quad q (TL TR BR BL) whose middle lies inside quad `other` deeper than
+    `margin` px."""
+    poly = np.asarray(other, np.float32).reshape(-1, 1, 2)
+    mids = (q + np.roll(q, -1, 0)) / 2
+    return [
+        i for i, (x, y) in enumerate(mids)
+        if cv2.pointPolygonTest(poly, (float(x), float(y)), True) > margin
+    ]
+
+
+def _no_edge_between(
+    lab: np.ndarray, a: FittedQuad, b: FittedQuad, paper: np.ndarray, cfg: MarkerlessConfig
+) -> bool:
+    """Whether two fitted outlines of one paper overlapping by stack_overlap_min or more of
+    the smaller are one note: no side of either that lies inside the other shows its paper's
+    end or a seam there (the fit found one, FittedQuad.edged, and it runs along the whole
+    side, note_outline.seam_along: a line of writing the fit took breaks between letters),
+    and at least one such side. Two notes of one colour stacked show the upper one's edge
+    over the lower one (its shadow, a brightness step: a seam, which the fit takes; the
+    lower one's side is then at that seam, not inside); touching ones a seam on their
+    common side, and do not overlap. The square coverer lays squares of the usual size, and
+    a note larger than its neighbours, or rectangular (76 x 127 mm), gets two over its one
+    paper: the side of each inside the other lies on flat paper, the paper running on."""
+    if overlap_share(a.quad, b.quad) < cfg.stack_overlap_min:
+        return False
+    inside = []
+    for q, other in ((a, b), (b, a)):
+        side = float(np.mean(np.linalg.norm(np.roll(q.quad, -1, 0) - q.quad, axis=1)))
+        margin = max(2.0, cfg.stack_margin * side)
+        centre = q.quad.mean(0)
+        for i in _sides_inside(q.quad, other.quad, margin):
+            p0, p1 = q.quad[i], q.quad[(i + 1) % 4]
+            d = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-9)
+            n = np.array([-d[1], d[0]])
+            n = n if n @ (centre - (p0 + p1) / 2) > 0 else -n
+            inside.append(q.edged[i] and seam_along(lab, p0, p1, n, paper, cfg))
+    return bool(inside) and not any(inside)
+
+
+def _one_paper(
+    kept: list[tuple[Outline, np.ndarray, FittedQuad]],
+    img: WorkImages,
+    bare: list[np.ndarray],
+    cfg: MarkerlessConfig,
+) -> list[tuple[Outline, np.ndarray, FittedQuad]]:
+    """Outlines over one sheet of paper merged (_no_edge_between, papers within
+    stack_paper_de): one note, fitted again to its paper from the least quadrilateral
+    enclosing both, with the better score. Merged again until no pair is."""
+    kept = list(kept)
+    merged = True
+    while merged:
+        merged = False
+        for i, j in itertools.combinations(range(len(kept)), 2):
+            (oi, pi, fi), (oj, pj, fj) = kept[i], kept[j]
+            if np.linalg.norm(np.asarray(pi) - np.asarray(pj)) > cfg.stack_paper_de:
+                continue
+            if not _no_edge_between(img.lab, fi, fj, np.asarray(pi), cfg):
+                continue
+            quad = _enclosing_quad(np.concatenate([fi.quad, fj.quad]))
+            if quad is None or len(quad) != 4:
+                continue
+            cw = _order_corners(np.asarray(quad, np.float64))
+            fit = fit_paper_quad(img.lab, cw, pi, bare, cfg)
+            o = Outline((cw + 0.5) * img.fs - 0.5, max(oi.score, oj.score), False)
+            kept = [k for n, k in enumerate(kept) if n not in (i, j)] + [(o, pi, fit)]
+            merged = True
+            break
+    return kept
 
 
 def _runs_on(

@@ -269,6 +269,7 @@ def _continuous(
     line: Line,
     side: tuple[np.ndarray, np.ndarray, np.ndarray],
     cfg: MarkerlessConfig,
+    ink: np.ndarray | None = None,
 ) -> bool:
     """Whether a seam line runs on along the side: at every pixel along it (over
     outline_side_span of the side), the paper distance on it (the highest within
@@ -302,7 +303,42 @@ def _continuous(
         on = np.nanmax(prof[:, run:], axis=1)
         inside = np.nanmin(prof[:, :run], axis=1)
     rise = np.nan_to_num(on - inside, nan=0.0) >= cfg.outline_seam_rise / 2
+    if ink is not None:  # (seam_along: where the line crosses writing it tells nothing)
+        crossed = cv2.remap(
+            ink, grid[..., 0].astype(np.float32), grid[..., 1].astype(np.float32),
+            cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0,
+        ).max(axis=1) > 0
+        if crossed.mean() > 1 - cfg.outline_seam_whole:
+            return False  # mostly writing: no seam shown
+        rise = rise[~crossed]
     return bool(len(rise) and rise.mean() >= cfg.outline_seam_whole)
+
+
+def seam_along(
+    lab: np.ndarray, a: np.ndarray, b: np.ndarray, inward: np.ndarray, paper: np.ndarray,
+    cfg: MarkerlessConfig,
+) -> bool:
+    """Whether a line shows along the segment a -> b (work px) of a note of this paper: its
+    end or a seam (_continuous: a rise over the paper inside, `inward` the unit normal
+    towards it, on outline_seam_whole of the pixels along it), ink left out: where the line
+    crosses writing (a pixel within reach of it darker than the paper by merge_ink_drop or
+    merge_ink_hue off its a*b*) it tells nothing, and a line that is mostly writing (a line
+    of words along the side, its letters blurred into one) shows no seam. The shadow or the
+    brightness step between two papers of one colour keeps their hue."""
+    reach_mm = cfg.outline_step_mm + cfg.outline_beyond_mm
+    pad = cfg.outline_fit_px + reach_mm * cfg.work_px_per_mm + 2
+    lo = np.maximum(np.floor(np.minimum(a, b) - pad).astype(int), 0)
+    hi = np.ceil(np.maximum(a, b) + pad).astype(int) + 1
+    crop = lab[lo[1] : hi[1], lo[0] : hi[0]]
+    if crop.shape[0] < 2 or crop.shape[1] < 2:
+        return False
+    dist = _paper_distance(crop, paper, cfg.outline_l_weight).astype(np.float32)
+    d = crop - paper
+    ink = (d[..., 0] < -cfg.merge_ink_drop) | (np.hypot(d[..., 1], d[..., 2]) > cfg.merge_ink_hue)
+    a, b = a - lo, b - lo
+    u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
+    side = (a, b, -np.asarray(inward, np.float64))
+    return _continuous(dist, (a, u), side, cfg, ink.astype(np.float32))
 
 
 def _quad_of(

@@ -21,7 +21,7 @@ import numpy as np
 from capture.core.config import MarkerlessConfig
 
 
-def _overlap(q1: np.ndarray, q2: np.ndarray) -> float:
+def overlap_share(q1: np.ndarray, q2: np.ndarray) -> float:
     """The area two convex quads share over the smaller one's."""
     a = cv2.convexHull(q1.astype(np.float32))
     b = cv2.convexHull(q2.astype(np.float32))
@@ -91,7 +91,7 @@ def on_top(
     lab32: np.ndarray | None = None
     for i in range(len(quads)):
         for j in range(i + 1, len(quads)):
-            if _overlap(quads[i], quads[j]) < cfg.stack_overlap_min:
+            if overlap_share(quads[i], quads[j]) < cfg.stack_overlap_min:
                 continue
             sides = [np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in (quads[i], quads[j])]
             side = float(np.mean(sides))
