@@ -1061,11 +1061,17 @@ class MarkerlessConfig:
     # note: markerless._one_paper); False reads them as before (for measuring)
     merge_one_paper: bool = True
     # ... a side's line (note_outline.seam_along) crossing writing tells nothing there: a pixel
-    # darker than the paper by merge_ink_drop (L*) or merge_ink_hue off its a*b* is ink (the
-    # board's stack_ink_drop / stack_ink_hue); the shadow or step between two papers of one
-    # colour keeps their hue and is fainter
+    # darker than the paper by merge_ink_drop (L*) is ink (the board's stack_ink_drop); the
+    # shadow between two notes is fainter (the generator's: 10-20 on a yellow note; real
+    # ones faint, outline_seam_rise). Not a hue step: two shades of one colour stacked
+    # (yellow 244/242/78 over 252/236/96) differ by as much in a*b* as ink does
     merge_ink_drop: float = 25.0
-    merge_ink_hue: float = 16.0
+    # ... and only papers within merge_paper_ab in a*b* (L* within stack_paper_de: light
+    # falls off across a large note): one sheet is one colour. Measured (a*b*, the inner 60 %
+    # of each outline): two outlines over one sheet 0.1-1.4 apart (7 pairs on generated
+    # walls and the rendered tests, 0.4 on post-its-4's tall note); two shades of one colour
+    # stacked 4-8 (stack_paper_de's note), 2.4-4.2 on three such pairs a first version merged
+    merge_paper_ab: float = 2.0
     stack_paper_de: float = 12.0
     stack_margin: float = 0.03
     stack_step_min: float = 1.0

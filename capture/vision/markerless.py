@@ -36,7 +36,7 @@ from capture.vision.colour import (
 from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_outline import FittedQuad, fit_paper_quad, seam_along, settle_quads
-from capture.vision.note_stack import on_top, overlap_share, stack_order
+from capture.vision.note_stack import edge_on_top, on_top, overlap_share, stack_order
 from capture.vision.notes import (
     Square,
     _edge_map,
@@ -1534,22 +1534,30 @@ def _sides_inside(q: np.ndarray, other: np.ndarray, margin: float) -> list[int]:
 
 
 def _no_edge_between(
-    lab: np.ndarray, a: FittedQuad, b: FittedQuad, paper: np.ndarray, cfg: MarkerlessConfig
+    lab: np.ndarray,
+    a: FittedQuad,
+    b: FittedQuad,
+    papers: tuple[np.ndarray, np.ndarray],
+    cfg: MarkerlessConfig,
+    lab32: np.ndarray | None = None,
 ) -> bool:
-    """Whether two fitted outlines of one paper overlapping by stack_overlap_min or more of
-    the smaller are one note: no side of either that lies inside the other shows its paper's
-    end or a seam there (the fit found one, FittedQuad.edged, and it runs along the whole
-    side, note_outline.seam_along: a line of writing the fit took breaks between letters),
-    and at least one such side. Two notes of one colour stacked show the upper one's edge
-    over the lower one (its shadow, a brightness step: a seam, which the fit takes; the
-    lower one's side is then at that seam, not inside); touching ones a seam on their
-    common side, and do not overlap. The square coverer lays squares of the usual size, and
+    """Whether two fitted outlines of one paper (papers: theirs) overlapping by
+    stack_overlap_min or more of the smaller are one note: no side of either that lies
+    inside the other shows its paper's end or a seam there (the fit found one,
+    FittedQuad.edged, and it runs along the whole side, note_outline.seam_along: a line of
+    writing the fit took breaks between letters), and at least one such side; nor does
+    note_stack find either on top (edge_on_top: the step across an outline inside the
+    other, where the fit found no line). Two notes of one colour stacked show the upper
+    one's edge over the lower one (its shadow, a brightness step: a seam, which the fit
+    takes; the lower one's side is then at that seam, not inside); touching ones a seam on
+    their common side, and do not overlap. The square coverer lays squares of the usual size, and
     a note larger than its neighbours, or rectangular (76 x 127 mm), gets two over its one
-    paper: the side of each inside the other lies on flat paper, the paper running on."""
+    paper: the side of each inside the other lies on flat paper, the paper running on.
+    lab32: lab smoothed by stack_blur_px (note_stack.edge_on_top), made here when None."""
     if overlap_share(a.quad, b.quad) < cfg.stack_overlap_min:
         return False
     inside = []
-    for q, other in ((a, b), (b, a)):
+    for q, other, paper in ((a, b, papers[0]), (b, a, papers[1])):
         side = float(np.mean(np.linalg.norm(np.roll(q.quad, -1, 0) - q.quad, axis=1)))
         margin = max(2.0, cfg.stack_margin * side)
         centre = q.quad.mean(0)
@@ -1559,7 +1567,13 @@ def _no_edge_between(
             n = np.array([-d[1], d[0]])
             n = n if n @ (centre - (p0 + p1) / 2) > 0 else -n
             inside.append(q.edged[i] and seam_along(lab, p0, p1, n, paper, cfg))
-    return bool(inside) and not any(inside)
+    if not inside or any(inside):
+        return False
+    # nor does either edge show as note_stack tells which of two notes lies on top (the
+    # step across its outline, where the fit found no line: a faint one, or off the square)
+    if lab32 is None:
+        lab32 = cv2.GaussianBlur(np.asarray(lab, np.float32), (0, 0), cfg.stack_blur_px)
+    return edge_on_top(lab32, a.quad, b.quad, papers, cfg) is None
 
 
 def _one_paper(
@@ -1568,24 +1582,40 @@ def _one_paper(
     bare: list[np.ndarray],
     cfg: MarkerlessConfig,
 ) -> list[tuple[Outline, np.ndarray, FittedQuad]]:
-    """Outlines over one sheet of paper merged (_no_edge_between, papers within
-    stack_paper_de): one note, fitted again to its paper from the least quadrilateral
-    enclosing both, with the better score. Merged again until no pair is."""
+    """Outlines over one sheet of paper merged (_no_edge_between; papers within
+    merge_paper_ab in a*b* and stack_paper_de in L*): one note, fitted again to its paper
+    from the least quadrilateral enclosing both, with the better score, unless that is
+    longer than rect_aspect_max (the longest note a lone rectangle may be: 3 x 5" cards
+    are 1.67; two notes side by side overlapping a little, their seam too faint for the
+    fit, make 1.9). Merged again until no pair is."""
     kept = list(kept)
+    lab32: np.ndarray | None = None
     merged = True
     while merged:
         merged = False
         for i, j in itertools.combinations(range(len(kept)), 2):
             (oi, pi, fi), (oj, pj, fj) = kept[i], kept[j]
-            if np.linalg.norm(np.asarray(pi) - np.asarray(pj)) > cfg.stack_paper_de:
+            d = np.asarray(pi) - np.asarray(pj)
+            if abs(d[0]) > cfg.stack_paper_de or np.hypot(d[1], d[2]) > cfg.merge_paper_ab:
+                continue  # two papers (one sheet has one colour; light moves its L* only)
+            if overlap_share(fi.quad, fj.quad) < cfg.stack_overlap_min:
                 continue
-            if not _no_edge_between(img.lab, fi, fj, np.asarray(pi), cfg):
+            if lab32 is None:  # (once per photo, when a pair gets this far)
+                lab32 = cv2.GaussianBlur(
+                    np.asarray(img.lab, np.float32), (0, 0), cfg.stack_blur_px
+                )
+            papers = (np.asarray(pi), np.asarray(pj))
+            if not _no_edge_between(img.lab, fi, fj, papers, cfg, lab32):
                 continue
             quad = _enclosing_quad(np.concatenate([fi.quad, fj.quad]))
             if quad is None or len(quad) != 4:
                 continue
             cw = _order_corners(np.asarray(quad, np.float64))
             fit = fit_paper_quad(img.lab, cw, pi, bare, cfg)
+            sides = np.linalg.norm(np.roll(fit.quad, -1, 0) - fit.quad, axis=1)
+            long_ = max(sides[0] + sides[2], sides[1] + sides[3])
+            if long_ > cfg.rect_aspect_max * min(sides[0] + sides[2], sides[1] + sides[3]):
+                continue  # longer than any pad (1:1.67 cards): two notes, a faint seam
             o = Outline((cw + 0.5) * img.fs - 0.5, max(oi.score, oj.score), False)
             kept = [k for n, k in enumerate(kept) if n not in (i, j)] + [(o, pi, fit)]
             merged = True

@@ -308,8 +308,8 @@ def _continuous(
             ink, grid[..., 0].astype(np.float32), grid[..., 1].astype(np.float32),
             cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0,
         ).max(axis=1) > 0
-        if crossed.mean() > 1 - cfg.outline_seam_whole:
-            return False  # mostly writing: no seam shown
+        if crossed.mean() > cfg.outline_seam_whole:
+            return False  # all writing: no seam shown
         rise = rise[~crossed]
     return bool(len(rise) and rise.mean() >= cfg.outline_seam_whole)
 
@@ -321,10 +321,12 @@ def seam_along(
     """Whether a line shows along the segment a -> b (work px) of a note of this paper: its
     end or a seam (_continuous: a rise over the paper inside, `inward` the unit normal
     towards it, on outline_seam_whole of the pixels along it), ink left out: where the line
-    crosses writing (a pixel within reach of it darker than the paper by merge_ink_drop or
-    merge_ink_hue off its a*b*) it tells nothing, and a line that is mostly writing (a line
-    of words along the side, its letters blurred into one) shows no seam. The shadow or the
-    brightness step between two papers of one colour keeps their hue."""
+    crosses writing (a pixel within reach of it darker than the paper by merge_ink_drop in
+    L*) it tells nothing: the line must rise on outline_seam_whole of the pixels free of ink
+    (between letters and words a line of writing along the side is flat paper), and a line
+    with under 1 - outline_seam_whole of them free shows no seam. The shadow or the
+    brightness step between two papers of one colour is fainter; a hue step (two shades of
+    one colour, the wall in a gap) is no ink."""
     reach_mm = cfg.outline_step_mm + cfg.outline_beyond_mm
     pad = cfg.outline_fit_px + reach_mm * cfg.work_px_per_mm + 2
     lo = np.maximum(np.floor(np.minimum(a, b) - pad).astype(int), 0)
@@ -333,8 +335,7 @@ def seam_along(
     if crop.shape[0] < 2 or crop.shape[1] < 2:
         return False
     dist = _paper_distance(crop, paper, cfg.outline_l_weight).astype(np.float32)
-    d = crop - paper
-    ink = (d[..., 0] < -cfg.merge_ink_drop) | (np.hypot(d[..., 1], d[..., 2]) > cfg.merge_ink_hue)
+    ink = crop[..., 0] < float(paper[0]) - cfg.merge_ink_drop
     a, b = a - lo, b - lo
     u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
     side = (a, b, -np.asarray(inward, np.float64))
