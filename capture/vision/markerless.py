@@ -36,7 +36,7 @@ from capture.vision.colour import (
 from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_outline import FittedQuad, fit_paper_quad, seam_along, settle_quads
-from capture.vision.note_stack import edge_on_top, on_top, overlap_share, stack_order
+from capture.vision.note_stack import edge_steps, on_top, overlap_share, stack_order
 from capture.vision.notes import (
     Square,
     _edge_map,
@@ -1545,15 +1545,15 @@ def _no_edge_between(
     stack_overlap_min or more of the smaller are one note: no side of either that lies
     inside the other shows its paper's end or a seam there (the fit found one,
     FittedQuad.edged, and it runs along the whole side, note_outline.seam_along: a line of
-    writing the fit took breaks between letters), and at least one such side; nor does
-    note_stack find either on top (edge_on_top: the step across an outline inside the
-    other, where the fit found no line). Two notes of one colour stacked show the upper
+    writing the fit took breaks between letters), and at least one such side; and the
+    step across each outline inside the other (note_stack.edge_steps, where the fit found
+    no line) is noise. Two notes of one colour stacked show the upper
     one's edge over the lower one (its shadow, a brightness step: a seam, which the fit
     takes; the lower one's side is then at that seam, not inside); touching ones a seam on
     their common side, and do not overlap. The square coverer lays squares of the usual size, and
     a note larger than its neighbours, or rectangular (76 x 127 mm), gets two over its one
     paper: the side of each inside the other lies on flat paper, the paper running on.
-    lab32: lab smoothed by stack_blur_px (note_stack.edge_on_top), made here when None."""
+    lab32: lab smoothed by stack_blur_px (note_stack.edge_steps), made here when None."""
     if overlap_share(a.quad, b.quad) < cfg.stack_overlap_min:
         return False
     inside = []
@@ -1569,11 +1569,14 @@ def _no_edge_between(
             inside.append(q.edged[i] and seam_along(lab, p0, p1, n, paper, cfg))
     if not inside or any(inside):
         return False
-    # nor does either edge show as note_stack tells which of two notes lies on top (the
-    # step across its outline, where the fit found no line: a faint one, or off the square)
+    # and both outlines lie on flat paper inside the other: the step across each (note_stack's
+    # measure of which lies on top) is noise, under stack_step_min (a faint seam the fit
+    # missed, or one off the square's side, still steps; both do where two notes stacked
+    # askew cross: post-its-9, 3.4 each)
     if lab32 is None:
         lab32 = cv2.GaussianBlur(np.asarray(lab, np.float32), (0, 0), cfg.stack_blur_px)
-    return edge_on_top(lab32, a.quad, b.quad, papers, cfg) is None
+    steps = edge_steps(lab32, a.quad, b.quad, papers, cfg)
+    return all(e is not None and e < cfg.stack_step_min for e in steps)
 
 
 def _one_paper(

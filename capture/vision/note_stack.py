@@ -109,18 +109,22 @@ def on_top(
     return pairs
 
 
-def edge_on_top(
+def edge_steps(
     lab32: np.ndarray,
     q1: np.ndarray,
     q2: np.ndarray,
     papers: tuple[np.ndarray, np.ndarray],
     cfg: MarkerlessConfig,
-) -> int | None:
-    """on_top's decision for two overlapping notes of one colour (lab32: the work image's
-    CIELAB smoothed by stack_blur_px): 0 when q1's edge shows inside q2 and not q2's inside
-    q1, 1 the other way, None when neither does (or both)."""
+) -> tuple[float | None, float | None]:
+    """The steps on_top weighs for two overlapping notes of one colour (lab32: the work
+    image's CIELAB smoothed by stack_blur_px): across q1's outline inside q2, and q2's
+    inside q1 (_edge_inside; None where too little of it lies inside)."""
     side = float(np.mean([np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in (q1, q2)]))
-    return _edge_on_top(lab32, q1, q2, papers, max(2.0, cfg.stack_margin * side), cfg)
+    margin = max(2.0, cfg.stack_margin * side)
+    return (
+        _edge_inside(lab32, q1, q2, papers, margin, cfg.stack_ink_de),
+        _edge_inside(lab32, q2, q1, papers, margin, cfg.stack_ink_de),
+    )
 
 
 def _paper_on_top(
