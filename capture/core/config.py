@@ -1055,20 +1055,21 @@ class MarkerlessConfig:
     # both sides are paper, within stack_ink_de of either note's (the lower note's outline,
     # a guess under the upper one, may run along a line of its writing).
     stack_overlap_min: float = 0.06
-    # Two outlines of one paper (within stack_paper_de) overlapping by stack_overlap_min or
-    # more, no side of either inside the other showing the paper's end or a seam, are one
+    # Two outlines of one paper overlapping by stack_overlap_min or more, no side of either
+    # inside the other showing the paper's end or a seam, the step across each inside the
+    # other noise (under stack_step_min), together no longer than rect_aspect_max, are one
     # note (the square coverer's squares of the usual size over a larger or rectangular
     # note: markerless._one_paper); False reads them as before (for measuring)
     merge_one_paper: bool = True
     # ... a side's line (note_outline.seam_along) crossing writing tells nothing there: a pixel
     # darker than the paper by merge_ink_drop (L*) is ink (the board's stack_ink_drop); the
-    # shadow between two notes is fainter (the generator's: 10-20 on a yellow note; real
-    # ones faint, outline_seam_rise). Not a hue step: two shades of one colour stacked
-    # (yellow 244/242/78 over 252/236/96) differ by as much in a*b* as ink does
+    # shadow line between two notes is fainter (real ones: outline_seam_rise). Not a hue
+    # step: two shades of one colour stacked (the rendered yellows 244/242/78 and 252/236/96)
+    # differ by as much in a*b* as ink does (stack_ink_hue, 16, merged three stacked pairs)
     merge_ink_drop: float = 25.0
     # ... and only papers within merge_paper_ab in a*b* (L* within stack_paper_de: light
     # falls off across a large note): one sheet is one colour. Measured (a*b*, the inner 60 %
-    # of each outline): two outlines over one sheet 0.1-1.4 apart (7 pairs on generated
+    # of each outline): two outlines over one sheet 0.1-1.4 apart (9 pairs on generated
     # walls and the rendered tests, 0.4 on post-its-4's tall note); two shades of one colour
     # stacked 4-8 (stack_paper_de's note), 2.4-4.2 on three such pairs a first version merged
     merge_paper_ab: float = 2.0
