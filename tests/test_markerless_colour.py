@@ -582,6 +582,70 @@ def test_neon_yellow_notes_are_yellow(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [g for g, (_, rgb) in zip(one_each, notes, strict=True) if rgb[2] == 64] == ["lime"] * 2
 
 
+def _exposed(rgb: tuple[int, int, int], exposure: float) -> tuple[int, int, int]:
+    """An sRGB colour as a photo exposed `exposure` x (linear light) holds it."""
+    lin = (np.array(rgb, np.float64) / 255) ** 2.2 * exposure
+    return tuple(round(float(v)) for v in 255 * lin ** (1 / 2.2))
+
+
+@pytest.mark.slow
+def test_a_neon_yellow_photographed_dark_is_no_lime() -> None:
+    """A neon yellow sheet greener than the neon reference (hue 108.9) beside canary, lime,
+    pink and blue notes on a white wall, the photo exposed at 0.55 (a room lit dimly, evenly).
+    Compared as measured, a note seen darker than its reference leans to the darker paper of
+    two neighbours: the neon notes (lighter than canary) read lime (a darker paper). Compared
+    with the references at the photo's exposure, fitted to its packs, they are yellow; the
+    limes stay lime. Exposed at 1, both ways name them right."""
+    notes = [
+        ("yellow", (255, 234, 96)),  # canary
+        ("yellow", (232, 250, 70)),  # neon, hue 108.9
+        ("lime", (190, 236, 80)),
+        ("pink", (250, 100, 166)),
+        ("blue", (120, 196, 236)),
+    ] * 2
+    dim = [(name, _exposed(rgb, 0.55)) for name, rgb in notes]
+    img, truth = _painted_notes(_exposed((236, 236, 232), 0.55), dim, seed=2)
+    got, _res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    measured = replace(CONFIG, markerless=replace(CONFIG.markerless, note_exposure_min=1.0))
+    as_measured, _res = _names(img, truth, measured)
+    assert [as_measured[k] for k in (1, 6)] == ["lime", "lime"]
+
+
+def test_packs_in_uneven_light_are_named_as_measured() -> None:
+    """One exposure holds for a photo when its light is even: packs whose own best exposures
+    lie more than note_exposure_spread x apart (a dim column of greens, yellowed by a balance
+    taken on a board lit otherwise, beside lit greens, oranges, blues and reds) share none, and
+    are named as measured; fitted one exposure anyway, the dim greens (hue 117) read lime."""
+    from capture.vision.colour import load_colour_refs, load_note_shades
+    from capture.vision.markerless import name_colours
+    from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
+
+    refs = {**load_colour_refs(STICKER_NAMES, NOTE_NAMES).notes, **load_note_shades(NOTE_NAMES)}
+    labs = (
+        [(64.0, -26.0, 32.0)] * 3  # greens in the light
+        + [(37.6, -16.1, 31.0)] * 3  # greens in a dim column
+        + [(63.0, 27.0, 34.0)] * 2
+        + [(41.5, -14.4, -17.4)] * 3
+        + [(30.0, 45.0, 22.0)] * 3
+    )
+    m = CONFIG.markerless
+
+    def names(exposure_min: float, spread: float) -> list[str]:
+        return [
+            n
+            for n, _ in name_colours(
+                labs, refs, m.colour_cluster_de, m.note_unknown_delta_e, None,
+                m.dot_clip_gain_max, m.clip_exposure_tau, exposure_min, spread,
+            )
+        ]
+
+    gated = names(m.note_exposure_min, m.note_exposure_spread)
+    assert gated == names(1.0, m.note_exposure_spread)
+    assert gated[3:6] == ["green"] * 3
+    assert names(m.note_exposure_min, 1e9)[3:6] == ["lime"] * 3
+
+
 def test_note_shades_leave_the_boards_references() -> None:
     """The boards (and their printed kit) keep one reference per name: the shades are read
     only for photos with no board."""

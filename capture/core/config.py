@@ -742,6 +742,20 @@ class MarkerlessConfig:
     # (4 photos better, none worse); the 72 development photos named alike
     # (markerless.name_colours)
     clip_exposure_tau: float = 1.0
+    # On a photo with nothing clipped the exposure is fitted too (the same fit and averaging,
+    # from note_exposure_min to 1 x white paper): a paper's lightness is its reflectance times
+    # the exposure, and compared as measured a note seen darker than its reference leans to
+    # the darker paper of two neighbouring hues (a neon yellow, lighter than canary, read lime
+    # on walls exposed at 0.6-0.8). Three stops under white paper (0.125): the dimmest photos
+    # read (a dim room's notes fit 0.13-0.5, a stop darker copies of the real photos).
+    # 1.0: off, the lightness as measured (markerless.name_colours)
+    note_exposure_min: float = 0.125
+    # One exposure holds when the light is even over the wall: each pack's own best exposure
+    # (against its nearest name) within this factor of the others'. A dim column beside a lit
+    # board (real post-its-8: packs at 0.13-0.5) or notes in a bright window and in shade
+    # share none, and their lightness is taken as measured, as before. Packs of the generated
+    # walls agree within 1.1-1.9 x, the real photos with one light within 1.3-1.9 x
+    note_exposure_spread: float = 2.0
     # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
     # exposure decides between them) read from its notes' shaded paper (a curled corner, an
     # edge, a shadow across it: markerless_read.shaded_paper_colour, shaded_packs): the pixels

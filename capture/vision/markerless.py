@@ -26,6 +26,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig, NotesConfig
 from capture.vision.colour import (
+    C_WEIGHT_WASHED,
     SHADE_SEP,
     classify_map,
     clipped_distances,
@@ -2775,6 +2776,47 @@ def colour_packs(labs: np.ndarray, cluster_de: float) -> np.ndarray:
     return fcluster(linkage(a * (0.5, 1.0, 1.0), "average"), cluster_de, "distance") - 1
 
 
+def _exposed_distances(
+    lab: np.ndarray, refs: dict[str, np.ndarray], exposures: np.ndarray
+) -> np.ndarray:
+    """Distance (colour_distance) from a colour to each reference as a photo exposed at each
+    exposure holds it (len(exposures) x len(refs)): the reference's linear light times the
+    exposure (white paper at 1; CIELAB unbounded, no gamut clip). A chroma under the
+    reference's weighs C_WEIGHT_WASHED only when the colour is at least as light as the
+    reference so seen: a veil of glare adds light as it takes chroma, and a paper both darker
+    and paler than the reference at the photo's exposure is another paper (a pastel green is
+    no lime in shade), its chroma counting at full weight."""
+    seen = np.asarray(lab, np.float64)
+    e = np.asarray(exposures, np.float64)[:, None]
+    out = np.empty((len(e), len(refs)))
+    for j, ref in enumerate(refs.values()):
+        at = _xyz_to_lab(_lab_to_xyz(np.asarray(ref, np.float64))[None] * e)
+        out[:, j] = [
+            float(
+                colour_distance(
+                    seen, v, c_weight_washed=C_WEIGHT_WASHED if seen[0] >= v[0] else None
+                )
+            )
+            for v in at
+        ]
+    return out
+
+
+def _lab_to_xyz(lab: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) to XYZ relative to white (3,), unbounded."""
+    fy = (lab[0] + 16) / 116
+    f = np.array([fy + lab[1] / 500, fy, fy - lab[2] / 200])
+    return np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29))
+
+
+def _xyz_to_lab(xyz: np.ndarray) -> np.ndarray:
+    """XYZ relative to white (N x 3) to CIELAB, unbounded."""
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack(
+        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], -1
+    )
+
+
 def _pack_distances(
     labs: np.ndarray,
     sat: np.ndarray,
@@ -2808,6 +2850,8 @@ def name_colours(
     clipped: np.ndarray | None = None,
     gain_max: float = 8.0,
     exposure_tau: float = 0.0,
+    exposure_min: float = 1.0,
+    exposure_spread: float = 2.0,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -2830,6 +2874,14 @@ def name_colours(
     (a yellow pack clipped in red and green read lime at the best exposure and yellow at the
     next ones, 0.5 units apart). 0: the best exposure alone.
 
+    exposure_min < 1: on a photo with nothing clipped and two packs or more, the exposure is
+    fitted too (exposure_min to 1 x white paper, averaged as above) and every pack compared
+    with the references as seen at it (_exposed_distances): a paper's lightness is its
+    reflectance times the exposure, and compared as measured a note darker than its
+    reference leaned to the darker of two neighbouring papers (a neon yellow read lime on a
+    photo exposed low). Only when the packs' own best exposures lie within exposure_spread x
+    of each other (the light even); else, and with exposure_min 1, as measured.
+
     names: the references, keyed by name or "<name>/<shade>" (several shades sold under one
     name, colour.load_note_shades); an item is named by the common name of the nearest."""
     n = len(labs)
@@ -2849,6 +2901,9 @@ def name_colours(
     # one reference per name, then the other shades sold under a name
     keys = [k for k in names if SHADE_SEP not in k]
     shades = [k for k in names if SHADE_SEP in k]
+    exposure: np.ndarray | None = None
+    ew = np.ones(1)
+    dist: np.ndarray | None = None
     # the exposure is read only on an overexposed photo (a cluster saturated in two channels)
     # and from two clusters or more: one alone fits any exposure (a yellow clipped in red is
     # an orange at twice the exposure)
@@ -2875,14 +2930,39 @@ def name_colours(
         # only the clusters a channel of which clips are named at that exposure; the others
         # as measured
         dist = np.where(clip[:, None], at, d[:, 0, :])
-    else:
+    elif len(groups) > 1 and exposure_min < 1.0:
+        # nothing clipped: a paper's lightness is its reflectance times the photo's exposure,
+        # one for the photo when its light is even. The packs are compared with the references
+        # as seen at the exposures that explain them best together (averaged as above): a
+        # neon yellow, lighter than a canary one, is no lime (a darker paper) because the
+        # photo is exposed low. Each pack's own best exposure tells whether the light is even:
+        # packs that need exposures more than exposure_spread x apart (a dim column beside a
+        # lit board) share no exposure, and the lightness is then taken as measured.
+        exps = np.exp(np.linspace(np.log(exposure_min), 0.0, 31))
+        own = {k: names[k] for k in keys}
+        d = np.stack([_exposed_distances(md, own, exps) for md in medians])
+        best = exps[d.min(-1).argmin(-1)]
+        if best.max() <= exposure_spread * best.min():
+            misfit = d.min(-1).sum(0)
+            w = np.exp(-(misfit - misfit.min()) / max(exposure_tau, 1e-9))
+            ew = w / w.sum()
+            exposure = exps
+            dist = np.einsum("e,cen->cn", ew, d)
+    if dist is None:
         dist = np.stack([[float(colour_distance(md, names[k])) for k in keys] for md in medians])
     # the other shades, for the packs the photo saturates on none of their notes: a channel
     # clipped on some (a lime's green at 1.9 x) moves the pack's hue towards the next name,
     # and a shade between two names (neon yellow, between canary and lime) then takes it
+    sh = {k: names[k] for k in shades}
     seen = np.array(
         [
-            [float(colour_distance(md, names[k])) if not sat[sel].any() else np.inf for k in shades]
+            np.full(len(shades), np.inf)
+            if sat[sel].any()
+            else (
+                ew @ _exposed_distances(md, sh, exposure)
+                if exposure is not None
+                else [float(colour_distance(md, names[k])) for k in shades]
+            )
             for sel, md in zip(groups, medians, strict=True)
         ]
     ).reshape(len(groups), len(shades))

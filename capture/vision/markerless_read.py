@@ -559,6 +559,8 @@ def _names_under(
         clipped,
         m.dot_clip_gain_max,
         m.clip_exposure_tau,
+        m.note_exposure_min,
+        m.note_exposure_spread,
     )
 
 
