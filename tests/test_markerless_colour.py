@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from capture.core.config import CONFIG
-from capture.vision.colour import PLANCK_AXIS, load_surface_refs, srgb_to_lab, surface_casts
+from capture.vision.colour import (
+    PLANCK_AXIS,
+    linear_to_lab,
+    load_surface_refs,
+    srgb_to_lab,
+    surface_casts,
+)
 from capture.vision.markerless import NotePlace, WallNote, WallScene
 from capture.vision.markerless_read import read_wall
 
@@ -745,3 +751,70 @@ def test_a_dark_grey_wall_under_a_strong_lamp_keeps_its_balance() -> None:
     assert scene.balanced and dark_wall_gains(scene, labs, CONFIG.markerless) is not None
     got, _ = _names(img, truth)
     assert got == [c for *_, c in truth]
+
+
+def _board_on_paint(
+    paint: tuple[int, int, int],
+    board: tuple[int, int, int],
+    cast: tuple[float, float, float],
+    notes: dict[str, tuple[int, int, int]],
+    seed: int = 0,
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """A dark board (a quarter of the photo, a grain of its own) on a painted wall, six notes
+    on it in two rows, lit by `cast` (linear gains) as _lit_wall lights its wall."""
+    rng = np.random.default_rng(seed)
+    h, w, side = 560, 1100, 80
+    lin = np.empty((h, w, 3), np.float32)
+    fibre = cv2.resize(rng.normal(0, 0.02, (h // 6, w // 6)), (w, h))[..., None]
+    lin[:] = _lin(np.array(paint, np.float32)) * (1 + fibre)
+    lin[90:470, 340:760] = _lin(np.array(board, np.float32)) * (1 + 2 * fibre[90:470, 340:760])
+    truth = []
+    names = list(notes)
+    for i in range(6):
+        row, col = divmod(i, 3)
+        name = names[(i + row) % len(names)]
+        x0, y0 = 370 + col * (side + 50), 130 + row * (side + 110)
+        _stick(lin, (x0, y0), side, notes[name], (12, 40, 62, 43))
+        truth.append((x0 + side / 2, y0 + side / 2, name))
+    return _photograph(lin, cast, rng, 0.8), truth
+
+
+# a black board (sRGB 40: matte black paint, L* 12-14 as photographed) on kraft under a cool
+# light (the phone balanced the kraft grey: pink read purple, lime green, yellow lime) and
+# on white paint under a strong lamp (taken for kraft under a faint one: pink read red)
+@pytest.mark.slow
+@pytest.mark.parametrize("paint, shift", [((204, 170, 126), -0.6), ((240, 240, 236), 0.6)])
+def test_a_black_board_tells_the_light(paint: tuple[int, int, int], shift: float) -> None:
+    cast = tuple(float(v) for v in 0.85 * np.exp(-shift * PLANCK_AXIS))
+    notes = {"pink": NOTES["pink"], "yellow": NOTES["yellow"], "lime": NOTES["lime"]}
+    img, truth = _board_on_paint(paint, (40, 40, 40), cast, notes)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and abs(res.cast.shift - shift) < 0.25
+    # without the board's word the light is the one main took, and names go wrong
+    m = replace(CONFIG.markerless, cast_dark_weight=0.0)
+    blind, _ = _names(img, truth, replace(CONFIG, markerless=m))
+    assert blind != got
+
+
+def test_a_dark_surface_is_evidence_only_when_it_can_be_neutral() -> None:
+    """dark_fit: a charcoal board's tint along the black-body axis charges the lights that
+    leave it tinted; a board too dark to measure (L* under cast_dark_l_min), one tinted off
+    the axis (a dark green chalkboard) and a surface light enough for others_fit are no
+    evidence."""
+    from capture.vision.markerless_read import dark_fit, dark_tint
+
+    m = CONFIG.markerless
+    # a neutral grey seen under a cool light (the cast a shift of -0.4 takes off)
+    grey = np.full(3, 0.03) * np.exp(0.4 * PLANCK_AXIS)
+    board = linear_to_lab(grey[None].astype(np.float32))[0]
+    along, off = dark_tint(board)
+    assert along == pytest.approx(0.4, abs=0.02) and off < 0.02
+    fit = dark_fit(board[None], m)
+    assert fit(-0.4) == 0.0 and fit(0.0) == pytest.approx(0.3, abs=0.03)
+    assert fit(0.3) > fit(0.0)
+    too_dark = np.array([[4.0, board[1] / 3, board[2] / 3]])
+    chalkboard = srgb_to_lab(np.array([[40, 62, 48]], np.float32) / 255)
+    light_grey = np.array([[60.0, board[1], board[2]]])
+    for seen in (too_dark, chalkboard, light_grey, None):
+        assert dark_fit(seen, m)(0.0) == 0.0

@@ -985,6 +985,23 @@ class MarkerlessConfig:
     cast_others_weight: float = 0.15
     # a surface darker than this L* (a blackboard) holds no hue to measure: left out
     cast_others_l_min: float = 25.0
+    # A dark bare surface (a black or charcoal board, L* cast_dark_l_min to cast_others_l_min)
+    # is taken for neutral paint: each light is charged, at this weight per log unit, for the
+    # board's tint along the black-body axis left with its cast taken off, beyond
+    # cast_dark_tol (markerless_read.dark_fit). The weight is twice the shift's own (1 per
+    # unit): a neutral surface measures the light, the shift's charge is only the prior that
+    # the phone balanced nearly right; at 1 the two cancel and the board never overrules the
+    # phone. The tolerance: black paints and boards lean a few percent warm or cool.
+    cast_dark_weight: float = 2.0
+    cast_dark_tol: float = 0.1
+    # darker boards are left out: at L* 8 the sRGB codes are about 20 (a code is 5 % of a
+    # channel, JPEG and the tone curve's toe move the ratios) and the lens's flare from the
+    # light wall around is a large part of the board's light (real post-its-4's black board
+    # reads L* 4)
+    cast_dark_l_min: float = 8.0
+    # a tint off the black-body axis (green-magenta, log units) beyond this is the paint's own
+    # (a dark green chalkboard): no lamp gives it, and the board is no neutral
+    cast_dark_off_max: float = 0.15
     # Two lights whose misfits lie within cast_doubt_margin of each other are both plausible:
     # the notes they name differently are flagged light_uncertain (the reviewer checks their
     # colour). Measured on 72 generated photos (seeds 41-43, 47-52): the 5 photos whose two

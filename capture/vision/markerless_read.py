@@ -21,6 +21,7 @@ from capture.core.model import Finding, KitLayout
 from capture.core.text import OcrResult, read_weight
 from capture.tools.lexicon import lexicon_for, word_index_for
 from capture.vision.colour import (
+    PLANCK_AXIS,
     SurfaceCast,
     classify,
     clipped_distances,
@@ -489,7 +490,8 @@ def light_casts(
     there, on the packs' fit alone (a grey paint may have any lightness).
     clipped: N x 3, the channels saturated on each note (packs_fit leaves those packs out).
     others: the photo's other bare surfaces (a paper roll, a whiteboard; CIELAB as wall_lab):
-    under the right light each is a common surface too (others_fit)."""
+    under the right light each is a common surface too (others_fit), and a dark grey or
+    black one (a board) is neutral under it (dark_fit)."""
     m = config.markerless
     surfaces = load_surface_refs()
     casts: list[SurfaceCast | None] = list(
@@ -503,10 +505,15 @@ def light_casts(
     refs_y = {n: float(luminance(r)[0]) for n, r in note_refs.items()}
     fit = packs_fit(note_labs, note_refs, m, clipped)
     bare = others_fit(others, surfaces, m)
+    dark = dark_fit(others, m)
 
     def misfit(c: SurfaceCast | None) -> float:
         if c is None:
-            return m.cast_packs_weight * fit(np.ones(3)) + m.cast_others_weight * bare(np.ones(3))
+            return (
+                m.cast_packs_weight * fit(np.ones(3))
+                + m.cast_others_weight * bare(np.ones(3))
+                + m.cast_dark_weight * dark(0.0)
+            )
         notes = correct_cast(note_labs, c.gains)
         near = [classify(v, note_refs, np.inf)[0] for v in notes]
         exposure = float(np.median(luminance(notes) / [refs_y[n] for n in near]))
@@ -514,7 +521,12 @@ def light_casts(
         surface = float(luminance(surfaces[c.surface])[0])
         lightness = abs(float(np.log(max(wall, 1e-4) / (exposure * surface))))
         light = abs(c.shift) + m.cast_lightness_weight * lightness
-        return light + m.cast_packs_weight * fit(c.gains) + m.cast_others_weight * bare(c.gains)
+        return (
+            light
+            + m.cast_packs_weight * fit(c.gains)
+            + m.cast_others_weight * bare(c.gains)
+            + m.cast_dark_weight * dark(c.shift)
+        )
 
     # stable: of lights that fit alike, the least shift first (surface_casts' order)
     return sorted(((misfit(c), c) for c in casts), key=lambda t: t[0])
@@ -603,6 +615,43 @@ def others_fit(
         ab = correct_cast(seen, gains)[:, 1:]
         d = np.linalg.norm(ab[:, None, :] - refs[None, :, 1:], axis=-1)
         return float(np.maximum(d.min(1) - m.cast_surface_tol, 0.0).mean())
+
+    return fit
+
+
+def dark_tint(lab: np.ndarray) -> tuple[float, float]:
+    """A colour's tint (CIELAB -> linear light): its log chromaticity along PLANCK_AXIS (> 0:
+    bluer than neutral, as under a cool light; a SurfaceCast of shift -along makes it grey)
+    and the length of the rest (green-magenta: no black-body light gives it)."""
+    lin = np.maximum(lab_to_linear(np.asarray(lab, np.float64).reshape(1, 3))[0], 1e-6)
+    log = np.log(lin) - np.log(lin).mean()
+    along = float(log @ PLANCK_AXIS)
+    return along, float(np.linalg.norm(log - along * PLANCK_AXIS))
+
+
+def dark_fit(others: np.ndarray | None, m: MarkerlessConfig) -> Callable[[float], float]:
+    """How well a light explains the photo's dark bare surfaces (a black or charcoal board:
+    darker than cast_others_l_min, where others_fit finds no hue to compare): shift (along
+    PLANCK_AXIS, a SurfaceCast's; 0 for no cast) -> the mean, over them, of the log
+    chromaticity left along the black-body axis with the cast taken off, beyond
+    cast_dark_tol (a black paint's own tint). A black or grey paint reflects every colour
+    alike, so the light's colour is what it shows: a wall of cream paint under a cool light
+    and of white paint under none look alike, the board beside them does not. Left out: a
+    surface darker than cast_dark_l_min (the toe of the phone's tone curve and 8-bit codes
+    under 20: a code is 5 % of a channel, and the lens's flare from the light wall around
+    is a large part of its light), and one tinted off the black-body axis by more than
+    cast_dark_off_max (a dark green chalkboard: no light gives that tint, the paint does);
+    with none left every light fits alike (0). A navy board tinted along the axis looks
+    like black under a cool light: not told apart (docs/markerless.md, "Limits")."""
+    seen = np.asarray(others if others is not None else [], np.float64).reshape(-1, 3)
+    seen = seen[(seen[:, 0] < m.cast_others_l_min) & (seen[:, 0] >= m.cast_dark_l_min)]
+    tints = [dark_tint(v) for v in seen]
+    along = np.array([a for a, off in tints if off <= m.cast_dark_off_max])
+    if not len(along):
+        return lambda shift: 0.0
+
+    def fit(shift: float) -> float:
+        return float(np.maximum(np.abs(along + shift) - m.cast_dark_tol, 0.0).mean())
 
     return fit
 
