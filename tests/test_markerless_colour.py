@@ -818,3 +818,22 @@ def test_a_dark_surface_is_evidence_only_when_it_can_be_neutral() -> None:
     light_grey = np.array([[60.0, board[1], board[2]]])
     for seen in (too_dark, chalkboard, light_grey, None):
         assert dark_fit(seen, m)(0.0) == 0.0
+
+
+# light kraft paper (sRGB (214, 184, 146)) under a cool light, and cream paint under a faint
+# one, both exposed at 0.6: the balance made the wall grey, and no cast (white paint) beat
+# the right surface on the packs alone, though the wall was half as light as white at the
+# notes' exposure (limes read green, yellows lime)
+@pytest.mark.parametrize(
+    "paint, shift, surface", [((214, 184, 146), -0.4, "kraft"), ((240, 230, 208), -0.1, "cream")]
+)
+def test_a_grey_looking_wall_far_darker_than_white_is_no_white_paint(
+    paint: tuple[int, int, int], shift: float, surface: str
+) -> None:
+    cast = tuple(float(v) for v in 0.6 * np.exp(-shift * PLANCK_AXIS))
+    notes = {"yellow": NOTES["yellow"], "lime": NOTES["lime"], "green": (150, 220, 120),
+             "blue": (110, 190, 235)}
+    img, truth = _lit_wall(paint, cast, notes=notes)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and res.cast.surface == surface and res.cast.shift < 0

@@ -968,7 +968,11 @@ class MarkerlessConfig:
     # Which surface: the least shift, and the wall's lightness against the surface's at the
     # notes' exposure (kraft is half as light as cream paint), counted at this weight (log units
     # both): light falls off across a wall, which often lies farther from the lamp than the
-    # notes (a real cream wall beside a board read 0.4 darker than cream at the notes' light)
+    # notes (a real cream wall beside a board read 0.4 darker than cream at the notes' light).
+    # No cast on a photo balanced on its wall is white paint, charged its lightness as white
+    # at the same weight unless the wall is under wall_white_min_ratio of its lightest pack
+    # (grey paint, a slate: any lightness): kraft and cream under a cool light the balance
+    # made grey lost to it on the packs alone (generated seeds 41-52: 6 notes)
     cast_lightness_weight: float = 0.5
     # ... and how far the notes' packs then lie from their names (mean CIELAB distance over
     # the packs, two packs or more), at this weight per unit: 10 units off per pack on

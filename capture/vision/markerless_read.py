@@ -481,13 +481,15 @@ def light_casts(
     best first: of the common surfaces the wall
     may be, the one needing the least shift of the light and whose lightness fits best, both
     in log units: |shift| + w |log(wall Y / (exposure x surface Y))| (w: cast_lightness_weight),
-    plus how far the notes' packs then lie from their names (packs_fit).
+    plus how far the notes' packs then lie from their names (packs_fit). No cast (balanced)
+    is white paint: its lightness is charged as white's, unless the wall is far darker than
+    its notes (wall_white_min_ratio: grey paint, a slate).
     The exposure is the notes' own: their luminance over that of the colour each is nearest.
     Colour alone cannot tell kraft under a cool light from cream paint under a warm one;
     kraft is half as light as a cream wall or a yellow note, and that tells them apart.
     balanced: the wall was near-neutral and the photo balanced on it; it may still be a
     kraft roll under a light the phone made grey, so the surfaces compete with no cast (None)
-    there, on the packs' fit alone (a grey paint may have any lightness).
+    there: white paint, charged for its lightness as any surface is.
     clipped: N x 3, the channels saturated on each note (packs_fit leaves those packs out).
     others: the photo's other bare surfaces (a paper roll, a whiteboard; CIELAB as wall_lab):
     under the right light each is a common surface too (others_fit), and a dark grey or
@@ -507,20 +509,32 @@ def light_casts(
     bare = others_fit(others, surfaces, m)
     dark = dark_fit(others, m)
 
+    def lightness(notes: np.ndarray, wall: float, surface: str) -> float:
+        """|log(wall Y / (exposure x surface Y))|, the exposure the notes' own."""
+        near = [classify(v, note_refs, np.inf)[0] for v in notes]
+        exposure = float(np.median(luminance(notes) / [refs_y[n] for n in near]))
+        y = float(luminance(surfaces[surface])[0])
+        return abs(float(np.log(max(wall, 1e-4) / (exposure * y))))
+
+    # no cast (balanced on the wall) is white paint under the light the balance took off, as
+    # light as white at the notes' exposure; a wall far darker than its notes is no white
+    # (wall_white_min_ratio: grey paint, a slate) and may have any lightness
+    wall0 = float(luminance(np.asarray(wall_lab, np.float64)[None])[0])
+    white_y = 0.0
+    if "white" in surfaces and wall0 >= m.wall_white_min_ratio * lightest_pack(note_labs, m):
+        white_y = m.cast_lightness_weight * lightness(note_labs, wall0, "white")
+
     def misfit(c: SurfaceCast | None) -> float:
         if c is None:
             return (
-                m.cast_packs_weight * fit(np.ones(3))
+                white_y
+                + m.cast_packs_weight * fit(np.ones(3))
                 + m.cast_others_weight * bare(np.ones(3))
                 + m.cast_dark_weight * dark(0.0)
             )
         notes = correct_cast(note_labs, c.gains)
-        near = [classify(v, note_refs, np.inf)[0] for v in notes]
-        exposure = float(np.median(luminance(notes) / [refs_y[n] for n in near]))
         wall = float(luminance(correct_cast(wall_lab[None], c.gains))[0])
-        surface = float(luminance(surfaces[c.surface])[0])
-        lightness = abs(float(np.log(max(wall, 1e-4) / (exposure * surface))))
-        light = abs(c.shift) + m.cast_lightness_weight * lightness
+        light = abs(c.shift) + m.cast_lightness_weight * lightness(notes, wall, c.surface)
         return (
             light
             + m.cast_packs_weight * fit(c.gains)
@@ -530,6 +544,14 @@ def light_casts(
 
     # stable: of lights that fit alike, the least shift first (surface_casts' order)
     return sorted(((misfit(c), c) for c in casts), key=lambda t: t[0])
+
+
+def lightest_pack(labs: np.ndarray, m: MarkerlessConfig) -> float:
+    """The luminance of the notes' lightest pack (markerless.colour_packs, each pack's
+    median): white paper under the notes' light is at least as light."""
+    labs = np.asarray(labs, np.float64).reshape(-1, 3)
+    packs = colour_packs(labs, m.colour_cluster_de)
+    return max(float(np.median(luminance(labs[packs == p]))) for p in np.unique(packs))
 
 
 def dark_wall_gains(
@@ -546,10 +568,8 @@ def dark_wall_gains(
     balanced, or the wall may be white (or mid-grey paint) at the notes' light."""
     if not scene.balanced or scene.balance is None or not len(labs):
         return None
-    packs = colour_packs(labs, m.colour_cluster_de)
-    lightest = max(float(np.median(luminance(labs[packs == p]))) for p in np.unique(packs))
     wall = float(luminance(np.array(scene.wall_lab, np.float64)[None])[0])
-    if wall >= m.wall_white_min_ratio * lightest:
+    if wall >= m.wall_white_min_ratio * lightest_pack(labs, m):
         return None
     return 1.0 / np.asarray(scene.balance, np.float64)
 
