@@ -780,21 +780,28 @@ def _board_on_paint(
 
 
 # a black board (sRGB 40: matte black paint, L* 12-14 as photographed) on kraft under a cool
-# light (the phone balanced the kraft grey: pink read purple, lime green, yellow lime) and
-# on white paint under a strong lamp (taken for kraft under a faint one: pink read red)
+# light (the phone balanced the kraft grey: pink read purple, lime green, yellow lime; since
+# no cast is charged as white paint the kraft wall's lightness tells it too) and on white
+# paint under a strong lamp (taken for kraft under a faint one: pink read red; only the
+# board tells it)
 @pytest.mark.slow
-@pytest.mark.parametrize("paint, shift", [((204, 170, 126), -0.6), ((240, 240, 236), 0.6)])
-def test_a_black_board_tells_the_light(paint: tuple[int, int, int], shift: float) -> None:
+@pytest.mark.parametrize(
+    "paint, shift, board_alone", [((204, 170, 126), -0.6, False), ((240, 240, 236), 0.6, True)]
+)
+def test_a_black_board_tells_the_light(
+    paint: tuple[int, int, int], shift: float, board_alone: bool
+) -> None:
     cast = tuple(float(v) for v in 0.85 * np.exp(-shift * PLANCK_AXIS))
     notes = {"pink": NOTES["pink"], "yellow": NOTES["yellow"], "lime": NOTES["lime"]}
     img, truth = _board_on_paint(paint, (40, 40, 40), cast, notes)
     got, res = _names(img, truth)
     assert got == [c for *_, c in truth]
     assert res.cast is not None and abs(res.cast.shift - shift) < 0.25
-    # without the board's word the light is the one main took, and names go wrong
-    m = replace(CONFIG.markerless, cast_dark_weight=0.0)
-    blind, _ = _names(img, truth, replace(CONFIG, markerless=m))
-    assert blind != got
+    if board_alone:
+        # without the board's word the light is the one main took, and names go wrong
+        m = replace(CONFIG.markerless, cast_dark_weight=0.0)
+        blind, _ = _names(img, truth, replace(CONFIG, markerless=m))
+        assert blind != got
 
 
 def test_a_dark_surface_is_evidence_only_when_it_can_be_neutral() -> None:
