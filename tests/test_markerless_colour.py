@@ -409,6 +409,39 @@ def test_notes_named_otherwise_by_a_light_nearly_as_plausible_are_flagged() -> N
     assert not [f for f in res.findings if f.code == "light_uncertain"]
 
 
+def _six_on_a_surface(
+    size: tuple[int, int],
+    paint: tuple[int, int, int],
+    surface: tuple[int, int, int],
+    box: tuple[slice, slice],
+    grain: float,
+    layout: tuple[int, tuple[int, int], tuple[int, int]],
+    cast: tuple[float, float, float],
+    notes: dict[str, tuple[int, int, int]],
+    seed: int,
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """A painted wall of `size` (h, w) with a second surface over `box` (its paper fibre
+    `grain` times the paint's), six 80 px notes on it: `layout` is (columns, first note's
+    top-left, step between notes), names taken in turn, shifted one per row; lit by `cast`
+    (linear gains) as _lit_wall lights its wall."""
+    rng = np.random.default_rng(seed)
+    (h, w), side = size, 80
+    cols, (x_first, y_first), (dx, dy) = layout
+    lin = np.empty((h, w, 3), np.float32)
+    fibre = cv2.resize(rng.normal(0, 0.02, (h // 6, w // 6)), (w, h))[..., None]
+    lin[:] = _lin(np.array(paint, np.float32)) * (1 + fibre)
+    lin[box] = _lin(np.array(surface, np.float32)) * (1 + grain * fibre[box])
+    truth = []
+    names = list(notes)
+    for i in range(6):
+        row, col = divmod(i, cols)
+        name = names[(i + row) % len(names)]
+        x0, y0 = x_first + col * dx, y_first + row * dy
+        _stick(lin, (x0, y0), side, notes[name], (12, 40, 62, 43))
+        truth.append((x0 + side / 2, y0 + side / 2, name))
+    return _photograph(lin, cast, rng, 0.8), truth
+
+
 def _roll_on_paint(
     paint: tuple[int, int, int],
     roll: tuple[int, int, int],
@@ -418,21 +451,10 @@ def _roll_on_paint(
 ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     """A kraft roll (a third of the photo) on a painted wall, six notes on the roll in two
     columns, lit by `cast` (linear gains) as _lit_wall lights its wall."""
-    rng = np.random.default_rng(seed)
-    h, w, side = 520, 1200, 80
-    lin = np.empty((h, w, 3), np.float32)
-    fibre = cv2.resize(rng.normal(0, 0.02, (h // 6, w // 6)), (w, h))[..., None]
-    lin[:] = _lin(np.array(paint, np.float32)) * (1 + fibre)
-    lin[:, 400:800] = _lin(np.array(roll, np.float32)) * (1 + 1.5 * fibre[:, 400:800])
-    truth = []
-    names = list(notes)
-    for i in range(6):
-        row, col = divmod(i, 2)
-        name = names[(i + row) % len(names)]
-        x0, y0 = 450 + col * (side + 140), 40 + row * (side + 80)
-        _stick(lin, (x0, y0), side, notes[name], (12, 40, 62, 43))
-        truth.append((x0 + side / 2, y0 + side / 2, name))
-    return _photograph(lin, cast, rng, 0.8), truth
+    box = (slice(None), slice(400, 800))
+    return _six_on_a_surface(
+        (520, 1200), paint, roll, box, 1.5, (2, (450, 40), (220, 160)), cast, notes, seed
+    )
 
 
 @pytest.mark.slow
@@ -762,21 +784,10 @@ def _board_on_paint(
 ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     """A dark board (a quarter of the photo, a grain of its own) on a painted wall, six notes
     on it in two rows, lit by `cast` (linear gains) as _lit_wall lights its wall."""
-    rng = np.random.default_rng(seed)
-    h, w, side = 560, 1100, 80
-    lin = np.empty((h, w, 3), np.float32)
-    fibre = cv2.resize(rng.normal(0, 0.02, (h // 6, w // 6)), (w, h))[..., None]
-    lin[:] = _lin(np.array(paint, np.float32)) * (1 + fibre)
-    lin[90:470, 340:760] = _lin(np.array(board, np.float32)) * (1 + 2 * fibre[90:470, 340:760])
-    truth = []
-    names = list(notes)
-    for i in range(6):
-        row, col = divmod(i, 3)
-        name = names[(i + row) % len(names)]
-        x0, y0 = 370 + col * (side + 50), 130 + row * (side + 110)
-        _stick(lin, (x0, y0), side, notes[name], (12, 40, 62, 43))
-        truth.append((x0 + side / 2, y0 + side / 2, name))
-    return _photograph(lin, cast, rng, 0.8), truth
+    box = (slice(90, 470), slice(340, 760))
+    return _six_on_a_surface(
+        (560, 1100), paint, board, box, 2.0, (3, (370, 130), (130, 190)), cast, notes, seed
+    )
 
 
 # a black board (sRGB 40: matte black paint, L* 12-14 as photographed) on kraft under a cool

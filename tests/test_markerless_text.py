@@ -104,6 +104,22 @@ def test_ocr_view_fills_a_note_of_another_colour_stuck_over_this_one() -> None:
         assert np.array_equal(out[:200], crop[:200])
 
 
+def _read_generated(index: int, seed: int) -> dict:
+    """A generated markerless wall (photo `index` of `seed`, medium, 6 MP) read with the
+    default OCR: each true note's text -> the note found nearest its centre."""
+    from capture.synth.markerless_scene import render_markerless
+
+    data, truth = render_markerless(index, seed, "medium", 6.0)
+    photo = np.ascontiguousarray(cv2.imdecode(np.frombuffer(data, np.uint8), 1)[..., ::-1])
+    res = read_wall(photo, CONFIG, lambda crops: read_notes(crops, CONFIG.ocr))
+    w, h = truth["size_px"]
+    return {
+        t["text"]: min(res.notes, key=lambda n: np.hypot(n.center[0] * w - t["center_px"][0],
+                                                          n.center[1] * h - t["center_px"][1]))
+        for t in truth["notes"]
+    }
+
+
 @pytest.mark.slow
 def test_a_word_half_under_a_sticker_is_read() -> None:
     """A generated wall (set 41's third photo, 6 MP): on "Former les acheteurs" a sticker
@@ -112,17 +128,7 @@ def test_a_word_half_under_a_sticker_is_read() -> None:
     letters a reader can see are read; the other notes read as before."""
     from dataclasses import replace
 
-    from capture.synth.markerless_scene import render_markerless
-
-    data, truth = render_markerless(2, 41, "medium", 6.0)
-    photo = np.ascontiguousarray(cv2.imdecode(np.frombuffer(data, np.uint8), 1)[..., ::-1])
-    res = read_wall(photo, CONFIG, lambda crops: read_notes(crops, CONFIG.ocr))
-    w, h = truth["size_px"]
-    found = {}
-    for t in truth["notes"]:
-        near = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - t["center_px"][0],
-                                                      n.center[1] * h - t["center_px"][1]))
-        found[t["text"]] = near
+    found = _read_generated(2, 41)
     note = found["Former les acheteurs"]
     assert note.text.startswith("Former les achet"), note.text
     for text in ("Intérêt général", "Négociation ?", "Trop long"):
@@ -138,16 +144,6 @@ def test_a_lone_letter_between_lines_and_a_dropped_apostrophe() -> None:
     detector scores the lone "à" 0.35 (a weak line of one letter, dropped: "Contrôle
     l'exécution"); it lies between two lines read, and is read. On "Grille d'analyse" the
     recogniser drops the apostrophe ("Grille danalyse"): the word list puts it back."""
-    from capture.synth.markerless_scene import render_markerless
-
-    data, truth = render_markerless(7, 41, "medium", 6.0)
-    photo = np.ascontiguousarray(cv2.imdecode(np.frombuffer(data, np.uint8), 1)[..., ::-1])
-    res = read_wall(photo, CONFIG, lambda crops: read_notes(crops, CONFIG.ocr))
-    w, h = truth["size_px"]
-    found = {}
-    for t in truth["notes"]:
-        near = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - t["center_px"][0],
-                                                      n.center[1] * h - t["center_px"][1]))
-        found[t["text"]] = near.text
+    found = {text: note.text for text, note in _read_generated(7, 41).items()}
     assert found["Contrôle à l'exécution"].split()[:2] == ["Contrôle", "à"], found
     assert found["Grille d'analyse"] == "Grille d'analyse", found
