@@ -674,6 +674,35 @@ def test_packs_in_uneven_light_are_named_as_measured() -> None:
     assert names(m.note_exposure_min, 1e9)[3:6] == ["lime"] * 3
 
 
+def _lab_rgb(lab: tuple[float, float, float]) -> tuple[int, int, int]:
+    """The sRGB colour (uint8) of a CIELAB one."""
+    v = cv2.cvtColor(np.array([[lab]], np.float32), cv2.COLOR_Lab2RGB)[0, 0]
+    return tuple(int(x) for x in np.round(np.clip(v, 0, 1) * 255))
+
+
+@pytest.mark.slow
+def test_a_dim_pack_between_two_names_takes_the_lit_packs() -> None:
+    """Uneven light (a dim column beside a lit board, as on real post-its-8): lit greens, and
+    greens a stop and more dimmer (L* 38, hue 116, yellowed) whose distances as measured to
+    lime and green lie 0.4 apart, their lightness outweighing their hue. The photo shows
+    green paper lit and no lime: the dim pack is green (main: lime, by 0.4 units, and green
+    on the same photo re-encoded). Without the lit greens the dim notes stay lime (no lit
+    pack tells otherwise), and dim notes clearly nearer lime (3.3 units) stay lime beside the
+    lit greens."""
+    lit = [("green", (128, 167, 96))] * 3
+    others = [("orange", (214, 133, 94))] * 2 + [("blue", (37, 106, 126))] * 2
+    tied = _lab_rgb((37.9, -15.4, 31.3))
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_tie_de=0.0))
+    img, truth = _painted_notes((236, 236, 232), lit + [("green", tied)] * 3 + others, seed=3)
+    assert _names(img, truth)[0] == [c for *_, c in truth]
+    assert _names(img, truth, off)[0][3:6] == ["lime"] * 3
+    img, truth = _painted_notes((236, 236, 232), [("lime", tied)] * 3 + others, seed=3)
+    assert _names(img, truth)[0] == [c for *_, c in truth]
+    lime = _lab_rgb((40.0, -13.0, 36.0))
+    img, truth = _painted_notes((236, 236, 232), lit + [("lime", lime)] * 3 + others, seed=3)
+    assert _names(img, truth)[0] == [c for *_, c in truth]
+
+
 def test_note_shades_leave_the_boards_references() -> None:
     """The boards (and their printed kit) keep one reference per name: the shades are read
     only for photos with no board."""

@@ -759,6 +759,15 @@ class MarkerlessConfig:
     # -7, -9 1.32-1.87; -4, -6, -8, -3 2.30-4.29 (-8 and -3 would rename 9 notes each if
     # fitted one exposure: dim greens lime, red-orange notes orange). One stop
     note_exposure_spread: float = 2.0
+    # Under uneven light (the spread above exceeded) the packs are named as measured, and a
+    # dim pack's lightness (far under every reference's) outweighs its hue: its two nearest
+    # names may lie within the noise of the pixels (real post-its-8's dim greens: lime 25.52,
+    # green 25.95; the same photo re-encoded, 25.54 and 25.49). Such a pack takes the
+    # runner-up name when a pack lit a stop more bears it (and none the nearest): a paper the
+    # photo shows lit is likelier than one it shows nowhere (markerless.name_colours). One
+    # unit: re-encoding the twelve real photos (JPEG 92) moves a pack's distance to a name
+    # 0.07 median, 0.4 at the 90th percentile, 1.4 at most. 0: off
+    note_name_tie_de: float = 1.0
     # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
     # exposure decides between them) read from its notes' shaded paper (a curled corner, an
     # edge, a shadow across it: markerless_read.shaded_paper_colour, shaded_packs): the pixels

@@ -2852,6 +2852,7 @@ def name_colours(
     exposure_tau: float = 0.0,
     exposure_min: float = 1.0,
     exposure_spread: float = 2.0,
+    tie_de: float = 0.0,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -2882,6 +2883,13 @@ def name_colours(
     photo exposed low). Only when the packs' own best exposures lie within exposure_spread x
     of each other (the light even); else, and with exposure_min 1, as measured.
 
+    tie_de > 0, the light uneven (the packs' own exposures more than exposure_spread x apart):
+    a pack whose two nearest common names lie within tie_de of each other takes the one a
+    pack lit exposure_spread x more (or brighter) is named, if any: as measured, the
+    lightness of a dim pack (far under every reference's) outweighs its hue, and two
+    neighbouring names (lime and green, red and orange) are then as near within the noise of
+    the photo's pixels; a paper the photo shows lit is likelier than one it shows nowhere.
+
     names: the references, keyed by name or "<name>/<shade>" (several shades sold under one
     name, colour.load_note_shades); an item is named by the common name of the nearest."""
     n = len(labs)
@@ -2904,6 +2912,8 @@ def name_colours(
     exposure: np.ndarray | None = None
     ew = np.ones(1)
     dist: np.ndarray | None = None
+    # each pack's own best exposure when the light is uneven (None: even, or not fitted)
+    uneven: np.ndarray | None = None
     # the exposure is read only on an overexposed photo (a cluster saturated in two channels)
     # and from two clusters or more: one alone fits any exposure (a yellow clipped in red is
     # an orange at twice the exposure)
@@ -2948,6 +2958,8 @@ def name_colours(
             ew = w / w.sum()
             exposure = exps
             dist = np.einsum("e,cen->cn", ew, d)
+        else:
+            uneven = best
     if dist is None:
         dist = np.stack([[float(colour_distance(md, names[k])) for k in keys] for md in medians])
     # the other shades, for the packs the photo saturates on none of their notes: a channel
@@ -2968,10 +2980,36 @@ def name_colours(
     ).reshape(len(groups), len(shades))
     dist = np.hstack([dist, seen])
     keys = keys + shades
+    picked = [
+        _tie_broken(dist, keys, uneven, exposure_spread, tie_de, c) for c in range(len(groups))
+    ]
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
-    for sel, row in zip(groups, dist, strict=True):
-        j = int(np.argmin(row))
-        name = common_name(keys[j]) if row[j] <= unknown_de else "unknown"
+    for sel, (name, de) in zip(groups, picked, strict=True):
         for i in sel:
-            out[i] = (name, float(row[j]))
+            out[i] = (name if de <= unknown_de else "unknown", de)
     return out
+
+
+def _tie_broken(
+    dist: np.ndarray,
+    keys: list[str],
+    uneven: np.ndarray | None,
+    spread: float,
+    tie_de: float,
+    c: int,
+) -> tuple[str, float]:
+    """Pack c's common name and distance (dist: packs x keys): the nearest, or, under uneven
+    light (uneven: each pack's own best exposure), the runner-up within tie_de when a pack
+    lit spread x more (or brighter) is nearest to it (see name_colours)."""
+    near: dict[str, float] = {}
+    for k, v in zip(keys, dist[c], strict=True):
+        near[common_name(k)] = min(near.get(common_name(k), np.inf), float(v))
+    ranked = sorted(near.items(), key=lambda t: t[1])
+    if uneven is None or tie_de <= 0 or len(ranked) < 2 or ranked[1][1] - ranked[0][1] > tie_de:
+        return ranked[0]
+    lit = {
+        common_name(keys[int(np.argmin(row))])
+        for q, row in enumerate(dist)
+        if uneven[q] >= spread * uneven[c]
+    }
+    return ranked[1] if ranked[1][0] in lit and ranked[0][0] not in lit else ranked[0]

@@ -593,6 +593,7 @@ def _names_under(
         m.clip_exposure_tau,
         m.note_exposure_min,
         m.note_exposure_spread,
+        m.note_name_tie_de,
     )
 
 
