@@ -692,9 +692,9 @@ def test_a_dim_pack_between_two_names_takes_the_lit_packs() -> None:
     lit = [("green", (128, 167, 96))] * 3
     others = [("orange", (214, 133, 94))] * 2 + [("blue", (37, 106, 126))] * 2
     tied = _lab_rgb((37.9, -15.4, 31.3))
-    off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_tie_de=0.0))
     img, truth = _painted_notes((236, 236, 232), lit + [("green", tied)] * 3 + others, seed=3)
     assert _names(img, truth)[0] == [c for *_, c in truth]
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_tie_de=0.0))
     assert _names(img, truth, off)[0][3:6] == ["lime"] * 3
     img, truth = _painted_notes((236, 236, 232), [("lime", tied)] * 3 + others, seed=3)
     assert _names(img, truth)[0] == [c for *_, c in truth]
