@@ -693,9 +693,16 @@ def test_a_dim_pack_between_two_names_takes_the_lit_packs() -> None:
     others = [("orange", (214, 133, 94))] * 2 + [("blue", (37, 106, 126))] * 2
     tied = _lab_rgb((37.9, -15.4, 31.3))
     img, truth = _painted_notes((236, 236, 232), lit + [("green", tied)] * 3 + others, seed=3)
-    assert _names(img, truth)[0] == [c for *_, c in truth]
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    # the names the tie decided are flagged for the reviewer, with the name as measured
+    flagged = {f.item: f.values["other"] for f in res.findings if f.code == "name_tie"}
+    assert sorted(flagged.values()) == ["lime"] * 3
+    assert {n.color for n in res.notes if n.id in flagged} == {"green"}
     off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_tie_de=0.0))
-    assert _names(img, truth, off)[0][3:6] == ["lime"] * 3
+    got, res = _names(img, truth, off)
+    assert got[3:6] == ["lime"] * 3
+    assert not [f for f in res.findings if f.code == "name_tie"]
     img, truth = _painted_notes((236, 236, 232), [("lime", tied)] * 3 + others, seed=3)
     assert _names(img, truth)[0] == [c for *_, c in truth]
     lime = _lab_rgb((40.0, -13.0, 36.0))

@@ -120,6 +120,10 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
     ("light_uncertain", "wall_note"): Wording(
         "warning", "La couleur du post-it {item} dépend de la lumière de la photo, que deux "
         "éclairages expliquent presque aussi bien : vérifiez sa couleur sur la photo."),
+    ("name_tie", "wall_note"): Wording(
+        "warning", "Le post-it {item} est dans une partie moins éclairée de la photo, entre deux "
+        "couleurs : il est nommé comme les post-its éclairés qui lui ressemblent. Vérifiez sa "
+        "couleur sur la photo."),
     ("note_cut", "wall_note"): Wording(
         "warning", "Le post-it {item} sort en partie de la photo ({share:.0%} visible) : son "
         "texte et ses gommettes peuvent être incomplets."),

@@ -9,7 +9,7 @@ reported as findings (codes and values), worded by the flag catalogue for the ou
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import cv2
@@ -778,6 +778,12 @@ def interpret(
         out.cast = lights[0][1] if lights else None
     names = _names_under(labs, out.cast, shades, clipped, m)
     doubt = _light_doubt(labs, lights, names, shades, clipped, m)
+    # the packs a tie under uneven light named (note_name_tie_de): index -> the name as
+    # measured, for the reviewer to check
+    tied: dict[int, str] = {}
+    if m.note_name_tie_de > 0 and len(labs):
+        plain = _names_under(labs, out.cast, shades, clipped, replace(m, note_name_tie_de=0.0))
+        tied = {k: p for k, ((p, _), (q, _)) in enumerate(zip(plain, names, strict=True)) if p != q}
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
     for k, n in enumerate(scene.notes):
@@ -795,6 +801,9 @@ def interpret(
         elif k in doubt:
             values = {"other": doubt[k]}
             out.findings.append(Finding("light_uncertain", "wall_note", values, item=note.id))
+        elif k in tied:
+            values = {"other": tied[k]}
+            out.findings.append(Finding("name_tie", "wall_note", values, item=note.id))
         if n.seen < m.note_cut_flag:
             # the photo's frame cuts it: its writing and stickers may be partly outside
             values = {"share": n.seen}
