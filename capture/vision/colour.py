@@ -546,14 +546,27 @@ _XYZ_OF_LINEAR = np.array(
 _D65 = np.array([0.95047, 1.0, 1.08883])
 
 
-def linear_to_lab_unbounded(lin: np.ndarray) -> np.ndarray:
-    """Linear-light sRGB (N x 3) to CIELAB (D65) with no clip above 1 (linear_to_lab clips
-    there): what a saturated channel may have been, brighter than the sensor could say."""
-    xyz = (np.clip(np.asarray(lin, np.float64), 0.0, None) @ _XYZ_OF_LINEAR.T) / _D65
-    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+def lab_to_xyz(lab: np.ndarray) -> np.ndarray:
+    """CIELAB (D65, ... x 3) to XYZ relative to white (... x 3), unbounded."""
+    lab = np.asarray(lab, np.float64)
+    fy = (lab[..., 0] + 16) / 116
+    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], -1)
+    return np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29))
+
+
+def xyz_to_lab(xyz: np.ndarray) -> np.ndarray:
+    """XYZ relative to white (... x 3) to CIELAB (D65), unbounded (no clip above white)."""
+    xyz = np.asarray(xyz, np.float64)
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     return np.stack(
         [116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1
     )
+
+
+def linear_to_lab_unbounded(lin: np.ndarray) -> np.ndarray:
+    """Linear-light sRGB (N x 3) to CIELAB (D65) with no clip above 1 (linear_to_lab clips
+    there): what a saturated channel may have been, brighter than the sensor could say."""
+    return xyz_to_lab((np.clip(np.asarray(lin, np.float64), 0.0, None) @ _XYZ_OF_LINEAR.T) / _D65)
 
 
 def raised_channels(

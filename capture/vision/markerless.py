@@ -32,7 +32,9 @@ from capture.vision.colour import (
     clipped_distances,
     colour_distance,
     common_name,
+    lab_to_xyz,
     srgb_to_lab,
+    xyz_to_lab,
 )
 from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
@@ -2790,7 +2792,7 @@ def _exposed_distances(
     e = np.asarray(exposures, np.float64)[:, None]
     out = np.empty((len(e), len(refs)))
     for j, ref in enumerate(refs.values()):
-        at = _xyz_to_lab(_lab_to_xyz(np.asarray(ref, np.float64))[None] * e)
+        at = xyz_to_lab(lab_to_xyz(ref)[None] * e)
         out[:, j] = [
             float(
                 colour_distance(
@@ -2800,21 +2802,6 @@ def _exposed_distances(
             for v in at
         ]
     return out
-
-
-def _lab_to_xyz(lab: np.ndarray) -> np.ndarray:
-    """CIELAB (D65) to XYZ relative to white (3,), unbounded."""
-    fy = (lab[0] + 16) / 116
-    f = np.array([fy + lab[1] / 500, fy, fy - lab[2] / 200])
-    return np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29))
-
-
-def _xyz_to_lab(xyz: np.ndarray) -> np.ndarray:
-    """XYZ relative to white (N x 3) to CIELAB, unbounded."""
-    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.stack(
-        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], -1
-    )
 
 
 def _pack_distances(
