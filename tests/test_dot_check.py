@@ -7,8 +7,8 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG
+from capture.vision import wall_surface
 from capture.vision.dot_check import check_disc, reflectance, shade_distance
-from capture.vision.markerless import _lab
 from capture.vision.markerless_read import read_wall
 
 INK = (30, 60, 190)  # a blue marker
@@ -59,7 +59,7 @@ def test_ink_filled_letter_loops_are_not_stickers() -> None:
 
 
 def _check(img: np.ndarray, at: tuple[float, float], r: float, others=()) -> str:
-    lab = _lab(cv2.GaussianBlur(img, (0, 0), 1.0))
+    lab = wall_surface.lab(cv2.GaussianBlur(img, (0, 0), 1.0))
     arr = np.array(others, np.float64).reshape(-1, 3)
     return check_disc(lab, at, r, None, arr, CONFIG.markerless).reason
 

@@ -188,7 +188,8 @@ def test_same_wall_twice_counted_once(tmp_path) -> None:
 
 
 def test_unknown_colour_named_or_flagged() -> None:
-    from capture.vision.markerless import NotePlace, WallNote, WallScene
+    from capture.vision.markerless import WallScene
+    from capture.vision.wall_types import NotePlace, WallNote
 
     def note(x: float, lab: tuple) -> WallNote:
         c = ((x, 10.0), (x + 50, 10.0), (x + 50, 60.0), (x, 60.0))
@@ -256,7 +257,7 @@ def test_run_markerless_without_workshop(tmp_path) -> None:
 def test_note_scale_ignores_stickers_and_far_smaller_blobs() -> None:
     """Lone stickers (round) and lone blobs far smaller than any note perspective allows do
     not set the note scale: three 60 px notes and seven 14 px discs give 60, not 14."""
-    from capture.vision.markerless import note_scale
+    from capture.vision.note_shapes import note_scale
 
     mask = np.zeros((400, 600), np.uint8)
     for x in (40, 160, 280):
@@ -613,7 +614,7 @@ def test_foreshortened_stickers_are_counted() -> None:
 
     # the sticker under the farthest note is counted since outlines follow the paper (its
     # view from the note's own quad); that note's own stickers since its paper is the most
-    # common colour of its middle (markerless.paper_colour; the median of its most chromatic
+    # common colour of its middle (wall_notes.paper_colour; the median of its most chromatic
     # pixels, its two stickers' with the paper, was named unknown and its stickers missed)
     assert read(CONFIG) == (6, 6)
     off = replace(CONFIG, markerless=replace(CONFIG.markerless, dot_view_max=1.0))
@@ -910,7 +911,7 @@ def test_stickers_beside_an_outline_found_short() -> None:
     dot_paper_reach 0 the purple one is free."""
     from dataclasses import replace
 
-    from capture.vision import markerless
+    from capture.vision import markerless, wall_notes, wall_stickers
     from capture.vision.colour import load_colour_refs
     from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
@@ -921,15 +922,15 @@ def test_stickers_beside_an_outline_found_short() -> None:
         m = config.markerless
         probe = markerless.probe_photo(img, config)
         work = markerless.work_images(img, probe, m)
-        outlines = markerless.cover_notes(work, probe, refs.notes, config)
-        notes, _quads = markerless.notes_from_outlines(outlines, work, m, None)
+        outlines = wall_notes.cover_notes(work, probe, refs.notes, config)
+        notes, _quads = wall_notes.notes_from_outlines(outlines, work, m, None)
         assert len(notes) == 4
         k = min(range(4), key=lambda i: abs(notes[i].center[0] - on[0]))
         c = np.array(notes[k].corners)  # TL TR BR BL: the lower side a quarter up
         c[2], c[3] = c[1] + 0.75 * (c[2] - c[1]), c[0] + 0.75 * (c[3] - c[0])
         short = tuple((float(x), float(y)) for x, y in c)
         notes[k] = replace(notes[k], corners=short, center=tuple(c.mean(0)))
-        dots, _r = markerless.find_stickers(img, work, probe, notes, refs.stickers, config)
+        dots, _r = wall_stickers.find_stickers(img, work, probe, notes, refs.stickers, config)
         return dots, k
 
     dots, k = stickers(CONFIG)

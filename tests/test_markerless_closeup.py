@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG
-from capture.vision import markerless
+from capture.vision import note_shapes, wall_surface
 from capture.vision.markerless_read import read_wall
 
 YELLOW = (246, 222, 120)
@@ -67,8 +67,8 @@ def test_closeup_notes_fill_the_frame_dots_are_stickers_on_them() -> None:
     it note paper: the wall is the rest's colour, the notes are found and each dot is a red
     sticker on its note."""
     img, dots, whole = _closeup()
-    lab = markerless._lab(cv2.resize(img, (600, 400), interpolation=cv2.INTER_AREA))
-    mode = markerless.wall_colour(lab, CONFIG.markerless)
+    lab = wall_surface.lab(cv2.resize(img, (600, 400), interpolation=cv2.INTER_AREA))
+    mode = wall_surface.wall_colour(lab, CONFIG.markerless)
     assert np.hypot(mode[1], mode[2]) > 25  # the paper's yellow is the most common colour
     res = read_wall(img, CONFIG, None)
     h, w = img.shape[:2]
@@ -179,7 +179,7 @@ def test_elliptic_stickers_do_not_set_the_note_scale() -> None:
     for k in range(6):
         cv2.ellipse(mask, (60 + 100 * k, 300), (6, 10), 15 * k, 0, 360, 1, -1)
     blurred = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.5) > 0.5
-    side, _samples = markerless.note_scale(blurred, CONFIG.notes, CONFIG.markerless)
+    side, _samples = note_shapes.note_scale(blurred, CONFIG.notes, CONFIG.markerless)
     assert side is not None and side >= 60, side
 
 
@@ -191,10 +191,10 @@ def test_thin_blobs_are_neither_stickers_nor_notes() -> None:
     line[20, 5:55] = True
     diagonal = np.eye(40, dtype=bool)
     for part in (line, diagonal):
-        assert not markerless._elliptic(part, 0.9)
+        assert not note_shapes.elliptic(part, 0.9)
         cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        assert markerless._quad_of_blob(max(cs, key=len)) is None
+        assert note_shapes._quad_of_blob(max(cs, key=len)) is None
     square = np.zeros((40, 40), bool)
     square[8:32, 8:32] = True
     cs, _ = cv2.findContours(square.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    assert markerless._quad_of_blob(cs[0]) is not None
+    assert note_shapes._quad_of_blob(cs[0]) is not None

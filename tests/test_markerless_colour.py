@@ -17,8 +17,9 @@ from capture.vision.colour import (
     srgb_to_lab,
     surface_casts,
 )
-from capture.vision.markerless import NotePlace, WallNote, WallScene
+from capture.vision.markerless import WallScene
 from capture.vision.markerless_read import read_wall
+from capture.vision.wall_types import NotePlace, WallNote
 
 # daylight colours of the notes (sRGB), none of them a reference of colors.yaml
 NOTES = {
@@ -646,8 +647,8 @@ def test_packs_in_uneven_light_are_named_as_measured() -> None:
     taken on a board lit otherwise, beside lit greens, oranges, blues and reds) share none, and
     are named as measured; fitted one exposure anyway, the dim greens (hue 117) read lime."""
     from capture.vision.colour import load_colour_refs, load_note_shades
-    from capture.vision.markerless import name_colours
     from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
+    from capture.vision.note_colours import name_colours
 
     refs = {**load_colour_refs(STICKER_NAMES, NOTE_NAMES).notes, **load_note_shades(NOTE_NAMES)}
     labs = (

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from capture.core.config import CONFIG
-from capture.vision import markerless
+from capture.vision import markerless, wall_surface
 from capture.vision.markerless_read import read_wall
 
 # the real kanban whiteboard's colours as photographed (board about sRGB 147, 144, 151)
@@ -67,7 +67,7 @@ def test_without_the_exposure_the_dark_photo_loses_its_pale_notes(
 ) -> None:
     """The same dark photo read as it is (no exposure gain): the pale blue notes are lost,
     which is what the test above guards against."""
-    monkeypatch.setattr(markerless, "exposure_gain", lambda rgb8, m: None)
+    monkeypatch.setattr(wall_surface, "exposure_gain", lambda rgb8, m: None)
     found = _counts(_darker(_kanban(), 1.5))
     assert found["blue"] < 2, found
 
@@ -75,8 +75,8 @@ def test_without_the_exposure_the_dark_photo_loses_its_pale_notes(
 def test_an_exposed_photo_is_left_as_it_is() -> None:
     """Highlights near white (as phones expose): no gain, the colours are read as measured."""
     small = cv2.resize(_kanban(), (500, 350), interpolation=cv2.INTER_AREA)
-    assert markerless.exposure_gain(small, CONFIG.markerless) is None
-    gain = markerless.exposure_gain(_darker(small, 1.0), CONFIG.markerless)
+    assert wall_surface.exposure_gain(small, CONFIG.markerless) is None
+    gain = wall_surface.exposure_gain(_darker(small, 1.0), CONFIG.markerless)
     assert gain is not None and 1.7 < gain < 2.3
 
 
@@ -127,8 +127,8 @@ def test_without_the_veil_taken_off_the_hazy_photo_loses_its_pale_notes(
     """The same hazy photo read as it is: the pale blue notes are lost (what the test above
     guards against); a clear photo has no veil to take off."""
     small = cv2.resize(_kanban(), (500, 350), interpolation=cv2.INTER_AREA)
-    assert markerless.veil_level(small, CONFIG.markerless) is None
-    level = markerless.veil_level(_hazed(small, 0.3), CONFIG.markerless)
+    assert wall_surface.veil_level(small, CONFIG.markerless) is None
+    level = wall_surface.veil_level(_hazed(small, 0.3), CONFIG.markerless)
     assert level is not None and 0.25 < level < 0.35
     monkeypatch.setattr(markerless, "veil_level", lambda rgb8, m: None)
     found = _counts(_hazed(_kanban(), 0.3))

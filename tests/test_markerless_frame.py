@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG
-from capture.vision import markerless
+from capture.vision import wall_notes, wall_stickers, wall_surface
 from capture.vision.markerless_read import read_wall
 
 YELLOW = (246, 222, 120)
@@ -80,7 +80,7 @@ def test_a_lighter_neutral_surface_is_no_note() -> None:
     wall = np.array([40.0, 0.5, -0.5], np.float32)
     colours = [(98.0, 0.3, -0.8), (92.0, -3.0, 22.0)]  # a white wall, a pale yellow note
     px = np.concatenate([np.full((6, 6, 3), c, np.float32) for c in colours], axis=1)
-    far = markerless._far_from(px, [wall], m, closeup=True)
+    far = wall_surface.far_from(px, [wall], m, closeup=True)
     assert far[:, :6].sum() == 0 and far[:, 6:].all(), far.astype(int)
 
 
@@ -94,24 +94,24 @@ def test_a_sticker_seen_askew_sets_the_usual_size() -> None:
     m = CONFIG.markerless
     rgb = np.full((80, 80, 3), YELLOW, np.uint8)
     cv2.ellipse(rgb, (40, 40), (5, 8), 0, 0, 360, (200, 30, 40), -1)
-    lab = markerless._lab(rgb)
+    lab = wall_surface.lab(rgb)
     yy, xx = np.mgrid[:80, :80]
     mask = np.hypot((xx - 40.5) / 5.0, (yy - 40) / 8.5) <= 1  # 10 x 17 px
-    assert markerless._dot_radius(mask, 2.0, m, None, lab) is None
+    assert wall_stickers._dot_radius(mask, 2.0, m, None, lab) is None
     jac = np.array([[1.0, 0.0], [0.0, 1.7]]) / np.sqrt(1.7)  # a note seen askew, determinant 1
     views = ((np.array([40.0, 10.0]), jac, 150.0, 1.0, False),)
-    r = markerless._dot_radius(mask, 2.0, m, None, lab, views)
+    r = wall_stickers._dot_radius(mask, 2.0, m, None, lab, views)
     assert r is not None and abs(r - np.sqrt(mask.sum() / np.pi)) < 0.01
     # a blob filled as it is sets the size alone (blurred marker letters pass through a view)
     disc = np.hypot(xx - 15, yy - 15) <= 6.5
     rgb[disc] = (200, 30, 40)
-    lab = markerless._lab(rgb)
-    r = markerless._dot_radius(mask | disc, 2.0, m, None, lab, views)
+    lab = wall_surface.lab(rgb)
+    r = wall_stickers._dot_radius(mask | disc, 2.0, m, None, lab, views)
     assert r is not None and abs(r - np.sqrt(disc.sum() / np.pi)) < 0.01
     # a marker dash (7 x 2.5 mm) is no disc in that view either
     dash = np.zeros((80, 80), bool)
     dash[36:41, 33:47] = True
-    assert markerless._dot_radius(dash, 2.0, m, None, lab, views) is None
+    assert wall_stickers._dot_radius(dash, 2.0, m, None, lab, views) is None
 
 
 def test_a_note_ending_at_the_frame_is_no_strip() -> None:
@@ -124,7 +124,7 @@ def test_a_note_ending_at_the_frame_is_no_strip() -> None:
     w, h = 2671, 1622
     edged = (False, True, True, False)
     ends_at_frame = np.array([(-1.0, 368.0), (160.0, 370.0), (158.0, 505.0), (-2.0, 488.0)])
-    assert not markerless._runs_on(ends_at_frame, edged, w, h, m.note_cut_flag)
-    assert markerless._runs_on(ends_at_frame, edged, w, h)  # as before: 1 px past runs on
+    assert not wall_notes._runs_on(ends_at_frame, edged, w, h, m.note_cut_flag)
+    assert wall_notes._runs_on(ends_at_frame, edged, w, h)  # as before: 1 px past runs on
     strip = ends_at_frame - (40.0, 0.0)
-    assert markerless._runs_on(strip, edged, w, h, m.note_cut_flag)
+    assert wall_notes._runs_on(strip, edged, w, h, m.note_cut_flag)

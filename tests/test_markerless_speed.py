@@ -9,18 +9,11 @@ import pytest
 from test_markerless import _drawn_wall, _turned_wall
 
 from capture.core.config import CONFIG
-from capture.vision import dots, markerless, notes
-from capture.vision.markerless import (
-    _apply_gains,
-    _chromaticity,
-    _lab,
-    _linear8,
-    _poly_mask,
-    _poly_pixels,
-    find_wall,
-    foreground,
-)
+from capture.vision import dots, notes, wall_notes, wall_stickers, wall_surface
+from capture.vision.markerless import find_wall
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
+from capture.vision.wall_notes import _poly_pixels, poly_mask
+from capture.vision.wall_surface import _linear8, apply_gains, chromaticity, foreground
 
 
 def _pixelwise_foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
@@ -37,12 +30,12 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
     assert np.array_equal(_linear8(img), lin)
     chrom = lin + 1e-3
     chrom /= chrom.sum(-1, keepdims=True)
-    assert np.array_equal(_chromaticity(img), chrom)
-    assert np.array_equal(_chromaticity(img.reshape(-1, 3)), chrom.reshape(-1, 3))  # pixels
+    assert np.array_equal(chromaticity(img), chrom)
+    assert np.array_equal(chromaticity(img.reshape(-1, 3)), chrom.reshape(-1, 3))  # pixels
     for gains in (np.array([1.2, 0.9, 1.05], np.float32), np.array([0.8, 1.1, 1.3])):
         direct = (np.clip(lin * gains, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
-        assert np.array_equal(_apply_gains(img, gains), direct)
-    lab = _lab(img)
+        assert np.array_equal(apply_gains(img, gains), direct)
+    lab = wall_surface.lab(img)
     assert np.array_equal(lab, cv2.cvtColor(img.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab))
     for ref in (np.array([80.0, 2.0, -3.0]), lab[::-1].copy(), np.float32([70, 1, 1])):
         for w in (0.5, 1.0):
@@ -54,7 +47,7 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
         c = rng.uniform(-80, max(h, w) + 80, 2)
         quad = c + rng.uniform(-120, 120, (4, 2))
         quad = cv2.convexHull(quad.astype(np.float32)).reshape(-1, 2)
-        assert np.array_equal(_poly_pixels(lab, quad), lab[_poly_mask((h, w), quad)])
+        assert np.array_equal(_poly_pixels(lab, quad), lab[poly_mask((h, w), quad)])
 
 
 @pytest.mark.slow
@@ -65,13 +58,13 @@ def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypa
     (place_discs took them over the whole work image in each band). The wall reads as
     before (its test)."""
     calls: list[tuple[int, int]] = []
-    real = markerless.classify_map
+    real = wall_notes.classify_map
 
     def counting(lab, refs, *args, **kwargs):
         calls.append((len(refs), int(np.asarray(lab).size // 3)))
         return real(lab, refs, *args, **kwargs)
 
-    for module in (markerless, notes, dots):
+    for module in (wall_notes, wall_stickers, notes, dots):
         monkeypatch.setattr(module, "classify_map", counting)
     edge_maps = []
     real_edges = notes._edge_map
@@ -80,7 +73,7 @@ def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypa
         edge_maps.append(l_channel.shape)
         return real_edges(l_channel)
 
-    for module in (markerless, notes):
+    for module in (wall_notes, notes):
         monkeypatch.setattr(module, "_edge_map", counting_edges, raising=False)
     img, centres, _free = _turned_wall(45.0)
     # two stickers touching (one blob of two colours: the disc coverer's, not a lone disc)

@@ -220,21 +220,21 @@ def test_stickers_far_from_notes_on_a_tilted_wall_are_counted() -> None:
     some are laid with two discs and left. The wall plane the notes make shapes a circle
     anywhere on the wall (plane_views): through it every one is one round sticker, counted,
     and nothing else; without the plane some are missed."""
-    from capture.vision import markerless
+    from capture.vision import markerless, wall_notes, wall_stickers
 
     img, spots = _tilted_wall()
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     config, m = CONFIG, CONFIG.markerless
     probe = markerless.probe_photo(img, config)
     work = markerless.work_images(img, probe, m)
-    outlines = markerless.cover_notes(work, probe, refs.notes, config)
-    notes, quads = markerless.notes_from_outlines(outlines, work, m, None)
+    outlines = wall_notes.cover_notes(work, probe, refs.notes, config)
+    notes, quads = wall_notes.notes_from_outlines(outlines, work, m, None)
     assert len(notes) == 6
-    plane = markerless.wall_plane(quads, m.note_mm, m)
+    plane = wall_notes.wall_plane(quads, m.note_mm, m)
     assert plane is not None
 
     def hits(hw) -> tuple[int, int]:
-        dots, _r = markerless.find_stickers(
+        dots, _r = wall_stickers.find_stickers(
             img, work, probe, notes, refs.stickers, config, plane=hw
         )
         near = [any(np.hypot(d.center[0] - x, d.center[1] - y) < 8 for d in dots) for x, y in spots]

@@ -29,9 +29,10 @@ from capture.core.config import CONFIG, Config
 from capture.io.decode import load_photo
 from capture.synth.markerless_scene import generate_markerless_set
 from capture.tools.tesseract import tessdata_dir
-from capture.vision.markerless import _order_corners, wall_plane
 from capture.vision.markerless_read import read_wall
+from capture.vision.note_shapes import order_corners
 from capture.vision.ocr import read_notes
+from capture.vision.wall_notes import wall_plane
 
 
 def outline_error(found: np.ndarray, true: np.ndarray) -> tuple[float, float]:
@@ -57,8 +58,8 @@ OUTLINE_IOU = 0.9  # an outline "follows the paper" when it shares this much wit
 def wall_distance_errors(pairs: list[tuple[list[float], list[float]]], truth: dict) -> list[float]:
     """Relative errors of the distances between notes on the wall plane: pairs of (found
     wall position in mm, true centre in photo px) of matched notes; the truth's plane is
-    the one the true outlines give (markerless.wall_plane on exact squares)."""
-    quads = [_order_corners(np.array(n["corners_px"], float)) for n in truth["notes"]]
+    the one the true outlines give (wall_notes.wall_plane on exact squares)."""
+    quads = [order_corners(np.array(n["corners_px"], float)) for n in truth["notes"]]
     h = wall_plane(quads, CONFIG.markerless.note_mm, replace(CONFIG.markerless, wall_max_error=1.0))
     if h is None or len(pairs) < 2:
         return []

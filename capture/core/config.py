@@ -707,7 +707,7 @@ class MarkerlessConfig:
     # curled or overlapped, off by up to a third of its side) leaves it outside
     dot_paper_reach: float = 6.0
     # A sticker on the wall is also looked for against the wall around it (the median over a
-    # few sticker radii) at dot_wall_faint_de (markerless.faint_free_stickers): a far small
+    # few sticker radii) at dot_wall_faint_de (wall_stickers.faint_free_stickers): a far small
     # sticker's blurred rim and glossy highlight lie within dot_delta_e of the wall (the far
     # orange of 42 IMG_0007: its highlight 18-20 from the kraft wall), notching what the usual
     # evidence keeps of it. Half dot_delta_e: the rim and the highlight are about half the
@@ -729,7 +729,7 @@ class MarkerlessConfig:
     # bound when the sticker is named, up to dot_clip_gain_max x in linear light (3 stops:
     # a photo metered on a dark wall with the notes in the light). The same holds for a note's
     # paper (its middle 60 %): a pink note clipped in red and blue measures purple; there the
-    # photo's exposure (1 to dot_clip_gain_max x) is fitted too (markerless.name_colours)
+    # photo's exposure (1 to dot_clip_gain_max x) is fitted too (note_colours.name_colours)
     dot_clip_share: float = 0.5
     dot_clip_gain_max: float = 8.0
     # That exposure is a fit, often near a tie: several exposures explain the photo within a
@@ -740,7 +740,7 @@ class MarkerlessConfig:
     # count almost as much. One colour unit: a pack's own shades spread a few. Rendered limes
     # clipped in a row, part in shade (27 photos, exposure 1.6-3.4 x): 21 -> 9 notes wrong
     # (4 photos better, none worse); the 72 development photos named alike
-    # (markerless.name_colours)
+    # (note_colours.name_colours)
     clip_exposure_tau: float = 1.0
     # On a photo with nothing clipped the exposure is fitted too (the same fit and averaging,
     # from note_exposure_min to 1 x white paper): a paper's lightness is its reflectance times
@@ -748,7 +748,7 @@ class MarkerlessConfig:
     # the darker paper of two neighbouring hues (a neon yellow, lighter than canary, read lime
     # on walls exposed at 0.6-0.8). Three stops under white paper (0.125): the dimmest photos
     # read (a dim room's notes fit 0.13-0.5, a stop darker copies of the real photos).
-    # 1.0: off, the lightness as measured (markerless.name_colours)
+    # 1.0: off, the lightness as measured (note_colours.name_colours)
     note_exposure_min: float = 0.125
     # One exposure holds when the light is even over the wall: each pack's own best exposure
     # (against its nearest name) within this factor of the others'. A dim column beside a lit
@@ -764,7 +764,7 @@ class MarkerlessConfig:
     # names may lie within the noise of the pixels (real post-its-8's dim greens: lime 25.52,
     # green 25.95; the same photo re-encoded, 25.54 and 25.49). Such a pack takes the
     # runner-up name when a pack lit a stop more bears it (and none the nearest): a paper the
-    # photo shows lit is likelier than one it shows nowhere (markerless.name_colours). One
+    # photo shows lit is likelier than one it shows nowhere (note_colours.name_colours). One
     # unit: re-encoding the twelve real photos (JPEG 92) moves a pack's distance to a name
     # 0.07 median, 0.4 at the 90th percentile, 1.4 at most. 0: off
     note_name_tie_de: float = 1.0
@@ -848,7 +848,7 @@ class MarkerlessConfig:
     # purple note: both bluish; then 20.5, 20.8), median 62; the real red dots of image8 61
     dot_check_shade_min: float = 12.0
     # The usual sticker size is set only by lone round blobs lying this far or more from any
-    # shade of their surroundings (markerless._dot_radius): the size holds for the whole
+    # shade of their surroundings (wall_stickers._dot_radius): the size holds for the whole
     # photo, so the colour must be one no ink gives. Black marker letter loops filled with
     # ink on yellow notes, blurred at 2 MP, measure 12-17 (they set the size to 3 mm and every
     # letter's bit of it passed for a sticker); 560 of those 561 generated stickers 20.5 and
@@ -1106,7 +1106,7 @@ class MarkerlessConfig:
     # inside the other showing the paper's end or a seam, the step across each inside the
     # other noise (under stack_step_min), together no longer than rect_aspect_max, are one
     # note (the square coverer's squares of the usual size over a larger or rectangular
-    # note: markerless._one_paper); False reads them as before (for measuring)
+    # note: wall_notes._one_paper); False reads them as before (for measuring)
     merge_one_paper: bool = True
     # ... a side's line (note_outline.seam_along) crossing writing tells nothing there: a pixel
     # darker than the paper by merge_ink_drop (L*) is ink (the board's stack_ink_drop); the

@@ -16,7 +16,7 @@ about what the palette's sticker of its hue does (a red one most of the red ligh
 the paper beside it). At a small sticker's size (8 px across at 2 px/mm) neither a star's
 points nor a stroke's streaks are seen, but that darkness is.
 
-The finders (markerless.place_stickers, _stickers) judge a disc by the sticker mask, opened
+The finders (wall_stickers.place_stickers, _stickers) judge a disc by the sticker mask, opened
 at a share of the sticker radius: thick marker strokes pass that opening where a loop fills
 with ink, and their blob is then as round as a sticker. This check looks at the image itself
 along rays from the disc's centre, after the finders.

@@ -38,16 +38,12 @@ from capture.vision.colour import (
     surface_casts,
 )
 from capture.vision.hidden_words import complete_hidden, respell
-from capture.vision.markerless import (
-    WallDot,
-    WallScene,
-    colour_packs,
-    find_wall,
-    name_colours,
-    paper_as_photographed,
-)
+from capture.vision.markerless import WallScene, find_wall
+from capture.vision.note_colours import colour_packs, name_colours
 from capture.vision.notes import note_crop
 from capture.vision.ocr import low_confidence
+from capture.vision.wall_notes import paper_as_photographed
+from capture.vision.wall_types import WallDot
 
 # Every name calibration/colors.yaml has for notes and stickers: the palette colours are
 # named from (white notes and stickers are left out: a white wall would be one).

@@ -1,0 +1,636 @@
+"""Finding the notes and their outlines (markerless, no board): after wall_surface.
+
+cover_notes runs the board's note finder (notes.find_squares) on the search image, band by
+size band, with the lone notes, parts and quads note_shapes finds; notes_from_outlines keeps
+one WallNote per note: its paper colour (paper_colour), how much of it shows (paper_share,
+_runs_on: cut by the frame, hidden sides), one paper split in two merged (_one_paper). Then
+how the notes stand: wall_plane (the wall's perspective from their quads) and places (groups,
+rows, columns). wall_stickers finds the dots on them next.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from capture.core.config import Config, MarkerlessConfig, NotesConfig
+from capture.vision.colour import classify_map
+from capture.vision.note_outline import FittedQuad, fit_paper_quad, seam_along, settle_quads
+from capture.vision.note_shapes import (
+    enclosing_quad,
+    lone_quads,
+    lone_rectangles,
+    order_corners,
+    part_quads,
+    scale_bands,
+)
+from capture.vision.note_stack import edge_steps, overlap_share
+from capture.vision.notes import (
+    Square,
+    _edge_map,
+    _fill_holes,
+    _ink_free_median,
+    _square_corners,
+    find_squares,
+)
+from capture.vision.wall_surface import (
+    apply_gains,
+    background_blobs,
+    far_from,
+    foreground,
+    grey_surface,
+    lab,
+    notes_in_background,
+    wall_colour,
+)
+from capture.vision.wall_types import NotePlace, Probe, WallNote, WorkImages
+
+
+def colour_edges(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """Where the colour steps (two pixels either way differ by more than edge_delta_e,
+    lightness down-weighted as against a wall): the seam between two notes of different
+    colours stuck edge to edge, and the outline of the writing on a note."""
+    gap = cfg.edge_gap_px
+    d = np.zeros(lab.shape[:2], np.float32)
+    dx = foreground(lab[:, 2 * gap :], lab[:, : -2 * gap], cfg.fg_l_weight)
+    dy = foreground(lab[2 * gap :], lab[: -2 * gap], cfg.fg_l_weight)
+    d[:, gap:-gap] = dx
+    d[gap:-gap] = np.maximum(d[gap:-gap], dy)
+    return d > cfg.edge_delta_e
+
+
+def poly_mask(shape: tuple[int, int], corners: np.ndarray) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(m, np.round(corners).astype(np.int32), 1)
+    return m.astype(bool)
+
+
+def _poly_pixels(img: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """img[poly_mask(img.shape[:2], corners)]: the image's pixels inside a convex polygon,
+    in the same order, the polygon drawn over its bounding box only (not the whole image)."""
+    pts = np.round(corners).astype(np.int32)
+    h, w = img.shape[:2]
+    x0, y0 = np.clip(pts.min(0), 0, (w, h))
+    x1, y1 = np.clip(pts.max(0) + 1, 0, (w, h))
+    if x1 <= x0 or y1 <= y0:
+        return img[:0, :0].reshape((0, *img.shape[2:]))
+    box = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillConvexPoly(box, pts - np.array([x0, y0], np.int32), 1)
+    return img[y0:y1, x0:x1][box.astype(bool)]
+
+
+def _refine_quad(mask: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The note's own four corners when its blob around the square is a clean quadrilateral
+    (a lone note seen in perspective is a trapezoid, not a square), else the square's."""
+    c = corners.mean(0)
+    grown = c + (corners - c) * 1.2
+    x0, y0 = np.maximum(np.floor(grown.min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(grown.max(0)).astype(int) + 1, (mask.shape[1], mask.shape[0]))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return corners
+    _n, labels = cv2.connectedComponents(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=4)
+    own = labels[
+        min(int(c[1]) - y0, labels.shape[0] - 1),
+        min(int(c[0]) - x0, labels.shape[1] - 1),
+    ]
+    if own == 0:
+        return corners
+    sub = (labels == own).astype(np.uint8)
+    cs, _ = cv2.findContours(sub, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return corners
+    hull = cv2.convexHull(max(cs, key=cv2.contourArea))
+    quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    if len(quad) != 4:
+        return corners
+    quad = order_corners(quad.astype(np.float64) + np.array([x0, y0], np.float64))
+    area_sq = cv2.contourArea(corners.astype(np.float32))
+    area_q = cv2.contourArea(quad.astype(np.float32))
+    # the blob must be this note alone: about its area, its centre near the square's, and
+    # not running to the grown window's edge (a neighbour of the same colour touching it)
+    if not 0.85 * area_sq <= area_q <= 1.1 * area_sq:
+        return corners
+    side = np.sqrt(area_sq)
+    if np.linalg.norm(quad.mean(0) - c) > 0.1 * side:
+        return corners
+    if np.linalg.norm(quad - corners, axis=1).max() > 0.1 * side:
+        return corners  # not this square's own corners: a neighbour, a shadow joined it
+    return quad
+
+
+def _linked(near: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Labels of the groups an N x N "near" relation chains items into (single linkage),
+    numbered in the order the items' first members come in `order`."""
+    label = -np.ones(len(near), int)
+    k = 0
+    for start in order:
+        if label[start] >= 0:
+            continue
+        stack = [start]
+        label[start] = k
+        while stack:
+            i = stack.pop()
+            for j in np.nonzero(near[i] & (label < 0))[0]:
+                label[j] = k
+                stack.append(j)
+        k += 1
+    return label
+
+
+def places(centres: np.ndarray, side: float, cfg: MarkerlessConfig) -> list[NotePlace]:
+    """Groups (notes chained by gaps under group_gap_frac x side), rows and columns in each,
+    and each note's neighbours (the notes of its group within 1.6 x side of it)."""
+    n = len(centres)
+    if n == 0:
+        return []
+    d = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
+    near = d < (1.0 + cfg.group_gap_frac) * side
+    group = _linked(near, np.lexsort((centres[:, 0], centres[:, 1])))
+    g = int(group.max()) + 1
+
+    def bands(v: np.ndarray) -> np.ndarray:
+        idx = np.argsort(v)
+        out = np.zeros(len(v), int)
+        k = 0
+        for a, b in itertools.pairwise(idx):
+            out[a] = k
+            if v[b] - v[a] > cfg.row_frac * side:
+                k += 1
+        out[idx[-1]] = k
+        return out
+
+    rows = np.zeros(n, int)
+    cols = np.zeros(n, int)
+    for gi in range(g):
+        sel = np.nonzero(group == gi)[0]
+        rows[sel] = bands(centres[sel, 1])
+        cols[sel] = bands(centres[sel, 0])
+    return [
+        NotePlace(
+            int(group[i]),
+            int(rows[i]),
+            int(cols[i]),
+            tuple(int(j) for j in np.nonzero(near[i] & (group == group[i]))[0] if j != i),
+        )
+        for i in range(n)
+    ]
+
+
+def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -> np.ndarray | None:
+    """A homography from photo px to the wall plane (nominal mm), when the outlines of notes
+    seen whole (each side fitted to its paper, or a clean quadrilateral blob) agree on one:
+    each quad's own square fit is tried on all, the one that makes the others most square
+    wins if their mean error is under wall_max_error."""
+    if len(quads) < cfg.wall_min_quads:
+        return None
+    dst = np.array([(0, 0), (note_mm, 0), (note_mm, note_mm), (0, note_mm)], np.float32)
+    best, best_err = None, np.inf
+    for q in quads:
+        h = cv2.getPerspectiveTransform(q.astype(np.float32), dst)
+        errs = []
+        for o in quads:
+            p = cv2.perspectiveTransform(o.reshape(-1, 1, 2).astype(np.float64), h).reshape(4, 2)
+            sides = np.linalg.norm(np.roll(p, -1, 0) - p, axis=1)
+            if sides.min() <= 0:
+                errs.append(1.0)
+                continue
+            diag = np.linalg.norm(p[2] - p[0]), np.linalg.norm(p[3] - p[1])
+            errs.append(float(np.std(sides) / np.mean(sides) + abs(diag[0] / diag[1] - 1)))
+        err = float(np.median(errs))
+        if err < best_err:
+            best, best_err = h, err
+    if best is None or best_err > cfg.wall_max_error:
+        return None
+    # keep the wall upright and anchored at the first note: only its shape matters here
+    return best
+
+
+@dataclass(frozen=True, eq=False)
+class Outline:
+    corners: np.ndarray  # search px, TL TR BR BL
+    score: float
+    own_quad: bool  # the note's own four corners (not a fitted square's): shows perspective
+
+
+def _band_notes_cfg(config: Config, side_b: float) -> NotesConfig:
+    """The note finder's settings for one size band: a lone note keeps the size it shows
+    (every size in lone_side_range is a "pack"), lone shapes as perspective makes them."""
+    m = config.markerless
+    lo, hi = m.lone_side_range
+    return replace(
+        config.notes,
+        lone_aspect_max=m.lone_aspect_max,
+        lone_fill_min=m.lone_fill_min,
+        size_tolerance=max(1 - lo, hi - 1),
+        pack_sizes_mm=tuple(float(s) for s in np.arange(lo * side_b, hi * side_b, 0.08 * side_b)),
+    )
+
+
+def cover_notes(
+    img: WorkImages,
+    probe: Probe,
+    note_refs: dict[str, np.ndarray],
+    config: Config,
+) -> list[Outline]:
+    """Note outlines (search px): lone rectangles as they are, the rest covered with squares
+    of the size expected where each blob lies."""
+    m = config.markerless
+    side = m.note_mm
+    lab_s = img.lab_s
+    surfaces = [np.array(s) for s in probe.surfaces]
+    mask = far_from(lab_s, surfaces, m, probe.paper, probe.closeup, probe.local)
+    # a sticker stuck across a note's edge would pull its square outward: opened away
+    k = max(3, round(m.note_open_mm)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    # (holes first filled: ink and stickers inside a note must not open it up)
+    filled = _fill_holes(mask, 0.5 * side * side).astype(np.uint8)
+    mask &= cv2.morphologyEx(filled, cv2.MORPH_OPEN, disc).astype(bool)
+    background = background_blobs(mask, side * side)
+    edges_c = colour_edges(lab_s, m)
+    mask = (mask & ~background) | notes_in_background(
+        lab_s, mask & background, edges_c, side * side, m
+    )
+    cls_s, _ = classify_map(lab_s, note_refs)
+    rects, mask = lone_rectangles(mask, side, config, cls_s)
+    to_photo = 1.0 / (img.fs * img.fw)
+
+    def side_at(c: np.ndarray) -> float:
+        b = scale_bands(probe.scale, np.asarray(c, np.float64)[None] * to_photo, m)[0]
+        return side * (1 + m.scale_band_step) ** b
+
+    quads, mask = lone_quads(mask, side_at, config)
+    parts, mask = part_quads(mask, edges_c, side_at, config)
+    quads += parts
+    valid = np.ones(mask.shape, bool)
+
+    def paper_of(sq: Square) -> np.ndarray | None:
+        poly = _square_corners(sq.cx, sq.cy, 0.6 * sq.side, sq.angle)
+        px = _poly_pixels(lab_s, poly)
+        return _ink_free_median(px) if len(px) >= 10 else None
+
+    _n, labels, _st, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    band = scale_bands(probe.scale, cents * to_photo, m)
+    band[0] = np.iinfo(int).min  # the background label
+    squares: list[Square] = []
+    mask_c = np.zeros_like(mask)
+    # a blob reaching the photo's frame may have squares reaching past it, off the photo (as a
+    # board's search does): a note the frame cuts is still a square of its size, not one
+    # squeezed inside the frame onto the wall (or none)
+    edges_s = _edge_map(lab_s[..., 0])  # once for every size band (find_squares' own)
+    for b in sorted(set(band[1:].tolist())):
+        side_b = side * (1 + m.scale_band_step) ** b
+        sq_b, _cls, mc = find_squares(
+            lab_s,
+            mask & (band[labels] == b),
+            valid,
+            side_b,
+            1.0,
+            note_refs,
+            paper_of,
+            _band_notes_cfg(config, side_b),
+            blob_size=True,
+            strays=True,
+            past_frame=True,
+            classes=cls_s,
+            edge_map=edges_s,
+        )
+        squares += sq_b
+        mask_c |= mc
+    outlines = [o for sq in squares if (o := _square_outline(sq, mask_c, config)) is not None]
+    return outlines + [Outline(c, fill, False) for c, fill in rects + quads]
+
+
+def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline | None:
+    """A found square as a note outline, its own corners when its blob shows them; None when
+    mostly off the photo or off coloured pixels (a sliver, a guess)."""
+    corners = _square_corners(sq.cx, sq.cy, sq.side, sq.angle)
+    h, w = mask_c.shape
+    # a square reaching past the photo's frame is a note the frame cuts: all a single photo
+    # shows of it, kept when frame_visible_min of it is its paper (no other photo holds it,
+    # as a board's other photos do); within the frame, a square so little on coloured pixels
+    # is a sliver between notes
+    past = bool((corners[:, 0] < -0.5).any() or (corners[:, 1] < -0.5).any()) or bool(
+        (corners[:, 0] > w - 0.5).any() or (corners[:, 1] > h - 0.5).any()
+    )
+    least = config.markerless.frame_visible_min if past else config.notes.min_visible_frac
+    inside = _poly_pixels(mask_c, corners)
+    if len(inside) == 0 or inside.mean() * len(inside) / (sq.side**2) < least:
+        return None
+    cx, cy = corners.mean(0)
+    if not past and not (0 <= cx < w and 0 <= cy < h):
+        return None
+    corners = order_corners(corners)
+    quad = _refine_quad(mask_c, corners)
+    return Outline(quad, min(1.0, sq.score / 1.9), not np.array_equal(quad, corners))
+
+
+def paper_colour(px: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """A note's paper colour from the CIELAB pixels (N x 3) of its middle: their median with
+    the ink left out (_ink_free_median), unless that lies more than paper_mix_de from their
+    most common colour (wall_colour). The ink rule leaves out the least chromatic 30 %: on a
+    pale note a few stickers (votes) are more chromatic than the paper, and the median was
+    theirs; the paper is still the colour most of the middle has."""
+    med = _ink_free_median(px)
+    mode = wall_colour(px, cfg)
+    return mode if float(np.linalg.norm(med - mode)) > cfg.paper_mix_de else med
+
+
+def paper_as_photographed(px: np.ndarray, exposure: float, cfg: MarkerlessConfig) -> np.ndarray:
+    """A note's paper colour (CIELAB, paper_colour) from its pixels in the photo as taken
+    (N x 3 uint8, markerless_read.paper_pixels), brightened by `exposure` as the work image
+    was but not balanced."""
+    rgb = apply_gains(np.asarray(px, np.uint8).reshape(-1, 1, 3), np.full(3, exposure, np.float32))
+    return paper_colour(lab(rgb).reshape(-1, 3), cfg)
+
+
+def notes_from_outlines(
+    outlines: list[Outline],
+    img: WorkImages,
+    cfg: MarkerlessConfig,
+    wall: np.ndarray | None,
+    surfaces: tuple[tuple[float, float, float], ...] = (),
+) -> tuple[list[WallNote], list[np.ndarray]]:
+    """Each outline as a note in photo px with its paper colour (grey or white surfaces are not
+    notes, see grey_surface; wall: the wall's colour when not balanced on, else None), in
+    reading order; and the own quads (photo px) that show the wall's perspective. Each
+    outline is fitted to its paper's edges (note_outline.fit_paper_quad; surfaces: the bare
+    surfaces' colours, an edge against none of them is against another note)."""
+    kept = []
+    bare = [np.array(v) for v in surfaces]
+    for o in outlines:
+        cw = (o.corners + 0.5) / img.fs - 0.5  # work px
+        inner = (cw - cw.mean(0)) * 0.6 + cw.mean(0)
+        px = _poly_pixels(img.lab, inner)
+        if len(px) < 10:
+            continue
+        paper = paper_colour(px, cfg)
+        if grey_surface(paper, wall, cfg):
+            continue  # a grey or white surface (the wall beyond a paper roll): not a note
+        kept.append((o, paper, fit_paper_quad(img.lab, cw, paper, bare, cfg)))
+    if cfg.merge_one_paper:
+        kept = _one_paper(kept, img, bare, cfg)
+    notes: list[WallNote] = []
+    quads = []
+    fitted = settle_quads([f for _o, _p, f in kept], cfg)
+    wh = (img.lab.shape[1], img.lab.shape[0])
+    banded = [
+        _runs_on(cw, f.edged, *wh, cfg.note_cut_flag)
+        for (_o, _p, f), cw in zip(kept, fitted, strict=True)
+    ]
+    fitted = _hidden_sides(fitted, *wh)
+    for (o, paper, f), cw, band in zip(kept, fitted, banded, strict=True):
+        if band:
+            continue  # a band along the frame (another wall beyond), no note it cuts
+        if (
+            paper_share(img.lab, cw, np.asarray(paper), cfg.note_paper_de)
+            < cfg.note_paper_share_min
+        ):
+            continue  # mostly not its paper: a square laid over objects (book covers)
+        cp = (cw + 0.5) / img.fw - 0.5
+        if o.own_quad or f.whole:
+            quads.append(cp)
+        sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
+        notes.append(
+            WallNote(
+                tuple((float(x), float(y)) for x, y in cp),
+                (float(cp[:, 0].mean()), float(cp[:, 1].mean())),
+                float(sides.mean()),
+                tuple(float(v) for v in paper),
+                round(float(o.score), 3),
+                _share_in(cp, img.rgb.shape[1] / img.fw, img.rgb.shape[0] / img.fw),
+            )
+        )
+    side = np.median([n.side_px for n in notes]) if notes else 1.0
+    notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
+    return notes, quads
+
+
+def _sides_inside(q: np.ndarray, other: np.ndarray, margin: float) -> list[int]:
+    """The sides of quad q (TL TR BR BL) whose middle lies inside quad `other` deeper than
+    `margin` px."""
+    poly = np.asarray(other, np.float32).reshape(-1, 1, 2)
+    mids = (q + np.roll(q, -1, 0)) / 2
+    return [
+        i for i, (x, y) in enumerate(mids)
+        if cv2.pointPolygonTest(poly, (float(x), float(y)), True) > margin
+    ]
+
+
+def _no_edge_between(
+    lab: np.ndarray,
+    a: FittedQuad,
+    b: FittedQuad,
+    papers: tuple[np.ndarray, np.ndarray],
+    cfg: MarkerlessConfig,
+    lab32: np.ndarray | None = None,
+) -> bool:
+    """Whether two fitted outlines of one paper (papers: theirs) overlapping by
+    stack_overlap_min or more of the smaller are one note: no side of either that lies
+    inside the other shows its paper's end or a seam there (the fit found one,
+    FittedQuad.edged, and it runs along the whole side, note_outline.seam_along: a line of
+    writing the fit took breaks between letters), and at least one such side; and the
+    step across each outline inside the other (note_stack.edge_steps, where the fit found
+    no line) is noise. Two notes of one colour stacked show the upper
+    one's edge over the lower one (its shadow, a brightness step: a seam, which the fit
+    takes; the lower one's side is then at that seam, not inside); touching ones a seam on
+    their common side, and do not overlap. The square coverer lays squares of the usual size, and
+    a note larger than its neighbours, or rectangular (76 x 127 mm), gets two over its one
+    paper: the side of each inside the other lies on flat paper, the paper running on.
+    lab32: lab smoothed by stack_blur_px (note_stack.edge_steps), made here when None."""
+    if overlap_share(a.quad, b.quad) < cfg.stack_overlap_min:
+        return False
+    inside = []
+    for q, other, paper in ((a, b, papers[0]), (b, a, papers[1])):
+        side = float(np.mean(np.linalg.norm(np.roll(q.quad, -1, 0) - q.quad, axis=1)))
+        margin = max(2.0, cfg.stack_margin * side)
+        centre = q.quad.mean(0)
+        for i in _sides_inside(q.quad, other.quad, margin):
+            p0, p1 = q.quad[i], q.quad[(i + 1) % 4]
+            d = (p1 - p0) / max(float(np.linalg.norm(p1 - p0)), 1e-9)
+            n = np.array([-d[1], d[0]])
+            n = n if n @ (centre - (p0 + p1) / 2) > 0 else -n
+            inside.append(q.edged[i] and seam_along(lab, p0, p1, n, paper, cfg))
+    if not inside or any(inside):
+        return False
+    # and both outlines lie on flat paper inside the other: the step across each (note_stack's
+    # measure of which lies on top) is noise, under stack_step_min (a faint seam the fit
+    # missed, or one off the square's side, still steps; both do where two notes stacked
+    # askew cross: post-its-9, 3.4 each)
+    if lab32 is None:
+        lab32 = cv2.GaussianBlur(np.asarray(lab, np.float32), (0, 0), cfg.stack_blur_px)
+    steps = edge_steps(lab32, a.quad, b.quad, papers, cfg)
+    return all(e is not None and e < cfg.stack_step_min for e in steps)
+
+
+def _one_paper(
+    kept: list[tuple[Outline, np.ndarray, FittedQuad]],
+    img: WorkImages,
+    bare: list[np.ndarray],
+    cfg: MarkerlessConfig,
+) -> list[tuple[Outline, np.ndarray, FittedQuad]]:
+    """Outlines over one sheet of paper merged (_no_edge_between; papers within
+    merge_paper_ab in a*b* and stack_paper_de in L*): one note, fitted again to its paper
+    from the least quadrilateral enclosing both, with the better score, unless that is
+    longer than rect_aspect_max (the longest note a lone rectangle may be: 3 x 5" cards
+    are 1.67; two notes side by side overlapping a little, their seam too faint for the
+    fit, make 1.9). Merged again until no pair is."""
+    kept = list(kept)
+    lab32: np.ndarray | None = None
+    merged = True
+    while merged:
+        merged = False
+        for i, j in itertools.combinations(range(len(kept)), 2):
+            (oi, pi, fi), (oj, pj, fj) = kept[i], kept[j]
+            d = np.asarray(pi) - np.asarray(pj)
+            if abs(d[0]) > cfg.stack_paper_de or np.hypot(d[1], d[2]) > cfg.merge_paper_ab:
+                continue  # two papers (one sheet has one colour; light moves its L* only)
+            if overlap_share(fi.quad, fj.quad) < cfg.stack_overlap_min:
+                continue
+            if lab32 is None:  # (once per photo, when a pair gets this far)
+                lab32 = cv2.GaussianBlur(
+                    np.asarray(img.lab, np.float32), (0, 0), cfg.stack_blur_px
+                )
+            papers = (np.asarray(pi), np.asarray(pj))
+            if not _no_edge_between(img.lab, fi, fj, papers, cfg, lab32):
+                continue
+            quad = enclosing_quad(np.concatenate([fi.quad, fj.quad]))
+            if quad is None or len(quad) != 4:
+                continue
+            cw = order_corners(np.asarray(quad, np.float64))
+            fit = fit_paper_quad(img.lab, cw, pi, bare, cfg)
+            sides = np.linalg.norm(np.roll(fit.quad, -1, 0) - fit.quad, axis=1)
+            long_ = max(sides[0] + sides[2], sides[1] + sides[3])
+            if long_ > cfg.rect_aspect_max * min(sides[0] + sides[2], sides[1] + sides[3]):
+                continue  # longer than any pad (1:1.67 cards): two notes, a faint seam
+            o = Outline((cw + 0.5) * img.fs - 0.5, max(oi.score, oj.score), False)
+            kept = [k for n, k in enumerate(kept) if n not in (i, j)] + [(o, pi, fit)]
+            merged = True
+            break
+    return kept
+
+
+def _runs_on(
+    quad: np.ndarray, edged: tuple[bool, ...], w: int, h: int, whole_min: float = 1.0
+) -> bool:
+    """Whether an outline reaching past a w x h image's frame runs on along it: a side that
+    runs into the frame (one corner inside, one past it, nearer square to the frame than
+    along it) shows no end of its paper (edged, note_outline.FittedQuad). A note the frame
+    cuts ends on the sides that run into the frame (against the wall, or at a seam with a
+    neighbour); a strip of another wall or object along the frame runs on, and squares laid
+    along it showed a quarter of themselves each (generated seed 52: five "notes" on a strip
+    of sky-blue wall). A side running along the frame (a note cut askew) is not asked to.
+    An outline whole_min or more inside the photo (note_cut_flag) is not asked either: fitted
+    a few px past the frame on a note that ends at it, its sides run into the frame by a
+    pixel or two (post-its-3's 2 MP copy: a note at the left frame, its corners 1 and 2 px
+    past it, its top side showing no paper end there, was taken for a strip)."""
+    q = np.asarray(quad, np.float64)
+    if _share_in(q, w, h) >= whole_min:
+        return False
+    out = _past(q, w, h)
+    for i in range(4):
+        j = (i + 1) % 4
+        if out[i] == out[j] or edged[i]:
+            continue
+        o = q[i] if out[i] else q[j]
+        dx, dy = np.abs(q[j] - q[i])
+        across_x = o[0] < -0.5 or o[0] > w - 0.5  # past the left or right frame
+        across_y = o[1] < -0.5 or o[1] > h - 0.5
+        if (across_x and across_y) or (across_x and dx >= dy) or (across_y and dy >= dx):
+            return True
+    return False
+
+
+def _hidden_sides(quads: list[np.ndarray], w: int, h: int) -> list[np.ndarray]:
+    """Note outlines (TL TR BR BL, image px) with the side the frame of a w x h image hides
+    placed where the note's shape says (_hidden_side); the shape is its nearest whole notes'
+    (perspective shapes neighbours alike), a square with none."""
+    qs = [np.asarray(q, np.float64) for q in quads]
+    inside = [not _past(q, w, h).any() for q in qs]
+    lens = [np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in qs]
+    # width over height: the mean of the top and bottom sides over that of the left and right
+    aspect = np.array([(ln[0] + ln[2]) / max(ln[1] + ln[3], 1e-6) for ln in lens])
+    centres = np.array([q.mean(0) for q in qs]).reshape(-1, 2)
+    whole = np.nonzero(inside)[0]
+    out = []
+    for k, q in enumerate(qs):
+        if inside[k]:
+            out.append(q)
+            continue
+        near = whole[np.argsort(np.linalg.norm(centres[whole] - centres[k], axis=1))][:3]
+        out.append(_hidden_side(q, w, h, float(np.median(aspect[near])) if len(near) else 1.0))
+    return out
+
+
+def _past(q: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Which corners (image px) lie past a w x h image's frame."""
+    return (q[:, 0] < -0.5) | (q[:, 1] < -0.5) | (q[:, 0] > w - 0.5) | (q[:, 1] > h - 0.5)
+
+
+def _hidden_side(quad: np.ndarray, w: int, h: int, aspect: float = 1.0) -> np.ndarray:
+    """A note's outline (TL TR BR BL, image px) whose one side lies past a w x h image's frame
+    (two adjacent corners outside, the other two inside): that side is placed where the note
+    has its shape (aspect: width over height as seen, its neighbours'), from the visible side
+    across and its length, and never inside the frame (the paper runs on to it). The search's
+    square is of the usual size where the note lies, and a near or far note is not: a note the
+    frame cuts by a few mm kept a square reaching a fifth of a side past it. Other outlines as
+    they are."""
+    q = np.asarray(quad, np.float64)
+    out = _past(q, w, h)
+    if out.sum() != 2:
+        return q
+    k = next((i for i in range(4) if out[i] and out[(i + 1) % 4]), None)
+    if k is None:
+        return q  # two opposite corners outside: no one side hidden
+    a, b = k, (k + 1) % 4  # the hidden side's corners
+    pa, pb = (k + 3) % 4, (k + 2) % 4  # their neighbours on the visible side across
+    # the hidden side is the right or left one (k 1, 3): the note's width is its height x aspect
+    ratio = aspect if k % 2 == 1 else 1.0 / max(aspect, 1e-6)
+    length = float(np.linalg.norm(q[pb] - q[pa])) * ratio
+    res = q.copy()
+    for c, p in ((a, pa), (b, pb)):
+        d = q[c] - q[p]
+        n = float(np.linalg.norm(d))
+        if n < 1e-6:
+            return q
+        u = d / n
+        # the least distance along this side that reaches the frame
+        ts = [t for lim, comp in ((-0.5, 0), (-0.5, 1), (w - 0.5, 0), (h - 0.5, 1))
+              if abs(u[comp]) > 1e-9 and (t := (lim - q[p][comp]) / u[comp]) > 0]
+        reach = min(ts) if ts else 0.0
+        res[c] = q[p] + u * max(length, reach)
+    return res
+
+
+def _share_in(quad: np.ndarray, w: float, h: float) -> float:
+    """Share of a quadrilateral (photo px) inside a w x h photo (1: whole; a note the frame
+    cuts shows less)."""
+    area = abs(float(cv2.contourArea(quad.astype(np.float32))))
+    if area <= 0:
+        return 1.0
+    frame = np.array([(-0.5, -0.5), (w - 0.5, -0.5), (w - 0.5, h - 0.5), (-0.5, h - 0.5)])
+    inter, _ = cv2.intersectConvexConvex(
+        frame.astype(np.float32), order_corners(quad).astype(np.float32)
+    )
+    return round(min(1.0, float(inter) / area), 3)
+
+
+def paper_share(lab: np.ndarray, quad: np.ndarray, paper: np.ndarray, de: float) -> float:
+    """Share of a quadrilateral's pixels (lab: CIELAB image, quad: 4 x 2 in its px) within de
+    of a paper colour, lightness at half weight (a curl or a shadow darkens the paper). A
+    note's writing, stickers and a note overlapping it take well under half of its outline;
+    a square laid across book covers (bands, lettering, other covers) is mostly other colours."""
+    x0, y0 = np.maximum(np.floor(quad.min(0)).astype(int), 0)
+    x1, y1 = np.ceil(quad.max(0)).astype(int) + 1
+    part = lab[y0:y1, x0:x1]
+    inside = poly_mask(part.shape[:2], quad - (x0, y0))
+    if not inside.any():
+        return 0.0
+    d = np.linalg.norm((part[inside] - paper) * (0.5, 1.0, 1.0), axis=-1)
+    return float((d < de).mean())
+
+
+def work_corners(n: WallNote, fw: float) -> np.ndarray:
+    return (np.array(n.corners) + 0.5) * fw - 0.5

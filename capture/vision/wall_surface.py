@@ -1,0 +1,493 @@
+"""The wall's colour and light (markerless, no board): the second stage of a photo's path.
+
+From the decoded photo: the wall's colour (wall_colour, the photo's most common colour), the
+light balanced on it when it is near-neutral (balanced_on, exposure_gain; the haze taken off
+by veil_level / without_veil), the other bare surfaces on it (bare_surfaces: a paper roll, a
+whiteboard; surface_regions: which one surrounds the notes where) and notes of the wall's own
+colour (paper_islands, notes_in_background). foreground / far_from say what differs enough
+from those surfaces to be a note or a sticker; the later stages (wall_notes, wall_stickers)
+measure against them. Uses note_shapes for what a note looks like.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from capture.core.config import MarkerlessConfig, NotesConfig
+from capture.vision.colour import srgb_to_lab
+from capture.vision.note_shapes import clean_quad, elliptic, note_scale
+from capture.vision.notes import _fill_holes
+
+
+def lab(rgb8: np.ndarray) -> np.ndarray:
+    if rgb8.dtype != np.uint8:
+        return srgb_to_lab(rgb8.astype(np.float32) / 255.0)
+    # rgb8 / 255 in float32 looked up (_UNIT8): the same values, one pass instead of two
+    return srgb_to_lab(cv2.LUT(np.ascontiguousarray(rgb8), _UNIT8))
+
+
+# sRGB code value -> value / 255 (float32), as rgb8.astype(np.float32) / 255.0 gives it
+_UNIT8 = np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0
+# sRGB code value -> (value / 255) ** 2.2 (float32): the linear light every step below takes
+# of a uint8 image, looked up (the same values as computed pixel by pixel, at a tenth of the time)
+_LIN8 = (np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0) ** 2.2
+
+
+_LIN8_EPS = _LIN8 + np.float32(1e-3)  # chromaticity's: no channel is 0
+
+
+def _linear8(rgb8: np.ndarray) -> np.ndarray:
+    """(rgb8 / 255) ** 2.2 as float32, for a uint8 image (a lookup of _LIN8)."""
+    return cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8)
+
+
+def wall_colour(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """The wall's colour: the mode of the photo's colours (a coarse CIELAB histogram's peak),
+    refined as the median of the pixels in that bin."""
+    px = lab.reshape(-1, 3)
+    lo = np.array([0.0, -100.0, -100.0])
+    span = np.array([100.0, 200.0, 200.0])
+    idx = np.clip(((px - lo) / span * cfg.wall_bins).astype(int), 0, cfg.wall_bins - 1)
+    flat = (idx[:, 0] * cfg.wall_bins + idx[:, 1]) * cfg.wall_bins + idx[:, 2]
+    counts = np.bincount(flat, minlength=cfg.wall_bins**3)
+    peak = int(np.argmax(counts))
+    return np.median(px[flat == peak], axis=0)
+
+
+def _balance_gains(rgb8: np.ndarray, lab: np.ndarray, wall: np.ndarray) -> np.ndarray:
+    """Per-channel gains (linear light) that make the wall's pixels grey at their lightness."""
+    near = np.linalg.norm(lab - wall, axis=-1) < 6.0
+    lin = _linear8(rgb8)
+    mean = lin[near].mean(0) if near.sum() > 50 else lin.reshape(-1, 3).mean(0)
+    return mean.mean() / np.maximum(mean, 1e-4)
+
+
+def apply_gains(rgb8: np.ndarray, gains: np.ndarray | None) -> np.ndarray:
+    if gains is None:
+        return rgb8
+    # per channel a table of the 256 code values (each pixel's value depends on its own only)
+    lin = _LIN8[:, None] * np.asarray(gains)
+    table = (np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
+    return cv2.LUT(np.ascontiguousarray(rgb8), table.reshape(1, 256, 3))
+
+
+def foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
+    """Distance of each pixel from a reference colour (per pixel or one), lightness
+    down-weighted: light falling off across a wall changes L far more than a, b."""
+    ref = np.asarray(ref)
+    dt = np.result_type(lab, ref)
+    if (
+        lab.ndim >= 2
+        and (ref.ndim == 1 or ref.shape == lab.shape)
+        and (dt == np.float64 or (dt == np.float32 and type(l_weight) is float))
+    ):
+        # one colour (or one per pixel) against an image: the same operations in the same
+        # type and order, channel by channel in place (no N x 3 temporaries: a third of the
+        # time on a work image); a Python float weight is taken in the image's type, as
+        # l_weight * d is
+        out = np.subtract(lab[..., 0], ref[..., 0], dtype=dt)
+        out *= l_weight
+        out *= out
+        for c in (1, 2):
+            t = np.subtract(lab[..., c], ref[..., c], dtype=dt)
+            t *= t
+            out += t
+        return np.sqrt(out, out=out)
+    d = lab - ref
+    return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+
+
+def least_distance(lab: np.ndarray, surfaces: Sequence, l_weight: float) -> np.ndarray:
+    """Per pixel, the least foreground distance from the surfaces' colours (the minimum taken
+    pairwise: the same values as np.min over their stack, without stacking whole images)."""
+    return functools.reduce(np.minimum, (foreground(lab, np.array(s), l_weight) for s in surfaces))
+
+
+def background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
+    """Large blobs reaching the photo's frame: the wall around a whiteboard, a table, a
+    coloured wall beyond the paper; no group of notes is that large and frame-bound."""
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    h, w = mask.shape
+    x, y, bw, bh, area = (stats[:, i] for i in range(5))
+    touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
+    fill = area / np.maximum(bw * bh, 1)
+    side = np.sqrt(note_area)
+    long_ = np.maximum(bw, bh)
+    # a band along the frame (the wall beyond a paper roll or a whiteboard) is longer than a
+    # row of four notes with no gap; notes cut by the frame rarely make such a band
+    drop = touches & (
+        (area > 12 * note_area) | ((area > 3 * note_area) & (fill < 0.35)) | (long_ > 4.5 * side)
+    )
+    drop[0] = False
+    return drop[labels]
+
+
+def notes_in_background(
+    lab: np.ndarray,
+    background: np.ndarray,
+    edges: np.ndarray,
+    note_area: float,
+    cfg: MarkerlessConfig,
+) -> np.ndarray:
+    """The notes inside the large frame-bound blobs background_blobs drops (a surface
+    beyond: a wall around a whiteboard, a table). A column of green notes stuck edge to edge
+    on a beige wall beside a whiteboard joins the wall's blob, and edge to edge it shows no
+    lone note, so the wall is no bare surface either (real post-its-8: six notes dropped
+    with the wall). Each blob that is mostly one flat colour (_surface_of_blob) has that
+    colour taken away and is cut where the colour steps (edges, see colour_edges: a note's
+    blurred seam with a lit wall may step too gently for them); a part left clear of the
+    frame, of a note's area or more, at least a note's narrowest side wide
+    (lone_side_range[0]) and filling its minimum-area rectangle (bg_part_fill_min: a column
+    or a grid of notes edge to edge does; a wall's light and texture leave ragged parts) is
+    notes on that surface. The parts reaching the frame are the surface's own shades (light
+    falling off across it). A blob of no one flat colour (books, a poster) is left out."""
+    out = np.zeros(background.shape, bool)
+    if not background.any():
+        return out
+    h, w = background.shape
+    side = float(np.sqrt(note_area))
+    k = max(3, round(cfg.note_open_mm)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    nb, blabels, bstats, _bc = cv2.connectedComponentsWithStats(background.astype(np.uint8), 8)
+    for i in range(1, nb):
+        bx, by, bbw, bbh, _ba = bstats[i]
+        win = np.s_[by : by + bbh, bx : bx + bbw]
+        blob = blabels[win] == i
+        mode = _surface_of_blob(lab[win], blob, cfg)
+        if mode is None:
+            continue
+        rest = blob & (foreground(lab[win], mode, cfg.fg_l_weight) > cfg.fg_delta_e)
+        rest &= ~edges[win]
+        # (holes first filled: ink, and a dim note's paper near the surface's colour)
+        rest = _fill_holes(np.pad(rest, 1), 0.5 * note_area)[1:-1, 1:-1] & blob
+        rest = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, disc)
+        n, labels, stats, _c = cv2.connectedComponentsWithStats(rest, connectivity=4)
+        for j in range(1, n):
+            x, y, bw, bh, area = stats[j]
+            if bx + x == 0 or by + y == 0 or bx + x + bw >= w or by + y + bh >= h:
+                continue  # the surface's own shades (or a note the frame cuts)
+            if area < note_area:
+                continue  # a speck
+            one = _fill_holes(labels[y : y + bh, x : x + bw] == j, 0.5 * note_area)
+            cs, _ = cv2.findContours(
+                one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+            )
+            _rc, (rw, rh), _a = cv2.minAreaRect(max(cs, key=cv2.contourArea))
+            rw, rh = rw + 1.0, rh + 1.0
+            if min(rw, rh) < cfg.lone_side_range[0] * side:
+                continue  # a band thinner than a note: a strip of light, a shadow
+            if float(one.sum()) < cfg.bg_part_fill_min * rw * rh:
+                continue  # ragged: light or texture on the surface, not notes
+            # grown back over the seam the edges and the opening took, within the blob
+            grown = cv2.dilate(one.astype(np.uint8), disc) > 0
+            out[win][y : y + bh, x : x + bw] |= grown & blob[y : y + bh, x : x + bw]
+    return out
+
+
+def _surface_of_blob(lab: np.ndarray, blob: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
+    """The colour of a large blob when most of it is one flat colour (a kraft roll, a
+    whiteboard on a painted wall): its mode, if that mode covers surface_share of it."""
+    px = lab[blob]
+    mode = wall_colour(px.reshape(-1, 1, 3), cfg)
+    near = foreground(px, mode, cfg.fg_l_weight) < cfg.fg_delta_e
+    return mode if near.mean() >= cfg.surface_share else None
+
+
+def bare_surfaces(
+    lab: np.ndarray,
+    wall: np.ndarray,
+    notes_cfg: NotesConfig,
+    cfg: MarkerlessConfig,
+    paper: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """The wall and the other bare surfaces of a photo (a paper roll or a whiteboard on the
+    wall): a blob of a tenth of the photo or more, mostly one flat colour, is one when taking
+    its colour away leaves lone notes in it; a wall of notes stuck edge to edge leaves none.
+    paper: notes of the wall's own colour (paper_islands), part of the blobs they lie in."""
+    surfaces = [wall]
+    h, w = lab.shape[:2]
+    for _ in range(cfg.surfaces_max - 1):
+        fg = far_from(lab, surfaces, cfg, paper)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
+        big = [i for i in range(1, n) if stats[i][4] >= cfg.surface_min_frac * h * w]
+        added = False
+        for i in sorted(big, key=lambda i: -stats[i][4]):
+            blob = labels == i
+            mode = _surface_of_blob(lab, blob, cfg)
+            if mode is None:
+                continue
+            if paper is not None:  # notes of the wall's colour on it (holes in its blob)
+                blob = blob | (_fill_holes(blob, stats[i][4]) & paper)
+            rest = blob & far_from(lab, [mode], cfg, paper)
+            side, samples = note_scale(rest, notes_cfg, cfg)
+            if side is not None and len(samples) >= cfg.surface_min_notes:
+                surfaces.append(mode)
+                added = True
+                break
+        if not added:
+            break
+    return surfaces
+
+
+def _surface_distance(
+    lab: np.ndarray, surface: np.ndarray, cfg: MarkerlessConfig, closeup: bool = False
+) -> np.ndarray:
+    """Distance of each pixel from a bare surface (foreground, lightness at fg_l_weight). In a
+    close-up (closeup: the notes' paper is the photo's most common colour, the wall only what
+    the rest shows most, out of focus) a neutral surface (chroma under wall_neutral_chroma:
+    white, grey) counts a lighter pixel's lightness at fg_lighter_l_weight only: the
+    background runs from a grey board to a white wall in the window's light, all neutral, and
+    a neutral paper is no note (grey_surface). A note is told from it by its chroma; darker
+    pixels (ink, shadows) count as before. (On a whole wall the rule is not used: on a dark
+    slate the grey gaps between stacked notes left the mask and the stacks split into more
+    squares.)"""
+    surface = np.asarray(surface, np.float32)
+    d = foreground(lab, surface, cfg.fg_l_weight)
+    if not closeup or float(np.hypot(surface[1], surface[2])) >= cfg.wall_neutral_chroma:
+        return d
+    lighter = lab[..., 0] > surface[0]
+    if not lighter.any():
+        return d
+    d[lighter] = foreground(lab[lighter], surface, cfg.fg_lighter_l_weight)
+    return d
+
+
+def far_from(
+    lab: np.ndarray,
+    surfaces: list[np.ndarray],
+    cfg: MarkerlessConfig,
+    paper: np.ndarray | None = None,
+    closeup: bool = False,
+    local: np.ndarray | None = None,
+) -> np.ndarray:
+    """Pixels unlike every bare surface (opened: single pixels of noise are not notes), and
+    the notes of a surface's own colour (paper: a mask at any size, see paper_islands).
+    closeup: see _surface_distance.
+    local: per pixel (a map at any size, see surface_regions) the index of the bare surface
+    it lies within (a board hung on the wall), -1 none: there a pixel is compared with that
+    surface alone (a lime note on a black board is a note, though near a cream wall)."""
+    h, w = lab.shape[:2]
+    if local is None:
+        # the minimum taken pairwise: no stack of whole images
+        d = least = functools.reduce(
+            np.minimum, (_surface_distance(lab, s, cfg, closeup) for s in surfaces)
+        )
+    else:
+        ds = [_surface_distance(lab, s, cfg, closeup) for s in surfaces]
+        d = least = functools.reduce(np.minimum, ds)
+        loc = cv2.resize(local.astype(np.int16), (w, h), interpolation=cv2.INTER_NEAREST)
+        for k in range(1, len(ds)):
+            d = np.where(loc == k, ds[k], d)
+    fg = (d > cfg.fg_delta_e).astype(np.uint8)
+    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if local is not None:
+        fg = _past_the_edge(lab, fg, loc >= 1, least, cfg)
+    if paper is not None:
+        # each note of a surface's colour a blob of its own: its outline is left out (it lies
+        # on a board or among notes that differ from the wall, and would join their blob)
+        own = cv2.resize(paper.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        fg &= ~(cv2.dilate(own, np.ones((3, 3), np.uint8)) > 0)
+        fg |= own > 0
+    return fg
+
+
+def _past_the_edge(
+    lab: np.ndarray, fg: np.ndarray, inside: np.ndarray, d_bare: np.ndarray, cfg: MarkerlessConfig
+) -> np.ndarray:
+    """fg with the notes on a board that overhang its edge followed onto the wall: a blob
+    inside the board's outline that reaches it goes on outside over the pixels nearer its
+    own paper (its median colour) than any bare surface (d_bare: their least distance) and
+    within fg_delta_e of it. A lime note stuck across a black board's edge is as near the
+    cream wall beyond as its own shades, and was cut at the edge."""
+    ring = (cv2.dilate(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~inside
+    n, labels, stats, _c = cv2.connectedComponentsWithStats((fg & inside).astype(np.uint8), 8)
+    out = fg.copy()
+    near = cv2.dilate(ring.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    h, w = fg.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        # (a window of the blob's size around it: an overhang is part of one note)
+        win = np.s_[max(0, y - bh) : min(h, y + 2 * bh), max(0, x - bw) : min(w, x + 2 * bw)]
+        blob = labels[win] == i
+        if area < 20 or not (blob & near[win]).any():
+            continue
+        paper = np.median(lab[win][blob], axis=0)
+        dp = foreground(lab[win], paper, cfg.fg_l_weight)
+        cand = (~inside[win] & (dp < d_bare[win]) & (dp < cfg.fg_delta_e)) | blob
+        _k, parts = cv2.connectedComponents(cand.astype(np.uint8), connectivity=4)
+        ids = np.unique(parts[blob])
+        out[win] |= np.isin(parts, ids[ids > 0])
+    return out
+
+
+def surface_regions(
+    lab: np.ndarray, surfaces: list[np.ndarray], cfg: MarkerlessConfig
+) -> np.ndarray | None:
+    """Where each bare surface but the wall is the notes' surround (probe px: its index, -1
+    elsewhere; None: nowhere): the convex hull of each blob of its colour of
+    surface_min_frac of the photo or more (a board, a paper roll, a whiteboard is one convex
+    sheet; the notes on it lie inside its outline), when that hull holds less of the wall's
+    colour than of its own (else the "surface" is the wall around something: a grey wall
+    framing a whiteboard, whose hull is the photo). A note there differs from the surface it
+    lies on, not necessarily from the wall beyond it: lime notes on a black board hung on a
+    cream wall measure 13 units from the cream."""
+    if len(surfaces) < 2:
+        return None
+    h, w = lab.shape[:2]
+    near = [foreground(lab, s, cfg.fg_l_weight) <= cfg.fg_delta_e for s in surfaces]
+    out = np.full((h, w), -1, np.int8)
+    for k in range(1, len(surfaces)):
+        own = cv2.morphologyEx(near[k].astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(own, connectivity=8)
+        for i in range(1, n):
+            if stats[i][4] < cfg.surface_min_frac * h * w:
+                continue
+            cs, _ = cv2.findContours(
+                (labels == i).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+            )
+            hull = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(hull, [cv2.convexHull(max(cs, key=cv2.contourArea))], 1)
+            inside = hull > 0
+            wall_px = int((inside & near[0] & ~near[k]).sum())
+            if wall_px >= int((inside & near[k]).sum()):
+                continue
+            out[inside & (out < 0)] = k
+    return out if (out >= 0).any() else None
+
+
+def paper_islands(
+    lab: np.ndarray, wall: np.ndarray, notes_cfg: NotesConfig, cfg: MarkerlessConfig
+) -> tuple[np.ndarray | None, bool]:
+    """Notes of the wall's own colour: islands of it (enclosed by other colours, not reaching
+    the frame) that are clean quadrilaterals (as lone_quads: filling the least one enclosing
+    them, sides within rect_aspect_max, no ellipse), coloured (grey_surface), far larger than
+    every note the rest of the photo shows (past scale_rel_range; any size from
+    scale_min_px when it shows none). A wall runs on around its notes and reaches the frame;
+    an island as large as the notes is a gap enclosed by notes stuck edge to edge.
+
+    Returns their mask (holes filled: their writing and stickers are theirs; None: none) and
+    whether one of them is the wall's own paper (within paper_mode_de): the photo's most
+    common colour is then the paper of notes filling a close-up, not a wall."""
+    far = far_from(lab, [wall], cfg)
+    side, _samples = note_scale(far, notes_cfg, cfg)
+    lo, hi = cfg.scale_rel_range
+    floor = max(cfg.scale_min_px, (side or 0.0) * hi / lo)
+    near = cv2.morphologyEx((~far).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(near, connectivity=4)
+    h, w = near.shape
+    out = np.zeros((h, w), bool)
+    own = False
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h or area < floor**2:
+            continue  # the wall reaching the frame, or no larger than the notes
+        part = labels[y : y + bh, x : x + bw] == i
+        whole = _fill_holes(part, area)
+        if not clean_quad(whole, cfg) or elliptic(whole, cfg.ellipse_fit_min):
+            continue
+        paper = np.median(lab[y : y + bh, x : x + bw][part], axis=0)
+        cast = None if np.hypot(wall[1], wall[2]) < cfg.wall_neutral_chroma else wall
+        if grey_surface(paper, cast, cfg):
+            continue  # a white or grey island: a whiteboard, a window of wall
+        out[y : y + bh, x : x + bw] |= whole
+        own |= float(np.linalg.norm(paper - wall)) < cfg.paper_mode_de
+    return (out if out.any() else None), own
+
+
+def balanced_on(
+    probe: np.ndarray, among: np.ndarray, m: MarkerlessConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """The probe's CIELAB, the wall's colour (the mode of the pixels `among`), the gains that
+    balanced the photo on it (near-neutral; None: it was not) and the gains for the photo
+    (those times the exposure's)."""
+    expo = exposure_gain(probe, m)
+    gains = None if expo is None else np.full(3, expo, np.float32)
+    lab0 = lab(apply_gains(probe, gains))
+    wall = wall_colour(lab0[among][:, None], m)
+    balance = None
+    if float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma:
+        balance = _balance_gains(apply_gains(probe, gains), lab0, wall)
+        gains = balance if gains is None else balance * gains
+        lab0 = lab(apply_gains(probe, gains))
+        wall = wall_colour(lab0[among][:, None], m)
+    return lab0, wall, balance, gains
+
+
+def exposure_gain(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
+    """The gain (linear light) that brings an underexposed photo's brightest pixels (the
+    exposure_white_pct percentile of each pixel's highest channel) to exposure_white, at
+    most exposure_gain_max; None when the photo needs less than exposure_gain_min (it is
+    exposed: its highlights near white). A photo one stop darker keeps every colour's
+    chromaticity but its CIELAB chroma shrinks (a, b go as the cube root of the light): pale
+    notes then fall within fg_delta_e of a white wall and are lost."""
+    lin = _linear8(rgb8)
+    hi = float(np.percentile(lin.max(axis=-1), m.exposure_white_pct))
+    gain = min(m.exposure_white / max(hi, 1e-4), m.exposure_gain_max)
+    return gain if gain >= m.exposure_gain_min else None
+
+
+def veil_level(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
+    """The veil over a hazy photo (linear light): the least of the channels' floors (each
+    channel's veil_pct percentile), when it is veil_min or more and the floors are about one
+    light (the largest within veil_tint_max of the least: a flare is near white); None when
+    the photo's darkest things are near black (every photo shows some ink, a shadow, a gap)
+    or its floors are a colour (a kraft wall and yellow notes with no ink: their blue
+    channel is low, their red high). A flare or a smudged lens adds one light to every
+    pixel: chroma shrinks (pale notes fall within fg_delta_e of a white wall) and every
+    colour moves towards grey."""
+    # (3 x 3 means: JPEG's coarse chroma puts a saturated colour's lowest channel under the
+    # veil on single pixels; ink strokes and shadows are wider)
+    lin = cv2.blur(_linear8(rgb8), (3, 3))
+    floors = np.percentile(lin.reshape(-1, 3), m.veil_pct, axis=0)
+    veil = float(floors.min())
+    if veil < m.veil_min or float(floors.max()) > m.veil_tint_max * veil:
+        return None
+    return veil
+
+
+def without_veil(rgb8: np.ndarray, veil: float | None) -> np.ndarray:
+    """The photo with a veil (linear light) taken off every channel, the rest stretched back
+    to white (a lookup table: one pass over the photo)."""
+    if veil is None:
+        return rgb8
+    lin = (np.arange(256, dtype=np.float64) / 255.0) ** 2.2
+    lut = np.clip((lin - veil) / (1.0 - veil), 0.0, 1.0) ** (1 / 2.2) * 255.0
+    return cv2.LUT(np.ascontiguousarray(rgb8), np.round(lut).astype(np.uint8))
+
+
+def grey_surface(paper: np.ndarray, wall: np.ndarray | None, cfg: MarkerlessConfig) -> bool:
+    """Whether a paper colour (CIELAB) is a grey or white surface, not a note. wall: the wall's
+    colour when the photo was not balanced on it (None: balanced, white is neutral).
+
+    Under the photo's light a white or grey surface lies on the line through neutral along the
+    wall's chromaticity (the light's cast, or the wall's own tint: white beyond a kraft roll
+    measures within 1-2 units of it, at chroma 4-8). A pale note is coloured by its own tint,
+    off that line: a pale purple note on a cream wall has chroma 14, 13 off the line. So with
+    no white to balance on, a paper under note_chroma_min is grey only when it lies within
+    note_grey_off of that line."""
+    a, b = float(paper[1]), float(paper[2])
+    if np.hypot(a, b) >= cfg.note_chroma_min:
+        return False
+    if wall is None or np.hypot(wall[1], wall[2]) < 1e-6:
+        return True
+    d = np.array([wall[1], wall[2]], np.float64) / np.hypot(wall[1], wall[2])
+    return abs(a * d[1] - b * d[0]) < cfg.note_grey_off
+
+
+def chromaticity(rgb8: np.ndarray) -> np.ndarray:
+    """Linear RGB over its sum. Shade (a curled corner, the gap between two notes, a note's own
+    shadow) darkens a surface by one factor in every channel: its chromaticity stays."""
+    # (the 1e-3 added in the table; the sum of the three planes as numpy's sum over the last
+    # axis adds them, in order: the same values, a pass fewer and no strided reduction)
+    if rgb8.ndim != 3:  # (an image: H x W x 3; N x 3 pixels the plain way)
+        lin = _linear8(rgb8) + np.float32(1e-3)
+        return lin / lin.sum(-1, keepdims=True)
+    lin = cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8_EPS)
+    r, g, b = cv2.split(lin)
+    total = r + g
+    total += b
+    return lin / total[..., None]
