@@ -516,9 +516,8 @@ def _lime_pack_in_shade(exposure: float, shade: float) -> tuple[np.ndarray, list
     return cv2.GaussianBlur(img, (0, 0), 0.8), want
 
 
-# (2.2, 0.75): a clipped pack is read against one reference per name; against the shades
-# too, the neon yellow one (between canary and lime) took three of its limes for yellows
-@pytest.mark.parametrize("exposure, shade", [(2.2, 0.85), (2.5, 0.75), (2.2, 0.75)])
+# at (2.2, 0.75) three of its limes are read yellow: see test_a_pack_clipped_to_its_blue_is_yellow
+@pytest.mark.parametrize("exposure, shade", [(2.2, 0.85), (2.5, 0.75)])
 def test_a_pack_clipped_but_on_one_note_is_read_from_it(exposure: float, shade: float) -> None:
     """Overexposed limes clip in red and green, and then a yellow explains them as well as a
     lime (only blue is left), and the photo's exposure, fitted to its packs, decides. The lime
@@ -553,16 +552,34 @@ def _yellow_pack_in_shadow(exposure: float, shade: float) -> tuple[np.ndarray, l
 @pytest.mark.parametrize("exposure", [1.6, 2.0])
 def test_a_clipped_pack_is_read_from_its_shaded_paper(exposure: float) -> None:
     """Deep yellows clipped in red and green keep only their blue, which a lime's explains
-    as well at some exposure, and the photo's fitted exposure names them lime (main before
-    this: all four, and at 2 x its pinks red too). In the shadow across their lower quarter
-    every channel drops under the clip and keeps the paper's ratios: the pack is read from
-    there, yellow; with that reading off (clip_shade_share 0), lime."""
+    as well at some exposure (main before the 31st stop: all four lime, and at 2 x its pinks
+    red too). In the shadow across their lower quarter every channel drops under the clip and
+    keeps the paper's ratios: the pack is read from there, yellow, and flagged."""
     img, want = _yellow_pack_in_shadow(exposure, 0.35)
     got, res = _names(img, want)
     assert got == [c for *_, c in want]
     assert sum(f.code == "overexposed" for f in res.findings) >= 4
-    off = replace(CONFIG, markerless=replace(CONFIG.markerless, clip_shade_share=0.0))
-    assert _names(img, want, off)[0][:4] == ["lime"] * 4
+
+
+@pytest.mark.slow
+def test_a_pack_clipped_to_its_blue_is_yellow() -> None:
+    """A pack clipped in red and green keeps only its blue, and the lime reference's blue is
+    the neon yellow's: yellow or lime is then a prior. Named against the shades too, such a
+    pack is yellow, the commoner paper and the one that clips first (main before: four deep
+    yellows with no shaded paper read lime at 1.6 and 2 x). The cost, flagged: limes clipped
+    as far, with no shaded paper to read them from, are read yellow, each note flagged
+    overexposed for the reviewer (docs/markerless.md "Neighbouring names, 33rd stop")."""
+    for exposure in (1.6, 2.0):
+        img, want = _yellow_pack_in_shadow(exposure, 1.0)
+        got, res = _names(img, want)
+        # at 2 x one pink clips too and reads red, with this change or without
+        assert got[:4] == ["yellow"] * 4 and (exposure > 1.6 or got == [c for *_, c in want])
+        assert sum(f.code == "overexposed" for f in res.findings) >= 4
+    img, want = _lime_pack_in_shade(3.4, 0.75)
+    got, res = _names(img, want)
+    assert got[:4] == ["yellow"] * 4 and got[4:] == [c for *_, c in want][4:]
+    flagged = {f.item for f in res.findings if f.code == "overexposed"}
+    assert len(flagged) >= 4
 
 
 def _painted_notes(
@@ -724,7 +741,7 @@ def test_note_shades_leave_the_boards_references() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("exposure, shade", [(3.1, 0.65), (3.4, 0.75)])
+@pytest.mark.parametrize("exposure, shade", [(3.1, 0.65)])  # (3.4, 0.75): see above
 def test_a_clipped_pack_is_named_over_the_likely_exposures(exposure: float, shade: float) -> None:
     """Limes clipped in red and green (the shaded one too): only blue is left, and the
     photo's exposure, fitted to its packs, decides lime, yellow or orange. Several exposures

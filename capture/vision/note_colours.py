@@ -154,15 +154,16 @@ def name_colours(
     dist: np.ndarray | None = None
     # each pack's own best exposure when the light is uneven (None: even, or not fitted)
     uneven: np.ndarray | None = None
+    clip_shades: np.ndarray | None = None
     # the exposure is read only on an overexposed photo (a cluster saturated in two channels)
     # and from two clusters or more: one alone fits any exposure (a yellow clipped in red is
     # an orange at twice the exposure)
     if len(groups) > 1 and any(lo.sum() > 1 for lo in low):
         exps = np.exp(np.linspace(0.0, np.log(gain_max), 25))
-        # a clipped pack is read against one reference per name: with only blue left, a shade
-        # between two names (neon yellow, between canary and lime) explains a lime pack as
-        # well at some exposure, and took clipped limes for yellows
-        own = {k: names[k] for k in keys}
+        # a clipped pack is read against every shade: with only blue left (the lime
+        # reference's blue is the neon yellow's), yellow or lime is a prior, and the shades
+        # move it to yellow (docs/markerless.md "Neighbouring names, 33rd stop")
+        own = {k: names[k] for k in keys + shades}
         d = np.stack(
             [
                 _pack_distances(a[sel], sat[sel], md, lo, own, gain_max, exps)
@@ -179,7 +180,8 @@ def name_colours(
             at = d[:, int(np.argmin(misfit)), :]
         # only the clusters a channel of which clips are named at that exposure; the others
         # as measured
-        dist = np.where(clip[:, None], at, d[:, 0, :])
+        both = np.where(clip[:, None], at, d[:, 0, :])
+        dist, clip_shades = both[:, : len(keys)], both[:, len(keys) :]
     elif len(groups) > 1 and exposure_min < 1.0:
         # nothing clipped: a paper's lightness is its reflectance times the photo's exposure,
         # one for the photo when its light is even. The packs are compared with the references
@@ -218,6 +220,8 @@ def name_colours(
             for sel, md in zip(groups, medians, strict=True)
         ]
     ).reshape(len(groups), len(shades))
+    if clip_shades is not None:  # the packs clipped on most of their notes, at the exposure
+        seen = np.where(clip[:, None], clip_shades, seen)
     dist = np.hstack([dist, seen])
     keys = keys + shades
     picked = [
