@@ -205,6 +205,9 @@ class FittedQuad:
     # per side (TL-TR, TR-BR, BR-BL, BL-TL): whether the paper's end or a seam was found on it
     # (False: the first outline's side kept: no edge there, or the photo's frame)
     edged: tuple[bool, bool, bool, bool] = (True, True, True, True)
+    # the part of the quad its paper shows, when the quad reaches on under another note
+    # (split_at_seam's strip of a note stuck under the next one); None: all of it
+    shown: np.ndarray | None = None
 
 
 def _side_line(
@@ -438,3 +441,147 @@ def settle_quads(fits: list[FittedQuad], cfg: MarkerlessConfig) -> list[np.ndarr
         ref = float(np.median(aspects[near[: cfg.outline_aspect_near]]))
         out.append(f.quad if abs(np.log(_aspect(f.quad) / ref)) <= tol else f.cautious)
     return out
+
+
+def _seam_candidates(
+    pts: np.ndarray, rows: np.ndarray, cfg: MarkerlessConfig, along: tuple[np.ndarray, float]
+):
+    """The lines (_robust_line) the seam points lie on, best supported first: each found
+    line's points taken away before the next is looked for (writing across a note is crossed
+    on as many lines as a seam; seam_along tells them apart)."""
+    left = np.ones(len(pts), bool)
+    for _ in range(cfg.split_tries):
+        if left.sum() < 3:
+            return
+        fit = _robust_line(pts[left], cfg, rows[left], along)
+        if fit is None:
+            return
+        yield fit
+        p, u = fit
+        n = np.array([-u[1], u[0]])
+        left &= np.abs((pts - p) @ n) > cfg.outline_fit_px
+
+
+def split_at_seam(
+    lab: np.ndarray,
+    fit: FittedQuad,
+    paper: np.ndarray,
+    cfg: MarkerlessConfig,
+    shape: float = 1.0,
+) -> list[FittedQuad] | None:
+    """An outline over notes of one colour stacked or touching end to end: its paper crossed
+    by seams (the upper note's edge over the lower one, its shadow: _seams) running from one
+    long side to the other, within outline_seam_angle of the short sides, each a line end to
+    end with the ink left out (seam_along). Asked of an outline split_aspect_min or more
+    longer than a note there (shape: a note's height over its width there, its neighbours'
+    as perspective shapes them; a note shows no seam across it; two notes stacked so that a
+    strip of the lower one shows make a 1.3-1.8:1 rectangle, taken whole for a 3 x 5" card
+    up to rect_aspect_max), each seam leaving split_part_min x its width or more on each
+    side. Returns the parts (TL TR BR BL, work px): the longest is the note on top, each
+    other one shorter than a note a strip of a note under the next one towards it, reaching
+    on under it to a note's length (the part of a note under another is a guess;
+    FittedQuad.shown: the strip); or None."""
+    q = np.asarray(fit.quad, np.float64)
+    lens = np.linalg.norm(np.roll(q, -1, 0) - q, axis=1)
+    tall = lens[0] + lens[2] < lens[1] + lens[3]
+    # r: the quad with its short sides first and third (r0 -> r1, r2 -> r3)
+    r = q if tall else np.roll(q, -1, 0)
+    edged = np.array(fit.edged if tall else np.roll(fit.edged, -1))
+    width = float(lens[0] + lens[2] if tall else lens[1] + lens[3]) / 2
+    length = float(lens[1] + lens[3] if tall else lens[0] + lens[2]) / 2
+    # a note's length here, along the outline's long sides
+    usual = width * (shape if tall else 1.0 / max(shape, 1e-9))
+    if length < cfg.split_aspect_min * usual or width < 8:
+        return None
+    pad = cfg.outline_fit_px + (cfg.outline_step_mm + cfg.outline_beyond_mm) * cfg.work_px_per_mm
+    x0, y0 = np.maximum(np.floor(q.min(0) - pad).astype(int), 0)
+    x1, y1 = np.ceil(q.max(0) + pad).astype(int) + 1
+    crop = lab[y0:y1, x0:x1]
+    if crop.shape[0] < 8 or crop.shape[1] < 8:
+        return None
+    off = np.array([x0, y0], np.float64)
+    rl = r - off
+    dist = _paper_distance(crop, paper, cfg.outline_l_weight).astype(np.float32)
+    # lines from the first short side to the other, spread over outline_side_span across
+    lo, hi = cfg.outline_side_span
+    us = np.linspace(lo, hi, cfg.outline_lines)
+    start = rl[0][None] + us[:, None] * (rl[1] - rl[0])[None]
+    end = rl[3][None] + us[:, None] * (rl[2] - rl[3])[None]
+    ts = np.linspace(0.0, 1.0, max(8, round(length)))
+    grid = start[:, None] + ts[None, :, None] * (end - start)[:, None]
+    prof = cv2.remap(
+        dist, grid[..., 0].astype(np.float32), grid[..., 1].astype(np.float32),
+        cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=float("nan"),
+    )
+    step = max(1, round(cfg.outline_step_mm * cfg.work_px_per_mm))
+    run = max(1, round(cfg.outline_beyond_mm * cfg.work_px_per_mm))
+    sm = _seams(prof, step, run, cfg.outline_paper_de, cfg.outline_seam_rise)
+    part = cfg.split_part_min * width / length
+    sm = sm[(ts[sm[:, 1]] >= part) & (ts[sm[:, 1]] <= 1 - part)] if len(sm) else sm
+    if len(sm) == 0:
+        return None
+    pts = grid[sm[:, 0], sm[:, 1]].reshape(-1, 2)
+    across = (rl[1] - rl[0]) / max(float(np.linalg.norm(rl[1] - rl[0])), 1e-9)
+    cos_min = float(np.cos(np.radians(cfg.outline_seam_angle)))
+    side_a = (rl[0], (rl[3] - rl[0]) / max(float(np.linalg.norm(rl[3] - rl[0])), 1e-9))
+    side_b = (rl[1], (rl[2] - rl[1]) / max(float(np.linalg.norm(rl[2] - rl[1])), 1e-9))
+    len_a = max(float(np.linalg.norm(rl[3] - rl[0])), 1e-9)
+    len_b = max(float(np.linalg.norm(rl[2] - rl[1])), 1e-9)
+    cuts: list[tuple[float, float]] = []  # (ta, tb): where each seam crosses the long sides
+    for p, u in _seam_candidates(pts, sm[:, 0], cfg, (across, cos_min)):
+        if abs(float(u @ across)) < cos_min:
+            continue
+        a, b = _meet((p, u), side_a), _meet((p, u), side_b)
+        ta, tb = float((a - rl[0]) @ side_a[1]) / len_a, float((b - rl[1]) @ side_b[1]) / len_b
+        if not (part <= ta <= 1 - part and part <= tb <= 1 - part):
+            continue
+        if any(abs((ta + tb) / 2 - (ca + cb) / 2) < part for ca, cb in cuts):
+            continue  # (the same seam again, or a strip thinner than a note shows)
+        n = np.array([-u[1], u[0]])
+        if not (
+            seam_along(lab, a + off, b + off, n, paper, cfg)
+            or seam_along(lab, a + off, b + off, -n, paper, cfg)
+        ):
+            continue  # a line of writing across the note, not a seam
+        cuts.append((ta, tb))
+    if not cuts:
+        return None
+    # the parts from the first short side to the other; the longest is the note on top of
+    # the others (whole), each other shorter than a note a strip of a note under the next
+    # one towards it, reaching on under it to a note's length
+    at = [(0.0, 0.0), *sorted(cuts, key=sum), (1.0, 1.0)]
+    ends = [(rl[0] + t0 * len_a * side_a[1], rl[1] + t1 * len_b * side_b[1]) for t0, t1 in at]
+    spans = [(n0 + n1 - p0 - p1) / 2 for (n0, n1), (p0, p1) in zip(at[1:], at[:-1], strict=True)]
+    lengths = [sp * length for sp in spans]
+    top = int(np.argmax(lengths))
+    edge_of = [bool(edged[0])] + [True] * len(cuts) + [bool(edged[2])]
+    out = []
+    for k in range(len(lengths)):
+        (a0, b0), (a1, b1) = ends[k], ends[k + 1]
+        seen = np.array([a0, b0, b1, a1])
+        quad = seen.copy()
+        e = [edge_of[k], bool(edged[1]), edge_of[k + 1], bool(edged[3])]
+        reach = min(usual, length) / max(lengths[k], 1e-9)
+        if lengths[k] < usual and k < top:  # reaching on towards the far short side
+            quad[2], quad[3] = b0 + (b1 - b0) * reach, a0 + (a1 - a0) * reach
+            e[2] = False
+        elif lengths[k] < usual and k > top:  # ... towards the first one
+            quad[0], quad[1] = a1 + (a0 - a1) * reach, b1 + (b0 - b1) * reach
+            e[0] = False
+        quad, seen = quad + off, seen + off
+        if not tall:  # back to TL TR BR BL
+            quad, seen, e = np.roll(quad, 1, 0), np.roll(seen, 1, 0), list(np.roll(e, 1))
+        out.append(FittedQuad(quad, None, False, tuple(bool(v) for v in e), seen))
+    return out
+
+
+def shown_inside(part: FittedQuad, other: np.ndarray) -> float:
+    """The share of the paper a part shows (FittedQuad.shown, else its quad) that lies inside
+    the convex quad `other`."""
+    seen = np.asarray(part.quad if part.shown is None else part.shown, np.float32)
+    a = cv2.convexHull(seen)
+    area = cv2.contourArea(a)
+    if area <= 0:
+        return 0.0
+    inter, _ = cv2.intersectConvexConvex(a, cv2.convexHull(np.asarray(other, np.float32)))
+    return float(inter / area)
