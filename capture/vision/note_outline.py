@@ -544,6 +544,7 @@ def split_at_seam(
         ):
             continue  # a line of writing across the note, not a seam
         cuts.append((ta, tb))
+        break  # the best supported seam; a part still long enough is asked again
     if not cuts:
         return None
     # the parts from the first short side to the other; the longest is the note on top of
