@@ -1127,14 +1127,15 @@ class MarkerlessConfig:
     stack_ink_de: float = 10.0
     stack_blur_px: float = 1.5  # work px (2 per mm): the image smoothed first (grain, JPEG)
     outline_seam_angle: float = 15.0
-    # An outline split_aspect_min or more longer than wide whose paper a seam crosses from
-    # one long side to the other (note_outline.split_at_seam) is two notes of one colour, the
-    # lower one stuck over the upper one's bottom (affinity walls stack notes in columns, a
-    # strip of each showing: real post-its-9, three such pairs 1.5-1.8:1 read as one 3 x 5"
-    # card each, rect_aspect_max). A square note seen askew is rarely longer than 1.25:1 on
-    # the generated walls (outline_aspect_tol's neighbours); a seam leaving under
+    # An outline split_aspect_min or more longer than a note there (its outline_aspect_near
+    # nearest outlines' height over width, median: perspective shapes neighbours alike; a
+    # plain 1.3:1 bound split notes seen askew on seeds 42, 49, 50) whose paper a seam crosses
+    # from one long side to the other (note_outline.split_at_seam) is notes of one colour
+    # stacked, the lower one stuck over the upper one's bottom (affinity walls stack notes in
+    # columns, a strip of each showing: real post-its-9, three yellow pairs and a green one
+    # 1.5-1.8:1 read as one 3 x 5" card each, rect_aspect_max). A seam leaving under
     # split_part_min x the width on one side is the note's curled end or a line of writing
-    # near it. split_tries: the lines across looked at (writing is crossed as often).
+    # near it. split_tries: the lines across looked at (writing is crossed as often as a seam).
     split_at_seam: bool = True
     split_aspect_min: float = 1.3
     split_part_min: float = 0.2
@@ -1142,6 +1143,7 @@ class MarkerlessConfig:
     # ... a part whose shown paper lies split_dup_share or more inside another outline is
     # that note (the outline reached over a strip of a note found already): dropped
     split_dup_share: float = 0.5
+    split_parts_max: int = 6  # parts of one outline at most (a column of strips)
     wall_min_quads: int = 3  # notes with four clear corners needed for a wall plane
     wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this
     dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of
