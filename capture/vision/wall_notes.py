@@ -18,7 +18,14 @@ import numpy as np
 
 from capture.core.config import Config, MarkerlessConfig, NotesConfig
 from capture.vision.colour import classify_map
-from capture.vision.note_outline import FittedQuad, fit_paper_quad, seam_along, settle_quads
+from capture.vision.note_outline import (
+    FittedQuad,
+    fit_paper_quad,
+    seam_along,
+    settle_quads,
+    shown_inside,
+    split_at_seam,
+)
 from capture.vision.note_shapes import (
     enclosing_quad,
     lone_quads,
@@ -370,6 +377,8 @@ def notes_from_outlines(
         if grey_surface(paper, wall, cfg):
             continue  # a grey or white surface (the wall beyond a paper roll): not a note
         kept.append((o, paper, fit_paper_quad(img.lab, cw, paper, bare, cfg)))
+    if cfg.split_at_seam:
+        kept = _split_stacked(kept, img, cfg)
     if cfg.merge_one_paper:
         kept = _one_paper(kept, img, bare, cfg)
     notes: list[WallNote] = []
@@ -406,6 +415,55 @@ def notes_from_outlines(
     side = np.median([n.side_px for n in notes]) if notes else 1.0
     notes.sort(key=lambda n: (round(n.center[1] / side), n.center[0]))
     return notes, quads
+
+
+def _split_stacked(
+    kept: list[tuple[Outline, np.ndarray, FittedQuad]],
+    img: WorkImages,
+    cfg: MarkerlessConfig,
+) -> list[tuple[Outline, np.ndarray, FittedQuad]]:
+    """Outlines over notes of one colour stacked end to end split at the seams across them
+    (note_outline.split_at_seam; a note's shape there: the median height over width of its
+    outline_aspect_near nearest outlines, perspective shapes neighbours alike), a part still
+    long enough asked again, up to split_parts_max parts. A part whose shown paper lies
+    split_dup_share or more inside another outline is that note's (the outline reached over
+    a strip of a note found already): dropped. An outline mostly not its paper (paper_share,
+    dropped further on) is not split: a part of it may pass (a square over a yellow book
+    spine, real image4)."""
+    if len(kept) < 2:
+        return kept
+    quads = [f.quad for _o, _p, f in kept]
+    centres = np.array([q.mean(0) for q in quads])
+    lens = np.array([np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in quads])
+    hw = (lens[:, 1] + lens[:, 3]) / np.maximum(lens[:, 0] + lens[:, 2], 1e-9)
+    out = []
+    for k, (o, paper, f) in enumerate(kept):
+        pap = np.asarray(paper)
+        if paper_share(img.lab, f.quad, pap, cfg.note_paper_de) < cfg.note_paper_share_min:
+            out.append((o, paper, f))
+            continue
+        order = np.argsort(np.linalg.norm(centres - centres[k], axis=1))
+        near = [j for j in order if j != k][: cfg.outline_aspect_near]
+        shape = float(np.median(hw[near]))
+        others = [q for j, q in enumerate(quads) if j != k]
+        todo, done = [f], []
+        while todo and len(done) + len(todo) < cfg.split_parts_max:
+            g = todo.pop()
+            parts = [
+                p
+                for p in split_at_seam(img.lab, g, pap, cfg, shape) or []
+                if not any(shown_inside(p, q) >= cfg.split_dup_share for q in others)
+            ]
+            if parts:
+                todo += parts
+            else:
+                done.append(g)
+        done += todo
+        if done == [f]:
+            out.append((o, paper, f))
+            continue
+        out += [(Outline((p.quad + 0.5) * img.fs - 0.5, o.score, False), paper, p) for p in done]
+    return out
 
 
 def _sides_inside(q: np.ndarray, other: np.ndarray, margin: float) -> list[int]:
