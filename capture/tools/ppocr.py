@@ -474,37 +474,30 @@ class PpocrEngine:
     def _recognise_pieces(
         self, images: list[np.ndarray], hidden: list[np.ndarray | None]
     ) -> list[tuple[str, float]]:
-        """_recognise, each line across a hole also read in the pieces the hole leaves
-        (hole_pieces; hidden: per line, its filled-in share as uint8, or None), the pieces'
-        texts joined by a space (the hole), their score the mean weighted by characters;
-        of the line whole and in pieces, the reading with the higher score is kept
-        (split_read_whole; else the pieces')."""
+        """_recognise; a line across a hole (hole_pieces; hidden: per line, its filled-in
+        share as uint8, or None) is read again in the pieces the hole leaves, their texts
+        joined by a space (the hole), their score the mean weighted by characters; of the
+        two readings, the one with the higher score is kept."""
         pc = self.config.ppocr
-        pieces = [[(0, im.shape[1])] if hid is None else hole_pieces(hid / 255.0, pc)
-                  for im, hid in zip(images, hidden, strict=True)]
-        split = [len(ps) != 1 or ps[0] != (0, im.shape[1])
-                 for im, ps in zip(images, pieces, strict=True)]
-        # the whole line too where it is cut: the better reading of the two is kept
-        both = pc.split_read_whole
-        flat = [im[:, a:b] for im, ps in zip(images, pieces, strict=True) for a, b in ps]
-        flat += [im for im, sp in zip(images, split, strict=True) if sp and both]
-        reads = self._recognise(flat)
-        it, whole = iter(reads), iter(reads[len(reads) - (sum(split) if both else 0):])
-        out = []
-        for ps, sp in zip(pieces, split, strict=True):
+        reads = self._recognise(images)
+        todo = []
+        for k, (im, hid) in enumerate(zip(images, hidden, strict=True)):
+            if hid is None:
+                continue
+            ps = hole_pieces(hid / 255.0, pc)
+            if ps != [(0, im.shape[1])]:
+                todo.append((k, ps))
+        flat = [images[k][:, a:b] for k, ps in todo for a, b in ps]
+        it = iter(self._recognise(flat))
+        for k, ps in todo:
             got = [r for r in (next(it) for _ in ps) if r[0].strip()]
             if not got:
-                res = ("", 0.0)
-            else:
-                text = " ".join(t.strip() if len(got) > 1 else t for t, _ in got)
-                weights = [max(len(t.strip()), 1) for t, _ in got]
-                res = (text, float(np.average([sc for _, sc in got], weights=weights)))
-            if sp and both:
-                w = next(whole)
-                if w[1] >= res[1]:
-                    res = w
-            out.append(res)
-        return out
+                continue
+            weights = [len(t.strip()) for t, _ in got]
+            score = float(np.average([sc for _, sc in got], weights=weights))
+            if score > reads[k][1]:
+                reads[k] = (" ".join(t.strip() for t, _ in got), score)
+        return reads
 
     def _recognise(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
         """(text, mean character probability) of each line image, recognised in batches."""
