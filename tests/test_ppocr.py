@@ -370,29 +370,3 @@ def test_a_lone_letter_counts_between_two_lines_read_only() -> None:
     assert not between_lines(box(270, 450, 310, 500), read)  # under it
     assert not between_lines(box(270, 60, 310, 120), read)  # above it
     assert not between_lines(box(270, 255, 310, 320), read[:1])  # one line read
-
-
-def test_a_line_is_cut_at_the_holes_across_its_letters() -> None:
-    """hole_pieces: a filled-in hole across the middle rows of a line (a sticker on the
-    writing) cuts it in two; one at its end leaves the part before it; one over the box's
-    margin only (above the letters) or narrower than a stroke cuts nothing; a sliver of a
-    letter beside the hole is dropped."""
-    from capture.tools.ppocr import hole_pieces
-
-    pc = CONFIG.ocr.ppocr
-    h, w = 40, 300
-    yy, xx = np.mgrid[:h, :w]
-
-    def disc(cx: float, cy: float, r: float) -> np.ndarray:
-        return ((xx - cx) ** 2 + (yy - cy) ** 2 <= r * r).astype(float)
-
-    assert hole_pieces(np.zeros((h, w)), pc) == [(0, w)]
-    a, b = hole_pieces(disc(150, 20, 22), pc)
-    assert a[0] == 0 and 125 < a[1] < 140 and 160 < b[0] < 175 and b[1] == w
-    assert hole_pieces(disc(290, 20, 22), pc) == [(0, hole_pieces(disc(290, 20, 22), pc)[0][1])]
-    assert hole_pieces(disc(290, 20, 22), pc)[0][1] < 280
-    assert hole_pieces(disc(150, -12, 20), pc) == [(0, w)]  # the margin above the letters
-    thin = np.zeros((h, w))
-    thin[:, 150:155] = 1
-    assert hole_pieces(thin, pc) == [(0, w)]
-    assert hole_pieces(disc(30, 20, 22), pc)[0][0] > 45  # the 8 px left of it: a sliver

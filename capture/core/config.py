@@ -112,28 +112,6 @@ class PpocrConfig:
     # (docs/markerless.md, "Note text, fourth round").
     weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
-    # A line across a hole (a crop's 4th channel says what was filled in: markerless walls'
-    # stickers, inpainted) is read again in the pieces the hole leaves (ppocr.hole_pieces),
-    # joined by a space, and of the two readings, whole or in pieces, the one with the
-    # higher mean character probability is kept: read whole, the fill's smear of the
-    # sticker's colour is read as letters ("environnemerdles", "Péunion") or stops the
-    # line; in pieces, the space at the hole lets the word list complete a word it cuts
-    # ("Soli rité"). A column is the hole's when more than split_cover of the line's
-    # middle split_core rows (the letters' body: the box's unclip margin is paper) are
-    # hidden, over at least split_min_hole of the line's height (a stroke's width is no
-    # hole); pieces narrower than split_min_piece of it (a sliver of a letter) are dropped.
-    # split_cover 0.9: the hole crosses the letters' whole body. At 0.5 a sticker over the
-    # top of a letter cut it, though the fill carries its strokes on and the line read
-    # whole read it ("Qualité" read "ualité", "Critères" "ritères"): sets 47 / 48, main 57
-    # / 125 edits (17 / 40 on visible letters), 0.5 52 / 135 (16 / 44), 0.9 52 / 124 (16 /
-    # 39); at 0.5 with the pieces read only for a line read whole under 0.9 (the review
-    # threshold), 58 / 125 (17 / 40): the smear is often read sure. Pieces alone, never the
-    # whole line kept: set 47 62 edits (23) (docs/markerless.md, "Note text, fifth round").
-    split_at_holes: bool = True
-    split_core: float = 0.5
-    split_cover: float = 0.9
-    split_min_hole: float = 0.25
-    split_min_piece: float = 0.4
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
     # batch (lines sorted by width, a batch padded to its widest): on 45 rendered crops
     # 6 (rapidocr's default) took 129 ms per note, 16 152 ms, 32 166 ms (more padding).

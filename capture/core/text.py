@@ -63,9 +63,7 @@ class EngineInfo:
 
 class OcrEngine(Protocol):
     """An OCR engine: reads upright RGB note crops, one OcrResult per crop (EMPTY when the
-    crop is blank, tiny or None). A crop may be RGBA, its alpha under 255 where the pixel
-    was filled in (a sticker on a markerless wall's note, inpainted): an engine may use
-    it (ppocr reads a line across such a hole in pieces too) or ignore it."""
+    crop is blank, tiny or None)."""
 
     name: str
 

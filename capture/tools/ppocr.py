@@ -109,29 +109,6 @@ def cut_line(img: np.ndarray, box: np.ndarray) -> np.ndarray:
     )
 
 
-def hole_pieces(hidden: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
-    """[start, end) columns of the pieces of a line apart from its holes: `hidden` is the
-    share (0-1) of each pixel of the line image that was filled in (a sticker on the
-    writing, inpainted: its fill shows a smear of the sticker's colour, which the recogniser
-    reads as letters or stops at). A column is a hole's when more than split_cover of the
-    line's middle rows (split_core of its height: the letters' body; the box's unclip
-    margin is paper) are hidden; a run of such columns at least split_min_hole of the line's
-    height wide cuts the line, and a piece under split_min_piece of the height (a sliver of
-    a letter) is dropped. The whole line, [(0, width)], when no hole cuts it."""
-    h, w = hidden.shape[:2]
-    if w < 2 or h < 2 or not hidden.any():
-        return [(0, w)]
-    pad = round(h * (1 - pc.split_core) / 2)
-    core = hidden[pad : h - pad] if h - 2 * pad >= 1 else hidden
-    cut = [(a, b) for a, b in _runs(core.mean(axis=0) > pc.split_cover)
-           if b - a >= pc.split_min_hole * h]
-    if not cut:
-        return [(0, w)]
-    edges = [0] + [x for a, b in cut for x in (a, b)] + [w]
-    return [(a, b) for a, b in zip(edges[0::2], edges[1::2], strict=True)
-            if b - a >= pc.split_min_piece * h]
-
-
 def latin_char(ch: str) -> bool:
     """A character of the Latin script as European languages write it: printable ASCII,
     the Latin-1 letters and signs (é, ç, «, °), Latin Extended-A (œ, ł, ş), and the
@@ -384,19 +361,12 @@ class PpocrEngine:
         return np.asarray(boxes, np.float32) / scale + offset, np.asarray(scores, np.float64)
 
     def read(self, crops: Sequence[np.ndarray | None]) -> list[OcrResult]:
-        """Each crop's reading (RGB; RGBA: the alpha under 255 where the crop was filled
-        in, and a line across such a hole is read in pieces too: split_at_holes)."""
         pc = self.config.ppocr
         bgrs: dict[int, np.ndarray] = {}
-        hidden: dict[int, np.ndarray] = {}
         for ci, crop in enumerate(crops):
             if crop is None or crop.ndim != 3 or min(crop.shape[:2]) < 16:
                 continue
             bgrs[ci] = cv2.cvtColor(np.ascontiguousarray(crop[..., :3]), cv2.COLOR_RGB2BGR)
-            if pc.split_at_holes and crop.shape[2] == 4 and (crop[..., 3] < 255).any():
-                # a 4th channel: 255 where the pixel is the note's as photographed, less
-                # where it was filled in (hole_pieces)
-                hidden[ci] = np.ascontiguousarray(255 - crop[..., 3])
         best: dict[int, OcrResult] = {}
         for side in pc.det_sides_px:
             # Each size's reading of a note: the detector's lines; where it found no line
@@ -405,12 +375,12 @@ class PpocrEngine:
             # later size's reading replaces an earlier one when it says det_more_chars more.
             scored = {ci: self.detect_scored(bgr, side) for ci, bgr in bgrs.items()}
             strong = {ci: b[s >= pc.det_box_thresh] for ci, (b, s) in scored.items()}
-            found = self._read_lines(bgrs, strong, hidden)
-            found = self._with_weak_lines(bgrs, found, scored, hidden)
+            found = self._read_lines(bgrs, strong)
+            found = self._with_weak_lines(bgrs, found, scored)
             if pc.ink_lines:
                 missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in found}
                 found.update(self._read_lines(
-                    missed, {ci: ink_lines(bgr, pc, side) for ci, bgr in missed.items()}, hidden))
+                    missed, {ci: ink_lines(bgr, pc, side) for ci, bgr in missed.items()}))
             for ci, res in found.items():
                 if ci not in best or read_weight(res) > read_weight(best[ci]) + pc.det_more_chars:
                     best[ci] = res
@@ -421,7 +391,6 @@ class PpocrEngine:
         bgrs: dict[int, np.ndarray],
         found: dict[int, OcrResult],
         scored: dict[int, tuple[np.ndarray, np.ndarray]],
-        hidden: dict[int, np.ndarray],
     ) -> dict[int, OcrResult]:
         """`found` (readings of the detector's lines) with each note's weak lines added:
         boxes scored from det_weak_box_thresh to det_box_thresh lying apart from the lines
@@ -434,7 +403,7 @@ class PpocrEngine:
             for ci, res in found.items()
             if len(w := weak_lines(*scored[ci], [ln.box for ln in res.lines], pc))
         }
-        extra = self._read_lines({ci: bgrs[ci] for ci in weak}, weak, hidden)
+        extra = self._read_lines({ci: bgrs[ci] for ci in weak}, weak)
         out = dict(found)
         for ci, more in extra.items():
             read = [ln.box for ln in found[ci].lines]
@@ -450,54 +419,19 @@ class PpocrEngine:
         return out
 
     def _read_lines(
-        self,
-        bgrs: dict[int, np.ndarray],
-        boxes: dict[int, np.ndarray],
-        hidden: dict[int, np.ndarray],
+        self, bgrs: dict[int, np.ndarray], boxes: dict[int, np.ndarray]
     ) -> dict[int, OcrResult]:
         """Each crop's reading from its lines under `boxes`, in reading order, all crops'
-        lines recognised in batches (a line across a hole of `hidden`, a crop's filled-in
-        share as uint8, in its pieces: _recognise_pieces); only the lines read with at least
-        min_line_score, and only the crops with such a line."""
+        lines recognised in batches; only the lines read with at least min_line_score, and
+        only the crops with such a line."""
         owners = [(ci, boxes[ci][bi]) for ci in bgrs for bi in order_lines(boxes[ci])]
-        reads = self._recognise_pieces(
-            [cut_line(bgrs[ci], box) for ci, box in owners],
-            [cut_line(hidden[ci], box) if ci in hidden else None
-             for ci, box in owners])
+        reads = self._recognise([cut_line(bgrs[ci], box) for ci, box in owners])
         lines: dict[int, list[OcrLine]] = {}
         for (ci, box), (text, score) in zip(owners, reads, strict=True):
             if score >= self.config.ppocr.min_line_score:
                 corners = tuple((round(float(x), 1), round(float(y), 1)) for x, y in box)
                 lines.setdefault(ci, []).append(OcrLine(text, score, corners))
         return {ci: res for ci, ls in lines.items() if (res := from_lines(ls)).text}
-
-    def _recognise_pieces(
-        self, images: list[np.ndarray], hidden: list[np.ndarray | None]
-    ) -> list[tuple[str, float]]:
-        """_recognise; a line across a hole (hole_pieces; hidden: per line, its filled-in
-        share as uint8, or None) is read again in the pieces the hole leaves, their texts
-        joined by a space (the hole), their score the mean weighted by characters; of the
-        two readings, the one with the higher score is kept."""
-        pc = self.config.ppocr
-        reads = self._recognise(images)
-        todo = []
-        for k, (im, hid) in enumerate(zip(images, hidden, strict=True)):
-            if hid is None:
-                continue
-            ps = hole_pieces(hid / 255.0, pc)
-            if ps != [(0, im.shape[1])]:
-                todo.append((k, ps))
-        flat = [images[k][:, a:b] for k, ps in todo for a, b in ps]
-        it = iter(self._recognise(flat))
-        for k, ps in todo:
-            got = [r for r in (next(it) for _ in ps) if r[0].strip()]
-            if not got:
-                continue
-            weights = [len(t.strip()) for t, _ in got]
-            score = float(np.average([sc for _, sc in got], weights=weights))
-            if score > reads[k][1]:
-                reads[k] = (" ".join(t.strip() for t, _ in got), score)
-        return reads
 
     def _recognise(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
         """(text, mean character probability) of each line image, recognised in batches."""

@@ -69,9 +69,7 @@ class WallNoteResult:
     raw_text: str = ""
     ocr_confidence: float | None = None
     crop: object | None = None  # upright RGB array for the report (not exported)
-    # the crop as the OCR reads it: stickers and other notes' paper painted over (ocr_view),
-    # RGBA: alpha 0 where something was filled in over the note's own paper (the OCR reads
-    # a line across such a hole in pieces: ppocr.hole_pieces)
+    # the crop as the OCR reads it: stickers and other notes' paper painted over (ocr_view)
     ocr_crop: object | None = None
     alt_turn: int = 0  # quarter turns (np.rot90) also read, when which side is up is unsure
     # where ocr_view filled in something over the note's own paper (a sticker, a note stuck
@@ -144,8 +142,7 @@ def _note_crops(
     rgb: np.ndarray, k: int, scene: WallScene, config: Config
 ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """Note k's crop at the boards' density for a note of the usual size, the same crop as
-    the OCR reads it (ocr_view: the stickers and the other notes in it painted over; RGBA,
-    alpha 0 where it was painted over inside the note's outline), the
+    the OCR reads it (ocr_view: the stickers and the other notes in it painted over), the
     quarter turn (np.rot90) it is also read at when its top side is tilted (0: none), and
     the holes: what was painted over inside its outline (at HOLES_SCALE)."""
     m = config.markerless
@@ -169,7 +166,6 @@ def _note_crops(
         over,
     )
     view = fill_hidden(crop, hide)
-    view = np.dstack([view, np.where((hide & mine) > 0, 0, 255).astype(np.uint8)])
     turn = 0
     if len(quads) > 1:  # the same quad rolled a corner: the crop a quarter turned
         turn = 1 if quads[0][1, 1] < quads[0][0, 1] else 3
@@ -1042,7 +1038,7 @@ def _writing(crop: np.ndarray) -> float:
     """How much writing a crop holds, roughly: the spread of its grey levels in its middle
     (stickers are filled in already; the paper is flat, the ink dark)."""
     h, w = crop.shape[:2]
-    grey = crop[h // 5 : h - h // 5, w // 5 : w - w // 5, :3].mean(axis=-1)
+    grey = crop[h // 5 : h - h // 5, w // 5 : w - w // 5].mean(axis=-1)
     return float(grey.std())
 
 

@@ -55,8 +55,7 @@ def low_confidence(config: Config = CONFIG) -> float:
 def read_notes(
     crops: Sequence[np.ndarray | None], config: OcrConfig = CONFIG.ocr, threads: int = 1
 ) -> list[OcrResult]:
-    """Read the notes of one photo with the engine of `config` (loaded on first use); a
-    crop may carry an alpha channel, 0 where it was filled in (OcrEngine)."""
+    """Read the notes of one photo with the engine of `config` (loaded on first use)."""
     return load_engine(config, threads).read(crops)
 
 
