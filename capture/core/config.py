@@ -112,6 +112,11 @@ class PpocrConfig:
     # (docs/markerless.md, "Note text, fourth round").
     weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
+    # Missed lines: on a note whose ink shows a written band apart from the lines read
+    # (ppocr.ink_lines; at most weak_overlap of it under them), the detector looks again
+    # at this size, and its boxes apart from the lines read are added when read sure
+    # (weak_line_score, weak_min_chars). None: never.
+    missed_side_px: int | None = 320
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
     # batch (lines sorted by width, a batch padded to its widest): on 45 rendered crops
     # 6 (rapidocr's default) took 129 ms per note, 16 152 ms, 32 166 ms (more padding).

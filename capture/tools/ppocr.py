@@ -196,6 +196,26 @@ def ink_lines(crop_bgr: np.ndarray, pc: PpocrConfig, side_px: int | None = None)
     return np.asarray(boxes, np.float32) / scale + offset
 
 
+def apart(cand: np.ndarray, read: Sequence[object], overlap: float) -> np.ndarray:
+    """Per box of `cand` (N x 4 x 2, crop px): whether at most `overlap` of its area lies
+    under the lines `read` (corners, crop px)."""
+    if not len(cand):
+        return np.zeros(0, bool)
+    if not len(read):
+        return np.ones(len(cand), bool)
+    size = np.ceil(np.maximum(cand.reshape(-1, 2).max(0),
+                              np.asarray(read, np.float32).reshape(-1, 2).max(0))).astype(int) + 1
+    taken = np.zeros((size[1], size[0]), np.uint8)
+    cv2.fillPoly(taken, [np.round(np.asarray(c, np.float32)).astype(np.int32) for c in read], 1)
+    keep = []
+    for box in cand:
+        own = np.zeros_like(taken)
+        cv2.fillPoly(own, [np.round(box).astype(np.int32)], 1)
+        area = int(own.sum())
+        keep.append(area > 0 and int((own & taken).sum()) <= overlap * area)
+    return np.array(keep, bool)
+
+
 def weak_lines(
     boxes: np.ndarray, scores: np.ndarray, read: Sequence[object], pc: PpocrConfig
 ) -> np.ndarray:
@@ -208,17 +228,7 @@ def weak_lines(
     cand = boxes[(scores >= pc.det_weak_box_thresh) & (scores < pc.det_box_thresh)]
     if not len(cand) or not len(read):
         return cand
-    size = np.ceil(np.maximum(boxes.reshape(-1, 2).max(0),
-                              np.asarray(read, np.float32).reshape(-1, 2).max(0))).astype(int) + 1
-    taken = np.zeros((size[1], size[0]), np.uint8)
-    cv2.fillPoly(taken, [np.round(np.asarray(c, np.float32)).astype(np.int32) for c in read], 1)
-    keep = []
-    for box in cand:
-        own = np.zeros_like(taken)
-        cv2.fillPoly(own, [np.round(box).astype(np.int32)], 1)
-        area = int(own.sum())
-        keep.append(area > 0 and int((own & taken).sum()) <= pc.weak_overlap * area)
-    return cand[np.array(keep, bool)]
+    return cand[apart(cand, read, pc.weak_overlap)]
 
 
 def between_lines(box: object, read: Sequence[object]) -> bool:
@@ -377,6 +387,8 @@ class PpocrEngine:
             strong = {ci: b[s >= pc.det_box_thresh] for ci, (b, s) in scored.items()}
             found = self._read_lines(bgrs, strong)
             found = self._with_weak_lines(bgrs, found, scored)
+            if pc.missed_side_px:
+                found = self._with_missed_lines(bgrs, found, side)
             if pc.ink_lines:
                 missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in found}
                 found.update(self._read_lines(
@@ -403,7 +415,15 @@ class PpocrEngine:
             for ci, res in found.items()
             if len(w := weak_lines(*scored[ci], [ln.box for ln in res.lines], pc))
         }
-        extra = self._read_lines({ci: bgrs[ci] for ci in weak}, weak)
+        return self._with_sure(found, self._read_lines({ci: bgrs[ci] for ci in weak}, weak))
+
+    def _with_sure(
+        self, found: dict[int, OcrResult], extra: dict[int, OcrResult]
+    ) -> dict[int, OcrResult]:
+        """`found` with the lines of `extra` read sure added in reading order: at
+        weak_line_score or more, and weak_min_chars long (or a lone letter between two
+        lines read: weak_lone_between)."""
+        pc = self.config.ppocr
         out = dict(found)
         for ci, more in extra.items():
             read = [ln.box for ln in found[ci].lines]
@@ -417,6 +437,29 @@ class PpocrEngine:
             order = order_lines(np.array([ln.box for ln in lines], np.float32))
             out[ci] = from_lines([lines[i] for i in order])
         return out
+
+    def _with_missed_lines(
+        self, bgrs: dict[int, np.ndarray], found: dict[int, OcrResult], side: int
+    ) -> dict[int, OcrResult]:
+        """`found` with the lines the detector missed at `side` added: on a note whose ink
+        (ink_lines) shows a written band lying apart from the lines read (at most
+        weak_overlap of it under them), the detector looks again at missed_side_px, and
+        its boxes apart from the lines read are read and added when read sure
+        (_with_sure). A line of thin or slanted script is sometimes not seen at 224 px
+        ("Lien / social" read "social") while 320 px finds it at 0.86."""
+        pc = self.config.ppocr
+        todo: dict[int, np.ndarray] = {}
+        for ci, res in found.items():
+            read = [ln.box for ln in res.lines]
+            ink = ink_lines(bgrs[ci], pc, side)
+            if not apart(ink, read, pc.weak_overlap).any():
+                continue
+            boxes, scores = self.detect_scored(bgrs[ci], pc.missed_side_px)
+            strong = boxes[scores >= pc.det_box_thresh]
+            new = strong[apart(strong, read, pc.weak_overlap)]
+            if len(new):
+                todo[ci] = new
+        return self._with_sure(found, self._read_lines({ci: bgrs[ci] for ci in todo}, todo))
 
     def _read_lines(
         self, bgrs: dict[int, np.ndarray], boxes: dict[int, np.ndarray]
