@@ -370,3 +370,18 @@ def test_a_lone_letter_counts_between_two_lines_read_only() -> None:
     assert not between_lines(box(270, 450, 310, 500), read)  # under it
     assert not between_lines(box(270, 60, 310, 120), read)  # above it
     assert not between_lines(box(270, 255, 310, 320), read[:1])  # one line read
+
+
+def test_boxes_apart_from_the_lines_read() -> None:
+    """apart: a box at most half under the lines read is apart from them (a line the
+    detector missed); one mostly under a line read is not; with no line read, every box."""
+    from capture.tools.ppocr import apart
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        return np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], np.float32)
+
+    read = [box(100, 300, 400, 380)]
+    cand = np.array([box(60, 220, 200, 300), box(110, 310, 390, 390), box(100, 360, 400, 440)])
+    assert apart(cand, read, 0.5).tolist() == [True, False, True]
+    assert apart(cand, [], 0.5).tolist() == [True, True, True]
+    assert apart(np.zeros((0, 4, 2), np.float32), read, 0.5).tolist() == []

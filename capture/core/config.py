@@ -113,10 +113,18 @@ class PpocrConfig:
     weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Missed lines: on a note whose ink shows a written band apart from the lines read
-    # (ppocr.ink_lines; at most weak_overlap of it under them), the detector looks again
-    # at this size, and its boxes apart from the lines read are added when read sure
-    # (weak_line_score, weak_min_chars). None: never.
+    # (ppocr.ink_lines), the detector looks again at this size, and its boxes apart from
+    # the lines read (weak_overlap) are added when read sure (weak_line_score,
+    # weak_min_chars). At 224 px a line of thin slanted script is sometimes not seen
+    # ("Lien / social" read "social", set 53); 320 px finds it. Detection at both sizes
+    # for every note costs 2.3x the OCR time (det_sides_px); here only the notes with ink
+    # apart. None: never.
     missed_side_px: int | None = 320
+    # ... a band counts as apart when at most this share of it lies under the lines read:
+    # ink_lines' bands are padded and take in the stickers' smears, and at 0.5 (as weak
+    # lines) 17 of 46 notes of set 47 looked again (+40 % of the OCR's CPU) for the same
+    # readings; at 0.05, 2 of 46.
+    missed_overlap: float = 0.05
     # Lines are recognised on the full crop (8 px/mm), resized to 48 px tall, this many per
     # batch (lines sorted by width, a batch padded to its widest): on 45 rendered crops
     # 6 (rapidocr's default) took 129 ms per note, 16 152 ms, 32 166 ms (more padding).

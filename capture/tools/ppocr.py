@@ -443,7 +443,7 @@ class PpocrEngine:
     ) -> dict[int, OcrResult]:
         """`found` with the lines the detector missed at `side` added: on a note whose ink
         (ink_lines) shows a written band lying apart from the lines read (at most
-        weak_overlap of it under them), the detector looks again at missed_side_px, and
+        missed_overlap of it under them), the detector looks again at missed_side_px, and
         its boxes apart from the lines read are read and added when read sure
         (_with_sure). A line of thin or slanted script is sometimes not seen at 224 px
         ("Lien / social" read "social") while 320 px finds it at 0.86."""
@@ -452,7 +452,7 @@ class PpocrEngine:
         for ci, res in found.items():
             read = [ln.box for ln in res.lines]
             ink = ink_lines(bgrs[ci], pc, side)
-            if not apart(ink, read, pc.weak_overlap).any():
+            if not apart(ink, read, pc.missed_overlap).any():
                 continue
             boxes, scores = self.detect_scored(bgrs[ci], pc.missed_side_px)
             strong = boxes[scores >= pc.det_box_thresh]
