@@ -385,3 +385,6 @@ def test_boxes_apart_from_the_lines_read() -> None:
     assert apart(cand, read, 0.5).tolist() == [True, False, True]
     assert apart(cand, [], 0.5).tolist() == [True, True, True]
     assert apart(np.zeros((0, 4, 2), np.float32), read, 0.5).tolist() == []
+    # under two lines read that overlap each other (a tall box over a line's own box)
+    two = [box(35, 264, 593, 541), box(100, 439, 403, 549)]
+    assert apart(np.array([box(101, 470, 310, 540)]), two, 0.5).tolist() == [False]

@@ -206,7 +206,8 @@ def apart(cand: np.ndarray, read: Sequence[object], overlap: float) -> np.ndarra
     size = np.ceil(np.maximum(cand.reshape(-1, 2).max(0),
                               np.asarray(read, np.float32).reshape(-1, 2).max(0))).astype(int) + 1
     taken = np.zeros((size[1], size[0]), np.uint8)
-    cv2.fillPoly(taken, [np.round(np.asarray(c, np.float32)).astype(np.int32) for c in read], 1)
+    for c in read:  # one by one: fillPoly leaves where two polygons overlap unfilled
+        cv2.fillPoly(taken, [np.round(np.asarray(c, np.float32)).astype(np.int32)], 1)
     keep = []
     for box in cand:
         own = np.zeros_like(taken)
