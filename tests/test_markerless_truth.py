@@ -129,3 +129,21 @@ def test_sticker_radius_truth_is_where_the_stickers_lie() -> None:
         near = min(free, key=lambda d: np.hypot(*(np.array(d.center) - t["center_px"])))
         assert np.hypot(*(np.array(near.center) - t["center_px"])) < 0.3 * t["radius_px"]
         assert abs(near.radius_px / t["radius_px"] - 1) < 0.1
+
+
+def test_sticker_past_the_frame_is_counted_on_no_note() -> None:
+    """A note the frame cuts, a sticker on its part past the frame (its centre out of the
+    photo) and one on its part in view: the photo shows the second only, and the truth
+    counts that one alone on the note (as a free sticker past the frame is not listed)."""
+    rng = np.random.default_rng(5)
+    layout = plan_wall(rng_for(41, "ml-plan", 0), "medium", CONFIG.synth)
+    a = replace(layout.notes[0], center_mm=(10.0, 100.0), angle_deg=0.0)
+    past = np.array([10.0 - 0.3 * NOTE_MM, 100.0])  # x < 0: past the frame's left side
+    seen = np.array([10.0 + 0.3 * NOTE_MM, 100.0])
+    dots = (_sticker(past, 12.0, "red", rng), _sticker(seen, 12.0, "blue", rng))
+    wall = WallLayout(
+        (a,), ("yellow",), dots, (0, 0), None, (240, 240, 236), (-40.0, 0.0, 400.0, 400.0)
+    )
+    truth = wall_truth("IMG_0001.jpg", wall, np.diag([4.0, 4.0, 1.0]), (1600, 1600), "medium")
+    assert truth["notes"][0]["dots"] == {"blue": 1}
+    assert truth["free_dots"] == []

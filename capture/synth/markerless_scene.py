@@ -313,6 +313,13 @@ def wall_truth(
         on if on is None else top_note(d.center_mm, layout.notes)
         for d, on in zip(layout.dots, layout.dot_note, strict=True)
     ]
+    # a sticker whose centre is past the photo's frame is not in the photo (half of it or
+    # more is cut away): it is counted on no note, as a free one past the frame is not listed
+    w_px, h_px = size
+    for k, d in enumerate(layout.dots):
+        p = project(hmat, np.array([d.center_mm]))[0]
+        if not (0 <= p[0] < w_px and 0 <= p[1] < h_px):
+            owner[k] = None
     notes = []
     for i, (n, colour) in enumerate(zip(layout.notes, layout.note_colours, strict=True)):
         c = project(hmat, n.corners_mm())
