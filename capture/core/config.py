@@ -662,6 +662,8 @@ class MarkerlessConfig:
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
+    # (beyond a note's outline, within the outline's doubt, its paper is only what joins the
+    # paper inside it within this: a sticker of its colour on a neighbour is not its paper)
     dot_l_weight: float = 1.0  # a blob unlike a note's paper only with lightness counting
     # this much (against the wall fg_l_weight: light falls off across a wall, hardly across
     # one note) is a faint sticker when it is one whole disc of a sticker's size: a dark blue

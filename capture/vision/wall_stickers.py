@@ -190,6 +190,13 @@ def _wall_hidden(
     return out.astype(bool)
 
 
+def _joined(mask: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """The blobs of a mask (8-connected) holding a pixel of seed."""
+    _n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[seed & mask])
+    return np.isin(labels, keep[keep > 0])
+
+
 def _lower_near_note(
     i: int,
     n: WallNote,
@@ -214,12 +221,16 @@ def _lower_near_note(
         return None
     sub = poly_mask((y1 - y0, x1 - x0), big - (x0, y0))
     d = foreground(img.lab[y0:y1, x0:x1], np.array(n.lab), m.fg_l_weight)
+    own = poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
+    # beyond its outline (the outline's doubt) a note's paper is what joins its paper inside
+    # it: a sticker of its colour on a neighbouring note, that note's paper between them,
+    # is not its paper
+    sub = own | _joined(sub & (d < m.dot_delta_e), own)
     box = dist[y0:y1, x0:x1]
     box[sub] = np.minimum(box[sub], d[sub])
     d_l = foreground(img.lab[y0:y1, x0:x1], np.array(n.lab), m.dot_l_weight)
     box_l = dist_l[y0:y1, x0:x1]
     box_l[sub] = np.minimum(box_l[sub], d_l[sub])
-    own = poly_mask((y1 - y0, x1 - x0), cw - (x0, y0))
     paper = own & (d < m.fg_delta_e / 2)
     owner[y0:y1, x0:x1][own] = i
     if paper.sum() <= 20:
