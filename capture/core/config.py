@@ -667,7 +667,9 @@ class MarkerlessConfig:
     dot_l_weight: float = 1.0  # a blob unlike a note's paper only with lightness counting
     # this much (against the wall fg_l_weight: light falls off across a wall, hardly across
     # one note) is a faint sticker when it is one whole disc of a sticker's size: a dark blue
-    # sticker on a purple note differs from it mostly in lightness, and so does handwriting
+    # sticker on a purple note differs from it mostly in lightness, and so does handwriting.
+    # Deep inside a note (past the outline's doubt) this evidence compares with the papers
+    # only: the wall is not seen there (an orange sticker's highlight on a kraft roll)
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
     dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
     dot_mm_range: tuple[float, float] = (6.0, 25.0)  # lone round blobs in this range set it

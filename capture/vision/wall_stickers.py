@@ -153,10 +153,11 @@ def sticker_evidence(
     grow = 0.1 * m.note_mm * img.ppm
     dist_l = dist.copy()
     # deep inside a note the wall is not seen: what matches it only in hue (a dull green
-    # sticker on a purple note, on a sage wall) is told from it with lightness counting
+    # sticker on a purple note, on a sage wall), or in colour (an orange sticker's glossy
+    # highlight and rim on a note on a kraft roll), is no wall there: the lightness evidence
+    # compares it with the papers only (_lower_near_note lowers it to theirs)
     hidden = _wall_hidden(lab.shape[:2], notes, img, grow)
-    if hidden.any():
-        dist_l[hidden] = least_distance(lab[hidden], probe.surfaces, m.dot_l_weight)
+    dist_l[hidden] = np.inf
     papers: list[np.ndarray | None] = [None] * len(notes)
     for i in order if order is not None else range(len(notes)):
         papers[i] = _lower_near_note(i, notes[i], img, chrom, grow, (dist, dist_l), cdist, owner, m)
