@@ -401,3 +401,49 @@ def test_sticker_of_the_kraft_colour_deep_inside_a_note_is_counted() -> None:
         assert d.color == "orange" and d.on_note is not None
     assert len(res.dots) == len(spots)
     assert all(dict(n.dots) == {"orange": 2} for n in res.notes)
+
+
+def _stickers_on_writing() -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A grey wall, four notes written over in three lines of marker (strokes about 6 px,
+    thinner than the opening that leaves pen strokes out of the sticker evidence), a purple
+    or a red sticker stuck on the second line: the writing fills most of the ring around
+    it. Returns the photo and the stickers' centres."""
+    rng = np.random.default_rng(0)
+    wall = (214, 212, 206)
+    h, w, side, r = 600, 1300, 220, 15
+    img = np.full((h, w, 3), wall, np.float32)
+    spots = []
+    papers = [(255, 150, 190), (255, 234, 96), (150, 220, 120), (120, 200, 240)]
+    inks = [(40, 70, 150), (30, 90, 60)] * 2
+    colours = [(118, 62, 160), (214, 38, 49)] * 2
+    for i, (paper, ink, sticker) in enumerate(zip(papers, inks, colours, strict=True)):
+        x0, y0 = 80 + i * 300, 150
+        shade = tuple(0.75 * v for v in wall)
+        cv2.rectangle(img, (x0 + 4, y0 + 6), (x0 + side + 4, y0 + side + 6), shade, -1)
+        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), paper, -1)
+        for k, word in enumerate(("achat", "acheteur", "mmmmm")):
+            at = (x0 + 8, y0 + 70 + 40 * k)
+            cv2.putText(img, word, at, cv2.FONT_HERSHEY_SIMPLEX, 1.5, ink, 6, cv2.LINE_AA)
+        cx, cy = x0 + 95, y0 + 118
+        cv2.circle(img, (cx, cy), r, sticker, -1, cv2.LINE_AA)
+        spots.append((cx, cy))
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    return cv2.GaussianBlur(img, (0, 0), 1.0), spots
+
+
+def test_sticker_on_writing_is_counted() -> None:
+    """A sticker stuck on a line of writing: most of the ring around it is ink, which neither
+    the paper nor the wall explains, and the sticker was taken for something on another
+    surface (`surroundings`): none of the four was found. Pen strokes are no sticker
+    evidence (opened away): what is around a sticker counts as explained unless it is
+    sticker-like itself, and each note has its sticker, nothing on the writing beside it."""
+    img, spots = _stickers_on_writing()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    assert len(res.notes) == 4
+    for x, y in spots:
+        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
+        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        assert d.on_note is not None
+    assert len(res.dots) == len(spots)
+    assert [sum(n.dots.values()) for n in res.notes] == [1, 1, 1, 1]

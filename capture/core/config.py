@@ -673,7 +673,8 @@ class MarkerlessConfig:
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
     dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
     dot_mm_range: tuple[float, float] = (6.0, 25.0)  # lone round blobs in this range set it
-    dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper
+    dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper,
+    # or no sticker evidence at all (the writing it is stuck on: pen strokes are opened away)
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
     dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
     dot_rim_max: float = 0.12  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured

@@ -823,12 +823,17 @@ def _reject_disc(
         if o is not d and np.hypot(o.cx - cx, o.cy - cy) < 3 * r_d:
             ring &= np.hypot(gx - o.cx, gy - o.cy) > 1.1 * r_d
             rim &= np.hypot(gx - o.cx, gy - o.cy) > 1.15 * r_d
-    explained = (ev.dist[y0:y1, x0:x1] <= m.dot_delta_e) | (
-        ev.cdist[y0:y1, x0:x1] <= m.dot_chromaticity
+    cand = ev.cand[y0:y1, x0:x1]
+    # what is around a sticker is explained by the surfaces, or is no sticker evidence at
+    # all: the writing a sticker is stuck on (pen strokes, thinner than the opening, and
+    # dark neutral ink are left out of it) is no other surface
+    explained = (
+        (ev.dist[y0:y1, x0:x1] <= m.dot_delta_e)
+        | (ev.cdist[y0:y1, x0:x1] <= m.dot_chromaticity)
+        | ~cand
     )
     if ring.sum() < 0.3 * max(n_ring, 1) or explained[ring].mean() < m.dot_ring_min:
         return "surroundings"  # a strip of another wall along the frame, a magnet's rim
-    cand = ev.cand[y0:y1, x0:x1]
     disc = rr < 0.8 * r_d
     if disc.sum() and cand[disc].mean() < m.dot_fill_min:
         return "not_full"  # a disc laid along a pen stroke
