@@ -1039,6 +1039,22 @@ class MarkerlessConfig:
     # best lights lay within 0.12 held 12 notes named differently by them, 10 named wrong by
     # the light chosen; the next photos, 0.13-0.35 apart, held 31 such notes, 30+ right
     cast_doubt_margin: float = 0.12
+    # The light a note is under, against the photo's (markerless_read.local_shifts): the wall
+    # around it (within local_light_ring note sides of its centre) against the whole wall,
+    # along the black-body axis. The wall: pixels not darker than local_light_dark of it
+    # (ink, gaps), within local_light_off of its colour off the axis (no lamp moves a colour
+    # there) and local_light_span along it, reached from its own colour (within
+    # local_light_dead) without crossing a step of local_light_step per pixel (the photo at
+    # local_light_side_px: a light's change spreads over the wall, a paint's or a board's
+    # edge is one or two pixels); a shift within local_light_dead is the wall's own shades.
+    local_light_ring: float = 2.0
+    local_light_dark: float = 0.15
+    local_light_off: float = 0.15
+    local_light_span: float = 0.8
+    local_light_step: float = 0.03
+    local_light_dead: float = 0.05
+    local_light_min_px: int = 60
+    local_light_side_px: int = 500
     # A near-neutral wall far darker than its notes is no white: white paper under the notes'
     # light is at least as light as any of them. A wall whose luminance is under this share of
     # the lightest pack's (its median) is then no reference for the light: the balance on it is

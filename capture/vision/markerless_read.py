@@ -673,6 +673,105 @@ def dark_fit(others: np.ndarray | None, m: MarkerlessConfig) -> Callable[[float]
     return fit
 
 
+def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.ndarray:
+    """Each note's light against the photo's (N, along PLANCK_AXIS; NaN where not told), read
+    off the bare surface around it. One paint (or one whiteboard) reflects every part of the
+    light alike, so where the light changes colour across the photo (a lamp on one side,
+    daylight from a window on the other; a lit board and its dim, warmer top) the surface
+    around a note changes with it: its log chromaticity there against the same surface's
+    over the whole photo is how much warmer (< 0) or cooler (> 0) the note's light is than
+    the one the photo is read under. A SurfaceCast of shift -along takes it off.
+
+    A light changes smoothly across a surface, a paint at a step: a beige wall beside a
+    whiteboard has the whiteboard's chromaticity under a warmer lamp. The surface is the
+    pixels (the photo at about local_light_side_px, linear light balanced as the scene's
+    surfaces were) outside every note's outline (grown by a fifth: shadows, blur), not darker
+    than local_light_dark of the surface (ink, gaps), within local_light_off (log
+    chromaticity off the black-body axis) and local_light_span (along it) of the surface's
+    colour and off every colour step (local_light_step per pixel along the axis, smoothed:
+    the board's frame, a paint's edge), in the connected parts that hold the surface's own
+    colour (within local_light_dead along): reached from it through shades alone. A note's
+    light is the median of those pixels within local_light_ring sides of its centre (twice
+    that when too few), against the median of those of the surface's own colour (grey when
+    the photo was balanced on it: note_lights)."""
+    n = len(scene.notes)
+    out = np.full(n, np.nan)
+    if not n or m.local_light_ring <= 0 or not scene.surfaces:
+        return out
+    h, w = rgb.shape[:2]
+    f = min(1.0, m.local_light_side_px / max(h, w))
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    # balanced as the surfaces were measured (scene.balance): a shift is a difference of two
+    # log chromaticities, the same whatever gains the photo is later read under
+    balance = np.ones(3) if scene.balance is None else np.asarray(scene.balance, np.float64)
+    lin = np.maximum(srgb_to_linear(small.astype(np.float32) / 255.0) * balance, 1e-4)
+    log = np.log(lin)
+    log = cv2.GaussianBlur(log - log.mean(-1, keepdims=True), (0, 0), 1.0)
+    along = log @ PLANCK_AXIS
+    off = log - along[..., None] * PLANCK_AXIS
+    y = lin @ np.array([0.2126, 0.7152, 0.0722])
+    gy, gx = np.gradient(along)
+    # a colour step (a paint's or a board's edge), and the pixels beside it
+    step = np.hypot(gx, gy) > m.local_light_step
+    step = cv2.dilate(step.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    notes = np.zeros(small.shape[:2], np.uint8)
+    for note in scene.notes:
+        c = np.array(note.corners, np.float64) * f
+        mid = c.mean(0)
+        cv2.fillConvexPoly(notes, np.round((c - mid) * 1.2 + mid).astype(np.int32), 1)
+    ref = np.maximum(lab_to_linear(np.array(scene.surfaces[0], np.float64)[None])[0], 1e-4)
+    ref_log = np.log(ref) - np.log(ref).mean()
+    if scene.balance is not None:
+        # balanced on its wall: the light the photo is read under is the one that left the
+        # wall grey (the wall's mode may lie elsewhere once balanced, under another light)
+        ref_log = np.zeros(3)
+    ref_along = float(ref_log @ PLANCK_AXIS)
+    ref_off = ref_log - ref_along * PLANCK_AXIS
+    ref_y = float(ref @ np.array([0.2126, 0.7152, 0.0722]))
+    cand = (notes == 0) & ~step & (y * scene.exposure >= m.local_light_dark * ref_y)
+    cand &= np.linalg.norm(off - ref_off, axis=-1) < m.local_light_off
+    cand &= np.abs(along - ref_along) < m.local_light_span
+    _k, parts = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    seed = cand & (np.abs(along - ref_along) < m.local_light_dead)
+    own = np.isin(parts, np.unique(parts[seed & (parts > 0)]))
+    if own.sum() < m.local_light_min_px:
+        return out
+    # the light the photo is read under: the one on the surface's own colour (its mode, which
+    # it was balanced on or its cast read from), measured here as every pixel is
+    whole = float(np.median(along[seed]))
+    yy, xx = np.mgrid[: small.shape[0], : small.shape[1]]
+    for i, note in enumerate(scene.notes):
+        mid = np.array(note.corners, np.float64).mean(0) * f
+        for grow in (1.0, 2.0):
+            r = grow * m.local_light_ring * note.side_px * f
+            x0, x1 = max(0, int(mid[0] - r)), min(small.shape[1], int(mid[0] + r) + 1)
+            y0, y1 = max(0, int(mid[1] - r)), min(small.shape[0], int(mid[1] + r) + 1)
+            win = np.s_[y0:y1, x0:x1]
+            ring = own[win] & (np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r)
+            if ring.sum() >= m.local_light_min_px:
+                out[i] = float(np.median(along[win][ring])) - whole
+                break
+    return out
+
+
+def note_lights(
+    shifts: np.ndarray, balanced: bool, m: MarkerlessConfig
+) -> tuple[np.ndarray, float]:
+    """The shift that brings each note (shifts: local_shifts, NaN where not told) under the
+    light the photo is read under, and the shift of that light from the wall's (0: the
+    wall's). Balanced on its wall, the photo is read under the light that left the wall grey.
+    Otherwise the light is read off the wall's colour (light_casts), and a wall's mode may
+    lie at one end of a light turning across the photo: the light is then read at the
+    notes' median light, the wall's colour moved there by the same measure, so that the
+    notes are moved no further on average than they stand. A shift within local_light_dead
+    is none (the wall's own shades, noise)."""
+    told = np.isfinite(shifts)
+    t = 0.0 if balanced or not told.any() else float(np.median(shifts[told]))
+    d = np.where(told, shifts - t, 0.0)
+    return np.sign(d) * np.maximum(np.abs(d) - m.local_light_dead, 0.0), t
+
+
 def pack_medians(
     note_labs: np.ndarray, m: MarkerlessConfig, clipped: np.ndarray | None = None
 ) -> list[np.ndarray]:
@@ -734,6 +833,7 @@ def interpret(
         if px is not None:
             clipped[k] = clipped_channels(px, config)
     lights: list[tuple[float, SurfaceCast | None]] = []
+    wall_shift = 0.0
     # a wall far darker than its notes balanced on as white: that balance taken back off
     unbalance = dark_wall_gains(scene, labs, m)
     if unbalance is not None:
@@ -765,10 +865,24 @@ def interpret(
         if unbalance is None and scene.balance is not None:
             bal = np.asarray(scene.balance, np.float64)
         labs, clipped = shaded_packs(labs, clipped, scene, rgb, bal, config)
+    if rgb is not None and len(labs):
+        # each note under its own light: the surface around it tells how that light differs
+        # from the photo's (a window on one side, a lamp on the other)
+        shifts, wall_shift = note_lights(local_shifts(rgb, scene, m), scene.balanced, m)
+        labs = np.array(
+            [
+                v if s == 0 else correct_cast(v[None], np.exp(-s * PLANCK_AXIS))[0]
+                for v, s in zip(labs, shifts, strict=True)
+            ],
+            np.float64,
+        ).reshape(-1, 3)
     if unbalance is None and len(labs):
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
-        wall = np.array(scene.wall_lab)
+        wall = np.array(scene.wall_lab, np.float64)
+        if wall_shift:
+            # the wall's colour under the light the notes are read under
+            wall = correct_cast(wall[None], np.exp(wall_shift * PLANCK_AXIS))[0]
         others = np.array(scene.surfaces[1:], np.float64).reshape(-1, 3)
         lights = light_casts(wall, labs, shades, config, scene.balanced, clipped, others)
         out.cast = lights[0][1] if lights else None
