@@ -1046,13 +1046,17 @@ class MarkerlessConfig:
     # there) and local_light_span along it, reached from its own colour (within
     # local_light_dead) without crossing a step of local_light_step per pixel (the photo at
     # local_light_side_px: a light's change spreads over the wall, a paint's or a board's
-    # edge is one or two pixels); a shift within local_light_dead is the wall's own shades.
+    # edge is one or two pixels), in parts local_light_seed_share or more of which have that
+    # colour (a cork board's grain holds a few pixels of the grey wall's colour; a light
+    # turning across a wall leaves a band of it); a shift within local_light_dead is the
+    # wall's own shades.
     local_light_ring: float = 2.0
     local_light_dark: float = 0.15
     local_light_off: float = 0.15
     local_light_span: float = 0.8
     local_light_step: float = 0.03
     local_light_dead: float = 0.05
+    local_light_seed_share: float = 0.05
     local_light_min_px: int = 60
     local_light_side_px: int = 500
     # A near-neutral wall far darker than its notes is no white: white paper under the notes'

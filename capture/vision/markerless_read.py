@@ -689,11 +689,13 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
     than local_light_dark of the surface (ink, gaps), within local_light_off (log
     chromaticity off the black-body axis) and local_light_span (along it) of the surface's
     colour and off every colour step (local_light_step per pixel along the axis, smoothed:
-    the board's frame, a paint's edge), in the connected parts that hold the surface's own
-    colour (within local_light_dead along): reached from it through shades alone. A note's
-    light is the median of those pixels within local_light_ring sides of its centre (twice
-    that when too few), against the median of those of the surface's own colour (grey when
-    the photo was balanced on it: note_lights)."""
+    the board's frame, a paint's edge), in the connected parts local_light_seed_share or more
+    of which has the surface's own colour (within local_light_dead along): reached from it
+    through shades alone. The surfaces: each bare surface of the scene (lighter than
+    cast_others_l_min: a dark board holds its notes' flare) and, when the photo was balanced
+    on its wall, grey first. A note's light is the median of the pixels of the surface most
+    of its surround is, within local_light_ring sides of its centre (twice that when too
+    few), against the median of that surface's own colour."""
     n = len(scene.notes)
     out = np.full(n, np.nan)
     if not n or m.local_light_ring <= 0 or not scene.surfaces:
@@ -720,26 +722,40 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
         c = np.array(note.corners, np.float64) * f
         mid = c.mean(0)
         cv2.fillConvexPoly(notes, np.round((c - mid) * 1.2 + mid).astype(np.int32), 1)
-    ref = np.maximum(lab_to_linear(np.array(scene.surfaces[0], np.float64)[None])[0], 1e-4)
-    ref_log = np.log(ref) - np.log(ref).mean()
-    if scene.balance is not None:
-        # balanced on its wall: the light the photo is read under is the one that left the
-        # wall grey (the wall's mode may lie elsewhere once balanced, under another light)
-        ref_log = np.zeros(3)
-    ref_along = float(ref_log @ PLANCK_AXIS)
-    ref_off = ref_log - ref_along * PLANCK_AXIS
-    ref_y = float(ref @ np.array([0.2126, 0.7152, 0.0722]))
-    cand = (notes == 0) & ~step & (y * scene.exposure >= m.local_light_dark * ref_y)
-    cand &= np.linalg.norm(off - ref_off, axis=-1) < m.local_light_off
-    cand &= np.abs(along - ref_along) < m.local_light_span
-    _k, parts = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
-    seed = cand & (np.abs(along - ref_along) < m.local_light_dead)
-    own = np.isin(parts, np.unique(parts[seed & (parts > 0)]))
-    if own.sum() < m.local_light_min_px:
-        return out
-    # the light the photo is read under: the one on the surface's own colour (its mode, which
-    # it was balanced on or its cast read from), measured here as every pixel is
-    whole = float(np.median(along[seed]))
+    # the references: each bare surface as it stands (the wall's mode, a paper roll) and,
+    # balanced on the wall, grey (the light that left it grey; once balanced, the wall's mode
+    # may lie elsewhere, under another light). A dark one holds its notes' flare: left out
+    refs = [
+        np.maximum(lab_to_linear(np.array(v, np.float64)[None])[0], 1e-4)
+        for v in scene.surfaces
+        if v[0] >= m.cast_others_l_min
+    ]
+    logs = [np.log(r) - np.log(r).mean() for r in refs]
+    if scene.balance is not None and refs:
+        refs, logs = [refs[0], *refs], [np.zeros(3), *logs]
+    owner = np.full(small.shape[:2], -1, np.int32)
+    whole: list[float] = []
+    for k, (ref, ref_log) in enumerate(zip(refs, logs, strict=True)):
+        ref_along = float(ref_log @ PLANCK_AXIS)
+        ref_off = ref_log - ref_along * PLANCK_AXIS
+        ref_y = float(ref @ np.array([0.2126, 0.7152, 0.0722]))
+        cand = (notes == 0) & ~step & (owner < 0)
+        cand &= y * scene.exposure >= m.local_light_dark * ref_y
+        cand &= np.linalg.norm(off - ref_off, axis=-1) < m.local_light_off
+        cand &= np.abs(along - ref_along) < m.local_light_span
+        _n, parts = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+        seed = cand & (np.abs(along - ref_along) < m.local_light_dead)
+        # a part is the surface when enough of it has the surface's colour: a cork board's
+        # grain holds a few pixels of a grey wall's colour, a wall under a light turning
+        # across it a band of them
+        size = np.bincount(parts.ravel())
+        seeds = np.bincount(parts[seed], minlength=len(size))
+        keep = (seeds >= m.local_light_min_px) & (seeds >= m.local_light_seed_share * size)
+        keep[0] = False
+        # the light the photo is read under: the one on the surface's own colour (the mode
+        # its cast is read from, or grey), measured here as every pixel is
+        whole.append(float(np.median(along[seed & keep[parts]])) if keep.any() else 0.0)
+        owner[keep[parts]] = k
     yy, xx = np.mgrid[: small.shape[0], : small.shape[1]]
     for i, note in enumerate(scene.notes):
         mid = np.array(note.corners, np.float64).mean(0) * f
@@ -748,9 +764,14 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
             x0, x1 = max(0, int(mid[0] - r)), min(small.shape[1], int(mid[0] + r) + 1)
             y0, y1 = max(0, int(mid[1] - r)), min(small.shape[0], int(mid[1] + r) + 1)
             win = np.s_[y0:y1, x0:x1]
-            ring = own[win] & (np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r)
+            near = owner[win][np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r]
+            near = near[near >= 0]
+            if len(near) < m.local_light_min_px:
+                continue
+            k = int(np.bincount(near).argmax())
+            ring = (owner[win] == k) & (np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r)
             if ring.sum() >= m.local_light_min_px:
-                out[i] = float(np.median(along[win][ring])) - whole
+                out[i] = float(np.median(along[win][ring])) - whole[k]
                 break
     return out
 
@@ -865,9 +886,12 @@ def interpret(
         if unbalance is None and scene.balance is not None:
             bal = np.asarray(scene.balance, np.float64)
         labs, clipped = shaded_packs(labs, clipped, scene, rgb, bal, config)
-    if rgb is not None and len(labs):
+    wall_y = float(luminance(np.array(scene.wall_lab, np.float64)[None])[0])
+    if rgb is not None and len(labs) and wall_y >= m.wall_white_min_ratio * lightest_pack(labs, m):
         # each note under its own light: the surface around it tells how that light differs
-        # from the photo's (a window on one side, a lamp on the other)
+        # from the photo's (a window on one side, a lamp on the other). Not on a wall far
+        # darker than its notes (a slate): the light their papers scatter onto it (the
+        # lens's flare, reflections) is a large part of its colour beside each of them
         shifts, wall_shift = note_lights(local_shifts(rgb, scene, m), scene.balanced, m)
         labs = np.array(
             [
