@@ -1152,6 +1152,13 @@ class MarkerlessConfig:
     # step: two shades of one colour stacked (the rendered yellows 244/242/78 and 252/236/96)
     # differ by as much in a*b* as ink does (stack_ink_hue, 16, merged three stacked pairs)
     merge_ink_drop: float = 25.0
+    # ... or a pixel sending back under seam_ink_light of its paper's light (CIE Y): ink
+    # absorbs a share of the light whatever the exposure, a fixed L* drop does not (25 L*
+    # under a paper at L* 85 is 0.42 of its light, under one at L* 35 only 0.13: on the dim
+    # real post-its-8, writing at L* 8-17 on a green at 35, 0.1-0.25 of its light, was no
+    # ink and its letters made a line under a word rise like a seam). A note's shadow line
+    # on the one under it takes far less light away (outline_seam_rise: a few L*).
+    seam_ink_light: float = 0.4
     # ... and only papers within merge_paper_ab in a*b* (L* within stack_paper_de: light
     # falls off across a large note): one sheet is one colour. Measured (a*b*, the inner 60 %
     # of each outline): two outlines over one sheet 0.1-1.4 apart (9 pairs on generated

@@ -317,6 +317,12 @@ def _continuous(
     return bool(len(rise) and rise.mean() >= cfg.outline_seam_whole)
 
 
+def _light(lum: np.ndarray) -> np.ndarray:
+    """CIE Y (the share of light sent back, 0-1) of CIE L*."""
+    lum = np.asarray(lum, np.float64)
+    return np.where(lum > 8.0, ((lum + 16.0) / 116.0) ** 3, lum / 903.3)
+
+
 def seam_along(
     lab: np.ndarray, a: np.ndarray, b: np.ndarray, inward: np.ndarray, paper: np.ndarray,
     cfg: MarkerlessConfig,
@@ -325,7 +331,9 @@ def seam_along(
     end or a seam (_continuous: a rise over the paper inside, `inward` the unit normal
     towards it, on outline_seam_whole of the pixels along it), ink left out: where the line
     crosses writing (a pixel within reach of it darker than the paper by merge_ink_drop in
-    L*) it tells nothing: the line must rise on outline_seam_whole of the pixels free of ink
+    L*, or sending back under seam_ink_light of the paper's light: in a dim photo writing is
+    less than merge_ink_drop under the paper, and its letters rise like a seam) it tells
+    nothing: the line must rise on outline_seam_whole of the pixels free of ink
     (between letters and words a line of writing along the side is flat paper), and a line
     with under 1 - outline_seam_whole of them free shows no seam. The shadow or the
     brightness step between two papers of one colour is fainter; a hue step (two shades of
@@ -338,7 +346,9 @@ def seam_along(
     if crop.shape[0] < 2 or crop.shape[1] < 2:
         return False
     dist = _paper_distance(crop, paper, cfg.outline_l_weight).astype(np.float32)
-    ink = crop[..., 0] < float(paper[0]) - cfg.merge_ink_drop
+    ink = (crop[..., 0] < float(paper[0]) - cfg.merge_ink_drop) | (
+        _light(crop[..., 0]) < cfg.seam_ink_light * float(_light(np.float64(paper[0])))
+    )
     a, b = a - lo, b - lo
     u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
     side = (a, b, -np.asarray(inward, np.float64))
