@@ -98,3 +98,67 @@ def test_notes_stacked_in_a_column_are_found_once_each() -> None:
     assert len(set(pick)) == len(centres), (pick, found)
     for (x, y), k in zip(centres, pick, strict=True):
         assert np.hypot(found[k][0] - x, found[k][1] - y) < 0.2 * 76 * SCALE, (x, y, found[k])
+
+
+GREEN = (60, 110, 40)  # a green paper in a dim photo (L* 41: real post-its-8's at 35)
+MARKER = (30, 45, 30)  # a black marker there (L* 17: 24 L* under the paper)
+
+
+def _underlined_wall(seed: int = 7) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """A slate wall of square notes and two green notes in a dim light: a 76 x 102 mm note
+    (3 x 4") stuck over the bottom of a square one, 30 mm of it showing (1.74:1); on it
+    "Plateforme" and "les PME ici", "PME" underlined by a marker stroke over the middle
+    third of the note, "les" and "ici" written a little lower (a hand keeps no baseline):
+    the stroke and the bottoms of those words make one line across the note."""
+    rng = np.random.default_rng(seed)
+    img = np.full((round(290 * SCALE), round(520 * SCALE), 3), WALL, np.uint8)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    centres = []
+    squares = [(20, 30, BLUE), (220, 30, ORANGE), (320, 30, YELLOW), (420, 30, PINK)]
+    bottom = [PINK, BLUE, ORANGE, YELLOW, LIME]
+    squares += [(20 + 100 * k, 190, rgb) for k, rgb in enumerate(bottom)]
+    for x, y, rgb in squares:
+        _note(img, x, y, rgb, ["idee", "vote"])
+        centres.append((x + 38, y + 38))
+    font, thick = cv2.FONT_HERSHEY_SIMPLEX, round(1.5 * SCALE)
+
+    def write(word: str, x_mm: float, y_mm: float, size: float) -> None:
+        at = (round(x_mm * SCALE), round(y_mm * SCALE))
+        cv2.putText(img, word, at, font, size * SCALE, MARKER, thick, cv2.LINE_AA)
+
+    for x, y, w, h, shadow in [(120, 30, 76, 76, (2, 3)), (122, 60, 76, 102, (1, -3))]:
+        x0, y0 = round(x * SCALE), round(y * SCALE)
+        x1, y1 = round((x + w) * SCALE) - 1, round((y + h) * SCALE) - 1
+        dx, dy = shadow
+        patch = img[y0 + dy : y1 + dy + 1, x0 + dx : x1 + dx + 1]
+        patch[:] = (patch * 0.7).astype(np.uint8)
+        cv2.rectangle(img, (x0, y0), (x1, y1), GREEN, -1)
+        centres.append((x + w / 2, y + h / 2))
+    write("design", 128, 46, 0.5)
+    write("Plateforme", 130, 76, 0.35)
+    for word, x, dy in [("les", 130, 3), ("PME", 149, 0), ("ici", 176, 3)]:
+        write(word, x, 92 + dy, 0.35)
+    # the underline: 25-51 mm of the note's 76, 4 mm under "PME"
+    a, b = (round(147 * SCALE), round(96 * SCALE)), (round(173 * SCALE), round(96 * SCALE))
+    cv2.line(img, a, b, MARKER, round(1.6 * SCALE), cv2.LINE_AA)
+    img = cv2.GaussianBlur(img, (0, 0), 0.6 * SCALE)
+    img = np.clip(img + rng.normal(0, 4, img.shape), 0, 255).astype(np.uint8)
+    return img, [(x * SCALE, y * SCALE) for x, y in centres]
+
+
+@pytest.mark.slow
+def test_an_underlined_word_is_no_seam() -> None:
+    """Two green notes stacked in a dim photo, a word on the upper one underlined: the pair
+    splits at the seam between them and nowhere else. The marker is 24 L* under the paper
+    there (under merge_ink_drop), yet sends back a fifth of its light: it is ink, left out of
+    the seam test (main: the stroke and the words beside it rose like a seam all across,
+    the 3 x 4" note was cut in two at the underline, 12 notes for 11; real post-its-8)."""
+    img, centres = _underlined_wall()
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    found = [(n.center[0] * w, n.center[1] * h) for n in res.notes]
+    assert len(found) == len(centres), found
+    pick = [int(np.argmin([np.hypot(f[0] - x, f[1] - y) for f in found])) for x, y in centres]
+    assert len(set(pick)) == len(centres), (pick, found)
+    for (x, y), k in zip(centres, pick, strict=True):
+        assert np.hypot(found[k][0] - x, found[k][1] - y) < 0.2 * 76 * SCALE, (x, y, found[k])
