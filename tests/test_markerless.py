@@ -272,7 +272,7 @@ def test_note_scale_ignores_stickers_and_far_smaller_blobs() -> None:
 def test_crop_quads_read_a_tilted_note_both_ways() -> None:
     """A note at 45 degrees is read as it comes and a quarter turned; an upright one once,
     grown by the margin."""
-    from capture.vision.markerless_read import crop_quads
+    from capture.vision.note_text import crop_quads
 
     upright = np.array([(0, 0), (100, 0), (100, 100), (0, 100)], float)
     (q,) = crop_quads(upright, 0.1, 30.0)

@@ -19,7 +19,8 @@ from capture.vision.colour import (
     surface_casts,
 )
 from capture.vision.markerless import WallScene, find_wall
-from capture.vision.markerless_read import local_shifts, note_lights, read_wall
+from capture.vision.markerless_read import read_wall
+from capture.vision.wall_light import local_shifts, note_lights
 from capture.vision.wall_types import NotePlace, WallNote
 
 # daylight colours of the notes (sRGB), none of them a reference of colors.yaml
@@ -790,12 +791,8 @@ def test_a_light_wall_and_a_mid_grey_one_are_still_balanced_on() -> None:
     strong one leaves white paint too warm to balance on): both walls are as light as white or
     mid-grey paint is beside such notes; the photo stays balanced on them, every note right."""
     from capture.vision.markerless import find_wall
-    from capture.vision.markerless_read import (
-        NOTE_NAMES,
-        STICKER_NAMES,
-        dark_wall_gains,
-        load_colour_refs,
-    )
+    from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
+    from capture.vision.wall_light import dark_wall_gains
 
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     for wall in [(236, 236, 232), (146, 146, 144)]:
@@ -814,12 +811,8 @@ def test_a_dark_grey_wall_under_a_strong_lamp_keeps_its_balance() -> None:
     read red. The packs tell the two apart: they lie nearer their names balanced, and the
     balance is kept."""
     from capture.vision.markerless import find_wall
-    from capture.vision.markerless_read import (
-        NOTE_NAMES,
-        STICKER_NAMES,
-        dark_wall_gains,
-        load_colour_refs,
-    )
+    from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
+    from capture.vision.wall_light import dark_wall_gains
 
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     img, truth = _lit_wall((100, 100, 98), (0.85, 0.7, 0.5), notes=PACKS)
@@ -875,7 +868,7 @@ def test_a_dark_surface_is_evidence_only_when_it_can_be_neutral() -> None:
     leave it tinted; a board too dark to measure (L* under cast_dark_l_min), one tinted off
     the axis (a dark green chalkboard) and a surface light enough for others_fit are no
     evidence."""
-    from capture.vision.markerless_read import dark_fit, dark_tint
+    from capture.vision.wall_light import dark_fit, dark_tint
 
     m = CONFIG.markerless
     # a neutral grey seen under a cool light (the cast a shift of -0.4 takes off)

@@ -99,8 +99,8 @@ def test_ocr_crop_draws_only_the_notes_that_reach_it(monkeypatch) -> None:
     its own outline and the few neighbours reaching into it, not all 63 other notes; what it
     hides (a neighbour of another colour stuck over it, one of its colour known on top, a
     sticker) is the same as with every note drawn (each one far off draws nothing)."""
-    from capture.vision import markerless_read
-    from capture.vision.markerless_read import ocr_hidden
+    from capture.vision import note_text
+    from capture.vision.note_text import ocr_hidden
 
     side, pitch = 76.0, 84.0
     square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float64)
@@ -123,7 +123,7 @@ def test_ocr_crop_draws_only_the_notes_that_reach_it(monkeypatch) -> None:
         calls.append(1)
         return real(img, pts, *args, **kwargs)
 
-    monkeypatch.setattr(markerless_read.cv2, "fillPoly", counting)
+    monkeypatch.setattr(note_text.cv2, "fillPoly", counting)
     hide, mine = ocr_hidden(crop, quad, own, others, discs, 0.2, 6.0, over)
     drawn = len(calls)
     assert drawn <= 1 + 8  # its own outline and its eight neighbours at most

@@ -1,4 +1,4 @@
-"""Dot stickers on walls with no board: their names, read per photo (markerless_read)."""
+"""Dot stickers on walls with no board: their names, read per photo (sticker_names)."""
 
 from __future__ import annotations
 

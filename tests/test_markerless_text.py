@@ -12,7 +12,8 @@ from capture.bench.metrics import char_edits
 from capture.bench.ocr_fonts import FONTS
 from capture.core.config import CONFIG
 from capture.kit.fonts import load_font
-from capture.vision.markerless_read import ocr_view, read_wall
+from capture.vision.markerless_read import read_wall
+from capture.vision.note_text import ocr_view
 from capture.vision.ocr import read_notes
 
 WORDS = ("Partage", "Lien social", "Sobriété", "Clause sociale", "Équité", "Coût global")

@@ -9,7 +9,8 @@ import numpy as np
 from capture.core.config import CONFIG
 from capture.vision.colour import load_colour_refs
 from capture.vision.markerless import find_wall
-from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, ocr_view
+from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
+from capture.vision.note_text import ocr_view
 
 YELLOW = (250, 230, 92)
 

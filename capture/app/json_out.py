@@ -30,7 +30,7 @@ from capture.interpret.merge import Session
 from capture.io.atomic import atomic_write_json
 from capture.kit.layout import grid_cell
 from capture.vision.legibility import source_px_per_mm
-from capture.vision.markerless_read import MarkerlessResult
+from capture.vision.wall_results import MarkerlessResult
 
 CONTRACT_VERSION = 1
 

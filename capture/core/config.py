@@ -788,7 +788,7 @@ class MarkerlessConfig:
     note_name_tie_de: float = 1.0
     # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
     # exposure decides between them) read from its notes' shaded paper (a curled corner, an
-    # edge, a shadow across it: markerless_read.shaded_paper_colour, shaded_packs): the pixels
+    # edge, a shadow across it: wall_light.shaded_paper_colour, shaded_packs): the pixels
     # inside each outline shrunk to clip_shade_share (not the wall's blend at the outline),
     # 1.5 radii off its stickers, whose clipped channels lie under clip_shade_level x the
     # clip (0.9: 225 of 255; with every channel merely under the clip, the clipped paper's
@@ -1019,7 +1019,7 @@ class MarkerlessConfig:
     # A dark bare surface (a black or charcoal board, L* cast_dark_l_min to cast_others_l_min)
     # is taken for neutral paint: each light is charged, at this weight per log unit, for the
     # board's tint along the black-body axis left with its cast taken off, beyond
-    # cast_dark_tol (markerless_read.dark_fit). The weight is twice the shift's own (1 per
+    # cast_dark_tol (wall_light.dark_fit). The weight is twice the shift's own (1 per
     # unit): a neutral surface measures the light, the shift's charge is only the prior that
     # the phone balanced nearly right; at 1 the two cancel and the board never overrules the
     # phone. The tolerance: black paints and boards lean a few percent warm or cool.
@@ -1039,7 +1039,7 @@ class MarkerlessConfig:
     # best lights lay within 0.12 held 12 notes named differently by them, 10 named wrong by
     # the light chosen; the next photos, 0.13-0.35 apart, held 31 such notes, 30+ right
     cast_doubt_margin: float = 0.12
-    # The light a note is under, against the photo's (markerless_read.local_shifts): the wall
+    # The light a note is under, against the photo's (wall_light.local_shifts): the wall
     # around it (within local_light_ring note sides of its centre) against the whole wall,
     # along the black-body axis. The wall: pixels not darker than local_light_dark of it
     # (ink, gaps), within local_light_off of its colour off the axis (no lamp moves a colour

@@ -18,7 +18,8 @@ This module is the stage that calls the others, in the path of a photo:
 - work_images: the photo balanced and resampled for the finders;
 - wall_notes.cover_notes / notes_from_outlines: the notes and their outlines;
 - wall_stickers.find_stickers: the dot stickers on notes and on the wall;
-- naming colours is the caller's (note_colours.name_colours, used by markerless_read).
+- naming colours is the caller's (note_colours.name_colours, used by wall_light; the
+  stickers' by sticker_names; both called by markerless_read.interpret).
 The typed results the stages hand on (WallNote, WallDot, NotePlace, Probe, WorkImages) are
 in wall_types; WallScene, find_wall's result, is here.
 """
@@ -71,10 +72,11 @@ class WallScene:
     # per note, the notes found lying over part of it (note_stack.on_top)
     above: tuple[tuple[int, ...], ...] = ()
     # the bare surfaces (CIELAB, as wall_lab is), the wall first: a paper roll or a
-    # whiteboard on it is under the same light (markerless_read.light_casts)
+    # whiteboard on it is under the same light (wall_light.light_casts)
     surfaces: tuple[tuple[float, float, float], ...] = ()
     # the linear-light gains the photo was balanced with on its wall (its exposure left out;
     # None: not balanced): markerless_read takes them back off when the wall proves no white
+    # (wall_light.dark_wall_gains)
     balance: tuple[float, float, float] | None = None
     exposure: float = 1.0  # the linear-light gain the photo was brightened by (exposure_gain)
 

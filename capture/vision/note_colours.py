@@ -3,7 +3,7 @@
 After find_wall (markerless) has measured each item's colour, the items are packed by colour
 (colour_packs: average linkage, so shades do not chain two colours together) and each pack
 is named by the nearest common name of its median, its exposure taken into account
-(_exposed_distances) and near ties broken (_tie_broken). Used by markerless_read.
+(_exposed_distances) and near ties broken (_tie_broken). Used by wall_light.
 """
 
 from __future__ import annotations

@@ -347,7 +347,7 @@ def paper_colour(px: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
 
 def paper_as_photographed(px: np.ndarray, exposure: float, cfg: MarkerlessConfig) -> np.ndarray:
     """A note's paper colour (CIELAB, paper_colour) from its pixels in the photo as taken
-    (N x 3 uint8, markerless_read.paper_pixels), brightened by `exposure` as the work image
+    (N x 3 uint8, wall_light.paper_pixels), brightened by `exposure` as the work image
     was but not balanced."""
     rgb = apply_gains(np.asarray(px, np.uint8).reshape(-1, 1, 3), np.full(3, exposure, np.float32))
     return paper_colour(lab(rgb).reshape(-1, 3), cfg)

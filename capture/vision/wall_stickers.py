@@ -5,7 +5,7 @@ paper of the note it lies on); the discs from it (place_stickers, and faint_stic
 faint_free_stickers for the pale ones), each judged as one sticker seen through the wall's
 perspective (note_views, plane_views) and checked against ink and glare (dot_check);
 find_stickers returns the WallDots and the usual sticker radius. Naming their colours is the
-caller's (note_colours, markerless_read).
+caller's (sticker_names, called by markerless_read).
 """
 
 from __future__ import annotations
