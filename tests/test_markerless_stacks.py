@@ -162,3 +162,43 @@ def test_an_underlined_word_is_no_seam() -> None:
     assert len(set(pick)) == len(centres), (pick, found)
     for (x, y), k in zip(centres, pick, strict=True):
         assert np.hypot(found[k][0] - x, found[k][1] - y) < 0.2 * 76 * SCALE, (x, y, found[k])
+
+
+def test_a_note_half_covered_is_no_stack() -> None:
+    """The shown part of a square note half under another one is long for its width (2.1:1
+    here) but no longer than a note: a line of shade across it (a crease, the edge of a
+    shadow) is no seam between two notes stacked. Asked against its own width (main before,
+    near (0, 0) here) it was cut there, one note too many (generated held-out seed 45
+    IMG_0008: a pink note half under another); against its neighbours' width, a whole
+    note's, it is left whole. Two notes stacked, of their neighbours' width, are still cut."""
+    from capture.vision.note_outline import FittedQuad, split_at_seam
+    from capture.vision.wall_surface import lab as to_lab
+
+    m = CONFIG.markerless
+    px = m.work_px_per_mm
+    img = np.full((round(160 * px), round(120 * px), 3), WALL, np.float32)
+
+    def sheet(x_mm: float, y_mm: float, w_mm: float, h_mm: float, line_mm: float) -> np.ndarray:
+        """A pink paper with a line of shade across it (0.7 of the light, as a note's
+        shadow), line_mm from its top; its corners (work px, TL TR BR BL)."""
+        x0, y0 = round(x_mm * px), round(y_mm * px)
+        x1, y1 = x0 + round(w_mm * px), y0 + round(h_mm * px)
+        img[y0:y1, x0:x1] = PINK
+        y = y0 + round(line_mm * px)
+        img[y : y + round(1.5 * px), x0:x1] *= 0.7
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
+
+    half = sheet(10, 20, 36, 76, 40)  # the shown part of a 76 mm note half covered
+    stack = sheet(60, 10, 54, 122, 72)  # two 54 mm notes, one stuck over the other
+    rng = np.random.default_rng(5)
+    blur = cv2.GaussianBlur(img, (0, 0), 0.6 * px) + rng.normal(0, 1.5, img.shape)
+    lab = to_lab(np.clip(blur, 0, 255).astype(np.uint8))
+    paper = to_lab(np.array([[PINK]], np.uint8))[0, 0]
+
+    def parts(quad: np.ndarray, near: tuple[float, float]) -> int:
+        got = split_at_seam(lab, FittedQuad(quad, None), paper, m, 1.0, near)
+        return 1 if got is None else len(got)
+
+    assert parts(half, (0.0, 0.0)) == 2  # against its own width (main before): cut
+    assert parts(half, (76 * px, 76 * px)) == 1
+    assert parts(stack, (54 * px, 54 * px)) == 2

@@ -478,6 +478,7 @@ def split_at_seam(
     paper: np.ndarray,
     cfg: MarkerlessConfig,
     shape: float = 1.0,
+    near: tuple[float, float] = (0.0, 0.0),
 ) -> list[FittedQuad] | None:
     """An outline over notes of one colour stacked or touching end to end: its paper crossed
     by seams (the upper note's edge over the lower one, its shadow: _seams) running from one
@@ -487,7 +488,10 @@ def split_at_seam(
     as perspective shapes them; a note shows no seam across it; two notes stacked so that a
     strip of the lower one shows make a 1.3-1.8:1 rectangle, taken whole for a 3 x 5" card
     up to rect_aspect_max), each seam leaving split_part_min x its width or more on each
-    side. Returns the parts (TL TR BR BL, work px): the longest is the note on top, each
+    side. near: a note's width and height there (its neighbours'): an outline narrower than a
+    note is one partly under another, and its length is measured against a whole note's
+    (a note half covered by its neighbour is no stack, 1.3:1 as it shows).
+    Returns the parts (TL TR BR BL, work px): the longest is the note on top, each
     other one shorter than a note a strip of a note under the next one towards it, reaching
     on under it to a note's length (the part of a note under another is a guess;
     FittedQuad.shown: the strip); or None."""
@@ -500,7 +504,8 @@ def split_at_seam(
     width = float(lens[0] + lens[2] if tall else lens[1] + lens[3]) / 2
     length = float(lens[1] + lens[3] if tall else lens[0] + lens[2]) / 2
     # a note's length here, along the outline's long sides
-    usual = width * (shape if tall else 1.0 / max(shape, 1e-9))
+    across = max(width, near[0] if tall else near[1])
+    usual = across * (shape if tall else 1.0 / max(shape, 1e-9))
     if length < cfg.split_aspect_min * usual or width < 8:
         return None
     pad = cfg.outline_fit_px + (cfg.outline_step_mm + cfg.outline_beyond_mm) * cfg.work_px_per_mm

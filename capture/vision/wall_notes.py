@@ -436,6 +436,7 @@ def _split_stacked(
     centres = np.array([q.mean(0) for q in quads])
     lens = np.array([np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in quads])
     hw = (lens[:, 1] + lens[:, 3]) / np.maximum(lens[:, 0] + lens[:, 2], 1e-9)
+    wide, high = (lens[:, 0] + lens[:, 2]) / 2, (lens[:, 1] + lens[:, 3]) / 2
     out = []
     for k, (o, paper, f) in enumerate(kept):
         pap = np.asarray(paper)
@@ -445,13 +446,15 @@ def _split_stacked(
         order = np.argsort(np.linalg.norm(centres - centres[k], axis=1))
         near = [j for j in order if j != k][: cfg.outline_aspect_near]
         shape = float(np.median(hw[near]))
+        # a note's width and height there: an outline narrower is partly under another note
+        size = (float(np.median(wide[near])), float(np.median(high[near])))
         others = [q for j, q in enumerate(quads) if j != k]
         todo, done = [f], []
         while todo and len(done) + len(todo) < cfg.split_parts_max:
             g = todo.pop()
             parts = [
                 p
-                for p in split_at_seam(img.lab, g, pap, cfg, shape) or []
+                for p in split_at_seam(img.lab, g, pap, cfg, shape, size) or []
                 if not any(shown_inside(p, q) >= cfg.split_dup_share for q in others)
             ]
             if parts:
