@@ -82,22 +82,26 @@ def _stacked_wall(seed: int = 7) -> tuple[np.ndarray, list[tuple[float, float]]]
     return img, [(x * SCALE, y * SCALE) for x, y in centres]
 
 
+def _each_note_found(img: np.ndarray, centres: list[tuple[float, float]]) -> None:
+    """As many notes read as drawn, and each drawn note's nearest found a different one
+    each, within a fifth of a side (a strip's note reaches on under the next, to a square)."""
+    res = read_wall(img, CONFIG, None)
+    h, w = img.shape[:2]
+    found = [(n.center[0] * w, n.center[1] * h) for n in res.notes]
+    assert len(found) == len(centres), found
+    pick = [int(np.argmin([np.hypot(f[0] - x, f[1] - y) for f in found])) for x, y in centres]
+    assert len(set(pick)) == len(centres), (pick, found)
+    for (x, y), k in zip(centres, pick, strict=True):
+        assert np.hypot(found[k][0] - x, found[k][1] - y) < 0.2 * 76 * SCALE, (x, y, found[k])
+
+
 @pytest.mark.slow
 def test_notes_stacked_in_a_column_are_found_once_each() -> None:
     """Each note of the two stacks is one note, where it lies (a note under another as a
     square; main: the yellow and the lime pair were one note each, 11 notes of 13); the
     lone card with lines of writing across it stays one."""
     img, centres = _stacked_wall()
-    res = read_wall(img, CONFIG, None)
-    h, w = img.shape[:2]
-    found = [(n.center[0] * w, n.center[1] * h) for n in res.notes]
-    assert len(found) == len(centres), found
-    # each note's nearest found, a different one each, within a fifth of a side (a strip's
-    # note reaches on under the next, to a square)
-    pick = [int(np.argmin([np.hypot(f[0] - x, f[1] - y) for f in found])) for x, y in centres]
-    assert len(set(pick)) == len(centres), (pick, found)
-    for (x, y), k in zip(centres, pick, strict=True):
-        assert np.hypot(found[k][0] - x, found[k][1] - y) < 0.2 * 76 * SCALE, (x, y, found[k])
+    _each_note_found(img, centres)
 
 
 GREEN = (60, 110, 40)  # a green paper in a dim photo (L* 41: real post-its-8's at 35)
@@ -154,14 +158,7 @@ def test_an_underlined_word_is_no_seam() -> None:
     the seam test (main: the stroke and the words beside it rose like a seam all across,
     the 3 x 4" note was cut in two at the underline, 12 notes for 11; real post-its-8)."""
     img, centres = _underlined_wall()
-    res = read_wall(img, CONFIG, None)
-    h, w = img.shape[:2]
-    found = [(n.center[0] * w, n.center[1] * h) for n in res.notes]
-    assert len(found) == len(centres), found
-    pick = [int(np.argmin([np.hypot(f[0] - x, f[1] - y) for f in found])) for x, y in centres]
-    assert len(set(pick)) == len(centres), (pick, found)
-    for (x, y), k in zip(centres, pick, strict=True):
-        assert np.hypot(found[k][0] - x, found[k][1] - y) < 0.2 * 76 * SCALE, (x, y, found[k])
+    _each_note_found(img, centres)
 
 
 def test_a_note_half_covered_is_no_stack() -> None:

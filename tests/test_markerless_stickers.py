@@ -118,6 +118,20 @@ def test_sticker_of_the_wall_colour_on_a_note_is_counted() -> None:
     assert len(res.dots) == len(spots)
 
 
+def _gloss(
+    img: np.ndarray, at: tuple[int, int], r: int, lin: np.ndarray, up: int, white: float
+) -> None:
+    """A sticker's glossy highlight (linear light, in place): an ellipse up px above and r/3
+    left of its centre, inside its disc, its colour mixed with `white` of white light."""
+    h, w = img.shape[:2]
+    cx, cy = at
+    spot = np.zeros((h, w), np.uint8)
+    cv2.ellipse(spot, (cx - r // 3, cy - up), (r // 2, round(0.35 * r)), 0, 0, 360, 1, -1)
+    disc = np.zeros((h, w), np.uint8)
+    cv2.circle(disc, (cx, cy), r - 1, 1, -1)
+    img[(spot & disc).astype(bool)] = lin * (1 - white) + white
+
+
 def _far_glossy_wall() -> tuple[np.ndarray, list[tuple[int, int]]]:
     """A kraft wall with four notes and eight free orange stickers, a little smaller than the
     usual sticker there (far ones in a tilted photo) and blurred, each with a glossy
@@ -137,13 +151,7 @@ def _far_glossy_wall() -> tuple[np.ndarray, list[tuple[int, int]]]:
     for j in range(8):
         cx, cy = 120 + 160 * j, 450 + 100 * (j % 2)
         cv2.circle(img, (cx, cy), r, tuple(float(v) for v in _lin(orange)), -1, cv2.LINE_AA)
-        spot = np.zeros((h, w), np.uint8)
-        cv2.ellipse(
-            spot, (cx - r // 3, cy - round(0.6 * r)), (r // 2, round(0.35 * r)), 0, 0, 360, 1, -1
-        )
-        disc = np.zeros((h, w), np.uint8)
-        cv2.circle(disc, (cx, cy), r - 1, 1, -1)
-        img[(spot & disc).astype(bool)] = _lin(orange) * 0.8 + 0.2
+        _gloss(img, (cx, cy), r, _lin(orange), round(0.6 * r), 0.2)
         spots.append((cx, cy))
     img *= 1 + rng.normal(0, 0.02, img.shape).astype(np.float32)
     photo = (np.clip(img, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
@@ -372,12 +380,7 @@ def _orange_on_kraft() -> tuple[np.ndarray, list[tuple[int, int]]]:
         img[y0 : y0 + side, x0 : x0 + side] = _lin(paper)
         for cx, cy in ((x0 + 65, y0 + 100), (x0 + 135, y0 + 100)):
             cv2.circle(img, (cx, cy), r, tuple(float(v) for v in _lin(orange)), -1, cv2.LINE_AA)
-            spot = np.zeros((h, w), np.uint8)
-            axes = (r // 2, round(0.35 * r))
-            cv2.ellipse(spot, (cx - r // 3, cy - r // 2), axes, 0, 0, 360, 1, -1)
-            disc = np.zeros((h, w), np.uint8)
-            cv2.circle(disc, (cx, cy), r - 1, 1, -1)
-            img[(spot & disc).astype(bool)] = _lin(orange) * 0.9 + 0.1
+            _gloss(img, (cx, cy), r, _lin(orange), r // 2, 0.1)
             spots.append((cx, cy))
     img *= 1 + rng.normal(0, 0.02, img.shape).astype(np.float32)
     photo = (np.clip(img, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
