@@ -55,13 +55,20 @@ def _sheet_wall(seed: int) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     return cv2.GaussianBlur(photo, (0, 0), 0.8), truth
 
 
+def _dot_at(dots: list, shape: tuple[int, int], x: float, y: float):
+    """The sticker read nearest (x, y) (photo px), asserted within 6 px of it."""
+    h, w = shape
+    d = min(dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
+    assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+    return d
+
+
 def _sticker_names(img: np.ndarray, truth: list, config=CONFIG) -> list[str]:
     res = read_wall(img, config, None)
     h, w = img.shape[:2]
     got = []
     for x, y, _ in truth:
-        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
-        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        d = _dot_at(res.dots, (h, w), x, y)
         got.append(d.color)
     return got
 
@@ -112,8 +119,7 @@ def test_sticker_of_the_wall_colour_on_a_note_is_counted() -> None:
     h, w = img.shape[:2]
     assert len(res.notes) == len(spots)
     for x, y in spots:
-        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
-        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        d = _dot_at(res.dots, (h, w), x, y)
         assert d.color == "green" and d.on_note is not None
     assert len(res.dots) == len(spots)
 
@@ -349,8 +355,7 @@ def test_sticker_beside_a_note_of_its_colour_is_counted() -> None:
     assert len(res.notes) == 4
     lower = {}
     for x, y, name, k in truth:
-        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
-        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        d = _dot_at(res.dots, (h, w), x, y)
         assert d.color == name and d.on_note is not None
         assert lower.setdefault(k, d.on_note) == d.on_note
     assert len(res.dots) == len(truth)
@@ -399,8 +404,7 @@ def test_sticker_of_the_kraft_colour_deep_inside_a_note_is_counted() -> None:
     h, w = img.shape[:2]
     assert len(res.notes) == 4
     for x, y in spots:
-        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
-        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        d = _dot_at(res.dots, (h, w), x, y)
         assert d.color == "orange" and d.on_note is not None
     assert len(res.dots) == len(spots)
     assert all(dict(n.dots) == {"orange": 2} for n in res.notes)
@@ -445,8 +449,7 @@ def test_sticker_on_writing_is_counted() -> None:
     h, w = img.shape[:2]
     assert len(res.notes) == 4
     for x, y in spots:
-        d = min(res.dots, key=lambda d: np.hypot(d.center[0] * w - x, d.center[1] * h - y))
-        assert np.hypot(d.center[0] * w - x, d.center[1] * h - y) < 6
+        d = _dot_at(res.dots, (h, w), x, y)
         assert d.on_note is not None
     assert len(res.dots) == len(spots)
     assert [sum(n.dots.values()) for n in res.notes] == [1, 1, 1, 1]
