@@ -936,6 +936,7 @@ def _two_lights(
 # A warm lamp on the left, daylight on the right: read under one light for the photo, the
 # notes of one side leave their names (yellow read lime, lime green, pink purple or red);
 # each read under the light the wall beside it shows, every name is right
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "left, right, seed",
     [((1.0, 0.9, 0.8), (0.8, 0.95, 1.25), 1), ((1.0, 0.85, 0.62), (0.85, 0.95, 1.12), 0)],
