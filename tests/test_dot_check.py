@@ -59,7 +59,7 @@ def test_ink_filled_letter_loops_are_not_stickers() -> None:
 
 
 def _check(img: np.ndarray, at: tuple[float, float], r: float, others=()) -> str:
-    lab = wall_surface.lab(cv2.GaussianBlur(img, (0, 0), 1.0))
+    lab = wall_surface.rgb8_to_lab(cv2.GaussianBlur(img, (0, 0), 1.0))
     arr = np.array(others, np.float64).reshape(-1, 3)
     return check_disc(lab, at, r, None, arr, CONFIG.markerless).reason
 

@@ -67,7 +67,7 @@ def test_closeup_notes_fill_the_frame_dots_are_stickers_on_them() -> None:
     it note paper: the wall is the rest's colour, the notes are found and each dot is a red
     sticker on its note."""
     img, dots, whole = _closeup()
-    lab = wall_surface.lab(cv2.resize(img, (600, 400), interpolation=cv2.INTER_AREA))
+    lab = wall_surface.rgb8_to_lab(cv2.resize(img, (600, 400), interpolation=cv2.INTER_AREA))
     mode = wall_surface.wall_colour(lab, CONFIG.markerless)
     assert np.hypot(mode[1], mode[2]) > 25  # the paper's yellow is the most common colour
     res = read_wall(img, CONFIG, None)

@@ -94,7 +94,7 @@ def test_a_sticker_seen_askew_sets_the_usual_size() -> None:
     m = CONFIG.markerless
     rgb = np.full((80, 80, 3), YELLOW, np.uint8)
     cv2.ellipse(rgb, (40, 40), (5, 8), 0, 0, 360, (200, 30, 40), -1)
-    lab = wall_surface.lab(rgb)
+    lab = wall_surface.rgb8_to_lab(rgb)
     yy, xx = np.mgrid[:80, :80]
     mask = np.hypot((xx - 40.5) / 5.0, (yy - 40) / 8.5) <= 1  # 10 x 17 px
     assert wall_stickers._dot_radius(mask, 2.0, m, None, lab) is None
@@ -105,7 +105,7 @@ def test_a_sticker_seen_askew_sets_the_usual_size() -> None:
     # a blob filled as it is sets the size alone (blurred marker letters pass through a view)
     disc = np.hypot(xx - 15, yy - 15) <= 6.5
     rgb[disc] = (200, 30, 40)
-    lab = wall_surface.lab(rgb)
+    lab = wall_surface.rgb8_to_lab(rgb)
     r = wall_stickers._dot_radius(mask | disc, 2.0, m, None, lab, views)
     assert r is not None and abs(r - np.sqrt(disc.sum() / np.pi)) < 0.01
     # a marker dash (7 x 2.5 mm) is no disc in that view either

@@ -35,7 +35,7 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
     for gains in (np.array([1.2, 0.9, 1.05], np.float32), np.array([0.8, 1.1, 1.3])):
         direct = (np.clip(lin * gains, 0, 1) ** (1 / 2.2) * 255.0).astype(np.uint8)
         assert np.array_equal(apply_gains(img, gains), direct)
-    lab = wall_surface.lab(img)
+    lab = wall_surface.rgb8_to_lab(img)
     assert np.array_equal(lab, cv2.cvtColor(img.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab))
     for ref in (np.array([80.0, 2.0, -3.0]), lab[::-1].copy(), np.float32([70, 1, 1])):
         for w in (0.5, 1.0):

@@ -169,7 +169,7 @@ def test_a_note_half_covered_is_no_stack() -> None:
     IMG_0008: a pink note half under another); against its neighbours' width, a whole
     note's, it is left whole. Two notes stacked, of their neighbours' width, are still cut."""
     from capture.vision.note_outline import FittedQuad, split_at_seam
-    from capture.vision.wall_surface import lab as to_lab
+    from capture.vision.wall_surface import rgb8_to_lab as to_lab
 
     m = CONFIG.markerless
     px = m.work_px_per_mm

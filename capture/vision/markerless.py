@@ -48,8 +48,8 @@ from capture.vision.wall_surface import (
     balanced_on,
     bare_surfaces,
     far_from,
-    lab,
     paper_islands,
+    rgb8_to_lab,
     surface_regions,
     veil_level,
     wall_colour,
@@ -130,8 +130,8 @@ def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkIma
     ppm = probe.side_px * fw / cfg.note_mm
     fs = 1.0 / ppm
     size_s = (max(1, round(size_w[0] * fs)), max(1, round(size_w[1] * fs)))
-    lab_s = lab(cv2.resize(work, size_s, interpolation=cv2.INTER_AREA))
-    return WorkImages(work, lab(work), fw, ppm, lab_s, fs)
+    lab_s = rgb8_to_lab(cv2.resize(work, size_s, interpolation=cv2.INTER_AREA))
+    return WorkImages(work, rgb8_to_lab(work), fw, ppm, lab_s, fs)
 
 
 def find_wall(
@@ -154,7 +154,8 @@ def find_wall(
     rgb = without_veil(rgb, veil_level(small, m))
     probe = probe_photo(rgb, config)
     if probe is None:
-        lab0 = lab(cv2.resize(rgb, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA))
+        eighth = cv2.resize(rgb, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+        lab0 = rgb8_to_lab(eighth)
         wall = tuple(float(v) for v in wall_colour(lab0, m))
         return WallScene((w, h), wall, False, 0.0, 0.0, (), (), (), None)
     img = work_images(rgb, probe, m)

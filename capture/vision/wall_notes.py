@@ -49,8 +49,8 @@ from capture.vision.wall_surface import (
     far_from,
     foreground,
     grey_surface,
-    lab,
     notes_in_background,
+    rgb8_to_lab,
     wall_colour,
 )
 from capture.vision.wall_types import NotePlace, Probe, WallNote, WorkImages
@@ -350,7 +350,7 @@ def paper_as_photographed(px: np.ndarray, exposure: float, cfg: MarkerlessConfig
     (N x 3 uint8, wall_light.paper_pixels), brightened by `exposure` as the work image
     was but not balanced."""
     rgb = apply_gains(np.asarray(px, np.uint8).reshape(-1, 1, 3), np.full(3, exposure, np.float32))
-    return paper_colour(lab(rgb).reshape(-1, 3), cfg)
+    return paper_colour(rgb8_to_lab(rgb).reshape(-1, 3), cfg)
 
 
 def notes_from_outlines(

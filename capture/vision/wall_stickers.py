@@ -22,7 +22,7 @@ from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_shapes import roundness, scale_bands
 from capture.vision.wall_notes import poly_mask, work_corners
-from capture.vision.wall_surface import chromaticity, foreground, lab, least_distance
+from capture.vision.wall_surface import chromaticity, foreground, least_distance, rgb8_to_lab
 from capture.vision.wall_types import Probe, WallDot, WallNote, WorkImages
 
 _NONE = np.zeros((0, 3))  # no other disc (check_disc's neighbours)
@@ -422,7 +422,7 @@ def faint_free_stickers(
     whole sticker (_lone_disc). Returns them and the evidence to judge them by (the usual
     one, the wall around each pixel explaining it too)."""
     bg = _local_wall(img.rgb, r_px)
-    lab_bg = lab(bg)
+    lab_bg = rgb8_to_lab(bg)
     dist = foreground(img.lab, lab_bg, m.fg_l_weight)
     cdist = np.linalg.norm(ev.chrom - chromaticity(bg), axis=-1)
     # what is around must be a bare surface as the usual evidence sees it (a hot spot pales

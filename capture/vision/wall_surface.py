@@ -23,7 +23,8 @@ from capture.vision.note_shapes import clean_quad, elliptic, note_scale
 from capture.vision.notes import _fill_holes
 
 
-def lab(rgb8: np.ndarray) -> np.ndarray:
+def rgb8_to_lab(rgb8: np.ndarray) -> np.ndarray:
+    """sRGB (H x W x 3, uint8, or floats 0..255) to CIELAB (float32, same shape)."""
     if rgb8.dtype != np.uint8:
         return srgb_to_lab(rgb8.astype(np.float32) / 255.0)
     # rgb8 / 255 in float32 looked up (_UNIT8): the same values, one pass instead of two
@@ -406,13 +407,13 @@ def balanced_on(
     (those times the exposure's)."""
     expo = exposure_gain(probe, m)
     gains = None if expo is None else np.full(3, expo, np.float32)
-    lab0 = lab(apply_gains(probe, gains))
+    lab0 = rgb8_to_lab(apply_gains(probe, gains))
     wall = wall_colour(lab0[among][:, None], m)
     balance = None
     if float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma:
         balance = _balance_gains(apply_gains(probe, gains), lab0, wall)
         gains = balance if gains is None else balance * gains
-        lab0 = lab(apply_gains(probe, gains))
+        lab0 = rgb8_to_lab(apply_gains(probe, gains))
         wall = wall_colour(lab0[among][:, None], m)
     return lab0, wall, balance, gains
 
