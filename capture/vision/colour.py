@@ -670,9 +670,13 @@ def surface_casts(
     return sorted(out, key=lambda c: abs(c.shift))
 
 
+# Relative luminance Y of linear sRGB (Rec. 709 weights: the middle row of _XYZ_OF_LINEAR)
+Y_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])
+
+
 def luminance(lab: np.ndarray) -> np.ndarray:
     """Relative luminance Y (linear light, white 1) of CIELAB colours (N x 3)."""
-    return lab_to_linear(lab) @ np.array([0.2126, 0.7152, 0.0722])
+    return lab_to_linear(lab) @ Y_WEIGHTS
 
 
 def correct_cast(lab: np.ndarray, gains: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ import numpy as np
 from capture.core.config import Config, MarkerlessConfig
 from capture.vision.colour import (
     PLANCK_AXIS,
+    Y_WEIGHTS,
     SurfaceCast,
     classify,
     colour_distance,
@@ -39,16 +40,8 @@ from capture.vision.note_colours import colour_packs, name_colours
 
 def paper_pixels(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """A note's paper in the photo as taken (the middle 60 % of its outline, photo px): N x 3."""
-    c = corners.mean(0)
-    inner = (corners - c) * 0.6 + c
-    x0, y0 = np.maximum(np.floor(inner.min(0)).astype(int), 0)
-    x1, y1 = np.ceil(inner.max(0)).astype(int) + 1
-    patch = rgb[y0:y1, x0:x1]
-    if patch.size == 0:
-        return np.zeros((0, 3), rgb.dtype)
-    mask = np.zeros(patch.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round(inner - (x0, y0)).astype(np.int32), 1)
-    return patch[mask > 0]
+    patch, mask = note_paper_patch(rgb, corners, 0.6)
+    return patch[mask]
 
 
 def clipped_share(px: np.ndarray, clip_level: int) -> float:
@@ -464,7 +457,7 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
     log = cv2.GaussianBlur(log - log.mean(-1, keepdims=True), (0, 0), 1.0)
     along = log @ PLANCK_AXIS
     off = log - along[..., None] * PLANCK_AXIS
-    y = lin @ np.array([0.2126, 0.7152, 0.0722])
+    y = lin @ Y_WEIGHTS
     gy, gx = np.gradient(along)
     # a colour step (a paint's or a board's edge), and the pixels beside it
     step = np.hypot(gx, gy) > m.local_light_step
@@ -490,7 +483,7 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
     for k, (ref, ref_log) in enumerate(zip(refs, logs, strict=True)):
         ref_along = float(ref_log @ PLANCK_AXIS)
         ref_off = ref_log - ref_along * PLANCK_AXIS
-        ref_y = float(ref @ np.array([0.2126, 0.7152, 0.0722]))
+        ref_y = float(ref @ Y_WEIGHTS)
         cand = (notes == 0) & ~step & (owner < 0)
         cand &= y * scene.exposure >= m.local_light_dark * ref_y
         cand &= np.linalg.norm(off - ref_off, axis=-1) < m.local_light_off
@@ -500,9 +493,9 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
         # a part is the surface when enough of it has the surface's colour: a cork board's
         # grain holds a few pixels of a grey wall's colour, a wall under a light turning
         # across it a band of them
-        size = np.bincount(parts.ravel())
-        seeds = np.bincount(parts[seed], minlength=len(size))
-        keep = (seeds >= m.local_light_min_px) & (seeds >= m.local_light_seed_share * size)
+        counts = np.bincount(parts.ravel())
+        seeds = np.bincount(parts[seed], minlength=len(counts))
+        keep = (seeds >= m.local_light_min_px) & (seeds >= m.local_light_seed_share * counts)
         keep[0] = False
         # the light the photo is read under: the one on the surface's own colour (the mode
         # its cast is read from, or grey), measured here as every pixel is
@@ -516,12 +509,13 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
             x0, x1 = max(0, int(mid[0] - r)), min(small.shape[1], int(mid[0] + r) + 1)
             y0, y1 = max(0, int(mid[1] - r)), min(small.shape[0], int(mid[1] + r) + 1)
             win = np.s_[y0:y1, x0:x1]
-            near = owner[win][np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r]
+            disc = np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r
+            near = owner[win][disc]
             near = near[near >= 0]
             if len(near) < m.local_light_min_px:
                 continue
             k = int(np.bincount(near).argmax())
-            ring = (owner[win] == k) & (np.hypot(xx[win] - mid[0], yy[win] - mid[1]) <= r)
+            ring = (owner[win] == k) & disc
             if ring.sum() >= m.local_light_min_px:
                 out[i] = float(np.median(along[win][ring])) - whole[k]
                 break
