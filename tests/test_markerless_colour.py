@@ -570,7 +570,7 @@ def test_a_pack_clipped_to_its_blue_is_yellow() -> None:
     pack is yellow, the commoner paper and the one that clips first (main before: four deep
     yellows with no shaded paper read lime at 1.6 and 2 x). The cost, flagged: limes clipped
     as far, with no shaded paper to read them from, are read yellow, each note flagged
-    overexposed for the reviewer (docs/markerless.md "Neighbouring names, 33rd stop")."""
+    overexposed for the reviewer (docs/markerless-journal.md "Neighbouring names, 33rd stop")."""
     for exposure in (1.6, 2.0):
         img, want = _yellow_pack_in_shadow(exposure, 1.0)
         got, res = _names(img, want)

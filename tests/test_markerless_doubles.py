@@ -151,7 +151,7 @@ def test_a_rectangular_note_among_square_ones_is_one_note() -> None:
     square coverer laid two squares of the usual size over it, overlapping by half, the
     stickers at its bottom counted on the lower one. It is one note now, with both. (The
     150 x 100 mm lime note beside it is still read as two halves side by side: their squares
-    barely overlap, see docs/markerless.md "One sheet read as two notes".)"""
+    barely overlap, see docs/markerless-journal.md "One sheet read as two notes".)"""
     img, notes = _rectangular_notes()
     res = read_wall(img, CONFIG, None)
     found = _found(res, img)

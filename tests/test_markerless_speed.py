@@ -1,5 +1,6 @@
 """Reading a photo with no board faster without changing what is read: each shortcut gives the
-same values, bit for bit, as the computation it replaces (docs/markerless.md, "Speed")."""
+same values, bit for bit, as the computation it replaces (docs/markerless-journal.md,
+"Speed of a photo with no board")."""
 
 from __future__ import annotations
 

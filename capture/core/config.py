@@ -81,7 +81,7 @@ class PpocrConfig:
     # but costs 2.3x the OCR time: the samples' whole run takes 22 % more CPU, which
     # breaks issue 17's speed targets (2x faster than Tesseract, <= 150 ms a note on the
     # rendered notes: 178 ms at two sizes). Kept for those who trade time for text
-    # (docs/ocr.md, "Detection at two sizes").
+    # (docs/ocr-journal.md, "Detection at two sizes").
     det_sides_px: tuple[int, ...] = (224,)
     # A later size's reading replaces the one kept when its read_weight is more than this
     # much higher: one character read with full confidence. read_weight counts characters,
@@ -102,14 +102,14 @@ class PpocrConfig:
     # real photos most weak boxes are marks, arrows and stray pen read as letters at
     # 0.5-0.85, where the generated walls' words read at 0.9 and more) and this long: a
     # lone weak character was a mark read as a digit or a capital ("0", "4", "S") on the
-    # real photos 9 times out of 10 (docs/markerless.md, "Note text, third round").
+    # real photos 9 times out of 10 (docs/markerless-journal.md, "Note text, third round").
     weak_line_score: float = 0.9
     weak_min_chars: int = 2
     # ... unless it is a letter on a line of its own between two lines read, within their
     # span (ppocr.between_lines): "à" in "Contrôle / à / l'exécution" scored 0.35 and read
     # at 0.99999 on seed 41. The marks read as lone characters on the real photos lie
     # beside the writing or under it: of their 312 notes none reads otherwise with it
-    # (docs/markerless.md, "Note text, fourth round").
+    # (docs/markerless-journal.md, "Note text, fourth round").
     weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
     # Missed lines: on a note whose ink shows a written band apart from the lines read
@@ -143,7 +143,7 @@ class PpocrConfig:
     # --- lines found from the ink (capture.tools.ppocr.ink_lines), for the notes on which
     # the detector finds no line read at min_line_score: on blurred, grainy notes it merges
     # two lines into one box or finds none. On hard 43's crops 44.0 -> 39.2 % CER (>= 2
-    # px/mm: 28.4 -> 26.5 %), medium 40's unchanged (2.6 %); docs/ocr.md, "Hard notes".
+    # px/mm: 28.4 -> 26.5 %), medium 40's unchanged (2.6 %); docs/ocr-journal.md, "Hard notes".
     # The figures below are hard 43's crops with each setting alone changed (all within
     # 2 points: none is fitted).
     ink_lines: bool = True
@@ -1234,7 +1234,7 @@ class HeapConfig:
     # 1.1 million page faults, a fifth of the run's CPU). 16 MB took that to a third of the
     # faults and the samples' CPU down 16 %, but the 12 MP peak (--jobs 1) varied from run
     # to run: 686, 689 and 923 MB (cause not found; glibc keeps a heap per thread):
-    # over the 700 MB target, so 1 MB stays. docs/ocr.md "Speed and memory".
+    # over the 700 MB target, so 1 MB stays. docs/ocr-journal.md "Speed and memory".
     mmap_threshold_bytes: int = 1 << 20
     trim_threshold_bytes: int = 4 << 20  # free heap top kept before giving it back
 

@@ -11,7 +11,7 @@ then every line of every note is cut from the full-resolution crop and recognise
 batches (lines sorted by width, so a batch pads little); each note keeps the reading, of
 one size's lines, that says the most (capture.core.text.read_weight). The crop goes in as
 it is, in colour: the recogniser was trained on camera images, and binarising or
-flattening it was measured to read worse (docs/ocr.md).
+flattening it was measured to read worse (docs/ocr-journal.md).
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ def _stop_spinning(holder: object, model_path: Path) -> None:
     told to sleep between runs instead of spinning. rapidocr 3.10.0 has no setting for it;
     onnxruntime's default spins, which on a busy machine burns a core per extra thread:
     reading 60 note crops with 2 threads took 9.4 s of CPU (19 s wall) spinning and 5.0 s
-    (9.2 s) not, 4.4 s (8.9 s) on one thread (`docs/ocr.md`, "Speed and memory")."""
+    (9.2 s) not, 4.4 s (8.9 s) on one thread (`docs/ocr-journal.md`, "Speed and memory")."""
     import onnxruntime as ort  # lazy: heavy native runtime, only when this engine is chosen
 
     old = holder.session  # type: ignore[attr-defined]

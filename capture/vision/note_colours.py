@@ -162,7 +162,7 @@ def name_colours(
         exps = np.exp(np.linspace(0.0, np.log(gain_max), 25))
         # a clipped pack is read against every shade: with only blue left (the lime
         # reference's blue is the neon yellow's), yellow or lime is a prior, and the shades
-        # move it to yellow (docs/markerless.md "Neighbouring names, 33rd stop")
+        # move it to yellow (docs/markerless-journal.md "Neighbouring names, 33rd stop")
         own = {k: names[k] for k in keys + shades}
         d = np.stack(
             [

@@ -88,7 +88,7 @@ def ocr_view(
     unless `over` (per other note) says it lies on top (note_stack.on_top: its edge shows
     across this note, and its writing is its own). Painted flat in
     the paper's colour instead, the letters a sticker cuts end on a hard edge, and the
-    notes read worse than with the stickers left (docs/markerless.md, "Text")."""
+    notes read worse than with the stickers left (docs/markerless-journal.md, "Note text")."""
     hide, _ = ocr_hidden(crop, quad, own, others, discs, grow, paper_de, over)
     return fill_hidden(crop, hide, inpaint_px)
 
