@@ -195,11 +195,12 @@ class OcrConfig:
     # mask) | core (soft cut at core_level) | otsu (black and white) | stroke (strokes set
     # to stroke_frac of the letter height) | grey (flattened grey, Tesseract binarises).
     # Chosen greedily among 28 candidates on the note crops of two generated medium sets
-    # (seeds 1 and 2, 661 notes): see README, Accuracy, for what it gives on a third set.
+    # (seeds 1 and 2, 661 notes): see docs/accuracy.md, "Level medium", for a third set.
     # A "/system" suffix reads with Tesseract's own models (Debian's tessdata_fast) instead
     # of the better ones (capture.io.model_files): the two model sets err differently, and the first
     # four readings again with the other models improve the vote on real handwriting and on
-    # generated notes alike (README, Accuracy). Without the better models they are dropped.
+    # generated notes alike (docs/accuracy.md, "OCR models"). Without the better models they
+    # are dropped.
     readings: tuple[str, ...] = (
         "block/soft/36", "line13/sharp/36", "block/sharp/36", "line7/soft/48",
         "block/core/36", "block/grey/36", "line7/soft/22",
@@ -208,7 +209,8 @@ class OcrConfig:
     )
     # The vote prefers a word of the languages' word lists (capture.tools.lexicon): this
     # much off its mean distance to the other readings' variants (0: no word lists).
-    # On three generated medium sets 0.045 and 0.07 gave the same, 0.023 less (README).
+    # On three generated medium sets 0.045 and 0.07 gave the same, 0.023 less
+    # (docs/accuracy.md, "Word lists in the vote, and the session's choice among views").
     lexicon_bonus: float = 0.05
     soft_halo_frac: float = 0.3  # "soft": grey kept this far (share of letter height) around ink
     sharpen_sigma_frac: float = 1 / 16  # "sharp": unsharp-mask radius, share of letter height
@@ -259,12 +261,14 @@ class MergeConfig:
     note_min_views: int = 2
     # A note's text: among the views that read it with at least this share of the best OCR
     # confidence, the reading closest to the others (merge.best_readings). Measured on four
-    # generated medium sets (README, Accuracy): 0.8 and 0.9 alike, 0.6 worse than the most
-    # confident reading alone (1.0).
+    # generated medium sets (docs/accuracy.md, "Word lists in the vote, and the session's
+    # choice among views"): 0.8 and 0.9 alike, 0.6 worse than the most confident reading
+    # alone (1.0).
     text_confidence_frac: float = 0.8
     # ... among the views that saw the note at >= this many photo px per mm, when any did:
     # below it handwriting is a few pixels high (the vote's CER there: 43 %, against 16 % at
-    # 2-3 px/mm) and Tesseract can still be confident about a wrong word (README, Accuracy).
+    # 2-3 px/mm) and Tesseract can still be confident about a wrong word (docs/accuracy.md,
+    # "The session's text from legible views").
     text_min_px_per_mm: float = 1.5
     # Zone coverage (interpret.coverage): each zone sampled on this many points per side (grid
     # zones: per side of each of their 9 cells); 16 x 16 gives steps of 0.4 %, finer than

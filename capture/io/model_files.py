@@ -2,7 +2,7 @@
 
 Debian's tesseract-ocr-fra / -eng ship tessdata_fast, small networks built for speed. The
 integer build of tessdata_best (the LSTM models of tesseract-ocr/tessdata) reads our note
-crops better at the same speed here (README, Accuracy). They are fetched from the npm
+crops better at the same speed here (docs/accuracy.md, "OCR models"). They are fetched from the npm
 registry (the @tesseract.js-data packages), checked against pinned hashes and kept in
 `<venv>/share/capture/tessdata`. Without them the OCR falls back to Tesseract's own models.
 """

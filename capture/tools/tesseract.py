@@ -484,8 +484,8 @@ def combine(
     word); a variant that is a word of the lexicon gains lexicon_bonus on its mean
     distance, so a real word wins over a near-tie. Readings of one note under different
     preparations err differently, so the vote is right more often than any single reading
-    (measured: README, Accuracy). The confidence is that reading's Tesseract confidence
-    times the readings' agreement.
+    (measured: docs/accuracy.md, "OCR models"). The confidence is that reading's Tesseract
+    confidence times the readings' agreement.
     """
     live = [r for r in readings if r.text]
     if not live:
