@@ -389,8 +389,10 @@ def notes_from_outlines(
         _runs_on(cw, f.edged, *wh, cfg.note_cut_flag)
         for (_o, _p, f), cw in zip(kept, fitted, strict=True)
     ]
-    fitted = _hidden_sides(fitted, *wh)
-    for (o, paper, f), cw, band in zip(kept, fitted, banded, strict=True):
+    placed = _hidden_sides(fitted, *wh, cfg.outline_fit_px)
+    # (a side placed past the frame is a guess: no corners of the note's own there)
+    guessed = [not np.array_equal(a, b) for a, b in zip(fitted, placed, strict=True)]
+    for (o, paper, f), cw, band, guess in zip(kept, placed, banded, guessed, strict=True):
         if band:
             continue  # a band along the frame (another wall beyond), no note it cuts
         if (
@@ -399,7 +401,7 @@ def notes_from_outlines(
         ):
             continue  # mostly not its paper: a square laid over objects (book covers)
         cp = (cw + 0.5) / img.fw - 0.5
-        if o.own_quad or f.whole:
+        if (o.own_quad or f.whole) and not guess:
             quads.append(cp)
         sides = np.linalg.norm(np.roll(cp, -1, 0) - cp, axis=1)
         notes.append(
@@ -604,12 +606,18 @@ def _runs_on(
     return False
 
 
-def _hidden_sides(quads: list[np.ndarray], w: int, h: int) -> list[np.ndarray]:
+def _hidden_sides(
+    quads: list[np.ndarray], w: int, h: int, on_frame: float = 0.0
+) -> list[np.ndarray]:
     """Note outlines (TL TR BR BL, image px) with the side the frame of a w x h image hides
     placed where the note's shape says (_hidden_side); the shape is its nearest whole notes'
-    (perspective shapes neighbours alike), a square with none."""
+    (perspective shapes neighbours alike), a square with none. A side lying on the frame
+    (its corners within on_frame px of it: the outline fit's tolerance) is where the frame
+    cuts the paper, not where the paper ends: a note cut by the frame is a blob with a clean
+    straight side there, taken as it is for a lone quadrilateral (generated seed 48
+    IMG_0007: three notes at the left frame outlined 60 % of their size)."""
     qs = [np.asarray(q, np.float64) for q in quads]
-    inside = [not _past(q, w, h).any() for q in qs]
+    inside = [not _past(q, w, h, on_frame).any() for q in qs]
     lens = [np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in qs]
     # width over height: the mean of the top and bottom sides over that of the left and right
     aspect = np.array([(ln[0] + ln[2]) / max(ln[1] + ln[3], 1e-6) for ln in lens])
@@ -621,25 +629,30 @@ def _hidden_sides(quads: list[np.ndarray], w: int, h: int) -> list[np.ndarray]:
             out.append(q)
             continue
         near = whole[np.argsort(np.linalg.norm(centres[whole] - centres[k], axis=1))][:3]
-        out.append(_hidden_side(q, w, h, float(np.median(aspect[near])) if len(near) else 1.0))
+        shape = float(np.median(aspect[near])) if len(near) else 1.0
+        out.append(_hidden_side(q, w, h, shape, on_frame))
     return out
 
 
-def _past(q: np.ndarray, w: int, h: int) -> np.ndarray:
-    """Which corners (image px) lie past a w x h image's frame."""
-    return (q[:, 0] < -0.5) | (q[:, 1] < -0.5) | (q[:, 0] > w - 0.5) | (q[:, 1] > h - 0.5)
+def _past(q: np.ndarray, w: int, h: int, on_frame: float = 0.0) -> np.ndarray:
+    """Which corners (image px) lie past a w x h image's frame, or within on_frame of it."""
+    lo, hi_w, hi_h = -0.5 + on_frame, w - 0.5 - on_frame, h - 0.5 - on_frame
+    return (q[:, 0] < lo) | (q[:, 1] < lo) | (q[:, 0] > hi_w) | (q[:, 1] > hi_h)
 
 
-def _hidden_side(quad: np.ndarray, w: int, h: int, aspect: float = 1.0) -> np.ndarray:
+def _hidden_side(
+    quad: np.ndarray, w: int, h: int, aspect: float = 1.0, on_frame: float = 0.0
+) -> np.ndarray:
     """A note's outline (TL TR BR BL, image px) whose one side lies past a w x h image's frame
     (two adjacent corners outside, the other two inside): that side is placed where the note
     has its shape (aspect: width over height as seen, its neighbours'), from the visible side
     across and its length, and never inside the frame (the paper runs on to it). The search's
     square is of the usual size where the note lies, and a near or far note is not: a note the
     frame cuts by a few mm kept a square reaching a fifth of a side past it. Other outlines as
-    they are."""
+    they are. on_frame: a corner within that of the frame is on it (a side along the frame,
+    _hidden_sides)."""
     q = np.asarray(quad, np.float64)
-    out = _past(q, w, h)
+    out = _past(q, w, h, on_frame)
     if out.sum() != 2:
         return q
     k = next((i for i in range(4) if out[i] and out[(i + 1) % 4]), None)
