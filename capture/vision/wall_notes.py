@@ -389,7 +389,16 @@ def notes_from_outlines(
         _runs_on(cw, f.edged, *wh, cfg.note_cut_flag)
         for (_o, _p, f), cw in zip(kept, fitted, strict=True)
     ]
-    placed = _hidden_sides(fitted, *wh, cfg.outline_fit_px)
+    # the wall's perspective from the notes seen whole (as wall_plane is estimated on the
+    # notes found): a note cut by the frame is a square on it
+    at_frame = [bool(_past(cw, *wh, cfg.outline_fit_px).any()) for cw in fitted]
+    whole = [
+        cw
+        for (o, _p, f), cw, cut in zip(kept, fitted, at_frame, strict=True)
+        if (o.own_quad or f.whole) and not cut
+    ]
+    plane = wall_plane(whole, cfg.note_mm, cfg) if any(at_frame) else None
+    placed = _hidden_sides(fitted, *wh, cfg.outline_fit_px, plane)
     # (a side placed past the frame is a guess: no corners of the note's own there)
     guessed = [not np.array_equal(a, b) for a, b in zip(fitted, placed, strict=True)]
     for (o, paper, f), cw, band, guess in zip(kept, placed, banded, guessed, strict=True):
@@ -607,7 +616,11 @@ def _runs_on(
 
 
 def _hidden_sides(
-    quads: list[np.ndarray], w: int, h: int, on_frame: float = 0.0
+    quads: list[np.ndarray],
+    w: int,
+    h: int,
+    on_frame: float = 0.0,
+    plane: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Note outlines (TL TR BR BL, image px) with the side the frame of a w x h image hides
     placed where the note's shape says (_hidden_side); the shape is its nearest whole notes'
@@ -615,10 +628,14 @@ def _hidden_sides(
     (its corners within on_frame px of it: the outline fit's tolerance) is where the frame
     cuts the paper, not where the paper ends: a note cut by the frame is a blob with a clean
     straight side there, taken as it is for a lone quadrilateral (generated seed 48
-    IMG_0007: three notes at the left frame outlined 60 % of their size)."""
+    IMG_0007: three notes at the left frame outlined 60 % of their size). plane: the wall's
+    homography from these px (wall_plane), when known: the shapes are measured on it, where
+    perspective no longer makes a note at the frame narrower or wider than its neighbours
+    (a strongly tilted photo: the notes' width as seen halves across it)."""
     qs = [np.asarray(q, np.float64) for q in quads]
     inside = [not _past(q, w, h, on_frame).any() for q in qs]
-    lens = [np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in qs]
+    on = [_to_plane(q, plane) for q in qs]
+    lens = [np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in on]
     # width over height: the mean of the top and bottom sides over that of the left and right
     aspect = np.array([(ln[0] + ln[2]) / max(ln[1] + ln[3], 1e-6) for ln in lens])
     centres = np.array([q.mean(0) for q in qs]).reshape(-1, 2)
@@ -630,8 +647,17 @@ def _hidden_sides(
             continue
         near = whole[np.argsort(np.linalg.norm(centres[whole] - centres[k], axis=1))][:3]
         shape = float(np.median(aspect[near])) if len(near) else 1.0
-        out.append(_hidden_side(q, w, h, shape, on_frame))
+        out.append(_hidden_side(q, w, h, shape, on_frame, plane))
     return out
+
+
+def _to_plane(q: np.ndarray, plane: np.ndarray | None, back: bool = False) -> np.ndarray:
+    """Points (N x 2) through the wall's homography (or its inverse); as they are without one."""
+    if plane is None:
+        return np.asarray(q, np.float64)
+    hm = np.linalg.inv(plane) if back else np.asarray(plane, np.float64)
+    pts = np.asarray(q, np.float64).reshape(-1, 1, 2)
+    return cv2.perspectiveTransform(pts, hm).reshape(-1, 2)
 
 
 def _past(q: np.ndarray, w: int, h: int, on_frame: float = 0.0) -> np.ndarray:
@@ -641,7 +667,12 @@ def _past(q: np.ndarray, w: int, h: int, on_frame: float = 0.0) -> np.ndarray:
 
 
 def _hidden_side(
-    quad: np.ndarray, w: int, h: int, aspect: float = 1.0, on_frame: float = 0.0
+    quad: np.ndarray,
+    w: int,
+    h: int,
+    aspect: float = 1.0,
+    on_frame: float = 0.0,
+    plane: np.ndarray | None = None,
 ) -> np.ndarray:
     """A note's outline (TL TR BR BL, image px) whose one side lies past a w x h image's frame
     (two adjacent corners outside, the other two inside): that side is placed where the note
@@ -650,7 +681,8 @@ def _hidden_side(
     square is of the usual size where the note lies, and a near or far note is not: a note the
     frame cuts by a few mm kept a square reaching a fifth of a side past it. Other outlines as
     they are. on_frame: a corner within that of the frame is on it (a side along the frame,
-    _hidden_sides)."""
+    _hidden_sides). plane: the wall's homography (wall_plane), when known: the shape is the
+    note's there (aspect measured on it), each hidden corner placed along its side on it."""
     q = np.asarray(quad, np.float64)
     out = _past(q, w, h, on_frame)
     if out.sum() != 2:
@@ -662,14 +694,21 @@ def _hidden_side(
     pa, pb = (k + 3) % 4, (k + 2) % 4  # their neighbours on the visible side across
     # the hidden side is the right or left one (k 1, 3): the note's width is its height x aspect
     ratio = aspect if k % 2 == 1 else 1.0 / max(aspect, 1e-6)
-    length = float(np.linalg.norm(q[pb] - q[pa])) * ratio
+    on = _to_plane(q, plane)
+    length_on = float(np.linalg.norm(on[pb] - on[pa])) * ratio
     res = q.copy()
     for c, p in ((a, pa), (b, pb)):
         d = q[c] - q[p]
         n = float(np.linalg.norm(d))
-        if n < 1e-6:
+        d_on = on[c] - on[p]
+        n_on = float(np.linalg.norm(d_on))
+        if n < 1e-6 or n_on < 1e-9 or not np.isfinite(on).all():
             return q
         u = d / n
+        # the hidden corner where the note's length along this side puts it (on the wall's
+        # plane when known), as far along the side as seen
+        far = _to_plane((on[p] + d_on / n_on * length_on)[None], plane, back=True)[0]
+        length = float((far - q[p]) @ u)
         # the least distance along this side that reaches the frame
         ts = [t for lim, comp in ((-0.5, 0), (-0.5, 1), (w - 0.5, 0), (h - 0.5, 1))
               if abs(u[comp]) > 1e-9 and (t := (lim - q[p][comp]) / u[comp]) > 0]
