@@ -112,6 +112,19 @@ class PpocrConfig:
     # (docs/markerless-journal.md, "Note text, fourth round").
     weak_lone_between: bool = True
     det_unclip_ratio: float = 1.6  # line boxes grown by this (rapidocr default)
+    # The detector sees the note as a grey page (ppocr.paper_grey): its luminance, scaled so
+    # that the paper (the lighter half of its middle) stands at this level (0-255). The
+    # lines are still recognised on the colour crop. On coloured paper in dim light (the
+    # affinity wall's red notes: paper at luminance 60-90, black ink 30-50) the detector
+    # merged the lines of the colour crop into one box or found none ("Cry / Raw Data /
+    # Now" read "2"); on the by-eye transcriptions of 178 notes of eight real photos
+    # (docs/markerless.md, "Real photos, what the text reads") the colour crop read 806
+    # edits, grey 752, grey with the paper at 200 / 230 / 255 728 / 694 / 694, the colour
+    # crop brightened the same way 793. None: the colour crop as it is.
+    det_paper_level: float | None = 230.0
+    # ... the gain at most this (a note whose paper stands under level / max_gain, a nearly
+    # black note, is brightened only this much: its grain would be taken for ink).
+    det_paper_max_gain: float = 4.0
     # Missed lines: on a note whose ink shows a written band apart from the lines read
     # (ppocr.ink_lines), the detector looks again at this size, and its boxes apart from
     # the lines read (weak_overlap) are added when read sure (weak_line_score,
