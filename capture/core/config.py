@@ -118,13 +118,21 @@ class PpocrConfig:
     # affinity wall's red notes: paper at luminance 60-90, black ink 30-50) the detector
     # merged the lines of the colour crop into one box or found none ("Cry / Raw Data /
     # Now" read "2"); on the by-eye transcriptions of 178 notes of eight real photos
-    # (docs/markerless.md, "Real photos, what the text reads") the colour crop read 806
-    # edits, grey 752, grey with the paper at 200 / 230 / 255 728 / 694 / 694, the colour
-    # crop brightened the same way 793. None: the colour crop as it is.
+    # (docs/markerless-journal.md, "What the handwriting reads on real photos"), their crops
+    # read again with the grey page on every note, the colour crop read 806 edits, grey 752,
+    # grey with the paper at 200 / 230 / 255 728 / 694 / 694, the colour crop brightened the
+    # same way 793: the detector wants both the grey and the contrast. None: never.
     det_paper_level: float | None = 230.0
     # ... the gain at most this (a note whose paper stands under level / max_gain, a nearly
     # black note, is brightened only this much: its grain would be taken for ink).
     det_paper_max_gain: float = 4.0
+    # ... on paper darker than mid-grey (its luminance, ppocr.paper_level; None: on every
+    # note). On paper as light as the generated walls' (their notes' paper stands at 128-176
+    # on sets 47, 48, 53, 54) the colour crop reads as well or better: the grey page on every
+    # note read their whole writing 13 -> 17 edits (47, 53, 54) and 4 -> 6 (48), while on
+    # the real photos' crops it read 806 -> 708 edits; under 128 alone 806 -> 736, under 160
+    # 732. The real notes that need it are darker: the affinity wall's reds stand at 40-80.
+    det_dim_paper: float | None = 128.0
     # Missed lines: on a note whose ink shows a written band apart from the lines read
     # (ppocr.ink_lines), the detector looks again at this size, and its boxes apart from
     # the lines read (weak_overlap) are added when read sure (weak_line_score,

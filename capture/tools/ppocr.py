@@ -139,20 +139,24 @@ def _inset(crop: np.ndarray, frac: float, side_px: int) -> tuple[np.ndarray, flo
     return inner, side_px / max(inner.shape[:2]), np.array([dx, dy], np.float32)
 
 
-def paper_grey(bgr: np.ndarray, level: float, max_gain: float) -> np.ndarray:
-    """The crop as the detector sees it (PpocrConfig.det_paper_level): its luminance,
-    scaled so that the paper stands at `level` (gain at most max_gain), in three channels.
-    The paper's level is the median of the lighter half of the crop's middle (the ink is
-    the dark minority; the middle leaves out a neighbour's edge and the shadow). Dark ink
-    on dim coloured paper (red, a note in shade) then stands out as it does on white."""
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+def paper_level(grey: np.ndarray) -> float:
+    """The paper's luminance on a grey crop (0-255): the median of the lighter half of the
+    crop's middle (the ink is the dark minority; the middle leaves out a neighbour's edge and
+    the shadow)."""
     h, w = grey.shape
     mid = grey[h // 6 : h - h // 6, w // 6 : w - w // 6]
     mid = mid if mid.size else grey
-    paper = float(np.median(mid[mid >= np.median(mid)]))
-    gain = min(level / max(paper, 1.0), max_gain)
-    out = cv2.convertScaleAbs(grey, alpha=gain)
-    return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    return float(np.median(mid[mid >= np.median(mid)]))
+
+
+def paper_grey(bgr: np.ndarray, level: float, max_gain: float) -> np.ndarray:
+    """The crop as the detector sees it on dim paper (PpocrConfig.det_paper_level): its
+    luminance scaled so that the paper (paper_level) stands at `level` (gain at most
+    max_gain), in three channels. Dark ink on dim coloured paper (red, a note in shade)
+    then stands out as it does on white."""
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    gain = min(level / max(paper_level(grey), 1.0), max_gain)
+    return cv2.cvtColor(cv2.convertScaleAbs(grey, alpha=gain), cv2.COLOR_GRAY2BGR)
 
 
 def ink_bands(profile: np.ndarray, pc: PpocrConfig) -> list[tuple[int, int]]:
@@ -372,14 +376,17 @@ class PpocrEngine:
         self, crop_bgr: np.ndarray, side_px: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """detect's boxes down to det_weak_box_thresh, each with the detector's score (the
-        mean text probability inside it). The detector sees the crop grey, its paper
-        brought near white (paper_grey, det_paper_level)."""
+        mean text probability inside it). On dim paper (det_dim_paper) the detector sees the
+        crop grey, its paper brought near white (paper_grey, det_paper_level)."""
         pc = self.config.ppocr
         inner, scale, offset = _inset(crop_bgr, pc.inset_frac, side_px or pc.det_sides_px[0])
         small = inner
         if abs(scale - 1.0) > 0.05:
             small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if pc.det_paper_level is not None:
+        if pc.det_paper_level is not None and (
+            pc.det_dim_paper is None
+            or paper_level(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)) < pc.det_dim_paper
+        ):
             small = paper_grey(small, pc.det_paper_level, pc.det_paper_max_gain)
         # rapidocr's own call sorts the boxes but not their scores: its steps, in order
         pre = self._det.get_preprocess()(small)
