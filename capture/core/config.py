@@ -126,13 +126,15 @@ class PpocrConfig:
     # ... the gain at most this (a note whose paper stands under level / max_gain, a nearly
     # black note, is brightened only this much: its grain would be taken for ink).
     det_paper_max_gain: float = 4.0
-    # ... on paper darker than mid-grey (its luminance, ppocr.paper_level; None: on every
-    # note). On paper as light as the generated walls' (their notes' paper stands at 128-176
-    # on sets 47, 48, 53, 54) the colour crop reads as well or better: the grey page on every
-    # note read their whole writing 13 -> 17 edits (47, 53, 54) and 4 -> 6 (48), while on
-    # the real photos' crops it read 806 -> 708 edits; under 128 alone 806 -> 736, under 160
-    # 732. The real notes that need it are darker: the affinity wall's reds stand at 40-80.
-    det_dim_paper: float | None = 128.0
+    # ... on paper darker than this (its luminance, ppocr.paper_level; None: on every note).
+    # On paper as light as the generated walls' the colour crop reads as well or better: the
+    # grey page on every note read the generated markerless walls' whole writing 13 -> 17
+    # edits (sets 47, 53, 54; their paper stands at 120-176) while on the real photos'
+    # crops it read 806 -> 708 edits. The real gain is on paper under 100 (the affinity
+    # wall's reds stand at 40-80: 256 -> 190 edits on the crops); from 100 to 128 the real
+    # notes read the same either way (156 -> 152) and the generated ones a few edits worse
+    # (a gate at 128: the boards' medium 40 107 -> 111 edits, set 48 6 -> 7 whole).
+    det_dim_paper: float | None = 100.0
     # Missed lines: on a note whose ink shows a written band apart from the lines read
     # (ppocr.ink_lines), the detector looks again at this size, and its boxes apart from
     # the lines read (weak_overlap) are added when read sure (weak_line_score,
