@@ -984,7 +984,10 @@ def _whole_in_own_colour(
     same = (foreground(lab, med, 0.5) < m.dot_same_colour_de) & cand
     # its glossy highlight too, where it differs from its surroundings with lightness counting
     # (the usual evidence compares it with a kraft wall's colour even inside a note)
-    same |= _highlight(lab, ev.chrom[y0:y1, x0:x1], med, m) & (cand | ev.cand_l[y0:y1, x0:x1])
+    # (on the sticker only, within its radius: at JPEG quality 15 the blocks around a brown
+    # marker letter on a yellow note, taken as its highlight, made the letter one round sticker)
+    on = _view_radius(d, x0, y0, cand.shape) < d.radius
+    same |= _highlight(lab, ev.chrom[y0:y1, x0:x1], med, m) & (cand | ev.cand_l[y0:y1, x0:x1]) & on
     gy, gx = np.mgrid[y0:y1, x0:x1]
     for o in others or []:
         # (nearer than dot_overlap_max radii, two discs lie on one sticker; a disc of another
