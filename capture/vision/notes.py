@@ -156,20 +156,35 @@ def _angle_frame(
     sup = cv2.warpAffine(support.astype(np.uint8), m, (diag, diag), flags=cv2.INTER_NEAREST)
     if any(beyond):
         sup |= _past_frame(m, w, h, diag, beyond)
-    inside_ok = _box_mean(sup, s) >= cfg.inside_min
+    # the means only where a box reaches the support (elsewhere 0, under inside_min): its
+    # sums are integers, the same over any part of the frame holding the boxes
+    qx, qy, qw, qh = cv2.boundingRect(sup)
+    r = s // 2 + 1
+    qx0, qy0 = max(qx - r, 0), max(qy - r, 0)
+    qx1, qy1 = min(qx + qw + r, diag), min(qy + qh + r, diag)
+    inside_ok = _box_mean(sup[qy0:qy1, qx0:qx1], s) >= cfg.inside_min
     del sup
     bx, by, bw, bh = cv2.boundingRect(inside_ok.astype(np.uint8))
-    bw, bh = max(bw, 1), max(bh, 1)  # nowhere to go: one NaN pixel, scoring -1, not an empty map
+    if bw and bh:
+        inside_ok = inside_ok[by : by + bh, bx : bx + bw]
+        bx, by = bx + qx0, by + qy0
+    else:  # nowhere to go: one NaN pixel at the frame's corner, scoring -1, not an empty map
+        bx, by, bw, bh = 0, 0, 1, 1
+        inside_ok = np.zeros((1, 1), bool)
     reach = (s + 2 * band) // 2 + 2  # the widest box a score sums (_contact's ring) / 2
     ox, oy = max(bx - reach, 0), max(by - reach, 0)
-    cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
-    edg = cv2.warpAffine(edges.astype(np.float32, copy=False), m, (diag, diag),  # no copy
+    ex, ey = min(bx + bw + reach, diag), min(by + bh + reach, diag)
+    cut = np.s_[oy:ey, ox:ex]
+    # the frame warped and summed only as far right and down as a score reads (ex, ey): a
+    # warp's pixel and a box filter's running sums over what lies above and left of it do
+    # not depend on the frame's size past them (the same values, bit for bit)
+    edg = cv2.warpAffine(edges.astype(np.float32, copy=False), m, (ex, ey),  # no copy
                          flags=cv2.INTER_LINEAR)
     inner = np.s_[by : by + bh, bx : bx + bw]
     bonus = EDGE_WEIGHT * _outline_mean(edg, s, band)[inner]
     del edg
-    bonus[~inside_ok[inner]] = np.nan  # one map for both (a byte less per pixel and angle)
-    unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
+    bonus[~inside_ok] = np.nan  # one map for both (a byte less per pixel and angle)
+    unc = cv2.warpAffine(uncovered, m, (ex, ey), flags=cv2.INTER_NEAREST)[cut].copy()
     return _AngleFrame(a, m, ox, oy, unc, bonus, bx - ox, by - oy)
 
 
