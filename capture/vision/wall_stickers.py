@@ -22,7 +22,13 @@ from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_shapes import roundness, scale_bands
 from capture.vision.wall_notes import poly_mask, work_corners
-from capture.vision.wall_surface import chromaticity, foreground, least_distance, rgb8_to_lab
+from capture.vision.wall_surface import (
+    chromaticity,
+    foreground,
+    least_distance,
+    plane_distance,
+    rgb8_to_lab,
+)
 from capture.vision.wall_types import Probe, WallDot, WallNote, WorkImages
 
 _NONE = np.zeros((0, 3))  # no other disc (check_disc's neighbours)
@@ -148,7 +154,7 @@ def sticker_evidence(
     chrom = chromaticity(img.rgb)
     near_wall = dist < m.fg_delta_e / 2
     wall_c = np.median(chrom[near_wall], axis=0) if near_wall.sum() > 50 else chrom.mean((0, 1))
-    cdist = np.linalg.norm(chrom - wall_c, axis=-1)
+    cdist = plane_distance(chrom, wall_c)
     owner = -np.ones(lab.shape[:2], np.int32)
     grow = 0.1 * m.note_mm * img.ppm
     dist_l = dist.copy()
@@ -162,15 +168,16 @@ def sticker_evidence(
     for i in order if order is not None else range(len(notes)):
         papers[i] = _lower_near_note(i, notes[i], img, chrom, grow, (dist, dist_l), cdist, owner, m)
     chroms = (chrom, wall_c, papers)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    off = _no_sticker(img, notes, chroms, chroma, m)  # the same for both masks: once
     return StickerEvidence(
         dist,
         cdist,
         owner,
-        _sticker_mask(img, notes, dist, cdist, chroms, m),
-        (lab[..., 0] > config.dots.glare_l_min)
-        & (np.hypot(lab[..., 1], lab[..., 2]) < config.dots.chroma_min),
+        _sticker_mask(img, notes, dist, cdist, chroms, m, off),
+        (lab[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min),
         dist_l,
-        _sticker_mask(img, notes, dist_l, cdist, chroms, m),
+        _sticker_mask(img, notes, dist_l, cdist, chroms, m, off),
         lab,
         np.array([n.lab for n in notes], np.float64).reshape(-1, 3),
         chrom,
@@ -249,18 +256,39 @@ def _sticker_mask(
     cdist: np.ndarray,
     chroms: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]],
     m: MarkerlessConfig,
+    off: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pixels unlike their surroundings in colour and chromaticity, not the mix of a note and
     the wall along its outline, not ink, opened at a share of the sticker radius (pen strokes
-    are far thinner). chroms: per-pixel chromaticity, the wall's, each note paper's."""
-    lab = img.lab
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    are far thinner). chroms: per-pixel chromaticity, the wall's, each note paper's. off:
+    _no_sticker's mask when the caller has it (computed here when None)."""
     cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity)
+    if off is None:
+        off = _no_sticker(img, notes, chroms, np.hypot(img.lab[..., 1], img.lab[..., 2]), m)
+    cand &= ~off
+    # stickers far off in a tilted view are a good deal smaller than near ones: the opening
+    # keeps anything over half the usual size
+    k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    return cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+
+
+def _no_sticker(
+    img: WorkImages,
+    notes: list[WallNote],
+    chroms: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]],
+    chroma: np.ndarray,
+    m: MarkerlessConfig,
+) -> np.ndarray:
+    """_sticker_mask's pixels that are no sticker whatever their distances: the mix of a note
+    and the wall along its outline, ink (chroma: of img.lab)."""
+    lab = img.lab
+    off = np.zeros(lab.shape[:2], bool)
     # along a note's outline the photo mixes paper and wall (blur, a curled corner, the
     # note's shadow): such a mix, in linear light, has a chromaticity on the segment between
     # theirs; a sticker across the outline does not, and is kept
     chrom, wall_c, papers = chroms
-    hh, ww = cand.shape
+    hh, ww = off.shape
     for n, paper_c in zip(notes, papers, strict=True):
         width = max(1, round(2 * m.dot_edge_band * n.side_px * img.fw))
         corners = np.round(work_corners(n, img.fw)).astype(np.int32)
@@ -273,14 +301,10 @@ def _sticker_mask(
         sel = band.astype(bool)
         if paper_c is not None:
             sel &= _segment_distance(chrom[y0:y1, x0:x1], wall_c, paper_c) < m.dot_chromaticity
-        cand[y0:y1, x0:x1] &= ~sel
+        off[y0:y1, x0:x1] |= sel
     # ink is dark and nearly neutral (black, grey pens): never a sticker
-    cand &= ~((chroma < 12.0) & (lab[..., 0] < 60.0))
-    # stickers far off in a tilted view are a good deal smaller than near ones: the opening
-    # keeps anything over half the usual size
-    k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    return cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, kernel).astype(bool)
+    off |= (chroma < 12.0) & (lab[..., 0] < 60.0)
+    return off
 
 
 def _segment_distance(pts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -424,7 +448,7 @@ def faint_free_stickers(
     bg = _local_wall(img.rgb, r_px)
     lab_bg = rgb8_to_lab(bg)
     dist = foreground(img.lab, lab_bg, m.fg_l_weight)
-    cdist = np.linalg.norm(ev.chrom - chromaticity(bg), axis=-1)
+    cdist = plane_distance(ev.chrom, chromaticity(bg))
     # what is around must be a bare surface as the usual evidence sees it (a hot spot pales
     # the wall less than dot_delta_e): a note the finders missed is no wall, and its stickers
     # are not free ones

@@ -108,6 +108,21 @@ def least_distance(lab: np.ndarray, surfaces: Sequence, l_weight: float) -> np.n
     return functools.reduce(np.minimum, (foreground(lab, np.array(s), l_weight) for s in surfaces))
 
 
+def plane_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.linalg.norm(a - b, axis=-1) for three planes (H x W x 3 against one colour or one
+    per pixel), taken plane by plane: the same values (numpy's norm squares and adds the
+    planes in this order, in the same type) without the H x W x 3 temporaries."""
+    b = np.asarray(b)
+    dt = np.result_type(a, b)
+    out = np.subtract(a[..., 0], b[..., 0], dtype=dt)
+    out *= out
+    for c in (1, 2):
+        t = np.subtract(a[..., c], b[..., c], dtype=dt)
+        t *= t
+        out += t
+    return np.sqrt(out, out=out)
+
+
 def background_blobs(mask: np.ndarray, note_area: float) -> np.ndarray:
     """Large blobs reaching the photo's frame: the wall around a whiteboard, a table, a
     coloured wall beyond the paper; no group of notes is that large and frame-bound."""
