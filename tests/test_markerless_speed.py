@@ -51,6 +51,86 @@ def test_shortcuts_give_the_same_values_as_the_pixelwise_formulas() -> None:
         assert np.array_equal(_poly_pixels(lab, quad), lab[poly_mask((h, w), quad)])
 
 
+
+def _whole_frame(a, uncovered, support, edges, s, band, cfg, beyond):
+    """notes._angle_frame as it was: every map over the whole turned frame, then cut."""
+    h, w = uncovered.shape
+    diag = int(np.ceil(np.hypot(h, w))) + 2
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), a, 1.0)
+    m[:, 2] += (diag - w) / 2.0, (diag - h) / 2.0
+    sup = cv2.warpAffine(support.astype(np.uint8), m, (diag, diag), flags=cv2.INTER_NEAREST)
+    if any(beyond):
+        sup |= notes._past_frame(m, w, h, diag, beyond)
+    inside_ok = notes._box_mean(sup, s) >= cfg.inside_min
+    bx, by, bw, bh = cv2.boundingRect(inside_ok.astype(np.uint8))
+    bw, bh = max(bw, 1), max(bh, 1)
+    reach = (s + 2 * band) // 2 + 2
+    ox, oy = max(bx - reach, 0), max(by - reach, 0)
+    cut = np.s_[oy : min(by + bh + reach, diag), ox : min(bx + bw + reach, diag)]
+    edg = cv2.warpAffine(edges.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+    inner = np.s_[by : by + bh, bx : bx + bw]
+    bonus = notes.EDGE_WEIGHT * notes._outline_mean(edg, s, band)[inner]
+    bonus[~inside_ok[inner]] = np.nan
+    unc = cv2.warpAffine(uncovered, m, (diag, diag), flags=cv2.INTER_NEAREST)[cut].copy()
+    return notes._AngleFrame(a, m, ox, oy, unc, bonus, bx - ox, by - oy)
+
+
+def test_turned_frames_cut_to_what_a_score_reads_give_the_same_maps() -> None:
+    """notes._angle_frame warps and sums only the part of a blob's turned frame that a
+    square's score reads: its maps equal those of the whole frame, cut afterwards, bit for
+    bit (a rendered wall's edges; blobs of one note, of notes side by side, cut by the frame,
+    and a support too thin to hold a note)."""
+    img, _truth, _free = _drawn_wall(1.5)
+    lab = wall_surface.rgb8_to_lab(img)
+    edges = notes._edge_map(lab[..., 0])
+    h, w = edges.shape
+    cfg = CONFIG.notes
+    s = round(76 * 1.5)
+    band = max(2, round(s * 0.04))
+    blobs = []
+    for box, beyond in (
+        (((40, 30), (40 + s, 30 + s)), (False,) * 4),
+        (((20, 200), (20 + 2 * s + 3, 200 + s)), (False,) * 4),
+        (((0, 60), (s // 2, 60 + s)), (True, False, False, False)),
+        (((300, 300), (300 + s, 306)), (False,) * 4),  # a strip: nowhere to go
+    ):
+        blob = np.zeros((h, w), np.uint8)
+        cv2.rectangle(blob, box[0], box[1], 1, -1)
+        blobs.append((blob, beyond))
+    for blob, beyond in blobs:
+        for a in (-44.5, -17.25, 0.0, 3.5, 30.0):
+            got = notes._angle_frame(a, blob, blob > 0, edges, s, band, cfg, beyond)
+            want = _whole_frame(a, blob, blob > 0, edges, s, band, cfg, beyond)
+            assert (got.ox, got.oy, got.ix, got.iy) == (want.ox, want.oy, want.ix, want.iy)
+            assert np.array_equal(got.m, want.m) and np.array_equal(got.unc, want.unc)
+            assert np.array_equal(got.bonus, want.bonus, equal_nan=True)
+
+
+def test_plane_by_plane_distances_and_histogram_give_the_same_values() -> None:
+    """On a rendered wall: chromaticity distances plane by plane (plane_distance) equal
+    np.linalg.norm's, the wall colour's histogram bins taken plane by plane equal the whole
+    array's formula, and the exposure's highest channel looked up from the highest code
+    equals the highest linear value."""
+    img, _truth, _free = _drawn_wall(1.5)
+    chrom = chromaticity(img)
+    lab = wall_surface.rgb8_to_lab(img)
+    for a, b in ((chrom, chrom[0, 0]), (chrom, chrom[::-1].copy()), (lab, np.array([70.0, 1, 2]))):
+        got, want = wall_surface.plane_distance(a, b), np.linalg.norm(a - b, axis=-1)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    m = CONFIG.markerless
+    for arr in (lab, lab.astype(np.float64) * 1.01 - 0.3):
+        px = arr.reshape(-1, 3)
+        lo, span = np.array([0.0, -100.0, -100.0]), np.array([100.0, 200.0, 200.0])
+        idx = np.clip(((px - lo) / span * m.wall_bins).astype(int), 0, m.wall_bins - 1)
+        flat = (idx[:, 0] * m.wall_bins + idx[:, 1]) * m.wall_bins + idx[:, 2]
+        counts = np.bincount(flat, minlength=m.wall_bins**3)
+        want = np.median(px[flat == int(np.argmax(counts))], axis=0)
+        assert np.array_equal(wall_surface.wall_colour(arr, m), want)
+    dark = (img * 0.4).astype(np.uint8)
+    hi = float(np.percentile(_linear8(dark).max(axis=-1), m.exposure_white_pct))
+    want_gain = min(m.exposure_white / max(hi, 1e-4), m.exposure_gain_max)
+    assert wall_surface.exposure_gain(dark, m) == want_gain
+
 @pytest.mark.slow
 def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypatch) -> None:
     """A wall seen at 45 degrees (its notes in several size bands): the note colour classes and

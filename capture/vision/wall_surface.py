@@ -52,8 +52,15 @@ def wall_colour(lab: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
     px = lab.reshape(-1, 3)
     lo = np.array([0.0, -100.0, -100.0])
     span = np.array([100.0, 200.0, 200.0])
-    idx = np.clip(((px - lo) / span * cfg.wall_bins).astype(int), 0, cfg.wall_bins - 1)
-    flat = (idx[:, 0] * cfg.wall_bins + idx[:, 1]) * cfg.wall_bins + idx[:, 2]
+    # each axis's bin as ((px - lo) / span * wall_bins) over the whole array would give it
+    # (the same float64 operations), one plane at a time: no N x 3 float64 temporaries
+    flat = np.zeros(len(px), int)
+    for c in range(3):
+        v = np.subtract(px[:, c], lo[c], dtype=np.result_type(px, lo))
+        v /= span[c]
+        v *= cfg.wall_bins
+        flat *= cfg.wall_bins
+        flat += np.clip(v.astype(int), 0, cfg.wall_bins - 1)
     counts = np.bincount(flat, minlength=cfg.wall_bins**3)
     peak = int(np.argmax(counts))
     return np.median(px[flat == peak], axis=0)
@@ -440,8 +447,9 @@ def exposure_gain(rgb8: np.ndarray, m: MarkerlessConfig) -> float | None:
     exposed: its highlights near white). A photo one stop darker keeps every colour's
     chromaticity but its CIELAB chroma shrinks (a, b go as the cube root of the light): pale
     notes then fall within fg_delta_e of a white wall and are lost."""
-    lin = _linear8(rgb8)
-    hi = float(np.percentile(lin.max(axis=-1), m.exposure_white_pct))
+    # each pixel's highest channel in linear light: its highest code looked up (_LIN8 rises)
+    top = _LIN8[np.asarray(rgb8, np.uint8).max(axis=-1)]
+    hi = float(np.percentile(top, m.exposure_white_pct))
     gain = min(m.exposure_white / max(hi, 1e-4), m.exposure_gain_max)
     return gain if gain >= m.exposure_gain_min else None
 
