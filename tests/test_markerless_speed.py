@@ -10,8 +10,8 @@ import pytest
 from test_markerless import _drawn_wall, _turned_wall
 
 from capture.core.config import CONFIG
-from capture.vision import dots, notes, wall_notes, wall_stickers, wall_surface
-from capture.vision.markerless import find_wall
+from capture.vision import dots, note_outline, notes, wall_notes, wall_stickers, wall_surface
+from capture.vision.markerless import find_wall, probe_photo
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, load_colour_refs
 from capture.vision.wall_notes import _poly_pixels, poly_mask
 from capture.vision.wall_surface import _linear8, apply_gains, chromaticity, foreground
@@ -130,6 +130,28 @@ def test_plane_by_plane_distances_and_histogram_give_the_same_values() -> None:
     hi = float(np.percentile(_linear8(dark).max(axis=-1), m.exposure_white_pct))
     want_gain = min(m.exposure_white / max(hi, 1e-4), m.exposure_gain_max)
     assert wall_surface.exposure_gain(dark, m) == want_gain
+
+
+def test_paper_distance_in_place_and_the_probe_from_the_veil_copy() -> None:
+    """note_outline._paper_distance channel by channel in place equals its whole-array
+    formula (float32 and float64 papers); the probe read from the small copy the veil was
+    measured on (find_wall passes it when no veil is taken off) equals the probe that
+    resizes the photo itself."""
+    img, _truth, _free = _drawn_wall(1.5)
+    lab = wall_surface.rgb8_to_lab(img)
+    for paper in (np.array([85.0, -2.0, 40.0]), np.float32([60, 30, 5]), lab[7, 9]):
+        for w in (0.5, 1.0):
+            d = lab - paper
+            want = np.sqrt((w * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
+            got = note_outline._paper_distance(lab, paper, w)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+    h, w = img.shape[:2]
+    f0 = min(1.0, CONFIG.markerless.probe_max_side_px / max(h, w))
+    small = cv2.resize(
+        img, (max(1, round(w * f0)), max(1, round(h * f0))), interpolation=cv2.INTER_AREA
+    )
+    probe = probe_photo(img, CONFIG, small)
+    assert probe is not None and repr(probe) == repr(probe_photo(img, CONFIG))
 
 @pytest.mark.slow
 def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypatch) -> None:

@@ -81,14 +81,15 @@ class WallScene:
     exposure: float = 1.0  # the linear-light gain the photo was brightened by (exposure_gain)
 
 
-def probe_photo(rgb: np.ndarray, config: Config) -> Probe | None:
+def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None) -> Probe | None:
     """Wall colour, light balance, bare surfaces and note scale from a small copy of the photo;
-    None when nothing there looks like a note."""
+    None when nothing there looks like a note. small: that copy when the caller has it (the
+    photo resized to probe_max_side_px with INTER_AREA, as here)."""
     m = config.markerless
     h, w = rgb.shape[:2]
     f0 = min(1.0, m.probe_max_side_px / max(h, w))
     size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
-    probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA)
+    probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA) if small is None else small
     lab0, wall, balance, gains = balanced_on(probe, np.ones(probe.shape[:2], bool), m)
     paper, own = paper_islands(lab0, wall, config.notes, m)
     if own:
@@ -151,8 +152,10 @@ def find_wall(
     small = cv2.resize(
         rgb, (max(1, round(w * f0)), max(1, round(h * f0))), interpolation=cv2.INTER_AREA
     )
-    rgb = without_veil(rgb, veil_level(small, m))
-    probe = probe_photo(rgb, config)
+    veil = veil_level(small, m)
+    rgb = without_veil(rgb, veil)
+    # with no veil taken off the photo is as it was: its small copy is the probe's
+    probe = probe_photo(rgb, config, small if veil is None else None)
     if probe is None:
         eighth = cv2.resize(rgb, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
         lab0 = rgb8_to_lab(eighth)

@@ -25,6 +25,23 @@ from capture.core.config import MarkerlessConfig
 
 
 def _paper_distance(lab: np.ndarray, paper: np.ndarray, l_weight: float) -> np.ndarray:
+    paper = np.asarray(paper)
+    dt = np.result_type(lab, paper)
+    if (
+        lab.ndim >= 2
+        and paper.ndim == 1
+        and (dt == np.float64 or (dt == np.float32 and type(l_weight) is float))
+    ):
+        # the formula below channel by channel in place (its operations, types and order, as
+        # wall_surface.foreground takes them): no N x 3 temporaries
+        out = np.subtract(lab[..., 0], paper[0], dtype=dt)
+        out *= l_weight
+        out *= out
+        for c in (1, 2):
+            t = np.subtract(lab[..., c], paper[c], dtype=dt)
+            t *= t
+            out += t
+        return np.sqrt(out, out=out)
     d = lab - paper
     return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
 
