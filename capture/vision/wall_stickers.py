@@ -245,7 +245,7 @@ def _lower_near_note(
         return None
     paper_c = np.median(chrom[y0:y1, x0:x1][paper], axis=0)
     cb = cdist[y0:y1, x0:x1]
-    cb[sub] = np.minimum(cb[sub], np.linalg.norm(chrom[y0:y1, x0:x1] - paper_c, axis=-1)[sub])
+    cb[sub] = np.minimum(cb[sub], plane_distance(chrom[y0:y1, x0:x1], paper_c)[sub])
     return paper_c
 
 
@@ -311,7 +311,7 @@ def _segment_distance(pts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarr
     """Distance of each point (last axis) from the segment a-b."""
     ab = b - a
     t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    return np.linalg.norm(pts - (a + t[..., None] * ab), axis=-1)
+    return plane_distance(pts, a + t[..., None] * ab)
 
 
 def place_stickers(
