@@ -392,14 +392,9 @@ def _orange_on_kraft(white: float = 0.1, up: int = 7) -> tuple[np.ndarray, list[
     return cv2.GaussianBlur(photo, (0, 0), 1.2), spots
 
 
-def test_sticker_of_the_kraft_colour_deep_inside_a_note_is_counted() -> None:
-    """Orange stickers on notes on a kraft roll: the highlight and part of each lie within
-    dot_delta_e of the kraft, so the usual evidence holds too little of the sticker for a
-    full disc, and the lightness evidence (judging again) compared it with the kraft too,
-    lightness counting: the two on the blue note were missed. Deep inside a note the wall
-    cannot be seen: the lightness evidence compares a pixel there with the papers only, and
-    all eight are counted, orange, two on each note."""
-    img, spots = _orange_on_kraft()
+def _assert_two_orange_on_each(img: np.ndarray, spots: list[tuple[int, int]]) -> None:
+    """Every orange sticker of `_orange_on_kraft`'s wall found where it lies, on its note,
+    and nothing else: its four notes two orange stickers each."""
     res = read_wall(img, CONFIG, None)
     h, w = img.shape[:2]
     assert len(res.notes) == 4
@@ -408,6 +403,16 @@ def test_sticker_of_the_kraft_colour_deep_inside_a_note_is_counted() -> None:
         assert d.color == "orange" and d.on_note is not None
     assert len(res.dots) == len(spots)
     assert all(dict(n.dots) == {"orange": 2} for n in res.notes)
+
+
+def test_sticker_of_the_kraft_colour_deep_inside_a_note_is_counted() -> None:
+    """Orange stickers on notes on a kraft roll: the highlight and part of each lie within
+    dot_delta_e of the kraft, so the usual evidence holds too little of the sticker for a
+    full disc, and the lightness evidence (judging again) compared it with the kraft too,
+    lightness counting: the two on the blue note were missed. Deep inside a note the wall
+    cannot be seen: the lightness evidence compares a pixel there with the papers only, and
+    all eight are counted, orange, two on each note."""
+    _assert_two_orange_on_each(*_orange_on_kraft())
 
 
 def test_sticker_notched_by_its_highlight_is_counted() -> None:
@@ -418,15 +423,7 @@ def test_sticker_notched_by_its_highlight_is_counted() -> None:
     on the pink note were missed. The highlight is the sticker's colour with the light's
     white added (lighter, its chromaticity between the sticker's and grey): it is the
     sticker's own colour too, and all eight are counted."""
-    img, spots = _orange_on_kraft(white=0.3, up=11)
-    res = read_wall(img, CONFIG, None)
-    h, w = img.shape[:2]
-    assert len(res.notes) == 4
-    for x, y in spots:
-        d = _dot_at(res.dots, (h, w), x, y)
-        assert d.color == "orange" and d.on_note is not None
-    assert len(res.dots) == len(spots)
-    assert all(dict(n.dots) == {"orange": 2} for n in res.notes)
+    _assert_two_orange_on_each(*_orange_on_kraft(white=0.3, up=11))
 
 
 def _stickers_on_writing() -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -97,14 +97,7 @@ def foreground(lab: np.ndarray, ref: np.ndarray, l_weight: float) -> np.ndarray:
         # type and order, channel by channel in place (no N x 3 temporaries: a third of the
         # time on a work image); a Python float weight is taken in the image's type, as
         # l_weight * d is
-        out = np.subtract(lab[..., 0], ref[..., 0], dtype=dt)
-        out *= l_weight
-        out *= out
-        for c in (1, 2):
-            t = np.subtract(lab[..., c], ref[..., c], dtype=dt)
-            t *= t
-            out += t
-        return np.sqrt(out, out=out)
+        return plane_distance(lab, ref, l_weight)
     d = lab - ref
     return np.sqrt((l_weight * d[..., 0]) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2)
 
@@ -115,13 +108,17 @@ def least_distance(lab: np.ndarray, surfaces: Sequence, l_weight: float) -> np.n
     return functools.reduce(np.minimum, (foreground(lab, np.array(s), l_weight) for s in surfaces))
 
 
-def plane_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def plane_distance(a: np.ndarray, b: np.ndarray, l_weight: float | None = None) -> np.ndarray:
     """np.linalg.norm(a - b, axis=-1) for three planes (H x W x 3 against one colour or one
     per pixel), taken plane by plane: the same values (numpy's norm squares and adds the
-    planes in this order, in the same type) without the H x W x 3 temporaries."""
+    planes in this order, in the same type) without the H x W x 3 temporaries. With
+    `l_weight`, the first plane's difference is multiplied by it before squaring (as
+    `foreground` weighs lightness)."""
     b = np.asarray(b)
     dt = np.result_type(a, b)
     out = np.subtract(a[..., 0], b[..., 0], dtype=dt)
+    if l_weight is not None:
+        out *= l_weight
     out *= out
     for c in (1, 2):
         t = np.subtract(a[..., c], b[..., c], dtype=dt)
