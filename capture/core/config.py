@@ -703,8 +703,6 @@ class MarkerlessConfig:
     dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper,
     # or no sticker evidence at all (the writing it is stuck on: pen strokes are opened away)
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much
-    # (also how near the segment between a sticker's chromaticity and grey a pixel of its
-    # glossy highlight lies, wall_stickers._highlight: the light's white added to its colour)
     dot_edge_band: float = 0.05  # either side of a note's outline (x its side): no sticker
     dot_rim_max: float = 0.12  # share of a sticker's rim (1.15-1.5 r) still sticker-coloured
     # ... and of the disc's own colour: within this (CIELAB, lightness at half weight) of its

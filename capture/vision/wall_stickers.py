@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig
-from capture.vision.colour import classify_map, lab_to_linear
+from capture.vision.colour import classify_map
 from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_shapes import roundness, scale_bands
@@ -992,8 +992,7 @@ def _whole_in_own_colour(
     others: list[Disc] | None = None,
 ) -> bool:
     """Whether the sticker pixels of the disc's own colour around it (within
-    dot_same_colour_de of its median, or its glossy highlight: _highlight) make one whole
-    sticker of about its size: round,
+    dot_same_colour_de of its median) make one whole sticker of about its size: round,
     filled, ending before 2.5 radii. A sticker stuck over or beside writing runs on into the
     letters, but the ink is another colour; a strip or a stroke a disc was laid on runs on
     in the disc's own colour. Round as it is or seen through the wall's perspective there
@@ -1004,14 +1003,9 @@ def _whole_in_own_colour(
     r = 2.5 * d.radius
     x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
     x1, y1 = min(ww, int(d.cx + r) + 1), min(hh, int(d.cy + r) + 1)
-    lab, cand = ev.lab[y0:y1, x0:x1], ev.cand[y0:y1, x0:x1]
-    same = (foreground(lab, med, 0.5) < m.dot_same_colour_de) & cand
-    # its glossy highlight too, where it differs from its surroundings with lightness counting
-    # (the usual evidence compares it with a kraft wall's colour even inside a note)
-    # (on the sticker only, within its radius: at JPEG quality 15 the blocks around a brown
-    # marker letter on a yellow note, taken as its highlight, made the letter one round sticker)
-    on = _view_radius(d, x0, y0, cand.shape) < d.radius
-    same |= _highlight(lab, ev.chrom[y0:y1, x0:x1], med, m) & (cand | ev.cand_l[y0:y1, x0:x1]) & on
+    same = (foreground(ev.lab[y0:y1, x0:x1], med, 0.5) < m.dot_same_colour_de) & ev.cand[
+        y0:y1, x0:x1
+    ]
     gy, gx = np.mgrid[y0:y1, x0:x1]
     for o in others or []:
         # (nearer than dot_overlap_max radii, two discs lie on one sticker; a disc of another
@@ -1046,21 +1040,6 @@ def _whole_in_own_colour(
         near = _view_at(views, d.cx, d.cy, m)
         shape = _shape_in_view(blob, None if near is None else near[0], m)[0]
     return lo * d.radius <= shape <= hi * d.radius
-
-
-def _highlight(
-    lab: np.ndarray, chrom: np.ndarray, med: np.ndarray, m: MarkerlessConfig
-) -> np.ndarray:
-    """Pixels (CIELAB and chromaticity of a window) that are a sticker of colour `med` under
-    its glossy highlight: the light's white added to its colour, in linear light. Lighter than
-    the sticker, their chromaticity on the segment between the sticker's and grey's (within
-    dot_chromaticity, as the paper and wall mix along an outline is told). The highlight is
-    off the sticker's median colour and notches its rim where the light falls; an orange
-    sticker's pale highlight is near a kraft roll's colour."""
-    lin = lab_to_linear(med[None])[0] + 1e-3
-    own = lin / lin.sum()
-    grey = np.full(3, 1.0 / 3.0)
-    return (lab[..., 0] > med[0]) & (_segment_distance(chrom, own, grey) < m.dot_chromaticity)
 
 
 def _wall_dot(
