@@ -15,7 +15,7 @@ from capture.bench.markerless import score_photo, summarise
 from capture.core.config import CONFIG
 from capture.core.model import PhotoResult
 from capture.interpret.photo_errors import empty_photo_error
-from capture.vision.markerless_read import interpret, read_wall
+from capture.vision.markerless_read import _too_small, interpret, read_wall
 
 
 def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], list[tuple]]:
@@ -70,6 +70,25 @@ def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], li
         free.append((x, y, c))
     img = cv2.GaussianBlur(img, (0, 0), 0.6 * scale)
     return img, truth, free
+
+
+@pytest.mark.parametrize("scale", [1.5, 3.0])
+def test_notes_too_small_to_read_are_flagged(scale: float) -> None:
+    """Notes photographed at 1.5 px per mm (a whole wall in a small photo) are found, but
+    their writing is under the 2 px/mm handwriting needs (ocr.min_source_px_per_mm, as on
+    boards): the photo is flagged for the reviewer (text_too_small, once for its nine notes;
+    one note alone would be named: note_too_small); at 3 px/mm nothing is."""
+    img, truth, _ = _drawn_wall(scale)
+    res = read_wall(img, CONFIG, None)
+    small = [f for f in res.findings if f.code in ("note_too_small", "text_too_small")]
+    assert len(res.notes) == len(truth)
+    if scale > 2:
+        assert not small
+        return
+    # nine notes: one finding for the photo, with how many and the best resolution
+    (f,) = small
+    assert f.code == "text_too_small" and f.values["count"] == len(truth)
+    assert abs(f.values["best"] - scale) < 0.2  # the notes' side over their 76 mm
 
 
 @pytest.mark.parametrize("scale", [1.5, 3.0])
@@ -1067,3 +1086,15 @@ def test_note_with_two_pens_side_by_side_against_it_is_one_note() -> None:
     corners = np.array(n.corners) * (w, h)
     side = float(np.linalg.norm(np.roll(corners, -1, 0) - corners, axis=1).mean())
     assert abs(side / 260 - 1) < 0.1, side
+
+
+def test_one_note_too_small_is_named_and_many_make_one_flag() -> None:
+    """A photo's notes under the legible resolution: one note is flagged by its id, several
+    make one finding for the photo (a whole wall from afar would otherwise list every note)."""
+    (one,) = _too_small({"m03": 1.4}, 2.0)
+    assert (one.code, one.variant, one.item) == ("note_too_small", "wall_note", "m03")
+    assert one.values["scale"] == 1.4
+    (many,) = _too_small({"m01": 1.2, "m02": 1.7, "m05": 0.9}, 2.0)
+    assert (many.code, many.variant, many.item) == ("text_too_small", "wall", None)
+    assert (many.values["count"], many.values["best"]) == (3, 1.7)
+    assert _too_small({}, 2.0) == []

@@ -143,6 +143,14 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
     ("note_too_small", ""): Wording(
         "warning", "Post-it {item} photographié trop petit pour être lu ({scale:.1f} px/mm, il "
         "en faut {limit:g}) : reprenez le panneau de plus près."),
+    ("note_too_small", "wall_note"): Wording(
+        "warning", "Le post-it {item} est photographié trop petit pour que son écriture soit "
+        "bien lue ({scale:.1f} px/mm, il en faut {limit:g}) : vérifiez son texte, ou "
+        "reprenez le mur de plus près."),
+    ("text_too_small", "wall"): Wording(
+        "warning", "{count} post-its de cette photo sont photographiés trop petits pour que leur "
+        "écriture soit bien lue (au mieux {best:.1f} px/mm, il en faut {limit:g}) : vérifiez "
+        "leur texte, ou reprenez le mur de plus près."),
     ("low_ocr_confidence", ""): Wording(
         "warning", "Le texte du post-it {item} était difficile à lire (confiance "
         "{confidence:.0%}) : vérifiez-le."),

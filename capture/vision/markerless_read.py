@@ -189,6 +189,7 @@ def interpret(
         tied = {k: p for k, ((p, _), (q, _)) in enumerate(zip(plain, names, strict=True)) if p != q}
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
+    small: dict[str, float] = {}  # note id -> its px/mm, under what handwriting needs
     for k, n in enumerate(scene.notes):
         note = _note_result(k, scene, names, ids, wall_pts, config)
         if rgb is not None and n.side_px > 0:
@@ -207,11 +208,15 @@ def interpret(
         elif k in tied:
             values = {"other": tied[k]}
             out.findings.append(Finding("name_tie", "wall_note", values, item=note.id))
+        scale = n.side_px / m.note_mm  # source px per mm, a note taken for the usual pack
+        if 0 < scale < config.ocr.min_source_px_per_mm:
+            small[note.id] = scale  # too few pixels for handwriting, as on a board
         if n.seen < m.note_cut_flag:
             # the photo's frame cuts it: its writing and stickers may be partly outside
             values = {"share": n.seen}
             out.findings.append(Finding("note_cut", "wall_note", values, item=note.id))
         out.notes.append(note)
+    out.findings += _too_small(small, config.ocr.min_source_px_per_mm)
     # the stickers are under the same light as the notes: the same cast comes off their colours
     gains = unbalance if out.cast is None else out.cast.gains
     named = name_stickers(scene.dots, refs.stickers, config, gains)
@@ -234,6 +239,20 @@ def interpret(
     if ambiguous:
         out.findings.append(Finding("ambiguous_cluster", "wall", {"count": ambiguous}))
     return out
+
+
+def _too_small(small: dict[str, float], limit: float) -> list[Finding]:
+    """The notes photographed under the px/mm handwriting needs (legibility.small_notes on a
+    board): one note is named; several (often a whole wall taken from afar) make one
+    finding for the photo, not one a note."""
+    if len(small) == 1:
+        ((nid, scale),) = small.items()
+        values = {"scale": round(scale, 2), "limit": limit}
+        return [Finding("note_too_small", "wall_note", values, item=nid)]
+    if small:
+        values = {"count": len(small), "best": round(max(small.values()), 2), "limit": limit}
+        return [Finding("text_too_small", "wall", values)]
+    return []
 
 
 def read_wall(
