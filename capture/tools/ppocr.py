@@ -155,7 +155,12 @@ def paper_grey(bgr: np.ndarray, level: float, max_gain: float) -> np.ndarray:
     max_gain), in three channels. Dark ink on dim coloured paper (red, a note in shade)
     then stands out as it does on white."""
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    gain = min(level / max(paper_level(grey), 1.0), max_gain)
+    return grey_page(grey, paper_level(grey), level, max_gain)
+
+
+def grey_page(grey: np.ndarray, paper: float, level: float, max_gain: float) -> np.ndarray:
+    """paper_grey from the crop's grey and its paper_level, when the caller has them."""
+    gain = min(level / max(paper, 1.0), max_gain)
     return cv2.cvtColor(cv2.convertScaleAbs(grey, alpha=gain), cv2.COLOR_GRAY2BGR)
 
 
@@ -383,11 +388,11 @@ class PpocrEngine:
         small = inner
         if abs(scale - 1.0) > 0.05:
             small = cv2.resize(inner, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if pc.det_paper_level is not None and (
-            pc.det_dim_paper is None
-            or paper_level(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)) < pc.det_dim_paper
-        ):
-            small = paper_grey(small, pc.det_paper_level, pc.det_paper_max_gain)
+        if pc.det_paper_level is not None:
+            grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+            paper = paper_level(grey)  # once: it gates the grey page and sets its gain
+            if pc.det_dim_paper is None or paper < pc.det_dim_paper:
+                small = grey_page(grey, paper, pc.det_paper_level, pc.det_paper_max_gain)
         # rapidocr's own call sorts the boxes but not their scores: its steps, in order
         pre = self._det.get_preprocess()(small)
         if pre is None:

@@ -619,8 +619,8 @@ def _hidden_sides(
     quads: list[np.ndarray],
     w: int,
     h: int,
-    on_frame: float = 0.0,
-    plane: np.ndarray | None = None,
+    on_frame: float,
+    plane: np.ndarray | None,
 ) -> list[np.ndarray]:
     """Note outlines (TL TR BR BL, image px) with the side the frame of a w x h image hides
     placed where the note's shape says (_hidden_side); the shape is its nearest whole notes'
@@ -670,9 +670,9 @@ def _hidden_side(
     quad: np.ndarray,
     w: int,
     h: int,
-    aspect: float = 1.0,
-    on_frame: float = 0.0,
-    plane: np.ndarray | None = None,
+    aspect: float,
+    on_frame: float,
+    plane: np.ndarray | None,
 ) -> np.ndarray:
     """A note's outline (TL TR BR BL, image px) whose one side lies past a w x h image's frame
     (two adjacent corners outside, the other two inside): that side is placed where the note

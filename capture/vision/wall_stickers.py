@@ -174,10 +174,10 @@ def sticker_evidence(
         dist,
         cdist,
         owner,
-        _sticker_mask(img, notes, dist, cdist, chroms, m, off),
+        _sticker_mask(img, dist, cdist, off, m),
         (lab[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min),
         dist_l,
-        _sticker_mask(img, notes, dist_l, cdist, chroms, m, off),
+        _sticker_mask(img, dist_l, cdist, off, m),
         lab,
         np.array([n.lab for n in notes], np.float64).reshape(-1, 3),
         chrom,
@@ -250,22 +250,13 @@ def _lower_near_note(
 
 
 def _sticker_mask(
-    img: WorkImages,
-    notes: list[WallNote],
-    dist: np.ndarray,
-    cdist: np.ndarray,
-    chroms: tuple[np.ndarray, np.ndarray, list[np.ndarray | None]],
-    m: MarkerlessConfig,
-    off: np.ndarray | None = None,
+    img: WorkImages, dist: np.ndarray, cdist: np.ndarray, off: np.ndarray, m: MarkerlessConfig
 ) -> np.ndarray:
-    """Pixels unlike their surroundings in colour and chromaticity, not the mix of a note and
-    the wall along its outline, not ink, opened at a share of the sticker radius (pen strokes
-    are far thinner). chroms: per-pixel chromaticity, the wall's, each note paper's. off:
-    _no_sticker's mask when the caller has it (computed here when None)."""
-    cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity)
-    if off is None:
-        off = _no_sticker(img, notes, chroms, np.hypot(img.lab[..., 1], img.lab[..., 2]), m)
-    cand &= ~off
+    """Pixels unlike their surroundings in colour (dist) and chromaticity (cdist), not what
+    _no_sticker says is none (off: the mix of a note and the wall along its outline, ink; the
+    same for both distances, so the caller takes it once), opened at a share of the sticker
+    radius (pen strokes are far thinner)."""
+    cand = (dist > m.dot_delta_e) & (cdist > m.dot_chromaticity) & ~off
     # stickers far off in a tilted view are a good deal smaller than near ones: the opening
     # keeps anything over half the usual size
     k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
@@ -280,8 +271,9 @@ def _no_sticker(
     chroma: np.ndarray,
     m: MarkerlessConfig,
 ) -> np.ndarray:
-    """_sticker_mask's pixels that are no sticker whatever their distances: the mix of a note
-    and the wall along its outline, ink (chroma: of img.lab)."""
+    """The pixels that are no sticker whatever their distances (_sticker_mask's off): the mix
+    of a note and the wall along its outline, ink. chroms: per-pixel chromaticity, the
+    wall's, each note paper's; chroma: of img.lab."""
     lab = img.lab
     off = np.zeros(lab.shape[:2], bool)
     # along a note's outline the photo mixes paper and wall (blur, a curled corner, the
