@@ -1145,6 +1145,15 @@ class MarkerlessConfig:
     # are within a few degrees of the paper's; a line of writing rarely is that straight
     # that long).
     outline_seam_rise: float = 6.0
+    # A seam the outline fit takes must rise along its pixels free of ink (seam_along's
+    # ink: merge_ink_drop, seam_ink_light; note_outline._continuous), on
+    # outline_seam_whole of them: counted whole, a line through a row of letters rose
+    # where the strokes cross it (the ink is far from the paper) and was taken for the side
+    # (real post-its-8, its side columns of shingled notes: a note's outline ended in the
+    # next note's first words, which it read). A line with writing all along it (over
+    # outline_seam_whole of its pixels crossed) is counted whole, as before. False: every
+    # pixel counted (as before the 35th stop; for measuring)
+    outline_seam_ink: bool = True
     # the square coverer covers two notes of one colour as one blob, and its square may
     # take in a good part of the other note (seed 41 IMG_0001: 45 % larger than the note):
     # the seam is looked for up to this share of the side inward

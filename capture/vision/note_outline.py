@@ -235,6 +235,7 @@ def _side_line(
     centre: np.ndarray,
     cfg: MarkerlessConfig,
     seams: bool = True,
+    ink: np.ndarray | None = None,
 ) -> tuple[Line, bool, bool]:
     """The line of the side a -> b as the paper shows it, or the side itself when its edge
     is not seen; whether its end was seen (not a seam with a note of its colour,
@@ -254,7 +255,7 @@ def _side_line(
     if fit is None:
         # the other note's paper beyond a seam; the note under it ends a little short of
         # it, under the upper one: not its own corner for the wall plane (not seen)
-        fit = _seam_line(dist, bare, (a, b, out), cfg) if seams else None
+        fit = _seam_line(dist, bare, (a, b, out), cfg, ink) if seams else None
         if fit is None:
             return (a, d), False, False
         wall = np.zeros(1)
@@ -268,12 +269,16 @@ def _seam_line(
     bare: np.ndarray,
     side: tuple[np.ndarray, np.ndarray, np.ndarray],
     cfg: MarkerlessConfig,
+    ink: np.ndarray | None = None,
 ) -> Line | None:
     """A side whose paper runs on into a note of its colour (no end seen): the line of the
     seam between them (a shadow or brightness step, _seams) most lines across the side
     cross, within outline_seam_angle of the side's direction (a line of writing along the
     side is no straighter than that), or None. A note's own ink is crossed too, but seldom
-    on one straight line over outline_min_share of the side."""
+    on one straight line over outline_min_share of the side. ink: 1 where the crop is
+    writing (fit_paper_quad, with outline_seam_ink): the line must run on along its pixels
+    free of ink (_continuous): a line of letters whose strokes rise like a seam is no seam
+    (real post-its-8: a line through the next note's first words taken for the side)."""
     a, b, out = side
     pts, rows = _edge_points(dist, bare, a, b, out, cfg, seams=True)
     d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
@@ -281,7 +286,7 @@ def _seam_line(
     fit = _robust_line(pts, cfg, rows, (d, cos_min), out)
     if fit is None or abs(float(fit[1] @ d)) < cos_min:
         return None  # (the refit on the points may turn a little further)
-    return fit if _continuous(dist, fit, side, cfg) else None
+    return fit if _continuous(dist, fit, side, cfg, ink, mostly_ink_whole=True) else None
 
 
 def _continuous(
@@ -290,12 +295,17 @@ def _continuous(
     side: tuple[np.ndarray, np.ndarray, np.ndarray],
     cfg: MarkerlessConfig,
     ink: np.ndarray | None = None,
+    mostly_ink_whole: bool = False,
 ) -> bool:
     """Whether a seam line runs on along the side: at every pixel along it (over
     outline_side_span of the side), the paper distance on it (the highest within
     outline_fit_px + outline_step_mm across) rises outline_seam_rise / 2 over the paper just
     inside (the least within outline_beyond_mm), on outline_seam_whole of them. An edge is one line
-    end to end; a line of writing along the side breaks between letters and words."""
+    end to end; a line of writing along the side breaks between letters and words.
+    ink: where writing lies (1): the pixels whose band across the line crosses it tell
+    nothing and are left out; with more than outline_seam_whole of them crossed, no seam
+    shows (seam_along's rule), or, with mostly_ink_whole (the outline fit's seam), every
+    pixel is counted as with no ink given (a seam with a line of writing all along it)."""
     a, b, out = side
     p, u = line
     lo, hi = cfg.outline_side_span
@@ -328,9 +338,10 @@ def _continuous(
             ink, grid[..., 0].astype(np.float32), grid[..., 1].astype(np.float32),
             cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0,
         ).max(axis=1) > 0
-        if crossed.mean() > cfg.outline_seam_whole:
+        if crossed.mean() <= cfg.outline_seam_whole:
+            rise = rise[~crossed]
+        elif not mostly_ink_whole:
             return False  # all writing: no seam shown
-        rise = rise[~crossed]
     return bool(len(rise) and rise.mean() >= cfg.outline_seam_whole)
 
 
@@ -414,7 +425,16 @@ def fit_paper_quad(
     off = np.array([x0, y0], np.float64)
     local = corners - off
     centre = local.mean(0)
-    sides = [_side_line(dist, bare, local[i], local[(i + 1) % 4], centre, cfg) for i in range(4)]
+    ink = None
+    if cfg.outline_seam_ink:
+        ink = (
+            (crop[..., 0] < float(paper[0]) - cfg.merge_ink_drop)
+            | (_light(crop[..., 0]) < cfg.seam_ink_light * float(_light(np.float64(paper[0]))))
+        ).astype(np.float32)
+    sides = [
+        _side_line(dist, bare, local[i], local[(i + 1) % 4], centre, cfg, ink=ink)
+        for i in range(4)
+    ]
     quad = _quad_of([ln for ln, _, _ in sides], local, side, cfg)
     if np.array_equal(quad, local):  # no quad near: fitted again with no seam taken
         sides = [
