@@ -1,12 +1,12 @@
-"""A seam between two notes of one colour with writing along it (issue 20). In a column of
-notes of one colour stuck edge to edge or shingled, a note's last line of writing runs down
-to the next note's edge, cut by it: along the seam, the letters' strokes fill the paper
-just inside it. The seam test (note_outline._continuous: the line rises over the paper just
-inside on outline_seam_whole of its pixels) failed there, and the side kept the square
-coverer's, reaching into the next note and its writing (real post-its-8, its side columns:
-"We can't make $ from our data" read with the next note's "Social data"). A seam is now
-also taken when it rises so on the pixels free of ink (seam_along's rule: where writing
-crosses it, it tells nothing)."""
+"""The seam between two notes of one colour judged on its pixels free of ink (issue 20,
+35th stop: note_outline._continuous with the outline fit's ink map, outline_seam_ink). On
+real post-its-8's shingled side columns a line through a row of the next note's letters
+rose where the strokes cross it and was taken for a note's side (its outline read the next
+note's first words); on the pixels free of ink such a line is flat paper. The other side of
+the same rule, rendered here: a note's last line of writing cut by the next note's edge
+fills the paper just inside the seam with strokes; counted whole the seam rose on too few
+pixels and the side kept the square coverer's, reaching into the next note; on the pixels
+free of ink it runs on."""
 
 from __future__ import annotations
 
