@@ -415,19 +415,16 @@ def test_sticker_of_the_kraft_colour_deep_inside_a_note_is_counted() -> None:
     _assert_two_orange_on_each(*_orange_on_kraft())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a known limit: counting a sticker's highlight as its colour (34th stop) also took "
-    "blue ink's rim on yellow paper for a highlight (test_dot_check's letter loops), reverted",
-)
 def test_sticker_notched_by_its_highlight_is_counted() -> None:
     """Orange stickers on notes on a kraft roll, each with a glossy highlight of three tenths
     of white reaching its rim where the light falls: the usual evidence takes the highlight
     for the kraft and the disc is not full; judged again with lightness counting, the pixels
     of the sticker's own colour are notched at the rim, not one round sticker, and the two
     on the pink note were missed. The highlight is the sticker's colour with the light's
-    white added (lighter, its chromaticity between the sticker's and grey): it is the
-    sticker's own colour too, and all eight are counted."""
+    white added (its chromaticity between the sticker's and grey, lighter than the sticker
+    and than the paper around it, which no blend of ink and paper is: tests/test_dot_check's
+    blue letter loops on yellow stay ink): it is the sticker's own colour too, and all eight
+    are counted."""
     _assert_two_orange_on_each(*_orange_on_kraft(white=0.3, up=11))
 
 
@@ -474,3 +471,4 @@ def test_sticker_on_writing_is_counted() -> None:
         assert d.on_note is not None
     assert len(res.dots) == len(spots)
     assert [sum(n.dots.values()) for n in res.notes] == [1, 1, 1, 1]
+

@@ -710,6 +710,13 @@ class MarkerlessConfig:
     # over or beside is ink of another colour (blue ink by a purple sticker ~18 away, by a
     # green one ~60) and was read as the sticker running on
     dot_same_colour_de: float = 14.0
+    # a sticker's glossy highlight counts as its colour (wall_stickers._highlight) when it is
+    # this much lighter (CIELAB L) than the sticker and than the surface around it (the 75th
+    # percentile of the bare ring's lightness): the lamp's light added is lighter than both,
+    # a blend of ink and paper (the antialiased rim of blue marker on yellow, whose
+    # chromaticity also runs towards grey) never lighter than the paper; the margin is above
+    # the paper's noise and JPEG's ringing around letters at the quality phones use
+    dot_highlight_l: float = 4.0
     dot_colourless_chroma: float = 6.0  # a disc whose median CIELAB chroma is under this is a
     # glare highlight or a white surface beyond the wall, not a sticker: every sticker name is
     # a colour, and one washed out by glare keeps more (the boards' faint_chroma_min)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig
-from capture.vision.colour import classify_map
+from capture.vision.colour import classify_map, lab_to_linear
 from capture.vision.dot_check import check_disc, check_discs
 from capture.vision.dots import place_discs
 from capture.vision.note_shapes import roundness, scale_bands
@@ -984,7 +984,8 @@ def _whole_in_own_colour(
     others: list[Disc] | None = None,
 ) -> bool:
     """Whether the sticker pixels of the disc's own colour around it (within
-    dot_same_colour_de of its median) make one whole sticker of about its size: round,
+    dot_same_colour_de of its median, or its glossy highlight on it: _highlight) make one
+    whole sticker of about its size: round,
     filled, ending before 2.5 radii. A sticker stuck over or beside writing runs on into the
     letters, but the ink is another colour; a strip or a stroke a disc was laid on runs on
     in the disc's own colour. Round as it is or seen through the wall's perspective there
@@ -995,9 +996,18 @@ def _whole_in_own_colour(
     r = 2.5 * d.radius
     x0, y0 = max(0, int(d.cx - r)), max(0, int(d.cy - r))
     x1, y1 = min(ww, int(d.cx + r) + 1), min(hh, int(d.cy + r) + 1)
-    same = (foreground(ev.lab[y0:y1, x0:x1], med, 0.5) < m.dot_same_colour_de) & ev.cand[
-        y0:y1, x0:x1
-    ]
+    lab, cand = ev.lab[y0:y1, x0:x1], ev.cand[y0:y1, x0:x1]
+    same = (foreground(lab, med, 0.5) < m.dot_same_colour_de) & cand
+    # its glossy highlight too, on the sticker (within its radius): lighter than what is
+    # around it (the ring 1.3-1.8 radii where no sticker evidence is), so no sticker evidence
+    # is asked of it (an orange sticker's pale highlight has a kraft roll's chromaticity, and
+    # both evidences compare with the kraft's there, even inside a note)
+    rr = _view_radius(d, x0, y0, cand.shape)
+    bare = (rr > 1.3 * d.radius) & (rr < 1.8 * d.radius) & ~(cand | ev.cand_l[y0:y1, x0:x1])
+    shine = np.zeros_like(same)
+    if bare.sum() >= 8:
+        paper_l = float(np.percentile(lab[..., 0][bare], 75))
+        shine = _highlight(lab, ev.chrom[y0:y1, x0:x1], med, paper_l, m) & (rr < d.radius)
     gy, gx = np.mgrid[y0:y1, x0:x1]
     for o in others or []:
         # (nearer than dot_overlap_max radii, two discs lie on one sticker; a disc of another
@@ -1010,11 +1020,12 @@ def _whole_in_own_colour(
         ):
             same &= np.hypot(gx - o.cx, gy - o.cy) > 1.1 * max(o.radius, d.radius)
     # the blur where sticker and ink meet mixes their colours: a thin seam, opened away; a
-    # glossy highlight is off the median colour: the notch it leaves at the rim, closed
+    # glossy highlight is off the median colour: the notch it leaves at the rim, closed (the
+    # highlight joined after the opening: where it reaches the rim it is a thin crescent)
     k = max(3, round(d.radius * m.dot_open_frac)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     same = cv2.morphologyEx(same.astype(np.uint8), cv2.MORPH_OPEN, kernel)
-    same = cv2.morphologyEx(same, cv2.MORPH_CLOSE, kernel)
+    same = cv2.morphologyEx(same | shine.astype(np.uint8), cv2.MORPH_CLOSE, kernel)
     _n, labels = cv2.connectedComponents(same, connectivity=8)
     core = labels[_view_radius(d, x0, y0, labels.shape) < 0.8 * d.radius]
     core = core[core > 0]
@@ -1032,6 +1043,26 @@ def _whole_in_own_colour(
         near = _view_at(views, d.cx, d.cy, m)
         shape = _shape_in_view(blob, None if near is None else near[0], m)[0]
     return lo * d.radius <= shape <= hi * d.radius
+
+
+def _highlight(
+    lab: np.ndarray, chrom: np.ndarray, med: np.ndarray, paper_l: float, m: MarkerlessConfig
+) -> np.ndarray:
+    """Pixels (CIELAB and chromaticity of a window) that are a sticker of colour `med` under
+    its glossy highlight: the light's white added to its colour, in linear light. Their
+    chromaticity lies on the segment between the sticker's and grey's (within
+    dot_chromaticity, as the paper and wall mix along an outline is told), and they are
+    lighter than the sticker and than the surface around it (paper_l, its lightness) by
+    dot_highlight_l: a glossy highlight adds the lamp's light, while the antialiased rim of
+    ink on paper (blue marker on yellow, whose mix also runs towards grey) is a blend of the
+    two and never lighter than the paper. The highlight is off the sticker's median colour
+    and notches its rim where the light falls; an orange sticker's pale highlight is near a
+    kraft roll's colour."""
+    lin = lab_to_linear(med[None])[0] + 1e-3
+    own = lin / lin.sum()
+    grey = np.full(3, 1.0 / 3.0)
+    light = lab[..., 0] > max(float(med[0]), paper_l) + m.dot_highlight_l
+    return light & (_segment_distance(chrom, own, grey) < m.dot_chromaticity)
 
 
 def _wall_dot(
