@@ -472,3 +472,47 @@ def test_sticker_on_writing_is_counted() -> None:
     assert len(res.dots) == len(spots)
     assert [sum(n.dots.values()) for n in res.notes] == [1, 1, 1, 1]
 
+
+def _two_sheets_and_one_off() -> tuple[np.ndarray, list[tuple[int, int, str]]]:
+    """A grey wall, four notes with two yellow and two orange stickers each, each a little
+    off its sheet's shade (the generator's jitter, 2 %): a lemon yellow sheet, an orange one
+    a quarter of the way from the palette's orange towards its yellow (as a warm light moves
+    it), and on the last note one orange sticker more whose reading is moved off its sheet
+    towards yellow, past halfway between the palette's two (as an orange sticker over blue
+    ink on a kraft roll read, 47 IMG_0002: 12 from its sheet, 38 from the lemon one).
+    Returns the photo and each sticker's centre and colour name."""
+    rng = np.random.default_rng(0)
+    yellow, orange, off = (234, 238, 40), (248, 154, 31), (249, 175, 30)
+    h, w, side, r = 600, 1500, 220, 15
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = _lin(WALL)
+    truth = []
+    papers = [(120, 200, 240), (196, 160, 230), (150, 220, 120), (120, 200, 240)]
+    for i, paper in enumerate(papers):
+        x0, y0 = 80 + i * 350, 120
+        shadow = tuple(float(v) * 0.7 for v in _lin(WALL))
+        cv2.rectangle(img, (x0 + 4, y0 + 6), (x0 + side + 4, y0 + side + 6), shadow, -1)
+        img[y0 : y0 + side, x0 : x0 + side] = _lin(paper)
+        names = ["yellow", "orange", "orange", "yellow"] + (["off"] if i == 3 else [])
+        for j, name in enumerate(names):
+            cx, cy = x0 + 55 + 110 * (j % 2), y0 + 55 + 110 * (j // 2)
+            if name == "off":
+                cx, cy = x0 + 110, y0 + 110
+                rgb = off
+            else:
+                rgb = jitter_rgb(yellow if name == "yellow" else orange, rng, 0.02)
+            cv2.circle(img, (cx, cy), r, tuple(float(v) for v in _lin(rgb)), -1, cv2.LINE_AA)
+            truth.append((cx, cy, "orange" if name == "off" else name))
+    img *= 1 + rng.normal(0, 0.01, img.shape).astype(np.float32)
+    photo = (np.clip(img, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
+    return cv2.GaussianBlur(photo, (0, 0), 0.8), truth
+
+
+def test_a_sticker_off_its_sheet_takes_the_nearest_sheets_name() -> None:
+    """Two sheets on one wall, yellow and orange, and one orange sticker read off its sheet,
+    between the two names and nearer the palette's yellow: alone in its group it was named
+    yellow by the palette, though the photo's yellow sheet lies over twice as far from it
+    as its orange sheet. The photo's sheets show each name under its light: it takes the
+    nearer sheet's name, and every sticker of the two sheets keeps its own."""
+    img, truth = _two_sheets_and_one_off()
+    assert _sticker_names(img, truth) == [name for _x, _y, name in truth]

@@ -856,6 +856,18 @@ class MarkerlessConfig:
     # a little wrong. The shades of one sheet under one light spread a few units; the nearest
     # two names (red and pink, purple and blue) lie 25-40 apart
     dot_cluster_de: float = 10.0
+    # A sticker alone in its group (one off its sheet: over writing, its highlight in its
+    # median) whose name's sheets in the photo all lie more than dot_lone_sheet_ratio times
+    # as far from it as a sheet of another name within dot_lone_sheet_de (mean CIELAB
+    # distance, lightness at half weight) takes that nearer sheet's name
+    # (sticker_names._nearest_sheet): the photo's sheets show each name under its light.
+    # Twice dot_cluster_de: a sticker moved by what lies on it stays within about that of
+    # its sheet, the nearest two names' sheets lie 25-40 apart. Twice as near: only a
+    # reading the photo's sheets clearly place (an orange over blue ink 12 from its orange
+    # sheet, 38 from the yellow one); a dark blue between a pale blue sheet (22 away) and a
+    # purple one (18) is left to the palette (seed 42 IMG_0008: it is blue)
+    dot_lone_sheet_de: float = 20.0
+    dot_lone_sheet_ratio: float = 2.0
     # Light added over a sticker (a flare's veil, a lamp's glare, the sticker's own glossy
     # highlight in its median) lowers its chroma and moves its CIELAB hue, but not the hue
     # of its linear light (the direction of its R-G, B-G differences: a grey veil adds the

@@ -75,7 +75,8 @@ def name_stickers(
         labs = correct_cast(labs, gains)
     keys = list(refs)
     out: list[tuple[str, float]] = [("unknown", np.inf)] * len(dots)
-    for sel in _colour_groups(labs, config.markerless.dot_cluster_de):
+    groups = _colour_groups(labs, config.markerless.dot_cluster_de)
+    for sel in groups:
         row = dist[sel].mean(0)
         if any(any(dots[i].clipped) for i in sel):  # its linear hue is then unknown
             j = int(np.argmin(row))
@@ -84,7 +85,44 @@ def name_stickers(
         name = keys[j] if row[j] <= config.dots.unknown_delta_e else "unknown"
         for i in sel:
             out[i] = (name, float(row[j]))
+    for sel in groups:
+        if len(sel) == 1:
+            k = _nearest_sheet(int(sel[0]), groups, labs, out, config.markerless)
+            if k is not None:
+                out[sel[0]] = (k, float(dist[sel[0], keys.index(k)]))
     return out
+
+
+def _nearest_sheet(
+    i: int,
+    groups: list[np.ndarray],
+    labs: np.ndarray,
+    named: list[tuple[str, float]],
+    m: MarkerlessConfig,
+) -> str | None:
+    """The name a lone sticker (i, a group of its own) takes from the sheets of the photo, or
+    None to keep its own. The photo's sheets show what each name looks like under its light:
+    when every sheet of the name it was given lies more than dot_lone_sheet_ratio times as
+    far from it as a sheet of another name within dot_lone_sheet_de (mean distance,
+    lightness at half weight, as _colour_groups), that nearer sheet's name is its own (a
+    sticker over writing or under its highlight reads off its sheet's colour, between two
+    names: an orange one over blue ink on a kraft roll read yellow where the photo's yellow
+    sheet lay 38 away and its orange sheet 12)."""
+    own = named[i][0]
+
+    def gap(sel: np.ndarray) -> float:
+        return float(np.linalg.norm((labs[sel] - labs[i]) * (0.5, 1.0, 1.0), axis=1).mean())
+
+    others = [g for g in groups if i not in g and named[g[0]][0] != "unknown"]
+    same = [gap(g) for g in others if named[g[0]][0] == own]
+    if not same:
+        return None
+    near = min((g for g in others if named[g[0]][0] != own), key=gap, default=None)
+    if near is None or gap(near) > m.dot_lone_sheet_de:
+        return None
+    if gap(near) * m.dot_lone_sheet_ratio > min(same):
+        return None
+    return named[near[0]][0]
 
 
 def washed_name(labs: np.ndarray, row: np.ndarray, refs: dict, m: MarkerlessConfig) -> int:
