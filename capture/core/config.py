@@ -714,8 +714,9 @@ class MarkerlessConfig:
     # this much lighter (CIELAB L) than the sticker and than the surface around it (the 75th
     # percentile of the bare ring's lightness): the lamp's light added is lighter than both,
     # a blend of ink and paper (the antialiased rim of blue marker on yellow, whose
-    # chromaticity also runs towards grey) never lighter than the paper; the margin is above
-    # the paper's noise and JPEG's ringing around letters at the quality phones use
+    # chromaticity also runs towards grey) never lighter than the paper; the margin is over
+    # a paper's noise in L (1-2 on the generated walls; the real photos at JPEG quality 15,
+    # ringing around letters, read the same with it)
     dot_highlight_l: float = 4.0
     dot_colourless_chroma: float = 6.0  # a disc whose median CIELAB chroma is under this is a
     # glare highlight or a white surface beyond the wall, not a sticker: every sticker name is
