@@ -50,6 +50,14 @@ from jsonschema import Draft202012Validator
 
 from capture.app.markerless_out import markerless_csv_files
 from capture.app.report import REPORT_FILE, load_outputs, photo_doc_paths, report_html
+from capture.app.wall_corrections import (
+    apply_dot,
+    apply_markerless,
+    check_dot,
+    check_markerless,
+    wall_geometry,
+)
+from capture.app.wall_corrections import mark_verified as _mark
 from capture.core.config import CONFIG
 from capture.core.errors import UsageError
 from capture.core.model import KitLayout
@@ -57,7 +65,6 @@ from capture.io.atomic import ensure_writable, json_bytes, output_error, write_t
 from capture.io.csv_out import csv_files
 from capture.io.schema import validate
 from capture.kit.layout import grid_cell
-from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
 CORRECTIONS_VERSION = 1
 JOURNAL = "corrections.json"  # in the output folder: every correction applied to it
@@ -145,6 +152,8 @@ def correction_kind(item: Any) -> str:
     target = target if isinstance(target, dict) else {}
     if "markerless" in target:
         return "markerless_correction"
+    if "dot" in target:
+        return "markerless_dot"
     if "note" in target:
         return "note_correction"
     if "add" in target:
@@ -171,11 +180,11 @@ def merge_corrections(old: list[dict], new: list[dict]) -> list[dict]:
             continue
         cur = out[k]
         if "set" in c and correction_kind(c) in (
-                "note_correction", "add_correction", "markerless_correction"):
+                "note_correction", "add_correction", "markerless_correction", "markerless_dot"):
             cur["set"] = {**cur.get("set", {}), **c["set"]}
         elif "set" in c:
             cur["set"] = copy.deepcopy(c["set"])
-        for k in ("false_detection", "checked", "by"):  # the latest word, and who said it
+        for k in ("false_detection", "checked", "by", "add"):  # the latest word, and who said it
             if k in c:
                 cur[k] = c[k]
     return list(out.values())
@@ -245,13 +254,6 @@ def _move(doc: dict, entry: dict, src: str, dst: str) -> None:
     doc.setdefault(dst, []).append(entry)
     if src == "rejected_notes" and not doc[src]:
         del doc[src]
-
-
-def _mark(entry: dict, author: str, fields: Any = ()) -> None:
-    entry["verified"] = True
-    entry["corrected_by"] = author
-    if fields:  # what the person vouched for (a text edit says nothing of the position)
-        entry["verified_fields"] = sorted(set(entry.get("verified_fields", [])) | set(fields))
 
 
 def _apply_note(doc: dict, where: tuple[str, dict], corr: dict, zones: dict[str, dict],
@@ -398,69 +400,6 @@ def _resolve_retake(session: dict, board: str) -> None:
                 f["resolved"] = True
 
 
-def _find_markerless(doc: dict, photo: str, note: str) -> tuple[str, dict] | None:
-    """A note read with no board, in a document's markerless block (kept or rejected)."""
-    ml = doc.get("markerless") or {}
-    for key in ("notes", "rejected_notes"):
-        for entry in ml.get(key, []):
-            if entry.get("id") == note and entry.get("photo", doc.get("file")) == photo:
-                return key, entry
-    return None
-
-
-def _check_markerless(c: dict, session: dict) -> list[str]:
-    """Why a correction of a note read with no board does not fit these outputs."""
-    t = c["target"]
-    problems = []
-    if _find_markerless(session, t["photo"], t["markerless"]) is None:
-        problems.append(f"pas de post-it {t['markerless']!r} lu sans panneau sur la photo "
-                        f"{t['photo']!r} dans ces résultats")
-    s = c.get("set") or {}
-    notes = (*NOTE_NAMES, "unknown")
-    if "color" in s and s["color"] not in notes:
-        problems.append(f"la couleur {s['color']!r} n'est pas une couleur de post-it "
-                        f"({', '.join(notes)})")
-    stickers = (*STICKER_NAMES, "unknown")
-    for colour in s.get("dots", {}):
-        if colour not in stickers:
-            problems.append(f"la couleur {colour!r} n'est pas une couleur de gommette "
-                            f"({', '.join(stickers)})")
-    return problems
-
-
-def _apply_markerless(doc: dict, corr: dict, author: str) -> None:
-    """One correction of a note read with no board, on one document (the session or the
-    photo's JSON): its text, colour, stickers per colour, or a false detection moved to
-    markerless.rejected_notes (and back). The first machine values are kept."""
-    t = corr["target"]
-    found = _find_markerless(doc, t["photo"], t["markerless"])
-    if found is None:
-        return
-    key, entry = found
-    entry.setdefault("machine", {k: copy.deepcopy(entry.get(k)) for k in ("text", "color", "dots")})
-    ml = doc["markerless"]
-    fd = corr.get("false_detection")
-    if fd is not None:
-        dst = "rejected_notes" if fd else "notes"
-        if dst != key:
-            ml[key] = [e for e in ml[key] if e is not entry]
-            ml.setdefault(dst, []).append(entry)
-            if not ml.get("rejected_notes"):
-                ml.pop("rejected_notes", None)
-        if fd:
-            entry["false_detection"] = True
-        else:
-            entry.pop("false_detection", None)
-    s = corr.get("set", {})
-    for k in ("text", "color"):
-        if k in s:
-            entry[k] = s[k]
-    if "dots" in s:
-        entry["dots"] = {c: int(n) for c, n in sorted(s["dots"].items()) if int(n) > 0}
-    _mark(entry, author, [k for k in s if k in ("text", "color", "dots")]
-          + (["false_detection"] if fd else []) or ["checked"])
-
-
 def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
            layout: dict) -> list[tuple[int | None, str]]:
     """Problems that make corrections not fit these outputs: (index or None, message)."""
@@ -471,6 +410,7 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
                                f"résultats pour {session['workshop']!r}"))
     note_colours = set(layout.get("notes", {}).get("colors", []))
     sticker_colours = set(layout.get("stickers", {}).get("colors", [])) | {"unknown"}
+    geometry = wall_geometry([d for _p, d in photos.values()])
     for i, c in enumerate(doc["corrections"]):
         t = c["target"]
         kind = correction_kind(c)
@@ -487,7 +427,11 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
                                         "de gommette de cet atelier "
                                         f"({', '.join(sorted(sticker_colours))})"))
         if kind == "markerless_correction":
-            problems += [(i, f"{where}: {m}") for m in _check_markerless(c, session)]
+            problems += [(i, f"{where}: {m}") for m in check_markerless(c, session, geometry)]
+            continue
+        if kind == "markerless_dot":
+            own = photos.get(t["photo"], (None, None))[1]
+            problems += [(i, f"{where}: {m}") for m in check_dot(c, session, own, geometry)]
             continue
         if kind == "flag_correction":
             docs = [session] + [d for _p, d in photos.values()]
@@ -561,6 +505,11 @@ def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
             keys = [("markerless", t["photo"], t["markerless"])]
             if "false_detection" in c:
                 what["false_detection"] = c["false_detection"]
+        elif kind == "markerless_dot":
+            keys = [("dot", t["photo"], bool(c.get("add")),
+                     *(round(float(v), 4) for v in t["dot"]))]
+            if "false_detection" in c:
+                what["false_detection"] = c["false_detection"]
         else:
             continue
         for key in keys:
@@ -570,7 +519,9 @@ def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
             j, before = said[key]
             clash = sorted(k for k in set(before) & set(what) if before[k] != what[k])
             if clash:
-                name = t.get("note") or t.get("markerless") or f"{t['board']}/{t['zone']}"
+                name = (t.get("note") or t.get("markerless")
+                        or (f"la gommette en {tuple(t['dot'])}" if "dot" in t else None)
+                        or f"{t['board']}/{t['zone']}")
                 problems.append((i, f"corrections/{j} et corrections/{i} corrigent {name} "
                                     "différemment ("
                                     + ", ".join(f"{k} : {before[k]!r} / {what[k]!r}"
@@ -613,7 +564,7 @@ def reapply_journal(out_dir: Path, report: bool = True, kit: KitLayout | None = 
 
 
 def _apply_one(c: dict, session: dict, photos: dict[str, tuple[Path, dict]],
-               boards: dict[str, dict], who: str) -> None:
+               boards: dict[str, dict], who: str, geometry: dict) -> None:
     """One correction applied in place to the session and the photo JSONs it concerns."""
     t = c["target"]
     kind = correction_kind(c)
@@ -621,9 +572,11 @@ def _apply_one(c: dict, session: dict, photos: dict[str, tuple[Path, dict]],
         _check_flags([session] + [d for _p, d in photos.values()], t, c["checked"], who)
     elif kind == "add_correction":
         _add_note(session, c, boards[t["board"]], who)
-    elif kind == "markerless_correction":
-        for d in [session] + [d for _p, d in photos.values()]:
-            _apply_markerless(d, c, who)
+    elif kind in ("markerless_correction", "markerless_dot"):
+        apply = apply_markerless if kind == "markerless_correction" else apply_dot
+        own = photos.get(t["photo"], (None, None))[1]  # the session, and that photo's JSON
+        for d in [session] + ([own] if own is not None else []):
+            apply(d, c, who, geometry)
     elif kind == "note_correction":
         zones = {z["id"]: z for z in boards[t["board"]]["zones"]}
         pdoc = photos[t["photo"]][1]
@@ -666,6 +619,7 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
     author = (doc.get("author") or "").strip() or "person"
     journal = _record(out_dir, doc, author) if record else None
     boards = {b["id"]: b for b in outputs.layout["boards"]}
+    geometry = wall_geometry([d for _p, d in photos.values()])
     originals: dict[Any, str] = {path: json.dumps(d, sort_keys=True) for path, d in photos.values()}
     originals["session"] = json.dumps(session, sort_keys=True)
     changed = 0
@@ -673,7 +627,7 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
         if i in bad:
             continue
         snapshot = json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True)
-        _apply_one(c, session, photos, boards, c.get("by") or author)
+        _apply_one(c, session, photos, boards, c.get("by") or author, geometry)
         if json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True) != snapshot:
             changed += 1
     if record:

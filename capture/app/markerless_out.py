@@ -123,6 +123,7 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
     dots: list[dict] = []
     flags: list[dict] = []
     kept: list[dict] = []  # photos already in the session
+    rejected: dict[str, list[dict]] = {}
     for doc in docs:
         ml = doc["markerless"]
         drop: set[int] = set()
@@ -138,6 +139,7 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
             elif share >= cfg.dup_undecided_frac:
                 values = {"first": first["file"], "count": len(got)}
                 flags.append(_flag_dict(Finding("maybe_same_wall", "", values, item=doc["file"])))
+        drop -= {k for k, n in enumerate(ml["notes"]) if n.get("added")}  # a person's word
         ids = {k for k, n in enumerate(ml["notes"]) if k not in drop}
         for k in sorted(ids):
             notes.append(dict(ml["notes"][k]))
@@ -149,8 +151,11 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
                 continue  # the same wall's free dots: the first photo has them
             dots.append(dict(d))
         flags += [dict(f, photo=doc["file"]) for f in ml.get("flags", [])]
+        for key in ("rejected_notes", "rejected_dots"):  # a person's corrections (--resume)
+            rejected.setdefault(key, []).extend(dict(e) for e in ml.get(key, []))
         kept.append(doc)
-    return {"notes": notes, "dots": dots, "flags": flags}
+    return {"notes": notes, "dots": dots, "flags": flags,
+            **{k: v for k, v in rejected.items() if v}}
 
 
 def _flag_dict(finding: Finding) -> dict:

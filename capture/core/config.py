@@ -548,6 +548,15 @@ class ReportConfig:
     # capture publish: each wall's photo embedded in synthese.html at this longer side (px):
     # enough to recognise the wall on A4, ~100 kB each so the page mails easily
     publish_photo_px: int = 900
+    # A person's correction names a sticker on a wall read with no board by its centre (it
+    # has no id): the sticker found again within this x the photo's note side. A sticker's
+    # radius is about 0.12 of a note's side (19 mm on 76 mm), so a re-run moving a centre by a
+    # few pixels still finds it and two touching stickers (centres 0.25 side apart) are not
+    # taken for each other.
+    wall_dot_match_side: float = 0.1
+    # A photo whose note side is unknown (no note found): a note taken as this share of the
+    # photo's longer side, for the outline drawn around a note a person adds (10 notes across)
+    wall_note_side_frac: float = 0.1
 
 
 @dataclass(frozen=True)
