@@ -102,6 +102,14 @@ def check_markerless(c: dict, session: dict, geometry: Geometry) -> list[str]:
     return problems + _check_colours(s)
 
 
+def _keep_machine(note: dict) -> None:
+    """A note's first machine values, kept before a person's change (a note they added has
+    none)."""
+    if not note.get("added"):
+        note.setdefault("machine", {k: copy.deepcopy(note.get(k))
+                                    for k in ("text", "color", "dots")})
+
+
 def _recount(ml: dict, note_id: str | None, colour: str, delta: int) -> None:
     """A sticker put on (+1) or taken off (-1) a note: its count per colour follows, unless
     a person typed that count (their number stands)."""
@@ -110,8 +118,7 @@ def _recount(ml: dict, note_id: str | None, colour: str, delta: int) -> None:
     note = next((n for n in ml.get("notes", []) if n.get("id") == note_id), None)
     if note is None or "dots" in note.get("verified_fields", []):
         return
-    if not note.get("added"):
-        note.setdefault("machine", {k: copy.deepcopy(note.get(k)) for k in ("text", "color", "dots")})
+    _keep_machine(note)
     dots = dict(note.get("dots") or {})
     dots[colour] = max(0, dots.get(colour, 0) + delta)
     note["dots"] = {c: n for c, n in sorted(dots.items()) if n > 0}
@@ -178,8 +185,7 @@ def apply_markerless(doc: dict, corr: dict, author: str, geometry: Geometry) -> 
         doc["markerless"].setdefault("notes", []).append(entry)
         found = ("notes", entry)
     key, entry = found
-    if not entry.get("added"):
-        entry.setdefault("machine", {k: copy.deepcopy(entry.get(k)) for k in ("text", "color", "dots")})
+    _keep_machine(entry)
     ml = doc["markerless"]
     fd = corr.get("false_detection")
     if fd is not None:
