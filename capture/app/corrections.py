@@ -49,7 +49,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from capture.app.markerless_out import markerless_csv_files
-from capture.app.report import REPORT_FILE, load_outputs, photo_doc_paths, report_html
+from capture.app.report import (
+    COLOUR_FR,
+    REPORT_FILE,
+    load_outputs,
+    photo_doc_paths,
+    report_html,
+)
 from capture.app.wall_corrections import (
     apply_dot,
     apply_markerless,
@@ -60,7 +66,8 @@ from capture.app.wall_corrections import (
 from capture.app.wall_corrections import mark_verified as _mark
 from capture.core.config import CONFIG
 from capture.core.errors import UsageError
-from capture.core.model import KitLayout
+from capture.core.model import Finding, KitLayout
+from capture.interpret.flags import render
 from capture.io.atomic import ensure_writable, json_bytes, output_error, write_together
 from capture.io.csv_out import csv_files
 from capture.io.schema import validate
@@ -531,6 +538,31 @@ def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
     return problems
 
 
+def _lost_additions(doc: dict, session: dict, skipped: list[int], geometry: dict) -> None:
+    """A note or sticker a person added on a photo this run does not have (moved away,
+    renamed, not read with no board): a point to check in the session, once."""
+    for i in skipped:
+        c = doc["corrections"][i]
+        t = c["target"]
+        kind = correction_kind(c)
+        if not c.get("add") or kind not in ("markerless_correction", "markerless_dot") \
+                or t["photo"] in geometry:
+            continue
+        s = c.get("set") or {}
+        if kind == "markerless_correction":
+            finding = Finding("addition_lost", "note", {"text": s.get("text", ""),
+                                                       "photo": t["photo"]}, item=t["markerless"])
+        else:
+            colour = s.get("color", "unknown")
+            finding = Finding("addition_lost", "dot", {"colour": COLOUR_FR.get(colour, colour),
+                                                      "photo": t["photo"]})
+        flag = render(finding)
+        entry = {"code": flag.code, "severity": flag.severity, "message": flag.message,
+                 "board": None, "zone": None, "item": flag.item}
+        if entry not in session.setdefault("flags", []):
+            session["flags"].append(entry)
+
+
 def _digest(doc: dict) -> str:
     body = {k: doc[k] for k in ("workshop", "author", "corrections") if k in doc}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -616,6 +648,9 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
         raise CorrectionsError(f"{source} ne correspond pas à {out_dir} :\n  - "
                                + "\n  - ".join(m for _i, m in problems[:20]))
     bad = {i for i, _m in problems}
+    if not strict:  # a person's addition on a photo gone from this run: said, not dropped
+        _lost_additions(doc, session, [i for i in sorted(bad) if i is not None],
+                        wall_geometry([d for _p, d in photos.values()]))
     author = (doc.get("author") or "").strip() or "person"
     journal = _record(out_dir, doc, author) if record else None
     boards = {b["id"]: b for b in outputs.layout["boards"]}

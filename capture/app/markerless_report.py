@@ -28,7 +28,10 @@ def markerless_model(
     docs = {doc["file"]: doc for _, doc in photos}
     number = {(n["photo"], n["id"]): k + 1 for k, n in enumerate(ml["notes"])}
     views = []
-    for file in dict.fromkeys(n["photo"] for n in ml["notes"]):
+    # every photo read with no board, even one where no note was found: a person may add
+    # the notes the machine missed
+    read = [doc["file"] for _stem, doc in photos if isinstance(doc.get("markerless"), dict)]
+    for file in dict.fromkeys([*(n["photo"] for n in ml["notes"]), *read]):
         stem = stems.get(file)
         asset = (assets.get(stem) or {}).get("photo") if stem else None
         size = (docs.get(file) or {}).get("size_px") or [1000, 750]
@@ -37,25 +40,40 @@ def markerless_model(
         notes = [
             {
                 "n": number.get((file, n["id"])),
+                "id": n["id"],
                 "pts": " ".join(f"{x * vw:.1f},{y * vh:.1f}" for x, y in n["corners"]),
                 "cx": n["center"][0] * vw,
                 "cy": n["center"][1] * vh,
                 "counted": (file, n["id"]) in number,
+                "added": bool(n.get("added")),
             }
             for n in own.get("notes", [])
         ]
         side = float(own.get("note_side_px") or 0) * vw / max(size[0], 1)
+        # every sticker off the notes can be clicked to correct it (the page sends its
+        # centre as the outputs give it: a sticker has no id)
         dots = [
             {
                 "cx": d["center"][0] * vw,
                 "cy": d["center"][1] * vh,
+                "x": d["center"][0],
+                "y": d["center"][1],
                 "r": max(3.0, 0.1 * side),
+                "color": d["color"],
+                "on": d.get("on_note") or "",
+                "free": d.get("on_note") is None or rejected,
+                "rejected": rejected,
+                "edited": bool(d.get("verified")),
                 "hex": sticker_hex.get(d["color"], sticker_hex.get("unknown", "#888")),
             }
-            for d in own.get("dots", [])
+            for rejected, key in ((False, "dots"), (True, "rejected_dots"))
+            for d in own.get(key, [])
         ]
+        choices = [{"id": n["id"], "label": f"n° {number[(file, n['id'])]} ({n['id']})"}
+                   for n in own.get("notes", []) if (file, n["id"]) in number]
         views.append(
-            {"file": file, "image": asset, "vw": vw, "vh": vh, "notes": notes, "dots": dots}
+            {"file": file, "image": asset, "vw": vw, "vh": vh, "notes": notes, "dots": dots,
+             "side": max(side, 0.02 * vw), "choices": choices}
         )
     ranked = sorted(
         ml["notes"], key=lambda n: (-sum(n["dots"].values()), number[(n["photo"], n["id"])])
@@ -72,6 +90,10 @@ def markerless_model(
     note_colours = list(dict.fromkeys([*NOTE_NAMES, "unknown", *(r["color"] for r in rows)]))
     return {
         "views": views,
+        "sticker_colours": [
+            {"value": c, "label": colour_fr.get(c, c), "hex": sticker_hex.get(c, "#888")}
+            for c in sticker_names
+        ],
         "rows": rows,
         "free_dots": free,
         "flags": ml.get("flags", []),

@@ -174,6 +174,15 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
         "warning", "{item} et {first} ont {count} post-its qui se ressemblent (couleur, place, "
         "texte) sans qu'on puisse dire s'il s'agit du même mur : les deux sont comptés, "
         "vérifiez qu'il n'y a pas de doublon."),
+    # walls with no board: what a person added on a photo this run no longer has
+    ("addition_lost", "note"): Wording(
+        "warning", "Le post-it « {text} » ajouté à la main sur la photo {photo} n'est plus "
+        "compté : cette photo n'est pas dans cette analyse. Remettez-la, ou ajoutez le post-it "
+        "sur une autre photo (la correction reste dans corrections.json)."),
+    ("addition_lost", "dot"): Wording(
+        "warning", "La gommette {colour} ajoutée à la main sur la photo {photo} n'est plus "
+        "comptée : cette photo n'est pas dans cette analyse (la correction reste dans "
+        "corrections.json)."),
     ("views_disagree", "votes"): _disagree(_VOTES),
     ("views_disagree", "notes"): _disagree(_NOTE_COUNTS),
     ("views_disagree", "votes_notes"): _disagree(_VOTES + " ; " + _NOTE_COUNTS),

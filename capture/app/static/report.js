@@ -5,6 +5,7 @@
   var data = JSON.parse(document.getElementById("report-data").textContent);
   var storeKey = "wall-capture:corrections:" + data.workshop + ":" + data.run;
   var edits = {};  // key -> correction, as written to corrections.json
+  var bumps = {};  // key of a sticker edit -> the notes' counts it changed in their rows
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -212,7 +213,7 @@
 
   function save() {
     try {
-      localStorage.setItem(storeKey, JSON.stringify({ author: author.value, edits: edits }));
+      localStorage.setItem(storeKey, JSON.stringify({ author: author.value, edits: edits, bumps: bumps }));
     } catch (e) { /* storage refused (private mode): edits stay in the page */ }
   }
   var bar = $("#corrections-bar");
@@ -286,9 +287,14 @@
     try { stored = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { stored = null; }
     if (!stored || typeof stored !== "object") { return; }
     if (typeof stored.author === "string") { author.value = stored.author; }
+    if (stored.bumps && typeof stored.bumps === "object") { bumps = stored.bumps; }
     Object.keys(stored.edits || {}).forEach(function (key) {
       var c = stored.edits[key];
       if (!c || !c.target) { return; }
+      if (c.target.dot !== undefined || (c.target.markerless !== undefined && c.add)) {
+        edits[key] = c;  // an addition or a sticker: listed under its photo, drawn on it
+        return;
+      }
       if (c.target.markerless !== undefined) {
         var mrow = findRow(".ml-row", { photo: c.target.photo, ml: c.target.markerless });
         if (!mrow) { return; }
@@ -369,84 +375,299 @@
   }
   reset.addEventListener("click", function () {
     edits = {};
+    bumps = {};
     try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
     resetFields();
     edits = {};
     updateBar();
   });
 
-  /* --- a note the machine missed: click its place on the straightened board ------------------ */
+  /* --- what the machine missed: click its place on the straightened board, or on the photo of
+     a wall read with no board (a note, or a sticker: data-kind "wall-note" / "wall-dot") --- */
   var colourFr = data.colour_fr || {};
-  var adding = null;  // the .add-note block waiting for a click on its board
-  function boardStageOf(block) {
-    return $(".board-stage", block.closest(".board-card"));
+  var adding = null;  // the .add-note block waiting for a click on its board or photo
+  function kindOf(block) { return block.getAttribute("data-kind") || "board"; }
+  function stageOf(block) {
+    return kindOf(block) === "board" ? $(".board-stage", block.closest(".board-card"))
+      : $(".photo-stage", block.closest(".ml-view"));
+  }
+  function newId() {
+    return "ajout-" + Date.now().toString(36) + "-" + Math.floor(Math.random() * 1e6).toString(36);
+  }
+  function formXY(form) { return [Number(form.getAttribute("data-x")), Number(form.getAttribute("data-y"))]; }
+  function addCorrection(block, form) {  // [key, correction] of what the form describes
+    var photo = block.getAttribute("data-photo");
+    var id = newId();
+    if (kindOf(block) === "wall-dot") {
+      var xy = formXY(form);
+      var on = $(".add-on", form).value;
+      return ["dot|" + photo + "|" + xy.join("|") + "|add",
+              { target: { photo: photo, dot: xy }, add: true,
+                set: { color: $(".add-colour", form).value, on_note: on === "" ? null : on } }];
+    }
+    var set = { text: $(".add-text", form).value, color: $(".add-colour", form).value };
+    if (kindOf(block) === "wall-note") {
+      set.center = formXY(form);
+      var dots = {};
+      $all(".add-dot", form).forEach(function (inp) {
+        var v = Math.max(0, Math.round(Number(inp.value) || 0));
+        if (v > 0) { dots[inp.getAttribute("data-color")] = v; }
+        inp.value = "0";
+      });
+      if (Object.keys(dots).length) { set.dots = dots; }
+      var t = { photo: photo, markerless: id };
+      return [mlKey(t), { target: t, add: true, set: set }];
+    }
+    var board = block.getAttribute("data-board");
+    set.center_mm = formXY(form);
+    return ["add|" + board + "|" + id, { target: { board: board, add: id, photo: photo }, set: set }];
   }
   $all(".add-note").forEach(function (block) {
     $(".add-toggle", block).addEventListener("click", function () {
       var on = adding !== block;
       $all(".add-note").forEach(function (b) {
         $(".add-help", b).hidden = true;
-        boardStageOf(b).classList.remove("adding");
+        stageOf(b).classList.remove("adding");
       });
       adding = on ? block : null;
       $(".add-help", block).hidden = !on;
-      boardStageOf(block).classList.toggle("adding", on);
+      stageOf(block).classList.toggle("adding", on);
     });
     $(".add-ok", block).addEventListener("click", function () {
       var form = $(".add-form", block);
-      var board = block.getAttribute("data-board");
-      var id = "ajout-" + Date.now().toString(36) + "-" + Math.floor(Math.random() * 1e6).toString(36);
-      var set = { text: $(".add-text", form).value, color: $(".add-colour", form).value,
-                  center_mm: [Number(form.getAttribute("data-x")), Number(form.getAttribute("data-y"))] };
-      edits["add|" + board + "|" + id] = { target: { board: board, add: id, photo: block.getAttribute("data-photo") },
-                                           set: set };
+      var kc = addCorrection(block, form);
+      edits[kc[0]] = kc[1];
+      if (kc[1].set.on_note) { bump(kc[0], block.getAttribute("data-photo"), kc[1].set.on_note, kc[1].set.color); }
       form.hidden = true;
-      $(".add-text", form).value = "";
+      var text = $(".add-text", form);
+      if (text) { text.value = ""; }
       updateBar();
       save();
     });
   });
+  function noteAt(stage, ev) {  // the id of the outlined note under a click on a photo, or ""
+    var hit = "";
+    $all("polygon.ov-note:not(.rejected)", stage).forEach(function (poly) {
+      var svg = poly.ownerSVGElement;
+      var pt = svg.createSVGPoint();
+      pt.x = ev.clientX;
+      pt.y = ev.clientY;
+      var local = pt.matrixTransform(poly.getScreenCTM().inverse());
+      if (poly.isPointInFill(local)) { hit = poly.getAttribute("data-ml") || hit; }
+    });
+    return hit;
+  }
   function placeNote(block, ev) {
-    var stage = boardStageOf(block);
+    var stage = stageOf(block);
     var r = stage.getBoundingClientRect();
     var x = (ev.clientX - r.left) / r.width * Number(block.getAttribute("data-w"));
     var y = (ev.clientY - r.top) / r.height * Number(block.getAttribute("data-h"));
     var form = $(".add-form", block);
-    form.setAttribute("data-x", String(Math.round(x * 10) / 10));
-    form.setAttribute("data-y", String(Math.round(y * 10) / 10));
-    $(".add-where", form).textContent = "à " + Math.round(x / 10) + " cm du bord gauche, " +
-      Math.round(y / 10) + " cm du haut";
+    var wall = kindOf(block) !== "board";  // normalised photo coordinates, else board mm
+    var round = wall ? 10000 : 10;
+    form.setAttribute("data-x", String(Math.round(x * round) / round));
+    form.setAttribute("data-y", String(Math.round(y * round) / round));
+    $(".add-where", form).textContent = wall
+      ? "à " + Math.round(x * 100) + " % de la largeur de la photo, " + Math.round(y * 100) + " % de sa hauteur"
+      : "à " + Math.round(x / 10) + " cm du bord gauche, " + Math.round(y / 10) + " cm du haut";
+    var on = $(".add-on", form);
+    if (on) { on.value = noteAt(stage, ev); }
     form.hidden = false;
     $(".add-help", block).hidden = true;
     stage.classList.remove("adding");
     adding = null;
-    $(".add-text", form).focus();
+    var first = $(".add-text", form) || $(".add-colour", form);
+    first.focus();
   }
   document.addEventListener("click", function (ev) {
     if (!adding) { return; }
-    var stage = ev.target.closest(".board-stage");
-    if (stage && stage === boardStageOf(adding)) {
+    var stage = ev.target.closest(".board-stage, .photo-stage");
+    if (stage && stage === stageOf(adding)) {
       ev.stopImmediatePropagation();
       ev.preventDefault();
       placeNote(adding, ev);
     }
   }, true);
+  function addLine(c) {  // what a pending addition or sticker correction says, in French
+    var name = function (col) { return colourFr[col] || col; };
+    if (c.target.dot === undefined) {
+      return "à ajouter : « " + (c.set.text || "") + " » (" + name(c.set.color) + ") ";
+    }
+    var s = c.set || {};
+    var on = s.on_note === undefined ? "" : (s.on_note === null ? ", hors post-it" : ", sur le post-it " + s.on_note);
+    if (c.add) { return "gommette à ajouter : " + name(s.color) + on + " "; }
+    if (c.false_detection) { return "pas une gommette (en " + c.target.dot.join(", ") + ") "; }
+    return "gommette corrigée" + (s.color ? " : " + name(s.color) : "") + on +
+      (c.false_detection === false ? ", remise" : "") + " ";
+  }
+  function addsOf(block) {  // the keys of the pending edits a block lists
+    var kind = kindOf(block);
+    var photo = block.getAttribute("data-photo");
+    return Object.keys(edits).filter(function (k) {
+      var t = edits[k].target || {};
+      if (kind === "board") { return t.add !== undefined && t.board === block.getAttribute("data-board"); }
+      if (t.photo !== photo) { return false; }
+      return kind === "wall-dot" ? t.dot !== undefined : (t.markerless !== undefined && !!edits[k].add);
+    });
+  }
   function renderAdds() {
     $all(".add-note").forEach(function (block) {
       var list = $(".add-list", block);
       list.textContent = "";
-      Object.keys(edits).forEach(function (k) {
-        var c = edits[k];
-        if (!c.target || c.target.add === undefined || c.target.board !== block.getAttribute("data-board")) { return; }
+      addsOf(block).forEach(function (k) {
         var li = document.createElement("li");
-        li.textContent = "à ajouter : « " + (c.set.text || "") + " » (" + (colourFr[c.set.color] || c.set.color) + ") ";
+        li.textContent = addLine(edits[k]);
         var del = document.createElement("button");
         del.type = "button";
         del.className = "secondary";
         del.textContent = "retirer";
-        del.addEventListener("click", function () { delete edits[k]; updateBar(); save(); });
+        del.addEventListener("click", function () { unbump(k); delete edits[k]; updateBar(); save(); });
         li.appendChild(del);
         list.appendChild(li);
+      });
+    });
+    drawPending();
+  }
+
+  /* --- a sticker of a wall read with no board: click it (off the notes) to correct it ------- */
+  var SVG = "http://www.w3.org/2000/svg";
+  function mlRow(photo, id) { return findRow(".ml-row", { photo: photo, ml: id }); }
+  function bumpRow(photo, id, colour, delta) {  // the note's count in its row follows the sticker
+    var row = mlRow(photo, id);
+    var inp = row && $('.ml-dot[data-color="' + colour + '"]', row);
+    if (!inp) { return false; }
+    inp.value = String(Math.max(0, (Number(inp.value) || 0) + delta));
+    refreshMl(row);
+    return true;
+  }
+  function bump(key, photo, id, colour) {
+    if (bumpRow(photo, id, colour, 1)) {
+      bumps[key] = (bumps[key] || []).concat([{ photo: photo, id: id, color: colour, delta: 1 }]);
+    }
+  }
+  function unbump(key) {
+    (bumps[key] || []).forEach(function (b) { bumpRow(b.photo, b.id, b.color, -b.delta); });
+    delete bumps[key];
+  }
+  function dotKey(photo, xy) { return "dot|" + photo + "|" + xy.join("|"); }
+  function dotXY(dot) { return [Number(dot.getAttribute("data-x")), Number(dot.getAttribute("data-y"))]; }
+  function stickerHex(colour) {
+    var b = $('#ml-dot .recolour-choices button[data-color="' + colour + '"]');
+    return b ? b.style.getPropertyValue("--c") : "#888";
+  }
+  var mlDot = $("#ml-dot");
+  var pickedDot = null;
+  function pressColour(colour) {
+    $all(".recolour-choices button", mlDot).forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-color") === colour ? "true" : "false");
+    });
+  }
+  function openDot(dot) {
+    var photo = dot.getAttribute("data-photo");
+    var c = edits[dotKey(photo, dotXY(dot))] || {};
+    var s = c.set || {};
+    var on = $(".ml-dot-on", mlDot);
+    on.textContent = "";
+    var view = findRow(".ml-view", { photo: photo });
+    $all(".add-on option", view).forEach(function (o) { on.appendChild(o.cloneNode(true)); });
+    on.value = s.on_note !== undefined ? (s.on_note || "") : dot.getAttribute("data-on");
+    $(".ml-dot-fd", mlDot).checked = c.false_detection !== undefined ? c.false_detection
+      : dot.getAttribute("data-rejected") === "1";
+    pressColour(s.color || dot.getAttribute("data-color"));
+    pickedDot = dot;
+    mlDot.hidden = false;
+  }
+  if (mlDot) {
+    document.addEventListener("click", function (ev) {
+      var dot = ev.target.closest && ev.target.closest("circle.ml-mark");
+      if (!dot || adding) { return; }
+      ev.stopImmediatePropagation();
+      ev.preventDefault();
+      openDot(dot);
+    }, true);
+    $all(".recolour-choices button", mlDot).forEach(function (b) {
+      b.addEventListener("click", function () { pressColour(b.getAttribute("data-color")); });
+    });
+    $(".ml-dot-cancel", mlDot).addEventListener("click", function () { mlDot.hidden = true; pickedDot = null; });
+    $(".ml-dot-ok", mlDot).addEventListener("click", function () {
+      mlDot.hidden = true;
+      if (!pickedDot) { return; }
+      var dot = pickedDot;
+      pickedDot = null;
+      var photo = dot.getAttribute("data-photo");
+      var xy = dotXY(dot);
+      var key = dotKey(photo, xy);
+      var pressed = $('.recolour-choices button[aria-pressed="true"]', mlDot);
+      var colour = pressed ? pressed.getAttribute("data-color") : dot.getAttribute("data-color");
+      var on = $(".ml-dot-on", mlDot).value;
+      var fd = $(".ml-dot-fd", mlDot).checked;
+      var was = { color: dot.getAttribute("data-color"), on: dot.getAttribute("data-on"),
+                  fd: dot.getAttribute("data-rejected") === "1" };
+      var c = { target: { photo: photo, dot: xy } };
+      var set = {};
+      if (colour !== was.color) { set.color = colour; }
+      if (on !== was.on) { set.on_note = on === "" ? null : on; }
+      if (fd !== was.fd) { c.false_detection = fd; }
+      if (Object.keys(set).length) { c.set = set; }
+      unbump(key);
+      if (c.set || c.false_detection !== undefined) {
+        edits[key] = c;
+        // the notes it was counted on and is now counted on: their rows follow
+        var before = (!was.fd && was.on) ? was.on + "|" + was.color : "";
+        var after = (!fd && on) ? on + "|" + colour : "";
+        if (before !== after) {
+          if (after) { bump(key, photo, on, colour); }
+          if (before && bumpRow(photo, was.on, was.color, -1)) {
+            bumps[key] = (bumps[key] || []).concat([{ photo: photo, id: was.on, color: was.color, delta: -1 }]);
+          }
+        }
+      } else { delete edits[key]; }
+      updateBar();
+      save();
+    });
+  }
+  function drawPending() {  // additions and sticker edits not yet applied, drawn on their photo
+    $all(".ml-view").forEach(function (view) {
+      var photo = view.getAttribute("data-photo");
+      var svg = $("svg.overlay", view);
+      $all(".pending", svg).forEach(function (el) { el.remove(); });
+      $all("circle.ml-mark", svg).forEach(function (dot) {
+        dot.style.setProperty("--c", stickerHex(dot.getAttribute("data-color")));
+        dot.classList.toggle("rejected", dot.getAttribute("data-rejected") === "1");
+        dot.classList.remove("edited");
+      });
+      var vw = Number(svg.getAttribute("data-vw"));
+      var vh = Number(svg.getAttribute("data-vh"));
+      var side = Number(svg.getAttribute("data-side"));
+      Object.keys(edits).forEach(function (k) {
+        var c = edits[k];
+        var t = c.target || {};
+        if (t.photo !== photo) { return; }
+        if (t.markerless !== undefined && c.add) {
+          var rect = document.createElementNS(SVG, "rect");
+          rect.setAttribute("class", "ov-note added pending");
+          rect.setAttribute("x", String(c.set.center[0] * vw - side / 2));
+          rect.setAttribute("y", String(c.set.center[1] * vh - side / 2));
+          rect.setAttribute("width", String(side));
+          rect.setAttribute("height", String(side));
+          svg.appendChild(rect);
+        } else if (t.dot !== undefined && c.add) {
+          var circle = document.createElementNS(SVG, "circle");
+          circle.setAttribute("class", "ov-dot added pending");
+          circle.setAttribute("cx", String(t.dot[0] * vw));
+          circle.setAttribute("cy", String(t.dot[1] * vh));
+          circle.setAttribute("r", String(Math.max(3, 0.1 * side)));
+          circle.style.setProperty("--c", stickerHex(c.set.color));
+          svg.appendChild(circle);
+        } else if (t.dot !== undefined) {
+          $all("circle.ml-mark", svg).forEach(function (dot) {
+            var xy = dotXY(dot);
+            if (xy[0] !== t.dot[0] || xy[1] !== t.dot[1]) { return; }
+            if (c.set && c.set.color) { dot.style.setProperty("--c", stickerHex(c.set.color)); }
+            if (c.false_detection !== undefined) { dot.classList.toggle("rejected", c.false_detection); }
+            dot.classList.add("edited");
+          });
+        }
       });
     });
   }
