@@ -157,3 +157,173 @@ def test_flags_of_walls_read_with_no_board_are_listed_and_linked_to_their_rows()
     assert [f["resolved"] for f in out] == [False, True]
     assert out[0]["severity"] == "warning" and out[0]["file"] == "IMG 1.jpg"
     assert not any(f["checkable"] for f in out)  # dealt with by correcting the row
+
+
+def _doc(out: Path, corrections: list[dict]) -> dict:
+    workshop = json.loads((out / "session.json").read_text("utf-8"))["workshop"]
+    return {"version": 1, "workshop": workshop, "author": "Camille", "corrections": corrections}
+
+
+def _wall(out: Path) -> tuple[dict, dict]:
+    """The session's markerless block and the photo JSON's."""
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    photo = json.loads(next((out / "photos").glob("*.json")).read_text("utf-8"))
+    return session.get("markerless") or {}, photo["markerless"]
+
+
+def test_added_notes_and_free_dot_fixes_reach_every_output_and_outlive_reruns(
+        wall, tmp_path: Path) -> None:
+    src, out = wall
+    ml, _own = _wall(out)
+    free = [d for d in ml["dots"] if d["on_note"] is None]
+    assert len(free) >= 3
+    target = min(ml["notes"], key=lambda n: sum(n["dots"].values()))
+    before = dict(target["dots"])
+    doc = _doc(out, [  # a sticker put on the note added after it: the order does not matter
+        {"target": {"photo": "mur.png", "dot": free[2]["center"]}, "set": {"on_note": "ajout-1"}},
+        {"target": {"photo": "mur.png", "markerless": "ajout-1"}, "add": True,
+         "set": {"text": "Coupé par le cadre", "color": "pink", "center": [0.9, 0.9],
+                 "dots": {"red": 6}}},
+        {"target": {"photo": "mur.png", "dot": free[0]["center"]},
+         "set": {"color": "purple", "on_note": target["id"]}},
+        {"target": {"photo": "mur.png", "dot": free[1]["center"]}, "false_detection": True},
+        {"target": {"photo": "mur.png", "dot": [0.95, 0.05]}, "add": True,
+         "set": {"color": "orange"}},
+    ])
+    path = tmp_path / "corrections.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    assert apply_corrections(out, path).changed == 5
+
+    def check() -> None:
+        for block in _wall(out):  # the session and the photo's JSON
+            notes = {n["id"]: n for n in block["notes"]}
+            added = notes["ajout-1"]
+            assert added["added"] and added["verified"] and added["corrected_by"] == "Camille"
+            assert "machine" not in added and added["dots"] == {"red": 6}
+            assert notes[target["id"]]["dots"] == {**before, "purple": 1}
+            moved = next(d for d in block["dots"] if d["center"] == free[0]["center"])
+            assert moved["on_note"] == target["id"] and moved["color"] == "purple"
+            assert [d["center"] for d in block["rejected_dots"]] == [free[1]["center"]]
+            onto = next(d for d in block["dots"] if d["center"] == free[2]["center"])
+            assert onto["on_note"] == "ajout-1"  # its typed count (6) stands
+            assert any(d.get("added") and d["color"] == "orange" for d in block["dots"])
+        rows = read_csv(out / "markerless_notes.csv")
+        assert rows[0]["id"] == "ajout-1" and rows[0]["gommettes"] == "6"  # ranked first
+        assert rows[0]["texte"] == "Coupé par le cadre" and rows[0]["groupe"] == ""
+        dots = read_csv(out / "markerless_dots.csv")
+        assert len(dots) == len(ml["dots"])  # one removed, one added
+        assert sum(d["couleur"] == "orange" and d["post_it"] == "" for d in dots) == 1
+        html = (out / "report.html").read_text("utf-8")
+        assert "Coupé par le cadre" in html and 'data-ml="ajout-1"' in html
+
+    check()
+    assert apply_corrections(out, path).changed == 0
+    assert "corrections reprises" in _run(src, out, "--resume")
+    check()
+    assert "corrections reprises" in _run(src, out)  # the photo read again
+    check()
+    # the photo gone (renamed): its additions are said, in the run and in "À vérifier"
+    (src / "mur.png").rename(src / "autre.png")
+    output = _run(src, out)
+    assert "sans objet" in output
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    lost = [f for f in session["flags"] if f["code"] == "addition_lost"]
+    assert len(lost) == 2 and "Coupé par le cadre" in lost[0]["message"]
+    assert "sans objet" in output
+    assert "Coupé par le cadre" in (out / "report.html").read_text("utf-8")
+    assert "ajout-1" in (out / "corrections.json").read_text("utf-8")  # nothing is lost
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
+def test_review_adds_a_missed_note_and_fixes_free_dots_in_the_browser(wall, tmp_path) -> None:
+    """Static page: click the photo to add a note, download, `capture apply`; served page:
+    add a missed sticker, move a free one onto a note, save into the folder."""
+    from playwright.sync_api import sync_playwright
+
+    _src, out = wall
+    ml, _own = _wall(out)
+    free = [d for d in ml["dots"] if d["on_note"] is None]
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        view = page.locator(".ml-view").first
+        view.locator('.add-note[data-kind="wall-note"] .add-toggle').click()
+        fig = view.locator("figure.photo-stage")
+        fig.scroll_into_view_if_needed()
+        box = fig.bounding_box()
+        page.mouse.click(box["x"] + 0.8 * box["width"], box["y"] + 0.85 * box["height"])
+        assert page.locator("#lightbox").is_hidden()  # the click placed it, no zoom
+        form = view.locator('.add-note[data-kind="wall-note"] .add-form')
+        form.locator(".add-text").fill("Post-it flou")
+        form.locator(".add-colour").select_option("orange")
+        form.locator('.add-dot[data-color="blue"]').fill("2")
+        form.locator(".add-ok").click()
+        assert view.locator("svg .ov-note.pending").count() == 1  # drawn where it was put
+        assert "Post-it flou" in view.locator(".add-list").first.inner_text()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        path = tmp_path / "corrections.json"
+        dl.value.save_as(path)
+        browser.close()
+    doc = json.loads(path.read_text("utf-8"))
+    (added,) = doc["corrections"]
+    assert added["add"] is True and added["set"]["text"] == "Post-it flou"
+    assert added["set"]["center"] == pytest.approx([0.8, 0.85], abs=0.01)
+    res = CliRunner().invoke(main, ["apply", str(out), str(path)])
+    assert res.exit_code == 0, res.output
+    new = next(n for n in _wall(out)[0]["notes"] if n.get("added"))
+    assert (new["text"], new["color"], new["dots"]) == ("Post-it flou", "orange", {"blue": 2})
+
+    server = ReviewServer(out)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        with sync_playwright() as p:
+            browser, page = open_page(p, server.url, errors)
+            page.locator("#corr-save").wait_for(state="visible")
+            view = page.locator(".ml-view").first
+            assert view.locator("polygon.ov-note.added").count() == 1  # the note added above
+            x, y = free[0]["center"]
+            dot = view.locator(f'circle.ml-mark[data-x="{x}"][data-y="{y}"]')
+            dot.click()
+            dialog = page.locator("#ml-dot")
+            dialog.locator('.recolour-choices button[data-color="yellow"]').click()
+            dialog.locator(".ml-dot-on").select_option(new["id"])
+            dialog.locator(".ml-dot-ok").click()
+            # the note's row counts the sticker at once
+            row = page.locator(f'.ml-row[data-ml="{new["id"]}"]')
+            assert row.locator('.ml-dot[data-color="yellow"]').input_value() == "1"
+            view.locator('.add-note[data-kind="wall-dot"] .add-toggle').click()
+            fig = view.locator("figure.photo-stage")
+            fig.scroll_into_view_if_needed()
+            box = fig.bounding_box()  # mid-height: the sticky header may cover the top
+            page.mouse.click(box["x"] + 0.97 * box["width"], box["y"] + 0.45 * box["height"])
+            dform = view.locator('.add-note[data-kind="wall-dot"] .add-form')
+            dform.locator(".add-colour").select_option("green")
+            dform.locator(".add-ok").click()
+            assert page.locator("#corr-count").inner_text() == "3"  # two stickers, one row
+            with page.expect_navigation():
+                page.locator("#corr-save").click()
+            page.wait_for_load_state("load")
+            assert page.locator("#corr-count").inner_text() == "0"
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert errors == []
+    block, own = _wall(out)
+    for b in (block, own):
+        note = next(n for n in b["notes"] if n["id"] == new["id"])
+        assert note["dots"] == {"blue": 2, "yellow": 1}
+        moved = next(d for d in b["dots"] if d["center"] == [x, y])
+        assert (moved["color"], moved["on_note"]) == ("yellow", new["id"])
+        assert any(d.get("added") and d["color"] == "green" and d["on_note"] is None
+                   for d in b["dots"])
+    # the journal: one entry for the added note (its row's new count merged into it), one
+    # for each sticker; a re-run makes the note again with its latest values
+    journal = json.loads((out / "corrections.json").read_text("utf-8"))["corrections"]
+    assert len(journal) == 3
+    entry = next(c for c in journal if c["target"].get("markerless") == new["id"])
+    assert entry["add"] is True and entry["set"]["dots"] == {"blue": 2, "yellow": 1}

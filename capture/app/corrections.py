@@ -418,6 +418,9 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
     note_colours = set(layout.get("notes", {}).get("colors", []))
     sticker_colours = set(layout.get("stickers", {}).get("colors", [])) | {"unknown"}
     geometry = wall_geometry([d for _p, d in photos.values()])
+    adding = frozenset((c["target"]["photo"], c["target"]["markerless"])
+                       for c in doc["corrections"]
+                       if c.get("add") and correction_kind(c) == "markerless_correction")
     for i, c in enumerate(doc["corrections"]):
         t = c["target"]
         kind = correction_kind(c)
@@ -438,7 +441,8 @@ def _check(doc: dict, session: dict, photos: dict[str, tuple[Path, dict]],
             continue
         if kind == "markerless_dot":
             own = photos.get(t["photo"], (None, None))[1]
-            problems += [(i, f"{where}: {m}") for m in check_dot(c, session, own, geometry)]
+            problems += [(i, f"{where}: {m}")
+                         for m in check_dot(c, session, own, geometry, adding)]
             continue
         if kind == "flag_correction":
             docs = [session] + [d for _p, d in photos.values()]
@@ -658,7 +662,11 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
     originals: dict[Any, str] = {path: json.dumps(d, sort_keys=True) for path, d in photos.values()}
     originals["session"] = json.dumps(session, sort_keys=True)
     changed = 0
-    for i, c in enumerate(doc["corrections"]):
+    # the notes a person added first: a sticker put on one of them counts there whatever
+    # the order of the file (every correction is absolute, so nothing else depends on it)
+    order = sorted(enumerate(doc["corrections"]), key=lambda ic: not (
+        ic[1].get("add") and correction_kind(ic[1]) == "markerless_correction"))
+    for i, c in order:
         if i in bad:
             continue
         snapshot = json.dumps([session, [d for _p, d in photos.values()]], sort_keys=True)

@@ -232,8 +232,10 @@ def _find_dot(doc: dict, t: dict, added: bool, geometry: Geometry) -> tuple[str,
     return best[1], best[2]
 
 
-def check_dot(c: dict, session: dict, photo_doc: dict | None, geometry: Geometry) -> list[str]:
-    """Why a correction of a sticker on a wall read with no board does not fit these outputs."""
+def check_dot(c: dict, session: dict, photo_doc: dict | None, geometry: Geometry,
+              adding: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+    """Why a correction of a sticker on a wall read with no board does not fit these outputs
+    (`adding`: the notes (photo, id) the same corrections add: a sticker may go on them)."""
     t = c["target"]
     s = c.get("set") or {}
     where = f"({t['dot'][0]}, {t['dot'][1]})"
@@ -245,7 +247,7 @@ def check_dot(c: dict, session: dict, photo_doc: dict | None, geometry: Geometry
     if not c.get("add") and not any(_find_dot(d, t, False, geometry) for d in docs):
         problems.append(f"pas de gommette en {where} sur la photo {t['photo']!r}")
     note = s.get("on_note")
-    if note is not None and not any(
+    if note is not None and (t["photo"], note) not in adding and not any(
             _find_markerless(d, t["photo"], note) for d in docs):
         problems.append(f"pas de post-it {note!r} sur la photo {t['photo']!r} pour y mettre la "
                         "gommette")
