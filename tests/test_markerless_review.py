@@ -188,11 +188,13 @@ def test_added_notes_and_free_dot_fixes_reach_every_output_and_outlive_reruns(
          "set": {"color": "purple", "on_note": target["id"]}},
         {"target": {"photo": "mur.png", "dot": free[1]["center"]}, "false_detection": True},
         {"target": {"photo": "mur.png", "dot": [0.95, 0.05]}, "add": True,
-         "set": {"color": "orange"}},
+         "set": {"color": "orange", "on_note": "ajout-2"}},
+        {"target": {"photo": "mur.png", "markerless": "ajout-2"}, "add": True,
+         "set": {"text": "En haut", "color": "yellow", "center": [0.93, 0.08]}},
     ])
     path = tmp_path / "corrections.json"
     path.write_text(json.dumps(doc), "utf-8")
-    assert apply_corrections(out, path).changed == 5
+    assert apply_corrections(out, path).changed == 6
 
     def check() -> None:
         for block in _wall(out):  # the session and the photo's JSON
@@ -207,12 +209,13 @@ def test_added_notes_and_free_dot_fixes_reach_every_output_and_outlive_reruns(
             onto = next(d for d in block["dots"] if d["center"] == free[2]["center"])
             assert onto["on_note"] == "ajout-1"  # its typed count (6) stands
             assert any(d.get("added") and d["color"] == "orange" for d in block["dots"])
+            assert notes["ajout-2"]["dots"] == {"orange": 1}  # counted, added after it
         rows = read_csv(out / "markerless_notes.csv")
         assert rows[0]["id"] == "ajout-1" and rows[0]["gommettes"] == "6"  # ranked first
         assert rows[0]["texte"] == "Coupé par le cadre" and rows[0]["groupe"] == ""
         dots = read_csv(out / "markerless_dots.csv")
         assert len(dots) == len(ml["dots"])  # one removed, one added
-        assert sum(d["couleur"] == "orange" and d["post_it"] == "" for d in dots) == 1
+        assert sum(d["couleur"] == "orange" and d["post_it"] == "ajout-2" for d in dots) == 1
         html = (out / "report.html").read_text("utf-8")
         assert "Coupé par le cadre" in html and 'data-ml="ajout-1"' in html
 
@@ -228,7 +231,7 @@ def test_added_notes_and_free_dot_fixes_reach_every_output_and_outlive_reruns(
     assert "sans objet" in output
     session = json.loads((out / "session.json").read_text("utf-8"))
     lost = [f for f in session["flags"] if f["code"] == "addition_lost"]
-    assert len(lost) == 2 and "Coupé par le cadre" in lost[0]["message"]
+    assert len(lost) == 3 and "Coupé par le cadre" in lost[0]["message"]
     assert "sans objet" in output
     assert "Coupé par le cadre" in (out / "report.html").read_text("utf-8")
     assert "ajout-1" in (out / "corrections.json").read_text("utf-8")  # nothing is lost
