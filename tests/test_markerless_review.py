@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,21 @@ def wall(tmp_path: Path) -> tuple[Path, Path]:
     output = _run(src, out)
     assert "post-its lus sans panneau" in output  # the run summary counts them
     return src, out
+
+
+@contextmanager
+def _served(out: Path) -> Iterator[str]:
+    """`capture review OUT` in a thread: its address, while the block runs."""
+    server = ReviewServer(out)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def _notes(out: Path) -> dict[str, dict]:
@@ -104,35 +121,26 @@ def test_review_edits_markerless_notes_in_the_browser(wall) -> None:
     _src, out = wall
     before = _notes(out)
     first, second = sorted(before)[:2]
-    server = ReviewServer(out)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
     errors: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser, page = open_page(p, server.url, errors)
-            save = page.locator("#corr-save")
-            save.wait_for(state="visible")
-            row = page.locator(f'.ml-row[data-ml="{first}"]')
-            row.locator('textarea[data-field="text"]').fill("Une autre idée")
-            row.locator('.ml-dot[data-color="purple"]').fill("3")
-            assert row.locator(".ml-total").inner_text() == str(
-                sum(before[first]["dots"].values()) + 3)
-            page.locator(f'.ml-row[data-ml="{second}"] input[data-field="false_detection"]'
-                         ).check()
-            assert page.locator("#corr-count").inner_text() == "2"
-            with page.expect_navigation():
-                save.click()
-            page.wait_for_load_state("load")
-            assert page.locator("#corr-count").inner_text() == "0"
-            assert page.locator(f'.ml-row[data-ml="{second}"]').get_attribute(
-                "class").split().count("rejected") == 1
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with _served(out) as url, sync_playwright() as p:
+        browser, page = open_page(p, url, errors)
+        save = page.locator("#corr-save")
+        save.wait_for(state="visible")
+        row = page.locator(f'.ml-row[data-ml="{first}"]')
+        row.locator('textarea[data-field="text"]').fill("Une autre idée")
+        row.locator('.ml-dot[data-color="purple"]').fill("3")
+        assert row.locator(".ml-total").inner_text() == str(
+            sum(before[first]["dots"].values()) + 3)
+        page.locator(f'.ml-row[data-ml="{second}"] input[data-field="false_detection"]'
+                     ).check()
+        assert page.locator("#corr-count").inner_text() == "2"
+        with page.expect_navigation():
+            save.click()
+        page.wait_for_load_state("load")
+        assert page.locator("#corr-count").inner_text() == "0"
+        assert page.locator(f'.ml-row[data-ml="{second}"]').get_attribute(
+            "class").split().count("rejected") == 1
+        browser.close()
     assert errors == []
     notes = _notes(out)
     assert notes[first]["text"] == "Une autre idée"
@@ -277,44 +285,35 @@ def test_review_adds_a_missed_note_and_fixes_free_dots_in_the_browser(wall, tmp_
     new = next(n for n in _wall(out)[0]["notes"] if n.get("added"))
     assert (new["text"], new["color"], new["dots"]) == ("Post-it flou", "orange", {"blue": 2})
 
-    server = ReviewServer(out)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    try:
-        with sync_playwright() as p:
-            browser, page = open_page(p, server.url, errors)
-            page.locator("#corr-save").wait_for(state="visible")
-            view = page.locator(".ml-view").first
-            assert view.locator("polygon.ov-note.added").count() == 1  # the note added above
-            x, y = free[0]["center"]
-            dot = view.locator(f'circle.ml-mark[data-x="{x}"][data-y="{y}"]')
-            dot.click()
-            dialog = page.locator("#ml-dot")
-            dialog.locator('.recolour-choices button[data-color="yellow"]').click()
-            dialog.locator(".ml-dot-on").select_option(new["id"])
-            dialog.locator(".ml-dot-ok").click()
-            # the note's row counts the sticker at once
-            row = page.locator(f'.ml-row[data-ml="{new["id"]}"]')
-            assert row.locator('.ml-dot[data-color="yellow"]').input_value() == "1"
-            view.locator('.add-note[data-kind="wall-dot"] .add-toggle').click()
-            fig = view.locator("figure.photo-stage")
-            fig.scroll_into_view_if_needed()
-            box = fig.bounding_box()  # mid-height: the sticky header may cover the top
-            page.mouse.click(box["x"] + 0.97 * box["width"], box["y"] + 0.45 * box["height"])
-            dform = view.locator('.add-note[data-kind="wall-dot"] .add-form')
-            dform.locator(".add-colour").select_option("green")
-            dform.locator(".add-ok").click()
-            assert page.locator("#corr-count").inner_text() == "3"  # two stickers, one row
-            with page.expect_navigation():
-                page.locator("#corr-save").click()
-            page.wait_for_load_state("load")
-            assert page.locator("#corr-count").inner_text() == "0"
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with _served(out) as url, sync_playwright() as p:
+        browser, page = open_page(p, url, errors)
+        page.locator("#corr-save").wait_for(state="visible")
+        view = page.locator(".ml-view").first
+        assert view.locator("polygon.ov-note.added").count() == 1  # the note added above
+        x, y = free[0]["center"]
+        dot = view.locator(f'circle.ml-mark[data-x="{x}"][data-y="{y}"]')
+        dot.click()
+        dialog = page.locator("#ml-dot")
+        dialog.locator('.recolour-choices button[data-color="yellow"]').click()
+        dialog.locator(".ml-dot-on").select_option(new["id"])
+        dialog.locator(".ml-dot-ok").click()
+        # the note's row counts the sticker at once
+        row = page.locator(f'.ml-row[data-ml="{new["id"]}"]')
+        assert row.locator('.ml-dot[data-color="yellow"]').input_value() == "1"
+        view.locator('.add-note[data-kind="wall-dot"] .add-toggle').click()
+        fig = view.locator("figure.photo-stage")
+        fig.scroll_into_view_if_needed()
+        box = fig.bounding_box()  # mid-height: the sticky header may cover the top
+        page.mouse.click(box["x"] + 0.97 * box["width"], box["y"] + 0.45 * box["height"])
+        dform = view.locator('.add-note[data-kind="wall-dot"] .add-form')
+        dform.locator(".add-colour").select_option("green")
+        dform.locator(".add-ok").click()
+        assert page.locator("#corr-count").inner_text() == "3"  # two stickers, one row
+        with page.expect_navigation():
+            page.locator("#corr-save").click()
+        page.wait_for_load_state("load")
+        assert page.locator("#corr-count").inner_text() == "0"
+        browser.close()
     assert errors == []
     block, own = _wall(out)
     for b in (block, own):

@@ -33,6 +33,12 @@ def _impossible(why: str) -> Wording:
                    f"impossible ({why}) : le panneau a été ignoré.")
 
 
+def _lost(what: str, counted: str) -> Wording:
+    return Wording("warning", what + " à la main sur la photo {photo} n'est plus " + counted
+                   + " : cette photo n'est pas dans cette analyse (la correction reste dans "
+                   "corrections.json : remettez la photo, ou corrigez sur une autre).")
+
+
 def _too_small(which: str) -> Wording:
     return Wording("warning", which + " d'assez près sur aucune photo pour en lire l'écriture "
                    "(au mieux {best:.1f} px/mm, il en faut {limit:g}) : reprenez ce panneau de "
@@ -175,14 +181,8 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
         "texte) sans qu'on puisse dire s'il s'agit du même mur : les deux sont comptés, "
         "vérifiez qu'il n'y a pas de doublon."),
     # walls with no board: what a person added on a photo this run no longer has
-    ("addition_lost", "note"): Wording(
-        "warning", "Le post-it « {text} » ajouté à la main sur la photo {photo} n'est plus "
-        "compté : cette photo n'est pas dans cette analyse. Remettez-la, ou ajoutez le post-it "
-        "sur une autre photo (la correction reste dans corrections.json)."),
-    ("addition_lost", "dot"): Wording(
-        "warning", "La gommette {colour} ajoutée à la main sur la photo {photo} n'est plus "
-        "comptée : cette photo n'est pas dans cette analyse (la correction reste dans "
-        "corrections.json)."),
+    ("addition_lost", "note"): _lost("Le post-it « {text} » ajouté", "compté"),
+    ("addition_lost", "dot"): _lost("La gommette {colour} ajoutée", "comptée"),
     ("views_disagree", "votes"): _disagree(_VOTES),
     ("views_disagree", "notes"): _disagree(_NOTE_COUNTS),
     ("views_disagree", "votes_notes"): _disagree(_VOTES + " ; " + _NOTE_COUNTS),
