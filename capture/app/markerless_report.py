@@ -136,6 +136,7 @@ def _row(
         "group": n["group"],
         "rejected": bool(n.get("false_detection")),
         "verified": bool(n.get("verified")),
+        "added": bool(n.get("added")),
     }
 
 
