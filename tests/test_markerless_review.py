@@ -243,6 +243,15 @@ def test_added_notes_and_free_dot_fixes_reach_every_output_and_outlive_reruns(
     assert "sans objet" in output
     assert "Coupé par le cadre" in (out / "report.html").read_text("utf-8")
     assert "ajout-1" in (out / "corrections.json").read_text("utf-8")  # nothing is lost
+    # a person ticks that point: the tick outlives the next run too
+    tick = {"target": {"flag": "addition_lost", "board": None, "zone": None, "item": "ajout-1"},
+            "checked": True}
+    path.write_text(json.dumps(_doc(out, [tick])), "utf-8")
+    assert apply_corrections(out, path).changed == 1
+    _run(src, out, "--resume")
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    (flag,) = [f for f in session["flags"] if f.get("item") == "ajout-1"]
+    assert flag["resolved"] is True and flag["checked_by"] == "Camille"
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")

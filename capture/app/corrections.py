@@ -542,11 +542,10 @@ def _conflicts(doc: dict, session: dict) -> list[tuple[int | None, str]]:
     return problems
 
 
-def _lost_additions(doc: dict, session: dict, skipped: list[int], geometry: dict) -> None:
+def _lost_additions(doc: dict, session: dict, geometry: dict) -> None:
     """A note or sticker a person added on a photo this run does not have (moved away,
     renamed, not read with no board): a point to check in the session, once."""
-    for i in skipped:
-        c = doc["corrections"][i]
+    for c in doc["corrections"]:
         t = c["target"]
         kind = correction_kind(c)
         if not c.get("add") or kind not in ("markerless_correction", "markerless_dot") \
@@ -647,14 +646,14 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
     session = outputs.session
     paths = dict(photo_doc_paths(out_dir, session))
     photos = {d["file"]: (paths[stem], d) for stem, d in outputs.photos}
+    if not strict:  # a person's addition on a photo gone from this run: said, not dropped
+        # (before the checks: a tick on that point, in the same journal, finds it)
+        _lost_additions(doc, session, wall_geometry([d for _p, d in photos.values()]))
     problems = _check(doc, session, photos, outputs.layout)
     if problems and (strict or any(i is None for i, _m in problems)):
         raise CorrectionsError(f"{source} ne correspond pas à {out_dir} :\n  - "
                                + "\n  - ".join(m for _i, m in problems[:20]))
     bad = {i for i, _m in problems}
-    if not strict:  # a person's addition on a photo gone from this run: said, not dropped
-        _lost_additions(doc, session, [i for i in sorted(bad) if i is not None],
-                        wall_geometry([d for _p, d in photos.values()]))
     author = (doc.get("author") or "").strip() or "person"
     journal = _record(out_dir, doc, author) if record else None
     boards = {b["id"]: b for b in outputs.layout["boards"]}
