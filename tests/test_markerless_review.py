@@ -140,6 +140,9 @@ def test_review_edits_markerless_notes_in_the_browser(wall) -> None:
         assert page.locator("#corr-count").inner_text() == "0"
         assert page.locator(f'.ml-row[data-ml="{second}"]').get_attribute(
             "class").split().count("rejected") == 1
+        # on a phone the ranked table scrolls inside itself, not the page sideways
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
     assert errors == []
     notes = _notes(out)
