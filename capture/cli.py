@@ -199,13 +199,17 @@ def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
               type=click.Choice(["easy", "medium", "hard"]))
 @click.option("--megapixels", default=12.0, show_default=True, type=click.FloatRange(0.5, 50),
               help="Photo size; 12 MP like a phone. The committed samples use fewer to stay small.")
+@click.option("--clutter/--no-clutter", default=None,
+              help="With --markerless: the room around the wall in view (printed sheets, a "
+                   "whiteboard, folders, magnets, pins, floor, door) on every photo, or on none "
+                   "(default: as the level says: hard only, 3 photos in 4).")
 def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, seed: int,
-            level: str, megapixels: float) -> None:
+            level: str, megapixels: float, clutter: bool | None) -> None:
     """Generate realistic phone photos of the walls, with exact truth."""
     from capture.synth.generate import generate_set  # lazy: startup
     from capture.synth.markerless_scene import generate_markerless_set  # lazy: startup
     if markerless:
-        generate_markerless_set(out_dir, count, seed, level, megapixels)
+        generate_markerless_set(out_dir, count, seed, level, megapixels, clutter=clutter)
         console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}")
         return
     if workshop is None:
@@ -376,15 +380,20 @@ def bench() -> None:
               help="With --keep: photos already analysed in KEEP/out-<engine> with the same "
                    "settings are not analysed again (capture run --resume); the session is "
                    "merged and scored anew.")
+@click.option("--clutter/--no-clutter", default=None,
+              help="With --markerless: the room around the wall in view (printed sheets, a "
+                   "whiteboard, folders, magnets, pins, floor, door) on every photo, or on none "
+                   "(default: as the level says: hard only, 3 photos in 4).")
 def bench_accuracy(workshop: Path, level: str, count: int, seed: int, jobs: int | None,
                    megapixels: float, keep: Path | None, markerless: bool,
-                   ocr: str | None, resume: bool) -> None:
+                   ocr: str | None, resume: bool, clutter: bool | None) -> None:
     """Generate photos, run the pipeline, compare with the truth, print the table."""
     from capture.bench.accuracy import run_accuracy  # lazy: startup
     from capture.bench.markerless import bench_markerless  # lazy: startup
     if markerless:
         res = bench_markerless(count, seed, level, megapixels, keep,
-                               progress=lambda s: console.print(s, soft_wrap=True))
+                               progress=lambda s: console.print(s, soft_wrap=True),
+                               clutter=clutter)
         for k, v in res.items():
             console.print(f"{k:22} {v}")
         return

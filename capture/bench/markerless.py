@@ -206,6 +206,7 @@ def bench_markerless(
     ocr: bool = True,
     config: Config = CONFIG,
     progress: Callable[[str], None] | None = None,
+    clutter: bool | None = None,
 ) -> dict:
     """Generate `count` walls, read them, score them. Returns the summary (and per photo)."""
     if config.ocr.engine == "tesseract":
@@ -213,7 +214,9 @@ def bench_markerless(
         config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(keep) if keep is not None else Path(tmp)
-        truths = generate_markerless_set(folder, count, seed, level, megapixels)
+        truths = generate_markerless_set(
+            folder, count, seed, level, megapixels, clutter=clutter
+        )
         scores = []
         for t in truths:
             rgb, _ = load_photo(folder / t["file"], config.limits)

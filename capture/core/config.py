@@ -500,6 +500,10 @@ class SynthLevel:
     lens_k1: float = 0.0  # residual radial distortion left by the phone's correction, +-
     clip_p: float = 0.0  # per photo: overexposed, paper highlights clipped
     arm_p: float = 0.0  # per photo: a person's arm or shoulder in the frame, out of focus
+    # per markerless photo: the room around the wall in view (printed sheets with note-coloured
+    # blocks and printed dots, a whiteboard, folders, magnets, pins, floor, door frame), framed
+    # wider; 0 at easy and medium so the bench seeds' figures stay comparable across stops
+    clutter_p: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -526,7 +530,7 @@ class SynthConfig:
         blur_px=(0.8, 2.8), motion_p=0.35, motion_px=12.0, noise=1.8, jpeg_quality=(70, 88),
         unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15, sticker_touch_p=0.25,
         note_lift_mm=14.0, note_spin_p=0.1, note_stack_p=0.1,
-        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15))
+        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15, clutter_p=0.75))
     canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
     canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
     upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)

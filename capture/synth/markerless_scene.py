@@ -11,7 +11,7 @@ nor wrong when found).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -20,6 +20,7 @@ import numpy as np
 from capture.core.config import CONFIG, SynthConfig
 from capture.synth import palette
 from capture.synth.camera import frame_view, project
+from capture.synth.clutter import draw_items, plan_room, room_truth
 from capture.synth.decorate import Canvas, DotDeco, NoteDeco, _draw_dot, _draw_note
 from capture.synth.handwriting import (
     ACTION_PHRASES,
@@ -210,7 +211,15 @@ def _kraft_canvas(layout: WallLayout, ppm: float, rng: np.random.Generator) -> C
     return cv
 
 
-_STREAMS = {"ml-plan": 100, "ml-render": 101, "ml-camera": 102, "ml-light": 103, "ml-noise": 104}
+_STREAMS = {
+    "ml-plan": 100,
+    "ml-render": 101,
+    "ml-camera": 102,
+    "ml-light": 103,
+    "ml-noise": 104,
+    "ml-room": 105,  # the room around the wall (clutter): its own streams, so that turning it
+    "ml-room-render": 106,  # on changes nothing else of a photo's plan
+}
 
 
 def rng_for(seed: int, stream: str, index: int) -> np.random.Generator:
@@ -219,15 +228,26 @@ def rng_for(seed: int, stream: str, index: int) -> np.random.Generator:
 
 
 def render_markerless(
-    index: int, seed: int, level: str, megapixels: float, synth: SynthConfig = CONFIG.synth
+    index: int,
+    seed: int,
+    level: str,
+    megapixels: float,
+    synth: SynthConfig = CONFIG.synth,
+    clutter: bool | None = None,
 ) -> tuple[bytes, dict]:
-    """One photo of a wall with no board: JPEG bytes and its truth."""
+    """One photo of a wall with no board: JPEG bytes and its truth. `clutter`: the room
+    around the wall in view (capture.synth.clutter) always (True), never (False), or as the
+    level says (None: its clutter_p)."""
     lv = synth.level(level)
     layout = plan_wall(rng_for(seed, "ml-plan", index), level, synth)
     rng = rng_for(seed, "ml-render", index)
     x0, y0, x1, y1 = layout.bbox
-    landscape = (x1 - x0) >= (y1 - y0)
-    cam = frame_view(layout.bbox, landscape, megapixels, lv, rng_for(seed, "ml-camera", index))
+    room_rng = rng_for(seed, "ml-room", index)
+    with_room = room_rng.random() < lv.clutter_p if clutter is None else clutter
+    room = plan_room(room_rng, layout.bbox) if with_room else None
+    view = layout.bbox if room is None else room.view
+    landscape = (view[2] - view[0]) >= (view[3] - view[1])
+    cam = frame_view(view, landscape, megapixels, lv, rng_for(seed, "ml-camera", index))
     light = sample_light(lv, cam.size, rng_for(seed, "ml-light", index))
     hmat = cam.wall_to_photo()
     style = WallStyle(
@@ -241,9 +261,16 @@ def render_markerless(
         switch_xy=None,
         seed=int(rng.integers(2**31)),
     )
+    if room is not None:  # the floor, a door frame or corner, a switch: in view
+        style = replace(style, floor_y=room.floor_y, edge_x=room.edge_x, switch_xy=room.switch_xy)
     img = render_wall(style, np.linalg.inv(hmat), cam.size)
     region = (x0 - 60, y0 - 60, x1 + 60, y1 + 60)
     ppm = _ppm(hmat, region, cam.size, synth)
+    if room is not None:
+        draw_items(
+            img, room, hmat, ppm, light.direction, rng_for(seed, "ml-room-render", index),
+            _composite,
+        )
     if layout.kraft is not None:
         _composite(img, _kraft_canvas(layout, ppm, rng), hmat)
     cv = Canvas((x0 - 60, y0 - 60), (int((x1 - x0 + 120) * ppm), int((y1 - y0 + 120) * ppm)), ppm)
@@ -259,7 +286,10 @@ def render_markerless(
     _composite(img, cv, hmat)
     pixels = apply_light(img, light, rng_for(seed, "ml-noise", index))
     data = encode_jpeg(pixels, light.jpeg_quality, None)
-    return data, wall_truth(f"IMG_{index + 1:04d}.jpg", layout, hmat, cam.size, level)
+    truth = wall_truth(f"IMG_{index + 1:04d}.jpg", layout, hmat, cam.size, level)
+    if room is not None:
+        truth["clutter"] = room_truth(room, hmat, cam.size)
+    return data, truth
 
 
 def _seen_share(corners: np.ndarray, size: tuple[int, int]) -> float:
@@ -385,13 +415,19 @@ def wall_truth(
 
 
 def generate_markerless_set(
-    out_dir: Path, count: int, seed: int, level: str, megapixels: float, progress=None
+    out_dir: Path,
+    count: int,
+    seed: int,
+    level: str,
+    megapixels: float,
+    progress=None,
+    clutter: bool | None = None,
 ) -> list[dict]:
-    """count photos and truth.json into out_dir."""
+    """count photos and truth.json into out_dir (clutter: see render_markerless)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     truths = []
     for i in range(count):
-        data, truth = render_markerless(i, seed, level, megapixels)
+        data, truth = render_markerless(i, seed, level, megapixels, clutter=clutter)
         (out_dir / truth["file"]).write_bytes(data)
         truths.append(truth)
         if progress is not None:
