@@ -1266,6 +1266,24 @@ class MarkerlessConfig:
     dup_undecided_frac: float = 0.3  # between this and dup_same_frac: flagged, not merged
     dup_min_notes: int = 3  # fewer matched notes say nothing (two always fit a transform)
     dup_layout_frac: float = 0.5  # matched notes must agree in place within this x the side
+    # Printed sheets (a poster, a template, a slide on A4/A3) beside the notes: their coloured
+    # blocks have a note's size and colour and their printed dots a sticker's; on a real
+    # sheet they sit inside its white margin. A region of the search image (1 px per nominal
+    # mm) sheet_brighter_l or more lighter than the wall's light there (a quadratic fitted
+    # across the photo) and under sheet_chroma in CIELAB (white paper), its printing closed
+    # over sheet_close_mm, a quadrilateral (its area sheet_rect_fill of its convex hull, which
+    # approxPolyDP makes four corners), whole in the frame (one it cuts may be a flipchart),
+    # whose sides measure sheet_min_mm..sheet_max_mm against the notes found off every sheet
+    # (a note is 76, an A4 sheet 210 x 297, an A3 297 x 420 mm; a flipchart 650 x 1000 and a
+    # whiteboard are larger: notes stuck on them stay) is a printed sheet: a note or free
+    # sticker found with its centre on it is printed, not stuck (dropped). A sheet on a wall
+    # as white as it is left unseen (sheet_brighter_l); notes stuck on a small sheet are lost.
+    sheet_brighter_l: float = 6.0
+    sheet_chroma: float = 12.0
+    sheet_close_mm: float = 5.0
+    sheet_rect_fill: float = 0.9
+    sheet_min_mm: float = 110.0
+    sheet_max_mm: float = 470.0
 
 
 @dataclass(frozen=True)

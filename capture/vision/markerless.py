@@ -49,6 +49,8 @@ from capture.vision.wall_surface import (
     bare_surfaces,
     far_from,
     paper_islands,
+    paper_sheets,
+    printed_on,
     rgb8_to_lab,
     surface_regions,
     veil_level,
@@ -165,12 +167,32 @@ def find_wall(
     wall = None if probe.balanced else np.array(probe.surfaces[0])
     outlines = cover_notes(img, probe, note_refs, config)
     notes, quads = notes_from_outlines(outlines, img, m, wall, probe.surfaces)
+    # coloured blocks printed on a sheet beside the notes are not notes, its dots not stickers
+    sheets = paper_sheets(img.lab_s, probe.surfaces[0], m)
+    to_search = img.fw * img.fs
+    if sheets and notes:
+        on, _ = printed_on(
+            sheets, np.array([n.center for n in notes]), np.array([n.side_px for n in notes]),
+            np.zeros((0, 2)), to_search, m,
+        )
+        if on.any():
+            mean = [q.mean(0) for q in quads]
+            gone = [np.array(n.center) for n, o in zip(notes, on, strict=True) if o]
+            notes = [n for n, o in zip(notes, on, strict=True) if not o]
+            quads = [q for q, c in zip(quads, mean, strict=True)
+                     if min(np.linalg.norm(c - g) for g in gone) > 1.0]
     stacked = on_top(
         img.lab, [work_corners(n, img.fw) for n in notes], [np.array(n.lab) for n in notes], m
     )
     order = stack_order(len(notes), stacked)
     hw = wall_plane(quads, m.note_mm, m)
     dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order, hw)
+    if sheets and notes and dots:
+        _, printed = printed_on(
+            sheets, np.array([n.center for n in notes]), np.array([n.side_px for n in notes]),
+            np.array([d.center for d in dots]), to_search, m,
+        )
+        dots = [d for d, p in zip(dots, printed, strict=True) if d.on_note is not None or not p]
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     return WallScene(
         (w, h),

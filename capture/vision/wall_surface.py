@@ -512,3 +512,109 @@ def chromaticity(rgb8: np.ndarray) -> np.ndarray:
     total = r + g
     total += b
     return lin / total[..., None]
+
+
+def paper_sheets(
+    lab_s: np.ndarray, wall_lab, cfg: MarkerlessConfig
+) -> list[tuple[np.ndarray, float, float]]:
+    """Sheets of white paper in the search image: regions sheet_brighter_l lighter than the
+    wall and under sheet_chroma, their printing closed over sheet_close_mm, rectangular
+    (sheet_rect_fill of their convex hull, which is a quadrilateral) and whole in the frame (one it
+    cuts may be a flipchart or a whiteboard). Each as its filled mask (printing included),
+    long and short side in search px; how large a sheet is against the notes is the
+    caller's (printed_on)."""
+    h, w = lab_s.shape[:2]
+    chroma = np.hypot(lab_s[..., 1], lab_s[..., 2])
+    paper = (lab_s[..., 0] > _wall_light(lab_s, wall_lab, cfg) + cfg.sheet_brighter_l) & (
+        chroma < cfg.sheet_chroma
+    )
+    k = max(1, round(cfg.sheet_close_mm)) | 1
+    paper = cv2.morphologyEx(
+        paper.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    )
+    out = []
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for c in contours:
+        x, y, bw, bh = cv2.boundingRect(c)
+        if x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1:
+            continue  # the frame cuts it: its size is unknown
+        hull = cv2.convexHull(c)
+        if cv2.contourArea(c) < cfg.sheet_rect_fill * max(cv2.contourArea(hull), 1.0):
+            continue
+        quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+        if len(quad) != 4:
+            continue  # a sheet seen in perspective is a quadrilateral
+        sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+        a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+        if min(a, b) < 8:
+            continue
+        filled = np.zeros((h, w), np.uint8)
+        cv2.drawContours(filled, [hull], -1, 1, -1)
+        out.append((filled.astype(bool), float(max(a, b)), float(min(a, b))))
+    return out
+
+
+def _wall_light(lab_s: np.ndarray, wall_lab, cfg: MarkerlessConfig) -> np.ndarray:
+    """The wall's lightness across the search image: a quadratic in x, y fitted to the pixels
+    near the wall's colour (light falls off across a photo and into its corners), outliers
+    (sheets, shadows) left out by trimming; the wall's own L where too few pixels fit."""
+    h, w = lab_s.shape[:2]
+    f = min(1.0, 160 / max(h, w))
+    size = (max(2, round(w * f)), max(2, round(h * f)))
+    small = cv2.resize(lab_s, size, interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape[:2]
+    ys, xs = np.mgrid[0:sh, 0:sw].astype(np.float64)
+    xs, ys = xs / sw - 0.5, ys / sh - 0.5
+    near = np.hypot(small[..., 1] - wall_lab[1], small[..., 2] - wall_lab[2]) < cfg.sheet_chroma
+    design = np.stack([np.ones_like(xs), xs, ys, xs * xs, xs * ys, ys * ys], -1)
+    lum = small[..., 0].astype(np.float64)
+    keep = near & (np.abs(lum - wall_lab[0]) < 25)
+    coef = None
+    for _ in range(3):
+        if keep.sum() < 50:
+            break
+        coef, *_ = np.linalg.lstsq(design[keep], lum[keep], rcond=None)
+        keep = near & (np.abs(design @ coef - lum) < cfg.sheet_brighter_l * 0.6)
+    if coef is None:
+        return np.full((h, w), float(wall_lab[0]), np.float32)
+    fit = (design @ coef).astype(np.float32)
+    return cv2.resize(fit, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def printed_on(
+    sheets: list[tuple[np.ndarray, float, float]],
+    notes_px: np.ndarray,
+    sides_px: np.ndarray,
+    dots_px: np.ndarray,
+    to_search: float,
+    cfg: MarkerlessConfig,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which notes and which dots (centres in photo px) lie on a printed sheet: one of
+    paper_sheets whose sides measure sheet_min_mm..sheet_max_mm against the notes found off
+    every sheet (their median side is note_mm; with no note off the sheets nothing is
+    printed: a flipchart filling the view holds the notes). Returns two bool arrays."""
+    notes_px = np.asarray(notes_px, np.float64).reshape(-1, 2)
+    dots_px = np.asarray(dots_px, np.float64).reshape(-1, 2)
+    on_n = np.zeros(len(notes_px), bool)
+    on_d = np.zeros(len(dots_px), bool)
+    if not sheets or not len(notes_px):
+        return on_n, on_d
+    at = [_at(s[0], notes_px, to_search) for s in sheets]
+    off = ~np.any(at, axis=0)
+    if not off.any():
+        return on_n, on_d
+    mm = cfg.note_mm / (float(np.median(np.asarray(sides_px)[off])) * to_search)
+    for (mask, long, short), hit in zip(sheets, at, strict=True):
+        if short * mm < cfg.sheet_min_mm or long * mm > cfg.sheet_max_mm:
+            continue
+        on_n |= hit
+        on_d |= _at(mask, dots_px, to_search)
+    return on_n, on_d
+
+
+def _at(mask: np.ndarray, points_px: np.ndarray, to_search: float) -> np.ndarray:
+    h, w = mask.shape
+    p = np.round((points_px + 0.5) * to_search - 0.5)
+    x = np.clip(p[:, 0].astype(int), 0, w - 1)
+    y = np.clip(p[:, 1].astype(int), 0, h - 1)
+    return mask[y, x]
