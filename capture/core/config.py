@@ -1269,8 +1269,9 @@ class MarkerlessConfig:
     # Printed sheets (a poster, a template, a slide on A4/A3) beside the notes: their coloured
     # blocks have a note's size and colour and their printed dots a sticker's; on a real
     # sheet they sit inside its white margin. A region of the search image (1 px per nominal
-    # mm) sheet_brighter_l or more lighter than the wall's light there (a quadratic fitted
-    # across the photo) and under sheet_chroma in CIELAB (white paper), its printing closed
+    # mm) lighter than the wall's light there (a quadratic fitted across the photo) by
+    # sheet_lighter_min and unlike it by sheet_brighter_l (CIELAB distance: white paper on a
+    # cream or grey wall differs in colour as well), under sheet_chroma, its printing closed
     # over sheet_close_mm, a quadrilateral (its area sheet_rect_fill of its convex hull, which
     # approxPolyDP makes four corners), whole in the frame (one it cuts may be a flipchart),
     # whose sides measure sheet_min_mm..sheet_max_mm against the notes found off every sheet
@@ -1279,6 +1280,7 @@ class MarkerlessConfig:
     # sticker found with its centre on it is printed, not stuck (dropped). A sheet on a wall
     # as white as it is left unseen (sheet_brighter_l); notes stuck on a small sheet are lost.
     sheet_brighter_l: float = 6.0
+    sheet_lighter_min: float = 3.0
     sheet_chroma: float = 12.0
     sheet_close_mm: float = 5.0
     sheet_rect_fill: float = 0.9

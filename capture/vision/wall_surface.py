@@ -524,9 +524,18 @@ def paper_sheets(
     long and short side in search px; how large a sheet is against the notes is the
     caller's (printed_on)."""
     h, w = lab_s.shape[:2]
-    chroma = np.hypot(lab_s[..., 1], lab_s[..., 2])
-    paper = (lab_s[..., 0] > _wall_light(lab_s, wall_lab, cfg) + cfg.sheet_brighter_l) & (
-        chroma < cfg.sheet_chroma
+    lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    lighter = lab[..., 0] - _wall_light(lab_s, wall_lab, cfg)
+    # lighter than the wall there and unlike it: by sheet_brighter_l in lightness, or by less
+    # when its colour differs from the wall's too (white paper on a cream or grey wall)
+    unlike = np.hypot(
+        np.maximum(lighter, 0), np.hypot(lab[..., 1] - wall_lab[1], lab[..., 2] - wall_lab[2])
+    )
+    paper = (
+        (lighter >= cfg.sheet_lighter_min)
+        & (unlike >= cfg.sheet_brighter_l)
+        & (chroma < cfg.sheet_chroma)
     )
     k = max(1, round(cfg.sheet_close_mm)) | 1
     paper = cv2.morphologyEx(
