@@ -17,7 +17,8 @@ from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
 def test_the_room_keeps_out_of_the_notes_region() -> None:
     """Nothing of the room overlaps a note or a free sticker (they all lie in the layout's
-    bbox), so the notes' and stickers' truth is the same with or without it; sheets carry
+    bbox), so the notes' and stickers' truth is the same with or without it; everything
+    hangs on the wall (not over the skirting board or past a door frame); sheets carry
     blocks of a note's size and printed dots of a sticker's."""
     kinds: set[str] = set()
     for index in range(12):
@@ -34,6 +35,9 @@ def test_the_room_keeps_out_of_the_notes_region() -> None:
                 pts = item.corners_mm()
             inside = (pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)
             assert not inside.any(), (index, item.kind)
+            # on the wall: above the skirting board, between the wall's ends
+            assert (pts[:, 1] < room.floor_y - 80).all(), (index, item.kind)
+            assert (pts[:, 0] > room.edge_x[0]).all() and (pts[:, 0] < room.edge_x[1]).all()
             assert room.view[0] <= x0 and room.view[2] >= x1
             if item.kind == "sheet":
                 w, h = item.size_mm

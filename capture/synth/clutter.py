@@ -239,9 +239,14 @@ def plan_room(
     items: list[Item] = []
     placed: list[tuple[np.ndarray, float]] = []
 
-    def spot(radius: float, overlap_ok: bool = False) -> tuple[float, float] | None:
+    def spot(radius: float, half: tuple[float, float]) -> tuple[float, float] | None:
         for _ in range(60):
             c = rng.uniform(lo, hi)
+            # the whole item hangs on the wall: above the skirting board, inside its ends
+            if c[1] + half[1] > floor_y - 90 or not (
+                edge_x[0] + 5 < c[0] - half[0] and c[0] + half[0] < edge_x[1] - 5
+            ):
+                continue
             # the item's bounding circle keeps clear of the notes' region
             near = False
             for a, b, c2, d in keep_out:
@@ -250,7 +255,7 @@ def plan_room(
                 near = near or math.hypot(dx, dy) < radius
             if near:
                 continue
-            if not overlap_ok and any(np.hypot(*(c - p)) < radius + r for p, r in placed):
+            if any(np.hypot(*(c - p)) < radius + r for p, r in placed):
                 continue
             return float(c[0]), float(c[1])
         return None
@@ -262,7 +267,13 @@ def plan_room(
     for kind in makers:
         probe = {"sheet": _sheet, "whiteboard": _whiteboard, "folder": _folder}[kind]
         item = probe(rng, (0.0, 0.0))
-        at = spot(_radius(item))
+        t = math.radians(item.angle_deg)
+        w, h = item.size_mm
+        half = (
+            (w * abs(math.cos(t)) + h * abs(math.sin(t))) / 2,
+            (w * abs(math.sin(t)) + h * abs(math.cos(t))) / 2,
+        )
+        at = spot(_radius(item), half)
         if at is None:
             continue
         item = Item(**{**item.__dict__, "center_mm": at})
@@ -276,7 +287,8 @@ def plan_room(
                 items.append(_disc_item(rng, pin, (float(c[0]), float(c[1]))))
     for kind in ["magnet"] * int(rng.integers(1, 6)) + ["pin"] * int(rng.integers(0, 4)):
         item = _disc_item(rng, kind, (0.0, 0.0))
-        at = spot(item.size_mm[0] / 2 + item.thick_mm + 5)
+        reach = item.size_mm[0] / 2 + item.thick_mm + 5
+        at = spot(reach, (reach, reach))
         if at is None:
             continue
         items.append(Item(**{**item.__dict__, "center_mm": at}))
