@@ -435,3 +435,25 @@ def test_boxes_apart_from_the_lines_read() -> None:
     # under two lines read that overlap each other (a tall box over a line's own box)
     two = [box(35, 264, 593, 541), box(100, 439, 403, 549)]
     assert apart(np.array([box(101, 470, 310, 540)]), two, 0.5).tolist() == [False]
+
+
+def test_a_sign_written_alone_is_kept(engine: PpocrEngine) -> None:
+    """A "$" on a line of its own and the "=" between two words are read and kept: the text
+    cleaning took a lone "=" for edge noise and dropped a lone "$" (the real affinity wall's
+    "Revenue $", "Information = Power = Wealth")."""
+    from PIL import Image, ImageDraw
+
+    from capture.kit.fonts import load_font
+
+    ppm = CONFIG.notes.crop_px_per_mm
+    side = round(76 * ppm)
+    crops = []
+    for name in ("Comic Neue", "Dancing Script"):
+        img = Image.new("RGB", (side, side), (255, 238, 110))
+        draw = ImageDraw.Draw(img)
+        font = load_font(FONTS[name], round(8 * ppm))
+        draw.text((round(8 * ppm), round(10 * ppm)), "Revenue", font=font, fill=(20, 20, 24))
+        draw.text((round(30 * ppm), round(30 * ppm)), "$", font=font, fill=(20, 20, 24))
+        draw.text((round(8 * ppm), round(50 * ppm)), "Data = Power", font=font, fill=(20, 20, 24))
+        crops.append(np.asarray(img))
+    assert [r.text for r in engine.read(crops)] == ["Revenue $ Data = Power"] * 2

@@ -74,7 +74,10 @@ class OcrEngine(Protocol):
 
 _HYPHEN_BREAK = re.compile(r"(\w)[-‐‑]\s*\n\s*(\w)")
 _EDGE_NOISE = "|_~`^*\\/<>[]{}=#@°¦•·"
-_KEEP_ALONE = {"?", "!", ":", ";", "&", "%", "€", "+", "«", "»", "=", "→", "-"}
+# Kept as a word of their own: punctuation French spaces off, and signs a note writes alone
+# ("Revenue $", "Information = Power"). "=" is also edge noise, so a lone sign is taken as
+# it is before the noise is stripped off (it was stripped to nothing and dropped).
+_KEEP_ALONE = {"?", "!", ":", ";", "&", "%", "€", "$", "£", "+", "«", "»", "=", "→", "-"}
 
 
 def clean_text(raw: str, max_chars: int = CONFIG.limits.text_max_chars) -> str:
@@ -82,14 +85,16 @@ def clean_text(raw: str, max_chars: int = CONFIG.limits.text_max_chars) -> str:
 
     Joins words hyphenated across a line break ("dévelop-\\npement" -> "développement"),
     turns line breaks into spaces, drops tokens that are only punctuation noise (a lone
-    "?" or ":" is kept: French puts a space before them), strips noise characters from
+    "?" or ":" is kept: French puts a space before them; so are a lone "$", "=" or "+"),
+    strips noise characters from
     token edges, collapses whitespace and cuts to `max_chars`.
     """
     # Typographic apostrophes as typed on a keyboard ("d’insertion" -> "d'insertion").
     text = _HYPHEN_BREAK.sub(r"\1\2", raw.replace("\r", "").replace("’", "'").replace("‘", "'"))
     tokens = []
     for tok in text.split():
-        tok = tok.strip(_EDGE_NOISE)
+        if tok not in _KEEP_ALONE:
+            tok = tok.strip(_EDGE_NOISE)
         if not tok:
             continue
         if not any(c.isalnum() for c in tok) and tok not in _KEEP_ALONE:
