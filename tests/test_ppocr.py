@@ -457,30 +457,3 @@ def test_a_sign_written_alone_is_kept(engine: PpocrEngine) -> None:
         draw.text((round(8 * ppm), round(50 * ppm)), "Data = Power", font=font, fill=(20, 20, 24))
         crops.append(np.asarray(img))
     assert [r.text for r in engine.read(crops)] == ["Revenue $ Data = Power"] * 2
-
-
-def test_lines_written_close_are_cut_apart(engine: PpocrEngine) -> None:
-    """Three lines of handwriting written close (each 0.85 of the letters' size under the
-    one above, as on a real note filled to its edge): each line's box (det_unclip_ratio)
-    is cut tight enough that the ascenders and descenders of its neighbours do not come
-    in. At rapidocr's 1.6 these read "Stackage partage", "Budset sasné", "typolasie" (7
-    edits)."""
-    from PIL import Image, ImageDraw
-
-    from capture.kit.fonts import load_font
-
-    ppm = CONFIG.notes.crop_px_per_mm
-    side, size = round(76 * ppm), round(8 * ppm)
-    font = load_font(FONTS["Breip"], size)
-    notes = [["Stockage", "partagé", "des flyers"], ["Budget", "gagné", "by policy"],
-             ["Hyper", "typologie", "playful"]]
-    edits = []
-    for lines in notes:
-        img = Image.new("RGB", (side, side), (255, 238, 110))
-        draw = ImageDraw.Draw(img)
-        for i, line in enumerate(lines):
-            xy = (round(6 * ppm), round(8 * ppm) + i * round(0.85 * size))
-            draw.text(xy, line, font=font, fill=(20, 20, 24))
-        text = engine.read([np.asarray(img)])[0].text
-        edits.append(char_edits(text, " ".join(lines))[0])
-    assert edits[0] == 0 and sum(edits) <= 3, edits

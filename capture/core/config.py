@@ -112,15 +112,12 @@ class PpocrConfig:
     # (docs/markerless-journal.md, "Note text, fourth round").
     weak_lone_between: bool = True
     # Line boxes are grown from the detector's text kernel by this (DB's unclip: each side
-    # pushed out by area x ratio / perimeter, about 0.75 of the line's height at 1.5). At
-    # rapidocr's default 1.6 the box of a line of handwriting takes in the ascenders and
-    # descenders of the lines above and below it, which the recogniser reads as letters or
-    # which push its own letters off: the by-eye transcriptions of 178 real notes read the
-    # note crops again (each photo's half alike: post-its-1, -5, -7, image7 | -2, -6, -8,
-    # -9) at 741 / 724 / 742 / 772 edits with 1.4 / 1.5 / 1.6 / 1.8 (halves 276+465 /
-    # 261+463 / 270+472 / 264+508); the boxes cut 5 % lower on each side at 1.6 read 726
-    # (docs/ocr-journal.md, "Line boxes cut tighter").
-    det_unclip_ratio: float = 1.5
+    # pushed out by about area x ratio / perimeter; rapidocr's default). 1.5 was measured
+    # (docs/ocr-journal.md, "Real handwriting: lone signs kept"): on the 178 real
+    # notes 747 -> 724 edits, a line's box no longer taking in its neighbours' ascenders and
+    # descenders, but the boards' bench (medium 40) 107 -> 110 edits and the rendered fonts
+    # 2.2 -> 2.6 % (Breip 8.2 -> 9.9 %): not kept.
+    det_unclip_ratio: float = 1.6
     # The detector sees the note as a grey page (ppocr.paper_grey): its luminance, scaled so
     # that the paper (the lighter half of its middle) stands at this level (0-255). The
     # lines are still recognised on the colour crop. On coloured paper in dim light (the
