@@ -707,6 +707,21 @@ class MarkerlessConfig:
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)
+    # Lone blobs past scale_rel_range above this many times fewer than the lone blobs below
+    # them are things of a room (a folder, a book cover, a board), not notes: the scale is
+    # the rest's. On medium --clutter walls a folder or two printed blocks (2-4 blobs) set the
+    # scale 2.8-5.5 x the notes' over 8-40 note blobs, and every note was missed (35 of 92
+    # on seeds 47-49's first four photos); the notes of one wall outnumber its folders
+    scale_outnumber: float = 2.0
+    # such a blob is left out of the notes when the note finder's mask shows it as one blob
+    # of at most this many times its measured side squared (a folder is about 1.0; more
+    # means it joined notes or other things, which the note finder then sorts as before)
+    room_area_max: float = 1.5
+    # and when this share of it lies within edge_delta_e of its median colour in a and b
+    # (one card of one hue: its spine and shading are the same hue darker, so lightness is
+    # left out). Folders on medium --clutter seeds 47 and 49 measured 0.977-0.997 (in full
+    # CIELAB 0.85-0.88: the spine); a cork board with 6 notes on it 0.80 (kept, searched)
+    room_even_min: float = 0.93
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     # (beyond a note's outline, within the outline's doubt, its paper is only what joins the
     # paper inside it within this: a sticker of its colour on a neighbour is not its paper)

@@ -101,8 +101,10 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
     local = surface_regions(lab0, surfaces, m)
+    outsized: list[tuple[float, float, float]] = []
     side0, samples = note_scale(
-        far_from(lab0, surfaces, m, paper, own, local), config.notes, m, colour_edges(lab0, m)
+        far_from(lab0, surfaces, m, paper, own, local), config.notes, m, colour_edges(lab0, m),
+        outsized,
     )
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
@@ -119,6 +121,7 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
         balance,
         own,
         local,
+        tuple((x / f0, y / f0, s / f0) for x, y, s in outsized),
     )
 
 

@@ -160,13 +160,15 @@ def note_scale(
     notes_cfg: NotesConfig,
     cfg: MarkerlessConfig,
     edges: np.ndarray | None = None,
+    outsized: list[tuple[float, float, float]] | None = None,
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
     """The usual note side (px) in this mask: the median side of its lone note blobs (square
     up to the shape perspective gives them, or left when thin things touching a note are
     opened away, or of one colour when the blob is notes of several colours edge to edge:
     edges, see colour_edges), else of its compact note-like blobs; None when
     nothing looks like a note. And each lone note's (x, y, side), for the scale's variation
-    across a tilted photo."""
+    across a tilted photo. outsized: when given, the lone blobs left out as a room's things
+    (scale_outnumber) are added to it as (x, y, side)."""
     lone_cfg = replace(
         notes_cfg, lone_aspect_max=cfg.lone_aspect_max, lone_fill_min=cfg.lone_fill_min
     )
@@ -218,7 +220,18 @@ def note_scale(
     if lone:
         # perspective makes lone notes differ in size by scale_rel_range at most: far smaller
         # lone blobs are stickers or magnets (which the roundness test may miss, shaded)
-        floor = max(lone) * lo / hi
+        top = max(lone)
+        below = [s for s in lone if s < top * lo / hi]
+        if below and len(below) >= cfg.scale_outnumber * (len(lone) - len(below)):
+            # the largest are a few things far larger than the many below them: a folder,
+            # a book cover, a board in a room's view, not the wall's notes (notes share a
+            # size; a folder of note colour is one of a kind)
+            lone = below
+            if outsized is not None:
+                outsized += [p for p in samples if p[2] >= top * lo / hi]
+            samples = [p for p in samples if p[2] < top * lo / hi]
+            top = max(lone)
+        floor = top * lo / hi
         samples = [p for p in samples if p[2] >= floor]
         return float(np.median([s for s in lone if s >= floor])), samples
     if compact:  # multi-note blobs are larger: take the small

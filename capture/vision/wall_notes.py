@@ -236,6 +236,31 @@ def _band_notes_cfg(config: Config, side_b: float) -> NotesConfig:
     )
 
 
+def _without_room(
+    mask: np.ndarray, probe: Probe, img: WorkImages, m: MarkerlessConfig
+) -> np.ndarray:
+    """The mask (search px) without the blobs the probe found far larger than the notes
+    (Probe.room: a folder, a book cover): one such blob is one thing, not a block of notes.
+    A blob much larger than the thing measured (it joined notes) is kept, and so is one of
+    several colours (a board with notes on it: notes are on it, not of it)."""
+    if not probe.room:
+        return mask
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
+    out = mask.copy()
+    k = img.fw * img.fs  # search px per photo px
+    h, w = mask.shape
+    for x, y, s in probe.room:
+        i = labels[min(h - 1, max(0, round(y * k))), min(w - 1, max(0, round(x * k)))]
+        if not i or stats[i, cv2.CC_STAT_AREA] > m.room_area_max * (s * k) ** 2:
+            continue
+        blob = labels == i
+        ab = img.lab_s[blob][:, 1:].astype(np.float64)  # a folder's spine: its colour darker
+        dist = np.linalg.norm(ab - np.median(ab, axis=0), axis=1)
+        if np.mean(dist < m.edge_delta_e) >= m.room_even_min:
+            out[blob] = False
+    return out
+
+
 def cover_notes(
     img: WorkImages,
     probe: Probe,
@@ -255,6 +280,7 @@ def cover_notes(
     # (holes first filled: ink and stickers inside a note must not open it up)
     filled = _fill_holes(mask, 0.5 * side * side).astype(np.uint8)
     mask &= cv2.morphologyEx(filled, cv2.MORPH_OPEN, disc).astype(bool)
+    mask = _without_room(mask, probe, img, m)
     background = background_blobs(mask, side * side)
     edges_c = colour_edges(lab_s, m)
     mask = (mask & ~background) | notes_in_background(

@@ -62,6 +62,9 @@ class Probe:
     # per probe px the bare surface (index) that is the notes' surround there, -1: none
     # (surface_regions; None: the wall everywhere)
     local: np.ndarray | None = None
+    # lone blobs far larger than the many notes (note_scale's outsized: a folder, a book
+    # cover), (x, y, side) photo px: not covered with notes
+    room: tuple[tuple[float, float, float], ...] = ()
 
     @property
     def balanced(self) -> bool:
