@@ -140,6 +140,36 @@ def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkIma
     return WorkImages(work, rgb8_to_lab(work), fw, ppm, lab_s, fs)
 
 
+def _printed_on(
+    sheets: list, notes: list[WallNote], dots_px: list, to_search: float, m: MarkerlessConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """wall_surface.printed_on for found notes and dot centres (photo px)."""
+    return printed_on(
+        sheets, np.array([n.center for n in notes]), np.array([n.side_px for n in notes]),
+        np.array(dots_px, np.float64).reshape(-1, 2), to_search, m,
+    )
+
+
+def _off_sheets(
+    notes: list[WallNote],
+    quads: list[np.ndarray],
+    sheets: list,
+    to_search: float,
+    m: MarkerlessConfig,
+) -> tuple[list[WallNote], list[np.ndarray]]:
+    """The notes not printed on a sheet (paper_sheets), and the wall-plane quads (photo px)
+    but those of the notes left out: a quad is its note's when their centres lie within a
+    pixel (the quads are the notes fitted on all four sides, not one per note)."""
+    if not sheets or not notes:
+        return notes, quads
+    on, _ = _printed_on(sheets, notes, [], to_search, m)
+    if not on.any():
+        return notes, quads
+    gone = [np.array(n.center) for n, o in zip(notes, on, strict=True) if o]
+    kept = [n for n, o in zip(notes, on, strict=True) if not o]
+    return kept, [q for q in quads if min(np.linalg.norm(q.mean(0) - g) for g in gone) > 1.0]
+
+
 def find_wall(
     rgb: np.ndarray,
     note_refs: dict[str, np.ndarray],
@@ -173,17 +203,7 @@ def find_wall(
     # coloured blocks printed on a sheet beside the notes are not notes, its dots not stickers
     sheets = paper_sheets(img.lab_s, probe.surfaces[0], m)
     to_search = img.fw * img.fs
-    if sheets and notes:
-        on, _ = printed_on(
-            sheets, np.array([n.center for n in notes]), np.array([n.side_px for n in notes]),
-            np.zeros((0, 2)), to_search, m,
-        )
-        if on.any():
-            mean = [q.mean(0) for q in quads]
-            gone = [np.array(n.center) for n, o in zip(notes, on, strict=True) if o]
-            notes = [n for n, o in zip(notes, on, strict=True) if not o]
-            quads = [q for q, c in zip(quads, mean, strict=True)
-                     if min(np.linalg.norm(c - g) for g in gone) > 1.0]
+    notes, quads = _off_sheets(notes, quads, sheets, to_search, m)
     stacked = on_top(
         img.lab, [work_corners(n, img.fw) for n in notes], [np.array(n.lab) for n in notes], m
     )
@@ -191,10 +211,7 @@ def find_wall(
     hw = wall_plane(quads, m.note_mm, m)
     dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order, hw)
     if sheets and notes and dots:
-        _, printed = printed_on(
-            sheets, np.array([n.center for n in notes]), np.array([n.side_px for n in notes]),
-            np.array([d.center for d in dots]), to_search, m,
-        )
+        _, printed = _printed_on(sheets, notes, [d.center for d in dots], to_search, m)
         dots = [d for d, p in zip(dots, printed, strict=True) if d.on_note is not None or not p]
     centres = np.array([n.center for n in notes], np.float64).reshape(-1, 2)
     return WallScene(
