@@ -27,6 +27,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import cv2
+import numpy as np
+
 from capture.core.config import CONFIG
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
@@ -66,18 +69,33 @@ def _find_markerless(doc: dict, photo: str, note: str) -> tuple[str, dict] | Non
     return None
 
 
+def _colour_problems(colours: Any, names: tuple[str, ...], what: str) -> list[str]:
+    """The colours that are none of `names` (or "unknown"), as sentences."""
+    known = (*names, "unknown")
+    return [f"la couleur {c!r} n'est pas une couleur de {what} ({', '.join(known)})"
+            for c in colours if c not in known]
+
+
 def _check_colours(s: dict) -> list[str]:
-    problems = []
-    notes = (*NOTE_NAMES, "unknown")
-    if "color" in s and s["color"] not in notes:
-        problems.append(f"la couleur {s['color']!r} n'est pas une couleur de post-it "
-                        f"({', '.join(notes)})")
-    stickers = (*STICKER_NAMES, "unknown")
-    for colour in s.get("dots", {}):
-        if colour not in stickers:
-            problems.append(f"la couleur {colour!r} n'est pas une couleur de gommette "
-                            f"({', '.join(stickers)})")
-    return problems
+    return (_colour_problems([s["color"]] if "color" in s else [], NOTE_NAMES, "post-it")
+            + _colour_problems(s.get("dots", {}), STICKER_NAMES, "gommette"))
+
+
+def _move(ml: dict, key: str, entry: dict, false_detection: bool, rejected: str) -> str:
+    """A note or sticker marked a false detection (to `rejected`, e.g. "rejected_notes") or
+    put back (to `key`'s kept list), nothing deleted; the list it is in now."""
+    kept = rejected.removeprefix("rejected_")
+    dst = rejected if false_detection else kept
+    if dst != key:
+        ml[key] = [e for e in ml[key] if e is not entry]
+        ml.setdefault(dst, []).append(entry)
+        if not ml.get(rejected):
+            ml.pop(rejected, None)
+    if false_detection:
+        entry["false_detection"] = True
+    else:
+        entry.pop("false_detection", None)
+    return dst
 
 
 def check_markerless(c: dict, session: dict, geometry: Geometry) -> list[str]:
@@ -136,12 +154,8 @@ def _note_at(ml: dict, photo: str, xy: Any, geometry: Geometry) -> str | None:
     for n in ml.get("notes", []):
         if n.get("photo") != photo or len(n.get("corners") or []) < 3:
             continue
-        quad = [_px(geometry, photo, p) for p in n["corners"]]
-        inside = False
-        for (x1, y1), (x2, y2) in zip(quad, quad[1:] + quad[:1], strict=True):
-            if (y1 > py) != (y2 > py) and px < x1 + (py - y1) * (x2 - x1) / (y2 - y1):
-                inside = not inside
-        if inside:
+        quad = np.array([_px(geometry, photo, p) for p in n["corners"]], np.float32)
+        if cv2.pointPolygonTest(quad, (px, py), False) > 0:
             hit = n["id"]
     return hit
 
@@ -189,16 +203,7 @@ def apply_markerless(doc: dict, corr: dict, author: str, geometry: Geometry) -> 
     ml = doc["markerless"]
     fd = corr.get("false_detection")
     if fd is not None:
-        dst = "rejected_notes" if fd else "notes"
-        if dst != key:
-            ml[key] = [e for e in ml[key] if e is not entry]
-            ml.setdefault(dst, []).append(entry)
-            if not ml.get("rejected_notes"):
-                ml.pop("rejected_notes", None)
-        if fd:
-            entry["false_detection"] = True
-        else:
-            entry.pop("false_detection", None)
+        _move(ml, key, entry, fd, "rejected_notes")
     for k in ("text", "color"):
         if k in s:
             entry[k] = s[k]
@@ -251,11 +256,8 @@ def check_dot(c: dict, session: dict, photo_doc: dict | None, geometry: Geometry
             _find_markerless(d, t["photo"], note) for d in docs):
         problems.append(f"pas de post-it {note!r} sur la photo {t['photo']!r} pour y mettre la "
                         "gommette")
-    stickers = (*STICKER_NAMES, "unknown")
-    if "color" in s and s["color"] not in stickers:
-        problems.append(f"la couleur {s['color']!r} n'est pas une couleur de gommette "
-                        f"({', '.join(stickers)})")
-    return problems
+    return problems + _colour_problems([s["color"]] if "color" in s else [], STICKER_NAMES,
+                                       "gommette")
 
 
 def apply_dot(doc: dict, corr: dict, author: str, geometry: Geometry) -> None:
@@ -286,18 +288,9 @@ def apply_dot(doc: dict, corr: dict, author: str, geometry: Geometry) -> None:
     if fd is not None and (key == "rejected_dots") != fd:
         if counted:
             _recount(ml, entry.get("on_note"), entry["color"], -1)
-        dst = "rejected_dots" if fd else "dots"
-        ml[key] = [d for d in ml[key] if d is not entry]
-        ml.setdefault(dst, []).append(entry)
-        if not ml.get("rejected_dots"):
-            ml.pop("rejected_dots", None)
-        counted = dst == "dots"
+        counted = _move(ml, key, entry, fd, "rejected_dots") == "dots"
         if counted:
             _recount(ml, entry.get("on_note"), entry["color"], +1)
-        if fd:
-            entry["false_detection"] = True
-        else:
-            entry.pop("false_detection", None)
     colour = s.get("color", entry["color"])
     on_note = s.get("on_note", entry.get("on_note"))
     if (colour, on_note) != (entry["color"], entry.get("on_note")):
