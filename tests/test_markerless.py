@@ -993,6 +993,57 @@ def test_touching_stickers_of_one_colour_over_writing_are_counted() -> None:
     assert len(res.dots) == 6
 
 
+def _near_touching_pairs(
+    gap: float, colours: tuple[tuple[int, int, int], tuple[int, int, int]]
+) -> tuple[np.ndarray, list[float]]:
+    """Four yellow notes: on the first two a blue and an orange sticker apart (the photo's
+    usual size), on the last two a pair of 1.3 times that size (a nearer part of the wall)
+    touching or overlapping (centres `gap` radii apart, turned). Returns the photo and the
+    notes' centres x."""
+    scale = 2.0
+    side, r = round(76 * scale), round(6 * scale)
+    img = np.full((round(260 * scale), round(640 * scale), 3), (214, 214, 206), np.uint8)
+    want = []
+    for i in range(4):
+        x0, y0 = round((20 + 150 * i) * scale), round(60 * scale)
+        cv2.rectangle(img, (x0, y0), (x0 + side, y0 + side), (252, 232, 90), -1)
+        a = (x0 + round(30 * scale), y0 + round(30 * scale))
+        if i < 2:
+            cv2.circle(img, a, r, (28, 90, 188), -1, cv2.LINE_AA)
+            cv2.circle(img, (a[0] + 3 * r, a[1] + 3 * r), r, (230, 120, 30), -1, cv2.LINE_AA)
+        else:
+            rs, turn = 1.3 * r, (0.4, 2.0)[i - 2]
+            b = (round(a[0] + gap * rs * np.cos(turn)), round(a[1] + gap * rs * np.sin(turn)))
+            for at, colour in zip((a, b), colours, strict=True):
+                cv2.circle(img, at, round(rs), colour, -1, cv2.LINE_AA)
+        want.append(x0 + side / 2)
+    return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), want
+
+
+@pytest.mark.parametrize(
+    ("gap", "colours", "names"),
+    [
+        (2.0, ((40, 140, 70), (190, 35, 55)), {"green": 1, "red": 1}),
+        (1.8, ((200, 30, 40), (200, 30, 40)), {"red": 2}),
+    ],
+)
+def test_touching_stickers_larger_than_the_usual_are_two(
+    gap: float, colours: tuple[tuple[int, int, int], tuple[int, int, int]], names: dict
+) -> None:
+    """Two stickers touching (or overlapping by a tenth of their diameter) on a nearer part
+    of the wall, larger than the photo's usual sticker: their blob is split at its distance
+    transform's two maxima into two sticker shapes (wall_stickers._touching_pair). Before,
+    the coverer laid discs of the usual size on it: four on the green and red pair, none
+    kept on the red one."""
+    img, want = _near_touching_pairs(gap, colours)
+    res = read_wall(img, CONFIG, None)
+    w = img.shape[1]
+    assert len(res.notes) == 4
+    got = [min(res.notes, key=lambda n: abs(n.center[0] * w - cx)).dots for cx in want]
+    assert got == [{"blue": 1, "orange": 1}] * 2 + [names] * 2
+    assert len(res.dots) == 8
+
+
 def _desk_and_note(
     seed: int, cy: float, shadow: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -917,6 +917,14 @@ class MarkerlessConfig:
     # margin above; at 0.7 two of the eight stay pink.
     dot_washed_chroma: float = 0.8
     dot_veil_pairs: tuple[tuple[str, str], ...] = (("red", "pink"),)
+    # Two stickers touching or overlapping make one blob of no sticker's shape (and, of two
+    # colours the coverer's classes do not tell apart, a crimson read pink beside a dark
+    # green, one disc): a blob whose distance transform has two maxima this many times the
+    # larger one's value apart or more (the inscribed radius of one disc: stuck touching, two
+    # radii apart; overlapping by a tenth of their diameter, 1.8; a disc's own maximum
+    # wanders under a radius with its highlight and rim), each half (the pixels nearer one)
+    # one sticker on its own (wall_stickers._touching_pair), is two stickers
+    dot_pair_apart: float = 1.4
     dot_own_range: tuple[float, float] = (0.8, 1.6)  # a lone blob of a sticker's shape (round
     # and filled, see _sticker_shape) whose radius is within this range of the one expected
     # where it lies is one sticker at its own size: with no scale plane (fewer than

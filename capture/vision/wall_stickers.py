@@ -349,6 +349,10 @@ def place_stickers(
         d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
         if d is not None:
             discs.append(d)
+            continue
+        pair = _touching_pair(comp, i, (stats[i], r_exp), img, ev, m, views)
+        if pair:
+            discs += pair
         else:
             rest[i] = True
     bands = sorted(set(band[1:][rest[1:]].tolist()))
@@ -509,6 +513,62 @@ def _lone_disc(
         return None
     pixels = _inner_pixels(part, (x, y), (cx, cy, r_area, view), lab, glare)
     return Disc(cx, cy, pixels, False, r_area, view, shaped=True)
+
+
+def _touching_pair(
+    comp: np.ndarray,
+    i: int,
+    at: tuple[np.ndarray, float],
+    img: WorkImages,
+    ev: StickerEvidence,
+    m: MarkerlessConfig,
+    views: Views = (),
+) -> list[Disc]:
+    """Blob i (at: its stats row and the radius expected there) as two stickers touching or
+    overlapping, when it is two sticker shapes joined: its distance transform has two maxima
+    (the two discs' centres, dot_pair_apart of the larger one's inscribed radius or more
+    apart), and each half (the pixels nearer one maximum) is one sticker on its own
+    (_sticker_shape, as it is or through the wall's perspective there, of a radius within
+    dot_own_range of the one expected). The colour of either is not asked: two stickers of
+    one colour touch as often as two of two. A pen stroke, a letter touching a sticker, a
+    note's corner are no two round halves; the boards' coverer (place_discs) took such a
+    pair as one disc when it made one blob of colour classes it did not tell apart (a
+    crimson read pink beside a dark green), or laid a disc on the seam between them. []
+    when the blob is no such pair."""
+    (x, y, bw, bh, area), r_exp = (int(v) for v in at[0]), at[1]
+    lo, hi = m.dot_own_range
+    if not 2 * (lo * r_exp) ** 2 * np.pi <= area <= 2 * (hi * r_exp) ** 2 * np.pi:
+        return []
+    part = comp[y : y + bh, x : x + bw] == i
+    cs, _ = cv2.findContours(part.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    filled = cv2.drawContours(np.zeros(part.shape, np.uint8), cs, -1, 1, -1)  # highlights
+    dt = cv2.distanceTransform(np.pad(filled, 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    gy, gx = np.mgrid[0:bh, 0:bw]
+    y1, x1 = np.unravel_index(int(dt.argmax()), dt.shape)
+    far = np.hypot(gx - x1, gy - y1) >= m.dot_pair_apart * dt[y1, x1]
+    if not (far & (filled > 0)).any():
+        return []
+    y2, x2 = np.unravel_index(int(np.where(far, dt, 0).argmax()), dt.shape)
+    nearer = np.hypot(gx - x1, gy - y1) <= np.hypot(gx - x2, gy - y2)
+    out = []
+    for half in (part & nearer, part & ~nearer):
+        ys, xs = np.nonzero(half)
+        if len(xs) < 5:
+            return []
+        cx, cy = float(xs.mean() + x), float(ys.mean() + y)
+        near = _view_at(views, cx, cy, m)
+        nears = [v for v in (near, _view_at(views, cx, cy, m, plane=True)) if v is not None]
+        sizes = [r_exp] + [r_exp * v[1] for v in nears]
+        r_area, view = 0.0, None
+        for v in nears or [None]:
+            r_area, view = _shape_in_view(half, None if v is None else v[0], m)
+            if r_area > 0.0:
+                break
+        if not any(lo * s <= r_area <= hi * s for s in sizes):
+            return []
+        pixels = _inner_pixels(half, (x, y), (cx, cy, r_area, view), img.lab, ev.glare)
+        out.append(Disc(cx, cy, pixels, False, r_area, view, shaped=True))
+    return out
 
 
 def _inner_pixels(
