@@ -1033,8 +1033,8 @@ def test_touching_stickers_larger_than_the_usual_are_two(
     """Two stickers touching (or overlapping by a tenth of their diameter) on a nearer part
     of the wall, larger than the photo's usual sticker: their blob is split at its distance
     transform's two maxima into two sticker shapes (wall_stickers._touching_pair). Before,
-    the coverer laid discs of the usual size on it: four on the green and red pair, none
-    kept on the red one."""
+    the coverer laid discs of the usual size on it and none was kept on either pair's
+    notes."""
     img, want = _near_touching_pairs(gap, colours)
     res = read_wall(img, CONFIG, None)
     w = img.shape[1]
