@@ -179,15 +179,16 @@ def test_colours_classified_once_per_image_and_stickers_only_where_read(monkeypa
     for module in (wall_notes, notes):
         monkeypatch.setattr(module, "_edge_map", counting_edges, raising=False)
     img, centres, _free = _turned_wall(45.0)
-    # two stickers touching (one blob of two colours: the disc coverer's, not a lone disc)
+    # three stickers touching in a row (one blob of three colours: the disc coverer's, not a
+    # lone disc, nor a pair of sticker shapes wall_stickers._touching_pair splits)
     x = round(centres[2][0][0])
-    cv2.circle(img, (x - 12, 380), 12, (200, 30, 45), -1, cv2.LINE_AA)
-    cv2.circle(img, (x + 12, 380), 12, (30, 90, 190), -1, cv2.LINE_AA)
+    for dx, colour in ((-21, (200, 30, 45)), (0, (30, 90, 190)), (21, (40, 140, 70))):
+        cv2.circle(img, (x + dx, 380), 12, colour, -1, cv2.LINE_AA)
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
     assert len(scene.notes) == 6
-    pair = [d for d in scene.dots if abs(d.center[0] - x) < 30 and abs(d.center[1] - 380) < 20]
-    assert len(pair) == 2
+    row = [d for d in scene.dots if abs(d.center[0] - x) < 40 and abs(d.center[1] - 380) < 20]
+    assert len(row) == 3
     by_notes = [px for n, px in calls if n == len(refs.notes)]
     by_stickers = [px for n, px in calls if n == len(refs.stickers)]
     assert len(by_notes) == 1
