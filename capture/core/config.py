@@ -1315,6 +1315,13 @@ class MarkerlessConfig:
     sheet_rect_fill: float = 0.9
     sheet_min_mm: float = 110.0
     sheet_max_mm: float = 470.0
+    # A sheet one side of the frame cuts (a phone frames the notes, not the room: 71 of the
+    # 102 printed dots read as free stickers on medium --clutter 47, 48, 50, 52 lay on such
+    # sheets) is measured by the sides seen whole: a corner of its hull's polygon within
+    # sheet_frame_mm (search px, about mm) of the frame lies on it. The sides the frame
+    # crosses must be no longer than sheet_max_mm either; one cut at a frame corner or across,
+    # or with no side seen whole, keeps the whole-in-frame rule (it may be a flipchart).
+    sheet_frame_mm: float = 3.0
 
 
 @dataclass(frozen=True)

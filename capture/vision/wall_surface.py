@@ -519,10 +519,10 @@ def paper_sheets(
 ) -> list[tuple[np.ndarray, float, float]]:
     """Sheets of white paper in the search image: regions sheet_brighter_l lighter than the
     wall and under sheet_chroma, their printing closed over sheet_close_mm, rectangular
-    (sheet_rect_fill of their convex hull, which is a quadrilateral) and whole in the frame (one it
-    cuts may be a flipchart or a whiteboard). Each as its filled mask (printing included),
-    long and short side in search px; how large a sheet is against the notes is the
-    caller's (printed_on)."""
+    (sheet_rect_fill of their convex hull, which is a quadrilateral), whole in the frame or
+    cut by one side of it with a side seen whole (_cut_sheet_sides; one cut otherwise may be
+    a flipchart or a whiteboard). Each as its filled mask (printing included), long and short
+    side in search px; how large a sheet is against the notes is the caller's (printed_on)."""
     h, w = lab_s.shape[:2]
     lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
     chroma = np.hypot(lab[..., 1], lab[..., 2])
@@ -545,22 +545,60 @@ def paper_sheets(
     contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
-        if x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1:
-            continue  # the frame cuts it: its size is unknown
         hull = cv2.convexHull(c)
         if cv2.contourArea(c) < cfg.sheet_rect_fill * max(cv2.contourArea(hull), 1.0):
             continue
         quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
-        if len(quad) != 4:
+        if x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1:
+            # the frame cuts it: measured by the sides seen whole (a flipchart's are longer)
+            cut = _cut_sheet_sides(quad, (w, h), cfg.sheet_frame_mm)
+            if cut is None:
+                continue
+            a, b = cut
+        elif len(quad) != 4:
             continue  # a sheet seen in perspective is a quadrilateral
-        sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
-        a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+        else:
+            sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+            a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
         if min(a, b) < 8:
             continue
         filled = np.zeros((h, w), np.uint8)
         cv2.drawContours(filled, [hull], -1, 1, -1)
         out.append((filled.astype(bool), float(max(a, b)), float(min(a, b))))
     return out
+
+
+def _cut_sheet_sides(
+    poly: np.ndarray, size: tuple[int, int], near: float
+) -> tuple[float, float] | None:
+    """A sheet one side of the frame cuts (poly: its hull's polygon, search px): the frame
+    crosses two of its sides and hides one corner or two, so the polygon has four or five
+    corners, two of them on the frame (within `near` px) and one side along it. The sides
+    seen whole (neither end on the frame) are the sheet's own; the two the frame crosses are
+    at most as long as theirs. A quadrilateral whose one corner only touches the frame is
+    measured as a whole sheet. Returns (the longest side seen, the shortest seen whole) for
+    printed_on's size test, or None: not such a shape (a frame corner or two sides of the
+    frame cut it, or no side is seen whole: its size is unknown and it may be a flipchart)."""
+    w, h = size
+    if len(poly) not in (4, 5):
+        return None
+    x, y = poly[:, 0].astype(np.float64), poly[:, 1].astype(np.float64)
+    edges = np.stack([x <= near, y <= near, x >= w - 1 - near, y >= h - 1 - near], 1)
+    on = edges.any(1)
+    nxt = np.roll(np.arange(len(poly)), -1)
+    lengths = np.linalg.norm(poly[nxt] - poly, axis=1)
+    if len(poly) == 4 and on.sum() == 1:
+        # the frame only grazes a corner: a quadrilateral still, measured as a whole one
+        return float(max(lengths[0] + lengths[2], lengths[1] + lengths[3]) / 2), float(
+            min(lengths[0] + lengths[2], lengths[1] + lengths[3]) / 2
+        )
+    if on.sum() != 2 or edges.any(0).sum() != 1:
+        return None
+    whole = ~on & ~on[nxt]
+    if not whole.any() or (on & on[nxt]).sum() != 1:
+        return None
+    seen = lengths[~(on & on[nxt])]
+    return float(seen.max()), float(lengths[whole].min())
 
 
 def _wall_light(lab_s: np.ndarray, wall_lab, cfg: MarkerlessConfig) -> np.ndarray:
