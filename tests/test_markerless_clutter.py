@@ -13,6 +13,7 @@ from capture.synth.markerless_scene import plan_wall, render_markerless, rng_for
 from capture.vision.colour import load_colour_refs
 from capture.vision.markerless import find_wall
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
+from capture.vision.wall_surface import paper_sheets, printed_on
 
 
 def test_the_room_keeps_out_of_the_notes_region() -> None:
@@ -126,3 +127,54 @@ def test_a_folder_far_larger_than_the_notes_is_not_their_scale_nor_notes(index: 
         on = [n.center for n in scene.notes
               if cv2.pointPolygonTest(poly, tuple(map(float, n.center)), False) >= 0]
         assert not on
+
+
+def _search_image(quad: np.ndarray, size: tuple[int, int] = (900, 700)) -> tuple:
+    """A search image (CIELAB, 1 px per mm) of a grey wall with a white paper quadrilateral
+    (mm corners, drawn as the photo's frame cuts it) printed with a coloured block and a dot
+    of a sticker's size about the centre of its part in view, and a note and a free sticker
+    on the bare wall; with the block's and the dot's centres."""
+    w, h = size
+    lab = np.zeros((h, w, 3), np.float32)
+    lab[...] = (62.0, 0.5, 2.0)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(mask, [np.round(quad).astype(np.int32)], 1)
+    lab[mask > 0] = (93.0, 0.0, -1.0)
+    ys, xs = np.nonzero(mask)
+    cx, cy = int(xs.mean()), int(ys.mean())
+    lab[cy - 25 : cy + 25, cx - 60 : cx - 10] = (60, 60, 40)
+    cv2.circle(lab, (cx + 30, cy + 10), 6, (55.0, -50.0, 40.0), -1)
+    lab[560:636, 100:176] = (85.0, -5.0, 75.0)  # a yellow note on the wall
+    cv2.circle(lab, (220, 600), 6, (50.0, 70.0, 50.0), -1)  # a red sticker beside it
+    return lab, (cx - 35.0, float(cy)), (cx + 30.0, cy + 10.0)
+
+
+@pytest.mark.parametrize(
+    "quad, printed",
+    [
+        # an A4 sheet the frame's top edge cuts (its lower side, 210 mm, seen whole): printed
+        (np.float32([[300, -100], [510, -100], [510, 197], [300, 197]]), True),
+        # tilted, cut by the left edge: three corners seen (two sides whole)
+        (np.float32([[-60, 180], [230, 150], [255, 440], [-35, 470]]), True),
+        # a flipchart (650 mm wide) cut by the top edge: notes and stickers on it stay
+        (np.float32([[150, -500], [800, -500], [800, 420], [150, 420]]), False),
+        # a sheet at the frame's corner (no side seen whole: its size is unknown)
+        (np.float32([[-100, -100], [150, -100], [150, 160], [-100, 160]]), False),
+    ],
+)
+def test_a_sheet_the_frame_cuts_is_measured_by_its_sides_seen_whole(
+    quad: np.ndarray, printed: bool
+) -> None:
+    """Main at 72165f7 kept every white region the frame cuts out of printed_on (it may be a
+    flipchart): on medium --clutter 47, 48, 50 and 52, 71 of the 102 printed dots read as
+    free stickers lay on sheets the frame cuts. A sheet one side of the frame cuts is
+    measured by the sides seen whole: an A4 one's dots and blocks are printed; a flipchart's
+    (650 mm) or one cut at a frame corner are not; the note and sticker on the wall stay."""
+    m = CONFIG.markerless
+    lab, block, dot = _search_image(quad)
+    sheets = paper_sheets(lab, (62.0, 0.5, 2.0), m)
+    notes = np.array([[138.0, 598.0], block])
+    dots = np.array([[220.0, 600.0], dot])
+    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
+    assert not on_n[0] and not on_d[0]
+    assert bool(on_d[1]) == printed and bool(on_n[1]) == printed
