@@ -995,6 +995,25 @@ class MarkerlessConfig:
     # own colour and in any colour nearer it than its surroundings': a purple sticker over
     # blue writing is round only in its own, a blurred one in the nearer one
     dot_check_ragged_max: float = 0.4
+    # A free sticker that stands off the wall is a push pin's head or a magnet, not a
+    # sticker (dot_check.relief, raised): a sticker is flat paper or vinyl, a pin or magnet a
+    # glossy dome or drum 4-10 mm thick, shaded across its top and casting a shadow beside
+    # it. Measured on the photo (L*) in the ring dot_relief_ring radii out (its darkest
+    # twelfth under its median, the hue kept within dot_relief_shadow_ab) and within
+    # dot_relief_inner radii (a plane's slope per radius, the lightest tenth left out; the
+    # core's median over the rim's). On medium --clutter 47, 48, 50, 52 (main 72165f7): the
+    # 71 true free stickers found cast 0.7-18.4 (one beside a note's lower edge; median 2.2)
+    # and are shaded 0.5-4.4 a radius (median 2.1) or 0.5-4.7 core to rim (median 0.9), none
+    # both; 28 pins cast 7-30 (median 23) and are shaded 6.3 a radius (median); 15 magnets
+    # 1-19 (median 11.5; a flat-topped one in the light casts little). Both asked: 27 pins
+    # and 6 magnets dropped, no true sticker; the shadow alone (8, 35th stop, not kept) lost
+    # true stickers beside notes' lower edges on sets 43 and 50.
+    dot_relief_ring: tuple[float, float] = (1.2, 1.9)
+    dot_relief_inner: float = 0.8
+    dot_relief_shadow_ab: float = 8.0
+    dot_raised_shadow_l: float = 8.0
+    dot_raised_slope_l: float = 4.0
+    dot_raised_limb_l: float = 3.0
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:

@@ -197,6 +197,68 @@ def _spread(reach: np.ndarray) -> float:
     return float((q80 - q20) / max(q50, 1e-6))
 
 
+@dataclass(frozen=True)
+class Relief:
+    """How a disc stands off the wall (photo CIELAB around it; L* units)."""
+
+    slope: float  # L* change across the disc per radius: a plane fitted, its highlight left out
+    limb: float  # its core's L* over its rim's: a dome's side turns away from the light
+    shadow: float  # its surroundings' median L* over their darkest share, their hue kept
+
+
+def relief(
+    lab: np.ndarray, centre: tuple[float, float], radius: float, m: MarkerlessConfig
+) -> Relief:
+    """A dot sticker is flat paper or vinyl on the wall: its top faces one way, evenly lit but
+    for a sheen, and it is too thin to cast a shadow past its rim. A push pin's head or a
+    magnet is a thick dome or drum standing off the wall: its top is shaded across (lit on
+    the light's side, its side wall turning away at the rim) and it casts a shadow beside
+    it, offset by its height. lab: CIELAB of the photo about the disc (centre and radius in
+    its px). The slope is a plane fitted to L* within dot_relief_inner radii with its
+    lightest tenth (a glossy highlight) left out; the limb the core's median L* (within half
+    the radius) over the rim's (0.6-0.85 radii); the shadow the ring dot_relief_ring radii
+    out: its median L* over that of its darkest twelfth, when that twelfth keeps the ring's
+    hue (within dot_relief_shadow_ab in a* and b*: a dark thing beside it, a note's coloured
+    edge, is no shadow), else 0."""
+    h, w = lab.shape[:2]
+    cx, cy = centre
+    reach = m.dot_relief_ring[1] * radius + 1
+    x0, y0 = max(0, int(cx - reach)), max(0, int(cy - reach))
+    x1, y1 = min(w, int(cx + reach) + 2), min(h, int(cy + reach) + 2)
+    gy, gx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+    u, v = (gx - cx) / max(radius, 1e-6), (gy - cy) / max(radius, 1e-6)
+    rho = np.hypot(u, v)
+    patch = np.asarray(lab[y0:y1, x0:x1], np.float64)
+    big = patch[..., 0]
+    inner = rho < m.dot_relief_inner
+    core, rim = rho < 0.5, (rho > 0.6) & (rho < 0.85)
+    ring = (rho > m.dot_relief_ring[0]) & (rho < m.dot_relief_ring[1])
+    if inner.sum() < 6 or not core.any() or not rim.any() or ring.sum() < 12:
+        return Relief(0.0, 0.0, 0.0)
+    sel = inner & (big <= np.percentile(big[inner], 90))
+    design = np.stack([np.ones(int(sel.sum())), u[sel], v[sel]], 1)
+    coef, *_ = np.linalg.lstsq(design, big[sel], rcond=None)
+    slope = float(np.hypot(coef[1], coef[2]))
+    limb = float(np.median(big[core]) - np.median(big[rim]))
+    ring_px = patch[ring]
+    dark = ring_px[ring_px[:, 0] <= np.percentile(ring_px[:, 0], 100 / 12)]
+    med = np.median(ring_px, axis=0)
+    shadow = 0.0
+    if np.abs(np.median(dark[:, 1:], axis=0) - med[1:]).max() < m.dot_relief_shadow_ab:
+        shadow = float(med[0] - np.median(dark[:, 0]))
+    return Relief(slope, limb, shadow)
+
+
+def raised(r: Relief, m: MarkerlessConfig) -> bool:
+    """A disc that stands off the wall (relief): it casts a shadow of dot_raised_shadow_l and
+    its top is shaded across, by dot_raised_slope_l a radius or dot_raised_limb_l from core
+    to rim. Either alone is no proof: a flat sticker beside a note's lower edge lies in the
+    note's shadow, and one in a blurred photo beside a lighter note's edge is lighter on
+    that side."""
+    shaded = r.slope >= m.dot_raised_slope_l or r.limb >= m.dot_raised_limb_l
+    return r.shadow >= m.dot_raised_shadow_l and shaded
+
+
 def check_discs(
     lab: np.ndarray,
     discs: list[tuple[float, float, float, np.ndarray | None]],

@@ -18,7 +18,7 @@ import numpy as np
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig
 from capture.vision.colour import classify_map, lab_to_linear
-from capture.vision.dot_check import check_disc, check_discs
+from capture.vision.dot_check import check_disc, check_discs, raised, relief
 from capture.vision.dots import place_discs
 from capture.vision.note_shapes import roundness, scale_bands
 from capture.vision.wall_notes import poly_mask, work_corners
@@ -1193,4 +1193,18 @@ def find_stickers(
         for d, c in zip(kept, checks, strict=True)
         if not c.reason
     ]
+    # off the notes, a disc standing off the wall is a push pin or a magnet (dot_check.raised)
+    dots = [d for d in dots if d.on_note is not None or not _stands_off(rgb, d, m)]
     return dots, r_px
+
+
+def _stands_off(rgb: np.ndarray, d: WallDot, m: MarkerlessConfig) -> bool:
+    """dot_check.raised for a sticker found (photo px), on the photo as taken about it."""
+    reach = m.dot_relief_ring[1] * d.radius_px + 2
+    h, w = rgb.shape[:2]
+    x0, y0 = max(0, int(d.center[0] - reach)), max(0, int(d.center[1] - reach))
+    x1, y1 = min(w, int(d.center[0] + reach) + 2), min(h, int(d.center[1] + reach) + 2)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1], np.float32) / 255, cv2.COLOR_RGB2LAB)
+    return raised(relief(lab, (d.center[0] - x0, d.center[1] - y0), d.radius_px, m), m)
