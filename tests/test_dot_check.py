@@ -8,7 +8,7 @@ import numpy as np
 
 from capture.core.config import CONFIG
 from capture.vision import wall_surface
-from capture.vision.dot_check import check_disc, reflectance, shade_distance
+from capture.vision.dot_check import check_disc, raised, reflectance, relief, shade_distance
 from capture.vision.markerless_read import read_wall
 
 INK = (30, 60, 190)  # a blue marker
@@ -225,3 +225,49 @@ def test_reflectance_tells_stickers_from_dark_ink() -> None:
     assert reflectance(np.array([42.0, -31.0, 8.0]), np.array([86.0, -7.0, 55.0]), refs) > floor
     shadow = reflectance(np.array([30.0, 45.0, 28.0]), np.array([62.0, -2.0, 60.0]), refs)
     assert shadow > floor
+
+
+def _relief_scene(kind: str) -> np.ndarray:
+    """A CIELAB patch of a grey wall (L* 70) with one disc of radius 12 px at (40, 40): a
+    flat sticker (one colour, a broad faint sheen, a thin contact shadow), the same in the
+    shadow a note's lower edge casts below it (the wall darker over its lower half), or a
+    push pin's head (a dome: lit on one side, its side wall darker at the rim, a small
+    specular spot, a shadow cast beside it by its height)."""
+    ys, xs = np.mgrid[0:80, 0:80].astype(np.float32)
+    u, v = (xs - 40) / 12, (ys - 40) / 12
+    rho = np.hypot(u, v)
+    lab = np.zeros((80, 80, 3), np.float32)
+    lab[..., 0] = 70.0
+    if kind == "pin":
+        shadow = np.clip(1.0 - np.hypot(u - 0.6, v - 0.6), 0, 1)
+        lab[..., 0] -= 25 * cv2.GaussianBlur(shadow, (0, 0), 2.0)
+    elif kind == "in_a_note_shadow":
+        lab[..., 0] -= np.where(ys > 52, 15.0, 0.0).astype(np.float32)
+    disc = rho <= 1
+    if kind == "pin":
+        dome = np.sqrt(np.clip(1 - rho**2, 0, 1))
+        shade = 0.62 + 0.38 * dome - 0.15 * (u + v) / 2
+        spot = 40 * np.exp(-((u + 0.35) ** 2 + (v + 0.45) ** 2) / 0.025)
+        lab[disc, 0] = (50 * shade + spot)[disc]
+    else:
+        lab[disc, 0] = (50 + 5 * np.exp(-((u + 0.3) ** 2 / 0.12 + (v + 0.3) ** 2 / 0.05)))[disc]
+        ring = (rho > 1) & (rho < 1.15)
+        lab[ring, 0] -= 2.0
+    lab[disc, 1], lab[disc, 2] = 55.0, 35.0
+    return cv2.GaussianBlur(lab, (0, 0), 0.7)
+
+
+def test_a_pin_standing_off_the_wall_is_raised_a_flat_sticker_is_not() -> None:
+    """A push pin's head or a magnet is a dome standing off the wall: shaded across its top
+    and casting a shadow beside it (dot_check.relief, raised); a flat sticker is neither,
+    and one lying in a note's shadow casts none of its own (its top is flat: not raised).
+    Main at 72165f7 had no such test: 28 pins and 15 magnets read as free stickers on medium
+    --clutter 47, 48, 50 and 52."""
+    m = CONFIG.markerless
+    pin = relief(_relief_scene("pin"), (40.0, 40.0), 12.0, m)
+    flat = relief(_relief_scene("flat"), (40.0, 40.0), 12.0, m)
+    shaded = relief(_relief_scene("in_a_note_shadow"), (40.0, 40.0), 12.0, m)
+    assert raised(pin, m), pin
+    assert not raised(flat, m) and flat.shadow < m.dot_raised_shadow_l, flat
+    assert shaded.shadow >= m.dot_raised_shadow_l, shaded  # the note's shadow is there...
+    assert not raised(shaded, m), shaded  # ...but the sticker's top is flat

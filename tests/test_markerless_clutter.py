@@ -178,3 +178,24 @@ def test_a_sheet_the_frame_cuts_is_measured_by_its_sides_seen_whole(
     on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
     assert not on_n[0] and not on_d[0]
     assert bool(on_d[1]) == printed and bool(on_n[1]) == printed
+
+
+@pytest.mark.slow
+def test_push_pins_beside_the_notes_are_not_free_stickers() -> None:
+    """Seed 50's second medium photo with the room in view (2 MP): two free stickers beside
+    the notes and push pins on the wall around them (8-12 mm glossy heads, sticker colours,
+    a sticker's size). Main at 72165f7 read two pins as free stickers (found 4, 2 true).
+    A pin's head stands off the wall (shaded across, a shadow beside it: dot_check.raised):
+    no free sticker lies on a pin, both true ones are found."""
+    data, truth = render_markerless(1, 50, "medium", 2.0, clutter=True)
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+    free = [np.array(d.center) for d in scene.dots if d.on_note is None]
+    pins = [c for c in truth["clutter"] if c["kind"] in ("pin", "magnet")]
+    assert pins
+    for c in pins:
+        assert all(np.hypot(*(p - c["center_px"])) > 1.5 * c["radius_px"] for p in free), c
+    for t in truth["free_dots"]:
+        assert any(np.hypot(*(p - t["center_px"])) < 1.5 * t["radius_px"] for p in free), t
