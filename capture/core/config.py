@@ -141,6 +141,17 @@ class PpocrConfig:
     # notes read the same either way (156 -> 152) and the generated ones a few edits worse
     # (a gate at 128: the boards' medium 40 107 -> 111 edits, set 48 6 -> 7 whole).
     det_dim_paper: float | None = 100.0
+    # ... and the grey page is the crop's grey along the paper's own colour
+    # (ppocr.paper_shade: each channel weighted as the paper's colour weighs it), not its
+    # luminance: on red paper luminance takes most of its grey from the green channel, where
+    # paper and ink are both dark and the JPEG noise is most of what is left, and makes blue
+    # ink as light as the paper. On the 178 real notes' crops read again (36th stop,
+    # docs/ocr-journal.md, "The grey page along the paper's colour") 718 -> 696 edits, all
+    # on post-its-8's dim notes ("Cry / "Raw Data / Now"" read "hew Daton" -> "Cry "Raw
+    # Dotor No ..."); the brightest channel instead 687, but it makes blue ink on red as
+    # light as the paper. Paper at 255 / 230 / 200: 692 / 696 / -, the gate at 110: 693.
+    # False: luminance (the 34th stop's grey page).
+    det_paper_shade: bool = True
     # Missed lines: on a note whose ink shows a written band apart from the lines read
     # (ppocr.ink_lines), the detector looks again at this size, and its boxes apart from
     # the lines read (weak_overlap) are added when read sure (weak_line_score,

@@ -149,12 +149,33 @@ def paper_level(grey: np.ndarray) -> float:
     return float(np.median(mid[mid >= np.median(mid)]))
 
 
-def paper_grey(bgr: np.ndarray, level: float, max_gain: float) -> np.ndarray:
+def paper_shade(bgr: np.ndarray, grey: np.ndarray) -> np.ndarray:
+    """The crop's grey taken along its paper's own colour: each pixel's channels weighted
+    as the paper's colour weighs them (the mean of the pixels of the crop's middle at least
+    as light, in `grey`, as their median; weights summing to 1). On red paper under room
+    light (B, G, R about 25, 20, 110) luminance takes 59 % of its grey from the green
+    channel, where paper and ink are both near 20 and the JPEG noise is most of the signal;
+    this grey takes it from the red, where the paper stands at 110 and black ink at 50, and
+    blue or green ink, which luminance makes as light as red paper, stays dark."""
+    h, w = grey.shape
+    middle = (slice(h // 6, h - h // 6), slice(w // 6, w - w // 6))
+    mid, light = bgr[middle], grey[middle]
+    if not mid.size:
+        mid, light = bgr, grey
+    paper = mid[light >= np.median(light)].reshape(-1, 3).astype(np.float32).mean(axis=0)
+    weights = paper / max(float(paper.sum()), 1.0)
+    return cv2.transform(bgr, weights.reshape(1, 3))
+
+
+def paper_grey(bgr: np.ndarray, level: float, max_gain: float, shade: bool = True) -> np.ndarray:
     """The crop as the detector sees it on dim paper (PpocrConfig.det_paper_level): its
-    luminance scaled so that the paper (paper_level) stands at `level` (gain at most
-    max_gain), in three channels. Dark ink on dim coloured paper (red, a note in shade)
-    then stands out as it does on white."""
+    grey along the paper's own colour (paper_shade; shade False: its luminance) scaled so
+    that the paper (paper_level) stands at `level` (gain at most max_gain), in three
+    channels. Dark ink on dim coloured paper (red, a note in shade) then stands out as it
+    does on white."""
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if shade:
+        grey = paper_shade(bgr, grey)
     return grey_page(grey, paper_level(grey), level, max_gain)
 
 
@@ -382,7 +403,8 @@ class PpocrEngine:
     ) -> tuple[np.ndarray, np.ndarray]:
         """detect's boxes down to det_weak_box_thresh, each with the detector's score (the
         mean text probability inside it). On dim paper (det_dim_paper) the detector sees the
-        crop grey, its paper brought near white (paper_grey, det_paper_level)."""
+        crop grey along the paper's own colour (paper_shade), its paper brought near white
+        (paper_grey, det_paper_level)."""
         pc = self.config.ppocr
         inner, scale, offset = _inset(crop_bgr, pc.inset_frac, side_px or pc.det_sides_px[0])
         small = inner
@@ -392,6 +414,9 @@ class PpocrEngine:
             grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
             paper = paper_level(grey)  # once: it gates the grey page and sets its gain
             if pc.det_dim_paper is None or paper < pc.det_dim_paper:
+                if pc.det_paper_shade:
+                    grey = paper_shade(small, grey)
+                    paper = paper_level(grey)
                 small = grey_page(grey, paper, pc.det_paper_level, pc.det_paper_max_gain)
         # rapidocr's own call sorts the boxes but not their scores: its steps, in order
         pre = self._det.get_preprocess()(small)
