@@ -15,13 +15,7 @@ from capture.bench.ocr_fonts import FONTS, make_crops
 from capture.core.config import CONFIG
 from capture.core.errors import ExternalToolError, UsageError
 from capture.core.text import EMPTY
-from capture.tools.ppocr import (
-    PpocrEngine,
-    between_lines,
-    order_lines,
-    weak_lines,
-    without_marks,
-)
+from capture.tools.ppocr import PpocrEngine, between_lines, order_lines, weak_lines
 from capture.vision.ocr import load_engine, read_notes
 
 
@@ -515,98 +509,3 @@ def test_a_sign_written_alone_is_kept(engine: PpocrEngine) -> None:
         draw.text((round(8 * ppm), round(50 * ppm)), "Data = Power", font=font, fill=(20, 20, 24))
         crops.append(np.asarray(img))
     assert [r.text for r in engine.read(crops)] == ["Revenue $ Data = Power"] * 2
-
-
-def _drawn_note(words: list[str], font: str, drawing: str, px_per_mm: float = 3.0) -> np.ndarray:
-    """A yellow note with `words` in black marker and a drawing under them (a tick, a
-    target, a bulb, a circled digit, a scribble: 2.2 mm strokes), seen at `px_per_mm`,
-    slightly blurred and grainy, resampled to the note stage's 8 px/mm."""
-    from PIL import Image, ImageDraw
-
-    from capture.kit.fonts import load_font
-
-    ss, ink = 4, (30, 30, 30)
-    side = round(76 * px_per_mm * ss)
-    img = Image.new("RGB", (side, side), (250, 225, 90))
-    draw = ImageDraw.Draw(img)
-    face = load_font(FONTS[font], round(9 * px_per_mm * ss / 0.72))
-    y = side * 0.12
-    for line in words:
-        draw.text((side * 0.1, y), line, font=face, fill=ink)
-        y += face.size * 1.2
-    w = round(2.2 * px_per_mm * ss)
-    cx, cy, r = side * 0.5, y + side * 0.2, side * 0.16
-    if drawing == "tick":
-        draw.line([(cx - r, cy), (cx - r * 0.3, cy + r * 0.8), (cx + r, cy - r)], fill=ink, width=w)
-    elif drawing == "target":
-        for k in (1, 0.66, 0.33):
-            draw.ellipse([cx - r * k, cy - r * k, cx + r * k, cy + r * k], outline=ink, width=w)
-    elif drawing == "bulb":
-        draw.ellipse([cx - r * 0.6, cy - r, cx + r * 0.6, cy + r * 0.3], outline=ink, width=w)
-        draw.rectangle([cx - r * 0.3, cy + r * 0.3, cx + r * 0.3, cy + r * 0.7], outline=ink,
-                       width=w)
-    elif drawing == "circled":
-        draw.ellipse([cx - r * 0.6, cy - r * 0.6, cx + r * 0.6, cy + r * 0.6], outline=ink, width=w)
-        draw.text((cx - r * 0.25, cy - r * 0.5), "3", font=load_font(FONTS[font], round(r * 0.9)),
-                  fill=ink)
-    else:  # a scribble
-        rng = np.random.default_rng(3)
-        pts = [(cx + r * rng.uniform(-1, 1), cy + r * rng.uniform(-0.6, 0.6)) for _ in range(9)]
-        draw.line(pts, fill=ink, width=w, joint="curve")
-    seen = np.asarray(img.resize((side // ss, side // ss), Image.LANCZOS), np.float32)
-    seen = cv2.GaussianBlur(seen, (0, 0), 1.0) + np.random.default_rng(1).normal(0, 6, seen.shape)
-    out = round(76 * CONFIG.notes.crop_px_per_mm)
-    return cv2.resize(np.clip(seen, 0, 255).astype(np.uint8), (out, out),
-                      interpolation=cv2.INTER_CUBIC)
-
-
-DRAWN = [(words, font, drawing)
-         for font in ("Comic Neue", "Humor Sans", "Dancing Script")
-         for words in (["CHECKLIST"], ["Stay on", "target"], ["Big idea"])
-         for drawing in ("tick", "target", "bulb", "circled", "scribble")]
-
-
-@pytest.mark.slow
-def test_a_drawing_beside_the_words_is_not_read_as_a_character(engine: PpocrEngine) -> None:
-    """45 notes with words and a drawing under them: the detector boxes some drawings and
-    the recogniser reads them as a letter at under 0.9 ("Big idea Q" for a bulb, "STAY ON
-    TARGET V" for a tick); such a line, one letter or digit on a note with other lines and
-    not between two of them, is dropped (without_marks). Main read 3 of the 45 with a
-    drawing's letter added; none is now, and the words read as before."""
-    crops = [_drawn_note(*case) for case in DRAWN]
-    keep = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, lone_line_score=None)))
-
-    def marks(results: list) -> int:
-        return sum(
-            any(len(w) == 1 and w.lower() not in " ".join(case[0]).lower().split()
-                for w in r.text.split())
-            for r, case in zip(results, DRAWN, strict=True)
-        )
-
-    got, before = engine.read(crops), keep.read(crops)
-    assert marks(got) == 0 and marks(before) >= 2, (marks(got), marks(before))
-    words = [w for r in got for w in r.text.split()]
-    assert len(words) >= len([w for r in before for w in r.text.split()]) - marks(before)
-
-
-def test_without_marks_drops_a_lone_unsure_character_beside_the_lines() -> None:
-    """A lone letter or digit read under lone_line_score beside the lines read is dropped;
-    one between two lines, a sure one, a sign and a note's only line are kept."""
-    from capture.core.model import OcrLine
-    from capture.core.text import from_lines
-
-    def line(text: str, conf: float, x0: float, y0: float, x1: float, y1: float) -> OcrLine:
-        return OcrLine(text, conf, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
-
-    score = CONFIG.ocr.ppocr.lone_line_score
-    words = [line("CONTRAST", 0.99, 50, 200, 550, 300)]
-    assert without_marks(from_lines([line("5", 0.65, 450, 50, 550, 150), *words]),
-                         score).text == "CONTRAST"
-    assert without_marks(from_lines([*words, line("K", 0.82, 200, 350, 400, 550)]),
-                         score).text == "CONTRAST"
-    for kept in (line("5", 0.95, 450, 50, 550, 150), line("$", 0.75, 450, 50, 550, 150)):
-        assert without_marks(from_lines([kept, *words]), score).text != "CONTRAST"
-    between = [line("Contrôle", 0.99, 50, 50, 500, 150), line("à", 0.8, 250, 200, 300, 280),
-               line("l'exécution", 0.99, 50, 320, 550, 420)]
-    assert without_marks(from_lines(between), score).text == "Contrôle à l'exécution"
-    assert without_marks(from_lines([line("7", 0.6, 200, 200, 300, 300)]), score).text == "7"

@@ -111,13 +111,6 @@ class PpocrConfig:
     # beside the writing or under it: of their 312 notes none reads otherwise with it
     # (docs/markerless-journal.md, "Note text, fourth round").
     weak_lone_between: bool = True
-    # A line of the detector's own (strong or weak) read as one letter or digit under this,
-    # on a note with other lines, and not between two of them (ppocr.without_marks), is a
-    # drawing read as a character and is dropped: on the 178 real notes (36th stop,
-    # docs/ocr-journal.md) a bulb read "?", a target "G", a tick "K", a circled number
-    # "5", a neighbour's letters cut by the outline "K", "S", "I" at 0.58-0.88; the letters
-    # written alone that were cut this way: none. None: kept.
-    lone_line_score: float | None = 0.9
     # Line boxes are grown from the detector's text kernel by this (DB's unclip: each side
     # pushed out by about area x ratio / perimeter; rapidocr's default). 1.5 was measured
     # (docs/ocr-journal.md, "Real handwriting: lone signs kept"): on the 178 real

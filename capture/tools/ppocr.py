@@ -294,24 +294,6 @@ def between_lines(box: object, read: Sequence[object]) -> bool:
     return above and below and left <= c[0] <= right
 
 
-def without_marks(res: OcrResult, score: float) -> OcrResult:
-    """A note's reading without the lines that are a drawing read as a character: a line
-    read as one letter or digit under `score`, on a note with other lines, unless it lies
-    between two of them (between_lines: "à" in "Contrôle / à / l'exécution"). A bulb, a
-    target, a tick or a circled number drawn beside the words reads as "?", "G", "K" or "5"
-    at 0.5-0.9, where a written letter alone on its line reads at 0.9 and more; a sign
-    written alone ("$", "=") is left (clean_text keeps it)."""
-    if len(res.lines) < 2:
-        return res
-    boxes = [ln.box for ln in res.lines]
-    kept = [
-        ln for i, ln in enumerate(res.lines)
-        if not (len(t := ln.text.strip()) == 1 and t.isalnum() and ln.confidence < score
-                and not between_lines(ln.box, boxes[:i] + boxes[i + 1 :]))
-    ]
-    return res if len(kept) == len(res.lines) else from_lines(kept)
-
-
 class _ScriptMask:
     """Wraps the recogniser's onnxruntime session: per time step, the probabilities of the
     characters outside `allowed` are zeroed before rapidocr decodes, so the best allowed
@@ -468,8 +450,6 @@ class PpocrEngine:
                 missed = {ci: bgr for ci, bgr in bgrs.items() if ci not in found}
                 found.update(self._read_lines(
                     missed, {ci: ink_lines(bgr, pc, side) for ci, bgr in missed.items()}))
-            if pc.lone_line_score is not None:
-                found = {ci: without_marks(res, pc.lone_line_score) for ci, res in found.items()}
             for ci, res in found.items():
                 if ci not in best or read_weight(res) > read_weight(best[ci]) + pc.det_more_chars:
                     best[ci] = res
