@@ -146,11 +146,14 @@ class PpocrConfig:
     # luminance: on red paper luminance takes most of its grey from the green channel, where
     # paper and ink are both dark and the JPEG noise is most of what is left, and makes blue
     # ink as light as the paper. On the 178 real notes' crops read again (36th stop,
-    # docs/ocr-journal.md, "The grey page along the paper's colour") 718 -> 696 edits, all
+    # docs/ocr-journal.md, "The grey page along the paper's colour") 718 -> 687 edits, all
     # on post-its-8's dim notes ("Cry / "Raw Data / Now"" read "hew Daton" -> "Cry "Raw
-    # Dotor No ..."); the brightest channel instead 687, but it makes blue ink on red as
-    # light as the paper. Paper at 255 / 230 / 200: 692 / 696 / -, the gate at 110: 693.
-    # False: luminance (the 34th stop's grey page).
+    # Dotor No ..."); the brightest channel instead 687 too, but it makes blue ink on red
+    # as light as the paper; CLAHE on the luminance 714. Paper at 255 instead of 230: 692,
+    # the gate at 110 / 128: 693 / 691 (no more gain over 100). On every note it read the
+    # real notes better still (664) but was not measured on the generated walls, where the
+    # luminance grey page on every note read worse (34th stop). False: luminance (the 34th
+    # stop's grey page).
     det_paper_shade: bool = True
     # Missed lines: on a note whose ink shows a written band apart from the lines read
     # (ppocr.ink_lines), the detector looks again at this size, and its boxes apart from
