@@ -1341,6 +1341,9 @@ class MarkerlessConfig:
     # whiteboard are larger: notes stuck on them stay) is a printed sheet: a note or free
     # sticker found with its centre on it is printed, not stuck (dropped). A sheet on a wall
     # as white as it is left unseen (sheet_brighter_l); notes stuck on a small sheet are lost.
+    # The probe finds the sheets too (on its small copy, against the lone blobs off every sheet):
+    # a lone blob printed on one sets no note scale (note_shapes.on_sheets), as printed blocks
+    # 0.3-1.1 x a note outnumbered the lone notes on room photos (scale 0.6-0.8 x the notes').
     sheet_brighter_l: float = 6.0
     sheet_lighter_min: float = 3.0
     sheet_chroma: float = 12.0

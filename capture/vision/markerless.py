@@ -104,7 +104,7 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
     outsized: list[tuple[float, float, float]] = []
     side0, samples = note_scale(
         far_from(lab0, surfaces, m, paper, own, local), config.notes, m, colour_edges(lab0, m),
-        outsized,
+        outsized, paper_sheets(lab0, surfaces[0], m),
     )
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's

@@ -161,6 +161,7 @@ def note_scale(
     cfg: MarkerlessConfig,
     edges: np.ndarray | None = None,
     outsized: list[tuple[float, float, float]] | None = None,
+    sheets: list[tuple[np.ndarray, float, float]] | None = None,
 ) -> tuple[float | None, list[tuple[float, float, float]]]:
     """The usual note side (px) in this mask: the median side of its lone note blobs (square
     up to the shape perspective gives them, or left when thin things touching a note are
@@ -168,7 +169,9 @@ def note_scale(
     edges, see colour_edges), else of its compact note-like blobs; None when
     nothing looks like a note. And each lone note's (x, y, side), for the scale's variation
     across a tilted photo. outsized: when given, the lone blobs left out as a room's things
-    (scale_outnumber) are added to it as (x, y, side)."""
+    (scale_outnumber) are added to it as (x, y, side). sheets: the printed sheets
+    (wall_surface.paper_sheets on this mask's photo): lone blobs printed on one (on_sheets)
+    set no scale."""
     lone_cfg = replace(
         notes_cfg, lone_aspect_max=cfg.lone_aspect_max, lone_fill_min=cfg.lone_fill_min
     )
@@ -212,6 +215,13 @@ def note_scale(
         # plane 9 % off at a note, whose faint sticker was then lost)
         lone += [c for _x, _y, c in parts]
         samples += parts
+    if sheets and samples:
+        kept = [p for p, on in zip(samples, on_sheets(samples, sheets, cfg), strict=True) if not on]
+        if len(kept) < len(samples):
+            # coloured blocks printed on a sheet beside the wall: a note's colour and shape,
+            # of every size from a sticker's to a note's and more, and on a room's photo more
+            # of them than of lone notes (their median set the scale 0.5-0.8 x the notes')
+            lone, samples = [p[2] for p in kept], kept
     lo, hi = cfg.scale_rel_range
     if cores and max(c[2] for c in cores) * lo / hi > max(lone, default=0.0):
         # every lone blob is far smaller than a note found in a larger blob: a phone's
@@ -237,6 +247,31 @@ def note_scale(
     if compact:  # multi-note blobs are larger: take the small
         return float(np.percentile(compact, 25)), samples
     return None, samples
+
+
+def on_sheets(
+    samples: list[tuple[float, float, float]],
+    sheets: list[tuple[np.ndarray, float, float]],
+    cfg: MarkerlessConfig,
+) -> list[bool]:
+    """Which lone blobs (x, y, side in the sheets' px) lie on a printed sheet: one of
+    paper_sheets (its filled mask, long and short side) that measures sheet_min_mm ..
+    sheet_max_mm against the median side of the blobs off every sheet taken as note_mm, as
+    wall_surface.printed_on judges found notes. With no blob off the sheets none is printed
+    (a flipchart holding the notes)."""
+    at = []
+    for x, y, _s in samples:
+        at.append([
+            bool(m[min(max(round(y), 0), m.shape[0] - 1), min(max(round(x), 0), m.shape[1] - 1)])
+            for m, _l, _s2 in sheets
+        ])
+    off = [s for (_x, _y, s), a in zip(samples, at, strict=True) if not any(a)]
+    if not off:
+        return [False] * len(samples)
+    mm = cfg.note_mm / float(np.median(off))
+    printed = [cfg.sheet_min_mm <= short * mm and long * mm <= cfg.sheet_max_mm
+               for _m, long, short in sheets]
+    return [any(a and p for a, p in zip(row, printed, strict=True)) for row in at]
 
 
 def scale_field(
