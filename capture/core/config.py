@@ -1344,6 +1344,10 @@ class MarkerlessConfig:
     # The probe finds the sheets too (on its small copy, against the lone blobs off every sheet):
     # a lone blob printed on one sets no note scale (note_shapes.on_sheets), as printed blocks
     # 0.3-1.1 x a note outnumbered the lone notes on room photos (scale 0.6-0.8 x the notes').
+    # There a sheet is paper lighter than any bare surface, the frame may cut it (its size
+    # then the part in view's), and the foreground in its hull counts as its printing (a
+    # block across its margin notched 0.77 fill); a region over probe_sheet_max of the probe
+    # is no sheet but the wall around a darker panel (a kraft roll: 0.95 of the view).
     sheet_brighter_l: float = 6.0
     sheet_lighter_min: float = 3.0
     sheet_chroma: float = 12.0
@@ -1358,6 +1362,7 @@ class MarkerlessConfig:
     # crosses must be no longer than sheet_max_mm either; one cut at a frame corner or across,
     # or with no side seen whole, keeps the whole-in-frame rule (it may be a flipchart).
     sheet_frame_mm: float = 3.0
+    probe_sheet_max: float = 0.25
 
 
 @dataclass(frozen=True)

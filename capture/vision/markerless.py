@@ -102,9 +102,18 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
     local = surface_regions(lab0, surfaces, m)
     outsized: list[tuple[float, float, float]] = []
+    fg = far_from(lab0, surfaces, m, paper, own, local)
+    # printed sheets beside the wall, on it or on any other bare surface (a paint wall around
+    # a kraft panel), cut by the frame or not; a region lighter than a dark surface over
+    # probe_sheet_max of the view is the wall around it, no sheet
+    sheets = [
+        sh
+        for surface in surfaces
+        for sh in paper_sheets(lab0, surface, m, fg, cut=True)
+        if sh[0].sum() <= m.probe_sheet_max * fg.size
+    ]
     side0, samples = note_scale(
-        far_from(lab0, surfaces, m, paper, own, local), config.notes, m, colour_edges(lab0, m),
-        outsized, paper_sheets(lab0, surfaces[0], m),
+        fg, config.notes, m, colour_edges(lab0, m), outsized, sheets
     )
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's

@@ -215,13 +215,6 @@ def note_scale(
         # plane 9 % off at a note, whose faint sticker was then lost)
         lone += [c for _x, _y, c in parts]
         samples += parts
-    if sheets and samples:
-        kept = [p for p, on in zip(samples, on_sheets(samples, sheets, cfg), strict=True) if not on]
-        if len(kept) < len(samples):
-            # coloured blocks printed on a sheet beside the wall: a note's colour and shape,
-            # of every size from a sticker's to a note's and more, and on a room's photo more
-            # of them than of lone notes (their median set the scale 0.5-0.8 x the notes')
-            lone, samples = [p[2] for p in kept], kept
     lo, hi = cfg.scale_rel_range
     if cores and max(c[2] for c in cores) * lo / hi > max(lone, default=0.0):
         # every lone blob is far smaller than a note found in a larger blob: a phone's
@@ -240,6 +233,16 @@ def note_scale(
             if outsized is not None:
                 outsized += [p for p in samples if p[2] >= top * lo / hi]
             samples = [p for p in samples if p[2] < top * lo / hi]
+            top = max(lone)
+        printed = on_sheets(samples, sheets, cfg) if sheets else []
+        if any(printed):
+            # coloured blocks printed on a sheet beside the wall: a note's colour and shape,
+            # of every size from a sticker's to a note's and more, and on a room's photo more
+            # of them than of lone notes (their median set the scale 0.5-0.8 x the notes').
+            # (Judged once a folder is left out: one far larger blob off the sheets would
+            # make the sheets look note-sized.)
+            samples = [p for p, on in zip(samples, printed, strict=True) if not on]
+            lone = [p[2] for p in samples]
             top = max(lone)
         floor = top * lo / hi
         samples = [p for p in samples if p[2] >= floor]

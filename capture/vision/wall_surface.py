@@ -515,14 +515,22 @@ def chromaticity(rgb8: np.ndarray) -> np.ndarray:
 
 
 def paper_sheets(
-    lab_s: np.ndarray, wall_lab, cfg: MarkerlessConfig
+    lab_s: np.ndarray,
+    wall_lab,
+    cfg: MarkerlessConfig,
+    printing: np.ndarray | None = None,
+    cut: bool = False,
 ) -> list[tuple[np.ndarray, float, float]]:
     """Sheets of white paper in the search image: regions sheet_brighter_l lighter than the
     wall and under sheet_chroma, their printing closed over sheet_close_mm, rectangular
     (sheet_rect_fill of their convex hull, which is a quadrilateral), whole in the frame or
     cut by one side of it with a side seen whole (_cut_sheet_sides; one cut otherwise may be
     a flipchart or a whiteboard). Each as its filled mask (printing included), long and short
-    side in search px; how large a sheet is against the notes is the caller's (printed_on)."""
+    side in search px; how large a sheet is against the notes is the caller's (printed_on).
+    printing: when given, these pixels (what differs from the bare surfaces) count as the
+    sheet's where they lie in its hull: a block printed across its margin notches it. cut
+    (the probe's, for the note scale): every sheet the frame cuts is kept, its sides those of
+    the part in view's least-area rectangle (any number of corners)."""
     h, w = lab_s.shape[:2]
     lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
     chroma = np.hypot(lab[..., 1], lab[..., 2])
@@ -545,16 +553,29 @@ def paper_sheets(
     contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
+        cut_by = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
         hull = cv2.convexHull(c)
-        if cv2.contourArea(c) < cfg.sheet_rect_fill * max(cv2.contourArea(hull), 1.0):
+        filled = np.zeros((h, w), np.uint8)
+        cv2.drawContours(filled, [hull], -1, 1, -1)
+        if printing is None:
+            fill = cv2.contourArea(c) / max(cv2.contourArea(hull), 1.0)
+        else:
+            own = np.zeros((h, w), np.uint8)
+            cv2.drawContours(own, [c], -1, 1, -1)
+            inside = filled.astype(bool)
+            fill = float(((own > 0) | printing)[inside].sum()) / max(float(inside.sum()), 1.0)
+        if fill < cfg.sheet_rect_fill:
             continue
         quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
-        if x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1:
+        if cut_by and cut:
+            # the probe's: the part in view, its least-area rectangle's sides
+            _c, (a, b), _ang = cv2.minAreaRect(hull)
+        elif cut_by:
             # the frame cuts it: measured by the sides seen whole (a flipchart's are longer)
-            cut = _cut_sheet_sides(quad, (w, h), cfg.sheet_frame_mm)
-            if cut is None:
+            seen = _cut_sheet_sides(quad, (w, h), cfg.sheet_frame_mm)
+            if seen is None:
                 continue
-            a, b = cut
+            a, b = seen
         elif len(quad) != 4:
             continue  # a sheet seen in perspective is a quadrilateral
         else:
@@ -562,8 +583,6 @@ def paper_sheets(
             a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
         if min(a, b) < 8:
             continue
-        filled = np.zeros((h, w), np.uint8)
-        cv2.drawContours(filled, [hull], -1, 1, -1)
         out.append((filled.astype(bool), float(max(a, b)), float(min(a, b))))
     return out
 
