@@ -727,6 +727,12 @@ class MarkerlessConfig:
     # scale 2.8-5.5 x the notes' over 8-40 note blobs, and every note was missed (35 of 92
     # on seeds 47-49's first four photos); the notes of one wall outnumber its folders
     scale_outnumber: float = 2.0
+    # lone blobs printed on a sheet (note_shapes.on_sheets) are left out of the scale when
+    # they are this share of the lone blobs or more: fewer move the median a rank at most
+    # (one block among three notes moved it 4 %, within the notes' own spread, and a note
+    # was lost downstream at the new scale: hard seed 42's fourth); on room photos where
+    # they set the scale 0.5-0.8 x the notes' they were 0.5-0.9 of the lone blobs
+    scale_printed_share: float = 1 / 3
     # such a blob is left out of the notes when the note finder's mask shows it as one blob
     # of at most this many times its measured side squared (a folder is about 1.0; more
     # means it joined notes or other things, which the note finder then sorts as before)

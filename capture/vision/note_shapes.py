@@ -235,12 +235,13 @@ def note_scale(
             samples = [p for p in samples if p[2] < top * lo / hi]
             top = max(lone)
         printed = on_sheets(samples, sheets, cfg) if sheets else []
-        if any(printed):
+        if any(printed) and sum(printed) >= cfg.scale_printed_share * len(printed):
             # coloured blocks printed on a sheet beside the wall: a note's colour and shape,
             # of every size from a sticker's to a note's and more, and on a room's photo more
             # of them than of lone notes (their median set the scale 0.5-0.8 x the notes').
-            # (Judged once a folder is left out: one far larger blob off the sheets would
-            # make the sheets look note-sized.)
+            # A few among many notes hardly move a median: they are left in then (judged
+            # once a folder is left out: one far larger blob off the sheets would make the
+            # sheets look note-sized).
             samples = [p for p, on in zip(samples, printed, strict=True) if not on]
             lone = [p[2] for p in samples]
             top = max(lone)
