@@ -742,6 +742,23 @@ class MarkerlessConfig:
     # left out). Folders on medium --clutter seeds 47 and 49 measured 0.977-0.997 (in full
     # CIELAB 0.85-0.88: the spine); a cork board with 6 notes on it 0.80 (kept, searched)
     room_even_min: float = 0.93
+    # A blob of the note finder's mask cut where its lightness steps (notes.find_squares' edge
+    # map over cover_edge: a seam, a note's shadow line, a spine) whose largest piece is one
+    # flat paper of cover_area_min notes' area or more, of one hue (room_even_min) and
+    # unwritten (under cover_ink_max of it cover_ink_l darker than its median L*) is a
+    # folder or book cover, not a block of notes: notes stuck edge to edge show a seam
+    # between each and writing on each. Measured on the first mask of medium --clutter 47-50
+    # and 52 (4 photos each) and the twelve real photos: folders' largest pieces 3.2-16 notes
+    # with 0.0-0.25 % ink; real blocks of notes of one hue with faint seams (post-its-8's
+    # orange column: 3.75 notes) hold 12 % ink, the others are under 2.3 notes. A 4 x 6"
+    # note (2.7 notes) stays under cover_area_min; a blank 6 x 8" pad sheet would not
+    cover_area_min: float = 3.0
+    cover_edge: float = 0.15
+    cover_ink_l: float = 10.0
+    cover_ink_max: float = 0.01
+    # what is left of such a blob narrower than this times a note's side (a cover's spine, its
+    # cut-out edges) goes with it; a note touching the cover is wider and stays
+    cover_strip_frac: float = 0.5
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     # (beyond a note's outline, within the outline's doubt, its paper is only what joins the
     # paper inside it within this: a sticker of its colour on a neighbour is not its paper)

@@ -11,6 +11,7 @@ rows, columns). wall_stickers finds the dots on them next.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -261,6 +262,68 @@ def _without_room(
     return out
 
 
+def _one_cover(lab: np.ndarray, piece: np.ndarray, m: MarkerlessConfig) -> bool:
+    """Whether a piece of the mask (lab: CIELAB over its window) is one flat paper: of one hue
+    (room_even_min of it within edge_delta_e of its median in a and b; a spine or shading is
+    the same hue darker) and unwritten (under cover_ink_max of its inside, its outline
+    filled and drawn in by a few px, lies cover_ink_l darker than its median L*)."""
+    px = lab[piece].astype(np.float64)
+    ab = px[:, 1:]
+    near = np.linalg.norm(ab - np.median(ab, axis=0), axis=1) < m.edge_delta_e
+    if near.mean() < m.room_even_min:
+        return False
+    filled = np.zeros(piece.shape, np.uint8)
+    cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(filled, cs, -1, 1, -1)
+    inner = cv2.erode(filled, np.ones((7, 7), np.uint8)).astype(bool)
+    if not inner.any():
+        return False
+    dark = lab[..., 0][inner] < float(np.median(px[:, 0])) - m.cover_ink_l
+    return float(dark.mean()) < m.cover_ink_max
+
+
+def _without_covers(
+    mask: np.ndarray, lab_s: np.ndarray, side_at: Callable[[np.ndarray], float],
+    m: MarkerlessConfig,
+) -> np.ndarray:
+    """The mask (search px) without folders and book covers (_one_cover): a blob cut where
+    its lightness steps (find_squares' edge map over cover_edge) into pieces, a piece of
+    cover_area_min notes' area or more (side_at: the side expected there) that is one flat
+    unwritten paper taken out, with what of its blob is left narrower than cover_strip_frac
+    of a side (its spine, the band its edges were cut at). Notes stuck edge to edge show a
+    seam (or writing) between each, so their pieces are each about a note."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
+    out = mask
+    edges = None
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        side = side_at(cents[i])
+        least = m.cover_area_min * side * side
+        if area < least:
+            continue
+        if edges is None:
+            edges = _edge_map(lab_s[..., 0]) > m.cover_edge
+        win = np.s_[y : y + bh, x : x + bw]
+        blob = labels[win] == i
+        k, pl, ps, _ = cv2.connectedComponentsWithStats((blob & ~edges[win]).astype(np.uint8), 4)
+        gone = np.zeros(blob.shape, bool)
+        for j in range(1, k):
+            if ps[j, cv2.CC_STAT_AREA] >= least and _one_cover(lab_s[win], pl == j, m):
+                gone |= pl == j
+        if not gone.any():
+            continue
+        rest = (blob & ~gone).astype(np.uint8)
+        half = cv2.distanceTransform(rest, cv2.DIST_L2, 3)
+        k2, rl = cv2.connectedComponents(rest, connectivity=4)
+        wide = np.zeros(k2, bool)
+        wide[rl[half >= 0.5 * m.cover_strip_frac * side]] = True
+        wide[0] = False
+        if out is mask:
+            out = mask.copy()
+        out[win] &= ~(blob & ~wide[rl])
+    return out
+
+
 def cover_notes(
     img: WorkImages,
     probe: Probe,
@@ -281,6 +344,13 @@ def cover_notes(
     filled = _fill_holes(mask, 0.5 * side * side).astype(np.uint8)
     mask &= cv2.morphologyEx(filled, cv2.MORPH_OPEN, disc).astype(bool)
     mask = _without_room(mask, probe, img, m)
+    to_photo = 1.0 / (img.fs * img.fw)
+
+    def side_at(c: np.ndarray) -> float:
+        b = scale_bands(probe.scale, np.asarray(c, np.float64)[None] * to_photo, m)[0]
+        return side * (1 + m.scale_band_step) ** b
+
+    mask = _without_covers(mask, lab_s, side_at, m)
     background = background_blobs(mask, side * side)
     edges_c = colour_edges(lab_s, m)
     mask = (mask & ~background) | notes_in_background(
@@ -288,12 +358,6 @@ def cover_notes(
     )
     cls_s, _ = classify_map(lab_s, note_refs)
     rects, mask = lone_rectangles(mask, side, config, cls_s)
-    to_photo = 1.0 / (img.fs * img.fw)
-
-    def side_at(c: np.ndarray) -> float:
-        b = scale_bands(probe.scale, np.asarray(c, np.float64)[None] * to_photo, m)[0]
-        return side * (1 + m.scale_band_step) ** b
-
     quads, mask = lone_quads(mask, side_at, config)
     parts, mask = part_quads(mask, edges_c, side_at, config)
     quads += parts
