@@ -753,6 +753,16 @@ class MarkerlessConfig:
     # orange column: 3.75 notes) hold 12 % ink, the others are under 2.3 notes. A 4 x 6"
     # note (2.7 notes) stays under cover_area_min; a blank 6 x 8" pad sheet would not
     cover_area_min: float = 3.0
+    # and at most this many (an A3 binder is 22 notes' area): a larger flat piece is a wall, a
+    # kraft roll or a panel, which background_blobs and notes_in_background sort (bench seed 42
+    # with the room, seventh photo: a kraft panel taken out as a cover left its notes' ragged
+    # surroundings to the square coverer, 9 false notes and 6 colours wrong)
+    cover_area_max: float = 24.0
+    # and convex, this share of its convex hull: a card's or a printed block's piece fills
+    # 0.975-0.993 of it (folders and blocks on medium --clutter 48, 50, 52); a cream wall's lit
+    # part joined to a yellow note whose edge steps too little to cut (bench seed 41 with the
+    # room, fifth photo: 0.90; the note was lost at 3.0 notes without this) is ragged
+    cover_hull_min: float = 0.95
     cover_edge: float = 0.15
     cover_ink_l: float = 10.0
     cover_ink_max: float = 0.01

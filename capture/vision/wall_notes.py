@@ -263,17 +263,24 @@ def _without_room(
 
 
 def _one_cover(lab: np.ndarray, piece: np.ndarray, m: MarkerlessConfig) -> bool:
-    """Whether a piece of the mask (lab: CIELAB over its window) is one flat paper: of one hue
-    (room_even_min of it within edge_delta_e of its median in a and b; a spine or shading is
-    the same hue darker) and unwritten (under cover_ink_max of its inside, its outline
-    filled and drawn in by a few px, lies cover_ink_l darker than its median L*)."""
+    """Whether a piece of the mask (lab: CIELAB over its window) is one flat paper: convex
+    (cover_hull_min of its convex hull: a card's straight edges; a wall's lit part that
+    joined a note is ragged), of one hue (room_even_min of it within edge_delta_e of its
+    median in a and b; a spine or shading is the same hue darker) and unwritten (under
+    cover_ink_max of its inside, its outline filled and drawn in by a few px, lies
+    cover_ink_l darker than its median L*)."""
+    cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return False
+    outer = max(cs, key=cv2.contourArea)
+    if cv2.contourArea(outer) < m.cover_hull_min * cv2.contourArea(cv2.convexHull(outer)):
+        return False
     px = lab[piece].astype(np.float64)
     ab = px[:, 1:]
     near = np.linalg.norm(ab - np.median(ab, axis=0), axis=1) < m.edge_delta_e
     if near.mean() < m.room_even_min:
         return False
     filled = np.zeros(piece.shape, np.uint8)
-    cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     cv2.drawContours(filled, cs, -1, 1, -1)
     inner = cv2.erode(filled, np.ones((7, 7), np.uint8)).astype(bool)
     if not inner.any():
@@ -288,10 +295,10 @@ def _without_covers(
 ) -> np.ndarray:
     """The mask (search px) without folders and book covers (_one_cover): a blob cut where
     its lightness steps (find_squares' edge map over cover_edge) into pieces, a piece of
-    cover_area_min notes' area or more (side_at: the side expected there) that is one flat
-    unwritten paper taken out, with what of its blob is left narrower than cover_strip_frac
-    of a side (its spine, the band its edges were cut at). Notes stuck edge to edge show a
-    seam (or writing) between each, so their pieces are each about a note."""
+    cover_area_min to cover_area_max notes' area (side_at: the side expected there) that is
+    one flat unwritten paper taken out, with what of its blob is left narrower than
+    cover_strip_frac of a side (its spine, the band its edges were cut at). Notes stuck edge
+    to edge show a seam (or writing) between each, so their pieces are each about a note."""
     n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
     out = mask
     edges = None
@@ -299,6 +306,7 @@ def _without_covers(
         x, y, bw, bh, area = stats[i]
         side = side_at(cents[i])
         least = m.cover_area_min * side * side
+        most = m.cover_area_max * side * side
         if area < least:
             continue
         if edges is None:
@@ -308,7 +316,7 @@ def _without_covers(
         k, pl, ps, _ = cv2.connectedComponentsWithStats((blob & ~edges[win]).astype(np.uint8), 4)
         gone = np.zeros(blob.shape, bool)
         for j in range(1, k):
-            if ps[j, cv2.CC_STAT_AREA] >= least and _one_cover(lab_s[win], pl == j, m):
+            if least <= ps[j, cv2.CC_STAT_AREA] <= most and _one_cover(lab_s[win], pl == j, m):
                 gone |= pl == j
         if not gone.any():
             continue
