@@ -644,6 +644,18 @@ class MarkerlessConfig:
     # A paper roll or a whiteboard on a wall is a second bare surface: a blob of at least
     # surface_min_frac of the photo, surface_share of it one flat colour, whose colour taken
     # away leaves surface_min_notes lone notes (a wall of notes edge to edge leaves none)
+    # The photo's most common colour is no wall when it shows fewer than scale_field_min lone
+    # notes and lies beside the notes, not around them (wall_surface.floor_beside): the
+    # floor, a door or a neighbouring wall of a room's view (medium --clutter seed 42's first
+    # photo: a grey-brown floor and door 33 % of the photo, the cream wall with a kraft panel
+    # and 25 notes above it; the floor as the wall showed one lone blob, a folder, and every
+    # note was missed). The wall is then the most common colour of the pixels farther than
+    # floor_de from it in full CIELAB (a floor differs from the wall above it mostly in
+    # lightness: 20-40 units on the generated rooms; one surface's light and texture spread
+    # under 8), when that shows floor_outnumber times as many lone notes and
+    # scale_field_min or more (that photo: 1 -> 25)
+    floor_de: float = 12.0
+    floor_outnumber: float = 2.0
     surfaces_max: int = 3
     surface_min_frac: float = 0.1
     surface_share: float = 0.5

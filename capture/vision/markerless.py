@@ -48,6 +48,8 @@ from capture.vision.wall_surface import (
     balanced_on,
     bare_surfaces,
     far_from,
+    floor_beside,
+    floor_region,
     paper_islands,
     paper_sheets,
     printed_on,
@@ -83,21 +85,17 @@ class WallScene:
     exposure: float = 1.0  # the linear-light gain the photo was brightened by (exposure_gain)
 
 
-def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None) -> Probe | None:
-    """Wall colour, light balance, bare surfaces and note scale from a small copy of the photo;
-    None when nothing there looks like a note. small: that copy when the caller has it (the
-    photo resized to probe_max_side_px with INTER_AREA, as here)."""
+def _first_look(probe: np.ndarray, among: np.ndarray, config: Config) -> tuple:
+    """The wall (the most common colour of the probe's pixels `among`), the light balanced
+    on it, the bare surfaces and the notes' scale: (lab0, wall, balance, gains, paper, own,
+    surfaces, local, side0, samples, outsized), probe px."""
     m = config.markerless
-    h, w = rgb.shape[:2]
-    f0 = min(1.0, m.probe_max_side_px / max(h, w))
-    size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
-    probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA) if small is None else small
-    lab0, wall, balance, gains = balanced_on(probe, np.ones(probe.shape[:2], bool), m)
+    lab0, wall, balance, gains = balanced_on(probe, among, m)
     paper, own = paper_islands(lab0, wall, config.notes, m)
     if own:
         # the most common colour is the paper of notes filling a close-up: the wall is the
         # most common colour of the rest (own implies a coloured, unbalanced mode: lab0 raw)
-        lab0, wall, balance, gains = balanced_on(probe, far_from(lab0, [wall], m), m)
+        lab0, wall, balance, gains = balanced_on(probe, far_from(lab0, [wall], m) & among, m)
         paper = None
     surfaces = bare_surfaces(lab0, wall, config.notes, m, paper)
     local = surface_regions(lab0, surfaces, m)
@@ -115,6 +113,36 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
     side0, samples = note_scale(
         fg, config.notes, m, colour_edges(lab0, m), outsized, sheets
     )
+    return lab0, wall, balance, gains, paper, own, surfaces, local, side0, samples, outsized
+
+
+def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None) -> Probe | None:
+    """Wall colour, light balance, bare surfaces and note scale from a small copy of the photo;
+    None when nothing there looks like a note. small: that copy when the caller has it (the
+    photo resized to probe_max_side_px with INTER_AREA, as here).
+
+    The wall is the photo's most common colour, unless that colour shows too few notes
+    (under scale_field_min lone ones) and lies beside them, not around them (floor_beside):
+    a floor, a door or a neighbouring wall filling much of a room's view. The wall is then
+    the most common colour of the rest, when the notes it shows outnumber the first's by
+    floor_outnumber (and are at least scale_field_min)."""
+    m = config.markerless
+    h, w = rgb.shape[:2]
+    f0 = min(1.0, m.probe_max_side_px / max(h, w))
+    size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
+    probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA) if small is None else small
+    look = _first_look(probe, np.ones(probe.shape[:2], bool), config)
+    lab0, wall, own, samples = look[0], look[1], look[5], look[9]
+    if not own and len(samples) < m.scale_field_min:
+        own_colour = floor_region(lab0, wall, m)
+        if (~own_colour).mean() >= m.surface_min_frac:
+            other = _first_look(probe, ~own_colour, config)
+            found = other[9]
+            if len(found) >= max(
+                m.scale_field_min, m.floor_outnumber * len(samples)
+            ) and floor_beside(own_colour, found):
+                look = other
+    _lab0, _wall, balance, gains, paper, own, surfaces, local, side0, samples, outsized = look
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
         # speckle set the scale, and at one px per mm the search image grew to 50 MP

@@ -253,6 +253,35 @@ def bare_surfaces(
     return surfaces
 
 
+def floor_region(lab: np.ndarray, wall: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray:
+    """Where the photo shows the wall's colour itself: pixels within floor_de of it in full
+    CIELAB (lightness counting: a floor or a door of a painted wall's hue differs from it
+    mostly in lightness), opened (single pixels of noise are not a surface)."""
+    near = plane_distance(lab, np.asarray(wall, lab.dtype)) <= cfg.floor_de
+    return cv2.morphologyEx(near.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+
+
+def floor_beside(region: np.ndarray, notes: Sequence[tuple[float, float, float]]) -> bool:
+    """Whether a surface (a mask, floor_region) lies beside the notes, not around them: notes
+    are stuck on the wall, so the wall holds them (as holes of its region, once a board or a
+    paper roll on it is filled in too) and spreads around them; a floor or a door beside the
+    notes holds under half of them and its centre lies outside the box their centres span
+    (below them, or to one side). notes: (x, y, side) in the mask's px."""
+    if not notes or not region.any():
+        return False
+    h, w = region.shape
+    filled = _fill_holes(region, region.size)
+    xy = np.array([(x, y) for x, y, _s in notes], np.float64)
+    xi = np.clip(np.round(xy[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(xy[:, 1]).astype(int), 0, h - 1)
+    if 2 * int(filled[yi, xi].sum()) >= len(notes):
+        return False
+    ys, xs = np.nonzero(region)
+    cx, cy = float(xs.mean()), float(ys.mean())
+    (x0, y0), (x1, y1) = xy.min(0), xy.max(0)
+    return not (x0 <= cx <= x1 and y0 <= cy <= y1)
+
+
 def _surface_distance(
     lab: np.ndarray, surface: np.ndarray, cfg: MarkerlessConfig, closeup: bool = False
 ) -> np.ndarray:
