@@ -288,3 +288,38 @@ def verbatim_stickers(
                         out.append(Sticker(board.id, other, str(rng.choice(colors))))
                         break
     return out
+
+
+def wall_above_floor(seed: int = 0) -> tuple[np.ndarray, list[tuple[int, int]], int]:
+    """A room photographed from low down (1600 x 1200, RGB): a two-tone wall (pale blue above
+    a white rail, cream below it) with 18 notes on the cream, a white skirting board and a
+    wooden floor filling the lower 62 % of the frame, the photo's most common colour. The
+    wall and the notes make one blob against the floor, of no one flat colour (the blue and
+    the cream each under half of it). Returns the photo, the notes' centres (px) and their
+    side (px)."""
+    rng = np.random.default_rng(seed)
+    h, w = 1200, 1600
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 1.0 - 0.1 * np.hypot(xs / w - 0.4, ys / h - 0.2)
+    img = np.zeros((h, w, 3), np.float32)
+    img[:] = (236, 228, 204)  # cream paint
+    img[:190] = (196, 212, 232)  # pale blue above the rail
+    img[190:200] = (246, 246, 244)
+    img *= light[..., None]
+    skirting = 440
+    img[skirting : skirting + 24] = (246, 246, 244)
+    grain = cv2.GaussianBlur(rng.normal(0, 4, (h, w)).astype(np.float32), (0, 0), 2)
+    img[skirting + 24 :] = np.array((140, 106, 78), np.float32) + grain[skirting + 24 :, :, None]
+    side = 60
+    colours = list(NOTE_RGB.values())
+    centres = []
+    for r in range(3):
+        for c in range(6):
+            cx = 260 + c * 200 + int(rng.integers(-12, 12))
+            cy = 250 + r * 70 + int(rng.integers(-4, 4))
+            rect = ((float(cx), float(cy)), (float(side), float(side)), float(rng.uniform(-6, 6)))
+            pts = cv2.boxPoints(rect).astype(np.int32)
+            cv2.fillPoly(img, [pts], tuple(float(v) for v in colours[(r * 6 + c) % len(colours)]))
+            centres.append((cx, cy))
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    return img, centres, side
