@@ -298,6 +298,7 @@ def test_a_floor_below_the_wall_is_not_taken_for_the_wall() -> None:
         )
 
 
+@pytest.mark.slow
 def test_a_floor_filling_most_of_the_photo_is_not_the_wall() -> None:
     """A wall photographed from low down (drawn_scene.wall_above_floor): a wooden floor fills
     62 % of the frame below the skirting board; above it a pale blue and cream wall with 18
