@@ -318,7 +318,8 @@ def test_floor_beside_tells_a_floor_below_the_notes_from_the_wall_around_them() 
     """floor_beside: a band along the photo's bottom (a floor under the skirting board) or
     its side (a door) holds none of the notes above it and its centre lies outside the box
     they span; the wall around the notes holds them (as holes of its region), and so does a
-    wall around a board that holds them; a region that holds half the notes is no floor."""
+    wall around a board that holds them; a region that holds half the notes is no floor, nor
+    one holding a note it showed as the wall (a desk: real image4's note beside its pens)."""
     h, w = 300, 400
     notes = [(x, y, 20.0) for x in (100, 160, 220, 280) for y in (60, 110)]
     floor = np.zeros((h, w), bool)
@@ -340,3 +341,12 @@ def test_floor_beside_tells_a_floor_below_the_notes_from_the_wall_around_them() 
         low[int(y - s / 2) : int(y + s / 2), int(x - s / 2) : int(x + s / 2)] = False
     assert not floor_beside(low, notes)
     assert not floor_beside(floor, [])
+    # a desk (the photo's most common colour) with a note on it that pens join to the frame,
+    # and letters on book covers beside it taken for notes: the note it holds is on it
+    desk = np.ones((h, w), bool)
+    desk[:, 300:] = False  # the books
+    desk[180:220, 40:80] = False  # the note
+    desk[200:, 70:76] = False  # a pen from the note to the frame
+    letters = [(320.0 + 15 * i, 50.0 + 40 * i, 12.0) for i in range(5)]
+    assert floor_beside(desk, letters)
+    assert not floor_beside(desk, letters, [(60.0, 200.0, 40.0)])

@@ -122,8 +122,9 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
     photo resized to probe_max_side_px with INTER_AREA, as here).
 
     The wall is the photo's most common colour, unless that colour shows too few notes
-    (under scale_field_min lone ones) and lies beside them, not around them (floor_beside):
-    a floor, a door or a neighbouring wall filling much of a room's view. The wall is then
+    (under scale_field_min lone ones, none of them on it) and lies beside the notes the rest
+    shows, not around them (floor_beside): a floor, a door or a neighbouring wall filling
+    much of a room's view. The wall is then
     the most common colour of the rest, when the notes it shows outnumber the first's by
     floor_outnumber (and are at least scale_field_min)."""
     m = config.markerless
@@ -140,7 +141,7 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
             found = other[9]
             if len(found) >= max(
                 m.scale_field_min, m.floor_outnumber * len(samples)
-            ) and floor_beside(own_colour, found):
+            ) and floor_beside(own_colour, found, samples):
                 look = other
     _lab0, _wall, balance, gains, paper, own, surfaces, local, side0, samples, outsized = look
     if side0 is None or side0 < m.probe_side_min_px:

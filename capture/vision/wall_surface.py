@@ -261,23 +261,53 @@ def floor_region(lab: np.ndarray, wall: np.ndarray, cfg: MarkerlessConfig) -> np
     return cv2.morphologyEx(near.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
 
-def floor_beside(region: np.ndarray, notes: Sequence[tuple[float, float, float]]) -> bool:
+def floor_beside(
+    region: np.ndarray,
+    notes: Sequence[tuple[float, float, float]],
+    own: Sequence[tuple[float, float, float]] = (),
+) -> bool:
     """Whether a surface (a mask, floor_region) lies beside the notes, not around them: notes
     are stuck on the wall, so the wall holds them (as holes of its region, once a board or a
     paper roll on it is filled in too) and spreads around them; a floor or a door beside the
     notes holds under half of them and its centre lies outside the box their centres span
-    (below them, or to one side). notes: (x, y, side) in the mask's px."""
+    (below them, or to one side). own: the lone blobs the photo showed with that surface
+    taken for the wall: one it holds is a note on it (a desk with a note on it, as a wall),
+    so the surface is no floor. A blob is held when it lies in the region's holes or the
+    region rings it (things touching it may join it to the frame: a note and the pens on
+    it, real image4). notes, own: (x, y, side) in the mask's px."""
     if not notes or not region.any():
         return False
     h, w = region.shape
     filled = _fill_holes(region, region.size)
-    xy = np.array([(x, y) for x, y, _s in notes], np.float64)
-    xi = np.clip(np.round(xy[:, 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.round(xy[:, 1]).astype(int), 0, h - 1)
-    if 2 * int(filled[yi, xi].sum()) >= len(notes):
+
+    def held(points: Sequence[tuple[float, float, float]]) -> int:
+        # within its filled region, or ringed by it: the band 0.25-0.5 of a side beyond a
+        # blob's edge mostly the surface (a blob whose neighbours join it to the frame
+        # is no hole of it)
+        n = 0
+        for x, y, side in points:
+            xi, yi = min(max(round(x), 0), w - 1), min(max(round(y), 0), h - 1)
+            if filled[yi, xi]:
+                n += 1
+                continue
+            win = np.s_[
+                max(0, round(y - side)) : min(h, round(y + side) + 1),
+                max(0, round(x - side)) : min(w, round(x + side) + 1),
+            ]
+            inner = np.s_[
+                max(0, round(y - 0.75 * side)) : min(h, round(y + 0.75 * side) + 1),
+                max(0, round(x - 0.75 * side)) : min(w, round(x + 0.75 * side) + 1),
+            ]
+            ring = float(region[win].sum()) - float(region[inner].sum())
+            size = float(region[win].size) - float(region[inner].size)
+            n += int(size > 0 and ring >= 0.5 * size)
+        return n
+
+    if held(own) or 2 * held(notes) >= len(notes):
         return False
     ys, xs = np.nonzero(region)
     cx, cy = float(xs.mean()), float(ys.mean())
+    xy = np.array([(x, y) for x, y, _s in notes], np.float64)
     (x0, y0), (x1, y1) = xy.min(0), xy.max(0)
     return not (x0 <= cx <= x1 and y0 <= cy <= y1)
 
