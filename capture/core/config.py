@@ -651,9 +651,10 @@ class MarkerlessConfig:
     # and 25 notes above it; the floor as the wall showed one lone blob, a folder, and every
     # note was missed). The wall is then the most common colour of the pixels farther than
     # floor_de from it in full CIELAB (a floor differs from the wall above it mostly in
-    # lightness: 20-40 units on the generated rooms; one surface's light and texture spread
-    # under 8), when that shows floor_outnumber times as many lone notes and
-    # scale_field_min or more (that photo: 1 -> 25)
+    # lightness: L* 39-60 against 78-98 on the six room photos whose mode is the floor),
+    # when that shows floor_outnumber times as many lone notes and scale_field_min or more
+    # (that photo: 1 -> 25; real image4's desk, 1 -> 5 letters on books, is kept: its note
+    # lies on it)
     floor_de: float = 12.0
     floor_outnumber: float = 2.0
     surfaces_max: int = 3
