@@ -216,9 +216,12 @@ def note_scale(
         lone += [c for _x, _y, c in parts]
         samples += parts
     lo, hi = cfg.scale_rel_range
-    if cores and max(c[2] for c in cores) * lo / hi > max(lone, default=0.0):
+    big = [c for c in cores if c[2] * lo / hi > max(lone, default=0.0)]
+    if big and len(lone) < max(cfg.scale_field_min, cfg.scale_outnumber * len(big)):
         # every lone blob is far smaller than a note found in a larger blob: a phone's
-        # camera, a sticker, not notes; else the lone notes alone, their outline unrounded
+        # camera, a sticker, not notes; else the lone notes alone, their outline unrounded.
+        # Many lone blobs of one size outnumbering such cores are the notes, and the cores a
+        # room's things (a folder with a label on it opened to its cover: scale_outnumber)
         lone, samples = [c[2] for c in cores], cores
     if lone:
         # perspective makes lone notes differ in size by scale_rel_range at most: far smaller
