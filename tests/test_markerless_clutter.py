@@ -321,3 +321,20 @@ def test_floor_beside_tells_a_floor_below_the_notes_from_the_wall_around_them() 
     letters = [(320.0 + 15 * i, 50.0 + 40 * i, 12.0) for i in range(5)]
     assert floor_beside(desk, letters)
     assert not floor_beside(desk, letters, [(60.0, 200.0, 40.0)])
+
+
+@pytest.mark.slow
+def test_a_folders_core_does_not_outvote_many_notes_of_one_size() -> None:
+    """Seed 56's third medium photo with the room in view (6 MP): 18 lone notes of one size
+    (side 124-145 px) and an orange folder with a white label, one blob larger than a note
+    whose core (its label opened away) is 3.7 times a note. Main at 448da54 took that core for
+    the usual note, every lone blob being far smaller than it (a phone's camera, a sticker),
+    and set the scale to 490 px against 133: 18 notes missed. Lone blobs outnumbering such
+    cores by scale_outnumber (and at least scale_field_min) are the notes: the scale is
+    theirs."""
+    data, truth = render_markerless(2, 56, "medium", 6.0, clutter=True)
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    side = np.median([n["side_px"] for n in truth["notes"]])
+    probe = probe_photo(rgb, CONFIG)
+    assert probe is not None and 0.85 * side < probe.side_px < 1.18 * side

@@ -738,7 +738,11 @@ class MarkerlessConfig:
     # them are things of a room (a folder, a book cover, a board), not notes: the scale is
     # the rest's. On medium --clutter walls a folder or two printed blocks (2-4 blobs) set the
     # scale 2.8-5.5 x the notes' over 8-40 note blobs, and every note was missed (35 of 92
-    # on seeds 47-49's first four photos); the notes of one wall outnumber its folders
+    # on seeds 47-49's first four photos); the notes of one wall outnumber its folders.
+    # Likewise lone blobs this many times as many as the cores far larger than them
+    # (note_shapes._lone_cores: a folder opened away from its label), and at least
+    # scale_field_min, keep the scale: on medium --clutter seed 56's third photo one
+    # folder's core (3.7 x a note) set it over 18 lone notes and all 18 were missed
     scale_outnumber: float = 2.0
     # lone blobs printed on a sheet (note_shapes.on_sheets) are left out of the scale when
     # they are this share of the lone blobs or more: fewer move the median a rank at most
