@@ -17,6 +17,27 @@ from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 from capture.vision.wall_surface import floor_beside, paper_sheets, printed_on
 
 
+def _decoded(data: bytes) -> np.ndarray:
+    """A rendered photo's JPEG bytes as RGB (H x W x 3, uint8)."""
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def _read(rgb: np.ndarray):
+    """find_wall on a photo with the default references and config."""
+    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    return find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+
+
+def _assert_required_found(scene, truth: dict) -> None:
+    """Every required note of the truth has a found note within 0.35 of a note's side."""
+    side = np.median([n["side_px"] for n in truth["notes"]])
+    for t in [n for n in truth["notes"] if n["required"]]:
+        assert min(np.hypot(*(np.array(n.center) - t["center_px"])) for n in scene.notes) < (
+            0.35 * side
+        ), t["id"]
+
+
 def test_the_room_keeps_out_of_the_notes_region() -> None:
     """Nothing of the room overlaps a note or a free sticker (they all lie in the layout's
     bbox), so the notes' and stickers' truth is the same with or without it; everything
@@ -78,10 +99,7 @@ def test_blocks_and_dots_printed_on_a_sheet_are_not_notes_nor_stickers(
     it (one the pin at its corner). None may be found on a sheet, and every required note
     still is."""
     data, truth = render_markerless(index, seed, "hard", 6.0)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
-    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+    scene = _read(_decoded(data))
     sheets = [c for c in truth["clutter"] if c["kind"] == "sheet"]
     assert sheets and sum(len(s["marks"]) for s in sheets) >= 10
 
@@ -93,12 +111,7 @@ def test_blocks_and_dots_printed_on_a_sheet_are_not_notes_nor_stickers(
 
     assert not [n.center for n in scene.notes if on_a_sheet(n.center)]
     assert not [d.center for d in scene.dots if d.on_note is None and on_a_sheet(d.center)]
-    required = [n for n in truth["notes"] if n["required"]]
-    side = np.median([n["side_px"] for n in truth["notes"]])
-    for t in required:
-        assert min(np.hypot(*(np.array(n.center) - t["center_px"])) for n in scene.notes) < (
-            0.35 * side
-        )
+    _assert_required_found(scene, truth)
 
 
 @pytest.mark.slow
@@ -112,16 +125,10 @@ def test_a_folder_far_larger_than_the_notes_is_not_their_scale_nor_notes(index: 
     required note is found; the folder (one colour) is no block of notes, while the board,
     notes on it, is still searched."""
     data, truth = render_markerless(index, 49, "medium", 2.0, clutter=True)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
-    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+    scene = _read(_decoded(data))
     side = np.median([n["side_px"] for n in truth["notes"]])
     assert 0.8 * side < scene.note_side_px < 1.25 * side
-    for t in [n for n in truth["notes"] if n["required"]]:
-        assert min(np.hypot(*(np.array(n.center) - t["center_px"])) for n in scene.notes) < (
-            0.35 * side
-        )
+    _assert_required_found(scene, truth)
     if index == 0:
         folder = next(c for c in truth["clutter"] if c["kind"] == "folder")
         poly = np.float32(folder["corners_px"])
@@ -189,10 +196,7 @@ def test_push_pins_beside_the_notes_are_not_free_stickers() -> None:
     A pin's head stands off the wall (shaded across, a shadow beside it: dot_check.raised):
     no free sticker lies on a pin, both true ones are found."""
     data, truth = render_markerless(1, 50, "medium", 2.0, clutter=True)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
-    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+    scene = _read(_decoded(data))
     free = [np.array(d.center) for d in scene.dots if d.on_note is None]
     pins = [c for c in truth["clutter"] if c["kind"] in ("pin", "magnet")]
     assert pins
@@ -213,8 +217,7 @@ def test_blocks_printed_on_a_sheet_do_not_set_the_note_scale(index: int, seed: i
     sheet (paper_sheets, of a sheet's size against the blobs off it) set no scale: it is
     the notes' within 0.85-1.18."""
     data, truth = render_markerless(index, seed, "medium", 2.0, clutter=True)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    rgb = _decoded(data)
     probe = probe_photo(rgb, CONFIG)
     side = np.median([n["side_px"] for n in truth["notes"]])
     assert probe is not None and 0.85 * side < probe.side_px < 1.18 * side
@@ -229,15 +232,8 @@ def test_a_folder_is_no_block_of_notes_when_the_notes_set_the_scale() -> None:
     each a false note. A folder is one flat paper with no seam and no writing on it: it
     is left out (wall_notes._without_covers), and every required note is still found."""
     data, truth = render_markerless(1, 50, "medium", 2.0, clutter=True)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
-    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
-    side = np.median([n["side_px"] for n in truth["notes"]])
-    for t in [n for n in truth["notes"] if n["required"]]:
-        assert min(np.hypot(*(np.array(n.center) - t["center_px"])) for n in scene.notes) < (
-            0.35 * side
-        )
+    scene = _read(_decoded(data))
+    _assert_required_found(scene, truth)
     folders = [np.float32(c["corners_px"]) for c in truth["clutter"] if c["kind"] == "folder"]
     assert folders
     on = [n.center for n in scene.notes for poly in folders
@@ -256,17 +252,11 @@ def test_a_floor_below_the_wall_is_not_taken_for_the_wall() -> None:
     wall is the most common colour of the rest, the scale the notes' and every required note
     is found."""
     data, truth = render_markerless(0, 42, "medium", 4.0, clutter=True)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
-    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+    scene = _read(_decoded(data))
     side = np.median([n["side_px"] for n in truth["notes"]])
     assert 0.8 * side < scene.note_side_px < 1.25 * side
     assert scene.wall_lab[0] > 80  # the wall or its trim, not the floor (L* 60)
-    for t in [n for n in truth["notes"] if n["required"]]:
-        assert min(np.hypot(*(np.array(n.center) - t["center_px"])) for n in scene.notes) < (
-            0.35 * side
-        )
+    _assert_required_found(scene, truth)
 
 
 @pytest.mark.slow
@@ -278,8 +268,7 @@ def test_a_floor_filling_most_of_the_photo_is_not_the_wall() -> None:
     lies below them: the wall is the most common colour of the rest (the cream), and every
     note is found at its size."""
     rgb, centres, side = wall_above_floor()
-    refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
-    scene = find_wall(rgb, refs.notes, refs.stickers, CONFIG)
+    scene = _read(rgb)
     assert 0.85 * side < scene.note_side_px < 1.2 * side
     assert len(scene.notes) == len(centres)
     for c in centres:
@@ -333,8 +322,7 @@ def test_a_folders_core_does_not_outvote_many_notes_of_one_size() -> None:
     cores by scale_outnumber (and at least scale_field_min) are the notes: the scale is
     theirs."""
     data, truth = render_markerless(2, 56, "medium", 6.0, clutter=True)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    rgb = _decoded(data)
     side = np.median([n["side_px"] for n in truth["notes"]])
     probe = probe_photo(rgb, CONFIG)
     assert probe is not None and 0.85 * side < probe.side_px < 1.18 * side

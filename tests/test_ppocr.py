@@ -283,14 +283,22 @@ def test_blurred_grainy_notes_lines_found_from_the_ink(engine: PpocrEngine) -> N
     assert empty <= empty_alone - 3, (empty, empty_alone)
 
 
-DIM = [  # (lines, font, paper, ink, px/mm): 48 notes, dark ink on dim red paper
-    (words, font, paper, ink, ppm)
-    for font in ("Comic Neue", "Humor Sans", "Dancing Script")
-    for words in (["Who owns", "it?"], ["What might", "they do", "with it?"], ["Raw Data", "Now"],
-                  ["Self-serving", "research"])
-    for ppm in (2.5, 3.0)
-    for paper, ink in (((140, 35, 50), (80, 25, 35)), ((150, 45, 60), (70, 25, 35)))
-]
+def _on_dim_red(inks: tuple) -> list:
+    """48 notes (lines, font, paper, ink, px/mm): four phrases of a real affinity wall in
+    three hands at two sizes, on the two dim red papers, each with its ink (inks: one per
+    paper)."""
+    papers = ((140, 35, 50), (150, 45, 60))
+    return [
+        (words, font, paper, ink, ppm)
+        for font in ("Comic Neue", "Humor Sans", "Dancing Script")
+        for words in (["Who owns", "it?"], ["What might", "they do", "with it?"],
+                      ["Raw Data", "Now"], ["Self-serving", "research"])
+        for ppm in (2.5, 3.0)
+        for paper, ink in zip(papers, inks, strict=True)
+    ]
+
+
+DIM = _on_dim_red(((80, 25, 35), (70, 25, 35)))  # dark ink on dim red paper
 
 
 @pytest.mark.slow
@@ -312,14 +320,7 @@ def test_lines_on_dim_coloured_paper_are_detected_on_the_grey_page(engine: Ppocr
     assert grey <= 0.14 and grey <= in_colour - 0.03, (grey, in_colour)
 
 
-BLUE_ON_RED = [  # (lines, font, paper, ink, px/mm): 48 notes, blue or teal ink on dim red
-    (words, font, paper, ink, ppm)
-    for font in ("Comic Neue", "Humor Sans", "Dancing Script")
-    for words in (["Who owns", "it?"], ["What might", "they do", "with it?"], ["Raw Data", "Now"],
-                  ["Self-serving", "research"])
-    for ppm in (2.5, 3.0)
-    for paper, ink in (((140, 35, 50), (40, 45, 110)), ((150, 45, 60), (35, 60, 70)))
-]
+BLUE_ON_RED = _on_dim_red(((40, 45, 110), (35, 60, 70)))  # blue or teal ink on dim red
 
 
 @pytest.mark.slow
