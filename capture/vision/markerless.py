@@ -85,10 +85,29 @@ class WallScene:
     exposure: float = 1.0  # the linear-light gain the photo was brightened by (exposure_gain)
 
 
-def _first_look(probe: np.ndarray, among: np.ndarray, config: Config) -> tuple:
+@dataclass(frozen=True)
+class _Look:
+    """What a first look at the probe finds (probe px): its CIELAB copy balanced on the wall,
+    the wall's colour, the balance and gains, the notes' paper island and whether the most
+    common colour was it (own), the bare surfaces and their regions, the note scale (side0,
+    the lone notes' samples) and the far-larger blobs left out of it (outsized)."""
+
+    lab0: np.ndarray
+    wall: np.ndarray
+    balance: np.ndarray | None
+    gains: np.ndarray | None
+    paper: np.ndarray | None
+    own: bool
+    surfaces: list
+    local: np.ndarray | None
+    side0: float | None
+    samples: list[tuple[float, float, float]]
+    outsized: list[tuple[float, float, float]]
+
+
+def _first_look(probe: np.ndarray, among: np.ndarray, config: Config) -> _Look:
     """The wall (the most common colour of the probe's pixels `among`), the light balanced
-    on it, the bare surfaces and the notes' scale: (lab0, wall, balance, gains, paper, own,
-    surfaces, local, side0, samples, outsized), probe px."""
+    on it, the bare surfaces and the notes' scale."""
     m = config.markerless
     lab0, wall, balance, gains = balanced_on(probe, among, m)
     paper, own = paper_islands(lab0, wall, config.notes, m)
@@ -113,7 +132,7 @@ def _first_look(probe: np.ndarray, among: np.ndarray, config: Config) -> tuple:
     side0, samples = note_scale(
         fg, config.notes, m, colour_edges(lab0, m), outsized, sheets
     )
-    return lab0, wall, balance, gains, paper, own, surfaces, local, side0, samples, outsized
+    return _Look(lab0, wall, balance, gains, paper, own, surfaces, local, side0, samples, outsized)
 
 
 def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None) -> Probe | None:
@@ -124,26 +143,24 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
     The wall is the photo's most common colour, unless that colour shows too few notes
     (under scale_field_min lone ones, none of them on it) and lies beside the notes the rest
     shows, not around them (floor_beside): a floor, a door or a neighbouring wall filling
-    much of a room's view. The wall is then
-    the most common colour of the rest, when the notes it shows outnumber the first's by
-    floor_outnumber (and are at least scale_field_min)."""
+    much of a room's view. The wall is then the most common colour of the rest, when the
+    notes it shows outnumber the first's by floor_outnumber (and are at least
+    scale_field_min)."""
     m = config.markerless
     h, w = rgb.shape[:2]
     f0 = min(1.0, m.probe_max_side_px / max(h, w))
     size0 = (max(1, round(w * f0)), max(1, round(h * f0)))
     probe = cv2.resize(rgb, size0, interpolation=cv2.INTER_AREA) if small is None else small
     look = _first_look(probe, np.ones(probe.shape[:2], bool), config)
-    lab0, wall, own, samples = look[0], look[1], look[5], look[9]
-    if not own and len(samples) < m.scale_field_min:
-        own_colour = floor_region(lab0, wall, m)
+    if not look.own and len(look.samples) < m.scale_field_min:
+        own_colour = floor_region(look.lab0, look.wall, m)
         if (~own_colour).mean() >= m.surface_min_frac:
             other = _first_look(probe, ~own_colour, config)
-            found = other[9]
-            if len(found) >= max(
-                m.scale_field_min, m.floor_outnumber * len(samples)
-            ) and floor_beside(own_colour, found, samples):
+            if len(other.samples) >= max(
+                m.scale_field_min, m.floor_outnumber * len(look.samples)
+            ) and floor_beside(own_colour, other.samples, look.samples):
                 look = other
-    _lab0, _wall, balance, gains, paper, own, surfaces, local, side0, samples, outsized = look
+    side0, samples = look.side0, look.samples
     if side0 is None or side0 < m.probe_side_min_px:
         # no note, or "notes" too small to read: letters, JPEG blocks or a clipped wall's
         # speckle set the scale, and at one px per mm the search image grew to 50 MP
@@ -151,15 +168,15 @@ def probe_photo(rgb: np.ndarray, config: Config, small: np.ndarray | None = None
     side_full = side0 / f0
     coef = scale_field([(x / f0, y / f0, s / f0) for x, y, s in samples], side_full, m)
     return Probe(
-        tuple(tuple(float(v) for v in s) for s in surfaces),
-        gains,
+        tuple(tuple(float(v) for v in s) for s in look.surfaces),
+        look.gains,
         side_full,
         coef,
-        paper,
-        balance,
-        own,
-        local,
-        tuple((x / f0, y / f0, s / f0) for x, y, s in outsized),
+        look.paper,
+        look.balance,
+        look.own,
+        look.local,
+        tuple((x / f0, y / f0, s / f0) for x, y, s in look.outsized),
     )
 
 
