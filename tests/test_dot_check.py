@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from capture.core.config import CONFIG
 from capture.vision import wall_surface
@@ -43,6 +44,7 @@ def _loops_wall(scale: float = 2.0, seed: int = 0) -> tuple[np.ndarray, list[tup
     return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), stickers
 
 
+@pytest.mark.slow
 def test_ink_filled_letter_loops_are_not_stickers() -> None:
     """Blue marker capitals whose loops fill with ink make blobs as round and full as a
     sticker once the sticker mask is opened (5 false stickers on these notes before the

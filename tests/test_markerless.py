@@ -72,6 +72,7 @@ def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], li
     return img, truth, free
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [1.5, 3.0])
 def test_notes_and_dots_on_notes_at_any_scale(scale: float) -> None:
     """Nine notes with their stickers and free stickers between them, at 1.5 and 3 px per mm.
@@ -322,6 +323,7 @@ def _marker_wall(scale: float = 2.0) -> tuple[np.ndarray, list[tuple[int, int]]]
     return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), stickers
 
 
+@pytest.mark.slow
 def test_marker_writing_is_not_stickers() -> None:
     """Thick marker letters and arrows in saturated ink are not stickers, and the small round
     dashes a marker leaves do not set the sticker size (issue 20: real photos of whiteboards)."""
@@ -400,6 +402,7 @@ def test_dark_sticker_on_a_note_of_its_hue_is_counted() -> None:
     assert all(d.on_note is not None for d in res.dots)
 
 
+@pytest.mark.slow
 def test_glare_on_a_kraft_wall_is_not_stickers() -> None:
     """A lamp's reflection on a kraft roll is near white: unlike the wall, round where it
     fades, but colourless; the sticker beside it is found."""
@@ -540,6 +543,7 @@ def _stacked_wall(offset_mm: float, seed: int = 4) -> tuple[np.ndarray, list[tup
     return img, centres
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("offset_mm", [46, 52])
 def test_two_stacked_notes_of_one_colour_with_writing_to_the_edge(offset_mm: float) -> None:
     """The upper note's writing and the speckle of its in-between colour cut its paper into
@@ -666,6 +670,7 @@ def _overexposed_wall(exposure: float) -> tuple[np.ndarray, list[tuple[float, di
     return cv2.GaussianBlur(img, (0, 0), 0.8), want
 
 
+@pytest.mark.slow
 def test_overexposed_stickers_keep_their_colour() -> None:
     """Overexposed 2.1 x, an orange sticker's red clips: the photo says (254, 179, 44), a
     yellow one's hue. Its red is a lower bound when it is named: orange, beside red, pink and
@@ -1115,6 +1120,7 @@ def _desk_two_pens_side_by_side() -> tuple[np.ndarray, tuple[float, float]]:
     return cv2.GaussianBlur(img, (0, 0), 0.8), (float(c[0]), float(c[1]))
 
 
+@pytest.mark.slow
 def test_note_with_two_pens_side_by_side_against_it_is_one_note() -> None:
     """Two pens side by side against a note enclose a strip of desk: filled as a hole, the
     pens are as thick as half the note, and opened by half its inscribed circle the blob kept
