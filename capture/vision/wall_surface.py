@@ -614,15 +614,18 @@ def paper_sheets(
         x, y, bw, bh = cv2.boundingRect(c)
         cut_by = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
         hull = cv2.convexHull(c)
-        filled = np.zeros((h, w), np.uint8)
-        cv2.drawContours(filled, [hull], -1, 1, -1)
         if printing is None:
             fill = cv2.contourArea(c) / max(cv2.contourArea(hull), 1.0)
         else:
-            own = np.zeros((h, w), np.uint8)
-            cv2.drawContours(own, [c], -1, 1, -1)
-            inside = filled.astype(bool)
-            fill = float(((own > 0) | printing)[inside].sum()) / max(float(inside.sum()), 1.0)
+            # drawn in the hull's box only: a photo's paper mask holds many small regions
+            hx, hy, hw, hh = cv2.boundingRect(hull)
+            inside = np.zeros((hh, hw), np.uint8)
+            cv2.drawContours(inside, [hull], -1, 1, -1, offset=(-hx, -hy))
+            own = np.zeros((hh, hw), np.uint8)
+            cv2.drawContours(own, [c], -1, 1, -1, offset=(-hx, -hy))
+            inside = inside.astype(bool)
+            printed = printing[hy : hy + hh, hx : hx + hw]
+            fill = float(((own > 0) | printed)[inside].sum()) / max(float(inside.sum()), 1.0)
         if fill < cfg.sheet_rect_fill:
             continue
         quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
@@ -638,12 +641,20 @@ def paper_sheets(
         elif len(quad) != 4:
             continue  # a sheet seen in perspective is a quadrilateral
         else:
-            sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
-            a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+            a, b = _quad_sides(quad)
         if min(a, b) < 8:
             continue
+        filled = np.zeros((h, w), np.uint8)
+        cv2.drawContours(filled, [hull], -1, 1, -1)
         out.append((filled.astype(bool), float(max(a, b)), float(min(a, b))))
     return out
+
+
+def _quad_sides(quad: np.ndarray) -> tuple[float, float]:
+    """A quadrilateral's (4 x 2) opposite sides averaged: (long, short), its px."""
+    sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+    a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    return float(max(a, b)), float(min(a, b))
 
 
 def _cut_sheet_sides(
@@ -667,9 +678,7 @@ def _cut_sheet_sides(
     lengths = np.linalg.norm(poly[nxt] - poly, axis=1)
     if len(poly) == 4 and on.sum() == 1:
         # the frame only grazes a corner: a quadrilateral still, measured as a whole one
-        return float(max(lengths[0] + lengths[2], lengths[1] + lengths[3]) / 2), float(
-            min(lengths[0] + lengths[2], lengths[1] + lengths[3]) / 2
-        )
+        return _quad_sides(poly)
     if on.sum() != 2 or edges.any(0).sum() != 1:
         return None
     whole = ~on & ~on[nxt]
