@@ -474,6 +474,27 @@ def faint_free_stickers(
     return out, replace(judge, cand=cand)
 
 
+def _expected_at(views: Views, cx: float, cy: float, r_exp: float, m: MarkerlessConfig):
+    """The views at (cx, cy) (work px) and the sticker radii expected there: (the nearest
+    note's view or None, the views found, [r_exp] and r_exp at each view's relative size).
+    Near a note seen askew a sticker is also expected at that note's relative size; where
+    the wall plane is known, as it shapes a disc there."""
+    near = _view_at(views, cx, cy, m)
+    nears = [v for v in (near, _view_at(views, cx, cy, m, plane=True)) if v is not None]
+    return near, nears, [r_exp] + [r_exp * v[1] for v in nears]
+
+
+def _shape_seen(part: np.ndarray, nears: list, m: MarkerlessConfig) -> tuple:
+    """_shape_in_view of a blob as it is, or through the first of the views (nears) that
+    gives it a sticker's shape: (radius, view); radius 0.0 when none does."""
+    r_area, view = 0.0, None
+    for v in nears or [None]:
+        r_area, view = _shape_in_view(part, None if v is None else v[0], m)
+        if r_area > 0.0:
+            break
+    return r_area, view
+
+
 def _lone_disc(
     comp: np.ndarray,
     i: int,
@@ -492,11 +513,7 @@ def _lone_disc(
     part = comp[y : y + bh, x : x + bw] == i
     ys, xs = np.nonzero(part)
     cx, cy = float(xs.mean() + x), float(ys.mean() + y)
-    near = _view_at(views, cx, cy, m)
-    # near a note seen askew, a sticker is also expected at that note's relative size; where
-    # the wall plane is known, as it shapes a disc there
-    nears = [v for v in (near, _view_at(views, cx, cy, m, plane=True)) if v is not None]
-    sizes = [r_exp] + [r_exp * v[1] for v in nears]
+    near, nears, sizes = _expected_at(views, cx, cy, r_exp, m)
     if x == 0 or y == 0 or x + bw == comp.shape[1] or y + bh == comp.shape[0]:
         cut = _cut_disc(part, (x, y), comp.shape, sizes, m, None if near is None else near[0])
         if cut is not None:
@@ -504,11 +521,7 @@ def _lone_disc(
             return Disc(cut[0], cut[1], pixels, False, cut[2], cut[3], shaped=True)
     if not any(lo * r <= np.sqrt(area / np.pi) <= hi * r for r in sizes):
         return None
-    r_area, view = 0.0, None
-    for v in nears or [None]:
-        r_area, view = _shape_in_view(part, None if v is None else v[0], m)
-        if r_area > 0.0:
-            break
+    r_area, view = _shape_seen(part, nears, m)
     if r_area == 0.0:
         return None
     pixels = _inner_pixels(part, (x, y), (cx, cy, r_area, view), lab, glare)
@@ -556,14 +569,8 @@ def _touching_pair(
         if len(xs) < 5:
             return []
         cx, cy = float(xs.mean() + x), float(ys.mean() + y)
-        near = _view_at(views, cx, cy, m)
-        nears = [v for v in (near, _view_at(views, cx, cy, m, plane=True)) if v is not None]
-        sizes = [r_exp] + [r_exp * v[1] for v in nears]
-        r_area, view = 0.0, None
-        for v in nears or [None]:
-            r_area, view = _shape_in_view(half, None if v is None else v[0], m)
-            if r_area > 0.0:
-                break
+        _near, nears, sizes = _expected_at(views, cx, cy, r_exp, m)
+        r_area, view = _shape_seen(half, nears, m)
         if not any(lo * s <= r_area <= hi * s for s in sizes):
             return []
         pixels = _inner_pixels(half, (x, y), (cx, cy, r_area, view), img.lab, ev.glare)
