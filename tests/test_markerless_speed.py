@@ -266,3 +266,37 @@ def test_bench_speed_times_each_photo_read_with_no_board(tmp_path) -> None:
     summary = dict(line.split() for line in lines if line.startswith(("find", "total", "photos")))
     assert summary["photos"] == "2"
     assert float(summary["find_wall_max_s"]) >= float(summary["find_wall_median_s"]) > 0
+
+
+def test_chromaticity_and_plane_distance_hold_no_extra_image_sized_planes() -> None:
+    """On a rendered wall, the chromaticity and the plane-by-plane distance keep their values
+    (the formulas above) and hold fewer whole-image planes at once (tracemalloc sees numpy's
+    and OpenCV's arrays): the chromaticity its linear image and their sum (4 planes; was 10:
+    split copies of the planes and a second image for the quotient), the distance its result
+    and one plane for the other two differences (2; was 3)."""
+    import tracemalloc
+
+    img, _truth, _free = _drawn_wall(1.5)
+    lab = wall_surface.rgb8_to_lab(img)
+    h, w = img.shape[:2]
+    lin = (img.astype(np.float32) / 255.0) ** 2.2 + 1e-3
+    want_chrom = lin / lin.sum(-1, keepdims=True)
+    ref = np.array([80.0, 2.0, -3.0])
+    want_dist = _pixelwise_foreground(lab, ref, 0.5)
+    tracemalloc.start()
+    try:
+        peaks = []
+        for f, plane, want in (
+            (lambda: chromaticity(img), 4 * h * w, want_chrom),
+            (lambda: wall_surface.plane_distance(lab, ref, 0.5), 8 * h * w, want_dist),
+        ):
+            tracemalloc.reset_peak()
+            before, _ = tracemalloc.get_traced_memory()
+            got = f()
+            _, peak = tracemalloc.get_traced_memory()
+            assert np.array_equal(got, want)
+            peaks.append((peak - before) / plane)
+            del got
+    finally:
+        tracemalloc.stop()
+    assert peaks[0] < 4.5 and peaks[1] < 2.5, peaks

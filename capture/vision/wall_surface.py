@@ -120,8 +120,9 @@ def plane_distance(a: np.ndarray, b: np.ndarray, l_weight: float | None = None) 
     if l_weight is not None:
         out *= l_weight
     out *= out
+    t = np.empty_like(out)  # one plane for both (a fresh one per plane held two at once)
     for c in (1, 2):
-        t = np.subtract(a[..., c], b[..., c], dtype=dt)
+        np.subtract(a[..., c], b[..., c], out=t, dtype=dt)
         t *= t
         out += t
     return np.sqrt(out, out=out)
@@ -566,11 +567,13 @@ def chromaticity(rgb8: np.ndarray) -> np.ndarray:
     if rgb8.ndim != 3:  # (an image: H x W x 3; N x 3 pixels the plain way)
         lin = _linear8(rgb8) + np.float32(1e-3)
         return lin / lin.sum(-1, keepdims=True)
+    # (the planes added as strided views and the division in place: no split copies of the
+    # planes, no second H x W x 3 float image; the same operations in the same order)
     lin = cv2.LUT(np.ascontiguousarray(rgb8, np.uint8), _LIN8_EPS)
-    r, g, b = cv2.split(lin)
-    total = r + g
-    total += b
-    return lin / total[..., None]
+    total = lin[..., 0] + lin[..., 1]
+    total += lin[..., 2]
+    lin /= total[..., None]
+    return lin
 
 
 def paper_sheets(
