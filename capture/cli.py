@@ -427,19 +427,33 @@ def bench_ocr(count: int, seed: int, level: str, engines: tuple[str, ...],
 @bench.command("speed")
 @click.argument("photos", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-def bench_speed(photos: tuple[Path, ...]) -> None:
-    """CPU seconds per photo read with no board (the markerless way, no OCR): decoding,
-    find_wall, interpret, then the median and the maximum. PHOTOS: files or folders (the
-    photos `capture run` would read)."""
+@click.option("--ocr", "with_ocr", is_flag=True,
+              help="Read the notes' text too, with the default OCR engine (loaded first, "
+                   "not timed): its CPU seconds per photo and per note.")
+def bench_speed(photos: tuple[Path, ...], with_ocr: bool) -> None:
+    """CPU seconds per photo read with no board (the markerless way, no OCR unless --ocr):
+    decoding, find_wall, interpret (and the text), then the median and the maximum.
+    PHOTOS: files or folders (the photos `capture run` would read)."""
     from capture.app.batch import expand_paths  # lazy: startup
     from capture.bench.speed import markerless_speed, speed_summary  # lazy: startup
 
     def show(r) -> None:
+        text = f"  ocr {r.ocr_s:6.2f} ({r.read} notes)" if with_ocr else ""
         console.print(f"{r.name:32} decode {r.decode_s:6.2f}  find_wall {r.find_wall_s:6.2f}  "
-                      f"interpret {r.interpret_s:6.2f}  notes {r.notes:3}  dots {r.dots:3}",
+                      f"interpret {r.interpret_s:6.2f}{text}  notes {r.notes:3}  dots {r.dots:3}",
                       highlight=False, soft_wrap=True)
 
-    rows = markerless_speed(expand_paths(photos)[0], progress=show)
+    reader = None
+    if with_ocr:
+        from capture.core.config import CONFIG  # lazy: startup
+        from capture.vision.ocr import load_engine, read_notes  # lazy: heavy engine
+
+        load_engine(CONFIG.ocr)  # its load is no photo's time
+
+        def reader(crops):
+            return read_notes(crops, CONFIG.ocr)
+
+    rows = markerless_speed(expand_paths(photos)[0], progress=show, ocr=reader)
     for k, v in speed_summary(rows).items():
         console.print(f"{k:22} {v:g}", highlight=False)
 

@@ -268,6 +268,39 @@ def test_bench_speed_times_each_photo_read_with_no_board(tmp_path) -> None:
     assert float(summary["find_wall_max_s"]) >= float(summary["find_wall_median_s"]) > 0
 
 
+@pytest.mark.slow
+def test_bench_speed_times_the_text_with_the_default_ocr(tmp_path) -> None:
+    """`capture bench speed --ocr`: each photo's OCR seconds and notes read, the median and
+    the milliseconds per note; the text read is read_wall's (read_text is its last step)."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from capture.bench.speed import markerless_speed
+    from capture.cli import main
+    from capture.vision.markerless_read import read_wall
+    from capture.vision.ocr import read_notes
+
+    img, truth, _free = _drawn_wall(1.5)
+    Image.fromarray(img).save(tmp_path / "mur.png")
+    res = CliRunner().invoke(main, ["bench", "speed", "--ocr", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    row = next(line for line in res.output.splitlines() if line.startswith("mur.png"))
+    assert f"({len(truth)} notes)" in row and float(row.split("ocr")[1].split()[0]) > 0
+    summary = dict(line.split() for line in res.output.splitlines()
+                   if line.startswith(("ocr_", "photos")))
+    assert summary["photos"] == "1" and float(summary["ocr_ms_per_note"]) > 0
+    assert float(summary["ocr_median_s"]) > 0
+
+    def reader(crops):
+        return read_notes(crops, CONFIG.ocr)
+
+    seen = []
+    (one,) = markerless_speed([tmp_path / "mur.png"], ocr=reader, progress=seen.append)
+    assert one.read == len(truth) and one.total_s > one.ocr_s > 0 and seen == [one]
+    texts = sorted(n.text for n in read_wall(img, CONFIG, reader).notes)
+    assert any(texts)
+
+
 def test_chromaticity_and_plane_distance_hold_no_extra_image_sized_planes() -> None:
     """On a rendered wall, the chromaticity and the plane-by-plane distance keep their values
     (the formulas above) and hold fewer whole-image planes at once (tracemalloc sees numpy's

@@ -262,8 +262,16 @@ def read_wall(
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     scene = find_wall(rgb, refs.notes, refs.stickers, config)
     res = interpret(scene, rgb, config)
+    if ocr is not None:
+        read_text(res, ocr, config)
+    return res
+
+
+def read_text(res: MarkerlessResult, ocr: Callable, config: Config = CONFIG) -> int:
+    """The text of every note of `res` with a crop, read by `ocr` (read_wall's last step; a
+    low confidence noted in res.findings). Returns how many notes were read."""
     todo = [n for n in res.notes if n.crop is not None]
-    if ocr is not None and todo:
+    if todo:
         reads = read_texts(todo, ocr, low_confidence(config), config.markerless.ocr_turn_probe)
         for note, o in zip(todo, reads, strict=True):
             o = completed(note, o, config)
@@ -272,7 +280,7 @@ def read_wall(
             if note.ocr_confidence is not None and note.ocr_confidence < low_confidence(config):
                 values = {"confidence": note.ocr_confidence}
                 res.findings.append(Finding("low_ocr_confidence", "", values, item=note.id))
-    return res
+    return len(todo)
 
 
 def empty_kit(config: Config = CONFIG) -> KitLayout:
