@@ -323,3 +323,63 @@ def wall_above_floor(seed: int = 0) -> tuple[np.ndarray, list[tuple[int, int]], 
             centres.append((cx, cy))
     img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
     return img, centres, side
+
+
+def notes_on_a_pin_board(
+    seed: int = 0, board: bool = True
+) -> tuple[np.ndarray, list[tuple[int, int]], tuple[int, int, int, int], int]:
+    """A grey wall (1600 x 1200, RGB) with a cork pin board 440 x 340 px (8 % of the photo,
+    under the tenth a bare surface needs) holding six written notes, two pairs edge to edge,
+    and beside the board a block of six yellow notes stuck edge to edge (faint seams, each
+    written) and four lone notes. The cork is one brown with a fine grain of specks and
+    fibres that line up into nothing. Returns the photo, every note's centre (px), the
+    board's box (x, y, w, h) and the notes' side (px). board=False: the wall bare there."""
+    rng = np.random.default_rng(seed)
+    h, w = 1200, 1600
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 1.0 - 0.08 * np.hypot(xs / w - 0.5, ys / h - 0.3)
+    img = np.zeros((h, w, 3), np.float32)
+    img[:] = (206, 206, 200)
+    side = 64
+    box = (180, 420, 440, 340)
+    if board:
+        bx, by, bw, bh = box
+        cv2.rectangle(img, (bx + 4, by + 5), (bx + bw + 4, by + bh + 5), (150, 150, 146), -1)
+        cork = np.array((176, 136, 92), np.float32)
+        grain = cv2.GaussianBlur(rng.normal(0, 9, (bh, bw)).astype(np.float32), (0, 0), 0.8)
+        img[by : by + bh, bx : bx + bw] = cork + grain[..., None]
+        for _ in range(260):  # dark specks and short fibres, every way
+            x0, y0 = int(rng.integers(bx + 3, bx + bw - 3)), int(rng.integers(by + 3, by + bh - 3))
+            a = rng.uniform(0, np.pi)
+            ln = rng.uniform(1, 7)
+            x1, y1 = int(x0 + ln * np.cos(a)), int(y0 + ln * np.sin(a))
+            cv2.line(img, (x0, y0), (x1, y1), tuple(float(v) for v in cork * 0.72), 1)
+    colours = ["pink", "orange", "green", "blue", "yellow"]
+    words = ["idea", "plan", "vote", "team", "map", "cost", "next", "why"]
+    centres: list[tuple[int, int]] = []
+
+    def note(cx: int, cy: int, colour: str, angle: float) -> None:
+        rect = ((float(cx), float(cy)), (float(side), float(side)), angle)
+        pts = cv2.boxPoints(rect).astype(np.int32)
+        cv2.fillPoly(img, [pts + np.array((2, 3), np.int32)], (160, 160, 156))  # its shadow
+        cv2.fillPoly(img, [pts], tuple(float(v) for v in NOTE_RGB[colour]))
+        cv2.polylines(img, [pts], True, tuple(0.9 * float(v) for v in NOTE_RGB[colour]), 1)
+        word = words[int(rng.integers(len(words)))]
+        cv2.putText(img, word, (cx - 24, cy + 6), cv2.FONT_HERSHEY_SIMPLEX, 0.55,
+                    (40, 40, 60), 2, cv2.LINE_AA)
+        centres.append((cx, cy))
+
+    # on the board: a pair edge to edge, a pair edge to edge, two apart
+    for cx, cy, c in [(260, 500, "pink"), (260 + side, 500, "orange"), (460, 510, "green"),
+                      (270, 660, "blue"), (460, 650, "yellow"), (460 + side, 650, "yellow")]:
+        note(cx, cy, c, float(rng.uniform(-3, 3)))
+    # a block of six yellow notes edge to edge beside the board
+    for r in range(2):
+        for c in range(3):
+            note(900 + c * side, 500 + r * side, "yellow", 0.0)
+    for k in range(4):  # lone notes along the top
+        note(300 + k * 300, 220, colours[k], float(rng.uniform(-6, 6)))
+    img *= light[..., None]
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    return img, centres, box, side

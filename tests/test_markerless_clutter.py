@@ -6,7 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from drawn_scene import wall_above_floor
+from drawn_scene import notes_on_a_pin_board, wall_above_floor
 
 from capture.core.config import CONFIG
 from capture.synth.clutter import plan_room
@@ -14,7 +14,14 @@ from capture.synth.markerless_scene import plan_wall, render_markerless, rng_for
 from capture.vision.colour import load_colour_refs
 from capture.vision.markerless import find_wall, probe_photo
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
-from capture.vision.wall_surface import floor_beside, paper_sheets, printed_on
+from capture.vision.wall_notes import _boards
+from capture.vision.wall_surface import (
+    floor_beside,
+    foreground,
+    paper_sheets,
+    printed_on,
+    rgb8_to_lab,
+)
 
 
 def _decoded(data: bytes) -> np.ndarray:
@@ -326,3 +333,57 @@ def test_a_folders_core_does_not_outvote_many_notes_of_one_size() -> None:
     side = np.median([n["side_px"] for n in truth["notes"]])
     probe = probe_photo(rgb, CONFIG)
     assert probe is not None and 0.85 * side < probe.side_px < 1.18 * side
+
+
+def _board_mask(board: bool) -> tuple:
+    """drawn_scene.notes_on_a_pin_board at the search scale (a note's side note_mm px): its
+    CIELAB, the note mask (far from the grey wall) and the notes' centres and the board's
+    box there."""
+    rgb, centres, box, side = notes_on_a_pin_board(0, board)
+    k = CONFIG.markerless.note_mm / side
+    rgb = cv2.resize(rgb, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    lab = rgb8_to_lab(rgb)
+    wall = np.median(lab[:40, :40].reshape(-1, 3), axis=0)
+    m = CONFIG.markerless
+    mask = foreground(lab, wall, m.fg_l_weight) > m.fg_delta_e
+    return lab, mask, [(round(x * k), round(y * k)) for x, y in centres], [v * k for v in box]
+
+
+@pytest.mark.slow
+def test_a_pin_board_is_a_surface_and_a_block_of_written_notes_is_not() -> None:
+    """wall_notes._boards on drawn_scene.notes_on_a_pin_board: the cork board (8 % of the
+    photo, one blob with the six notes on it) is one flat unwritten piece of 27 notes' area
+    holding notes of other colours: its cork is taken out of the mask, its notes are not.
+    The block of six yellow notes edge to edge beside it (one piece: faint seams) carries
+    writing on each: nothing of it is taken out, nor of the lone notes, nor anything when
+    the board is not there."""
+    m = CONFIG.markerless
+    lab, mask, centres, (bx, by, bw, bh) = _board_mask(True)
+    side = float(m.note_mm)
+    drop = _boards(mask, lab, lambda _c: side, m)
+    inner = np.s_[round(by + 8) : round(by + bh - 8), round(bx + 8) : round(bx + bw - 8)]
+    notes = np.zeros(mask.shape, bool)  # each note (its side 76 px) and its shadow
+    cores = np.zeros(mask.shape, bool)  # each note well inside its edges
+    for x, y in centres:
+        notes[y - 44 : y + 44, x - 44 : x + 44] = True
+        cores[y - 30 : y + 30, x - 30 : x + 30] = True
+    bare = mask[inner] & ~notes[inner]
+    assert drop[inner][bare].mean() > 0.95  # the cork
+    assert not (drop & cores).any()  # the notes on it and beside it
+    assert not drop[:, round(bx + bw + 20) :].any()  # the yellow block, the lone notes
+    lab, mask, _c, _b = _board_mask(False)
+    assert not _boards(mask, lab, lambda _c: side, m).any()
+
+
+@pytest.mark.slow
+def test_notes_on_a_pin_board_are_found_and_its_cork_is_no_note() -> None:
+    """A drawn grey wall with a cork pin board under a tenth of the photo holding six written
+    notes (drawn_scene.notes_on_a_pin_board), a block of six yellow notes edge to edge and
+    four lone notes beside it. Main at 84b7d5d covered the bare cork with squares: 44 notes
+    found for 16, 28 of them false. The board's cork is taken away as a surface local to
+    its blob (wall_notes._boards): the 16 notes are found, none false."""
+    rgb, centres, _box, side = notes_on_a_pin_board(0, True)
+    scene = _read(rgb)
+    assert len(scene.notes) == len(centres)
+    for c in centres:
+        assert min(np.hypot(*(np.array(n.center) - c)) for n in scene.notes) < 0.35 * side

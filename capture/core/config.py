@@ -786,6 +786,25 @@ class MarkerlessConfig:
     # what is left of such a blob narrower than this times a note's side (a cover's spine, its
     # cut-out edges) goes with it; a note touching the cover is wider and stays
     cover_strip_frac: float = 0.5
+    # A blob of the note mask clear of the photo's frame is a board hung on the wall holding
+    # notes (a pin board, a cork or kraft panel under the tenth of the photo a bare surface
+    # needs), taken out as a surface local to it (wall_notes._boards), when its largest
+    # piece cut as a cover's spans board_area_min notes' area or more, is mostly one flat
+    # colour (surface_share), unwritten (under board_ink_max of it, small holes filled,
+    # cover_ink_l darker than its median) and holds board_notes_min holes of half a note or
+    # more of other colours (notes on it). Measured (search px, the scale's side): panels
+    # holding notes on medium --clutter seeds 49 and 53: pieces 23-138 notes, ink
+    # 0.8-1.3 %, 2-4 notes held; a drawn cork board 27 notes, no ink, 4 held. Real blocks of
+    # one colour edge to edge with faint seams (post-its-3's yellow, post-its-8) are pieces
+    # of 3.6-3.7 notes holding none (ink 1.6 and 12 %); a drawn block of six written yellow
+    # notes is a piece of 4.4 notes with 11 % ink. A4 folders are 11 notes, a binder 22,
+    # but hold one hole (the label): the held notes tell them apart, not the size; 8 keeps
+    # the faint-seamed blocks out by size as well. Printed sheets (white, 0.9-3 notes' ink
+    # per 100) pass or fail on ink; one that passes has its blocks found as notes and then
+    # put off the sheet (paper_sheets) as before
+    board_area_min: float = 8.0
+    board_ink_max: float = 0.02
+    board_notes_min: int = 2
     dot_delta_e: float = 22.0  # a pixel this far from its note's paper (a, b) may be a sticker
     # (beyond a note's outline, within the outline's doubt, its paper is only what joins the
     # paper inside it within this: a sticker of its colour on a neighbour is not its paper)

@@ -332,6 +332,73 @@ def _without_covers(
     return out
 
 
+def _boards(
+    mask: np.ndarray, lab_s: np.ndarray, side_at: Callable[[np.ndarray], float],
+    m: MarkerlessConfig,
+) -> np.ndarray:
+    """The pixels (search px) of boards hung on the wall that hold notes (a pin board, a cork
+    or kraft panel under the tenth of the photo a bare surface needs), to be taken out of the
+    mask as a surface local to its blob. A blob of the mask clear of the photo's frame is
+    one when its largest piece, cut where the lightness steps (the covers' edge map), spans
+    board_area_min notes' area or more, surface_share of it within fg_delta_e of its own
+    mode, and it is unwritten and holds notes: with its holes under half a note filled
+    (grain, pins, letters), under board_ink_max of it lies cover_ink_l darker than its
+    median L*, and board_notes_min of its larger holes are of other colours (the notes on
+    it). Notes stuck edge to edge show a seam between each, so they are cut into pieces of
+    about a note; where the seams are too faint to cut, each note of the block carries
+    writing and holds no note. The board's own colour goes, the notes' ink filled back, with
+    what is left narrower than the note mask's opening (grain, the board's rim)."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
+    out = np.zeros(mask.shape, bool)
+    h, w = mask.shape
+    edges = None
+    ks = max(3, round(m.note_open_mm)) | 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (ks, ks))
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        side = side_at(cents[i])
+        least = m.board_area_min * side * side
+        if area < least or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # (a blob reaching the frame is background_blobs')
+        if edges is None:
+            edges = _edge_map(lab_s[..., 0]) > m.cover_edge
+        win = np.s_[y : y + bh, x : x + bw]
+        blob = labels[win] == i
+        _k, pl, ps, _ = cv2.connectedComponentsWithStats((blob & ~edges[win]).astype(np.uint8), 4)
+        j = 1 + int(np.argmax(ps[1:, cv2.CC_STAT_AREA]))
+        if ps[j, cv2.CC_STAT_AREA] < least:
+            continue
+        piece = pl == j
+        lab = lab_s[win]
+        px = lab[piece].astype(np.float64)
+        mode = wall_colour(px.reshape(-1, 1, 3), m)
+        if np.mean(foreground(px, mode, m.fg_l_weight) < m.fg_delta_e) < m.surface_share:
+            continue
+        whole = _fill_holes(piece, 0.5 * side * side)
+        inner = cv2.erode(whole.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+        ink = float(np.mean(lab[..., 0][inner] < float(np.median(px[:, 0])) - m.cover_ink_l))
+        if ink >= m.board_ink_max:
+            continue
+        filled = np.zeros(piece.shape, np.uint8)
+        cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.drawContours(filled, cs, -1, 1, -1)
+        hk, hl, hs, _ = cv2.connectedComponentsWithStats(
+            (filled.astype(bool) & ~whole).astype(np.uint8), 4
+        )
+        held = 0
+        for q in range(1, hk):
+            if hs[q, cv2.CC_STAT_AREA] >= 0.5 * side * side:
+                far = foreground(lab[hl == q].astype(np.float64), mode, m.fg_l_weight)
+                held += int(np.mean(far > m.fg_delta_e) >= m.surface_share)
+        if held < m.board_notes_min:
+            continue
+        rest = _fill_holes(blob & (foreground(lab, mode, m.fg_l_weight) > m.fg_delta_e),
+                           0.5 * side * side)
+        rest = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, disc).astype(bool)
+        out[win] |= blob & ~rest
+    return out
+
+
 def cover_notes(
     img: WorkImages,
     probe: Probe,
@@ -359,6 +426,7 @@ def cover_notes(
         return side * (1 + m.scale_band_step) ** b
 
     mask = _without_covers(mask, lab_s, side_at, m)
+    mask = mask & ~_boards(mask, lab_s, side_at, m)
     background = background_blobs(mask, side * side)
     edges_c = colour_edges(lab_s, m)
     mask = (mask & ~background) | notes_in_background(
