@@ -799,9 +799,10 @@ class MarkerlessConfig:
     # of 3.6-3.7 notes holding none (ink 1.6 and 12 %); a drawn block of six written yellow
     # notes is a piece of 4.4 notes with 11 % ink. A4 folders are 11 notes, a binder 22,
     # but hold one hole (the label): the held notes tell them apart, not the size; 8 keeps
-    # the faint-seamed blocks out by size as well. Printed sheets (white, 0.9-3 notes' ink
-    # per 100) pass or fail on ink; one that passes has its blocks found as notes and then
-    # put off the sheet (paper_sheets) as before
+    # the faint-seamed blocks out by size as well. Printed sheets (white, their text and dots
+    # 1.8-5.7 % ink on medium --clutter 47 and 49) mostly fail on ink; one that passes (49's
+    # third, 1.8 %) has its blocks left as lone blobs, put off the sheet (paper_sheets) as
+    # before
     board_area_min: float = 8.0
     board_ink_max: float = 0.02
     board_notes_min: int = 2
