@@ -1403,7 +1403,9 @@ class MarkerlessConfig:
     # sheet they sit inside its white margin. A region of the search image (1 px per nominal
     # mm) lighter than the wall's light there (a quadratic fitted across the photo) by
     # sheet_lighter_min and unlike it by sheet_brighter_l (CIELAB distance: white paper on a
-    # cream or grey wall differs in colour as well), under sheet_chroma, its printing closed
+    # cream or grey wall differs in colour as well), under sheet_chroma in the photo as taken
+    # or once balanced on the wall (white paper is neutral under the light or under white
+    # light; a beige wall balanced to grey leaves it blue, chroma 14), its printing closed
     # over sheet_close_mm, a quadrilateral (its area sheet_rect_fill of its convex hull, which
     # approxPolyDP makes four corners), whole in the frame (one it cuts may be a flipchart),
     # whose sides measure sheet_min_mm..sheet_max_mm against the notes found off every sheet
@@ -1417,7 +1419,10 @@ class MarkerlessConfig:
     # There a sheet is paper lighter than any bare surface, the frame may cut it (its size
     # then the part in view's), and the foreground in its hull counts as its printing (a
     # block across its margin notched 0.77 fill); a region over probe_sheet_max of the probe
-    # is no sheet but the wall around a darker panel (a kraft roll: 0.95 of the view).
+    # is no sheet but the wall around a darker panel (a kraft roll: 0.95 of the view). Since
+    # the 37th stop the notes' pass finds them as the probe does (lighter than any bare
+    # surface, printing counted, probe_sheet_max of the search image), but whole in the frame
+    # or cut with a side seen whole (sheet_frame_mm).
     sheet_brighter_l: float = 6.0
     sheet_lighter_min: float = 3.0
     sheet_chroma: float = 12.0

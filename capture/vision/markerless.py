@@ -225,6 +225,27 @@ def _off_sheets(
     return kept, [q for q in quads if min(np.linalg.norm(q.mean(0) - g) for g in gone) > 1.0]
 
 
+def _sheets(rgb: np.ndarray, img: WorkImages, probe: Probe, m: MarkerlessConfig) -> list:
+    """Printed sheets (paper_sheets) in the search image, as the probe finds them: lighter
+    than any bare surface (a sheet on the paint around a kraft panel, or on a wall beside the
+    floor the probe took for the wall), the foreground in a sheet's hull its printing (blocks
+    across its margin), a region over probe_sheet_max of the view the wall around a darker
+    surface; white paper neutral as taken or once balanced (paper_sheets' as_taken)."""
+    lab_s = img.lab_s
+    h, w = lab_s.shape[:2]
+    surfaces = [np.asarray(s, np.float64) for s in probe.surfaces]
+    printing = far_from(lab_s, surfaces, m)
+    as_taken = None
+    if probe.gains is not None:
+        as_taken = rgb8_to_lab(cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA))
+    return [
+        sh
+        for surface in surfaces
+        for sh in paper_sheets(lab_s, surface, m, printing, as_taken=as_taken)
+        if sh[0].sum() <= m.probe_sheet_max * h * w
+    ]
+
+
 def find_wall(
     rgb: np.ndarray,
     note_refs: dict[str, np.ndarray],
@@ -256,7 +277,7 @@ def find_wall(
     outlines = cover_notes(img, probe, note_refs, config)
     notes, quads = notes_from_outlines(outlines, img, m, wall, probe.surfaces)
     # coloured blocks printed on a sheet beside the notes are not notes, its dots not stickers
-    sheets = paper_sheets(img.lab_s, probe.surfaces[0], m)
+    sheets = _sheets(rgb, img, probe, m)
     to_search = img.fw * img.fs
     notes, quads = _off_sheets(notes, quads, sheets, to_search, m)
     stacked = on_top(

@@ -582,6 +582,7 @@ def paper_sheets(
     cfg: MarkerlessConfig,
     printing: np.ndarray | None = None,
     cut: bool = False,
+    as_taken: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, float, float]]:
     """Sheets of white paper in the search image: regions sheet_brighter_l lighter than the
     wall and under sheet_chroma, their printing closed over sheet_close_mm, rectangular
@@ -592,7 +593,10 @@ def paper_sheets(
     printing: when given, these pixels (what differs from the bare surfaces) count as the
     sheet's where they lie in its hull: a block printed across its margin notches it. cut
     (the probe's, for the note scale): every sheet the frame cuts is kept, its sides those of
-    the part in view's least-area rectangle (any number of corners)."""
+    the part in view's least-area rectangle (any number of corners). as_taken: the search
+    image's CIELAB before the light was balanced on the wall (None: not balanced): white
+    paper is neutral under the light as taken or once balanced on the wall, so under
+    sheet_chroma in either (a cream or beige wall balanced to grey leaves the paper blue)."""
     h, w = lab_s.shape[:2]
     lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
     chroma = np.hypot(lab[..., 1], lab[..., 2])
@@ -602,11 +606,11 @@ def paper_sheets(
     unlike = np.hypot(
         np.maximum(lighter, 0), np.hypot(lab[..., 1] - wall_lab[1], lab[..., 2] - wall_lab[2])
     )
-    paper = (
-        (lighter >= cfg.sheet_lighter_min)
-        & (unlike >= cfg.sheet_brighter_l)
-        & (chroma < cfg.sheet_chroma)
-    )
+    neutral = chroma < cfg.sheet_chroma
+    if as_taken is not None:
+        raw = cv2.medianBlur(np.ascontiguousarray(as_taken, np.float32), 5)
+        neutral |= np.hypot(raw[..., 1], raw[..., 2]) < cfg.sheet_chroma
+    paper = (lighter >= cfg.sheet_lighter_min) & (unlike >= cfg.sheet_brighter_l) & neutral
     k = max(1, round(cfg.sheet_close_mm)) | 1
     paper = cv2.morphologyEx(
         paper.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
