@@ -144,17 +144,22 @@ def test_a_folder_far_larger_than_the_notes_is_not_their_scale_nor_notes(index: 
         assert not on
 
 
-def _search_image(quad: np.ndarray, size: tuple[int, int] = (900, 700)) -> tuple:
+def _search_image(
+    quad: np.ndarray,
+    size: tuple[int, int] = (900, 700),
+    wall: tuple = (62.0, 0.5, 2.0),
+    paper: tuple = (93.0, 0.0, -1.0),
+) -> tuple:
     """A search image (CIELAB, 1 px per mm) of a grey wall with a white paper quadrilateral
     (mm corners, drawn as the photo's frame cuts it) printed with a coloured block and a dot
     of a sticker's size about the centre of its part in view, and a note and a free sticker
     on the bare wall; with the block's and the dot's centres."""
     w, h = size
     lab = np.zeros((h, w, 3), np.float32)
-    lab[...] = (62.0, 0.5, 2.0)
+    lab[...] = wall
     mask = np.zeros((h, w), np.uint8)
     cv2.fillPoly(mask, [np.round(quad).astype(np.int32)], 1)
-    lab[mask > 0] = (93.0, 0.0, -1.0)
+    lab[mask > 0] = paper
     ys, xs = np.nonzero(mask)
     cx, cy = int(xs.mean()), int(ys.mean())
     lab[cy - 25 : cy + 25, cx - 60 : cx - 10] = (60, 60, 40)
@@ -193,6 +198,59 @@ def test_a_sheet_the_frame_cuts_is_measured_by_its_sides_seen_whole(
     on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
     assert not on_n[0] and not on_d[0]
     assert bool(on_d[1]) == printed and bool(on_n[1]) == printed
+
+
+@pytest.mark.parametrize(
+    "wall, paper, printed",
+    [
+        # a pale yellow wall lit to the clip: the white sheet can read no lighter (c47's second)
+        ((99.2, -5.6, 16.5), (100.0, 0.0, 0.0), True),
+        # a grey wall balanced but still bluish, the paper bluer (chroma 14: c47's fourth)
+        ((73.3, -1.0, -5.7), (80.3, 1.4, -13.9), True),
+        # a white wall under a warm lamp, not balanced: the paper the lamp's colour (c50's third)
+        ((77.9, 1.5, 13.5), (87.0, 0.2, 16.2), True),
+        # a pale green painted wall (chroma 22) with a lighter patch of its own hue: no paper
+        ((80.0, -15.0, 16.0), (88.0, -17.0, 19.0), False),
+        # a clipped white wall and a clipped white patch: nothing tells them apart, no paper
+        ((99.5, 0.0, 0.0), (100.0, 0.0, 0.0), False),
+    ],
+)
+def test_white_paper_at_the_clip_or_under_a_cast_is_a_sheet(
+    wall: tuple, paper: tuple, printed: bool
+) -> None:
+    """Main at eb9ecd4 saw paper only lighter than the wall by sheet_lighter_min and under
+    sheet_chroma: on the 60 room photos a white sheet on a pale wall lit to the sensor's clip,
+    a bluish paper on a balanced grey wall and a sheet under a warm lamp were no sheets and
+    their printed dots read as free stickers. A pixel at the clip (sheet_clip_l) counts as
+    lighter; on a wall under sheet_cast_chroma (a white taken under a cast) paper may be the
+    wall's own colour. A painted wall's lighter patch of its own hue is still no sheet; the
+    note and the sticker on the wall stay."""
+    m = CONFIG.markerless
+    quad = np.float32([[300, 150], [510, 160], [505, 457], [295, 450]])  # an A4 sheet, whole
+    lab, block, dot = _search_image(quad, wall=wall, paper=paper)
+    sheets = paper_sheets(lab, wall, m)
+    notes = np.array([[138.0, 598.0], block])
+    dots = np.array([[220.0, 600.0], dot])
+    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
+    assert not on_n[0] and not on_d[0]
+    assert bool(on_d[1]) == printed and bool(on_n[1]) == printed
+
+
+def test_a_sheet_touching_the_frame_with_every_corner_in_view_is_whole() -> None:
+    """c47's first room photo: an A4 sheet seen at a slant, its right side bowed onto the
+    frame between two corners 4-5 px inside it. Main at eb9ecd4 took it as cut by the frame
+    with no corner on it (no side seen as cut, so no size) and read its 8 printed dots as
+    free stickers; its four corners are in view: it is measured as a whole quadrilateral."""
+    m = CONFIG.markerless
+    w = 900
+    quad = np.float32([[690, 160], [w - 6, 170], [w - 1, 310], [w - 6, 455], [690, 445]])
+    lab, block, dot = _search_image(quad)
+    sheets = paper_sheets(lab, (62.0, 0.5, 2.0), m)
+    notes = np.array([[138.0, 598.0], block])
+    dots = np.array([[220.0, 600.0], dot])
+    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
+    assert not on_n[0] and not on_d[0]
+    assert on_d[1] and on_n[1]
 
 
 @pytest.mark.slow

@@ -585,7 +585,8 @@ def paper_sheets(
     as_taken: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, float, float]]:
     """Sheets of white paper in the search image: regions sheet_brighter_l lighter than the
-    wall and under sheet_chroma, their printing closed over sheet_close_mm, rectangular
+    wall (or at the clip, sheet_clip_l) and under sheet_chroma (or within it of a wall under
+    sheet_cast_chroma: a white under a cast), their printing closed over sheet_close_mm, rectangular
     (sheet_rect_fill of their convex hull, which is a quadrilateral), whole in the frame or
     cut by one side of it with a side seen whole (_cut_sheet_sides; one cut otherwise may be
     a flipchart or a whiteboard). Each as its filled mask (printing included), long and short
@@ -603,14 +604,21 @@ def paper_sheets(
     lighter = lab[..., 0] - _wall_light(lab_s, wall_lab, cfg)
     # lighter than the wall there and unlike it: by sheet_brighter_l in lightness, or by less
     # when its colour differs from the wall's too (white paper on a cream or grey wall)
-    unlike = np.hypot(
-        np.maximum(lighter, 0), np.hypot(lab[..., 1] - wall_lab[1], lab[..., 2] - wall_lab[2])
-    )
-    neutral = chroma < cfg.sheet_chroma
+    light_ab = np.hypot(lab[..., 1] - wall_lab[1], lab[..., 2] - wall_lab[2])
+    unlike = np.hypot(np.maximum(lighter, 0), light_ab)
+    # a wall lit to the sensor's clip leaves white paper no room to read lighter: a pixel at
+    # the clip (sheet_clip_l) is as light as the paper can show, and unlike the wall by colour
+    lit = (lighter >= cfg.sheet_lighter_min) | (lab[..., 0] >= cfg.sheet_clip_l)
+    # white paper is neutral under the light as taken or once balanced on the wall, or under
+    # a cast the light's own colour: the wall's, when the wall is a white taken under that
+    # cast (under sheet_cast_chroma)
+    white = chroma < cfg.sheet_chroma
     if as_taken is not None:
         raw = cv2.medianBlur(np.ascontiguousarray(as_taken, np.float32), 5)
-        neutral |= np.hypot(raw[..., 1], raw[..., 2]) < cfg.sheet_chroma
-    paper = (lighter >= cfg.sheet_lighter_min) & (unlike >= cfg.sheet_brighter_l) & neutral
+        white |= np.hypot(raw[..., 1], raw[..., 2]) < cfg.sheet_chroma
+    if np.hypot(wall_lab[1], wall_lab[2]) < cfg.sheet_cast_chroma:
+        white |= light_ab < cfg.sheet_chroma
+    paper = lit & (unlike >= cfg.sheet_brighter_l) & white
     k = max(1, round(cfg.sheet_close_mm)) | 1
     paper = cv2.morphologyEx(
         paper.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
@@ -683,8 +691,9 @@ def _cut_sheet_sides(
     on = edges.any(1)
     nxt = np.roll(np.arange(len(poly)), -1)
     lengths = np.linalg.norm(poly[nxt] - poly, axis=1)
-    if len(poly) == 4 and on.sum() == 1:
-        # the frame only grazes a corner: a quadrilateral still, measured as a whole one
+    if len(poly) == 4 and on.sum() <= 1:
+        # the frame only grazes a corner, or a side bowed onto it between two corners in
+        # view: a quadrilateral still, measured as a whole one
         return _quad_sides(poly)
     if on.sum() != 2 or edges.any(0).sum() != 1:
         return None
