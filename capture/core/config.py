@@ -618,6 +618,34 @@ class MarkerlessConfig:
     veil_pct: float = 0.1
     veil_min: float = 0.08
     veil_tint_max: float = 2.0
+    # A light that changes colour across the photo (a warm lamp on one side, daylight from a
+    # window on the other) is taken off before the photo is read (wall_surface.light_field):
+    # one paint reflects every part of the light alike, so the wall's log chromaticity along
+    # the black-body axis (PLANCK_AXIS), fitted as a plane over the photo (at
+    # light_field_side_px; the wall: pixels off every colour step, local_light_step, not
+    # darker than local_light_dark of the photo's light, within local_light_off of the axis;
+    # residuals trimmed light_field_trim times at light_field_keep x their median), is the
+    # light's colour there. When that plane spans light_field_min or more between the
+    # photo's corners each pixel's light is brought to the one at its centre. A lamp at
+    # about 3200 K and daylight (6500 K) across the twelve real photos span 0.69-1.18 (seven
+    # over 0.85; notes read: 0 of 5 kanban notes, 18 of 73 on the dense whiteboard); the
+    # photos as taken 0.03-0.70 (post-its-8's dim, warmer top; 0.67-0.78 under the older
+    # transforms of /tmp/tf, one stop darker the most), the generated plain walls 0.00-1.35
+    light_field_min: float = 0.85
+    light_field_side_px: int = 500
+    light_field_trim: int = 5
+    light_field_keep: float = 2.5
+    # the wall's pixels found so must be light_field_share_min of the photo or more: on a dark
+    # slate (post-its-9: 0.24) they are the notes' pale papers, not a wall; walls under two
+    # lights 0.35-0.69, the photos as taken 0.40-0.63
+    light_field_share_min: float = 0.3
+    # and the plane must explain the wall: the standard deviation of its log chromaticity
+    # around the plane light_field_explained or less of it without: the real photos under two
+    # lights 0.10-0.63 (the spread is the light's), the generated walls with a slope over
+    # light_field_min 0.29 (a side light) and 0.84-1.0 (a kraft board on a grey wall, the
+    # generator's window light that no plane follows): there, taking a plane off lost 3
+    # notes, 5 stickers per note or added 6 false notes on 3 of 9 photos
+    light_field_explained: float = 0.7
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     # In a close-up (the notes' paper the photo's most common colour: Probe.closeup), against a

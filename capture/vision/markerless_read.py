@@ -53,6 +53,7 @@ from capture.vision.wall_light import (
 )
 from capture.vision.wall_notes import paper_as_photographed
 from capture.vision.wall_results import MarkerlessResult, WallDotResult, WallNoteResult
+from capture.vision.wall_surface import light_field, without_light_field
 
 # Every name calibration/colors.yaml has for notes and stickers: the palette colours are
 # named from (white notes and stickers are left out: a white wall would be one).
@@ -260,6 +261,8 @@ def read_wall(
 ) -> MarkerlessResult:
     """find_wall + interpret + the text of every note (ocr as in photo.analyse_photo)."""
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
+    # two lights of different colours across the photo: read as under the one at its centre
+    rgb = without_light_field(rgb, light_field(rgb, config.markerless))
     scene = find_wall(rgb, refs.notes, refs.stickers, config)
     res = interpret(scene, rgb, config)
     if ocr is not None:

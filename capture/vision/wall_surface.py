@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import MarkerlessConfig, NotesConfig
-from capture.vision.colour import srgb_to_lab
+from capture.vision.colour import PLANCK_AXIS, Y_WEIGHTS, srgb_to_lab
 from capture.vision.note_shapes import clean_quad, elliptic, note_scale
 from capture.vision.notes import _fill_holes
 
@@ -538,6 +538,85 @@ def without_veil(rgb8: np.ndarray, veil: float | None) -> np.ndarray:
     lin = (np.arange(256, dtype=np.float64) / 255.0) ** 2.2
     lut = np.clip((lin - veil) / (1.0 - veil), 0.0, 1.0) ** (1 / 2.2) * 255.0
     return cv2.LUT(np.ascontiguousarray(rgb8), np.round(lut).astype(np.uint8))
+
+
+def light_field(rgb8: np.ndarray, m: MarkerlessConfig) -> np.ndarray | None:
+    """The light's colour over a photo lit by two lights (a warm lamp on one side, daylight
+    from a window on the other): the plane a + b x + c y (x, y from the photo's centre over
+    its long side) of its wall's log chromaticity along the black-body axis, or None when
+    that plane spans under light_field_min between the photo's corners (one light) or too
+    little wall shows to fit it. One paint (or one whiteboard) reflects every part of the
+    light alike, and a light's colour changes smoothly, along the black-body axis: the
+    surface's change across the photo is the light's, and the notes on it take the same.
+    The wall: pixels off every colour step (local_light_step per pixel along the axis: a
+    paint's edge, a note's), not darker than local_light_dark of the photo's light (the
+    95th percentile: ink, gaps, shadows), within local_light_off of the axis (white, grey,
+    beige and cream under any lamp; a note's paper lies off it, but for a pale orange or
+    yellow one: they are fewer than the wall's pixels and their residuals are trimmed). The
+    plane must explain the wall: the spread left around it light_field_explained of the
+    spread without it or less (else two surfaces, not two lights)."""
+    h, w = rgb8.shape[:2]
+    f = min(1.0, m.light_field_side_px / max(h, w))
+    small = cv2.resize(
+        rgb8, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA
+    )
+    lin = np.maximum(_linear8(small), 1e-4)
+    log = np.log(lin)
+    log = cv2.GaussianBlur(log - log.mean(-1, keepdims=True), (0, 0), 1.0)
+    along = log @ PLANCK_AXIS.astype(np.float32)
+    off = log - along[..., None] * PLANCK_AXIS.astype(np.float32)
+    y = lin @ Y_WEIGHTS.astype(np.float32)
+    gy, gx = np.gradient(along)
+    wall = np.hypot(gx, gy) <= m.local_light_step
+    wall &= y >= m.local_light_dark * np.percentile(y, 95)
+    wall &= np.linalg.norm(off, axis=-1) < m.local_light_off
+    sh, sw = along.shape
+    if wall.sum() < max(3, m.light_field_share_min * sh * sw):
+        return None
+    yy, xx = np.nonzero(wall)
+    side = float(max(sh, sw))
+    X = np.stack([np.ones(len(xx)), (xx - sw / 2) / side, (yy - sh / 2) / side], 1)
+    z = along[wall].astype(np.float64)
+    keep = np.ones(len(z), bool)
+    coef = np.zeros(3)
+    for _ in range(m.light_field_trim):
+        coef = np.linalg.lstsq(X[keep], z[keep], rcond=None)[0]
+        r = np.abs(z - X @ coef)
+        keep = r <= max(m.local_light_dead, m.light_field_keep * float(np.median(r[keep])))
+    corners = np.array([[1.0, sx * sw / 2 / side, sy * sh / 2 / side]
+                        for sx in (-1, 1) for sy in (-1, 1)])
+    at = corners @ coef
+    if float(at.max() - at.min()) < m.light_field_min:
+        return None
+    # a light explains the surface: its spread along the axis mostly goes with the plane.
+    # Two paints (a kraft board on a grey wall) or a textured surface keep theirs: no light
+    # field, whatever slope the fit finds between them
+    left = float(np.std(z - X @ coef))
+    return coef if left <= m.light_field_explained * float(np.std(z)) else None
+
+
+def without_light_field(rgb8: np.ndarray, coef: np.ndarray | None) -> np.ndarray:
+    """The photo with its light brought to the one at its centre (light_field's plane): each
+    pixel's linear channels times exp(-(field - field at the centre) * PLANCK_AXIS), the
+    gains of a light that much warmer or cooler taken off. Row bands at a time."""
+    if coef is None:
+        return rgb8
+    h, w = rgb8.shape[:2]
+    side = float(max(h, w))
+    xs = ((np.arange(w) - w / 2) / side).astype(np.float32)
+    axis = PLANCK_AXIS.astype(np.float32)
+    enc = (np.arange(65536, dtype=np.float32) / 65535.0) ** (1 / 2.2) * 255.0 + 0.5
+    enc = enc.astype(np.uint8)
+    out = np.empty_like(rgb8)
+    band = max(1, 2_000_000 // max(w, 1))
+    for y0 in range(0, h, band):
+        ys = ((np.arange(y0, min(h, y0 + band)) - h / 2) / side).astype(np.float32)
+        shift = np.float32(coef[1]) * xs[None, :] + np.float32(coef[2]) * ys[:, None]
+        lin = _linear8(rgb8[y0 : y0 + len(ys)])
+        lin *= np.exp(-shift[..., None] * axis)
+        idx = np.clip(lin * 65535.0 + 0.5, 0, 65535).astype(np.int32)
+        out[y0 : y0 + len(ys)] = enc[idx]
+    return out
 
 
 def grey_surface(paper: np.ndarray, wall: np.ndarray | None, cfg: MarkerlessConfig) -> bool:
