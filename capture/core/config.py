@@ -642,7 +642,7 @@ class MarkerlessConfig:
     # and the plane must explain the wall: the standard deviation of its log chromaticity
     # around the plane light_field_explained or less of it without: the real photos under two
     # lights 0.10-0.63 (the spread is the light's), the generated walls with a slope over
-    # light_field_min 0.29 (a side light) and 0.84-1.0 (a kraft board on a grey wall, the
+    # light_field_min 0.29 (a side light) and 0.76-1.0 (a kraft board on a grey wall, the
     # generator's window light that no plane follows): there, taking a plane off lost 3
     # notes, 5 stickers per note or added 6 false notes on 3 of 9 photos
     light_field_explained: float = 0.7
