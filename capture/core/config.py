@@ -1355,6 +1355,45 @@ class MarkerlessConfig:
     # taken when it rises over the paper inside on this share of the pixels along it (a line
     # of writing parallel to the side, crossed on as many lines, breaks between letters)
     outline_seam_whole: float = 0.8
+    # Notes of one colour in a row or a column, edge to edge or shingled (note_runs): the
+    # square coverer lays its squares where the run's length puts them, not at the seams
+    # (real post-its-7: a row of five yellow notes, each outline a third into the next note,
+    # whose words it read). False: the outlines as fitted (for measuring)
+    relay_runs: bool = True
+    # a run: outlines whose papers lie within run_paper_de (lightness at outline_l_weight;
+    # two colours lie 20 and more apart), centres within run_across x the note's size across
+    # the run (notes stuck in a row are a few mm off each other), their outlines touching or
+    # overlapping along it (a gap under run_gap x the note's length: an outline may end a
+    # few px short of its paper)
+    run_paper_de: float = 15.0
+    run_across: float = 0.3
+    run_gap: float = 0.25
+    # along the run, on the middle run_band of the band all its outlines cover: a line across
+    # is paper when run_paper_tol or less from the run's paper (ink on it counted as paper);
+    # the run ends where under half of a line is, looked for up to run_end_reach x the note's
+    # length past its outermost outlines (as far as the outline fit moves a side)
+    run_paper_tol: float = 16.0
+    run_band: float = 0.6
+    run_end_reach: float = 0.35
+    # a seam: the paper's mean colour (ink-free pixels) over run_step_win x the note's length
+    # after a line differs from that before it by run_step_min or more, the most within as
+    # much either way (real post-its-7: 3-5 at its row's seams, under 2.5 elsewhere on
+    # the paper)
+    run_step_win: float = 0.06
+    run_step_min: float = 3.0
+    # ink left out of the paper's colour: run_ink_drop (L*) under the paper, grown by 2 px
+    # (a stroke's soft edge is neither ink nor paper: counted, the letters' edges stepped
+    # 5-10 on post-its-7's notes)
+    run_ink_drop: float = 10.0
+    # a line across the run under half paper and at most run_line_px (work px) wide is a
+    # seam: the shadow line of a note's edge over the next (post-its-7: 3-4 px); wider,
+    # the wall between two notes apart, whose ends the fit found
+    run_line_px: int = 6
+    # the K - 1 seams cut the run into pieces of run_piece x the note's length (the photo's
+    # median outline): a note shingled under the next shows part of itself
+    run_piece: tuple[float, float] = (0.5, 1.12)
+    # an outline moved under run_move_min x its side stays as fitted
+    run_move_min: float = 0.08
     # Which of two overlapping notes lies on top (note_stack.on_top; the stickers and the
     # writing in the overlap are the upper note's). Notes overlapping by stack_overlap_min
     # of the smaller one or more (less is two outlines a little off their paper: the 90th

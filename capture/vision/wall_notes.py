@@ -27,6 +27,7 @@ from capture.vision.note_outline import (
     shown_inside,
     split_at_seam,
 )
+from capture.vision.note_runs import relay_runs
 from capture.vision.note_shapes import (
     enclosing_quad,
     lone_quads,
@@ -547,6 +548,8 @@ def notes_from_outlines(
         kept = _split_stacked(kept, img, cfg)
     if cfg.merge_one_paper:
         kept = _one_paper(kept, img, bare, cfg)
+    if cfg.relay_runs:
+        kept = _relay(kept, img, cfg)
     notes: list[WallNote] = []
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
@@ -643,6 +646,25 @@ def _split_stacked(
             out.append((o, paper, f))
             continue
         out += [(Outline((p.quad + 0.5) * img.fs - 0.5, o.score, False), paper, p) for p in done]
+    return out
+
+
+def _relay(
+    kept: list[tuple[Outline, np.ndarray, FittedQuad]],
+    img: WorkImages,
+    cfg: MarkerlessConfig,
+) -> list[tuple[Outline, np.ndarray, FittedQuad]]:
+    """Outlines over notes of one colour in a row or a column, edge to edge or shingled,
+    re-laid at the run's seams (note_runs.relay_runs): a re-laid outline's ends are seams
+    the fit did not find, its corners no note's own (not whole)."""
+    new = relay_runs(img.lab, [f.quad for _o, _p, f in kept], [p for _o, p, _f in kept], cfg)
+    out = []
+    for (o, paper, f), q in zip(kept, new, strict=True):
+        if q is None:
+            out.append((o, paper, f))
+            continue
+        fit = replace(f, quad=q, cautious=None, whole=False, shown=None)
+        out.append((Outline((q + 0.5) * img.fs - 0.5, o.score, False), paper, fit))
     return out
 
 
