@@ -1368,11 +1368,15 @@ class MarkerlessConfig:
     run_paper_de: float = 15.0
     run_across: float = 0.3
     run_gap: float = 0.25
-    # along the run, on the middle run_band of the band all its outlines cover: a line across
-    # is paper when run_paper_tol or less from the run's paper (ink on it counted as paper);
-    # the run ends where under half of a line is, looked for up to run_end_reach x the note's
-    # length past its outermost outlines (as far as the outline fit moves a side)
+    # along the run, on the middle run_band of the band all its outlines cover: a pixel is
+    # paper when run_paper_tol or less from the run's paper; a line across with under
+    # run_paper_share of it paper is none (the wall, or a seam's shadow line; ink is not
+    # counted either way: a dark wall is as dark, and a line along a row of letters is a
+    # third to a half ink); the run ends where a line is none, looked for up to
+    # run_end_reach x the note's length past its outermost outlines (as far as the outline
+    # fit moves a side)
     run_paper_tol: float = 16.0
+    run_paper_share: float = 0.25
     run_band: float = 0.6
     run_end_reach: float = 0.35
     # a seam: the paper's mean colour (ink-free pixels) over run_step_win x the note's length
@@ -1392,6 +1396,11 @@ class MarkerlessConfig:
     # the K - 1 seams cut the run into pieces of run_piece x the note's length (the photo's
     # median outline): a note shingled under the next shows part of itself
     run_piece: tuple[float, float] = (0.5, 1.12)
+    # a run is re-laid only when two outlines next to each other overlap or leave a gap of
+    # run_mislaid x the note's length or more along it (squares laid by the run's length:
+    # post-its-7 a third of a note); notes fitted right meet within a few % (the generated
+    # walls: re-laid on every run, sets 41, 42, 47 lost 3-4 points of outlines IoU >= 0.9)
+    run_mislaid: float = 0.15
     # an outline moved under run_move_min x its side stays as fitted
     run_move_min: float = 0.08
     # Which of two overlapping notes lies on top (note_stack.on_top; the stickers and the

@@ -19,6 +19,8 @@ Plain functions over arrays (work image CIELAB, quads TL TR BR BL in its pixels)
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -87,9 +89,10 @@ def _profiles(
     t: tuple[float, float], r: tuple[float, float], paper: np.ndarray, cfg: MarkerlessConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Along the run (1 px steps from t[0] to t[1], across from r[0] to r[1]): the share of
-    each line across that is this paper or ink on it, and the median colour (L* at
-    outline_l_weight) of its paper pixels free of ink (ink: run_ink_drop under the paper's
-    L*, grown by 2 px: a stroke's soft edge is neither; NaN where under a third are)."""
+    each line across that is this paper (ink is not: a dark wall in a gap is as dark), and
+    the median colour (L* at outline_l_weight) of its paper pixels free of ink (ink:
+    run_ink_drop under the paper's L*, grown by 2 px: a stroke's soft edge is neither; NaN
+    where under a third are)."""
     ts = np.arange(t[0], t[1] + 1.0)
     rs = np.arange(r[0], r[1] + 1.0)
     pts = origin + ts[:, None, None] * u + rs[None, :, None] * v
@@ -99,9 +102,8 @@ def _profiles(
     w = np.array([cfg.outline_l_weight, 1.0, 1.0], np.float32)
     dist = np.linalg.norm((g - np.asarray(paper, np.float32)) * w, axis=2)
     inside = g[..., 0] > -500
-    ink = inside & (g[..., 0] < float(paper[0]) - cfg.merge_ink_drop)
     on = dist < cfg.run_paper_tol
-    share = (on | ink).mean(1)
+    share = on.mean(1)
     dark = (inside & (g[..., 0] < float(paper[0]) - cfg.run_ink_drop)).astype(np.uint8)
     free = on & ~cv2.dilate(dark, np.ones((5, 5), np.uint8)).astype(bool)
     gw = np.where(free[..., None], g * w, np.nan)
@@ -191,6 +193,14 @@ def _relay_one(
     tq = [(q - origin) @ u for q in run]
     rq = [(q - origin) @ v for q in run]
     t0, t1 = min(float(t.min()) for t in tq), max(float(t.max()) for t in tq)
+    # only a run laid off its seams: two outlines next to each other overlapping, or leaving
+    # a gap, by run_mislaid x the note's length or more (edge to edge notes fitted right
+    # meet, and a note shingled under the next ends at its edge)
+    ends_ = sorted(((t[0] + t[3]) / 2, (t[1] + t[2]) / 2) if axis == 0
+                   else ((t[0] + t[1]) / 2, (t[3] + t[2]) / 2) for t in tq)
+    ends_ = sorted((min(a, b), max(a, b)) for a, b in ends_)
+    if all(abs(b[0] - a[1]) < cfg.run_mislaid * along_len for a, b in itertools.pairwise(ends_)):
+        return [None] * len(run)
     # across: the band every outline covers, its middle run_band share
     r0, r1 = max(float(r.min()) for r in rq), min(float(r.max()) for r in rq)
     if r1 - r0 < 0.3 * (size[1] if axis == 0 else size[0]):
@@ -200,7 +210,7 @@ def _relay_one(
     ta, tb = t0 - reach, t1 + reach
     share, mean = _profiles(lab, origin, u, v, (ta, tb), (r0 + pad, r1 - pad), paper, cfg)
     n = len(share)
-    on = share >= 0.5
+    on = share >= cfg.run_paper_share
     # the run's paper: from where the outlines lie, out to where it ends (or the reach)
     mid0, mid1 = round(t0 - ta), round(t1 - ta)
     inner = np.arange(max(mid0, 0), min(mid1, n - 1) + 1)
@@ -218,8 +228,8 @@ def _relay_one(
         e1 -= 1
     if e0 == 0 or e1 == n - 1:
         return [None] * len(run)  # the paper runs on past the reach: no end seen
-    # a line across under half paper: the wall between two notes apart, or the shadow line
-    # of a note's edge over the next (run_line_px wide or less: a seam)
+    # a line across under run_paper_share paper: the wall between two notes apart, or the
+    # shadow line of a note's edge over the next (run_line_px wide or less: a seam)
     win = max(3, round(cfg.run_step_win * along_len))
     st = _steps(mean, win)
     lines, blobs, start, c = [], [], e0, e0
