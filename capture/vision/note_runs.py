@@ -254,6 +254,9 @@ def _relay_one(
         kb = int(((centres >= b0) & (centres <= b1)).sum())
         if kb == 0:
             continue
+        if kb == 1:  # a note apart from the others: its fit stands
+            ends.append(None)
+            continue
         cand = [(x, 2 * cfg.run_step_min) for x in lines if b0 < x < b1]
         for x in range(b0 + win, b1 - win + 1):
             s = st[x]
@@ -264,14 +267,17 @@ def _relay_one(
         if cuts is None:
             return [None] * k
         ends.append([b0, *cuts, b1])
-    if sum(len(e) - 1 for e in ends) != k:
+    spans = [None if e is None else (e[j], e[j + 1])
+             for e in ends for j in range(1 if e is None else len(e) - 1)]
+    if len(spans) != k:
         return [None] * k
-    spans = [(e[j], e[j + 1]) for e in ends for j in range(len(e) - 1)]
     order = np.argsort(centres)
     out: list[np.ndarray | None] = [None] * k
-    for (a, b), i in zip(spans, order, strict=True):
+    for span, i in zip(spans, order, strict=True):
+        if span is None:
+            continue
         q = run[i]
-        a, b = ta + a, ta + b
+        a, b = ta + span[0], ta + span[1]
         if axis == 0:  # the top (TL-TR) and bottom (BL-BR) sides kept
             long_ = ((q[0], q[1] - q[0]), (q[3], q[2] - q[3]))
         else:  # the left (TL-BL) and right (TR-BR) sides kept
