@@ -1385,6 +1385,11 @@ class MarkerlessConfig:
     # the paper)
     run_step_win: float = 0.06
     run_step_min: float = 3.0
+    # ... and run_step_snr x the upper quartile of the steps along the run: a seam stands out
+    # of the paper's own (post-its-7's row: quartile 0.9-1.0, seams 3-4; the dim, grainy
+    # post-its-9: quartile 1.6-4.5, every other line a step of 5-10, and runs re-laid there
+    # at lines of writing took five false stickers into their outlines)
+    run_step_snr: float = 3.0
     # ink left out of the paper's colour: run_ink_drop (L*) under the paper, grown by 2 px
     # (a stroke's soft edge is neither ink nor paper: counted, the letters' edges stepped
     # 5-10 on post-its-7's notes)

@@ -247,6 +247,10 @@ def _relay_one(
             start = c
     blobs.append((start, e1))
     centres = np.array([float(t.mean()) - ta for t in tq])
+    # a seam stands out of the paper's own steps (its grain, the light across it, writing
+    # the ink mask missed): run_step_snr x their upper quartile along the run, at least
+    # run_step_min
+    floor = max(cfg.run_step_min, cfg.run_step_snr * float(np.percentile(st[e0 : e1 + 1], 75)))
     k = len(run)
     piece = (cfg.run_piece[0] * along_len, cfg.run_piece[1] * along_len)
     ends = []
@@ -261,7 +265,7 @@ def _relay_one(
         for x in range(b0 + win, b1 - win + 1):
             s = st[x]
             near = any(abs(x - y) <= win for y, _s in cand)
-            if not near and s >= cfg.run_step_min and s >= st[max(0, x - win) : x + win + 1].max():
+            if not near and s >= floor and s >= st[max(0, x - win) : x + win + 1].max():
                 cand.append((x, float(s)))
         cuts = _cuts(sorted(cand), b0, b1, kb, *piece)
         if cuts is None:
