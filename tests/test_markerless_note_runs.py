@@ -50,12 +50,12 @@ def _square(x0: float, x1: float) -> np.ndarray:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_shingled_row_is_laid_at_its_seams(seed: int) -> None:
-    """Outlines at 20-96, 100-176 and 150-226 mm (the second a third of a note into the
+    """Outlines at 30-106, 100-176 and 150-226 mm (the second a third of a note into the
     third) end at the seams: 20-90, 90-160, 160-236 mm, within 3 mm; the notes' tops and
     bottoms kept. Without it (main) they stay where they were laid."""
     lab = _row(seed)
     paper = rgb8_to_lab(GOLD.astype(np.uint8).reshape(1, 1, 3))[0, 0].astype(np.float64)
-    quads = [_square(20, 96), _square(100, 176), _square(150, 226)]
+    quads = [_square(30, 106), _square(100, 176), _square(150, 226)]
     new = relay_runs(lab, quads, [paper] * 3, CONFIG.markerless)
     want = [(20, 90), (90, 160), (160, 236)]
     got = [q if q is not None else old for q, old in zip(new, quads, strict=True)]

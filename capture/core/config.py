@@ -1406,7 +1406,10 @@ class MarkerlessConfig:
     # post-its-7 a third of a note); notes fitted right meet within a few % (the generated
     # walls: re-laid on every run, sets 41, 42, 47 lost 3-4 points of outlines IoU >= 0.9)
     run_mislaid: float = 0.15
-    # an outline moved under run_move_min x its side stays as fitted
+    # an outline moved under run_move_min x its side stays as fitted, and so does one that
+    # holds its piece and is no longer than a note: a note shingled under the next shows a
+    # piece, its outline reaching on under the next (generated seed 43 IMG_0001: cut to the
+    # piece, its IoU with the whole note fell under 0.9)
     run_move_min: float = 0.08
     # Which of two overlapping notes lies on top (note_stack.on_top; the stickers and the
     # writing in the overlap are the upper note's). Notes overlapping by stack_overlap_min

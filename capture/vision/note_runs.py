@@ -282,6 +282,11 @@ def _relay_one(
             continue
         q = run[i]
         a, b = ta + span[0], ta + span[1]
+        qa, qb = sorted(((tq[i][0] + tq[i][3]) / 2, (tq[i][1] + tq[i][2]) / 2) if axis == 0
+                        else ((tq[i][0] + tq[i][1]) / 2, (tq[i][3] + tq[i][2]) / 2))
+        tol = cfg.run_move_min * along_len
+        if qa <= a + tol and qb >= b - tol and qb - qa <= cfg.run_piece[1] * along_len:
+            continue  # it holds its piece, reaching on under a neighbour: a note's own length
         if axis == 0:  # the top (TL-TR) and bottom (BL-BR) sides kept
             long_ = ((q[0], q[1] - q[0]), (q[3], q[2] - q[3]))
         else:  # the left (TL-BL) and right (TR-BR) sides kept
