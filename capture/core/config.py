@@ -1398,6 +1398,7 @@ class MarkerlessConfig:
     # seam: the shadow line of a note's edge over the next (post-its-7: 3-4 px); wider,
     # the wall between two notes apart, whose ends the fit found
     run_line_px: int = 6
+    run_line_share: float = 0.1
     # the K - 1 seams cut the run into pieces of run_piece x the note's length (the photo's
     # median outline): a note shingled under the next shows part of itself
     run_piece: tuple[float, float] = (0.5, 1.12)

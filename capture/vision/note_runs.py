@@ -87,12 +87,13 @@ def _meet(p: np.ndarray, d: np.ndarray, q: np.ndarray, e: np.ndarray) -> np.ndar
 def _profiles(
     lab: np.ndarray, origin: np.ndarray, u: np.ndarray, v: np.ndarray,
     t: tuple[float, float], r: tuple[float, float], paper: np.ndarray, cfg: MarkerlessConfig,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Along the run (1 px steps from t[0] to t[1], across from r[0] to r[1]): the share of
     each line across that is this paper (ink is not: a dark wall in a gap is as dark), and
     the median colour (L* at outline_l_weight) of its paper pixels free of ink (ink:
     run_ink_drop under the paper's L*, grown by 2 px: a stroke's soft edge is neither; NaN
-    where under a third are)."""
+    where under a third are); and the share of each line that is as dark as ink
+    (merge_ink_drop under the paper's L*)."""
     ts = np.arange(t[0], t[1] + 1.0)
     rs = np.arange(r[0], r[1] + 1.0)
     pts = origin + ts[:, None, None] * u + rs[None, :, None] * v
@@ -104,6 +105,7 @@ def _profiles(
     inside = g[..., 0] > -500
     on = dist < cfg.run_paper_tol
     share = on.mean(1)
+    inky = (inside & (g[..., 0] < float(paper[0]) - cfg.merge_ink_drop)).mean(1)
     dark = (inside & (g[..., 0] < float(paper[0]) - cfg.run_ink_drop)).astype(np.uint8)
     free = on & ~cv2.dilate(dark, np.ones((5, 5), np.uint8)).astype(bool)
     gw = np.where(free[..., None], g * w, np.nan)
@@ -111,7 +113,7 @@ def _profiles(
     ok = free.sum(1) >= len(rs) / 3
     if ok.any():
         med[ok] = np.nanmedian(gw[ok], axis=1)
-    return share, med
+    return share, med, inky
 
 
 def _steps(mean: np.ndarray, win: int) -> np.ndarray:
@@ -208,7 +210,7 @@ def _relay_one(
     pad = (1 - cfg.run_band) / 2 * (r1 - r0)
     reach = cfg.run_end_reach * along_len
     ta, tb = t0 - reach, t1 + reach
-    share, mean = _profiles(lab, origin, u, v, (ta, tb), (r0 + pad, r1 - pad), paper, cfg)
+    share, mean, inky = _profiles(lab, origin, u, v, (ta, tb), (r0 + pad, r1 - pad), paper, cfg)
     n = len(share)
     on = share >= cfg.run_paper_share
     # the run's paper: from where the outlines lie, out to where it ends (or the reach)
@@ -241,7 +243,8 @@ def _relay_one(
         while c <= e1 and not on[c]:
             c += 1
         if c - g0 <= cfg.run_line_px:
-            lines.append((g0 + c - 1) // 2)
+            if share[g0:c].min() < cfg.run_line_share:  # (not a row of bold letters)
+                lines.append((g0 + c - 1) // 2)
         else:
             blobs.append((start, g0 - 1))
             start = c
