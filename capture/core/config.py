@@ -1368,6 +1368,11 @@ class MarkerlessConfig:
     run_paper_de: float = 15.0
     run_across: float = 0.3
     run_gap: float = 0.25
+    # ... and turned within run_angle_max degrees of each other: a note stuck askew in a
+    # column has no seam square across it (real post-its-9: a note turned 9-13 deg, its
+    # neighbour re-laid across the wall beside it, a corner of it taken for a sticker;
+    # fitted outlines of notes stuck square lie within 3-5 deg of each other, post-its-7)
+    run_angle_max: float = 7.0
     # along the run, on the middle run_band of the band all its outlines cover: a pixel is
     # paper when run_paper_tol or less from the run's paper; a line across with under
     # run_paper_share of it paper is none (the wall, or a seam's shadow line; ink is not

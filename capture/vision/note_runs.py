@@ -41,9 +41,9 @@ def _runs(
     quads: list[np.ndarray], papers: list[np.ndarray], axis: int, size: tuple[float, float],
     cfg: MarkerlessConfig,
 ) -> list[list[int]]:
-    """Groups of outlines of one paper chained along `axis`: centres within
-    run_across x the note's size across it, and touching or overlapping along it (a gap
-    under run_gap x its length), two or more each."""
+    """Groups of outlines of one paper chained along `axis`: turned within run_angle_max
+    of each other, centres within run_across x the note's size across it, and touching or
+    overlapping along it (a gap under run_gap x its length), two or more each."""
     n = len(quads)
     along_len, across_len = (size[0], size[1]) if axis == 0 else (size[1], size[0])
     cs = np.array([q.mean(0) for q in quads])
@@ -62,6 +62,8 @@ def _runs(
             d = np.asarray(papers[i], np.float64) - np.asarray(papers[j], np.float64)
             if np.hypot(cfg.outline_l_weight * d[0], np.hypot(d[1], d[2])) > cfg.run_paper_de:
                 continue
+            if abs(float(u @ _axis(quads[j], axis))) < np.cos(np.radians(cfg.run_angle_max)):
+                continue  # one stuck askew: no seam across the run at its edge
             dc = cs[j] - cs[i]
             if abs(dc @ v) > cfg.run_across * across_len:
                 continue
@@ -87,13 +89,12 @@ def _meet(p: np.ndarray, d: np.ndarray, q: np.ndarray, e: np.ndarray) -> np.ndar
 def _profiles(
     lab: np.ndarray, origin: np.ndarray, u: np.ndarray, v: np.ndarray,
     t: tuple[float, float], r: tuple[float, float], paper: np.ndarray, cfg: MarkerlessConfig,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Along the run (1 px steps from t[0] to t[1], across from r[0] to r[1]): the share of
     each line across that is this paper (ink is not: a dark wall in a gap is as dark), and
     the median colour (L* at outline_l_weight) of its paper pixels free of ink (ink:
     run_ink_drop under the paper's L*, grown by 2 px: a stroke's soft edge is neither; NaN
-    where under a third are); and the share of each line that is as dark as ink
-    (merge_ink_drop under the paper's L*)."""
+    where under a third are)."""
     ts = np.arange(t[0], t[1] + 1.0)
     rs = np.arange(r[0], r[1] + 1.0)
     pts = origin + ts[:, None, None] * u + rs[None, :, None] * v
@@ -105,7 +106,6 @@ def _profiles(
     inside = g[..., 0] > -500
     on = dist < cfg.run_paper_tol
     share = on.mean(1)
-    inky = (inside & (g[..., 0] < float(paper[0]) - cfg.merge_ink_drop)).mean(1)
     dark = (inside & (g[..., 0] < float(paper[0]) - cfg.run_ink_drop)).astype(np.uint8)
     free = on & ~cv2.dilate(dark, np.ones((5, 5), np.uint8)).astype(bool)
     gw = np.where(free[..., None], g * w, np.nan)
@@ -113,7 +113,7 @@ def _profiles(
     ok = free.sum(1) >= len(rs) / 3
     if ok.any():
         med[ok] = np.nanmedian(gw[ok], axis=1)
-    return share, med, inky
+    return share, med
 
 
 def _steps(mean: np.ndarray, win: int) -> np.ndarray:
@@ -210,7 +210,7 @@ def _relay_one(
     pad = (1 - cfg.run_band) / 2 * (r1 - r0)
     reach = cfg.run_end_reach * along_len
     ta, tb = t0 - reach, t1 + reach
-    share, mean, inky = _profiles(lab, origin, u, v, (ta, tb), (r0 + pad, r1 - pad), paper, cfg)
+    share, mean = _profiles(lab, origin, u, v, (ta, tb), (r0 + pad, r1 - pad), paper, cfg)
     n = len(share)
     on = share >= cfg.run_paper_share
     # the run's paper: from where the outlines lie, out to where it ends (or the reach)
