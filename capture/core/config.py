@@ -1358,7 +1358,7 @@ class MarkerlessConfig:
     # Notes of one colour in a row or a column, edge to edge or shingled (note_runs): the
     # square coverer lays its squares where the run's length puts them, not at the seams
     # (real post-its-7: a row of five yellow notes, each outline a third into the next note,
-    # whose words it read). Off by default (37th stop): on, real text 688 -> 645 edits and
+    # whose words it read). Off by default (37th stop): on, real text 688 -> 644 edits and
     # the generated plain sets identical, but real post-its-9 gained two false stickers (a
     # shingled pair re-laid at its seam moved the photo's sticker evidence; its outlines
     # look right by eye): the rule is that real_colours stays identical or better. True:
