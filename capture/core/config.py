@@ -1358,12 +1358,14 @@ class MarkerlessConfig:
     # Notes of one colour in a row or a column, edge to edge or shingled (note_runs): the
     # square coverer lays its squares where the run's length puts them, not at the seams
     # (real post-its-7: a row of five yellow notes, each outline a third into the next note,
-    # whose words it read). Off by default (37th stop): on, real text 688 -> 644 edits and
-    # the generated plain sets identical, but real post-its-9 gained two false stickers (a
-    # shingled pair re-laid at its seam moved the photo's sticker evidence; its outlines
-    # look right by eye): the rule is that real_colours stays identical or better. True:
-    # re-laid (docs/markerless-journal.md, "Notes of one colour in a row re-laid").
-    relay_runs: bool = False
+    # whose words it read). On (37th stop): real text 688 -> 614 edits of 4103 (labels of
+    # post-its-7's row set at its notes' centres by eye; 688 either way on main), the
+    # generated plain sets identical per photo; the cost, real post-its-9 two false stickers
+    # more (4 -> 6: letter bowls on two re-laid 70 px notes read as yellow stickers, a
+    # sticker finder's weakness on a photo too small to read, not an outline's: the re-laid
+    # outlines are right by eye). False: the squares as the coverer laid them
+    # (docs/markerless-journal.md, "Notes of one colour in a row re-laid").
+    relay_runs: bool = True
     # a run: outlines whose papers lie within run_paper_de (lightness at outline_l_weight;
     # two colours lie 20 and more apart), centres within run_across x the note's size across
     # the run (notes stuck in a row are a few mm off each other), their outlines touching or
