@@ -1533,17 +1533,13 @@ class MarkerlessConfig:
     # crosses must be no longer than sheet_max_mm either; one cut at a frame corner or across,
     # or with no side seen whole, keeps the whole-in-frame rule (it may be a flipchart).
     sheet_frame_mm: float = 3.0
-    # White paper seen as paper where sheet_lighter_min cannot tell it (37th stop; on the 60
-    # room photos printed dots on sheets not seen read as free stickers): a wall lit to the
-    # sensor's clip leaves the paper no room to read lighter, so a pixel at sheet_clip_l or
-    # over counts as lighter (the paper is still unlike the wall: a pale yellow wall at L* 99
-    # and a neutral sheet at 100 differ by 17 in a*, b*; a clipped white wall and sheet do
-    # not); on a wall under sheet_cast_chroma (too grey for a note's paper, note_chroma_min:
-    # a white taken under a cast, balanced or not) paper may read the wall's own colour (the
-    # light's) within sheet_chroma instead of neutral: a bluish paper (chroma 14) on a balanced
+    # White paper seen as paper under a cast (37th stop; on the 60 room photos printed dots
+    # on sheets not seen read as free stickers): on a wall under sheet_cast_chroma (too grey
+    # for a note's paper, note_chroma_min: a white taken under a cast, balanced or not)
+    # paper may read the wall's own colour (the light's) within sheet_chroma instead of
+    # neutral: a bluish paper (chroma 14) on a balanced
     # grey wall, a sheet under a warm lamp (chroma 16, the wall 13.6). A painted wall's own
     # lighter patch (chroma over sheet_cast_chroma) stays no paper.
-    sheet_clip_l: float = 99.0
     sheet_cast_chroma: float = 15.0
     probe_sheet_max: float = 0.25
 

@@ -664,8 +664,8 @@ def paper_sheets(
     as_taken: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, float, float]]:
     """Sheets of white paper in the search image: regions sheet_brighter_l lighter than the
-    wall (or at the clip, sheet_clip_l) and under sheet_chroma (or within it of a wall under
-    sheet_cast_chroma: a white under a cast), their printing closed over sheet_close_mm, rectangular
+    wall and under sheet_chroma (or within it of a wall under sheet_cast_chroma: a white
+    under a cast), their printing closed over sheet_close_mm, rectangular
     (sheet_rect_fill of their convex hull, which is a quadrilateral), whole in the frame or
     cut by one side of it with a side seen whole (_cut_sheet_sides; one cut otherwise may be
     a flipchart or a whiteboard). Each as its filled mask (printing included), long and short
@@ -685,9 +685,9 @@ def paper_sheets(
     # when its colour differs from the wall's too (white paper on a cream or grey wall)
     light_ab = np.hypot(lab[..., 1] - wall_lab[1], lab[..., 2] - wall_lab[2])
     unlike = np.hypot(np.maximum(lighter, 0), light_ab)
-    # a wall lit to the sensor's clip leaves white paper no room to read lighter: a pixel at
-    # the clip (sheet_clip_l) is as light as the paper can show, and unlike the wall by colour
-    lit = (lighter >= cfg.sheet_lighter_min) | (lab[..., 0] >= cfg.sheet_clip_l)
+    # no pixel at the sensor's clip counts as lighter by itself: a cream wall clipped white
+    # by a lamp is as white as paper there (37th stop, set 54's eighth photo)
+    lit = lighter >= cfg.sheet_lighter_min
     # white paper is neutral under the light as taken or once balanced on the wall, or under
     # a cast the light's own colour: the wall's, when the wall is a white taken under that
     # cast (under sheet_cast_chroma)
