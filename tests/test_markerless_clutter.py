@@ -169,6 +169,19 @@ def _search_image(
     return lab, (cx - 35.0, float(cy)), (cx + 30.0, cy + 10.0)
 
 
+def _printed(quad: np.ndarray, wall: tuple = (62.0, 0.5, 2.0), **kw) -> tuple[bool, bool]:
+    """_search_image's sheet found against the wall (paper_sheets) and printed_on: whether its
+    block and its dot are printed; the note and the sticker on the bare wall never are."""
+    m = CONFIG.markerless
+    lab, block, dot = _search_image(quad, wall=wall, **kw)
+    sheets = paper_sheets(lab, wall, m)
+    notes = np.array([[138.0, 598.0], block])
+    dots = np.array([[220.0, 600.0], dot])
+    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
+    assert not on_n[0] and not on_d[0]
+    return bool(on_n[1]), bool(on_d[1])
+
+
 @pytest.mark.parametrize(
     "quad, printed",
     [
@@ -190,14 +203,7 @@ def test_a_sheet_the_frame_cuts_is_measured_by_its_sides_seen_whole(
     free stickers lay on sheets the frame cuts. A sheet one side of the frame cuts is
     measured by the sides seen whole: an A4 one's dots and blocks are printed; a flipchart's
     (650 mm) or one cut at a frame corner are not; the note and sticker on the wall stay."""
-    m = CONFIG.markerless
-    lab, block, dot = _search_image(quad)
-    sheets = paper_sheets(lab, (62.0, 0.5, 2.0), m)
-    notes = np.array([[138.0, 598.0], block])
-    dots = np.array([[220.0, 600.0], dot])
-    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
-    assert not on_n[0] and not on_d[0]
-    assert bool(on_d[1]) == printed and bool(on_n[1]) == printed
+    assert _printed(quad) == (printed, printed)
 
 
 @pytest.mark.parametrize(
@@ -227,15 +233,8 @@ def test_white_paper_under_a_cast_is_a_sheet_at_the_clip_none(
     taken under a cast) paper may be the wall's own colour. A painted wall's lighter patch
     of its own hue is still no sheet, nor white at the sensor's clip (a clipped cream wall is
     as white); the note and the sticker on the wall stay."""
-    m = CONFIG.markerless
     quad = np.float32([[300, 150], [510, 160], [505, 457], [295, 450]])  # an A4 sheet, whole
-    lab, block, dot = _search_image(quad, wall=wall, paper=paper)
-    sheets = paper_sheets(lab, wall, m)
-    notes = np.array([[138.0, 598.0], block])
-    dots = np.array([[220.0, 600.0], dot])
-    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
-    assert not on_n[0] and not on_d[0]
-    assert bool(on_d[1]) == printed and bool(on_n[1]) == printed
+    assert _printed(quad, wall=wall, paper=paper) == (printed, printed)
 
 
 def test_a_sheet_touching_the_frame_with_every_corner_in_view_is_whole() -> None:
@@ -243,16 +242,9 @@ def test_a_sheet_touching_the_frame_with_every_corner_in_view_is_whole() -> None
     frame between two corners 4-5 px inside it. Main at eb9ecd4 took it as cut by the frame
     with no corner on it (no side seen as cut, so no size) and read its 8 printed dots as
     free stickers; its four corners are in view: it is measured as a whole quadrilateral."""
-    m = CONFIG.markerless
     w = 900
     quad = np.float32([[690, 160], [w - 6, 170], [w - 1, 310], [w - 6, 455], [690, 445]])
-    lab, block, dot = _search_image(quad)
-    sheets = paper_sheets(lab, (62.0, 0.5, 2.0), m)
-    notes = np.array([[138.0, 598.0], block])
-    dots = np.array([[220.0, 600.0], dot])
-    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
-    assert not on_n[0] and not on_d[0]
-    assert on_d[1] and on_n[1]
+    assert _printed(quad) == (True, True)
 
 
 @pytest.mark.slow
