@@ -11,7 +11,7 @@ rows, columns). wall_stickers finds the dots on them next.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import cv2
@@ -290,6 +290,33 @@ def _one_cover(lab: np.ndarray, piece: np.ndarray, m: MarkerlessConfig) -> bool:
     return float(dark.mean()) < m.cover_ink_max
 
 
+def _blob_pieces(
+    mask: np.ndarray, lab_s: np.ndarray, side_at: Callable[[np.ndarray], float],
+    area_min: float, m: MarkerlessConfig, clear_of_frame: bool = False,
+) -> Iterator[tuple[tuple[slice, slice], np.ndarray, float, int, np.ndarray, np.ndarray]]:
+    """Each blob of the mask (search px) of area_min notes' area or more (side_at: the side
+    expected at its centre), cut where its lightness steps (find_squares' edge map over
+    cover_edge, computed once, only if a blob is that large): its box, its pixels there,
+    the side, and the pieces as connectedComponentsWithStats gives them (count, labels,
+    stats). clear_of_frame: blobs touching the frame are left out."""
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
+    h, w = mask.shape
+    edges = None
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        side = side_at(cents[i])
+        if area < area_min * side * side:
+            continue
+        if clear_of_frame and (x == 0 or y == 0 or x + bw >= w or y + bh >= h):
+            continue  # (a blob reaching the frame is background_blobs')
+        if edges is None:
+            edges = _edge_map(lab_s[..., 0]) > m.cover_edge
+        win = np.s_[y : y + bh, x : x + bw]
+        blob = labels[win] == i
+        k, pl, ps, _ = cv2.connectedComponentsWithStats((blob & ~edges[win]).astype(np.uint8), 4)
+        yield win, blob, side, k, pl, ps
+
+
 def _without_covers(
     mask: np.ndarray, lab_s: np.ndarray, side_at: Callable[[np.ndarray], float],
     m: MarkerlessConfig,
@@ -300,21 +327,10 @@ def _without_covers(
     one flat unwritten paper taken out, with what of its blob is left narrower than
     cover_strip_frac of a side (its spine, the band its edges were cut at). Notes stuck edge
     to edge show a seam (or writing) between each, so their pieces are each about a note."""
-    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
     out = mask
-    edges = None
-    for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        side = side_at(cents[i])
+    for win, blob, side, k, pl, ps in _blob_pieces(mask, lab_s, side_at, m.cover_area_min, m):
         least = m.cover_area_min * side * side
         most = m.cover_area_max * side * side
-        if area < least:
-            continue
-        if edges is None:
-            edges = _edge_map(lab_s[..., 0]) > m.cover_edge
-        win = np.s_[y : y + bh, x : x + bw]
-        blob = labels[win] == i
-        k, pl, ps, _ = cv2.connectedComponentsWithStats((blob & ~edges[win]).astype(np.uint8), 4)
         gone = np.zeros(blob.shape, bool)
         for j in range(1, k):
             if least <= ps[j, cv2.CC_STAT_AREA] <= most and _one_cover(lab_s[win], pl == j, m):
@@ -349,23 +365,12 @@ def _boards(
     about a note; where the seams are too faint to cut, each note of the block carries
     writing and holds no note. The board's own colour goes, the notes' ink filled back, with
     what is left narrower than the note mask's opening (grain, the board's rim)."""
-    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 4)
     out = np.zeros(mask.shape, bool)
-    h, w = mask.shape
-    edges = None
     ks = max(3, round(m.note_open_mm)) | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (ks, ks))
-    for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        side = side_at(cents[i])
+    pieces = _blob_pieces(mask, lab_s, side_at, m.board_area_min, m, clear_of_frame=True)
+    for win, blob, side, _k, pl, ps in pieces:
         least = m.board_area_min * side * side
-        if area < least or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
-            continue  # (a blob reaching the frame is background_blobs')
-        if edges is None:
-            edges = _edge_map(lab_s[..., 0]) > m.cover_edge
-        win = np.s_[y : y + bh, x : x + bw]
-        blob = labels[win] == i
-        _k, pl, ps, _ = cv2.connectedComponentsWithStats((blob & ~edges[win]).astype(np.uint8), 4)
         j = 1 + int(np.argmax(ps[1:, cv2.CC_STAT_AREA]))
         if ps[j, cv2.CC_STAT_AREA] < least:
             continue
