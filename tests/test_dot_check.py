@@ -206,6 +206,7 @@ def _star_notes(dots: bool, scale: float = 2.0) -> tuple[np.ndarray, list[tuple[
     return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), stickers
 
 
+@pytest.mark.slow
 def test_dark_marker_stars_are_not_stickers() -> None:
     """Filled stars drawn with a dark red marker on yellow notes (votes by hand, as on the
     real post-its-9) are round and full at a sticker's size and no shade of the paper: their

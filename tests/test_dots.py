@@ -171,6 +171,7 @@ def test_calibration_card_refines_sticker_colours() -> None:
     assert any(f.code == "colours_from_card" for f in with_card.flags)
 
 
+@pytest.mark.slow
 def test_clusters_of_slightly_larger_stickers_are_not_overcounted() -> None:
     """Real stickers are a few percent off the declared size: a tight cluster of four must
     not leave a 'sticker' of leftover rims in its middle."""

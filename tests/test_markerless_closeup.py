@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from capture.core.config import CONFIG
 from capture.vision import note_shapes, wall_surface
@@ -104,6 +105,7 @@ def _dark_board() -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     return cv2.GaussianBlur(img, (0, 0), 0.8), notes
 
 
+@pytest.mark.slow
 def test_notes_of_the_walls_colour_on_a_dark_board() -> None:
     """Lime notes as near the cream wall as its own shades are wall to the mask: on a dark
     board they were holes in its blob, the board (with no lone note of its own) was no bare
@@ -158,6 +160,7 @@ def _board_askew(seed: int = 5) -> tuple[np.ndarray, list[tuple[float, float, st
     return cv2.GaussianBlur(img, (0, 0), 0.8), notes
 
 
+@pytest.mark.slow
 def test_notes_on_a_dark_board_seen_askew_overhanging_its_edges() -> None:
     """The lime notes are wall to a mask against every bare surface: enclosed by the board and
     other notes they were found as islands of the wall's colour, but one overhanging the

@@ -203,6 +203,7 @@ def test_accent_paint_is_not_taken_for_a_surface(paint: tuple[int, int, int]) ->
     assert surface_casts(lab, load_surface_refs(), m.cast_surface_tol, m.cast_max_shift) == []
 
 
+@pytest.mark.slow
 def test_neighbouring_packs_keep_their_names() -> None:
     """Green and lime notes, and light orange and yellow ones, on one white wall, each pack
     in three shades (sheets vary): the greenest lime sheet lies nearer a green sheet than the
@@ -953,6 +954,7 @@ def test_notes_under_two_lights_are_each_read_under_their_own(
     assert one != got
 
 
+@pytest.mark.slow
 def test_a_wall_of_one_light_moves_no_note() -> None:
     """Under one light the wall beside every note is the wall's own colour: no shift."""
     img, _truth = _two_lights((1.0, 0.9, 0.8), (1.0, 0.9, 0.8), 0)

@@ -121,6 +121,7 @@ def test_a_hazy_photo_reads_as_clear() -> None:
         assert _counts(_hazed(_kanban(), veil)) == want, veil
 
 
+@pytest.mark.slow
 def test_without_the_veil_taken_off_the_hazy_photo_loses_its_pale_notes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

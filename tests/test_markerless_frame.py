@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from drawn_scene import camera
 
 from capture.bench.markerless import outline_error
@@ -217,6 +218,7 @@ def _tilted_wall_cut(seed: int = 2) -> tuple[np.ndarray, list[np.ndarray]]:
     return img.astype(np.uint8), quads
 
 
+@pytest.mark.slow
 def test_a_cut_note_has_the_shape_the_wall_plane_gives() -> None:
     """The side of a note the frame hides was placed by its nearest whole notes' shape as
     seen: on a wall seen askew the notes grow wider towards the near side, and the column the

@@ -73,6 +73,7 @@ def _sticker_names(img: np.ndarray, truth: list, config=CONFIG) -> list[str]:
     return got
 
 
+@pytest.mark.slow
 def test_stickers_of_one_sheet_share_its_name() -> None:
     """A raspberry sheet's stickers, each a little off the sheet's shade: alone, one or more
     of them reads red (the shade lies a few units from the border); named with the others of
@@ -164,6 +165,7 @@ def _far_glossy_wall() -> tuple[np.ndarray, list[tuple[int, int]]]:
     return cv2.GaussianBlur(photo, (0, 0), 1.2), spots
 
 
+@pytest.mark.slow
 def test_small_glossy_stickers_on_the_wall_are_counted() -> None:
     """Free stickers smaller than the usual one, their blurred rim and the glossy highlight at
     it under dot_delta_e from the wall: what the usual evidence keeps of each is notched and
@@ -300,6 +302,7 @@ def _glare_wall() -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     return apply_light(img, light, rng), truth
 
 
+@pytest.mark.slow
 def test_veiled_red_stickers_stay_red() -> None:
     """Glare over a red sticker lowers its chroma and moves its CIELAB hue towards pink's (a
     lighter red there): under the glare the reds of two notes read pink. The hue of their

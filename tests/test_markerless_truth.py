@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+import pytest
 
 from capture.core.config import CONFIG
 from capture.synth.markerless_scene import (
@@ -110,6 +111,7 @@ def test_bench_counts_hidden_letters_apart_from_the_cer() -> None:
     assert s["text_visible_edits_chars"] == "1/13"
 
 
+@pytest.mark.slow
 def test_sticker_radius_truth_is_where_the_stickers_lie() -> None:
     """The truth's sticker radius is measured where each sticker lies, as the photo shows it:
     on this tilted wall (seed 42, third photo) the wall plane's origin, where the radius was
