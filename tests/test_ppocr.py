@@ -301,6 +301,20 @@ def _on_dim_red(inks: tuple) -> list:
 DIM = _on_dim_red(((80, 25, 35), (70, 25, 35)))  # dark ink on dim red paper
 
 
+def _cers(engine: PpocrEngine, cases: list, **other) -> tuple[float, float]:
+    """CER of the dim-paper notes' crops (blurred, grained) read by the default engine and by
+    one whose PpocrConfig differs by `other`."""
+    crops = [_blurred_note(*case, blur=1.8, grain=8) for case in cases]
+    truth = [" ".join(case[0]) for case in cases]
+    alt = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, **other)))
+
+    def cer(results: list) -> float:
+        edits = [char_edits(r.text, t) for r, t in zip(results, truth, strict=True)]
+        return sum(e for e, _ in edits) / sum(n for _, n in edits)
+
+    return cer(engine.read(crops)), cer(alt.read(crops))
+
+
 @pytest.mark.slow
 def test_lines_on_dim_coloured_paper_are_detected_on_the_grey_page(engine: PpocrEngine) -> None:
     """Dark ink on dim red paper (luminance 70-80 against 40-50, as the red notes of a real
@@ -308,15 +322,7 @@ def test_lines_on_dim_coloured_paper_are_detected_on_the_grey_page(engine: Ppocr
     them ("Who owns / it?" read "Who owns"); on the crop's luminance with the paper brought
     near white (det_paper_level) it finds them. Measured on these 48 notes: colour crop
     17.7 % CER, grey page 11.9 %."""
-    crops = [_blurred_note(*case, blur=1.8, grain=8) for case in DIM]
-    truth = [" ".join(case[0]) for case in DIM]
-    colour = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, det_paper_level=None)))
-
-    def cer(results: list) -> float:
-        edits = [char_edits(r.text, t) for r, t in zip(results, truth, strict=True)]
-        return sum(e for e, _ in edits) / sum(n for _, n in edits)
-
-    grey, in_colour = cer(engine.read(crops)), cer(colour.read(crops))
+    grey, in_colour = _cers(engine, DIM, det_paper_level=None)
     assert grey <= 0.14 and grey <= in_colour - 0.03, (grey, in_colour)
 
 
@@ -333,15 +339,7 @@ def test_blue_ink_on_dim_red_paper_is_detected_along_the_papers_colour(
     (paper_shade: the red channel, mostly) the ink stands at half the paper. Measured on
     these 48 notes: luminance 13.0 % CER, the paper's colour 9.1 % (the colour crop 7.8 %:
     the grey page is for black ink on red, test above)."""
-    crops = [_blurred_note(*case, blur=1.8, grain=8) for case in BLUE_ON_RED]
-    truth = [" ".join(case[0]) for case in BLUE_ON_RED]
-    luma = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, det_paper_shade=False)))
-
-    def cer(results: list) -> float:
-        edits = [char_edits(r.text, t) for r, t in zip(results, truth, strict=True)]
-        return sum(e for e, _ in edits) / sum(n for _, n in edits)
-
-    shade, in_luma = cer(engine.read(crops)), cer(luma.read(crops))
+    shade, in_luma = _cers(engine, BLUE_ON_RED, det_paper_shade=False)
     assert shade <= 0.11 and shade <= in_luma - 0.025, (shade, in_luma)
 
 
