@@ -136,6 +136,9 @@ def _row(
         "group": n["group"],
         "rejected": bool(n.get("false_detection")),
         "verified": bool(n.get("verified")),
+        # who vouched for what (the synthesis says plainly what no person checked)
+        "by_person": n.get("corrected_by") or "",
+        "fields": list(n.get("verified_fields") or []),
         "added": bool(n.get("added")),
     }
 

@@ -35,6 +35,7 @@ from capture.app.report import (
     build_assets,
     build_model,
     load_outputs,
+    strip_bidi,
 )
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
@@ -94,6 +95,91 @@ def _wall_photos(outputs, assets: dict, layout: dict, max_px: int) -> dict[str, 
         if uri:
             out[wall] = {"src": uri, "file": file}
     return out
+
+
+# --- walls read with no board -------------------------------------------------------------------
+
+FIELDS_FR = {"text": "texte", "color": "couleur", "dots": "gommettes", "center": "place"}
+
+
+def _checked(row: dict) -> dict:
+    """What a person vouched for on a note, said plainly: "oui", "en partie" or "non"."""
+    who = row["by_person"]
+    if row["added"]:
+        return {"state": "oui", "label": f"ajouté par {who}" if who else "ajouté à la main"}
+    if not row["verified"]:
+        return {"state": "non", "label": "non"}
+    fields = set(row["fields"])
+    if "checked" in fields or {"text", "color", "dots"} <= fields:
+        return {"state": "oui", "label": f"oui, par {who}" if who else "oui"}
+    said = ", ".join(FIELDS_FR[f] for f in ("text", "color", "dots") if f in fields)
+    return {"state": "partie", "label": f"en partie ({said}), par {who}" if who else
+            f"en partie ({said})"}
+
+
+def markerless_synthesis(ml_model: dict | None, session: dict, out_dir: Path,
+                         max_px: int) -> dict | None:
+    """The synthesis's section for walls read with no board, from the report's model of them
+    (markerless_report.markerless_model: the same numbers, ranking and overlay): the notes
+    kept, ranked by their stickers, what a person checked, the free stickers per colour, each
+    photo with a counted note, small, its notes numbered as in the table. Rejected notes and
+    stickers are left out, added ones are in, a note of a wall shot twice is counted once (on
+    the photo the session took it from)."""
+    ml = session.get("markerless")
+    if not ml_model or not ml:
+        return None
+    rows = [dict(r, by=[b for b in r["by"] if b["n"]], checked=_checked(r))
+            for r in ml_model["rows"] if not r["rejected"]]
+    hexes = {c["value"]: c for c in ml_model["sticker_colours"]}
+    free_dots = [d for d in ml["dots"] if d.get("on_note") is None]
+    per_colour: dict[str, int] = {}
+    for d in free_dots:
+        per_colour[d["color"]] = per_colour.get(d["color"], 0) + 1
+    free = [{"label": hexes.get(c, {}).get("label", c), "hex": hexes.get(c, {}).get("hex", "#888"),
+             "n": n} for c, n in sorted(per_colour.items(), key=lambda cn: (-cn[1], cn[0]))]
+    counted = {(n["photo"], n["id"]) for n in ml["notes"]}
+    free_photos = {d["photo"] for d in free_dots}
+    views = []
+    for v in ml_model["views"]:
+        if not any(n["counted"] for n in v["notes"]):
+            continue  # nothing counted there: no note, or all counted on another photo
+        # the stickers the session counts: on a counted note, or off the notes of a photo
+        # whose free stickers are not the first photo's of the same wall
+        dots = [d for d in v["dots"] if not d["rejected"] and (
+            (v["file"], d["on"]) in counted if d["on"] else v["file"] in free_photos)]
+        uri = _data_uri(out_dir / v["image"]["src"], max_px) if v["image"] else None
+        views.append(dict(v, dots=dots, image={"src": uri} if uri else None))
+    same = [f["message"] for f in ml.get("flags", [])
+            if f.get("code") in ("same_wall", "maybe_same_wall")]
+    return {
+        "rows": rows,
+        "views": views,
+        "free": free,
+        "free_total": len(free_dots),
+        "free_checked": sum(bool(d.get("verified")) for d in free_dots),
+        "on_notes": sum(r["total"] for r in rows),
+        "unchecked": sum(r["checked"]["state"] == "non" for r in rows),
+        "same_wall": same,
+    }
+
+
+def reviewers(session: dict) -> list[str]:
+    """Who corrected these outputs: the authors of the applied correction files and every
+    "corrected_by" / "checked_by" in the session (a re-run applies OUT/corrections.json again
+    without recording it as a new file, so the items themselves say who corrected them)."""
+    names = [a.get("author") or "" for a in session.get("corrections_applied", [])]
+
+    def walk(obj: object) -> None:
+        if isinstance(obj, dict):
+            names.extend(str(obj[k]) for k in ("corrected_by", "checked_by") if obj.get(k))
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    walk({k: v for k, v in session.items() if k != "corrections_applied"})
+    return [n for n in dict.fromkeys(names) if n]
 
 
 # --- SVG per board -------------------------------------------------------------------------------
@@ -216,14 +302,18 @@ def print_pdf(html: Path, pdf: Path, timeout_s: float = 120.0) -> Path:
 
 # --- the page ----------------------------------------------------------------------------------
 
-def render_synthesis(model: dict, photos: dict[str, dict], date: str) -> str:
+def render_synthesis(model: dict, photos: dict[str, dict], date: str,
+                     walls_ml: dict | None = None, people: list[str] | None = None) -> str:
+    # text read or typed is shown without its bidi controls, as in report.html
     env = Environment(loader=PackageLoader("capture.app", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      finalize=strip_bidi)
     env.filters["n1"] = lambda v: "" if v is None else f"{float(v):.1f}"
     css = resources.files("capture.app").joinpath("static", "synthese.css").read_text("utf-8")
     return env.get_template("synthese.html.j2").render(m=model, photos=photos, date=date,
-                                                       css=Markup(css))
+                                                       css=Markup(css), ml=walls_ml,
+                                                       reviewers=people or [])
 
 
 def publish(out_dir: Path, pdf: bool = True, config: Config = CONFIG) -> PublishSummary:
@@ -234,8 +324,10 @@ def publish(out_dir: Path, pdf: bool = True, config: Config = CONFIG) -> Publish
     model = build_model(outputs, assets, config)
     layout, session = outputs.layout, outputs.session
     photos = _wall_photos(outputs, assets, layout, config.report.publish_photo_px)
-    html = atomic_write_text(out_dir / HTML_FILE,
-                             render_synthesis(model, photos, time.strftime("%d/%m/%Y")))
+    walls_ml = markerless_synthesis(model["markerless"], session, out_dir,
+                                    config.report.publish_photo_px)
+    html = atomic_write_text(out_dir / HTML_FILE, render_synthesis(
+        model, photos, time.strftime("%d/%m/%Y"), walls_ml, reviewers(session)))
     # one SVG per photographed board, from the session's (corrected) notes and the stickers
     # its chosen view found
     chosen = {b["board"]: b["file"] for b in session.get("boards", [])}
