@@ -325,8 +325,12 @@ def publish(out_dir: Path, no_pdf: bool) -> None:
     console.print(f"synthèse : {summary.html}", highlight=False, soft_wrap=True)
     if summary.pdf:
         console.print(f"PDF (A4) : {summary.pdf}", highlight=False, soft_wrap=True)
-    console.print(f"{len(summary.svgs)} panneau(x) en SVG : {out_dir / 'panneaux'}/",
-                  highlight=False, soft_wrap=True)
+    if summary.svgs or not summary.wall_notes:  # no board: no folder of boards to point at
+        console.print(f"{len(summary.svgs)} panneau(x) en SVG : {out_dir / 'panneaux'}/",
+                      highlight=False, soft_wrap=True)
+    if summary.wall_notes is not None:
+        console.print(f"{summary.wall_notes} post-it lus sans panneau, classés par leurs "
+                      "gommettes", highlight=False, soft_wrap=True)
 
 
 @main.command()

@@ -74,7 +74,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dic
     path.write_text(json.dumps(doc), "utf-8")
     _cli("apply", str(out), str(path))
     assert "corrections reprises" in _cli(*run)  # read again: the corrections kept
-    _cli("publish", str(out), *([] if CHROMIUM.exists() else ["--no-pdf"]))
+    targets["said"] = _cli("publish", str(out), *([] if CHROMIUM.exists() else ["--no-pdf"]))
     return out, before, targets
 
 
@@ -133,6 +133,9 @@ def test_the_synthesis_ranks_the_corrected_notes_of_walls_with_no_board(publishe
     header = re.search(r'<p class="sub">(.*?)</p>', raw, re.S).group(1)
     assert "panneaux" not in header and f"{len(rows)} post-it lus sans panneau" in header
     assert "relu et corrigé (Camille)" in raw
+    # the command says what it published, not an empty folder of boards
+    said = " ".join(targets["said"].split())
+    assert f"{len(rows)} post-it lus sans panneau" in said and "panneau(x) en SVG" not in said
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")

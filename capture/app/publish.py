@@ -59,6 +59,7 @@ class PublishSummary:
     html: Path
     pdf: Path | None
     svgs: list[Path] = field(default_factory=list)
+    wall_notes: int | None = None  # notes read with no board in the synthesis (None: no such wall)
 
 
 def _data_uri(path: Path, max_px: int) -> str | None:
@@ -349,5 +350,5 @@ def publish(out_dir: Path, pdf: bool = True, config: Config = CONFIG) -> Publish
         name = re.sub(r"[^A-Za-z0-9_-]+", "_", b["id"])  # a file name from the workshop file
         svgs.append(atomic_write_text(out_dir / SVG_DIR / f"{name}.svg", svg))
     pdf_path = print_pdf(html, out_dir / PDF_FILE) if pdf else None
-    return PublishSummary(html, pdf_path, svgs)
+    return PublishSummary(html, pdf_path, svgs, len(walls_ml["rows"]) if walls_ml else None)
 
