@@ -130,3 +130,10 @@ def test_bidi_controls_never_reach_the_report(out: Path, tmp_path: Path) -> None
     assert "prix HT x" in html
     for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
         assert c not in html
+    # nor the synthesis, which shows the same texts to readers
+    res = CliRunner().invoke(main, ["publish", str(out), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    page = (out / "synthese.html").read_text("utf-8")
+    assert "prix HT x" in page
+    for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
+        assert c not in page
