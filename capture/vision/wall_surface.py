@@ -619,6 +619,95 @@ def without_light_field(rgb8: np.ndarray, coef: np.ndarray | None) -> np.ndarray
     return out
 
 
+def lightness_field(rgb8: np.ndarray, m: MarkerlessConfig) -> np.ndarray | None:
+    """The light's strength over a photo lit unevenly (a window on one side, a lamp in the
+    middle, a lens's falloff to the corners): the quadric a + b u + c v + d u² + e uv + f v²
+    (u, v from the photo's centre over its long side) of its wall's log luminance, or None
+    when the wall's light is about even (the fitted field's spread over the wall under
+    lightness_field_std_min stops), too little wall shows to fit it, or the field does not
+    explain the wall (the spread left around it over lightness_field_explained of the spread
+    without it: two paints, not one light). One paint reflects every part of the light
+    alike and a light's strength changes smoothly: the wall's change across the photo is the
+    light's, and the notes on it take the same. The wall: pixels of the wall's chromaticity
+    (the mode of the photo's log chromaticity, within lightness_field_chroma of it: lightness
+    does not move it), off every step of luminance or chromaticity (lightness_field_step per
+    pixel: a paint's edge, a note's, a board's), unclipped (a clipped pixel's light is
+    unknown)."""
+    h, w = rgb8.shape[:2]
+    f = min(1.0, m.light_field_side_px / max(h, w))
+    small = cv2.resize(
+        rgb8, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA
+    )
+    lin = np.maximum(_linear8(small), 1e-4)
+    log = cv2.GaussianBlur(np.log(lin), (0, 0), 1.0)
+    ly = cv2.GaussianBlur(np.log(np.maximum(lin @ Y_WEIGHTS.astype(np.float32), 1e-4)), (0, 0), 1.0)
+    ch = log[..., :2] - log.mean(-1, keepdims=True)
+    unclipped = small.max(-1) < m.lightness_field_clip
+    c = ch[unclipped]
+    if len(c) < 3:
+        return None
+    bins, lim = 60, 1.5
+    hist, xe, ye = np.histogram2d(c[:, 0], c[:, 1], bins=bins, range=[[-lim, lim], [-lim, lim]])
+    i, j = np.unravel_index(int(np.argmax(hist)), hist.shape)
+    mode = np.array([(xe[i] + xe[i + 1]) / 2, (ye[j] + ye[j + 1]) / 2], np.float32)
+    gy, gx = np.gradient(ly)
+    cy, cx = np.gradient(ch, axis=(0, 1))
+    wall = unclipped & (np.linalg.norm(ch - mode, axis=-1) < m.lightness_field_chroma)
+    wall &= np.hypot(gx, gy) <= m.lightness_field_step
+    wall &= np.sqrt((cx * cx + cy * cy).sum(-1)) <= m.lightness_field_step
+    sh, sw = ly.shape
+    if wall.sum() < max(6, m.lightness_field_share_min * sh * sw):
+        return None
+    yy, xx = np.nonzero(wall)
+    side = float(max(sh, sw))
+    u, v = (xx - sw / 2) / side, (yy - sh / 2) / side
+    X = np.stack([np.ones(len(u)), u, v, u * u, u * v, v * v], 1)
+    z = ly[wall].astype(np.float64)
+    keep = np.ones(len(z), bool)
+    coef = np.zeros(6)
+    for _ in range(m.light_field_trim):
+        coef = np.linalg.lstsq(X[keep], z[keep], rcond=None)[0]
+        r = np.abs(z - X @ coef)
+        keep = r <= max(m.local_light_dead, m.light_field_keep * float(np.median(r[keep])))
+    field = X @ coef
+    spread = float(np.std(z))
+    if float(np.std(field)) < m.lightness_field_std_min * np.log(2):
+        return None
+    left = float(np.std(z - field))
+    return coef if left <= m.lightness_field_explained * spread else None
+
+
+def without_lightness_field(
+    rgb8: np.ndarray, coef: np.ndarray | None, roll: float = 16.0
+) -> np.ndarray:
+    """The photo with its light's strength brought to the one at its centre (lightness_field's
+    quadric): each pixel's linear channels times exp(-(field - field at the centre)); where
+    that takes light down, a channel near the clip keeps more of it (the gain to the power
+    1 - lin ** roll; roll: lightness_field_roll). Row bands at a time."""
+    if coef is None:
+        return rgb8
+    h, w = rgb8.shape[:2]
+    side = float(max(h, w))
+    xs = ((np.arange(w) - w / 2) / side).astype(np.float32)
+    c = np.asarray(coef, np.float32)
+    enc = (np.arange(65536, dtype=np.float32) / 65535.0) ** (1 / 2.2) * 255.0 + 0.5
+    enc = enc.astype(np.uint8)
+    out = np.empty_like(rgb8)
+    band = max(1, 2_000_000 // max(w, 1))
+    for y0 in range(0, h, band):
+        ys = ((np.arange(y0, min(h, y0 + band)) - h / 2) / side).astype(np.float32)[:, None]
+        u = xs[None, :]
+        field = c[1] * u + c[2] * ys + c[3] * u * u + c[4] * u * ys + c[5] * ys * ys
+        lin = _linear8(rgb8[y0 : y0 + len(ys)])
+        # only raised: where the light is stronger than at the centre a clipped channel's
+        # light is unknown (taken down, a clipped white wall turns grey, a clipped yellow note
+        # lime), and any curve that keeps the clip white steepens just under it
+        lin *= np.maximum(np.exp(-field), 1.0)[..., None]
+        idx = np.clip(lin * 65535.0 + 0.5, 0, 65535).astype(np.int32)
+        out[y0 : y0 + len(ys)] = enc[idx]
+    return out
+
+
 def grey_surface(paper: np.ndarray, wall: np.ndarray | None, cfg: MarkerlessConfig) -> bool:
     """Whether a paper colour (CIELAB) is a grey or white surface, not a note. wall: the wall's
     colour when the photo was not balanced on it (None: balanced, white is neutral).
