@@ -646,25 +646,6 @@ class MarkerlessConfig:
     # generator's window light that no plane follows): there, taking a plane off lost 3
     # notes, 5 stickers per note or added 6 false notes on 3 of 9 photos
     light_field_explained: float = 0.7
-    # A light that changes in strength across the photo (a window on one side, a lamp in the
-    # middle, a lens's falloff to the corners) is taken off before the photo is read
-    # (wall_surface.lightness_field): one paint reflects every part of the light alike, so the
-    # wall's log luminance, fitted as a quadric over the photo (at light_field_side_px,
-    # trimmed as light_field_*; the wall: pixels within lightness_field_chroma of the mode of
-    # the photo's log chromaticity, off every step of lightness_field_step per pixel, under
-    # lightness_field_clip), is the light's strength there; the photo is raised to the light
-    # at its centre where it is weaker (never taken down: a clipped channel's light is
-    # unknown). Acts when the field spreads lightness_field_std_min stops or more over the wall
-    # and leaves lightness_field_explained of its spread or less. EXPERIMENT (38th stop,
-    # reverted): real photos as taken spread 0.12-0.45 stops (the close-up image8 0.81),
-    # under a window 0.17-1.20, a vignette 0.31-0.96; see the journal
-    lightness_field_chroma: float = 0.06
-    lightness_field_step: float = 0.03
-    lightness_field_clip: int = 250
-    lightness_field_share_min: float = 0.05
-    lightness_field_std_min: float = 0.5
-    lightness_field_explained: float = 0.3
-    lightness_field_roll: float = 16.0  # unused once raise-only (the second way, in the journal)
     fg_l_weight: float = 0.3  # lightness counts this much against a wall (light falls off)
     fg_delta_e: float = 16.0  # a pixel this far from the wall's colour may be a note
     # In a close-up (the notes' paper the photo's most common colour: Probe.closeup), against a

@@ -53,12 +53,7 @@ from capture.vision.wall_light import (
 )
 from capture.vision.wall_notes import paper_as_photographed
 from capture.vision.wall_results import MarkerlessResult, WallDotResult, WallNoteResult
-from capture.vision.wall_surface import (
-    light_field,
-    lightness_field,
-    without_light_field,
-    without_lightness_field,
-)
+from capture.vision.wall_surface import light_field, without_light_field
 
 # Every name calibration/colors.yaml has for notes and stickers: the palette colours are
 # named from (white notes and stickers are left out: a white wall would be one).
@@ -268,9 +263,6 @@ def read_wall(
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     # two lights of different colours across the photo: read as under the one at its centre
     rgb = without_light_field(rgb, light_field(rgb, config.markerless))
-    # a light stronger on one side or in the middle: read as under the one at its centre
-    m = config.markerless
-    rgb = without_lightness_field(rgb, lightness_field(rgb, m), m.lightness_field_roll)
     scene = find_wall(rgb, refs.notes, refs.stickers, config)
     res = interpret(scene, rgb, config)
     if ocr is not None:
