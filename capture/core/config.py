@@ -1423,6 +1423,12 @@ class MarkerlessConfig:
     # piece, its outline reaching on under the next (generated seed 43 IMG_0001: cut to the
     # piece, its IoU with the whole note fell under 0.9)
     run_move_min: float = 0.08
+    # ... unless its neighbour reaches past their seam too (each by run_move_min x the
+    # note's length or more): one of two sheets lies on top and ends at the seam, so both
+    # are cut there (generated set 51 IMG_0002: two yellow notes, each outline 0.12-0.19 of
+    # a side past their seam, the upper note's sticker counted on the lower); False keeps
+    # both as fitted (for measuring)
+    run_both_past: bool = True
     # Which of two overlapping notes lies on top (note_stack.on_top; the stickers and the
     # writing in the overlap are the upper note's). Notes overlapping by stack_overlap_min
     # of the smaller one or more (less is two outlines a little off their paper: the 90th

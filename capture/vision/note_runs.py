@@ -280,15 +280,33 @@ def _relay_one(
         return [None] * k
     order = np.argsort(centres)
     out: list[np.ndarray | None] = [None] * k
+    tol = cfg.run_move_min * along_len
+    own = [sorted(((t[0] + t[3]) / 2, (t[1] + t[2]) / 2) if axis == 0
+                  else ((t[0] + t[1]) / 2, (t[3] + t[2]) / 2)) for t in tq]
+    # two neighbours each reaching past the seam between them: of two sheets one lies on
+    # top and ends at the seam (its edge casts the seam's shadow line and step), so at most
+    # one reaches on under the other; which one the seam does not say, the stickers and
+    # writing either side of it are each its own sheet's: both end there
+    past: set[int] = set()
+    if cfg.run_both_past:
+        for (s0, i0), (s1, i1) in itertools.pairwise(zip(spans, order, strict=True)):
+            if s0 is None or s1 is None or s0[1] != s1[0]:
+                continue
+            seam = ta + s0[1]
+            if own[i0][1] > seam + tol and own[i1][0] < seam - tol:
+                past |= {int(i0), int(i1)}
     for span, i in zip(spans, order, strict=True):
         if span is None:
             continue
         q = run[i]
         a, b = ta + span[0], ta + span[1]
-        qa, qb = sorted(((tq[i][0] + tq[i][3]) / 2, (tq[i][1] + tq[i][2]) / 2) if axis == 0
-                        else ((tq[i][0] + tq[i][1]) / 2, (tq[i][3] + tq[i][2]) / 2))
-        tol = cfg.run_move_min * along_len
-        if qa <= a + tol and qb >= b - tol and qb - qa <= cfg.run_piece[1] * along_len:
+        qa, qb = own[i]
+        if (
+            i not in past
+            and qa <= a + tol
+            and qb >= b - tol
+            and qb - qa <= cfg.run_piece[1] * along_len
+        ):
             continue  # it holds its piece, reaching on under a neighbour: a note's own length
         if axis == 0:  # the top (TL-TR) and bottom (BL-BR) sides kept
             long_ = ((q[0], q[1] - q[0]), (q[3], q[2] - q[3]))
