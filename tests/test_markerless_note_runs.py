@@ -72,3 +72,22 @@ def test_a_row_fitted_right_stays() -> None:
     paper = rgb8_to_lab(GOLD.astype(np.uint8).reshape(1, 1, 3))[0, 0].astype(np.float64)
     quads = [_square(20, 90), _square(90, 160), _square(160, 236)]
     assert relay_runs(lab, quads, [paper] * 3, CONFIG.markerless) == [None] * 3
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_two_outlines_past_their_seam_both_end_there(seed: int) -> None:
+    """Generated set 51 IMG_0002 (38th stop): of two yellow notes one over the other, each
+    outline reached 0.12-0.19 of a side past the seam between them, each holding its piece
+    and no longer than a note, so both stayed (a note shingled under the next may reach on
+    under it), and the upper note's sticker near the seam was counted on the lower. Of two
+    sheets one lies on top and ends at the seam: here the first two outlines reach 10 mm
+    past theirs (20-100 and 80-160 mm, the seam at 90): both end at it, within 4 mm (the
+    seam's step is found a little before the upper sheet's edge)."""
+    lab = _row(seed)
+    paper = rgb8_to_lab(GOLD.astype(np.uint8).reshape(1, 1, 3))[0, 0].astype(np.float64)
+    quads = [_square(20, 100), _square(80, 160), _square(160, 236)]
+    new = relay_runs(lab, quads, [paper] * 3, CONFIG.markerless)
+    got = [q if q is not None else old for q, old in zip(new, quads, strict=True)]
+    for q, (a, b) in zip(got[:2], [(20, 90), (90, 160)], strict=True):
+        x = q[:, 0] / PX
+        assert abs((x[0] + x[3]) / 2 - a) < 4 and abs((x[1] + x[2]) / 2 - b) < 4, (x, a, b)
