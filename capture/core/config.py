@@ -1429,6 +1429,11 @@ class MarkerlessConfig:
     # a side past their seam, the upper note's sticker counted on the lower); False keeps
     # both as fitted (for measuring)
     run_both_past: bool = True
+    # a re-laid outline's ends are cut through the seam found along the run's middle, along
+    # the notes' own ends (their mean other axis), not square to the run: seen from the side
+    # a column of notes is a column of parallelograms (generated set 51 IMG_0002: ends
+    # square to the column cut 15 degrees across the notes' tops); False: square to the run
+    run_ends_along: bool = True
     # Which of two overlapping notes lies on top (note_stack.on_top; the stickers and the
     # writing in the overlap are the upper note's). Notes overlapping by stack_overlap_min
     # of the smaller one or more (less is two outlines a little off their paper: the 90th

@@ -295,6 +295,15 @@ def _relay_one(
             seam = ta + s0[1]
             if own[i0][1] > seam + tol and own[i1][0] < seam - tol:
                 past |= {int(i0), int(i1)}
+    # an end is cut along the notes' own ends (their mean other axis) through the seam found
+    # at the band's middle: seen from the side a column of squares is a column of
+    # parallelograms, its seams not square to it
+    across = v
+    if cfg.run_ends_along:
+        w = np.mean([_axis(q, 1 - axis) for q in run], axis=0)
+        w /= max(float(np.linalg.norm(w)), 1e-9)
+        if abs(float(w @ v)) > 0.5:
+            across = w
     for span, i in zip(spans, order, strict=True):
         if span is None:
             continue
@@ -315,7 +324,7 @@ def _relay_one(
         pts = []
         for s in (a, b):
             p = origin + s * u
-            pts.append([_meet(p0, d, p, v) for p0, d in long_])
+            pts.append([_meet(p0, d, p, across) for p0, d in long_])
         if any(x is None for row in pts for x in row):
             continue
         if axis == 0:
