@@ -893,6 +893,12 @@ class MarkerlessConfig:
     # (1.67:1) than a square seen askew; a note's view holds within dot_view_reach of its
     # sides (perspective changes slowly along a wall)
     dot_view_min: float = 1.1
+    # ... but not a note whose outline was re-laid at its run's seams (note_runs.relay_runs,
+    # WallNote.laid): a sheet shingled under the next shows a strip, a rectangle that is no
+    # square seen askew, and its view made letter bowls round (real post-its-9: two false
+    # stickers, 4 -> 6, with the outlines of its shingled pairs cut at their seams); True
+    # takes their views as any note's (for measuring)
+    dot_view_laid: bool = False
     # A sticker the photo's frame cuts is one when its outline off the frame is an arc of one
     # circle (90 % of its points within dot_arc_fit x the radius of it; a blurred rim and the
     # mask's opening keep a whole sticker's within ~5 %) of a sticker's radius, centred inside

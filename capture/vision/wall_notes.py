@@ -553,8 +553,11 @@ def notes_from_outlines(
         kept = _split_stacked(kept, img, cfg)
     if cfg.merge_one_paper:
         kept = _one_paper(kept, img, bare, cfg)
+    laid = [False] * len(kept)
     if cfg.relay_runs:
+        before = [f for _o, _p, f in kept]
         kept = _relay(kept, img, cfg)
+        laid = [f is not b for (_o, _p, f), b in zip(kept, before, strict=True)]
     notes: list[WallNote] = []
     quads = []
     fitted = settle_quads([f for _o, _p, f in kept], cfg)
@@ -575,7 +578,9 @@ def notes_from_outlines(
     placed = _hidden_sides(fitted, *wh, cfg.outline_fit_px, plane)
     # (a side placed past the frame is a guess: no corners of the note's own there)
     guessed = [not np.array_equal(a, b) for a, b in zip(fitted, placed, strict=True)]
-    for (o, paper, f), cw, band, guess in zip(kept, placed, banded, guessed, strict=True):
+    for (o, paper, f), cw, band, guess, re_laid in zip(
+        kept, placed, banded, guessed, laid, strict=True
+    ):
         if band:
             continue  # a band along the frame (another wall beyond), no note it cuts
         if (
@@ -595,6 +600,7 @@ def notes_from_outlines(
                 tuple(float(v) for v in paper),
                 round(float(o.score), 3),
                 _share_in(cp, img.rgb.shape[1] / img.fw, img.rgb.shape[0] / img.fw),
+                re_laid,
             )
         )
     side = np.median([n.side_px for n in notes]) if notes else 1.0

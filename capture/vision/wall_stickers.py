@@ -1179,11 +1179,14 @@ def find_stickers(
     the usual sticker radius (work px)."""
     m = config.markerless
     ev = sticker_evidence(img, notes, probe, config, order)
-    views = note_views([np.array(n.corners) for n in notes], img, probe, m)
+    # an outline re-laid at its run's seams may be a strip of a sheet shingled under the next:
+    # its shape is no square seen askew (dot_view_laid)
+    viewed = [n for n in notes if m.dot_view_laid or not n.laid]
+    views = note_views([np.array(n.corners) for n in viewed], img, probe, m)
     views += plane_views(plane, notes, img, probe, m)
     # the usual size looks through the views of notes the frame does not cut only (not
     # flagged note_cut): the hidden side of a cut one is placed by a guess (_hidden_sides)
-    uncut = [np.array(n.corners) for n in notes if n.seen >= m.note_cut_flag]
+    uncut = [np.array(n.corners) for n in viewed if n.seen >= m.note_cut_flag]
     whole = note_views(uncut, img, probe, m)
     discs, r_px = place_stickers(img, ev, probe, sticker_refs, config, views, whole)
     faint = faint_stickers(img, ev, probe, r_px, m, views, discs)

@@ -21,6 +21,9 @@ class WallNote:
     lab: tuple[float, float, float]  # paper colour (balanced CIELAB)
     score: float  # 0-1: how well a square (or rectangle) explains the blob
     seen: float = 1.0  # share of its outline inside the photo (under 1: the frame cuts it)
+    # its ends are seams its run was re-laid at (note_runs.relay_runs): a piece of a sheet
+    # shingled under the next may be a strip, its shape no square's seen askew
+    laid: bool = False
 
 
 @dataclass(frozen=True)
