@@ -9,6 +9,8 @@ neighbour by a third of a note)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -86,7 +88,8 @@ def test_two_outlines_past_their_seam_both_end_there(seed: int) -> None:
     lab = _row(seed)
     paper = rgb8_to_lab(GOLD.astype(np.uint8).reshape(1, 1, 3))[0, 0].astype(np.float64)
     quads = [_square(20, 100), _square(80, 160), _square(160, 236)]
-    new = relay_runs(lab, quads, [paper] * 3, CONFIG.markerless)
+    cfg = dataclasses.replace(CONFIG.markerless, run_both_past=True)  # off by default
+    new = relay_runs(lab, quads, [paper] * 3, cfg)
     got = [q if q is not None else old for q, old in zip(new, quads, strict=True)]
     for q, (a, b) in zip(got[:2], [(20, 90), (90, 160)], strict=True):
         x = q[:, 0] / PX
