@@ -1132,6 +1132,17 @@ class MarkerlessConfig:
     dot_raised_shadow_l: float = 8.0
     dot_raised_slope_l: float = 4.0
     dot_raised_limb_l: float = 3.0
+    # A top sloping this steeply (L* a radius) stands off the wall with no shadow read beside
+    # it: a pin's dome lit from one side. Its shadow goes unread when the disc found is the
+    # head's lit core (the ring then crosses the head's own darker rim, of its hue, not the
+    # wall's) or falls on a sheet's edge; a flat sticker's top is one plane, evenly lit but
+    # for its sheen (left out). The limb is not asked alone: a light sticker's rim blurred
+    # into a darker wall darkens it all round, with no slope. On medium --clutter 47-50, 52
+    # and bench seeds 41-43 with the room (main d09e24b) the 49 true free stickers found
+    # slope 4.0 at most (the 36th stop's 71: 4.4); of the 13 pins and magnets still read as
+    # stickers, 6 slope 6.5-10.6 (the others flat-topped in a shadow of 15-24 L*, or sloping
+    # about 4 with no shadow read)
+    dot_raised_steep_l: float = 6.0
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:

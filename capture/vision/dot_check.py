@@ -254,7 +254,12 @@ def raised(r: Relief, m: MarkerlessConfig) -> bool:
     its top is shaded across, by dot_raised_slope_l a radius or dot_raised_limb_l from core
     to rim. Either alone is no proof: a flat sticker beside a note's lower edge lies in the
     note's shadow, and one in a blurred photo beside a lighter note's edge is lighter on
-    that side."""
+    that side. A top sloping by dot_raised_steep_l a radius or more is a dome's on its own:
+    no flat sticker is lit that unevenly (a blurred rim is symmetric: it darkens the limb,
+    not the slope), and a pin's shadow goes unread when the disc found is its lit core (the
+    ring crosses the head's own rim) or it falls on a sheet's edge."""
+    if r.slope >= m.dot_raised_steep_l:
+        return True
     shaded = r.slope >= m.dot_raised_slope_l or r.limb >= m.dot_raised_limb_l
     return r.shadow >= m.dot_raised_shadow_l and shaded
 
