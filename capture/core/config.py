@@ -1138,10 +1138,11 @@ class MarkerlessConfig:
     # wall's) or falls on a sheet's edge; a flat sticker's top is one plane, evenly lit but
     # for its sheen (left out). The limb is not asked alone: a light sticker's rim blurred
     # into a darker wall darkens it all round, with no slope. On medium --clutter 47-50, 52
-    # and bench seeds 41-43 with the room (main d09e24b) the 49 true free stickers found
-    # slope 4.0 at most (the 36th stop's 71: 4.4); of the 13 pins and magnets still read as
-    # stickers, 6 slope 6.5-10.6 (the others flat-topped in a shadow of 15-24 L*, or sloping
-    # about 4 with no shadow read)
+    # and bench seeds 41-43 with the room (main d09e24b) the 49 true free stickers on the 11
+    # photos holding a pin or magnet read as one slope 4.0 at most (the 36th stop's 71: 4.4;
+    # one on bench 41's sixth: limb 8.8, a light sticker's blurred rim); of the 13 pins and
+    # magnets read as stickers, 6 slope 6.5-10.6 (the others flat-topped in a shadow of 15-24
+    # L*, or sloping about 4 with no shadow read)
     dot_raised_steep_l: float = 6.0
     note_open_mm: float = 15.0  # the note mask is opened this wide (nominal mm): a sticker
     # (12 mm) across a note's edge would otherwise pull the note's square outward
