@@ -216,6 +216,21 @@ class PpocrConfig:
     # 7 notes whose CER was 39 %, against 5 % for the rest (QaConfig.low_ocr_confidence is
     # Tesseract's).
     low_confidence: float = 0.9
+    # --- each line's words decoded against the languages' word lists (capture.tools.
+    # ctc_words): a word of the greedy reading that no list knows is replaced by the list
+    # word within word_max_dist edits the recogniser finds the most probable over that
+    # word's time steps (CTC forward sum), when it finds it at least word_ratio as probable
+    # as the reading. Measured in docs/ocr-journal.md, "Word lists under the recogniser's
+    # own probabilities".
+    lexicon_words: bool = False
+    word_ratio: float = 0.1
+    # Edits allowed for a word of word_min_len, word_min_len + 1, ... letters (the last
+    # for longer words).
+    word_max_dist: tuple[int, ...] = (1, 1, 2)
+    word_min_len: int = 3
+    word_caps_len: int = 3  # capitals of up to this many letters (acronyms) stay as read
+    word_min_count: int = 100  # list words rarer in the lists' corpora are no candidates
+    word_limit: int = 20  # nearest list words scored per word
 
 
 @dataclass(frozen=True)

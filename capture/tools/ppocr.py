@@ -26,6 +26,8 @@ import numpy as np
 from capture.core.config import CONFIG, OcrConfig, PpocrConfig
 from capture.core.errors import ExternalToolError
 from capture.core.text import EMPTY, EngineInfo, OcrLine, OcrResult, from_lines, read_weight
+from capture.tools.ctc_words import WordList, WordsConfig, decode_words
+from capture.tools.lexicon import word_index_for
 
 _ADVICE = (
     "réinstallez l'environnement (`make install`), ou lisez avec Tesseract : "
@@ -327,6 +329,19 @@ def _stop_spinning(holder: object, model_path: Path) -> None:
     )
 
 
+def word_decoder(chars: Sequence[str], config: OcrConfig) -> tuple | None:
+    """decode_words' arguments after a line's output (the recogniser's characters, the
+    languages' word list, every word they know, the settings); None when lexicon_words is
+    off or no language has a list."""
+    pc = config.ppocr
+    index = word_index_for(config.languages) if pc.lexicon_words else None
+    if index is None:
+        return None
+    cfg = WordsConfig(pc.word_ratio, pc.word_max_dist, pc.word_min_len, pc.word_caps_len,
+                      pc.word_min_count, pc.word_limit)
+    return (list(chars), WordList(index.freq, pc.word_min_count), index.freq, cfg)
+
+
 class PpocrEngine:
     """The `ppocr` engine of the OCR seam. Loading it loads both models (ExternalToolError,
     exit 2, if they or onnxruntime are missing or broken)."""
@@ -381,6 +396,7 @@ class PpocrEngine:
             chars = self._rec.postprocess_op.character  # index 0: the CTC blank
             allowed = np.array([i == 0 or latin_char(c) for i, c in enumerate(chars)])
             self._rec.session = _ScriptMask(self._rec.session, allowed)
+        self._words = word_decoder(self._rec.postprocess_op.character, config)
 
     def info(self) -> EngineInfo:
         import onnxruntime  # lazy: heavy native runtime, only when this engine is chosen
@@ -534,10 +550,27 @@ class PpocrEngine:
         return {ci: res for ci, ls in lines.items() if (res := from_lines(ls)).text}
 
     def _recognise(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
-        """(text, mean character probability) of each line image, recognised in batches."""
-        from rapidocr.ch_ppocr_rec import TextRecInput  # lazy: heavy, as RapidOCR above
-
+        """(text, mean character probability) of each line image, recognised in batches as
+        rapidocr does (sorted by width, each batch padded to its widest), read greedily;
+        with lexicon_words each line's words are then decoded against the word lists
+        (ctc_words.decode_words), the probability staying the greedy reading's."""
         if not images:
             return []
-        out = self._rec(TextRecInput(img=images))
-        return [(str(t), float(sc)) for t, sc in zip(out.txts, out.scores, strict=True)]
+        rec = self._rec
+        _, height, width = rec.rec_image_shape
+        ratios = np.array([im.shape[1] / float(im.shape[0]) for im in images])
+        order = np.argsort(ratios)
+        out: list[tuple[str, float]] = [("", 0.0)] * len(images)
+        for start in range(0, len(images), rec.rec_batch_num):
+            idx = order[start : start + rec.rec_batch_num]
+            wide = max(width / height, float(ratios[idx].max()))
+            batch = np.concatenate([rec.resize_norm_img(images[i], wide)[np.newaxis]
+                                    for i in idx]).astype(np.float32)
+            preds = rec.session(batch)
+            lines, _ = rec.postprocess_op(preds)
+            for k, i in enumerate(idx):
+                text, score = lines[k]
+                if self._words is not None:
+                    text = decode_words(preds[k], *self._words)
+                out[i] = (str(text), float(score))
+        return out
