@@ -11,7 +11,8 @@ from capture.tools.ctc_words import WordList, WordsConfig, ctc_log_probs, decode
 
 CHARS = ["blank", *"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ,", " "]
 CFG = WordsConfig(ratio=0.1, max_dist=(1, 1, 2), min_len=3, caps_len=3, min_count=1, limit=20)
-WORDS = WordList({"monde": 500, "ronde": 50, "onu": 900, "the": 5000, "world": 800}, 1)
+WORDS = WordList({"monde": 500, "ronde": 50, "onu": 900, "the": 5000, "world": 800,
+                  **dict.fromkeys(("quick", "brown", "fox", "jumps", "over", "lazy", "dog"), 1)}, 1)
 
 
 def _collapse(path: tuple[int, ...]) -> tuple[int, ...]:
@@ -81,3 +82,19 @@ def test_acronyms_known_words_and_far_words_stay_as_read() -> None:
 def test_case_and_punctuation_are_kept() -> None:
     probs = _line(_word("Wortd,", {3: {"t": 0.5, "l": 0.45}}))
     assert decode_words(probs, CHARS, WORDS, frozenset(WORDS.freq), CFG) == "World,"
+
+
+def test_a_word_with_a_letter_the_lists_never_write_stays_as_read() -> None:
+    """"cœur" (the French list writes "coeur") with its œ unsure (o nearly as probable) is
+    not turned into "cour"; were œ a letter of the lists, it would be."""
+    chars = [*CHARS, "œ"]
+    steps = [{"c": 0.98}, {}, {"œ": 0.6, "o": 0.35}, {}, {"u": 0.98}, {}, {"r": 0.98}, {}]
+    probs = np.zeros((len(steps), len(chars)))
+    for t, step in enumerate(steps):
+        for ch, p in step.items():
+            probs[t, chars.index(ch)] = p
+        probs[t, 0] = 1.0 - sum(step.values())
+    words = WordList({"cour": 900, "coeur": 500, **WORDS.freq}, 1)
+    assert decode_words(probs, chars, words, words.freq, CFG) == "cœur"
+    with_oe = WordList({"cour": 900, "coeur": 500, "cœur": 1, **WORDS.freq}, 1)
+    assert decode_words(probs, chars, with_oe, {"cour", "coeur"}, CFG) == "cour"

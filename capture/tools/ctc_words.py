@@ -8,7 +8,8 @@ word of the lists is compared, under the recogniser's own output, with the words
 lists within a small edit distance of it: each reading's probability over the word's time
 steps is the CTC forward sum (every alignment of its letters to those steps), and a word
 of the list replaces the reading only when the recogniser finds it nearly as probable
-(WordsConfig.ratio). The lists say which strings are words; the recogniser says which of
+(WordsConfig.ratio). A word with a letter the lists never write ("œ": their French list
+has "coeur") is left as read. The lists say which strings are words; the recogniser says which of
 them the ink shows.
 """
 
@@ -49,6 +50,9 @@ class WordList:
         for w, n in freq.items():
             if n >= min_count and w.isalpha():
                 self.by_len.setdefault(len(w), []).append(w)
+        # the letters the lists write with: a word with another ("cœur", written "coeur"
+        # in the French list) is one they cannot judge
+        self.letters = frozenset(ch for ws in self.by_len.values() for w in ws for ch in w)
 
     def near(self, word: str, dist: int, limit: int) -> list[str]:
         """The list's words within `dist` edits of `word` (lower case), the nearest first."""
@@ -150,7 +154,8 @@ def decode_words(
         head, core, tail = m.groups()
         low = core.casefold()
         if (not core.isalpha() or len(core) < cfg.min_len
-                or (core.isupper() and len(core) <= cfg.caps_len) or low in known):
+                or (core.isupper() and len(core) <= cfg.caps_len) or low in known
+                or not set(low) <= words.letters):
             continue
         dist = cfg.max_dist[min(len(core) - cfg.min_len, len(cfg.max_dist) - 1)]
         if dist <= 0:
