@@ -223,7 +223,7 @@ class PpocrConfig:
     # as the reading. Measured in docs/ocr-journal.md, "Word lists under the recogniser's
     # own probabilities".
     # Real walls 15.0 -> 13.1 % CER (614 -> 537 edits), generated sets 41-43, 47-52 850 ->
-    # 813 edits (offline re-decoding of main's recorded outputs).
+    # 803 edits (ev_fast --ocr), no set losing.
     lexicon_words: bool = True
     # Offline, real / generated edits at 0.1: 566 / 823, 0.03: 544 / 818, 0.01: 536 / 812,
     # 0.001: 530 / 794: both gain down to 0.001; a list word 100 times less probable than
