@@ -341,3 +341,125 @@ def test_review_adds_a_missed_note_and_fixes_free_dots_in_the_browser(wall, tmp_
     assert len(journal) == 3
     entry = next(c for c in journal if c["target"].get("markerless") == new["id"])
     assert entry["add"] is True and entry["set"]["dots"] == {"blue": 2, "yellow": 1}
+
+
+def _on_notes(ml: dict) -> list[dict]:
+    """The stickers on notes, one per note (the first listed), notes with most stickers first."""
+    per: dict[str, dict] = {}
+    for d in ml["dots"]:
+        if d["on_note"]:
+            per.setdefault(d["on_note"], d)
+    counts = {n["id"]: sum(n["dots"].values()) for n in ml["notes"]}
+    return sorted(per.values(), key=lambda d: -counts[d["on_note"]])
+
+
+def _minus(dots: dict, colour: str) -> dict:
+    out = dict(dots, **{colour: dots.get(colour, 0) - 1})
+    return {c: n for c, n in out.items() if n > 0}
+
+
+def test_stickers_on_notes_corrected_reach_every_output_and_outlive_reruns(
+        wall, tmp_path: Path) -> None:
+    """A sticker on a note (a letter's loop read as a dot, a pin, a wrong colour) is corrected
+    like a free one, named by its centre: recoloured, moved onto another note, taken off the
+    notes, not a sticker. The notes' counts follow in session.json, the photo's JSON and the
+    CSV, a re-run keeps it, and the rebuilt report draws each one clickable again, on its new
+    note and in its new colour (before the 38th stop a sticker on a note could not be clicked
+    at all: it was corrected only by retyping the note's counts)."""
+    src, out = wall
+    ml, _own = _wall(out)
+    a, b, c, d = _on_notes(ml)[:4]
+    empty = next(n["id"] for n in ml["notes"] if not n["dots"])
+    new = "purple" if a["color"] != "purple" else "orange"
+    counts = {n["id"]: dict(n["dots"]) for n in ml["notes"]}
+    expected = dict(counts)
+    expected[a["on_note"]] = {**_minus(counts[a["on_note"]], a["color"]),
+                              new: counts[a["on_note"]].get(new, 0) + 1}
+    expected[b["on_note"]] = _minus(counts[b["on_note"]], b["color"])
+    expected[empty] = {b["color"]: 1}
+    expected[c["on_note"]] = _minus(counts[c["on_note"]], c["color"])
+    expected[d["on_note"]] = _minus(counts[d["on_note"]], d["color"])
+    doc = _doc(out, [
+        {"target": {"photo": "mur.png", "dot": a["center"]}, "set": {"color": new}},
+        {"target": {"photo": "mur.png", "dot": b["center"]}, "set": {"on_note": empty}},
+        {"target": {"photo": "mur.png", "dot": c["center"]}, "set": {"on_note": None}},
+        {"target": {"photo": "mur.png", "dot": d["center"]}, "false_detection": True},
+    ])
+    path = tmp_path / "corrections.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    assert apply_corrections(out, path).changed == 4
+
+    def check() -> None:
+        for block in _wall(out):  # the session and the photo's JSON
+            assert {n["id"]: n["dots"] for n in block["notes"]} == expected
+            at = {tuple(x["center"]): x for x in block["dots"]}
+            assert (at[tuple(a["center"])]["color"], at[tuple(a["center"])]["on_note"]) == (
+                new, a["on_note"])
+            assert at[tuple(b["center"])]["on_note"] == empty
+            assert at[tuple(c["center"])]["on_note"] is None
+            assert [x["center"] for x in block["rejected_dots"]] == [d["center"]]
+        rows = {r["id"]: r for r in read_csv(out / "markerless_notes.csv")}
+        assert rows[empty]["gommettes"] == "1"
+        html = (out / "report.html").read_text("utf-8")
+        for x, colour, on in ((a, new, a["on_note"]), (b, b["color"], empty)):
+            mark = html.split(f'data-x="{x["center"][0]}" data-y="{x["center"][1]}"')
+            assert len(mark) == 2  # drawn once, clickable, as corrected
+            assert f'data-color="{colour}" data-on="{on}"' in mark[1][:80]
+            assert "ml-mark" in mark[0][-300:] and "sur le post-it n°" in mark[1][:400]
+
+    check()
+    assert apply_corrections(out, path).changed == 0  # absolute: twice changes nothing more
+    assert "corrections reprises" in _run(src, out, "--resume")
+    check()
+    assert "corrections reprises" in _run(src, out)  # the photo read again
+    check()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
+def test_review_corrects_a_sticker_on_a_note_by_clicking_it(wall, tmp_path: Path) -> None:
+    """Click a sticker on a note: the dialog proposes its note; recolour it, and mark another
+    one "pas une gommette": the notes' rows count it at once, the download applies."""
+    from playwright.sync_api import sync_playwright
+
+    _src, out = wall
+    ml, _own = _wall(out)
+    a, b = _on_notes(ml)[:2]
+    new = "purple" if a["color"] != "purple" else "orange"
+    before = {n["id"]: dict(n["dots"]) for n in ml["notes"]}
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator(".ml-view").first
+        dialog = page.locator("#ml-dot")
+
+        def row_count(note: str, colour: str) -> int:
+            row = page.locator(f'.ml-row[data-ml="{note}"]')
+            return int(row.locator(f'.ml-dot[data-color="{colour}"]').input_value())
+
+        x, y = a["center"]
+        view.locator(f'circle.ml-mark[data-x="{x}"][data-y="{y}"]').click()
+        assert dialog.is_visible()
+        assert dialog.locator(".ml-dot-on").input_value() == a["on_note"]  # its note
+        dialog.locator(f'.recolour-choices button[data-color="{new}"]').click()
+        dialog.locator(".ml-dot-ok").click()
+        assert row_count(a["on_note"], a["color"]) == before[a["on_note"]][a["color"]] - 1
+        assert row_count(a["on_note"], new) == before[a["on_note"]].get(new, 0) + 1
+        x, y = b["center"]
+        view.locator(f'circle.ml-mark[data-x="{x}"][data-y="{y}"]').click()
+        dialog.locator(".ml-dot-fd").check()
+        dialog.locator(".ml-dot-ok").click()
+        assert row_count(b["on_note"], b["color"]) == before[b["on_note"]][b["color"]] - 1
+        assert "pas une gommette" in view.locator(".add-list").last.inner_text()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        path = tmp_path / "corrections.json"
+        dl.value.save_as(path)
+        browser.close()
+    assert errors == []
+    res = CliRunner().invoke(main, ["apply", str(out), str(path)])
+    assert res.exit_code == 0, res.output
+    notes = {n["id"]: n["dots"] for n in _wall(out)[0]["notes"]}
+    assert notes[a["on_note"]] == {**_minus(before[a["on_note"]], a["color"]),
+                                   new: before[a["on_note"]].get(new, 0) + 1}
+    assert notes[b["on_note"]] == _minus(before[b["on_note"]], b["color"])

@@ -50,8 +50,8 @@ def markerless_model(
             for n in own.get("notes", [])
         ]
         side = float(own.get("note_side_px") or 0) * vw / max(size[0], 1)
-        # every sticker off the notes can be clicked to correct it (the page sends its
-        # centre as the outputs give it: a sticker has no id)
+        # every sticker, off the notes or on one, can be clicked to correct it (the page
+        # sends its centre as the outputs give it: a sticker has no id)
         dots = [
             {
                 "cx": d["center"][0] * vw,
@@ -61,7 +61,8 @@ def markerless_model(
                 "r": max(3.0, 0.1 * side),
                 "color": d["color"],
                 "on": d.get("on_note") or "",
-                "free": d.get("on_note") is None or rejected,
+                # the number of the note it is on, as in the ranked table (None: off the notes)
+                "on_n": number.get((file, d.get("on_note"))),
                 "rejected": rejected,
                 "edited": bool(d.get("verified")),
                 "hex": sticker_hex.get(d["color"], sticker_hex.get("unknown", "#888")),
