@@ -463,3 +463,33 @@ def test_review_corrects_a_sticker_on_a_note_by_clicking_it(wall, tmp_path: Path
     assert notes[a["on_note"]] == {**_minus(before[a["on_note"]], a["color"]),
                                    new: before[a["on_note"]].get(new, 0) + 1}
     assert notes[b["on_note"]] == _minus(before[b["on_note"]], b["color"])
+
+
+def test_a_photo_gone_and_a_wall_maybe_shot_twice_are_said_plainly(wall) -> None:
+    """The photo moved away after the run: report.html and synthese.html say "Photo
+    introuvable" above the outlines drawn over nothing (the report with where it was read). A
+    wall maybe shot twice: the synthesis tells its readers what was counted, not the
+    reviewer's "vérifiez qu'il n'y a pas de doublon"."""
+    from capture.app.markerless_out import _flag_dict
+    from capture.core.model import Finding
+
+    src, out = wall
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    flag = _flag_dict(Finding("maybe_same_wall", "", {"first": "autre.png", "count": 4},
+                              item="mur.png"))
+    assert "vérifiez" in flag["message"]  # the reviewer's sentence, in session.json
+    session["markerless"]["flags"].append(flag)
+    (out / "session.json").write_text(json.dumps(session), "utf-8")
+    (src / "mur.png").unlink()
+    for asset in (out / "report_assets").glob("mur*"):
+        asset.unlink()
+    assert "rapport" in CliRunner().invoke(main, ["report", str(out)]).output
+    report = (out / "report.html").read_text("utf-8")
+    assert "Photo introuvable : mur.png</strong> n'est plus à " + str(src / "mur.png") in report
+    res = CliRunner().invoke(main, ["publish", str(out), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    synthesis = (out / "synthese.html").read_text("utf-8")
+    assert "Photo introuvable : mur.png n'a pas pu être jointe" in synthesis
+    assert "mur.png et autre.png ont 4 post-it semblables" in synthesis
+    assert "peut-être le même mur photographié deux fois" in synthesis
+    assert "doublon" not in synthesis

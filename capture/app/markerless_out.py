@@ -159,10 +159,11 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
 
 
 def _flag_dict(finding: Finding) -> dict:
-    """A session flag of the markerless block, worded from the catalogue."""
+    """A session flag of the markerless block, worded from the catalogue, with its values (the
+    synthesis words the same fact for its readers: publish.same_wall_sentence)."""
     flag = render(finding)
     return {"code": flag.code, "severity": flag.severity, "message": flag.message,
-            "item": flag.item}
+            "item": flag.item, **finding.values}
 
 
 def _dots_text(dots: dict[str, int]) -> str:

@@ -74,7 +74,9 @@ def markerless_model(
                    for n in own.get("notes", []) if (file, n["id"]) in number]
         views.append(
             {"file": file, "image": asset, "vw": vw, "vh": vh, "notes": notes, "dots": dots,
-             "side": max(side, 0.02 * vw), "choices": choices}
+             "side": max(side, 0.02 * vw), "choices": choices,
+             # where the photo was read, said when it can no longer be shown
+             "path": (docs.get(file) or {}).get("path") or file}
         )
     ranked = sorted(
         ml["notes"], key=lambda n: (-sum(n["dots"].values()), number[(n["photo"], n["id"])])

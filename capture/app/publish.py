@@ -118,6 +118,20 @@ def _checked(row: dict) -> dict:
             f"en partie ({said})"}
 
 
+def same_wall_sentence(flag: dict) -> str:
+    """Two photos of one wall, said to the synthesis's readers: what was counted and what that
+    means for them (the report's sentence asks a reviewer to check; a reader cannot)."""
+    item, first, count = flag.get("item") or "une photo", flag.get("first"), flag.get("count")
+    pair = f"{item} et {first}" if first else f"{item} et une autre photo"
+    common = f"{count} post-it" if count else "des post-it"
+    if flag.get("code") == "same_wall":
+        return (f"{pair} montrent le même mur ({common} en commun) : chacun de ces post-it "
+                "n'est compté qu'une fois.")
+    return (f"{pair} ont {common} semblables (couleur, place, texte) : c'est peut-être le même "
+            "mur photographié deux fois. Les deux photos sont comptées, ces post-it et leurs "
+            "gommettes le sont donc peut-être deux fois.")
+
+
 def markerless_synthesis(ml_model: dict | None, session: dict, out_dir: Path,
                          max_px: int) -> dict | None:
     """The synthesis's section for walls read with no board, from the report's model of them
@@ -150,7 +164,7 @@ def markerless_synthesis(ml_model: dict | None, session: dict, out_dir: Path,
             (v["file"], d["on"]) in counted if d["on"] else v["file"] in free_photos)]
         uri = _data_uri(out_dir / v["image"]["src"], max_px) if v["image"] else None
         views.append(dict(v, dots=dots, image={"src": uri} if uri else None))
-    same = [f["message"] for f in ml.get("flags", [])
+    same = [same_wall_sentence(f) for f in ml.get("flags", [])
             if f.get("code") in ("same_wall", "maybe_same_wall")]
     return {
         "rows": rows,
