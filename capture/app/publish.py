@@ -120,13 +120,13 @@ def _checked(row: dict) -> dict:
 
 def same_wall_sentence(flag: dict) -> str:
     """Two photos of one wall, said to the synthesis's readers: what was counted and what that
-    means for them (the report's sentence asks a reviewer to check; a reader cannot)."""
+    means for them. "same_wall" says it already; "maybe_same_wall" asks a reviewer to check
+    for doubles, which a reader cannot do: they are told what the counts may hold."""
+    if flag.get("code") == "same_wall":
+        return flag["message"]
     item, first, count = flag.get("item") or "une photo", flag.get("first"), flag.get("count")
     pair = f"{item} et {first}" if first else f"{item} et une autre photo"
     common = f"{count} post-it" if count else "des post-it"
-    if flag.get("code") == "same_wall":
-        return (f"{pair} montrent le même mur ({common} en commun) : chacun de ces post-it "
-                "n'est compté qu'une fois.")
     return (f"{pair} ont {common} semblables (couleur, place, texte) : c'est peut-être le même "
             "mur photographié deux fois. Les deux photos sont comptées, ces post-it et leurs "
             "gommettes le sont donc peut-être deux fois.")
