@@ -418,7 +418,9 @@ def test_stickers_on_notes_corrected_reach_every_output_and_outlive_reruns(
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
 def test_review_corrects_a_sticker_on_a_note_by_clicking_it(wall, tmp_path: Path) -> None:
     """Click a sticker on a note: the dialog proposes its note; recolour it, and mark another
-    one "pas une gommette": the notes' rows count it at once, the download applies."""
+    one "pas une gommette": the notes' rows count it at once (and again after a reload), the
+    download holds the two sticker corrections only (the machine's counts follow them, no
+    count is sent as typed), and applies."""
     from playwright.sync_api import sync_playwright
 
     _src, out = wall
@@ -451,14 +453,22 @@ def test_review_corrects_a_sticker_on_a_note_by_clicking_it(wall, tmp_path: Path
         dialog.locator(".ml-dot-ok").click()
         assert row_count(b["on_note"], b["color"]) == before[b["on_note"]][b["color"]] - 1
         assert "pas une gommette" in view.locator(".add-list").last.inner_text()
+        # two sticker corrections, no typed count: the machine's counts follow them
+        assert page.locator("#corr-count").inner_text() == "2"
+        page.reload()  # kept in the browser: the rows show the clicked stickers again
+        assert row_count(b["on_note"], b["color"]) == before[b["on_note"]][b["color"]] - 1
+        assert row_count(a["on_note"], new) == before[a["on_note"]].get(new, 0) + 1
+        assert page.locator("#corr-count").inner_text() == "2"
         with page.expect_download() as dl:
             page.locator("#corr-download").click()
         path = tmp_path / "corrections.json"
         dl.value.save_as(path)
         browser.close()
     assert errors == []
+    assert all("dot" in c["target"] for c in json.loads(path.read_text("utf-8"))["corrections"])
     res = CliRunner().invoke(main, ["apply", str(out), str(path)])
     assert res.exit_code == 0, res.output
+    assert not any("dots" in n.get("verified_fields", []) for n in _wall(out)[0]["notes"])
     notes = {n["id"]: n["dots"] for n in _wall(out)[0]["notes"]}
     assert notes[a["on_note"]] == {**_minus(before[a["on_note"]], a["color"]),
                                    new: before[a["on_note"]].get(new, 0) + 1}

@@ -160,12 +160,16 @@
     var dots = {};
     var total = 0;
     var moved = false;
+    // a count the machine gave follows the stickers clicked on the photo by itself (their own
+    // corrections say it): only what a person types beyond them is a typed count; a count a
+    // person already typed (data-typed) stays typed, the clicks change it as typing would
+    var bumped = row.getAttribute("data-typed") === "1" ? {} : bumpedCounts(t.photo, t.markerless);
     $all(".ml-dot", row).forEach(function (inp) {
       var k = inp.getAttribute("data-color");
       var v = Math.max(0, Math.round(Number(inp.value) || 0));
       if (v > 0) { dots[k] = v; }
       total += v;
-      if (v !== ((o.dots || {})[k] || 0)) { moved = true; }
+      if (v !== ((o.dots || {})[k] || 0) + (bumped[k] || 0)) { moved = true; }
     });
     var out = $(".ml-total", row);
     if (out) { out.textContent = String(total); }
@@ -342,6 +346,19 @@
         });
         refreshVote(tr);
       }
+    });
+    // rows with no typed count stored: the clicked stickers' counts shown again, each row at
+    // once (a row half-bumped would read as typed)
+    $all(".ml-row").forEach(function (row) {
+      var t = mlTarget(row);
+      var c = edits[mlKey(t)];
+      var add = bumpedCounts(t.photo, t.markerless);
+      if ((c && c.set && c.set.dots) || !Object.keys(add).length) { return; }  // stored with them
+      $all(".ml-dot", row).forEach(function (inp) {
+        var k = inp.getAttribute("data-color");
+        inp.value = String(Math.max(0, (Number(inp.value) || 0) + (add[k] || 0)));
+      });
+      refreshMl(row);
     });
     updateBar();
   }
@@ -540,14 +557,25 @@
     refreshMl(row);
     return true;
   }
-  function bump(key, photo, id, colour) {
-    if (bumpRow(photo, id, colour, 1)) {
-      bumps[key] = (bumps[key] || []).concat([{ photo: photo, id: id, color: colour, delta: 1 }]);
-    }
+  function bumpedCounts(photo, id) {  // colour -> what the stickers clicked add to a note's row
+    var out = {};
+    Object.keys(bumps).forEach(function (key) {
+      (bumps[key] || []).forEach(function (b) {
+        if (b.photo === photo && b.id === id) { out[b.color] = (out[b.color] || 0) + b.delta; }
+      });
+    });
+    return out;
+  }
+  function bump(key, photo, id, colour, delta) {  // recorded first: the row's refresh sees it
+    var row = mlRow(photo, id);
+    if (!row || !$('.ml-dot[data-color="' + colour + '"]', row)) { return; }
+    bumps[key] = (bumps[key] || []).concat([{ photo: photo, id: id, color: colour, delta: delta || 1 }]);
+    bumpRow(photo, id, colour, delta || 1);
   }
   function unbump(key) {
-    (bumps[key] || []).forEach(function (b) { bumpRow(b.photo, b.id, b.color, -b.delta); });
+    var was = bumps[key] || [];
     delete bumps[key];
+    was.forEach(function (b) { bumpRow(b.photo, b.id, b.color, -b.delta); });
   }
   function dotKey(photo, xy) { return "dot|" + photo + "|" + xy.join("|"); }
   function dotXY(dot) { return [Number(dot.getAttribute("data-x")), Number(dot.getAttribute("data-y"))]; }
@@ -616,10 +644,8 @@
         var before = (!was.fd && was.on) ? was.on + "|" + was.color : "";
         var after = (!fd && on) ? on + "|" + colour : "";
         if (before !== after) {
-          if (after) { bump(key, photo, on, colour); }
-          if (before && bumpRow(photo, was.on, was.color, -1)) {
-            bumps[key] = (bumps[key] || []).concat([{ photo: photo, id: was.on, color: was.color, delta: -1 }]);
-          }
+          if (after) { bump(key, photo, on, colour, 1); }
+          if (before) { bump(key, photo, was.on, was.color, -1); }
         }
       } else { delete edits[key]; }
       updateBar();
