@@ -169,3 +169,28 @@ def test_the_photo_and_its_numbers_line_up_on_screen_and_print_on_a4(published) 
     assert errors == []
     text = " ".join(pg.extract_text() for pg in PdfReader(out / "synthese.pdf").pages)
     assert "Murs sans panneau" in text and "Oublié par la machine" in text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
+def test_a_sticker_on_a_note_of_the_walls_second_photo_opens_on_its_note(published) -> None:
+    """The wall's second photo: its notes are counted on the first one (not in the table), its
+    stickers on them can still be clicked in report.html; the dialog proposes the note it is
+    on, so "Valider" with nothing changed makes no correction (it would take it off the note)."""
+    from playwright.sync_api import sync_playwright
+
+    out, _before, _targets = published
+    own = json.loads((out / "photos" / "mur2.json").read_text("utf-8"))["markerless"]
+    dot = next(d for d in own["dots"] if d["on_note"])
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").resolve().as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator('.ml-view[data-photo="mur2.png"]')
+        x, y = dot["center"]
+        view.locator(f'circle.ml-mark[data-x="{x}"][data-y="{y}"]').click()
+        dialog = page.locator("#ml-dot")
+        assert dialog.locator(".ml-dot-on").input_value() == dot["on_note"]
+        dialog.locator(".ml-dot-ok").click()
+        assert page.locator("#corr-count").inner_text() == "0"
+        browser.close()
+    assert errors == []

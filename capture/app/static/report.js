@@ -598,7 +598,16 @@
     on.textContent = "";
     var view = findRow(".ml-view", { photo: photo });
     $all(".add-on option", view).forEach(function (o) { on.appendChild(o.cloneNode(true)); });
-    on.value = s.on_note !== undefined ? (s.on_note || "") : dot.getAttribute("data-on");
+    var cur = s.on_note !== undefined ? (s.on_note || "") : dot.getAttribute("data-on");
+    if (cur && !$all("option", on).some(function (o) { return o.value === cur; })) {
+      // a note not in the table (a wall shot twice: counted on the other photo): proposed as
+      // it is, so that "Valider" with nothing changed does not take the sticker off it
+      var own = document.createElement("option");
+      own.value = cur;
+      own.textContent = cur + " (compté sur une autre photo)";
+      on.appendChild(own);
+    }
+    on.value = cur;
     $(".ml-dot-fd", mlDot).checked = c.false_detection !== undefined ? c.false_detection
       : dot.getAttribute("data-rejected") === "1";
     pressColour(s.color || dot.getAttribute("data-color"));
