@@ -1600,6 +1600,22 @@ class MarkerlessConfig:
     # lighter patch (chroma over sheet_cast_chroma) stays no paper.
     sheet_cast_chroma: float = 15.0
     probe_sheet_max: float = 0.25
+    # A sheet told by its edge (38th stop): paper is a flat region its own edge closes all
+    # round, whatever the wall's light. The search image's CIELAB gradient (Sobel over a
+    # 5 px median, CIELAB units per px at 1 px per nominal mm) of sheet_edge_step or more is
+    # an edge (a paper's cut edge steps 3-10 L* or 10-18 in colour within 1-2 px; the wall's
+    # grain and a lamp's fall-off stay under 0.5 per px, so a wall clipped white by a lamp is
+    # no region of its own); a flat region between the edges (4-connected) that fills a
+    # quadrilateral as paper_sheets' do (printing and edges counted), holds sheet_print_min
+    # of its hull in printing (blocks, text: no printing, nothing to drop), is white as
+    # paper_sheets has it (neutral, or the surround's own light under sheet_cast_chroma) and
+    # unlike the surround just outside it (a ring sheet_ring_mm wide, 2 px out) by
+    # sheet_brighter_l, not darker, is a sheet: on a paint wall beside a floor or kraft panel
+    # taken for the wall (8-9 L* over its surround, 30-50 over the "wall"), or white on a
+    # cream wall at the clip (1 L* lighter, 16-18 in colour).
+    sheet_edge_step: float = 1.5
+    sheet_print_min: float = 0.01
+    sheet_ring_mm: float = 6.0
 
 
 @dataclass(frozen=True)

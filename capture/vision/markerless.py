@@ -47,6 +47,7 @@ from capture.vision.wall_surface import (
     apply_gains,
     balanced_on,
     bare_surfaces,
+    edged_sheets,
     far_from,
     floor_beside,
     floor_region,
@@ -230,7 +231,8 @@ def _sheets(rgb: np.ndarray, img: WorkImages, probe: Probe, m: MarkerlessConfig)
     than any bare surface (a sheet on the paint around a kraft panel, or on a wall beside the
     floor the probe took for the wall), the foreground in a sheet's hull its printing (blocks
     across its margin), a region over probe_sheet_max of the view the wall around a darker
-    surface; white paper neutral as taken or once balanced (paper_sheets' as_taken)."""
+    surface; white paper neutral as taken or once balanced (paper_sheets' as_taken); and the
+    sheets an edge closes all round against their own surround (edged_sheets)."""
     lab_s = img.lab_s
     h, w = lab_s.shape[:2]
     surfaces = [np.asarray(s, np.float64) for s in probe.surfaces]
@@ -238,12 +240,14 @@ def _sheets(rgb: np.ndarray, img: WorkImages, probe: Probe, m: MarkerlessConfig)
     as_taken = None
     if probe.gains is not None:
         as_taken = rgb8_to_lab(cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA))
-    return [
+    sheets = [
         sh
         for surface in surfaces
         for sh in paper_sheets(lab_s, surface, m, printing, as_taken=as_taken)
         if sh[0].sum() <= m.probe_sheet_max * h * w
     ]
+    # and paper told by its edge against its own surround, whatever the wall (38th stop)
+    return sheets + edged_sheets(lab_s, m, printing, as_taken)
 
 
 def find_wall(

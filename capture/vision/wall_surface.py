@@ -744,6 +744,87 @@ def paper_sheets(
     return out
 
 
+def edged_sheets(
+    lab_s: np.ndarray,
+    cfg: MarkerlessConfig,
+    printing: np.ndarray,
+    as_taken: np.ndarray | None = None,
+) -> list[tuple[np.ndarray, float, float]]:
+    """Sheets of paper told by their edge, whatever the wall's light (sheet_edge_step): flat
+    regions of the search image that an edge closes all round, filling a quadrilateral (their
+    printing and inner edges counted, sheet_rect_fill), whole in the frame or cut by one side
+    of it with a side seen whole (_cut_sheet_sides), holding sheet_print_min of their hull in
+    printing, white (under sheet_chroma as balanced or as taken, or within it of the
+    surround's own colour when that is under sheet_cast_chroma) and unlike the surround just
+    outside them (a ring sheet_ring_mm wide) by sheet_brighter_l, not darker. Each as
+    paper_sheets gives them: filled mask, long and short side in search px."""
+    h, w = lab_s.shape[:2]
+    lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
+    grad = np.zeros((h, w), np.float32)
+    for ch in range(3):
+        gx = cv2.Sobel(lab[..., ch], cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(lab[..., ch], cv2.CV_32F, 0, 1, ksize=3)
+        grad += gx * gx + gy * gy
+    edge = grad >= (8 * cfg.sheet_edge_step) ** 2  # (Sobel's 3 x 3 weighs a step by 8)
+    n, lbl, stats, _ = cv2.connectedComponentsWithStats((~edge).astype(np.uint8), connectivity=4)
+    raw = None
+    if as_taken is not None:
+        raw = cv2.medianBlur(np.ascontiguousarray(as_taken, np.float32), 5)
+    ring_k = 2 * round(cfg.sheet_ring_mm) + 5
+    out = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if area < (cfg.sheet_min_mm / 2) ** 2 or area > cfg.probe_sheet_max * h * w:
+            continue
+        comp = (lbl[y : y + bh, x : x + bw] == i).astype(np.uint8)
+        cs, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(max(cs, key=cv2.contourArea) + np.array([x, y], np.int32))
+        hx, hy, hw, hh = cv2.boundingRect(hull)
+        inside = np.zeros((hh, hw), np.uint8)
+        cv2.drawContours(inside, [hull], -1, 1, -1, offset=(-hx, -hy))
+        inside = inside.astype(bool)
+        own = lbl[hy : hy + hh, hx : hx + hw] == i
+        printed = printing[hy : hy + hh, hx : hx + hw] & inside & ~own
+        held = own | printed | edge[hy : hy + hh, hx : hx + hw]
+        if float(held[inside].sum()) < cfg.sheet_rect_fill * float(inside.sum()):
+            continue
+        if float(printed.sum()) < cfg.sheet_print_min * float(inside.sum()):
+            continue
+        quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+        if hx <= 1 or hy <= 1 or hx + hw >= w - 1 or hy + hh >= h - 1:
+            seen = _cut_sheet_sides(quad, (w, h), cfg.sheet_frame_mm)
+            if seen is None:
+                continue
+            a, b = seen
+        elif len(quad) != 4:
+            continue
+        else:
+            a, b = _quad_sides(quad)
+        if min(a, b) < 8:
+            continue
+        filled = np.zeros((h, w), np.uint8)
+        cv2.drawContours(filled, [hull], -1, 1, -1)
+        ring = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
+        ring &= ~(cv2.dilate(filled, np.ones((5, 5), np.uint8)) > 0)
+        if not ring.any():
+            continue
+        paper = np.median(lab[hy : hy + hh, hx : hx + hw][own], 0)
+        around = np.median(lab[ring], 0)
+        white = np.hypot(paper[1], paper[2]) < cfg.sheet_chroma
+        if raw is not None:
+            white |= np.hypot(*np.median(raw[hy : hy + hh, hx : hx + hw][own][:, 1:], 0)) < (
+                cfg.sheet_chroma
+            )
+        apart = float(np.hypot(paper[1] - around[1], paper[2] - around[2]))
+        if np.hypot(around[1], around[2]) < cfg.sheet_cast_chroma:
+            white |= apart < cfg.sheet_chroma
+        lighter = float(paper[0] - around[0])
+        if not white or lighter < 0 or np.hypot(lighter, apart) < cfg.sheet_brighter_l:
+            continue
+        out.append((filled.astype(bool), float(max(a, b)), float(min(a, b))))
+    return out
+
+
 def _quad_sides(quad: np.ndarray) -> tuple[float, float]:
     """A quadrilateral's (4 x 2) opposite sides averaged: (long, short), its px."""
     sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
