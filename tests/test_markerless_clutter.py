@@ -16,6 +16,8 @@ from capture.vision.markerless import find_wall, probe_photo
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 from capture.vision.wall_notes import _boards
 from capture.vision.wall_surface import (
+    edged_sheets,
+    far_from,
     floor_beside,
     foreground,
     paper_sheets,
@@ -245,6 +247,91 @@ def test_a_sheet_touching_the_frame_with_every_corner_in_view_is_whole() -> None
     w = 900
     quad = np.float32([[690, 160], [w - 6, 170], [w - 1, 310], [w - 6, 455], [690, 445]])
     assert _printed(quad) == (True, True)
+
+
+def _edged(lab: np.ndarray, surfaces: list, block: tuple, dot: tuple) -> tuple[bool, bool]:
+    """_search_image's block and dot printed on a sheet told by its edge (edged_sheets, the
+    foreground against the given bare surfaces its printing); the wall's note and sticker
+    never are."""
+    m = CONFIG.markerless
+    sheets = edged_sheets(lab, m, far_from(lab, [np.asarray(s) for s in surfaces], m))
+    notes = np.array([[138.0, 598.0], block])
+    dots = np.array([[220.0, 600.0], dot])
+    on_n, on_d = printed_on(sheets, notes, np.array([76.0, 50.0]), dots, 1.0, m)
+    assert not on_n[0] and not on_d[0]
+    return bool(on_n[1]), bool(on_d[1])
+
+
+_A4 = np.float32([[300, 150], [510, 160], [505, 457], [295, 450]])
+
+
+def test_a_sheet_on_a_lighter_paint_wall_than_the_floor_taken_for_the_wall() -> None:
+    """c47's third room photo: a dark floor (L* 35) is the photo's "wall" and the paint wall
+    the sheets hang on (L* 78) is lighter too, so paper_sheets' region against the floor is
+    the whole paint wall, no quadrilateral: the sheets' blocks and dots read as notes and
+    free stickers (main d09e24b: 4 and 11). Told by its edge against its own surround (8 L*
+    lighter, bluish as balanced on the floor) the sheet is paper."""
+    floor = (35.5, 1.9, -1.3)
+    lab, block, dot = _search_image(_A4, wall=(78.0, 0.0, 0.0), paper=(87.0, 0.5, -11.0))
+    lab[640:, :] = floor  # the floor along the photo's foot
+    m = CONFIG.markerless
+    sheets = paper_sheets(lab, floor, m, far_from(lab, [np.asarray(floor)], m))
+    on_n, on_d = printed_on(sheets, np.array([block]), np.array([76.0]), np.array([dot]), 1.0, m)
+    assert not on_n[0] and not on_d[0]  # (the lightness rule alone: no sheet)
+    assert _edged(lab, [floor], block, dot) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "wall, paper, edge, printed",
+    [
+        # white paper on a cream wall lit near the clip (c47's second: 1 L* lighter, 17 in
+        # colour): its cut edge closes it
+        ((99.1, -5.6, 16.5), (100.0, 0.0, 0.0), True, True),
+        # the same cream wall clipped white by a lamp: the light falls off over 100 mm, no
+        # edge closes the white: no sheet
+        ((99.1, -5.6, 16.5), (100.0, 0.0, 0.0), False, False),
+        # a poster of the wall's own hue, lighter, on a pale green paint: no white paper
+        ((80.0, -15.0, 16.0), (88.0, -17.0, 19.0), True, False),
+        # a white sheet darker than its wall (a shadowed card on a lit white wall): no paper
+        ((95.0, 0.0, 0.0), (88.0, 0.0, 0.0), True, False),
+    ],
+)
+def test_a_sheet_is_told_by_its_edge_a_lamps_white_is_not(
+    wall: tuple, paper: tuple, edge: bool, printed: bool
+) -> None:
+    """A sheet of paper is a flat region its cut edge closes all round, lighter than or unlike
+    its own surround; a wall lit white by a lamp has no such edge (the light falls off
+    smoothly), and paper is white: a lighter patch of the wall's own hue, or a region
+    darker than its surround, is none. The note and sticker on the wall stay."""
+    lab, block, dot = _search_image(_A4, wall=wall, paper=paper)
+    if not edge:
+        # the lamp's white: the paper's colour blends into the wall's over 100 mm around it
+        mask = np.zeros(lab.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(_A4).astype(np.int32)], 1)
+        dist = cv2.distanceTransform(1 - mask, cv2.DIST_L2, 5)
+        t = np.clip(dist / 100.0, 0, 1)[..., None]
+        far = (dist > 0)[..., None]
+        blend = (1 - t) * np.float32(paper) + t * np.float32(wall)
+        lab = np.where(far & (t < 1), blend, lab).astype(np.float32)
+        lab[560:636, 100:176] = (85.0, -5.0, 75.0)
+        cv2.circle(lab, (220, 600), 6, (50.0, 70.0, 50.0), -1)
+    assert _edged(lab, [wall], block, dot) == (printed, printed)
+
+
+@pytest.mark.slow
+def test_blocks_on_a_sheet_beside_the_floor_taken_for_the_wall_are_not_notes() -> None:
+    """Seed 47's third medium photo with the room in view (2 MP): a dark floor is taken for
+    the wall and the two sheets hang on the lighter paint wall beside it. Main d09e24b read
+    4 notes and 13 free stickers on them; told by their edges, none is, and every required
+    note is still found."""
+    data, truth = render_markerless(2, 47, "medium", 2.0, clutter=True)
+    scene = _read(_decoded(data))
+    sheets = [np.float32(c["corners_px"]) for c in truth["clutter"] if c["kind"] == "sheet"]
+    assert sheets
+    on = [c for c in [n.center for n in scene.notes] + [d.center for d in scene.dots]
+          for poly in sheets if cv2.pointPolygonTest(poly, tuple(map(float, c)), False) >= 0]
+    assert not on
+    _assert_required_found(scene, truth)
 
 
 @pytest.mark.slow
