@@ -1614,6 +1614,13 @@ class MarkerlessConfig:
     # taken for the wall (8-9 L* over its surround, 30-50 over the "wall"), or white on a
     # cream wall at the clip (1 L* lighter, 16-18 in colour).
     sheet_edge_step: float = 1.5
+    # An edge's fainter parts, as Canny's hysteresis: the pixels at sheet_edge_faint or more
+    # of a line that reaches sheet_edge_step somewhere are edge too (a sheet's edge fades to
+    # 1 L* per px where a lamp lights the wall beside it as bright or its shadow thins: on
+    # 18 dev room photos, c47-c50 and c52's first two, the one threshold left 54 false notes
+    # and 46 false free stickers of main's 59 and 58, with the faint parts 49 and 41; the
+    # wall's grain alone reaches no sheet_edge_step, so it is no edge however faint)
+    sheet_edge_faint: float = 0.7
     sheet_print_min: float = 0.01
     sheet_ring_mm: float = 6.0
 

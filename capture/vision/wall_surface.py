@@ -750,8 +750,9 @@ def edged_sheets(
     printing: np.ndarray,
     as_taken: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, float, float]]:
-    """Sheets of paper told by their edge, whatever the wall's light (sheet_edge_step): flat
-    regions of the search image that an edge closes all round, filling a quadrilateral (their
+    """Sheets of paper told by their edge, whatever the wall's light (sheet_edge_step, its
+    faint parts sheet_edge_faint): flat regions of the search image that an edge closes all
+    round, filling a quadrilateral (their
     printing and inner edges counted, sheet_rect_fill), whole in the frame or cut by one side
     of it with a side seen whole (_cut_sheet_sides), holding sheet_print_min of their hull in
     printing, white (under sheet_chroma as balanced or as taken, or within it of the
@@ -765,7 +766,15 @@ def edged_sheets(
         gx = cv2.Sobel(lab[..., ch], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(lab[..., ch], cv2.CV_32F, 0, 1, ksize=3)
         grad += gx * gx + gy * gy
-    edge = grad >= (8 * cfg.sheet_edge_step) ** 2  # (Sobel's 3 x 3 weighs a step by 8)
+    # an edge: sheet_edge_step or more, and the fainter parts (sheet_edge_faint) of a line
+    # that is one somewhere (a sheet's edge fades where its shadow thins or the lamp lights
+    # the wall beside it as bright; Canny's hysteresis). (Sobel's 3 x 3 weighs a step by 8.)
+    faint = (grad >= (8 * cfg.sheet_edge_faint) ** 2).astype(np.uint8)
+    n, lines = cv2.connectedComponents(faint, connectivity=8)
+    strong = np.zeros(n, bool)
+    strong[np.unique(lines[grad >= (8 * cfg.sheet_edge_step) ** 2])] = True
+    strong[0] = False
+    edge = strong[lines]
     n, lbl, stats, _ = cv2.connectedComponentsWithStats((~edge).astype(np.uint8), connectivity=4)
     raw = None
     if as_taken is not None:
