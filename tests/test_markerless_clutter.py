@@ -3,6 +3,8 @@ is printed on a sheet beside the notes is neither a note nor a sticker (issue 20
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -316,6 +318,42 @@ def test_a_sheet_is_told_by_its_edge_a_lamps_white_is_not(
         lab[560:636, 100:176] = (85.0, -5.0, 75.0)
         cv2.circle(lab, (220, 600), 6, (50.0, 70.0, 50.0), -1)
     assert _edged(lab, [wall], block, dot) == (printed, printed)
+
+
+def test_a_patch_of_wall_closed_in_by_notes_is_no_sheet() -> None:
+    """Real photos post-its-3 and -7: a patch of whiteboard or of a door's panel closed in by
+    notes is flat, lighter than the notes around it and its edges close it, yet it is the
+    wall: notes, not bare wall, lie just outside it. A sheet hangs on the wall, bare all
+    round but where something touches it (sheet_ring_bare); with that rule off the patch
+    reads as a sheet, the note inside it as printed."""
+    wall = (80.0, 0.0, 0.0)
+    lab = np.zeros((700, 900, 3), np.float32)
+    lab[...] = wall
+    lab[200:500, 250:550] = (92.0, 0.0, 0.0)  # the lit patch
+    colours = [(85.0, -5.0, 75.0), (70.0, 40.0, 10.0), (75.0, -30.0, 40.0)]
+    k = 0
+    for x in range(250, 550, 75):  # notes edge to edge all round it
+        for y in (200, 425):
+            lab[y : y + 75, x : x + 75] = colours[k % 3]
+            k += 1
+    for y in range(275, 425, 75):
+        for x in (250, 475):
+            lab[y : y + 75, x : x + 75] = colours[k % 3]
+            k += 1
+    lab[330:380, 360:440] = (60.0, 60.0, 40.0)  # a note inside it
+    lab[560:636, 100:176] = (85.0, -5.0, 75.0)
+    cv2.circle(lab, (220, 600), 6, (50.0, 70.0, 50.0), -1)
+    m = CONFIG.markerless
+    printing = far_from(lab, [np.asarray(wall)], m)
+    notes = np.array([[138.0, 598.0], [400.0, 355.0]])
+
+    def on(cfg) -> bool:
+        sheets = edged_sheets(lab, cfg, printing)
+        on_n, _ = printed_on(sheets, notes, np.array([76.0, 76.0]), np.zeros((0, 2)), 1.0, cfg)
+        return bool(on_n[1])
+
+    assert not on(m)
+    assert on(dataclasses.replace(m, sheet_ring_bare=0.0))
 
 
 @pytest.mark.slow

@@ -1623,6 +1623,11 @@ class MarkerlessConfig:
     sheet_edge_faint: float = 0.7
     sheet_print_min: float = 0.01
     sheet_ring_mm: float = 6.0
+    # and that ring is bare surface (no foreground) for sheet_ring_bare of it: a sheet hangs
+    # on the wall, a patch of wall closed in by notes has notes around it (the real photos
+    # post-its-3 and -7: whiteboard and door-panel patches between notes, 0.18-0.67 bare,
+    # lost 3 notes; the 22 sheets so found on 18 dev room photos: 0.93-1.0)
+    sheet_ring_bare: float = 0.8
 
 
 @dataclass(frozen=True)

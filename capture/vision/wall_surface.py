@@ -757,7 +757,8 @@ def edged_sheets(
     of it with a side seen whole (_cut_sheet_sides), holding sheet_print_min of their hull in
     printing, white (under sheet_chroma as balanced or as taken, or within it of the
     surround's own colour when that is under sheet_cast_chroma) and unlike the surround just
-    outside them (a ring sheet_ring_mm wide) by sheet_brighter_l, not darker. Each as
+    outside them (a ring sheet_ring_mm wide, sheet_ring_bare of it bare) by
+    sheet_brighter_l, not darker. Each as
     paper_sheets gives them: filled mask, long and short side in search px."""
     h, w = lab_s.shape[:2]
     lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
@@ -815,7 +816,10 @@ def edged_sheets(
         cv2.drawContours(filled, [hull], -1, 1, -1)
         ring = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
         ring &= ~(cv2.dilate(filled, np.ones((5, 5), np.uint8)) > 0)
-        if not ring.any():
+        # a sheet hangs on the wall: the strip just outside its edge is bare nearly all
+        # round; a patch of wall closed in by notes, or a door's panel between them, has
+        # notes for its surround
+        if not ring.any() or float(printing[ring].mean()) > 1.0 - cfg.sheet_ring_bare:
             continue
         paper = np.median(lab[hy : hy + hh, hx : hx + hw][own], 0)
         around = np.median(lab[ring], 0)
