@@ -722,20 +722,14 @@ def paper_sheets(
             fill = float(((own > 0) | printed)[inside].sum()) / max(float(inside.sum()), 1.0)
         if fill < cfg.sheet_rect_fill:
             continue
-        quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
         if cut_by and cut:
             # the probe's: the part in view, its least-area rectangle's sides
             _c, (a, b), _ang = cv2.minAreaRect(hull)
-        elif cut_by:
-            # the frame cuts it: measured by the sides seen whole (a flipchart's are longer)
-            seen = _cut_sheet_sides(quad, (w, h), cfg.sheet_frame_mm)
-            if seen is None:
-                continue
-            a, b = seen
-        elif len(quad) != 4:
-            continue  # a sheet seen in perspective is a quadrilateral
         else:
-            a, b = _quad_sides(quad)
+            sides = _sheet_sides(hull, (w, h), cut_by, cfg.sheet_frame_mm)
+            if sides is None:
+                continue
+            a, b = sides
         if min(a, b) < 8:
             continue
         filled = np.zeros((h, w), np.uint8)
@@ -800,18 +794,11 @@ def edged_sheets(
             continue
         if float(printed.sum()) < cfg.sheet_print_min * float(inside.sum()):
             continue
-        quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
-        if hx <= 1 or hy <= 1 or hx + hw >= w - 1 or hy + hh >= h - 1:
-            seen = _cut_sheet_sides(quad, (w, h), cfg.sheet_frame_mm)
-            if seen is None:
-                continue
-            a, b = seen
-        elif len(quad) != 4:
+        at_frame = hx <= 1 or hy <= 1 or hx + hw >= w - 1 or hy + hh >= h - 1
+        sides = _sheet_sides(hull, (w, h), at_frame, cfg.sheet_frame_mm)
+        if sides is None or min(sides) < 8:
             continue
-        else:
-            a, b = _quad_sides(quad)
-        if min(a, b) < 8:
-            continue
+        a, b = sides
         filled = np.zeros((h, w), np.uint8)
         cv2.drawContours(filled, [hull], -1, 1, -1)
         ring = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
@@ -836,6 +823,18 @@ def edged_sheets(
             continue
         out.append((filled.astype(bool), float(max(a, b)), float(min(a, b))))
     return out
+
+
+def _sheet_sides(
+    hull: np.ndarray, size: tuple[int, int], cut_by_frame: bool, frame_mm: float
+) -> tuple[float, float] | None:
+    """A sheet's (long, short) sides, its px, from its hull (N x 1 x 2): a sheet the frame
+    cuts by the sides seen whole (_cut_sheet_sides: a flipchart's are longer), one in view
+    by its quadrilateral's (a sheet seen in perspective is one: None if the hull is not)."""
+    quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    if cut_by_frame:
+        return _cut_sheet_sides(quad, size, frame_mm)
+    return _quad_sides(quad) if len(quad) == 4 else None
 
 
 def _quad_sides(quad: np.ndarray) -> tuple[float, float]:
