@@ -74,9 +74,17 @@ class WordIndex:
 
     def __init__(self, counts: dict[str, int]) -> None:
         self.freq = counts
-        self._fwd = sorted(counts)
-        self._rev = sorted(w[::-1] for w in counts)
+        # the sorted lists are built on first use: the OCR's word decoding (ctc_words) needs
+        # only freq, and a board photo's run never asks for a beginning and end (the
+        # reversed words alone are about 20 MB: issue 17's 700 MB a worker)
+        self._sorted: tuple[list[str], list[str]] | None = None
         self._plain: dict[str, list[str]] | None = None
+
+    def _fwd_rev(self) -> tuple[list[str], list[str]]:
+        """The words sorted, and each written backwards sorted."""
+        if self._sorted is None:
+            self._sorted = (sorted(self.freq), sorted(w[::-1] for w in self.freq))
+        return self._sorted
 
     def same_letters(self, word: str) -> list[str]:
         """The words written with the same letters as `word` but for their accents
@@ -103,10 +111,11 @@ class WordIndex:
 
     def between(self, head: str, tail: str, length: int) -> list[str]:
         """The words of `length` letters that begin with head and end with tail."""
+        fwd, rev = self._fwd_rev()
         if len(head) >= len(tail):
-            found = self._starting(self._fwd, head)
+            found = self._starting(fwd, head)
             return [w for w in found if len(w) == length and w.endswith(tail)]
-        found = self._starting(self._rev, tail[::-1])
+        found = self._starting(rev, tail[::-1])
         return [w[::-1] for w in found if len(w) == length and w[::-1].startswith(head)]
 
 
