@@ -137,8 +137,11 @@ def decode_words(
     """The greedy reading of one line's recogniser output (probs: T x C, index 0 the blank,
     chars[i] the character of index i, " " the space), each word not in the lists replaced
     by the nearest list word the recogniser finds nearly as probable (module docstring)."""
-    index = {c: i for i, c in enumerate(chars) if i}
-    space = index.get(" ", -1)
+    try:  # chars holds thousands of characters: indexed only for a line with a word to
+        space = chars.index(" ", 1)  # check (most lines have none)
+    except ValueError:
+        space = -1
+    index: dict[str, int] | None = None
     best = probs.argmax(axis=1)
     keep = np.ones(len(best), bool)
     keep[1:] = best[1:] != best[:-1]
@@ -162,6 +165,8 @@ def decode_words(
             continue
         cands = [head + c + tail for w in words.near(low, dist, cfg.limit)
                  if len(w) >= cfg.min_len for c in _cased(w, core)]
+        if index is None:
+            index = {c: i for i, c in enumerate(chars) if i}
         cands = [c for c in cands if all(ch in index for ch in c)]
         if not cands:
             continue
