@@ -16,9 +16,10 @@ flattening it was measured to read worse (docs/ocr-journal.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -329,17 +330,25 @@ def _stop_spinning(holder: object, model_path: Path) -> None:
     )
 
 
-def word_decoder(chars: Sequence[str], config: OcrConfig) -> tuple | None:
-    """decode_words' arguments after a line's output (the recogniser's characters, the
-    languages' word list, every word they know, the settings); None when lexicon_words is
-    off or no language has a list."""
+class WordDecoder(NamedTuple):
+    """decode_words' arguments after a line's output."""
+
+    chars: list[str]  # the recogniser's characters, index 0 the CTC blank
+    words: WordList  # the languages' words a reading may be replaced by
+    known: Container[str]  # every word the lists know (left as read)
+    cfg: WordsConfig
+
+
+def word_decoder(chars: Sequence[str], config: OcrConfig) -> WordDecoder | None:
+    """The word decoding's arguments for this engine's recogniser; None when lexicon_words
+    is off or no language has a list."""
     pc = config.ppocr
     index = word_index_for(config.languages) if pc.lexicon_words else None
     if index is None:
         return None
     cfg = WordsConfig(pc.word_ratio, pc.word_max_dist, pc.word_min_len, pc.word_caps_len,
                       pc.word_min_count, pc.word_limit)
-    return (list(chars), WordList(index.freq, pc.word_min_count), index.freq, cfg)
+    return WordDecoder(list(chars), WordList(index.freq, pc.word_min_count), index.freq, cfg)
 
 
 class PpocrEngine:
