@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -147,9 +148,7 @@ def markerless_synthesis(ml_model: dict | None, session: dict, out_dir: Path,
             for r in ml_model["rows"] if not r["rejected"]]
     hexes = {c["value"]: c for c in ml_model["sticker_colours"]}
     free_dots = [d for d in ml["dots"] if d.get("on_note") is None]
-    per_colour: dict[str, int] = {}
-    for d in free_dots:
-        per_colour[d["color"]] = per_colour.get(d["color"], 0) + 1
+    per_colour = Counter(d["color"] for d in free_dots)
     free = [{"label": hexes.get(c, {}).get("label", c), "hex": hexes.get(c, {}).get("hex", "#888"),
              "n": n} for c, n in sorted(per_colour.items(), key=lambda cn: (-cn[1], cn[0]))]
     counted = {(n["photo"], n["id"]) for n in ml["notes"]}

@@ -147,7 +147,6 @@ def decode_words(
     keep[1:] = best[1:] != best[:-1]
     labels = [int(x) for x in best[keep & (best != 0)]]
     text = [chars[x] for x in labels]
-    logp = np.log(np.maximum(probs, _FLOOR))
     out = list(text)
     for c0, c1, t0, t1 in reversed(word_spans(best, 0, space)):
         token = "".join(text[c0:c1])
@@ -171,7 +170,9 @@ def decode_words(
         if not cands:
             continue
         seqs = [labels[c0:c1]] + [[index[ch] for ch in c] for c in cands]
-        scores = ctc_log_probs(logp[t0:t1], seqs)
+        # the log of this word's steps only: a line's T x 18 710 matrix is logged for
+        # none of the lines whose words the lists all know
+        scores = ctc_log_probs(np.log(np.maximum(probs[t0:t1], _FLOOR)), seqs)
         top = int(np.argmax(scores[1:]))
         if scores[1 + top] >= scores[0] + np.log(cfg.ratio):
             out[c0:c1] = [cands[top]] + [""] * (c1 - c0 - 1)
