@@ -18,10 +18,11 @@ from capture.interpret.photo_errors import empty_photo_error
 from capture.vision.markerless_read import _too_small, interpret, read_wall
 
 
-def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], list[tuple]]:
+def _drawn_wall(scale: float, seed: int = 0, stickers: bool = True
+                ) -> tuple[np.ndarray, list[dict], list[tuple]]:
     """A grey wall, a 3 x 3 grid of notes (side 76 * scale px) with 0..4 stickers each, and
-    free stickers between the notes' groups. Returns the photo, the notes' truth and the free
-    stickers (x, y, colour)."""
+    free stickers between the notes' groups (stickers=False: the notes alone, a wall nobody
+    voted on). Returns the photo, the notes' truth and the free stickers (x, y, colour)."""
     rng = np.random.default_rng(seed)
     side = round(76 * scale)
     r = round(6 * scale)
@@ -49,7 +50,7 @@ def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], li
             max(1, round(scale)),
         )
         dots: dict[str, int] = {}
-        k = i % 5
+        k = i % 5 if stickers else 0
         for j in range(k):
             c = [n for n in dot_rgb if n != colour][j % 2]
             cx = x0 + round(side * (0.2 + 0.3 * (j % 3)))
@@ -64,7 +65,7 @@ def _drawn_wall(scale: float, seed: int = 0) -> tuple[np.ndarray, list[dict], li
             }
         )
     free = []
-    for j, c in enumerate(["green", "red", "blue"]):
+    for j, c in enumerate(["green", "red", "blue"] if stickers else []):
         x, y = round(520 * scale), round((90 + 110 * j) * scale)
         cv2.circle(img, (x, y), r, dot_rgb[c], -1, cv2.LINE_AA)
         free.append((x, y, c))

@@ -160,7 +160,8 @@ def test_report_without_the_original_photos_is_schematic(out: Path, tmp_path: Pa
         doc["path"] = str(tmp_path / "gone" / doc["file"])
         doc_path.write_text(json.dumps(doc))
     html = write_report(out).read_text("utf-8")
-    assert "Photo originale introuvable" in html
+    gone = tmp_path / "gone" / "IMG_0001.jpg"
+    assert f"Photo introuvable : IMG_0001.jpg</strong> n'est plus à {gone}" in html
     assert html.count('class="ov-dot') == 2 * 21  # photo overlay + schematic boards
     assert 'class="overlay schematic"' in html
 

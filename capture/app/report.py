@@ -766,6 +766,8 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
     return {
         "stem": stem, "file": doc["file"], "status": doc.get("status"), "error": doc.get("error"),
         "anchor": slug("ph", stem), "image": photo_img, "vw": vw, "vh": vh,
+        # where the photo was read, said when it can no longer be shown
+        "path": doc.get("path") or doc["file"],
         "size": size, "sharpness": doc.get("sharpness"), "overlay": overlay,
         "boards": board_models, "notes": notes, "n_dots": len(doc.get("dots", [])),
         "flags": [f for f in doc.get("flags", [])],

@@ -1,0 +1,155 @@
+"""The reviewer's and the facilitator's last mile, as they meet it in Chromium and in the
+published synthesis: a photo gone since the run is said plainly on a board photo as on a wall
+read with no board, and nothing over it opens a dialog over nothing (no enlargement, no sticker
+dialog, no addition placed blind: its notes are corrected in the table); a wall nobody put a
+sticker on is published as such, not as "du plus au moins choisi : 0 gommette(s)"."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM, open_page
+from click.testing import CliRunner
+from PIL import Image
+from report_fixture import build_outputs
+from test_markerless import _drawn_wall
+
+from capture.cli import main
+
+pytestmark = [
+    pytest.mark.slow,  # `capture run` on a drawn wall, Chromium
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent"),
+]
+
+
+def _cli(*args: str) -> str:
+    res = CliRunner().invoke(main, list(args))
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def _run_wall(tmp: Path, stickers: bool = True) -> tuple[Path, Path]:
+    img, _truth, _free = _drawn_wall(2.0, stickers=stickers)
+    src = tmp / "in"
+    src.mkdir()
+    Image.fromarray(img).save(src / "mur.png")
+    out = tmp / "out"
+    _cli("run", str(src), "--markerless", "--out", str(out), "--jobs", "1")
+    return src, out
+
+
+def _box_colour(page, selector: str) -> str:
+    return page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor")
+
+
+def test_a_board_photo_gone_is_said_like_a_wall_photo_and_not_enlarged(tmp_path: Path) -> None:
+    """The board photos moved away after the run: each photo says "Photo introuvable", the
+    path it was read at and how to get it back, in the same warning box as a wall read with
+    no board (on main: "Photo originale introuvable : schéma seulement", grey on the dark
+    stage); clicking the drawing over nothing opens no enlargement. The straightened boards,
+    drawn from the layout, stay (and still zoom)."""
+    out = build_outputs(tmp_path / "built")
+    shutil.rmtree(out / "report_assets")
+    for doc_path in (out / "photos").glob("*.json"):  # as if the photos were moved away
+        doc = json.loads(doc_path.read_text())
+        doc["path"] = str(tmp_path / "gone" / doc["file"])
+        doc_path.write_text(json.dumps(doc))
+    _cli("report", str(out))
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        missing = page.locator("section.photo .photo-missing")
+        stages = page.locator("section.photo .photo-stage")
+        assert missing.count() == stages.count() >= 2
+        said = missing.first.inner_text()
+        assert said.startswith("Photo introuvable : IMG_0001.jpg n'est plus à "
+                               + str(tmp_path / "gone" / "IMG_0001.jpg"))
+        assert "relancez capture report" in said
+        assert missing.first.is_visible()
+        assert _box_colour(page, "section.photo .photo-missing") == "rgb(255, 244, 224)"
+        stage = stages.first
+        assert "no-photo" in (stage.get_attribute("class") or "")
+        assert stage.get_attribute("tabindex") is None  # not a stop for the keyboard
+        stage.scroll_into_view_if_needed()
+        stage.click()
+        assert not page.locator("#lightbox").is_visible()
+        page.locator(".board-stage").first.click()  # the schematic board still zooms
+        assert page.locator("#lightbox").is_visible()
+        browser.close()
+    assert errors == []
+
+
+def test_a_wall_photo_gone_opens_no_dialog_over_nothing(tmp_path: Path) -> None:
+    """A wall read with no board, its photo gone: its stickers drawn over nothing no longer
+    open the sticker dialog (each says why in its tooltip), the drawing is not enlarged, and
+    no note or sticker can be added by clicking a place nobody sees (the box above says to
+    correct the notes in the table); the table's rows stay editable and their edits download
+    and apply. On main a click on a sticker opened the dialog over the dark stage."""
+    src, out = _run_wall(tmp_path)
+    (src / "mur.png").unlink()
+    for asset in (out / "report_assets").glob("mur*"):
+        asset.unlink()
+    _cli("report", str(out))
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    note = session["markerless"]["notes"][0]
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator(".ml-view").first
+        said = view.locator(".photo-missing").inner_text()
+        assert "corrigez ses post-it dans le tableau" in said
+        assert view.locator("circle.ml-mark").count() == 0
+        dots = view.locator("circle.ov-dot")
+        assert dots.count() > 0
+        assert "photo introuvable" in dots.first.locator("title").text_content()
+        view.scroll_into_view_if_needed()
+        dots.first.dispatch_event("click")
+        assert not page.locator("#ml-dot").is_visible()
+        view.locator(".photo-stage").click()
+        assert not page.locator("#lightbox").is_visible()
+        assert view.locator(".add-note").count() == 0
+        row = page.locator(f'.ml-row[data-ml="{note["id"]}"]')
+        row.locator("textarea[data-field=text]").fill("Corrigé sans la photo")
+        row.locator("textarea[data-field=text]").blur()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        path = tmp_path / "corrections.json"
+        dl.value.save_as(path)
+        browser.close()
+    assert errors == []
+    _cli("apply", str(out), str(path))
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    texts = {n["id"]: n["text"] for n in session["markerless"]["notes"]}
+    assert texts[note["id"]] == "Corrigé sans la photo"
+
+
+def test_a_wall_nobody_voted_on_is_published_as_such(tmp_path: Path) -> None:
+    """A wall with notes and no sticker at all: the synthesis says plainly that nobody voted
+    (no "du plus au moins choisi : 0 gommette(s)"), lists the notes in the photos' order with
+    no sticker columns all at 0, and its header says "aucune gommette"."""
+    _src, out = _run_wall(tmp_path, stickers=False)
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    ml = session["markerless"]
+    assert len(ml["notes"]) == 9 and not ml["dots"]
+    _cli("publish", str(out), "--no-pdf")
+    html = (out / "synthese.html").read_text("utf-8")
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert "9 post-it lus sans panneau, aucune gommette" in text
+    assert "Aucune gommette sur les post-it : personne n'a voté pour eux." in text
+    assert "listés dans l'ordre des photos, sans classement" in text
+    assert "du plus au moins choisi" not in text and "gommette(s)" not in text
+    assert "<th>Gommettes</th>" not in html and "<th>Par couleur</th>" not in html
+    assert "Gommettes hors post-it" not in text
+    numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', html)]
+    assert numbers == list(range(1, 10))
