@@ -12,6 +12,7 @@ import shutil
 from html import unescape
 from pathlib import Path
 
+import numpy as np
 import pytest
 from browser import CHROMIUM, open_page
 from click.testing import CliRunner
@@ -33,14 +34,29 @@ def _cli(*args: str) -> str:
     return res.output
 
 
-def _run_wall(tmp: Path, stickers: bool = True) -> tuple[Path, Path]:
+def _run_wall(tmp: Path, stickers: bool = True, portrait: bool = False) -> tuple[Path, Path]:
     img, _truth, _free = _drawn_wall(2.0, stickers=stickers)
     src = tmp / "in"
     src.mkdir()
-    Image.fromarray(img).save(src / "mur.png")
+    if portrait:  # the notes on a wall taller than wide, shot upright
+        Image.fromarray(np.ascontiguousarray(np.rot90(img))).save(src / "haut.png")
+    else:
+        Image.fromarray(img).save(src / "mur.png")
     out = tmp / "out"
     _cli("run", str(src), "--markerless", "--out", str(out), "--jobs", "1")
     return src, out
+
+
+@pytest.fixture(scope="module")
+def wall_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A drawn wall with stickers (mur.png), run --markerless."""
+    return _run_wall(tmp_path_factory.mktemp("last_mile"))[1]
+
+
+def _copy(out: Path, tmp: Path) -> Path:
+    dst = tmp / "out"
+    shutil.copytree(out, dst)
+    return dst
 
 
 def _box_colour(page, selector: str) -> str:
@@ -87,26 +103,29 @@ def test_a_board_photo_gone_is_said_like_a_wall_photo_and_not_enlarged(tmp_path:
     assert errors == []
 
 
-def test_a_wall_photo_gone_opens_no_dialog_over_nothing(tmp_path: Path) -> None:
+def test_a_wall_photo_gone_opens_no_dialog_over_nothing(wall_run: Path, tmp_path: Path) -> None:
     """A wall read with no board, its photo gone: its stickers drawn over nothing no longer
     open the sticker dialog (each says why in its tooltip), the drawing is not enlarged, and
     no note or sticker can be added by clicking a place nobody sees (the box above says to
     correct the notes in the table); the table's rows stay editable and their edits download
     and apply. On main a click on a sticker opened the dialog over the dark stage."""
-    src, out = _run_wall(tmp_path)
-    (src / "mur.png").unlink()
+    out = _copy(wall_run, tmp_path)
+    doc_path = out / "photos" / "mur.json"
+    doc = json.loads(doc_path.read_text("utf-8"))
+    doc["path"] = str(tmp_path / "gone" / "mur.png")  # moved away since the run
+    doc_path.write_text(json.dumps(doc), "utf-8")
     for asset in (out / "report_assets").glob("mur*"):
         asset.unlink()
     _cli("report", str(out))
     session = json.loads((out / "session.json").read_text("utf-8"))
-    note = session["markerless"]["notes"][0]
+    note = next(n for n in session["markerless"]["notes"] if n["photo"] == "mur.png")
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as p:
         browser, page = open_page(p, (out / "report.html").as_uri(), errors)
         page.set_default_timeout(5000)
-        view = page.locator(".ml-view").first
+        view = page.locator('.ml-view[data-photo="mur.png"]')
         said = view.locator(".photo-missing").inner_text()
         assert "corrigez ses post-it dans le tableau" in said
         assert view.locator("circle.ml-mark").count() == 0
@@ -153,3 +172,92 @@ def test_a_wall_nobody_voted_on_is_published_as_such(tmp_path: Path) -> None:
     assert "Gommettes hors post-it" not in text
     numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', html)]
     assert numbers == list(range(1, 10))
+
+
+def test_a_wall_photo_is_drawn_once_its_numbers_legible(tmp_path: Path) -> None:
+    """A photo read with no board: "Photos" says what was read there ("lu sans panneau", its
+    notes and stickers; on main "0 panneau(x) · 0 gommettes · 0 post-it") and links to its
+    drawing in "Murs sans panneau" instead of showing it a second time with nothing marked;
+    the notes' numbers on a portrait photo are 11 px or more on screen (on main 1/60 of its
+    width: under 10 px)."""
+    from playwright.sync_api import sync_playwright
+
+    out = _run_wall(tmp_path, portrait=True)[1]
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    counts = {"haut.png": (len(session["markerless"]["notes"]), len(session["markerless"]["dots"]))}
+    assert counts["haut.png"][0] == 9
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        for file, (notes, dots) in counts.items():
+            sec = page.locator(f'section.photo#ph-{file.split(".")[0]}')
+            said = sec.locator("h3 small").inner_text()
+            assert said.startswith(f"lu sans panneau · {notes} post-it · {dots} gommette(s)")
+            assert sec.locator(".photo-stage").count() == 0
+            sec.locator(".ml-link a").click()
+            view = page.locator(f'.ml-view[data-photo="{file}"]')
+            for _ in range(40):  # the page scrolls smoothly, under its sticky header
+                if abs(view.evaluate("e => e.getBoundingClientRect().top") - 100) < 20:
+                    break
+                page.wait_for_timeout(100)
+            assert abs(view.evaluate("e => e.getBoundingClientRect().top") - 100) < 20
+        tall = page.locator('.ml-view[data-photo="haut.png"] text.ov-num')
+        assert tall.count() >= 9
+        tall.first.scroll_into_view_if_needed()
+        heights = [tall.nth(k).evaluate("e => e.getBoundingClientRect().height")
+                   for k in range(tall.count())]
+        assert min(heights) >= 11
+        browser.close()
+    assert errors == []
+
+
+def test_stickers_are_corrected_with_the_keyboard(wall_run: Path, tmp_path: Path) -> None:
+    """Tab to a sticker, Enter: its dialog opens with the focus on its colour; Tab, Enter picks
+    the next colour, "Valider" records it and the focus goes back to the sticker; Space opens
+    another one, Escape closes it with nothing recorded. On main a sticker could not be
+    reached from the keyboard and Escape left the dialog open."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        dialog = page.locator("#ml-dot")
+        marks = page.locator('.ml-view[data-photo="mur.png"] circle.ml-mark')
+        first = marks.first
+        first.scroll_into_view_if_needed()
+        first.focus()
+        assert first.evaluate("e => document.activeElement === e")
+        page.keyboard.press("Enter")
+        assert dialog.is_visible()
+        was = first.get_attribute("data-color")
+        focused = "() => document.activeElement.getAttribute('data-color')"
+        assert page.evaluate(focused) == was
+        page.keyboard.press("Tab")
+        new = page.evaluate(focused)
+        assert new and new != was
+        page.keyboard.press("Enter")
+        dialog.locator(".ml-dot-ok").focus()
+        page.keyboard.press("Enter")
+        assert not dialog.is_visible()
+        assert first.evaluate("e => document.activeElement === e")
+        assert page.locator("#corr-count").inner_text() == "1"
+        second = marks.nth(1)
+        second.focus()
+        page.keyboard.press(" ")
+        assert dialog.is_visible()
+        page.keyboard.press("Escape")
+        assert not dialog.is_visible()
+        assert second.evaluate("e => document.activeElement === e")
+        assert page.locator("#corr-count").inner_text() == "1"
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        path = tmp_path / "corrections.json"
+        dl.value.save_as(path)
+        browser.close()
+    assert errors == []
+    doc = json.loads(path.read_text("utf-8"))
+    assert [c["set"]["color"] for c in doc["corrections"]] == [new]
+    _cli("apply", str(out), str(path))

@@ -73,7 +73,8 @@ def markerless_model(
         choices = [{"id": n["id"], "label": f"n° {number[(file, n['id'])]} ({n['id']})"}
                    for n in own.get("notes", []) if (file, n["id"]) in number]
         views.append(
-            {"file": file, "image": asset, "vw": vw, "vh": vh, "notes": notes, "dots": dots,
+            {"file": file, "anchor": view_anchor(file), "image": asset, "vw": vw, "vh": vh,
+             "notes": notes, "dots": dots,
              "side": max(side, 0.02 * vw), "choices": choices,
              # where the photo was read, said when it can no longer be shown
              "path": (docs.get(file) or {}).get("path") or file}
@@ -150,6 +151,12 @@ def row_anchor(photo: str, note_id: str) -> str:
     """The HTML id of a note's row in "Murs sans panneau": "À vérifier" links its flags there
     (ids come from file names: anything but letters, digits and _ becomes _, as report.slug)."""
     return "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", p) for p in ("ml", photo, note_id))
+
+
+def view_anchor(photo: str) -> str:
+    """The HTML id of a photo's drawing in "Murs sans panneau" (the "Photos" section links a
+    photo read with no board there)."""
+    return "mlv-" + re.sub(r"[^A-Za-z0-9_]+", "_", photo)
 
 
 def markerless_script_data(session: dict) -> dict[str, dict]:

@@ -40,7 +40,12 @@ from markupsafe import Markup
 from PIL import Image
 
 from capture import __version__
-from capture.app.markerless_report import markerless_model, markerless_script_data, row_anchor
+from capture.app.markerless_report import (
+    markerless_model,
+    markerless_script_data,
+    row_anchor,
+    view_anchor,
+)
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
 from capture.core.model import KitLayout
@@ -771,7 +776,19 @@ def _photo_model(stem: str, doc: dict, layout: dict, boards: dict, asset: dict |
         "size": size, "sharpness": doc.get("sharpness"), "overlay": overlay,
         "boards": board_models, "notes": notes, "n_dots": len(doc.get("dots", [])),
         "flags": [f for f in doc.get("flags", [])],
+        # read with no board: what was read there, counted and drawn in "Murs sans panneau"
+        "ml": _ml_counts(doc),
     }
+
+
+def _ml_counts(doc: dict) -> dict | None:
+    """A photo read with no board: its notes and stickers (kept, not rejected) and the id of
+    its drawing in "Murs sans panneau"; None for a photo read on its boards only."""
+    ml = doc.get("markerless")
+    if not isinstance(ml, dict):
+        return None
+    return {"notes": len(ml.get("notes", [])), "dots": len(ml.get("dots", [])),
+            "anchor": view_anchor(doc["file"])}
 
 
 def _note_models(stem: str, doc: dict, rows: list[tuple[str, dict]], boards: dict,

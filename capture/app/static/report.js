@@ -625,7 +625,11 @@
     $all(".recolour-choices button", mlDot).forEach(function (b) {
       b.addEventListener("click", function () { pressColour(b.getAttribute("data-color")); });
     });
-    $(".ml-dot-cancel", mlDot).addEventListener("click", function () { mlDot.hidden = true; pickedDot = null; });
+    $(".ml-dot-cancel", mlDot).addEventListener("click", function () {
+      mlDot.hidden = true;
+      pickedDot = null;
+      refocus();
+    });
     $(".ml-dot-ok", mlDot).addEventListener("click", function () {
       mlDot.hidden = true;
       if (!pickedDot) { return; }
@@ -659,6 +663,7 @@
       } else { delete edits[key]; }
       updateBar();
       save();
+      refocus();
     });
   }
   function drawPending() {  // additions and sticker edits not yet applied, drawn on their photo
@@ -721,6 +726,7 @@
   $(".recolour-cancel", recolour).addEventListener("click", function () {
     recolour.hidden = true;
     picked = null;
+    refocus();
   });
   $all(".recolour-choices button", recolour).forEach(function (btn) {
     btn.addEventListener("click", function (ev) {
@@ -750,7 +756,33 @@
         }
       }
       picked = null;
+      refocus();
     });
+  });
+
+  /* --- keyboard: a sticker is a button (Tab to it; Enter or Space opens its dialog, whose
+     colour gets the focus); Escape closes the dialog, the focus goes back to the sticker ---- */
+  var returnFocus = null;
+  function refocus() {
+    if (returnFocus && document.contains(returnFocus)) { returnFocus.focus(); }
+    returnFocus = null;
+  }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if ((ev.key === "Enter" || ev.key === " ") && t.matches &&
+        t.matches("circle.ml-mark, circle.recolourable")) {
+      ev.preventDefault();
+      returnFocus = t;
+      t.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true }));
+      var box = t.classList.contains("ml-mark") ? mlDot : recolour;
+      var first = box && ($('.recolour-choices button[aria-pressed="true"]', box) ||
+                          $(".recolour-choices button", box));
+      if (first && !box.hidden) { first.focus(); }
+      return;
+    }
+    if (ev.key !== "Escape") { return; }
+    if (mlDot && !mlDot.hidden) { $(".ml-dot-cancel", mlDot).click(); }
+    if (recolour && !recolour.hidden) { $(".recolour-cancel", recolour).click(); }
   });
 
   /* --- served by `capture review`: save straight into the output folder --------------------- */
