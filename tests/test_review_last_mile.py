@@ -261,3 +261,84 @@ def test_stickers_are_corrected_with_the_keyboard(wall_run: Path, tmp_path: Path
     doc = json.loads(path.read_text("utf-8"))
     assert [c["set"]["color"] for c in doc["corrections"]] == [new]
     _cli("apply", str(out), str(path))
+
+
+def test_corrections_applied_are_not_pending_again_in_the_page(wall_run: Path,
+                                                               tmp_path: Path) -> None:
+    """The static page (no server): a sticker on a note marked "pas une gommette" and a note
+    added, downloaded, `capture apply`, the page reopened in the same browser. The rebuilt
+    page holds them: nothing is pending any more, and the note's row shows the count the
+    outputs give. On main the two stayed listed "à ajouter" / "pas une gommette" and the
+    sticker's count was taken off the note's row a second time, sent as a typed count (3
+    corrections pending)."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator('.ml-view[data-photo="mur.png"]')
+        dot = view.locator('circle.ml-mark:not([data-on=""])').first
+        note, colour = dot.get_attribute("data-on"), dot.get_attribute("data-color")
+        dot.scroll_into_view_if_needed()
+        dot.click()
+        page.locator("#ml-dot .ml-dot-fd").check()
+        page.locator("#ml-dot .ml-dot-ok").click()
+        add = view.locator('.add-note[data-kind="wall-note"]')
+        add.locator(".add-toggle").click()
+        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
+        add.locator(".add-text").fill("Oublié par la machine")
+        add.locator(".add-ok").click()
+        assert page.locator("#corr-count").inner_text() == "2"
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        path = tmp_path / "corrections.json"
+        dl.value.save_as(path)
+        _cli("apply", str(out), str(path))
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "0"
+        assert view.locator(".add-list li").count() == 0
+        session = json.loads((out / "session.json").read_text("utf-8"))
+        counted = next(n for n in session["markerless"]["notes"] if n["id"] == note)
+        row = page.locator(f'.ml-row[data-photo="mur.png"][data-ml="{note}"]')
+        shown = int(row.locator(f'.ml-dot[data-color="{colour}"]').input_value())
+        assert shown == counted["dots"].get(colour, 0)
+        assert any(n.get("added") and n["text"] == "Oublié par la machine"
+                   for n in session["markerless"]["notes"])
+        browser.close()
+    assert errors == []
+
+
+def test_a_board_note_added_and_applied_is_not_pending_again(tmp_path: Path) -> None:
+    """The same on a board: a missed note added on the straightened process board,
+    downloaded, applied, the page reopened: it is a note of the outputs, no longer "à
+    ajouter" (on main it stayed pending, to be downloaded and applied again)."""
+    from playwright.sync_api import sync_playwright
+
+    out = build_outputs(tmp_path / "built")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        card = page.locator(".board-card", has=page.locator('.add-note[data-board="processus"]'))
+        card.locator(".add-toggle").click()
+        stage = card.locator(".board-stage")
+        box = stage.bounding_box()
+        stage.click(position={"x": box["width"] * 337 / 1189, "y": box["height"] * 400 / 841})
+        card.locator(".add-text").fill("Clauses sociales types")
+        card.locator(".add-ok").click()
+        assert page.locator("#corr-count").inner_text() == "1"
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        path = tmp_path / "corrections.json"
+        dl.value.save_as(path)
+        _cli("apply", str(out), str(path))
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "0"
+        assert card.locator(".add-list li").count() == 0
+        browser.close()
+    assert errors == []
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    assert any(e.get("added") and e["text"] == "Clauses sociales types"
+               for e in session["notes"] + session["actions"])

@@ -286,6 +286,21 @@
       return Object.keys(attrs).every(function (k) { return r.getAttribute("data-" + k) === attrs[k]; });
     })[0];
   }
+  function appliedOnWall(c) {  // a stored addition or sticker edit the outputs already hold
+    var t = c.target;
+    if (t.markerless !== undefined) { return !!data.markerless[t.photo + "|" + t.markerless]; }
+    var dot = $all("circle.ml-mark").filter(function (d) {
+      var xy = dotXY(d);
+      return d.getAttribute("data-photo") === t.photo && xy[0] === t.dot[0] && xy[1] === t.dot[1];
+    })[0];
+    if (!dot) { return false; }
+    if (c.add) { return true; }
+    var s = c.set || {};
+    return (s.color === undefined || dot.getAttribute("data-color") === s.color) &&
+      (s.on_note === undefined || dot.getAttribute("data-on") === (s.on_note || "")) &&
+      (c.false_detection === undefined ||
+       (dot.getAttribute("data-rejected") === "1") === c.false_detection);
+  }
   function restore() {
     var stored;
     try { stored = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { stored = null; }
@@ -296,7 +311,10 @@
       var c = stored.edits[key];
       if (!c || !c.target) { return; }
       if (c.target.dot !== undefined || (c.target.markerless !== undefined && c.add)) {
-        edits[key] = c;  // an addition or a sticker: listed under its photo, drawn on it
+        // an addition or a sticker: listed under its photo, drawn on it; once applied
+        // (`capture apply`, then this page rebuilt) it is the page's own and is dropped, with
+        // the counts it moved (kept, they would be moved a second time and sent as typed)
+        if (appliedOnWall(c)) { delete bumps[key]; } else { edits[key] = c; }
         return;
       }
       if (c.target.markerless !== undefined) {
@@ -336,7 +354,7 @@
         })[0];
         if (box && !box.disabled) { box.checked = !!c.checked; refreshFlag(box); }
       } else if (c.target.add !== undefined) {
-        edits[key] = c;
+        if ((data.added || []).indexOf(c.target.board + "|" + c.target.add) < 0) { edits[key] = c; }
       } else if (c.target.zone !== undefined) {
         var tr = findRow(".vote-row", c.target);
         if (!tr) { return; }
