@@ -342,3 +342,29 @@ def test_a_board_note_added_and_applied_is_not_pending_again(tmp_path: Path) -> 
     session = json.loads((out / "session.json").read_text("utf-8"))
     assert any(e.get("added") and e["text"] == "Clauses sociales types"
                for e in session["notes"] + session["actions"])
+
+
+def test_a_correction_nobody_signed_names_nobody(wall_run: Path, tmp_path: Path) -> None:
+    """A corrections file downloaded with no name typed (its JSON says "corrected_by":
+    "person"): the report says "✔ vérifié" and the synthesis "ajouté à la main" and "relu et
+    corrigé", with no "person" (on main: "ajouté par person", "relu et corrigé (person)")."""
+    out = _copy(wall_run, tmp_path)
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    note = session["markerless"]["notes"][0]
+    doc = {"version": 1, "workshop": session["workshop"], "corrections": [
+        {"target": {"photo": "mur.png", "markerless": note["id"]}, "set": {"text": "Relu"}},
+        {"target": {"photo": "mur.png", "markerless": "ajout-1"}, "add": True,
+         "set": {"text": "Oublié", "color": "yellow", "center": [0.9, 0.9]}}]}
+    path = tmp_path / "corrections.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    _cli("apply", str(out), str(path))
+    after = json.loads((out / "session.json").read_text("utf-8"))
+    assert {n.get("corrected_by") for n in after["markerless"]["notes"]} >= {"person"}
+    _cli("publish", str(out), "--no-pdf")
+    synthesis = unescape(re.sub(r"<[^>]+>", "", (out / "synthese.html").read_text("utf-8")))
+    assert "ajouté à la main" in synthesis and "en partie (texte)" in synthesis
+    assert "relu et corrigé." in synthesis
+    assert not re.search(r"\bperson\b", synthesis)  # "personne" is French
+    report = (out / "report.html").read_text("utf-8")
+    assert "par person" not in report
+    assert "Corrections déjà appliquées :\n    2 sans nom." in report

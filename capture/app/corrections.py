@@ -52,6 +52,7 @@ from capture.app.markerless_out import markerless_csv_files
 from capture.app.report import (
     COLOUR_FR,
     REPORT_FILE,
+    UNNAMED,
     load_outputs,
     photo_doc_paths,
     report_html,
@@ -654,7 +655,7 @@ def apply_document(out_dir: Path, doc: dict, source: str, report: bool = True,
         raise CorrectionsError(f"{source} ne correspond pas à {out_dir} :\n  - "
                                + "\n  - ".join(m for _i, m in problems[:20]))
     bad = {i for i, _m in problems}
-    author = (doc.get("author") or "").strip() or "person"
+    author = (doc.get("author") or "").strip() or UNNAMED
     journal = _record(out_dir, doc, author) if record else None
     boards = {b["id"]: b for b in outputs.layout["boards"]}
     geometry = wall_geometry([d for _p, d in photos.values()])

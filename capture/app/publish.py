@@ -33,6 +33,7 @@ from capture.app.report import (
     COLOUR_FR,
     NOTE_HEX,
     STICKER_HEX,
+    UNNAMED,
     build_assets,
     build_model,
     load_outputs,
@@ -106,7 +107,7 @@ FIELDS_FR = {"text": "texte", "color": "couleur", "dots": "gommettes", "center":
 
 def _checked(row: dict) -> dict:
     """What a person vouched for on a note, said plainly: "oui", "en partie" or "non"."""
-    who = row["by_person"]
+    who = "" if row["by_person"] == UNNAMED else row["by_person"]  # nobody's name: unsaid
     if row["added"]:
         return {"state": "oui", "label": f"ajouté par {who}" if who else "ajouté à la main"}
     if not row["verified"]:
@@ -180,7 +181,8 @@ def markerless_synthesis(ml_model: dict | None, session: dict, out_dir: Path,
 def reviewers(session: dict) -> list[str]:
     """Who corrected these outputs: the authors of the applied correction files and every
     "corrected_by" / "checked_by" in the session (a re-run applies OUT/corrections.json again
-    without recording it as a new file, so the items themselves say who corrected them)."""
+    without recording it as a new file, so the items themselves say who corrected them); ""
+    once for any correction nobody signed."""
     names = [a.get("author") or "" for a in session.get("corrections_applied", [])]
 
     def walk(obj: object) -> None:
@@ -193,7 +195,8 @@ def reviewers(session: dict) -> list[str]:
                 walk(v)
 
     walk({k: v for k, v in session.items() if k != "corrections_applied"})
-    return [n for n in dict.fromkeys(names) if n]
+    # a file applied with no name typed: "" (corrected, by nobody named), not "person"
+    return list(dict.fromkeys("" if n == UNNAMED else n for n in names))
 
 
 # --- SVG per board -------------------------------------------------------------------------------

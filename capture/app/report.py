@@ -170,6 +170,16 @@ def _label_at(quad: np.ndarray) -> dict[str, float]:
     return {"cx": float(p[0]), "cy": float(p[1])}
 
 
+# who applied a correction file with no name typed in the page ("corrected_by", "checked_by")
+UNNAMED = "person"
+
+
+def by_whom(who: object) -> str:
+    """" par Camille" after "vérifié" or "ajouté"; nothing for a correction nobody signed (the
+    JSON's "person" is not a French word nor anyone's name)."""
+    return "" if not who or who == UNNAMED else f" par {who}"
+
+
 def slug(*parts: object) -> str:
     """A safe HTML id from data (ids come from photos and files)."""
     return "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", str(p)) for p in parts)
@@ -915,6 +925,7 @@ def render_report(model: dict) -> str:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       finalize=strip_bidi)
     env.filters["n1"] = lambda v: "" if v is None else f"{float(v):.1f}"
+    env.filters["by_whom"] = by_whom
     env.filters["n2"] = lambda v: "" if v is None else f"{float(v):.2f}"
     env.filters["frnum"] = lambda v, nd=2: "" if v is None else f"{float(v):.{nd}f}".replace(
         ".", ",")
