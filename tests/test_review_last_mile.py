@@ -367,4 +367,4 @@ def test_a_correction_nobody_signed_names_nobody(wall_run: Path, tmp_path: Path)
     assert not re.search(r"\bperson\b", synthesis)  # "personne" is French
     report = (out / "report.html").read_text("utf-8")
     assert "par person" not in report
-    assert "Corrections déjà appliquées :\n    2 sans nom." in report
+    assert "Corrections déjà appliquées :\n2 sans nom.</p>" in report
