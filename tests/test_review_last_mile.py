@@ -179,7 +179,9 @@ def test_a_wall_photo_is_drawn_once_its_numbers_legible(tmp_path: Path) -> None:
     notes and stickers; on main "0 panneau(x) · 0 gommettes · 0 post-it") and links to its
     drawing in "Murs sans panneau" instead of showing it a second time with nothing marked;
     the notes' numbers on a portrait photo are 11 px or more on screen (on main 1/60 of its
-    width: under 10 px)."""
+    width: under 10 px). With no printed board in the run, the boards' totals (all 0) and the
+    empty vote table are left out (on main "0/0 panneaux trouvés", "0 actions sur la mire"
+    and a table of headers)."""
     from playwright.sync_api import sync_playwright
 
     out = _run_wall(tmp_path, portrait=True)[1]
@@ -202,6 +204,11 @@ def test_a_wall_photo_is_drawn_once_its_numbers_legible(tmp_path: Path) -> None:
                     break
                 page.wait_for_timeout(100)
             assert abs(view.evaluate("e => e.getBoundingClientRect().top") - 100) < 20
+        assert page.locator("#votes").count() == 0
+        assert page.locator('nav a[href="#votes"]').count() == 0
+        cards = page.locator("#synthese .totals").inner_text()
+        assert "panneaux trouvés" not in cards and "actions sur la mire" not in cards
+        assert "post-it sans panneau" in cards and "photos analysées" in cards
         tall = page.locator('.ml-view[data-photo="haut.png"] text.ov-num')
         assert tall.count() >= 9
         tall.first.scroll_into_view_if_needed()
