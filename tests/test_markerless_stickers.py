@@ -478,13 +478,12 @@ def test_sticker_on_writing_is_counted() -> None:
     assert [sum(n.dots.values()) for n in res.notes] == [1, 1, 1, 1]
 
 
-def _own_colour_whole(ring: bool, up: int = 5) -> bool:
+def _own_colour_whole(ring: bool) -> bool:
     """_whole_in_own_colour of a disc laid on a drawn window (cyan paper, blue marker, blur
     1 px): an orange sticker (radius 13 px) touched by two strokes of writing above it, its
-    glossy highlight (three tenths of white, linear light; an ellipse 5 x 3 px, `up` px
-    above the centre: 5, a few px inside the rim; 7, at it) lighter than the sticker but no
-    lighter than the paper; or (ring) a marker "o" as large as a sticker, the disc laid on
-    its ink."""
+    glossy highlight (three tenths of white, linear light) 2 px inside its rim, lighter than
+    the sticker but no lighter than the paper; or (ring) a marker "o" as large as a sticker,
+    the disc laid on its ink."""
     n, r, c = 90, 13, 45
     paper = (150, 225, 245)
     img = np.empty((n, n, 3), np.float32)
@@ -498,7 +497,7 @@ def _own_colour_whole(ring: bool, up: int = 5) -> bool:
         orange = _lin((248, 160, 50))
         cv2.circle(img, (c, c), r, tuple(float(v) for v in orange), -1, cv2.LINE_AA)
         spot = np.zeros((n, n), np.uint8)
-        cv2.ellipse(spot, (c - 3, c - up), (5, 3), 0, 0, 360, 1, -1)
+        cv2.ellipse(spot, (c - 3, c - 5), (5, 3), 0, 0, 360, 1, -1)
         img[spot.astype(bool)] = orange * 0.7 + 0.3
     rgb = cv2.GaussianBlur((np.clip(img, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8), (0, 0), 1.0)
     lab = srgb_to_lab(rgb / 255.0)
@@ -519,15 +518,13 @@ def _own_colour_whole(ring: bool, up: int = 5) -> bool:
 
 def test_glossy_sticker_on_writing_on_pale_paper_is_whole() -> None:
     """An orange sticker on writing on a pale note, its glossy highlight a few px inside its
-    rim (47 IMG_0002 n03, an orange over blue letters on a cyan note) or at it (52 IMG_0004
-    n01, over black letters on a pale green note): judged in its own colour (it runs on
-    into the ink) the highlight, off that colour and no lighter than the pale paper
-    (_highlight asks it), was a hole whose thin edge the opening cut, or a notch: no round
-    sticker, and the sticker was missed. A part of the disc lighter than the sticker and
-    unlike the paper around it is its highlight: added before the opening, the sticker is
-    whole; a marker "o" the disc is laid on stays ink (its counter is the paper)."""
-    assert _own_colour_whole(ring=False, up=5)
-    assert _own_colour_whole(ring=False, up=7)
+    rim (47 IMG_0002 n03, an orange over blue letters on a cyan note): judged in its own
+    colour (it runs on into the ink) the highlight, off that colour and no lighter than the
+    pale paper (_highlight asks it), was a hole whose thin edge the opening cut: a notch, no
+    round sticker, and the sticker was missed. A hole lighter than the sticker and unlike the
+    paper around it is its highlight: filled before the opening, the sticker is whole; a
+    marker "o" laid on stays ink (its counter is the paper)."""
+    assert _own_colour_whole(ring=False)
     assert not _own_colour_whole(ring=True)
 
 

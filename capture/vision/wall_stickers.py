@@ -1075,9 +1075,9 @@ def _whole_in_own_colour(
     if bare.sum() >= 8:
         paper_l = float(np.percentile(lab[..., 0][bare], 75))
         shine = _highlight(lab, ev.chrom[y0:y1, x0:x1], med, paper_l, m) & (rr < d.radius)
-        # a highlight no lighter than a pale paper is a hole in the sticker's own colour a
-        # few px inside the rim (whose thin edge the opening below would cut) or a notch at it
-        same = _highlight_holes(same, rr < d.radius, lab, med, np.median(lab[bare], axis=0), m)
+        # a highlight a few px inside the rim, no lighter than a pale paper, is a hole in the
+        # sticker's own colour whose thin edge the opening below would cut into a notch
+        same = _highlight_holes(same, lab, med, np.median(lab[bare], axis=0), m)
     gy, gx = np.mgrid[y0:y1, x0:x1]
     for o in others or []:
         # (nearer than dot_overlap_max radii, two discs lie on one sticker; a disc of another
@@ -1116,26 +1116,23 @@ def _whole_in_own_colour(
 
 
 def _highlight_holes(
-    same: np.ndarray,
-    inside: np.ndarray,
-    lab: np.ndarray,
-    med: np.ndarray,
-    bare: np.ndarray,
-    m: MarkerlessConfig,
+    same: np.ndarray, lab: np.ndarray, med: np.ndarray, bare: np.ndarray, m: MarkerlessConfig
 ) -> np.ndarray:
-    """`same` with the sticker's glossy highlight added: each part of the disc (`inside`) not
-    of its own colour (a hole, or a notch at the rim) whose median is lighter than the
-    sticker (median colour `med`) by dot_highlight_l and not the colour of the surface
-    around it (`bare`, within dot_delta_e / 2): a letter's counter, the paper between
-    strokes, is that surface."""
-    _n, labels = cv2.connectedComponents((~same & inside).astype(np.uint8), connectivity=4)
+    """`same` with its holes filled where a hole is the sticker's glossy highlight: lighter
+    than the sticker (median colour `med`) by dot_highlight_l and not the colour of the
+    surface around it (`bare`, within dot_delta_e / 2): a letter's counter is that surface."""
+    inv = (~same).astype(np.uint8)
+    _n, labels = cv2.connectedComponents(inv, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     out = same.copy()
     for k in range(1, _n):
-        part = labels == k
-        p_med = np.median(lab[part], axis=0)
-        light = p_med[0] > med[0] + m.dot_highlight_l
-        if light and float(foreground(p_med[None], bare, m.fg_l_weight)[0]) > m.dot_delta_e / 2:
-            out |= part
+        if k in edge:
+            continue
+        hole = labels == k
+        h_med = np.median(lab[hole], axis=0)
+        light = h_med[0] > med[0] + m.dot_highlight_l
+        if light and float(foreground(h_med[None], bare, m.fg_l_weight)[0]) > m.dot_delta_e / 2:
+            out |= hole
     return out
 
 
