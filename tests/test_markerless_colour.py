@@ -963,3 +963,28 @@ def test_a_wall_of_one_light_moves_no_note() -> None:
     shifts, _t = note_lights(local_shifts(img, scene, CONFIG.markerless), scene.balanced,
                              CONFIG.markerless)
     assert len(shifts) == 16 and not shifts.any()
+
+
+@pytest.mark.slow
+def test_two_papers_near_one_name_are_named_apart() -> None:
+    """The packs of a photo are named together (note_name_share_de): a coral (CIELAB
+    (58.8, 50.3, 51.8), 28 from orange and 30 from red, as on real post-its-4) beside a peach
+    (4 from orange) is red, the name a person gives it by its contrast with the peach (main:
+    both orange). Two shades sold under one name (canary and neon yellow) stay yellow, and an
+    orange pack with the same paper in a dim column (a stop and a half darker) stays orange:
+    one reference per paper, and one paper under uneven light is one paper."""
+    coral = _lab_rgb((58.8, 50.3, 51.8))
+    peach = _lab_rgb((73.6, 16.1, 48.0))
+    notes = [("red", coral)] * 4 + [("orange", peach)] * 3 + [("blue", (118, 198, 238))] * 3
+    img, truth = _painted_notes((236, 236, 232), notes, seed=4)
+    got, _res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_share_de=0.0))
+    assert _names(img, truth, off)[0][:4] == ["orange"] * 4
+    yellows = [("yellow", (255, 238, 110))] * 3 + [("yellow", (248, 252, 70))] * 3
+    orange = (255, 168, 72)
+    dim = _exposed(orange, 0.35)
+    pink = [("pink", (255, 128, 178))] * 2
+    notes = yellows + [("orange", orange)] * 3 + [("orange", dim)] * 3 + pink
+    img, truth = _painted_notes((236, 236, 232), notes, seed=5)
+    assert _names(img, truth)[0] == [c for *_, c in truth]

@@ -999,6 +999,26 @@ class MarkerlessConfig:
     # unit: re-encoding the twelve real photos (JPEG 92) moves a pack's distance to a name
     # 0.07 median, 0.4 at the 90th percentile, 1.4 at most. 0: off
     note_name_tie_de: float = 1.0
+    # The packs of one photo are named together (note_colours._named_together): packs that
+    # are other papers take one reference (a name's shade) each, and a second paper under one
+    # reference costs this much more, so two papers the photo shows apart share a name only
+    # when every other name is this much worse for one of them; a person names notes by their
+    # contrast with the others beside them (real post-its-8's gold column, 27.6 from yellow
+    # and 18.0 from orange, beside an orange pack 17.8 from orange: read orange, labelled
+    # yellow; post-its-4's coral, 28.2 from orange and 30.3 from red, beside a peach at 4.0
+    # from orange: labelled red). The step between the two nearest references of distinct
+    # names (neon yellow and lime, 13.2): a paper moves to a name at most about one such
+    # step further than its own. The twelve real photos take the same names from 11 to 19
+    # (post-its-8 needs 10.4 for its golds; at 20 a dim red pack 2 notes goes pink); the
+    # plain development sets name every note alike from 8 to 20. 0: off, each pack alone
+    note_name_share_de: float = 13.0
+    # Two packs are one paper (share a reference freely) when they lie within this once the
+    # darker is brought to the lighter's luminance in linear light (lightness at half
+    # weight, note_colours._exposure_free): one paper split by uneven light. Real post-its-8's
+    # shaded columns: its greens 10.9 apart, its reds 6.1-17.4 (linked through the middle
+    # pack); the phone's tone curve is not linear light, so a dim pack's chroma scales
+    # loosely. Its different papers lie 18.4 (orange and its dim pack) and more apart
+    note_paper_de: float = 15.0
     # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
     # exposure decides between them) read from its notes' shaded paper (a curled corner, an
     # edge, a shadow across it: wall_light.shaded_paper_colour, shaded_packs): the pixels

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.optimize import linear_sum_assignment
 
 from capture.vision.colour import (
     C_WEIGHT_WASHED,
@@ -93,6 +94,8 @@ def name_colours(
     exposure_min: float = 1.0,
     exposure_spread: float = 2.0,
     tie_de: float = 0.0,
+    share_de: float = 0.0,
+    paper_de: float = 15.0,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -227,10 +230,20 @@ def name_colours(
     picked = [
         _tie_broken(dist, keys, uneven, exposure_spread, tie_de, c) for c in range(len(groups))
     ]
+    # the distance that tells a known colour: the name's own, or for a pack renamed by the
+    # others its nearest name's (a coral 28 from orange and 30 from red is a known colour)
+    known = [de for _, de in picked]
+    if share_de > 0 and len(groups) > 1:
+        together = _named_together(dist, keys, picked, medians, groups, clip, paper_de, share_de)
+        known = [
+            float(dist[c].min()) if together[c] != picked[c] else known[c]
+            for c in range(len(groups))
+        ]
+        picked = together
     out: list[tuple[str, float]] = [("unknown", np.inf)] * n
-    for sel, (name, de) in zip(groups, picked, strict=True):
+    for sel, (name, de), kn in zip(groups, picked, known, strict=True):
         for i in sel:
-            out[i] = (name if de <= unknown_de else "unknown", de)
+            out[i] = (name if kn <= unknown_de else "unknown", de)
     return out
 
 
@@ -257,3 +270,65 @@ def _tie_broken(
         if uneven[q] >= spread * uneven[c]
     }
     return ranked[1] if ranked[1][0] in lit and ranked[0][0] not in lit else ranked[0]
+
+
+def _exposure_free(a: np.ndarray, b: np.ndarray) -> float:
+    """Distance between two colours (CIELAB) once the darker is brought to the lighter's
+    luminance in linear light (lightness at half weight, as colour_packs): one paper under
+    more or less light (a shaded column) lies near, two papers keep their chromaticities."""
+    xa, xb = lab_to_xyz(np.asarray(a, np.float64)), lab_to_xyz(np.asarray(b, np.float64))
+    if xa[1] < xb[1]:
+        xa, xb = xb, xa
+    lb = xyz_to_lab(xb * (xa[1] / max(float(xb[1]), 1e-6)))
+    return float(np.linalg.norm((xyz_to_lab(xa) - lb) * (0.5, 1.0, 1.0)))
+
+
+def _named_together(
+    dist: np.ndarray,
+    keys: list[str],
+    picked: list[tuple[str, float]],
+    medians: list[np.ndarray],
+    groups: list[np.ndarray],
+    clip: np.ndarray,
+    paper_de: float,
+    share_de: float,
+) -> list[tuple[str, float]]:
+    """The packs' names (picked: each named alone) given together, as an assignment of papers
+    to references (see name_colours' share_de). Packs within paper_de of each other once
+    their exposures are matched (_exposure_free: one paper split by uneven light) are one
+    paper; a paper's distance to a reference is its packs' (weighted by their notes). Each
+    reference (a name's shades each one: canary and neon yellow are two papers sold under one
+    name) takes one paper at its distance, each further paper at share_de more. Packs clipped
+    on most of their notes keep their names (their colour is a bound) and hold their
+    reference. A paper renamed takes the assigned name on all its packs; the others keep
+    theirs (a tie under uneven light, _tie_broken)."""
+    g = len(groups)
+    link = np.zeros((g, g), bool)
+    for i in range(g):
+        for j in range(i + 1, g):
+            link[i, j] = link[j, i] = _exposure_free(medians[i], medians[j]) <= paper_de
+    paper = np.arange(g)
+    for i in range(g):  # one paper: packs linked, transitively
+        for j in range(g):
+            if link[i, j]:
+                paper[paper == paper[j]] = paper[i]
+    free = [p for p in np.unique(paper) if not clip[paper == p].any()]
+    if not free:
+        return picked
+    sizes = np.array([len(s) for s in groups], np.float64)
+    cost = np.stack(
+        [np.average(dist[paper == p], axis=0, weights=sizes[paper == p]) for p in free]
+    )
+    slots = len(free)
+    big = np.repeat(cost, slots, axis=1)  # key k, slot s at column k * slots + s
+    big = big + share_de * np.tile(np.arange(slots) > 0, len(keys))
+    rows, cols = linear_sum_assignment(np.where(np.isfinite(big), big, 1e9))
+    out = list(picked)
+    for r, col in zip(rows, cols, strict=True):
+        k = int(col) // slots
+        own = common_name(keys[int(np.argmin(cost[r]))])
+        if common_name(keys[k]) == own:
+            continue
+        for c in np.nonzero(paper == free[r])[0]:
+            out[c] = (common_name(keys[k]), float(dist[c, k]))
+    return out

@@ -335,6 +335,8 @@ def names_under(
         m.note_exposure_min,
         m.note_exposure_spread,
         m.note_name_tie_de,
+        m.note_name_share_de,
+        m.note_paper_de,
     )
 
 
