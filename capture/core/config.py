@@ -1019,6 +1019,15 @@ class MarkerlessConfig:
     # pack); the phone's tone curve is not linear light, so a dim pack's chroma scales
     # loosely. Its different papers lie 18.4 (orange and its dim pack) and more apart
     note_paper_de: float = 15.0
+    # ...or when their hues (CIELAB) lie within this many degrees: light and the shades a
+    # name is sold in (pastel and deep purple, canary and neon yellow, 6 deg) move a
+    # paper's lightness and chroma far more than its hue. The generated walls' shades of one
+    # name lie up to 17.3 deg apart (two oranges, set 42); the real papers a person names
+    # apart 23.8-27.8 (post-its-8's gold and orange, post-its-4's coral and peach). Names
+    # whose references lie closer in hue (yellow and lime 15 deg, lime and green 16) are
+    # thus never named by contrast: measured at the 33rd stop, no rule on the packs names
+    # both such pairs right ("Neighbouring names, 33rd stop")
+    note_paper_hue: float = 20.0
     # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
     # exposure decides between them) read from its notes' shaded paper (a curled corner, an
     # edge, a shadow across it: wall_light.shaded_paper_colour, shaded_packs): the pixels

@@ -96,6 +96,7 @@ def name_colours(
     tie_de: float = 0.0,
     share_de: float = 0.0,
     paper_de: float = 15.0,
+    paper_hue: float = 20.0,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -234,7 +235,9 @@ def name_colours(
     # others its nearest name's (a coral 28 from orange and 30 from red is a known colour)
     known = [de for _, de in picked]
     if share_de > 0 and len(groups) > 1:
-        together = _named_together(dist, keys, picked, medians, groups, clip, paper_de, share_de)
+        together = _named_together(
+            dist, keys, picked, medians, groups, clip, (paper_de, paper_hue), share_de
+        )
         known = [
             float(dist[c].min()) if together[c] != picked[c] else known[c]
             for c in range(len(groups))
@@ -290,23 +293,31 @@ def _named_together(
     medians: list[np.ndarray],
     groups: list[np.ndarray],
     clip: np.ndarray,
-    paper_de: float,
+    same: tuple[float, float],
     share_de: float,
 ) -> list[tuple[str, float]]:
     """The packs' names (picked: each named alone) given together, as an assignment of papers
     to references (see name_colours' share_de). Packs within paper_de of each other once
-    their exposures are matched (_exposure_free: one paper split by uneven light) are one
-    paper; a paper's distance to a reference is its packs' (weighted by their notes). Each
-    reference (a name's shades each one: canary and neon yellow are two papers sold under one
-    name) takes one paper at its distance, each further paper at share_de more. Packs clipped
-    on most of their notes keep their names (their colour is a bound) and hold their
-    reference. A paper renamed takes the assigned name on all its packs; the others keep
+    their exposures are matched (_exposure_free: one paper split by uneven light), or
+    whose hues lie within paper_hue degrees (light and the pads' shades of one name move a
+    paper's lightness and chroma far more than its hue: pastel and deep purple, canary and
+    neon yellow), are one paper (same = (paper_de, paper_hue)); a paper's distance to a
+    reference is its packs' (weighted by their notes). Each reference (a name's shades each
+    one: canary and neon yellow are two papers sold under one name) takes one paper at its
+    distance, each further paper at share_de more. A paper with a pack clipped on most of its
+    notes keeps its names and holds no reference: its colour is a bound, which cannot tell
+    another paper (real post-its-7's yellows: a clipped pack 12.5 from the rest once exposed
+    alike). A paper renamed takes the assigned name on all its packs; the others keep
     theirs (a tie under uneven light, _tie_broken)."""
     g = len(groups)
+    hue = [np.degrees(np.arctan2(md[2], md[1])) for md in medians]
     link = np.zeros((g, g), bool)
     for i in range(g):
         for j in range(i + 1, g):
-            link[i, j] = link[j, i] = _exposure_free(medians[i], medians[j]) <= paper_de
+            link[i, j] = link[j, i] = (
+                _exposure_free(medians[i], medians[j]) <= same[0]
+                or abs((hue[i] - hue[j] + 180.0) % 360.0 - 180.0) <= same[1]
+            )
     paper = np.arange(g)
     for i in range(g):  # one paper: packs linked, transitively
         for j in range(g):

@@ -337,6 +337,7 @@ def names_under(
         m.note_name_tie_de,
         m.note_name_share_de,
         m.note_paper_de,
+        m.note_paper_hue,
     )
 
 
