@@ -967,7 +967,8 @@ def test_a_wall_of_one_light_moves_no_note() -> None:
 
 @pytest.mark.slow
 def test_two_papers_near_one_name_are_named_apart() -> None:
-    """The packs of a photo are named together (note_name_share_de): a coral (CIELAB
+    """The packs of a photo are named together (note_name_share_de, note_colours.
+    _named_together): a coral (CIELAB
     (58.8, 50.3, 51.8), 28 from orange and 30 from red, as on real post-its-4) beside a peach
     (4 from orange) is red, the name a person gives it by its contrast with the peach (main:
     both orange). Two shades sold under one name (canary and neon yellow) stay yellow, and an
@@ -988,3 +989,18 @@ def test_two_papers_near_one_name_are_named_apart() -> None:
     notes = yellows + [("orange", orange)] * 3 + [("orange", dim)] * 3 + pink
     img, truth = _painted_notes((236, 236, 232), notes, seed=5)
     assert _names(img, truth)[0] == [c for *_, c in truth]
+
+
+@pytest.mark.slow
+def test_two_shades_of_one_name_share_it() -> None:
+    """Two greens a pad maker sells (a pastel (176, 232, 132) and a deep one (156, 232, 84),
+    near the generator's (150, 230, 90)) lie apart once exposed alike, but within
+    note_paper_hue in hue: one name's shades, both green. Told apart by their colour alone
+    (note_paper_hue 0), the deep one would take its next name, lime, the pastel holding
+    green."""
+    notes = [("green", (176, 232, 132))] * 3 + [("green", (156, 232, 84))] * 3
+    notes += [("blue", (128, 204, 240))] * 2
+    img, truth = _painted_notes((236, 236, 232), notes, seed=6)
+    assert _names(img, truth)[0] == [c for *_, c in truth]
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_paper_hue=0.0))
+    assert _names(img, truth, off)[0][3:6] == ["lime"] * 3
