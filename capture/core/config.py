@@ -1008,9 +1008,9 @@ class MarkerlessConfig:
     # yellow; post-its-4's coral, 28.2 from orange and 30.3 from red, beside a peach at 4.0
     # from orange: labelled red). The step between the two nearest references of distinct
     # names (neon yellow and lime, 13.2): a paper moves to a name at most about one such
-    # step further than its own. The twelve real photos take the same names from 11 to 19
-    # (post-its-8 needs 10.4 for its golds; at 20 a dim red pack 2 notes goes pink); the
-    # plain development sets name every note alike from 8 to 20. 0: off, each pack alone
+    # step further than its own. The twelve real photos take the same names from 11 to 60
+    # (at 10 post-its-8's golds stay orange); the plain development sets (104 photos) name
+    # every note as main does up to 20 (at 30 a pale purple pack reads red). 0: off
     note_name_share_de: float = 13.0
     # Two packs are one paper (share a reference freely) when they lie within this once the
     # darker is brought to the lighter's luminance in linear light (lightness at half
