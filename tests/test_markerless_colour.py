@@ -978,10 +978,16 @@ def test_two_papers_near_one_name_are_named_apart() -> None:
     peach = _lab_rgb((73.6, 16.1, 48.0))
     notes = [("red", coral)] * 4 + [("orange", peach)] * 3 + [("blue", (118, 198, 238))] * 3
     img, truth = _painted_notes((236, 236, 232), notes, seed=4)
-    got, _res = _names(img, truth)
+    got, res = _names(img, truth)
     assert got == [c for *_, c in truth]
+    # the names the contrast decided are flagged for the reviewer, with the name alone
+    flagged = {f.item: f.values["other"] for f in res.findings if f.code == "name_contrast"}
+    assert sorted(flagged.values()) == ["orange"] * 4
+    assert {n.color for n in res.notes if n.id in flagged} == {"red"}
     off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_share_de=0.0))
-    assert _names(img, truth, off)[0][:4] == ["orange"] * 4
+    got, res = _names(img, truth, off)
+    assert got[:4] == ["orange"] * 4
+    assert not [f for f in res.findings if f.code == "name_contrast"]
     yellows = [("yellow", (255, 238, 110))] * 3 + [("yellow", (248, 252, 70))] * 3
     orange = (255, 168, 72)
     dim = _exposed(orange, 0.35)

@@ -130,6 +130,10 @@ CATALOGUE: dict[tuple[str, str], Wording] = {
         "warning", "Le post-it {item} est dans une partie moins éclairée de la photo, entre deux "
         "couleurs : il est nommé comme les post-its éclairés qui lui ressemblent. Vérifiez sa "
         "couleur sur la photo."),
+    ("name_contrast", "wall_note"): Wording(
+        "warning", "Le post-it {item} est nommé par contraste avec les autres post-its de la "
+        "photo (seule, sa couleur serait plus proche d'un autre nom) : vérifiez sa couleur "
+        "sur la photo."),
     ("note_cut", "wall_note"): Wording(
         "warning", "Le post-it {item} sort en partie de la photo ({share:.0%} visible) : son "
         "texte et ses gommettes peuvent être incomplets."),

@@ -188,6 +188,14 @@ def interpret(
     if m.note_name_tie_de > 0 and len(labs):
         plain = names_under(labs, out.cast, shades, clipped, replace(m, note_name_tie_de=0.0))
         tied = {k: p for k, ((p, _), (q, _)) in enumerate(zip(plain, names, strict=True)) if p != q}
+    # the packs named by their contrast with the others (note_name_share_de): index -> the
+    # name the pack's colour alone is nearest, for the reviewer to check
+    contrast: dict[int, str] = {}
+    if m.note_name_share_de > 0 and len(labs):
+        alone = names_under(labs, out.cast, shades, clipped, replace(m, note_name_share_de=0.0))
+        contrast = {
+            k: p for k, ((p, _), (q, _)) in enumerate(zip(alone, names, strict=True)) if p != q
+        }
     ids = [f"m{k + 1:02d}" for k in range(len(scene.notes))]
     wall_pts = _wall_points(scene)
     small: dict[str, float] = {}  # note id -> its px/mm, under what handwriting needs
@@ -209,6 +217,9 @@ def interpret(
         elif k in tied:
             values = {"other": tied[k]}
             out.findings.append(Finding("name_tie", "wall_note", values, item=note.id))
+        elif k in contrast:
+            values = {"other": contrast[k]}
+            out.findings.append(Finding("name_contrast", "wall_note", values, item=note.id))
         scale = n.side_px / m.note_mm  # source px per mm, a note taken for the usual pack
         if 0 < scale < config.ocr.min_source_px_per_mm:
             small[note.id] = scale  # too few pixels for handwriting, as on a board
