@@ -314,20 +314,33 @@ class _ScriptMask:
         return getattr(self.session, name)
 
 
-def _stop_spinning(holder: object, model_path: Path) -> None:
-    """Reopens the model of a rapidocr session (`holder.session`) with its worker threads
-    told to sleep between runs instead of spinning. rapidocr 3.10.0 has no setting for it;
-    onnxruntime's default spins, which on a busy machine burns a core per extra thread:
-    reading 60 note crops with 2 threads took 9.4 s of CPU (19 s wall) spinning and 5.0 s
-    (9.2 s) not, 4.4 s (8.9 s) on one thread (`docs/ocr-journal.md`, "Speed and memory")."""
-    import onnxruntime as ort  # lazy: heavy native runtime, only when this engine is chosen
+def _load_models(ocr: object, threads: int) -> tuple[object, object]:
+    """rapidocr's detector and recogniser, each model opened once. With more than one
+    thread each session is opened with rapidocr's own options (threads, no memory arena,
+    ...) plus `session.intra_op.allow_spinning` 0: its worker threads sleep between runs.
+    rapidocr 3.10.0 has no setting for it; onnxruntime's default spins, which on a busy
+    machine burns a core per extra thread: reading 60 note crops with 2 threads took 9.4 s
+    of CPU (19 s wall) spinning and 5.0 s (9.2 s) not, 4.4 s (8.9 s) on one thread
+    (`docs/ocr-journal.md`, "Speed and memory"). The sessions are handed to rapidocr (its
+    `session` setting) instead of being opened by it and then again here, and no warm-up
+    image is read: 39th stop, 0.3 s of CPU less a worker, the same readings."""
+    if threads > 1:
+        import onnxruntime as ort  # lazy: heavy native runtime, only when this engine is chosen
+        from omegaconf import flag_override
+        from rapidocr.inference_engine.onnxruntime import OrtInferSession
+        from rapidocr.inference_engine.onnxruntime.provider_config import ProviderConfig
 
-    old = holder.session  # type: ignore[attr-defined]
-    opts = old.get_session_options()  # rapidocr's own: threads, no memory arena, ...
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    holder.session = ort.InferenceSession(  # type: ignore[attr-defined]
-        str(model_path), sess_options=opts, providers=old.get_providers()
-    )
+        cfg = ocr.cfg  # type: ignore[attr-defined]
+        for part in (cfg.Det, cfg.Rec):
+            engine_cfg = cfg.EngineConfig[part.engine_type.value]
+            opts = OrtInferSession._init_sess_opts(engine_cfg)  # rapidocr's own options
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            session = ort.InferenceSession(
+                str(part.model_path), sess_options=opts,
+                providers=ProviderConfig(engine_cfg=engine_cfg).get_ep_list())
+            with flag_override(part, "allow_objects", True):  # a session is no config value
+                part.session = session
+    return ocr._load_det_model(), ocr._load_rec_model()  # type: ignore[attr-defined]
 
 
 class WordDecoder(NamedTuple):
@@ -380,15 +393,7 @@ class PpocrEngine:
                 "EngineConfig.onnxruntime.intra_op_num_threads": max(1, int(threads)),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
-            ocr = RapidOCR(params=params)
-            # The public calls load each model once (a tiny grey image: nothing to read).
-            probe = np.full((48, 96, 3), 200, np.uint8)
-            ocr(probe, use_det=True, use_cls=False, use_rec=False)
-            ocr(probe, use_det=False, use_cls=False, use_rec=True)
-            self._det, self._rec = ocr.text_det, ocr.text_rec
-            if threads > 1 and self._det is not None and self._rec is not None:
-                _stop_spinning(self._det.session, self.det_path)
-                _stop_spinning(self._rec.session, self.rec_path)
+            self._det, self._rec = _load_models(RapidOCR(params=params), max(1, int(threads)))
         except ExternalToolError:
             raise
         except Exception as exc:  # ImportError (onnxruntime), a corrupt model, ...
