@@ -4,6 +4,8 @@ the samples' run against the Tesseract baseline, issue 17's 2x)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import onnxruntime as ort
@@ -51,3 +53,36 @@ def test_each_model_is_opened_once_and_nothing_read_at_load(monkeypatch, threads
     crop = make_crops(1, seed=4, px_per_mm=CONFIG.notes.crop_px_per_mm)[0]
     res = engine.read([crop.image])[0]
     assert res.text and res.lines
+
+
+_BOARD_RUN = """
+import sys
+import numpy as np
+from types import SimpleNamespace
+from drawn_scene import StickyNote, decorate, photograph, sample_kit
+from capture.app.batch import run_photos  # the run's own imports
+from capture.app.photo import analyse_photo
+from capture.kit.render import render_board
+
+kit = sample_kit()
+rng = np.random.default_rng(2)
+b = kit.board("mire")
+gx, gy, _, _ = b.zone("grille").rect_mm
+notes = [StickyNote("mire", (gx + 90, gy + 120), 3.0, list(kit.note_colors)[0])]
+img = decorate(render_board(b, 3.0), b, 3.0, [], notes, rng)
+photo, _ = photograph([(img, 3.0, (0, 0))], (1000, 1000), (3000, 2250), 15, 3, rng)
+blank = SimpleNamespace(text="", raw_text="", confidence=None, lines=())
+res = analyse_photo(photo, kit, ocr=lambda crops: [blank] * len(crops), file="mire.jpg")
+assert len(res.boards) == 1 and len(res.boards[0].notes) == 1, res
+print(sum(m.split(".")[0] == "scipy" for m in sys.modules))
+"""
+
+
+@pytest.mark.slow
+def test_a_board_photo_never_imports_scipys_clustering() -> None:
+    """A rendered board photo read as a run reads it: scipy (0.24 s of CPU to import its
+    clustering, which only a wall with no board uses to group colours) is never loaded."""
+    env = {"PYTHONPATH": f"{ROOT}{':' + str(ROOT / 'tests')}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", _BOARD_RUN], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == "0", out.stdout  # main at 462b693: 200 modules

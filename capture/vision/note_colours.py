@@ -9,8 +9,6 @@ is named by the nearest common name of its median, its exposure taken into accou
 from __future__ import annotations
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.optimize import linear_sum_assignment
 
 from capture.vision.colour import (
     C_WEIGHT_WASHED,
@@ -29,6 +27,10 @@ def colour_packs(labs: np.ndarray, cluster_de: float) -> np.ndarray:
     a = np.asarray(labs, np.float64).reshape(-1, 3)
     if len(a) < 2:
         return np.zeros(len(a), int)
+    # lazy: scipy's clustering costs 0.24 s of CPU to import, and a photo with a board
+    # never clusters colours (39th stop: the samples' run)
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     return fcluster(linkage(a * (0.5, 1.0, 1.0), "average"), cluster_de, "distance") - 1
 
 
@@ -333,6 +335,9 @@ def _named_together(
     slots = len(free)
     big = np.repeat(cost, slots, axis=1)  # key k, slot s at column k * slots + s
     big = big + share_de * np.tile(np.arange(slots) > 0, len(keys))
+    # lazy, as colour_packs' clustering: a photo with a board never names packs together
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(np.where(np.isfinite(big), big, 1e9))
     out = list(picked)
     for r, col in zip(rows, cols, strict=True):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
 
 from capture.core.config import Config, MarkerlessConfig
 from capture.vision.colour import (
@@ -31,6 +30,10 @@ def _colour_groups(labs: np.ndarray, cluster_de: float) -> list[np.ndarray]:
     two neighbouring colours), one array per group."""
     if len(labs) == 1:
         return [np.zeros(1, int)]
+    # lazy: scipy's clustering costs 0.24 s of CPU to import, and a photo with a board
+    # never clusters colours (39th stop: the samples' run)
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     cl = fcluster(linkage(labs * (0.5, 1.0, 1.0), "average"), cluster_de, "distance")
     return [np.nonzero(cl == c)[0] for c in np.unique(cl)]
 
