@@ -86,3 +86,40 @@ def test_a_board_photo_never_imports_scipys_clustering() -> None:
     out = subprocess.run([sys.executable, "-c", _BOARD_RUN], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True, timeout=300)
     assert out.stdout.strip().splitlines()[-1] == "0", out.stdout  # main at 462b693: 200 modules
+
+
+@pytest.mark.slow
+def test_the_word_lists_are_built_once_then_read_from_the_cache(tmp_path, monkeypatch) -> None:
+    """The merged French and English lists (the word decoding's, 292 000 words) are built
+    from pyspellchecker's files once, then read from the cache folder: the same words,
+    counts and order; a cache that cannot be read is built again; with no folder it can
+    write to, the lists are built every time. A rendered note reads the same with them."""
+    from capture.tools import lexicon
+
+    monkeypatch.setenv("CAPTURE_CACHE_DIR", str(tmp_path / "c"))
+    built = lexicon._merged_counts(["fr", "en"])
+    first = lexicon.cached_counts(["fr", "en"])
+    (path,) = (tmp_path / "c").iterdir()
+    assert list(first.items()) == list(built.items()) and len(built) > 250_000
+
+    def no_build(codes):  # type: ignore[no-untyped-def]
+        raise AssertionError("built again")
+
+    with monkeypatch.context() as m:
+        m.setattr(lexicon, "_merged_counts", no_build)
+        assert list(lexicon.cached_counts(["fr", "en"]).items()) == list(built.items())
+    path.write_bytes(path.read_bytes()[:1000])  # cut short: built again, and rewritten
+    assert list(lexicon.cached_counts(["fr", "en"]).items()) == list(built.items())
+    assert path.stat().st_size > 1_000_000
+    (tmp_path / "ro").write_text("a file, not a folder")
+    monkeypatch.setenv("CAPTURE_CACHE_DIR", str(tmp_path / "ro"))
+    assert list(lexicon.cached_counts(["fr", "en"]).items()) == list(built.items())
+    monkeypatch.setenv("CAPTURE_CACHE_DIR", str(tmp_path / "c"))
+    lexicon.word_index_for.cache_clear()
+    try:
+        crop = make_crops(1, seed=5, px_per_mm=CONFIG.notes.crop_px_per_mm)[0]
+        engine = PpocrEngine(CONFIG.ocr, 1)
+        assert engine._words is not None and engine._words.known == built
+        assert engine.read([crop.image])[0].text
+    finally:
+        lexicon.word_index_for.cache_clear()

@@ -4,15 +4,27 @@ When the readings of a note disagree on a word ("achats", "achots", "acbats"), t
 that is a word of the language is more often right. The lists are pyspellchecker's word
 frequency dictionaries (general vocabulary, ~140 000 French and ~160 000 English forms):
 nothing here is taken from a workshop's own texts.
+
+A language string's merged list (word_index_for) is read from pyspellchecker's files once
+and then kept in the user's cache folder (`$CAPTURE_CACHE_DIR`, else
+`$XDG_CACHE_HOME/wall-capture` or `~/.cache/wall-capture`) in marshal form, named by the
+pyspellchecker version and the languages: loading it costs 0.1 s of CPU instead of 0.45 s
+(JSON parsed, lower-cased, merged) in every worker of every run. Nothing is downloaded; a
+cache that cannot be read or written is rebuilt, or skipped.
 """
 
 from __future__ import annotations
 
+import marshal
+import os
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 from spellchecker import SpellChecker
 
@@ -119,16 +131,53 @@ class WordIndex:
         return [w[::-1] for w in found if len(w) == length and w[::-1].startswith(head)]
 
 
+def _merged_counts(codes: Sequence[str]) -> dict[str, int]:
+    """The lists of pyspellchecker's languages `codes` merged: each word at its highest
+    count, in the order first listed."""
+    counts: dict[str, int] = {}
+    for c in codes:
+        for w, n in _counts(c).items():
+            counts[w] = max(n, counts.get(w, 0))
+    return counts
+
+
+def cache_dir() -> Path:
+    """The folder the merged word lists are kept in (module docstring)."""
+    own = os.environ.get("CAPTURE_CACHE_DIR")
+    if own:
+        return Path(own)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wall-capture"
+
+
+def cached_counts(codes: Sequence[str]) -> dict[str, int]:
+    """_merged_counts(codes), read from the cache when it holds them (same words, counts and
+    order), else built and written there (atomically: workers may write it at once)."""
+    path = cache_dir() / f"words-v1-pyspellchecker-{version('pyspellchecker')}-{'+'.join(codes)}"
+    try:
+        counts = marshal.loads(path.read_bytes())
+        if isinstance(counts, dict):
+            return counts
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no cache yet, or one that cannot be read: built again
+    counts = _merged_counts(codes)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(counts))
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: every run builds the lists
+        with suppress(OSError):
+            tmp.unlink()
+    return counts
+
+
 @lru_cache(maxsize=4)
 def word_index_for(languages: str) -> WordIndex | None:
     """WordIndex of a Tesseract language string ("fra+eng"); None when none has a list."""
     codes = [
         SPELLCHECKER_LANGS[lang] for lang in language_list(languages) if lang in SPELLCHECKER_LANGS
     ]
-    counts: dict[str, int] = {}
-    for c in codes:
-        for w, n in _counts(c).items():
-            counts[w] = max(n, counts.get(w, 0))
+    counts = cached_counts(codes) if codes else {}
     return WordIndex(counts) if counts else None
 
 
