@@ -18,6 +18,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -152,7 +153,10 @@ def cache_dir() -> Path:
 def cached_counts(codes: Sequence[str]) -> dict[str, int]:
     """_merged_counts(codes), read from the cache when it holds them (same words, counts and
     order), else built and written there (atomically: workers may write it at once)."""
-    path = cache_dir() / f"words-v1-pyspellchecker-{version('pyspellchecker')}-{'+'.join(codes)}"
+    # marshal's format is Python's own: the file is named by the Python that wrote it too
+    py = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    name = f"words-v1-{py}-pyspellchecker-{version('pyspellchecker')}-{'+'.join(codes)}"
+    path = cache_dir() / name
     try:
         counts = marshal.loads(path.read_bytes())
         if isinstance(counts, dict):
