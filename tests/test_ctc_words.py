@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -98,3 +99,34 @@ def test_a_word_with_a_letter_the_lists_never_write_stays_as_read() -> None:
     assert decode_words(probs, chars, words, words.freq, CFG) == "cœur"
     with_oe = WordList({"cour": 900, "coeur": 500, "cœur": 1, **WORDS.freq}, 1)
     assert decode_words(probs, chars, with_oe, {"cour", "coeur"}, CFG) == "cour"
+
+
+SPACED = dataclasses.replace(CFG, space_ratio=0.01)
+PLAIN = WordList({"to": 5000, "confirm": 900, "data": 800, "in": 9000, "times": 700,
+                  "intimes": 300, "ta": 400}, 1)
+
+
+def test_a_space_left_out_between_two_list_words_is_put_back() -> None:
+    """"toconfirm": the recogniser gives the gap between "to" and "confirm" a space at 0.3
+    (the blank 0.7, so the greedy reading runs them together); both are list words and the
+    reading with the space is nearly as probable: it is mended. Read with no space there
+    at all, or with the mending off, it stays as read."""
+    gap = _line([*_word("to"), {" ": 0.3}, *_word("confirm")])
+    none = _line([*_word("to"), {}, *_word("confirm")])
+    none[:, CHARS.index(" ")] = 0.0
+    known = frozenset(PLAIN.freq)
+    assert decode_words(gap, CHARS, PLAIN, known, CFG) == "toconfirm"
+    assert decode_words(gap, CHARS, PLAIN, known, SPACED) == "to confirm"
+    assert decode_words(none, CHARS, PLAIN, known, SPACED) == "toconfirm"
+
+
+def test_a_word_cut_in_two_is_joined_only_when_a_piece_is_no_word() -> None:
+    """"Da ta" (a space at 0.55 in the gap): "Da" is no list word and "Data" is one, the
+    recogniser finding it nearly as probable: joined. "in times" stays two words though
+    "intimes" is a list word: both pieces are words."""
+    known = frozenset(PLAIN.freq)
+    cut = _line([*_word("Da"), {" ": 0.55}, *_word("ta")])
+    assert decode_words(cut, CHARS, PLAIN, known, CFG) == "Da ta"
+    assert decode_words(cut, CHARS, PLAIN, known, SPACED) == "Data"
+    both = _line([*_word("in"), {" ": 0.55}, *_word("times")])
+    assert decode_words(both, CHARS, PLAIN, known, SPACED) == "in times"

@@ -242,6 +242,11 @@ class PpocrConfig:
     # read 565 / 572 / 587 real edits against 566, at 2x / 0.4x the time.
     word_min_count: int = 100
     word_limit: int = 20  # nearest list words scored per word
+    # A space the recogniser put inside a word or left out between two is mended when the
+    # words that come out are list words the recogniser finds at least this probable
+    # against its reading (ctc_words: "Da ta" -> "Data", "TOCONFIRM" -> "TO CONFIRM").
+    # None: never. MEASURING
+    word_space_ratio: float | None = 0.01
 
 
 @dataclass(frozen=True)

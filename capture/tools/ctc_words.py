@@ -38,6 +38,10 @@ class WordsConfig:
     caps_len: int
     min_count: int  # list words seen fewer times in the lists' corpora are not candidates
     limit: int  # candidates scored per word (the nearest by edit distance)
+    # a space the recogniser put in a word or left out between two (None: never mended):
+    # a reading's two pieces joined, or a word split in two, when that is a word, or two,
+    # of the lists at least space_ratio as probable as the reading
+    space_ratio: float | None = None
 
 
 class WordList:
@@ -46,6 +50,7 @@ class WordList:
 
     def __init__(self, freq: dict[str, int], min_count: int) -> None:
         self.freq = freq
+        self.min_count = min_count
         self.by_len: dict[int, list[str]] = {}
         for w, n in freq.items():
             if n >= min_count and w.isalpha():
@@ -61,6 +66,16 @@ class WordList:
         found = process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=dist,
                                 limit=limit)
         return [w for w, _, _ in found if w != word]
+
+    def has(self, word: str) -> bool:
+        """Whether `word` (lower case) is a list word seen min_count times or more."""
+        return self.freq.get(word, 0) >= self.min_count
+
+    def splits(self, core: str) -> list[str]:
+        """`core` (as read) cut in two by a space where both pieces are list words
+        ("TOCONFIRM" -> "TO CONFIRM")."""
+        return [core[:i] + " " + core[i:] for i in range(1, len(core))
+                if self.has(core[:i].casefold()) and self.has(core[i:].casefold())]
 
 
 def ctc_log_probs(logp: np.ndarray, seqs: Sequence[Sequence[int]], blank: int = 0) -> np.ndarray:
@@ -127,6 +142,32 @@ def word_spans(best: np.ndarray, blank: int, space: int) -> list[tuple[int, int,
     return spans
 
 
+def _joined(
+    text: Sequence[str],
+    first: tuple[int, int, int, int],
+    second: tuple[int, int, int, int],
+    words: WordList,
+    known: Container[str],
+) -> str | None:
+    """The two words of a greedy reading at `first` and `second` (word_spans) written as
+    one, when one space alone parts them, no sign stands between, one of them at least is
+    no word the lists know and the two joined are a list word ("Da ta" -> "Data"); else
+    None."""
+    if first[1] + 1 != second[0]:
+        return None
+    a, b = (_CORE.match("".join(text[s[0] : s[1]])) for s in (first, second))
+    if a is None or b is None or a.group(3) or b.group(1):
+        return None
+    left, right = a.group(2), b.group(2)
+    if not (left.isalpha() and right.isalpha()):
+        return None
+    if left.casefold() in known and right.casefold() in known:
+        return None
+    if not words.has((left + right).casefold()):
+        return None
+    return a.group(1) + left + right + b.group(3)
+
+
 def decode_words(
     probs: np.ndarray,
     chars: Sequence[str],
@@ -148,7 +189,26 @@ def decode_words(
     labels = [int(x) for x in best[keep & (best != 0)]]
     text = [chars[x] for x in labels]
     out = list(text)
-    for c0, c1, t0, t1 in reversed(word_spans(best, 0, space)):
+    spans = word_spans(best, 0, space)
+    joined: set[int] = set()
+    if cfg.space_ratio is not None:
+        for k in range(len(spans) - 1):
+            if k in joined:
+                continue
+            join = _joined(text, spans[k], spans[k + 1], words, known)
+            if join is None:
+                continue
+            if index is None:
+                index = {c: i for i, c in enumerate(chars) if i}
+            (c0, _, t0, _), (_, c1, _, t1) = spans[k], spans[k + 1]
+            seqs = [labels[c0:c1], [index[ch] for ch in join]]
+            scores = ctc_log_probs(np.log(np.maximum(probs[t0:t1], _FLOOR)), seqs)
+            if scores[1] >= scores[0] + np.log(cfg.space_ratio):
+                out[c0:c1] = [join] + [""] * (c1 - c0 - 1)
+                joined |= {k, k + 1}
+    for k, (c0, c1, t0, t1) in reversed(list(enumerate(spans))):
+        if k in joined:
+            continue
         token = "".join(text[c0:c1])
         m = _CORE.match(token)
         if m is None:
@@ -160,13 +220,14 @@ def decode_words(
                 or not set(low) <= words.letters):
             continue
         dist = cfg.max_dist[min(len(core) - cfg.min_len, len(cfg.max_dist) - 1)]
-        if dist <= 0:
-            continue
         cands = [head + c + tail for w in words.near(low, dist, cfg.limit)
-                 if len(w) >= cfg.min_len for c in _cased(w, core)]
+                 if len(w) >= cfg.min_len for c in _cased(w, core)] if dist > 0 else []
+        # a word run together with the next ("TOCONFIRM"): the letters as read, a space put
+        # between two list words, at the stricter space_ratio
+        cut = [head + c + tail for c in words.splits(core)] if cfg.space_ratio else []
         if index is None:
             index = {c: i for i, c in enumerate(chars) if i}
-        cands = [c for c in cands if all(ch in index for ch in c)]
+        cands = [c for c in cands + cut if all(ch in index for ch in c)]
         if not cands:
             continue
         seqs = [labels[c0:c1]] + [[index[ch] for ch in c] for c in cands]
@@ -174,6 +235,7 @@ def decode_words(
         # none of the lines whose words the lists all know
         scores = ctc_log_probs(np.log(np.maximum(probs[t0:t1], _FLOOR)), seqs)
         top = int(np.argmax(scores[1:]))
-        if scores[1 + top] >= scores[0] + np.log(cfg.ratio):
+        ratio = cfg.space_ratio if " " in cands[top] and cfg.space_ratio else cfg.ratio
+        if scores[1 + top] >= scores[0] + np.log(ratio):
             out[c0:c1] = [cands[top]] + [""] * (c1 - c0 - 1)
     return "".join(out)

@@ -360,7 +360,7 @@ def word_decoder(chars: Sequence[str], config: OcrConfig) -> WordDecoder | None:
     if index is None:
         return None
     cfg = WordsConfig(pc.word_ratio, pc.word_max_dist, pc.word_min_len, pc.word_caps_len,
-                      pc.word_min_count, pc.word_limit)
+                      pc.word_min_count, pc.word_limit, pc.word_space_ratio)
     return WordDecoder(list(chars), WordList(index.freq, pc.word_min_count), index.freq, cfg)
 
 
