@@ -242,10 +242,15 @@ class PpocrConfig:
     # read 565 / 572 / 587 real edits against 566, at 2x / 0.4x the time.
     word_min_count: int = 100
     word_limit: int = 20  # nearest list words scored per word
-    # A space the recogniser put inside a word or left out between two is mended when the
-    # words that come out are list words the recogniser finds at least this probable
-    # against its reading (ctc_words: "Da ta" -> "Data", "TOCONFIRM" -> "TO CONFIRM").
-    # None: never. MEASURING
+    # A space the recogniser left out between two list words, or put inside one, is
+    # mended when the reading that comes out (a word no list knows cut into two list
+    # words: "TOCONFIRM" -> "TO CONFIRM"; two words parted by one space, one no list word,
+    # joined into a list word: "Da ta" -> "Data") is at least this probable against the
+    # recogniser's reading (ctc_words.decode_words; None: never). On the 178 real notes
+    # the candidates' log ratios were -3.0 to +0.1 for the right ones ("TOCONFIRM",
+    # "CALLTO", "MIKETO", "Da ta") and -6.4 to -13.3 for the wrong ("EVER NOTE", "KAN
+    # BAN", "SPRING PAD"): 0.01 (ln -4.6), word_ratio's margin, lies between; real 534 ->
+    # 529 edits (0.1: 531); docs/ocr-journal.md, "Real handwriting: where the edits are".
     word_space_ratio: float | None = 0.01
 
 
