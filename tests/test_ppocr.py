@@ -76,27 +76,27 @@ def test_french_letters(engine: PpocrEngine) -> None:
 
 
 @pytest.mark.slow
-def test_a_word_written_with_a_gap_reads_whole(engine: PpocrEngine) -> None:
-    """"fournisseur" written in Humor Sans with a gap of a quarter of the letters' size
-    after "four" (a hand that lifts the pen inside a word): the recogniser reads "FOUR
-    NISSEUR"; "NISSEUR" is no list word and "FOURNISSEUR" is one the recogniser finds
-    nearly as probable, so the decoding joins them (PpocrConfig.word_space_ratio).
-    Without that step (None) it stays cut."""
+def test_two_words_written_close_read_as_two(engine: PpocrEngine) -> None:
+    """"TO CONFIRM" written with the words a tenth of the letters' size apart (a hand
+    that leaves little room between words): the recogniser's greedy reading runs them
+    together ("TOCONFIRM"); the word decoding puts the space back, both pieces being list
+    words the recogniser finds nearly as probable with it (PpocrConfig.word_space_ratio).
+    Without that step (None) it stays run together."""
     from PIL import Image, ImageDraw
 
     from capture.kit.fonts import load_font
 
     ppm = CONFIG.notes.crop_px_per_mm
-    face = load_font(FONTS["Humor Sans"], round(9 * ppm))
+    face = load_font(FONTS["Comic Neue"], round(9 * ppm))
     img = Image.new("RGB", (round(76 * ppm), round(76 * ppm)), (250, 225, 90))
     draw = ImageDraw.Draw(img)
-    draw.text((30, 250), "four", font=face, fill=(20, 20, 24))
-    x = 30 + draw.textlength("four", font=face) + 0.25 * face.size
-    draw.text((x, 250), "nisseur", font=face, fill=(20, 20, 24))
+    draw.text((40, 250), "TO", font=face, fill=(20, 20, 24))
+    x = 40 + draw.textlength("TO", font=face) + 0.1 * face.size
+    draw.text((x, 250), "CONFIRM", font=face, fill=(20, 20, 24))
     crop = np.asarray(img)
-    assert engine.read([crop])[0].text == "FOURNISSEUR"
+    assert engine.read([crop])[0].text == "TO CONFIRM"
     plain = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, word_space_ratio=None)))
-    assert plain.read([crop])[0].text == "FOUR NISSEUR"
+    assert plain.read([crop])[0].text == "TOCONFIRM"
 
 
 def test_blank_tiny_and_missing_crops_read_nothing(engine: PpocrEngine) -> None:

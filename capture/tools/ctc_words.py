@@ -38,9 +38,9 @@ class WordsConfig:
     caps_len: int
     min_count: int  # list words seen fewer times in the lists' corpora are not candidates
     limit: int  # candidates scored per word (the nearest by edit distance)
-    # a space the recogniser put inside a word (None: never mended): two words of a
-    # reading joined when that is a list word at least space_ratio as probable as the
-    # reading
+    # a space the recogniser put in a word or left out between two (None: never mended):
+    # a reading's two pieces joined, or a word split in two, when that is a word, or two,
+    # of the lists at least space_ratio as probable as the reading
     space_ratio: float | None = None
 
 
@@ -70,6 +70,12 @@ class WordList:
     def has(self, word: str) -> bool:
         """Whether `word` (lower case) is a list word seen min_count times or more."""
         return self.freq.get(word, 0) >= self.min_count
+
+    def splits(self, core: str) -> list[str]:
+        """`core` (as read) cut in two by a space where both pieces are list words
+        ("TOCONFIRM" -> "TO CONFIRM")."""
+        return [core[:i] + " " + core[i:] for i in range(1, len(core))
+                if self.has(core[:i].casefold()) and self.has(core[i:].casefold())]
 
 
 def ctc_log_probs(logp: np.ndarray, seqs: Sequence[Sequence[int]], blank: int = 0) -> np.ndarray:
@@ -214,13 +220,14 @@ def decode_words(
                 or not set(low) <= words.letters):
             continue
         dist = cfg.max_dist[min(len(core) - cfg.min_len, len(cfg.max_dist) - 1)]
-        if dist <= 0:
-            continue
         cands = [head + c + tail for w in words.near(low, dist, cfg.limit)
-                 if len(w) >= cfg.min_len for c in _cased(w, core)]
+                 if len(w) >= cfg.min_len for c in _cased(w, core)] if dist > 0 else []
+        # a word run together with the next ("TOCONFIRM"): the letters as read, a space put
+        # between two list words, at the stricter space_ratio
+        cut = [head + c + tail for c in words.splits(core)] if cfg.space_ratio else []
         if index is None:
             index = {c: i for i, c in enumerate(chars) if i}
-        cands = [c for c in cands if all(ch in index for ch in c)]
+        cands = [c for c in cands + cut if all(ch in index for ch in c)]
         if not cands:
             continue
         seqs = [labels[c0:c1]] + [[index[ch] for ch in c] for c in cands]
@@ -228,6 +235,7 @@ def decode_words(
         # none of the lines whose words the lists all know
         scores = ctc_log_probs(np.log(np.maximum(probs[t0:t1], _FLOOR)), seqs)
         top = int(np.argmax(scores[1:]))
-        if scores[1 + top] >= scores[0] + np.log(cfg.ratio):
+        ratio = cfg.space_ratio if " " in cands[top] and cfg.space_ratio else cfg.ratio
+        if scores[1 + top] >= scores[0] + np.log(ratio):
             out[c0:c1] = [cands[top]] + [""] * (c1 - c0 - 1)
     return "".join(out)
