@@ -99,6 +99,30 @@ def test_two_words_written_close_read_as_two(engine: PpocrEngine) -> None:
     assert plain.read([crop])[0].text == "TOCONFIRM"
 
 
+@pytest.mark.slow
+def test_a_word_written_with_a_gap_reads_whole(engine: PpocrEngine) -> None:
+    """"fournisseur" written in Humor Sans with a gap of a quarter of the letters' size
+    after "four" (a hand that lifts the pen inside a word): the recogniser reads "FOUR
+    NISSEUR"; "NISSEUR" is no list word and "FOURNISSEUR" is one the recogniser finds
+    nearly as probable, so the decoding joins them (PpocrConfig.word_space_ratio).
+    Without that step (None) it stays cut."""
+    from PIL import Image, ImageDraw
+
+    from capture.kit.fonts import load_font
+
+    ppm = CONFIG.notes.crop_px_per_mm
+    face = load_font(FONTS["Humor Sans"], round(9 * ppm))
+    img = Image.new("RGB", (round(76 * ppm), round(76 * ppm)), (250, 225, 90))
+    draw = ImageDraw.Draw(img)
+    draw.text((30, 250), "four", font=face, fill=(20, 20, 24))
+    x = 30 + draw.textlength("four", font=face) + 0.25 * face.size
+    draw.text((x, 250), "nisseur", font=face, fill=(20, 20, 24))
+    crop = np.asarray(img)
+    assert engine.read([crop])[0].text == "FOURNISSEUR"
+    plain = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, word_space_ratio=None)))
+    assert plain.read([crop])[0].text == "FOUR NISSEUR"
+
+
 def test_blank_tiny_and_missing_crops_read_nothing(engine: PpocrEngine) -> None:
     rng = np.random.default_rng(0)
     blank = np.clip(rng.normal((250, 230, 110), 3, (400, 400, 3)), 0, 255).astype(np.uint8)
