@@ -1667,6 +1667,21 @@ class MarkerlessConfig:
     # post-its-3 and -7: whiteboard and door-panel patches between notes, 0.18-0.67 bare,
     # lost 3 notes; the 22 sheets so found on 18 dev room photos: 0.93-1.0)
     sheet_ring_bare: float = 0.8
+    # A sheet found from what is printed on it (39th stop): a printed block or dot lies on a
+    # white ground that runs on past it all round and ends at the sheet's edge, a note stuck
+    # on the wall has the wall for its ground. Around each note found, the ground in a ring
+    # sheet_ground_mm wide just outside it (bare of foreground for sheet_ground_bare of the
+    # ring: a note in a cluster has notes around it) is flooded over the pixels within
+    # sheet_ground_de of its colour (in L* and in a*b*, on the 5 px median): a region bounded
+    # within sheet_max_mm of the note that fills a quadrilateral is a sheet, judged as
+    # edged_sheets' are (white, not darker than the ring outside it, that ring bare) and by
+    # printed_on's size. On the 44 dev room photos white paper on a white or grey wall is
+    # 2.7-3.2 L* lighter than its surround and 3-4 apart in colour (under sheet_brighter_l,
+    # and its blurred edge 0.8-1.0 per px at the median: no sheet_edge_step all round), the
+    # paper itself within 1 of its median; a bare wall runs on past the window.
+    sheet_ground_mm: float = 4.0
+    sheet_ground_de: float = 2.0
+    sheet_ground_bare: float = 0.5
 
 
 @dataclass(frozen=True)

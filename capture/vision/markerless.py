@@ -51,6 +51,8 @@ from capture.vision.wall_surface import (
     far_from,
     floor_beside,
     floor_region,
+    ground_sheets,
+    on_sheets,
     paper_islands,
     paper_sheets,
     printed_on,
@@ -196,6 +198,9 @@ def work_images(rgb: np.ndarray, probe: Probe, cfg: MarkerlessConfig) -> WorkIma
     return WorkImages(work, rgb8_to_lab(work), fw, ppm, lab_s, fs)
 
 
+_CIRCLE = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+
+
 def _printed_on(
     sheets: list, notes: list[WallNote], dots_px: list, to_search: float, m: MarkerlessConfig
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -226,13 +231,18 @@ def _off_sheets(
     return kept, [q for q in quads if min(np.linalg.norm(q.mean(0) - g) for g in gone) > 1.0]
 
 
-def _sheets(rgb: np.ndarray, img: WorkImages, probe: Probe, m: MarkerlessConfig) -> list:
+def _sheets(
+    rgb: np.ndarray, img: WorkImages, probe: Probe, notes: list[WallNote], m: MarkerlessConfig
+) -> tuple[list, np.ndarray, np.ndarray | None]:
     """Printed sheets (paper_sheets) in the search image, as the probe finds them: lighter
     than any bare surface (a sheet on the paint around a kraft panel, or on a wall beside the
     floor the probe took for the wall), the foreground in a sheet's hull its printing (blocks
     across its margin), a region over probe_sheet_max of the view the wall around a darker
-    surface; white paper neutral as taken or once balanced (paper_sheets' as_taken); and the
-    sheets an edge closes all round against their own surround (edged_sheets)."""
+    surface; white paper neutral as taken or once balanced (paper_sheets' as_taken); the
+    sheets an edge closes all round against their own surround (edged_sheets); and those
+    the ground around a note found runs on over, bounded (ground_sheets). Returns the sheets,
+    the printing (far_from the bare surfaces) and the search image as taken (None: not
+    balanced), for ground_sheets around the stickers."""
     lab_s = img.lab_s
     h, w = lab_s.shape[:2]
     surfaces = [np.asarray(s, np.float64) for s in probe.surfaces]
@@ -247,7 +257,12 @@ def _sheets(rgb: np.ndarray, img: WorkImages, probe: Probe, m: MarkerlessConfig)
         if sh[0].sum() <= m.probe_sheet_max * h * w
     ]
     # and paper told by its edge against its own surround, whatever the wall (38th stop)
-    return sheets + edged_sheets(lab_s, m, printing, as_taken)
+    sheets += edged_sheets(lab_s, m, printing, as_taken)
+    # and paper told by the ground around what is printed on it (39th stop)
+    to_search = img.fw * img.fs
+    marks = [np.asarray(n.corners, np.float64) * to_search for n in notes]
+    sheets += ground_sheets(lab_s, marks, m, printing, as_taken)
+    return sheets, printing, as_taken
 
 
 def find_wall(
@@ -281,7 +296,7 @@ def find_wall(
     outlines = cover_notes(img, probe, note_refs, config)
     notes, quads = notes_from_outlines(outlines, img, m, wall, probe.surfaces)
     # coloured blocks printed on a sheet beside the notes are not notes, its dots not stickers
-    sheets = _sheets(rgb, img, probe, m)
+    sheets, printing, as_taken = _sheets(rgb, img, probe, notes, m)
     to_search = img.fw * img.fs
     notes, quads = _off_sheets(notes, quads, sheets, to_search, m)
     stacked = on_top(
@@ -290,6 +305,20 @@ def find_wall(
     order = stack_order(len(notes), stacked)
     hw = wall_plane(quads, m.note_mm, m)
     dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order, hw)
+    # and the sheets the ground around a free sticker runs on over: printed dots
+    free = [d for d in dots if d.on_note is None]
+    if sheets and free:  # those on a sheet found already need no look
+        seen = on_sheets(sheets, np.array([d.center for d in free]), to_search)
+        free = [d for d, k in zip(free, seen, strict=True) if not k]
+    if free and notes:
+        ring = np.stack([np.cos(_CIRCLE), np.sin(_CIRCLE)], 1)
+        sheets = sheets + ground_sheets(
+            img.lab_s,
+            [(np.asarray(d.center) + d.radius_px * ring) * to_search for d in free],
+            m,
+            printing,
+            as_taken,
+        )
     if sheets and notes and dots:
         _, printed = _printed_on(sheets, notes, [d.center for d in dots], to_search, m)
         dots = [d for d, p in zip(dots, printed, strict=True) if d.on_note is not None or not p]

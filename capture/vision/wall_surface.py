@@ -825,6 +825,110 @@ def edged_sheets(
     return out
 
 
+def ground_sheets(
+    lab_s: np.ndarray,
+    marks: Sequence[np.ndarray],
+    cfg: MarkerlessConfig,
+    printing: np.ndarray,
+    as_taken: np.ndarray | None = None,
+) -> list[tuple[np.ndarray, float, float]]:
+    """Sheets of paper found from the marks printed on them: the ground around a mark (marks:
+    outlines, search px, N x 2: the notes or stickers found) that runs on past it, one
+    flat colour (within sheet_ground_de of the ground in a ring sheet_ground_mm wide just
+    outside the mark) over a region bounded all round within sheet_max_mm of it, filling a
+    quadrilateral (its printing counted, sheet_rect_fill), whole in the frame or cut with a
+    side seen whole (_sheet_sides), white as paper_sheets has it and not darker than the ring
+    just outside it (sheet_ring_mm, bare for sheet_ring_bare of it). A note stuck on the wall
+    has the wall for its ground: it runs on past sheet_max_mm. Each as paper_sheets gives
+    them: filled mask, long and short side in search px."""
+    h, w = lab_s.shape[:2]
+    if not len(marks):
+        return []
+    lab = cv2.medianBlur(np.ascontiguousarray(lab_s, np.float32), 5)  # the sensor's grain
+    raw = None
+    if as_taken is not None:
+        raw = cv2.medianBlur(np.ascontiguousarray(as_taken, np.float32), 5)
+    g = max(1, round(cfg.sheet_ground_mm))
+    half = int(np.ceil(cfg.sheet_max_mm))  # search px are nominal mm
+    ring_k = 2 * round(cfg.sheet_ring_mm) + 5
+    close_k = max(1, round(cfg.sheet_close_mm)) | 1
+    tol = cfg.sheet_ground_de
+    taken = np.zeros((h, w), bool)
+    out = []
+    for q in marks:
+        q = np.asarray(q, np.float64).reshape(-1, 2)
+        cx, cy = q.mean(0)
+        ix, iy = int(np.clip(cx, 0, w - 1)), int(np.clip(cy, 0, h - 1))
+        if taken[iy, ix]:
+            continue
+        x0, y0 = max(0, int(cx) - half), max(0, int(cy) - half)
+        x1, y1 = min(w, int(cx) + half + 1), min(h, int(cy) + half + 1)
+        win = lab[y0:y1, x0:x1]
+        own = np.zeros(win.shape[:2], np.uint8)
+        cv2.fillPoly(own, [np.round(q - (x0, y0)).astype(np.int32)], 1)
+        ring = cv2.dilate(own, np.ones((2 * g + 3, 2 * g + 3), np.uint8)) > 0
+        ring &= ~(cv2.dilate(own, np.ones((3, 3), np.uint8)) > 0)
+        ground = ring & ~printing[y0:y1, x0:x1]
+        if ground.sum() < cfg.sheet_ground_bare * max(int(ring.sum()), 1):
+            continue
+        paper = np.median(win[ground], 0)
+        near = (np.abs(win[..., 0] - paper[0]) < tol) & (
+            np.hypot(win[..., 1] - paper[1], win[..., 2] - paper[2]) < tol
+        )
+        n, lbl = cv2.connectedComponents(near.astype(np.uint8), connectivity=4)
+        seeds = lbl[ground & near]
+        if n < 2 or not len(seeds):
+            continue
+        reg = lbl == int(np.bincount(seeds, minlength=n)[1:].argmax() + 1)
+        ys, xs = np.nonzero(reg)
+        # the ground runs on to the window's side (and the frame is not there): the wall
+        if (
+            (xs.min() == 0 and x0 > 0)
+            or (ys.min() == 0 and y0 > 0)
+            or (xs.max() == x1 - x0 - 1 and x1 < w)
+            or (ys.max() == y1 - y0 - 1 and y1 < h)
+        ):
+            continue
+        reg = cv2.morphologyEx(
+            reg.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((close_k, close_k), np.uint8)
+        )
+        cs, _ = cv2.findContours(reg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        c = max(cs, key=cv2.contourArea) + np.array([x0, y0], np.int32)
+        hull = cv2.convexHull(c)
+        hx, hy, hw, hh = cv2.boundingRect(hull)
+        if min(hw, hh) < cfg.sheet_min_mm / 2:
+            continue
+        inside = np.zeros((hh, hw), np.uint8)
+        cv2.drawContours(inside, [hull], -1, 1, -1, offset=(-hx, -hy))
+        held = np.zeros((hh, hw), np.uint8)
+        cv2.drawContours(held, [c], -1, 1, -1, offset=(-hx, -hy))
+        inside = inside.astype(bool)
+        held = (held > 0) | printing[hy : hy + hh, hx : hx + hw]
+        if float(held[inside].sum()) < cfg.sheet_rect_fill * float(inside.sum()):
+            continue
+        at_frame = hx <= 1 or hy <= 1 or hx + hw >= w - 1 or hy + hh >= h - 1
+        sides = _sheet_sides(hull, (w, h), at_frame, cfg.sheet_frame_mm)
+        if sides is None or min(sides) < 8:
+            continue
+        filled = np.zeros((h, w), np.uint8)
+        cv2.drawContours(filled, [hull], -1, 1, -1)
+        around = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
+        around &= ~(cv2.dilate(filled, np.ones((5, 5), np.uint8)) > 0)
+        if not around.any() or float(printing[around].mean()) > 1.0 - cfg.sheet_ring_bare:
+            continue
+        beyond = np.median(lab[around], 0)
+        white = np.hypot(paper[1], paper[2]) < cfg.sheet_chroma
+        if raw is not None:
+            white |= np.hypot(*np.median(raw[y0:y1, x0:x1][ground][:, 1:], 0)) < cfg.sheet_chroma
+        if np.hypot(beyond[1], beyond[2]) < cfg.sheet_cast_chroma:
+            white |= np.hypot(paper[1] - beyond[1], paper[2] - beyond[2]) < cfg.sheet_chroma
+        if not white or paper[0] < beyond[0]:
+            continue
+        taken |= filled > 0
+        out.append((filled.astype(bool), float(max(sides)), float(min(sides))))
+    return out
+
+
 def _sheet_sides(
     hull: np.ndarray, size: tuple[int, int], cut_by_frame: bool, frame_mm: float
 ) -> tuple[float, float] | None:
@@ -932,6 +1036,14 @@ def printed_on(
         on_n |= hit
         on_d |= _at(mask, dots_px, to_search)
     return on_n, on_d
+
+
+def on_sheets(sheets: list, points_px: np.ndarray, to_search: float) -> np.ndarray:
+    """Which points (photo px, N x 2) lie on any of the sheets (whatever their size)."""
+    points_px = np.asarray(points_px, np.float64).reshape(-1, 2)
+    if not sheets:
+        return np.zeros(len(points_px), bool)
+    return np.any([_at(s[0], points_px, to_search) for s in sheets], axis=0)
 
 
 def _at(mask: np.ndarray, points_px: np.ndarray, to_search: float) -> np.ndarray:
