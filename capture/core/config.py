@@ -1673,7 +1673,10 @@ class MarkerlessConfig:
     # sheet_ground_mm wide just outside it (bare of foreground for sheet_ground_bare of the
     # ring: a note in a cluster has notes around it) is flooded over the pixels within
     # sheet_ground_de of its colour (in L* and in a*b*, on the 5 px median): a region bounded
-    # within sheet_max_mm of the note that fills a quadrilateral is a sheet, judged as
+    # within sheet_max_mm of the note that fills a quadrilateral, whose rim (4 px in) and
+    # the ring just outside it differ by sheet_ground_de (a cut edge: a plain wall's light
+    # falling off into a vignette bounds such a flood too, set 48's seventh photo, with
+    # 0.2 across its bound, where the sheets step 4) is a sheet, judged as
     # edged_sheets' are (white, not darker than the ring outside it, that ring bare) and by
     # printed_on's size. On the 44 dev room photos white paper on a white or grey wall is
     # 2.7-3.2 L* lighter than its surround and 3-4 apart in colour (under sheet_brighter_l,

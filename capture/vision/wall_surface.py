@@ -837,10 +837,12 @@ def ground_sheets(
     flat colour (within sheet_ground_de of the ground in a ring sheet_ground_mm wide just
     outside the mark) over a region bounded all round within sheet_max_mm of it, filling a
     quadrilateral (its printing counted, sheet_rect_fill), whole in the frame or cut with a
-    side seen whole (_sheet_sides), white as paper_sheets has it and not darker than the ring
-    just outside it (sheet_ring_mm, bare for sheet_ring_bare of it). A note stuck on the wall
-    has the wall for its ground: it runs on past sheet_max_mm. Each as paper_sheets gives
-    them: filled mask, long and short side in search px."""
+    side seen whole (_sheet_sides), stepping by sheet_ground_de from its rim to the ring just
+    outside it (sheet_ring_mm, bare for sheet_ring_bare of it; a wall's light falling off
+    bounds a flood with no step), white as paper_sheets has it and not darker than that
+    ring. A note stuck on the wall has the wall for its ground: it runs on past
+    sheet_max_mm. Each as paper_sheets gives them: filled mask, long and short side in
+    search px."""
     h, w = lab_s.shape[:2]
     if not len(marks):
         return []
@@ -917,6 +919,11 @@ def ground_sheets(
         if not around.any() or float(printing[around].mean()) > 1.0 - cfg.sheet_ring_bare:
             continue
         beyond = np.median(lab[around], 0)
+        # paper ends at its cut edge: a step of sheet_ground_de or more from just inside it to
+        # just outside; where the wall's light falls off, the flood's bound is no step
+        rim = (filled > 0) & ~(cv2.erode(filled, np.ones((9, 9), np.uint8)) > 0)
+        if np.linalg.norm(np.median(lab[rim], 0) - beyond) < tol:
+            continue
         white = np.hypot(paper[1], paper[2]) < cfg.sheet_chroma
         if raw is not None:
             white |= np.hypot(*np.median(raw[y0:y1, x0:x1][ground][:, 1:], 0)) < cfg.sheet_chroma
