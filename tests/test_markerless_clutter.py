@@ -680,3 +680,15 @@ def test_blocks_on_white_paper_barely_lighter_than_a_grey_wall_are_not_notes() -
     assert not [n.center for n in scene.notes if on_a_sheet(n.center)]
     assert len([d for d in scene.dots if d.on_note is None and on_a_sheet(d.center)]) <= 2
     _assert_required_found(scene, truth)
+
+
+@pytest.mark.slow
+def test_a_wall_lit_brighter_in_the_middle_is_no_sheet_around_its_notes() -> None:
+    """Seed 48's seventh medium photo (no room): a close-up of a grey-green wall whose light
+    falls off towards the frame; flooded from a note's ground, the lit middle is bounded by
+    that fall-off (a region 500 x 460 mm, neutral, bare all round), but its bound is no cut
+    edge: 0.2 across it where a sheet's steps 4 (sheet_ground_de). Without that test the
+    first version of ground_sheets took it for a sheet and lost 6 of the 14 notes."""
+    data, truth = render_markerless(6, 48, "medium", 6.0)
+    scene = _read(_decoded(data))
+    _assert_required_found(scene, truth)
