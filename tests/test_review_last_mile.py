@@ -375,3 +375,64 @@ def test_a_correction_nobody_signed_names_nobody(wall_run: Path, tmp_path: Path)
     report = (out / "report.html").read_text("utf-8")
     assert "par person" not in report
     assert "Corrections déjà appliquées :\n2 sans nom.</p>" in report
+
+
+def test_an_added_note_edited_after_it_was_applied_stays_pending(wall_run: Path,
+                                                                  tmp_path: Path) -> None:
+    """The static page: a note added on a wall, downloaded, `capture apply`; the addition kept
+    in the browser then says another text and colour (the later edit: written here into the
+    page's storage as the page keeps it, since a pending addition has no form of its own) and
+    the page is reopened. The outputs hold the note, not as it now stands: its row shows the
+    later text and colour, one correction is pending, it downloads as that row's correction
+    (no second addition) and applies. On main the addition was dropped as applied because a
+    note of that id existed, and the later edit was lost (0 pending)."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator('.ml-view[data-photo="mur.png"]')
+        add = view.locator('.add-note[data-kind="wall-note"]')
+        add.locator(".add-toggle").click()
+        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
+        add.locator(".add-text").fill("Oublié par la machine")
+        add.locator(".add-colour").select_option("yellow")
+        add.locator(".add-ok").click()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        first = tmp_path / "corrections.json"
+        dl.value.save_as(first)
+        _cli("apply", str(out), str(first))
+        note = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["markerless"]
+        page.evaluate("""() => {
+            const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
+            const s = JSON.parse(localStorage.getItem(k));
+            for (const c of Object.values(s.edits)) {
+                c.set.text = "Oublié par la machine, relu"; c.set.color = "pink";
+            }
+            localStorage.setItem(k, JSON.stringify(s));
+        }""")
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "1"
+        assert view.locator(".add-list li").count() == 0  # a row of the page, not "à ajouter"
+        row = page.locator(f'.ml-row[data-photo="mur.png"][data-ml="{note}"]')
+        assert row.locator('[data-field="text"]').input_value() == "Oublié par la machine, relu"
+        assert row.locator('[data-field="color"]').input_value() == "pink"
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        second = tmp_path / "corrections-2.json"
+        dl.value.save_as(second)
+        doc = json.loads(second.read_text("utf-8"))
+        assert doc["corrections"] == [{"target": {"photo": "mur.png", "markerless": note},
+                                       "set": {"text": "Oublié par la machine, relu",
+                                               "color": "pink"}}]
+        _cli("apply", str(out), str(second))
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "0"  # held as it stands: no edit
+        browser.close()
+    assert errors == []
+    notes = json.loads((out / "session.json").read_text("utf-8"))["markerless"]["notes"]
+    held = [n for n in notes if n["id"] == note]
+    assert [(n["text"], n["color"]) for n in held] == [("Oublié par la machine, relu", "pink")]

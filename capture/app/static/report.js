@@ -286,9 +286,9 @@
       return Object.keys(attrs).every(function (k) { return r.getAttribute("data-" + k) === attrs[k]; });
     })[0];
   }
-  function appliedOnWall(c) {  // a stored addition or sticker edit the outputs already hold
+  function appliedOnWall(c) {  // a stored sticker (added or corrected) the outputs already hold
     var t = c.target;
-    if (t.markerless !== undefined) { return !!data.markerless[t.photo + "|" + t.markerless]; }
+    if (t.dot === undefined) { return false; }  // a note added: restore() saw it held or not
     var dot = $all("circle.ml-mark").filter(function (d) {
       var xy = dotXY(d);
       return d.getAttribute("data-photo") === t.photo && xy[0] === t.dot[0] && xy[1] === t.dot[1];
@@ -310,6 +310,17 @@
     Object.keys(stored.edits || {}).forEach(function (key) {
       var c = stored.edits[key];
       if (!c || !c.target) { return; }
+      if (c.target.markerless !== undefined && c.add &&
+          data.markerless[c.target.photo + "|" + c.target.markerless]) {
+        // an added note the outputs hold: it is a row of the page now; its text and colour as
+        // the browser kept them go to that row, so a change made after the download stays
+        // pending (as the row's correction), and one the outputs hold as it stands is no edit
+        delete bumps[key];
+        var as = c.set || {};
+        c = { target: c.target, set: {} };
+        if (as.text !== undefined) { c.set.text = as.text; }
+        if (as.color !== undefined) { c.set.color = as.color; }
+      }
       if (c.target.dot !== undefined || (c.target.markerless !== undefined && c.add)) {
         // an addition or a sticker: listed under its photo, drawn on it; once applied
         // (`capture apply`, then this page rebuilt) it is the page's own and is dropped, with
