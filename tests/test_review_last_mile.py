@@ -436,3 +436,54 @@ def test_an_added_note_edited_after_it_was_applied_stays_pending(wall_run: Path,
     notes = json.loads((out / "session.json").read_text("utf-8"))["markerless"]["notes"]
     held = [n for n in notes if n["id"] == note]
     assert [(n["text"], n["color"]) for n in held] == [("Oublié par la machine, relu", "pink")]
+
+
+def test_a_board_note_edited_after_it_was_applied_stays_pending(tmp_path: Path) -> None:
+    """The same on a board: a note added on the process board, downloaded, applied; the
+    addition kept in the browser then says another text and colour, the page reopened. It
+    stays "à ajouter" as it now stands and, applied again, the note of that id takes the later
+    text and colour (no second note). On main it was dropped as applied (0 pending)."""
+    from playwright.sync_api import sync_playwright
+
+    out = build_outputs(tmp_path / "built")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        card = page.locator(".board-card", has=page.locator('.add-note[data-board="processus"]'))
+        card.locator(".add-toggle").click()
+        stage = card.locator(".board-stage")
+        box = stage.bounding_box()
+        stage.click(position={"x": box["width"] * 337 / 1189, "y": box["height"] * 400 / 841})
+        card.locator(".add-text").fill("Clauses sociales types")
+        card.locator(".add-colour").select_option("yellow")
+        card.locator(".add-ok").click()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        first = tmp_path / "corrections.json"
+        dl.value.save_as(first)
+        _cli("apply", str(out), str(first))
+        added = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["add"]
+        page.evaluate("""() => {
+            const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
+            const s = JSON.parse(localStorage.getItem(k));
+            for (const c of Object.values(s.edits)) {
+                c.set.text = "Clauses sociales et vertes"; c.set.color = "green";
+            }
+            localStorage.setItem(k, JSON.stringify(s));
+        }""")
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "1"
+        assert "Clauses sociales et vertes" in card.locator(".add-list li").inner_text()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        second = tmp_path / "corrections-2.json"
+        dl.value.save_as(second)
+        _cli("apply", str(out), str(second))
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "0"
+        browser.close()
+    assert errors == []
+    session = json.loads((out / "session.json").read_text("utf-8"))
+    held = [e for e in session["notes"] + session["actions"] if e.get("id") == added]
+    assert [(e["text"], e["color"]) for e in held] == [("Clauses sociales et vertes", "green")]

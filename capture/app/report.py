@@ -657,11 +657,12 @@ def _script_data(ctx: ReportContext, outputs: Outputs, merged: dict) -> dict:
     return {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
             "votes": data_votes, "colour_fr": COLOUR_FR,
             "markerless": markerless_script_data(session),
-            # the notes added by a person already in these outputs ("board|id"): the page
-            # drops an addition kept in the browser once it is applied
-            "added": sorted({f"{e.get('board')}|{e.get('id')}"
-                             for k in ("actions", "notes", "rejected_notes")
-                             for e in session.get(k, []) if e.get("added")})}
+            # the notes added by a person already in these outputs ("board|id": text, colour):
+            # the page drops an addition kept in the browser once it is applied as it stands
+            "added": {f"{e.get('board')}|{e.get('id')}": {"text": e.get("text", ""),
+                                                          "color": e.get("color")}
+                      for k in ("actions", "notes", "rejected_notes")
+                      for e in session.get(k, []) if e.get("added")}}
 
 
 def _note_key(file: str, board: str, note: str) -> str:

@@ -365,7 +365,12 @@
         })[0];
         if (box && !box.disabled) { box.checked = !!c.checked; refreshFlag(box); }
       } else if (c.target.add !== undefined) {
-        if ((data.added || []).indexOf(c.target.board + "|" + c.target.add) < 0) { edits[key] = c; }
+        // applied (the outputs hold it as it stands) it is dropped; changed since, it stays
+        // pending: applied again, an addition of that id takes its text and colour
+        var held = (data.added || {})[c.target.board + "|" + c.target.add];
+        var as2 = c.set || {};
+        if (!held || (as2.text !== undefined && as2.text !== held.text) ||
+            (as2.color !== undefined && as2.color !== held.color)) { edits[key] = c; }
       } else if (c.target.zone !== undefined) {
         var tr = findRow(".vote-row", c.target);
         if (!tr) { return; }
