@@ -487,3 +487,54 @@ def test_a_board_note_edited_after_it_was_applied_stays_pending(tmp_path: Path) 
     session = json.loads((out / "session.json").read_text("utf-8"))
     held = [e for e in session["notes"] + session["actions"] if e.get("id") == added]
     assert [(e["text"], e["color"]) for e in held] == [("Clauses sociales et vertes", "green")]
+
+
+def test_a_sticker_added_then_recoloured_after_it_was_applied_stays_pending(
+        wall_run: Path, tmp_path: Path) -> None:
+    """A sticker added on a wall, downloaded, applied; the addition kept in the browser then
+    says another colour, the page reopened. The outputs hold a sticker at that place, not of
+    that colour: the addition stays pending and, applied again, recolours the sticker added
+    there (no second sticker). On main any sticker at that place counted as applied (0
+    pending, the colour lost)."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator('.ml-view[data-photo="mur.png"]')
+        add = view.locator('.add-note[data-kind="wall-dot"]')
+        add.locator(".add-toggle").click()
+        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
+        add.locator(".add-colour").select_option("green")
+        add.locator(".add-on").select_option("")
+        add.locator(".add-ok").click()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        first = tmp_path / "corrections.json"
+        dl.value.save_as(first)
+        _cli("apply", str(out), str(first))
+        xy = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["dot"]
+        page.evaluate("""() => {
+            const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
+            const s = JSON.parse(localStorage.getItem(k));
+            for (const c of Object.values(s.edits)) { c.set.color = "blue"; }
+            localStorage.setItem(k, JSON.stringify(s));
+        }""")
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "1"
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        second = tmp_path / "corrections-2.json"
+        dl.value.save_as(second)
+        doc = json.loads(second.read_text("utf-8"))
+        assert [(c["target"], c.get("add"), c["set"]["color"]) for c in doc["corrections"]] \
+            == [({"photo": "mur.png", "dot": xy}, True, "blue")]
+        _cli("apply", str(out), str(second))
+        page.reload()
+        assert page.locator("#corr-count").inner_text() == "0"
+        browser.close()
+    assert errors == []
+    dots = json.loads((out / "session.json").read_text("utf-8"))["markerless"]["dots"]
+    assert [d["color"] for d in dots if d["center"] == xy] == ["blue"]

@@ -286,15 +286,18 @@
       return Object.keys(attrs).every(function (k) { return r.getAttribute("data-" + k) === attrs[k]; });
     })[0];
   }
-  function appliedOnWall(c) {  // a stored sticker (added or corrected) the outputs already hold
-    var t = c.target;
-    if (t.dot === undefined) { return false; }  // a note added: restore() saw it held or not
-    var dot = $all("circle.ml-mark").filter(function (d) {
+  function appliedDot(t) {  // the sticker of the outputs at a stored sticker's place
+    return $all("circle.ml-mark").filter(function (d) {
       var xy = dotXY(d);
       return d.getAttribute("data-photo") === t.photo && xy[0] === t.dot[0] && xy[1] === t.dot[1];
     })[0];
+  }
+  function appliedOnWall(c) {  // a stored sticker (added or corrected) the outputs already hold
+    var t = c.target;
+    if (t.dot === undefined) { return false; }  // a note added: restore() saw it held or not
+    var dot = appliedDot(t);
     if (!dot) { return false; }
-    if (c.add) { return true; }
+    if (c.add) { return true; }  // its colour and note: restore() compares them
     var s = c.set || {};
     return (s.color === undefined || dot.getAttribute("data-color") === s.color) &&
       (s.on_note === undefined || dot.getAttribute("data-on") === (s.on_note || "")) &&
@@ -320,6 +323,20 @@
         c = { target: c.target, set: {} };
         if (as.text !== undefined) { c.set.text = as.text; }
         if (as.color !== undefined) { c.set.color = as.color; }
+      }
+      if (c.target.dot !== undefined && c.add && appliedOnWall(c)) {
+        // a sticker added and held at its place: dropped with the count it moved when it has
+        // the colour and note the browser kept; else that addition stays pending (applied
+        // again, it changes the sticker added there, and the notes' counts follow), the rows
+        // showing the outputs' counts (its click's count is in them already)
+        delete bumps[key];
+        var d = appliedDot(c.target);
+        var ds = c.set || {};
+        if ((ds.color !== undefined && ds.color !== d.getAttribute("data-color")) ||
+            (ds.on_note !== undefined && (ds.on_note || "") !== d.getAttribute("data-on"))) {
+          edits[key] = c;
+        }
+        return;
       }
       if (c.target.dot !== undefined || (c.target.markerless !== undefined && c.add)) {
         // an addition or a sticker: listed under its photo, drawn on it; once applied
