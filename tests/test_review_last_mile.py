@@ -538,3 +538,45 @@ def test_a_sticker_added_then_recoloured_after_it_was_applied_stays_pending(
     assert errors == []
     dots = json.loads((out / "session.json").read_text("utf-8"))["markerless"]["dots"]
     assert [d["color"] for d in dots if d["center"] == xy] == ["blue"]
+
+
+def test_a_sticker_added_and_applied_is_corrected_in_the_rebuilt_page(wall_run: Path,
+                                                                      tmp_path: Path) -> None:
+    """A sticker added on a wall, downloaded, applied; in the rebuilt page it is a sticker like
+    the others: clicked, recoloured, downloaded, applied. On main `capture apply` refused that
+    file (exit 2, "pas de gommette en (…)": a plain sticker correction was matched only with
+    the stickers the machine found)."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = open_page(p, (out / "report.html").as_uri(), errors)
+        page.set_default_timeout(5000)
+        view = page.locator('.ml-view[data-photo="mur.png"]')
+        add = view.locator('.add-note[data-kind="wall-dot"]')
+        add.locator(".add-toggle").click()
+        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
+        add.locator(".add-colour").select_option("green")
+        add.locator(".add-on").select_option("")
+        add.locator(".add-ok").click()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        first = tmp_path / "corrections.json"
+        dl.value.save_as(first)
+        _cli("apply", str(out), str(first))
+        xy = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["dot"]
+        page.reload()
+        view.locator(f'circle.ml-mark[data-x="{xy[0]}"][data-y="{xy[1]}"]').click()
+        page.locator('#ml-dot .recolour-choices button[data-color="blue"]').click()
+        page.locator("#ml-dot .ml-dot-ok").click()
+        with page.expect_download() as dl:
+            page.locator("#corr-download").click()
+        second = tmp_path / "corrections-2.json"
+        dl.value.save_as(second)
+        _cli("apply", str(out), str(second))
+        browser.close()
+    assert errors == []
+    for doc in (out / "session.json", out / "photos" / "mur.json"):
+        ml = json.loads(doc.read_text("utf-8"))["markerless"]
+        assert [d["color"] for d in ml["dots"] if d["center"] == xy] == ["blue"]

@@ -249,7 +249,8 @@ def check_dot(c: dict, session: dict, photo_doc: dict | None, geometry: Geometry
                 "plus) lue sans panneau dans ces résultats"]
     problems = []
     docs = [d for d in (session, photo_doc) if d is not None]
-    if not c.get("add") and not any(_find_dot(d, t, False, geometry) for d in docs):
+    if not c.get("add") and not any(_find_dot(d, t, False, geometry)
+                                    or _find_dot(d, t, True, geometry) for d in docs):
         problems.append(f"pas de gommette en {where} sur la photo {t['photo']!r}")
     note = s.get("on_note")
     if note is not None and (t["photo"], note) not in adding and not any(
@@ -270,6 +271,8 @@ def apply_dot(doc: dict, corr: dict, author: str, geometry: Geometry) -> None:
     t, s = corr["target"], corr.get("set", {})
     added = bool(corr.get("add"))
     found = _find_dot(doc, t, added, geometry)
+    if found is None and not added:  # a sticker a person added, clicked in the rebuilt page
+        found = _find_dot(doc, t, True, geometry)
     if found is None:
         if not added:
             return
