@@ -1122,10 +1122,10 @@ def _highlight_holes(
     than the sticker (median colour `med`) by dot_highlight_l and not the colour of the
     surface around it (`bare`, within dot_delta_e / 2): a letter's counter is that surface."""
     inv = (~same).astype(np.uint8)
-    _n, labels = cv2.connectedComponents(inv, connectivity=4)
+    n, labels = cv2.connectedComponents(inv, connectivity=4)
     edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     out = same.copy()
-    for k in range(1, _n):
+    for k in range(1, n):
         if k in edge:
             continue
         hole = labels == k
