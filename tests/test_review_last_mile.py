@@ -59,6 +59,25 @@ def _copy(out: Path, tmp: Path) -> Path:
     return dst
 
 
+def _download(page, path: Path) -> Path:
+    """The page's corrections downloaded (its download button) to `path`."""
+    with page.expect_download() as dl:
+        page.locator("#corr-download").click()
+    dl.value.save_as(path)
+    return path
+
+
+def _rewrite_kept_edits(page, fields: dict[str, str]) -> None:
+    """Every correction the page keeps in the browser's storage made to set `fields` (a
+    later edit the page's own forms cannot make on a pending addition)."""
+    page.evaluate("""(fields) => {
+        const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
+        const s = JSON.parse(localStorage.getItem(k));
+        for (const c of Object.values(s.edits)) { Object.assign(c.set, fields); }
+        localStorage.setItem(k, JSON.stringify(s));
+    }""", fields)
+
+
 def _box_colour(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor")
 
@@ -141,10 +160,7 @@ def test_a_wall_photo_gone_opens_no_dialog_over_nothing(wall_run: Path, tmp_path
         row = page.locator(f'.ml-row[data-ml="{note["id"]}"]')
         row.locator("textarea[data-field=text]").fill("Corrigé sans la photo")
         row.locator("textarea[data-field=text]").blur()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        path = tmp_path / "corrections.json"
-        dl.value.save_as(path)
+        path = _download(page, tmp_path / "corrections.json")
         browser.close()
     assert errors == []
     _cli("apply", str(out), str(path))
@@ -259,10 +275,7 @@ def test_stickers_are_corrected_with_the_keyboard(wall_run: Path, tmp_path: Path
         assert not dialog.is_visible()
         assert second.evaluate("e => document.activeElement === e")
         assert page.locator("#corr-count").inner_text() == "1"
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        path = tmp_path / "corrections.json"
-        dl.value.save_as(path)
+        path = _download(page, tmp_path / "corrections.json")
         browser.close()
     assert errors == []
     doc = json.loads(path.read_text("utf-8"))
@@ -298,10 +311,7 @@ def test_corrections_applied_are_not_pending_again_in_the_page(wall_run: Path,
         add.locator(".add-text").fill("Oublié par la machine")
         add.locator(".add-ok").click()
         assert page.locator("#corr-count").inner_text() == "2"
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        path = tmp_path / "corrections.json"
-        dl.value.save_as(path)
+        path = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(path))
         page.reload()
         assert page.locator("#corr-count").inner_text() == "0"
@@ -336,10 +346,7 @@ def test_a_board_note_added_and_applied_is_not_pending_again(tmp_path: Path) -> 
         card.locator(".add-text").fill("Clauses sociales types")
         card.locator(".add-ok").click()
         assert page.locator("#corr-count").inner_text() == "1"
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        path = tmp_path / "corrections.json"
-        dl.value.save_as(path)
+        path = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(path))
         page.reload()
         assert page.locator("#corr-count").inner_text() == "0"
@@ -400,30 +407,17 @@ def test_an_added_note_edited_after_it_was_applied_stays_pending(wall_run: Path,
         add.locator(".add-text").fill("Oublié par la machine")
         add.locator(".add-colour").select_option("yellow")
         add.locator(".add-ok").click()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        first = tmp_path / "corrections.json"
-        dl.value.save_as(first)
+        first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         note = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["markerless"]
-        page.evaluate("""() => {
-            const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
-            const s = JSON.parse(localStorage.getItem(k));
-            for (const c of Object.values(s.edits)) {
-                c.set.text = "Oublié par la machine, relu"; c.set.color = "pink";
-            }
-            localStorage.setItem(k, JSON.stringify(s));
-        }""")
+        _rewrite_kept_edits(page, {"text": "Oublié par la machine, relu", "color": "pink"})
         page.reload()
         assert page.locator("#corr-count").inner_text() == "1"
         assert view.locator(".add-list li").count() == 0  # a row of the page, not "à ajouter"
         row = page.locator(f'.ml-row[data-photo="mur.png"][data-ml="{note}"]')
         assert row.locator('[data-field="text"]').input_value() == "Oublié par la machine, relu"
         assert row.locator('[data-field="color"]').input_value() == "pink"
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        second = tmp_path / "corrections-2.json"
-        dl.value.save_as(second)
+        second = _download(page, tmp_path / "corrections-2.json")
         doc = json.loads(second.read_text("utf-8"))
         assert doc["corrections"] == [{"target": {"photo": "mur.png", "markerless": note},
                                        "set": {"text": "Oublié par la machine, relu",
@@ -458,27 +452,14 @@ def test_a_board_note_edited_after_it_was_applied_stays_pending(tmp_path: Path) 
         card.locator(".add-text").fill("Clauses sociales types")
         card.locator(".add-colour").select_option("yellow")
         card.locator(".add-ok").click()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        first = tmp_path / "corrections.json"
-        dl.value.save_as(first)
+        first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         added = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["add"]
-        page.evaluate("""() => {
-            const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
-            const s = JSON.parse(localStorage.getItem(k));
-            for (const c of Object.values(s.edits)) {
-                c.set.text = "Clauses sociales et vertes"; c.set.color = "green";
-            }
-            localStorage.setItem(k, JSON.stringify(s));
-        }""")
+        _rewrite_kept_edits(page, {"text": "Clauses sociales et vertes", "color": "green"})
         page.reload()
         assert page.locator("#corr-count").inner_text() == "1"
         assert "Clauses sociales et vertes" in card.locator(".add-list li").inner_text()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        second = tmp_path / "corrections-2.json"
-        dl.value.save_as(second)
+        second = _download(page, tmp_path / "corrections-2.json")
         _cli("apply", str(out), str(second))
         page.reload()
         assert page.locator("#corr-count").inner_text() == "0"
@@ -510,24 +491,13 @@ def test_a_sticker_added_then_recoloured_after_it_was_applied_stays_pending(
         add.locator(".add-colour").select_option("green")
         add.locator(".add-on").select_option("")
         add.locator(".add-ok").click()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        first = tmp_path / "corrections.json"
-        dl.value.save_as(first)
+        first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         xy = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["dot"]
-        page.evaluate("""() => {
-            const k = Object.keys(localStorage).find(k => k.startsWith("wall-capture:"));
-            const s = JSON.parse(localStorage.getItem(k));
-            for (const c of Object.values(s.edits)) { c.set.color = "blue"; }
-            localStorage.setItem(k, JSON.stringify(s));
-        }""")
+        _rewrite_kept_edits(page, {"color": "blue"})
         page.reload()
         assert page.locator("#corr-count").inner_text() == "1"
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        second = tmp_path / "corrections-2.json"
-        dl.value.save_as(second)
+        second = _download(page, tmp_path / "corrections-2.json")
         doc = json.loads(second.read_text("utf-8"))
         assert [(c["target"], c.get("add"), c["set"]["color"]) for c in doc["corrections"]] \
             == [({"photo": "mur.png", "dot": xy}, True, "blue")]
@@ -560,20 +530,14 @@ def test_a_sticker_added_and_applied_is_corrected_in_the_rebuilt_page(wall_run: 
         add.locator(".add-colour").select_option("green")
         add.locator(".add-on").select_option("")
         add.locator(".add-ok").click()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        first = tmp_path / "corrections.json"
-        dl.value.save_as(first)
+        first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         xy = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["dot"]
         page.reload()
         view.locator(f'circle.ml-mark[data-x="{xy[0]}"][data-y="{xy[1]}"]').click()
         page.locator('#ml-dot .recolour-choices button[data-color="blue"]').click()
         page.locator("#ml-dot .ml-dot-ok").click()
-        with page.expect_download() as dl:
-            page.locator("#corr-download").click()
-        second = tmp_path / "corrections-2.json"
-        dl.value.save_as(second)
+        second = _download(page, tmp_path / "corrections-2.json")
         _cli("apply", str(out), str(second))
         browser.close()
     assert errors == []

@@ -799,10 +799,7 @@ def edged_sheets(
         if sides is None or min(sides) < 8:
             continue
         a, b = sides
-        filled = np.zeros((h, w), np.uint8)
-        cv2.drawContours(filled, [hull], -1, 1, -1)
-        ring = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
-        ring &= ~(cv2.dilate(filled, np.ones((5, 5), np.uint8)) > 0)
+        filled, ring = _hull_ring(hull, (h, w), ring_k)
         # a sheet hangs on the wall: the strip just outside its edge is bare nearly all
         # round; a patch of wall closed in by notes, or a door's panel between them, has
         # notes for its surround
@@ -912,10 +909,7 @@ def ground_sheets(
         sides = _sheet_sides(hull, (w, h), at_frame, cfg.sheet_frame_mm)
         if sides is None or min(sides) < 8:
             continue
-        filled = np.zeros((h, w), np.uint8)
-        cv2.drawContours(filled, [hull], -1, 1, -1)
-        around = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
-        around &= ~(cv2.dilate(filled, np.ones((5, 5), np.uint8)) > 0)
+        filled, around = _hull_ring(hull, (h, w), ring_k)
         if not around.any() or float(printing[around].mean()) > 1.0 - cfg.sheet_ring_bare:
             continue
         beyond = np.median(lab[around], 0)
@@ -934,6 +928,19 @@ def ground_sheets(
         taken |= filled > 0
         out.append((filled.astype(bool), float(max(sides)), float(min(sides))))
     return out
+
+
+def _hull_ring(
+    hull: np.ndarray, size: tuple[int, int], ring_k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A sheet's hull (search px) filled (size = (h, w), uint8 0/1) and the strip just
+    outside it, where its surround is read: the hull grown by ring_k // 2 px less the hull
+    grown by 2 px (its own blurred edge)."""
+    filled = np.zeros(size, np.uint8)
+    cv2.drawContours(filled, [hull], -1, 1, -1)
+    ring = cv2.dilate(filled, np.ones((ring_k, ring_k), np.uint8)) > 0
+    ring &= ~(cv2.dilate(filled, np.ones((5, 5), np.uint8)) > 0)
+    return filled, ring
 
 
 def _sheet_sides(
