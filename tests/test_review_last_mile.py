@@ -78,6 +78,24 @@ def _rewrite_kept_edits(page, fields: dict[str, str]) -> None:
     }""", fields)
 
 
+def _add_on_wall(page, kind: str, text: str | None = None, colour: str | None = None):
+    """A note ("wall-note", with its text) or a free sticker ("wall-dot", on no note) added at
+    the top left of the wall photo mur.png by the page's own form (colour: the form's
+    default when None); the photo's drawing."""
+    view = page.locator('.ml-view[data-photo="mur.png"]')
+    add = view.locator(f'.add-note[data-kind="{kind}"]')
+    add.locator(".add-toggle").click()
+    view.locator(".photo-stage").click(position={"x": 20, "y": 20})
+    if text is not None:
+        add.locator(".add-text").fill(text)
+    if colour is not None:
+        add.locator(".add-colour").select_option(colour)
+    if kind == "wall-dot":
+        add.locator(".add-on").select_option("")
+    add.locator(".add-ok").click()
+    return view
+
+
 def _box_colour(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor")
 
@@ -305,11 +323,7 @@ def test_corrections_applied_are_not_pending_again_in_the_page(wall_run: Path,
         dot.click()
         page.locator("#ml-dot .ml-dot-fd").check()
         page.locator("#ml-dot .ml-dot-ok").click()
-        add = view.locator('.add-note[data-kind="wall-note"]')
-        add.locator(".add-toggle").click()
-        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
-        add.locator(".add-text").fill("Oublié par la machine")
-        add.locator(".add-ok").click()
+        _add_on_wall(page, "wall-note", text="Oublié par la machine")
         assert page.locator("#corr-count").inner_text() == "2"
         path = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(path))
@@ -400,13 +414,7 @@ def test_an_added_note_edited_after_it_was_applied_stays_pending(wall_run: Path,
     with sync_playwright() as p:
         browser, page = open_page(p, (out / "report.html").as_uri(), errors)
         page.set_default_timeout(5000)
-        view = page.locator('.ml-view[data-photo="mur.png"]')
-        add = view.locator('.add-note[data-kind="wall-note"]')
-        add.locator(".add-toggle").click()
-        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
-        add.locator(".add-text").fill("Oublié par la machine")
-        add.locator(".add-colour").select_option("yellow")
-        add.locator(".add-ok").click()
+        view = _add_on_wall(page, "wall-note", text="Oublié par la machine", colour="yellow")
         first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         note = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["markerless"]
@@ -484,13 +492,7 @@ def test_a_sticker_added_then_recoloured_after_it_was_applied_stays_pending(
     with sync_playwright() as p:
         browser, page = open_page(p, (out / "report.html").as_uri(), errors)
         page.set_default_timeout(5000)
-        view = page.locator('.ml-view[data-photo="mur.png"]')
-        add = view.locator('.add-note[data-kind="wall-dot"]')
-        add.locator(".add-toggle").click()
-        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
-        add.locator(".add-colour").select_option("green")
-        add.locator(".add-on").select_option("")
-        add.locator(".add-ok").click()
+        _add_on_wall(page, "wall-dot", colour="green")
         first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         xy = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["dot"]
@@ -523,13 +525,7 @@ def test_a_sticker_added_and_applied_is_corrected_in_the_rebuilt_page(wall_run: 
     with sync_playwright() as p:
         browser, page = open_page(p, (out / "report.html").as_uri(), errors)
         page.set_default_timeout(5000)
-        view = page.locator('.ml-view[data-photo="mur.png"]')
-        add = view.locator('.add-note[data-kind="wall-dot"]')
-        add.locator(".add-toggle").click()
-        view.locator(".photo-stage").click(position={"x": 20, "y": 20})
-        add.locator(".add-colour").select_option("green")
-        add.locator(".add-on").select_option("")
-        add.locator(".add-ok").click()
+        view = _add_on_wall(page, "wall-dot", colour="green")
         first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         xy = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["dot"]
