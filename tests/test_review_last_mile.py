@@ -96,6 +96,21 @@ def _add_on_wall(page, kind: str, text: str | None = None, colour: str | None = 
     return view
 
 
+def _add_on_process_board(page, text: str, colour: str | None = None):
+    """A missed note added on the straightened process board (at 337, 400 mm) by the page's
+    own form (colour: the form's default when None); the board's card."""
+    card = page.locator(".board-card", has=page.locator('.add-note[data-board="processus"]'))
+    card.locator(".add-toggle").click()
+    stage = card.locator(".board-stage")
+    box = stage.bounding_box()
+    stage.click(position={"x": box["width"] * 337 / 1189, "y": box["height"] * 400 / 841})
+    card.locator(".add-text").fill(text)
+    if colour is not None:
+        card.locator(".add-colour").select_option(colour)
+    card.locator(".add-ok").click()
+    return card
+
+
 def _box_colour(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor")
 
@@ -352,13 +367,7 @@ def test_a_board_note_added_and_applied_is_not_pending_again(tmp_path: Path) -> 
     with sync_playwright() as p:
         browser, page = open_page(p, (out / "report.html").as_uri(), errors)
         page.set_default_timeout(5000)
-        card = page.locator(".board-card", has=page.locator('.add-note[data-board="processus"]'))
-        card.locator(".add-toggle").click()
-        stage = card.locator(".board-stage")
-        box = stage.bounding_box()
-        stage.click(position={"x": box["width"] * 337 / 1189, "y": box["height"] * 400 / 841})
-        card.locator(".add-text").fill("Clauses sociales types")
-        card.locator(".add-ok").click()
+        card = _add_on_process_board(page, "Clauses sociales types")
         assert page.locator("#corr-count").inner_text() == "1"
         path = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(path))
@@ -452,14 +461,7 @@ def test_a_board_note_edited_after_it_was_applied_stays_pending(tmp_path: Path) 
     with sync_playwright() as p:
         browser, page = open_page(p, (out / "report.html").as_uri(), errors)
         page.set_default_timeout(5000)
-        card = page.locator(".board-card", has=page.locator('.add-note[data-board="processus"]'))
-        card.locator(".add-toggle").click()
-        stage = card.locator(".board-stage")
-        box = stage.bounding_box()
-        stage.click(position={"x": box["width"] * 337 / 1189, "y": box["height"] * 400 / 841})
-        card.locator(".add-text").fill("Clauses sociales types")
-        card.locator(".add-colour").select_option("yellow")
-        card.locator(".add-ok").click()
+        card = _add_on_process_board(page, "Clauses sociales types", colour="yellow")
         first = _download(page, tmp_path / "corrections.json")
         _cli("apply", str(out), str(first))
         added = json.loads(first.read_text("utf-8"))["corrections"][0]["target"]["add"]
