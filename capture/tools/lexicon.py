@@ -29,6 +29,7 @@ from pathlib import Path
 
 from spellchecker import SpellChecker
 
+from capture.io.atomic import atomic_write_bytes
 from capture.io.model_files import language_list
 
 # Tesseract language code -> pyspellchecker dictionary; other languages have no word list.
@@ -164,14 +165,9 @@ def cached_counts(codes: Sequence[str]) -> dict[str, int]:
     except (OSError, EOFError, ValueError, TypeError):
         pass  # no cache yet, or one that cannot be read: built again
     counts = _merged_counts(codes)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(counts))
-        os.replace(tmp, path)
-    except OSError:  # a read-only home: every run builds the lists
-        with suppress(OSError):
-            tmp.unlink()
+    # atomically (a temp file renamed over it, removed on failure): workers may write at once
+    with suppress(OSError):  # a read-only home: every run builds the lists
+        atomic_write_bytes(path, marshal.dumps(counts))
     return counts
 
 
