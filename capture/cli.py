@@ -462,6 +462,159 @@ def bench_speed(photos: tuple[Path, ...], with_ocr: bool) -> None:
         console.print(f"{k:22} {v:g}", highlight=False)
 
 
+class _PhotoBar:
+    """A progress bar over the photos a bench reads (they take seconds each)."""
+
+    def __init__(self, console: Console, what: str) -> None:
+        self.bar = Progress(TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("{task.description}"),
+                            console=console, transient=True)
+        self.task = self.bar.add_task("", total=None)
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        self.bar.update(self.task, completed=done, total=total, description=escape(name))
+
+    def __enter__(self) -> _PhotoBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def _table_console() -> Console:
+    """The console a bench's table is printed on: the terminal's width there; written to a
+    file or a pipe (a measurement kept for later), wide enough that no figure is cut."""
+    return console if console.is_terminal else Console(stderr=True, width=max(console.width, 200))
+
+
+@bench.command("score")
+@click.argument("sets", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--ocr/--no-ocr", default=False, show_default=True,
+              help="Read the notes' text with the default OCR engine and score its CER "
+                   "(slow); without it, notes, colours and stickers only.")
+@click.option("--per-photo", is_flag=True, help="A row per photo under its set's row.")
+@click.option("--jobs", type=click.IntRange(1, 64),
+              help="Photos read in parallel (default: cores; 1 for figures to compare on a "
+                   "busy machine).")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every set's and photo's counts to this JSON file.")
+def bench_score(sets: tuple[Path, ...], ocr: bool, per_photo: bool, jobs: int | None,
+                json_file: Path | None) -> None:
+    """Score generated markerless sets already on disk (capture samples --markerless: the
+    photos and truth.json), photo by photo, as `capture bench accuracy --markerless` scores
+    them. SETS: the sets' folders."""
+    from rich.table import Table  # lazy: startup
+
+    from capture.bench.wall_sets import (  # lazy: startup
+        score_sets,
+        scores_json,
+        table_cells,
+        table_columns,
+    )
+    from capture.io.atomic import atomic_write_json  # lazy: startup
+    with _PhotoBar(console, "lecture des jeux") as bar:
+        scored = score_sets(list(sets), ocr=ocr, jobs=jobs, progress=bar)
+    table = Table(title=f"markerless sets scored ({'with' if ocr else 'no'} OCR)")
+    for i, col in enumerate(table_columns(ocr)):
+        table.add_column(col, justify="left" if i == 0 else "right", no_wrap=i == 0)
+    names = [one.folder.name for one in scored]
+    if len(set(names)) < len(names):  # two sets of one name in different folders
+        names = [str(one.folder) for one in scored]
+    for name, one in zip(names, scored, strict=True):
+        table.add_row(escape(name), *table_cells([s for _, s in one.photos], ocr),
+                      style="bold" if per_photo else None)
+        if per_photo:
+            for name, s in one.photos:
+                table.add_row("  " + escape(name), *table_cells([s], ocr))
+    everything = [s for one in scored for _, s in one.photos]
+    if len(scored) > 1 and everything:
+        table.add_row("all", *table_cells(everything, ocr), style="bold")
+    _table_console().print(table)
+    if json_file is not None:
+        atomic_write_json(json_file, scores_json(scored, ocr))
+        console.print(f"scores : {json_file}", highlight=False, soft_wrap=True)
+
+
+@bench.command("real")
+@click.argument("photo_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--labels", "labels_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Notes (and stickers) per colour counted by eye, per photo "
+                   "(docs/real-photos/colours.yaml).")
+@click.option("--text", "text_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The notes' text transcribed by eye (docs/real-photos/text.yaml): read "
+                   "the notes with the default OCR engine and score the CER.")
+@click.option("--jobs", type=click.IntRange(1, 64),
+              help="Photos read in parallel (default: cores).")
+@click.option("--only", help="Only the labelled photos whose name holds this.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write each photo's figures (and every note's reading) to this file.")
+def bench_real(photo_dir: Path, labels_file: Path, text_file: Path | None, jobs: int | None,
+               only: str | None, json_file: Path | None) -> None:
+    """Real photos against labels by eye: notes right per colour, false stickers, and with
+    --text the notes' CER and those read exactly. PHOTO_DIR: the photos the labels name."""
+    from rich.table import Table  # lazy: startup
+
+    from capture.bench.real_photos import (  # lazy: startup
+        ColourLabels,
+        TextLabels,
+        load_labels,
+        real_json,
+        real_totals,
+        score_real,
+    )
+    from capture.io.atomic import atomic_write_json  # lazy: startup
+    colours = load_labels(labels_file, ColourLabels)
+    text = load_labels(text_file, TextLabels) if text_file is not None else None
+    with _PhotoBar(console, "lecture des photos") as bar:
+        scores = score_real(photo_dir, colours, text, only=only, jobs=jobs, progress=bar)
+
+    def counts(d: dict[str, int] | None) -> str:
+        return "-" if d is None else (", ".join(f"{c} {n}" for c, n in sorted(d.items())) or "0")
+
+    table = Table(title=f"real photos against {labels_file}")
+    cols = ["photo", "labelled", "found", "right", "stickers found", "false stickers"]
+    if text is not None:
+        cols += ["text notes", "CER", "exact"]
+    for i, col in enumerate(cols):
+        table.add_column(col, justify="left" if i < 3 else "right", no_wrap=i == 0)
+    for s in scores:
+        lab = s.labels.notes if s.labels is not None else None
+        row = [escape(s.photo), counts(lab) if lab is not None else "(unlabelled)",
+               counts(s.found_notes),
+               "-" if s.right is None else f"{s.right}/{s.labelled}",
+               counts(s.found_stickers) + (f" ({s.stickers_on_notes} on notes)"
+                                           if s.stickers_on_notes else ""),
+               "-" if s.false_stickers is None else str(s.false_stickers)]
+        if text is not None:
+            t = s.text
+            row += (["-", "-", "-"] if t is None else
+                    [f"{t.matched}/{t.notes}",
+                     f"{100 * t.edits / t.chars:.1f} % ({t.edits}/{t.chars})" if t.chars else "-",
+                     str(t.exact)])
+        table.add_row(*row)
+    tot = real_totals(scores)
+    pct = f" ({100 * tot['notes_right'] / tot['notes_labelled']:.0f} %)" if tot[
+        "notes_labelled"] else ""
+    row = ["all", str(tot["notes_labelled"]), "", f"{tot['notes_right']}/{tot['notes_labelled']}"
+           + pct, str(tot["stickers_found"]), str(tot["false_stickers"])]
+    if text is not None:
+        row += [f"{tot['text_matched']}/{tot['text_notes']}",
+                "-" if tot["text_cer"] is None else
+                f"{tot['text_cer']:.1f} % ({tot['text_edits']}/{tot['text_chars']})",
+                str(tot["text_exact"])]
+    table.add_row(*row, style="bold")
+    _table_console().print(table)
+    if tot["stickers_labelled"]:
+        console.print(f"stickers labelled {tot['stickers_labelled']}, found right "
+                      f"{tot['stickers_right']}", highlight=False)
+    if json_file is not None:
+        atomic_write_json(json_file, real_json(scores))
+        console.print(f"scores : {json_file}", highlight=False, soft_wrap=True)
+
+
 @bench.command("compare")
 @click.argument("a", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("b", type=click.Path(exists=True, file_okay=False, path_type=Path))

@@ -25,10 +25,10 @@ import numpy as np
 from capture.app.json_out import markerless_to_dict
 from capture.bench.accuracy import IN_VIEW
 from capture.bench.metrics import char_edits, visible_edits
+from capture.bench.wall_runs import reading_config
 from capture.core.config import CONFIG, Config
 from capture.io.decode import load_photo
 from capture.synth.markerless_scene import generate_markerless_set
-from capture.tools.tesseract import tessdata_dir
 from capture.vision.markerless_read import read_wall
 from capture.vision.note_shapes import order_corners
 from capture.vision.ocr import read_notes
@@ -209,9 +209,7 @@ def bench_markerless(
     clutter: bool | None = None,
 ) -> dict:
     """Generate `count` walls, read them, score them. Returns the summary (and per photo)."""
-    if config.ocr.engine == "tesseract":
-        # the models `capture run` reads with (capture models --install), as the boards' bench
-        config = replace(config, ocr=replace(config.ocr, tessdata_dir=tessdata_dir(config.ocr)))
+    config = reading_config(config)  # Tesseract: the models `capture run` reads with
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(keep) if keep is not None else Path(tmp)
         truths = generate_markerless_set(
