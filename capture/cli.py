@@ -362,7 +362,8 @@ def models(install: bool, ocr: str | None, languages: str) -> None:
 
 @main.group()
 def bench() -> None:
-    """Measure the pipeline against generated photos with known truth."""
+    """Measure the pipeline: generated photos against their truth, real photos against
+    labels by eye, speed."""
 
 
 @bench.command("accuracy")

@@ -170,3 +170,25 @@ def test_text_labels_are_validated_and_missing_photos_named(tmp_path) -> None:
     assert labels.photos["b.jpg"].notes is None  # listed bare: read, not scored
     res = CliRunner().invoke(main, ["bench", "real", str(tmp_path), "--labels", str(good)])
     assert res.exit_code == 2 and "absent.jpg" in res.output
+
+
+@pytest.mark.slow
+def test_workers_give_the_docs_in_the_order_of_the_photos(wall, tmp_path) -> None:
+    """Two workers: each photo's doc is what the bench wrote reading it alone, and the docs
+    come back in the order of the photos whatever order the workers finish in."""
+    import numpy as np
+    from PIL import Image
+
+    from capture.bench.wall_runs import read_photos
+
+    folder, truth, _ = wall
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((600, 800, 3), 200, np.uint8)).save(blank)
+    seen = []
+    docs = read_photos([folder / truth["file"], blank], ocr=False, jobs=2,
+                       progress=lambda done, total, name: seen.append((done, total, name)))
+    kept = json.loads((folder / f"{Path(truth['file']).stem}.found.json").read_text("utf-8"))
+    assert json.loads(json.dumps(docs[0])) == kept
+    assert docs[1]["notes"] == [] and docs[1]["dots"] == []
+    assert [(done, total) for done, total, _ in seen] == [(1, 2), (2, 2)]
+    assert {name for *_, name in seen} == {truth["file"], "blank.png"}
