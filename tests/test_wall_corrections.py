@@ -176,12 +176,12 @@ def test_journal_keeps_an_addition_with_its_later_edits_and_a_lost_one_is_said()
     assert merged == [{**ADD, "set": {**ADD["set"], "text": "Corrigé"}}]
     session: dict = {"flags": []}
     doc = {"corrections": [ADD, {"target": {"photo": "mur.jpg", "dot": [0.1, 0.1]},
-                                 "add": True, "set": {"color": "red"}}]}
+                                 "add": True, "set": {"color": "green"}}]}
     for _ in range(2):
         _lost_additions(doc, session, {})
     assert [f["code"] for f in session["flags"]] == ["addition_lost", "addition_lost"]
     assert "« Coupé par le cadre »" in session["flags"][0]["message"]
-    assert "rouge" in session["flags"][1]["message"]
+    assert "La gommette verte ajoutée" in session["flags"][1]["message"]  # feminine, agreed
     assert all(f["severity"] == "warning" for f in session["flags"])
     _lost_additions(doc, session := {}, {"mur.jpg": (1000.0, 1000.0, 100.0)})
     assert session == {}  # the photo is there: nothing lost

@@ -50,7 +50,6 @@ from jsonschema import Draft202012Validator
 
 from capture.app.markerless_out import markerless_csv_files
 from capture.app.report import (
-    COLOUR_FR,
     REPORT_FILE,
     UNNAMED,
     load_outputs,
@@ -65,6 +64,7 @@ from capture.app.wall_corrections import (
     wall_geometry,
 )
 from capture.app.wall_corrections import mark_verified as _mark
+from capture.core.colour_names import COLOUR_FR_F
 from capture.core.config import CONFIG
 from capture.core.errors import UsageError
 from capture.core.model import Finding, KitLayout
@@ -558,7 +558,7 @@ def _lost_additions(doc: dict, session: dict, geometry: dict) -> None:
                                                        "photo": t["photo"]}, item=t["markerless"])
         else:
             colour = s.get("color", "unknown")
-            finding = Finding("addition_lost", "dot", {"colour": COLOUR_FR.get(colour, colour),
+            finding = Finding("addition_lost", "dot", {"colour": COLOUR_FR_F.get(colour, colour),
                                                       "photo": t["photo"]})
         flag = render(finding)
         entry = {"code": flag.code, "severity": flag.severity, "message": flag.message,

@@ -23,7 +23,6 @@ def markerless_model(
         return None
     # colours the printed kit has no notes in, named on walls without boards
     note_hex = {"lime": "#c8e846", "red": "#d62848", **note_hex}
-    colour_fr = {"lime": "vert anis", "red": "rouge", **colour_fr}
     stems = {doc["file"]: stem for stem, doc in photos}
     docs = {doc["file"]: doc for _, doc in photos}
     number = {(n["photo"], n["id"]): k + 1 for k, n in enumerate(ml["notes"])}

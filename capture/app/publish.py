@@ -30,7 +30,6 @@ from markupsafe import Markup
 from PIL import Image
 
 from capture.app.report import (
-    COLOUR_FR,
     NOTE_HEX,
     STICKER_HEX,
     UNNAMED,
@@ -39,6 +38,7 @@ from capture.app.report import (
     load_outputs,
     strip_bidi,
 )
+from capture.core.colour_names import COLOUR_FR
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
 from capture.interpret.flags import seen_label

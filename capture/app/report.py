@@ -46,6 +46,7 @@ from capture.app.markerless_report import (
     row_anchor,
     view_anchor,
 )
+from capture.core.colour_names import COLOUR_FR
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
 from capture.core.model import KitLayout
@@ -71,9 +72,6 @@ STICKER_HEX = {"red": "#d62631", "green": "#249e52", "blue": "#1c5cbe", "yellow"
                "black": "#222222", "unknown": "#8a8a8a"}
 NOTE_HEX = {"yellow": "#ffee6e", "pink": "#ff80b2", "orange": "#ffa848", "green": "#a8e480",
             "blue": "#76c6ee", "purple": "#c4a0e6", "white": "#f8f8f4", "unknown": "#d0d0d0"}
-COLOUR_FR = {"red": "rouge", "green": "vert", "blue": "bleu", "yellow": "jaune",
-             "orange": "orange", "pink": "rose", "purple": "violet", "white": "blanc",
-             "black": "noir", "unknown": "inconnue"}
 
 
 # --- reading the outputs ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from capture.core.colour_names import COLOUR_FR, COLOUR_FR_F
 from capture.core.config import CONFIG, KitConfig
 from capture.core.errors import WorkshopError
 from capture.core.model import Axis, BoardLayout, KitLayout, MarkerSpec, Rect, TextBlock, ZoneSpec
@@ -16,26 +17,6 @@ from capture.core.workshop import SLUG_RE, BoardSpec, Workshop
 QR_PREFIX = "WCAP1"
 X_AXIS = Axis("Échéance", ("court terme", "moyen terme", "long terme"))
 Y_AXIS = Axis("Impact politique et durabilité", ("faible", "moyen", "fort"))
-COLOR_FR = {
-    "red": "rouge",
-    "green": "vert",
-    "blue": "bleu",
-    "yellow": "jaune",
-    "pink": "rose",
-    "orange": "orange",
-    "purple": "violet",
-    "white": "blanc",
-}
-COLOR_FR_F = {  # feminine forms, for "gommette"
-    "red": "rouge",
-    "green": "verte",
-    "blue": "bleue",
-    "yellow": "jaune",
-    "pink": "rose",
-    "orange": "orange",
-    "purple": "violette",
-    "white": "blanche",
-}
 
 
 def qr_payload(workshop_id: str, board_id: str) -> str:
@@ -271,7 +252,7 @@ def _layout_calibration(f: dict, workshop: Workshop, k: KitConfig) -> dict:
         swatches.append(("sticker", c, (cx - d, sy, 2 * d, 2 * d)))
         texts.append(
             TextBlock(
-                f"gommette {COLOR_FR_F[c]}",
+                f"gommette {COLOUR_FR_F[c]}",
                 (cx - 35, sy + 2 * d + 1, 70, 7),
                 5.0,
                 lg,
@@ -283,7 +264,7 @@ def _layout_calibration(f: dict, workshop: Workshop, k: KitConfig) -> dict:
     ny = sy + 2 * d + 16
     for i, c in enumerate(ncols):
         nx = x + i * (iw - ns) / max(1, len(ncols) - 1)
-        texts.append(TextBlock(f"post-it {COLOR_FR[c]}", (nx, ny, ns, 7), 5.0, lg, align="center"))
+        texts.append(TextBlock(f"post-it {COLOUR_FR[c]}", (nx, ny, ns, 7), 5.0, lg, align="center"))
         swatches.append(("note", c, (nx, ny + 8, ns, ns)))
     texts.append(
         _footer(
