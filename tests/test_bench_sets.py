@@ -192,3 +192,16 @@ def test_workers_give_the_docs_in_the_order_of_the_photos(wall, tmp_path) -> Non
     assert docs[1]["notes"] == [] and docs[1]["dots"] == []
     assert [(done, total) for done, total, _ in seen] == [(1, 2), (2, 2)]
     assert {name for *_, name in seen} == {truth["file"], "blank.png"}
+
+
+def test_the_committed_labels_files_load() -> None:
+    """docs/real-photos/*.yaml stay readable by `capture bench real`: the twelve photos'
+    colours (post-its-3 listed, not counted), the eight photos' text."""
+    docs = Path(__file__).resolve().parents[1] / "docs" / "real-photos"
+    colours = load_labels(docs / "colours.yaml", ColourLabels)
+    assert len(colours.photos) == 12
+    assert sum(sum(p.notes.values()) for p in colours.photos.values() if p.notes) == 254
+    assert [n for n, p in colours.photos.items() if p.notes is None] == [
+        "datascopeanalytics-post-its-3.jpg"]
+    text = load_labels(docs / "text.yaml", TextLabels)
+    assert set(text.photos) <= set(colours.photos) and len(text.photos) == 8
