@@ -1150,3 +1150,39 @@ def test_one_note_too_small_is_named_and_many_make_one_flag() -> None:
     assert (many.code, many.variant, many.item) == ("text_too_small", "wall", None)
     assert (many.values["count"], many.values["best"]) == (3, 1.7)
     assert _too_small({}, 2.0) == []
+
+
+@pytest.mark.slow
+def test_same_wall_the_closer_view_is_kept(tmp_path) -> None:
+    """A wall shot whole, then its left part from closer (as the README asks for the
+    handwriting): the close-up's notes are kept, the whole view adds only the notes and the
+    free stickers outside the close-up, nothing is counted twice."""
+    from click.testing import CliRunner
+
+    from capture.cli import main
+
+    whole, truth, free = _drawn_wall(2.0)
+    h, w = whole.shape[:2]
+    # the left 30 % of the wall, twice as large: its first two columns of notes, no free sticker
+    part = whole[:, : round(0.3 * w)]
+    close = cv2.resize(part, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+    src = tmp_path / "in"
+    src.mkdir()
+    cv2.imwrite(str(src / "a_mur.png"), cv2.cvtColor(whole, cv2.COLOR_RGB2BGR))
+    cv2.imwrite(str(src / "b_de_pres.png"), cv2.cvtColor(close, cv2.COLOR_RGB2BGR))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(src), "--markerless", "--out", str(out),
+                                    "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    ml = json.loads((out / "session.json").read_text("utf-8"))["markerless"]
+    in_close = [t for t in truth if t["center"][0] < 0.3 * w]
+    photos = [n["photo"] for n in ml["notes"]]
+    assert len(ml["notes"]) == len(truth)  # each note once
+    assert photos.count("b_de_pres.png") == len(in_close) == 6
+    assert photos.count("a_mur.png") == len(truth) - len(in_close)
+    on = sum(sum(n["dots"].values()) for n in ml["notes"])
+    assert on == sum(sum(t["dots"].values()) for t in truth)
+    # the free stickers lie right of the close-up: the whole view's are kept
+    assert sorted(d["color"] for d in ml["dots"] if d["on_note"] is None) == sorted(
+        c for _x, _y, c in free)
+    assert any(f["code"] == "same_wall" and f["item"] == "a_mur.png" for f in ml["flags"])

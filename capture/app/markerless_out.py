@@ -3,8 +3,10 @@
 Built from the per-photo JSON documents (as written), so a resumed run gives the same block.
 Two photos of one wall are recognised by their notes: same colour, agreeing text where both
 were read, and one similarity transform (the camera moved) placing most of one photo's
-notes on the other's. Then the later photo adds only the notes the first one lacks; when the
-evidence is partial the photos are kept apart and flagged.
+notes on the other's. Then the photo showing the notes larger (the closer or sharper view,
+whose writing and stickers read better; the run's order between equals) is kept whole and
+the other adds only the notes, and the free stickers outside the kept photo's frame, that it
+lacks; when the evidence is partial the photos are kept apart and flagged.
 """
 
 from __future__ import annotations
@@ -56,20 +58,30 @@ def match_photos(
     transform found by RANSAC over compatible pairs, and the share of the smaller photo's
     notes matched with colour and text agreeing. When that share is evidence, b's notes that
     land on another note of a under the transform are matched to it too."""
+    got, share, _b_to_a = _match(a, b, cfg, seed)
+    return got, share
+
+
+def _match(
+    a: dict, b: dict, cfg: MarkerlessConfig, seed: int = 0
+) -> tuple[dict[int, int], float, tuple[complex, complex] | None]:
+    """match_photos, and the similarity z -> s z + t taking b's photo px onto a's (None when
+    no two notes fit one)."""
     na, nb = a["markerless"]["notes"], b["markerless"]["notes"]
     if not na or not nb:
-        return {}, 0.0
+        return {}, 0.0, None
     pa, pb = _centres_px(a), _centres_px(b)
     side_a = float(a["markerless"].get("note_side_px") or 1.0)
     pairs = [
         (i, j) for j in range(len(nb)) for i in range(len(na)) if _compatible(na[i], nb[j], cfg)
     ]
     if len(pairs) < 2:
-        return {}, 0.0
+        return {}, 0.0, None
     rng = np.random.default_rng(seed)
     best: dict[int, int] = {}
     landed: dict[int, int] = {}
     best_landed: dict[int, int] = {}
+    best_sim: tuple[complex, complex] | None = None
     tol = cfg.dup_layout_frac * side_a
     for _ in range(min(400, len(pairs) * len(pairs))):
         (i1, j1), (i2, j2) = (pairs[k] for k in rng.choice(len(pairs), 2, replace=False))
@@ -99,6 +111,7 @@ def match_photos(
                     break
         if len(got) > len(best):
             best = got
+            best_sim = (sim, shift)
             # once the photos are one wall, a note of b landing on any note of a is that
             # note (its text or colour read differently), not a new one
             for j in range(len(nb)):
@@ -109,8 +122,25 @@ def match_photos(
             best_landed = dict(landed)
         landed = {}
     if len(best) < cfg.dup_min_notes:  # any two pairs fit one similarity exactly: no evidence
-        return best, 0.0
-    return best | best_landed, len(best) / min(len(na), len(nb))
+        return best, 0.0, best_sim
+    return best | best_landed, len(best) / min(len(na), len(nb)), best_sim
+
+
+def _view(doc: dict) -> float:
+    """How large a photo shows its notes (px a side): of two photos of one wall, the larger
+    view reads the writing and the stickers better (the boards' better view, likewise)."""
+    return float(doc["markerless"].get("note_side_px") or 0.0)
+
+
+def _seen_by(first: dict, b_to_a: tuple[complex, complex] | None, doc: dict, dot: dict) -> bool:
+    """Whether a sticker of `doc` lies, under the similarity onto `first`, inside first's
+    frame: that part of the wall is in the kept photo, which counts its stickers."""
+    if b_to_a is None:
+        return True  # no transform to tell: the kept photo is taken to hold it
+    w, h = doc.get("size_px") or (1, 1)
+    fw, fh = first.get("size_px") or (1, 1)
+    z = b_to_a[0] * complex(dot["center"][0] * w, dot["center"][1] * h) + b_to_a[1]
+    return 0.0 <= z.real <= fw and 0.0 <= z.imag <= fh
 
 
 def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | None:
@@ -119,41 +149,48 @@ def session_markerless(paths: list[Path], config: Config = CONFIG) -> dict | Non
     if not docs:
         return None
     cfg = config.markerless
-    notes: list[dict] = []
-    dots: list[dict] = []
-    flags: list[dict] = []
+    # the larger views first, each kept whole; a photo of a wall already kept adds what it
+    # lacks. Sorted stably: between equal views the run's order decides, as before.
+    order = sorted(range(len(docs)), key=lambda k: -_view(docs[k]))
+    parts: dict[int, tuple[list[dict], list[dict], list[dict]]] = {}
     kept: list[dict] = []  # photos already in the session
-    rejected: dict[str, list[dict]] = {}
-    for doc in docs:
+    for k_doc in order:
+        doc = docs[k_doc]
         ml = doc["markerless"]
         drop: set[int] = set()
-        same_as: dict[int, tuple[str, str]] = {}
+        walls: list[tuple[dict, tuple[complex, complex] | None]] = []  # the same wall, kept
+        flags: list[dict] = []
         for first in kept:
-            got, share = match_photos(first, doc, cfg)
+            got, share, b_to_a = _match(first, doc, cfg)
             if share >= cfg.dup_same_frac:
                 drop |= set(got)
-                for j, i in got.items():
-                    same_as[j] = (first["file"], first["markerless"]["notes"][i]["id"])
+                walls.append((first, b_to_a))
                 values = {"first": first["file"], "count": len(got)}
                 flags.append(_flag_dict(Finding("same_wall", "", values, item=doc["file"])))
             elif share >= cfg.dup_undecided_frac:
                 values = {"first": first["file"], "count": len(got)}
                 flags.append(_flag_dict(Finding("maybe_same_wall", "", values, item=doc["file"])))
         drop -= {k for k, n in enumerate(ml["notes"]) if n.get("added")}  # a person's word
-        ids = {k for k, n in enumerate(ml["notes"]) if k not in drop}
-        for k in sorted(ids):
-            notes.append(dict(ml["notes"][k]))
+        notes = [dict(n) for k, n in enumerate(ml["notes"]) if k not in drop]
         dup_ids = {ml["notes"][k]["id"] for k in drop}
+        dots = []
         for d in ml["dots"]:
             if d.get("on_note") in dup_ids:
-                continue  # counted on the first photo's note
-            if d.get("on_note") is None and drop:
-                continue  # the same wall's free dots: the first photo has them
+                continue  # counted on the kept photo's note
+            if d.get("on_note") is None and any(_seen_by(f, t, doc, d) for f, t in walls):
+                continue  # the same wall's free sticker: the kept photo has it
             dots.append(dict(d))
         flags += [dict(f, photo=doc["file"]) for f in ml.get("flags", [])]
-        for key in ("rejected_notes", "rejected_dots"):  # a person's corrections (--resume)
-            rejected.setdefault(key, []).extend(dict(e) for e in ml.get(key, []))
+        parts[k_doc] = (notes, dots, flags)
         kept.append(doc)
+    # written in the run's order of the photos, whichever was kept whole
+    notes = [n for k in range(len(docs)) for n in parts[k][0]]
+    dots = [d for k in range(len(docs)) for d in parts[k][1]]
+    flags = [f for k in range(len(docs)) for f in parts[k][2]]
+    rejected: dict[str, list[dict]] = {}
+    for doc in docs:
+        for key in ("rejected_notes", "rejected_dots"):  # a person's corrections (--resume)
+            rejected.setdefault(key, []).extend(dict(e) for e in doc["markerless"].get(key, []))
     return {"notes": notes, "dots": dots, "flags": flags,
             **{k: v for k, v in rejected.items() if v}}
 
