@@ -1162,7 +1162,7 @@ def test_same_wall_the_closer_view_is_kept(tmp_path) -> None:
     from capture.cli import main
 
     whole, truth, free = _drawn_wall(2.0)
-    h, w = whole.shape[:2]
+    w = whole.shape[1]
     # the left 30 % of the wall, twice as large: its first two columns of notes, no free sticker
     part = whole[:, : round(0.3 * w)]
     close = cv2.resize(part, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
