@@ -631,6 +631,15 @@ class MarkerlessConfig:
     wall_bins: int = 16  # CIELAB histogram bins per axis for the wall's colour (its mode)
     wall_neutral_chroma: float = 12.0  # a wall this neutral is white under a cast: balanced
     # (painted walls measure up to ~10 under warm light; a kraft roll ~14 and more)
+    # ... and reflects light enough to show it: a mode under wall_balance_min_l (CIELAB L*
+    # after the exposure's gain; 15 is 1.9 % of white) is no balance. A black board's pixels
+    # are the lens's flare (a phone's veiling glare is 1-2 % of the highlights: the scene's
+    # average colour, here its notes'), the sensor's black level and noise, not the light:
+    # post-its-4's black board (L* 3.5-3.8) became the mode under a vignette or a window's
+    # light (the wall around it spread over more bins) and its balance (1.49/1.18/0.67)
+    # turned the beige wall yellow and lost every note. A dark slate (post-its-9, L* 22-28)
+    # still shows its light; every generated wall measures L* 27 or more (the probe's mode)
+    wall_balance_min_l: float = 15.0
     # An underexposed photo (its brightest exposure_white_pct percentile under exposure_white
     # in linear light, by exposure_gain_min or more) is brightened that far, up to
     # exposure_gain_max (two stops): one stop darker, the pale blue notes of a real kanban

@@ -170,7 +170,11 @@ def interpret(
             ],
             np.float64,
         ).reshape(-1, 3)
-    if unbalance is None and len(labs):
+    # a near-black wall (a black board) shows the flare and the sensor's black, not the
+    # light (wall_balance_min_l, as for the balance): no cast is read off it, the notes are
+    # read as photographed, as when a balance on a dark wall is taken back off
+    lit_wall = float(scene.wall_lab[0]) >= m.wall_balance_min_l
+    if unbalance is None and len(labs) and lit_wall:
         # the wall, taken for a common surface (or for grey paint when balanced on), and the
         # notes' packs tell the light's cast
         wall = np.array(scene.wall_lab, np.float64)

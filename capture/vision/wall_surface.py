@@ -489,7 +489,9 @@ def balanced_on(
     lab0 = rgb8_to_lab(apply_gains(probe, gains))
     wall = wall_colour(lab0[among][:, None], m)
     balance = None
-    if float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma:
+    # a near-black mode (a black board) shows the flare and the sensor's black, not the light
+    neutral = float(np.hypot(wall[1], wall[2])) < m.wall_neutral_chroma
+    if neutral and wall[0] >= m.wall_balance_min_l:
         balance = _balance_gains(apply_gains(probe, gains), lab0, wall)
         gains = balance if gains is None else balance * gains
         lab0 = rgb8_to_lab(apply_gains(probe, gains))
