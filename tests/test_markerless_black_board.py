@@ -96,6 +96,6 @@ def test_notes_on_a_black_board_under_a_vignette_keep_their_names() -> None:
 @pytest.mark.slow
 def test_balanced_on_the_black_board_the_notes_are_misnamed() -> None:
     """The same photo balanced on its black board (main before the 40th stop): the board's
-    tint taken for the light's (gains 1.6/1.5/0.58) turns the pink notes red and the blue
-    ones lime, what the test above guards against."""
+    tint taken for the light's (gains 1.6/1.5/0.58) turns the orange notes yellow, the pink
+    ones red and the blue ones lime, what the test above guards against."""
     assert _counts(_photo(0.0), BALANCED_ON_BLACK) != WANT
