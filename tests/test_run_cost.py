@@ -42,10 +42,7 @@ def test_each_model_is_opened_once_and_nothing_read_at_load(monkeypatch, threads
     engine = PpocrEngine(CONFIG.ocr, threads)
     assert sorted(opened) == ["PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"]
     assert not runs
-    for model in (engine._det, engine._rec):
-        sess = model.session
-        while not hasattr(sess, "get_session_options"):  # rapidocr's wrappers, ours
-            sess = sess.session
+    for sess in (engine._det, engine._rec):
         opts = sess.get_session_options()
         assert opts.intra_op_num_threads == threads and not opts.enable_cpu_mem_arena
         if threads > 1:

@@ -1,9 +1,10 @@
-"""The `ppocr` OCR engine: PP-OCR text detection and recognition (rapidocr, onnxruntime).
+"""The `ppocr` OCR engine: PP-OCR text detection and recognition (rapidocr's models, onnxruntime).
 
 The models are ONNX files inside the pinned rapidocr wheel (PpocrConfig.det_model,
-rec_model); they are given to rapidocr by path, so it never looks for them elsewhere and
-never downloads anything. One engine per process (capture.vision.ocr.load_engine), its
-onnxruntime sessions limited to the threads the batch gives each worker.
+rec_model), opened by path with onnxruntime (capture.tools.ppocr_models, which does
+rapidocr's steps around them without its classes), so nothing is ever looked for elsewhere
+or downloaded. One engine per process (capture.vision.ocr.load_engine), its onnxruntime
+sessions limited to the threads the batch gives each worker.
 
 A photo's notes are read in two passes: the written lines of each note are detected on the
 note resampled to each size of PpocrConfig.det_sides_px (the sizes marker writing needs),
@@ -27,8 +28,13 @@ import numpy as np
 from capture.core.config import CONFIG, OcrConfig, PpocrConfig
 from capture.core.errors import ExternalToolError
 from capture.core.text import EMPTY, EngineInfo, OcrLine, OcrResult, from_lines, read_weight
+from capture.tools import ppocr_models as ppm
 from capture.tools.ctc_words import WordList, WordsConfig, decode_words
 from capture.tools.lexicon import word_index_for
+
+# The detector's input is never shrunk below this longer side (it only rounds the crop,
+# resampled to det_sides_px, to its stride of 32 px).
+DET_LIMIT_PX = 4096
 
 _ADVICE = (
     "réinstallez l'environnement (`make install`), ou lisez avec Tesseract : "
@@ -297,52 +303,6 @@ def between_lines(box: object, read: Sequence[object]) -> bool:
     return above and below and left <= c[0] <= right
 
 
-class _ScriptMask:
-    """Wraps the recogniser's onnxruntime session: per time step, the probabilities of the
-    characters outside `allowed` are zeroed before rapidocr decodes, so the best allowed
-    character wins. The recogniser is multilingual (its 18,000 characters are mostly
-    Chinese): on a generated medium set it read two faint notes as one Chinese character;
-    a workshop in a Latin-script language never writes one."""
-
-    def __init__(self, session: object, allowed: np.ndarray) -> None:
-        self.session, self.allowed = session, allowed.astype(np.float32)
-
-    def __call__(self, batch: np.ndarray) -> np.ndarray:
-        return self.session(batch) * self.allowed
-
-    def __getattr__(self, name: str) -> object:  # everything else: the session's own
-        return getattr(self.session, name)
-
-
-def _load_models(ocr: object, threads: int) -> tuple[object, object]:
-    """rapidocr's detector and recogniser, each model opened once. With more than one
-    thread each session is opened with rapidocr's own options (threads, no memory arena,
-    ...) plus `session.intra_op.allow_spinning` 0: its worker threads sleep between runs.
-    rapidocr 3.10.0 has no setting for it; onnxruntime's default spins, which on a busy
-    machine burns a core per extra thread: reading 60 note crops with 2 threads took 9.4 s
-    of CPU (19 s wall) spinning and 5.0 s (9.2 s) not, 4.4 s (8.9 s) on one thread
-    (`docs/ocr-journal.md`, "Speed and memory"). The sessions are handed to rapidocr (its
-    `session` setting) instead of being opened by it and then again here, and no warm-up
-    image is read: 39th stop, 0.3 s of CPU less a worker, the same readings."""
-    if threads > 1:
-        import onnxruntime as ort  # lazy: heavy native runtime, only when this engine is chosen
-        from omegaconf import flag_override
-        from rapidocr.inference_engine.onnxruntime import OrtInferSession
-        from rapidocr.inference_engine.onnxruntime.provider_config import ProviderConfig
-
-        cfg = ocr.cfg  # type: ignore[attr-defined]
-        for part in (cfg.Det, cfg.Rec):
-            engine_cfg = cfg.EngineConfig[part.engine_type.value]
-            opts = OrtInferSession._init_sess_opts(engine_cfg)  # rapidocr's own options
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            session = ort.InferenceSession(
-                str(part.model_path), sess_options=opts,
-                providers=ProviderConfig(engine_cfg=engine_cfg).get_ep_list())
-            with flag_override(part, "allow_objects", True):  # a session is no config value
-                part.session = session
-    return ocr._load_det_model(), ocr._load_rec_model()  # type: ignore[attr-defined]
-
-
 class WordDecoder(NamedTuple):
     """decode_words' arguments after a line's output."""
 
@@ -374,26 +334,17 @@ class PpocrEngine:
         self.config = config
         self.det_path, self.rec_path = model_files(config)
         pc = config.ppocr
+        threads = max(1, int(threads))
         try:
-            from rapidocr import RapidOCR  # lazy: heavy, only when this engine is chosen
-
-            params = {
-                "Global.log_level": "error",
-                "Global.use_cls": False,  # note crops are upright (rectified)
-                "Det.model_path": str(self.det_path),
-                "Rec.model_path": str(self.rec_path),
-                # The crop is resampled here (det_px_per_mm); the detector only rounds it to
-                # its stride, never shrinks it further.
-                "Det.limit_type": "max",
-                "Det.limit_side_len": 4096,
-                "Det.box_thresh": min(pc.det_box_thresh, pc.det_weak_box_thresh or 1.0),
-                "Det.unclip_ratio": pc.det_unclip_ratio,
-                "Rec.rec_batch_num": pc.rec_batch,
-                "Rec.rec_img_shape": [3, 48, pc.rec_min_width],
-                "EngineConfig.onnxruntime.intra_op_num_threads": max(1, int(threads)),
-                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-            }
-            self._det, self._rec = _load_models(RapidOCR(params=params), max(1, int(threads)))
+            # Each model opened once, straight on onnxruntime (capture.tools.ppocr_models:
+            # rapidocr's classes cost 0.6-0.8 s of CPU a worker to import and configure),
+            # and nothing read at load (a warm-up image costs 0.1 s and changes nothing).
+            self._det = ppm.open_session(self.det_path, threads)
+            self._rec = ppm.open_session(self.rec_path, threads)
+            self.chars = ppm.characters(self._rec)  # index 0: the CTC blank
+            # The detector keeps boxes down to the weak lines' score (weak_lines).
+            self._post = ppm.DbPost(min(pc.det_box_thresh, pc.det_weak_box_thresh or 1.0),
+                                    pc.det_unclip_ratio)
         except ExternalToolError:
             raise
         except Exception as exc:  # ImportError (onnxruntime), a corrupt model, ...
@@ -401,16 +352,17 @@ class PpocrEngine:
                 f"le moteur OCR ppocr ne se charge pas ({type(exc).__name__}: {exc}) ; {_ADVICE}",
                 code="ocr_engine_failed",
             ) from exc
-        if self._det is None or self._rec is None:
-            raise ExternalToolError(
-                f"le moteur OCR ppocr ne se charge pas (modèles non chargés) ; {_ADVICE}",
-                code="ocr_engine_failed",
-            )
+        # Per character, 1 when it may be read, 0 when not: with latin_only the
+        # probabilities of the characters outside the Latin script are zeroed before the
+        # reading, so the best allowed character wins. The recogniser is multilingual (its
+        # 18,000 characters are mostly Chinese): on a generated medium set it read two
+        # faint notes as one Chinese character; a workshop in a Latin-script language
+        # never writes one.
+        self.allowed: np.ndarray | None = None
         if pc.latin_only:
-            chars = self._rec.postprocess_op.character  # index 0: the CTC blank
-            allowed = np.array([i == 0 or latin_char(c) for i, c in enumerate(chars)])
-            self._rec.session = _ScriptMask(self._rec.session, allowed)
-        self._words = word_decoder(self._rec.postprocess_op.character, config)
+            self.allowed = np.array([i == 0 or latin_char(c) for i, c in enumerate(self.chars)],
+                                    np.float32)
+        self._words = word_decoder(self.chars, config)
 
     def info(self) -> EngineInfo:
         import onnxruntime  # lazy: heavy native runtime, only when this engine is chosen
@@ -448,11 +400,13 @@ class PpocrEngine:
                     grey = paper_shade(small, grey)
                     paper = paper_level(grey)
                 small = grey_page(grey, paper, pc.det_paper_level, pc.det_paper_max_gain)
-        # rapidocr's own call sorts the boxes but not their scores: its steps, in order
-        pre = self._det.get_preprocess()(small)
+        # The crop is resampled above (det_sides_px); the detector only rounds it to its
+        # stride, never shrinks it further. Its boxes are left in the map's order (rapidocr's
+        # own call sorts the boxes but not their scores; order_lines sorts them).
+        pre = ppm.det_input(small, DET_LIMIT_PX)
         if pre is None:
             return np.zeros((0, 4, 2), np.float32), np.zeros(0)
-        boxes, scores = self._det.postprocess_op(self._det.session(pre), small.shape[:2])
+        boxes, scores = self._post(ppm.run_session(self._det, pre), small.shape[:2])
         if len(boxes) == 0:
             return np.zeros((0, 4, 2), np.float32), np.zeros(0)
         return np.asarray(boxes, np.float32) / scale + offset, np.asarray(scores, np.float64)
@@ -570,18 +524,20 @@ class PpocrEngine:
         (ctc_words.decode_words), the probability staying the greedy reading's."""
         if not images:
             return []
-        rec = self._rec
-        _, height, width = rec.rec_image_shape
+        pc = self.config.ppocr
+        height, width = ppm.REC_HEIGHT_PX, pc.rec_min_width
         ratios = np.array([im.shape[1] / float(im.shape[0]) for im in images])
         order = np.argsort(ratios)
         out: list[tuple[str, float]] = [("", 0.0)] * len(images)
-        for start in range(0, len(images), rec.rec_batch_num):
-            idx = order[start : start + rec.rec_batch_num]
+        for start in range(0, len(images), pc.rec_batch):
+            idx = order[start : start + pc.rec_batch]
             wide = max(width / height, float(ratios[idx].max()))
-            batch = np.concatenate([rec.resize_norm_img(images[i], wide)[np.newaxis]
+            batch = np.concatenate([ppm.rec_input(images[i], height, wide)[np.newaxis]
                                     for i in idx]).astype(np.float32)
-            preds = rec.session(batch)
-            lines, _ = rec.postprocess_op(preds)
+            preds = ppm.run_session(self._rec, batch)
+            if self.allowed is not None:
+                preds = preds * self.allowed
+            lines = ppm.ctc_greedy(preds, self.chars)
             for k, i in enumerate(idx):
                 text, score = lines[k]
                 if self._words is not None:
