@@ -18,7 +18,6 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import img2pdf
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -382,6 +381,8 @@ def render_pdf(
         del board_img
         if progress is not None:
             progress(plan.board)
+    import img2pdf  # lazy: it loads pikepdf (0.1 s of CPU), which a `capture run` never uses
+
     return img2pdf.convert(
         pages,
         layout_fun=_page_layout(dpi),
