@@ -9,6 +9,31 @@ from typing import Any
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
 
+def _note_label(number: int | None, note: dict, colour_fr: dict[str, str]) -> str:
+    """A note's outline named for a screen reader, in French: its number in the ranked table,
+    its colour and the start of its text ("post-it n° 3, jaune : « Plus de pauses »")."""
+    colour = colour_fr.get(note.get("color", ""), note.get("color", ""))
+    if number is None:  # not counted: marked "pas un post-it", or counted on another photo
+        return f"contour d'un post-it non compté ({note['id']}, {colour})"
+    text = " ".join(str(note.get("text") or "").split())
+    if len(text) > 60:  # the table row holds the whole text; the name only says which note
+        text = text[:59] + "…"
+    return f"post-it n° {number}, {colour}" + (f" : « {text} »" if text else " (sans texte lu)")
+
+
+def _dot_label(dot: dict, rejected: bool, on_number: int | None,
+               colour_fr: dict[str, str]) -> str:
+    """A sticker ringed on the photo named for a screen reader, in French: its colour and where
+    it is ("gommette rouge sur le post-it n° 3", "gommette bleue hors post-it")."""
+    name = "gommette " + colour_fr.get(dot["color"], dot["color"])
+    if rejected:
+        return name + " écartée (pas une gommette)"
+    on = dot.get("on_note")
+    if not on:
+        return name + " hors post-it"
+    return name + f" sur le post-it n° {on_number}" if on_number else name + f" sur le post-it {on}"
+
+
 def markerless_model(
     session: dict,
     photos: list[tuple[str, dict]],
@@ -45,6 +70,8 @@ def markerless_model(
                 "cy": n["center"][1] * vh,
                 "counted": (file, n["id"]) in number,
                 "added": bool(n.get("added")),
+                # what a screen reader says of its outline (the drawing is all it has)
+                "label": _note_label(number.get((file, n["id"])), n, colour_fr),
             }
             for n in own.get("notes", [])
         ]
@@ -63,6 +90,8 @@ def markerless_model(
                 # the number of the note it is on, as in the ranked table (None: off the notes)
                 "on_n": number.get((file, d.get("on_note"))),
                 "rejected": rejected,
+                "label": _dot_label(d, rejected, number.get((file, d.get("on_note"))),
+                                    colour_fr),
                 "edited": bool(d.get("verified")),
                 "hex": sticker_hex.get(d["color"], sticker_hex.get("unknown", "#888")),
             }

@@ -869,7 +869,10 @@ def _board_model(stem: str, doc: dict, bid: str, b: dict | None, fit: dict,
         markers=[{"pts": _pts_attr(np.asarray(m["corners_mm"]))} for m in b.get("markers", [])],
         dots=[{"cx": d["center_mm"][0], "cy": d["center_mm"][1], "r": d.get("radius_mm") or 6.0,
                "hex": STICKER_HEX.get(d["color"], STICKER_HEX["unknown"]), "color": d["color"],
-               "zone": d.get("zone")}
+               "zone": d.get("zone"),
+               # its zone named as in the vote table, for the sticker's name (screen reader)
+               "zone_label": _zone_name(next((z for z in b["zones"] if z["id"] == d.get("zone")),
+                                             None))}
               for d in dots],
         vote_zones=[z["id"] for z in b["zones"] if z["kind"] == "vote"],
         notes=[{"pts": _pts_attr(np.asarray(n["corners_mm"])),

@@ -215,11 +215,63 @@
   var reset = $("#corr-reset");
   var author = $("#corr-author");
 
-  function save() {
-    try {
-      localStorage.setItem(storeKey, JSON.stringify({ author: author.value, edits: edits, bumps: bumps }));
-    } catch (e) { /* storage refused (private mode): edits stay in the page */ }
+  /* The same report open in two tabs (or windows) shares one stored set: each page writes
+     only the corrections it changed since it last read that set (merged per item, never the
+     whole set replaced), and a page redraws itself when another one writes (storage event),
+     so that every tab shows, downloads and saves the corrections of all of them. */
+  var base = { author: "", edits: {}, bumps: {} };  // the stored set as this page last saw it
+  function canon(v) {  // JSON with sorted keys: the same correction built twice compares equal
+    if (v === null || typeof v !== "object") { return JSON.stringify(v); }
+    if (Array.isArray(v)) { return "[" + v.map(canon).join(",") + "]"; }
+    return "{" + Object.keys(v).sort().map(function (k) {
+      return JSON.stringify(k) + ":" + canon(v[k]);
+    }).join(",") + "}";
   }
+  function readStored() {  // the stored set, or an empty one (nothing stored, unreadable)
+    var s;
+    try { s = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { s = null; }
+    var obj = function (v) { return (v && typeof v === "object" && !Array.isArray(v)) ? v : {}; };
+    if (!s || typeof s !== "object") { return { author: "", edits: {}, bumps: {} }; }
+    return { author: typeof s.author === "string" ? s.author : "", edits: obj(s.edits), bumps: obj(s.bumps) };
+  }
+  function copy(v) { return JSON.parse(JSON.stringify(v)); }
+  function save() {
+    var now = readStored();
+    var keys = {};
+    [edits, base.edits, bumps, base.bumps].forEach(function (o) {
+      Object.keys(o).forEach(function (k) { keys[k] = true; });
+    });
+    Object.keys(keys).forEach(function (k) {  // what this page changed, item by item
+      if (canon(edits[k]) !== canon(base.edits[k]) || canon(bumps[k]) !== canon(base.bumps[k])) {
+        if (edits[k] !== undefined) { now.edits[k] = edits[k]; } else { delete now.edits[k]; }
+        if (bumps[k] !== undefined) { now.bumps[k] = bumps[k]; } else { delete now.bumps[k]; }
+      }
+    });
+    if (author.value !== base.author) { now.author = author.value; }
+    try {
+      localStorage.setItem(storeKey, JSON.stringify(now));
+    } catch (e) { return; /* storage refused (private mode): edits stay in the page */ }
+    var theirs = canon(now.edits) !== canon(edits) || canon(now.bumps) !== canon(bumps);
+    base = copy(now);
+    if (theirs) { redraw(); }  // another tab wrote in between: its corrections shown here too
+  }
+  function redraw() {  // the page drawn again from the stored set (another tab changed it)
+    var focus = document.activeElement;
+    var range = null;
+    try {
+      if (focus && typeof focus.selectionStart === "number") { range = [focus.selectionStart, focus.selectionEnd]; }
+    } catch (e) { range = null; }  // a number input has no selection
+    resetFields();
+    edits = {};
+    bumps = {};
+    author.value = "";
+    restore();
+    if (focus && focus !== document.activeElement && document.contains(focus)) { focus.focus(); }
+    if (range) { try { focus.setSelectionRange(range[0], range[1]); } catch (e) { /* ignore */ } }
+  }
+  window.addEventListener("storage", function (ev) {
+    if (ev.key === storeKey || ev.key === null) { redraw(); }  // null: the storage cleared
+  });
   var bar = $("#corrections-bar");
   var toggle = $(".bar-toggle", bar);
   var barCount = $(".bar-count", bar);
@@ -305,11 +357,10 @@
        (dot.getAttribute("data-rejected") === "1") === c.false_detection);
   }
   function restore() {
-    var stored;
-    try { stored = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { stored = null; }
-    if (!stored || typeof stored !== "object") { return; }
-    if (typeof stored.author === "string") { author.value = stored.author; }
-    if (stored.bumps && typeof stored.bumps === "object") { bumps = stored.bumps; }
+    var stored = readStored();
+    base = copy(stored);
+    author.value = stored.author;
+    bumps = stored.bumps;
     Object.keys(stored.edits || {}).forEach(function (key) {
       var c = stored.edits[key];
       if (!c || !c.target) { return; }
@@ -442,8 +493,13 @@
     });
   }
   reset.addEventListener("click", function () {
+    // the tabs share their corrections: cancelling them here cancels them there too
+    if (Object.keys(others).length && !window.confirm(
+      "Ce rapport est aussi ouvert dans un autre onglet ou une autre fenêtre, qui partage ces " +
+      "corrections : « Tout annuler » les annule là-bas aussi. Tout annuler quand même ?")) { return; }
     edits = {};
     bumps = {};
+    base = { author: author.value, edits: {}, bumps: {} };
     try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
     resetFields();
     edits = {};
@@ -663,6 +719,7 @@
       : dot.getAttribute("data-rejected") === "1";
     pressColour(s.color || dot.getAttribute("data-color"));
     pickedDot = dot;
+    mlDot.setAttribute("aria-label", "Corriger la " + (dot.getAttribute("aria-label") || "gommette"));
     mlDot.hidden = false;
   }
   if (mlDot) {
@@ -717,6 +774,21 @@
       refocus();
     });
   }
+  function onLabel(svg, id) {  // where a sticker is, as its name says it: "sur le post-it n° 3"
+    if (!id) { return "hors post-it"; }
+    var poly = $all("polygon.ov-note", svg).filter(function (pl) { return pl.getAttribute("data-ml") === id; })[0];
+    var n = poly && poly.getAttribute("data-n");
+    return "sur le post-it " + (n ? "n° " + n : id);
+  }
+  function editedLabel(svg, dot, c) {  // a sticker's name once corrected in the page
+    var s = c.set || {};
+    var colour = s.color || dot.getAttribute("data-color");
+    var fd = c.false_detection !== undefined ? c.false_detection : dot.getAttribute("data-rejected") === "1";
+    var name = "gommette " + (colourFr[colour] || colour);
+    name += fd ? " écartée (pas une gommette)"
+      : " " + onLabel(svg, s.on_note !== undefined ? s.on_note : dot.getAttribute("data-on"));
+    return name + ", corrigée (pas encore téléchargé)";
+  }
   function drawPending() {  // additions and sticker edits not yet applied, drawn on their photo
     $all(".ml-view").forEach(function (view) {
       var photo = view.getAttribute("data-photo");
@@ -726,6 +798,7 @@
         dot.style.setProperty("--c", stickerHex(dot.getAttribute("data-color")));
         dot.classList.toggle("rejected", dot.getAttribute("data-rejected") === "1");
         dot.classList.remove("edited");
+        dot.setAttribute("aria-label", dot.getAttribute("data-label") || "gommette");
       });
       var vw = Number(svg.getAttribute("data-vw"));
       var vh = Number(svg.getAttribute("data-vh"));
@@ -741,6 +814,9 @@
           rect.setAttribute("y", String(c.set.center[1] * vh - side / 2));
           rect.setAttribute("width", String(side));
           rect.setAttribute("height", String(side));
+          rect.setAttribute("role", "img");
+          rect.setAttribute("aria-label", "post-it à ajouter (" + (colourFr[c.set.color] || c.set.color) +
+                            ") : « " + (c.set.text || "") + " », pas encore téléchargé");
           svg.appendChild(rect);
         } else if (t.dot !== undefined && c.add) {
           var circle = document.createElementNS(SVG, "circle");
@@ -749,6 +825,9 @@
           circle.setAttribute("cy", String(t.dot[1] * vh));
           circle.setAttribute("r", String(Math.max(3, 0.1 * side)));
           circle.style.setProperty("--c", stickerHex(c.set.color));
+          circle.setAttribute("role", "img");
+          circle.setAttribute("aria-label", "gommette " + (colourFr[c.set.color] || c.set.color) +
+                              " à ajouter, " + onLabel(svg, c.set.on_note) + ", pas encore téléchargée");
           svg.appendChild(circle);
         } else if (t.dot !== undefined) {
           $all("circle.ml-mark", svg).forEach(function (dot) {
@@ -757,6 +836,7 @@
             if (c.set && c.set.color) { dot.style.setProperty("--c", stickerHex(c.set.color)); }
             if (c.false_detection !== undefined) { dot.classList.toggle("rejected", c.false_detection); }
             dot.classList.add("edited");
+            dot.setAttribute("aria-label", editedLabel(svg, dot, c));
           });
         }
       });
@@ -874,6 +954,31 @@
       })
       .catch(function () { status.textContent = "le serveur ne répond pas"; saveBtn.disabled = false; });
   });
+
+  /* --- the same report open in another tab or window: said plainly (their corrections are
+     merged through the browser's storage, see save()) ------------------------------------- */
+  var others = {};  // id -> true: the other pages of this report open now
+  var elsewhere = $("#open-elsewhere");
+  function showElsewhere() {
+    if (!elsewhere) { return; }
+    var n = Object.keys(others).length;
+    elsewhere.hidden = n === 0;
+    $(".elsewhere-n", elsewhere).textContent = n === 1 ? "un autre onglet (ou une autre fenêtre)"
+      : n + " autres onglets (ou fenêtres)";
+  }
+  if (typeof BroadcastChannel === "function") {
+    var me = newId();
+    var channel = new BroadcastChannel(storeKey);
+    channel.onmessage = function (ev) {
+      var m = ev.data || {};
+      if (typeof m.id !== "string" || m.id === me) { return; }
+      if (m.type === "bye") { delete others[m.id]; } else { others[m.id] = true; }
+      if (m.type === "hello") { channel.postMessage({ type: "here", id: me }); }
+      showElsewhere();
+    };
+    channel.postMessage({ type: "hello", id: me });
+    window.addEventListener("pagehide", function () { channel.postMessage({ type: "bye", id: me }); });
+  }
 
   resetFields();  // a reload must not keep browser-restored values the script does not know
   edits = {};
