@@ -10,6 +10,7 @@ Exit status: 0 all photos processed, 1 some photos failed, 2 usage or workshop-f
 
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -117,13 +118,17 @@ def print_summary(summary: BatchSummary, console: Console) -> None:
         names = [summary.board_names.get(f["board"], f["board"]) for f in missing]
         c.print(f"[yellow]sur aucune photo[/] ({len(names)}) : "
                 + escape(" · ".join(f"« {n} »" for n in names)), highlight=False)
+    # a run with no workshop file (--markerless alone) has no printed board: its boards, votes,
+    # actions and board notes are zeros nobody asked for, read beside "N post-its lus sans
+    # panneau" as if the notes had been lost (the report leaves them out the same way)
+    kit = bool(summary.board_names) or summary.boards > 0
     c.print(
         f"[bold]{summary.ok}/{summary.photos} photos analysées[/]"
         + (f", [red]{len(summary.failed)} en échec[/]" if summary.failed else "")
-        + f" · {summary.boards} panneaux vus"
-        + (f", {len(missing)} sur aucune photo" if missing else "")
-        + f" · {summary.votes} votes sur {len(summary.session['votes'])} verbatims"
-        + f" · {summary.actions} actions · {summary.notes} post-its"
+        + ((f" · {summary.boards} panneaux vus"
+            + (f", {len(missing)} sur aucune photo" if missing else "")
+            + f" · {summary.votes} votes sur {len(summary.session['votes'])} verbatims"
+            + f" · {summary.actions} actions · {summary.notes} post-its") if kit else "")
         + (f" · {summary.median_photo_s:.1f} s/photo" if summary.median_photo_s else ""),
         highlight=False,
     )
@@ -210,7 +215,11 @@ def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, 
     from capture.synth.markerless_scene import generate_markerless_set  # lazy: startup
     if markerless:
         generate_markerless_set(out_dir, count, seed, level, megapixels, clutter=clutter)
-        console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}")
+        console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}",
+                      highlight=False, soft_wrap=True)
+        # the next step, as it is typed: these walls have no board, so no workshop file
+        console.print("à analyser : capture run " + shlex.quote(str(out_dir)) + " --markerless",
+                      highlight=False, soft_wrap=True)
         return
     if workshop is None:
         raise click.UsageError("WORKSHOP is required (or --markerless)")
@@ -246,7 +255,13 @@ def run(paths: tuple[Path, ...], workshop: Path | None, markerless: bool, out_di
     """Analyse wall photos (files or folders): votes, notes, actions -> JSON and CSV."""
     from capture.app.batch import run_batch  # lazy: startup
     if workshop is None and not markerless:
-        raise click.UsageError("--workshop is required (or --markerless for photos with no board)")
+        # said in French with the two commands that work, the photos as they were typed: a
+        # facilitator who photographed a wall without the printed kit needs only --markerless
+        photos = " ".join(shlex.quote(str(p)) for p in paths)
+        raise click.UsageError(
+            "il manque le fichier de l'atelier (les panneaux imprimés) : "
+            f"capture run {photos} --workshop atelier.yaml ; ou, pour des murs photographiés "
+            f"sans panneau imprimé : capture run {photos} --markerless")
     with RunView(console) as view:
         summary = run_batch(list(paths), workshop, out_dir=out_dir, jobs=jobs,
                             languages=languages, progress=view, resume=resume,
@@ -292,6 +307,10 @@ def apply(out_dir: Path, corrections: Path, workshop: Path | None) -> None:
         + f" ; fichiers réécrits : {', '.join(summary.files)}", highlight=False)
     console.print(f"corrections gardées dans {out_dir / 'corrections.json'} (reprises par "
                   "`capture run`, même avec --resume)", highlight=False, soft_wrap=True)
+    # what to do next: the page open in the browser still shows the outputs it was built from
+    console.print(f"à revoir : rechargez {out_dir / 'report.html'} dans le navigateur (il a été "
+                  f"refait) ; puis à publier : capture publish {shlex.quote(str(out_dir))}",
+                  highlight=False, soft_wrap=True)
 
 
 @main.command()

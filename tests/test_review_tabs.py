@@ -108,7 +108,11 @@ def test_two_tabs_keep_each_others_corrections(wall_run: Path, tmp_path: Path) -
     texts = sorted(c["set"]["text"] for c in from_a["corrections"] if "text" in c.get("set", {}))
     assert texts == ["Lu dans l'onglet A", "Lu dans l'onglet B"]
     assert any(c["set"].get("color") == new and "dot" in c["target"] for c in from_a["corrections"])
-    assert "3/3 correction(s)" in _cli("apply", str(out), str(tmp_path / "a.json"))
+    said = " ".join(_cli("apply", str(out), str(tmp_path / "a.json")).split())
+    assert "3/3 correction(s)" in said
+    # and what to do next, for the facilitator (on main: nothing after "corrections gardées")
+    assert f"à revoir : rechargez {out / 'report.html'} dans le navigateur" in said
+    assert f"puis à publier : capture publish {out}" in said
 
 
 def test_the_same_note_in_two_tabs_ends_as_last_typed_in_both(wall_run: Path,
