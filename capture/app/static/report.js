@@ -950,6 +950,8 @@
         edits = {};
         try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
         status.textContent = "enregistré";
+        // the other tabs of this report show a page the save has just rebuilt: they reload too
+        if (channel) { channel.postMessage({ type: "saved", id: me }); }
         location.reload();
       })
       .catch(function () { status.textContent = "le serveur ne répond pas"; saveBtn.disabled = false; });
@@ -966,12 +968,13 @@
     $(".elsewhere-n", elsewhere).textContent = n === 1 ? "un autre onglet (ou une autre fenêtre)"
       : n + " autres onglets (ou fenêtres)";
   }
-  if (typeof BroadcastChannel === "function") {
-    var me = newId();
-    var channel = new BroadcastChannel(storeKey);
+  var me = newId();
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(storeKey) : null;
+  if (channel) {
     channel.onmessage = function (ev) {
       var m = ev.data || {};
       if (typeof m.id !== "string" || m.id === me) { return; }
+      if (m.type === "saved") { location.reload(); return; }  // saved into the folder there
       if (m.type === "bye") { delete others[m.id]; } else { others[m.id] = true; }
       if (m.type === "hello") { channel.postMessage({ type: "here", id: me }); }
       showElsewhere();
