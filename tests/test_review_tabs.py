@@ -119,7 +119,8 @@ def test_two_tabs_keep_each_others_corrections(wall_run: Path, tmp_path: Path) -
 def test_the_same_note_in_two_tabs_ends_as_last_typed_in_both(wall_run: Path,
                                                               tmp_path: Path) -> None:
     """Both tabs change the same note: the last text typed is the one both show and send
-    (one correction, not two, and never the first tab's older text written back over it)."""
+    (one correction, not two, and never the first tab's older text written back over it); a
+    note whose text was typed in one tab and colour picked in the other keeps both."""
     from playwright.sync_api import sync_playwright
 
     out = _copy(wall_run, tmp_path)
@@ -134,10 +135,20 @@ def test_the_same_note_in_two_tabs_ends_as_last_typed_in_both(wall_run: Path,
         _row(a, 2).locator(text).fill("autre")  # A writes again: B's text stays
         _wait_count(b, 2)
         assert _row(b, 0).locator(text).input_value() == "second"
+        # one note, two fields, one after the other in two tabs: both kept
+        colour = _row(b, 2).locator('[data-field="color"]')
+        other = next(o for o in colour.locator("option").all_inner_texts()
+                     if o != colour.evaluate("e => e.options[e.selectedIndex].text"))
+        colour.select_option(label=other)
+        a.wait_for_function("() => document.querySelectorAll('.ml-row')[2]"
+                            ".querySelector('[data-field=\"color\"]').selectedOptions[0].text"
+                            f" === {json.dumps(other)}")
         doc = json.loads(_download(b, tmp_path / "c.json").read_text("utf-8"))
         browser.close()
     assert errors == []
     assert sorted(c["set"]["text"] for c in doc["corrections"]) == ["autre", "second"]
+    both = next(c for c in doc["corrections"] if c["set"]["text"] == "autre")
+    assert "color" in both["set"]  # the colour B picked beside the text A typed
 
 
 def test_cancel_all_asks_when_another_tab_shares_the_corrections(wall_run: Path,
