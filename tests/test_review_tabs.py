@@ -85,6 +85,7 @@ def test_two_tabs_keep_each_others_corrections(wall_run: Path, tmp_path: Path) -
             notice.wait_for(state="visible")
             assert "aussi ouvert dans un autre onglet" in notice.inner_text()
             assert "Rien ne se perd" in notice.inner_text()
+            assert page.locator("#corr-elsewhere").is_visible()  # in the bar, in view
         _row(a, 0).locator('[data-field="text"]').fill("Lu dans l'onglet A")
         assert _count(a) == "1"
         _row(b, 1).locator('[data-field="text"]').fill("Lu dans l'onglet B")

@@ -965,6 +965,8 @@
     if (!elsewhere) { return; }
     var n = Object.keys(others).length;
     elsewhere.hidden = n === 0;
+    var inBar = $("#corr-elsewhere");  // said in the bar too, in view while one works
+    if (inBar) { inBar.hidden = n === 0; }
     $(".elsewhere-n", elsewhere).textContent = n === 1 ? "un autre onglet (ou une autre fenêtre)"
       : n + " autres onglets (ou fenêtres)";
   }
@@ -981,6 +983,9 @@
     };
     channel.postMessage({ type: "hello", id: me });
     window.addEventListener("pagehide", function () { channel.postMessage({ type: "bye", id: me }); });
+    window.addEventListener("pageshow", function (ev) {  // back from the history cache: here again
+      if (ev.persisted) { channel.postMessage({ type: "hello", id: me }); }
+    });
   }
 
   resetFields();  // a reload must not keep browser-restored values the script does not know
