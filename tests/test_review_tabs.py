@@ -220,3 +220,32 @@ def test_served_save_from_one_tab_takes_both_and_reloads_the_other(wall_run: Pat
     kept = json.loads((out / "corrections.json").read_text("utf-8"))
     texts = {c["set"]["text"] for c in kept["corrections"] if "text" in c.get("set", {})}
     assert texts == {"Sauvé depuis B, tapé dans A", "Tapé dans B"}
+
+
+def test_a_tab_open_before_capture_apply_is_told_to_reload(wall_run: Path, tmp_path: Path) -> None:
+    """Two tabs; the corrections downloaded from one, `capture apply`, that tab reloaded (the
+    page rebuilt): the other tab, still showing the page as it was, says so in French and to
+    reload it (on main nothing told it). Reloaded, it is up to date and says nothing."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, (a, b) = _two_tabs(p, (out / "report.html").as_uri(), errors)
+        b.locator("#open-elsewhere").wait_for(state="visible")
+        assert not b.locator("#page-stale").is_visible()
+        _row(a, 0).locator('[data-field="text"]').fill("Appliqué")
+        _cli("apply", str(out), str(_download(a, tmp_path / "d.json")))
+        a.reload()
+        stale = b.locator("#page-stale")
+        stale.wait_for(state="visible")
+        assert "Ce rapport a été refait depuis que cette page est ouverte" in stale.inner_text()
+        assert "rechargez-la" in stale.inner_text()
+        assert not a.locator("#page-stale").is_visible()  # the tab just reloaded is current
+        b.reload()
+        b.locator("#open-elsewhere").wait_for(state="visible")
+        assert not b.locator("#page-stale").is_visible()
+        assert _row(b, 0).locator('[data-field="text"]').input_value() == "Appliqué"
+        assert _count(b) == "0"
+        browser.close()
+    assert errors == []

@@ -971,20 +971,32 @@
       : n + " autres onglets (ou fenêtres)";
   }
   var me = newId();
+  // what this page was built from: a page opened after `capture apply` (or `capture report`)
+  // rebuilt the file says another one, and the pages open before it are out of date
+  var build = (function (text) {
+    var h = 5381;
+    for (var i = 0; i < text.length; i++) { h = ((h * 33) ^ text.charCodeAt(i)) >>> 0; }
+    return text.length.toString(36) + "-" + h.toString(36);
+  })(document.getElementById("report-data").textContent);
   var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(storeKey) : null;
   if (channel) {
     channel.onmessage = function (ev) {
       var m = ev.data || {};
       if (typeof m.id !== "string" || m.id === me) { return; }
       if (m.type === "saved") { location.reload(); return; }  // saved into the folder there
+      if (m.type === "hello" && typeof m.build === "string" && m.build !== build) {
+        var stale = $("#page-stale");  // opened just now, from the file as it is now
+        if (stale) { stale.hidden = false; }
+      }
       if (m.type === "bye") { delete others[m.id]; } else { others[m.id] = true; }
-      if (m.type === "hello") { channel.postMessage({ type: "here", id: me }); }
+      // "back": a page shown again from the history cache, maybe older: answered, not judged
+      if (m.type === "hello" || m.type === "back") { channel.postMessage({ type: "here", id: me, build: build }); }
       showElsewhere();
     };
-    channel.postMessage({ type: "hello", id: me });
+    channel.postMessage({ type: "hello", id: me, build: build });
     window.addEventListener("pagehide", function () { channel.postMessage({ type: "bye", id: me }); });
     window.addEventListener("pageshow", function (ev) {  // back from the history cache: here again
-      if (ev.persisted) { channel.postMessage({ type: "hello", id: me }); }
+      if (ev.persisted) { channel.postMessage({ type: "back", id: me, build: build }); }
     });
   }
 
