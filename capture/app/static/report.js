@@ -269,8 +269,12 @@
     if (focus && focus !== document.activeElement && document.contains(focus)) { focus.focus(); }
     if (range) { try { focus.setSelectionRange(range[0], range[1]); } catch (e) { /* ignore */ } }
   }
+  var redrawSoon = null;  // another tab types: one redraw for a burst of its keystrokes
   window.addEventListener("storage", function (ev) {
-    if (ev.key === storeKey || ev.key === null) { redraw(); }  // null: the storage cleared
+    if (ev.key !== storeKey && ev.key !== null) { return; }  // null: the storage cleared
+    if (redrawSoon === null) {
+      redrawSoon = setTimeout(function () { redrawSoon = null; redraw(); }, 80);
+    }
   });
   var bar = $("#corrections-bar");
   var toggle = $(".bar-toggle", bar);
