@@ -59,3 +59,23 @@ def test_samples_markerless_says_the_command_that_reads_them(tmp_path: Path) -> 
                                     "--megapixels", "0.5", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert f"à analyser : capture run {out} --markerless" in " ".join(res.output.split())
+
+
+def test_a_wall_notes_flag_names_it_by_its_number_in_the_table() -> None:
+    """"Le texte du post-it m02 était difficile à lire": the reviewer sees numbers on the
+    photo and in the table's first column, the id only in small print beside the photo's
+    name. The sentence now says "le post-it n° 3" (the number of that photo's note), and only
+    for that note (m021 stays as it is); without numbers (a note not counted) it is kept."""
+    from capture.app.report import _markerless_flags
+
+    flag = {"code": "low_ocr_confidence", "severity": "warning", "item": "m02",
+            "message": "Le texte du post-it m02 était difficile à lire (confiance 88%) : "
+                       "vérifiez-le."}
+    other = {**flag, "item": "m021", "message": "Le texte du post-it m021 était difficile"}
+    doc = {"file": "IMG 1.jpg", "markerless": {"flags": [flag, other]}}
+    numbers = {("IMG 1.jpg", "m02"): 3, ("IMG 2.jpg", "m021"): 7}
+    out = _markerless_flags(doc, set(), lambda f, file: f["message"], numbers)
+    assert out[0]["message"] == ("Le texte du post-it n° 3 était difficile à lire (confiance "
+                                 "88%) : vérifiez-le.")
+    assert out[1]["message"] == "Le texte du post-it m021 était difficile"  # on IMG 2 only
+    assert out[0]["anchor"] == "ml-IMG_1_jpg-m02"

@@ -594,6 +594,8 @@ def _review_flags(ctx: ReportContext, outputs: Outputs) -> ReviewFlags:
     ml = session.get("markerless") or {}
     verified = {(n["photo"], n["id"]) for n in ml.get("notes", []) + ml.get("rejected_notes", [])
                 if n.get("verified")}
+    # numbered as in "Murs sans panneau" (markerless_model): the ranked table and the photo
+    ml_numbers = {(n["photo"], n["id"]): k + 1 for k, n in enumerate(ml.get("notes", []))}
 
     def sentence(f: dict, file: str | None) -> str:
         owner = file or chosen.get(f.get("board") or "")
@@ -610,7 +612,7 @@ def _review_flags(ctx: ReportContext, outputs: Outputs) -> ReviewFlags:
         for f in doc.get("flags", []):
             flags.append(_flag(f, stem, note_ids_by_stem[stem], chosen, stems, doc["file"],
                                sentence(f, doc["file"])))
-        flags += _markerless_flags(doc, verified, sentence)
+        flags += _markerless_flags(doc, verified, sentence, ml_numbers)
     flags.sort(key=lambda f: (f["resolved"], SEVERITY_RANK.get(f["severity"], 3)))
     groups: list[dict] = []
     order = {b["id"]: i for i, b in enumerate(layout["boards"])}
@@ -696,15 +698,23 @@ def _vote_editor(v: dict, board: dict, colours: list[str], full: float = 0.97) -
 
 
 def _markerless_flags(
-    doc: dict, verified: set[tuple[str, str]], sentence: Callable[[dict, str | None], str]
+    doc: dict, verified: set[tuple[str, str]], sentence: Callable[[dict, str | None], str],
+    numbers: dict[tuple[str, str], int] | None = None,
 ) -> list[dict]:
     """The flags of a photo read with no board (a note's colour in doubt, a low reading...),
     each linked to its note's row in "Murs sans panneau". They are dealt with by correcting
-    that row (the note is then verified), not ticked: a tick has no note to land on."""
+    that row (the note is then verified), not ticked: a tick has no note to land on.
+    numbers: (photo, note id) -> the note's number in the ranked table and on the photo; the
+    sentence names the note by it ("le post-it n° 3"), not by an id the reviewer sees only in
+    small print ("m02")."""
     out = []
     for f in (doc.get("markerless") or {}).get("flags", []):
-        flag = _flag(f, None, set(), {}, {}, doc["file"], sentence(f, doc["file"]))
         item = f.get("item")
+        said = sentence(f, doc["file"])
+        number = (numbers or {}).get((doc["file"], item)) if item else None
+        if number is not None:
+            said = re.sub(rf"\bpost-it {re.escape(item)}(?![\w-])", f"post-it n° {number}", said)
+        flag = _flag(f, None, set(), {}, {}, doc["file"], said)
         flag.update(checkable=False, resolved=(doc["file"], item) in verified,
                     anchor=row_anchor(doc["file"], item) if item else "sans-panneau")
         out.append(flag)
