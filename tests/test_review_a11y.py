@@ -76,7 +76,7 @@ def test_wall_stickers_and_notes_have_french_names(wall_run: Path, tmp_path: Pat
         dialog.get_by_role("checkbox", name="pas une gommette").check()
         dialog.get_by_role("button", name="Valider").click()
         assert dot.get_attribute("aria-label").endswith(
-            "écartée (pas une gommette), corrigée (pas encore téléchargé)")
+            "écartée (pas une gommette), corrigée, pas encore appliquée")
         # a sticker added off the notes: named on the photo as one to add
         _add_on_wall(page, "wall-dot")
         added = photo.get_by_role("img", name=re.compile(r"^gommette .* à ajouter, hors post-it"))

@@ -504,7 +504,8 @@
     edits = {};
     bumps = {};
     base = { author: author.value, edits: {}, bumps: {} };
-    try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+    // the corrections go, the reviewer's name stays (here and in the other tabs)
+    try { localStorage.setItem(storeKey, JSON.stringify(base)); } catch (e) { /* ignore */ }
     resetFields();
     edits = {};
     updateBar();
@@ -791,7 +792,7 @@
     var name = "gommette " + (colourFr[colour] || colour);
     name += fd ? " écartée (pas une gommette)"
       : " " + onLabel(svg, s.on_note !== undefined ? s.on_note : dot.getAttribute("data-on"));
-    return name + ", corrigée (pas encore téléchargé)";
+    return name + ", corrigée, pas encore appliquée";
   }
   function drawPending() {  // additions and sticker edits not yet applied, drawn on their photo
     $all(".ml-view").forEach(function (view) {
@@ -820,7 +821,7 @@
           rect.setAttribute("height", String(side));
           rect.setAttribute("role", "img");
           rect.setAttribute("aria-label", "post-it à ajouter (" + (colourFr[c.set.color] || c.set.color) +
-                            ") : « " + (c.set.text || "") + " », pas encore téléchargé");
+                            ") : « " + (c.set.text || "") + " », pas encore appliqué");
           svg.appendChild(rect);
         } else if (t.dot !== undefined && c.add) {
           var circle = document.createElementNS(SVG, "circle");
@@ -831,7 +832,7 @@
           circle.style.setProperty("--c", stickerHex(c.set.color));
           circle.setAttribute("role", "img");
           circle.setAttribute("aria-label", "gommette " + (colourFr[c.set.color] || c.set.color) +
-                              " à ajouter, " + onLabel(svg, c.set.on_note) + ", pas encore téléchargée");
+                              " à ajouter, " + onLabel(svg, c.set.on_note) + ", pas encore appliquée");
           svg.appendChild(circle);
         } else if (t.dot !== undefined) {
           $all("circle.ml-mark", svg).forEach(function (dot) {
@@ -952,7 +953,9 @@
           return;
         }
         edits = {};
-        try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
+        try {  // saved: nothing pending any more; the reviewer's name stays for the next ones
+          localStorage.setItem(storeKey, JSON.stringify({ author: author.value, edits: {}, bumps: {} }));
+        } catch (e) { /* ignore */ }
         status.textContent = "enregistré";
         // the other tabs of this report show a page the save has just rebuilt: they reload too
         if (channel) { channel.postMessage({ type: "saved", id: me }); }
