@@ -263,14 +263,71 @@ def _without_room(
     return out
 
 
-def _one_cover(lab: np.ndarray, piece: np.ndarray, m: MarkerlessConfig) -> bool:
+def _closed_at_frame(piece: np.ndarray, at_frame: tuple[bool, bool, bool, bool]) -> np.ndarray:
+    """A piece of the mask (its blob's box) with what the photo's frame opens closed:
+    at_frame says which sides of the box (top, bottom, left, right) are the frame's. Along
+    such a side the frame is drawn in between the first and last pixel where the piece meets
+    it, and what that encloses is the piece's: a folder's label cut by the frame is a hole
+    in the card, not a notch in its outline (medium --clutter seeds 53 and 54: folders
+    reaching the frame through their label measured 0.81-0.94 of their hull, under
+    cover_hull_min, and were covered with squares)."""
+    if not any(at_frame):
+        return piece
+    pad = np.pad(piece, 1, constant_values=False)
+    lines = (pad[1], pad[-2], pad[:, 1], pad[:, -2])
+    drawn = False
+    for k, (side, line) in enumerate(zip(at_frame, lines, strict=True)):
+        on = np.flatnonzero(line)
+        if not side or not len(on):
+            continue
+        span = slice(on[0], on[-1] + 1)
+        if k == 0:
+            pad[0, span] = True
+        elif k == 1:
+            pad[-1, span] = True
+        elif k == 2:
+            pad[span, 0] = True
+        else:
+            pad[span, -1] = True
+        drawn = True
+    if not drawn:
+        return piece
+    # only the holes the frame opened: those the piece encloses by itself stay out, as a
+    # piece wholly in view has them (its area is counted without them either way)
+    opened = _outside(np.pad(piece, 1, constant_values=False)) & ~_outside(pad)
+    return (pad | opened)[1:-1, 1:-1]
+
+
+def _outline_area(shape: np.ndarray) -> float:
+    """The area (px) inside a shape's outer outlines, its holes counted."""
+    cs, _ = cv2.findContours(shape.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    filled = np.zeros(shape.shape, np.uint8)
+    cv2.drawContours(filled, cs, -1, 1, -1)
+    return float(filled.sum())
+
+
+def _outside(shape: np.ndarray) -> np.ndarray:
+    """The pixels not in a shape (bool) that reach its box's border through one another."""
+    n, lbl = cv2.connectedComponents((~shape).astype(np.uint8), connectivity=4)
+    border = np.concatenate([lbl[0], lbl[-1], lbl[:, 0], lbl[:, -1]])
+    open_border = ~np.concatenate([shape[0], shape[-1], shape[:, 0], shape[:, -1]])
+    reach = np.zeros(n, bool)
+    reach[np.unique(border[open_border])] = True
+    return reach[lbl] & ~shape
+
+
+def _one_cover(
+    lab: np.ndarray, piece: np.ndarray, m: MarkerlessConfig, outline: np.ndarray | None = None
+) -> bool:
     """Whether a piece of the mask (lab: CIELAB over its window) is one flat paper: convex
     (cover_hull_min of its convex hull: a card's straight edges; a wall's lit part that
     joined a note is ragged), of one hue (room_even_min of it within edge_delta_e of its
     median in a and b; a spine or shading is the same hue darker) and unwritten (under
     cover_ink_max of its inside, its outline filled and drawn in by a few px, lies
-    cover_ink_l darker than its median L*)."""
-    cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cover_ink_l darker than its median L*). outline: the piece with what the frame opens
+    closed (_closed_at_frame), whose outline is the card's; None: the piece's own."""
+    shape = piece if outline is None else outline
+    cs, _ = cv2.findContours(shape.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not cs:
         return False
     outer = max(cs, key=cv2.contourArea)
@@ -328,12 +385,21 @@ def _without_covers(
     cover_strip_frac of a side (its spine, the band its edges were cut at). Notes stuck edge
     to edge show a seam (or writing) between each, so their pieces are each about a note."""
     out = mask
+    h, w = mask.shape
     for win, blob, side, k, pl, ps in _blob_pieces(mask, lab_s, side_at, m.cover_area_min, m):
         least = m.cover_area_min * side * side
         most = m.cover_area_max * side * side
         gone = np.zeros(blob.shape, bool)
+        frame = (win[0].start == 0, win[0].stop >= h, win[1].start == 0, win[1].stop >= w)
         for j in range(1, k):
-            if least <= ps[j, cv2.CC_STAT_AREA] <= most and _one_cover(lab_s[win], pl == j, m):
+            # a card's size is its outline's: its label (a hole in the piece) and what the
+            # frame hides of its edge count (the box bounds it: most pieces end here)
+            if ps[j, cv2.CC_STAT_WIDTH] * ps[j, cv2.CC_STAT_HEIGHT] < least:
+                continue
+            closed = _closed_at_frame(pl == j, frame)
+            if not least <= _outline_area(closed) <= most:
+                continue
+            if _one_cover(lab_s[win], pl == j, m, closed):
                 gone |= pl == j
         if not gone.any():
             continue
