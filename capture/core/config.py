@@ -842,7 +842,11 @@ class MarkerlessConfig:
     # and 52 (4 photos each) and the twelve real photos: folders' largest pieces 3.2-16 notes
     # with 0.0-0.25 % ink; real blocks of notes of one hue with faint seams (post-its-8's
     # orange column: 3.75 notes) hold 12 % ink, the others are under 2.3 notes. A 4 x 6"
-    # note (2.7 notes) stays under cover_area_min; a blank 6 x 8" pad sheet would not
+    # note (2.7 notes) stays under cover_area_min; a blank 6 x 8" pad sheet would not. Since
+    # the 40th stop a piece's area is its outline's (a folder's label, a hole in the piece,
+    # counted: one at a slant measured 2.8 notes without it) and its outline is closed along
+    # the photo's frame where it meets it (wall_notes._closed_at_frame: a folder the frame
+    # cuts through its label measured 0.81-0.94 of its hull, under cover_hull_min)
     cover_area_min: float = 3.0
     # and at most this many (an A3 binder is 22 notes' area): a larger flat piece is a wall, a
     # kraft roll or a panel, which background_blobs and notes_in_background sort (bench seed 42
