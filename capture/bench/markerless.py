@@ -59,7 +59,12 @@ def wall_distance_errors(pairs: list[tuple[list[float], list[float]]], truth: di
     """Relative errors of the distances between notes on the wall plane: pairs of (found
     wall position in mm, true centre in photo px) of matched notes; the truth's plane is
     the one the true outlines give (wall_notes.wall_plane on exact squares)."""
-    quads = [order_corners(np.array(n["corners_px"], float)) for n in truth["notes"]]
+    # the usual squares only (wall_plane reads squares of note_mm; other packs carry size_mm)
+    quads = [
+        order_corners(np.array(n["corners_px"], float))
+        for n in truth["notes"]
+        if "size_mm" not in n
+    ]
     h = wall_plane(quads, CONFIG.markerless.note_mm, replace(CONFIG.markerless, wall_max_error=1.0))
     if h is None or len(pairs) < 2:
         return []
@@ -76,7 +81,11 @@ def score_photo(truth: dict, found: dict) -> dict:
     tn = truth["notes"]
     fn = found["notes"]
     w, h = truth["size_px"]
-    side = float(np.median([n["side_px"] for n in tn])) if tn else 1.0
+    # each note matched within 0.35 x its own side: the photo's px per mm (median over the
+    # notes) times the note's own pack (its mean side, truth size_mm; none: the usual 76 mm)
+    mm = [float(np.mean(n.get("size_mm", (76.0, 76.0)))) for n in tn]
+    ppmm = float(np.median([n["side_px"] / m for n, m in zip(tn, mm, strict=True)])) if tn else 1.0
+    sides = np.array([ppmm * m for m in mm]) if tn else np.ones(0)
     tc = np.array([n["center_px"] for n in tn], float).reshape(-1, 2)
     used: set[int] = set()
     s = dict(
@@ -105,7 +114,7 @@ def score_photo(truth: dict, found: dict) -> dict:
     for n in fn:
         c = np.array([n["center"][0] * w, n["center"][1] * h])
         d = np.linalg.norm(tc - c, axis=1) if len(tc) else np.array([])
-        order = [int(i) for i in np.argsort(d) if d[i] < 0.35 * side and int(i) not in used]
+        order = [int(i) for i in np.argsort(d) if d[i] < 0.35 * sides[i] and int(i) not in used]
         if not order:
             s["false"] += 1
             continue

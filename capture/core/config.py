@@ -560,6 +560,10 @@ class SynthLevel:
     # blocks and printed dots, a whiteboard, folders, magnets, pins, floor, door frame), framed
     # wider; 0 at easy and medium so the bench seeds' figures stay comparable across stops
     clutter_p: float = 0.0
+    # per markerless photo: notes of other real packs (76 x 127, 100 x 100, 38 x 51, lined
+    # 102 x 152 mm) throughout or mixed with the usual 76 mm squares (markerless_scene.
+    # wall_packs); 0 at easy and medium so the bench seeds' figures stay comparable
+    note_packs_p: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -586,7 +590,8 @@ class SynthConfig:
         blur_px=(0.8, 2.8), motion_p=0.35, motion_px=12.0, noise=1.8, jpeg_quality=(70, 88),
         unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15, sticker_touch_p=0.25,
         note_lift_mm=14.0, note_spin_p=0.1, note_stack_p=0.1,
-        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15, clutter_p=0.75))
+        mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15, clutter_p=0.75,
+        note_packs_p=0.3))
     canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
     canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
     upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)

@@ -63,19 +63,31 @@ class NoteDeco:
     lift_mm: float = 0.0  # height of the bottom edge's middle above the wall
     lift_corner: float = 0.0  # extra lift of the bottom corners (share of lift_mm): a bowed edge
     hinge: float = 0.3  # share of the height held flat by the adhesive strip
+    # a pack not square (76 x 127 mm, 38 x 51 mm...): the height along b; 0: square (size_mm)
+    height_mm: float = 0.0
+
+    @property
+    def tall_mm(self) -> float:
+        """The note's height (along b, the adhesive strip at its top): size_mm is its width."""
+        return self.height_mm or self.size_mm
+
+    @property
+    def text_mm(self) -> float:
+        """Side of the square the writing is laid out in: the note's shorter side, centred."""
+        return min(self.size_mm, self.tall_mm)
 
     def lift_at(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Height above the wall (mm) at note-local (a right, b down; 0 at the centre)."""
-        s = self.size_mm
+        s = self.tall_mm
         t = np.clip((b / s + 0.5 - self.hinge) / (1 - self.hinge), 0, 1)
-        side = (2 * a / s) ** 2
+        side = (2 * a / self.size_mm) ** 2
         return self.lift_mm * t * t * (1 + self.lift_corner * side)
 
     def sag_mm(self, b: np.ndarray) -> np.ndarray:
         """How much closer to the strip a point lies on the wall than along the paper: a
         bent sheet's footprint is shorter (arc length vs chord, z = L t^2 profile)."""
-        span = self.size_mm * (1 - self.hinge)
-        t = np.clip((b / self.size_mm + 0.5 - self.hinge) / (1 - self.hinge), 0, 1)
+        span = self.tall_mm * (1 - self.hinge)
+        t = np.clip((b / self.tall_mm + 0.5 - self.hinge) / (1 - self.hinge), 0, 1)
         return 2 * self.lift_mm**2 * t**3 / (3 * span)
 
     @property
@@ -91,8 +103,8 @@ class NoteDeco:
 
     def corners_mm(self) -> np.ndarray:
         """4x2 corners clockwise from the note's own top-left."""
-        h = self.size_mm / 2
-        return self.to_board(np.array([[-h, -h], [h, -h], [h, h], [-h, h]]))
+        w, h = self.size_mm / 2, self.tall_mm / 2
+        return self.to_board(np.array([[-w, -h], [w, -h], [w, h], [-w, h]]))
 
 
 @dataclass(frozen=True)
@@ -528,27 +540,32 @@ def _draw_dot(
 
 
 def note_raster(note: NoteDeco, ppm: float, light: tuple[float, float]) -> np.ndarray:
-    """The upright note (RGB float32 0-1, square) with its shading and handwriting."""
+    """The upright note (RGB float32 0-1, its width x height) with its shading and handwriting
+    (laid out in the square of its shorter side, centred)."""
     n = max(8, round(note.size_mm * ppm))
+    m_rows = n if not note.height_mm else max(8, round(note.tall_mm * ppm))
     base = np.asarray(note.rgb, np.float32) / 255
-    v = (np.arange(n, dtype=np.float32) + 0.5) / n
+    v = (np.arange(m_rows, dtype=np.float32) + 0.5) / m_rows
     # adhesive strip at the top lies flat; the lower part lifts, turns away from the ceiling
     # light and darkens with its slope (the drawn lift when there is one, else a hint of it)
     if note.lift_mm > 0:
-        b = (v - 0.5) * note.size_mm
+        b = (v - 0.5) * note.tall_mm
         slope = np.gradient(note.lift_at(np.zeros_like(b), b), b)
         lift = np.clip(slope, 0, 1) * (0.25 + 0.1 * note.lift_corner)
     else:
         lift = np.clip((v - 0.3) / 0.7, 0, 1) ** 2 * note.curl * 0.13
     grad = 1 - lift - 0.03 * light[1] * (v - 0.5)
-    img = np.broadcast_to(base, (n, n, 3)) * grad[:, None, None]
+    img = np.broadcast_to(base, (m_rows, n, 3)) * grad[:, None, None]
     img = np.ascontiguousarray(img, dtype=np.float32)
     edge = max(1, int(0.5 * ppm))
     img[:, :edge] *= 0.96
     img[:, -edge:] *= 0.94
     img[-edge:] *= 0.92
     if note.writing is not None:
-        m = text_mask(note.writing, n, ppm)
+        k = min(n, m_rows)
+        m = np.zeros((m_rows, n), np.float32)
+        y, x = (m_rows - k) // 2, (n - k) // 2
+        m[y : y + k, x : x + k] = text_mask(note.writing, k, ppm)
         ink = np.asarray(note.writing.ink, np.float32) / 255
         img = img * (1 - m[..., None] * 0.94) + ink * (m[..., None] * 0.94)
     return img
@@ -599,7 +616,7 @@ def _draw_note(
     """A (possibly curled) note, drawn where the camera sees it, over its shadow on the wall."""
     ppm = cv.ppm
     img = note_raster(note, ppm, light)
-    n = img.shape[0]
+    n = max(img.shape[:2])
     cx, cy = cv.px(*note.center_mm)
     reach = note.lift_mm * (1.5 if viewer is None else 1 + 2 * note.lift_mm / 50)
     diag = int(n * 1.5) + int((8 + 2 * reach) * ppm)
@@ -612,16 +629,16 @@ def _draw_note(
     qx = (x0 + gx + 0.5) / ppm + cv.origin[0]
     qy = (y0 + gy + 0.5) / ppm + cv.origin[1]
     a, b = _note_source(note, qx, qy, viewer)
-    half = note.size_mm / 2
+    half, half_b = note.size_mm / 2, note.tall_mm / 2
     mx = ((a + half) * ppm - 0.5).astype(np.float32)
-    my = ((b + half) * ppm - 0.5).astype(np.float32)
+    my = ((b + half_b) * ppm - 0.5).astype(np.float32)
     # linear upsampling maps cell centres to pixel centres exactly; only the patch border
     # (transparent: the note sits well inside) sees the clamped extrapolation
     full = cells * step
     mx = cv2.resize(mx, (full, full), interpolation=cv2.INTER_LINEAR)[:diag, :diag]
     my = cv2.resize(my, (full, full), interpolation=cv2.INTER_LINEAR)[:diag, :diag]
     rgba = cv2.remap(
-        np.dstack([img, np.ones((n, n), np.float32)]),
+        np.dstack([img, np.ones(img.shape[:2], np.float32)]),
         mx,
         my,
         cv2.INTER_LINEAR,

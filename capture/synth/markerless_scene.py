@@ -34,6 +34,10 @@ from capture.synth.truth import hidden_chars, writing_visibility
 from capture.synth.wall import WallStyle, render_wall
 
 NOTE_MM = 76.0
+# Real pack sizes (width x height mm, the adhesive strip along the top): the usual 76 x 76,
+# 3 x 5 in and lined 4 x 6 in cards stuck landscape (their strip is on a long side), the
+# 100 x 100 "super sticky" squares and the small 1.5 x 2 in notes. A wall often holds two.
+PACKS_MM = ((76.0, 76.0), (127.0, 76.0), (100.0, 100.0), (51.0, 38.0), (152.0, 102.0))
 # The name people give each note shade (the palette's "green" pack has a lime neon shade).
 NOTE_NAMES = {("green", 2): "lime"}
 DOT_COLOURS = ("red", "green", "blue", "yellow", "orange", "pink", "purple")
@@ -87,10 +91,38 @@ def top_note(at: tuple[float, float], notes: tuple[NoteDeco, ...] | list[NoteDec
     return None
 
 
+def wall_packs(
+    rng: np.random.Generator, packs_p: float
+) -> tuple[tuple[tuple[float, float], ...], float]:
+    """The note packs of one wall: ((w, h) mm, ...) and the share of notes from the packs
+    after the first. With probability 1 - packs_p the usual 76 mm squares only; else one other
+    pack throughout (a third of such walls) or the usual squares mixed with another pack (a
+    share of 0.2-0.5 of the notes), sometimes turned portrait."""
+    if packs_p <= 0 or rng.random() >= packs_p:
+        return (PACKS_MM[0],), 0.0
+    w, h = PACKS_MM[1 + int(rng.integers(len(PACKS_MM) - 1))]
+    other = (h, w) if w != h and rng.random() < 0.3 else (w, h)
+    if rng.random() < 1 / 3:
+        return (other,), 0.0
+    return (PACKS_MM[0], other), float(rng.uniform(0.2, 0.5))
+
+
 def plan_wall(
-    rng: np.random.Generator, level: str, synth: SynthConfig = CONFIG.synth
+    rng: np.random.Generator,
+    level: str,
+    synth: SynthConfig = CONFIG.synth,
+    packs_rng: np.random.Generator | None = None,
 ) -> WallLayout:
+    """A wall's notes and stickers. `packs_rng` (its own stream, so that a level without
+    other packs draws nothing from it and keeps its walls) picks the note packs
+    (wall_packs, the level's note_packs_p)."""
     lv = synth.level(level)
+    packs, other_share = (
+        wall_packs(packs_rng, lv.note_packs_p) if packs_rng is not None else ((PACKS_MM[0],), 0.0)
+    )
+    # the grid's pitch: the largest pack's sides (one pack of 76 mm: the usual NOTE_MM)
+    pitch_x = max(w for w, _ in packs)
+    pitch_y = max(h for _, h in packs)
     colours = [c for c in palette.NOTE_SHADES if c != "white"]
     pick = list(rng.choice(colours, size=int(rng.integers(2, 5)), replace=False))
     shade_of = {c: int(rng.integers(len(palette.NOTE_SHADES[c]))) for c in pick}
@@ -115,11 +147,14 @@ def plan_wall(
                     else int(rng.integers(len(palette.NOTE_SHADES[colour])))
                 )
                 rgb = palette.jitter_rgb(palette.NOTE_SHADES[colour][shade], rng, 0.02)
-                cx = x_at + c * (NOTE_MM + gap) + NOTE_MM / 2 + rng.normal(0, 4)
-                cy = y0 + r * (NOTE_MM + gap) + NOTE_MM / 2 + rng.normal(0, 4)
+                cx = x_at + c * (pitch_x + gap) + pitch_x / 2 + rng.normal(0, 4)
+                cy = y0 + r * (pitch_y + gap) + pitch_y / 2 + rng.normal(0, 4)
                 if rng.random() < lv.note_overlap_p:  # stuck over a neighbour's corner
-                    cx -= float(rng.uniform(0.2, 0.35)) * (NOTE_MM + gap)
-                    cy -= float(rng.uniform(0.1, 0.3)) * NOTE_MM
+                    cx -= float(rng.uniform(0.2, 0.35)) * (pitch_x + gap)
+                    cy -= float(rng.uniform(0.1, 0.3)) * pitch_y
+                pack = packs[0]
+                if len(packs) > 1 and packs_rng is not None and packs_rng.random() < other_share:
+                    pack = packs[1]
                 spin = lv.note_spin_p and rng.random() < lv.note_spin_p
                 angle = float(rng.uniform(-20, 20) if spin else rng.normal(0, 2.5))
                 lift = float(rng.uniform(0, lv.note_lift_mm)) if rng.random() < 0.5 else 0.0
@@ -129,7 +164,7 @@ def plan_wall(
                         board="wall",
                         zone=f"g{g + 1}",
                         center_mm=(float(cx), float(cy)),
-                        size_mm=NOTE_MM,
+                        size_mm=pack[0],
                         angle_deg=angle,
                         color=colour,
                         rgb=tuple(float(v) for v in rgb),
@@ -137,10 +172,11 @@ def plan_wall(
                         curl=float(rng.uniform(0, 1)),
                         lift_mm=lift,
                         lift_corner=float(rng.uniform(0, 0.6)),
+                        height_mm=0.0 if pack[0] == pack[1] else pack[1],
                     )
                 )
                 names.append(NOTE_NAMES.get((colour, shade), colour))
-        x_at += cols * (NOTE_MM + gap) + float(rng.uniform(110, 260))
+        x_at += cols * (pitch_x + gap) + float(rng.uniform(110, 260))
     dots: list[DotDeco] = []
     on: list[int | None] = []
     r = dot_mm / 2
@@ -151,7 +187,11 @@ def plan_wall(
         for _ in range(k * 6):
             if len(placed) >= k:
                 break
-            loc = rng.uniform(-NOTE_MM / 2 + r + 4, NOTE_MM / 2 - r - 4, 2)
+            half = np.array([note.size_mm, note.tall_mm]) / 2
+            if note.height_mm or note.size_mm != NOTE_MM:
+                loc = rng.uniform(-half + r + 4, np.maximum(half - r - 4, -half + r + 4), 2)
+            else:  # the usual square: the draws every existing seed was made with
+                loc = rng.uniform(-NOTE_MM / 2 + r + 4, NOTE_MM / 2 - r - 4, 2)
             if any(np.hypot(*(loc - p)) < 2 * r * 1.05 for p in placed):
                 continue
             placed.append(loc)
@@ -159,16 +199,20 @@ def plan_wall(
             centre = note.to_board(loc[None])[0]
             dots.append(_sticker(centre, dot_mm, c, rng))
             on.append(i)
-    x0 = min(n.center_mm[0] for n in notes) - NOTE_MM
-    x1 = max(n.center_mm[0] for n in notes) + NOTE_MM
-    y0 = min(n.center_mm[1] for n in notes) - NOTE_MM
-    y1 = max(n.center_mm[1] for n in notes) + NOTE_MM
+    big = max(max(n.size_mm, n.tall_mm) for n in notes)
+    x0 = min(n.center_mm[0] for n in notes) - big
+    x1 = max(n.center_mm[0] for n in notes) + big
+    y0 = min(n.center_mm[1] for n in notes) - big
+    y1 = max(n.center_mm[1] for n in notes) + big
     free = int(rng.integers(2, 9))
     tries = 0
     while free > 0 and tries < 200:
         tries += 1
         p = rng.uniform((x0 + 20, y0 + 20), (x1 - 20, y1 - 20))
-        if any(np.hypot(*(p - np.array(n.center_mm))) < NOTE_MM * 0.75 + r + 6 for n in notes):
+        if any(
+            np.hypot(*(p - np.array(n.center_mm))) < max(n.size_mm, n.tall_mm) * 0.75 + r + 6
+            for n in notes
+        ):
             continue
         if any(np.hypot(p[0] - d.center_mm[0], p[1] - d.center_mm[1]) < 2 * r * 1.05 for d in dots):
             continue
@@ -219,6 +263,7 @@ _STREAMS = {
     "ml-noise": 104,
     "ml-room": 105,  # the room around the wall (clutter): its own streams, so that turning it
     "ml-room-render": 106,  # on changes nothing else of a photo's plan
+    "ml-packs": 107,  # the note packs (wall_packs): a level without other packs draws nothing
 }
 
 
@@ -239,7 +284,9 @@ def render_markerless(
     around the wall in view (capture.synth.clutter) always (True), never (False), or as the
     level says (None: its clutter_p)."""
     lv = synth.level(level)
-    layout = plan_wall(rng_for(seed, "ml-plan", index), level, synth)
+    layout = plan_wall(
+        rng_for(seed, "ml-plan", index), level, synth, rng_for(seed, "ml-packs", index)
+    )
     rng = rng_for(seed, "ml-render", index)
     x0, y0, x1, y1 = layout.bbox
     room_rng = rng_for(seed, "ml-room", index)
@@ -382,6 +429,8 @@ def wall_truth(
                 "side_px": round(float(np.mean(np.linalg.norm(np.roll(c, -1, 0) - c, axis=1))), 2),
             }
         )
+        if (n.size_mm, n.tall_mm) != PACKS_MM[0]:  # another pack (the usual one: no key, so
+            notes[-1]["size_mm"] = [n.size_mm, n.tall_mm]  # the existing truths stay as made)
     free = []
     radii = []
     for d, on in zip(layout.dots, layout.dot_note, strict=True):

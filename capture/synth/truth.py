@@ -207,7 +207,7 @@ def hidden_chars(
     reader, human or OCR, can read."""
     if note.writing is None:
         return []
-    local, which = _char_points(note.writing, note.size_mm)
+    local, which = _char_points(note.writing, note.text_mm)
     if not len(local):
         return []
     pts = note.to_board(local)
@@ -235,7 +235,7 @@ def writing_visibility(
     foreground object: what any reader, human or OCR, can see of its text."""
     if note.writing is None:
         return 1.0
-    local = _ink_points(note.writing, note.size_mm)
+    local = _ink_points(note.writing, note.text_mm)
     if not len(local):
         return 1.0
     pts = note.to_board(local)
