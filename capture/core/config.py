@@ -810,6 +810,13 @@ class MarkerlessConfig:
     # clean quadrilateral on a real kanban board). At 1.0 a 1.5:1 note there (a square
     # foreshortened), 1.08 x its band's side, went to the square coverer and got two squares
     lone_quad_max: float = 1.12
+    # ... its sides within this ratio of each other: notes come in a few packs, the longest
+    # 5:3 (76 x 127 mm, 3 x 5 in; lined 102 x 152 mm 3:2), and a wall turned 30-35 degrees
+    # from the camera (medium's tilt) foreshortens the short sides of an upright card to
+    # 1.9-2.0:1 as seen (generated 76 x 127 cards beside 76 mm squares: 1.95, split into three
+    # squares under rect_aspect_max). Two notes of one colour in a column are told by their
+    # seam after (split_at_seam), as a stack the square coverer lays is
+    lone_quad_aspect_max: float = 2.0
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)

@@ -128,10 +128,13 @@ def _filled_quad(one: np.ndarray, cfg: MarkerlessConfig) -> bool:
     return float(one.sum()) >= cfg.rect_fill_min * q_area
 
 
-def _one_note_quad(one: np.ndarray, cfg: MarkerlessConfig) -> np.ndarray | None:
+def _one_note_quad(
+    one: np.ndarray, cfg: MarkerlessConfig, aspect_max: float | None = None
+) -> np.ndarray | None:
     """The corners (blob px) of a blob that is one clean quadrilateral (any convex one
-    perspective makes of a note: see lone_quads), or None."""
-    if not clean_quad(one, cfg) or elliptic(one, cfg.ellipse_fit_min):
+    perspective makes of a note: see lone_quads; its sides within aspect_max, by default
+    rect_aspect_max), or None."""
+    if not clean_quad(one, cfg, aspect_max) or elliptic(one, cfg.ellipse_fit_min):
         return None
     cs, _ = cv2.findContours(one.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     return _quad_of_blob(max(cs, key=cv2.contourArea))
@@ -379,7 +382,7 @@ def lone_quads(
         s = side_at(cents[i])
         part = labels[y : y + bh, x : x + bw] == i
         whole = _fill_holes(part, area)  # ink and stickers inside are the note's
-        if not (lo * s) ** 2 <= whole.sum() <= (m.lone_quad_max * s) ** 2:
+        if not (lo * s) ** 2 <= whole.sum() <= (m.lone_quad_max * s) ** 2 * m.lone_quad_aspect_max:
             continue  # larger: maybe two notes one over the other (the square finder's)
         cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         contour = max(cs, key=cv2.contourArea)  # the blob's outline (its holes filled or not)
@@ -394,8 +397,10 @@ def lone_quads(
         sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
         q_area = float(cv2.contourArea(quad.astype(np.float32)))
         fill = float(whole.sum()) / max(q_area, 1.0)
-        if sides.max() > m.rect_aspect_max * sides.min() or fill < m.rect_fill_min:
+        if sides.max() > m.lone_quad_aspect_max * sides.min() or fill < m.rect_fill_min:
             continue
+        if whole.sum() > (m.lone_quad_max * s) ** 2 * _aspect(quad):
+            continue  # wider than a note there: maybe two one over the other (the coverer's)
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
     return out, rest
@@ -438,13 +443,24 @@ def part_quads(
             continue  # a part no quadrilateral: a note under another, the coverer's whole
         for one, c in pieces:
             s = side_at(np.array([x + c[0], y + c[1]]))
-            q = _one_note_quad(one, m)
-            if q is None or not (lo * s) ** 2 <= one.sum() <= (m.lone_quad_max * s) ** 2:
+            q = _one_note_quad(one, m, m.lone_quad_aspect_max)
+            if q is None:
                 continue  # the square coverer's
+            if not (lo * s) ** 2 <= one.sum() <= (m.lone_quad_max * s) ** 2 * _aspect(q):
+                continue
             q_area = float(cv2.contourArea(q.astype(np.float32)))
             out.append((q + np.array([x, y], np.float64), min(1.0, float(one.sum()) / q_area)))
             rest[y : y + bh, x : x + bw] &= ~one
     return out, rest
+
+
+def _aspect(quad: np.ndarray) -> float:
+    """A quadrilateral's length over its width (the means of its opposite sides), at least 1:
+    a card (76 x 127 mm, 3 x 5 in) is as wide as a square note and longer, so its area is
+    bounded by a note's side squared times this, not by a note's area."""
+    sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+    a, b = sides[0] + sides[2], sides[1] + sides[3]
+    return float(max(a, b) / max(min(a, b), 1e-9))
 
 
 def m_aspect_min(cfg: Config) -> float:
@@ -463,9 +479,10 @@ def order_corners(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0)
 
 
-def clean_quad(whole: np.ndarray, cfg: MarkerlessConfig) -> bool:
+def clean_quad(whole: np.ndarray, cfg: MarkerlessConfig, aspect_max: float | None = None) -> bool:
     """Whether a blob (holes filled) fills the least quadrilateral enclosing it at
-    rect_fill_min, that quadrilateral's sides within rect_aspect_max of each other."""
+    rect_fill_min, that quadrilateral's sides within aspect_max (default rect_aspect_max) of
+    each other."""
     cs, _ = cv2.findContours(whole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     quad = _quad_of_blob(max(cs, key=cv2.contourArea)) if cs else None
     if quad is None:
@@ -473,7 +490,8 @@ def clean_quad(whole: np.ndarray, cfg: MarkerlessConfig) -> bool:
     sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
     q_area = float(cv2.contourArea(quad.astype(np.float32)))
     fill = float(whole.sum()) / max(q_area, 1.0)
-    return sides.max() <= cfg.rect_aspect_max * sides.min() and fill >= cfg.rect_fill_min
+    most = cfg.rect_aspect_max if aspect_max is None else aspect_max
+    return sides.max() <= most * sides.min() and fill >= cfg.rect_fill_min
 
 
 def scale_bands(
