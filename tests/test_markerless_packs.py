@@ -1,0 +1,128 @@
+"""Walls with notes of several real pack sizes (76 x 76, 76 x 127, 100 x 100, 38 x 51 and
+102 x 152 mm, one wall often holding two): the generator draws them with exact truth at level
+hard only (easy and medium walls stay as they were), the bench scores each note by its own
+side, and a card seen askew is found as one note, not split into squares (issue 20)."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from capture.app.json_out import markerless_to_dict
+from capture.bench.markerless import score_photo
+from capture.core.config import CONFIG
+from capture.io.decode import load_photo
+from capture.synth.markerless_scene import (
+    NOTE_MM,
+    PACKS_MM,
+    plan_wall,
+    render_markerless,
+    rng_for,
+    wall_packs,
+)
+from capture.vision.markerless_read import read_wall
+
+
+def _mixed_synth():
+    """The generator's medium level with every wall drawn from other packs."""
+    s = CONFIG.synth
+    return dataclasses.replace(s, medium=dataclasses.replace(s.medium, note_packs_p=1.0))
+
+
+@pytest.mark.slow
+def test_easy_and_medium_walls_hold_the_usual_notes_only() -> None:
+    """At easy and medium no wall draws another pack and the packs' stream is left untouched
+    (the team's sets and the bench's seeds stay byte-identical); at hard some walls do."""
+    for level in ("easy", "medium"):
+        assert CONFIG.synth.level(level).note_packs_p == 0.0
+        for index in range(6):
+            packs = rng_for(41, "ml-packs", index)
+            layout = plan_wall(rng_for(41, "ml-plan", index), level, CONFIG.synth, packs)
+            assert {(n.size_mm, n.tall_mm) for n in layout.notes} == {(NOTE_MM, NOTE_MM)}
+            fresh = rng_for(41, "ml-packs", index)
+            assert packs.random() == fresh.random()  # nothing was drawn from it
+    hard = CONFIG.synth.hard.note_packs_p
+    drawn = [wall_packs(rng_for(42, "ml-packs", i), hard)[0] for i in range(40)]
+    assert any(p != (PACKS_MM[0],) for p in drawn)
+    assert any(p == (PACKS_MM[0],) for p in drawn)
+    assert all(set(p) <= set(PACKS_MM) | {(h, w) for w, h in PACKS_MM} for p in drawn)
+
+
+@pytest.mark.slow
+def test_truth_gives_each_note_of_another_pack_its_size() -> None:
+    """A wall mixing two packs: each note of the other pack carries its size in mm, and its
+    outline in the photo is that shape (sides in the ratio of the pack's, up to the
+    perspective); the notes do not overlap more than the level's overlaps make them."""
+    synth = _mixed_synth()
+    seen: set[tuple[float, float]] = set()
+    for index in range(4):
+        layout = plan_wall(
+            rng_for(501, "ml-plan", index), "medium", synth, rng_for(501, "ml-packs", index)
+        )
+        for n in layout.notes:
+            seen.add((n.size_mm, n.tall_mm))
+            c = n.corners_mm()
+            assert np.isclose(np.linalg.norm(c[1] - c[0]), n.size_mm)
+            assert np.isclose(np.linalg.norm(c[3] - c[0]), n.tall_mm)
+    assert len(seen) >= 3
+    _, truth = render_markerless(3, 501, "medium", 1.0, synth=synth, clutter=False)
+    other = [n for n in truth["notes"] if "size_mm" in n]
+    usual = [n for n in truth["notes"] if "size_mm" not in n]
+    assert other and usual
+    for n in other:
+        c = np.array(n["corners_px"])
+        w = (np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])) / 2
+        h = (np.linalg.norm(c[3] - c[0]) + np.linalg.norm(c[2] - c[1])) / 2
+        ratio = n["size_mm"][1] / n["size_mm"][0]
+        assert abs(np.log((h / w) / ratio)) < np.log(1.4)  # a tilt shapes it, no more
+
+
+def test_the_bench_matches_each_note_within_its_own_side() -> None:
+    """A found note 0.3 x a large card's side from its centre is that card (the photo's
+    median note side, of the small usual squares, would have called it a false note), and
+    one 0.3 x a usual square's side off a usual square still is that square."""
+    card = {"id": "n01", "color": "yellow", "text": "", "dots": {}, "required": True,
+            "corners_px": [[0, 0], [200, 0], [200, 134], [0, 134]], "center_px": [100, 67],
+            "side_px": 167.0, "size_mm": [152.0, 102.0]}
+    squares = [
+        {"id": f"n0{k + 2}", "color": "pink", "text": "", "dots": {}, "required": True,
+         "corners_px": [[x, 400], [x + 100, 400], [x + 100, 500], [x, 500]],
+         "center_px": [x + 50, 450], "side_px": 100.0}
+        for k, x in enumerate((0, 200, 400))
+    ]
+    truth = {"size_px": [1000, 1000], "notes": [card, *squares], "free_dots": []}
+
+    def found(x: float, y: float, colour: str) -> dict:
+        return {"center": [x / 1000, y / 1000], "color": colour, "dots": {}, "text": ""}
+
+    doc = {"notes": [found(100 + 50, 67, "yellow"), found(50 + 30, 450, "pink"),
+                     found(250, 450, "pink"), found(450, 450, "pink")], "dots": []}
+    s = score_photo(truth, doc)
+    assert (s["hit"], s["false"]) == (4, 0)
+    doc["notes"][1] = found(50 + 40, 450, "pink")  # 0.4 x its side off: no match
+    s = score_photo(truth, doc)
+    assert (s["hit"], s["false"]) == (3, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", [2, 3])
+def test_cards_seen_askew_are_one_note_each(index: int) -> None:
+    """Seed 501's third and fourth walls with other packs (4 MP): upright lined 102 x 152 mm
+    cards throughout, and upright 76 x 127 mm cards among 76 mm squares, the wall turned from
+    the camera so that a card reads up to 2:1. Main at 6b1146b laid three squares on each of
+    the farther cards (the two ends false notes, the outline a third of the card's): every
+    required note is found once, no false note, every outline covers its paper."""
+    data, truth = render_markerless(index, 501, "medium", 4.0, synth=_mixed_synth(), clutter=False)
+    assert any("size_mm" in n and n["size_mm"][1] > n["size_mm"][0] for n in truth["notes"])
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "wall.jpg"
+        f.write_bytes(data)
+        rgb, _ = load_photo(f, CONFIG.limits)
+    doc = markerless_to_dict(read_wall(rgb, CONFIG, None), "wall.jpg", {})
+    s = score_photo(truth, doc)
+    assert s["hit"] == s["req"] and s["false"] == 0
+    assert s["outline_iou_ok"] == s["matched"]
