@@ -817,6 +817,11 @@ class MarkerlessConfig:
     # squares under rect_aspect_max). Two notes of one colour in a column are told by their
     # seam after (split_at_seam), as a stack the square coverer lays is
     lone_quad_aspect_max: float = 2.0
+    # ... and one longer than rect_aspect_max is a card only when at least this x the side
+    # there wide: 76 and 102 mm cards are a note's width or more, foreshortened by a 35 degree
+    # turn to 0.82 and the side rounded to its band (6 %): 0.77. Narrower strips that long
+    # are no pack (room photos c52/c49: a strip 0.5-0.6 of a note wide read as a note)
+    lone_card_width_min: float = 0.7
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)

@@ -401,6 +401,8 @@ def lone_quads(
             continue
         if whole.sum() > (m.lone_quad_max * s) ** 2 * _aspect(quad):
             continue  # wider than a note there: maybe two one over the other (the coverer's)
+        if not _card_wide(quad, s, m):
+            continue
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
     return out, rest
@@ -448,6 +450,8 @@ def part_quads(
                 continue  # the square coverer's
             if not (lo * s) ** 2 <= one.sum() <= (m.lone_quad_max * s) ** 2 * _aspect(q):
                 continue
+            if not _card_wide(q, s, m):
+                continue
             q_area = float(cv2.contourArea(q.astype(np.float32)))
             out.append((q + np.array([x, y], np.float64), min(1.0, float(one.sum()) / q_area)))
             rest[y : y + bh, x : x + bw] &= ~one
@@ -461,6 +465,18 @@ def _aspect(quad: np.ndarray) -> float:
     sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
     a, b = sides[0] + sides[2], sides[1] + sides[3]
     return float(max(a, b) / max(min(a, b), 1e-9))
+
+
+def _card_wide(quad: np.ndarray, side: float, m: MarkerlessConfig) -> bool:
+    """Whether a quadrilateral longer than rect_aspect_max as seen is as wide as a card: the
+    packs that long are 76 x 127 and 102 x 152 mm cards, a note's width or more, narrowed only
+    by the wall's turn (lone_card_width_min x the side there); a narrower strip that long is
+    a spine, a strip of a note under another or a printed block, no pack."""
+    if _aspect(quad) <= m.rect_aspect_max:
+        return True
+    sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+    width = min(sides[0] + sides[2], sides[1] + sides[3]) / 2
+    return bool(width >= m.lone_card_width_min * side)
 
 
 def m_aspect_min(cfg: Config) -> float:
