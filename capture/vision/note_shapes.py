@@ -468,13 +468,14 @@ def _aspect(quad: np.ndarray) -> float:
 
 
 def _card_wide(quad: np.ndarray, side: float, m: MarkerlessConfig) -> bool:
-    """Whether a quadrilateral longer than rect_aspect_max as seen is as wide as a card: the
+    """Whether a quadrilateral with a side longer than rect_aspect_max x another (as seen) is
+    as wide as a card: the
     packs that long are 76 x 127 and 102 x 152 mm cards, a note's width or more, narrowed only
     by the wall's turn (lone_card_width_min x the side there); a narrower strip that long is
     a spine, a strip of a note under another or a printed block, no pack."""
-    if _aspect(quad) <= m.rect_aspect_max:
-        return True
     sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+    if sides.max() <= m.rect_aspect_max * sides.min():
+        return True  # (as before the cards: any side within rect_aspect_max of the others)
     width = min(sides[0] + sides[2], sides[1] + sides[3]) / 2
     return bool(width >= m.lone_card_width_min * side)
 
