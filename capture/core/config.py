@@ -822,6 +822,11 @@ class MarkerlessConfig:
     # turn to 0.82 and the side rounded to its band (6 %): 0.77. Narrower strips that long
     # are no pack (room photos c52/c49: a strip 0.5-0.6 of a note wide read as a note)
     lone_card_width_min: float = 0.7
+    # ... and it fills its quadrilateral this much: one sheet has straight sides (a card
+    # seen askew on the generated mixed walls 0.99-1.0); two notes of one colour stacked in a
+    # column, never quite in line, step where they overlap (0.90-0.95 on plain set 54's fourth,
+    # room photos c54/c57, which such a pair's seam too faint for split_at_seam made one card)
+    card_fill_min: float = 0.97
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)

@@ -401,7 +401,7 @@ def lone_quads(
             continue
         if whole.sum() > (m.lone_quad_max * s) ** 2 * _aspect(quad):
             continue  # wider than a note there: maybe two one over the other (the coverer's)
-        if not _card_wide(quad, s, m):
+        if not _card(quad, float(whole.sum()), fill, s, m):
             continue
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
@@ -450,9 +450,9 @@ def part_quads(
                 continue  # the square coverer's
             if not (lo * s) ** 2 <= one.sum() <= (m.lone_quad_max * s) ** 2 * _aspect(q):
                 continue
-            if not _card_wide(q, s, m):
-                continue
             q_area = float(cv2.contourArea(q.astype(np.float32)))
+            if not _card(q, float(one.sum()), float(one.sum()) / max(q_area, 1.0), s, m):
+                continue
             out.append((q + np.array([x, y], np.float64), min(1.0, float(one.sum()) / q_area)))
             rest[y : y + bh, x : x + bw] &= ~one
     return out, rest
@@ -467,17 +467,20 @@ def _aspect(quad: np.ndarray) -> float:
     return float(max(a, b) / max(min(a, b), 1e-9))
 
 
-def _card_wide(quad: np.ndarray, side: float, m: MarkerlessConfig) -> bool:
-    """Whether a quadrilateral with a side longer than rect_aspect_max x another (as seen) is
-    as wide as a card: the
-    packs that long are 76 x 127 and 102 x 152 mm cards, a note's width or more, narrowed only
-    by the wall's turn (lone_card_width_min x the side there); a narrower strip that long is
-    a spine, a strip of a note under another or a printed block, no pack."""
+def _card(quad: np.ndarray, area: float, fill: float, side: float, m: MarkerlessConfig) -> bool:
+    """Whether a clean quadrilateral beyond one square note's bounds (area over
+    lone_quad_max x the side there squared, or a side over rect_aspect_max x another) is a
+    card (76 x 127, 102 x 152 mm): as wide as one (lone_card_width_min x the side there: those
+    packs are a note's width or more, narrowed only by the wall's turn; a narrower strip that
+    long is a spine, a strip of a note under another or a printed block) and one sheet, its
+    sides straight (fill of its quadrilateral card_fill_min or more: two notes stacked in a
+    column are never quite in line, their outline steps where one overlaps the other).
+    Within those bounds: True (as before the cards)."""
     sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
-    if sides.max() <= m.rect_aspect_max * sides.min():
-        return True  # (as before the cards: any side within rect_aspect_max of the others)
+    if area <= (m.lone_quad_max * side) ** 2 and sides.max() <= m.rect_aspect_max * sides.min():
+        return True
     width = min(sides[0] + sides[2], sides[1] + sides[3]) / 2
-    return bool(width >= m.lone_card_width_min * side)
+    return bool(width >= m.lone_card_width_min * side and fill >= m.card_fill_min)
 
 
 def m_aspect_min(cfg: Config) -> float:
