@@ -127,3 +127,26 @@ def test_cards_seen_askew_are_one_note_each() -> None:
     s = score_photo(truth, doc)
     assert s["hit"] == s["req"] and s["false"] == 0
     assert s["outline_iou_ok"] == s["matched"]
+
+
+def test_a_card_is_one_lone_note_a_strip_or_a_stepped_pair_is_not() -> None:
+    """lone_quads with a note side of 60 px: an upright card 60 x 115 px (a 76 x 127 mm card
+    seen askew, 1.9:1) is one note; a strip 30 px wide as long (half a note: a spine, a
+    strip of a note under another) is not, nor two notes 60 px wide stacked in a column a
+    few px out of line (their outline steps where they overlap)."""
+    from capture.vision.note_shapes import lone_quads
+
+    def one(mask: np.ndarray) -> int:
+        quads, _ = lone_quads(mask, lambda _c: 60.0, CONFIG)
+        return len(quads)
+
+    card = np.zeros((300, 300), bool)
+    card[80:195, 100:160] = True
+    assert one(card) == 1
+    strip = np.zeros((300, 300), bool)
+    strip[80:137, 100:130] = True
+    assert one(strip) == 0
+    pair = np.zeros((300, 300), bool)
+    pair[60:120, 100:160] = True
+    pair[115:175, 106:166] = True
+    assert one(pair) == 0
