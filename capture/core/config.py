@@ -1600,6 +1600,17 @@ class MarkerlessConfig:
     stack_step_min: float = 1.0
     stack_step_ratio: float = 2.0
     stack_ink_de: float = 10.0
+    # Whether two outlines of one paper are one sheet (wall_notes._no_edge_between) asks the
+    # step across each only where stack_paper_min or more of its points inside the other are
+    # paper both sides: a side of one of the coverer's two squares over a large note running
+    # along a line of its writing has most of its points on ink and the rest on the letters'
+    # blurred rims (L* 50-55 on a paper at 60, within stack_ink_de), which step like an edge
+    # (generated set 43 IMG_0006: 72 of 164 points paper, step 2.6, one pink note read as
+    # two stacked). Under it the step tells nothing (left out; the other must be flat). An
+    # upper note's edge with a dark shadow leaves few paper points too: the fit's seam test
+    # comes first there (FittedQuad.edged), and on_top weighs every paper point as before.
+    # 0: measured wherever any paper is, as before
+    stack_paper_min: float = 0.5
     stack_blur_px: float = 1.5  # work px (2 per mm): the image smoothed first (grain, JPEG)
     outline_seam_angle: float = 15.0
     # An outline split_aspect_min or more longer than a note there (its outline_aspect_near

@@ -26,14 +26,14 @@ in wall_types; WallScene, find_wall's result, is here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from capture.core.config import CONFIG, Config, MarkerlessConfig
 from capture.vision.note_shapes import note_scale, scale_field
-from capture.vision.note_stack import on_top, stack_order
+from capture.vision.note_stack import on_top, stack_order, undecided_owner
 from capture.vision.wall_notes import (
     colour_edges,
     cover_notes,
@@ -305,6 +305,15 @@ def find_wall(
     order = stack_order(len(notes), stacked)
     hw = wall_plane(quads, m.note_mm, m)
     dots, r_px = find_stickers(rgb, img, probe, notes, sticker_refs, config, order, hw)
+    # a sticker in the overlap of two outlines neither of which is known to lie on the
+    # other: the one it lies deeper inside (the stack order gave it to the later one)
+    outlines = [np.array(n.corners, np.float64) for n in notes]
+    dots = [
+        d
+        if d.on_note is None
+        else replace(d, on_note=undecided_owner(np.array(d.center), outlines, stacked, d.on_note))
+        for d in dots
+    ]
     # and the sheets the ground around a free sticker runs on over: printed dots
     free = [d for d in dots if d.on_note is None]
     if sheets and free:  # those on a sheet found already need no look

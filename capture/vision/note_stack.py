@@ -37,13 +37,17 @@ def _edge_inside(
     papers: tuple[np.ndarray, np.ndarray],
     margin: float,
     paper_de: float,
+    paper_min: float = 0.0,
 ) -> float | None:
     """The median colour step across quad q's outline where it lies inside `other` (deeper
     than `margin` px in it): the CIELAB distance between `margin` px outside and inside it
     at each pixel along those parts where both are paper (within paper_de of either note's:
     the lower note's outline may run along a line of the upper one's writing). None when
-    too little of it lies inside."""
+    too little of it lies inside. NaN when under `paper_min` of what lies inside is paper
+    both sides: the line runs along writing (or stickers), and what steps across it is the
+    blurred rim of the ink, within paper_de of the paper, not the paper's end."""
     steps = []
+    inside = 0
     for i in range(4):
         a, b = q[i], q[(i + 1) % 4]
         length = float(np.linalg.norm(b - a))
@@ -71,7 +75,13 @@ def _edge_inside(
         for v in (out, inn):
             paper &= np.min([np.linalg.norm(v - p, axis=1) for p in papers], axis=0) < paper_de
         steps.append(np.linalg.norm(out - inn, axis=1)[paper])
-    if not steps or sum(len(s) for s in steps) < 3 * margin:
+        inside += len(out)
+    if inside < 3 * margin:
+        return None
+    kept = sum(len(s) for s in steps)
+    if kept < paper_min * inside:
+        return float("nan")
+    if kept < 3 * margin:
         return None
     return float(np.median(np.concatenate(steps)))
 
@@ -118,12 +128,14 @@ def edge_steps(
 ) -> tuple[float | None, float | None]:
     """The steps on_top weighs for two overlapping notes of one colour (lab32: the work
     image's CIELAB smoothed by stack_blur_px): across q1's outline inside q2, and q2's
-    inside q1 (_edge_inside; None where too little of it lies inside)."""
+    inside q1 (_edge_inside; None where too little of it lies inside, NaN where under
+    stack_paper_min of it is paper both sides: along a line of writing no step can be told,
+    whether the two are one sheet is left to the fit's seams)."""
     side = float(np.mean([np.linalg.norm(np.roll(q, -1, 0) - q, axis=1) for q in (q1, q2)]))
     margin = max(2.0, cfg.stack_margin * side)
     return (
-        _edge_inside(lab32, q1, q2, papers, margin, cfg.stack_ink_de),
-        _edge_inside(lab32, q2, q1, papers, margin, cfg.stack_ink_de),
+        _edge_inside(lab32, q1, q2, papers, margin, cfg.stack_ink_de, cfg.stack_paper_min),
+        _edge_inside(lab32, q2, q1, papers, margin, cfg.stack_ink_de, cfg.stack_paper_min),
     )
 
 
@@ -151,6 +163,8 @@ def _edge_on_top(
     cfg: MarkerlessConfig,
 ) -> int | None:
     """0 when q1's outline shows inside q2 and not q2's inside q1, 1 the other way."""
+    # (every point where both sides are paper, however few: the upper note's shadow on the
+    # lower one leaves few there, and its step is what tells; edge_steps asks for more)
     e1 = _edge_inside(lab, q1, q2, papers, margin, cfg.stack_ink_de)
     e2 = _edge_inside(lab, q2, q1, papers, margin, cfg.stack_ink_de)
     if e1 is None or e2 is None or abs(e1 - e2) < cfg.stack_step_min:
@@ -158,6 +172,32 @@ def _edge_on_top(
     if max(e1, e2) < cfg.stack_step_ratio * min(e1, e2):
         return None
     return 0 if e1 > e2 else 1
+
+
+def undecided_owner(
+    point: np.ndarray, quads: list[np.ndarray], pairs: list[tuple[int, int]], owner: int
+) -> int:
+    """The note a point (a sticker's centre) lying inside `owner`'s outline is given to, when
+    it lies inside other outlines too (quads: the notes' outlines; pairs: (upper, lower) as
+    on_top decided them). Of the outlines holding it that no other one holding it is known
+    to lie on, the one it lies deepest inside: where nothing told which of two notes is on
+    top, the overlap is the error of both outlines (each a little off its paper, or a side
+    of each guessed past the seam where two notes meet) and a point is more surely on the
+    paper whose outline's nearest side is farther from it. A note known to lie under
+    another holding the point is not asked: the upper one's paper is what shows there."""
+    pt = (float(point[0]), float(point[1]))
+    depth = {
+        k: cv2.pointPolygonTest(np.asarray(q, np.float32).reshape(-1, 1, 2), pt, True)
+        for k, q in enumerate(quads)
+    }
+    holding = [k for k, d in depth.items() if d > 0]
+    if owner not in holding or len(holding) < 2:
+        return owner
+    under = {lower for upper, lower in pairs if upper in holding}
+    tops = [k for k in holding if k not in under]
+    if owner not in tops or len(tops) < 2:
+        return owner
+    return max(tops, key=lambda k: depth[k])
 
 
 def stack_order(count: int, pairs: list[tuple[int, int]]) -> list[int]:

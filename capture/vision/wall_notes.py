@@ -798,8 +798,10 @@ def _no_edge_between(
     # askew cross: post-its-9, 3.4 each)
     if lab32 is None:
         lab32 = cv2.GaussianBlur(np.asarray(lab, np.float32), (0, 0), cfg.stack_blur_px)
-    steps = edge_steps(lab32, a.quad, b.quad, papers, cfg)
-    return all(e is not None and e < cfg.stack_step_min for e in steps)
+    # (a line running mostly along writing tells nothing either way: NaN, left out; the
+    # other one must still be measured flat)
+    steps = [e for e in edge_steps(lab32, a.quad, b.quad, papers, cfg) if e is None or e == e]
+    return bool(steps) and all(e is not None and e < cfg.stack_step_min for e in steps)
 
 
 def _one_paper(
