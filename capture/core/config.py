@@ -1606,7 +1606,8 @@ class MarkerlessConfig:
     # along a line of its writing has most of its points on ink and the rest on the letters'
     # blurred rims (L* 50-55 on a paper at 60, within stack_ink_de), which step like an edge
     # (generated set 43 IMG_0006: 72 of 164 points paper, step 2.6, one pink note read as
-    # two stacked). Under it the step tells nothing (left out; the other must be flat). An
+    # two stacked). Under it the step tells nothing (left out: the other, when measured, must
+    # be flat; both along writing, the fit's seams decide, as they do first anyway). An
     # upper note's edge with a dark shadow leaves few paper points too: the fit's seam test
     # comes first there (FittedQuad.edged), and on_top weighs every paper point as before.
     # 0: measured wherever any paper is, as before

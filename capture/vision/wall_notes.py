@@ -770,12 +770,13 @@ def _no_edge_between(
     FittedQuad.edged, and it runs along the whole side, note_outline.seam_along: a line of
     writing the fit took breaks between letters), and at least one such side; and the
     step across each outline inside the other (note_stack.edge_steps, where the fit found
-    no line) is noise. Two notes of one colour stacked show the upper
-    one's edge over the lower one (its shadow, a brightness step: a seam, which the fit
-    takes; the lower one's side is then at that seam, not inside); touching ones a seam on
-    their common side, and do not overlap. The square coverer lays squares of the usual size, and
-    a note larger than its neighbours, or rectangular (76 x 127 mm), gets two over its one
-    paper: the side of each inside the other lies on flat paper, the paper running on.
+    no line) is noise (a line running along writing, NaN, tells nothing and is left
+    out). Two notes of one colour stacked show the upper one's edge over the lower one
+    (its shadow, a brightness step: a seam, which the fit takes; the lower one's side is
+    then at that seam, not inside); touching ones a seam on their common side, and do not
+    overlap. The square coverer lays squares of the usual size, and a note larger than its
+    neighbours, or rectangular (76 x 127 mm), gets two over its one paper: the side of each
+    inside the other lies on flat paper, the paper running on.
     lab32: lab smoothed by stack_blur_px (note_stack.edge_steps), made here when None."""
     if overlap_share(a.quad, b.quad) < cfg.stack_overlap_min:
         return False
@@ -798,10 +799,10 @@ def _no_edge_between(
     # askew cross: post-its-9, 3.4 each)
     if lab32 is None:
         lab32 = cv2.GaussianBlur(np.asarray(lab, np.float32), (0, 0), cfg.stack_blur_px)
-    # (a line running mostly along writing tells nothing either way: NaN, left out; the
-    # other one must still be measured flat)
+    # (a line running mostly along writing tells nothing either way: NaN, left out; each
+    # one measured must be flat, and with both along writing the fit's seams, none, decide)
     steps = [e for e in edge_steps(lab32, a.quad, b.quad, papers, cfg) if e is None or e == e]
-    return bool(steps) and all(e is not None and e < cfg.stack_step_min for e in steps)
+    return all(e is not None and e < cfg.stack_step_min for e in steps)
 
 
 def _one_paper(
