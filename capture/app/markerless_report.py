@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from capture.core.colour_names import COLOUR_FR_F
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES
 
 
@@ -21,11 +22,15 @@ def _note_label(number: int | None, note: dict, colour_fr: dict[str, str]) -> st
     return f"post-it n° {number}, {colour}" + (f" : « {text} »" if text else " (sans texte lu)")
 
 
-def _dot_label(dot: dict, rejected: bool, on_number: int | None,
-               colour_fr: dict[str, str]) -> str:
+def _dot_name(colour: str) -> str:
+    """"gommette verte": the colour agreed with the sticker (capture.core.colour_names)."""
+    return "gommette " + COLOUR_FR_F.get(colour, colour)
+
+
+def _dot_label(dot: dict, rejected: bool, on_number: int | None) -> str:
     """A sticker ringed on the photo named for a screen reader, in French: its colour and where
     it is ("gommette rouge sur le post-it n° 3", "gommette bleue hors post-it")."""
-    name = "gommette " + colour_fr.get(dot["color"], dot["color"])
+    name = _dot_name(dot["color"])
     if rejected:
         return name + " écartée (pas une gommette)"
     on = dot.get("on_note")
@@ -90,8 +95,8 @@ def markerless_model(
                 # the number of the note it is on, as in the ranked table (None: off the notes)
                 "on_n": number.get((file, d.get("on_note"))),
                 "rejected": rejected,
-                "label": _dot_label(d, rejected, number.get((file, d.get("on_note"))),
-                                    colour_fr),
+                "name": _dot_name(d["color"]),
+                "label": _dot_label(d, rejected, number.get((file, d.get("on_note")))),
                 "edited": bool(d.get("verified")),
                 "hex": sticker_hex.get(d["color"], sticker_hex.get("unknown", "#888")),
             }

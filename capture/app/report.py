@@ -46,7 +46,7 @@ from capture.app.markerless_report import (
     row_anchor,
     view_anchor,
 )
-from capture.core.colour_names import COLOUR_FR
+from capture.core.colour_names import COLOUR_FR, COLOUR_FR_F
 from capture.core.config import CONFIG, Config
 from capture.core.errors import UsageError
 from capture.core.model import KitLayout
@@ -500,7 +500,8 @@ def build_model(outputs: Outputs, assets: dict[str, dict], config: Config = CONF
         "walls": walls, "flags": flags, "flag_groups": review.groups, "photos": photos,
         "data": data, "progress": progress, "board_names": board_names(layout),
         "note_colours": layout.get("notes", {}).get("colors", []),
-        "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "severity_fr": SEVERITY_FR,
+        "sticker_colours": sticker_colours, "colour_fr": COLOUR_FR, "colour_fr_f": COLOUR_FR_F,
+        "severity_fr": SEVERITY_FR,
         "sticker_hex": STICKER_HEX,
         "skipped": session.get("skipped", []),
         "applied": session.get("corrections_applied", []),
@@ -655,7 +656,7 @@ def _script_data(ctx: ReportContext, outputs: Outputs, merged: dict) -> dict:
         [session["workshop"]] + [[d["file"], d.get("sha256")] for _s, d in outputs.photos]
     ).encode()).hexdigest()[:16]
     return {"version": 1, "workshop": session["workshop"], "run": run_id, "notes": data_notes,
-            "votes": data_votes, "colour_fr": COLOUR_FR,
+            "votes": data_votes, "colour_fr": COLOUR_FR, "colour_fr_f": COLOUR_FR_F,
             "markerless": markerless_script_data(session),
             # the notes added by a person already in these outputs ("board|id": text, colour):
             # the page drops an addition kept in the browser once it is applied as it stands

@@ -514,6 +514,7 @@
   /* --- what the machine missed: click its place on the straightened board, or on the photo of
      a wall read with no board (a note, or a sticker: data-kind "wall-note" / "wall-dot") --- */
   var colourFr = data.colour_fr || {};
+  var colourFrF = data.colour_fr_f || colourFr;  // feminine: "gommette verte"
   var adding = null;  // the .add-note block waiting for a click on its board or photo
   function kindOf(block) { return block.getAttribute("data-kind") || "board"; }
   function stageOf(block) {
@@ -789,7 +790,7 @@
     var s = c.set || {};
     var colour = s.color || dot.getAttribute("data-color");
     var fd = c.false_detection !== undefined ? c.false_detection : dot.getAttribute("data-rejected") === "1";
-    var name = "gommette " + (colourFr[colour] || colour);
+    var name = "gommette " + (colourFrF[colour] || colour);
     name += fd ? " écartée (pas une gommette)"
       : " " + onLabel(svg, s.on_note !== undefined ? s.on_note : dot.getAttribute("data-on"));
     return name + ", corrigée, pas encore appliquée";
@@ -831,7 +832,7 @@
           circle.setAttribute("r", String(Math.max(3, 0.1 * side)));
           circle.style.setProperty("--c", stickerHex(c.set.color));
           circle.setAttribute("role", "img");
-          circle.setAttribute("aria-label", "gommette " + (colourFr[c.set.color] || c.set.color) +
+          circle.setAttribute("aria-label", "gommette " + (colourFrF[c.set.color] || c.set.color) +
                               " à ajouter, " + onLabel(svg, c.set.on_note) + ", pas encore appliquée");
           svg.appendChild(circle);
         } else if (t.dot !== undefined) {
