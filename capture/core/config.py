@@ -564,6 +564,10 @@ class SynthLevel:
     # 102 x 152 mm) throughout or mixed with the usual 76 mm squares (markerless_scene.
     # wall_packs); 0 at easy and medium so the bench seeds' figures stay comparable
     note_packs_p: float = 0.0
+    # per markerless photo: dot voting as it happens (popular notes with 8-20 dots touching
+    # and overlapping, two pack sizes, dots straddling a note's edge, a tight free cluster;
+    # markerless_scene.vote_dots); 0 at easy and medium for the same reason as clutter_p
+    vote_p: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -591,7 +595,7 @@ class SynthConfig:
         unknown_sticker_p=0.04, note_overlap_p=0.2, overflow_p=0.15, sticker_touch_p=0.25,
         note_lift_mm=14.0, note_spin_p=0.1, note_stack_p=0.1,
         mixed_light_p=0.45, lens_k1=0.02, clip_p=0.2, arm_p=0.15, clutter_p=0.75,
-        note_packs_p=0.3))
+        note_packs_p=0.3, vote_p=0.5))
     canvas_px_per_mm_factor: float = 1.2  # boards render at 1.2x the photo's density, then warp
     canvas_px_per_mm_max: float = 6.0  # cap: keeps an A0 board's canvas affordable
     upside_down_p: float = 0.1  # landscape shots taken with the phone upside down (EXIF 3)

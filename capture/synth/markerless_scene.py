@@ -264,6 +264,7 @@ _STREAMS = {
     "ml-room": 105,  # the room around the wall (clutter): its own streams, so that turning it
     "ml-room-render": 106,  # on changes nothing else of a photo's plan
     "ml-packs": 107,  # the note packs (wall_packs): a level without other packs draws nothing
+    "ml-votes": 108,  # dot voting as it happens (vote_dots): its own stream, likewise
 }
 
 
@@ -279,14 +280,20 @@ def render_markerless(
     megapixels: float,
     synth: SynthConfig = CONFIG.synth,
     clutter: bool | None = None,
+    votes: bool | None = None,
 ) -> tuple[bytes, dict]:
     """One photo of a wall with no board: JPEG bytes and its truth. `clutter`: the room
     around the wall in view (capture.synth.clutter) always (True), never (False), or as the
-    level says (None: its clutter_p)."""
+    level says (None: its clutter_p). `votes`: dot voting as it happens (vote_dots) likewise,
+    as the level's vote_p says when None."""
     lv = synth.level(level)
     layout = plan_wall(
         rng_for(seed, "ml-plan", index), level, synth, rng_for(seed, "ml-packs", index)
     )
+    layout = plan_wall(rng_for(seed, "ml-plan", index), level, synth)
+    vote_rng = rng_for(seed, "ml-votes", index)
+    if (vote_rng.random() < lv.vote_p) if votes is None else votes:
+        layout = vote_dots(layout, vote_rng)
     rng = rng_for(seed, "ml-render", index)
     x0, y0, x1, y1 = layout.bbox
     room_rng = rng_for(seed, "ml-room", index)
@@ -337,6 +344,123 @@ def render_markerless(
     if room is not None:
         truth["clutter"] = room_truth(room, hmat, cam.size)
     return data, truth
+
+
+# sticker packs sold for dot voting: 8, 12 and 19 mm (Avery/Herma sizes); one wall often
+# mixes two packs
+DOT_PACKS_MM = (8.0, 12.0, 19.0)
+# a later voter's dot may cover an earlier one, but not so that less than this share of any
+# dot stays in view (a voter sticks a dot where it still shows as a vote of its own)
+VOTE_DOT_MIN_SEEN = 0.55
+# the share of a popular note dots may cover, counted as if none overlapped
+VOTE_NOTE_COVER = 0.5
+
+
+def _disc_points(centre: tuple[float, float], r: float) -> np.ndarray:
+    """A fixed grid of points over a disc (wall mm): shares of it hidden are counted on them."""
+    g = np.linspace(-1, 1, 15)
+    u, v = np.meshgrid(g, g)
+    keep = u**2 + v**2 <= 1
+    return np.stack([u[keep] * r + centre[0], v[keep] * r + centre[1]], 1)
+
+
+def _seen_after(dots: list[DotDeco], new: DotDeco) -> bool:
+    """Whether every dot of `dots` (in stacking order) keeps VOTE_DOT_MIN_SEEN of its disc in
+    view once `new` is stuck over them all."""
+    stack = [*dots, new]
+    for k, d in enumerate(dots):
+        near = [
+            e for e in stack[k + 1 :]
+            if np.hypot(e.center_mm[0] - d.center_mm[0], e.center_mm[1] - d.center_mm[1])
+            < (e.diameter_mm + d.diameter_mm) / 2
+        ]
+        if not near or near[-1] is not new:
+            continue  # new does not touch this one: its share is what it was
+        pts = _disc_points(d.center_mm, d.diameter_mm / 2)
+        hidden = np.zeros(len(pts), bool)
+        for e in near:
+            hidden |= np.hypot(pts[:, 0] - e.center_mm[0], pts[:, 1] - e.center_mm[1]) <= (
+                e.diameter_mm / 2
+            )
+        if 1 - hidden.mean() < VOTE_DOT_MIN_SEEN:
+            return False
+    return True
+
+
+def vote_dots(layout: WallLayout, rng: np.random.Generator) -> WallLayout:
+    """Dot voting as real walls show it, added to a planned wall: one to three popular notes
+    with 8-20 dots each (touching, a later voter's dot partly over an earlier one), dots of a
+    second pack size, dots straddling a note's edge (centre on the note, the rest on the wall
+    or the neighbour note), and a tight cluster of dots in a free area. Truth stays exact: a
+    dot's note is the note under its centre (wall_truth), and no dot is hidden past
+    VOTE_DOT_MIN_SEEN."""
+    dots = list(layout.dots)
+    on = list(layout.dot_note)
+    first = dots[0].diameter_mm if dots else 12.0
+    packs = [first, float(rng.choice([s for s in DOT_PACKS_MM if abs(s - first) >= 4]))]
+    notes = layout.notes
+
+    def add(centre: np.ndarray, size: float, colour: str, note: int | None) -> bool:
+        d = _sticker(centre, size, colour, rng)
+        if not _seen_after(dots, d):
+            return False
+        dots.append(d)
+        on.append(note)
+        return True
+
+    order = [int(i) for i in rng.permutation(len(notes))]
+    for i in order[: int(rng.integers(1, 4))]:  # the popular notes
+        name = layout.note_colours[i]
+        allowed = [c for c in DOT_COLOURS if c not in SAME_FAMILY.get(name, {name})]
+        voters = [str(c) for c in rng.choice(allowed, size=int(rng.integers(1, 3)), replace=False)]
+        # 8-20 dots, but no more than cover VOTE_NOTE_COVER of the note: past that voters
+        # stick theirs on the wall beside it
+        disc = np.pi / 4 * (0.7 * packs[0] ** 2 + 0.3 * packs[1] ** 2)
+        fit = int(VOTE_NOTE_COVER * NOTE_MM**2 / disc)
+        want, placed = min(int(rng.integers(8, 21)), fit), 0
+        for _ in range(want * 12):
+            if placed >= want:
+                break
+            size = packs[int(rng.random() < 0.3)]
+            # voters aim at the note's middle: dots crowd there, a few at its edge
+            loc = np.clip(rng.normal(0, NOTE_MM * 0.2, 2), -NOTE_MM / 2 + 1, NOTE_MM / 2 - 1)
+            centre = notes[i].to_board(loc[None])[0]
+            if top_note(tuple(centre), notes) != i:
+                continue  # under a later note there: that note's dot, not this one's
+            placed += add(centre, size, voters[int(rng.integers(len(voters)))], i)
+    for i in order[3 : 3 + int(rng.integers(1, 5))]:  # a dot straddling the note's edge
+        name = layout.note_colours[i]
+        allowed = [c for c in DOT_COLOURS if c not in SAME_FAMILY.get(name, {name})]
+        size = packs[int(rng.integers(2))]
+        for _ in range(10):
+            side = int(rng.integers(4))
+            along = float(rng.uniform(-NOTE_MM / 2 + 8, NOTE_MM / 2 - 8))
+            # centre inside by 1 mm .. just under the radius: the rest lies past the edge
+            inset = NOTE_MM / 2 - float(rng.uniform(1.0, size / 2 - 0.5))
+            loc = [(along, inset), (along, -inset), (inset, along), (-inset, along)][side]
+            centre = notes[i].to_board(np.array([loc]))[0]
+            if top_note(tuple(centre), notes) == i and add(
+                centre, size, str(rng.choice(allowed)), i
+            ):
+                break
+    x0, y0, x1, y1 = layout.bbox
+    for _ in range(50):  # a tight cluster of dots in a free area
+        p = rng.uniform((x0 + 30, y0 + 30), (x1 - 30, y1 - 30))
+        reach = NOTE_MM * 0.75 + 30
+        if all(np.hypot(*(p - np.array(n.center_mm))) > reach for n in notes):
+            break
+    else:
+        p = None
+    if p is not None:
+        colours = [str(c) for c in rng.choice(DOT_COLOURS, size=int(rng.integers(1, 3)))]
+        want, placed = int(rng.integers(4, 11)), 0
+        for _ in range(want * 12):
+            if placed >= want:
+                break
+            size = packs[int(rng.random() < 0.3)]
+            centre = p + rng.normal(0, size * 0.7, 2)
+            placed += add(centre, size, colours[int(rng.integers(len(colours)))], None)
+    return replace(layout, dots=tuple(dots), dot_note=tuple(on))
 
 
 def _seen_share(corners: np.ndarray, size: tuple[int, int]) -> float:
@@ -471,12 +595,15 @@ def generate_markerless_set(
     megapixels: float,
     progress=None,
     clutter: bool | None = None,
+    votes: bool | None = None,
 ) -> list[dict]:
-    """count photos and truth.json into out_dir (clutter: see render_markerless)."""
+    """count photos and truth.json into out_dir (clutter, votes: see render_markerless)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     truths = []
     for i in range(count):
-        data, truth = render_markerless(i, seed, level, megapixels, clutter=clutter)
+        data, truth = render_markerless(
+            i, seed, level, megapixels, clutter=clutter, votes=votes
+        )
         (out_dir / truth["file"]).write_bytes(data)
         truths.append(truth)
         if progress is not None:
