@@ -103,3 +103,53 @@ def test_a_popular_notes_dots_are_counted() -> None:
     found = min(doc["notes"], key=lambda n: np.linalg.norm(np.array(n["center"]) * (w, h) - c))
     assert np.linalg.norm(np.array(found["center"]) * (w, h) - c) < 0.35 * top["side_px"]
     assert dict(found["dots"]) == top["dots"]
+
+
+def _evidence(cand: np.ndarray):
+    from capture.vision.wall_stickers import StickerEvidence
+
+    z = np.zeros(cand.shape, np.float32)
+    lab = np.zeros((*cand.shape, 3), np.float32)
+    return StickerEvidence(
+        z, z, np.full(cand.shape, -1), cand, np.zeros_like(cand), z, cand, lab,
+        np.zeros((0, 3)), np.zeros((*cand.shape, 2), np.float32),
+    )
+
+
+def _disc(x: float, y: float, r: float):
+    from capture.vision.wall_stickers import Disc
+
+    red = np.tile(np.array([[50.0, 60.0, 40.0]], np.float32), (30, 1))
+    return Disc(x, y, red, False, r)
+
+
+def test_a_heap_of_dots_is_judged_as_a_whole_not_a_stroke_nor_a_note() -> None:
+    from capture.vision.wall_stickers import heap_members
+
+    r = 10.0
+    m = CONFIG.markerless
+    # five dots stuck over one another: one blob, its outline their rims
+    heap = np.zeros((200, 300), np.uint8)
+    at = [(60, 60), (75, 62), (68, 76), (84, 78), (55, 80)]
+    for x, y in at:
+        cv2.circle(heap, (x, y), int(r), 1, -1)
+    discs, ev = [_disc(x, y, r) for x, y in at], _evidence(heap.astype(bool))
+    assert len(heap_members(discs, [], ev, m)) == 5
+    # a kept disc is not counted twice
+    got = heap_members(discs, [_disc(*at[0], r)], ev, m)
+    assert len(got) == 4
+    # a thick stroke (narrower than a disc): no disc laid along it is full
+    stroke = np.zeros((200, 300), np.uint8)
+    cv2.line(stroke, (40, 150), (200, 120), 1, int(1.2 * r))
+    along = [_disc(40 + k * 20.0, 150 - k * 3.75, r) for k in range(9)]
+    assert heap_members(along, [], _evidence(stroke.astype(bool)), m) == []
+    # a note-sized square of sticker colour: straight sides, no heap
+    square = np.zeros((200, 300), np.uint8)
+    square[20:140, 150:270] = 1
+    grid = [_disc(160 + 20.0 * i, 30 + 20.0 * j, r) for i in range(6) for j in range(6)]
+    assert heap_members(grid, [], _evidence(square.astype(bool)), m) == []
+    # one round thing larger than a sticker (a magnet, a pin's head): no notches, no heap
+    magnet = np.zeros((200, 300), np.uint8)
+    cv2.circle(magnet, (100, 100), int(2.5 * r), 1, -1)
+    on_it = [_disc(100 + dx, 100 + dy, r) for dx, dy in [(0, 0), (-12, 0), (12, 0), (0, 12)]]
+    assert heap_members(on_it, [], _evidence(magnet.astype(bool)), m) == []

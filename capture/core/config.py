@@ -944,6 +944,19 @@ class MarkerlessConfig:
     # glare highlight or a white surface beyond the wall, not a sticker: every sticker name is
     # a colour, and one washed out by glare keeps more (the boards' faint_chroma_min)
     dot_fill_min: float = 0.85  # share of a sticker's disc (0.8 r) that is sticker-coloured
+    # a heap of dot stickers (wall_stickers.heap_members): its dots' surroundings are other
+    # dots, so it is judged as a whole. At least this many stickers' area (three: a pair is
+    # _touching_pair's), its outline sticker rims only (no straight run of dot_heap_straight
+    # radii within dot_heap_arc_tol radii of a line: a disc's rim leaves a line by 0.25 r
+    # within 1.3 r; a note's side runs 4-12 sticker radii), and this share of it under the
+    # full discs laid on it (a heap is discs; a stroke narrower than a disc fills none).
+    dot_heap_min_discs: float = 1.5
+    dot_heap_arc_tol: float = 0.25
+    dot_heap_straight: float = 3.0
+    dot_heap_cover: float = 0.6
+    # ...and it is not one round thing: a blob filling this share of its enclosing circle is
+    # a disc (a magnet, a pin's head; two dots overlapping by a fifth fill ~0.67 of theirs)
+    dot_heap_disc_fill: float = 0.8
     # a disc judged again with lightness counting (not full in the usual evidence) is kept
     # only this many radii or more from a sticker already kept: two stickers touching lie two
     # radii apart, stuck overlapping by a tenth of their diameter 1.8; nearer, the disc covers

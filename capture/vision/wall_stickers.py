@@ -1187,6 +1187,80 @@ def _wall_dot(
     )
 
 
+def _all_rims(contour: np.ndarray, r_px: float, m: MarkerlessConfig) -> bool:
+    """Whether an outline is made of sticker rims only: no straight run of it (within
+    m.dot_heap_arc_tol x r of a line) as long as m.dot_heap_straight x r. A disc's rim bends
+    away from any chord longer than ~1.3 r at that tolerance, so a heap of stickers has none;
+    a note's side, a printed block's, a strip of wall along the frame, run many radii."""
+    poly = cv2.approxPolyDP(contour, m.dot_heap_arc_tol * r_px, True).reshape(-1, 2)
+    if len(poly) < 3:
+        return False
+    runs = np.linalg.norm(np.roll(poly, -1, 0) - poly, axis=1)
+    return bool(runs.max() < m.dot_heap_straight * r_px)
+
+
+def heap_members(
+    discs: list[Disc], good: list[Disc], ev: StickerEvidence, m: MarkerlessConfig
+) -> list[Disc]:
+    """Discs laid inside a heap of dot stickers (a popular note's votes, a cluster on the
+    wall) that the tests against a sticker's surroundings dropped: in a heap a dot's
+    surroundings are other dots, so its ring is theirs ("surroundings"), its colour runs on
+    into the next dot of that colour ("runs_on", "stroke") and it stands out from nothing
+    ("flat"). A heap is told by itself instead: one blob of sticker evidence of at least
+    dot_heap_min_discs stickers' area whose outline is sticker rims only (_all_rims: no pen
+    stroke's, strip's or printed block's straight run), explained by stickers: the discs laid
+    on it that are full of sticker colour (a pen stroke is narrower than a disc: none is
+    full on it) cover dot_heap_cover of it. Its full, coloured discs are kept, but for one
+    nearer than a radius to a disc kept (the same sticker)."""
+    if not discs:
+        return []
+    _, comp, stats, _ = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), connectivity=8)
+    hh, ww = comp.shape
+
+    def full(d: Disc) -> bool:
+        if len(d.pixels) == 0:
+            return False
+        med = np.median(d.pixels, axis=0)
+        if np.hypot(med[1], med[2]) < m.dot_colourless_chroma:
+            return False
+        x0, x1 = max(0, int(d.cx - d.radius)), min(ww, int(d.cx + d.radius) + 1)
+        y0, y1 = max(0, int(d.cy - d.radius)), min(hh, int(d.cy + d.radius) + 1)
+        gy, gx = np.mgrid[y0:y1, x0:x1]
+        core = np.hypot(gx - d.cx, gy - d.cy) < 0.8 * d.radius
+        return bool(core.any() and ev.cand[y0:y1, x0:x1][core].mean() >= m.dot_fill_min)
+
+    by_blob: dict[int, list[Disc]] = {}
+    for d in discs:
+        x, y = round(d.cx), round(d.cy)
+        if 0 <= x < ww and 0 <= y < hh and comp[y, x] and full(d):
+            by_blob.setdefault(int(comp[y, x]), []).append(d)
+    out: list[Disc] = []
+    for k, members in by_blob.items():
+        x, y, w, h, area = stats[k]
+        r = float(np.median([d.radius for d in members]))
+        if area < m.dot_heap_min_discs * np.pi * r**2:
+            continue
+        part = (comp[y : y + h, x : x + w] == k).astype(np.uint8)
+        cs, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        outline = max(cs, key=cv2.contourArea) if cs else None
+        if outline is None or not _all_rims(outline, r, m):
+            continue
+        # a blob that fills the circle round it is one round thing (a magnet, a pin's head,
+        # a larger sticker), not dots stuck over one another: their rims meet in notches
+        _, around = cv2.minEnclosingCircle(outline)
+        if area >= m.dot_heap_disc_fill * np.pi * around**2:
+            continue
+        cover = np.zeros_like(part)
+        for d in members:
+            cv2.circle(cover, (round(d.cx - x), round(d.cy - y)), round(d.radius), 1, -1)
+        if (cover & part).sum() < m.dot_heap_cover * area:
+            continue
+        for d in members:
+            if all(np.hypot(o.cx - d.cx, o.cy - d.cy) >= o.radius for o in good + out):
+                out.append(d)
+    return out
+
+
 def find_stickers(
     rgb: np.ndarray,
     img: WorkImages,
@@ -1222,11 +1296,9 @@ def find_stickers(
     # dark it sends back far less of its own band's light than a sticker of its hue (dot_check)
     refs = _sticker_palette(sticker_refs)
     checks = check_discs(img.lab, [(d.cx, d.cy, d.radius, d.view) for d in kept], m, refs)
-    dots = [
-        _wall_dot(d, ev, img, rgb, config)
-        for d, c in zip(kept, checks, strict=True)
-        if not c.reason
-    ]
+    good = [d for d, c in zip(kept, checks, strict=True) if not c.reason]
+    good += heap_members(discs, good, ev, m)
+    dots = [_wall_dot(d, ev, img, rgb, config) for d in good]
     # off the notes, a disc standing off the wall is a push pin or a magnet (dot_check.raised)
     dots = [d for d in dots if d.on_note is not None or not _stands_off(rgb, d, m)]
     return dots, r_px
