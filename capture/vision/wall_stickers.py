@@ -1210,8 +1210,10 @@ def heap_members(
     dot_heap_min_discs stickers' area whose outline is sticker rims only (_all_rims: no pen
     stroke's, strip's or printed block's straight run), explained by stickers: the discs laid
     on it that are full of sticker colour (a pen stroke is narrower than a disc: none is
-    full on it) cover dot_heap_cover of it. Its full, coloured discs are kept, but for one
-    nearer than a radius to a disc kept (the same sticker)."""
+    full on it) cover dot_heap_cover of it, three of them at least and not in one row (a
+    line of bold letters, blurred together), and it is not one round thing (a magnet). Its
+    full, coloured discs are kept, but for one nearer than a radius to a disc kept (the same
+    sticker)."""
     if not discs:
         return []
     _, comp, stats, _ = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), connectivity=8)
@@ -1238,7 +1240,14 @@ def heap_members(
     for k, members in by_blob.items():
         x, y, w, h, area = stats[k]
         r = float(np.median([d.radius for d in members]))
-        if area < m.dot_heap_min_discs * np.pi * r**2:
+        if area < m.dot_heap_min_discs * np.pi * r**2 or len(members) < 3:
+            continue
+        # dots voters stick crowd in two directions; discs laid in a row across one blob
+        # are a stroke or a line of bold letters (their width under stroke_width_frac radii
+        # across the row, as _drop_strokes tells a pen stroke)
+        xy = np.array([(d.cx, d.cy) for d in members])
+        across = np.linalg.svd(xy - xy.mean(0), compute_uv=False)[1] / np.sqrt(len(xy))
+        if across < m.stroke_width_frac * r:
             continue
         part = (comp[y : y + h, x : x + w] == k).astype(np.uint8)
         cs, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
