@@ -954,9 +954,10 @@ class MarkerlessConfig:
     dot_heap_arc_tol: float = 0.25
     dot_heap_straight: float = 3.0
     dot_heap_cover: float = 0.6
-    # ...and it is not one round thing: a blob filling this share of its enclosing circle is
-    # a disc (a magnet, a pin's head; two dots overlapping by a fifth fill ~0.67 of theirs)
-    dot_heap_disc_fill: float = 0.8
+    # ...and it is not one round thing: a blob sharing this much (intersection over union)
+    # with the ellipse fitted to its outline is a disc seen askew (a magnet, a pin's head);
+    # three dots overlapping share ~0.75-0.85 with theirs (notches, lobes)
+    dot_heap_disc_fill: float = 0.88
     # a disc judged again with lightness counting (not full in the usual evidence) is kept
     # only this many radii or more from a sticker already kept: two stickers touching lie two
     # radii apart, stuck overlapping by a tenth of their diameter 1.8; nearer, the disc covers

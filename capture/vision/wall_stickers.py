@@ -1254,11 +1254,14 @@ def heap_members(
         outline = max(cs, key=cv2.contourArea) if cs else None
         if outline is None or not _all_rims(outline, r, m):
             continue
-        # a blob that fills the circle round it is one round thing (a magnet, a pin's head,
-        # a larger sticker), not dots stuck over one another: their rims meet in notches
-        _, around = cv2.minEnclosingCircle(outline)
-        if area >= m.dot_heap_disc_fill * np.pi * around**2:
-            continue
+        # a blob that is one ellipse is one round thing seen through the perspective (a
+        # magnet, a pin's head, a larger sticker), not dots stuck over one another: their
+        # rims meet in notches, off any one ellipse
+        if len(outline) >= 5:
+            oval = np.zeros_like(part)
+            cv2.ellipse(oval, cv2.fitEllipse(outline), 1, -1)
+            if (oval & part).sum() >= m.dot_heap_disc_fill * (oval | part).sum():
+                continue
         cover = np.zeros_like(part)
         for d in members:
             cv2.circle(cover, (round(d.cx - x), round(d.cy - y)), round(d.radius), 1, -1)
