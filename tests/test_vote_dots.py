@@ -111,7 +111,7 @@ def _evidence(cand: np.ndarray):
     z = np.zeros(cand.shape, np.float32)
     lab = np.zeros((*cand.shape, 3), np.float32)
     return StickerEvidence(
-        z, z, np.full(cand.shape, -1), cand, np.zeros_like(cand), z, cand, lab,
+        z, z, np.zeros(cand.shape, int), cand, np.zeros_like(cand), z, cand, lab,
         np.zeros((0, 3)), np.zeros((*cand.shape, 2), np.float32),
     )
 
@@ -135,6 +135,10 @@ def test_a_heap_of_dots_is_judged_as_a_whole_not_a_stroke_nor_a_note() -> None:
         cv2.circle(heap, (x, y), int(r), 1, -1)
     discs, ev = [_disc(x, y, r) for x, y in at], _evidence(heap.astype(bool))
     assert len(heap_members(discs, [], ev, m)) == 5
+    # off every note found, a blob like it is left to the other rules (a note missed)
+    off = _evidence(heap.astype(bool))
+    off.owner[:] = -1
+    assert heap_members(discs, [], off, m) == []
     # a kept disc is not counted twice
     got = heap_members(discs, [_disc(*at[0], r)], ev, m)
     assert len(got) == 4

@@ -1213,7 +1213,8 @@ def heap_members(
     full on it) cover dot_heap_cover of it, three of them at least and not in one row (a
     line of bold letters, blurred together), and it is not one round thing (a magnet). Its
     full, coloured discs are kept, but for one nearer than a radius to a disc kept (the same
-    sticker)."""
+    sticker). Only on the notes found (a popular note's votes): a cluster on the wall is left
+    to the other rules."""
     if not discs:
         return []
     _, comp, stats, _ = cv2.connectedComponentsWithStats(ev.cand.astype(np.uint8), connectivity=8)
@@ -1234,7 +1235,10 @@ def heap_members(
     by_blob: dict[int, list[Disc]] = {}
     for d in discs:
         x, y = round(d.cx), round(d.cy)
-        if 0 <= x < ww and 0 <= y < hh and comp[y, x] and full(d):
+        # on a note found only: off the notes a blob of sticker colour without straight
+        # sides may be a note the square finder left, its edge ragged against a cork or
+        # kraft ground of about its colour (a room photo, c55)
+        if 0 <= x < ww and 0 <= y < hh and comp[y, x] and ev.owner[y, x] >= 0 and full(d):
             by_blob.setdefault(int(comp[y, x]), []).append(d)
     out: list[Disc] = []
     for k, members in by_blob.items():
