@@ -91,7 +91,7 @@ def test_medium_photos_are_unchanged_unless_votes_are_asked_for() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="40th stop: in a heap of a popular note's dots, the smaller pack's dots and dots "
-    "mostly under later ones get no disc (21 found 12); see markerless-journal.md",
+    "mostly under later ones get no disc (21 found 10); see markerless-journal.md",
 )
 def test_a_popular_notes_dots_are_counted() -> None:
     data, truth = render_markerless(4, 41, "medium", 6.0, votes=True)
