@@ -290,7 +290,6 @@ def render_markerless(
     layout = plan_wall(
         rng_for(seed, "ml-plan", index), level, synth, rng_for(seed, "ml-packs", index)
     )
-    layout = plan_wall(rng_for(seed, "ml-plan", index), level, synth)
     vote_rng = rng_for(seed, "ml-votes", index)
     if (vote_rng.random() < lv.vote_p) if votes is None else votes:
         layout = vote_dots(layout, vote_rng)
