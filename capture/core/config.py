@@ -831,6 +831,11 @@ class MarkerlessConfig:
     # column, never quite in line, step where they overlap (0.90-0.95 on plain set 54's fourth,
     # room photos c54/c57, which such a pair's seam too faint for split_at_seam made one card)
     card_fill_min: float = 0.97
+    # ... and its two halves across its length are one paper, their median a*, b* within
+    # this: light falling off across one sheet moves its lightness, not its colour (a few
+    # units); two notes of two colours overlapping or edge to edge make a card's outline (a
+    # yellow under a pink: about 50 apart) and are the square coverer's, as before the cards
+    card_paper_ab: float = 8.0
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)

@@ -357,7 +357,10 @@ def enclosing_quad(contour: np.ndarray) -> np.ndarray | None:
 
 
 def lone_quads(
-    mask: np.ndarray, side_at: Callable[[np.ndarray], float], cfg: Config
+    mask: np.ndarray,
+    side_at: Callable[[np.ndarray], float],
+    cfg: Config,
+    lab: np.ndarray | None = None,
 ) -> tuple[list[tuple[np.ndarray, float]], np.ndarray]:
     """Lone notes the square finder misses: a blob that is one clean quadrilateral (a note in
     perspective is any convex quadrilateral: a far note in a strongly tilted photo is longer
@@ -365,7 +368,8 @@ def lone_quads(
     rectangle) of a note's size where it lies (its area's side from lone_side_range[0] to
     lone_quad_max x the side expected there: a larger quadrilateral may be two notes one over
     the other, as two yellow notes on a real kanban board), its sides within rect_aspect_max
-    of each other.
+    of each other, or a card (_card) of one paper (lab, the search image in CIELAB: its two
+    halves one colour, _one_paper).
     Its corners (search px) and fill, and the mask without them. side_at: the expected side at a
     point (search px)."""
     m = cfg.markerless
@@ -403,6 +407,10 @@ def lone_quads(
             continue  # wider than a note there: maybe two one over the other (the coverer's)
         if not _card(quad, float(whole.sum()), fill, s, m):
             continue
+        if lab is not None and _aspect(quad) > m.rect_aspect_max and not _one_paper(
+            quad + np.array([x, y], np.float64), lab, m.card_paper_ab
+        ):
+            continue  # two notes of two colours stuck edge to edge: the coverer's
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
     return out, rest
@@ -481,6 +489,29 @@ def _card(quad: np.ndarray, area: float, fill: float, side: float, m: Markerless
         return True
     width = min(sides[0] + sides[2], sides[1] + sides[3]) / 2
     return bool(width >= m.lone_card_width_min * side and fill >= m.card_fill_min)
+
+
+def _one_paper(quad: np.ndarray, lab: np.ndarray, ab_max: float) -> bool:
+    """Whether a card's two halves across its length are one paper: their median a*, b*
+    within ab_max (a sheet's light falls off in lightness, its colour stays; two notes of two
+    colours side by side, overlapping or edge to edge, make a card's outline but differ by
+    far more). quad: 4 x 2 corners (search px, in order); lab: the search image (CIELAB)."""
+    q = order_corners(np.asarray(quad, np.float64))
+    sides = np.linalg.norm(np.roll(q, -1, 0) - q, axis=1)
+    if sides[0] + sides[2] < sides[1] + sides[3]:
+        q = np.roll(q, -1, 0)  # sides 0 and 2 the long ones
+    m01, m23 = (q[0] + q[1]) / 2, (q[2] + q[3]) / 2
+    medians = []
+    for half in (np.array([q[0], m01, m23, q[3]]), np.array([m01, q[1], q[2], m23])):
+        c = half.mean(axis=0)
+        inner = c + 0.7 * (half - c)  # clear of the edges and their shadow
+        poly = np.zeros(lab.shape[:2], np.uint8)
+        cv2.fillConvexPoly(poly, np.round(inner).astype(np.int32), 1)
+        px = lab[poly.astype(bool)]
+        if len(px) < 10:
+            return True  # too small to tell: as before
+        medians.append(np.median(px[:, 1:3], axis=0))
+    return bool(np.hypot(*(medians[0] - medians[1])) <= ab_max)
 
 
 def m_aspect_min(cfg: Config) -> float:

@@ -506,7 +506,7 @@ def cover_notes(
     )
     cls_s, _ = classify_map(lab_s, note_refs)
     rects, mask = lone_rectangles(mask, side, config, cls_s)
-    quads, mask = lone_quads(mask, side_at, config)
+    quads, mask = lone_quads(mask, side_at, config, lab_s)
     parts, mask = part_quads(mask, edges_c, side_at, config)
     quads += parts
     valid = np.ones(mask.shape, bool)
