@@ -75,6 +75,23 @@ def test_french_letters(engine: PpocrEngine) -> None:
     assert texts == words * 2
 
 
+def _two_words(font: str, x0: int, first: str, second: str, gap: float) -> np.ndarray:
+    """A yellow note's crop (at the OCR's crop scale) with two words on one line in `font`,
+    `gap` x the letters' size apart, the first starting `x0` px from the left."""
+    from PIL import Image, ImageDraw
+
+    from capture.kit.fonts import load_font
+
+    ppm = CONFIG.notes.crop_px_per_mm
+    face = load_font(FONTS[font], round(9 * ppm))
+    img = Image.new("RGB", (round(76 * ppm), round(76 * ppm)), (250, 225, 90))
+    draw = ImageDraw.Draw(img)
+    draw.text((x0, 250), first, font=face, fill=(20, 20, 24))
+    x = x0 + draw.textlength(first, font=face) + gap * face.size
+    draw.text((x, 250), second, font=face, fill=(20, 20, 24))
+    return np.asarray(img)
+
+
 @pytest.mark.slow
 def test_two_words_written_close_read_as_two(engine: PpocrEngine) -> None:
     """"TO CONFIRM" written with the words a tenth of the letters' size apart (a hand
@@ -82,18 +99,7 @@ def test_two_words_written_close_read_as_two(engine: PpocrEngine) -> None:
     together ("TOCONFIRM"); the word decoding puts the space back, both pieces being list
     words the recogniser finds nearly as probable with it (PpocrConfig.word_space_ratio).
     Without that step (None) it stays run together."""
-    from PIL import Image, ImageDraw
-
-    from capture.kit.fonts import load_font
-
-    ppm = CONFIG.notes.crop_px_per_mm
-    face = load_font(FONTS["Comic Neue"], round(9 * ppm))
-    img = Image.new("RGB", (round(76 * ppm), round(76 * ppm)), (250, 225, 90))
-    draw = ImageDraw.Draw(img)
-    draw.text((40, 250), "TO", font=face, fill=(20, 20, 24))
-    x = 40 + draw.textlength("TO", font=face) + 0.1 * face.size
-    draw.text((x, 250), "CONFIRM", font=face, fill=(20, 20, 24))
-    crop = np.asarray(img)
+    crop = _two_words("Comic Neue", 40, "TO", "CONFIRM", 0.1)
     assert engine.read([crop])[0].text == "TO CONFIRM"
     plain = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, word_space_ratio=None)))
     assert plain.read([crop])[0].text == "TOCONFIRM"
@@ -106,18 +112,7 @@ def test_a_word_written_with_a_gap_reads_whole(engine: PpocrEngine) -> None:
     NISSEUR"; "NISSEUR" is no list word and "FOURNISSEUR" is one the recogniser finds
     nearly as probable, so the decoding joins them (PpocrConfig.word_space_ratio).
     Without that step (None) it stays cut."""
-    from PIL import Image, ImageDraw
-
-    from capture.kit.fonts import load_font
-
-    ppm = CONFIG.notes.crop_px_per_mm
-    face = load_font(FONTS["Humor Sans"], round(9 * ppm))
-    img = Image.new("RGB", (round(76 * ppm), round(76 * ppm)), (250, 225, 90))
-    draw = ImageDraw.Draw(img)
-    draw.text((30, 250), "four", font=face, fill=(20, 20, 24))
-    x = 30 + draw.textlength("four", font=face) + 0.25 * face.size
-    draw.text((x, 250), "nisseur", font=face, fill=(20, 20, 24))
-    crop = np.asarray(img)
+    crop = _two_words("Humor Sans", 30, "four", "nisseur", 0.25)
     assert engine.read([crop])[0].text == "FOURNISSEUR"
     plain = PpocrEngine(replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, word_space_ratio=None)))
     assert plain.read([crop])[0].text == "FOUR NISSEUR"
