@@ -323,6 +323,35 @@ def test_a_sheet_is_told_by_its_edge_a_lamps_white_is_not(
     assert _edged(lab, [wall], block, dot) == (printed, printed)
 
 
+_A4_CUT = np.float32([[300, -100], [510, -100], [510, 197], [300, 197]])  # the top cuts it
+
+
+@pytest.mark.parametrize(
+    "quad, wall, paper",
+    [
+        # a beige wall under a warm light, not balanced (room b43's first: chroma 16.9; the
+        # sheets the frame's top cuts, the paper chroma 12.5-13.3 and 6-7 from the wall)
+        (_A4_CUT, (83.4, -3.2, 16.6), (89.1, 1.8, 13.2)),
+        # a white wall under a strong warm cast (room b43's seventh: chroma 23, the paper
+        # its colour, 10 L* lighter)
+        (_A4, (79.9, 4.4, 22.7), (90.3, 4.8, 22.4)),
+        # a bluish cast (room c56's second: the wall chroma 19, the paper 23, cut by the top)
+        (_A4_CUT, (79.4, 4.3, -18.8), (85.1, 1.5, -22.7)),
+    ],
+)
+def test_white_paper_under_a_strong_cast_is_told_by_its_edge(
+    quad: np.ndarray, wall: tuple, paper: tuple
+) -> None:
+    """Main at 6bf350d took paper for white only under sheet_chroma or within it of a
+    surround under sheet_cast_chroma (15): under a stronger cast the sheets its edge closes
+    (room b43's first and seventh, c56's second) were no sheets and their printed blocks and
+    dots read as notes and free stickers. Under a coloured light white paper takes the
+    light's colour as the wall beside it does; a cut paper edge, not the colour, tells it
+    from a lamp's patch (which no edge closes). The note and sticker on the wall stay."""
+    lab, block, dot = _search_image(quad, wall=wall, paper=paper)
+    assert _edged(lab, [wall], block, dot) == (True, True)
+
+
 def test_a_patch_of_wall_closed_in_by_notes_is_no_sheet() -> None:
     """Real photos post-its-3 and -7: a patch of whiteboard or of a door's panel closed in by
     notes is flat, lighter than the notes around it and its edges close it, yet it is the

@@ -1709,6 +1709,15 @@ class MarkerlessConfig:
     # grey wall, a sheet under a warm lamp (chroma 16, the wall 13.6). A painted wall's own
     # lighter patch (chroma over sheet_cast_chroma) stays no paper.
     sheet_cast_chroma: float = 15.0
+    # A stronger cast, for a sheet its cut edge closes (edged_sheets, 41st stop): lights lie
+    # along the daylight and lamp locus, which in CIELAB about a D65 white runs along b* (a
+    # tungsten lamp at 2856 K a* 25 b* 62, fluorescents F2 and F11 7-10 and 30-32, a 10000 K
+    # sky 4 and -22: |a*| at most 0.4 |b*|). A surround of such a hue may be a white under
+    # that light, so paper within sheet_chroma of it is white there (room b43's first and
+    # seventh, c56's second: walls of chroma 17-23 unbalanced, the paper the wall's hue);
+    # a green or pink paint (|a*| near |b*|) is no light's colour and a paper of its hue no
+    # white. A lamp's lighter patch on a cream wall has that hue too, but no edge closes it.
+    sheet_light_hue: float = 0.5
     probe_sheet_max: float = 0.25
     # A sheet told by its edge (38th stop): paper is a flat region its own edge closes all
     # round, whatever the wall's light. The search image's CIELAB gradient (Sobel over a

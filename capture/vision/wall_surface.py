@@ -752,7 +752,8 @@ def edged_sheets(
     printing and inner edges counted, sheet_rect_fill), whole in the frame or cut by one side
     of it with a side seen whole (_cut_sheet_sides), holding sheet_print_min of their hull in
     printing, white (under sheet_chroma as balanced or as taken, or within it of the
-    surround's own colour when that is under sheet_cast_chroma) and unlike the surround just
+    surround's own colour when that is under sheet_cast_chroma or of a light's hue,
+    sheet_light_hue: the light's colour on both) and unlike the surround just
     outside them (a ring sheet_ring_mm wide, sheet_ring_bare of it bare) by
     sheet_brighter_l, not darker. Each as
     paper_sheets gives them: filled mask, long and short side in search px."""
@@ -815,7 +816,15 @@ def edged_sheets(
                 cfg.sheet_chroma
             )
         apart = float(np.hypot(paper[1] - around[1], paper[2] - around[2]))
-        if np.hypot(around[1], around[2]) < cfg.sheet_cast_chroma:
+        # under a coloured light white paper takes the light's colour, as the wall beside it
+        # does: within sheet_chroma of its surround when that surround is grey enough to be
+        # a white under a cast (sheet_cast_chroma) or has a light's hue (sheet_light_hue: a
+        # strong warm or blue cast). paper_sheets and ground_sheets keep the cap alone: a
+        # lamp's patch on a cream wall falls off under sheet_edge_step per px, a cut paper
+        # edge steps over it all round (41st stop)
+        if np.hypot(around[1], around[2]) < cfg.sheet_cast_chroma or abs(around[1]) <= (
+            cfg.sheet_light_hue * abs(around[2])
+        ):
             white |= apart < cfg.sheet_chroma
         lighter = float(paper[0] - around[0])
         if not white or lighter < 0 or np.hypot(lighter, apart) < cfg.sheet_brighter_l:
