@@ -46,6 +46,7 @@ def markerless_to_dict(res: MarkerlessResult, photo: str, crops: Mapping[str, st
     return {
         "note_side_px": res.note_side_px,
         "wall_plane": res.wall_plane,
+        "wall_squares": res.wall_squares,
         "notes": [
             {
                 "photo": photo,

@@ -1655,7 +1655,12 @@ class MarkerlessConfig:
     split_dup_share: float = 0.5
     split_parts_max: int = 6  # parts of one outline at most (a column of strips)
     wall_min_quads: int = 3  # notes with four clear corners needed for a wall plane
-    wall_max_error: float = 0.08  # ... and their squares' mean side/angle error under this
+    wall_max_error: float = 0.08  # ... each a square under the plane within this side/angle
+    # error (a 38 x 51 mm note is 0.15 off a square, a 76 x 127 mm card 0.25: never one)
+    wall_refine_rounds: int = 3  # the plane fitted again through every square that agrees
+    # (one note's four corners are each off by a px: all of them average it out)
+    wall_pack_band: float = 0.12  # squares whose sides on the plane are within this of each
+    # other are one pack (76 and 100 mm squares differ by 32 %, a pack's own by a few %)
     dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of
     # one handwritten note on two photos often agrees on half its letters only)
     dup_same_frac: float = 0.6  # this share of the smaller photo's notes matched: same wall

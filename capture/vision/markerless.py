@@ -39,6 +39,7 @@ from capture.vision.wall_notes import (
     cover_notes,
     notes_from_outlines,
     places,
+    plane_squares,
     wall_plane,
     work_corners,
 )
@@ -86,6 +87,8 @@ class WallScene:
     # (wall_light.dark_wall_gains)
     balance: tuple[float, float, float] | None = None
     exposure: float = 1.0  # the linear-light gain the photo was brightened by (exposure_gain)
+    # the notes seen whole that are squares under wall_h: what its estimate rests on (0: none)
+    wall_squares: int = 0
 
 
 @dataclass(frozen=True)
@@ -346,6 +349,7 @@ def find_wall(
         probe.surfaces,
         None if probe.balance is None else tuple(float(v) for v in probe.balance),
         _exposure_of(probe),
+        plane_squares(hw, quads, m),
     )
 
 

@@ -114,7 +114,9 @@ def interpret(
     shades = {**refs.notes, **load_note_shades(NOTE_NAMES)}
     w, h = scene.size
     out = MarkerlessResult(
-        note_side_px=round(scene.note_side_px, 1), wall_plane=scene.wall_h is not None
+        note_side_px=round(scene.note_side_px, 1),
+        wall_plane=scene.wall_h is not None,
+        wall_squares=scene.wall_squares,
     )
     labs = np.array([n.lab for n in scene.notes], np.float64).reshape(-1, 3)
     # each note's paper as photographed, taken once: what the photo saturates in it

@@ -188,33 +188,102 @@ def places(centres: np.ndarray, side: float, cfg: MarkerlessConfig) -> list[Note
     ]
 
 
+def _square_errors(h: np.ndarray, quads: list[np.ndarray]) -> np.ndarray:
+    """How far each quad (photo px, TL TR BR BL) is from a square once through h: the spread
+    of its sides over their mean plus its diagonals' ratio off 1 (0 for a square; a 76 x 127
+    card 0.25, a 38 x 51 note 0.15)."""
+    out = np.ones(len(quads))
+    for k, q in enumerate(quads):
+        p = cv2.perspectiveTransform(q.reshape(-1, 1, 2), h).reshape(4, 2)
+        sides = np.linalg.norm(np.roll(p, -1, 0) - p, axis=1)
+        d0, d1 = np.linalg.norm(p[2] - p[0]), np.linalg.norm(p[3] - p[1])
+        if sides.min() > 0 and d1 > 0:
+            out[k] = np.std(sides) / np.mean(sides) + abs(d0 / d1 - 1)
+    return out
+
+
+def _mean_sides(h: np.ndarray, quads: list[np.ndarray]) -> np.ndarray:
+    """Each quad's mean side once through h."""
+    on = [cv2.perspectiveTransform(q.reshape(-1, 1, 2), h).reshape(4, 2) for q in quads]
+    return np.array([np.linalg.norm(np.roll(p, -1, 0) - p, axis=1).mean() for p in on])
+
+
+def _pack_sides(sides: np.ndarray, band: float) -> np.ndarray:
+    """Each square's pack side: the median of the sides within band (relative) of its own."""
+    near = np.abs(np.log(sides[:, None] / sides[None, :])) < np.log1p(band)
+    return np.array([np.median(sides[row]) for row in near])
+
+
+def _nearest_square(p: np.ndarray, side: float) -> np.ndarray:
+    """The square of the given side nearest the four points p (TL TR BR BL): its centre
+    theirs, its turn the least-squares one, corners in p's order."""
+    z = p[:, 0] + 1j * p[:, 1]
+    zc = z - z.mean()
+    unit = np.array([-1 - 1j, 1 - 1j, 1 + 1j, -1 + 1j]) / 2  # y down: clockwise as seen
+    turn = np.sum(np.conj(unit) * zc)
+    f = unit * (turn / abs(turn) if abs(turn) > 0 else 1) * side + z.mean()
+    return np.stack([f.real, f.imag], 1)
+
+
+def plane_squares(h: np.ndarray | None, quads: list[np.ndarray], cfg: MarkerlessConfig) -> int:
+    """How many of the quads (photo px) are squares under the wall plane h (0 with none): the
+    notes its estimate rests on."""
+    if h is None or not quads:
+        return 0
+    qs = [np.asarray(q, np.float64).reshape(4, 2) for q in quads]
+    return int((_square_errors(np.asarray(h, np.float64), qs) < cfg.wall_max_error).sum())
+
+
 def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -> np.ndarray | None:
-    """A homography from photo px to the wall plane (nominal mm), when the outlines of notes
-    seen whole (each side fitted to its paper, or a clean quadrilateral blob) agree on one:
-    each quad's own square fit is tried on all, the one that makes the others most square
-    wins if their mean error is under wall_max_error."""
+    """A homography from photo px to the wall plane (nominal mm: the squares of the most
+    common size measure note_mm), when the outlines of notes seen whole (each side fitted to
+    its paper, or a clean quadrilateral blob) show at least wall_min_quads squares that agree
+    on one; None when they do not (no sound estimate).
+
+    Packs are not all squares (cards of 76 x 127 and 102 x 152 mm, small 38 x 51 mm notes) nor
+    all of one size (100 mm squares beside the usual 76 mm), so no note is taken for a square
+    of note_mm until the others agree: each quad is tried as a square (a homography from its
+    four corners), and the one under which most of the others are squares too (their error,
+    _square_errors, under wall_max_error; a card stays a card whatever square is tried, a
+    square seen in perspective is one only under the wall's plane) wins, the least median
+    error between equals. Its plane rests on one note's four corners, each off by a px or
+    so: it is fitted again through the corners of every square that agrees (each square's
+    target the nearest square of its pack's side, so that squares of one pack have one size
+    wherever they lie: that gradient across the wall is the perspective), wall_refine_rounds
+    times while no square is lost. The scale last: the pack most squares belong to
+    (sides within wall_pack_band of each other) is the usual one, note_mm."""
     if len(quads) < cfg.wall_min_quads:
         return None
+    qs = [np.asarray(q, np.float64).reshape(4, 2) for q in quads]
     dst = np.array([(0, 0), (note_mm, 0), (note_mm, note_mm), (0, note_mm)], np.float32)
-    best, best_err = None, np.inf
-    for q in quads:
-        h = cv2.getPerspectiveTransform(q.astype(np.float32), dst)
-        errs = []
-        for o in quads:
-            p = cv2.perspectiveTransform(o.reshape(-1, 1, 2).astype(np.float64), h).reshape(4, 2)
-            sides = np.linalg.norm(np.roll(p, -1, 0) - p, axis=1)
-            if sides.min() <= 0:
-                errs.append(1.0)
-                continue
-            diag = np.linalg.norm(p[2] - p[0]), np.linalg.norm(p[3] - p[1])
-            errs.append(float(np.std(sides) / np.mean(sides) + abs(diag[0] / diag[1] - 1)))
-        err = float(np.median(errs))
-        if err < best_err:
-            best, best_err = h, err
-    if best is None or best_err > cfg.wall_max_error:
+    tries = [cv2.getPerspectiveTransform(q.astype(np.float32), dst) for q in qs]
+    errs = np.array([_square_errors(h, qs) for h in tries])
+    agree = errs < cfg.wall_max_error
+    best = int(np.argmin(np.minimum(errs, cfg.wall_max_error).sum(1)))
+    h, square = tries[best], agree[best]
+    for _ in range(cfg.wall_refine_rounds):
+        idx = np.nonzero(square)[0]
+        on = [qs[k] for k in idx]
+        pack = _pack_sides(_mean_sides(h, on), cfg.wall_pack_band)
+        target = [
+            _nearest_square(cv2.perspectiveTransform(q.reshape(-1, 1, 2), h).reshape(4, 2), s)
+            for q, s in zip(on, pack, strict=True)
+        ]
+        fit, _ = cv2.findHomography(np.concatenate(on), np.concatenate(target), 0)
+        if fit is None:
+            break
+        now = _square_errors(fit, qs) < cfg.wall_max_error
+        if now.sum() < square.sum():
+            break  # the fit lost a square: the one note's plane stands
+        h, square = fit, now
+    if square.sum() < cfg.wall_min_quads:
         return None
-    # keep the wall upright and anchored at the first note: only its shape matters here
-    return best
+    sides = _mean_sides(h, [qs[k] for k in np.nonzero(square)[0]])
+    near = np.abs(np.log(sides[:, None] / sides[None, :])) < np.log1p(cfg.wall_pack_band)
+    usual = near[int(np.argmax(near.sum(1)))]
+    f = note_mm / float(np.median(sides[usual]))
+    h = np.diag([f, f, 1.0]) @ h
+    return h / h[2, 2]
 
 
 @dataclass(frozen=True, eq=False)

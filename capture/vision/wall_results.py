@@ -57,4 +57,5 @@ class MarkerlessResult:
     findings: list[Finding] = field(default_factory=list)
     note_side_px: float = 0.0
     wall_plane: bool = False
+    wall_squares: int = 0  # the notes seen square on the wall plane it rests on (0: no plane)
     cast: SurfaceCast | None = None  # the light's cast taken off the notes' colours, if any
