@@ -234,3 +234,20 @@ def test_distances_on_mixed_walls_hold_on_the_wall_plane() -> None:
         s = score_photo(truth, doc)
         assert len(s["wall_errs"]) >= 10
         assert np.median(s["wall_errs"]) < 0.03, index
+
+
+def test_no_wall_plane_from_squares_of_sizes_no_three_share() -> None:
+    """Two usual squares and two squares 60 % their side (say false notes from the room, or
+    two packs of two): all four are squares under one plane, but its perspective (squares
+    of one size wherever they lie) rests on no three of one pack, so there is none; main
+    took it on any four squares. A third usual square makes it sound again."""
+    notes = [_note_mm((0, 0), 76, 76), _note_mm((200, 150), 76, 76),
+             _note_mm((110, 0), 46, 46), _note_mm((0, 150), 46, 46)]
+    quads = [_seen(_TILT, q) for q in notes]
+    m = CONFIG.markerless
+    assert wall_plane(quads, m.note_mm, m) is None
+    quads.append(_seen(_TILT, _note_mm((300, 0), 76, 76)))
+    h = wall_plane(quads, m.note_mm, m)
+    assert h is not None and plane_squares(h, quads, m) == 5
+    c = _seen(h, np.array([quads[0].mean(0), quads[4].mean(0)]))
+    assert abs(np.linalg.norm(c[1] - c[0]) - 300) < 3  # the usual squares set the scale

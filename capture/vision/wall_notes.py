@@ -251,19 +251,44 @@ def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -
     target the nearest square of its pack's side, so that squares of one pack have one size
     wherever they lie: that gradient across the wall is the perspective), wall_refine_rounds
     times while no square is lost. The scale last: the pack most squares belong to
-    (sides within wall_pack_band of each other) is the usual one, note_mm."""
+    (sides within wall_pack_band of each other) is the usual one, note_mm. That pack must
+    hold wall_min_quads squares: squares of one size wherever they lie are what fix the
+    perspective (a card and a false note taken for squares with it agree in shape, not in
+    size); else the next quad tried as a square is refitted, and with none None."""
     if len(quads) < cfg.wall_min_quads:
         return None
     qs = [np.asarray(q, np.float64).reshape(4, 2) for q in quads]
     dst = np.array([(0, 0), (note_mm, 0), (note_mm, note_mm), (0, note_mm)], np.float32)
     tries = [cv2.getPerspectiveTransform(q.astype(np.float32), dst) for q in qs]
     errs = np.array([_square_errors(h, qs) for h in tries])
-    agree = errs < cfg.wall_max_error
-    best = int(np.argmin(np.minimum(errs, cfg.wall_max_error).sum(1)))
-    h, square = tries[best], agree[best]
+    cost = np.minimum(errs, cfg.wall_max_error).sum(1)
+    tried: set[frozenset[int]] = set()
+    for i in np.argsort(cost, kind="stable"):
+        agree = errs[i] < cfg.wall_max_error
+        key = frozenset(np.nonzero(agree)[0].tolist())
+        if agree.sum() < cfg.wall_min_quads or key in tried:
+            continue  # too few squares with it, or the same squares as a seed tried
+        tried.add(key)
+        h, square = _refit(tries[i], agree, qs, cfg)
+        sides = _mean_sides(h, [qs[k] for k in np.nonzero(square)[0]])
+        near = np.abs(np.log(sides[:, None] / sides[None, :])) < np.log1p(cfg.wall_pack_band)
+        usual = near[int(np.argmax(near.sum(1)))]
+        if usual.sum() < cfg.wall_min_quads:
+            continue  # no pack seen square wall_min_quads times: its plane is no sound one
+        f = note_mm / float(np.median(sides[usual]))
+        h = np.diag([f, f, 1.0]) @ h
+        return h / h[2, 2]
+    return None
+
+
+def _refit(
+    h: np.ndarray, square: np.ndarray, qs: list[np.ndarray], cfg: MarkerlessConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """The plane h fitted again through the corners of every quad that is a square under it
+    (square), each square's target the nearest square of its pack's side (_pack_sides),
+    wall_refine_rounds times while no square is lost; and which quads are squares under it."""
     for _ in range(cfg.wall_refine_rounds):
-        idx = np.nonzero(square)[0]
-        on = [qs[k] for k in idx]
+        on = [qs[k] for k in np.nonzero(square)[0]]
         pack = _pack_sides(_mean_sides(h, on), cfg.wall_pack_band)
         target = [
             _nearest_square(cv2.perspectiveTransform(q.reshape(-1, 1, 2), h).reshape(4, 2), s)
@@ -274,16 +299,9 @@ def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -
             break
         now = _square_errors(fit, qs) < cfg.wall_max_error
         if now.sum() < square.sum():
-            break  # the fit lost a square: the one note's plane stands
+            break  # the fit lost a square: the plane before it stands
         h, square = fit, now
-    if square.sum() < cfg.wall_min_quads:
-        return None
-    sides = _mean_sides(h, [qs[k] for k in np.nonzero(square)[0]])
-    near = np.abs(np.log(sides[:, None] / sides[None, :])) < np.log1p(cfg.wall_pack_band)
-    usual = near[int(np.argmax(near.sum(1)))]
-    f = note_mm / float(np.median(sides[usual]))
-    h = np.diag([f, f, 1.0]) @ h
-    return h / h[2, 2]
+    return h, square
 
 
 @dataclass(frozen=True, eq=False)
