@@ -251,3 +251,22 @@ def test_no_wall_plane_from_squares_of_sizes_no_three_share() -> None:
     assert h is not None and plane_squares(h, quads, m) == 5
     c = _seen(h, np.array([quads[0].mean(0), quads[4].mean(0)]))
     assert abs(np.linalg.norm(c[1] - c[0]) - 300) < 3  # the usual squares set the scale
+
+
+def test_of_the_two_square_packs_the_smaller_is_the_usual_one() -> None:
+    """Five 100 mm squares and three 76 mm ones: the larger pack is the more common here,
+    but the two square packs sold are 100 and 76 mm, so the smaller sets note_mm (main took
+    a 100 mm square for a usual one: distances 24 % short)."""
+    notes = [_note_mm((x, 0), 100, 100) for x in (0, 130, 260)]
+    notes += [_note_mm((x, 140), 100, 100) for x in (0, 130)]
+    notes += [_note_mm((x, 140), 76, 76) for x in (240, 340, 440)]
+    quads = [_seen(_TILT, q) for q in notes]
+    m = CONFIG.markerless
+    h = wall_plane(quads, m.note_mm, m)
+    assert h is not None and plane_squares(h, quads, m) == 8
+    true = np.array([q.mean(0) for q in notes])
+    found = _seen(h, _seen(_TILT, true))
+    i, j = np.triu_indices(len(true), 1)
+    d_true = np.linalg.norm(true[i] - true[j], axis=1)
+    d_found = np.linalg.norm(found[i] - found[j], axis=1)
+    assert np.max(np.abs(d_found / d_true - 1)) < 0.01

@@ -1662,6 +1662,9 @@ class MarkerlessConfig:
     wall_pack_band: float = 0.08  # squares whose sides on the plane are within this of each
     # other are one pack: a pack's own differ by the outlines' error (corner error p90 under
     # 4 % of a side), 76 and 100 mm squares by 32 %
+    # the two square packs sold, in mm (3 x 3 in and the 4 x 4 in "super sticky"): of squares
+    # of both on one wall the smaller are the usual ones, however many of each are seen
+    wall_square_packs_mm: tuple[float, float] = (100.0, 76.0)
     dup_text_min: float = 0.35  # texts both read this unlike (1 - distance): two notes (OCR of
     # one handwritten note on two photos often agrees on half its letters only)
     dup_same_frac: float = 0.6  # this share of the smaller photo's notes matched: same wall

@@ -254,7 +254,9 @@ def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -
     (sides within wall_pack_band of each other) is the usual one, note_mm. That pack must
     hold wall_min_quads squares: squares of one size wherever they lie are what fix the
     perspective (a card and a false note taken for squares with it agree in shape, not in
-    size); else the next quad tried as a square is refitted, and with none None."""
+    size); else the next quad tried as a square is refitted, and with none None. Of the two
+    square packs sold (wall_square_packs_mm, 100 and 76 mm), seen together, the smaller is
+    the usual one even when fewer of them are seen whole."""
     if len(quads) < cfg.wall_min_quads:
         return None
     qs = [np.asarray(q, np.float64).reshape(4, 2) for q in quads]
@@ -275,7 +277,14 @@ def wall_plane(quads: list[np.ndarray], note_mm: float, cfg: MarkerlessConfig) -
         usual = near[int(np.argmax(near.sum(1)))]
         if usual.sum() < cfg.wall_min_quads:
             continue  # no pack seen square wall_min_quads times: its plane is no sound one
-        f = note_mm / float(np.median(sides[usual]))
+        side = float(np.median(sides[usual]))
+        # two square packs are sold, 76 and 100 mm: when the more common pack here has
+        # wall_min_quads squares beside it smaller by their ratio, it is the larger one
+        big, small = cfg.wall_square_packs_mm
+        other = np.abs(np.log(sides * big / small / side)) < np.log1p(cfg.wall_pack_band)
+        if other.sum() >= cfg.wall_min_quads:
+            side = float(np.median(sides[other]))
+        f = note_mm / side
         h = np.diag([f, f, 1.0]) @ h
         return h / h[2, 2]
     return None
