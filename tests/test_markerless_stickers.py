@@ -13,8 +13,21 @@ from capture.synth.light import Light, apply_light
 from capture.synth.palette import jitter_rgb
 from capture.vision.colour import classify, load_colour_refs, srgb_to_lab
 from capture.vision.markerless_read import NOTE_NAMES, STICKER_NAMES, read_wall
-from capture.vision.wall_stickers import Disc, StickerEvidence, _whole_in_own_colour
-from capture.vision.wall_surface import chromaticity, foreground
+from capture.vision.wall_stickers import (
+    Disc,
+    StickerEvidence,
+    _against_local_wall,
+    _local_wall,
+    _whole_in_own_colour,
+)
+from capture.vision.wall_surface import (
+    chromaticity,
+    foreground,
+    least_distance,
+    plane_distance,
+    rgb8_to_lab,
+)
+from capture.vision.wall_types import WorkImages
 
 WALL = (212, 212, 206)
 OTHERS = {"red": (214, 38, 49), "blue": (28, 92, 190)}
@@ -509,8 +522,7 @@ def _own_colour_whole(ring: bool) -> bool:
     zero = np.zeros((n, n))
     none = np.zeros((n, n), bool)
     ev = StickerEvidence(
-        zero, zero, zero.astype(np.int32), cand, none, zero, none, lab, np.zeros((1, 3)),
-        chromaticity(rgb),
+        zero, zero, zero.astype(np.int32), cand, none, zero, none, lab, np.zeros((1, 3)), rgb
     )
     med = np.median(lab[cand if ring else inner & cand], axis=0)
     return _whole_in_own_colour(d, med, ev, m)
@@ -571,3 +583,38 @@ def test_a_sticker_off_its_sheet_takes_the_nearest_sheets_name() -> None:
     nearer sheet's name, and every sticker of the two sheets keeps its own."""
     img, truth = _two_sheets_and_one_off()
     assert _sticker_names(img, truth) == [name for _x, _y, name in truth]
+
+
+def test_faint_evidence_in_bands_of_rows_is_the_whole_images_bit_for_bit() -> None:
+    """The faint stickers' distances against the wall around each pixel are taken a band of
+    rows at a time (memory: four whole-image float copies were the markerless path's peak):
+    every value, its type too, is the one the whole images give, whatever the band (64 rows,
+    one row, a band not a multiple of the image's height), on a wall with a light falling
+    off, notes, stickers and every code value of noise."""
+    rng = np.random.default_rng(7)
+    h, w = 301, 517  # odd sizes: the last band is short, a band's pixels no multiple of 64
+    xx = np.mgrid[0:h, 0:w][1]
+    wall = np.array(WALL, np.float64) * (0.75 + 0.25 * xx / w)[..., None]
+    rgb = wall + rng.normal(0, 6, (h, w, 3))
+    rgb[40:140, 60:160] = (250, 225, 80)  # a yellow note
+    cv2.circle(rgb, (110, 90), 9, (220, 40, 40), -1)  # a red sticker on it
+    cv2.circle(rgb, (300, 200), 9, (40, 80, 200), -1)  # a blue one on the wall
+    rgb[250:, 400:] = rng.integers(0, 256, (h - 250, w - 400, 3))  # every code value
+    rgb = np.clip(rgb, 0, 255).astype(np.uint8)
+    lab = rgb8_to_lab(rgb)
+    img = WorkImages(rgb, lab, 1.0, 2.0, lab[::2, ::2], 0.5)
+    m = CONFIG.markerless
+    surfaces = (tuple(float(v) for v in srgb_to_lab(np.float32(WALL) / 255.0)),)
+    bg = _local_wall(rgb, 9.0)
+    lab_bg = rgb8_to_lab(bg)
+    want = (
+        foreground(lab, lab_bg, m.fg_l_weight),
+        plane_distance(chromaticity(rgb), chromaticity(bg)),
+        least_distance(lab_bg, surfaces, m.fg_l_weight) <= m.dot_delta_e,
+    )
+    assert want[1].max() > m.dot_chromaticity and want[2].any() and not want[2].all()
+    for rows in (64, 1, 100, h, 10 * h):
+        got = _against_local_wall(img, bg, surfaces, m, rows)
+        for g, x in zip(got, want, strict=True):
+            assert g.dtype == x.dtype and g.shape == x.shape
+            assert np.array_equal(g, x)

@@ -112,7 +112,7 @@ def _evidence(cand: np.ndarray):
     lab = np.zeros((*cand.shape, 3), np.float32)
     return StickerEvidence(
         z, z, np.zeros(cand.shape, int), cand, np.zeros_like(cand), z, cand, lab,
-        np.zeros((0, 3)), np.zeros((*cand.shape, 2), np.float32),
+        np.zeros((0, 3)), np.zeros((*cand.shape, 3), np.uint8),
     )
 
 

@@ -1817,3 +1817,20 @@ class HeapConfig:
 
 
 HEAP = HeapConfig()
+
+
+@dataclass(frozen=True)
+class MemoryConfig:
+    """How much of an image a stage holds at once. Kept out of Config, as HeapConfig: it
+    decides no result (the same values whatever it is), so it is not in the settings hash."""
+
+    # The faint stickers' per-pixel distances against the wall around each pixel
+    # (wall_stickers._against_local_wall) are taken this many work rows at a time: each value
+    # is a pixel's own, so any band gives the same values; a band holds a few MB of
+    # temporaries instead of four whole-image copies (about 250 MB at 6 MP work images, the
+    # markerless path's peak). A multiple of 64 rows keeps a band's pixel count a multiple of
+    # the vector width the colour conversions run at. docs/markerless-journal.md, 41st stop.
+    band_rows: int = 256
+
+
+MEMORY = MemoryConfig()

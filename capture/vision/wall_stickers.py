@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from capture.core.config import CONFIG, Config, MarkerlessConfig
+from capture.core.config import CONFIG, MEMORY, Config, MarkerlessConfig
 from capture.vision.colour import classify_map, lab_to_linear
 from capture.vision.dot_check import check_disc, check_discs, raised, relief
 from capture.vision.dots import place_discs
@@ -118,7 +118,10 @@ class StickerEvidence:
     cand_l: np.ndarray  # as cand, from dist_l: faint stickers are whole discs of it only
     lab: np.ndarray  # the work image (CIELAB): what colour a sticker's rim is
     papers: np.ndarray  # each note's paper (CIELAB), in the order of `owner`'s indices
-    chrom: np.ndarray  # the work image's chromaticity (chromaticity): taken once
+    # the work image (sRGB, uint8): its chromaticity (chromaticity) is taken where it is asked
+    # for, crops or bands of rows, not held whole (an H x W x 3 float copy, 72 MB at 6 MP,
+    # through the whole stickers stage)
+    rgb: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,7 +183,7 @@ def sticker_evidence(
         _sticker_mask(img, dist_l, cdist, off, m),
         lab,
         np.array([n.lab for n in notes], np.float64).reshape(-1, 3),
-        chrom,
+        img.rgb,
     )
 
 
@@ -441,16 +444,10 @@ def faint_free_stickers(
     the usual evidence holds its core (dot_wall_seed_min of it), and taken when it is one
     whole sticker (_lone_disc). Returns them and the evidence to judge them by (the usual
     one, the wall around each pixel explaining it too)."""
-    bg = _local_wall(img.rgb, r_px)
-    lab_bg = rgb8_to_lab(bg)
-    dist = foreground(img.lab, lab_bg, m.fg_l_weight)
-    cdist = plane_distance(ev.chrom, chromaticity(bg))
-    # what is around must be a bare surface as the usual evidence sees it (a hot spot pales
-    # the wall less than dot_delta_e): a note the finders missed is no wall, and its stickers
-    # are not free ones
-    wall = least_distance(lab_bg, probe.surfaces, m.fg_l_weight)
+    dist, cdist, bare = _against_local_wall(img, _local_wall(img.rgb, r_px), probe.surfaces, m)
     cand = (dist > m.dot_wall_faint_de) & (cdist > m.dot_chromaticity) & (ev.owner < 0)
-    cand &= wall <= m.dot_delta_e
+    cand &= bare
+    del bare
     cand &= ~ev.glare
     k = max(3, round(m.dot_mm / 2 * img.ppm * m.dot_open_frac)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -469,9 +466,51 @@ def faint_free_stickers(
         d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
         if d is not None:
             out.append(d)
-    # the wall around every pixel explains it: the usual evidence's wall, made local
-    judge = replace(ev, dist=np.minimum(ev.dist, dist), cdist=np.minimum(ev.cdist, cdist))
+    del comp
+    # the wall around every pixel explains it: the usual evidence's wall, made local (the
+    # least taken in the type np.minimum gives, into a new array or this one's)
+    judge = replace(ev, dist=_least(ev.dist, dist), cdist=_least(ev.cdist, cdist))
     return out, replace(judge, cand=cand)
+
+
+def _least(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.minimum(a, b), written into b when b has the result's type and shape (b is the
+    caller's own, no longer needed): the same values, a work-image plane fewer held."""
+    if b.dtype == np.result_type(a, b) and b.shape == np.broadcast_shapes(a.shape, b.shape):
+        return np.minimum(a, b, out=b)
+    return np.minimum(a, b)
+
+
+def _against_local_wall(
+    img: WorkImages,
+    bg: np.ndarray,
+    surfaces: tuple,
+    m: MarkerlessConfig,
+    band_rows: int = MEMORY.band_rows,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per work pixel, against the wall around it (bg: _local_wall): its colour distance
+    (foreground), its chromaticity distance, and whether that wall is a bare surface as the
+    usual evidence sees it (least_distance within dot_delta_e: a hot spot pales the wall
+    less than that; a note the finders missed is no wall, and its stickers are not free
+    ones). Taken band_rows rows at a time (MemoryConfig): every value is a pixel's own, so the
+    same values as over the whole image, without holding bg's CIELAB, both chromaticities
+    and the distance to the surfaces whole (four H x W x 3 or float64 copies, 250 MB at
+    6 MP, were the markerless path's peak)."""
+    h = bg.shape[0]
+    dist = cdist = bare = None
+    for y0 in range(0, h, band_rows):
+        rows = slice(y0, y0 + band_rows)
+        lab_bg = rgb8_to_lab(bg[rows])
+        d = foreground(img.lab[rows], lab_bg, m.fg_l_weight)
+        c = plane_distance(chromaticity(img.rgb[rows]), chromaticity(bg[rows]))
+        b = least_distance(lab_bg, surfaces, m.fg_l_weight) <= m.dot_delta_e
+        if dist is None:
+            dist = np.empty(bg.shape[:2], d.dtype)
+            cdist = np.empty(bg.shape[:2], c.dtype)
+            bare = np.empty(bg.shape[:2], bool)
+        dist[rows], cdist[rows], bare[rows] = d, c, b
+    assert dist is not None and cdist is not None and bare is not None
+    return dist, cdist, bare
 
 
 def _expected_at(views: Views, cx: float, cy: float, r_exp: float, m: MarkerlessConfig):
@@ -1074,7 +1113,8 @@ def _whole_in_own_colour(
     shine = np.zeros_like(same)
     if bare.sum() >= 8:
         paper_l = float(np.percentile(lab[..., 0][bare], 75))
-        shine = _highlight(lab, ev.chrom[y0:y1, x0:x1], med, paper_l, m) & (rr < d.radius)
+        chrom = chromaticity(ev.rgb[y0:y1, x0:x1])
+        shine = _highlight(lab, chrom, med, paper_l, m) & (rr < d.radius)
         # a highlight a few px inside the rim, no lighter than a pale paper, is a hole in the
         # sticker's own colour whose thin edge the opening below would cut into a notch
         same = _highlight_holes(same, lab, med, np.median(lab[bare], axis=0), m)
