@@ -488,6 +488,41 @@ def bench_speed(photos: tuple[Path, ...], with_ocr: bool) -> None:
         console.print(f"{k:22} {v:g}", highlight=False)
 
 
+@bench.command("memory")
+@click.argument("photos", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--ocr", "with_ocr", is_flag=True,
+              help="Read the notes' text too (the default engine, loaded first).")
+def bench_memory(photos: tuple[Path, ...], with_ocr: bool) -> None:
+    """Peak resident memory per photo read with no board (the markerless way, no OCR unless
+    --ocr), the size before and after it, and the stage at its peak (Linux). PHOTOS: files
+    or folders (the photos `capture run` would read)."""
+    from capture.app.batch import expand_paths  # lazy: startup
+    from capture.bench.memory import markerless_memory, memory_summary  # lazy: startup
+
+    def show(r) -> None:
+        console.print(f"{r.name:32} before {r.before_mb:6.1f}  peak {r.peak_mb:6.1f}  "
+                      f"after {r.after_mb:6.1f} MB  at {' > '.join(r.where[-2:])}",
+                      highlight=False, soft_wrap=True)
+
+    reader = None
+    if with_ocr:
+        from capture.core.config import CONFIG  # lazy: startup
+        from capture.vision.ocr import load_engine, read_notes  # lazy: heavy engine
+
+        load_engine(CONFIG.ocr)  # loaded before the first photo: its size is every photo's
+
+        def reader(crops):
+            return read_notes(crops, CONFIG.ocr)
+
+    try:
+        rows = markerless_memory(expand_paths(photos)[0], progress=show, ocr=reader)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for k, v in memory_summary(rows).items():
+        console.print(f"{k:22} {v:g}", highlight=False)
+
+
 class _PhotoBar:
     """A progress bar over the photos a bench reads (they take seconds each)."""
 
