@@ -11,8 +11,9 @@ between two samples can be missed), the C heap's kept-back free memory included.
 
 A photo's rise (its peak over the size before it) is what the stages hold at once; what a
 worker keeps between photos (the OCR engine, caches, the heap's fragments) is the `before`
-of the next. Compare two versions of the code on the same photos, one after the other; the
-figures do not depend on the machine's load, unlike its times.
+of the next. The C heap is set as `capture run`'s workers set it (capture.app.heap).
+Compare two versions of the code on the same photos, one after the other: the figures
+depend far less on the machine's load than its times do.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import capture
+from capture.app.heap import fix_heap_thresholds
 from capture.core.config import CONFIG, Config
 from capture.io.decode import load_photo
 from capture.vision.markerless import find_wall
@@ -137,7 +139,10 @@ def markerless_memory(
     every_s: float = 0.002,
 ) -> list[PhotoMemory]:
     """Each photo read the markerless way (as bench.speed.markerless_speed), its resident
-    size sampled: before, at its peak (and where), after."""
+    size sampled: before, at its peak (and where), after. The C heap is set as a run's
+    worker sets it (capture.app.heap): without it glibc keeps a photo's freed arrays in the
+    heap, and the size before the next photo is the last one's peak."""
+    fix_heap_thresholds()
     refs = load_colour_refs(STICKER_NAMES, NOTE_NAMES)
     out = []
     with RssSampler(every_s) as sampler:

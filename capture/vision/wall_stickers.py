@@ -173,12 +173,16 @@ def sticker_evidence(
     chroms = (chrom, wall_c, papers)
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     off = _no_sticker(img, notes, chroms, chroma, m)  # the same for both masks: once
+    glare = (lab[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min)
+    # the chromaticity and chroma planes are done with: freed before the two masks (96 MB
+    # at 6 MP, held at the stage's peak)
+    del chroms, chrom, chroma, hidden
     return StickerEvidence(
         dist,
         cdist,
         owner,
         _sticker_mask(img, dist, cdist, off, m),
-        (lab[..., 0] > config.dots.glare_l_min) & (chroma < config.dots.chroma_min),
+        glare,
         dist_l,
         _sticker_mask(img, dist_l, cdist, off, m),
         lab,
