@@ -1368,7 +1368,9 @@ class MarkerlessConfig:
     # average weigh as much as a 3000 K lamp left uncorrected (shift 1.0). A cream wall under
     # a warm lamp matched kraft (pink notes read red), a kraft roll under a cool light looked
     # grey (yellow notes read lime): the packs of such photos fit their names only under the
-    # right light (issue 20)
+    # right light (issue 20). The packs are compared at the exposure that fits them best
+    # (note_exposure_min, as when they are named): a dim photo's packs compared as measured
+    # fitted a warming light (kraft) better than the one on them (41st stop)
     cast_packs_weight: float = 0.15
     # ... and how far the photo's other bare surfaces (a kraft roll on a painted wall, a
     # whiteboard) then lie from their nearest common surface (a*b*, mean over them), at this

@@ -3,7 +3,7 @@
 After find_wall (markerless) has measured each item's colour, the items are packed by colour
 (colour_packs: average linkage, so shades do not chain two colours together) and each pack
 is named by the nearest common name of its median, its exposure taken into account
-(_exposed_distances) and near ties broken (_tie_broken). Used by wall_light.
+(exposed_distances) and near ties broken (_tie_broken). Used by wall_light.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def colour_packs(labs: np.ndarray, cluster_de: float) -> np.ndarray:
     return fcluster(linkage(a * (0.5, 1.0, 1.0), "average"), cluster_de, "distance") - 1
 
 
-def _exposed_distances(
+def exposed_distances(
     lab: np.ndarray, refs: dict[str, np.ndarray], exposures: np.ndarray
 ) -> np.ndarray:
     """Distance (colour_distance) from a colour to each reference as a photo exposed at each
@@ -123,7 +123,7 @@ def name_colours(
 
     exposure_min < 1: on a photo with nothing clipped and two packs or more, the exposure is
     fitted too (exposure_min to 1 x white paper, averaged as above) and every pack compared
-    with the references as seen at it (_exposed_distances): a paper's lightness is its
+    with the references as seen at it (exposed_distances): a paper's lightness is its
     reflectance times the exposure, and compared as measured a note darker than its
     reference leaned to the darker of two neighbouring papers (a neon yellow read lime on a
     photo exposed low). Only when the packs' own best exposures lie within exposure_spread x
@@ -198,7 +198,7 @@ def name_colours(
         # lit board) share no exposure, and the lightness is then taken as measured.
         exps = np.exp(np.linspace(np.log(exposure_min), 0.0, 31))
         own = {k: names[k] for k in keys}
-        d = np.stack([_exposed_distances(md, own, exps) for md in medians])
+        d = np.stack([exposed_distances(md, own, exps) for md in medians])
         best = exps[d.min(-1).argmin(-1)]
         if best.max() <= exposure_spread * best.min():
             misfit = d.min(-1).sum(0)
@@ -219,7 +219,7 @@ def name_colours(
             np.full(len(shades), np.inf)
             if sat[sel].any()
             else (
-                ew @ _exposed_distances(md, sh, exposure)
+                ew @ exposed_distances(md, sh, exposure)
                 if exposure is not None
                 else [float(colour_distance(md, names[k])) for k in shades]
             )
