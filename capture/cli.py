@@ -213,14 +213,18 @@ def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
                    "touching and overlapping, two pack sizes, dots straddling a note's edge, a "
                    "tight cluster of free dots) on every photo, or on none (default: as the "
                    "level says: hard only, 1 photo in 2).")
+@click.option("--dim", is_flag=True,
+              help="With --markerless: every photo taken in a dim room (about a stop under, "
+                   "a warm lamp or cool daylight the phone left in part, high-ISO noise).")
 def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, seed: int,
-            level: str, megapixels: float, clutter: bool | None, votes: bool | None) -> None:
+            level: str, megapixels: float, clutter: bool | None, votes: bool | None,
+            dim: bool) -> None:
     """Generate realistic phone photos of the walls, with exact truth."""
     from capture.synth.generate import generate_set  # lazy: startup
     from capture.synth.markerless_scene import generate_markerless_set  # lazy: startup
     if markerless:
         generate_markerless_set(out_dir, count, seed, level, megapixels, clutter=clutter,
-                                votes=votes)
+                                votes=votes, dim=dim)
         console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}",
                       highlight=False, soft_wrap=True)
         # the next step, as it is typed: these walls have no board, so no workshop file

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import cv2
 import numpy as np
@@ -144,6 +144,35 @@ def sample_light(level: SynthLevel, size: tuple[int, int], rng: np.random.Genera
         flare=float(rng.uniform(0.01, 0.03 + 0.06 * level.light_gradient)),
         side_light=side,
         overexpose=overexpose,
+    )
+
+
+def dim_light(light: Light, rng: np.random.Generator) -> Light:
+    """`light` in a dim room (an evening workshop, a basement): the photo exposed 0.75 to 1.3
+    stops under the usual (exposure x 0.4-0.6: the phone caps its ISO and shutter time, and
+    meters for the notes, not the wall), the sensor's noise of a high ISO (twice as strong),
+    and a light whose colour the phone's balance left in part, warm or cool alike: a lamp of
+    2700-3300 K corrected only 30-60 % of the way to daylight (as phones do on purpose in
+    the evening), or daylight (5500-7000 K) from a window the phone took for a warmer light
+    (balanced for 0.62-0.8 of its temperature: a white wall turns blue-grey, a kraft roll
+    greyish). A white wall is then as dim as a kraft roll at the usual exposure and, balanced
+    grey by the phone, as neutral: the case in which the two are told apart by the notes
+    alone (docs/markerless-journal.md, 41st stop). No glare: a dim room has no bright spot."""
+    if rng.random() < 0.5:
+        kelvin = float(rng.uniform(2700, 3300))
+        wb = kelvin + (6500 - kelvin) * float(rng.uniform(0.3, 0.6))
+    else:
+        kelvin = float(rng.uniform(5500, 7000))
+        wb = kelvin * float(rng.uniform(0.62, 0.8))
+    return replace(
+        light,
+        kelvin=kelvin,
+        wb_kelvin=wb,
+        exposure=light.exposure * float(rng.uniform(0.4, 0.6)),
+        glares=(),
+        side_light=None,
+        overexpose=1.0,
+        noise=light.noise * 2.0,
     )
 
 

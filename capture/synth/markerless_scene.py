@@ -28,7 +28,7 @@ from capture.synth.handwriting import (
     VALUE_PHRASES,
     pick_handwriting,
 )
-from capture.synth.light import apply_light, encode_jpeg, sample_light
+from capture.synth.light import apply_light, dim_light, encode_jpeg, sample_light
 from capture.synth.scene import _composite, _ppm
 from capture.synth.truth import hidden_chars, writing_visibility
 from capture.synth.wall import WallStyle, render_wall
@@ -265,6 +265,7 @@ _STREAMS = {
     "ml-room-render": 106,  # on changes nothing else of a photo's plan
     "ml-packs": 107,  # the note packs (wall_packs): a level without other packs draws nothing
     "ml-votes": 108,  # dot voting as it happens (vote_dots): its own stream, likewise
+    "ml-dim": 109,  # a dim room (light.dim_light): its own stream, likewise
 }
 
 
@@ -281,11 +282,14 @@ def render_markerless(
     synth: SynthConfig = CONFIG.synth,
     clutter: bool | None = None,
     votes: bool | None = None,
+    dim: bool = False,
 ) -> tuple[bytes, dict]:
     """One photo of a wall with no board: JPEG bytes and its truth. `clutter`: the room
     around the wall in view (capture.synth.clutter) always (True), never (False), or as the
     level says (None: its clutter_p). `votes`: dot voting as it happens (vote_dots) likewise,
-    as the level's vote_p says when None."""
+    as the level's vote_p says when None. `dim`: taken in a dim room (light.dim_light:
+    exposed a stop under, a warm or cool cast left, high-ISO noise); the rest of the photo
+    (wall, notes, camera) is the one drawn without it."""
     lv = synth.level(level)
     layout = plan_wall(
         rng_for(seed, "ml-plan", index), level, synth, rng_for(seed, "ml-packs", index)
@@ -302,6 +306,8 @@ def render_markerless(
     landscape = (view[2] - view[0]) >= (view[3] - view[1])
     cam = frame_view(view, landscape, megapixels, lv, rng_for(seed, "ml-camera", index))
     light = sample_light(lv, cam.size, rng_for(seed, "ml-light", index))
+    if dim:  # its own stream: the photos drawn without it stay as they were
+        light = dim_light(light, rng_for(seed, "ml-dim", index))
     hmat = cam.wall_to_photo()
     style = WallStyle(
         paint=layout.paint,
@@ -595,13 +601,14 @@ def generate_markerless_set(
     progress=None,
     clutter: bool | None = None,
     votes: bool | None = None,
+    dim: bool = False,
 ) -> list[dict]:
-    """count photos and truth.json into out_dir (clutter, votes: see render_markerless)."""
+    """count photos and truth.json into out_dir (clutter, votes, dim: see render_markerless)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     truths = []
     for i in range(count):
         data, truth = render_markerless(
-            i, seed, level, megapixels, clutter=clutter, votes=votes
+            i, seed, level, megapixels, clutter=clutter, votes=votes, dim=dim
         )
         (out_dir / truth["file"]).write_bytes(data)
         truths.append(truth)
