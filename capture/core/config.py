@@ -1368,10 +1368,15 @@ class MarkerlessConfig:
     # average weigh as much as a 3000 K lamp left uncorrected (shift 1.0). A cream wall under
     # a warm lamp matched kraft (pink notes read red), a kraft roll under a cool light looked
     # grey (yellow notes read lime): the packs of such photos fit their names only under the
-    # right light (issue 20). The packs are compared at the exposure that fits them best
-    # (note_exposure_min, as when they are named): a dim photo's packs compared as measured
-    # fitted a warming light (kraft) better than the one on them (41st stop)
+    # right light (issue 20)
     cast_packs_weight: float = 0.15
+    # ... the packs compared with their names at the exposure that fits them best together
+    # (note_exposure_min to 1, as when they are named): a paper's lightness and chroma are its
+    # reflectance times the exposure. Compared as measured (False), a dim photo's packs lay
+    # far from their names under the light on them and a warming light that renames them
+    # darker (yellow orange, pink red) fitted better: a dim white wall was taken for kraft
+    # (real post-its-7 a stop under, generated `samples --dim`; 41st stop)
+    cast_packs_exposed: bool = True
     # ... and how far the photo's other bare surfaces (a kraft roll on a painted wall, a
     # whiteboard) then lie from their nearest common surface (a*b*, mean over them), at this
     # weight per unit, a pack's: one light falls on the wall and on the roll. A cream wall

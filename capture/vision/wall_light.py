@@ -569,13 +569,14 @@ def packs_fit(
     under a cool light): with fewer than two packs every light fits alike (0). Packs clipped
     in a channel on most of their notes are left out: their colour is a bound, not a value.
     The packs are compared with the names as seen at the photo's exposure, as name_colours
-    compares them (note_exposure_min to 1 x white paper, the one that fits them best
-    together; as measured when their own best exposures lie over note_exposure_spread
-    apart): a paper's lightness and chroma are its reflectance times the exposure. Compared
-    as measured, a dim photo's packs (a stop under: a yellow note at L* 60, chroma 57) lay
-    far from every name under the light that is on them, and a warming light that turns
-    them into darker names (yellow to orange, pink to red) fitted better: a dim white wall
-    under a cool light was taken for kraft (real post-its-7 a stop under, 41st stop)."""
+    compares them (cast_packs_exposed; note_exposure_min to 1 x white paper, the one that
+    fits them best together; as measured when their own best exposures lie over
+    note_exposure_spread apart): a paper's lightness and chroma are its reflectance times
+    the exposure. Compared as measured, a dim photo's packs (a stop under: a yellow note at
+    L* 60, chroma 57) lay far from every name under the light that is on them, and a warming
+    light that turns them into darker names (yellow to orange, pink to red) fitted better: a
+    dim white wall under a cool light was taken for kraft (real post-its-7 a stop under,
+    41st stop)."""
     medians = pack_medians(note_labs, m, clipped)
     if len(medians) < 2:
         return lambda gains: 0.0
@@ -587,7 +588,7 @@ def packs_fit(
         measured = float(
             np.mean([min(float(colour_distance(v, r)) for r in note_refs.values()) for v in seen])
         )
-        if m.note_exposure_min >= 1.0:
+        if not m.cast_packs_exposed or m.note_exposure_min >= 1.0:
             return measured
         d = np.stack([exposed_distances(v, note_refs, exps) for v in seen]).min(-1)
         best = exps[d.argmin(-1)]
