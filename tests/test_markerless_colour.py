@@ -786,10 +786,12 @@ def test_a_dark_slate_wall_is_no_white_to_balance_on() -> None:
     got, res = _names(img, truth)
     assert got == [c for *_, c in truth]
     assert res.cast is None
-    # balanced on the slate (main before this): the greens and the pinks named wrong
+    # balanced on the slate (main before this): the greens and the pinks named wrong (lime
+    # and red; since the packs are judged at the photo's exposure, 41st stop, the light then
+    # chosen misnames two notes more)
     m = replace(CONFIG.markerless, wall_white_min_ratio=0.0)
     old, _ = _names(img, truth, replace(CONFIG, markerless=m))
-    assert [b for a, b in zip(got, old, strict=True) if a != b] == ["lime", "red"] * 2
+    assert {a for a, b in zip(got, old, strict=True) if a != b} >= {"green", "pink"}
 
 
 @pytest.mark.slow
