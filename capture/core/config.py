@@ -927,6 +927,18 @@ class MarkerlessConfig:
     dot_mm: float = 12.0  # sticker diameter assumed until lone stickers give theirs
     dot_open_frac: float = 0.55  # opening kernel (diameter) as a share of that radius
     dot_mm_range: tuple[float, float] = (6.0, 25.0)  # lone round blobs in this range set it
+    # A sticker pack is die-cut to one size (dot-voting packs: 8, 12-13, 16, 19 mm) and a wall
+    # that mixes packs shows its dots in a few sizes, not a spread: the lone round blobs'
+    # radii (scale divided out), sorted, split where one is dot_pack_gap times the one before
+    # or more (8 -> 12 mm is 1.5, 12 -> 16 1.33, 12 -> 19 1.58; 16 and 19 mm, 1.19 apart, are
+    # one size to this rule and the usual search takes both; a blob's radius wanders by a few
+    # % with blur and JPEG),
+    # and a group of dot_pack_min or more whose median is dot_pack_gap or more from the
+    # usual radius is another pack, looked for at its own size (wall_stickers.pack_sizes):
+    # the usual size's lone-sticker search reaches 0.8 of it only (dot_own_range), and an
+    # 8 mm dot beside 12 mm ones is 0.67
+    dot_pack_gap: float = 1.25
+    dot_pack_min: int = 2
     dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper,
     # or no sticker evidence at all (the writing it is stuck on: pen strokes are opened away)
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much

@@ -42,23 +42,36 @@ def _dot_radius(
     lab: np.ndarray | None = None,
     views: Views = (),
 ) -> float | None:
-    """Sticker radius (px, where the scale is the usual one) from lone round blobs of a
-    sticker's size, or None. rel: the local scale at a pixel (x, y) a blob's radius is divided by.
-    views: of the notes wholly in the photo (note_views); a blob filled as a disc only once
-    seen through the nearest one's view (a sticker seen askew is an ellipse: its inscribed
-    radius is its short axis) sets the size too, at its own area's radius, when its rim is
-    a sticker's too (not ragged: blue marker letter loops on post-its-3's whiteboard, ragged
-    ellipses, took the size from 7.3 to 7.2 px and one more letter passed for a sticker),
-    and only when no blob is filled as it is (its blurred copy: 7.6 to 8.0, two more).
-    lab: the work image; a blob sets the size only when its colour is no shade of its
-    surroundings' there (dot_check.shade_distance: ink darkening the paper) and it passes the
-    sticker check there but for the rim's roundness: two ink-filled letter loops of a
-    sticker's size on a photo with no sticker set it to theirs, and every letter's bit of
-    that size then passed for one. The roundness is left to the check of each sticker: the
-    blob test has judged it, and a real red dot at JPEG quality 15 is ragged 0.42. How dark a
-    blob is in its own band (dot_check.reflectance) is not asked here: drawn marker stars
-    (post-its-9) left out, the orange pen's dots set a smaller size and passed in their turn
-    (8 -> 14 false stickers)."""
+    """Sticker radius (px, where the scale is the usual one): the median of _dot_radii's
+    samples, or None when there are none."""
+    radii = _dot_radii(mask, ppm, cfg, rel, lab, views)
+    return float(np.median(radii)) if radii else None
+
+
+def _dot_radii(
+    mask: np.ndarray,
+    ppm: float,
+    cfg: MarkerlessConfig,
+    rel: Callable[[int, int], float] | None = None,
+    lab: np.ndarray | None = None,
+    views: Views = (),
+) -> list[float]:
+    """The radii (px, where the scale is the usual one) of the lone round blobs of a sticker's size,
+    each where it lies: the samples the usual size (_dot_radius) and the pack sizes (pack_sizes) are
+    read from. rel: the local scale at a pixel (x, y) a blob's radius is divided by. views: of the
+    notes wholly in the photo (note_views); a blob filled as a disc only once seen through the
+    nearest one's view (a sticker seen askew is an ellipse: its inscribed radius is its short axis)
+    sets the size too, at its own area's radius, when its rim is a sticker's too (not ragged: blue
+    marker letter loops on post-its-3's whiteboard, ragged ellipses, took the size from 7.3 to 7.2
+    px and one more letter passed for a sticker), and only when no blob is filled as it is (its
+    blurred copy: 7.6 to 8.0, two more). lab: the work image; a blob sets the size only when its
+    colour is no shade of its surroundings' there (dot_check.shade_distance: ink darkening the
+    paper) and it passes the sticker check there but for the rim's roundness: two ink-filled letter
+    loops of a sticker's size on a photo with no sticker set it to theirs, and every letter's bit of
+    that size then passed for one. The roundness is left to the check of each sticker: the blob test
+    has judged it, and a real red dot at JPEG quality 15 is ragged 0.42. How dark a blob is in its
+    own band (dot_check.reflectance) is not asked here: drawn marker stars (post-its-9) left out,
+    the orange pen's dots set a smaller size and passed in their turn (8 -> 14 false stickers)."""
     n, labels, stats, cents = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
@@ -95,8 +108,27 @@ def _dot_radius(
             (askews if askew else radii).append(r_area / k)
     # the ones filled only seen askew set it only when none is filled as it is: blurred
     # marker letters on post-its-3's whiteboard, elongated, passed through a view
-    radii = radii or askews
-    return float(np.median(radii)) if radii else None
+    return radii or askews
+
+
+def pack_sizes(radii: list[float], r0: float, m: MarkerlessConfig) -> list[float]:
+    """The radii of the other sticker packs a photo shows, besides the usual radius r0: a pack
+    of dots is die-cut to one size (8, 12-13, 16, 19 mm are sold), so the radii of lone
+    stickers (_dot_radii, scale divided out) come in a few modes, one per pack, not a
+    spread; a wall that mixes packs shows each. The sorted radii are split where one is
+    dot_pack_gap times the one before or more; a group of dot_pack_min samples or more
+    whose median is dot_pack_gap from r0 or more (beyond the usual size's search) is
+    another pack, and its median its radius. [] when the photo shows one size."""
+    if len(radii) < m.dot_pack_min:
+        return []
+    r = np.sort(np.asarray(radii, np.float64))
+    cuts = np.nonzero(r[1:] >= m.dot_pack_gap * r[:-1])[0] + 1
+    out = []
+    for g in np.split(r, cuts):
+        mode = float(np.median(g))
+        if len(g) >= m.dot_pack_min and max(mode / r0, r0 / mode) >= m.dot_pack_gap:
+            out.append(mode)
+    return out
 
 
 def _sticker_palette(sticker_refs: dict[str, np.ndarray]) -> np.ndarray:
@@ -345,19 +377,28 @@ def place_stickers(
 
         rel_w = rel_at
         band = scale_bands(coef, (cents + 0.5) / img.fw - 0.5, m)
-    r_found = _dot_radius(ev.cand, img.ppm, m, rel_w, img.lab, size_views)
-    r0 = r_found if r_found is not None else m.dot_mm / 2 * img.ppm
+    samples = _dot_radii(ev.cand, img.ppm, m, rel_w, img.lab, size_views)
+    r0 = float(np.median(samples)) if samples else m.dot_mm / 2 * img.ppm
+    # a second (third) pack's dots are lone stickers too, at their own size: looked for at it
+    # as at the usual one (the same shape tests; every check after them the same)
+    sizes = [r0, *pack_sizes(samples, r0, m)]
     note_area = (m.note_mm * img.ppm) ** 2
     discs: list[Disc] = []
     r_px = r0
     rest = np.zeros(len(stats), bool)
     for i in range(1, len(stats)):
-        r_exp = r0 * (1 + m.scale_band_step) ** band[i]
-        d = _lone_disc(comp, i, (stats[i], r_exp), img.lab, ev.glare, m, views)
+        k_i = (1 + m.scale_band_step) ** band[i]
+        for r_k in sizes:
+            d = _lone_disc(comp, i, (stats[i], r_k * k_i), img.lab, ev.glare, m, views)
+            if d is not None:
+                break
         if d is not None:
             discs.append(d)
             continue
-        pair = _touching_pair(comp, i, (stats[i], r_exp), img, ev, m, views)
+        for r_k in sizes:
+            pair = _touching_pair(comp, i, (stats[i], r_k * k_i), img, ev, m, views)
+            if pair:
+                break
         if pair:
             discs += pair
         else:
