@@ -674,3 +674,23 @@ def test_stickers_of_a_second_pack_size_are_counted() -> None:
     assert found(CONFIG) == (len(big), len(small), len(big) + len(small))
     one = replace(CONFIG, markerless=replace(CONFIG.markerless, dot_pack_min=10**6))
     assert found(one)[1] < len(small)
+
+
+def test_pack_sizes_are_the_modes_of_the_lone_stickers_radii() -> None:
+    """A pack is die-cut to one size: lone stickers' radii of one pack wander by a few % (blur,
+    JPEG), two packs sold lie 1.25 apart or more (8 / 12 mm: 1.5). A second group of two or
+    more that far from the usual radius is another pack; one odd blob, or a spread within one
+    pack, is none; a group within the usual search (16 mm beside 19) is no other size."""
+    from capture.vision.wall_stickers import pack_sizes
+
+    m = CONFIG.markerless
+    twelve = [9.0, 9.2, 9.3, 9.4, 9.6, 10.0]
+    assert pack_sizes(twelve, 9.35, m) == []
+    assert pack_sizes([*twelve, 6.1], 9.3, m) == []  # one small blob: no pack
+    small = pack_sizes([*twelve, 6.0, 6.3, 6.2], 9.2, m)
+    assert len(small) == 1 and abs(small[0] - 6.2) < 1e-9
+    big = pack_sizes([*twelve, 17.0, 18.1, 19.1], 9.3, m)
+    assert len(big) == 1 and abs(big[0] - 18.1) < 1e-9
+    assert pack_sizes([12.0, 12.3, 12.5, 14.0, 14.4, 14.6], 12.4, m) == []
+    three = pack_sizes([*twelve, 6.0, 6.3, 17.0, 18.1], 9.3, m)
+    assert len(three) == 2
