@@ -680,7 +680,8 @@ def test_pack_sizes_are_the_modes_of_the_lone_stickers_radii() -> None:
     """A pack is die-cut to one size: lone stickers' radii of one pack wander by a few % (blur,
     JPEG), two packs sold lie 1.25 apart or more (8 / 12 mm: 1.5). A second group of two or
     more that far from the usual radius is another pack; one odd blob, or a spread within one
-    pack, is none; a group within the usual search (16 mm beside 19) is no other size."""
+    pack, is none; a group within the usual search (16 mm beside 19) is no other size, nor one
+    farther than the dots sold span (dot_pack_span)."""
     from capture.vision.wall_stickers import pack_sizes
 
     m = CONFIG.markerless
@@ -694,3 +695,5 @@ def test_pack_sizes_are_the_modes_of_the_lone_stickers_radii() -> None:
     assert pack_sizes([12.0, 12.3, 12.5, 14.0, 14.4, 14.6], 12.4, m) == []
     three = pack_sizes([*twelve, 6.0, 6.3, 17.0, 18.1], 9.3, m)
     assert len(three) == 2
+    # past the span of the dots sold (8-19 mm) a group is no other pack of dots
+    assert pack_sizes([*twelve, 3.0, 3.1, 3.2], 9.3, m) == []

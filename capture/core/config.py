@@ -937,8 +937,13 @@ class MarkerlessConfig:
     # usual radius is another pack, looked for at its own size (wall_stickers.pack_sizes):
     # the usual size's lone-sticker search reaches 0.8 of it only (dot_own_range), and an
     # 8 mm dot beside 12 mm ones is 0.67
+    # Dots sold run from 8 to 19 mm (2.4 times): a group farther than dot_pack_span from the
+    # usual radius is not another pack of the same thing, one of the two is not dots (a room
+    # photo, c49, whose usual size came out 2.6 times a 12 mm dot's, had its true dots' size
+    # as a group 3.3 times smaller: looked for at it, three more false free dots)
     dot_pack_gap: float = 1.25
     dot_pack_min: int = 2
+    dot_pack_span: float = 2.5
     dot_ring_min: float = 0.6  # a lone sticker's surroundings: this share wall or note paper,
     # or no sticker evidence at all (the writing it is stuck on: pen strokes are opened away)
     dot_chromaticity: float = 0.06  # ... and whose chromaticity (rgb / sum) differs this much

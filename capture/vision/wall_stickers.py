@@ -117,8 +117,9 @@ def pack_sizes(radii: list[float], r0: float, m: MarkerlessConfig) -> list[float
     stickers (_dot_radii, scale divided out) come in a few modes, one per pack, not a
     spread; a wall that mixes packs shows each. The sorted radii are split where one is
     dot_pack_gap times the one before or more; a group of dot_pack_min samples or more
-    whose median is dot_pack_gap from r0 or more (beyond the usual size's search) is
-    another pack, and its median its radius. [] when the photo shows one size."""
+    whose median is dot_pack_gap from r0 or more (beyond the usual size's search) and within
+    dot_pack_span of it (the smallest and the largest dots sold) is another pack, and its
+    median its radius. [] when the photo shows one size."""
     if len(radii) < m.dot_pack_min:
         return []
     r = np.sort(np.asarray(radii, np.float64))
@@ -126,7 +127,8 @@ def pack_sizes(radii: list[float], r0: float, m: MarkerlessConfig) -> list[float
     out = []
     for g in np.split(r, cuts):
         mode = float(np.median(g))
-        if len(g) >= m.dot_pack_min and max(mode / r0, r0 / mode) >= m.dot_pack_gap:
+        apart = max(mode / r0, r0 / mode)
+        if len(g) >= m.dot_pack_min and m.dot_pack_gap <= apart <= m.dot_pack_span:
             out.append(mode)
     return out
 
