@@ -622,8 +622,8 @@ def test_faint_evidence_in_bands_of_rows_is_the_whole_images_bit_for_bit() -> No
 
 def _two_packs() -> tuple[np.ndarray, list[tuple[int, int]], list[tuple[int, int]]]:
     """A grey wall, four yellow and blue notes (76 mm, 200 px) with a word of writing, each
-    with two 12 mm stickers (r 16 px) and one of an 8 mm pack (r 10 px) far from the writing,
-    two more 8 mm ones on the wall. Returns the photo, the 12 mm stickers' centres and the
+    with two 12 mm stickers (r 16 px) and one of an 8 mm pack (r 10 px) far from the writing.
+    Returns the photo, the 12 mm stickers' centres and the
     8 mm ones'."""
     rng = np.random.default_rng(3)
     h, w, side = 700, 1500, 200
@@ -643,9 +643,6 @@ def _two_packs() -> tuple[np.ndarray, list[tuple[int, int]], list[tuple[int, int
             rgb = colours[(i + j) % 3]
             cv2.circle(img, (cx, cy), r, tuple(float(v) for v in _lin(rgb)), -1, cv2.LINE_AA)
             (big if r == 16 else small).append((cx, cy))
-    for cx in (400, 1100):
-        cv2.circle(img, (cx, 520), 10, tuple(float(v) for v in _lin(colours[0])), -1, cv2.LINE_AA)
-        small.append((cx, 520))
     img *= 1 + rng.normal(0, 0.01, img.shape).astype(np.float32)
     photo = (np.clip(img, 0, 1) ** (1 / 2.2) * 255).astype(np.uint8)
     return cv2.GaussianBlur(photo, (0, 0), 0.8), big, small
@@ -656,9 +653,9 @@ def test_stickers_of_a_second_pack_size_are_counted() -> None:
     """Dot-voting walls mix sticker packs (8, 12, 19 mm): the usual size is read from the lone
     stickers, and a lone blob is one sticker only within dot_own_range (0.8-1.6) of it, so an
     8 mm dot beside 12 mm ones (0.67) got no disc of its own and was lost. Their radii form a
-    second mode (pack_sizes), looked for at its own size: every sticker of either pack is
-    counted once, and the writing is not. With one size only (dot_pack_min past any count:
-    main's reading) the small ones are lost."""
+    second mode (pack_sizes), looked for at its own size on the notes: every sticker of
+    either pack is counted once, and the writing is not. With one size only (dot_pack_min
+    past any count: main's reading) the small ones are lost."""
     img, big, small = _two_packs()
     h, w = img.shape[:2]
 

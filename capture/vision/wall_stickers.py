@@ -382,14 +382,19 @@ def place_stickers(
     samples = _dot_radii(ev.cand, img.ppm, m, rel_w, img.lab, size_views)
     r0 = float(np.median(samples)) if samples else m.dot_mm / 2 * img.ppm
     # a second (third) pack's dots are lone stickers too, at their own size: looked for at it
-    # as at the usual one (the same shape tests; every check after them the same)
-    sizes = [r0, *pack_sizes(samples, r0, m)]
+    # as at the usual one (the same shape tests; every check after them the same), on the
+    # notes found only (votes): off them a room's round things of any size came in (room
+    # sets c52, c53: a false free dot each at the other size)
+    packs = pack_sizes(samples, r0, m)
     note_area = (m.note_mm * img.ppm) ** 2
     discs: list[Disc] = []
     r_px = r0
     rest = np.zeros(len(stats), bool)
+    hh, ww = ev.owner.shape
     for i in range(1, len(stats)):
         k_i = (1 + m.scale_band_step) ** band[i]
+        at = (min(int(cents[i][1]), hh - 1), min(int(cents[i][0]), ww - 1))
+        sizes = [r0, *packs] if ev.owner[at] >= 0 else [r0]
         for r_k in sizes:
             d = _lone_disc(comp, i, (stats[i], r_k * k_i), img.lab, ev.glare, m, views)
             if d is not None:
