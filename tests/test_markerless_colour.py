@@ -662,8 +662,10 @@ def test_a_neon_yellow_photographed_dark_is_no_lime() -> None:
     img, truth = _painted_notes(_exposed((236, 236, 232), 0.55), dim, seed=2)
     got, _res = _names(img, truth)
     assert got == [c for *_, c in truth]
-    measured = replace(CONFIG, markerless=replace(CONFIG.markerless, note_exposure_min=1.0))
-    as_measured, _res = _names(img, truth, measured)
+    # as measured, and the packs not held in order (note_name_order: the neon pack named
+    # alike with the lime one, their notes apart, takes the neon reference, yellow)
+    m = replace(CONFIG.markerless, note_exposure_min=1.0, note_name_order=False)
+    as_measured, _res = _names(img, truth, replace(CONFIG, markerless=m))
     assert [as_measured[k] for k in (1, 6)] == ["lime", "lime"]
 
 
@@ -1018,3 +1020,39 @@ def test_two_shades_of_one_name_share_it() -> None:
     assert _names(img, truth)[0] == [c for *_, c in truth]
     off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_paper_hue=0.0))
     assert _names(img, truth, off)[0][3:6] == ["lime"] * 3
+
+
+def _jittered(rgb: tuple[int, int, int], spread: float, rng: np.random.Generator) -> tuple:
+    """An sRGB colour with its channels moved by normal noise (sd `spread`), clipped."""
+    v = np.clip(np.array(rgb, np.float64) + rng.normal(0, spread, 3), 0, 255)
+    return tuple(int(x) for x in v.round())
+
+
+@pytest.mark.slow
+def test_a_paper_greener_paler_and_darker_than_canary_is_green() -> None:
+    """Real post-its-9: a sage-green column (as photographed about (193, 186, 120): hue 105,
+    12 from yellow, 12 from lime, 20 from green) beside a canary pack clipped in red, on a
+    dark slate. One paper for its hue (within note_paper_hue of the canary), it read yellow
+    (main). Its notes' hues, chromas and lightnesses all lie apart from the canary's: two
+    papers under one light, and only green keeps their order (greener, paler, darker than
+    yellow; lime and neon yellow are more saturated): green, flagged name_contrast with
+    yellow. A pastel yellow (lighter than canary) and the canary pack in part shaded stay
+    yellow: no reference keeps the pastel's order, the shade moves no hue."""
+    rng = np.random.default_rng(7)
+    canary = [("yellow", _jittered((262, 211, 15), 4, rng)) for _ in range(6)]
+    sage = [("green", _jittered((193, 186, 120), 2.5, rng)) for _ in range(5)]
+    red = [("red", _jittered((240, 40, 90), 3, rng)) for _ in range(4)]
+    slate = (68, 74, 81)
+    img, truth = _painted_notes(slate, canary + sage + red, seed=8)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    flagged = {f.item: f.values["other"] for f in res.findings if f.code == "name_contrast"}
+    assert sorted(flagged.values()) == ["yellow"] * 5
+    off = replace(CONFIG, markerless=replace(CONFIG.markerless, note_name_order=False))
+    assert _names(img, truth, off)[0][6:11] == ["yellow"] * 5
+    pastel = [("yellow", _jittered((255, 245, 160), 2.5, rng)) for _ in range(5)]
+    img, truth = _painted_notes(slate, canary + pastel + red, seed=9)
+    assert _names(img, truth)[0] == [c for *_, c in truth]
+    shaded = [("yellow", _exposed(c, 0.45)) for _, c in canary[:4]]
+    img, truth = _painted_notes(slate, canary + shaded + red, seed=10)
+    assert _names(img, truth)[0] == [c for *_, c in truth]

@@ -1114,6 +1114,19 @@ class MarkerlessConfig:
     # thus never named by contrast: measured at the 33rd stop, no rule on the packs names
     # both such pairs right ("Neighbouring names, 33rd stop")
     note_paper_hue: float = 20.0
+    # ...but two packs within note_paper_hue whose notes' hues, chromas and lightnesses all
+    # lie apart (no note of one within the other's range of each; two notes a pack at least)
+    # are two papers under one light, and the light and the camera move both alike: the
+    # direction of their difference is the papers'. They take the two references (a name's
+    # shades each one, each within note_name_share_de of the pack's nearest) whose hues,
+    # chromas and lightnesses lie in the same order (note_colours._in_order). Real post-its-9:
+    # a sage-green column (hue 105, C* 34, L* 70-78) beside a clipped canary pack (hue 88-97,
+    # C* 78-90, L* 79-91) read yellow, 12.2 from yellow and 12.3 from lime, as the canary;
+    # greener, paler and darker than it, only green keeps the order (8 notes right). One name's
+    # shades (canary and neon yellow) keep their name; a pack in shade or two batches of one
+    # paper overlap in hue; a pastel yellow, lighter than canary, has no such reference and
+    # stays yellow. False: off
+    note_name_order: bool = True
     # A pack clipped in two channels (a yellow or a lime keeps only its blue, and the fitted
     # exposure decides between them) read from its notes' shaded paper (a curled corner, an
     # edge, a shadow across it: wall_light.shaded_paper_colour, shaded_packs): the pixels

@@ -99,6 +99,7 @@ def name_colours(
     share_de: float = 0.0,
     paper_de: float = 15.0,
     paper_hue: float = 20.0,
+    order: bool = False,
 ) -> list[tuple[str, float]]:
     """Colours as they come: items whose colours lie within cluster_de of each other on
     average (lightness at half weight) are one colour, named by the nearest common name of their
@@ -135,6 +136,13 @@ def name_colours(
     lightness of a dim pack (far under every reference's) outweighs its hue, and two
     neighbouring names (lime and green, red and orange) are then as near within the noise of
     the photo's pixels; a paper the photo shows lit is likelier than one it shows nowhere.
+
+    order (with share_de > 0): two packs named alike, within paper_hue of each other, whose
+    notes' hues, chromas and lightnesses all lie apart are two papers under one light, and
+    keep their order: they take the two references nearest them (each within share_de of
+    the pack's nearest) whose hues, chromas and lightnesses lie as the packs' do
+    (_in_order; a sage column darker, paler and greener than a canary pack beside it is
+    green, not a second yellow).
 
     names: the references, keyed by name or "<name>/<shade>" (several shades sold under one
     name, colour.load_note_shades); an item is named by the common name of the nearest."""
@@ -240,6 +248,9 @@ def name_colours(
         together = _named_together(
             dist, keys, picked, medians, groups, clip, (paper_de, paper_hue), share_de
         )
+        if order:
+            limits = (paper_hue, share_de)
+            together = _in_order(a, dist, keys, names, together, groups, clip, limits)
         known = [
             float(dist[c].min()) if together[c] != picked[c] else known[c]
             for c in range(len(groups))
@@ -347,4 +358,101 @@ def _named_together(
             continue
         for c in np.nonzero(paper == free[r])[0]:
             out[c] = (common_name(keys[k]), float(dist[c, k]))
+    return out
+
+
+def _hue_chroma(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hue (degrees) and chroma of CIELAB colours (N x 3)."""
+    v = np.asarray(lab, np.float64).reshape(-1, 3)
+    return np.degrees(np.arctan2(v[:, 2], v[:, 1])), np.hypot(v[:, 1], v[:, 2])
+
+
+def _apart(lo: np.ndarray, hi: np.ndarray, lo2: np.ndarray, hi2: np.ndarray) -> int:
+    """+1 when the range [lo2, hi2] lies wholly above [lo, hi], -1 wholly below, 0 when they
+    overlap."""
+    return 1 if lo2 > hi else -1 if hi2 < lo else 0
+
+
+def _in_order(
+    labs: np.ndarray,
+    dist: np.ndarray,
+    keys: list[str],
+    names: dict[str, np.ndarray],
+    picked: list[tuple[str, float]],
+    groups: list[np.ndarray],
+    clip: np.ndarray,
+    limits: tuple[float, float],
+) -> list[tuple[str, float]]:
+    """The packs' names (picked) with the order of two papers kept (see name_colours' order).
+    Two packs of two notes or more given one common name, their hues within limits[0]
+    degrees (one paper for _named_together), but their notes' hues apart (no note of one
+    within the other's range), their chromas apart and their lightnesses apart, are two
+    papers under one light: the light and the camera move both alike, and the direction of
+    their difference is the papers' (a pack greener, paler and darker than the canary pack
+    beside it is a greener, greyer paper: a pastel green, not a second canary). Such a pair
+    takes the two references (a name's shades each one), each within limits[1] of the
+    pack's nearest (a paper moves one name's step at most, as in _named_together), whose
+    hues, chromas and lightnesses lie in the same order, the pair's distances (weighted by
+    their notes) least; none such: the names stay (a pastel yellow, lighter than canary,
+    has none and stays yellow). A pack clipped on most of its notes keeps its name (its
+    colour is a bound: a yellow clipped in red is redder and more saturated than measured,
+    which keeps the order with a greener, paler paper) and its name's nearest reference
+    stands for it. One name's shades ordered so (canary and neon yellow) keep the name; one
+    paper in part shaded, or two batches of one paper, have hues that overlap and are not
+    ordered."""
+    hue, chroma = _hue_chroma(labs)
+    ref_h, ref_c = _hue_chroma(np.array([names[k] for k in keys]))
+    ref_l = np.array([float(names[k][0]) for k in keys])
+    out = list(picked)
+    g = len(groups)
+    # each pack's reference: the nearest key of its name
+    ref = [
+        min((k for k in range(len(keys)) if common_name(keys[k]) == out[c][0]),
+            key=lambda k: dist[c, k], default=int(np.argmin(dist[c])))
+        for c in range(g)
+    ]
+    for i in range(g):
+        for j in range(i + 1, g):
+            si, sj = groups[i], groups[j]
+            if len(si) < 2 or len(sj) < 2 or out[i][0] != out[j][0] or (clip[i] and clip[j]):
+                continue
+            hi, hj = hue[si], hue[sj]
+            # hues relative to pack i's median, so ranges across +-180 compare
+            mid = float(np.median(hi))
+            hi = (hi - mid + 180.0) % 360.0 - 180.0
+            hj = (hj - mid + 180.0) % 360.0 - 180.0
+            if abs(float(np.median(hj))) > limits[0]:
+                continue
+            dh = _apart(hi.min(), hi.max(), hj.min(), hj.max())
+            dc = _apart(chroma[si].min(), chroma[si].max(), chroma[sj].min(), chroma[sj].max())
+            li, lj = labs[si, 0], labs[sj, 0]
+            dl = _apart(li.min(), li.max(), lj.min(), lj.max())
+            if dh == 0 or dc == 0 or dl == 0:
+                continue
+            w = np.array([len(si), len(sj)], np.float64)
+
+            def choices(c: int) -> list[int]:
+                if clip[c]:
+                    return [ref[c]]
+                near = float(dist[c].min())
+                return [k for k in range(len(keys)) if dist[c, k] <= near + limits[1]]
+
+            best: tuple[float, int, int] | None = None
+            for ki in choices(i):
+                for kj in choices(j):
+                    rh = (ref_h[kj] - ref_h[ki] + 180.0) % 360.0 - 180.0
+                    if (
+                        np.sign(rh) != dh
+                        or np.sign(ref_c[kj] - ref_c[ki]) != dc
+                        or np.sign(ref_l[kj] - ref_l[ki]) != dl
+                    ):
+                        continue
+                    cost = float(w @ (dist[i, ki], dist[j, kj]))
+                    if best is None or cost < best[0]:
+                        best = (cost, ki, kj)
+            if best is None:
+                continue
+            for c, k in ((i, best[1]), (j, best[2])):
+                ref[c] = k
+                out[c] = (common_name(keys[k]), float(dist[c, k]))
     return out

@@ -338,6 +338,7 @@ def names_under(
         m.note_name_share_de,
         m.note_paper_de,
         m.note_paper_hue,
+        m.note_name_order,
     )
 
 
