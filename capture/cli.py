@@ -216,15 +216,19 @@ def kit(workshop: Path, out_dir: Path, dpi: int, paper: str) -> None:
 @click.option("--dim", is_flag=True,
               help="With --markerless: every photo taken in a dim room (about a stop under, "
                    "a warm lamp or cool daylight the phone left in part, high-ISO noise).")
+@click.option("--headers/--no-headers", default=None,
+              help="With --markerless: a title over each group of notes (a card cut in two "
+                   "lengthwise, a square cut in two, a card landscape, or two squares edge to "
+                   "edge) on every photo, or on none (default: as the level says: none).")
 def samples(workshop: Path | None, out_dir: Path, markerless: bool, count: int, seed: int,
             level: str, megapixels: float, clutter: bool | None, votes: bool | None,
-            dim: bool) -> None:
+            dim: bool, headers: bool | None) -> None:
     """Generate realistic phone photos of the walls, with exact truth."""
     from capture.synth.generate import generate_set  # lazy: startup
     from capture.synth.markerless_scene import generate_markerless_set  # lazy: startup
     if markerless:
         generate_markerless_set(out_dir, count, seed, level, megapixels, clutter=clutter,
-                                votes=votes, dim=dim)
+                                votes=votes, dim=dim, headers=headers)
         console.print(f"{count} photos de murs sans panneau (et truth.json) dans {out_dir}",
                       highlight=False, soft_wrap=True)
         # the next step, as it is typed: these walls have no board, so no workshop file

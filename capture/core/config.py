@@ -568,6 +568,11 @@ class SynthLevel:
     # and overlapping, two pack sizes, dots straddling a note's edge, a tight free cluster;
     # markerless_scene.vote_dots); 0 at easy and medium for the same reason as clutter_p
     vote_p: float = 0.0
+    # per markerless photo: a title over each group of notes (a 76 x 127 or 102 x 152 card cut
+    # in two along its length, a square cut in two, a card landscape, or two squares of one
+    # colour edge to edge; markerless_scene.header_strips); 0 at every level for now (its own
+    # stream: turning it on changes nothing else of a photo), `samples --headers` draws them
+    header_p: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -836,6 +841,25 @@ class MarkerlessConfig:
     # units); two notes of two colours overlapping or edge to edge make a card's outline (a
     # yellow under a pink: about 50 apart) and are the square coverer's, as before the cards
     card_paper_ab: float = 8.0
+    # A title strip (a 76 x 127 or 102 x 152 mm card cut in two along its length, a 76 mm
+    # square cut in two: 2-3.3:1, 38-51 mm wide) is a clean quadrilateral of one paper past a
+    # card's shape up to strip_aspect_max (3.3:1 with its short sides foreshortened by a 35
+    # degree turn: 4.0; 4.5 with the scale band's rounding), strip_width_min x the side there
+    # wide or more (38 mm of 76, foreshortened: 0.41, rounded to its band: 0.38) and
+    # strip_length_max x it long at most (cut from a pack no longer than 152 mm, 2 x the
+    # side; scale plane scatter and band rounding: 2.4; a folder's spine or a printed bar
+    # runs longer), with no seam across it: two notes of one colour side by side, the shape
+    # of a 2:1 strip, leave their two edges and a shadow line across (seam_depth: L* 11 on
+    # the generated pairs, 0.1-0.9 across one strip with its writing). The seam is looked for
+    # across the middle seam_middle of the length (a pair's seam is near its middle), in the
+    # inner seam_inner of the width (clear of the long sides' shadow). The same test takes
+    # back a card (past rect_aspect_max, _card) with a seam across it
+    strip_aspect_max: float = 4.5
+    strip_width_min: float = 0.38
+    strip_length_max: float = 2.4
+    strip_seam_max: float = 4.0
+    seam_inner: float = 0.8
+    seam_middle: float = 0.6
     edge_gap_px: int = 1
     scale_band_step: float = 0.12
     scale_rel_range: tuple[float, float] = (0.5, 1.6)

@@ -266,6 +266,7 @@ _STREAMS = {
     "ml-packs": 107,  # the note packs (wall_packs): a level without other packs draws nothing
     "ml-votes": 108,  # dot voting as it happens (vote_dots): its own stream, likewise
     "ml-dim": 109,  # a dim room (light.dim_light): its own stream, likewise
+    "ml-headers": 110,  # column titles over the groups (header_strips): likewise
 }
 
 
@@ -283,17 +284,22 @@ def render_markerless(
     clutter: bool | None = None,
     votes: bool | None = None,
     dim: bool = False,
+    headers: bool | None = None,
 ) -> tuple[bytes, dict]:
     """One photo of a wall with no board: JPEG bytes and its truth. `clutter`: the room
     around the wall in view (capture.synth.clutter) always (True), never (False), or as the
     level says (None: its clutter_p). `votes`: dot voting as it happens (vote_dots) likewise,
     as the level's vote_p says when None. `dim`: taken in a dim room (light.dim_light:
     exposed a stop under, a warm or cool cast left, high-ISO noise); the rest of the photo
-    (wall, notes, camera) is the one drawn without it."""
+    (wall, notes, camera) is the one drawn without it. `headers`: a title over each group of notes
+    (header_strips) likewise, as the level's header_p says when None."""
     lv = synth.level(level)
     layout = plan_wall(
         rng_for(seed, "ml-plan", index), level, synth, rng_for(seed, "ml-packs", index)
     )
+    head_rng = rng_for(seed, "ml-headers", index)
+    if (head_rng.random() < lv.header_p) if headers is None else headers:
+        layout = header_strips(layout, head_rng, lv.note_lift_mm)
     vote_rng = rng_for(seed, "ml-votes", index)
     if (vote_rng.random() < lv.vote_p) if votes is None else votes:
         layout = vote_dots(layout, vote_rng)
@@ -349,6 +355,90 @@ def render_markerless(
     if room is not None:
         truth["clutter"] = room_truth(room, hmat, cam.size)
     return data, truth
+
+
+# Column titles as workshops write them (width x height mm): a 76 x 127 card cut in two
+# along its length (127 x 38), a lined 102 x 152 card likewise (152 x 51), a 76 mm square
+# cut in two (76 x 38), a 76 x 127 card stuck landscape, or two 76 mm squares of one colour
+# stuck edge to edge with the title written across both ("pair": two notes in the truth).
+HEADERS_MM: tuple[tuple[float, float] | str, ...] = (
+    (127.0, 38.0), (152.0, 51.0), (76.0, 38.0), (127.0, 76.0), "pair",
+)
+HEADER_WORDS = (
+    "START", "IDÉES", "À FAIRE", "EN COURS", "FAIT", "QUESTIONS", "ACTIONS", "RISQUES",
+    "STOP", "CONTINUER", "BILAN", "ENVIES",
+)
+
+
+def _overlaps(rect: tuple[float, float, float, float], layout: WallLayout, margin: float) -> bool:
+    """Whether a wall rectangle (x0, y0, x1, y1 mm) comes within margin of a note or a dot."""
+    x0, y0, x1, y1 = rect
+    for n in layout.notes:
+        c = n.corners_mm()
+        if (c[:, 0].min() < x1 + margin and c[:, 0].max() > x0 - margin
+                and c[:, 1].min() < y1 + margin and c[:, 1].max() > y0 - margin):
+            return True
+    for d in layout.dots:
+        r = d.diameter_mm / 2 + margin
+        if x0 - r < d.center_mm[0] < x1 + r and y0 - r < d.center_mm[1] < y1 + r:
+            return True
+    return False
+
+
+def header_strips(layout: WallLayout, rng: np.random.Generator, lift_mm: float) -> WallLayout:
+    """A title over each group of notes, as facilitators head a wall's columns (HEADERS_MM,
+    one kind and one colour per wall, any note colour, the paper's own: a title is on a note
+    of the packs there, often of the notes' colours): 8-25 mm above the group's top notes,
+    centred over it, a few degrees askew, curled and lifted as little as a strip that short
+    lifts. A title that would touch a note or a dot is left out. The titles are notes in the
+    truth (drawn last: on top), with no dots."""
+    kind = HEADERS_MM[int(rng.integers(len(HEADERS_MM)))]
+    colour = str(rng.choice([c for c in palette.NOTE_SHADES if c != "white"]))
+    shade = int(rng.integers(len(palette.NOTE_SHADES[colour])))
+    name = NOTE_NAMES.get((colour, shade), colour)
+    notes, names = list(layout.notes), list(layout.note_colours)
+    for g in sorted({n.zone for n in layout.notes if n.zone}):
+        corners = np.concatenate([n.corners_mm() for n in layout.notes if n.zone == g])
+        cx = float(corners[:, 0].min() + corners[:, 0].max()) / 2 + float(rng.normal(0, 5))
+        bottom = float(corners[:, 1].min()) - float(rng.uniform(8, 25))
+        w, h = (NOTE_MM, NOTE_MM) if kind == "pair" else kind
+        word = str(rng.choice(HEADER_WORDS))
+        if kind == "pair":  # edge to edge (1 mm apart), the title written across both
+            parts = [(cx - NOTE_MM - 0.5, cx - 0.5), (cx + 0.5, cx + NOTE_MM + 0.5)]
+            cut = word.index(" ") if " " in word else len(word) // 2
+            words = [word[:cut].strip(), word[cut:].strip()]
+        else:
+            parts, words = [(cx - w / 2, cx + w / 2)], [word]
+        rect = (parts[0][0], bottom - h, parts[-1][1], bottom)
+        paper = palette.jitter_rgb(palette.NOTE_SHADES[colour][shade], rng, 0.02)
+        rgb = (float(paper[0]), float(paper[1]), float(paper[2]))
+        angle = float(rng.normal(0, 1.5))
+        if _overlaps(rect, layout, 3.0):
+            continue
+        for k, (a, b) in enumerate(parts):
+            lift = float(rng.uniform(0, lift_mm * h / NOTE_MM)) if rng.random() < 0.5 else 0.0
+            notes.append(
+                NoteDeco(
+                    id=f"n{len(notes) + 1:02d}",
+                    board="wall",
+                    zone=g,
+                    center_mm=((a + b) / 2, bottom - h / 2 + float(rng.normal(0, 0.7)) * k),
+                    size_mm=w,
+                    angle_deg=angle + float(rng.normal(0, 0.7)) * k,
+                    color=colour,
+                    rgb=rgb,
+                    writing=pick_handwriting(words[k], rng),
+                    curl=float(rng.uniform(0, 0.5)),
+                    lift_mm=lift,
+                    lift_corner=float(rng.uniform(0, 0.6)),
+                    height_mm=0.0 if w == h else h,
+                )
+            )
+            names.append(name)
+    x0, y0, x1, y1 = layout.bbox
+    big = max(max(n.size_mm, n.tall_mm) for n in notes)
+    y0 = min(y0, min(n.center_mm[1] for n in notes) - big)
+    return replace(layout, notes=tuple(notes), note_colours=tuple(names), bbox=(x0, y0, x1, y1))
 
 
 # sticker packs sold for dot voting: 8, 12 and 19 mm (Avery/Herma sizes); one wall often
@@ -602,13 +692,15 @@ def generate_markerless_set(
     clutter: bool | None = None,
     votes: bool | None = None,
     dim: bool = False,
+    headers: bool | None = None,
 ) -> list[dict]:
-    """count photos and truth.json into out_dir (clutter, votes, dim: see render_markerless)."""
+    """count photos and truth.json into out_dir (clutter, votes, dim, headers: see
+    render_markerless)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     truths = []
     for i in range(count):
         data, truth = render_markerless(
-            i, seed, level, megapixels, clutter=clutter, votes=votes, dim=dim
+            i, seed, level, megapixels, clutter=clutter, votes=votes, dim=dim, headers=headers
         )
         (out_dir / truth["file"]).write_bytes(data)
         truths.append(truth)
