@@ -401,16 +401,32 @@ def lone_quads(
         sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
         q_area = float(cv2.contourArea(quad.astype(np.float32)))
         fill = float(whole.sum()) / max(q_area, 1.0)
-        if sides.max() > m.lone_quad_aspect_max * sides.min() or fill < m.rect_fill_min:
+        if fill < m.rect_fill_min:
+            continue
+        at = quad + np.array([x, y], np.float64)
+        if _strip(quad, float(whole.sum()), s, m):
+            # a title strip (a card or a square cut in two): one paper, no seam across it
+            if lab is None or not _one_paper(at, lab, m.card_paper_ab):
+                continue
+            if seam_depth(at, lab, m.seam_inner, m.seam_middle) >= m.strip_seam_max:
+                continue  # two notes of one colour side by side: the coverer's
+            out.append((at, min(fill, 1.0)))
+            rest[y : y + bh, x : x + bw] &= ~part
+            continue
+        if sides.max() > m.lone_quad_aspect_max * sides.min():
             continue
         if whole.sum() > (m.lone_quad_max * s) ** 2 * _aspect(quad):
             continue  # wider than a note there: maybe two one over the other (the coverer's)
         if not _card(quad, float(whole.sum()), fill, s, m):
             continue
         if lab is not None and _aspect(quad) > m.rect_aspect_max and not _one_paper(
-            quad + np.array([x, y], np.float64), lab, m.card_paper_ab
+            at, lab, m.card_paper_ab
         ):
             continue  # two notes of two colours stuck edge to edge: the coverer's
+        if lab is not None and _aspect(quad) > m.rect_aspect_max and seam_depth(
+            at, lab, m.seam_inner, m.seam_middle
+        ) >= m.strip_seam_max:
+            continue  # two notes of one colour side by side, a seam across: the coverer's
         out.append((quad + np.array([x, y], np.float64), min(fill, 1.0)))
         rest[y : y + bh, x : x + bw] &= ~part
     return out, rest
@@ -491,6 +507,28 @@ def _card(quad: np.ndarray, area: float, fill: float, side: float, m: Markerless
     return bool(width >= m.lone_card_width_min * side and fill >= m.card_fill_min)
 
 
+def _strip(quad: np.ndarray, area: float, side: float, m: MarkerlessConfig) -> bool:
+    """Whether a clean quadrilateral is shaped as a title strip and as no note pack: longer
+    than a card (past lone_quad_aspect_max, or past rect_aspect_max and narrower than a card,
+    lone_card_width_min) up to strip_aspect_max, at least strip_width_min x the side there
+    wide and at most strip_length_max x it long (a strip is cut from a note or a card: no
+    longer than the longest pack, 152 mm), its area a note's share or more (lone_side_range).
+    Whether it is one sheet is the caller's (one paper, no seam across it)."""
+    sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
+    width = min(sides[0] + sides[2], sides[1] + sides[3]) / 2
+    length = max(sides[0] + sides[2], sides[1] + sides[3]) / 2
+    aspect = length / max(width, 1e-9)
+    if aspect <= m.rect_aspect_max or aspect > m.strip_aspect_max:
+        return False
+    if aspect <= m.lone_quad_aspect_max and width >= m.lone_card_width_min * side:
+        return False  # a card's shape: _card's
+    return bool(
+        width >= m.strip_width_min * side
+        and length <= m.strip_length_max * side
+        and area >= (m.lone_side_range[0] * side) ** 2
+    )
+
+
 def _one_paper(quad: np.ndarray, lab: np.ndarray, ab_max: float) -> bool:
     """Whether a card's two halves across its length are one paper: their median a*, b*
     within ab_max (a sheet's light falls off in lightness, its colour stays; two notes of two
@@ -512,6 +550,41 @@ def _one_paper(quad: np.ndarray, lab: np.ndarray, ab_max: float) -> bool:
             return True  # too small to tell: as before
         medians.append(np.median(px[:, 1:3], axis=0))
     return bool(np.hypot(*(medians[0] - medians[1])) <= ab_max)
+
+
+def seam_depth(quad: np.ndarray, lab: np.ndarray, inner: float, middle: float) -> float:
+    """How much darker (L*) a line across a quadrilateral's length is than the paper on both
+    sides of it, at its deepest within the middle share of the length (0 when none is): two
+    notes side by side leave their edges and a shadow across, a sheet has none. Per position
+    along the length the lightness is a high percentile (80th) across the inner share of the
+    width (clear of the long sides' own shadow), so handwriting, which leaves a column's
+    margins paper, does not darken it; a seam runs side to side and does. quad: 4 x 2 corners
+    (search px, in order); lab: the search image (CIELAB)."""
+    q = order_corners(np.asarray(quad, np.float64))
+    sides = np.linalg.norm(np.roll(q, -1, 0) - q, axis=1)
+    if sides[0] + sides[2] < sides[1] + sides[3]:
+        q = np.roll(q, -1, 0)  # sides 0 and 2 the long ones
+    length = round(max(sides[0] + sides[2], sides[1] + sides[3]) / 2)
+    width = round(min(sides[0] + sides[2], sides[1] + sides[3]) / 2)
+    if length < 16 or width < 6:
+        return 0.0
+    dst = np.array([[0, 0], [length - 1, 0], [length - 1, width - 1], [0, width - 1]], np.float32)
+    hmat = cv2.getPerspectiveTransform(q.astype(np.float32), dst)
+    flat = cv2.warpPerspective(
+        np.ascontiguousarray(lab[..., 0], np.float32), hmat, (length, width), flags=cv2.INTER_LINEAR
+    )
+    cut = round(width * (1 - inner) / 2)
+    band = flat[cut : width - cut] if width - 2 * cut >= 3 else flat
+    prof = np.percentile(band, 80, axis=0)
+    k = max(3, round(0.08 * length))  # the paper either side: a few mm past the line
+    lo = round(length * (1 - middle) / 2)
+    best = 0.0
+    for i in range(max(lo, k + 1), min(length - lo, length - k - 1)):
+        line = float(prof[i - 1 : i + 2].min())
+        left = float(np.median(prof[i - k - 1 : i - 1]))
+        right = float(np.median(prof[i + 2 : i + k + 2]))
+        best = max(best, min(left, right) - line)
+    return best
 
 
 def m_aspect_min(cfg: Config) -> float:
