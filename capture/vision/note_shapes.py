@@ -404,7 +404,7 @@ def lone_quads(
         if fill < m.rect_fill_min:
             continue
         at = quad + np.array([x, y], np.float64)
-        if _strip(quad, float(whole.sum()), s, m):
+        if strip_shaped(quad, float(whole.sum()), s, m):
             # a title strip (a card or a square cut in two): one paper, no seam across it
             if lab is None or not _one_paper(at, lab, m.card_paper_ab):
                 continue
@@ -507,7 +507,7 @@ def _card(quad: np.ndarray, area: float, fill: float, side: float, m: Markerless
     return bool(width >= m.lone_card_width_min * side and fill >= m.card_fill_min)
 
 
-def _strip(quad: np.ndarray, area: float, side: float, m: MarkerlessConfig) -> bool:
+def strip_shaped(quad: np.ndarray, area: float, side: float, m: MarkerlessConfig) -> bool:
     """Whether a clean quadrilateral is shaped as a title strip and as no note pack: longer
     than a card (past lone_quad_aspect_max, or past rect_aspect_max and narrower than a card,
     lone_card_width_min) up to strip_aspect_max, at least strip_width_min x the side there

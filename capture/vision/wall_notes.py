@@ -35,6 +35,7 @@ from capture.vision.note_shapes import (
     order_corners,
     part_quads,
     scale_bands,
+    strip_shaped,
 )
 from capture.vision.note_stack import edge_steps, overlap_share
 from capture.vision.notes import (
@@ -318,6 +319,8 @@ class Outline:
     corners: np.ndarray  # search px, TL TR BR BL
     score: float
     own_quad: bool  # the note's own four corners (not a fitted square's): shows perspective
+    # a title strip (note_shapes.strip_shaped) whose seam was looked for and not found: not split
+    strip: bool = False
 
 
 def _band_notes_cfg(config: Config, side_b: float) -> NotesConfig:
@@ -641,7 +644,20 @@ def cover_notes(
         squares += sq_b
         mask_c |= mc
     outlines = [o for sq in squares if (o := _square_outline(sq, mask_c, config)) is not None]
-    return outlines + [Outline(c, fill, False) for c, fill in rects + quads]
+    return outlines + [Outline(c, fill, False) for c, fill in rects] + [
+        Outline(c, fill, False, _is_strip(c, fill, side_at, m)) for c, fill in quads
+    ]
+
+
+def _is_strip(
+    quad: np.ndarray, fill: float, side_at: Callable[[np.ndarray], float], m: MarkerlessConfig
+) -> bool:
+    """Whether a lone quadrilateral lone_quads took is a title strip: its seam was looked for
+    there (seam_depth, which reads a title's letters as no seam), so _split_stacked leaves it
+    whole (split_at_seam took a strip's word gap or shading for a seam: generated room photo,
+    a 127 x 38 mm title read as two notes)."""
+    area = fill * float(cv2.contourArea(np.asarray(quad, np.float32)))
+    return strip_shaped(np.asarray(quad, np.float64), area, side_at(np.asarray(quad).mean(0)), m)
 
 
 def _square_outline(sq: Square, mask_c: np.ndarray, config: Config) -> Outline | None:
@@ -793,6 +809,9 @@ def _split_stacked(
     out = []
     for k, (o, paper, f) in enumerate(kept):
         pap = np.asarray(paper)
+        if o.strip:
+            out.append((o, paper, f))  # a title strip: no seam across it (lone_quads)
+            continue
         if paper_share(img.lab, f.quad, pap, cfg.note_paper_de) < cfg.note_paper_share_min:
             out.append((o, paper, f))
             continue
