@@ -856,6 +856,11 @@ class MarkerlessConfig:
     # back a card (past rect_aspect_max, _card) with a seam across it
     strip_aspect_max: float = 4.5
     strip_width_min: float = 0.38
+    # ... and narrower than a note: a 51 mm strip is 0.67 of a 76 mm note, 0.71 rounded to its
+    # band, 0.73 with the plane's scatter; a note's width is 0.82 or more foreshortened by a
+    # 35 degree turn, 0.77 rounded. A blob a note wide and 2:1 is two notes side by side, left
+    # to the coverer as before even when their seam is faint (room photo c54's third: L* 3.4)
+    strip_width_max: float = 0.75
     strip_length_max: float = 2.4
     strip_seam_max: float = 4.0
     seam_inner: float = 0.8

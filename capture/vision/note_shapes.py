@@ -510,9 +510,10 @@ def _card(quad: np.ndarray, area: float, fill: float, side: float, m: Markerless
 def strip_shaped(quad: np.ndarray, area: float, side: float, m: MarkerlessConfig) -> bool:
     """Whether a clean quadrilateral is shaped as a title strip and as no note pack: longer
     than a card (past lone_quad_aspect_max, or past rect_aspect_max and narrower than a card,
-    lone_card_width_min) up to strip_aspect_max, at least strip_width_min x the side there
-    wide and at most strip_length_max x it long (a strip is cut from a note or a card: no
-    longer than the longest pack, 152 mm), its area a note's share or more (lone_side_range).
+    lone_card_width_min) up to strip_aspect_max, strip_width_min to strip_width_max x the side
+    there wide (narrower than a note: one as wide and 2:1 is two side by side) and at most
+    strip_length_max x it long (a strip is cut from a note or a card: no longer than the
+    longest pack, 152 mm), its area a note's share or more (lone_side_range).
     Whether it is one sheet is the caller's (one paper, no seam across it)."""
     sides = np.linalg.norm(np.roll(quad, -1, 0) - quad, axis=1)
     width = min(sides[0] + sides[2], sides[1] + sides[3]) / 2
@@ -523,7 +524,7 @@ def strip_shaped(quad: np.ndarray, area: float, side: float, m: MarkerlessConfig
     if aspect <= m.lone_quad_aspect_max and width >= m.lone_card_width_min * side:
         return False  # a card's shape: _card's
     return bool(
-        width >= m.strip_width_min * side
+        m.strip_width_min * side <= width <= m.strip_width_max * side
         and length <= m.strip_length_max * side
         and area >= (m.lone_side_range[0] * side) ** 2
     )
