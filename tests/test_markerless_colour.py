@@ -140,6 +140,7 @@ def test_cool_light_on_kraft_is_kraft_not_cream() -> None:
     assert res_c.cast is not None and res_c.cast.surface == "cream" and by_colour != got
 
 
+@pytest.mark.slow  # over 1 s each: the fast tier stays under a minute
 def test_daylight_on_kraft_changes_nothing() -> None:
     img, truth = _lit_wall(KRAFT, (1.0, 1.0, 1.0), seed=1)
     got, res = _names(img, truth)
@@ -189,6 +190,7 @@ def test_cool_light_that_greys_kraft_is_found() -> None:
     assert res_g.cast is None and as_grey != got
 
 
+@pytest.mark.slow  # over 1 s each: the fast tier stays under a minute
 def test_balanced_white_wall_keeps_its_colours() -> None:
     """A white wall in daylight: balanced on, no surface nor cast taken however the packs lie."""
     img, truth = _lit_wall((240, 240, 236), (1.0, 1.0, 1.0), seed=5, notes=PACKS)
@@ -526,6 +528,7 @@ def _lime_pack_in_shade(exposure: float, shade: float) -> tuple[np.ndarray, list
     return cv2.GaussianBlur(img, (0, 0), 0.8), want
 
 
+@pytest.mark.slow  # over 1 s each: the fast tier stays under a minute
 # at (2.2, 0.75) three of its limes are read yellow: see test_a_pack_clipped_to_its_blue_is_yellow
 @pytest.mark.parametrize("exposure, shade", [(2.2, 0.85), (2.5, 0.75)])
 def test_a_pack_clipped_but_on_one_note_is_read_from_it(exposure: float, shade: float) -> None:
@@ -898,6 +901,7 @@ def test_a_dark_surface_is_evidence_only_when_it_can_be_neutral() -> None:
         assert dark_fit(seen, m)(0.0) == 0.0
 
 
+@pytest.mark.slow  # over 1 s each: the fast tier stays under a minute
 # light kraft paper (sRGB (214, 184, 146)) under a cool light, and cream paint under a faint
 # one, both exposed at 0.6: the balance made the wall grey, and no cast (white paint) beat
 # the right surface on the packs alone, though the wall was half as light as white at the

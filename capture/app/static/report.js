@@ -251,6 +251,7 @@
     try {
       localStorage.setItem(storeKey, JSON.stringify(now));
     } catch (e) { return; /* storage refused (private mode): edits stay in the page */ }
+    lastStored = storedText();  // this page's own write: nothing to redraw for
     var theirs = canon(now.edits) !== canon(edits) || canon(now.bumps) !== canon(bumps);
     base = copy(now);
     if (theirs) { redraw(); }  // another tab wrote in between: its corrections shown here too
@@ -270,12 +271,27 @@
     if (range) { try { focus.setSelectionRange(range[0], range[1]); } catch (e) { /* ignore */ } }
   }
   var redrawSoon = null;  // another tab types: one redraw for a burst of its keystrokes
-  window.addEventListener("storage", function (ev) {
-    if (ev.key !== storeKey && ev.key !== null) { return; }  // null: the storage cleared
+  function redrawLater() {
     if (redrawSoon === null) {
       redrawSoon = setTimeout(function () { redrawSoon = null; redraw(); }, 80);
     }
+  }
+  window.addEventListener("storage", function (ev) {
+    if (ev.key !== storeKey && ev.key !== null) { return; }  // null: the storage cleared
+    redrawLater();
   });
+  /* The storage event is the fast path, not a sure one: a page opened from a file gets it or
+     not as the browser likes (headless Chromium missed one now and then in the two-tab tests),
+     so the stored set is also looked at once a second and the page redrawn when another tab
+     changed it since this page last read or wrote it. */
+  function storedText() {
+    try { return localStorage.getItem(storeKey); } catch (e) { return null; }
+  }
+  var lastStored = storedText();
+  setInterval(function () {
+    var now = storedText();
+    if (now !== lastStored) { lastStored = now; redrawLater(); }
+  }, 1000);
   var bar = $("#corrections-bar");
   var toggle = $(".bar-toggle", bar);
   var barCount = $(".bar-count", bar);
@@ -361,6 +377,7 @@
        (dot.getAttribute("data-rejected") === "1") === c.false_detection);
   }
   function restore() {
+    lastStored = storedText();  // the set this page now shows
     var stored = readStored();
     base = copy(stored);
     author.value = stored.author;
