@@ -24,7 +24,10 @@ pytestmark = pytest.mark.skipif(
 
 HERE = str(Path(__file__).resolve().parent)
 PACKAGE = Path(capture.__file__).resolve().parent
-STAGES = {p.name for d in ("vision", "io") for p in (PACKAGE / d).glob("*.py")}
+# the reading's modules: everything of the package but the bench's own (decoding in io,
+# find_wall's stages in vision, interpret's in app / interpret, the colour maths in core)
+STAGES = {p.name for d in ("vision", "io", "app", "interpret", "core", "tools")
+          for p in (PACKAGE / d).glob("*.py")} - {"__init__.py"}
 
 
 def _hold_a_big_array(mb: int, sampler: RssSampler, before: int) -> None:
@@ -70,7 +73,7 @@ def test_a_photo_read_with_no_board_has_its_peak_in_a_stage(tmp_path: Path) -> N
     # find_wall's or interpret's stages), not the bench's own loop. Asked of one photo of
     # the two: on a loaded machine the sampling thread may get no time slice during a
     # short stage, and a photo's highest sample is then the one the loop takes at its end.
-    assert any(all(f.split(":")[0] in STAGES for f in r.where) for r in rows)
+    assert any(r.where[-1].split(":")[0] in STAGES for r in rows)
     summary = memory_summary(rows)
     assert summary["peak_mb"] == round(max(r.peak_mb for r in rows), 1)
     assert summary["rise_max_mb"] >= summary["rise_median_mb"] > 0
