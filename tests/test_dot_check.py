@@ -145,6 +145,7 @@ def _assert_only_stickers(make) -> None:
         for x, y in stickers:
             assert min(np.hypot(fx - x, fy - y) for fx, fy in found) < 4, (x, y, found)
 
+@pytest.mark.slow
 def test_black_marker_letter_bowls_are_not_stickers() -> None:
     """Black marker letters whose bowls fill with ink, 3 mm in radius, on yellow notes (as on
     the real post-its-7 at 2 MP): before, the bowls passed every disc test, set the usual

@@ -347,6 +347,7 @@ def _pdf_pages(pdf: Path) -> list[tuple[float, float]]:
     return [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(pdf).pages]
 
 
+@pytest.mark.slow
 def test_pdf_pages_are_a3_at_true_scale(kit_dir, kit_json):
     pages = _pdf_pages(kit_dir / "kit.pdf")
     assert (
@@ -369,6 +370,7 @@ def test_pdf_pages_are_a3_at_true_scale(kit_dir, kit_json):
         assert abs(height - h_pt / 72 * PDF_DPI) <= 1
 
 
+@pytest.mark.slow
 def test_tiled_board_reassembles_exactly(kit_dir, kit_json, layout, tmp_path):
     """Lay the PDF's tiles on each other as the labels say: the board comes back pixel for pixel."""
     from pypdf import PdfReader

@@ -462,6 +462,7 @@ def _quad_wall() -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     return cv2.GaussianBlur(img, (0, 0), 0.8), truth
 
 
+@pytest.mark.slow
 def test_lone_notes_of_any_quadrilateral_shape_are_found() -> None:
     """A lone note in perspective is any convex quadrilateral: one foreshortened past
     lone_aspect_max and smaller than the usual side (far in a tilted photo), and a skewed one,
@@ -735,6 +736,7 @@ def _glossy_wall(
     return cv2.GaussianBlur(img, (0, 0), 0.8), want
 
 
+@pytest.mark.slow
 def test_glossy_blue_stickers_on_purple_notes_are_counted() -> None:
     """A blue sticker's highlight on a purple note is lighter and nearer the paper's hue: the
     usual evidence leaves a notch there and the disc is not full. Judged again with lightness
@@ -923,6 +925,7 @@ def _short_outline_wall(scale: float = 2.0) -> tuple[np.ndarray, tuple[int, int]
     return cv2.GaussianBlur(img, (0, 0), 0.6 * scale), on, free
 
 
+@pytest.mark.slow
 def test_stickers_beside_an_outline_found_short() -> None:
     """A note's outline found a quarter short (a curled or overlapped note): the sticker on
     its paper beyond the outline is on that note (its surroundings are that paper), and the

@@ -61,6 +61,7 @@ def _assert_notes_found(img: np.ndarray, notes: list, within: float) -> None:
         off = min(np.hypot(n.center[0] * w - x, n.center[1] * h - y) for n in res.notes)
         assert off < within, (x, y, off)
 
+@pytest.mark.slow
 def test_closeup_notes_fill_the_frame_dots_are_stickers_on_them() -> None:
     """The notes' paper is the photo's most common colour: taken for the wall, the notes were
     not found and each red dot was a small red note. An island of that colour (the whole

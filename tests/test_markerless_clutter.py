@@ -83,6 +83,7 @@ def test_the_room_keeps_out_of_the_notes_region() -> None:
     assert {"sheet", "magnet", "pin"} <= kinds
 
 
+@pytest.mark.slow
 def test_without_the_room_a_photo_is_as_before() -> None:
     """The room draws from its own random streams: at medium (clutter_p 0) a photo is the
     same bytes with the room turned off, and turning it on changes the framing only, never

@@ -62,6 +62,7 @@ def test_an_underexposed_photo_reads_as_exposed() -> None:
         assert _counts(_darker(img, stops)) == want, stops
 
 
+@pytest.mark.slow
 def test_without_the_exposure_the_dark_photo_loses_its_pale_notes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -52,6 +52,7 @@ def _cut_closeup(seed: int = 5) -> tuple[np.ndarray, list[tuple[float, float]]]:
     return img, centres
 
 
+@pytest.mark.slow
 def test_notes_cut_by_the_frame_are_found() -> None:
     """The search ran on the photo alone: a square had to lie three quarters on its note inside
     the frame, so a note the frame cuts to under three quarters of its side got none (the top
@@ -165,6 +166,7 @@ def _cut_at_the_left(seed: int = 3) -> tuple[np.ndarray, list[np.ndarray]]:
     return img, quads
 
 
+@pytest.mark.slow
 def test_a_side_on_the_frame_is_where_the_frame_cuts() -> None:
     """A note cut by the frame along a straight line shows a clean rectangle with one side on
     the frame: taken whole for a lone quadrilateral, its outline ended at the frame (60 % of

@@ -51,6 +51,7 @@ def _overlap_wall(seed: int = 2) -> tuple[np.ndarray, tuple[float, float], tuple
     return img, (upper[0] + side / 2, upper[1] + side / 2), at
 
 
+@pytest.mark.slow
 def test_a_sticker_in_an_overlap_is_on_the_upper_note() -> None:
     """The upper note is read first (it is higher and further left) and the lower one's
     outline covers the overlap too: before, the sticker went to the note found last, the

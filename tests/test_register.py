@@ -89,6 +89,7 @@ def test_partly_out_of_frame_and_single_marker(kit: KitLayout) -> None:
     assert np.max(np.linalg.norm(back - pts, axis=2)) < 6.0
 
 
+@pytest.mark.slow
 def test_foreign_board_and_foreign_markers_are_ignored(kit: KitLayout) -> None:
     rng = np.random.default_rng(7)
     ours = kit.board("verbatim-01")
@@ -126,6 +127,7 @@ def test_degenerate_homographies_are_detected(kit: KitLayout) -> None:
     assert _degenerate(tiny, board, CONFIG.register).reason == "scale"
 
 
+@pytest.mark.slow
 def test_single_marker_board_borrows_the_wall_plane(kit: KitLayout) -> None:
     rng = np.random.default_rng(9)
     solid, weak = kit.board("verbatim-05"), kit.board("verbatim-06")

@@ -61,6 +61,7 @@ def _classify_map_before(lab: np.ndarray, refs: dict[str, np.ndarray], c_weight:
     return np.argmin(d, -1), np.min(d, -1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c_weight", [1.0, 0.35])
 def test_classify_map_is_the_stacked_argmin(board_rgb: np.ndarray, c_weight: float) -> None:
     lab = srgb_to_lab(board_rgb.astype(np.float32) / 255.0)
