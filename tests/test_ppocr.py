@@ -36,6 +36,15 @@ def test_default_engine_is_ppocr_with_the_bundled_models(engine: PpocrEngine) ->
     assert all("site-packages/rapidocr/models/" in p for p in info.models)
 
 
+def test_one_engine_however_the_call_is_written(engine: PpocrEngine) -> None:
+    # `capture bench memory --ocr` loaded load_engine(cfg) and read through read_notes'
+    # load_engine(cfg, 1): two engines, 50 MB of a worker's memory (42nd stop)
+    assert load_engine(CONFIG.ocr) is engine
+    assert load_engine(CONFIG.ocr, threads=1) is engine
+    assert load_engine(config=CONFIG.ocr) is engine
+    assert load_engine(CONFIG.ocr, 0) is engine  # clamped to one thread, as the engine does
+
+
 @pytest.mark.slow
 def test_reads_rendered_handwriting_with_accents_and_line_boxes(engine: PpocrEngine) -> None:
     """Crops rendered in the handwriting fonts of the machine (2 per font, two or three

@@ -26,7 +26,6 @@ from capture.tools.tesseract import TesseractEngine
 ENGINES = ("ppocr", "tesseract")
 
 
-@lru_cache(maxsize=4)
 def load_engine(config: OcrConfig = CONFIG.ocr, threads: int = 1) -> OcrEngine:
     """The engine config.engine names, loaded once per process and set of settings (a
     worker process reads every photo with the same one). threads: CPU threads the engine
@@ -34,6 +33,16 @@ def load_engine(config: OcrConfig = CONFIG.ocr, threads: int = 1) -> OcrEngine:
 
     Raises UsageError for an unknown engine, ExternalToolError (exit 2) when it cannot load.
     """
+    # The cache is keyed on the arguments as normalised here, not as written: lru_cache
+    # keys `load_engine(cfg)`, `load_engine(cfg, 1)` and `load_engine(cfg, threads=1)`
+    # apart, and `capture bench memory/speed --ocr` loaded the engine one way and read
+    # through read_notes the other: a second engine (both models' sessions, about 50 MB
+    # of C heap) loaded inside the first photo (docs/markerless-journal.md, 42nd stop).
+    return _load_engine(config, max(1, int(threads)))
+
+
+@lru_cache(maxsize=4)
+def _load_engine(config: OcrConfig, threads: int) -> OcrEngine:
     if config.engine == "ppocr":
         return PpocrEngine(config, threads)
     if config.engine == "tesseract":
