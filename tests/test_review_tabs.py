@@ -54,6 +54,13 @@ def _count(page) -> str:
     return page.locator("#corr-count").inner_text()
 
 
+def _leave(page) -> None:
+    """The reviewer turns to the other tab: the field they typed in is left (a browser blurs
+    it when its tab goes to the background; Playwright keeps every page focused). A field the
+    reviewer is in is left as it is by the other tab's writes until then."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+
 def _wait_count(page, n: int) -> None:
     page.wait_for_function(f"() => document.querySelector('#corr-count').textContent === '{n}'")
 
@@ -132,6 +139,7 @@ def test_the_same_note_in_two_tabs_ends_as_last_typed_in_both(wall_run: Path,
         browser, (a, b) = _two_tabs(p, (out / "report.html").as_uri(), errors)
         text = '[data-field="text"]'
         _row(a, 0).locator(text).fill("premier")
+        _leave(a)
         # B shows A's text before it is typed over, as a reviewer who turns to the other tab
         # sees it: typed while B's redraw from A's write was pending, the redraw set "premier"
         # under Playwright's fill and left "secondier" (seen once in five on a loaded machine)
@@ -172,6 +180,7 @@ def test_cancel_all_asks_when_another_tab_shares_the_corrections(wall_run: Path,
         browser, (a, b) = _two_tabs(p, (out / "report.html").as_uri(), errors)
         b.locator("#open-elsewhere").wait_for(state="visible")
         _row(a, 0).locator('[data-field="text"]').fill("à garder")
+        _leave(a)
         _wait_count(b, 1)
 
         def answer(dialog, accept: bool) -> None:
