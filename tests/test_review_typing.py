@@ -11,6 +11,7 @@ as a reviewer drives them: typed key by key, while the other tab writes on its o
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -25,6 +26,11 @@ pytestmark = [
 ]
 
 TEXT = '[data-field="text"]'
+# every note row's text, colour and "not a note", as a page shows them
+ROWS = ("[...document.querySelectorAll('.ml-row')].map(r => ["
+        "r.querySelector('[data-field=\"text\"]').value, "
+        "r.querySelector('[data-field=\"color\"]').value, "
+        "r.querySelector('[data-field=\"false_detection\"]').checked])")
 # the other tab writes a correction every WRITE_MS while the reviewer types a key every
 # KEY_MS: several of its writes land in the middle of the typing
 WRITE_MS = 45
@@ -92,6 +98,7 @@ def test_typing_in_one_tab_while_the_other_writes_loses_nothing(wall_run: Path, 
     """Tab A types a note's text key by key while tab B writes another correction many times
     over. Every character A typed is in A's field, in the storage and in B's field; A's caret
     stayed where A typed; B's last correction shows in A too."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     out = _copy(wall_run, tmp_path)
@@ -108,16 +115,16 @@ def test_typing_in_one_tab_while_the_other_writes_loses_nothing(wall_run: Path, 
         caret = field.evaluate("e => [e.selectionStart, e.selectionEnd, e.value.length]")
         _stop(b)
         assert caret == [len(typed)] * 3  # the caret at the end of what was typed
-        # the last write of each tab reaches the other (the once-a-second look at the latest)
-        b_rows = b.evaluate("() => [...document.querySelectorAll('.ml-row')].map(r => "
-                            "[r.querySelector('[data-field=\"text\"]').value, "
-                            "r.querySelector('[data-field=\"color\"]').value, "
-                            "r.querySelector('[data-field=\"false_detection\"]').checked])")
-        a.wait_for_function("(want) => [...document.querySelectorAll('.ml-row')].every((r, i) =>"
-                            " r.querySelector('[data-field=\"text\"]').value === want[i][0] &&"
-                            " r.querySelector('[data-field=\"color\"]').value === want[i][1] &&"
-                            " r.querySelector('[data-field=\"false_detection\"]').checked"
-                            " === want[i][2])", arg=b_rows)
+        # the last write of each tab reaches the other (the once-a-second look at the latest):
+        # B shows all A typed, then A shows B's rows as B has them (A's note as typed)
+        with contextlib.suppress(PlaywrightTimeout):
+            b.wait_for_function(f"() => {ROWS}[0][0] === {json.dumps(typed)}")
+        b_rows = b.evaluate(ROWS)
+        assert b_rows[0][0] == typed
+        with contextlib.suppress(PlaywrightTimeout):
+            a.wait_for_function(f"(want) => JSON.stringify({ROWS}) === JSON.stringify(want)",
+                                arg=b_rows)
+        assert a.evaluate(ROWS) == b_rows
         assert field.input_value() == typed
         assert b.locator(".ml-row").nth(0).locator(TEXT).input_value() == typed
         first = a.locator(".ml-row").nth(0).get_attribute("data-ml")
@@ -188,7 +195,6 @@ def test_a_save_from_the_other_tab_takes_or_keeps_every_key_typed(wall_run: Path
     stay pending in A, reloaded by the save: A's field shows every key typed, never fewer (on
     main B sent the page it had drawn, up to a redraw behind A's typing, then emptied the
     storage, A's last keys with it)."""
-    import contextlib
     import threading
 
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
