@@ -54,6 +54,13 @@ def _count(page) -> str:
     return page.locator("#corr-count").inner_text()
 
 
+def _leave(page) -> None:
+    """The reviewer turns to the other tab: the field they typed in is left (a browser blurs
+    it when its tab goes to the background; Playwright keeps every page focused). A field the
+    reviewer is in is left as it is by the other tab's writes until then."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+
 def _wait_count(page, n: int) -> None:
     page.wait_for_function(f"() => document.querySelector('#corr-count').textContent === '{n}'")
 
@@ -132,6 +139,7 @@ def test_the_same_note_in_two_tabs_ends_as_last_typed_in_both(wall_run: Path,
         browser, (a, b) = _two_tabs(p, (out / "report.html").as_uri(), errors)
         text = '[data-field="text"]'
         _row(a, 0).locator(text).fill("premier")
+        _leave(a)
         # B shows A's text before it is typed over, as a reviewer who turns to the other tab
         # sees it: typed while B's redraw from A's write was pending, the redraw set "premier"
         # under Playwright's fill and left "secondier" (seen once in five on a loaded machine)
@@ -172,6 +180,7 @@ def test_cancel_all_asks_when_another_tab_shares_the_corrections(wall_run: Path,
         browser, (a, b) = _two_tabs(p, (out / "report.html").as_uri(), errors)
         b.locator("#open-elsewhere").wait_for(state="visible")
         _row(a, 0).locator('[data-field="text"]').fill("à garder")
+        _leave(a)
         _wait_count(b, 1)
 
         def answer(dialog, accept: bool) -> None:
@@ -254,5 +263,49 @@ def test_a_tab_open_before_capture_apply_is_told_to_reload(wall_run: Path, tmp_p
         assert not b.locator("#page-stale").is_visible()
         assert _row(b, 0).locator('[data-field="text"]').input_value() == "Appliqué"
         assert _count(b) == "0"
+        browser.close()
+    assert errors == []
+
+
+def test_a_field_being_typed_in_waits_for_the_reviewer_to_leave_it(wall_run: Path,
+                                                                   tmp_path: Path) -> None:
+    """The reviewer of tab A is in a note's text when tab B types in the same one: A's field
+    stays as A has it (value and caret) until A leaves it. A typing again there is the last
+    typed, and B shows it; A leaving without typing again shows B's, typed last."""
+    from playwright.sync_api import sync_playwright
+
+    out = _copy(wall_run, tmp_path)
+    errors: list[str] = []
+    text = '[data-field="text"]'
+    with sync_playwright() as p:
+        browser, (a, b) = _two_tabs(p, (out / "report.html").as_uri(), errors)
+        field = _row(a, 0).locator(text)
+        field.click()
+        field.press("Control+a")
+        field.press_sequentially("abc", delay=20)
+        b.wait_for_function("() => document.querySelector('.ml-row [data-field=\"text\"]')"
+                            ".value === 'abc'")
+        _row(b, 0).locator(text).fill("tapé ensuite dans B")
+        _leave(b)
+        a.wait_for_function("() => Object.values(localStorage).some(v => "
+                            "v.includes('tapé ensuite dans B'))")
+        a.wait_for_timeout(1200)  # a redraw (at once, or at the look once a second) done
+        assert field.input_value() == "abc"
+        assert field.evaluate("e => [e.selectionStart, e.selectionEnd]") == [3, 3]
+        field.press("d")  # A types again: the last typed
+        b.wait_for_function("() => document.querySelector('.ml-row [data-field=\"text\"]')"
+                            ".value === 'abcd'")
+        _leave(a)
+        assert field.input_value() == "abcd"
+        field.click()  # in it again, typing nothing; B types there after
+        _row(b, 0).locator(text).fill("B encore")
+        _leave(b)
+        a.wait_for_function("() => Object.values(localStorage).some(v => "
+                            "v.includes('B encore'))")
+        a.wait_for_timeout(1200)
+        assert field.input_value() == "abcd"
+        _leave(a)
+        assert field.input_value() == "B encore"
+        assert _count(a) == _count(b) == "1"
         browser.close()
     assert errors == []

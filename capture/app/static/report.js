@@ -216,11 +216,22 @@
   var author = $("#corr-author");
 
   /* The same report open in two tabs (or windows) shares one stored set: each page writes
-     only the corrections it changed since it last read that set (merged per item, never the
-     whole set replaced), and a page redraws itself when another one writes (storage event),
-     so that every tab shows, downloads and saves the corrections of all of them. */
-  var base = { author: "", edits: {}, bumps: {} };  // the stored set as this page last saw it
+     only the corrections it changed since it last read that set, field by field (the text of
+     a note, its colour, a count...), and a page redraws itself when another one writes
+     (storage event), so that every tab shows, downloads and saves the corrections of all.
+     Each field carries the time it was last written (its stamp): two copies of the set are
+     joined field by field, the later one kept. A tab reads the storage through its own copy,
+     brought up to date a moment after another tab writes: a tab writing at that moment writes
+     an older copy of the other tab's fields, and the stamps are what tells the other tab its
+     own last keystrokes are newer, so that it keeps them (and writes them back) instead of
+     taking the older copy. A field gone (a correction undone) keeps its stamp; "Tout annuler"
+     stamps the whole set cleared, a save into the folder the fields it sent. */
+  function emptySet() {
+    return { author: "", authorT: 0, cleared: 0, edits: {}, bumps: {}, stamps: {}, gone: {} };
+  }
+  var base = emptySet();  // the stored set as this page last saw (or wrote) it
   function canon(v) {  // JSON with sorted keys: the same correction built twice compares equal
+    if (v === undefined) { return "-"; }  // a field absent (a number, a string, null are not)
     if (v === null || typeof v !== "object") { return JSON.stringify(v); }
     if (Array.isArray(v)) { return "[" + v.map(canon).join(",") + "]"; }
     return "{" + Object.keys(v).sort().map(function (k) {
@@ -231,45 +242,164 @@
     var s;
     try { s = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { s = null; }
     var obj = function (v) { return (v && typeof v === "object" && !Array.isArray(v)) ? v : {}; };
-    if (!s || typeof s !== "object") { return { author: "", edits: {}, bumps: {} }; }
-    return { author: typeof s.author === "string" ? s.author : "", edits: obj(s.edits), bumps: obj(s.bumps) };
+    var time = function (v) { return (typeof v === "number" && isFinite(v)) ? v : 0; };
+    if (!s || typeof s !== "object") { return emptySet(); }
+    // a set stored before the stamps (an older page): its fields stamped 0, older than any
+    return { author: typeof s.author === "string" ? s.author : "", authorT: time(s.authorT),
+             cleared: time(s.cleared), edits: obj(s.edits), bumps: obj(s.bumps),
+             stamps: obj(s.stamps), gone: obj(s.gone) };
   }
-  function copy(v) { return JSON.parse(JSON.stringify(v)); }
-  function save() {
-    var now = readStored();
+  function copy(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+  function union() {  // the keys of every object given
     var keys = {};
-    [edits, base.edits, bumps, base.bumps].forEach(function (o) {
-      Object.keys(o).forEach(function (k) { keys[k] = true; });
+    Array.prototype.forEach.call(arguments, function (o) {
+      Object.keys(o || {}).forEach(function (k) { keys[k] = true; });
     });
-    Object.keys(keys).forEach(function (k) {  // what this page changed, item by item
-      if (canon(edits[k]) !== canon(base.edits[k]) || canon(bumps[k]) !== canon(base.bumps[k])) {
-        if (edits[k] !== undefined) { now.edits[k] = edits[k]; } else { delete now.edits[k]; }
-        if (bumps[k] !== undefined) { now.bumps[k] = bumps[k]; } else { delete now.bumps[k]; }
+    return Object.keys(keys);
+  }
+  function fieldsOf(set, k) {  // name -> value of what a correction says, one field each
+    var out = {};
+    var c = set.edits[k];
+    if (c && typeof c === "object") {
+      Object.keys(c).forEach(function (p) {
+        if (p === "set" && c.set && typeof c.set === "object") {
+          Object.keys(c.set).forEach(function (q) { out["set." + q] = c.set[q]; });
+        } else if (p !== "target" && p !== "set") { out[p] = c[p]; }
+      });
+    }
+    if (set.bumps[k] !== undefined) { out.bumps = set.bumps[k]; }  // the counts it moved
+    return out;
+  }
+  function putField(set, k, name, v, t, target) {  // v undefined: the field taken away
+    if (name === "bumps") {
+      if (v === undefined) { delete set.bumps[k]; } else { set.bumps[k] = copy(v); }
+    } else {
+      var c = set.edits[k];
+      if (!c && v !== undefined) { c = set.edits[k] = { target: copy(target) }; }
+      if (c) {
+        if (name.indexOf("set.") === 0) {
+          var q = name.slice(4);
+          if (v !== undefined) { c.set = c.set || {}; c.set[q] = copy(v); }
+          else if (c.set) { delete c.set[q]; if (!Object.keys(c.set).length) { delete c.set; } }
+        } else if (v !== undefined) { c[name] = copy(v); } else { delete c[name]; }
+        if (Object.keys(c).length === 1) { delete set.edits[k]; }  // its target alone: none
       }
+    }
+    set.stamps[k] = set.stamps[k] || {};
+    set.stamps[k][name] = t;
+  }
+  function stampOf(set, k, name) { return (set.stamps[k] || {})[name] || 0; }
+  function goneBefore(set, k, name) {  // a field stamped up to this is gone (saved, cancelled)
+    return Math.max(set.cleared, (set.gone[k] || {})[name] || 0);
+  }
+  function join(p, s) {  // two copies of the stored set made one: each field as written last
+    var out = emptySet();
+    out.cleared = Math.max(p.cleared, s.cleared);
+    [p, s].forEach(function (x) {
+      Object.keys(x.gone).forEach(function (k) {
+        Object.keys(x.gone[k] || {}).forEach(function (n) {
+          var g = out.gone[k] = out.gone[k] || {};
+          g[n] = Math.max(g[n] || 0, Number(x.gone[k][n]) || 0);
+        });
+      });
     });
-    if (author.value !== base.author) { now.author = author.value; }
-    try {
-      localStorage.setItem(storeKey, JSON.stringify(now));
-    } catch (e) { return; /* storage refused (private mode): edits stay in the page */ }
+    var a = (p.authorT > s.authorT || (p.authorT === s.authorT && p.author > s.author)) ? p : s;
+    out.author = a.author;
+    out.authorT = a.authorT;
+    union(p.edits, p.bumps, p.stamps, s.edits, s.bumps, s.stamps).forEach(function (k) {
+      var fp = fieldsOf(p, k);
+      var fs = fieldsOf(s, k);
+      var target = ((s.edits[k] && s.edits[k].target) ? s.edits[k] : (p.edits[k] || {})).target;
+      union(fp, fs, p.stamps[k], s.stamps[k]).forEach(function (n) {
+        var tp = stampOf(p, k, n);
+        var ts = stampOf(s, k, n);
+        // one stamp, two values (two tabs in the same millisecond): the same one in every tab
+        var takeP = tp > ts || (tp === ts && canon(fp[n]) > canon(fs[n]));
+        var t = takeP ? tp : ts;
+        var gone = goneBefore(out, k, n);
+        if (gone > 0 && t <= gone) { return; }
+        putField(out, k, n, takeP ? fp[n] : fs[n], t, target);
+      });
+    });
+    return out;
+  }
+  function maxStamp(set) {
+    var m = Math.max(set.cleared, set.authorT);
+    [set.stamps, set.gone].forEach(function (o) {
+      Object.keys(o).forEach(function (k) {
+        Object.keys(o[k] || {}).forEach(function (n) { m = Math.max(m, Number(o[k][n]) || 0); });
+      });
+    });
+    return m;
+  }
+  function fresh(set) { return Math.max(Date.now(), maxStamp(set) + 1); }  // later than any
+  function write(set) {  // false: storage refused (private mode), the edits stay in the page
+    try { localStorage.setItem(storeKey, JSON.stringify(set)); } catch (e) { return false; }
     lastStored = storedText();  // this page's own write: nothing to redraw for
-    var theirs = canon(now.edits) !== canon(edits) || canon(now.bumps) !== canon(bumps);
-    base = copy(now);
+    return true;
+  }
+  function save() {
+    var now = join(base, readStored());
+    var t = fresh(now);
+    union(edits, base.edits, bumps, base.bumps).forEach(function (k) {  // what this page changed
+      var mine = fieldsOf({ edits: edits, bumps: bumps }, k);
+      var was = fieldsOf(base, k);
+      var target = (edits[k] || base.edits[k] || {}).target;
+      union(mine, was).forEach(function (n) {
+        if (canon(mine[n]) !== canon(was[n])) { putField(now, k, n, mine[n], t, target); }
+      });
+    });
+    if (author.value !== base.author) { now.author = author.value; now.authorT = t; }
+    if (!write(now)) { return; }
+    var theirs = canon(now.edits) !== canon(edits) || canon(now.bumps) !== canon(bumps) ||
+      now.author !== author.value;
+    base = now;
     if (theirs) { redraw(); }  // another tab wrote in between: its corrections shown here too
   }
-  function redraw() {  // the page drawn again from the stored set (another tab changed it)
-    var focus = document.activeElement;
-    var range = null;
-    try {
-      if (focus && typeof focus.selectionStart === "number") { range = [focus.selectionStart, focus.selectionEnd]; }
-    } catch (e) { range = null; }  // a number input has no selection
-    resetFields();
-    edits = {};
-    bumps = {};
-    author.value = "";
-    restore();
-    if (focus && focus !== document.activeElement && document.contains(focus)) { focus.focus(); }
-    if (range) { try { focus.setSelectionRange(range[0], range[1]); } catch (e) { /* ignore */ } }
+  /* The field the reviewer is in (typing, or a list open) is left as it is by a redraw: its
+     value, caret and a word being composed stay; the other fields take the other tabs'
+     changes. When the reviewer leaves it, the page is drawn again: the field shows the text
+     typed last, theirs (already stored at each keystroke) or the other tab's, typed later. */
+  var held = null;      // the field a redraw is leaving alone now
+  var heldOver = null;  // the field a redraw left alone, the reviewer still in it
+  function heldField() {
+    var el = document.activeElement;
+    // a page in a tab or window in the background is typed in by nobody: all of it redrawn
+    if (!el || !el.matches || !document.hasFocus()) { return null; }
+    if (el === author) { return el; }
+    if (!el.closest(".note-row, .vote-row, .ml-row")) { return null; }
+    return el.matches("textarea, select, input:not([type=checkbox]):not([type=radio])") ? el : null;
   }
+  function put(el, prop, v) { if (el && el !== held) { el[prop] = v; } }
+  function redraw(keep) {  // the page drawn again from the stored set (another tab changed it)
+    var stored = readStored();
+    var now = join(base, stored);
+    // the storage behind this page (a tab wrote its older copy over it): written back
+    if (canon(now) !== canon(stored)) { write(now); }
+    lastStored = storedText();
+    base = now;
+    held = keep === false ? null : heldField();
+    if (held) { heldOver = held; }
+    try {
+      resetFields();
+      edits = {};
+      bumps = {};
+      restore(base);
+      // the row of the field left alone holds what it shows: its correction as the page sees
+      // it (written at the reviewer's next keystroke; the field left, the stored one shown)
+      var row = held && held.closest(".note-row, .vote-row, .ml-row");
+      if (row) {
+        if (row.classList.contains("note-row")) { refreshNote(row); }
+        else if (row.classList.contains("ml-row")) { refreshMl(row); } else { refreshVote(row); }
+        updateBar();
+      }
+    } finally { held = null; }
+  }
+  document.addEventListener("focusout", function (ev) {
+    if (ev.target !== heldOver) { return; }
+    heldOver = null;
+    redraw(false);  // left: the field shows the last typed, the other tab's or the reviewer's
+  });
   var redrawSoon = null;  // another tab types: one redraw for a burst of its keystrokes
   function redrawLater() {
     if (redrawSoon === null) {
@@ -339,6 +469,9 @@
   }
 
   function changed(ev) {
+    // a field a redraw left alone, left now: its keystrokes were each written as typed, and the
+    // "change" its leaving fires would write it again over the other tab's later typing
+    if (ev.type === "change" && ev.target === heldOver && !ev.target.matches("select")) { return; }
     var row = ev.target.closest(".note-row");
     if (row) { refreshNote(row); }
     var tr = ev.target.closest(".vote-row");
@@ -376,11 +509,9 @@
       (c.false_detection === undefined ||
        (dot.getAttribute("data-rejected") === "1") === c.false_detection);
   }
-  function restore() {
-    lastStored = storedText();  // the set this page now shows
-    var stored = readStored();
-    base = copy(stored);
-    author.value = stored.author;
+  function restore(set) {  // the page's fields set from a stored set (base: the page shows it)
+    var stored = copy(set);
+    put(author, "value", stored.author);
     bumps = stored.bumps;
     Object.keys(stored.edits || {}).forEach(function (key) {
       var c = stored.edits[key];
@@ -421,14 +552,14 @@
         var mrow = findRow(".ml-row", { photo: c.target.photo, ml: c.target.markerless });
         if (!mrow) { return; }
         var mfd = $('[data-field="false_detection"]', mrow);
-        if (mfd && c.false_detection !== undefined) { mfd.checked = !!c.false_detection; }
+        if (mfd && c.false_detection !== undefined) { put(mfd, "checked", !!c.false_detection); }
         var ms = c.set || {};
         var mt = $('[data-field="text"]', mrow);
-        if (mt && ms.text !== undefined) { mt.value = ms.text; }
+        if (mt && ms.text !== undefined) { put(mt, "value", ms.text); }
         var mc = $('[data-field="color"]', mrow);
-        if (mc && ms.color !== undefined) { mc.value = ms.color; }
+        if (mc && ms.color !== undefined) { put(mc, "value", ms.color); }
         if (ms.dots) {
-          $all(".ml-dot", mrow).forEach(function (inp) { inp.value = String(ms.dots[inp.getAttribute("data-color")] || 0); });
+          $all(".ml-dot", mrow).forEach(function (inp) { put(inp, "value", String(ms.dots[inp.getAttribute("data-color")] || 0)); });
         }
         refreshMl(mrow);
         return;
@@ -437,22 +568,22 @@
         var row = findRow(".note-row", c.target);
         if (!row) { return; }
         var fd = $('[data-field="false_detection"]', row);
-        if (fd && c.false_detection !== undefined) { fd.checked = !!c.false_detection; }
+        if (fd && c.false_detection !== undefined) { put(fd, "checked", !!c.false_detection); }
         var set = c.set || {};
         ["text", "x", "y"].forEach(function (f) {
           var el = $('[data-field="' + f + '"]', row);
-          if (el && set[f] !== undefined && set[f] !== null) { el.value = String(set[f]); }
+          if (el && set[f] !== undefined && set[f] !== null) { put(el, "value", String(set[f])); }
         });
         var sel = $('[data-field="zone"]', row);
-        if (sel && set.zone !== undefined) { sel.value = set.zone === null ? "" : set.zone; }
+        if (sel && set.zone !== undefined) { put(sel, "value", set.zone === null ? "" : set.zone); }
         var col = $('[data-field="color"]', row);
-        if (col && set.color !== undefined) { col.value = set.color; }
+        if (col && set.color !== undefined) { put(col, "value", set.color); }
         refreshNote(row);
       } else if (c.target.flag !== undefined) {
         var box = $all(".flag-check input").filter(function (b) {
           return flagKey(flagTarget(b)) === flagKey(c.target);
         })[0];
-        if (box && !box.disabled) { box.checked = !!c.checked; refreshFlag(box); }
+        if (box && !box.disabled) { put(box, "checked", !!c.checked); refreshFlag(box); }
       } else if (c.target.add !== undefined) {
         // applied (the outputs hold it as it stands) it is dropped; changed since, it stays
         // pending: applied again, an addition of that id takes its text and colour
@@ -465,7 +596,7 @@
         if (!tr) { return; }
         $all(".vote-input", tr).forEach(function (inp) {
           var v = (c.set && c.set.by_color) ? c.set.by_color[inp.getAttribute("data-color")] : undefined;
-          if (v !== undefined) { inp.value = String(v); }
+          if (v !== undefined) { put(inp, "value", String(v)); }
         });
         refreshVote(tr);
       }
@@ -477,9 +608,9 @@
       var c = edits[mlKey(t)];
       var add = bumpedCounts(t.photo, t.markerless);
       if ((c && c.set && c.set.dots) || !Object.keys(add).length) { return; }  // stored with them
-      $all(".ml-dot", row).forEach(function (inp) {
+      $all(".ml-dot", row).forEach(function (inp) {  // a count being typed: as typed
         var k = inp.getAttribute("data-color");
-        inp.value = String(Math.max(0, (Number(inp.value) || 0) + (add[k] || 0)));
+        put(inp, "value", String(Math.max(0, (Number(inp.value) || 0) + (add[k] || 0))));
       });
       refreshMl(row);
     });
@@ -503,9 +634,10 @@
     });
     $all(".note-row, .vote-row, .ml-row").forEach(function (row) {
       $all("input, textarea", row).forEach(function (el) {
-        if (el.type === "checkbox") { el.checked = el.defaultChecked; } else { el.value = el.defaultValue; }
+        if (el.type === "checkbox") { el.checked = el.defaultChecked; } else { put(el, "value", el.defaultValue); }
       });
       $all("select", row).forEach(function (sel) {
+        if (sel === held) { return; }  // a list the reviewer is choosing in: left as it is
         $all("option", sel).forEach(function (o) { o.selected = o.defaultSelected; });
       });
       row.classList.remove("edited");
@@ -520,9 +652,12 @@
       "corrections : « Tout annuler » les annule là-bas aussi. Tout annuler quand même ?")) { return; }
     edits = {};
     bumps = {};
-    base = { author: author.value, edits: {}, bumps: {} };
-    // the corrections go, the reviewer's name stays (here and in the other tabs)
-    try { localStorage.setItem(storeKey, JSON.stringify(base)); } catch (e) { /* ignore */ }
+    // the corrections go, every one stamped before now (those the other tabs hold too), the
+    // reviewer's name stays (here and in the other tabs)
+    var now = join(base, readStored());
+    now.cleared = fresh(now);
+    base = join(now, emptySet());
+    write(base);
     resetFields();
     edits = {};
     updateBar();
@@ -960,6 +1095,9 @@
   saveBtn.addEventListener("click", function () {
     saveBtn.disabled = true;
     status.textContent = "enregistrement…";
+    // what every tab has written up to now is sent, not only what this page has drawn yet
+    redraw(false);
+    var sent = copy(base);
     fetch("api/corrections", { method: "POST", credentials: "same-origin",
                                headers: { "Content-Type": "application/json" },
                                body: JSON.stringify(corrections()) })
@@ -971,9 +1109,17 @@
           return;
         }
         edits = {};
-        try {  // saved: nothing pending any more; the reviewer's name stays for the next ones
-          localStorage.setItem(storeKey, JSON.stringify({ author: author.value, edits: {}, bumps: {} }));
-        } catch (e) { /* ignore */ }
+        // saved: what was sent is pending no more, the reviewer's name stays for the next ones;
+        // a field another tab wrote since (typed during the save) stays, stamped after it
+        var now = join(base, readStored());
+        Object.keys(sent.stamps).forEach(function (k) {
+          Object.keys(sent.stamps[k] || {}).forEach(function (n) {
+            var g = now.gone[k] = now.gone[k] || {};
+            g[n] = Math.max(g[n] || 0, sent.stamps[k][n], 1);  // 1: a field stored unstamped
+          });
+        });
+        base = join(now, emptySet());
+        write(base);
         status.textContent = "enregistré";
         // the other tabs of this report show a page the save has just rebuilt: they reload too
         if (channel) { channel.postMessage({ type: "saved", id: me }); }
@@ -1027,6 +1173,7 @@
 
   resetFields();  // a reload must not keep browser-restored values the script does not know
   edits = {};
-  restore();
+  base = join(emptySet(), readStored());
+  restore(base);
   updateBar();
 })();
