@@ -878,6 +878,33 @@ def test_a_black_board_tells_the_light(
         assert blind != got
 
 
+def _thinned(rgb: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    """A pale paper: the dye of `rgb` thinned on white paper (linear light, t of the way from
+    white to the full dye)."""
+    white, dye = _lin(np.array((248, 248, 242), np.float64)), _lin(np.array(rgb, np.float64))
+    return tuple(round(float(v)) for v in 255 * (white + t * (dye - white)) ** (1 / 2.2))
+
+
+# pale papers (each dye at half strength on white) on a black board (sRGB 40, L* 12-14 as
+# photographed) on cream paint under a cool light: the board tells the light as it does for
+# full papers. With the board's word taken away (as for a board darker than cast_dark_l_min,
+# post-its-4's at L* 4) no cast (white paint) is taken and the pale yellow reads lime, the pale
+# pink purple (42nd stop, "Pale papers on a black board")
+@pytest.mark.slow
+def test_a_black_board_tells_the_light_of_pale_papers() -> None:
+    shift = -0.2
+    cast = tuple(float(v) for v in 0.85 * np.exp(-shift * PLANCK_AXIS))
+    papers = {"yellow": (252, 232, 88), "blue": (86, 196, 232), "pink": (255, 150, 190)}
+    notes = {n: _thinned(c, 0.5) for n, c in papers.items()}
+    img, truth = _board_on_paint((240, 230, 208), (40, 40, 42), cast, notes)
+    got, res = _names(img, truth)
+    assert got == [c for *_, c in truth]
+    assert res.cast is not None and res.cast.surface == "cream"
+    m = replace(CONFIG.markerless, cast_dark_weight=0.0)
+    blind, res_blind = _names(img, truth, replace(CONFIG, markerless=m))
+    assert res_blind.cast is None and blind != got
+
+
 def test_a_dark_surface_is_evidence_only_when_it_can_be_neutral() -> None:
     """dark_fit: a charcoal board's tint along the black-body axis charges the lights that
     leave it tinted; a board too dark to measure (L* under cast_dark_l_min), one tinted off
