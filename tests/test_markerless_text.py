@@ -3,6 +3,8 @@ orientation, a phone held sideways or upside down) and stickers stuck on the wri
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
@@ -11,10 +13,13 @@ from PIL import Image, ImageDraw
 from capture.bench.metrics import char_edits
 from capture.bench.ocr_fonts import FONTS
 from capture.core.config import CONFIG
+from capture.core.text import OcrLine, OcrResult, from_lines
 from capture.kit.fonts import load_font
-from capture.vision.markerless_read import read_wall
-from capture.vision.note_text import ocr_view
+from capture.vision.markerless_read import read_text, read_wall
+from capture.vision.note_text import crop_quads, ocr_view, own_lines
+from capture.vision.notes import note_crop
 from capture.vision.ocr import read_notes
+from capture.vision.wall_results import MarkerlessResult, WallNoteResult
 
 WORDS = ("Partage", "Lien social", "Sobriété", "Clause sociale", "Équité", "Coût global")
 PAPERS = ((252, 232, 90), (250, 130, 180), (130, 205, 240))
@@ -165,3 +170,105 @@ def test_a_line_the_detector_misses_at_its_first_size_is_read() -> None:
     assert note.text == "Lien social", note.text
     off = replace(CONFIG.ocr, ppocr=replace(CONFIG.ocr.ppocr, missed_side_px=None))
     assert read_notes([np.asarray(note.ocr_crop)], off)[0].text == "social"
+
+
+def _note(nid: str, outline: np.ndarray, crop: np.ndarray | None = None) -> WallNoteResult:
+    """A found note with its outline in photo px (and the crop the OCR reads)."""
+    c = outline.mean(0)
+    return WallNoteResult(nid, "yellow", 1.0, (float(c[0]), float(c[1])),
+                          tuple(map(tuple, outline)), "g1", 1, 1, (), outline_px=outline,
+                          ocr_crop=crop, crop=crop)
+
+
+def _square(x: float, y: float, side: float, longer: float = 0.0) -> np.ndarray:
+    """A note's outline (TL TR BR BL), its lower side `longer` px further down."""
+    return np.array([(x, y), (x + side, y), (x + side, y + side + longer),
+                     (x, y + side + longer)], np.float64)
+
+
+def _crop_box(note: WallNoteResult, box_px: np.ndarray) -> tuple:
+    """A line's box given in photo px, as the OCR gives it: crop px of the note's crop."""
+    side = np.asarray(note.ocr_crop).shape[0]
+    quad = crop_quads(np.asarray(note.outline_px), CONFIG.markerless.crop_margin, 90.0)[0]
+    square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float32)
+    h = cv2.getPerspectiveTransform(quad.astype(np.float32), square)
+    pts = cv2.perspectiveTransform(box_px.reshape(-1, 1, 2), h).reshape(-1, 2)
+    return tuple((float(x), float(y)) for x, y in pts)
+
+
+def test_a_line_two_notes_read_is_kept_by_the_note_it_lies_deeper_in() -> None:
+    """Two notes of 200 px one under the other, the upper one's outline taking in the top
+    of the lower one (an outline across two touching notes of one colour): the lower
+    note's first line, read by both, stays the lower note's; each note's own lines stay.
+    Two notes overlapping where a shared line lies as near the edge of one as of the
+    other (a column of notes each stuck over the one above): a tie, both keep it."""
+    m = CONFIG.markerless
+    blank = np.zeros((240, 240, 3), np.uint8)
+
+    def line(y: float) -> np.ndarray:
+        return np.array([(30, y - 12), (170, y - 12), (170, y + 12), (30, y + 12)], np.float64)
+
+    def read(note: WallNoteResult, texts_ys: list[tuple[str, float]]) -> OcrResult:
+        return from_lines([OcrLine(t, 0.9, _crop_box(note, line(y))) for t, y in texts_ys])
+
+    upper = _note("m01", _square(0, 0, 200, 80), blank)
+    lower = _note("m02", _square(0, 210, 200), blank)
+    reads = [read(upper, [("Partage", 60), ("Lien", 110), ("Sobriete", 260)]),
+             read(lower, [("Sobriete", 260), ("Equite", 300)])]
+    got = own_lines([upper, lower], reads, m.crop_margin, m.ocr_turn_deg)
+    assert [o.text for o in got] == ["Partage Lien", "Sobriete Equite"]
+    # the same readings turned: the boxes are those of the crop as it was read
+    upper.turn = 2
+    turned = [from_lines([OcrLine(ln.text, ln.confidence,
+                                  tuple((240 - x, 240 - y) for x, y in ln.box))
+                          for ln in reads[0].lines]), reads[1]]
+    assert [o.text for o in own_lines([upper, lower], turned, m.crop_margin, 90.0)] == [
+        "Partage Lien", "Sobriete Equite"]
+    upper.turn = 0
+    # the shared line half way between the two edges: nothing tells whose it is
+    above = _note("m01", _square(0, 0, 200), blank)
+    below = _note("m02", _square(0, 150, 200), blank)
+    reads = [read(above, [("Partage", 60), ("Lien", 175)]),
+             read(below, [("Lien", 175), ("Equite", 280)])]
+    got = own_lines([above, below], reads, m.crop_margin, m.ocr_turn_deg)
+    assert [o.text for o in got] == ["Partage Lien", "Lien Equite"]
+    # lines only one note reads are never touched
+    far = _note("m03", _square(600, 0, 200), blank)
+    alone = [read(above, [("Partage", 60)]), read(far, [("Equite", 100)])]
+    assert own_lines([above, far], alone, m.crop_margin, m.ocr_turn_deg) == alone
+
+
+@pytest.mark.slow
+def test_a_neighbours_writing_an_outline_takes_in_is_dropped() -> None:
+    """Rendered: two yellow notes touching one under the other, the upper one found with an
+    outline that takes in three quarters of the lower one and its writing (as on a real
+    wall where no seam shows between them). Read as read_wall reads them, the upper note
+    gives its own word only, the lower one its own; with ocr_own_lines off the upper note
+    reads both words."""
+    scale, side = 3.0, 228
+    img = Image.new("RGB", (side + 200, 2 * side + 200), (212, 212, 205))
+    draw = ImageDraw.Draw(img)
+    font = load_font(FONTS["Comic Neue"], round(12 * scale))
+    for k, word in enumerate(("Partage", "Sobriété")):
+        y0 = 100 + k * side
+        draw.rectangle((100, y0, 100 + side - 1, y0 + side - 1), fill=PAPERS[0])
+        draw.text((100 + 24, y0 + side // 2 - 20), word, font=font, fill=(25, 25, 60))
+    photo = np.asarray(img)
+    outlines = [_square(100, 100, side, 3 * side // 4),
+                _square(100, 100 + side, side)]
+    m = CONFIG.markerless
+    ppm = CONFIG.notes.crop_px_per_mm * m.note_mm / side
+    for own in (True, False):
+        res = MarkerlessResult()
+        for k, q in enumerate(outlines):
+            crop = note_crop(photo, np.eye(3), crop_quads(q, m.crop_margin, m.ocr_turn_deg)[0],
+                             side, ppm)
+            res.notes.append(_note(f"m0{k + 1}", q, crop))
+        config = replace(CONFIG, markerless=replace(m, ocr_own_lines=own))
+        read_text(res, lambda crops: read_notes(crops, CONFIG.ocr), config)
+        texts = [n.text for n in res.notes]
+        if own:
+            assert char_edits(texts[0], "Partage")[0] <= 1, texts
+            assert char_edits(texts[1], "Sobriété")[0] <= 1, texts
+        else:
+            assert char_edits(texts[0], "Partage Sobriété")[0] <= 2, texts

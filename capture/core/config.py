@@ -1331,6 +1331,10 @@ class MarkerlessConfig:
     # (12 mm) across a note's edge would otherwise pull the note's square outward
     crop_margin: float = 0.06  # OCR crops reach this share of a note's side past its outline:
     # an outline a few mm off (no board to fit it to) must not cut the first letters
+    # a line of writing two notes both read (their outlines overlap: a note stuck over
+    # another, an outline that takes in part of the note beside it) is kept by the note it
+    # lies deeper in and dropped from the other (note_text.own_lines); False: both keep it
+    ocr_own_lines: bool = True
     ocr_hide_grow: float = 0.0  # stickers are filled in (inpainted) in the OCR's crop at
     # their radius grown by this share; grown by 0.15 (for the rim and the shadow) it takes
     # more of the letters beside them than it removes: seeds 42-43, 201 -> 241 edits

@@ -33,7 +33,7 @@ from capture.vision.colour import (
     luminance,
 )
 from capture.vision.markerless import WallScene, find_wall
-from capture.vision.note_text import completed, note_crops, read_texts
+from capture.vision.note_text import completed, note_crops, own_lines, read_texts
 from capture.vision.ocr import low_confidence
 from capture.vision.sticker_names import name_stickers
 from capture.vision.wall_light import (
@@ -208,6 +208,7 @@ def interpret(
     for k, n in enumerate(scene.notes):
         note = _note_result(k, scene, names, ids, wall_pts, config)
         if rgb is not None and n.side_px > 0:
+            note.outline_px = np.array(n.corners, np.float64)
             note.crop, note.ocr_crop, note.alt_turn, note.ocr_holes = note_crops(
                 rgb, k, scene, config
             )
@@ -293,6 +294,9 @@ def read_text(res: MarkerlessResult, ocr: Callable, config: Config = CONFIG) -> 
     todo = [n for n in res.notes if n.crop is not None]
     if todo:
         reads = read_texts(todo, ocr, low_confidence(config), config.markerless.ocr_turn_probe)
+        m = config.markerless
+        if m.ocr_own_lines:
+            reads = own_lines(todo, reads, m.crop_margin, m.ocr_turn_deg)
         for note, o in zip(todo, reads, strict=True):
             o = completed(note, o, config)
             note.text, note.raw_text = o.text, o.raw_text

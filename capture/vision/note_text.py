@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from capture.core.config import Config
-from capture.core.text import OcrResult, read_weight
+from capture.core.text import OcrResult, from_lines, read_weight
 from capture.tools.lexicon import lexicon_for, word_index_for
 from capture.vision.hidden_words import complete_hidden, respell
 from capture.vision.markerless import WallScene
@@ -278,3 +278,76 @@ def _writing(crop: np.ndarray) -> float:
     h, w = crop.shape[:2]
     grey = crop[h // 5 : h - h // 5, w // 5 : w - w // 5].mean(axis=-1)
     return float(grey.std())
+
+
+def line_places(note: WallNoteResult, o: OcrResult, margin: float, turn_deg: float
+                ) -> list[np.ndarray]:
+    """Each line of the note's reading `o` as a polygon in photo px (its box in the crop as
+    it was read, turned back by note.turn and carried through the crop's quad)."""
+    if note.outline_px is None or note.ocr_crop is None or not o.lines:
+        return []
+    side = float(np.asarray(note.ocr_crop).shape[0])
+    quad = crop_quads(np.asarray(note.outline_px, np.float64), margin, turn_deg)[0]
+    square = np.array([(0, 0), (side, 0), (side, side), (0, side)], np.float32)
+    to_photo = cv2.getPerspectiveTransform(square, quad.astype(np.float32))
+    out = []
+    for ln in o.lines:
+        p = np.asarray(ln.box, np.float64).reshape(-1, 2)
+        for _ in range(note.turn % 4):  # np.rot90 once: (x, y) read at (y, side - x)
+            p = np.stack([side - p[:, 1], p[:, 0]], axis=1)
+        out.append(cv2.perspectiveTransform(p.reshape(-1, 1, 2), to_photo).reshape(-1, 2))
+    return out
+
+
+def own_lines(notes: list[WallNoteResult], reads: list[OcrResult], margin: float,
+              turn_deg: float) -> list[OcrResult]:
+    """The readings with each line of writing given to one note. Where two notes' outlines
+    overlap (a note stuck over another, an outline that takes in part of the note beside
+    it), both read the lines in the overlap: the same place in the photo, the centre of a
+    line of one inside a line of the other. Writing is put in the middle of the note it is
+    on, so those shared lines are kept by the note they lie deeper in (the mean distance of
+    their centres inside its outline, over its side) and dropped from the other. An outline
+    is only known to `margin` of its side (crop_margin: no board to fit it to), so a
+    difference within it is a tie and both keep them (a column of notes each stuck over
+    the bottom of the one above: a line in the overlap lies as near the edge of one as of
+    the other). Lines only one note reads are never touched."""
+    places = [line_places(n, o, margin, turn_deg) for n, o in zip(notes, reads, strict=True)]
+    outlines = [None if n.outline_px is None else np.asarray(n.outline_px, np.float32)
+                for n in notes]
+    sides = [0.0 if q is None else float(np.sqrt(abs(cv2.contourArea(q)))) for q in outlines]
+    centres = [[p.mean(0) for p in ps] for ps in places]
+    drop: list[set[int]] = [set() for _ in notes]
+
+    def inside(pt: np.ndarray, poly: np.ndarray) -> bool:
+        return cv2.pointPolygonTest(poly.astype(np.float32), (float(pt[0]), float(pt[1])),
+                                    False) >= 0
+
+    def depth(k: int, lines: set[int]) -> float:
+        q = outlines[k]
+        return float(np.mean([cv2.pointPolygonTest(q, tuple(map(float, centres[k][a])), True)
+                              for a in lines])) / max(sides[k], 1.0)
+
+    # each outline's bounds grown by the crop's margin: the lines read lie in the crop
+    boxes = [None if q is None else (q.min(0) - margin * s, q.max(0) + margin * s)
+             for q, s in zip(outlines, sides, strict=True)]
+    for i in range(len(notes)):
+        for j in range(i + 1, len(notes)):
+            if not places[i] or not places[j] or boxes[i] is None or boxes[j] is None:
+                continue
+            if (boxes[i][0] > boxes[j][1]).any() or (boxes[j][0] > boxes[i][1]).any():
+                continue  # crops apart: no line of one lies on the other
+            mine, theirs = set(), set()
+            for a, pa in enumerate(places[i]):
+                for b, pb in enumerate(places[j]):
+                    if inside(centres[i][a], pb) or inside(centres[j][b], pa):
+                        mine.add(a)
+                        theirs.add(b)
+            if not mine:
+                continue
+            di, dj = depth(i, mine), depth(j, theirs)
+            if di > dj + margin:
+                drop[j] |= theirs
+            elif dj > di + margin:
+                drop[i] |= mine
+    return [o if not d else from_lines([ln for a, ln in enumerate(o.lines) if a not in d])
+            for o, d in zip(reads, drop, strict=True)]

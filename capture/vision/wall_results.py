@@ -39,6 +39,9 @@ class WallNoteResult:
     # where ocr_view filled in something over the note's own paper (a sticker, a note stuck
     # on it), at HOLES_SCALE of the crop's size: the letters there are hidden
     ocr_holes: object | None = None
+    # the note's outline in photo px (TL TR BR BL): where its lines lie in the photo, for a
+    # line two notes both read (note_text.own_lines)
+    outline_px: object | None = None
     turn: int = 0  # quarter turns (np.rot90) of the crop as it was read
 
 
