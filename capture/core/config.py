@@ -1773,6 +1773,15 @@ class MarkerlessConfig:
     sheet_rect_fill: float = 0.9
     sheet_min_mm: float = 110.0
     sheet_max_mm: float = 470.0
+    # ... measured against the notes' side where the sheet lies (wall_surface._side_at: a
+    # plane over the photo fitted on the notes off the sheets; perspective makes a sheet on
+    # the near side of a tilted photo larger than the notes' median says: an A3 sheet on
+    # medium --clutter seed 47's second photo measured 570 x 379 mm against the median, 454
+    # x 302 where it lies). A note off that plane by more than sheet_scale_tol of the median
+    # side is no note of the usual pack at that place (notes scatter about the plane by
+    # scale_band_step at most, a smaller pack or a false note by a third and more) and is
+    # left out of the fit
+    sheet_scale_tol: float = 0.15
     # A sheet one side of the frame cuts (a phone frames the notes, not the room: 71 of the
     # 102 printed dots read as free stickers on medium --clutter 47, 48, 50, 52 lay on such
     # sheets) is measured by the sides seen whole: a corner of its hull's polygon within

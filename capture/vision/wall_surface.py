@@ -12,7 +12,7 @@ measure against them. Uses note_shapes for what a note looks like.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -1042,8 +1042,10 @@ def printed_on(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which notes and which dots (centres in photo px) lie on a printed sheet: one of
     paper_sheets whose sides measure sheet_min_mm..sheet_max_mm against the notes found off
-    every sheet (their median side is note_mm; with no note off the sheets nothing is
-    printed: a flipchart filling the view holds the notes). Returns two bool arrays."""
+    every sheet (their side is note_mm; with no note off the sheets nothing is printed: a
+    flipchart filling the view holds the notes), as they measure where the sheet lies
+    (_side_at: perspective makes a sheet on the near side of a tilted photo larger than the
+    notes' median says). Returns two bool arrays."""
     notes_px = np.asarray(notes_px, np.float64).reshape(-1, 2)
     dots_px = np.asarray(dots_px, np.float64).reshape(-1, 2)
     on_n = np.zeros(len(notes_px), bool)
@@ -1054,13 +1056,55 @@ def printed_on(
     off = ~np.any(at, axis=0)
     if not off.any():
         return on_n, on_d
-    mm = cfg.note_mm / (float(np.median(np.asarray(sides_px)[off])) * to_search)
+    side_at = _side_at(notes_px[off], np.asarray(sides_px, np.float64)[off], cfg)
     for (mask, long, short), hit in zip(sheets, at, strict=True):
+        ys, xs = np.nonzero(mask)
+        mm = cfg.note_mm / (side_at((xs.mean() + 0.5) / to_search - 0.5,
+                                    (ys.mean() + 0.5) / to_search - 0.5) * to_search)
         if short * mm < cfg.sheet_min_mm or long * mm > cfg.sheet_max_mm:
             continue
         on_n |= hit
         on_d |= _at(mask, dots_px, to_search)
     return on_n, on_d
+
+
+def _side_at(
+    centres: np.ndarray, sides: np.ndarray, cfg: MarkerlessConfig
+) -> Callable[[float, float], float]:
+    """The notes' side (photo px) at a point (x, y, photo px): a wall's scale in a photo is
+    linear in the image's coordinates (it goes as one over the depth), so with
+    scale_field_min notes or more a plane side = a + b x + c y fitted on them, refitted
+    without those off it by more than sheet_scale_tol of their median side (a note of
+    another pack, a false one) while that leaves scale_field_min. The side at a point is
+    the median side times the plane there over the plane's median at the notes (on a photo
+    taken square to the wall: the median), held within scale_rel_range (the note finder's
+    own bounds). Fewer notes: their median side everywhere (as before the 42nd stop)."""
+    med = float(np.median(sides))
+    if len(sides) < cfg.scale_field_min:
+        return lambda _x, _y: med
+    keep = np.ones(len(sides), bool)
+    coef = None
+    # about the notes' mean: a direction they do not spread along (one row) gets no slope
+    # (the least-norm fit), the side there is the row's
+    mid = centres.mean(axis=0)
+    rel = centres - mid
+    for _ in range(2):
+        design = np.column_stack([np.ones(int(keep.sum())), rel[keep]])
+        coef, *_ = np.linalg.lstsq(design, sides[keep], rcond=None)
+        off = np.abs(np.column_stack([np.ones(len(sides)), rel]) @ coef - sides)
+        again = off <= cfg.sheet_scale_tol * med
+        if again.sum() < cfg.scale_field_min or (again == keep).all():
+            break
+        keep = again
+    lo, hi = cfg.scale_rel_range
+    a, b, c = (float(v) for v in coef)
+    at_notes = float(np.median(a + b * rel[keep, 0] + c * rel[keep, 1]))
+    if at_notes <= 0:
+        return lambda _x, _y: med
+    mx, my = (float(v) for v in mid)
+    return lambda x, y: med * float(
+        np.clip((a + b * (x - mx) + c * (y - my)) / at_notes, lo, hi)
+    )
 
 
 def on_sheets(sheets: list, points_px: np.ndarray, to_search: float) -> np.ndarray:
