@@ -1110,3 +1110,41 @@ def test_one_paper_half_under_a_lamp_keeps_its_name() -> None:
         n = min(res.notes, key=lambda n: np.hypot(n.center[0] * w - x, n.center[1] * h - y))
         assert np.hypot(n.center[0] * w - x, n.center[1] * h - y) < 0.35 * t["side_px"]
         assert n.color == "lime"
+
+
+@pytest.mark.slow
+def test_a_sheen_on_a_kraft_roll_is_no_cooler_light() -> None:
+    """A lamp's broad sheen over the left of a kraft roll (the light's own colour added, a
+    fifth of its light at the centre) under a warm lamp: the roll there is greyer, as under
+    a cooler light, and lighter by what was added. The notes under it are under the one
+    lamp: no local light is read for them (wall_light._less_sheen). Read as another light
+    (local_light_sheen off), they were warmed by 0.2 to 0.5 on top of the photo's cast
+    (generated set 49 photo 5: purples read pink)."""
+    rng = np.random.default_rng(3)
+    h, w, side = 420, 900, 90
+    lin = np.empty((h, w, 3), np.float32)
+    fibre = cv2.resize(rng.normal(0, 0.03, (h // 6, w // 6)), (w, h))[..., None]
+    lin[:] = _lin(np.array((176, 136, 96), np.float32)) * (1 + fibre)
+    notes = {"blue": (120, 196, 236), "purple": (170, 140, 220), "orange": (255, 150, 64),
+             "pink": (250, 100, 166)}
+    names = list(notes)
+    for i in range(8):
+        row, col = divmod(i, 4)
+        x0, y0 = 60 + col * (side + 110), 70 + row * (side + 80)
+        _stick(lin, (x0, y0), side, notes[names[(i + row) % 4]], (15, 45, 70, 48))
+    cast = np.array(WARM, np.float32)
+    yy, xx = np.mgrid[0:h, 0:w]
+    sheen = 0.2 * np.exp(-((xx - 0.3 * w) ** 2 + (yy - 0.5 * h) ** 2) / (2 * (0.18 * w) ** 2))
+    lin += sheen[..., None].astype(np.float32) / cast  # the lamp's own colour, once lit
+    img = _photograph(lin, tuple(float(v) for v in cast), rng, 0.8)
+    refs = load_colour_refs(("red",), tuple(notes))
+    scene = find_wall(img, refs.notes, refs.stickers, CONFIG)
+    xs = np.array([np.mean(np.array(n.corners)[:, 0]) for n in scene.notes])
+    under = xs < 0.55 * w  # the notes under the sheen
+    assert len(scene.notes) == 8 and under.sum() >= 4
+    m = CONFIG.markerless
+    shifts = local_shifts(img, scene, m)
+    assert np.all(np.abs(shifts[under]) <= m.local_light_dead)
+    # read as a light of its own, the sheen moves those notes: the test is real
+    off = local_shifts(img, scene, replace(m, local_light_sheen=False))
+    assert np.max(off[under]) > 0.2

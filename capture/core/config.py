@@ -1491,6 +1491,12 @@ class MarkerlessConfig:
     local_light_seed_share: float = 0.05
     local_light_min_px: int = 60
     local_light_side_px: int = 500
+    # ... less what a sheen explains (wall_light._less_sheen): a lamp's gloss adds the
+    # light's own colour to a coloured surface (a kraft roll), which then looks greyer, as
+    # under a cooler light, and lighter by what was added. Generated set 49 photo 5: a kraft
+    # roll under a broad sheen, its 7 notes there read +0.16 to +0.37 cooler, warmed on top of
+    # the kraft cast taken off the whole photo (2 purples pink, a blue green)
+    local_light_sheen: bool = True
     # A near-neutral wall far darker than its notes is no white: white paper under the notes'
     # light is at least as light as any of them. A wall whose luminance is under this share of
     # the lightest pack's (its median) is then no reference for the light: the balance on it is

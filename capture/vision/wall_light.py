@@ -484,6 +484,8 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
         refs, logs = [refs[0], *refs], [np.zeros(3), *logs]
     owner = np.full(small.shape[:2], -1, np.int32)
     whole: list[float] = []
+    # each surface's own colour and lightness where it stands at its mode (linear, as lin)
+    own: list[np.ndarray] = []
     for k, (ref, ref_log) in enumerate(zip(refs, logs, strict=True)):
         ref_along = float(ref_log @ PLANCK_AXIS)
         ref_off = ref_log - ref_along * PLANCK_AXIS
@@ -504,6 +506,7 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
         # the light the photo is read under: the one on the surface's own colour (the mode
         # its cast is read from, or grey), measured here as every pixel is
         whole.append(float(np.median(along[seed & keep[parts]])) if keep.any() else 0.0)
+        own.append(np.median(lin[seed & keep[parts]], axis=0) if keep.any() else ref)
         owner[keep[parts]] = k
     yy, xx = np.mgrid[: small.shape[0], : small.shape[1]]
     for i, note in enumerate(scene.notes):
@@ -522,8 +525,32 @@ def local_shifts(rgb: np.ndarray, scene: WallScene, m: MarkerlessConfig) -> np.n
             ring = (owner[win] == k) & disc
             if ring.sum() >= m.local_light_min_px:
                 out[i] = float(np.median(along[win][ring])) - whole[k]
+                if m.local_light_sheen:
+                    out[i] = _less_sheen(out[i], own[k], float(np.median(y[win][ring])))
                 break
     return out
+
+
+def _less_sheen(shift: float, surface: np.ndarray, y: float) -> float:
+    """A note's light (shift against the surface's own, along PLANCK_AXIS) less what a sheen
+    explains. A lamp's gloss on a paper roll or a satin paint adds the light's own colour
+    (grey, balanced as the surface was measured) to the surface's: a coloured surface is
+    then greyer, which along the axis looks like a light cooler than the one on it (a kraft
+    roll under a lamp's broad sheen: +0.16 to +0.37 on the notes under it, warmed as if
+    under another light), and it is lighter by as much as was added. The ring's lightness
+    over the surface's own (surface: linear RGB at its mode; y: the ring's luminance) bounds
+    the light a sheen added; the shift that much grey gives the surface is taken off the
+    note's when both lie the same way (never past none). A white or grey surface has no
+    such shift (grey added to grey), nor does a ring no lighter than the surface."""
+    y0 = float(surface @ Y_WEIGHTS)
+    if not np.isfinite(shift) or y <= y0 or y0 <= 0:
+        return shift
+    base = np.log(np.maximum(surface, 1e-6))
+    mixed = np.log(np.maximum(surface + (y - y0), 1e-6))
+    explained = float((mixed - base) @ PLANCK_AXIS)
+    if explained * shift <= 0:
+        return shift
+    return float(np.sign(shift) * max(abs(shift) - abs(explained), 0.0))
 
 
 def note_lights(
