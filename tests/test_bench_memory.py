@@ -67,13 +67,17 @@ def test_a_photo_read_with_no_board_has_its_peak_in_a_stage(tmp_path: Path) -> N
     assert [r.name for r in rows] == ["wall0.png", "wall1.png"]
     for r in rows:
         assert r.notes == len(truth)
-        assert r.peak_mb > r.before_mb and r.peak_mb >= r.after_mb
-        assert r.where  # the peak rose over the size before, so a chain was taken there
+        assert r.peak_mb >= r.before_mb and r.peak_mb >= r.after_mb
+    # The first photo must rise over its size before (the models and buffers come in). A
+    # later one may be read wholly inside memory the C heap kept from the first (its peak is
+    # then its size before), since the notes' OCR views are no longer kept across photos.
+    assert rows[0].peak_mb > rows[0].before_mb
+    assert all(r.where for r in rows if r.peak_mb > r.before_mb)  # a chain where it rose
     # the innermost of the package's functions at the peak: the photo's reading (decode,
     # find_wall's or interpret's stages), not the bench's own loop. Asked of one photo of
     # the two: on a loaded machine the sampling thread may get no time slice during a
     # short stage, and a photo's highest sample is then the one the loop takes at its end.
-    assert any(r.where[-1].split(":")[0] in STAGES for r in rows)
+    assert any(r.where and r.where[-1].split(":")[0] in STAGES for r in rows)
     summary = memory_summary(rows)
     assert summary["peak_mb"] == round(max(r.peak_mb for r in rows), 1)
     assert summary["rise_max_mb"] >= summary["rise_median_mb"] > 0
