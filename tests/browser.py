@@ -2,6 +2,9 @@
 `make install` installs; no browser is downloaded)."""
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -18,3 +21,20 @@ def open_page(playwright, url: str, errors: list[str]):
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(url)
     return browser, page
+
+
+@contextmanager
+def served_review(out: Path) -> Iterator[str]:
+    """`capture review OUT` in a thread: its address, while the block runs."""
+    from capture.app.review import ReviewServer
+
+    server = ReviewServer(out)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

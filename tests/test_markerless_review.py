@@ -6,19 +6,15 @@ landing in session.json, the photo's JSON and markerless_notes.csv, and re-appli
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, open_page
+from browser import CHROMIUM, open_page, served_review
 from click.testing import CliRunner
 from PIL import Image
 from test_markerless import _drawn_wall
 
 from capture.app.corrections import CorrectionsError, apply_corrections
-from capture.app.review import ReviewServer
 from capture.cli import main
 from capture.io.csv_out import read_csv
 
@@ -43,21 +39,6 @@ def wall(tmp_path: Path) -> tuple[Path, Path]:
     output = _run(src, out)
     assert "post-its lus sans panneau" in output  # the run summary counts them
     return src, out
-
-
-@contextmanager
-def _served(out: Path) -> Iterator[str]:
-    """`capture review OUT` in a thread: its address, while the block runs."""
-    server = ReviewServer(out)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    try:
-        yield server.url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def _notes(out: Path) -> dict[str, dict]:
@@ -122,7 +103,7 @@ def test_review_edits_markerless_notes_in_the_browser(wall) -> None:
     before = _notes(out)
     first, second = sorted(before)[:2]
     errors: list[str] = []
-    with _served(out) as url, sync_playwright() as p:
+    with served_review(out) as url, sync_playwright() as p:
         browser, page = open_page(p, url, errors)
         save = page.locator("#corr-save")
         save.wait_for(state="visible")
@@ -297,7 +278,7 @@ def test_review_adds_a_missed_note_and_fixes_free_dots_in_the_browser(wall, tmp_
     new = next(n for n in _wall(out)[0]["notes"] if n.get("added"))
     assert (new["text"], new["color"], new["dots"]) == ("Post-it flou", "orange", {"blue": 2})
 
-    with _served(out) as url, sync_playwright() as p:
+    with served_review(out) as url, sync_playwright() as p:
         browser, page = open_page(p, url, errors)
         page.locator("#corr-save").wait_for(state="visible")
         view = page.locator(".ml-view").first

@@ -9,11 +9,10 @@ annuler" cancels the other tab's corrections too."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import ARGS, CHROMIUM, served_review
 from test_review_last_mile import _cli, _copy, _download, _run_wall
 
 pytestmark = [
@@ -207,31 +206,20 @@ def test_served_save_from_one_tab_takes_both_and_reloads_the_other(wall_run: Pat
     page the save has rebuilt, reloads by itself with nothing pending."""
     from playwright.sync_api import sync_playwright
 
-    from capture.app.review import ReviewServer
-
     out = _copy(wall_run, tmp_path)
-    server = ReviewServer(out)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
     errors: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser, (a, b) = _two_tabs(p, server.url, errors)
-            b.locator("#corr-save").wait_for(state="visible")
-            _row(a, 0).locator('[data-field="text"]').fill("Sauvé depuis B, tapé dans A")
-            _row(b, 1).locator('[data-field="text"]').fill("Tapé dans B")
-            _wait_count(b, 2)
-            with a.expect_navigation(), b.expect_navigation():
-                b.locator("#corr-save").click()
-            for page in (a, b):
-                page.wait_for_load_state("load")
-                assert _count(page) == "0"
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with served_review(out) as url, sync_playwright() as p:
+        browser, (a, b) = _two_tabs(p, url, errors)
+        b.locator("#corr-save").wait_for(state="visible")
+        _row(a, 0).locator('[data-field="text"]').fill("Sauvé depuis B, tapé dans A")
+        _row(b, 1).locator('[data-field="text"]').fill("Tapé dans B")
+        _wait_count(b, 2)
+        with a.expect_navigation(), b.expect_navigation():
+            b.locator("#corr-save").click()
+        for page in (a, b):
+            page.wait_for_load_state("load")
+            assert _count(page) == "0"
+        browser.close()
     assert errors == []
     kept = json.loads((out / "corrections.json").read_text("utf-8"))
     texts = {c["set"]["text"] for c in kept["corrections"] if "text" in c.get("set", {})}

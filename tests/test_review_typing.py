@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM
+from browser import CHROMIUM, served_review
 from test_review_last_mile import _copy, _run_wall
 from test_review_tabs import _two_tabs
 
@@ -195,55 +195,42 @@ def test_a_save_from_the_other_tab_takes_or_keeps_every_key_typed(wall_run: Path
     stay pending in A, reloaded by the save: A's field shows every key typed, never fewer (on
     main B sent the page it had drawn, up to a redraw behind A's typing, then emptied the
     storage, A's last keys with it)."""
-    import threading
-
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from capture.app.review import ReviewServer
-
     out = _copy(wall_run, tmp_path)
-    server = ReviewServer(out)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
     errors: list[str] = []
     typed = "Un atelier par trimestre"
-    try:
-        with sync_playwright() as p:
-            browser, (a, b) = _two_tabs(p, server.url, errors)
-            b.locator("#corr-save").wait_for(state="visible")
-            b.locator(".ml-row").nth(1).locator(TEXT).fill("Dans B")
-            # B presses "Enregistrer" the moment A's last key is typed (told by a channel of
-            # the test's own, as fast as the reviewer of B could not be)
-            b.evaluate("() => { new BroadcastChannel('test-go').onmessage ="
-                       " () => document.querySelector('#corr-save').click(); }")
-            with a.expect_navigation(), b.expect_navigation():
-                # A types by itself, a key every KEY_MS
-                a.evaluate(f"""(typed) => {{
-                    const el = document.querySelector('.ml-row [data-field="text"]');
-                    const go = new BroadcastChannel('test-go');
-                    el.focus();
-                    let i = 0;
-                    const t = setInterval(() => {{
-                        i += 1;
-                        el.value = typed.slice(0, i);
-                        el.dispatchEvent(new Event('input', {{ bubbles: true }}));
-                        if (i === typed.length) {{ clearInterval(t); go.postMessage(1); }}
-                    }}, {KEY_MS});
-                }}""", typed)
-            for page in (a, b):
-                page.wait_for_load_state("load")
-            with contextlib.suppress(PlaywrightTimeout):  # the field, as A's page shows it
-                a.wait_for_function("(t) => document.querySelector('.ml-row "
-                                    "[data-field=\"text\"]').value === t", arg=typed,
-                                    timeout=5000)
-            assert a.locator(".ml-row").nth(0).locator(TEXT).input_value() == typed
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with served_review(out) as url, sync_playwright() as p:
+        browser, (a, b) = _two_tabs(p, url, errors)
+        b.locator("#corr-save").wait_for(state="visible")
+        b.locator(".ml-row").nth(1).locator(TEXT).fill("Dans B")
+        # B presses "Enregistrer" the moment A's last key is typed (told by a channel of
+        # the test's own, as fast as the reviewer of B could not be)
+        b.evaluate("() => { new BroadcastChannel('test-go').onmessage ="
+                   " () => document.querySelector('#corr-save').click(); }")
+        with a.expect_navigation(), b.expect_navigation():
+            # A types by itself, a key every KEY_MS
+            a.evaluate(f"""(typed) => {{
+                const el = document.querySelector('.ml-row [data-field="text"]');
+                const go = new BroadcastChannel('test-go');
+                el.focus();
+                let i = 0;
+                const t = setInterval(() => {{
+                    i += 1;
+                    el.value = typed.slice(0, i);
+                    el.dispatchEvent(new Event('input', {{ bubbles: true }}));
+                    if (i === typed.length) {{ clearInterval(t); go.postMessage(1); }}
+                }}, {KEY_MS});
+            }}""", typed)
+        for page in (a, b):
+            page.wait_for_load_state("load")
+        with contextlib.suppress(PlaywrightTimeout):  # the field, as A's page shows it
+            a.wait_for_function("(t) => document.querySelector('.ml-row "
+                                "[data-field=\"text\"]').value === t", arg=typed,
+                                timeout=5000)
+        assert a.locator(".ml-row").nth(0).locator(TEXT).input_value() == typed
+        browser.close()
     assert errors == []
     kept = json.loads((out / "corrections.json").read_text("utf-8"))
     texts = {c["set"]["text"] for c in kept["corrections"] if "text" in c.get("set", {})}
